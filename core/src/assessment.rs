@@ -1,0 +1,113 @@
+//! Assessments: what evaluating a person at a moment returns.
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::Signal;
+use crate::macros::spec_enum;
+use crate::time::Timestamp;
+
+spec_enum! {
+    /// How worried to be, from the score and the profile's cut-offs.
+    pub enum Level {
+        /// Nothing unusual.
+        Normal = "normal",
+        /// Something is unusual; keep an eye on it.
+        Watch = "watch",
+        /// Likely a problem: confirm with a check-in call.
+        Warning = "warning",
+        /// Act now: someone must go.
+        Critical = "critical",
+    }
+}
+
+spec_enum! {
+    /// The recommended next step.
+    pub enum Action {
+        /// Nothing to do.
+        None = "none",
+        /// Place an automatic check-in call.
+        CheckinCall = "checkin_call",
+        /// The caseworker calls or texts.
+        Notify = "notify",
+        /// On-site visit, with police or 119 if unreachable.
+        Dispatch = "dispatch",
+    }
+}
+
+spec_enum! {
+    /// Who handles it now, from the profile's schedule.
+    pub enum Responder {
+        /// The caseworker's office (weekday office hours).
+        DayOffice = "day_office",
+        /// The 24 h control center (nights, weekends, holidays).
+        ControlCenter = "control_center",
+    }
+}
+
+spec_enum! {
+    /// The detector behind a reason.
+    pub enum ReasonKind {
+        /// A channel (calls, steps, door, phone use) has been silent.
+        Inactivity = "inactivity",
+        /// A plug's power and light have not changed (on but untouched, or off).
+        NoChange = "no_change",
+        /// Automatic check-in calls were missed since the last sign of life.
+        MissedCheckins = "missed_checkins",
+        /// Activity has been declining against the person's own baseline.
+        Decline = "decline",
+        /// A device stopped reporting: a technical fault, not evidence about the person.
+        DeviceOffline = "device_offline",
+        /// The emergency button was pressed.
+        Sos = "sos",
+        /// A check-in call was answered, but the person asked for help.
+        Concern = "concern",
+        /// A registered absence: silence is not counted.
+        Away = "away",
+        /// A recent sign of life in one channel discounts silence in the others.
+        RecentActivity = "recent_activity",
+        /// The score was held below critical until a check-in call can confirm the silence.
+        Escalation = "escalation",
+    }
+}
+
+impl Level {
+    /// The level's rank, 0 (normal) to 3 (critical).
+    pub const fn rank(self) -> u8 {
+        self as u8
+    }
+}
+
+/// One piece of evidence behind a score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    /// The signal the evidence is about.
+    pub signal: Signal,
+    /// The detector that produced it.
+    pub kind: ReasonKind,
+    /// A sentence a caseworker can read.
+    pub detail: String,
+    /// Points this evidence adds to the score (negative when it lowers it).
+    pub contribution: f64,
+}
+
+/// The risk assessment of one person at one time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// The person.
+    pub person: String,
+    /// The evaluation time.
+    pub at: Timestamp,
+    /// Fused risk, 0 to 100 (one decimal).
+    pub score: f64,
+    /// The level for the score.
+    pub level: Level,
+    /// The recommended next step.
+    pub action: Action,
+    /// Who handles it now.
+    pub responder: Responder,
+    /// The evidence, strongest first.
+    pub reasons: Vec<Reason>,
+}
+
+/// The spec's assessment columns, in order.
+pub const ASSESSMENT_FIELDS: [&str; 7] = ["person", "at", "score", "level", "action", "responder", "reasons"];

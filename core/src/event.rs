@@ -1,0 +1,592 @@
+//! Events: what the monitored home and phone report, as validated values.
+//!
+//! An [`Event`] is one row of the spec's event table. It can only be built through
+//! validation ([`Event::new`] or [`EventRecord::into_event`]), so every `Event` in the
+//! program has a non-empty pseudonymous person id, a timestamp in range, and exactly
+//! the fields its signal requires, each within range.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::macros::spec_enum;
+use crate::time::{Timestamp, clip};
+
+spec_enum! {
+    /// What kind of signal an event carries (the spec's `signal` field).
+    pub enum Signal {
+        /// A phone call (`direction`, `answered`, optional `duration_s`).
+        Call = "call",
+        /// Steps counted by the phone's step app over an interval.
+        Steps = "steps",
+        /// A door contact sensor changed state.
+        Door = "door",
+        /// A smart-plug reading (`watts`, optional `lux`).
+        Plug = "plug",
+        /// Phone use seen by the monitoring app (`action`).
+        App = "app",
+        /// The outcome of an automatic check-in call.
+        Checkin = "checkin",
+        /// The person pressed the emergency button.
+        Sos = "sos",
+        /// The person registered an absence until `until`.
+        Away = "away",
+        /// A device reports that it is alive; not a sign of life of the person.
+        Heartbeat = "heartbeat",
+    }
+}
+
+spec_enum! {
+    /// Direction of a call.
+    pub enum Direction {
+        /// The person was called.
+        In = "in",
+        /// The person called someone.
+        Out = "out",
+    }
+}
+
+spec_enum! {
+    /// Door contact state after a door event.
+    pub enum DoorState {
+        /// The door is open.
+        Open = "open",
+        /// The door is closed.
+        Closed = "closed",
+    }
+}
+
+spec_enum! {
+    /// Phone use seen by the monitoring app.
+    pub enum AppAction {
+        /// The screen was unlocked.
+        Unlock = "unlock",
+        /// A charger was plugged in.
+        Charge = "charge",
+        /// A text message was sent.
+        SmsOut = "sms_out",
+        /// Mobile data was used. Background sync does this too, so it shows that the phone
+        /// is on, not that the person used it.
+        Data = "data",
+        /// An app was opened.
+        AppOpen = "app_open",
+    }
+}
+
+spec_enum! {
+    /// Outcome of an automatic check-in call.
+    pub enum CheckinOutcome {
+        /// The person answered and is fine.
+        Answered = "answered",
+        /// Nobody answered.
+        Missed = "missed",
+        /// Answered, but the person asked for help or reported pain.
+        Concern = "concern",
+    }
+}
+
+impl Signal {
+    /// The signals whose silence is evidence (the activity channels), in a fixed order.
+    pub const CHANNELS: [Signal; 5] = [Signal::Call, Signal::Steps, Signal::Door, Signal::Plug, Signal::App];
+
+    /// The index of this signal in [`Signal::CHANNELS`], if it is an activity channel.
+    pub fn channel_index(self) -> Option<usize> {
+        Signal::CHANNELS.iter().position(|s| *s == self)
+    }
+}
+
+/// The payload of an event: the fields its signal carries.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// A phone call.
+    Call {
+        /// Incoming or outgoing.
+        direction: Direction,
+        /// Whether the call was connected.
+        answered: bool,
+        /// Talk time in seconds.
+        duration_s: Option<f64>,
+    },
+    /// Steps counted in the interval of `interval_s` seconds that ends at the event's time.
+    Steps {
+        /// Steps counted.
+        steps: u32,
+        /// Length of the interval in seconds (default 3600).
+        interval_s: u32,
+    },
+    /// A door contact changed state.
+    Door {
+        /// State after the event.
+        state: DoorState,
+    },
+    /// A smart-plug reading.
+    Plug {
+        /// Power drawn, in watts.
+        watts: f64,
+        /// Ambient light, in lux.
+        lux: Option<f64>,
+    },
+    /// Phone use.
+    App {
+        /// What the person (or phone) did.
+        action: AppAction,
+    },
+    /// An automatic check-in call.
+    Checkin {
+        /// Its outcome.
+        outcome: CheckinOutcome,
+    },
+    /// The emergency button.
+    Sos,
+    /// A registered absence from the event's time until `until`; `until == ts` cancels.
+    Away {
+        /// End of the absence.
+        until: Timestamp,
+    },
+    /// A device is alive.
+    Heartbeat,
+}
+
+impl EventKind {
+    /// The signal of this payload.
+    pub fn signal(&self) -> Signal {
+        match self {
+            EventKind::Call { .. } => Signal::Call,
+            EventKind::Steps { .. } => Signal::Steps,
+            EventKind::Door { .. } => Signal::Door,
+            EventKind::Plug { .. } => Signal::Plug,
+            EventKind::App { .. } => Signal::App,
+            EventKind::Checkin { .. } => Signal::Checkin,
+            EventKind::Sos => Signal::Sos,
+            EventKind::Away { .. } => Signal::Away,
+            EventKind::Heartbeat => Signal::Heartbeat,
+        }
+    }
+}
+
+/// One validated event.
+///
+/// ```
+/// use anbu::{Event, EventKind, Timestamp};
+/// let e = Event::new("p-001", "2024-05-01T19:02:00+09:00".parse()?, Some("plug-tv"),
+///                    EventKind::Plug { watts: 85.5, lux: Some(120.0) })?;
+/// assert_eq!(e.device(), "plug-tv");
+/// assert!(Event::new("p-001", e.ts, None, EventKind::Plug { watts: -1.0, lux: None }).is_err());
+/// # Ok::<(), anbu::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "EventRecord", try_from = "EventRecord")]
+pub struct Event {
+    /// Pseudonymous id of the monitored person.
+    pub person: String,
+    /// When it happened.
+    pub ts: Timestamp,
+    device: Option<String>,
+    /// The signal and its fields.
+    pub kind: EventKind,
+}
+
+/// Longest accepted person or device id, in bytes.
+pub const MAX_ID_LEN: usize = 128;
+
+impl Event {
+    /// Builds and validates an event.
+    pub fn new(person: &str, ts: Timestamp, device: Option<&str>, kind: EventKind) -> Result<Self> {
+        check_person_id(person).map_err(|r| Error::field("person", r))?;
+        if let Some(d) = device {
+            check_id(d).map_err(|r| Error::field("device", r))?;
+        }
+        validate_kind(&kind, ts)?;
+        Ok(Event { person: person.to_string(), ts, device: device.map(str::to_string), kind })
+    }
+
+    /// The signal of this event.
+    pub fn signal(&self) -> Signal {
+        self.kind.signal()
+    }
+
+    /// The source device id; defaults to the signal's name.
+    pub fn device(&self) -> &str {
+        self.device.as_deref().unwrap_or(self.signal().as_str())
+    }
+
+    /// The device id exactly as given (None when it defaulted).
+    pub fn device_given(&self) -> Option<&str> {
+        self.device.as_deref()
+    }
+
+    /// A total order on events of one person at one time, so that any arrival order of
+    /// the same events is processed identically.
+    pub(crate) fn canonical_cmp(&self, other: &Event) -> std::cmp::Ordering {
+        self.ts
+            .cmp(&other.ts)
+            .then_with(|| self.signal().cmp(&other.signal()))
+            .then_with(|| self.device().cmp(other.device()))
+            .then_with(|| payload_key(&self.kind).cmp(&payload_key(&other.kind)))
+            .then_with(|| self.device.is_some().cmp(&other.device.is_some()))
+            .then_with(|| self.person.cmp(&other.person))
+    }
+
+    /// The flat record form of this event (the spec's columns).
+    pub fn to_record(&self) -> EventRecord {
+        self.clone().into()
+    }
+}
+
+/// Payload as comparable integers (floats by their bits, which are never NaN here).
+fn payload_key(kind: &EventKind) -> [u64; 3] {
+    let f = |x: f64| x.to_bits();
+    let of = |x: Option<f64>| x.map_or(u64::MAX, f);
+    match kind {
+        EventKind::Call { direction, answered, duration_s } => {
+            [*direction as u64, *answered as u64, of(*duration_s)]
+        }
+        EventKind::Steps { steps, interval_s } => [*steps as u64, *interval_s as u64, 0],
+        EventKind::Door { state } => [*state as u64, 0, 0],
+        EventKind::Plug { watts, lux } => [f(*watts), of(*lux), 0],
+        EventKind::App { action } => [*action as u64, 0, 0],
+        EventKind::Checkin { outcome } => [*outcome as u64, 0, 0],
+        EventKind::Away { until } => [until.as_millis() as u64, 0, 0],
+        EventKind::Sos | EventKind::Heartbeat => [0, 0, 0],
+    }
+}
+
+fn check_id(id: &str) -> std::result::Result<(), String> {
+    if id.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(format!("longer than {MAX_ID_LEN} bytes"));
+    }
+    if id.chars().any(char::is_control) {
+        return Err("contains a control character".into());
+    }
+    Ok(())
+}
+
+/// Person ids are pseudonymous: a Korean phone number is refused so that none is stored.
+pub(crate) fn check_person_id(id: &str) -> std::result::Result<(), String> {
+    check_id(id)?;
+    let digits: String = id.chars().filter(|c| !matches!(c, '-' | ' ' | '+' | '(' | ')' | '.')).collect();
+    let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+    let phone_like = all_digits
+        && ((digits.starts_with("01") && (10..=11).contains(&digits.len()))
+            || (digits.starts_with("8210") && (12..=13).contains(&digits.len())));
+    if phone_like {
+        return Err("looks like a phone number; use a pseudonymous id".into());
+    }
+    Ok(())
+}
+
+fn finite_non_negative(field: &str, x: f64) -> Result<()> {
+    if x.is_nan() {
+        return Err(Error::field(field, "must be a number, got NaN"));
+    }
+    if x.is_infinite() {
+        return Err(Error::field(field, "must be finite"));
+    }
+    if x < 0.0 {
+        return Err(Error::field(field, format!("must be >= 0, got {x}")));
+    }
+    Ok(())
+}
+
+fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
+    match kind {
+        EventKind::Call { duration_s: Some(d), .. } => finite_non_negative("duration_s", *d),
+        EventKind::Steps { interval_s: 0, .. } => Err(Error::field("interval_s", "must be > 0")),
+        EventKind::Plug { watts, lux } => {
+            finite_non_negative("watts", *watts)?;
+            if let Some(l) = lux {
+                finite_non_negative("lux", *l)?;
+            }
+            Ok(())
+        }
+        EventKind::Away { until } if *until < ts => {
+            Err(Error::field("until", format!("{until} is before ts {ts}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An event as the spec's flat record: every column optional.
+///
+/// This is the shape events have in JSON objects, CSV rows, Python dicts and JS objects.
+/// [`EventRecord::into_event`] checks it: required fields present, fields that do not
+/// apply to the signal absent, values in range.
+///
+/// ```
+/// use anbu::EventRecord;
+/// let r: EventRecord = serde_json::from_str(
+///     r#"{"person":"p-1","ts":"2024-05-01T10:00:00+09:00","signal":"checkin","outcome":"missed"}"#)?;
+/// let e = r.into_event()?;
+/// assert_eq!(e.device(), "checkin");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct EventRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<Signal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_s: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<DoorState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watts: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lux: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<AppAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<CheckinOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Timestamp>,
+}
+
+/// The spec's event columns, in order.
+pub const EVENT_FIELDS: [&str; 15] = [
+    "person", "ts", "signal", "device", "direction", "answered", "duration_s", "steps", "interval_s",
+    "state", "watts", "lux", "action", "outcome", "until",
+];
+
+/// Which optional columns each signal may carry (besides person, ts, signal, device).
+fn applies(signal: Signal, field: &str) -> bool {
+    matches!(
+        (signal, field),
+        (Signal::Call, "direction" | "answered" | "duration_s")
+            | (Signal::Steps, "steps" | "interval_s")
+            | (Signal::Door, "state")
+            | (Signal::Plug, "watts" | "lux")
+            | (Signal::App, "action")
+            | (Signal::Checkin, "outcome")
+            | (Signal::Away, "until")
+    )
+}
+
+fn required<T>(value: Option<T>, field: &str, signal: Signal) -> Result<T> {
+    value.ok_or_else(|| Error::field(field, format!("required for signal `{signal}`")))
+}
+
+impl EventRecord {
+    /// The names of the fields that are present.
+    fn present(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let flags = [
+            self.direction.is_some(),
+            self.answered.is_some(),
+            self.duration_s.is_some(),
+            self.steps.is_some(),
+            self.interval_s.is_some(),
+            self.state.is_some(),
+            self.watts.is_some(),
+            self.lux.is_some(),
+            self.action.is_some(),
+            self.outcome.is_some(),
+            self.until.is_some(),
+        ];
+        EVENT_FIELDS[4..].iter().zip(flags).filter(|(_, p)| *p).map(|(f, _)| *f)
+    }
+
+    /// Validates the record into an [`Event`]; the error names the field and the reason.
+    pub fn into_event(self) -> Result<Event> {
+        let person = self.person.as_deref().ok_or_else(|| Error::field("person", "required"))?;
+        let ts = self.ts.ok_or_else(|| Error::field("ts", "required"))?;
+        let signal = self.signal.ok_or_else(|| Error::field("signal", "required"))?;
+        if let Some(field) = self.present().find(|f| !applies(signal, f)) {
+            return Err(Error::field(field, format!("does not apply to signal `{signal}`; leave it empty")));
+        }
+        let kind = match signal {
+            Signal::Call => EventKind::Call {
+                direction: required(self.direction, "direction", signal)?,
+                answered: required(self.answered, "answered", signal)?,
+                duration_s: self.duration_s,
+            },
+            Signal::Steps => EventKind::Steps {
+                steps: required(self.steps, "steps", signal)?,
+                interval_s: self.interval_s.unwrap_or(3600),
+            },
+            Signal::Door => EventKind::Door { state: required(self.state, "state", signal)? },
+            Signal::Plug => EventKind::Plug { watts: required(self.watts, "watts", signal)?, lux: self.lux },
+            Signal::App => EventKind::App { action: required(self.action, "action", signal)? },
+            Signal::Checkin => EventKind::Checkin { outcome: required(self.outcome, "outcome", signal)? },
+            Signal::Sos => EventKind::Sos,
+            Signal::Away => EventKind::Away { until: required(self.until, "until", signal)? },
+            Signal::Heartbeat => EventKind::Heartbeat,
+        };
+        Event::new(person, ts, self.device.as_deref(), kind)
+    }
+
+    /// Sets one field from its text form (a CSV cell); empty text leaves it absent.
+    ///
+    /// The error names the field and quotes (a clipped copy of) the bad value.
+    pub fn set_text(&mut self, field: &str, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        fn parse<T: std::str::FromStr>(field: &str, text: &str, what: &str) -> Result<T> {
+            text.trim().parse().map_err(|_| Error::field(field, format!("expected {what}, got `{}`", clip(text))))
+        }
+        fn choice<T: std::str::FromStr<Err = String>>(field: &str, text: &str) -> Result<T> {
+            text.trim().parse().map_err(|r| Error::field(field, r))
+        }
+        match field {
+            "person" => self.person = Some(text.to_string()),
+            "ts" => self.ts = Some(Timestamp::parse_field(text).map_err(|r| Error::field("ts", r))?),
+            "signal" => self.signal = Some(choice(field, text)?),
+            "device" => self.device = Some(text.to_string()),
+            "direction" => self.direction = Some(choice(field, text)?),
+            "answered" => {
+                self.answered = Some(match text.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(Error::field(field, format!("expected true or false, got `{}`", clip(text)))),
+                })
+            }
+            "duration_s" => self.duration_s = Some(parse(field, text, "a number")?),
+            "steps" => self.steps = Some(parse(field, text, "a whole number >= 0")?),
+            "interval_s" => self.interval_s = Some(parse(field, text, "a whole number of seconds > 0")?),
+            "state" => self.state = Some(choice(field, text)?),
+            "watts" => self.watts = Some(parse(field, text, "a number")?),
+            "lux" => self.lux = Some(parse(field, text, "a number")?),
+            "action" => self.action = Some(choice(field, text)?),
+            "outcome" => self.outcome = Some(choice(field, text)?),
+            "until" => self.until = Some(Timestamp::parse_field(text).map_err(|r| Error::field("until", r))?),
+            other => {
+                return Err(Error::field(
+                    other,
+                    format!("unknown field; the spec's fields are: {}", EVENT_FIELDS.join(", ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl TryFrom<EventRecord> for Event {
+    type Error = Error;
+    fn try_from(r: EventRecord) -> Result<Self> {
+        r.into_event()
+    }
+}
+
+impl From<Event> for EventRecord {
+    fn from(e: Event) -> Self {
+        let mut r = EventRecord {
+            person: Some(e.person),
+            ts: Some(e.ts),
+            signal: Some(e.kind.signal()),
+            device: e.device,
+            ..EventRecord::default()
+        };
+        match e.kind {
+            EventKind::Call { direction, answered, duration_s } => {
+                r.direction = Some(direction);
+                r.answered = Some(answered);
+                r.duration_s = duration_s;
+            }
+            EventKind::Steps { steps, interval_s } => {
+                r.steps = Some(steps);
+                r.interval_s = Some(interval_s);
+            }
+            EventKind::Door { state } => r.state = Some(state),
+            EventKind::Plug { watts, lux } => {
+                r.watts = Some(watts);
+                r.lux = lux;
+            }
+            EventKind::App { action } => r.action = Some(action),
+            EventKind::Checkin { outcome } => r.outcome = Some(outcome),
+            EventKind::Away { until } => r.until = Some(until),
+            EventKind::Sos | EventKind::Heartbeat => {}
+        }
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(pairs: &[(&str, &str)]) -> Result<Event> {
+        let mut r = EventRecord::default();
+        for (k, v) in pairs {
+            r.set_text(k, v)?;
+        }
+        r.into_event()
+    }
+
+    const BASE: [(&str, &str); 2] = [("person", "p-1"), ("ts", "2024-05-01T10:00:00+09:00")];
+
+    fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+        BASE.iter().chain(extra).copied().collect()
+    }
+
+    #[test]
+    fn every_signal_parses() {
+        let cases: &[&[(&str, &str)]] = &[
+            &[("signal", "call"), ("direction", "out"), ("answered", "true"), ("duration_s", "12.5")],
+            &[("signal", "steps"), ("steps", "412")],
+            &[("signal", "door"), ("state", "open")],
+            &[("signal", "plug"), ("watts", "85.5"), ("lux", "120")],
+            &[("signal", "app"), ("action", "unlock")],
+            &[("signal", "checkin"), ("outcome", "concern")],
+            &[("signal", "sos")],
+            &[("signal", "away"), ("until", "2024-05-09T00:00:00+09:00")],
+            &[("signal", "heartbeat"), ("device", "door-front")],
+        ];
+        for c in cases {
+            let e = rec(&with(c)).unwrap();
+            // Round trip through the record and JSON.
+            let json = serde_json::to_string(&e).unwrap();
+            let back: Event = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, e, "{json}");
+        }
+        let steps = rec(&with(&[("signal", "steps"), ("steps", "5")])).unwrap();
+        assert_eq!(steps.kind, EventKind::Steps { steps: 5, interval_s: 3600 });
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let err = |extra: &[(&'static str, &'static str)]| rec(&with(extra)).unwrap_err().to_string();
+        assert_eq!(err(&[("signal", "plug"), ("watts", "-3")]), "field `watts`: must be >= 0, got -3");
+        assert_eq!(err(&[("signal", "plug"), ("watts", "NaN")]), "field `watts`: must be a number, got NaN");
+        assert!(err(&[("signal", "plgu")]).starts_with("field `signal`: unknown value `plgu`"));
+        assert_eq!(err(&[("signal", "plug")]), "field `watts`: required for signal `plug`");
+        assert!(err(&[("signal", "door"), ("state", "open"), ("watts", "3")]).contains("does not apply"));
+        assert!(err(&[("signal", "call"), ("direction", "out"), ("answered", "yes")]).contains("true or false"));
+        assert!(err(&[("signal", "steps"), ("steps", "-1")]).contains("whole number"));
+        assert!(err(&[("signal", "steps"), ("steps", "3"), ("interval_s", "0")]).contains("> 0"));
+        assert!(err(&[("signal", "away"), ("until", "2024-04-01T00:00:00Z")]).contains("before ts"));
+        assert!(rec(&[("person", "p"), ("signal", "sos")]).unwrap_err().to_string().contains("`ts`: required"));
+    }
+
+    #[test]
+    fn phone_numbers_are_not_person_ids() {
+        for id in ["010-1234-5678", "01012345678", "+82 10 1234 5678"] {
+            assert!(check_person_id(id).is_err(), "{id}");
+        }
+        for id in ["p-001", "100234567", "a1b2c3"] {
+            assert!(check_person_id(id).is_ok(), "{id}");
+        }
+    }
+
+    #[test]
+    fn unknown_json_fields_are_rejected() {
+        let r: std::result::Result<EventRecord, _> =
+            serde_json::from_str(r#"{"person":"p","ts":0,"signal":"plug","wats":3}"#);
+        assert!(r.unwrap_err().to_string().contains("wats"));
+    }
+}

@@ -1,0 +1,445 @@
+//! Profiles: the rules, thresholds and weights that decide how a person is watched.
+//!
+//! A [`Profile`] is plain data (serde): TOML and JSON load the same structure. A profile
+//! document only needs the keys it changes: it `extends` a built-in profile (`full` when
+//! not said) and its keys are laid over it. Every key is checked; an error names the
+//! dotted key and the reason.
+//!
+//! ```
+//! use anbu::Profile;
+//! let p = Profile::from_toml(r#"
+//!     name = "plug_36h"
+//!     extends = "plug_only"
+//!     [inactivity.plug]
+//!     threshold_h = 36
+//! "#)?;
+//! assert_eq!(p.inactivity.plug.threshold_h, 36.0);
+//! assert_eq!(p.timezone, "Asia/Seoul");
+//!
+//! let err = Profile::from_json(r#"{"name": "x", "inactivity": {"plug": {"threshold_h": -1}}}"#).unwrap_err();
+//! assert_eq!(err.to_string(), "profile `x`: key `inactivity.plug.threshold_h`: must be between 1 and 720, got -1");
+//! # Ok::<(), anbu::Error>(())
+//! ```
+
+mod builtin;
+mod rules;
+mod schedule;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::Action;
+use crate::error::{Error, Result};
+use crate::event::Signal;
+
+pub use builtin::BUILTIN_PROFILES;
+pub(crate) use rules::Rules;
+pub use schedule::Weekday;
+
+/// The rules for watching one kind of person (see the module docs for the format).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The profile's name; persons refer to it.
+    pub name: String,
+    /// The signals this profile expects to see; silence in an expected channel is evidence.
+    pub signals: Vec<Signal>,
+    /// IANA time zone of the person, for office hours and readable times.
+    pub timezone: String,
+    /// Office hours and holidays, for routing to the responder.
+    pub schedule: Schedule,
+    /// Score cut-offs for the levels.
+    pub levels: Levels,
+    /// Silence thresholds and weights per channel.
+    pub inactivity: Inactivity,
+    /// What counts as a change of a smart-plug reading.
+    pub no_change: NoChange,
+    /// How a recent sign of life in one channel discounts silence in others.
+    pub cross_check: CrossCheck,
+    /// Missed and concerned automatic check-in calls.
+    pub checkins: Checkins,
+    /// The emergency button.
+    pub sos: Sos,
+    /// When a device counts as offline.
+    pub device_offline: DeviceOffline,
+    /// The recommended action for each level.
+    pub escalation: Escalation,
+}
+
+/// Office hours and holidays.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Days the day office works.
+    pub office_days: Vec<Weekday>,
+    /// Start of office hours, `HH:MM` local time.
+    pub office_start: String,
+    /// End of office hours (exclusive), `HH:MM` local time.
+    pub office_end: String,
+    /// Public holidays, `YYYY-MM-DD`: the control center responds all day.
+    pub holidays: Vec<String>,
+}
+
+/// Score cut-offs: a score at or above a cut-off has that level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    /// Cut-off for `watch`.
+    pub watch: f64,
+    /// Cut-off for `warning`.
+    pub warning: f64,
+    /// Cut-off for `critical`.
+    pub critical: f64,
+}
+
+/// Fixed silence rule of one channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelRule {
+    /// Hours of silence at which the channel's evidence is full.
+    pub threshold_h: f64,
+    /// Points the channel adds to the score at the threshold.
+    pub weight: f64,
+}
+
+/// Silence thresholds and weights per activity channel.
+///
+/// A channel's evidence starts at `onset × threshold_h` hours of silence, grows linearly
+/// to `weight` points at `threshold_h`, and keeps growing to `1.25 × weight` at twice the
+/// threshold, so that long silence weighs more than silence just past the threshold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inactivity {
+    /// Fraction of the threshold at which evidence starts (0 to <1).
+    pub onset: f64,
+    /// Steps in one report below this are not a sign of life (a phone moved on a table).
+    pub min_steps: u32,
+    /// Calls: an outgoing call or an answered incoming call is a sign of life.
+    pub call: ChannelRule,
+    /// Steps from the phone's step app.
+    pub steps: ChannelRule,
+    /// Door openings and closings.
+    pub door: ChannelRule,
+    /// Changes in a smart plug's power or light.
+    pub plug: ChannelRule,
+    /// Phone use: unlocks, texts, app opens, charging.
+    pub app: ChannelRule,
+}
+
+impl Inactivity {
+    /// The rule of an activity channel.
+    pub fn rule(&self, channel: Signal) -> Option<&ChannelRule> {
+        match channel {
+            Signal::Call => Some(&self.call),
+            Signal::Steps => Some(&self.steps),
+            Signal::Door => Some(&self.door),
+            Signal::Plug => Some(&self.plug),
+            Signal::App => Some(&self.app),
+            _ => None,
+        }
+    }
+}
+
+/// When a smart-plug reading counts as a change (a sign of life) rather than a repeat.
+///
+/// A reading changes when its power differs from the previous reading by more than
+/// `max(watts_tolerance, relative_tolerance × the larger reading)`, or its light by more
+/// than `max(lux_tolerance, relative_tolerance × the larger light)`. A TV left on day and
+/// night draws a steady load: its readings repeat, and repeating is not a sign of life.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoChange {
+    /// Absolute power tolerance, watts.
+    pub watts_tolerance: f64,
+    /// Absolute light tolerance, lux.
+    pub lux_tolerance: f64,
+    /// Relative tolerance for both (0 to 1).
+    pub relative_tolerance: f64,
+    /// Power at or below which the appliance is off or on standby, watts.
+    pub standby_watts: f64,
+}
+
+/// Cross-checking between channels.
+///
+/// With `r` hours since the most recent sign of life in any channel, silence evidence is
+/// multiplied by `clamp(r / recent_h, min_factor, 1)`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossCheck {
+    /// Hours within which a sign of life discounts silence elsewhere.
+    pub recent_h: f64,
+    /// The smallest factor silence is multiplied by (0 to 1).
+    pub min_factor: f64,
+}
+
+/// Automatic check-in calls.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkins {
+    /// Missed calls since the last sign of life needed before they count.
+    pub after: u32,
+    /// Points per missed call once they count.
+    pub points_each: f64,
+    /// Most points missed calls can add.
+    pub max_points: f64,
+    /// Points of a `concern` outcome.
+    pub concern_points: f64,
+    /// Hours a `concern` is held, unless a later check-in is answered.
+    pub concern_hold_h: f64,
+}
+
+/// The emergency button.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sos {
+    /// Points of a press.
+    pub points: f64,
+    /// Hours a press is held, unless a later check-in is answered.
+    pub hold_h: f64,
+}
+
+/// Devices that stop reporting.
+///
+/// Smart plugs and step apps report periodically, and any device may send heartbeats;
+/// such a device that has not reported for `after_h` hours is offline. Its silence is
+/// unknown, not evidence: the channel's silence is only counted while a device watched it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceOffline {
+    /// Hours without a report after which a periodic device is offline.
+    pub after_h: f64,
+    /// Points when every expected channel is blind (all its periodic devices offline).
+    pub blind_points: f64,
+}
+
+/// The recommended action for each level, following the field workflow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Action at `watch`.
+    pub watch: Action,
+    /// Action at `warning`.
+    pub warning: Action,
+    /// Action at `warning` once a check-in call was missed since the last sign of life.
+    pub warning_after_missed_checkin: Action,
+    /// Action at `critical`.
+    pub critical: Action,
+    /// Hold silence alone below `critical` until a check-in call is missed, when the
+    /// person has check-in calls (silence is confirmed by a call before anyone is sent).
+    pub confirm_before_critical: bool,
+}
+
+/// Range checks, each naming its key.
+struct Checker<'a> {
+    profile: &'a str,
+}
+
+impl Checker<'_> {
+    fn range(&self, key: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
+        if v.is_finite() && v >= lo && v <= hi {
+            Ok(())
+        } else {
+            Err(Error::profile(self.profile, key, format!("must be between {lo} and {hi}, got {v}")))
+        }
+    }
+}
+
+impl Profile {
+    /// A built-in profile by name (`plug_only`, `call_only`, `call_app`, `call_iot`, `full`).
+    ///
+    /// ```
+    /// let p = anbu::Profile::builtin("plug_only")?;
+    /// assert_eq!(p.inactivity.plug.threshold_h, 24.0);
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn builtin(name: &str) -> Result<Profile> {
+        builtin::builtin(name).ok_or_else(|| Error::UnknownProfile(name.to_string()))
+    }
+
+    /// Loads a profile from JSON text (see the module docs).
+    pub fn from_json(text: &str) -> Result<Profile> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::profile("?", "", format!("invalid JSON: {e}")))?;
+        Profile::from_value(value)
+    }
+
+    /// Loads a profile from TOML text (see the module docs).
+    pub fn from_toml(text: &str) -> Result<Profile> {
+        let value: toml::Table =
+            toml::from_str(text).map_err(|e| Error::profile("?", "", format!("invalid TOML: {}", e.message())))?;
+        let value = serde_json::to_value(value).map_err(|e| Error::profile("?", "", e.to_string()))?;
+        Profile::from_value(value)
+    }
+
+    /// Loads a profile from a JSON-like tree: its keys are laid over the profile it `extends`.
+    pub fn from_value(value: serde_json::Value) -> Result<Profile> {
+        let serde_json::Value::Object(mut doc) = value else {
+            return Err(Error::profile("?", "", "a profile must be a table/object of keys"));
+        };
+        let name = match doc.get("name") {
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(_) => return Err(Error::profile("?", "name", "must be a non-empty string")),
+            None => return Err(Error::profile("?", "name", "required")),
+        };
+        let base_name = match doc.remove("extends") {
+            None => "full".to_string(),
+            Some(serde_json::Value::String(s)) => s,
+            Some(_) => return Err(Error::profile(&name, "extends", "must be the name of a built-in profile")),
+        };
+        let base = builtin::builtin(&base_name).ok_or_else(|| {
+            Error::profile(&name, "extends", format!("unknown built-in profile `{base_name}`"))
+        })?;
+        let mut tree = serde_json::to_value(base).map_err(|e| Error::profile(&name, "", e.to_string()))?;
+        overlay(&mut tree, serde_json::Value::Object(doc));
+        let profile: Profile = serde_path_to_error::deserialize(tree).map_err(|e| {
+            let key = e.path().to_string();
+            Error::profile(&name, &key, e.into_inner().to_string())
+        })?;
+        profile.validate()?;
+        Ok(profile)
+    }
+
+    /// Reads a profile file: `.toml` as TOML, anything else as JSON.
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Profile> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)?;
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+            Profile::from_toml(&text)
+        } else {
+            Profile::from_json(&text)
+        }
+    }
+
+    /// The profile as JSON text (every key, so it can be edited and loaded again).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks every key's range; the error names the key.
+    pub fn validate(&self) -> Result<()> {
+        let c = Checker { profile: &self.name };
+        if self.name.trim().is_empty() {
+            return Err(Error::profile("?", "name", "must not be empty"));
+        }
+        if self.signals.is_empty() {
+            return Err(Error::profile(&self.name, "signals", "must name at least one signal"));
+        }
+        for s in &self.signals {
+            if s.channel_index().is_none() && *s != Signal::Checkin {
+                return Err(Error::profile(
+                    &self.name,
+                    "signals",
+                    format!("`{s}` is not a signal that can be expected (call, steps, door, plug, app, checkin)"),
+                ));
+            }
+        }
+        let mut uniq = self.signals.clone();
+        uniq.sort();
+        uniq.dedup();
+        if uniq.len() != self.signals.len() {
+            return Err(Error::profile(&self.name, "signals", "names a signal twice"));
+        }
+        let l = &self.levels;
+        c.range("levels.watch", l.watch, 0.1, 100.0)?;
+        c.range("levels.warning", l.warning, 0.1, 100.0)?;
+        c.range("levels.critical", l.critical, 0.1, 100.0)?;
+        if !(l.watch < l.warning && l.warning < l.critical) {
+            return Err(Error::profile(&self.name, "levels", "cut-offs must rise: watch < warning < critical"));
+        }
+        c.range("inactivity.onset", self.inactivity.onset, 0.0, 0.95)?;
+        c.range("inactivity.min_steps", f64::from(self.inactivity.min_steps), 0.0, 10_000.0)?;
+        for ch in Signal::CHANNELS {
+            if let Some(rule) = self.inactivity.rule(ch) {
+                c.range(&format!("inactivity.{ch}.threshold_h"), rule.threshold_h, 1.0, 720.0)?;
+                c.range(&format!("inactivity.{ch}.weight"), rule.weight, 0.0, 100.0)?;
+            }
+        }
+        let n = &self.no_change;
+        c.range("no_change.watts_tolerance", n.watts_tolerance, 0.0, 10_000.0)?;
+        c.range("no_change.lux_tolerance", n.lux_tolerance, 0.0, 100_000.0)?;
+        c.range("no_change.relative_tolerance", n.relative_tolerance, 0.0, 1.0)?;
+        c.range("no_change.standby_watts", n.standby_watts, 0.0, 10_000.0)?;
+        c.range("cross_check.recent_h", self.cross_check.recent_h, 0.1, 168.0)?;
+        c.range("cross_check.min_factor", self.cross_check.min_factor, 0.0, 1.0)?;
+        let k = &self.checkins;
+        c.range("checkins.after", f64::from(k.after), 1.0, 100.0)?;
+        c.range("checkins.points_each", k.points_each, 0.0, 100.0)?;
+        c.range("checkins.max_points", k.max_points, 0.0, 100.0)?;
+        c.range("checkins.concern_points", k.concern_points, 0.0, 100.0)?;
+        c.range("checkins.concern_hold_h", k.concern_hold_h, 0.1, 720.0)?;
+        c.range("sos.points", self.sos.points, 0.0, 100.0)?;
+        c.range("sos.hold_h", self.sos.hold_h, 0.1, 720.0)?;
+        c.range("device_offline.after_h", self.device_offline.after_h, 0.1, 720.0)?;
+        c.range("device_offline.blind_points", self.device_offline.blind_points, 0.0, 100.0)?;
+        Rules::compile(self).map(|_| ())
+    }
+}
+
+/// Lays `patch` over `base`: objects merge key by key, anything else replaces.
+fn overlay(base: &mut serde_json::Value, patch: serde_json::Value) {
+    match (base, patch) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                match b.get_mut(&k) {
+                    Some(slot) => overlay(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_are_valid_and_round_trip() {
+        for name in BUILTIN_PROFILES {
+            let p = Profile::builtin(name).unwrap();
+            p.validate().unwrap();
+            assert_eq!(&p.name, name);
+            let again = Profile::from_json(&p.to_json()).unwrap();
+            assert_eq!(again, p);
+        }
+        assert!(matches!(Profile::builtin("nope"), Err(Error::UnknownProfile(_))));
+    }
+
+    #[test]
+    fn toml_and_json_load_the_same_structure() {
+        let t = Profile::from_toml(
+            "name = \"p\"\nextends = \"call_iot\"\nsignals = [\"call\", \"door\"]\n[levels]\nwarning = 45\n",
+        )
+        .unwrap();
+        let j = Profile::from_json(
+            r#"{"name":"p","extends":"call_iot","signals":["call","door"],"levels":{"warning":45}}"#,
+        )
+        .unwrap();
+        assert_eq!(t, j);
+        assert_eq!(t.levels.warning, 45.0);
+        assert_eq!(t.levels.critical, 80.0);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let msg = |j: &str| Profile::from_json(j).unwrap_err().to_string();
+        assert!(msg(r#"{"name":"x","inactivity":{"plug":{"threshhold_h":3}}}"#)
+            .starts_with("profile `x`: key `inactivity.plug.threshhold_h`: unknown field `threshhold_h`, expected `threshold_h` or `weight`"));
+        assert!(msg(r#"{"name":"x","levels":{"watch":"high"}}"#).starts_with("profile `x`: key `levels.watch`:"));
+        assert_eq!(
+            msg(r#"{"name":"x","levels":{"watch":60}}"#),
+            "profile `x`: key `levels`: cut-offs must rise: watch < warning < critical"
+        );
+        assert!(msg(r#"{"name":"x","timezone":"Mars/Olympus"}"#).contains("key `timezone`"));
+        assert!(msg(r#"{"name":"x","schedule":{"office_start":"9h"}}"#).contains("key `schedule.office_start`"));
+        assert!(msg(r#"{"name":"x","schedule":{"holidays":["2024-13-01"]}}"#).contains("key `schedule.holidays`"));
+        assert!(msg(r#"{"name":"x","signals":["sos"]}"#).contains("key `signals`"));
+        assert!(msg(r#"{"name":"x","extends":"nope"}"#).contains("key `extends`"));
+        assert!(msg(r#"{"levels":{}}"#).contains("key `name`: required"));
+        assert!(msg("[1,2]").contains("table/object"));
+        assert!(msg("{").contains("invalid JSON"));
+        assert!(Profile::from_toml("name = ").unwrap_err().to_string().contains("invalid TOML"));
+    }
+}

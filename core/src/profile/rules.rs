@@ -1,0 +1,137 @@
+//! A profile compiled for evaluation: time zone resolved, times and dates parsed.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::{Profile, Weekday};
+use crate::assessment::Responder;
+use crate::error::{Error, Result};
+use crate::event::Signal;
+use crate::time::{HOUR_MS, Timestamp};
+
+/// A validated profile with everything parsed that evaluation needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Rules {
+    pub profile: Arc<Profile>,
+    pub tz: jiff::tz::TimeZone,
+    office_days: [bool; 7],
+    office_start_min: u16,
+    office_end_min: u16,
+    holidays: BTreeSet<jiff::civil::Date>,
+    /// Expected activity channels (indexes into `Signal::CHANNELS`).
+    pub expected_channels: [bool; 5],
+    pub expects_checkin: bool,
+    pub offline_after_ms: i64,
+}
+
+fn parse_hhmm(text: &str) -> Option<u16> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+}
+
+impl Rules {
+    pub fn compile(p: &Profile) -> Result<Rules> {
+        let err = |key: &str, reason: String| Error::profile(&p.name, key, reason);
+        let tz = jiff::tz::TimeZone::get(&p.timezone)
+            .map_err(|_| err("timezone", format!("unknown IANA time zone `{}`", p.timezone)))?;
+        let s = &p.schedule;
+        let start = parse_hhmm(&s.office_start)
+            .ok_or_else(|| err("schedule.office_start", format!("expected HH:MM, got `{}`", s.office_start)))?;
+        let end = parse_hhmm(&s.office_end)
+            .ok_or_else(|| err("schedule.office_end", format!("expected HH:MM, got `{}`", s.office_end)))?;
+        if start >= end {
+            return Err(err("schedule", "office_start must be before office_end".into()));
+        }
+        let mut office_days = [false; 7];
+        for d in &s.office_days {
+            office_days[*d as usize] = true;
+        }
+        let mut holidays = BTreeSet::new();
+        for (i, h) in s.holidays.iter().enumerate() {
+            let date: jiff::civil::Date = h
+                .parse()
+                .map_err(|_| err("schedule.holidays", format!("entry {i}: expected YYYY-MM-DD, got `{h}`")))?;
+            holidays.insert(date);
+        }
+        let mut expected_channels = [false; 5];
+        for sig in &p.signals {
+            if let Some(i) = sig.channel_index() {
+                expected_channels[i] = true;
+            }
+        }
+        Ok(Rules {
+            profile: Arc::new(p.clone()),
+            tz,
+            office_days,
+            office_start_min: start,
+            office_end_min: end,
+            holidays,
+            expected_channels,
+            expects_checkin: p.signals.contains(&Signal::Checkin),
+            offline_after_ms: (p.device_offline.after_h * HOUR_MS as f64) as i64,
+        })
+    }
+
+    /// Rules for a person whose installed devices override the profile's expected signals.
+    pub fn with_installed(&self, installed: &[Signal]) -> Rules {
+        let mut r = self.clone();
+        r.expected_channels = [false; 5];
+        for sig in installed {
+            if let Some(i) = sig.channel_index() {
+                r.expected_channels[i] = true;
+            }
+        }
+        r.expects_checkin = installed.contains(&Signal::Checkin);
+        r
+    }
+
+    /// Who responds at `at`: the day office in office hours on a working day, else the control center.
+    pub fn responder(&self, at: Timestamp) -> Responder {
+        let z = at.to_jiff().to_zoned(self.tz.clone());
+        let day = Weekday::from_jiff(z.weekday());
+        let minute = z.hour() as u16 * 60 + z.minute() as u16;
+        let working = self.office_days[day as usize] && !self.holidays.contains(&z.date());
+        if working && minute >= self.office_start_min && minute < self.office_end_min {
+            Responder::DayOffice
+        } else {
+            Responder::ControlCenter
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn responder_follows_office_hours_weekends_and_holidays() {
+        let mut p = Profile::builtin("full").unwrap();
+        p.schedule.holidays = vec!["2024-05-06".into()];
+        let r = Rules::compile(&p).unwrap();
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        // Wednesday 2024-05-01, Seoul time.
+        assert_eq!(r.responder(at("2024-05-01T09:00:00+09:00")), Responder::DayOffice);
+        assert_eq!(r.responder(at("2024-05-01T17:59:00+09:00")), Responder::DayOffice);
+        assert_eq!(r.responder(at("2024-05-01T18:00:00+09:00")), Responder::ControlCenter);
+        assert_eq!(r.responder(at("2024-05-01T08:59:00+09:00")), Responder::ControlCenter);
+        // The same instant in UTC is judged in the person's time zone.
+        assert_eq!(r.responder(at("2024-05-01T01:00:00Z")), Responder::DayOffice);
+        // Saturday, and a Monday holiday.
+        assert_eq!(r.responder(at("2024-05-04T10:00:00+09:00")), Responder::ControlCenter);
+        assert_eq!(r.responder(at("2024-05-06T10:00:00+09:00")), Responder::ControlCenter);
+        assert_eq!(r.responder(at("2024-05-07T10:00:00+09:00")), Responder::DayOffice);
+    }
+
+    #[test]
+    fn hhmm() {
+        assert_eq!(parse_hhmm("09:30"), Some(570));
+        assert_eq!(parse_hhmm("24:00"), Some(1440));
+        assert_eq!(parse_hhmm("24:01"), None);
+        assert_eq!(parse_hhmm("9:30"), None);
+        assert_eq!(parse_hhmm("09:60"), None);
+    }
+}

@@ -1,0 +1,30 @@
+//! Days of the week, as profiles write them.
+
+use crate::macros::spec_enum;
+
+spec_enum! {
+    /// A day of the week.
+    pub enum Weekday {
+        /// Monday.
+        Mon = "mon",
+        /// Tuesday.
+        Tue = "tue",
+        /// Wednesday.
+        Wed = "wed",
+        /// Thursday.
+        Thu = "thu",
+        /// Friday.
+        Fri = "fri",
+        /// Saturday.
+        Sat = "sat",
+        /// Sunday.
+        Sun = "sun",
+    }
+}
+
+impl Weekday {
+    /// Monday = 0 ... Sunday = 6.
+    pub(crate) fn from_jiff(w: jiff::civil::Weekday) -> Weekday {
+        Weekday::ALL[usize::from(w.to_monday_zero_offset() as u8)]
+    }
+}

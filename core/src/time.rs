@@ -1,0 +1,232 @@
+//! Timestamps and durations.
+//!
+//! A [`Timestamp`] is a whole number of milliseconds since the Unix epoch, UTC. It is read
+//! from RFC 3339 text with an offset (`2024-05-01T09:30:00+09:00`) or from integer epoch
+//! milliseconds, exactly as the spec allows, and written as RFC 3339 in UTC.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// Milliseconds in one second.
+pub const SECOND_MS: i64 = 1_000;
+/// Milliseconds in one minute.
+pub const MINUTE_MS: i64 = 60 * SECOND_MS;
+/// Milliseconds in one hour.
+pub const HOUR_MS: i64 = 60 * MINUTE_MS;
+/// Milliseconds in one day.
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// The earliest accepted timestamp: the Unix epoch.
+const MIN_MS: i64 = 0;
+/// The latest accepted timestamp: 9999-12-31T23:59:59.999Z.
+const MAX_MS: i64 = 253_402_300_799_999;
+
+/// A point in time, in milliseconds since the Unix epoch (UTC).
+///
+/// ```
+/// use anbu::Timestamp;
+/// let t: Timestamp = "2024-05-01T09:30:00+09:00".parse()?;
+/// assert_eq!(t, Timestamp::from_millis(1_714_523_400_000)?);
+/// assert_eq!(t.to_string(), "2024-05-01T00:30:00Z");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// A timestamp from epoch milliseconds; errors outside 1970-01-01..=9999-12-31.
+    pub fn from_millis(ms: i64) -> Result<Self> {
+        if (MIN_MS..=MAX_MS).contains(&ms) {
+            Ok(Timestamp(ms))
+        } else {
+            Err(Error::argument(
+                "ts",
+                format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)"),
+            ))
+        }
+    }
+
+    /// Epoch milliseconds.
+    pub const fn as_millis(self) -> i64 {
+        self.0
+    }
+
+    /// This time plus `ms` milliseconds, saturating at the accepted range.
+    pub fn plus_millis(self, ms: i64) -> Self {
+        Timestamp(self.0.saturating_add(ms).clamp(MIN_MS, MAX_MS))
+    }
+
+    /// Milliseconds from `earlier` to `self` (negative if `earlier` is later).
+    pub const fn millis_since(self, earlier: Timestamp) -> i64 {
+        self.0 - earlier.0
+    }
+
+    /// Hours from `earlier` to `self`, as a float.
+    pub fn hours_since(self, earlier: Timestamp) -> f64 {
+        self.millis_since(earlier) as f64 / HOUR_MS as f64
+    }
+
+    pub(crate) fn to_jiff(self) -> jiff::Timestamp {
+        // In range by construction; the fallback is unreachable.
+        jiff::Timestamp::from_millisecond(self.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    /// Formats the time in a time zone as `YYYY-MM-DD HH:MM`, for human-readable reasons.
+    pub fn local_minute(self, tz: &jiff::tz::TimeZone) -> String {
+        self.to_jiff().to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// Parses one field's text: integer epoch milliseconds or RFC 3339 with an offset.
+    pub(crate) fn parse_field(text: &str) -> std::result::Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("empty timestamp".into());
+        }
+        let bytes = text.as_bytes();
+        let numeric = bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && *b == b'-'));
+        if numeric {
+            let ms: i64 = text.parse().map_err(|_| format!("epoch milliseconds `{text}` out of range"))?;
+            return Timestamp::from_millis(ms).map_err(|_| {
+                format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)")
+            });
+        }
+        let t: jiff::Timestamp = text.parse().map_err(|_| {
+            format!("cannot parse `{}` as RFC 3339 with an offset (e.g. 2024-05-01T09:30:00+09:00) or epoch milliseconds", clip(text))
+        })?;
+        let ms = t.as_millisecond();
+        if t.subsec_nanosecond() % 1_000_000 != 0 {
+            // Sub-millisecond precision is truncated, not an error.
+        }
+        Timestamp::from_millis(ms).map_err(|_| format!("`{}` is before 1970-01-01", clip(text)))
+    }
+}
+
+/// Shortens a user value for an error message.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_jiff())
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Timestamp::parse_field(s).map_err(|reason| Error::argument("ts", reason))
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("RFC 3339 text with an offset or integer epoch milliseconds")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Timestamp, E> {
+                Timestamp::from_millis(v).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Timestamp, E> {
+                let v = i64::try_from(v).map_err(|_| E::custom("epoch milliseconds out of range"))?;
+                Timestamp::from_millis(v).map_err(E::custom)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Timestamp, E> {
+                Timestamp::parse_field(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parses a duration such as `1h`, `15m`, `3600s`, `2d` or a bare number of seconds, into milliseconds.
+///
+/// ```
+/// assert_eq!(anbu::parse_duration("1h")?, 3_600_000);
+/// assert_eq!(anbu::parse_duration("15m")?, 900_000);
+/// assert_eq!(anbu::parse_duration("3600s")?, 3_600_000);
+/// assert_eq!(anbu::parse_duration("90")?, 90_000);
+/// assert!(anbu::parse_duration("0h").is_err());
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn parse_duration(text: &str) -> Result<i64> {
+    let t = text.trim();
+    let bad = || {
+        Error::argument(
+            "every",
+            format!("cannot parse `{}` as a duration: use e.g. `1h`, `15m`, `3600s`, `2d`", clip(text)),
+        )
+    };
+    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let unit_ms = match unit {
+        "ms" => 1,
+        "s" => SECOND_MS,
+        "m" | "min" => MINUTE_MS,
+        "h" => HOUR_MS,
+        "d" => DAY_MS,
+        _ => return Err(bad()),
+    };
+    let ms = n.checked_mul(unit_ms).ok_or_else(bad)?;
+    if ms <= 0 {
+        return Err(Error::argument("every", format!("duration `{}` must be positive", clip(text))));
+    }
+    Ok(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_forms() {
+        let a = Timestamp::parse_field("2024-05-01T09:30:00+09:00").unwrap();
+        let b = Timestamp::parse_field("1714523400000").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(Timestamp::parse_field("2024-05-01T00:30:00Z").unwrap(), a);
+    }
+
+    #[test]
+    fn rejects_bad_timestamps_with_reasons() {
+        assert!(Timestamp::parse_field("2024-05-01T09:30:00").unwrap_err().contains("offset"));
+        assert!(Timestamp::parse_field("yesterday").unwrap_err().contains("yesterday"));
+        assert!(Timestamp::parse_field("-5").unwrap_err().contains("out of range"));
+        assert!(Timestamp::parse_field("99999999999999999999").unwrap_err().contains("out of range"));
+        assert!(Timestamp::parse_field("").is_err());
+    }
+
+    #[test]
+    fn saturating_arithmetic() {
+        let t = Timestamp::from_millis(MAX_MS).unwrap();
+        assert_eq!(t.plus_millis(i64::MAX).as_millis(), MAX_MS);
+        assert_eq!(Timestamp::from_millis(0).unwrap().plus_millis(-5).as_millis(), 0);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2d").unwrap(), 2 * DAY_MS);
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("5 fortnights").is_err());
+        assert!(parse_duration("99999999999999999d").is_err());
+    }
+}
