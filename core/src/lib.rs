@@ -8,19 +8,34 @@
 #![deny(missing_docs)]
 
 mod assessment;
+mod detect;
+mod engine;
 mod error;
 mod event;
+mod fusion;
 mod macros;
+mod person;
 mod profile;
+mod read;
+mod replay;
+mod snapshot;
+mod state;
 mod time;
+mod write;
 
 pub use crate::assessment::{ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder};
+pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
     AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, MAX_ID_LEN, Signal,
 };
+pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange,
     Profile, Schedule, Sos, Weekday,
 };
+// readers and writers: pub use lines for crate::read and crate::write go here.
+pub use crate::replay::{MAX_REPLAY_ROWS, ReplayOptions, replay};
+pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
+pub use crate::state::MAX_DEVICES_PER_PERSON;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};

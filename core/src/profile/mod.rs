@@ -22,6 +22,7 @@
 //! ```
 
 mod builtin;
+mod catalog;
 mod rules;
 mod schedule;
 
@@ -32,6 +33,7 @@ use crate::error::{Error, Result};
 use crate::event::Signal;
 
 pub use builtin::BUILTIN_PROFILES;
+pub(crate) use catalog::Catalog;
 pub(crate) use rules::Rules;
 pub use schedule::Weekday;
 

@@ -1,0 +1,31 @@
+//! `device_offline`: a device that stopped reporting is a technical fault, reported as
+//! such. Its silence is unknown, not evidence that the person is inactive: the
+//! channel's silence is counted only up to the device's last report. When every
+//! expected channel is blind, the person is not watched at all, which is worth a
+//! `watch` (the profile's `blind_points`), so that someone fixes the device.
+
+use super::{Evidence, View, hours};
+use crate::assessment::ReasonKind;
+use crate::event::Signal;
+
+pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
+    let mut offline: Vec<_> = view.state.devices.iter().filter(|d| view.is_offline(d)).collect();
+    if offline.is_empty() {
+        return;
+    }
+    offline.sort_by(|a, b| a.last_report.cmp(&b.last_report).then_with(|| a.id.cmp(&b.id)));
+    let expected: Vec<Signal> = Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)).collect();
+    let blind = !expected.is_empty() && expected.iter().all(|c| view.offline_channel_devices(*c).is_some());
+    for (i, d) in offline.iter().enumerate() {
+        let silent_h = view.at.hours_since(d.last_report);
+        let mut detail =
+            format!("{} has not reported for {}: device fault? its silence is not counted", d.id, hours(silent_h));
+        let mut points = 0.0;
+        if blind && i == 0 {
+            detail.push_str("; no working device watches this person");
+            points = view.rules.profile.device_offline.blind_points;
+        }
+        let signal = d.channel.unwrap_or(Signal::Heartbeat);
+        out.push(Evidence::new(signal, ReasonKind::DeviceOffline, detail, points));
+    }
+}

@@ -1,0 +1,103 @@
+//! Detectors: each reads a person's folded state at an evaluation time and produces
+//! evidence, each piece with a reason a caseworker can read.
+
+pub(crate) mod away;
+pub(crate) mod device_offline;
+pub(crate) mod inactivity;
+pub(crate) mod missed_checkins;
+pub(crate) mod no_change;
+pub(crate) mod sos;
+
+use crate::assessment::{Reason, ReasonKind};
+use crate::event::Signal;
+use crate::profile::Rules;
+use crate::state::{DeviceState, PersonState};
+use crate::time::Timestamp;
+
+/// One piece of evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Evidence {
+    pub reason: Reason,
+    /// Silence evidence is discounted by a recent sign of life elsewhere (cross-check).
+    pub silence: bool,
+}
+
+impl Evidence {
+    pub fn new(signal: Signal, kind: ReasonKind, detail: String, contribution: f64) -> Evidence {
+        Evidence { reason: Reason { signal, kind, detail, contribution }, silence: false }
+    }
+
+    pub fn silence(mut self) -> Evidence {
+        self.silence = true;
+        self
+    }
+}
+
+/// A person's state seen at one evaluation time.
+pub(crate) struct View<'a> {
+    pub state: &'a PersonState,
+    pub rules: &'a Rules,
+    pub at: Timestamp,
+}
+
+impl View<'_> {
+    /// Whether the channel's silence is evidence for this person.
+    pub fn expects(&self, channel: Signal) -> bool {
+        channel.channel_index().is_some_and(|i| self.rules.expected_channels[i])
+    }
+
+    /// Since when the channel has been silent: its last sign of life, else the start of
+    /// monitoring, and never before the end of the last registered absence.
+    pub fn silent_since(&self, channel: Signal) -> Option<Timestamp> {
+        let i = channel.channel_index()?;
+        let base = self.state.last_life[i].or(self.state.first_ts)?;
+        Some(match self.state.last_return(self.at) {
+            Some(back) => base.max(back),
+            None => base,
+        })
+    }
+
+    /// The channel's periodic devices, if every one of them is offline.
+    pub fn offline_channel_devices(&self, channel: Signal) -> Option<Vec<&DeviceState>> {
+        let devices: Vec<&DeviceState> =
+            self.state.devices.iter().filter(|d| d.periodic && d.channel == Some(channel)).collect();
+        let all_offline = !devices.is_empty() && devices.iter().all(|d| self.is_offline(d));
+        all_offline.then_some(devices)
+    }
+
+    /// Until when the channel was watched: now, unless all its periodic devices went offline.
+    pub fn observed_until(&self, channel: Signal) -> Timestamp {
+        match self.offline_channel_devices(channel) {
+            Some(devs) => devs.iter().map(|d| d.last_report).max().unwrap_or(self.at).min(self.at),
+            None => self.at,
+        }
+    }
+
+    pub fn is_offline(&self, d: &DeviceState) -> bool {
+        d.periodic && self.at.millis_since(d.last_report) > self.rules.offline_after_ms
+    }
+
+    /// A time as the person's local `YYYY-MM-DD HH:MM`.
+    pub fn local(&self, t: Timestamp) -> String {
+        t.local_minute(&self.rules.tz)
+    }
+}
+
+/// Hours, readably: one decimal below 10 h, whole hours above.
+pub(crate) fn hours(h: f64) -> String {
+    if h < 10.0 { format!("{h:.1} h") } else { format!("{h:.0} h") }
+}
+
+/// Runs every detector.
+pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    sos::detect(view, &mut out);
+    missed_checkins::detect(view, &mut out);
+    let away = away::detect(view, &mut out);
+    if !away {
+        inactivity::detect(view, &mut out);
+        no_change::detect(view, &mut out);
+    }
+    device_offline::detect(view, &mut out);
+    out
+}

@@ -1,0 +1,44 @@
+//! `no_change`: smart plugs whose power and light stay flat.
+//!
+//! A plug reading that merely repeats the last one is not a sign of life; only a change
+//! is (see the profile's `no_change` tolerances). So a TV left on day and night, whose
+//! steady load the plug reports every few minutes, looks exactly as silent as a TV that
+//! is off: it is caught, not mistaken for activity. Thresholds and weights are those of
+//! the plug channel in `inactivity`.
+
+use super::inactivity::{silence_hours, silence_points};
+use super::{Evidence, View, hours};
+use crate::assessment::ReasonKind;
+use crate::event::Signal;
+
+pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
+    if !view.expects(Signal::Plug) {
+        return;
+    }
+    let p = &view.rules.profile;
+    let Some(h) = silence_hours(view, Signal::Plug) else { return };
+    let points = silence_points(h, &p.inactivity.plug, p.inactivity.onset);
+    if points <= 0.0 {
+        return;
+    }
+    // Describe the plug that reported last.
+    let plug = view
+        .state
+        .devices
+        .iter()
+        .filter(|d| d.plug.is_some())
+        .max_by(|a, b| a.last_report.cmp(&b.last_report).then_with(|| b.id.cmp(&a.id)));
+    let how = match plug.and_then(|d| d.plug.map(|r| (d, r))) {
+        Some((d, r)) if r.watts > p.no_change.standby_watts => {
+            format!("{} on at a steady {:.0} W but untouched", d.id, r.watts)
+        }
+        Some((d, _)) => format!("{} off, nothing switched on", d.id),
+        None => "no plug reading".to_string(),
+    };
+    let detail = format!(
+        "{how}: no change in power or light for {} (alert at {})",
+        hours(h),
+        hours(p.inactivity.plug.threshold_h)
+    );
+    out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, points).silence());
+}

@@ -1,0 +1,238 @@
+//! What the engine remembers about one person: a compact summary folded from the
+//! person's events in time order.
+//!
+//! Folding is the only place where an event changes what is known. It keeps, per
+//! channel, the last sign of life; per device, the last report and the last plug
+//! reading; the check-in calls missed since the last sign of life; the last SOS and
+//! concern; and the registered absences.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::event::{AppAction, CheckinOutcome, Direction, Event, EventKind, Signal};
+use crate::profile::Rules;
+use crate::time::Timestamp;
+
+/// Most devices one person may have; more is refused (no input may exhaust memory).
+pub const MAX_DEVICES_PER_PERSON: usize = 32;
+/// Missed check-ins kept (only the count since the last sign of life matters).
+const MAX_MISSED: usize = 32;
+/// Registered absences kept (the most recent).
+const MAX_ABSENCES: usize = 16;
+
+/// A sign of life: when, and in which signal.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Life {
+    pub ts: Timestamp,
+    pub signal: Signal,
+}
+
+/// A smart plug's last reading.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PlugReading {
+    pub watts: f64,
+    pub lux: Option<f64>,
+    /// When the reading last changed (or was first seen).
+    pub steady_since: Timestamp,
+}
+
+/// One device of the person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct DeviceState {
+    pub id: String,
+    /// The activity channel the device reports on, once a non-heartbeat event showed it.
+    pub channel: Option<Signal>,
+    pub last_report: Timestamp,
+    /// Reports on a schedule (plugs, step apps, anything that sends heartbeats), so its
+    /// silence means it is offline.
+    pub periodic: bool,
+    pub plug: Option<PlugReading>,
+}
+
+/// A registered absence `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Absence {
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+/// The folded state of one person.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PersonState {
+    pub first_ts: Option<Timestamp>,
+    pub last_ts: Option<Timestamp>,
+    /// Last sign of life per activity channel (`Signal::CHANNELS` order).
+    pub last_life: [Option<Timestamp>; 5],
+    /// Last sign of life in any signal (channels, answered check-ins, SOS).
+    pub last_life_any: Option<Life>,
+    pub devices: Vec<DeviceState>,
+    /// Missed check-in calls since the last sign of life, oldest first.
+    pub missed_checkins: Vec<Timestamp>,
+    pub last_all_clear: Option<Timestamp>,
+    pub last_concern: Option<Timestamp>,
+    pub last_sos: Option<Timestamp>,
+    pub absences: Vec<Absence>,
+}
+
+/// Whether an event comes from a device whose reports are tracked.
+fn tracks_device(e: &Event) -> bool {
+    !matches!(e.kind, EventKind::Away { .. } | EventKind::Sos)
+}
+
+/// Whether an event shows that the person did something.
+fn is_sign_of_life(e: &Event, rules: &Rules) -> bool {
+    match &e.kind {
+        EventKind::Call { direction, answered, .. } => *direction == Direction::Out || *answered,
+        EventKind::Steps { steps, .. } => *steps >= rules.profile.inactivity.min_steps.max(1),
+        EventKind::Door { .. } => true,
+        EventKind::App { action } => *action != AppAction::Data,
+        EventKind::Checkin { outcome } => *outcome != CheckinOutcome::Missed,
+        EventKind::Sos => true,
+        // Plug readings are judged by change, in `fold_plug`.
+        EventKind::Plug { .. } | EventKind::Away { .. } | EventKind::Heartbeat => false,
+    }
+}
+
+impl PersonState {
+    /// Checks that the person may have one more device, counting those of `pending` events
+    /// not folded yet (so that no input exhausts memory, and a batch can be refused whole).
+    pub fn check<'a>(&self, e: &Event, pending: impl Iterator<Item = &'a Event>) -> Result<()> {
+        if !tracks_device(e) {
+            return Ok(());
+        }
+        let known = |id: &str| self.devices.iter().any(|d| d.id == id);
+        if known(e.device()) {
+            return Ok(());
+        }
+        let mut new_ids: Vec<&str> = pending.filter(|p| tracks_device(p) && !known(p.device())).map(Event::device).collect();
+        new_ids.sort_unstable();
+        new_ids.dedup();
+        if new_ids.contains(&e.device()) {
+            return Ok(());
+        }
+        if self.devices.len() + new_ids.len() >= MAX_DEVICES_PER_PERSON {
+            return Err(Error::field(
+                "device",
+                format!("person `{}` already has {MAX_DEVICES_PER_PERSON} devices", e.person),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Folds one event; events must come in canonical time order, checked by [`Self::check`].
+    pub fn fold(&mut self, e: &Event, rules: &Rules) {
+        self.first_ts = Some(self.first_ts.map_or(e.ts, |t| t.min(e.ts)));
+        self.last_ts = Some(self.last_ts.map_or(e.ts, |t| t.max(e.ts)));
+        let mut life = is_sign_of_life(e, rules);
+        match &e.kind {
+            EventKind::Away { until } => self.register_absence(e.ts, *until),
+            EventKind::Sos => self.last_sos = Some(e.ts),
+            EventKind::Checkin { outcome } => match outcome {
+                CheckinOutcome::Answered => self.last_all_clear = Some(e.ts),
+                CheckinOutcome::Concern => self.last_concern = Some(e.ts),
+                CheckinOutcome::Missed => {
+                    if self.missed_checkins.len() == MAX_MISSED {
+                        self.missed_checkins.remove(0);
+                    }
+                    self.missed_checkins.push(e.ts);
+                }
+            },
+            _ => {}
+        }
+        if tracks_device(e) {
+            life |= self.report_device(e, rules);
+        }
+        if life {
+            let signal = e.signal();
+            if let Some(i) = signal.channel_index() {
+                self.last_life[i] = Some(e.ts);
+            }
+            self.last_life_any = Some(Life { ts: e.ts, signal });
+            self.missed_checkins.clear();
+        }
+    }
+
+    /// Records a device report; returns whether a plug reading changed (a sign of life).
+    fn report_device(&mut self, e: &Event, rules: &Rules) -> bool {
+        let signal = e.signal();
+        let idx = match self.devices.iter().position(|d| d.id == e.device()) {
+            Some(i) => i,
+            // Unreachable after `check`; never grow past the cap.
+            None if self.devices.len() >= MAX_DEVICES_PER_PERSON => return false,
+            None => {
+                self.devices.push(DeviceState {
+                    id: e.device().to_string(),
+                    channel: None,
+                    last_report: e.ts,
+                    periodic: false,
+                    plug: None,
+                });
+                self.devices.len() - 1
+            }
+        };
+        let d = &mut self.devices[idx];
+        d.last_report = d.last_report.max(e.ts);
+        if signal.channel_index().is_some() {
+            d.channel = Some(signal);
+        }
+        if matches!(signal, Signal::Plug | Signal::Steps | Signal::Heartbeat) {
+            d.periodic = true;
+        }
+        match &e.kind {
+            EventKind::Plug { watts, lux } => {
+                let nc = &rules.profile.no_change;
+                let changed = d.plug.is_some_and(|prev| {
+                    let differs = |a: f64, b: f64, abs_tol: f64| {
+                        (a - b).abs() > abs_tol.max(nc.relative_tolerance * a.max(b))
+                    };
+                    let light = match (prev.lux, lux) {
+                        (Some(a), Some(b)) => differs(a, *b, nc.lux_tolerance),
+                        _ => false,
+                    };
+                    differs(prev.watts, *watts, nc.watts_tolerance) || light
+                });
+                let steady_since = match d.plug {
+                    Some(prev) if !changed => prev.steady_since,
+                    _ => e.ts,
+                };
+                d.plug = Some(PlugReading { watts: *watts, lux: *lux, steady_since });
+                changed
+            }
+            _ => false,
+        }
+    }
+
+    fn register_absence(&mut self, start: Timestamp, until: Timestamp) {
+        if until == start {
+            // Cancels the absences under way at `start`.
+            for a in &mut self.absences {
+                if a.start <= start && start < a.end {
+                    a.end = start;
+                }
+            }
+            return;
+        }
+        if self.absences.len() == MAX_ABSENCES {
+            self.absences.remove(0);
+        }
+        self.absences.push(Absence { start, end: until });
+    }
+
+    /// The absence under way at `at`, if any (the one ending last).
+    pub fn absence_at(&self, at: Timestamp) -> Option<Absence> {
+        self.absences.iter().filter(|a| a.start <= at && at < a.end).max_by_key(|a| a.end).copied()
+    }
+
+    /// The end of the latest absence that ended at or before `at`.
+    pub fn last_return(&self, at: Timestamp) -> Option<Timestamp> {
+        self.absences.iter().filter(|a| a.end <= at && a.start < a.end).map(|a| a.end).max()
+    }
+
+    /// Approximate heap and inline size of this state, bytes.
+    pub fn size_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.devices.iter().map(|d| std::mem::size_of::<DeviceState>() + d.id.capacity()).sum::<usize>()
+            + self.missed_checkins.capacity() * std::mem::size_of::<Timestamp>()
+            + self.absences.capacity() * std::mem::size_of::<Absence>()
+    }
+}
