@@ -54,9 +54,11 @@ struct Slot {
 /// let mut engine = Engine::new();
 /// engine.add_person(Person::new("p-001", "plug_only")?)?;
 /// let t0: Timestamp = "2024-05-01T08:00:00+09:00".parse()?;
-/// // The TV goes on, then nothing changes for a day and a half.
-/// for (h, watts) in [(0, 0.0), (1, 85.0)] {
-///     let ts = t0.plus_millis(h * anbu::HOUR_MS);
+/// // The TV goes on at 08:00, then the plug reports the same load every 15 minutes
+/// // for a day and a half: a reading that merely repeats is not a sign of life.
+/// for q in 0..=(37 * 4) {
+///     let ts = t0.plus_millis(q * 15 * anbu::MINUTE_MS);
+///     let watts = if q == 0 { 0.0 } else { 85.0 };
 ///     engine.ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::Plug { watts, lux: None })?)?;
 /// }
 /// let a = engine.assess("p-001", t0.plus_millis(37 * anbu::HOUR_MS))?;

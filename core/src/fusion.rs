@@ -2,12 +2,15 @@
 //!
 //! 1. Every detector's evidence is points; silence in several expected channels adds
 //!    up, so silence that independent channels agree on weighs more than silence in one.
-//! 2. Cross-check: with `r` hours since the most recent sign of life in any channel,
-//!    silence evidence keeps `clamp(r / recent_h, min_factor, 1)` of its points; what is
-//!    taken off is shown as a `recent_activity` reason with a negative contribution.
-//! 3. Where the person has check-in calls and `confirm_before_critical` is set, silence
-//!    alone is held just below `critical` until a check-in call is missed (an `escalation`
-//!    reason shows the points held back): nobody is sent before a call confirms the silence.
+//! 2. Cross-check: the person has been inactive for at most `r` hours, the time since
+//!    the last sign of life in any signal. Silence a channel kept past that is contradicted
+//!    by the other channel: its points count only at the profile's
+//!    `cross_check.contradicted_factor`. What is taken off is shown as a `recent_activity`
+//!    reason with a negative contribution, naming the sign of life.
+//! 3. Where the person has check-in calls, silence alone is held just below `critical`
+//!    until `escalation.critical_after_missed_checkins` calls were missed since the last
+//!    sign of life (an `escalation` reason shows the points held back): nobody is sent
+//!    before calls confirm the silence.
 //! 4. The score is the sum, clamped to 0-100 and rounded to one decimal; the level comes
 //!    from the profile's cut-offs, the action from its escalation policy (warning: a
 //!    check-in call; warning with a missed check-in since the last sign of life: notify the
@@ -27,40 +30,41 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
     let evidence = detect::detect_all(&view);
     let p = &rules.profile;
 
-    let silence: f64 = evidence.iter().filter(|e| e.silence).map(|e| e.reason.contribution).sum();
+    let contradicted: f64 = evidence.iter().map(|e| e.contradicted).sum();
     let mut reasons: Vec<Reason> = evidence.into_iter().map(|e: Evidence| e.reason).collect();
 
-    if silence > 0.0
+    let factor = p.cross_check.contradicted_factor;
+    if contradicted > 0.0
+        && factor < 1.0
         && let Some(life) = state.last_life_any.filter(|l| l.ts <= at)
     {
-        let r = at.hours_since(life.ts);
-        let factor = (r / p.cross_check.recent_h).clamp(p.cross_check.min_factor, 1.0);
-        if factor < 1.0 {
-            let detail = format!(
-                "{} signal at {} ({} ago): silence elsewhere counts x{factor:.2}",
-                life.signal,
-                view.local(life.ts),
-                detect::hours(r)
-            );
-            reasons.push(Reason {
-                signal: life.signal,
-                kind: ReasonKind::RecentActivity,
-                detail,
-                contribution: -silence * (1.0 - factor),
-            });
-        }
+        let detail = format!(
+            "sign of life ({}) at {}, {} ago: silence elsewhere before it counts x{factor:.2}",
+            life.signal,
+            view.local(life.ts),
+            detect::hours(at.hours_since(life.ts))
+        );
+        reasons.push(Reason {
+            signal: life.signal,
+            kind: ReasonKind::RecentActivity,
+            detail,
+            contribution: -contradicted * (1.0 - factor),
+        });
     }
 
     let mut total: f64 = reasons.iter().map(|r| r.contribution).sum();
     let misses = detect::missed_checkins::counted_misses(&view) as u32;
-    let confirmed = misses >= p.checkins.after && misses > 0;
+    let confirmed = misses >= p.escalation.critical_after_missed_checkins;
     let urgent = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));
     let hold_at = p.levels.critical - 0.1;
-    if rules.expects_checkin && p.escalation.confirm_before_critical && !confirmed && !urgent && total > hold_at {
+    if rules.expects_checkin && !confirmed && !urgent && total > hold_at {
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: "held below critical until a check-in call confirms the silence".into(),
+            detail: format!(
+                "held below critical until {} check-in calls are missed ({misses} so far)",
+                p.escalation.critical_after_missed_checkins
+            ),
             contribution: hold_at - total,
         });
         total = hold_at;

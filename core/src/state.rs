@@ -36,12 +36,25 @@ pub(crate) struct PlugReading {
     pub steady_since: Timestamp,
 }
 
+impl DeviceState {
+    /// Whether the device reports on an activity channel.
+    pub fn reports_on(&self, channel: Signal) -> bool {
+        channel.channel_index().is_some_and(|i| self.channels & (1 << i) != 0)
+    }
+
+    /// The first activity channel the device reports on.
+    pub fn first_channel(&self) -> Option<Signal> {
+        Signal::CHANNELS.into_iter().find(|c| self.reports_on(*c))
+    }
+}
+
 /// One device of the person.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DeviceState {
     pub id: String,
-    /// The activity channel the device reports on, once a non-heartbeat event showed it.
-    pub channel: Option<Signal>,
+    /// The activity channels the device reports on (bits by `Signal::CHANNELS` index);
+    /// a phone reports calls, steps and phone use.
+    pub channels: u8,
     pub last_report: Timestamp,
     /// Reports on a schedule (plugs, step apps, anything that sends heartbeats), so its
     /// silence means it is offline.
@@ -162,7 +175,7 @@ impl PersonState {
             None => {
                 self.devices.push(DeviceState {
                     id: e.device().to_string(),
-                    channel: None,
+                    channels: 0,
                     last_report: e.ts,
                     periodic: false,
                     plug: None,
@@ -172,8 +185,8 @@ impl PersonState {
         };
         let d = &mut self.devices[idx];
         d.last_report = d.last_report.max(e.ts);
-        if signal.channel_index().is_some() {
-            d.channel = Some(signal);
+        if let Some(i) = signal.channel_index() {
+            d.channels |= 1 << i;
         }
         if matches!(signal, Signal::Plug | Signal::Steps | Signal::Heartbeat) {
             d.periodic = true;

@@ -25,7 +25,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
             detail.push_str("; no working device watches this person");
             points = view.rules.profile.device_offline.blind_points;
         }
-        let signal = d.channel.unwrap_or(Signal::Heartbeat);
+        let signal = d.first_channel().unwrap_or(Signal::Heartbeat);
         out.push(Evidence::new(signal, ReasonKind::DeviceOffline, detail, points));
     }
 }

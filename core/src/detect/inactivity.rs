@@ -26,6 +26,14 @@ pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> 
     rule.weight * strength
 }
 
+/// Points of a channel silent for `silence_h`, and the part of them that comes from
+/// silence past the last sign of life elsewhere (`gap_h` hours ago).
+pub(crate) fn scored(silence_h: f64, gap_h: f64, rule: &ChannelRule, onset: f64) -> (f64, f64) {
+    let all = silence_points(silence_h, rule, onset);
+    let agreed = silence_points(silence_h.min(gap_h), rule, onset);
+    (all, all - agreed)
+}
+
 /// Silence of one channel in hours, as watched.
 pub(crate) fn silence_hours(view: &View<'_>, channel: Signal) -> Option<f64> {
     let since = view.silent_since(channel)?;
@@ -52,10 +60,11 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         let (Some(rule), Some(h)) = (p.inactivity.rule(channel), silence_hours(view, channel)) else {
             continue;
         };
-        let points = silence_points(h, rule, p.inactivity.onset);
+        let gap = view.life_gap_h().unwrap_or(h);
+        let (points, contradicted) = scored(h, gap, rule, p.inactivity.onset);
         if points > 0.0 {
             let detail = format!("{} for {} (alert at {})", what(channel), hours(h), hours(rule.threshold_h));
-            out.push(Evidence::new(channel, ReasonKind::Inactivity, detail, points).silence());
+            out.push(Evidence::new(channel, ReasonKind::Inactivity, detail, points).contradicted(contradicted));
         }
     }
 }

@@ -18,17 +18,19 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Evidence {
     pub reason: Reason,
-    /// Silence evidence is discounted by a recent sign of life elsewhere (cross-check).
-    pub silence: bool,
+    /// For silence evidence: the points that come from silence a channel kept past the
+    /// last sign of life in another channel (discounted by the cross-check).
+    pub contradicted: f64,
 }
 
 impl Evidence {
     pub fn new(signal: Signal, kind: ReasonKind, detail: String, contribution: f64) -> Evidence {
-        Evidence { reason: Reason { signal, kind, detail, contribution }, silence: false }
+        Evidence { reason: Reason { signal, kind, detail, contribution }, contradicted: 0.0 }
     }
 
-    pub fn silence(mut self) -> Evidence {
-        self.silence = true;
+    /// Marks `points` of this evidence as contradicted by a sign of life elsewhere.
+    pub fn contradicted(mut self, points: f64) -> Evidence {
+        self.contradicted = points.max(0.0);
         self
     }
 }
@@ -60,7 +62,7 @@ impl View<'_> {
     /// The channel's periodic devices, if every one of them is offline.
     pub fn offline_channel_devices(&self, channel: Signal) -> Option<Vec<&DeviceState>> {
         let devices: Vec<&DeviceState> =
-            self.state.devices.iter().filter(|d| d.periodic && d.channel == Some(channel)).collect();
+            self.state.devices.iter().filter(|d| d.periodic && d.reports_on(channel)).collect();
         let all_offline = !devices.is_empty() && devices.iter().all(|d| self.is_offline(d));
         all_offline.then_some(devices)
     }
@@ -71,6 +73,12 @@ impl View<'_> {
             Some(devs) => devs.iter().map(|d| d.last_report).max().unwrap_or(self.at).min(self.at),
             None => self.at,
         }
+    }
+
+    /// Hours since the last sign of life in any signal (since monitoring began if none yet).
+    pub fn life_gap_h(&self) -> Option<f64> {
+        let last = self.state.last_life_any.map(|l| l.ts).or(self.state.first_ts)?;
+        Some(self.at.hours_since(last).max(0.0))
     }
 
     pub fn is_offline(&self, d: &DeviceState) -> bool {

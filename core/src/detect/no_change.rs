@@ -6,7 +6,7 @@
 //! is off: it is caught, not mistaken for activity. Thresholds and weights are those of
 //! the plug channel in `inactivity`.
 
-use super::inactivity::{silence_hours, silence_points};
+use super::inactivity::{scored, silence_hours};
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
@@ -17,7 +17,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     }
     let p = &view.rules.profile;
     let Some(h) = silence_hours(view, Signal::Plug) else { return };
-    let points = silence_points(h, &p.inactivity.plug, p.inactivity.onset);
+    let gap = view.life_gap_h().unwrap_or(h);
+    let (points, contradicted) = scored(h, gap, &p.inactivity.plug, p.inactivity.onset);
     if points <= 0.0 {
         return;
     }
@@ -40,5 +41,5 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         hours(h),
         hours(p.inactivity.plug.threshold_h)
     );
-    out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, points).silence());
+    out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, points).contradicted(contradicted));
 }

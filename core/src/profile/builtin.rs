@@ -41,7 +41,7 @@ fn full() -> Profile {
             app: rule(24.0, 30.0),
         },
         no_change: NoChange { watts_tolerance: 5.0, lux_tolerance: 30.0, relative_tolerance: 0.15, standby_watts: 3.0 },
-        cross_check: CrossCheck { recent_h: 6.0, min_factor: 0.1 },
+        cross_check: CrossCheck { contradicted_factor: 0.15 },
         checkins: Checkins {
             after: 1,
             points_each: 15.0,
@@ -50,13 +50,13 @@ fn full() -> Profile {
             concern_hold_h: 24.0,
         },
         sos: Sos { points: 100.0, hold_h: 24.0 },
-        device_offline: DeviceOffline { after_h: 3.0, blind_points: 25.0 },
+        device_offline: DeviceOffline { after_h: 6.0, blind_points: 25.0 },
         escalation: Escalation {
             watch: Action::None,
             warning: Action::CheckinCall,
             warning_after_missed_checkin: Action::Notify,
             critical: Action::Dispatch,
-            confirm_before_critical: true,
+            critical_after_missed_checkins: 2,
         },
     }
 }

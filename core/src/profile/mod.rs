@@ -162,15 +162,16 @@ pub struct NoChange {
 
 /// Cross-checking between channels.
 ///
-/// With `r` hours since the most recent sign of life in any channel, silence evidence is
-/// multiplied by `clamp(r / recent_h, min_factor, 1)`.
+/// A person seen alive `r` hours ago (in any signal) has been inactive for at most `r`
+/// hours, whatever one channel says. Silence a channel kept for longer than that (a door
+/// not used for three days by someone who calls every evening) is contradicted by the
+/// other channels: its points count at `contradicted_factor`. So silence that independent
+/// channels agree on weighs fully, silence in one alone weighs little.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrossCheck {
-    /// Hours within which a sign of life discounts silence elsewhere.
-    pub recent_h: f64,
-    /// The smallest factor silence is multiplied by (0 to 1).
-    pub min_factor: f64,
+    /// Weight of silence contradicted by a later sign of life elsewhere (0 to 1).
+    pub contradicted_factor: f64,
 }
 
 /// Automatic check-in calls.
@@ -225,9 +226,10 @@ pub struct Escalation {
     pub warning_after_missed_checkin: Action,
     /// Action at `critical`.
     pub critical: Action,
-    /// Hold silence alone below `critical` until a check-in call is missed, when the
-    /// person has check-in calls (silence is confirmed by a call before anyone is sent).
-    pub confirm_before_critical: bool,
+    /// Where the person has check-in calls, silence alone is held below `critical` until
+    /// this many check-in calls were missed since the last sign of life: nobody is sent
+    /// before calls confirm the silence. 0 turns the hold off.
+    pub critical_after_missed_checkins: u32,
 }
 
 /// Range checks, each naming its key.
@@ -360,8 +362,7 @@ impl Profile {
         c.range("no_change.lux_tolerance", n.lux_tolerance, 0.0, 100_000.0)?;
         c.range("no_change.relative_tolerance", n.relative_tolerance, 0.0, 1.0)?;
         c.range("no_change.standby_watts", n.standby_watts, 0.0, 10_000.0)?;
-        c.range("cross_check.recent_h", self.cross_check.recent_h, 0.1, 168.0)?;
-        c.range("cross_check.min_factor", self.cross_check.min_factor, 0.0, 1.0)?;
+        c.range("cross_check.contradicted_factor", self.cross_check.contradicted_factor, 0.0, 1.0)?;
         let k = &self.checkins;
         c.range("checkins.after", f64::from(k.after), 1.0, 100.0)?;
         c.range("checkins.points_each", k.points_each, 0.0, 100.0)?;
@@ -370,6 +371,12 @@ impl Profile {
         c.range("checkins.concern_hold_h", k.concern_hold_h, 0.1, 720.0)?;
         c.range("sos.points", self.sos.points, 0.0, 100.0)?;
         c.range("sos.hold_h", self.sos.hold_h, 0.1, 720.0)?;
+        c.range(
+            "escalation.critical_after_missed_checkins",
+            f64::from(self.escalation.critical_after_missed_checkins),
+            0.0,
+            10.0,
+        )?;
         c.range("device_offline.after_h", self.device_offline.after_h, 0.1, 720.0)?;
         c.range("device_offline.blind_points", self.device_offline.blind_points, 0.0, 100.0)?;
         Rules::compile(self).map(|_| ())

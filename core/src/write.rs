@@ -1,0 +1,1 @@
+//! Writers for assessments and events (CSV and JSON Lines). Being written.

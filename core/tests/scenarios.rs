@@ -1,0 +1,402 @@
+//! Scenario tests: the field cases that today's fixed rules get wrong, and the real
+//! emergencies anbu must catch, each written out hour by hour.
+
+use anbu::{
+    Action, AppAction, Assessment, CheckinOutcome, Direction, DoorState, Engine, Event, EventKind, HOUR_MS, Level,
+    MINUTE_MS, Person, ReasonKind, Responder, Timestamp,
+};
+
+/// One person's home, written hour by hour from midnight (Seoul) of day 0, a Wednesday.
+struct Home {
+    id: &'static str,
+    t0: Timestamp,
+    events: Vec<Event>,
+}
+
+impl Home {
+    fn new(id: &'static str) -> Home {
+        Home { id, t0: "2024-05-01T00:00:00+09:00".parse().unwrap(), events: Vec::new() }
+    }
+    fn ts(&self, hour: f64) -> Timestamp {
+        self.t0.plus_millis((hour * HOUR_MS as f64) as i64)
+    }
+    fn push(&mut self, hour: f64, device: &str, kind: EventKind) {
+        let e = Event::new(self.id, self.ts(hour), Some(device), kind).unwrap();
+        self.events.push(e);
+    }
+    /// Plug readings every 15 minutes from `from` to `to` hours; `watts(hour)`.
+    fn plug(&mut self, from: f64, to: f64, watts: impl Fn(f64) -> f64) {
+        let mut h = from;
+        while h < to {
+            self.push(h, "plug-tv", EventKind::Plug { watts: watts(h), lux: Some(80.0) });
+            h += 0.25;
+        }
+    }
+    fn door(&mut self, hour: f64) {
+        self.push(hour, "door-front", EventKind::Door { state: DoorState::Open });
+        self.push(hour + 0.02, "door-front", EventKind::Door { state: DoorState::Closed });
+    }
+    fn call(&mut self, hour: f64, direction: Direction, answered: bool) {
+        self.push(hour, "phone", EventKind::Call { direction, answered, duration_s: None });
+    }
+    fn steps(&mut self, hour: f64, steps: u32) {
+        self.push(hour, "phone", EventKind::Steps { steps, interval_s: 3600 });
+    }
+    fn unlock(&mut self, hour: f64) {
+        self.push(hour, "phone", EventKind::App { action: AppAction::Unlock });
+    }
+    fn checkin(&mut self, hour: f64, outcome: CheckinOutcome) {
+        self.push(hour, "checkin", EventKind::Checkin { outcome });
+    }
+
+    /// An ordinary day `d`: TV 08-12 and 18-23, out 09:30-11:00, calls, steps, phone use.
+    /// `phone` says whether the phone side (calls, steps, app) is alive.
+    fn ordinary_day(&mut self, d: u32, phone: bool, home: bool) {
+        let b = d as f64 * 24.0;
+        if home {
+            self.plug(b, b + 24.0, |h| {
+                let hod = h.rem_euclid(24.0);
+                if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
+            });
+            self.door(b + 9.5);
+            self.door(b + 11.0);
+        }
+        if phone {
+            // The step app reports every hour, zero while asleep.
+            for h in 0..24 {
+                let steps = match h {
+                    9..11 => 1500,
+                    7..23 => 120,
+                    _ => 0,
+                };
+                self.steps(b + h as f64 + 0.99, steps);
+            }
+            self.unlock(b + 8.2);
+            self.unlock(b + 13.1);
+            self.unlock(b + 20.4);
+            self.call(b + 19.0, Direction::Out, true);
+        }
+    }
+
+    /// Replays through the streaming engine (events shuffled within the allowed lateness)
+    /// and assesses every hour from `from` to `to`.
+    fn hourly(&self, person: Person, from: u32, to: u32) -> Vec<Assessment> {
+        let mut engine = Engine::new();
+        engine.add_person(person).unwrap();
+        let mut events = self.events.clone();
+        events.sort_by_key(|e| e.ts);
+        // Deliver in small reversed batches (late within 30 minutes) to exercise reordering.
+        let mut out = Vec::new();
+        let mut next = 0;
+        for h in from..=to {
+            let at = self.ts(h as f64);
+            let end = events.partition_point(|e| e.ts <= at);
+            let mut batch: Vec<Event> = events[next..end].to_vec();
+            if next > 0 {
+                batch.reverse(); // an hour's events, newest first: late by up to an hour
+            }
+            engine.ingest_batch(batch).unwrap();
+            next = end;
+            out.push(engine.assess(self.id, at).unwrap());
+        }
+        out
+    }
+}
+
+fn max_level(rows: &[Assessment]) -> Level {
+    rows.iter().map(|a| a.level).max().unwrap_or(Level::Normal)
+}
+
+fn first_at_or_above(rows: &[Assessment], level: Level) -> Option<&Assessment> {
+    rows.iter().find(|a| a.level >= level)
+}
+
+fn hours_after(home: &Home, a: &Assessment, hour: f64) -> f64 {
+    a.at.hours_since(home.ts(hour))
+}
+
+fn person(profile: &str) -> Person {
+    Person::new("p", profile).unwrap()
+}
+
+// --- Nuisances: the fixed rules alarm, anbu does not --------------------------------------
+
+#[test]
+fn tv_left_on_day_and_night_is_not_a_sign_of_life_but_other_channels_are() {
+    let mut home = Home::new("p");
+    for d in 0..5 {
+        home.ordinary_day(d, true, true);
+    }
+    // Replace the TV pattern by a TV that is never switched off.
+    home.events.retain(|e| e.device() != "plug-tv");
+    home.plug(0.0, 120.0, |h| 85.0 + (h * 7.0).sin()); // +-1 W of noise, within tolerance
+    // The seed rule (plug only) sees no change for days and raises a warning...
+    let plug_alone = Home { events: home.events.iter().filter(|e| e.device() == "plug-tv").cloned().collect(), ..Home::new("p") };
+    let plug_only = plug_alone.hourly(person("plug_only"), 1, 119);
+    let w = first_at_or_above(&plug_only, Level::Warning).expect("plug-only rule fires");
+    assert_eq!(w.reasons[0].kind, ReasonKind::NoChange);
+    assert!(w.reasons[0].detail.contains("on at a steady 8"), "{}", w.reasons[0].detail);
+    // ...while with the door and phone, the person's other signs of life say all is well.
+    for profile in ["call_iot", "full"] {
+        let rows = home.hourly(person(profile), 1, 119);
+        assert!(max_level(&rows) <= Level::Watch, "{profile}: {:?}", first_at_or_above(&rows, Level::Warning));
+    }
+}
+
+#[test]
+fn tv_left_on_does_not_hide_a_collapse() {
+    let mut home = Home::new("p");
+    for d in 0..3 {
+        home.ordinary_day(d, true, true);
+    }
+    home.events.retain(|e| e.device() != "plug-tv");
+    // The TV stays on through the collapse at 10:00 on day 3; nothing else happens.
+    home.plug(0.0, 144.0, |_| 85.0);
+    home.checkin(82.0, CheckinOutcome::Answered);
+    home.checkin(106.0, CheckinOutcome::Missed);
+    home.checkin(107.0, CheckinOutcome::Missed);
+    let rows = home.hourly(person("call_iot"), 73, 143);
+    assert!(rows.iter().filter(|a| a.at <= home.ts(82.0)).all(|a| a.level == Level::Normal));
+    let warn = first_at_or_above(&rows, Level::Warning).expect("warning");
+    assert!(hours_after(&home, warn, 82.0) <= 24.0, "warning {} h after collapse", hours_after(&home, warn, 82.0));
+    assert_eq!(warn.action, Action::CheckinCall);
+    let notify = rows.iter().find(|a| a.action == Action::Notify).expect("notify after a missed check-in");
+    assert!(notify.at >= home.ts(106.0));
+    let crit = first_at_or_above(&rows, Level::Critical).expect("critical after missed check-ins");
+    assert_eq!(crit.action, Action::Dispatch);
+    assert!(crit.at >= home.ts(107.0) && crit.at <= home.ts(108.0));
+    let kinds: Vec<ReasonKind> = crit.reasons.iter().map(|r| r.kind).collect();
+    assert!(kinds.contains(&ReasonKind::NoChange) && kinds.contains(&ReasonKind::MissedCheckins), "{kinds:?}");
+}
+
+#[test]
+fn phone_kept_on_silent_misses_checkins_while_fine() {
+    let mut home = Home::new("p");
+    for d in 0..7 {
+        home.ordinary_day(d, true, true);
+        let b = d as f64 * 24.0;
+        // Every check-in call and every incoming call goes unanswered.
+        home.checkin(b + 10.0, CheckinOutcome::Missed);
+        home.checkin(b + 15.0, CheckinOutcome::Missed);
+        home.call(b + 16.0, Direction::In, false);
+    }
+    for profile in ["full", "call_app", "call_iot"] {
+        let rows = home.hourly(person(profile), 1, 167);
+        assert!(max_level(&rows) <= Level::Watch, "{profile}: {:?}", first_at_or_above(&rows, Level::Warning));
+        assert!(rows.iter().all(|a| a.action == Action::None), "{profile}");
+    }
+}
+
+#[test]
+fn prepaid_phone_without_credit_makes_no_calls_for_weeks() {
+    let mut home = Home::new("p");
+    for d in 0..21 {
+        home.ordinary_day(d, true, true);
+        let b = d as f64 * 24.0;
+        // No credit: no outgoing calls; friends call every other day and get through.
+        let day_start = home.ts(b);
+        home.events.retain(|e| !(e.ts >= day_start && matches!(e.kind, EventKind::Call { direction: Direction::Out, .. })));
+        if d % 2 == 0 {
+            home.call(b + 17.0, Direction::In, true);
+        }
+    }
+    // With steps and phone use, nothing is wrong.
+    for profile in ["call_app", "full", "call_iot"] {
+        let rows = home.hourly(person(profile), 1, 503);
+        assert!(max_level(&rows) <= Level::Watch, "{profile}: {:?}", first_at_or_above(&rows, Level::Warning));
+    }
+    // Call logs alone: two days between incoming calls is within the 48 h rule.
+    let rows = home.hourly(person("call_only"), 1, 503);
+    assert!(rows.iter().all(|a| a.action != Action::Dispatch && a.action != Action::Notify));
+}
+
+#[test]
+fn plug_pulled_out_of_the_wall_is_a_device_fault() {
+    let mut home = Home::new("p");
+    for d in 0..5 {
+        home.ordinary_day(d, false, true);
+    }
+    // Unplugged on day 2 at 13:00: no more readings.
+    let cut = home.ts(61.0);
+    home.events.retain(|e| !(e.device() == "plug-tv" && e.ts >= cut));
+    home.checkin(82.0, CheckinOutcome::Answered);
+    let rows = home.hourly(person("plug_only"), 62, 119);
+    assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
+    let late = rows.last().unwrap();
+    let fault = late.reasons.iter().find(|r| r.kind == ReasonKind::DeviceOffline).expect("device_offline reason");
+    assert!(fault.detail.contains("plug-tv has not reported"), "{}", fault.detail);
+    assert!(fault.detail.contains("no working device"), "{}", fault.detail);
+    assert_eq!(late.level, Level::Watch);
+    assert_eq!(late.action, Action::None);
+}
+
+#[test]
+fn unregistered_hospital_stay_with_the_phone_along() {
+    let mut home = Home::new("p");
+    for d in 0..8 {
+        let in_hospital = (2..7).contains(&d);
+        home.ordinary_day(d, !in_hospital, true);
+        let b = d as f64 * 24.0;
+        if in_hospital {
+            // Home is silent (the plug reports standby); the phone walks the ward and answers.
+            let (start, end) = (home.ts(b), home.ts(b + 24.0));
+            home.events.retain(|e| !(e.ts >= start && e.ts < end));
+            home.plug(b, b + 24.0, |_| 0.5);
+            for h in [8.0, 12.0, 16.0, 20.0] {
+                home.steps(b + h, 300);
+            }
+            home.call(b + 11.0, Direction::In, true);
+            home.checkin(b + 10.0, CheckinOutcome::Answered);
+        }
+    }
+    let rows = home.hourly(person("full"), 1, 191);
+    assert!(rows.iter().all(|a| a.action != Action::Dispatch && a.action != Action::Notify));
+    assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
+    // A plug-only service sees only the silent home: it asks with a check-in call, and the
+    // answered calls keep it from sending anyone.
+    let rows = home.hourly(person("plug_only"), 1, 191);
+    assert!(rows.iter().all(|a| a.action != Action::Dispatch), "{:?}", first_at_or_above(&rows, Level::Critical));
+}
+
+#[test]
+fn registered_absence_suppresses_silence_until_it_ends() {
+    let mut home = Home::new("p");
+    home.ordinary_day(0, true, true);
+    home.push(23.5, "away", EventKind::Away { until: home.ts(96.0) });
+    home.ordinary_day(5, true, true);
+    let rows = home.hourly(person("call_iot"), 24, 119);
+    let during: Vec<_> = rows.iter().filter(|a| a.at < home.ts(96.0)).collect();
+    assert!(during.iter().all(|a| a.level == Level::Normal));
+    assert!(during[30].reasons.iter().any(|r| r.kind == ReasonKind::Away));
+    // After the absence ends, silence counts again from the return, not from before it.
+    let after = rows.iter().find(|a| a.at == home.ts(110.0)).unwrap();
+    assert_eq!(after.level, Level::Normal, "{after:?}");
+    // Cancelling the absence (until == ts) brings silence back.
+    let mut cancelled = Home::new("p");
+    cancelled.ordinary_day(0, true, true);
+    cancelled.push(23.5, "away", EventKind::Away { until: cancelled.ts(96.0) });
+    cancelled.push(30.0, "away", EventKind::Away { until: cancelled.ts(30.0) });
+    cancelled.plug(24.0, 73.0, |_| 0.5); // the plug keeps reporting standby
+    let rows = cancelled.hourly(person("call_iot"), 24, 72);
+    assert!(max_level(&rows) >= Level::Warning);
+    // Silence is counted from the cancellation: at 60 h (30 h after it) the door alone is past its threshold.
+    let at_60 = rows.iter().find(|a| a.at == cancelled.ts(60.0)).unwrap();
+    let door = at_60.reasons.iter().find(|r| r.signal == anbu::Signal::Door).unwrap();
+    assert!(door.detail.contains("for 30 h"), "{}", door.detail);
+}
+
+// --- Emergencies: anbu must catch them ------------------------------------------------------
+
+#[test]
+fn ten_day_decline_then_collapse() {
+    let mut home = Home::new("p");
+    for d in 0..4 {
+        home.ordinary_day(d, true, true);
+    }
+    // Ten days of fading activity: fewer steps, TV later and shorter, no more going out.
+    for d in 4..14 {
+        let b = d as f64 * 24.0;
+        let fade = 1.0 - (d - 4) as f64 / 10.0;
+        let tv_end = 12.0 + 8.0 * fade;
+        home.plug(b, b + 24.0, |h| if (8.0..tv_end).contains(&(h - b)) { 85.0 } else { 0.5 });
+        for h in 8..20 {
+            home.steps(b + h as f64, (300.0 * fade) as u32 + 10);
+        }
+        if d % 3 == 0 {
+            home.call(b + 19.0, Direction::Out, true);
+        }
+        home.unlock(b + 9.0);
+        home.checkin(b + 10.0, CheckinOutcome::Answered);
+    }
+    // Day 14: collapse at 07:00. The phone goes dark, the check-ins go unanswered.
+    home.plug(14.0 * 24.0, 17.0 * 24.0, |_| 0.5);
+    for d in 14..17 {
+        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Missed);
+        home.checkin(d as f64 * 24.0 + 11.0, CheckinOutcome::Missed);
+    }
+    let collapse = 14.0 * 24.0 + 7.0;
+    let rows = home.hourly(person("full"), 1, 17 * 24 - 1);
+    let before: Vec<_> = rows.iter().filter(|a| a.at <= home.ts(collapse)).collect();
+    assert!(before.iter().all(|a| a.level < Level::Critical));
+    let after: Vec<_> = rows.iter().filter(|a| a.at > home.ts(collapse)).cloned().collect();
+    let warn = first_at_or_above(&after, Level::Warning).expect("warning");
+    assert!(hours_after(&home, warn, collapse) <= 24.0);
+    let crit = first_at_or_above(&after, Level::Critical).expect("critical");
+    assert_eq!(crit.action, Action::Dispatch);
+    assert!(hours_after(&home, crit, collapse) <= 30.0, "{}", hours_after(&home, crit, collapse));
+}
+
+#[test]
+fn sudden_collapse_is_escalated_step_by_step() {
+    let mut home = Home::new("p");
+    for d in 0..2 {
+        home.ordinary_day(d, true, true);
+    }
+    // Collapse at 10:00 on day 2, with the TV on; the plug keeps reporting the same load
+    // and the phone keeps reporting zero steps.
+    home.ordinary_day(2, true, true);
+    let collapse = home.ts(58.0);
+    home.events.retain(|e| e.ts <= collapse);
+    home.plug(58.25, 96.0, |_| 85.0);
+    for h in 58..96 {
+        home.steps(h as f64 + 0.99, 0);
+    }
+    // The warning asks for a check-in call; it goes unanswered, and so does the next.
+    home.checkin(80.0, CheckinOutcome::Missed);
+    home.checkin(81.0, CheckinOutcome::Missed);
+    let rows = home.hourly(person("full"), 49, 95);
+    let warn = first_at_or_above(&rows, Level::Warning).expect("warning");
+    assert_eq!(warn.action, Action::CheckinCall);
+    assert!(warn.at <= home.ts(78.0), "warning only at {}", warn.at);
+    let notify = rows.iter().find(|a| a.at == home.ts(80.0)).unwrap();
+    assert_eq!(notify.action, Action::Notify, "{notify:?}");
+    let crit = rows.iter().find(|a| a.at == home.ts(81.0)).unwrap();
+    assert_eq!((crit.level, crit.action), (Level::Critical, Action::Dispatch), "{crit:?}");
+    // Before the check-ins, silence alone stayed below critical, however long.
+    assert!(rows.iter().filter(|a| a.at < home.ts(80.0)).all(|a| a.level < Level::Critical));
+    // Saturday 09:00 local: the control center responds.
+    assert_eq!(crit.responder, Responder::ControlCenter);
+}
+
+#[test]
+fn sos_is_critical_at_once_and_cleared_by_an_answered_checkin() {
+    let mut home = Home::new("p");
+    home.ordinary_day(0, true, true);
+    home.push(10.25, "sos-button", EventKind::Sos);
+    home.checkin(14.0, CheckinOutcome::Answered);
+    let rows = home.hourly(person("full"), 10, 15);
+    let at_11 = &rows[1];
+    assert_eq!((at_11.level, at_11.action), (Level::Critical, Action::Dispatch));
+    assert_eq!(at_11.reasons[0].kind, ReasonKind::Sos);
+    assert_eq!(at_11.responder, Responder::DayOffice); // Wednesday 11:00
+    assert_eq!(rows[0].level, Level::Normal); // 10:00, before the press
+    assert_eq!(rows[5].level, Level::Normal); // 15:00, after the all-clear
+}
+
+#[test]
+fn concern_in_a_checkin_call_dispatches() {
+    let mut home = Home::new("p");
+    home.ordinary_day(0, true, true);
+    home.checkin(10.0 + 5.0 / 60.0, CheckinOutcome::Concern);
+    let rows = home.hourly(person("call_only"), 10, 12);
+    assert_eq!(rows[0].level, Level::Normal);
+    assert_eq!((rows[1].level, rows[1].action), (Level::Critical, Action::Dispatch));
+    assert_eq!(rows[1].reasons[0].kind, ReasonKind::Concern);
+}
+
+#[test]
+fn reasons_are_sorted_strongest_first_and_add_up_to_the_score() {
+    let mut home = Home::new("p");
+    home.ordinary_day(0, true, true);
+    home.plug(24.0, 60.0, |_| 0.5);
+    home.checkin(58.0, CheckinOutcome::Missed);
+    let rows = home.hourly(person("call_iot"), 30, 59);
+    for a in &rows {
+        for w in a.reasons.windows(2) {
+            assert!(w[0].contribution >= w[1].contribution);
+        }
+        let sum: f64 = a.reasons.iter().map(|r| r.contribution).sum();
+        assert!((sum.clamp(0.0, 100.0) - a.score).abs() < 0.35, "{sum} vs {}", a.score);
+    }
+    let _ = MINUTE_MS;
+}
