@@ -1,8 +1,10 @@
 //! `device_offline`: a device that stopped reporting is a technical fault, reported as
 //! such. Its silence is unknown, not evidence that the person is inactive: the
 //! channel's silence is counted only up to the device's last report. When every
-//! expected channel is blind, the person is not watched at all, which is worth a
-//! `watch` (the profile's `blind_points`), so that someone fixes the device.
+//! expected channel is blind, the person is not watched at all, which is worth up to a
+//! `watch` (the profile's `blind_points`), so that someone fixes the device; but never
+//! more than the silence would weigh had the devices kept watching, so a person seen
+//! alive a moment ago by other means is a technical ticket, not a welfare concern.
 
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
@@ -23,7 +25,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         let mut points = 0.0;
         if blind && i == 0 {
             detail.push_str("; no working device watches this person");
-            points = view.rules.profile.device_offline.blind_points;
+            points = view.rules.profile.device_offline.blind_points.min(super::inactivity::points_if_watched(view));
         }
         let signal = d.first_channel().unwrap_or(Signal::Heartbeat);
         out.push(Evidence::new(signal, ReasonKind::DeviceOffline, detail, points));

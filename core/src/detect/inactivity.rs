@@ -26,19 +26,42 @@ pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> 
     rule.weight * strength
 }
 
-/// Points of a channel silent for `silence_h`, and the part of them that comes from
-/// silence past the last sign of life elsewhere (`gap_h` hours ago).
-pub(crate) fn scored(silence_h: f64, gap_h: f64, rule: &ChannelRule, onset: f64) -> (f64, f64) {
-    let all = silence_points(silence_h, rule, onset);
-    let agreed = silence_points(silence_h.min(gap_h), rule, onset);
-    (all, all - agreed)
+/// Points of a channel's silence, and the part of them that is contradicted: it comes
+/// from silence before the last sign of life elsewhere.
+pub(crate) fn scored(silence: Silence, rule: &ChannelRule, onset: f64) -> (f64, f64) {
+    let all = silence_points(silence.hours, rule, onset);
+    let agreed = silence_points(silence.agreed_hours, rule, onset);
+    (all, (all - agreed).max(0.0))
 }
 
-/// Silence of one channel in hours, as watched.
-pub(crate) fn silence_hours(view: &View<'_>, channel: Signal) -> Option<f64> {
+/// A channel's silence as watched.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Silence {
+    /// From the channel's last sign of life to the end of what was watched.
+    pub hours: f64,
+    /// The part of it after the last sign of life in any signal.
+    pub agreed_hours: f64,
+}
+
+/// Silence of one channel, as watched: from its last sign of life until now, or until
+/// its devices went offline.
+pub(crate) fn silence(view: &View<'_>, channel: Signal) -> Option<Silence> {
+    silence_until(view, channel, view.observed_until(channel))
+}
+
+/// Silence of one channel had it been watched until `until`.
+pub(crate) fn silence_until(view: &View<'_>, channel: Signal, until: crate::time::Timestamp) -> Option<Silence> {
     let since = view.silent_since(channel)?;
-    let until = view.observed_until(channel);
-    Some(until.hours_since(since).max(0.0))
+    let hours = until.hours_since(since).max(0.0);
+    let agreed_from = match view.state.last_life_any {
+        Some(l) if l.ts > since => l.ts,
+        _ => since,
+    };
+    if until <= agreed_from && agreed_from > since {
+        // Watching ended before the last sign of life: this silence says nothing about now.
+        return None;
+    }
+    Some(Silence { hours, agreed_hours: until.hours_since(agreed_from).max(0.0) })
 }
 
 fn what(channel: Signal) -> &'static str {
@@ -57,16 +80,31 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         if !view.expects(channel) {
             continue;
         }
-        let (Some(rule), Some(h)) = (p.inactivity.rule(channel), silence_hours(view, channel)) else {
+        let (Some(rule), Some(s)) = (p.inactivity.rule(channel), silence(view, channel)) else {
             continue;
         };
-        let gap = view.life_gap_h().unwrap_or(h);
-        let (points, contradicted) = scored(h, gap, rule, p.inactivity.onset);
+        let (points, contradicted) = scored(s, rule, p.inactivity.onset);
         if points > 0.0 {
-            let detail = format!("{} for {} (alert at {})", what(channel), hours(h), hours(rule.threshold_h));
+            let detail = format!("{} for {} (alert at {})", what(channel), hours(s.hours), hours(rule.threshold_h));
             out.push(Evidence::new(channel, ReasonKind::Inactivity, detail, points).contradicted(contradicted));
         }
     }
+}
+
+/// Points the expected channels' silence would have, after the cross-check, had every
+/// device kept watching until now.
+pub(crate) fn points_if_watched(view: &View<'_>) -> f64 {
+    let p = &view.rules.profile;
+    let factor = p.cross_check.contradicted_factor;
+    Signal::CHANNELS
+        .into_iter()
+        .filter(|c| view.expects(*c))
+        .filter_map(|c| Some((p.inactivity.rule(c)?, silence_until(view, c, view.at)?)))
+        .map(|(rule, s)| {
+            let (all, contradicted) = scored(s, rule, p.inactivity.onset);
+            all - contradicted * (1.0 - factor)
+        })
+        .sum()
 }
 
 #[cfg(test)]

@@ -75,12 +75,6 @@ impl View<'_> {
         }
     }
 
-    /// Hours since the last sign of life in any signal (since monitoring began if none yet).
-    pub fn life_gap_h(&self) -> Option<f64> {
-        let last = self.state.last_life_any.map(|l| l.ts).or(self.state.first_ts)?;
-        Some(self.at.hours_since(last).max(0.0))
-    }
-
     pub fn is_offline(&self, d: &DeviceState) -> bool {
         d.periodic && self.at.millis_since(d.last_report) > self.rules.offline_after_ms
     }

@@ -6,7 +6,7 @@
 //! is off: it is caught, not mistaken for activity. Thresholds and weights are those of
 //! the plug channel in `inactivity`.
 
-use super::inactivity::{scored, silence_hours};
+use super::inactivity::{scored, silence};
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
@@ -16,9 +16,9 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         return;
     }
     let p = &view.rules.profile;
-    let Some(h) = silence_hours(view, Signal::Plug) else { return };
-    let gap = view.life_gap_h().unwrap_or(h);
-    let (points, contradicted) = scored(h, gap, &p.inactivity.plug, p.inactivity.onset);
+    let Some(s) = silence(view, Signal::Plug) else { return };
+    let h = s.hours;
+    let (points, contradicted) = scored(s, &p.inactivity.plug, p.inactivity.onset);
     if points <= 0.0 {
         return;
     }

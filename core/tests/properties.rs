@@ -1,0 +1,211 @@
+//! Property tests of the engine's invariants.
+
+use anbu::{
+    AppAction, Assessment, CheckinOutcome, Direction, DoorState, Engine, EngineConfig, Event, EventKind, HOUR_MS,
+    MINUTE_MS, Person, Profile, ReplayOptions, Timestamp, replay,
+};
+use proptest::prelude::*;
+
+const T0: i64 = 1_714_489_200_000; // 2024-05-01T00:00:00+09:00
+const SPAN_H: i64 = 72;
+
+fn kind() -> impl Strategy<Value = EventKind> {
+    prop_oneof![
+        (any::<bool>(), any::<bool>()).prop_map(|(out, answered)| EventKind::Call {
+            direction: if out { Direction::Out } else { Direction::In },
+            answered,
+            duration_s: None
+        }),
+        (0u32..400).prop_map(|steps| EventKind::Steps { steps, interval_s: 3600 }),
+        any::<bool>().prop_map(|o| EventKind::Door { state: if o { DoorState::Open } else { DoorState::Closed } }),
+        (0u32..4, proptest::option::of(0u32..3)).prop_map(|(w, l)| EventKind::Plug {
+            watts: [0.5, 40.0, 85.0, 86.0][w as usize],
+            lux: l.map(|l| [5.0, 120.0, 400.0][l as usize])
+        }),
+        (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
+        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o] }),
+        Just(EventKind::Sos),
+        Just(EventKind::Heartbeat),
+        (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
+    ]
+}
+
+/// Each device reports the signals such a device reports (a phone: calls, steps, phone
+/// use; a plug: readings and heartbeats; ...), with a second plug sometimes.
+fn event() -> impl Strategy<Value = Event> {
+    (0i64..SPAN_H * 60, kind(), any::<bool>()).prop_filter_map("valid", |(min, kind, second)| {
+        let ts = Timestamp::from_millis(T0 + min * MINUTE_MS).ok()?;
+        let device = match kind.signal() {
+            anbu::Signal::Call | anbu::Signal::Steps | anbu::Signal::App => "phone",
+            anbu::Signal::Plug | anbu::Signal::Heartbeat if second => "plug-lamp",
+            anbu::Signal::Plug | anbu::Signal::Heartbeat => "plug-tv",
+            anbu::Signal::Door => "door-front",
+            anbu::Signal::Checkin => "checkin",
+            anbu::Signal::Sos => "sos-button",
+            anbu::Signal::Away => "away",
+        };
+        let kind = match kind {
+            EventKind::Away { until } if until < ts => EventKind::Away { until: ts },
+            k => k,
+        };
+        Event::new("p", ts, Some(device), kind).ok()
+    })
+}
+
+fn events(max: usize) -> impl Strategy<Value = Vec<Event>> {
+    proptest::collection::vec(event(), 0..max).prop_map(|mut v| {
+        v.sort_by_key(|e| e.ts);
+        v
+    })
+}
+
+fn engine(profile: &str, lateness_h: i64) -> Engine {
+    let mut e = Engine::with_config(EngineConfig { allowed_lateness_ms: lateness_h * HOUR_MS }).unwrap();
+    e.add_person(Person::new("p", profile).unwrap()).unwrap();
+    e
+}
+
+fn at_end() -> Timestamp {
+    Timestamp::from_millis(T0 + (SPAN_H + 6) * HOUR_MS).unwrap()
+}
+
+fn assess_after(mut e: Engine, evs: &[Event], at: Timestamp) -> Assessment {
+    for ev in evs {
+        e.ingest(ev.clone()).unwrap();
+    }
+    e.assess("p", at).unwrap()
+}
+
+fn profile() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just("full"), Just("plug_only"), Just("call_only"), Just("call_app"), Just("call_iot")]
+}
+
+/// Events that show that the person did something, whatever came before.
+fn sign_of_life(min: i64, which: usize) -> Event {
+    let ts = Timestamp::from_millis(T0 + min * MINUTE_MS).unwrap();
+    let (device, kind) = match which {
+        0 => ("door-front", EventKind::Door { state: DoorState::Open }),
+        1 => ("phone", EventKind::Call { direction: Direction::Out, answered: true, duration_s: None }),
+        2 => ("phone", EventKind::App { action: AppAction::Unlock }),
+        3 => ("checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered }),
+        _ => ("phone", EventKind::Steps { steps: 500, interval_s: 3600 }),
+    };
+    Event::new("p", ts, Some(device), kind).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_sign_of_life_never_raises_the_score(evs in events(60), profile in profile(), min in 0i64..SPAN_H * 60, which in 0usize..5) {
+        prop_assume!(!evs.is_empty());
+        let first = evs[0].ts.as_millis();
+        let life = sign_of_life(min.max((first - T0) / MINUTE_MS), which);
+        let at = at_end();
+        let base = assess_after(engine(profile, 0), &evs, at);
+        let mut with = evs.clone();
+        with.push(life);
+        with.sort_by(|a, b| a.ts.cmp(&b.ts));
+        let more = assess_after(engine(profile, 0), &with, at);
+        prop_assert!(more.score <= base.score, "{} -> {}\n{:#?}\n{:#?}", base.score, more.score, base.reasons, more.reasons);
+    }
+
+    #[test]
+    fn any_order_within_the_lateness_gives_the_same_assessments(evs in events(80), jitter in proptest::collection::vec(0i64..=60, 80), profile in profile()) {
+        let in_order = assess_after(engine(profile, 1), &evs, at_end());
+        // Arrival order: each event delayed by up to the allowed lateness (one hour).
+        let mut arrival: Vec<(i64, Event)> = evs.iter().cloned().zip(jitter).map(|(e, j)| (e.ts.as_millis() + j * MINUTE_MS, e)).collect();
+        arrival.sort_by_key(|(t, _)| *t);
+        let shuffled: Vec<Event> = arrival.into_iter().map(|(_, e)| e).collect();
+        let reordered = assess_after(engine(profile, 1), &shuffled, at_end());
+        prop_assert_eq!(in_order, reordered);
+    }
+
+    #[test]
+    fn ingesting_an_event_twice_changes_nothing(evs in events(60), profile in profile()) {
+        let once = assess_after(engine(profile, 1), &evs, at_end());
+        let twice: Vec<Event> = evs.iter().flat_map(|e| [e.clone(), e.clone()]).collect();
+        let doubled = assess_after(engine(profile, 1), &twice, at_end());
+        prop_assert_eq!(once, doubled);
+    }
+
+    #[test]
+    fn restore_of_a_snapshot_assesses_like_the_original(evs in events(60), split in 0usize..60, profile in profile()) {
+        let split = split.min(evs.len());
+        let mut original = engine(profile, 1);
+        for e in &evs[..split] {
+            original.ingest(e.clone()).unwrap();
+        }
+        let mut restored = Engine::restore(&original.snapshot()).unwrap();
+        for e in &evs[split..] {
+            original.ingest(e.clone()).unwrap();
+            restored.ingest(e.clone()).unwrap();
+        }
+        for h in [SPAN_H, SPAN_H + 3, SPAN_H + 30] {
+            let at = Timestamp::from_millis(T0 + h * HOUR_MS).unwrap();
+            prop_assert_eq!(original.assess("p", at).unwrap(), restored.assess("p", at).unwrap());
+        }
+        prop_assert_eq!(original.snapshot(), restored.snapshot());
+    }
+
+    #[test]
+    fn replay_matches_the_streaming_engine(evs in events(60), profile in profile()) {
+        prop_assume!(!evs.is_empty());
+        let persons = [Person::new("p", profile).unwrap()];
+        let rows = replay(evs.clone(), &persons, &ReplayOptions { threads: 1, ..ReplayOptions::default() }).unwrap();
+        let mut e = engine(profile, 0);
+        let mut next = 0;
+        for row in &rows {
+            while next < evs.len() && evs[next].ts <= row.at {
+                e.ingest(evs[next].clone()).unwrap();
+                next += 1;
+            }
+            prop_assert_eq!(&e.assess("p", row.at).unwrap(), row);
+        }
+    }
+
+    #[test]
+    fn scores_stay_in_range_and_levels_follow_the_cut_offs(evs in events(60), profile in profile(), h in 0i64..200) {
+        let at = Timestamp::from_millis(T0 + h * HOUR_MS).unwrap();
+        let evs: Vec<Event> = evs.into_iter().filter(|e| e.ts <= at).collect();
+        let a = assess_after(engine(profile, 0), &evs, at);
+        prop_assert!((0.0..=100.0).contains(&a.score));
+        let p = Profile::builtin(profile).unwrap();
+        let expected = if a.score >= p.levels.critical { anbu::Level::Critical }
+            else if a.score >= p.levels.warning { anbu::Level::Warning }
+            else if a.score >= p.levels.watch { anbu::Level::Watch } else { anbu::Level::Normal };
+        prop_assert_eq!(a.level, expected);
+    }
+
+    #[test]
+    fn the_profile_loaders_never_panic(text in ".{0,300}") {
+        let _ = Profile::from_json(&text);
+        let _ = Profile::from_toml(&text);
+    }
+
+    #[test]
+    fn profile_documents_with_odd_values_never_panic(key in "[a-z_.]{1,30}", value in prop_oneof![
+        any::<f64>().prop_map(|f| serde_json::json!(f)),
+        any::<i64>().prop_map(|i| serde_json::json!(i)),
+        ".{0,20}".prop_map(|s| serde_json::json!(s)),
+        Just(serde_json::json!(null)),
+        Just(serde_json::json!([])),
+    ]) {
+        let mut doc = serde_json::json!({"name": "x"});
+        let mut slot = &mut doc;
+        for part in key.split('.').filter(|p| !p.is_empty()) {
+            slot = &mut slot[part];
+        }
+        *slot = value;
+        let _ = Profile::from_value(doc);
+    }
+
+    #[test]
+    fn snapshot_restore_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = Engine::restore(&bytes);
+        let mut framed = anbu::SNAPSHOT_MAGIC.to_vec();
+        framed.extend_from_slice(&1u32.to_le_bytes());
+        framed.extend_from_slice(&bytes);
+        let _ = Engine::restore(&framed);
+    }
+}
