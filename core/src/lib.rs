@@ -13,11 +13,13 @@ mod engine;
 mod error;
 mod event;
 mod fusion;
+mod incident;
 mod macros;
 mod person;
 mod profile;
 mod read;
 mod replay;
+pub mod sim;
 mod snapshot;
 mod state;
 mod time;
@@ -29,13 +31,23 @@ pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
     AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, MAX_ID_LEN, Signal,
 };
+pub use crate::incident::Incident;
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange,
     Profile, Schedule, Sos, Weekday,
 };
-// readers and writers: pub use lines for crate::read and crate::write go here.
+pub use crate::read::{
+    CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_events, read_events_from,
+};
+pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
+
 pub use crate::replay::{MAX_REPLAY_ROWS, ReplayOptions, replay};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::state::MAX_DEVICES_PER_PERSON;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,249 @@
+//! Events from JS: plain objects with the spec's field names, or columns (typed arrays).
+//!
+//! Each cell becomes the text a CSV cell would hold and goes through the core's
+//! [`EventRecord::set_text`], then [`EventRecord::into_event`]: the rules and messages are the
+//! core's. Numbers in typed arrays take a shortcut to the value that text would parse to.
+#![forbid(unsafe_code)]
+
+use anbu::{Error, Event, EventRecord, Location, Timestamp};
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, TypedArray, TypedArrayType, Unknown};
+use napi::{JsValue, ValueType};
+
+use crate::convert::{number_text, type_name, type_of};
+use crate::error::{bad_arg, napi_arg};
+
+/// Sets one field of a record from a JS value (`undefined` and `null` leave it absent).
+fn set_cell(rec: &mut EventRecord, field: &str, v: Unknown<'_>) -> anbu::Result<()> {
+    match type_of("events", &v)? {
+        ValueType::Undefined | ValueType::Null => Ok(()),
+        ValueType::String => {
+            let s = String::from_unknown(v).map_err(napi_arg("events"))?;
+            if s.is_empty() {
+                // An empty string is a value here, not an empty CSV cell: let the core judge it.
+                return rec.set_text(field, " ");
+            }
+            rec.set_text(field, &s)
+        }
+        ValueType::Number => rec.set_text(field, &number_text(f64::from_unknown(v).map_err(napi_arg("events"))?)),
+        ValueType::Boolean => {
+            rec.set_text(field, if bool::from_unknown(v).map_err(napi_arg("events"))? { "true" } else { "false" })
+        }
+        ValueType::Object if v.is_date().map_err(napi_arg("events"))? => {
+            let d = napi::JsDate::from_unknown(v).map_err(napi_arg("events"))?;
+            rec.set_text(field, &number_text(d.value_of().map_err(napi_arg("events"))?))
+        }
+        t => Err(Error::InvalidEvent {
+            location: None,
+            field: field.to_string(),
+            reason: format!("expected a string, number or boolean, got {}", type_name(t)),
+        }),
+    }
+}
+
+/// One event from a plain object.
+pub fn event_from_object(v: Unknown<'_>) -> anbu::Result<Event> {
+    let t = type_of("events", &v)?;
+    if t != ValueType::Object || v.is_array().map_err(napi_arg("events"))? {
+        return Err(bad_arg("events", format!("an event must be an object, got {}", type_name(t))));
+    }
+    let obj = Object::from_unknown(v).map_err(napi_arg("events"))?;
+    let keys = obj.get_property_names().map_err(napi_arg("events"))?;
+    let n = keys.get_array_length_unchecked().map_err(napi_arg("events"))?;
+    let mut rec = EventRecord::default();
+    for k in 0..n {
+        let key: String = keys.get_element(k).map_err(napi_arg("events"))?;
+        let value: Unknown = obj.get_named_property_unchecked(&key).map_err(napi_arg("events"))?;
+        set_cell(&mut rec, &key, value)?;
+    }
+    rec.into_event()
+}
+
+/// Events from an array of plain objects; an error names the index.
+pub fn events_from_array(arr: &Object<'_>) -> anbu::Result<Vec<Event>> {
+    let n = arr.get_array_length_unchecked().map_err(napi_arg("events"))?;
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let v: Unknown = arr.get_element(i).map_err(napi_arg("events"))?;
+        out.push(event_from_object(v).map_err(|e| e.at(Location::Index(u64::from(i))))?);
+    }
+    Ok(out)
+}
+
+/// A column of numbers from a typed array (NaN in a float array means absent).
+struct Numbers<'env> {
+    array: TypedArray<'env>,
+    /// Bytes per element.
+    width: usize,
+}
+
+impl Numbers<'_> {
+    fn len(&self) -> usize {
+        self.array.arraybuffer.len() / self.width
+    }
+
+    /// The value at row `i`, `None` when absent.
+    fn get(&self, i: usize) -> Option<f64> {
+        let b = &self.array.arraybuffer[self.width * i..self.width * (i + 1)];
+        let four = || [b[0], b[1], b[2], b[3]];
+        let x = match self.array.typed_array_type {
+            TypedArrayType::Float64 => f64::from_ne_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+            TypedArrayType::Float32 => f64::from(f32::from_ne_bytes(four())),
+            TypedArrayType::Int32 => f64::from(i32::from_ne_bytes(four())),
+            TypedArrayType::Uint32 => f64::from(u32::from_ne_bytes(four())),
+            TypedArrayType::Int8 => f64::from(b[0] as i8),
+            _ => f64::from(b[0]),
+        };
+        (!x.is_nan()).then_some(x)
+    }
+}
+
+/// Integer codes of a dictionary-encoded column (negative means absent).
+fn codes_at(n: &Numbers<'_>, i: usize) -> Option<usize> {
+    n.get(i).filter(|c| *c >= 0.0).map(|c| c as usize)
+}
+
+/// One column of the columnar form.
+enum Column<'env> {
+    /// A typed array of numbers.
+    Numbers(Numbers<'env>),
+    /// A JS array of strings / numbers / booleans / null.
+    Values(Object<'env>, usize),
+    /// Dictionary-encoded strings: `{ codes: Int32Array, values: string[] }`.
+    Dict(Numbers<'env>, Vec<Option<String>>),
+}
+
+fn numbers<'env>(field: &str, array: TypedArray<'env>) -> anbu::Result<Numbers<'env>> {
+    let width = match array.typed_array_type {
+        TypedArrayType::Float64 => 8,
+        TypedArrayType::Float32 | TypedArrayType::Int32 | TypedArrayType::Uint32 => 4,
+        TypedArrayType::Uint8 | TypedArrayType::Uint8Clamped | TypedArrayType::Int8 => 1,
+        other => {
+            return Err(bad_arg(
+                "columns",
+                format!(
+                    "column `{field}`: {other:?}Array is not supported; use Float64Array, Float32Array, \
+                     Int32Array, Uint32Array, Uint8Array or Int8Array"
+                ),
+            ));
+        }
+    };
+    Ok(Numbers { array, width })
+}
+
+impl<'env> Column<'env> {
+    fn from_js(field: &str, v: Unknown<'env>) -> anbu::Result<Column<'env>> {
+        let bad = |what: String| bad_arg("columns", format!("column `{field}`: {what}"));
+        let t = type_of("columns", &v)?;
+        if t != ValueType::Object {
+            return Err(bad(format!("expected a typed array, an array or {{ codes, values }}, got {}", type_name(t))));
+        }
+        if v.is_typedarray().map_err(napi_arg("columns"))? {
+            let ta = TypedArray::from_unknown(v).map_err(napi_arg("columns"))?;
+            return Ok(Column::Numbers(numbers(field, ta)?));
+        }
+        let obj = Object::from_unknown(v).map_err(napi_arg("columns"))?;
+        if v.is_array().map_err(napi_arg("columns"))? {
+            let n = obj.get_array_length_unchecked().map_err(napi_arg("columns"))?;
+            return Ok(Column::Values(obj, n as usize));
+        }
+        let codes: Unknown = obj.get_named_property_unchecked("codes").map_err(napi_arg("columns"))?;
+        let values: Unknown = obj.get_named_property_unchecked("values").map_err(napi_arg("columns"))?;
+        if !codes.is_typedarray().map_err(napi_arg("columns"))? || !values.is_array().map_err(napi_arg("columns"))? {
+            return Err(bad("a dictionary column needs `codes` (an Int32Array) and `values` (an array)".into()));
+        }
+        let codes = numbers(field, TypedArray::from_unknown(codes).map_err(napi_arg("columns"))?)?;
+        let values = Vec::<Option<String>>::from_unknown(values)
+            .map_err(|e| bad(format!("`values` must hold strings or null: {}", e.reason)))?;
+        Ok(Column::Dict(codes, values))
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Column::Numbers(n) | Column::Dict(n, _) => n.len(),
+            Column::Values(_, n) => *n,
+        }
+    }
+
+    /// Sets `field` of `rec` from row `i`.
+    fn set(&self, rec: &mut EventRecord, field: &str, i: usize) -> anbu::Result<()> {
+        match self {
+            Column::Numbers(n) => match n.get(i) {
+                None => Ok(()),
+                Some(x) => set_number(rec, field, x),
+            },
+            Column::Values(arr, _) => {
+                let v: Unknown = arr.get_element(i as u32).map_err(napi_arg("columns"))?;
+                set_cell(rec, field, v)
+            }
+            Column::Dict(codes, values) => match codes_at(codes, i) {
+                None => Ok(()),
+                Some(c) => match values.get(c) {
+                    Some(Some(s)) => rec.set_text(field, if s.is_empty() { " " } else { s }),
+                    Some(None) => Ok(()),
+                    None => Err(bad_arg(
+                        "columns",
+                        format!("column `{field}`: code {c} is not an index into its {} values", values.len()),
+                    )),
+                },
+            },
+        }
+    }
+}
+
+/// A number cell: the value its decimal text parses to, through the core when it is not plain.
+fn set_number(rec: &mut EventRecord, field: &str, x: f64) -> anbu::Result<()> {
+    let whole = x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15;
+    match field {
+        "watts" => rec.watts = Some(x),
+        "lux" => rec.lux = Some(x),
+        "duration_s" => rec.duration_s = Some(x),
+        "steps" if whole && (0.0..=f64::from(u32::MAX)).contains(&x) => rec.steps = Some(x as u32),
+        "interval_s" if whole && (0.0..=f64::from(u32::MAX)).contains(&x) => rec.interval_s = Some(x as u32),
+        "ts" | "until" if whole => match Timestamp::from_millis(x as i64) {
+            Ok(t) if field == "ts" => rec.ts = Some(t),
+            Ok(t) => rec.until = Some(t),
+            Err(_) => rec.set_text(field, &number_text(x))?,
+        },
+        "answered" if x == 0.0 || x == 1.0 => rec.answered = Some(x == 1.0),
+        _ => rec.set_text(field, &number_text(x))?,
+    }
+    Ok(())
+}
+
+/// Events from columns: `{ person, ts, signal, ...: column }`, every column as long as the others.
+pub fn events_from_columns(cols: &Object<'_>) -> anbu::Result<Vec<Event>> {
+    let keys = cols.get_property_names().map_err(napi_arg("columns"))?;
+    let n_keys = keys.get_array_length_unchecked().map_err(napi_arg("columns"))?;
+    let mut columns: Vec<(String, Column)> = Vec::with_capacity(n_keys as usize);
+    for k in 0..n_keys {
+        let key: String = keys.get_element(k).map_err(napi_arg("columns"))?;
+        if !anbu::EVENT_FIELDS.contains(&key.as_str()) {
+            // The core's message for an unknown field lists the spec's fields.
+            EventRecord::default().set_text(&key, "?")?;
+        }
+        let v: Unknown = cols.get_named_property_unchecked(&key).map_err(napi_arg("columns"))?;
+        if matches!(type_of("columns", &v)?, ValueType::Undefined | ValueType::Null) {
+            continue;
+        }
+        columns.push((key.clone(), Column::from_js(&key, v)?));
+    }
+    let Some(rows) = columns.first().map(|(_, c)| c.len()) else {
+        return Ok(Vec::new());
+    };
+    if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != rows) {
+        return Err(bad_arg(
+            "columns",
+            format!("column `{name}` has {} rows, column `{}` has {rows}", c.len(), columns[0].0),
+        ));
+    }
+    let mut out = Vec::with_capacity(rows);
+    for i in 0..rows {
+        let mut rec = EventRecord::default();
+        let row = || Location::Index(i as u64);
+        for (field, col) in &columns {
+            col.set(&mut rec, field, i).map_err(|e| e.at(row()))?;
+        }
+        out.push(rec.into_event().map_err(|e| e.at(row()))?);
+    }
+    Ok(out)
+}
