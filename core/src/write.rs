@@ -1,1 +1,181 @@
-//! Writers for assessments and events (CSV and JSON Lines). Being written.
+//! Writers for events and assessments, in the spec's CSV and JSON Lines forms.
+//!
+//! Timestamps are written as RFC 3339 in UTC, numbers in the shortest form that reads back
+//! to the same value, so events written here read back identical with
+//! [`read_events_from`](crate::read_events_from).
+
+use std::fmt::{Display, Write as _};
+use std::io::{self, BufWriter, Write};
+
+use serde::Serialize;
+
+use crate::assessment::{ASSESSMENT_FIELDS, Assessment};
+use crate::error::{Error, Result};
+use crate::event::{EVENT_FIELDS, Event};
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Io(io::Error::from(e))
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    Error::Io(io::Error::from(e))
+}
+
+/// Sets a cell to a value's text, or empty.
+fn cell<T: Display>(cell: &mut String, value: Option<T>) {
+    cell.clear();
+    if let Some(v) = value {
+        // Writing to a String cannot fail.
+        let _ = write!(cell, "{v}");
+    }
+}
+
+/// Writes events as CSV with all the spec's columns ([`EVENT_FIELDS`]) and a header row.
+///
+/// ```
+/// use anbu::{Format, ReadOptions, read_events_from, write_events_csv};
+/// let text = "person,ts,signal,watts\np-1,2024-05-01T19:02:00+09:00,plug,85.5\n";
+/// let events = read_events_from(text.as_bytes(), Format::Csv, &ReadOptions::strict())?.events;
+/// let mut out = Vec::new();
+/// write_events_csv(&mut out, &events)?;
+/// assert_eq!(String::from_utf8(out).unwrap().lines().nth(1),
+///            Some("p-1,2024-05-01T10:02:00Z,plug,,,,,,,,85.5,,,,"));
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(EVENT_FIELDS).map_err(csv_error)?;
+    let mut cells: [String; 15] = Default::default();
+    for event in events {
+        let r = event.to_record();
+        cell(&mut cells[0], r.person);
+        cell(&mut cells[1], r.ts);
+        cell(&mut cells[2], r.signal);
+        cell(&mut cells[3], r.device);
+        cell(&mut cells[4], r.direction);
+        cell(&mut cells[5], r.answered);
+        cell(&mut cells[6], r.duration_s);
+        cell(&mut cells[7], r.steps);
+        cell(&mut cells[8], r.interval_s);
+        cell(&mut cells[9], r.state);
+        cell(&mut cells[10], r.watts);
+        cell(&mut cells[11], r.lux);
+        cell(&mut cells[12], r.action);
+        cell(&mut cells[13], r.outcome);
+        cell(&mut cells[14], r.until);
+        out.write_record(&cells).map_err(csv_error)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes values as JSON Lines: one JSON object per line.
+fn write_jsonl<'a, T: Serialize + 'a, W: Write>(w: W, items: impl IntoIterator<Item = &'a T>) -> Result<()> {
+    let mut out = BufWriter::new(w);
+    for item in items {
+        serde_json::to_writer(&mut out, item).map_err(json_error)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes events as JSON Lines: one flat object per event with the fields that are present.
+///
+/// ```
+/// use anbu::{Event, EventKind, write_events_jsonl};
+/// let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::Sos)?;
+/// let mut out = Vec::new();
+/// write_events_jsonl(&mut out, [&e])?;
+/// assert_eq!(String::from_utf8(out).unwrap(),
+///            "{\"person\":\"p-1\",\"ts\":\"2024-05-01T01:00:00Z\",\"signal\":\"sos\"}\n");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_events_jsonl<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
+    write_jsonl(w, events)
+}
+
+/// Writes assessments as CSV with the spec's columns ([`ASSESSMENT_FIELDS`]) and a header
+/// row; `reasons` is a JSON string of the list.
+///
+/// ```
+/// use anbu::{Action, Assessment, Level, Responder, write_assessments_csv};
+/// let a = Assessment { person: "p-1".into(), at: "2024-05-01T10:00:00Z".parse()?, score: 12.5,
+///                      level: Level::Normal, action: Action::None, responder: Responder::DayOffice,
+///                      reasons: vec![] };
+/// let mut out = Vec::new();
+/// write_assessments_csv(&mut out, [&a])?;
+/// assert_eq!(String::from_utf8(out).unwrap(),
+///            "person,at,score,level,action,responder,reasons\n\
+///             p-1,2024-05-01T10:00:00Z,12.5,normal,none,day_office,[]\n");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_assessments_csv<'a, W: Write>(w: W, assessments: impl IntoIterator<Item = &'a Assessment>) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(ASSESSMENT_FIELDS).map_err(csv_error)?;
+    let mut cells: [String; 7] = Default::default();
+    for a in assessments {
+        cell(&mut cells[0], Some(&a.person));
+        cell(&mut cells[1], Some(a.at));
+        cell(&mut cells[2], Some(a.score));
+        cell(&mut cells[3], Some(a.level));
+        cell(&mut cells[4], Some(a.action));
+        cell(&mut cells[5], Some(a.responder));
+        cells[6] = serde_json::to_string(&a.reasons).map_err(json_error)?;
+        out.write_record(&cells).map_err(csv_error)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes assessments as JSON Lines: one object per assessment, `reasons` as a list of objects.
+///
+/// ```
+/// use anbu::{Action, Assessment, Level, Responder, write_assessments_jsonl};
+/// let a = Assessment { person: "p-1".into(), at: "2024-05-01T10:00:00Z".parse()?, score: 0.0,
+///                      level: Level::Normal, action: Action::None, responder: Responder::ControlCenter,
+///                      reasons: vec![] };
+/// let mut out = Vec::new();
+/// write_assessments_jsonl(&mut out, [&a])?;
+/// let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// assert_eq!(line["responder"], "control_center");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_assessments_jsonl<'a, W: Write>(
+    w: W,
+    assessments: impl IntoIterator<Item = &'a Assessment>,
+) -> Result<()> {
+    write_jsonl(w, assessments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::{Action, Level, Reason, ReasonKind, Responder};
+    use crate::event::Signal;
+
+    #[test]
+    fn assessment_reasons_are_a_json_cell() {
+        let a = Assessment {
+            person: "p-1".into(),
+            at: crate::Timestamp::from_millis(0).unwrap(),
+            score: 71.0,
+            level: Level::Warning,
+            action: Action::CheckinCall,
+            responder: Responder::ControlCenter,
+            reasons: vec![Reason {
+                signal: Signal::Plug,
+                kind: ReasonKind::NoChange,
+                detail: "TV unchanged for 30 h, \"on\"".into(),
+                contribution: 40.5,
+            }],
+        };
+        let mut out = Vec::new();
+        write_assessments_csv(&mut out, [&a]).unwrap();
+        let mut rdr = csv::Reader::from_reader(out.as_slice());
+        let row = rdr.records().next().unwrap().unwrap();
+        assert_eq!(&row[2], "71");
+        let reasons: Vec<Reason> = serde_json::from_str(&row[6]).unwrap();
+        assert_eq!(reasons, a.reasons);
+    }
+}

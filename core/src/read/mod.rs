@@ -1,1 +1,254 @@
-//! Readers for the spec's event tables (CSV and JSON Lines). Being written.
+//! Readers for the spec's event tables: CSV and JSON Lines.
+//!
+//! Both readers stream: they hold one line (at most [`MAX_LINE_BYTES`]) at a time, so a
+//! multi-gigabyte file is read in constant memory. Every error names the physical line
+//! (1-based; the header of a CSV file is line 1), the field and the reason. A reader never
+//! drops a row silently: [`read_events`] either stops at the first bad row (the default) or,
+//! with [`ReadOptions::skip_bad_rows`], skips it and reports what was skipped and why.
+
+mod csv;
+mod jsonl;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+use std::str::FromStr;
+
+pub use self::csv::CsvEventReader;
+pub use self::jsonl::JsonlEventReader;
+use crate::error::{Error, Location, Result};
+use crate::event::Event;
+use crate::time::clip;
+
+/// The longest accepted physical line of an input file, in bytes (1 MiB, not counting the newline).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Size of the buffers the readers put in front of their input.
+const BUF_BYTES: usize = 64 * 1024;
+
+/// The error for a line over [`MAX_LINE_BYTES`].
+fn line_too_long(line: u64) -> Error {
+    format_error(line, "longer than 1 MiB")
+}
+
+/// An [`Error::Format`] at a line.
+fn format_error(line: u64, reason: impl Into<String>) -> Error {
+    Error::Format { location: Some(Location::Line(line)), reason: reason.into() }
+}
+
+/// The text format of an event table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Comma-separated values with a header row naming the columns.
+    Csv,
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+}
+
+impl Format {
+    /// The format a file name's extension stands for: `.csv`, or `.jsonl`, `.ndjson` and `.json`
+    /// (read as JSON Lines). Any other extension is an [`Error::InvalidArgument`].
+    ///
+    /// ```
+    /// use anbu::Format;
+    /// assert_eq!(Format::from_path("events.CSV".as_ref())?, Format::Csv);
+    /// assert_eq!(Format::from_path("events.ndjson".as_ref())?, Format::Jsonl);
+    /// assert!(Format::from_path("events.xlsx".as_ref()).is_err());
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn from_path(path: &Path) -> Result<Format> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        ext.parse().map_err(|_| {
+            Error::argument(
+                "path",
+                format!(
+                    "cannot tell the format of `{}` from its extension: use .csv, .jsonl, .ndjson or .json",
+                    clip(&path.display().to_string())
+                ),
+            )
+        })
+    }
+
+    /// The format's name: `csv` or `jsonl`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    /// Parses `csv`, `jsonl`, `ndjson` or `json` (any case).
+    fn from_str(s: &str) -> Result<Format> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(Format::Csv),
+            "jsonl" | "ndjson" | "json" => Ok(Format::Jsonl),
+            _ => Err(Error::argument(
+                "format",
+                format!("unknown format `{}`, expected one of: csv, jsonl, ndjson, json", clip(s)),
+            )),
+        }
+    }
+}
+
+/// How [`read_events`] treats bad rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Skip bad rows instead of failing on the first one; they are listed in [`ReadOutcome::skipped`].
+    ///
+    /// Errors that concern the whole input (a bad CSV header, an I/O error) are never skipped.
+    pub skip_bad_rows: bool,
+    /// How many skipped rows' errors to keep (all of them are counted in [`ReadOutcome::skipped_count`]).
+    pub max_skipped: usize,
+}
+
+impl Default for ReadOptions {
+    /// Strict: the first bad row is an error.
+    fn default() -> Self {
+        ReadOptions::strict()
+    }
+}
+
+impl ReadOptions {
+    /// The first bad row is an error (the default).
+    pub const fn strict() -> Self {
+        ReadOptions { skip_bad_rows: false, max_skipped: 1000 }
+    }
+
+    /// Bad rows are skipped and reported; the details of the first 1000 are kept.
+    pub const fn lenient() -> Self {
+        ReadOptions { skip_bad_rows: true, max_skipped: 1000 }
+    }
+}
+
+/// What [`read_events`] read.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    /// The valid events, in input order.
+    pub events: Vec<Event>,
+    /// Why rows were skipped (each error names its line), at most [`ReadOptions::max_skipped`] of them.
+    pub skipped: Vec<Error>,
+    /// How many rows were skipped in all.
+    pub skipped_count: u64,
+}
+
+/// Reads an event file, choosing the format from its extension (see [`Format::from_path`]).
+///
+/// ```no_run
+/// let out = anbu::read_events("events.csv".as_ref(), &anbu::ReadOptions::lenient())?;
+/// println!("{} events, {} rows skipped", out.events.len(), out.skipped_count);
+/// for e in &out.skipped {
+///     eprintln!("skipped {e}");
+/// }
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn read_events(path: &Path, options: &ReadOptions) -> Result<ReadOutcome> {
+    let format = Format::from_path(path)?;
+    let file = File::open(path).map_err(|e| {
+        Error::Io(io::Error::new(e.kind(), format!("cannot open `{}`: {e}", clip(&path.display().to_string()))))
+    })?;
+    read_events_from(file, format, options)
+}
+
+/// Reads events in the given format from any reader.
+///
+/// ```
+/// use anbu::{Format, ReadOptions, read_events_from};
+/// let csv = "person,ts,signal,outcome\n\
+///            p-1,2024-05-01T10:00:00+09:00,checkin,missed\n\
+///            p-1,2024-05-01T11:00:00+09:00,checkin,maybe\n";
+/// let err = read_events_from(csv.as_bytes(), Format::Csv, &ReadOptions::strict()).unwrap_err();
+/// assert!(err.to_string().starts_with("line 3: field `outcome`: unknown value `maybe`"));
+///
+/// let out = read_events_from(csv.as_bytes(), Format::Csv, &ReadOptions::lenient())?;
+/// assert_eq!((out.events.len(), out.skipped_count), (1, 1));
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn read_events_from<R: Read>(reader: R, format: Format, options: &ReadOptions) -> Result<ReadOutcome> {
+    match format {
+        Format::Csv => collect(CsvEventReader::new(reader), options),
+        Format::Jsonl => collect(JsonlEventReader::new(BufReader::with_capacity(BUF_BYTES, reader)), options),
+    }
+}
+
+/// An event reader that can tell whether an error ended the input for good.
+trait EventSource: Iterator<Item = Result<Event>> {
+    fn stopped(&self) -> bool;
+}
+
+impl<R: Read> EventSource for CsvEventReader<R> {
+    fn stopped(&self) -> bool {
+        self.is_stopped()
+    }
+}
+
+impl<R: io::BufRead> EventSource for JsonlEventReader<R> {
+    fn stopped(&self) -> bool {
+        self.is_stopped()
+    }
+}
+
+fn collect(mut source: impl EventSource, options: &ReadOptions) -> Result<ReadOutcome> {
+    let mut out = ReadOutcome::default();
+    while let Some(item) = source.next() {
+        match item {
+            Ok(event) => out.events.push(event),
+            Err(e) if !options.skip_bad_rows || source.stopped() => return Err(e),
+            Err(e) => {
+                out.skipped_count += 1;
+                if out.skipped.len() < options.max_skipped {
+                    out.skipped.push(e);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!("CSV".parse::<Format>().unwrap(), Format::Csv);
+        assert_eq!("json".parse::<Format>().unwrap(), Format::Jsonl);
+        assert_eq!(Format::Jsonl.to_string(), "jsonl");
+        let e = "xml".parse::<Format>().unwrap_err().to_string();
+        assert_eq!(e, "argument `format`: unknown format `xml`, expected one of: csv, jsonl, ndjson, json");
+        let e = Format::from_path(Path::new("a/events")).unwrap_err().to_string();
+        assert!(e.contains("cannot tell the format of `a/events`"), "{e}");
+    }
+
+    #[test]
+    fn missing_file_names_the_path() {
+        let e = read_events(Path::new("/nonexistent/events.csv"), &ReadOptions::strict()).unwrap_err();
+        assert!(e.to_string().contains("/nonexistent/events.csv"), "{e}");
+        assert_eq!(e.kind(), crate::ErrorKind::Io);
+    }
+
+    #[test]
+    fn lenient_keeps_at_most_max_skipped() {
+        let mut text = String::from("person,ts,signal\n");
+        for _ in 0..5 {
+            text.push_str("p-1,soon,sos\n");
+        }
+        text.push_str("p-1,0,sos\n");
+        let opts = ReadOptions { skip_bad_rows: true, max_skipped: 2 };
+        let out = read_events_from(text.as_bytes(), Format::Csv, &opts).unwrap();
+        assert_eq!(out.events.len(), 1);
+        assert_eq!(out.skipped_count, 5);
+        assert_eq!(out.skipped.len(), 2);
+        assert!(out.skipped[1].to_string().starts_with("line 3: field `ts`"));
+    }
+}
