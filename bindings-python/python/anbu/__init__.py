@@ -1,0 +1,166 @@
+"""anbu (안부, "how are you doing?"): fuses everyday signals about a person living alone
+(calls, steps, door sensors, smart plugs, phone use, check-in calls, SOS presses, absences)
+into one explained risk assessment.
+
+Everything is computed by the Rust core (``anbu._anbu``); this package only re-exports it and
+turns its Arrow output into the DataFrame you asked for.
+
+>>> import anbu
+>>> engine = anbu.Engine()
+>>> engine.add_person("p-001", "plug_only")
+>>> engine.ingest({"person": "p-001", "ts": "2024-05-01T08:00:00+09:00", "signal": "plug", "watts": 0.0})
+>>> engine.assess("p-001", "2024-05-01T09:00:00+09:00").level
+'normal'
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence, Union
+
+from ._anbu import (
+    ASSESSMENT_FIELDS,
+    BUILTIN_PROFILES,
+    EVENT_FIELDS,
+    AnbuError,
+    AnbuInterruptedError,
+    AnbuIOError,
+    Assessment,
+    Engine,
+    Event,
+    FormatError,
+    InvalidArgumentError,
+    InvalidEventError,
+    InvalidProfileError,
+    LateEventError,
+    Profile,
+    ReadOutcome,
+    Reason,
+    SnapshotError,
+    UnknownPersonError,
+    UnknownProfileError,
+    __version__,
+    read_events,
+)
+from . import _anbu
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+__all__ = [
+    "ASSESSMENT_FIELDS",
+    "BUILTIN_PROFILES",
+    "EVENT_FIELDS",
+    "AnbuError",
+    "AnbuIOError",
+    "AnbuInterruptedError",
+    "Assessment",
+    "Engine",
+    "Event",
+    "FormatError",
+    "InvalidArgumentError",
+    "InvalidEventError",
+    "InvalidProfileError",
+    "LateEventError",
+    "Profile",
+    "ReadOutcome",
+    "Reason",
+    "SnapshotError",
+    "UnknownPersonError",
+    "UnknownProfileError",
+    "__version__",
+    "events",
+    "read_events",
+    "replay",
+]
+
+#: What ``replay`` accepts as events: dicts or ``Event`` objects, a pandas or polars
+#: DataFrame, a pyarrow Table or RecordBatch (anything with the Arrow PyCapsule interface),
+#: or the path of a CSV / JSON Lines file (read by the core's reader).
+EventsLike = Union[
+    Iterable[Union[Mapping[str, Any], Event]],
+    "pandas.DataFrame",
+    "polars.DataFrame",
+    "pyarrow.Table",
+    "pyarrow.RecordBatch",
+    str,
+    "os.PathLike[str]",
+]
+#: Persons: ``{person: profile}``, ``{person: {"profile": ..., "devices": ...}}``, rows with
+#: ``person``, ``profile`` and optional ``devices``, or a DataFrame of them.
+PersonsLike = Union[Mapping[str, Any], Iterable[Mapping[str, Any]], "pandas.DataFrame", "polars.DataFrame"]
+#: A duration: ``"1h"``, ``"15m"``, ``"3600s"``, a number of seconds, or a ``timedelta``.
+DurationLike = Union[str, int, float, timedelta]
+#: Profiles: ``Profile`` objects, dicts, or paths of TOML/JSON files.
+ProfileLike = Union[Profile, Mapping[str, Any], str, "os.PathLike[str]"]
+
+
+def _is(obj: object, module: str, name: str) -> bool:
+    mod = sys.modules.get(module)
+    return mod is not None and isinstance(obj, getattr(mod, name))
+
+
+def _arrow_table(table: object) -> Any:
+    try:
+        import pyarrow as pa
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("a pandas or pyarrow result needs pyarrow: pip install 'anbu[pandas]'") from e
+    return pa.table(table)
+
+
+def _to_pandas(table: object) -> Any:
+    import pandas as pd
+    import pyarrow as pa
+
+    # Reasons stay Arrow-backed (a list of structs per row), without a Python object per row.
+    return _arrow_table(table).to_pandas(
+        types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_large_list(t) or pa.types.is_list(t) else None
+    )
+
+
+def replay(
+    events: EventsLike,
+    persons: PersonsLike,
+    every: DurationLike = "1h",
+    profiles: ProfileLike | Sequence[ProfileLike] | None = None,
+    *,
+    threads: int = 0,
+    output: Literal["pandas", "polars", "arrow"] | None = None,
+) -> Any:
+    """Assesses every person at each multiple of ``every`` from their first event to the last
+    event of the input (the spec's Replays), in ``person``, ``at`` order.
+
+    Returns a DataFrame with the columns ``person``, ``at`` (UTC), ``score``, ``level``,
+    ``action``, ``responder`` and ``reasons`` (a list of ``{signal, kind, detail,
+    contribution}`` per row): pandas by default, polars when ``events`` is a polars
+    DataFrame, or as ``output`` says (``"arrow"`` gives a ``pyarrow.Table``).
+
+    Runs without the GIL; Ctrl-C stops it (``KeyboardInterrupt``).
+    """
+    if output is None:
+        output = "polars" if _is(events, "polars", "DataFrame") else "pandas"
+    if output not in ("pandas", "polars", "arrow"):
+        raise ValueError(f"output must be 'pandas', 'polars' or 'arrow', not {output!r}")
+    if profiles is None:
+        profile_list: list[Any] = []
+    elif isinstance(profiles, (Profile, Mapping, str, os.PathLike)):
+        profile_list = [profiles]
+    else:
+        profile_list = list(profiles)
+    table = _anbu.replay_arrow(events, persons, every, profile_list, threads)
+    if output == "arrow":
+        return _arrow_table(table)
+    if output == "polars":
+        import polars as pl
+
+        return pl.DataFrame(table)
+    return _to_pandas(table)
+
+
+def events(source: EventsLike) -> list[Event]:
+    """The events of any accepted input, validated by the core, as ``Event`` objects."""
+    return _anbu.events(source)

@@ -1,0 +1,275 @@
+//! Arrow tables of events (pyarrow, polars, pandas via pyarrow) into core events, column by
+//! column, without Python objects per row. Each cell is handed to the core as the value of
+//! its spec field; the core validates the record and names the field; this module adds the
+//! row index.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anbu::{Error, Event, EventRecord, Timestamp};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, TimeUnit};
+
+use crate::convert::at_index;
+
+/// Why a table cannot be converted (not the core's business: the table's shape).
+#[derive(Debug)]
+pub enum TableError {
+    /// A row or column the core refused.
+    Core(Error),
+    /// A column of a type that is not text, number, boolean or time.
+    Type(String),
+}
+
+impl From<Error> for TableError {
+    fn from(e: Error) -> Self {
+        TableError::Core(e)
+    }
+}
+
+/// A column's cells, in the few physical types the conversion reads.
+enum Col<'a> {
+    Null,
+    Str(&'a arrow_array::StringArray),
+    LargeStr(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+    Bool(&'a arrow_array::BooleanArray),
+    I64(&'a arrow_array::Int64Array),
+    U64(&'a arrow_array::UInt64Array),
+    F64(&'a arrow_array::Float64Array),
+    /// Epoch time in a unit: milliseconds = value * mul / div (floored).
+    Time {
+        values: &'a [i64],
+        nulls: Option<&'a arrow_buffer::NullBuffer>,
+        mul: i64,
+        div: i64,
+        naive: bool,
+    },
+}
+
+/// One cell.
+enum Cell<'a> {
+    Null,
+    Str(&'a str),
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Millis(i64),
+    /// A time without an offset (an Arrow timestamp without a time zone), as if UTC.
+    Naive(i64),
+}
+
+impl Col<'_> {
+    fn cell(&self, i: usize) -> Cell<'_> {
+        macro_rules! get {
+            ($a:expr, $v:expr) => {
+                if $a.is_null(i) { Cell::Null } else { $v }
+            };
+        }
+        match self {
+            Col::Null => Cell::Null,
+            Col::Str(a) => get!(a, Cell::Str(a.value(i))),
+            Col::LargeStr(a) => get!(a, Cell::Str(a.value(i))),
+            Col::View(a) => get!(a, Cell::Str(a.value(i))),
+            Col::Bool(a) => get!(a, Cell::Bool(a.value(i))),
+            Col::I64(a) => get!(a, Cell::I64(a.value(i))),
+            Col::U64(a) => get!(a, Cell::U64(a.value(i))),
+            Col::F64(a) => get!(a, Cell::F64(a.value(i))),
+            Col::Time { values, nulls, mul, div, naive } => {
+                let Some(v) = values.get(i) else { return Cell::Null };
+                let ms = v.saturating_mul(*mul).div_euclid(*div);
+                match (nulls.is_some_and(|n| n.is_null(i)), naive) {
+                    (true, _) => Cell::Null,
+                    (false, false) => Cell::Millis(ms),
+                    (false, true) => Cell::Naive(ms),
+                }
+            }
+        }
+    }
+}
+
+/// The spec fields, by position in [`anbu::EVENT_FIELDS`].
+const TS: usize = 1;
+const ANSWERED: usize = 5;
+const DURATION_S: usize = 6;
+const STEPS: usize = 7;
+const INTERVAL_S: usize = 8;
+const WATTS: usize = 10;
+const LUX: usize = 11;
+const UNTIL: usize = 14;
+
+/// Sets field `f` of `r` from a cell: numbers of the right type directly, anything else as text
+/// (so that the core parses it, or says why it is wrong).
+fn apply(r: &mut EventRecord, f: usize, cell: Cell<'_>) -> anbu::Result<()> {
+    let name = anbu::EVENT_FIELDS[f];
+    match cell {
+        Cell::Null => Ok(()),
+        Cell::Str(s) => r.set_text(name, s),
+        Cell::Bool(b) if f == ANSWERED => {
+            r.answered = Some(b);
+            Ok(())
+        }
+        Cell::Bool(b) => r.set_text(name, if b { "true" } else { "false" }),
+        Cell::Millis(ms) | Cell::I64(ms) if f == TS || f == UNTIL => match Timestamp::from_millis(ms) {
+            Ok(t) => {
+                if f == TS {
+                    r.ts = Some(t);
+                } else {
+                    r.until = Some(t);
+                }
+                Ok(())
+            }
+            Err(_) => r.set_text(name, &ms.to_string()),
+        },
+        Cell::Millis(ms) => r.set_text(name, &ms.to_string()),
+        // The spec wants an offset: hand the core the time as written, without one.
+        Cell::Naive(ms) => match Timestamp::from_millis(ms) {
+            Ok(t) => r.set_text(name, t.to_string().trim_end_matches('Z')),
+            Err(_) => r.set_text(name, &ms.to_string()),
+        },
+        Cell::I64(i) if matches!(f, DURATION_S | WATTS | LUX) => apply(r, f, Cell::F64(i as f64)),
+        Cell::U64(u) if matches!(f, DURATION_S | WATTS | LUX) => apply(r, f, Cell::F64(u as f64)),
+        Cell::I64(i) => set_integer(r, f, i.try_into().ok(), || i.to_string()),
+        Cell::U64(u) => set_integer(r, f, u.try_into().ok(), || u.to_string()),
+        Cell::F64(x) => match f {
+            DURATION_S => {
+                r.duration_s = Some(x);
+                Ok(())
+            }
+            WATTS => {
+                r.watts = Some(x);
+                Ok(())
+            }
+            LUX => {
+                r.lux = Some(x);
+                Ok(())
+            }
+            // Whole floats are whole numbers (pandas stores a count column with gaps as float).
+            _ if x.fract() == 0.0 && x.abs() < 9.0e15 => apply(r, f, Cell::I64(x as i64)),
+            _ => r.set_text(name, &if x.is_nan() { "NaN".to_string() } else { format!("{x}") }),
+        },
+    }
+}
+
+/// A whole number for a count field, or as text (the core parses it or says why not).
+fn set_integer(r: &mut EventRecord, f: usize, small: Option<u32>, text: impl Fn() -> String) -> anbu::Result<()> {
+    match (f, small) {
+        (STEPS, Some(v)) => r.steps = Some(v),
+        (INTERVAL_S, Some(v)) => r.interval_s = Some(v),
+        _ => return r.set_text(anbu::EVENT_FIELDS[f], &text()),
+    }
+    Ok(())
+}
+
+/// The column as one of the physical types of [`Col`], cast when needed.
+fn normalize(name: &str, a: &ArrayRef) -> Result<ArrayRef, TableError> {
+    let target = match a.data_type() {
+        DataType::Null
+        | DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Boolean
+        | DataType::Int64
+        | DataType::UInt64
+        | DataType::Float64
+        | DataType::Timestamp(_, _) => return Ok(Arc::clone(a)),
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 => {
+            DataType::Int64
+        }
+        DataType::Float16 | DataType::Float32 | DataType::Decimal128(_, _) | DataType::Decimal256(_, _) => {
+            DataType::Float64
+        }
+        DataType::Date32 | DataType::Date64 => DataType::Timestamp(TimeUnit::Millisecond, None),
+        DataType::Dictionary(_, v)
+            if matches!(v.as_ref(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) =>
+        {
+            DataType::Utf8
+        }
+        other => {
+            return Err(TableError::Type(format!(
+                "column `{name}`: Arrow type {other} is not supported (use text, numbers, booleans or timestamps)"
+            )));
+        }
+    };
+    arrow_cast::cast(a, &target).map_err(|e| TableError::Type(format!("column `{name}`: {e}")))
+}
+
+fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError> {
+    let bad = || TableError::Type(format!("column `{name}`: unexpected Arrow layout {}", a.data_type()));
+    let naive = matches!(a.data_type(), DataType::Timestamp(_, None));
+    let time = |mul: i64, div: i64, values: &'a [i64]| Col::Time { values, nulls: a.nulls(), mul, div, naive };
+    Ok(match a.data_type() {
+        DataType::Null => Col::Null,
+        DataType::Utf8 => Col::Str(a.as_string_opt::<i32>().ok_or_else(bad)?),
+        DataType::LargeUtf8 => Col::LargeStr(a.as_string_opt::<i64>().ok_or_else(bad)?),
+        DataType::Utf8View => Col::View(a.as_string_view_opt().ok_or_else(bad)?),
+        DataType::Boolean => Col::Bool(a.as_boolean_opt().ok_or_else(bad)?),
+        DataType::Int64 => Col::I64(a.as_primitive_opt::<Int64Type>().ok_or_else(bad)?),
+        DataType::UInt64 => Col::U64(a.as_primitive_opt::<UInt64Type>().ok_or_else(bad)?),
+        DataType::Float64 => Col::F64(a.as_primitive_opt::<Float64Type>().ok_or_else(bad)?),
+        DataType::Timestamp(TimeUnit::Second, _) => {
+            time(1000, 1, a.as_primitive_opt::<TimestampSecondType>().ok_or_else(bad)?.values())
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            time(1, 1, a.as_primitive_opt::<TimestampMillisecondType>().ok_or_else(bad)?.values())
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            time(1, 1000, a.as_primitive_opt::<TimestampMicrosecondType>().ok_or_else(bad)?.values())
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            time(1, 1_000_000, a.as_primitive_opt::<TimestampNanosecondType>().ok_or_else(bad)?.values())
+        }
+        _ => return Err(bad()),
+    })
+}
+
+/// How often (in rows) the conversion looks at the cancel flag.
+const CANCEL_EVERY: usize = 1 << 16;
+
+/// The events of record batches, in row order; an error names the row (0-based, over all batches).
+pub fn events_from_batches(batches: &[RecordBatch], cancel: &AtomicBool) -> Result<Vec<Event>, TableError> {
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut row0 = 0usize;
+    for batch in batches {
+        let schema = batch.schema();
+        let mut fields = Vec::with_capacity(batch.num_columns());
+        let mut arrays = Vec::with_capacity(batch.num_columns());
+        for (field, array) in schema.fields().iter().zip(batch.columns()) {
+            let name = field.name();
+            // pandas keeps a DataFrame's index in extra columns; it is not event data.
+            if name.starts_with("__index_level_") {
+                continue;
+            }
+            let Some(f) = anbu::EVENT_FIELDS.iter().position(|n| n == name) else {
+                // The core names the spec's fields.
+                let mut probe = EventRecord::default();
+                probe.set_text(name, "?")?;
+                continue;
+            };
+            fields.push(f);
+            arrays.push(normalize(name, array)?);
+        }
+        let cols =
+            fields.iter().zip(&arrays).map(|(f, a)| col(anbu::EVENT_FIELDS[*f], a)).collect::<Result<Vec<_>, _>>()?;
+        for i in 0..batch.num_rows() {
+            let row = row0 + i;
+            if row.is_multiple_of(CANCEL_EVERY) && cancel.load(Ordering::Relaxed) {
+                return Err(Error::Interrupted.into());
+            }
+            let mut r = EventRecord::default();
+            for (f, c) in fields.iter().zip(&cols) {
+                apply(&mut r, *f, c.cell(i)).map_err(|e| at_index(e, row))?;
+            }
+            out.push(r.into_event().map_err(|e| at_index(e, row))?);
+        }
+        row0 += batch.num_rows();
+    }
+    Ok(out)
+}

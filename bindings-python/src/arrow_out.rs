@@ -1,0 +1,69 @@
+//! Assessments as an Arrow record batch with the spec's assessment columns (64-bit offsets:
+//! a large replay's reason texts may pass 2 GiB).
+
+use std::sync::Arc;
+
+use anbu::Assessment;
+use arrow_array::{
+    ArrayRef, Float64Array, LargeListArray, LargeStringArray, RecordBatch, StructArray, TimestampMillisecondArray,
+};
+use arrow_buffer::OffsetBuffer;
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, TimeUnit};
+
+/// The fields of one reason.
+fn reason_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("signal", DataType::LargeUtf8, false),
+        Field::new("kind", DataType::LargeUtf8, false),
+        Field::new("detail", DataType::LargeUtf8, false),
+        Field::new("contribution", DataType::Float64, false),
+    ])
+}
+
+/// The schema: `person`, `at` (UTC milliseconds), `score`, `level`, `action`, `responder`, `reasons`.
+pub fn schema() -> Arc<Schema> {
+    let reason = Field::new("item", DataType::Struct(reason_fields()), false);
+    Arc::new(Schema::new(vec![
+        Field::new(anbu::ASSESSMENT_FIELDS[0], DataType::LargeUtf8, false),
+        Field::new(anbu::ASSESSMENT_FIELDS[1], DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), false),
+        Field::new(anbu::ASSESSMENT_FIELDS[2], DataType::Float64, false),
+        Field::new(anbu::ASSESSMENT_FIELDS[3], DataType::LargeUtf8, false),
+        Field::new(anbu::ASSESSMENT_FIELDS[4], DataType::LargeUtf8, false),
+        Field::new(anbu::ASSESSMENT_FIELDS[5], DataType::LargeUtf8, false),
+        Field::new(anbu::ASSESSMENT_FIELDS[6], DataType::LargeList(Arc::new(reason)), false),
+    ]))
+}
+
+/// The rows as one record batch.
+pub fn batch(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
+    let person = LargeStringArray::from_iter_values(rows.iter().map(|a| a.person.as_str()));
+    let at = TimestampMillisecondArray::from_iter_values(rows.iter().map(|a| a.at.as_millis())).with_timezone("UTC");
+    let score = Float64Array::from_iter_values(rows.iter().map(|a| a.score));
+    let level = LargeStringArray::from_iter_values(rows.iter().map(|a| a.level.as_str()));
+    let action = LargeStringArray::from_iter_values(rows.iter().map(|a| a.action.as_str()));
+    let responder = LargeStringArray::from_iter_values(rows.iter().map(|a| a.responder.as_str()));
+
+    // `from_iter_values` needs iterators of known length.
+    let reasons: Vec<&anbu::Reason> = rows.iter().flat_map(|a| a.reasons.iter()).collect();
+    let children: Vec<ArrayRef> = vec![
+        Arc::new(LargeStringArray::from_iter_values(reasons.iter().map(|r| r.signal.as_str()))),
+        Arc::new(LargeStringArray::from_iter_values(reasons.iter().map(|r| r.kind.as_str()))),
+        Arc::new(LargeStringArray::from_iter_values(reasons.iter().map(|r| r.detail.as_str()))),
+        Arc::new(Float64Array::from_iter_values(reasons.iter().map(|r| r.contribution))),
+    ];
+    let items = StructArray::try_new(reason_fields(), children, None)?;
+    let offsets = OffsetBuffer::from_lengths(rows.iter().map(|a| a.reasons.len()));
+    let item_field = Arc::new(Field::new("item", DataType::Struct(reason_fields()), false));
+    let reasons = LargeListArray::try_new(item_field, offsets, Arc::new(items), None)?;
+
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(person),
+        Arc::new(at),
+        Arc::new(score),
+        Arc::new(level),
+        Arc::new(action),
+        Arc::new(responder),
+        Arc::new(reasons),
+    ];
+    RecordBatch::try_new(schema(), columns)
+}

@@ -1,0 +1,80 @@
+//! `anbu._anbu`: the native module of the Python package `anbu`.
+//!
+//! Thin: it converts Python values to core values and core errors to Python exceptions
+//! ([`errors::to_py`], the one mapping). Every rule, default and message is the core's.
+//! Batch work (reading, converting Arrow tables, replaying) runs without the GIL and stops
+//! on Ctrl-C.
+
+mod arrow_in;
+mod arrow_out;
+mod classes;
+mod convert;
+mod errors;
+mod input;
+
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+
+use crate::classes::{PyAssessment, PyEngine, PyEvent, PyProfile, PyReadOutcome, PyReason, profile_arg};
+use crate::input::{Failure, Input};
+
+/// Replays events: every person assessed at each multiple of `every` (the spec's Replays),
+/// returned as an Arrow table with the spec's assessment columns (`anbu.replay` makes the
+/// DataFrame).
+#[pyfunction]
+#[pyo3(signature = (events, persons, every, profiles = None, threads = 0))]
+fn replay_arrow<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    persons: &Bound<'py, PyAny>,
+    every: &Bound<'py, PyAny>,
+    profiles: Option<Vec<Bound<'py, PyAny>>>,
+    threads: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let every_ms = convert::duration_ms(every)?;
+    let persons = convert::persons(persons)?;
+    let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
+    let source = Input::extract(events)?;
+    let batch = input::run_interruptible(py, |cancel| {
+        let events = source.into_events(cancel)?;
+        let options = anbu::ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
+        let rows = anbu::replay(events, &persons, &options)?;
+        arrow_out::batch(&rows).map_err(|e| Failure::Type(e.to_string()))
+    })?;
+    let schema = batch.schema();
+    Ok(PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any())
+}
+
+/// Events of any accepted input (dicts, `Event`s, an Arrow table, a CSV/JSONL path) as `Event`s.
+#[pyfunction]
+fn events(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<PyEvent>> {
+    let source = Input::extract(events)?;
+    let events = input::run_interruptible(py, |cancel| source.into_events(cancel))?;
+    Ok(events.into_iter().map(|inner| PyEvent { inner }).collect())
+}
+
+/// Milliseconds of a duration (`"1h"`, `"15m"`, `"3600s"`, seconds, or a `timedelta`).
+#[pyfunction]
+fn duration_ms(every: &Bound<'_, PyAny>) -> PyResult<i64> {
+    convert::duration_ms(every)
+}
+
+#[pymodule]
+fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("BUILTIN_PROFILES", classes::builtin_names())?;
+    m.add("EVENT_FIELDS", anbu::EVENT_FIELDS.to_vec())?;
+    m.add("ASSESSMENT_FIELDS", anbu::ASSESSMENT_FIELDS.to_vec())?;
+    errors::register(m)?;
+    m.add_class::<PyProfile>()?;
+    m.add_class::<PyEvent>()?;
+    m.add_class::<PyReason>()?;
+    m.add_class::<PyAssessment>()?;
+    m.add_class::<PyEngine>()?;
+    m.add_class::<PyReadOutcome>()?;
+    m.add_function(wrap_pyfunction!(classes::read_events, m)?)?;
+    m.add_function(wrap_pyfunction!(replay_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(events, m)?)?;
+    m.add_function(wrap_pyfunction!(duration_ms, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The Python suite's golden fixture, produced by the Rust core.
+//!
+//! A simulated cohort (plus one person with every signal), a caller's profile, and what
+//! `anbu::replay` says about them. pytest feeds the same events to the binding as every input
+//! type and expects exactly these assessments.
+//!
+//! The files are committed. This test fails when the core's output has changed; regenerate with
+//! `ANBU_REGEN_FIXTURES=1 cargo test -p anbu-python --test fixture` and commit the result.
+
+use std::path::{Path, PathBuf};
+
+use anbu::sim::{SimConfig, simulate};
+use anbu::{Event, EventKind, HOUR_MS, MINUTE_MS, Person, Profile, ReplayOptions, Timestamp};
+
+const PROFILE_TOML: &str = r#"# A caller's profile: plug_only, but the TV may be silent for 36 hours.
+name = "plug_36h"
+extends = "plug_only"
+
+[inactivity.plug]
+threshold_h = 36
+"#;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+}
+
+/// One person with every signal and every optional field, on the last two days.
+fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
+    use anbu::{AppAction, CheckinOutcome, Direction, DoorState};
+    let p = "p-every";
+    let at = |h: i64, m: i64| start.plus_millis(h * HOUR_MS + m * MINUTE_MS);
+    Ok(vec![
+        Event::new(p, at(0, 5), Some("phone"), EventKind::Steps { steps: 412, interval_s: 1800 })?,
+        Event::new(p, at(0, 10), Some("door-front"), EventKind::Door { state: DoorState::Open })?,
+        Event::new(p, at(0, 11), Some("door-front"), EventKind::Door { state: DoorState::Closed })?,
+        Event::new(p, at(1, 0), Some("plug-tv"), EventKind::Plug { watts: 85.5, lux: Some(120.0) })?,
+        Event::new(p, at(1, 15), Some("plug-tv"), EventKind::Plug { watts: 0.0, lux: None })?,
+        Event::new(
+            p,
+            at(2, 0),
+            None,
+            EventKind::Call { direction: Direction::Out, answered: true, duration_s: Some(312.0) },
+        )?,
+        Event::new(
+            p,
+            at(2, 30),
+            None,
+            EventKind::Call { direction: Direction::In, answered: false, duration_s: None },
+        )?,
+        Event::new(p, at(3, 0), None, EventKind::App { action: AppAction::Unlock })?,
+        Event::new(p, at(3, 1), None, EventKind::App { action: AppAction::Data })?,
+        Event::new(p, at(4, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Answered })?,
+        Event::new(p, at(5, 0), Some("door-front"), EventKind::Heartbeat)?,
+        Event::new(p, at(6, 0), None, EventKind::Away { until: at(20, 0) })?,
+        Event::new(p, at(21, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Missed })?,
+        Event::new(p, at(22, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Concern })?,
+        Event::new(p, at(30, 0), Some("sos-button"), EventKind::Sos)?,
+    ])
+}
+
+struct Fixture {
+    files: Vec<(&'static str, Vec<u8>)>,
+}
+
+fn build() -> anbu::Result<Fixture> {
+    let cohort = simulate(&SimConfig { persons: 6, days: 3, seed: 11, recent_incidents: 2, ..SimConfig::default() });
+    let mut events = cohort.events.clone();
+    let mut persons = cohort.persons.clone();
+    let start = SimConfig::default().start.plus_millis(2 * 24 * HOUR_MS);
+    events.extend(every_signal(start)?);
+    persons.push(Person::new("p-every", "full")?.with_devices("plug,door,phone,app,checkin")?);
+    // The caller's profile watches the first simulated person's TV.
+    let custom = Profile::from_toml(PROFILE_TOML)?;
+    persons.push(Person::new("p-custom", "plug_36h")?);
+    let tv: Vec<Event> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Plug { .. }))
+        .take(200)
+        .map(|e| Event::new("p-custom", e.ts, e.device_given(), e.kind.clone()))
+        .collect::<anbu::Result<_>>()?;
+    events.extend(tv);
+
+    let options = ReplayOptions { every_ms: HOUR_MS, profiles: vec![custom], threads: 1, cancel: None };
+    let rows = anbu::replay(events.clone(), &persons, &options)?;
+
+    let mut csv = Vec::new();
+    anbu::write_events_csv(&mut csv, &events)?;
+    let mut jsonl = Vec::new();
+    anbu::write_events_jsonl(&mut jsonl, &events)?;
+    let mut expected = Vec::new();
+    anbu::write_assessments_jsonl(&mut expected, &rows)?;
+    let person_rows: Vec<anbu::PersonRecord> = persons.into_iter().map(Into::into).collect();
+    let mut persons_json = serde_json::to_vec_pretty(&person_rows).map_err(|e| anbu::Error::Io(e.into()))?;
+    persons_json.push(b'\n');
+    Ok(Fixture {
+        files: vec![
+            ("events.csv", csv),
+            ("events.jsonl", jsonl),
+            ("persons.json", persons_json),
+            ("plug_36h.toml", PROFILE_TOML.as_bytes().to_vec()),
+            ("assessments.jsonl", expected),
+        ],
+    })
+}
+
+#[test]
+fn python_fixture_matches_the_core() {
+    let fixture = build().expect("fixture builds");
+    let regen = std::env::var_os("ANBU_REGEN_FIXTURES").is_some();
+    let mut stale = Vec::new();
+    for (name, bytes) in &fixture.files {
+        let path = dir().join(name);
+        if regen {
+            std::fs::create_dir_all(dir()).expect("fixture dir");
+            std::fs::write(&path, bytes).expect("write fixture");
+        } else if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            stale.push(*name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the Python fixture is out of date with the core ({stale:?}); regenerate with \
+         `ANBU_REGEN_FIXTURES=1 cargo test -p anbu-python --test fixture` and commit bindings-python/tests/fixtures"
+    );
+}
