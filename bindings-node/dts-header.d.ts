@@ -134,3 +134,45 @@ export type ErrorCode =
   | 'ANBU_INTERRUPTED'
   | 'ANBU_INTERNAL'
 
+/** What `readEvents` read: the valid events, and the bad rows skipped (lenient mode only). */
+export interface ReadOutcome {
+  events: EventRecord[]
+  skipped: Array<{ code: ErrorCode; message: string }>
+  skippedCount: number
+}
+
+/** What to simulate; every option defaults to the core's. */
+export interface SimulateOptions {
+  persons?: number
+  days?: number
+  seed?: number
+  /** Local midnight (Asia/Seoul) of the first day. */
+  start?: TimestampInput
+  incidentShare?: number
+  nuisanceShare?: number
+  recentIncidents?: number
+}
+
+/** Ground truth for backtests (the spec's Incidents row). */
+export interface Incident {
+  person: string
+  start: string
+  end?: string
+}
+
+/** A simulated person's story. */
+export interface SimCase {
+  person: string
+  routine: string
+  nuisance: string | null
+  incident: string | null
+}
+
+/** A simulated cohort: the spec's event, person and incident tables and each person's story. */
+export interface Cohort {
+  events: EventRecord[]
+  persons: PersonRecord[]
+  incidents: Incident[]
+  cases: SimCase[]
+}
+

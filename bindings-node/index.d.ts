@@ -134,6 +134,48 @@ export type ErrorCode =
   | 'ANBU_INTERRUPTED'
   | 'ANBU_INTERNAL'
 
+/** What `readEvents` read: the valid events, and the bad rows skipped (lenient mode only). */
+export interface ReadOutcome {
+  events: EventRecord[]
+  skipped: Array<{ code: ErrorCode; message: string }>
+  skippedCount: number
+}
+
+/** What to simulate; every option defaults to the core's. */
+export interface SimulateOptions {
+  persons?: number
+  days?: number
+  seed?: number
+  /** Local midnight (Asia/Seoul) of the first day. */
+  start?: TimestampInput
+  incidentShare?: number
+  nuisanceShare?: number
+  recentIncidents?: number
+}
+
+/** Ground truth for backtests (the spec's Incidents row). */
+export interface Incident {
+  person: string
+  start: string
+  end?: string
+}
+
+/** A simulated person's story. */
+export interface SimCase {
+  person: string
+  routine: string
+  nuisance: string | null
+  incident: string | null
+}
+
+/** A simulated cohort: the spec's event, person and incident tables and each person's story. */
+export interface Cohort {
+  events: EventRecord[]
+  persons: PersonRecord[]
+  incidents: Incident[]
+  cases: SimCase[]
+}
+
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -219,11 +261,31 @@ export declare function errorCodes(): Array<string>
 export declare function parseDuration(text: string): number
 
 /**
+ * Reads an event file (`.csv`, or `.jsonl` / `.ndjson` / `.json` as JSON Lines). Strict by
+ * default: the first bad row throws, naming its line, field and reason.
+ */
+export declare function readEvents(path: string, options?: ReadEventsOptions | undefined | null): ReadOutcome
+
+/** Options of `readEvents`. */
+export interface ReadEventsOptions {
+  /** Skip bad rows instead of failing on the first one; they are listed in `skipped`. */
+  skipBadRows?: boolean
+  /** How many skipped rows' errors to keep (default: the core's). */
+  maxSkipped?: number
+}
+
+/**
  * Replays events: each person is assessed at every multiple of `every` (default: the core's,
  * one hour) from their first event up to the last event of the input. Rows come in person,
  * `at` order.
  */
 export declare function replay(events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput): Assessment[]
+
+/**
+ * A seeded simulated cohort: the spec's event, person and incident tables and each person's
+ * story. The same options always give the same cohort.
+ */
+export declare function simulate(options?: SimulateOptions): Cohort
 
 /** The version of the anbu core this binding was built with. */
 export declare function version(): string

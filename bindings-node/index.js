@@ -840,5 +840,7 @@ module.exports.Profile = nativeBinding.Profile
 module.exports.builtinProfiles = nativeBinding.builtinProfiles
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.parseDuration = nativeBinding.parseDuration
+module.exports.readEvents = nativeBinding.readEvents
 module.exports.replay = nativeBinding.replay
+module.exports.simulate = nativeBinding.simulate
 module.exports.version = nativeBinding.version

@@ -274,3 +274,98 @@ pub fn replay<'env>(
         to_js_value(env, &anbu::replay(events, &persons, &opts)?)
     })
 }
+
+/// Options of `readEvents`.
+#[napi(object)]
+pub struct ReadEventsOptions {
+    /// Skip bad rows instead of failing on the first one; they are listed in `skipped`.
+    pub skip_bad_rows: Option<bool>,
+    /// How many skipped rows' errors to keep (default: the core's).
+    pub max_skipped: Option<u32>,
+}
+
+/// Reads an event file (`.csv`, or `.jsonl` / `.ndjson` / `.json` as JSON Lines). Strict by
+/// default: the first bad row throws, naming its line, field and reason.
+#[napi(ts_return_type = "ReadOutcome")]
+pub fn read_events<'env>(env: &'env Env, path: String, options: Option<ReadEventsOptions>) -> Result<Unknown<'env>> {
+    guard(|| {
+        let mut opts = anbu::ReadOptions::default();
+        if let Some(o) = options {
+            if o.skip_bad_rows == Some(true) {
+                opts = anbu::ReadOptions::lenient();
+            }
+            if let Some(m) = o.max_skipped {
+                opts.max_skipped = m as usize;
+            }
+        }
+        let out = anbu::read_events(std::path::Path::new(&path), &opts)?;
+        let skipped: Vec<serde_json::Value> = out
+            .skipped
+            .iter()
+            .map(|e| serde_json::json!({ "code": e.kind().code(), "message": e.to_string() }))
+            .collect();
+        to_js_value(
+            env,
+            &serde_json::json!({ "events": out.events, "skipped": skipped, "skippedCount": out.skipped_count }),
+        )
+    })
+}
+
+/// A seeded simulated cohort: the spec's event, person and incident tables and each person's
+/// story. The same options always give the same cohort.
+#[napi(ts_args_type = "options?: SimulateOptions", ts_return_type = "Cohort")]
+pub fn simulate<'env>(env: &'env Env, options: Option<Unknown<'_>>) -> Result<Unknown<'env>> {
+    guard(|| {
+        let mut cfg = anbu::sim::SimConfig::default();
+        if let Some(o) = options {
+            let o = convert::object("options", o)?;
+            if let Some(n) = o.get::<u32>("persons").map_err(napi_arg("persons"))? {
+                cfg.persons = n as usize;
+            }
+            if let Some(n) = o.get::<u32>("days").map_err(napi_arg("days"))? {
+                cfg.days = n;
+            }
+            if let Some(n) = o.get::<f64>("seed").map_err(napi_arg("seed"))? {
+                if !(n.fract() == 0.0 && (0.0..9.007_199_254_740_992e15).contains(&n)) {
+                    return Err(bad_arg("seed", format!("must be a whole number >= 0, got {n}")));
+                }
+                cfg.seed = n as u64;
+            }
+            let start: Unknown = o.get_named_property_unchecked("start").map_err(napi_arg("start"))?;
+            if !matches!(convert::type_of("start", &start)?, napi::ValueType::Undefined) {
+                cfg.start = convert::timestamp("start", start)?;
+            }
+            if let Some(x) = o.get::<f64>("incidentShare").map_err(napi_arg("incidentShare"))? {
+                cfg.incident_share = x;
+            }
+            if let Some(x) = o.get::<f64>("nuisanceShare").map_err(napi_arg("nuisanceShare"))? {
+                cfg.nuisance_share = x;
+            }
+            if let Some(n) = o.get::<u32>("recentIncidents").map_err(napi_arg("recentIncidents"))? {
+                cfg.recent_incidents = n as usize;
+            }
+        }
+        let cohort = anbu::sim::simulate(&cfg);
+        let cases: Vec<serde_json::Value> = cohort
+            .cases
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "person": c.person, "routine": c.routine, "nuisance": c.nuisance, "incident": c.incident,
+                })
+            })
+            .collect();
+        to_js_value(
+            env,
+            &serde_json::json!({
+                "events": cohort.events, "persons": cohort.persons, "incidents": cohort.incidents, "cases": cases,
+            }),
+        )
+    })
+}
+
+/// Test hook: panics inside the binding, to check that no panic crosses into Node.
+#[napi(js_name = "__panicForTests", skip_typescript)]
+pub fn panic_for_tests() -> Result<()> {
+    guard(|| -> anbu::Result<()> { panic!("a deliberate panic (test hook)") })
+}

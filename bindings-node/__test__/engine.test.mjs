@@ -1,0 +1,145 @@
+// The API in use: engine lifecycle, timestamps in every accepted form, snapshots, profiles,
+// readers, the simulator, and the package version.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { anbu, fixture, root } from './helpers.mjs'
+
+const H = 3_600_000
+const t0 = Date.parse('2024-05-01T08:00:00+09:00')
+
+/** A TV on a steady load for a day and a half: a repeating reading is not a sign of life. */
+function tvEvents(person = 'p-001') {
+  const out = []
+  for (let q = 0; q <= 37 * 4; q++) out.push({ person, ts: t0 + q * 15 * 60_000, signal: 'plug', device: 'plug-tv', watts: q === 0 ? 0 : 85 })
+  return out
+}
+
+test('version: package.json = workspace Cargo.toml = the addon', () => {
+  const cargo = readFileSync(join(root, '..', 'Cargo.toml'), 'utf8')
+  const workspaceVersion = cargo.match(/\[workspace\.package\][^[]*?\nversion = "([^"]+)"/)[1]
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  assert.equal(pkg.version, workspaceVersion)
+  assert.equal(anbu.version(), workspaceVersion)
+})
+
+test('the quick start: a steady TV is no sign of life', () => {
+  const engine = new anbu.Engine()
+  engine.addPerson({ person: 'p-001', profile: 'plug_only' })
+  assert.equal(engine.ingest(tvEvents()), 149)
+  const a = engine.assess('p-001', t0 + 37 * H)
+  assert.equal(a.person, 'p-001')
+  assert.equal(a.at, '2024-05-02T12:00:00Z')
+  assert.equal(a.level, 'warning')
+  assert.equal(a.action, 'checkin_call')
+  assert.equal(a.reasons[0].kind, 'no_change')
+  assert.equal(a.reasons[0].signal, 'plug')
+  assert.equal(typeof a.reasons[0].detail, 'string')
+})
+
+test('timestamps: RFC 3339 text, epoch milliseconds and Date agree', () => {
+  const engine = new anbu.Engine()
+  engine.addPerson({ person: 'p-001', profile: 'plug_only' })
+  engine.ingest(tvEvents())
+  const at = t0 + 40 * H
+  const a = engine.assess('p-001', at)
+  assert.deepEqual(engine.assess('p-001', new Date(at)), a)
+  assert.deepEqual(engine.assess('p-001', new Date(at).toISOString()), a)
+  assert.deepEqual(engine.assess('p-001', '2024-05-03T00:00:00+09:00'), a)
+  const asText = new anbu.Engine()
+  asText.addPerson({ person: 'p-001', profile: 'plug_only' })
+  asText.ingest(tvEvents().map((e) => ({ ...e, ts: new Date(e.ts).toISOString() })))
+  assert.deepEqual(asText.assess('p-001', at), a)
+})
+
+test('single events, arrays and columns ingest the same', () => {
+  const one = new anbu.Engine()
+  const many = new anbu.Engine()
+  const cols = new anbu.Engine()
+  for (const e of [one, many, cols]) e.addPerson({ person: 'p-001', profile: 'plug_only' })
+  const evs = tvEvents()
+  for (const ev of evs) assert.equal(one.ingest(ev), 1)
+  many.ingest(evs)
+  cols.ingestColumns({
+    person: { codes: new Int32Array(evs.length), values: ['p-001'] },
+    ts: Float64Array.from(evs, (e) => e.ts),
+    signal: evs.map(() => 'plug'),
+    device: evs.map(() => 'plug-tv'),
+    watts: Float64Array.from(evs, (e) => e.watts),
+  })
+  const at = t0 + 37 * H
+  assert.deepEqual(many.assess('p-001', at), one.assess('p-001', at))
+  assert.deepEqual(cols.assess('p-001', at), one.assess('p-001', at))
+})
+
+test('snapshot and restore: the copy assesses as the original', () => {
+  const engine = new anbu.Engine({ allowedLatenessMs: 2 * H })
+  engine.addProfile(anbu.Profile.fromToml('name = "plug_36h"\nextends = "plug_only"\n[inactivity.plug]\nthreshold_h = 36\n'))
+  engine.addPerson({ person: 'p-001', profile: 'plug_36h', devices: ['plug'] })
+  engine.addPerson({ person: 'p-002', profile: 'plug_only' })
+  engine.ingest(tvEvents())
+  engine.ingest(tvEvents('p-002'))
+  const snap = engine.snapshot()
+  assert.ok(Buffer.isBuffer(snap))
+  const copy = anbu.Engine.restore(snap)
+  assert.equal(copy.size, 2)
+  assert.equal(copy.allowedLatenessMs, 2 * H)
+  assert.deepEqual(copy.persons(), [
+    { person: 'p-001', profile: 'plug_36h', devices: 'plug' },
+    { person: 'p-002', profile: 'plug_only' },
+  ])
+  assert.deepEqual(copy.assessAll(t0 + 48 * H), engine.assessAll(t0 + 48 * H))
+  assert.deepEqual(anbu.Engine.restore(new Uint8Array(snap)).assessAll(t0 + 48 * H), engine.assessAll(t0 + 48 * H))
+})
+
+test('profiles: built-ins, objects, JSON and TOML', () => {
+  assert.deepEqual(anbu.builtinProfiles(), ['plug_only', 'call_only', 'call_app', 'call_iot', 'full'])
+  const full = anbu.Profile.builtin('full')
+  assert.equal(full.name, 'full')
+  const doc = full.toObject()
+  assert.equal(doc.timezone, 'Asia/Seoul')
+  const mine = anbu.Profile.fromObject({ ...doc, name: 'mine' })
+  assert.deepEqual(anbu.Profile.fromJson(mine.toJson()).toObject(), mine.toObject())
+  const plug = anbu.Profile.fromToml('name = "p36"\nextends = "plug_only"\n[inactivity.plug]\nthreshold_h = 36\n')
+  assert.equal(plug.toObject().inactivity.plug.threshold_h, 36)
+})
+
+test('replay: hourly rows in person, at order; every as text or milliseconds', () => {
+  const rows = anbu.replay(tvEvents(), [{ person: 'p-001', profile: 'plug_only' }], { every: '12h' })
+  assert.deepEqual(rows.map((r) => [r.at, r.level]), [
+    ['2024-05-01T00:00:00Z', 'normal'],
+    ['2024-05-01T12:00:00Z', 'normal'],
+    ['2024-05-02T00:00:00Z', 'warning'],
+    ['2024-05-02T12:00:00Z', 'warning'],
+  ])
+  assert.deepEqual(anbu.replay(tvEvents(), [{ person: 'p-001', profile: 'plug_only' }], { every: 12 * H, threads: 1 }), rows)
+  assert.equal(anbu.replay(tvEvents(), [{ person: 'p-001', profile: 'plug_only' }]).length, 38) // 00:00Z (09:00 local) .. 13:00Z next day
+})
+
+test('readEvents: the fixture read from JSON Lines equals the fixture', () => {
+  const { dir, events } = fixture()
+  const out = anbu.readEvents(join(dir, 'events.jsonl'))
+  assert.equal(out.events.length, events.length)
+  assert.equal(out.skippedCount, 0)
+  const ms = (t) => (typeof t === 'number' ? t : Date.parse(t))
+  const norm = (e) => ({ ...e, ts: ms(e.ts), ...(e.until === undefined ? {} : { until: ms(e.until) }) })
+  assert.deepEqual(out.events.map(norm), events.map(norm))
+  // What the reader returns is what ingest takes.
+  const engine = new anbu.Engine()
+  for (const p of fixture().persons) engine.addPerson({ ...p, profile: 'full' })
+  assert.equal(engine.ingest(out.events), events.length)
+})
+
+test('simulate: a seeded cohort, the same for the same seed, that the engine takes', () => {
+  const a = anbu.simulate({ persons: 4, days: 3, seed: 7 })
+  assert.deepEqual(anbu.simulate({ persons: 4, days: 3, seed: 7 }), a)
+  assert.equal(a.persons.length, 4)
+  assert.equal(a.cases.length, 4)
+  assert.ok(a.events.length > 100)
+  const rows = anbu.replay(a.events, a.persons, { every: '6h' })
+  assert.ok(rows.length > 0)
+  const engine = new anbu.Engine()
+  for (const p of a.persons) engine.addPerson(p)
+  assert.equal(engine.ingest(a.events), a.events.length)
+})
