@@ -1,0 +1,107 @@
+// Starts the service on 127.0.0.1, posts persons and events, restarts it (gracefully, and
+// by killing it), and checks that nothing was lost.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+const server = join(dirname(fileURLToPath(import.meta.url)), '..', 'server.js')
+
+async function start(dataDir, env = {}) {
+  const child = spawn(process.execPath, [server], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ANBU_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const base = await new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
+      if (m) resolve(m[1])
+    })
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)))
+  })
+  const call = async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return { status: res.status, body: await res.json() }
+  }
+  const stop = (signal = 'SIGTERM') =>
+    new Promise((resolve) => {
+      child.once('exit', resolve)
+      child.kill(signal)
+    })
+  return { call, stop }
+}
+
+const H = 3_600_000
+const t0 = Date.parse('2024-05-01T08:00:00+09:00')
+const AT = t0 + 37 * H
+const tv = (person, from, to) => {
+  const out = []
+  for (let q = from; q < to; q++) out.push({ person, ts: t0 + q * 15 * 60_000, signal: 'plug', device: 'plug-tv', watts: q === 0 ? 0 : 85 })
+  return out
+}
+
+test('events survive a graceful restart and a crash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anbu-service-'))
+  let s = await start(dir)
+  assert.deepEqual((await s.call('POST', '/persons', [{ person: 'p-001', profile: 'plug_only' }, { person: 'p-002', profile: 'full' }])).body, { added: 2 })
+  assert.deepEqual((await s.call('POST', '/events', tv('p-001', 0, 80))).body, { ingested: 80 })
+  assert.deepEqual((await s.call('POST', '/events', { person: 'p-002', ts: '2024-05-01T09:00:00+09:00', signal: 'door', state: 'open' })).body, { ingested: 1 })
+
+  // Errors are the binding's codes, as JSON; a refused batch changes nothing.
+  const bad = await s.call('POST', '/events', [tv('p-001', 80, 81)[0], { person: 'p-001', ts: t0, signal: 'plug', watts: -1 }])
+  assert.equal(bad.status, 400)
+  assert.equal(bad.body.code, 'ANBU_INVALID_EVENT')
+  assert.match(bad.body.message, /row 1: field `watts`/)
+  assert.equal((await s.call('GET', `/assessments/p-009?at=${AT}`)).status, 404)
+  assert.equal((await s.call('POST', '/persons', { person: 'p-003', profile: 'nope' })).body.code, 'ANBU_UNKNOWN_PROFILE')
+
+  const before = (await s.call('GET', `/assessments?at=${AT}`)).body
+  assert.equal(before.length, 2)
+
+  // Graceful restart: the snapshot written on shutdown is restored.
+  await s.stop('SIGTERM')
+  assert.ok(readdirSync(dir).some((f) => f.endsWith('.snap')))
+  s = await start(dir)
+  assert.equal((await s.call('GET', '/health')).body.persons, 2)
+  assert.deepEqual((await s.call('GET', `/assessments?at=${AT}`)).body, before)
+
+  // More events, then a crash (SIGKILL, no snapshot): the journal replays them.
+  assert.deepEqual((await s.call('POST', '/events', tv('p-001', 80, 149))).body, { ingested: 69 })
+  const later = (await s.call('GET', `/assessments?at=${AT}`)).body
+  assert.notDeepEqual(later, before)
+  assert.equal(later.find((a) => a.person === 'p-001').level, 'warning')
+  await s.stop('SIGKILL')
+  s = await start(dir)
+  const health = (await s.call('GET', '/health')).body
+  assert.ok(health.replayed > 0, JSON.stringify(health))
+  assert.deepEqual((await s.call('GET', `/assessments?at=${AT}`)).body, later)
+  assert.deepEqual((await s.call('GET', `/assessments/p-001?at=${new Date(AT).toISOString()}`)).body, later.find((a) => a.person === 'p-001'))
+  await s.stop()
+})
+
+test('periodic snapshots replace the journal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anbu-service-'))
+  let s = await start(dir, { ANBU_SNAPSHOT_MS: '100' })
+  await s.call('POST', '/persons', { person: 'p-001', profile: 'plug_only' })
+  await s.call('POST', '/events', tv('p-001', 0, 149))
+  const expected = (await s.call('GET', `/assessments?at=${AT}`)).body
+  await new Promise((r) => setTimeout(r, 400))
+  const files = readdirSync(dir)
+  assert.equal(files.filter((f) => f.endsWith('.snap')).length, 1, files.join(' '))
+  await s.stop('SIGKILL')
+  s = await start(dir)
+  const health = (await s.call('GET', '/health')).body
+  assert.match(health.restoredFrom, /^state-\d+\.snap$/)
+  assert.equal(health.replayed, 0)
+  assert.deepEqual((await s.call('GET', `/assessments?at=${AT}`)).body, expected)
+  await s.stop()
+})
