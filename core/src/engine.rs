@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::Assessment;
 use crate::error::{Error, Location, Result};
 use crate::event::Event;
-use crate::fusion;
+use crate::fusion::{self, Held};
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
@@ -41,6 +41,8 @@ struct Slot {
     pending: Vec<Event>,
     /// Newest event time seen.
     watermark: Option<Timestamp>,
+    /// The last assessment's time and level, for hysteresis.
+    held: Held,
 }
 
 /// The streaming engine.
@@ -116,7 +118,14 @@ impl Engine {
             }
             None => {
                 self.index.insert(person.person.clone(), self.slots.len());
-                self.slots.push(Slot { person, rules, state: PersonState::default(), pending: Vec::new(), watermark: None });
+                self.slots.push(Slot {
+                    person,
+                    rules,
+                    state: PersonState::default(),
+                    pending: Vec::new(),
+                    watermark: None,
+                    held: None,
+                });
             }
         }
         Ok(())
@@ -178,15 +187,17 @@ impl Engine {
     /// Assesses a person at `at`, from every event at or before `at`.
     ///
     /// `at` may not be earlier than the person's events already folded (those older than
-    /// the allowed lateness behind the newest).
-    pub fn assess(&self, person: &str, at: Timestamp) -> Result<Assessment> {
-        let slot = &self.slots[self.slot_index(person)?];
-        slot.assess(at)
+    /// the allowed lateness behind the newest). The engine remembers the level, so that
+    /// the next assessment (within 6 hours) holds it with the profile's hysteresis: an
+    /// alert is raised once and held, and levels do not flap.
+    pub fn assess(&mut self, person: &str, at: Timestamp) -> Result<Assessment> {
+        let i = self.slot_index(person)?;
+        self.slots[i].assess(at)
     }
 
     /// Assesses every person at `at`, in person order.
-    pub fn assess_all(&self, at: Timestamp) -> Result<Vec<Assessment>> {
-        let mut out = self.slots.iter().map(|s| s.assess(at)).collect::<Result<Vec<_>>>()?;
+    pub fn assess_all(&mut self, at: Timestamp) -> Result<Vec<Assessment>> {
+        let mut out = self.slots.iter_mut().map(|s| s.assess(at)).collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| a.person.cmp(&b.person));
         Ok(out)
     }
@@ -214,6 +225,7 @@ impl Engine {
                     state: s.state.clone(),
                     pending: s.pending.clone(),
                     watermark: s.watermark,
+                    held: s.held,
                 })
                 .collect(),
         };
@@ -240,6 +252,7 @@ impl Engine {
             slot.state = p.state;
             slot.pending = pending;
             slot.watermark = p.watermark;
+            slot.held = p.held;
         }
         Ok(engine)
     }
@@ -273,6 +286,7 @@ impl Slot {
             state: PersonState { devices: self.state.devices.clone(), ..PersonState::default() },
             pending: self.pending.clone(),
             watermark: self.watermark,
+            held: None,
         }
     }
 
@@ -305,7 +319,7 @@ impl Slot {
         }
     }
 
-    fn assess(&self, at: Timestamp) -> Result<Assessment> {
+    fn assess(&mut self, at: Timestamp) -> Result<Assessment> {
         if let Some(last) = self.state.last_ts
             && at < last
         {
@@ -319,12 +333,12 @@ impl Slot {
         }
         let k = self.pending.partition_point(|p| p.ts <= at);
         if k == 0 {
-            return Ok(fusion::assess(&self.person.person, &self.state, &self.rules, at));
+            return Ok(fusion::assess(&self.person.person, &self.state, &self.rules, at, &mut self.held));
         }
         let mut state = self.state.clone();
         for p in &self.pending[..k] {
             state.fold(p, &self.rules);
         }
-        Ok(fusion::assess(&self.person.person, &state, &self.rules, at))
+        Ok(fusion::assess(&self.person.person, &state, &self.rules, at, &mut self.held))
     }
 }

@@ -24,8 +24,15 @@ use crate::profile::Rules;
 use crate::state::PersonState;
 use crate::time::Timestamp;
 
-/// Assesses one person at `at` from the folded state.
-pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Timestamp) -> Assessment {
+/// The level a person was last assessed at, for hysteresis.
+pub(crate) type Held = Option<(Timestamp, Level)>;
+
+/// Hours within which a previous level is held by hysteresis.
+const HOLD_H: i64 = 6;
+
+/// Assesses one person at `at` from the folded state; `held` is the previous assessment's
+/// time and level (hysteresis), updated when `at` is later.
+pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Timestamp, held: &mut Held) -> Assessment {
     let view = View { state, rules, at };
     let evidence = detect::detect_all(&view);
     let p = &rules.profile;
@@ -54,7 +61,8 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
 
     let mut total: f64 = reasons.iter().map(|r| r.contribution).sum();
     let misses = detect::missed_checkins::counted_misses(&view) as u32;
-    let confirmed = misses >= p.escalation.critical_after_missed_checkins;
+    let confirmed = detect::missed_checkins::weighted_misses(&view) + 1e-3
+        >= f64::from(p.escalation.critical_after_missed_checkins);
     let urgent = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));
     let hold_at = p.levels.critical - 0.1;
     if rules.expects_checkin && !confirmed && !urgent && total > hold_at {
@@ -70,6 +78,39 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
         total = hold_at;
     }
 
+    let score = round1(total.clamp(0.0, 100.0));
+    let cut = |l: Level| match l {
+        Level::Normal => 0.0,
+        Level::Watch => p.levels.watch,
+        Level::Warning => p.levels.warning,
+        Level::Critical => p.levels.critical,
+    };
+    let raw = Level::ALL.iter().rev().copied().find(|l| score >= cut(*l)).unwrap_or(Level::Normal);
+    let mut level = raw;
+    if let Some((prev_at, prev)) = *held
+        && at > prev_at
+        && at.millis_since(prev_at) <= HOLD_H * crate::time::HOUR_MS
+        && prev > raw
+    {
+        // Hysteresis: stay at the previous level while the score is within the margin.
+        if let Some(kept) =
+            Level::ALL.iter().rev().copied().find(|l| *l <= prev && *l > raw && score >= cut(*l) - p.levels.hysteresis)
+        {
+            level = kept;
+            reasons.push(Reason {
+                signal: crate::event::Signal::Checkin,
+                kind: ReasonKind::Escalation,
+                detail: format!(
+                    "held at {kept} until the score falls below {:.0} (hysteresis)",
+                    cut(kept) - p.levels.hysteresis
+                ),
+                contribution: 0.0,
+            });
+        }
+    }
+    if held.is_none_or(|(prev_at, _)| at > prev_at) {
+        *held = Some((at, level));
+    }
     reasons.sort_by(|a, b| {
         b.contribution
             .total_cmp(&a.contribution)
@@ -80,16 +121,6 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
     for r in &mut reasons {
         r.contribution = round1(r.contribution);
     }
-    let score = round1(total.clamp(0.0, 100.0));
-    let level = if score >= p.levels.critical {
-        Level::Critical
-    } else if score >= p.levels.warning {
-        Level::Warning
-    } else if score >= p.levels.watch {
-        Level::Watch
-    } else {
-        Level::Normal
-    };
     let action = match level {
         Level::Normal => Action::None,
         Level::Watch => p.escalation.watch,

@@ -19,6 +19,8 @@ mod person;
 mod profile;
 mod read;
 mod replay;
+mod routine;
+pub mod backtest;
 pub mod sim;
 mod snapshot;
 mod state;
@@ -35,7 +37,7 @@ pub use crate::incident::Incident;
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange,
-    Profile, Schedule, Sos, Weekday,
+    Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
     CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_events, read_events_from,

@@ -142,6 +142,7 @@ fn replay_person(person: &str, mut events: Vec<Event>, rules: &Rules, every: i64
         t += every;
     }
     let mut state = PersonState::default();
+    let mut held = None;
     let mut next = 0;
     while t <= last.as_millis() {
         let at = Timestamp::from_millis(t).unwrap_or(last);
@@ -149,7 +150,7 @@ fn replay_person(person: &str, mut events: Vec<Event>, rules: &Rules, every: i64
             state.fold(&events[next], rules);
             next += 1;
         }
-        out.push(fusion::assess(person, &state, rules, at));
+        out.push(fusion::assess(person, &state, rules, at, &mut held));
         t += every;
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct PersonSnapshot {
     pub state: PersonState,
     pub pending: Vec<Event>,
     pub watermark: Option<Timestamp>,
+    #[serde(default)]
+    pub held: Option<(Timestamp, crate::assessment::Level)>,
 }
 
 pub(crate) fn encode(s: &SnapshotV1) -> Vec<u8> {

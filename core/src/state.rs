@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::event::{AppAction, CheckinOutcome, Direction, Event, EventKind, Signal};
 use crate::profile::Rules;
+use crate::routine::{HourContext, Routine};
 use crate::time::Timestamp;
 
 /// Most devices one person may have; more is refused (no input may exhaust memory).
@@ -85,6 +86,35 @@ pub(crate) struct PersonState {
     pub last_concern: Option<Timestamp>,
     pub last_sos: Option<Timestamp>,
     pub absences: Vec<Absence>,
+    /// The person's learned routine.
+    pub routine: Routine,
+}
+
+/// The context the routine learns in: the person's time zone, devices and absences.
+pub(crate) struct Context<'a> {
+    pub rules: &'a Rules,
+    pub devices: &'a [DeviceState],
+    pub absences: &'a [Absence],
+}
+
+impl HourContext for Context<'_> {
+    fn bin(&self, start_ms: i64) -> usize {
+        self.rules.bin(start_ms)
+    }
+    fn day(&self, ms: i64) -> i64 {
+        self.rules.local_parts(ms).0
+    }
+    fn watched(&self, c: usize, end_ms: i64) -> bool {
+        let Some(channel) = Signal::CHANNELS.get(c).copied() else { return false };
+        let mut periodic = self.devices.iter().filter(|d| d.periodic && d.reports_on(channel)).peekable();
+        if periodic.peek().is_none() {
+            return true;
+        }
+        periodic.any(|d| end_ms - d.last_report.as_millis() <= self.rules.offline_after_ms)
+    }
+    fn away(&self, ms: i64) -> bool {
+        self.absences.iter().any(|a| a.start.as_millis() <= ms && ms < a.end.as_millis())
+    }
 }
 
 /// Whether an event comes from a device whose reports are tracked.
@@ -141,9 +171,16 @@ impl PersonState {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
             EventKind::Sos => self.last_sos = Some(e.ts),
             EventKind::Checkin { outcome } => match outcome {
-                CheckinOutcome::Answered => self.last_all_clear = Some(e.ts),
-                CheckinOutcome::Concern => self.last_concern = Some(e.ts),
+                CheckinOutcome::Answered => {
+                    self.last_all_clear = Some(e.ts);
+                    self.routine.checkin(true);
+                }
+                CheckinOutcome::Concern => {
+                    self.last_concern = Some(e.ts);
+                    self.routine.checkin(true);
+                }
                 CheckinOutcome::Missed => {
+                    self.routine.checkin(false);
                     if self.missed_checkins.len() == MAX_MISSED {
                         self.missed_checkins.remove(0);
                     }
@@ -156,9 +193,14 @@ impl PersonState {
             life |= self.report_device(e, rules);
         }
         if life {
+            // The routine learns the hours up to a sign of life only once it comes: the
+            // silence after the last one may be an emergency, and is not learned as normal.
+            let ctx = Context { rules, devices: &self.devices, absences: &self.absences };
+            self.routine.advance(e.ts, rules.profile.routine.learning_rate, &ctx);
             let signal = e.signal();
             if let Some(i) = signal.channel_index() {
                 self.last_life[i] = Some(e.ts);
+                self.routine.life(signal);
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
             self.missed_checkins.clear();

@@ -9,7 +9,9 @@
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
-use crate::profile::ChannelRule;
+use crate::profile::{ChannelRule, SilenceMode};
+use crate::state::Context;
+use crate::time::Timestamp;
 
 /// Points for `silence_h` hours of silence under a rule.
 pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> f64 {
@@ -26,17 +28,92 @@ pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> 
     rule.weight * strength
 }
 
+/// Strength of evidence for a surprise, on the same ramp as fixed silence: 0 below the
+/// onset, 1 at `full`, up to 1.25 at twice `full`.
+fn surprise_strength(s: f64, onset: f64, full: f64) -> f64 {
+    if s <= onset {
+        0.0
+    } else if s <= full {
+        (s - onset) / (full - onset)
+    } else {
+        1.0 + 0.25 * ((s - full) / full).min(1.0)
+    }
+}
+
 /// Points of a channel's silence, and the part of them that is contradicted: it comes
 /// from silence before the last sign of life elsewhere.
-pub(crate) fn scored(silence: Silence, rule: &ChannelRule, onset: f64) -> (f64, f64) {
-    let all = silence_points(silence.hours, rule, onset);
-    let agreed = silence_points(silence.agreed_hours, rule, onset);
-    (all, (all - agreed).max(0.0))
+///
+/// In `fixed` mode, against the profile's threshold; in `adaptive` mode, against the
+/// person's learned routine, blended with the threshold while the routine is young.
+pub(crate) fn scored(view: &View<'_>, channel: Signal, silence: Silence, rule: &ChannelRule) -> Scored {
+    let p = &view.rules.profile;
+    let onset = p.inactivity.onset;
+    let fixed_all = silence_points(silence.hours, rule, onset);
+    let fixed_agreed = silence_points(silence.agreed_hours, rule, onset);
+    let (mut all, mut agreed, mut surprise, mut confidence) = (fixed_all, fixed_agreed, None, 0.0);
+    if p.routine.mode == SilenceMode::Adaptive
+        && let Some(c) = channel.channel_index()
+    {
+        let r = &p.routine;
+        let routine = &view.state.routine;
+        let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
+        let s_all = routine.surprise(c, silence.since, silence.until, r.learning_rate, &ctx);
+        let s_agreed = routine.surprise(c, silence.agreed_from, silence.until, r.learning_rate, &ctx);
+        let conf = routine.confidence(c, r.warmup_days);
+        let adapt = |s: f64| rule.weight * surprise_strength(s, r.onset_surprise, r.full_surprise);
+        all = conf * adapt(s_all) + (1.0 - conf) * fixed_all;
+        agreed = conf * adapt(s_agreed) + (1.0 - conf) * fixed_agreed;
+        surprise = Some(s_all);
+        confidence = conf;
+    }
+    Scored { points: all, contradicted: (all - agreed).max(0.0), surprise, confidence }
+}
+
+/// A channel's scored silence.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scored {
+    pub points: f64,
+    pub contradicted: f64,
+    /// The learned routine's surprise, in adaptive mode.
+    pub surprise: Option<f64>,
+    /// How much the routine is learned (0 to 1).
+    pub confidence: f64,
+}
+
+impl Scored {
+    /// How the silence was judged, for a reason's detail.
+    pub fn judged(&self, rule: &ChannelRule) -> String {
+        match self.surprise {
+            Some(s) if self.confidence >= 1.0 => format!("unusual for this person at these hours: {}", odds(s)),
+            Some(s) if self.confidence > 0.0 => format!(
+                "{}; routine {:.0}% learned, alert at {} until then",
+                odds(s),
+                self.confidence * 100.0,
+                hours(rule.threshold_h)
+            ),
+            _ => format!("alert at {}", hours(rule.threshold_h)),
+        }
+    }
+}
+
+/// "about 1 in N such periods" for a surprise.
+fn odds(s: f64) -> String {
+    let n = s.min(30.0).exp();
+    if n < 1.5 {
+        "usual for this person at these hours".to_string()
+    } else if n < 1000.0 {
+        format!("a silence this person shows about 1 time in {:.0}", n)
+    } else {
+        "a silence this person almost never shows".to_string()
+    }
 }
 
 /// A channel's silence as watched.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Silence {
+    pub since: Timestamp,
+    pub agreed_from: Timestamp,
+    pub until: Timestamp,
     /// From the channel's last sign of life to the end of what was watched.
     pub hours: f64,
     /// The part of it after the last sign of life in any signal.
@@ -50,7 +127,7 @@ pub(crate) fn silence(view: &View<'_>, channel: Signal) -> Option<Silence> {
 }
 
 /// Silence of one channel had it been watched until `until`.
-pub(crate) fn silence_until(view: &View<'_>, channel: Signal, until: crate::time::Timestamp) -> Option<Silence> {
+pub(crate) fn silence_until(view: &View<'_>, channel: Signal, until: Timestamp) -> Option<Silence> {
     let since = view.silent_since(channel)?;
     let hours = until.hours_since(since).max(0.0);
     let agreed_from = match view.state.last_life_any {
@@ -61,7 +138,7 @@ pub(crate) fn silence_until(view: &View<'_>, channel: Signal, until: crate::time
         // Watching ended before the last sign of life: this silence says nothing about now.
         return None;
     }
-    Some(Silence { hours, agreed_hours: until.hours_since(agreed_from).max(0.0) })
+    Some(Silence { since, agreed_from, until, hours, agreed_hours: until.hours_since(agreed_from).max(0.0) })
 }
 
 fn what(channel: Signal) -> &'static str {
@@ -83,10 +160,10 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         let (Some(rule), Some(s)) = (p.inactivity.rule(channel), silence(view, channel)) else {
             continue;
         };
-        let (points, contradicted) = scored(s, rule, p.inactivity.onset);
-        if points > 0.0 {
-            let detail = format!("{} for {} (alert at {})", what(channel), hours(s.hours), hours(rule.threshold_h));
-            out.push(Evidence::new(channel, ReasonKind::Inactivity, detail, points).contradicted(contradicted));
+        let sc = scored(view, channel, s, rule);
+        if sc.points > 0.0 {
+            let detail = format!("{} for {} ({})", what(channel), hours(s.hours), sc.judged(rule));
+            out.push(Evidence::new(channel, ReasonKind::Inactivity, detail, sc.points).contradicted(sc.contradicted));
         }
     }
 }
@@ -99,10 +176,10 @@ pub(crate) fn points_if_watched(view: &View<'_>) -> f64 {
     Signal::CHANNELS
         .into_iter()
         .filter(|c| view.expects(*c))
-        .filter_map(|c| Some((p.inactivity.rule(c)?, silence_until(view, c, view.at)?)))
-        .map(|(rule, s)| {
-            let (all, contradicted) = scored(s, rule, p.inactivity.onset);
-            all - contradicted * (1.0 - factor)
+        .filter_map(|c| Some((c, p.inactivity.rule(c)?, silence_until(view, c, view.at)?)))
+        .map(|(c, rule, s)| {
+            let sc = scored(view, c, s, rule);
+            sc.points - sc.contradicted * (1.0 - factor)
         })
         .sum()
 }

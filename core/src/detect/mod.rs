@@ -2,6 +2,7 @@
 //! evidence, each piece with a reason a caseworker can read.
 
 pub(crate) mod away;
+pub(crate) mod decline;
 pub(crate) mod device_offline;
 pub(crate) mod inactivity;
 pub(crate) mod missed_checkins;
@@ -99,6 +100,7 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
     if !away {
         inactivity::detect(view, &mut out);
         no_change::detect(view, &mut out);
+        decline::detect(view, &mut out);
     }
     device_offline::detect(view, &mut out);
     out

@@ -18,8 +18,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let p = &view.rules.profile;
     let Some(s) = silence(view, Signal::Plug) else { return };
     let h = s.hours;
-    let (points, contradicted) = scored(s, &p.inactivity.plug, p.inactivity.onset);
-    if points <= 0.0 {
+    let sc = scored(view, Signal::Plug, s, &p.inactivity.plug);
+    if sc.points <= 0.0 {
         return;
     }
     // Describe the plug that reported last.
@@ -36,10 +36,6 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         Some((d, _)) => format!("{} off, nothing switched on", d.id),
         None => "no plug reading".to_string(),
     };
-    let detail = format!(
-        "{how}: no change in power or light for {} (alert at {})",
-        hours(h),
-        hours(p.inactivity.plug.threshold_h)
-    );
-    out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, points).contradicted(contradicted));
+    let detail = format!("{how}: no change in power or light for {} ({})", hours(h), sc.judged(&p.inactivity.plug));
+    out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
 }

@@ -1,8 +1,8 @@
 //! The built-in profiles, one per service tier used in Korea today.
 
 use super::{
-    ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange, Profile, Schedule,
-    Sos, Weekday,
+    ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange, Profile, RoutineRules,
+    Schedule, SilenceMode, Sos, Weekday,
 };
 use crate::assessment::Action;
 use crate::event::Signal;
@@ -30,7 +30,7 @@ fn full() -> Profile {
             office_end: "18:00".into(),
             holidays: Vec::new(),
         },
-        levels: Levels { watch: 25.0, warning: 50.0, critical: 80.0 },
+        levels: Levels { watch: 25.0, warning: 50.0, critical: 80.0, hysteresis: 10.0 },
         inactivity: Inactivity {
             onset: 0.5,
             min_steps: 10,
@@ -57,6 +57,16 @@ fn full() -> Profile {
             warning_after_missed_checkin: Action::Notify,
             critical: Action::Dispatch,
             critical_after_missed_checkins: 2,
+        },
+        routine: RoutineRules {
+            mode: SilenceMode::Adaptive,
+            learning_rate: 0.08,
+            warmup_days: 10.0,
+            onset_surprise: 3.0,
+            full_surprise: 7.0,
+            decline_weight: 45.0,
+            decline_onset: 0.35,
+            decline_full: 0.7,
         },
     }
 }

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::Action;
 use crate::error::{Error, Result};
 use crate::event::Signal;
+use crate::macros::spec_enum;
 
 pub use builtin::BUILTIN_PROFILES;
 pub(crate) use catalog::Catalog;
@@ -65,6 +66,42 @@ pub struct Profile {
     pub device_offline: DeviceOffline,
     /// The recommended action for each level.
     pub escalation: Escalation,
+    /// Learning the person's own routine.
+    pub routine: RoutineRules,
+}
+
+spec_enum! {
+    /// How silence is judged.
+    pub enum SilenceMode {
+        /// Against the fixed thresholds of `inactivity` only (the seed rules).
+        Fixed = "fixed",
+        /// Against the person's learned routine, with the fixed thresholds as the prior
+        /// while the history is short.
+        Adaptive = "adaptive",
+    }
+}
+
+/// Learning each person's routine (see the `routine` module docs for the model).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutineRules {
+    /// `fixed` or `adaptive`.
+    pub mode: SilenceMode,
+    /// Weight of each new hour in the learned hourly probabilities (0 to 1).
+    pub learning_rate: f64,
+    /// Days of history after which the learned routine fully replaces the fixed thresholds.
+    pub warmup_days: f64,
+    /// Surprise (minus the natural log of the probability of the silence) at which
+    /// evidence starts: 3.0 is a silence this person shows about 5% of the time.
+    pub onset_surprise: f64,
+    /// Surprise at which a channel's evidence is full: 7.0 is about 0.1%.
+    pub full_surprise: f64,
+    /// Points of a decline in daily activity against the person's own baseline, at full strength.
+    pub decline_weight: f64,
+    /// Drop of recent activity against the baseline (0 to 1) at which decline evidence starts.
+    pub decline_onset: f64,
+    /// Drop at which decline evidence is full.
+    pub decline_full: f64,
 }
 
 /// Office hours and holidays.
@@ -91,6 +128,9 @@ pub struct Levels {
     pub warning: f64,
     /// Cut-off for `critical`.
     pub critical: f64,
+    /// Hysteresis, points: once at a level, a person stays there until the score falls
+    /// this far below the level's cut-off, so that levels do not flap.
+    pub hysteresis: f64,
 }
 
 /// Fixed silence rule of one channel.
@@ -349,7 +389,16 @@ impl Profile {
         if !(l.watch < l.warning && l.warning < l.critical) {
             return Err(Error::profile(&self.name, "levels", "cut-offs must rise: watch < warning < critical"));
         }
+        c.range("levels.hysteresis", l.hysteresis, 0.0, l.watch)?;
         c.range("inactivity.onset", self.inactivity.onset, 0.0, 0.95)?;
+        let r = &self.routine;
+        c.range("routine.learning_rate", r.learning_rate, 0.001, 1.0)?;
+        c.range("routine.warmup_days", r.warmup_days, 0.0, 365.0)?;
+        c.range("routine.onset_surprise", r.onset_surprise, 0.1, 50.0)?;
+        c.range("routine.full_surprise", r.full_surprise, r.onset_surprise + 0.1, 100.0)?;
+        c.range("routine.decline_weight", r.decline_weight, 0.0, 100.0)?;
+        c.range("routine.decline_onset", r.decline_onset, 0.0, 0.95)?;
+        c.range("routine.decline_full", r.decline_full, r.decline_onset + 0.01, 1.0)?;
         c.range("inactivity.min_steps", f64::from(self.inactivity.min_steps), 0.0, 10_000.0)?;
         for ch in Signal::CHANNELS {
             if let Some(rule) = self.inactivity.rule(ch) {

@@ -89,6 +89,25 @@ impl Rules {
         r
     }
 
+    /// Local day index (days since 1970-01-01 local), hour of day and weekday (Monday = 0).
+    pub fn local_parts(&self, ms: i64) -> (i64, usize, usize) {
+        let offset_ms = jiff::Timestamp::from_millisecond(ms)
+            .map(|t| i64::from(self.tz.to_offset(t).seconds()) * 1000)
+            .unwrap_or(0);
+        let local = ms + offset_ms;
+        let day = local.div_euclid(crate::time::DAY_MS);
+        let hour = (local.div_euclid(HOUR_MS) % 24) as usize;
+        // 1970-01-01 was a Thursday.
+        let weekday = (day + 3).rem_euclid(7) as usize;
+        (day, hour, weekday)
+    }
+
+    /// The routine bin of a time: local hour, weekdays then weekends.
+    pub fn bin(&self, ms: i64) -> usize {
+        let (_, hour, weekday) = self.local_parts(ms);
+        hour + if weekday >= 5 { 24 } else { 0 }
+    }
+
     /// Who responds at `at`: the day office in office hours on a working day, else the control center.
     pub fn responder(&self, at: Timestamp) -> Responder {
         let z = at.to_jiff().to_zoned(self.tz.clone());

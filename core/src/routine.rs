@@ -1,0 +1,383 @@
+//! Learned routines: what is normal for *this* person at *this* hour.
+//!
+//! ## Model
+//! For each activity channel (calls, steps, door, plug changes, phone use) the person's
+//! routine is the probability `p[c][b]` that at least one sign of life shows in channel
+//! `c` during an hour of bin `b`, where a bin is a local hour of the day on a weekday or
+//! on a weekend day (48 bins). It is learned online from the person's own history: when
+//! an hour closes, `p ← p + rate·(x − p)` with `x` = 1 if the hour had a sign of life,
+//! 0 otherwise (an exponentially weighted average, so the routine follows slow changes
+//! such as the seasons). Hours the channel was not watched (its devices offline) or the
+//! person was away are not learned from, and hours are learned only once a later sign of
+//! life shows that the person was well: an emergency's silence never becomes "normal".
+//!
+//! The question asked of a silence is then "how unlikely is this much silence for this
+//! person at these hours?". Treating hours as independent, a silence over hours `h`
+//! has probability `Π (1 − p[b(h)])`; its *surprise* is `−ln` of that,
+//! `Σ −ln(1 − p[b(h)])`. A night owl's quiet mornings have `p ≈ 0` and cost nothing; the
+//! 09:00 hour of someone who always goes out by 09:00 costs a lot. Per-hour Bernoulli
+//! rates on a 48-bin week were chosen over Poisson counts because a sign of life is a
+//! yes/no fact per hour (ten plug changes in one hour say no more than one), and over
+//! 168 hour-of-week bins because 48 bins learn twice as fast from a few weeks of data
+//! while keeping the weekday/weekend difference that matters most.
+//!
+//! While the history is short (under the profile's `warmup_days`), evidence blends the
+//! learned routine with the profile's fixed thresholds, which act as the prior.
+//!
+//! ## Decline
+//! A multi-day downward trend of activity is found with two exponentially weighted moving
+//! averages (EWMA) of the daily count of signs of life: a fast one (about 3 days) against
+//! a slow one (about 3 weeks, the baseline). Their ratio falling well below 1 is a decline.
+//!
+//! ## Check-in answering
+//! The share of check-in calls the person answers is learned the same way, so that a
+//! missed call from someone who always answers weighs more than one from someone whose
+//! phone is usually on silent.
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::Signal;
+use crate::time::{DAY_MS, HOUR_MS, Timestamp};
+
+/// Bins: 24 local hours on weekdays, then 24 on weekends.
+pub(crate) const BINS: usize = 48;
+/// Longest stretch of hours closed at once (a longer gap is skipped, not learned).
+const MAX_CLOSE_HOURS: i64 = 14 * 24;
+const SCALE: f64 = 65535.0;
+/// Probability prior for check-in answering.
+const ANSWER_PRIOR: f64 = 0.9;
+const ANSWER_RATE: f64 = 0.1;
+const FAST: f64 = 0.35;
+const SLOW: f64 = 0.06;
+/// Days of history before a decline can be judged.
+const DECLINE_MIN_DAYS: u16 = 10;
+
+/// The learned routine of one person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Routine {
+    /// Start of the open (not yet learned) hour.
+    open_hour: Option<i64>,
+    /// Channels with a sign of life in the open hour (bits by `Signal::CHANNELS` index).
+    open_life: u8,
+    /// `p[c][b]` in 1/65535.
+    #[serde(with = "serde_bins")]
+    p: [[u16; BINS]; 5],
+    /// Hours learned per channel (saturating).
+    learned: [u16; 5],
+    /// Local day index of the open day, and its count of signs of life.
+    open_day: Option<i64>,
+    day_count: u32,
+    fast: f32,
+    slow: f32,
+    days: u16,
+    /// Learned share of check-in calls answered.
+    answer_rate: f32,
+    /// Check-in calls missed since the last sign of life, learned from once it comes.
+    pending_misses: u8,
+}
+
+impl Default for Routine {
+    fn default() -> Self {
+        Routine {
+            open_hour: None,
+            open_life: 0,
+            p: [[0; BINS]; 5],
+            learned: [0; 5],
+            open_day: None,
+            day_count: 0,
+            fast: 0.0,
+            slow: 0.0,
+            days: 0,
+            answer_rate: ANSWER_PRIOR as f32,
+            pending_misses: 0,
+        }
+    }
+}
+
+/// What the routine needs to know about an hour being closed.
+pub(crate) trait HourContext {
+    /// The bin of the hour starting at `start_ms`.
+    fn bin(&self, start_ms: i64) -> usize;
+    /// The local day index of a time.
+    fn day(&self, ms: i64) -> i64;
+    /// Whether channel `c` was watched during the hour ending at `end_ms`.
+    fn watched(&self, c: usize, end_ms: i64) -> bool;
+    /// Whether the person was away at `ms`.
+    fn away(&self, ms: i64) -> bool;
+}
+
+impl Routine {
+    /// Closes every hour and day before `ts`, learning from them.
+    pub fn advance(&mut self, ts: Timestamp, rate: f64, ctx: &impl HourContext) {
+        let t = ts.as_millis();
+        let hour = t.div_euclid(HOUR_MS) * HOUR_MS;
+        match self.open_hour {
+            None => self.open_hour = Some(hour),
+            Some(open) if hour > open => {
+                let first = open.max(hour - MAX_CLOSE_HOURS * HOUR_MS);
+                let mut h = open;
+                while h < hour {
+                    if h >= first {
+                        self.close_hour(h, rate, ctx);
+                    }
+                    self.open_life = 0;
+                    h = if h >= first { h + HOUR_MS } else { first };
+                }
+                self.open_hour = Some(hour);
+            }
+            Some(_) => {}
+        }
+        let day = ctx.day(t);
+        match self.open_day {
+            None => self.open_day = Some(day),
+            Some(open) if day > open => {
+                for d in (open..day).take(7) {
+                    let count = if d == open { self.day_count } else { 0 };
+                    if !ctx.away(d * DAY_MS + DAY_MS / 2) {
+                        self.close_day(count);
+                    }
+                }
+                self.day_count = 0;
+                self.open_day = Some(day);
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn close_hour(&mut self, start: i64, rate: f64, ctx: &impl HourContext) {
+        if ctx.away(start) {
+            return;
+        }
+        let b = ctx.bin(start);
+        for c in 0..5 {
+            if !ctx.watched(c, start + HOUR_MS) {
+                continue;
+            }
+            let x = if self.open_life & (1 << c) != 0 { 1.0 } else { 0.0 };
+            let p = f64::from(self.p[c][b]) / SCALE;
+            self.p[c][b] = ((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE).round() as u16;
+            self.learned[c] = self.learned[c].saturating_add(1);
+        }
+    }
+
+    fn close_day(&mut self, count: u32) {
+        (self.fast, self.slow, self.days) = ewma_step((self.fast, self.slow, self.days), count);
+    }
+
+    /// The daily averages as they will be once every day before `at` is closed: days
+    /// close when the next day's first event is folded, but a day that ended in silence
+    /// is known at `at` already.
+    fn projected(&self, at: Timestamp, ctx: &impl HourContext) -> (f32, f32, u16) {
+        let mut e = (self.fast, self.slow, self.days);
+        let Some(open) = self.open_day else { return e };
+        let today = ctx.day(at.as_millis());
+        for d in (open..today).take(7) {
+            let count = if d == open { self.day_count } else { 0 };
+            if !ctx.away(d * DAY_MS + DAY_MS / 2) {
+                e = ewma_step(e, count);
+            }
+        }
+        e
+    }
+
+    /// Records a sign of life in an activity channel (in the open hour). Check-in calls
+    /// missed before it were missed while the person was well: they are learned now.
+    pub fn life(&mut self, channel: Signal) {
+        self.learn_misses();
+        if let Some(i) = channel.channel_index() {
+            self.open_life |= 1 << i;
+            self.day_count = self.day_count.saturating_add(1);
+        }
+    }
+
+    /// Records a check-in call's outcome. A missed call is learned only once a later sign
+    /// of life shows the person was well (so the misses of an emergency do not lower how
+    /// much misses weigh).
+    pub fn checkin(&mut self, answered: bool) {
+        if answered {
+            self.learn_misses();
+            self.answer_rate += ANSWER_RATE as f32 * (1.0 - self.answer_rate);
+        } else {
+            self.pending_misses = self.pending_misses.saturating_add(1);
+        }
+    }
+
+    fn learn_misses(&mut self) {
+        for _ in 0..self.pending_misses {
+            self.answer_rate -= ANSWER_RATE as f32 * self.answer_rate;
+        }
+        self.pending_misses = 0;
+    }
+
+    /// The learned probability of a sign of life in channel `c` in bin `b`, corrected for
+    /// the bias of an average that starts at 0 (as in Adam): with `n` updates of rate `a`,
+    /// the average holds `1 − (1 − a)^n` of the data.
+    pub fn p(&self, c: usize, b: usize, rate: f64) -> f64 {
+        let raw = f64::from(self.p[c][b]) / SCALE;
+        let days = f64::from(self.learned[c]) / 24.0;
+        let n = days * if b >= 24 { 2.0 / 7.0 } else { 5.0 / 7.0 };
+        let held = 1.0 - (1.0 - rate).powf(n);
+        if held < 0.05 { 0.0 } else { (raw / held).min(1.0) }
+    }
+
+    /// How much of the routine is learned for channel `c` (0 to 1) after `warmup_days`.
+    pub fn confidence(&self, c: usize, warmup_days: f64) -> f64 {
+        if warmup_days <= 0.0 {
+            return 1.0;
+        }
+        (f64::from(self.learned[c]) / (warmup_days * 24.0)).min(1.0)
+    }
+
+    /// Surprise of a silence in channel `c` from `since` to `until`: `Σ −ln(1 − p)` over
+    /// the hours, partial hours weighted by their share.
+    pub fn surprise(&self, c: usize, since: Timestamp, until: Timestamp, rate: f64, ctx: &impl HourContext) -> f64 {
+        let (a, z) = (since.as_millis(), until.as_millis());
+        if z <= a {
+            return 0.0;
+        }
+        let mut s = 0.0;
+        let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+        // Past two weeks the surprise is certainly past any threshold; stop counting.
+        let stop = z.min(a + MAX_CLOSE_HOURS * HOUR_MS);
+        while h < stop {
+            let lo = a.max(h);
+            let hi = stop.min(h + HOUR_MS);
+            let share = (hi - lo) as f64 / HOUR_MS as f64;
+            if !ctx.away(h) {
+                let p = self.p(c, ctx.bin(h), rate).min(0.98);
+                s += share * -(1.0 - p).ln();
+            }
+            h += HOUR_MS;
+        }
+        s
+    }
+
+    /// Recent activity against the person's baseline at `at`: `(1 − fast/slow, slow, fast)`
+    /// when there is enough history to judge (a drop is > 0).
+    pub fn decline(&self, at: Timestamp, ctx: &impl HourContext) -> Option<(f64, f64, f64)> {
+        let (fast, slow, days) = self.projected(at, ctx);
+        (days >= DECLINE_MIN_DAYS && slow >= 4.0)
+            .then(|| (1.0 - f64::from(fast / slow), f64::from(slow), f64::from(fast)))
+    }
+
+    /// How much a missed check-in call says, relative to a person who answers 90% of calls.
+    pub fn miss_weight(&self) -> f64 {
+        let q = f64::from(self.answer_rate).clamp(0.01, 0.99);
+        ((1.0 - q).ln() / (1.0 - ANSWER_PRIOR).ln()).clamp(0.1, 1.5)
+    }
+
+    /// The learned share of check-in calls answered.
+    pub fn answer_rate(&self) -> f64 {
+        f64::from(self.answer_rate)
+    }
+}
+
+/// One day's update of the (fast, slow, days) averages.
+fn ewma_step((fast, slow, days): (f32, f32, u16), count: u32) -> (f32, f32, u16) {
+    let x = count as f32;
+    if days == 0 {
+        (x, x, 1)
+    } else {
+        (fast + FAST as f32 * (x - fast), slow + SLOW as f32 * (x - slow), days.saturating_add(1))
+    }
+}
+
+/// Serde for the bins table (serde derives arrays only up to 32 elements).
+mod serde_bins {
+    use super::BINS;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(p: &[[u16; BINS]; 5], s: S) -> Result<S::Ok, S::Error> {
+        let v: Vec<&[u16]> = p.iter().map(|r| r.as_slice()).collect();
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[[u16; BINS]; 5], D::Error> {
+        let v: Vec<Vec<u16>> = Vec::deserialize(d)?;
+        let mut out = [[0u16; BINS]; 5];
+        if v.len() != 5 || v.iter().any(|r| r.len() != BINS) {
+            return Err(serde::de::Error::custom("routine table must be 5 x 48"));
+        }
+        for (o, r) in out.iter_mut().zip(v) {
+            o.copy_from_slice(&r);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Plain;
+    impl HourContext for Plain {
+        fn bin(&self, start_ms: i64) -> usize {
+            (start_ms.div_euclid(HOUR_MS) % 24) as usize
+        }
+        fn day(&self, ms: i64) -> i64 {
+            ms.div_euclid(DAY_MS)
+        }
+        fn watched(&self, _: usize, _: i64) -> bool {
+            true
+        }
+        fn away(&self, _: i64) -> bool {
+            false
+        }
+    }
+
+    fn at(h: i64) -> Timestamp {
+        Timestamp::from_millis(h * HOUR_MS).unwrap()
+    }
+
+    #[test]
+    fn learns_the_hours_of_life_and_finds_unusual_silence() {
+        let mut r = Routine::default();
+        // 30 days: a door event every day at 09:00, nothing else.
+        for d in 0..30 {
+            r.advance(at(d * 24 + 9), 0.1, &Plain);
+            r.life(Signal::Door);
+        }
+        r.advance(at(30 * 24), 0.1, &Plain);
+        let door = Signal::Door.channel_index().unwrap();
+        assert!(r.p(door, 9, 0.1) > 0.9, "{}", r.p(door, 9, 0.1));
+        assert!(r.p(door, 3, 0.1) < 0.01);
+        // Silence over the night costs nothing; silence over 09:00 is surprising.
+        let night = r.surprise(door, at(30 * 24), at(30 * 24 + 8), 0.1, &Plain);
+        let morning = r.surprise(door, at(30 * 24), at(30 * 24 + 10), 0.1, &Plain);
+        assert!(night < 0.1, "{night}");
+        assert!(morning > 2.0, "{morning}");
+        assert_eq!(r.confidence(door, 10.0), 1.0);
+    }
+
+    #[test]
+    fn decline_against_own_baseline() {
+        let mut r = Routine::default();
+        for d in 0..40 {
+            let n = if d < 30 { 20 } else { 20 - (d - 29) * 2 };
+            r.advance(at(d * 24 + 1), 0.1, &Plain);
+            for _ in 0..n {
+                r.life(Signal::Steps);
+            }
+        }
+        let (drop, _, _) = r.decline(at(40 * 24 + 1), &Plain).unwrap();
+        assert!(drop > 0.4, "{drop}");
+    }
+
+    #[test]
+    fn misses_weigh_by_how_often_the_person_answers() {
+        let mut always = Routine::default();
+        let mut silent = Routine::default();
+        for _ in 0..30 {
+            always.checkin(true);
+            silent.checkin(false);
+            silent.life(Signal::Door);
+        }
+        // Misses not yet followed by a sign of life are not learned.
+        let before = always.miss_weight();
+        always.checkin(false);
+        always.checkin(false);
+        assert_eq!(always.miss_weight(), before);
+        assert!(always.miss_weight() > 1.0);
+        assert!(silent.miss_weight() <= 0.2);
+    }
+}
