@@ -1,0 +1,296 @@
+//! Backtests: how assessments would have served against known incidents, as the spec's
+//! Incidents section defines it.
+//!
+//! - An *episode* is a run of consecutive assessments (consecutive in that person's rows,
+//!   sorted by time) at level `warning` or above; it is counted once.
+//! - An incident is *detected* when some assessment of its person at `warning` or above has
+//!   `at` within `[start, end]`, where `end` is the incident's end when given and 72 h after
+//!   `start` otherwise. The time to detect is the first such `at` minus `start`.
+//! - An episode is a *false alert* when none of its assessments falls within an incident
+//!   window of that person.
+//! - Person-months: per person, the span of their rows plus one grid step (the most common
+//!   gap between their rows), over 30 days.
+//! - Action burden: runs of consecutive assessments with the same action (`checkin_call`,
+//!   `notify`, `dispatch`), each run counted once, per 100 person-months.
+//!
+//! ```
+//! use anbu::backtest::backtest;
+//! use anbu::{Action, Assessment, Incident, Level, Person, Responder, HOUR_MS};
+//! let t0 = anbu::Timestamp::from_millis(1_714_521_600_000)?;
+//! let row = |h: i64, level: Level| Assessment {
+//!     person: "p-1".into(), at: t0.plus_millis(h * HOUR_MS), score: 0.0, level,
+//!     action: Action::None, responder: Responder::DayOffice, reasons: Vec::new(),
+//! };
+//! let rows = vec![row(0, Level::Normal), row(1, Level::Warning), row(2, Level::Normal)];
+//! let incidents = vec![Incident { person: "p-1".into(), start: t0, end: None }];
+//! let report = backtest(&rows, &incidents, &[Person::new("p-1", "full")?])?;
+//! assert_eq!(report.overall.detected, 1);
+//! assert_eq!(report.overall.ttd_median_h, Some(1.0));
+//! assert_eq!(report.overall.false_episodes, 0);
+//! # Ok::<(), anbu::Error>(())
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{Action, Assessment, Level};
+use crate::error::{Error, Location, Result};
+use crate::incident::Incident;
+use crate::person::Person;
+use crate::time::{DAY_MS, HOUR_MS, Timestamp};
+
+/// How long after its start an incident without an `end` can still be detected.
+pub const DEFAULT_WINDOW_MS: i64 = 72 * HOUR_MS;
+
+/// Length of a person-month, milliseconds.
+const MONTH_MS: f64 = 30.0 * DAY_MS as f64;
+
+/// The profile name under which persons missing from the persons table are reported.
+pub const UNKNOWN_PROFILE: &str = "?";
+
+/// The metrics of one group of persons (one profile, or everyone).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Persons in the group: listed in the persons table, or with assessments, or with incidents.
+    pub persons: usize,
+    /// Observed time in months of 30 days: per person, the span of their rows plus one grid step.
+    pub person_months: f64,
+    /// Incidents of the group's persons.
+    pub incidents: usize,
+    /// Incidents with an assessment at `warning` or above within their window.
+    pub detected: usize,
+    /// `detected / incidents`, 0 to 1 (0 when there are no incidents).
+    pub detection_rate: f64,
+    /// Median time to detect, hours (nearest rank over detected incidents); none if nothing was detected.
+    pub ttd_median_h: Option<f64>,
+    /// 90th percentile of the time to detect, hours (nearest rank); none if nothing was detected.
+    pub ttd_p90_h: Option<f64>,
+    /// Episodes at `warning` or above that touch no incident window of their person.
+    pub false_episodes: usize,
+    /// False episodes per 100 person-months (0 when no time was observed).
+    pub false_per_100_pm: f64,
+    /// Runs of `checkin_call` actions per 100 person-months.
+    pub checkin_calls_per_100_pm: f64,
+    /// Runs of `notify` actions per 100 person-months.
+    pub notifications_per_100_pm: f64,
+    /// Runs of `dispatch` actions per 100 person-months.
+    pub dispatches_per_100_pm: f64,
+}
+
+/// A backtest's result: everyone, and each profile on its own.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BacktestReport {
+    /// All persons together.
+    pub overall: Metrics,
+    /// Per profile name (`?` for persons missing from the persons table).
+    pub by_profile: BTreeMap<String, Metrics>,
+}
+
+/// Raw counts of one group, before the rates are derived.
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    persons: usize,
+    months: f64,
+    incidents: usize,
+    ttds: Vec<f64>,
+    false_episodes: usize,
+    checkin_calls: usize,
+    notifications: usize,
+    dispatches: usize,
+}
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.persons += other.persons;
+        self.months += other.months;
+        self.incidents += other.incidents;
+        self.ttds.extend_from_slice(&other.ttds);
+        self.false_episodes += other.false_episodes;
+        self.checkin_calls += other.checkin_calls;
+        self.notifications += other.notifications;
+        self.dispatches += other.dispatches;
+    }
+
+    fn metrics(mut self) -> Metrics {
+        self.ttds.sort_by(f64::total_cmp);
+        let per_100 = |n: usize| if self.months > 0.0 { n as f64 * 100.0 / self.months } else { 0.0 };
+        let detected = self.ttds.len();
+        Metrics {
+            persons: self.persons,
+            person_months: self.months,
+            incidents: self.incidents,
+            detected,
+            detection_rate: if self.incidents > 0 { detected as f64 / self.incidents as f64 } else { 0.0 },
+            ttd_median_h: nearest_rank(&self.ttds, 50.0),
+            ttd_p90_h: nearest_rank(&self.ttds, 90.0),
+            false_episodes: self.false_episodes,
+            false_per_100_pm: per_100(self.false_episodes),
+            checkin_calls_per_100_pm: per_100(self.checkin_calls),
+            notifications_per_100_pm: per_100(self.notifications),
+            dispatches_per_100_pm: per_100(self.dispatches),
+        }
+    }
+}
+
+/// The `p`th percentile of sorted values by nearest rank: the value at rank ⌈p/100 · n⌉.
+fn nearest_rank(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted.get(rank.clamp(1, sorted.len()) - 1).copied()
+}
+
+/// Evaluates assessments (in any order) against incidents, per profile and overall.
+///
+/// Persons missing from `persons` are reported under the profile `?`; incidents of persons
+/// without any assessment count as not detected. Errors with [`Error::InvalidEvent`] on
+/// field `end`, at the incident's index, when an incident ends before it starts.
+pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[Person]) -> Result<BacktestReport> {
+    // Incident windows per person.
+    let mut windows: HashMap<&str, Vec<(Timestamp, Timestamp)>> = HashMap::new();
+    for (i, inc) in incidents.iter().enumerate() {
+        let end = match inc.end {
+            Some(end) if end < inc.start => {
+                return Err(
+                    Error::field("end", format!("{end} is before start {}", inc.start)).at(Location::Index(i as u64))
+                );
+            }
+            Some(end) => end,
+            None => inc.start.plus_millis(DEFAULT_WINDOW_MS),
+        };
+        windows.entry(inc.person.as_str()).or_default().push((inc.start, end));
+    }
+
+    // The first listing of a person decides their profile.
+    let mut profile_of: HashMap<&str, &str> = HashMap::new();
+    for p in persons {
+        profile_of.entry(p.person.as_str()).or_insert(p.profile.as_str());
+    }
+
+    let mut rows: Vec<&Assessment> = assessments.iter().collect();
+    rows.sort_by(|a, b| a.person.cmp(&b.person).then_with(|| a.at.cmp(&b.at)));
+
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let profile = |person: &str| profile_of.get(person).copied().unwrap_or(UNKNOWN_PROFILE);
+    let none: Vec<(Timestamp, Timestamp)> = Vec::new();
+
+    for group in rows.chunk_by(|a, b| a.person == b.person) {
+        let person = group[0].person.as_str();
+        seen.insert(person);
+        let wins = windows.get(person).unwrap_or(&none);
+        let tally = tallies.entry(profile(person)).or_default();
+        tally.persons += 1;
+        tally.months += observed_ms(group) as f64 / MONTH_MS;
+        tally.incidents += wins.len();
+        for &(start, end) in wins {
+            let from = group.partition_point(|a| a.at < start);
+            let hit = group[from..].iter().take_while(|a| a.at <= end).find(|a| a.level >= Level::Warning);
+            if let Some(a) = hit {
+                tally.ttds.push(a.at.hours_since(start));
+            }
+        }
+        count_episodes_and_actions(group, wins, tally);
+    }
+
+    // Persons with no rows: listed ones, and those only named by an incident.
+    let mut rowless: Vec<&str> = persons.iter().map(|p| p.person.as_str()).collect();
+    rowless.extend(incidents.iter().map(|i| i.person.as_str()));
+    for person in rowless {
+        if !seen.insert(person) {
+            continue;
+        }
+        let tally = tallies.entry(profile(person)).or_default();
+        tally.persons += 1;
+        tally.incidents += windows.get(person).map_or(0, Vec::len);
+    }
+
+    let mut all = Tally::default();
+    for t in tallies.values() {
+        all.add(t);
+    }
+    Ok(BacktestReport {
+        overall: all.metrics(),
+        by_profile: tallies.into_iter().map(|(k, t)| (k.to_string(), t.metrics())).collect(),
+    })
+}
+
+/// Span of a person's sorted rows plus one grid step (the most common positive gap, ties to
+/// the shorter; 0 with a single row), milliseconds.
+fn observed_ms(rows: &[&Assessment]) -> i64 {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return 0 };
+    let mut gaps: HashMap<i64, usize> = HashMap::new();
+    for w in rows.windows(2) {
+        let gap = w[1].at.millis_since(w[0].at);
+        if gap > 0 {
+            *gaps.entry(gap).or_default() += 1;
+        }
+    }
+    let step = gaps.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))).map_or(0, |(gap, _)| gap);
+    last.at.millis_since(first.at) + step
+}
+
+/// Counts one person's false episodes and action runs into `tally`.
+fn count_episodes_and_actions(rows: &[&Assessment], windows: &[(Timestamp, Timestamp)], tally: &mut Tally) {
+    let in_window = |at: Timestamp| windows.iter().any(|&(s, e)| s <= at && at <= e);
+    // Some(touched) while inside an episode: whether it touched an incident window yet.
+    let mut episode: Option<bool> = None;
+    let mut prev_action: Option<Action> = None;
+    for a in rows {
+        if a.level >= Level::Warning {
+            let touched = episode.unwrap_or(false) || in_window(a.at);
+            episode = Some(touched);
+        } else if let Some(touched) = episode.take() {
+            tally.false_episodes += usize::from(!touched);
+        }
+        if prev_action != Some(a.action) {
+            match a.action {
+                Action::CheckinCall => tally.checkin_calls += 1,
+                Action::Notify => tally.notifications += 1,
+                Action::Dispatch => tally.dispatches += 1,
+                Action::None => {}
+            }
+        }
+        prev_action = Some(a.action);
+    }
+    if let Some(touched) = episode {
+        tally.false_episodes += usize::from(!touched);
+    }
+}
+
+impl BacktestReport {
+    /// The report as a Markdown table: one row per profile, then `all`.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        out.push_str(
+            "| profile | persons | incidents | detected | median TTD h | p90 TTD h | false episodes /100 pm \
+             | check-in calls /100 pm | notifications /100 pm | dispatches /100 pm |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        let rows = self.by_profile.iter().map(|(k, m)| (k.as_str(), m)).chain([("all", &self.overall)]);
+        for (name, m) in rows {
+            let detected = if m.incidents > 0 {
+                format!("{}/{} ({:.0}%)", m.detected, m.incidents, m.detection_rate * 100.0)
+            } else {
+                "0/0 (-)".to_string()
+            };
+            let hours = |h: Option<f64>| h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"));
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {detected} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                m.persons,
+                m.incidents,
+                hours(m.ttd_median_h),
+                hours(m.ttd_p90_h),
+                m.false_per_100_pm,
+                m.checkin_calls_per_100_pm,
+                m.notifications_per_100_pm,
+                m.dispatches_per_100_pm,
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,342 @@
+//! Backtest metrics, rule by rule, on hand-built assessment sequences.
+
+use anbu::backtest::{BacktestReport, backtest};
+use anbu::{Action, Assessment, DAY_MS, ErrorKind, HOUR_MS, Incident, Level, Location, Person, Responder, Timestamp};
+
+/// 2024-05-01T00:00:00Z.
+fn t0() -> Timestamp {
+    Timestamp::from_millis(1_714_521_600_000).expect("valid")
+}
+
+fn at(h: i64) -> Timestamp {
+    t0().plus_millis(h * HOUR_MS)
+}
+
+fn row(person: &str, h: i64, level: Level, action: Action) -> Assessment {
+    Assessment {
+        person: person.into(),
+        at: at(h),
+        score: 0.0,
+        level,
+        action,
+        responder: Responder::DayOffice,
+        reasons: Vec::new(),
+    }
+}
+
+/// Hourly rows from hour 0 for the given levels (`n` normal, `w` watch, `W` warning, `C` critical),
+/// with no action.
+fn levels(person: &str, pattern: &str) -> Vec<Assessment> {
+    pattern
+        .chars()
+        .enumerate()
+        .map(|(h, c)| {
+            let level = match c {
+                'n' => Level::Normal,
+                'w' => Level::Watch,
+                'W' => Level::Warning,
+                'C' => Level::Critical,
+                other => panic!("bad level {other}"),
+            };
+            row(person, h as i64, level, Action::None)
+        })
+        .collect()
+}
+
+fn incident(person: &str, start_h: i64, end_h: Option<i64>) -> Incident {
+    Incident { person: person.into(), start: at(start_h), end: end_h.map(at) }
+}
+
+fn person(id: &str, profile: &str) -> Person {
+    Person::new(id, profile).expect("valid person")
+}
+
+fn run(rows: &[Assessment], incidents: &[Incident], persons: &[Person]) -> BacktestReport {
+    backtest(rows, incidents, persons).expect("backtest")
+}
+
+/// Person-months of `hours` hourly rows.
+fn pm(hours: i64) -> f64 {
+    (hours * HOUR_MS) as f64 / (30 * DAY_MS) as f64
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn episode_spanning_an_incident_window_is_a_detection_not_a_false_alert() {
+    // Warning from hour 3 to hour 8; the incident starts at hour 6 and ends at hour 10.
+    let rows = levels("p-1", "nnnWWWWWWnnn");
+    let r = run(&rows, &[incident("p-1", 6, Some(10))], &[person("p-1", "full")]);
+    let m = &r.overall;
+    assert_eq!((m.incidents, m.detected), (1, 1));
+    assert_eq!(m.detection_rate, 1.0);
+    assert_eq!(m.ttd_median_h, Some(0.0));
+    assert_eq!(m.false_episodes, 0);
+    assert_eq!(m.persons, 1);
+    assert!(close(m.person_months, pm(12)));
+}
+
+#[test]
+fn episode_before_the_window_is_false_and_the_incident_missed() {
+    // Warning at hours 1-2, incident from hour 5 to 8 with nothing then.
+    let rows = levels("p-1", "nWWnnnnnnnnn");
+    let r = run(&rows, &[incident("p-1", 5, Some(8))], &[person("p-1", "full")]);
+    assert_eq!((r.overall.incidents, r.overall.detected), (1, 0));
+    assert_eq!(r.overall.detection_rate, 0.0);
+    assert_eq!(r.overall.ttd_median_h, None);
+    assert_eq!(r.overall.ttd_p90_h, None);
+    assert_eq!(r.overall.false_episodes, 1);
+}
+
+#[test]
+fn window_bounds_are_inclusive_and_alerts_after_end_are_false() {
+    // Incident [2, 4]: a warning exactly at 4 detects (TTD 2 h); a later one at 6 is a false alert.
+    let rows = levels("p-1", "nnnnWnWn");
+    let r = run(&rows, &[incident("p-1", 2, Some(4))], &[person("p-1", "full")]);
+    assert_eq!(r.overall.detected, 1);
+    assert_eq!(r.overall.ttd_median_h, Some(2.0));
+    assert_eq!(r.overall.false_episodes, 1);
+    // An alert one hour after `end` does not detect.
+    let rows = levels("p-1", "nnnnnWn");
+    let r = run(&rows, &[incident("p-1", 2, Some(4))], &[person("p-1", "full")]);
+    assert_eq!(r.overall.detected, 0);
+    assert_eq!(r.overall.false_episodes, 1);
+}
+
+#[test]
+fn two_episodes_separated_by_one_normal_hour_count_twice() {
+    let rows = levels("p-1", "nWWnWWn");
+    let r = run(&rows, &[], &[person("p-1", "full")]);
+    assert_eq!(r.overall.false_episodes, 2);
+    // Watch also separates episodes; warning to critical does not.
+    let rows = levels("p-1", "nWCWwCn");
+    let r = run(&rows, &[], &[person("p-1", "full")]);
+    assert_eq!(r.overall.false_episodes, 2);
+    // An episode still running at the last row counts.
+    let rows = levels("p-1", "nnWW");
+    let r = run(&rows, &[], &[person("p-1", "full")]);
+    assert_eq!(r.overall.false_episodes, 1);
+    // 7 hourly rows: 7 hours observed (span 6 h plus one step).
+    let r = run(&levels("p-1", "nWWnWWn"), &[], &[person("p-1", "full")]);
+    assert!(close(r.overall.person_months, pm(7)));
+    assert!(close(r.overall.false_per_100_pm, 2.0 * 100.0 / pm(7)));
+}
+
+#[test]
+fn one_of_two_episodes_touching_the_window_leaves_one_false() {
+    // Episodes at 1-2 (false) and at 5-6 (incident from 6).
+    let rows = levels("p-1", "nWWnnWWn");
+    let r = run(&rows, &[incident("p-1", 6, None)], &[person("p-1", "full")]);
+    assert_eq!(r.overall.false_episodes, 1);
+    assert_eq!(r.overall.detected, 1);
+    assert_eq!(r.overall.ttd_median_h, Some(0.0));
+}
+
+#[test]
+fn default_window_is_72_hours_after_start() {
+    // Incident at hour 0, no end: a first warning at hour 72 detects, at hour 73 does not.
+    let mut rows: Vec<Assessment> = (0..80).map(|h| row("p-1", h, Level::Normal, Action::None)).collect();
+    rows[72].level = Level::Warning;
+    let r = run(&rows, &[incident("p-1", 0, None)], &[person("p-1", "full")]);
+    assert_eq!(r.overall.detected, 1);
+    assert_eq!(r.overall.ttd_median_h, Some(72.0));
+    assert_eq!(r.overall.false_episodes, 0);
+
+    rows[72].level = Level::Normal;
+    rows[73].level = Level::Warning;
+    let r = run(&rows, &[incident("p-1", 0, None)], &[person("p-1", "full")]);
+    assert_eq!(r.overall.detected, 0);
+    assert_eq!(r.overall.false_episodes, 1);
+
+    // A given end wins over the default, even when longer.
+    let r = run(&rows, &[incident("p-1", 0, Some(100))], &[person("p-1", "full")]);
+    assert_eq!(r.overall.detected, 1);
+    assert_eq!(r.overall.ttd_median_h, Some(73.0));
+}
+
+#[test]
+fn ttd_median_and_p90_by_nearest_rank() {
+    // Ten persons, each with one incident at hour 0 detected after k hours, k = 1..=10.
+    let mut rows = Vec::new();
+    let mut incidents = Vec::new();
+    let mut persons = Vec::new();
+    for k in 1..=10 {
+        let id = format!("p-{k:02}");
+        for h in 0..12 {
+            let level = if h == k { Level::Critical } else { Level::Normal };
+            rows.push(row(&id, h, level, Action::None));
+        }
+        incidents.push(incident(&id, 0, None));
+        persons.push(person(&id, "full"));
+    }
+    // Any input order.
+    rows.reverse();
+    let r = run(&rows, &incidents, &persons);
+    assert_eq!((r.overall.incidents, r.overall.detected), (10, 10));
+    // Nearest rank: median = 5th of 10, p90 = 9th of 10.
+    assert_eq!(r.overall.ttd_median_h, Some(5.0));
+    assert_eq!(r.overall.ttd_p90_h, Some(9.0));
+    assert_eq!(r.overall.false_episodes, 0);
+    assert_eq!(r.overall.persons, 10);
+
+    // Three values 2, 7, 30: median = 2nd, p90 = 3rd (rank ceil(2.7) = 3).
+    let mut rows = Vec::new();
+    let mut incidents = Vec::new();
+    for (i, k) in [30, 2, 7].into_iter().enumerate() {
+        let id = format!("q-{i}");
+        rows.extend((0..40).map(|h| row(&id, h, if h == k { Level::Warning } else { Level::Normal }, Action::None)));
+        incidents.push(incident(&id, 0, None));
+    }
+    let r = run(&rows, &incidents, &[]);
+    assert_eq!(r.overall.ttd_median_h, Some(7.0));
+    assert_eq!(r.overall.ttd_p90_h, Some(30.0));
+}
+
+#[test]
+fn ttd_counts_fractional_hours_from_start() {
+    // Start at 01:30, first warning at 04:00: 2.5 h.
+    let rows = levels("p-1", "nnnnWn");
+    let inc = Incident { person: "p-1".into(), start: at(1).plus_millis(30 * 60_000), end: None };
+    let r = run(&rows, &[inc], &[person("p-1", "full")]);
+    assert_eq!(r.overall.ttd_median_h, Some(2.5));
+}
+
+#[test]
+fn action_burden_counts_runs() {
+    use Action::{CheckinCall as C, Dispatch as D, None as N, Notify as T};
+    // Runs: C (2 rows), N, C (1), T (3), D (2), T (1), D(1): 2 check-in calls, 2 notifications, 2 dispatches.
+    let actions = [N, C, C, N, C, T, T, T, D, D, T, D, N];
+    let rows: Vec<Assessment> =
+        actions.iter().enumerate().map(|(h, &a)| row("p-1", h as i64, Level::Normal, a)).collect();
+    let r = run(&rows, &[], &[person("p-1", "full")]);
+    let m = &r.overall;
+    let months = pm(13);
+    assert!(close(m.person_months, months));
+    assert!(close(m.checkin_calls_per_100_pm, 2.0 * 100.0 / months));
+    assert!(close(m.notifications_per_100_pm, 2.0 * 100.0 / months));
+    assert!(close(m.dispatches_per_100_pm, 2.0 * 100.0 / months));
+    // Runs do not continue from one person into the next.
+    let mut rows = vec![row("a-1", 0, Level::Normal, D), row("a-1", 1, Level::Normal, D)];
+    rows.extend([row("b-1", 0, Level::Normal, D), row("b-1", 1, Level::Normal, D)]);
+    let r = run(&rows, &[], &[]);
+    assert!(close(r.overall.dispatches_per_100_pm, 2.0 * 100.0 / pm(4)));
+}
+
+#[test]
+fn person_months_use_the_most_common_gap() {
+    // Rows at 0, 1, 2, 3 and 10 hours: most common gap 1 h, observed 11 h.
+    let rows: Vec<Assessment> =
+        [0, 1, 2, 3, 10].into_iter().map(|h| row("p-1", h, Level::Normal, Action::None)).collect();
+    let r = run(&rows, &[], &[person("p-1", "full")]);
+    assert!(close(r.overall.person_months, pm(11)));
+    // 30 days of hourly rows: exactly one person-month.
+    let rows: Vec<Assessment> = (0..720).map(|h| row("p-1", h, Level::Normal, Action::None)).collect();
+    let r = run(&rows, &[], &[person("p-1", "full")]);
+    assert!(close(r.overall.person_months, 1.0));
+    // A single row: no step, no time.
+    let r = run(&rows[..1], &[], &[person("p-1", "full")]);
+    assert_eq!(r.overall.person_months, 0.0);
+    assert_eq!(r.overall.false_per_100_pm, 0.0);
+}
+
+#[test]
+fn per_profile_split_and_unknown_persons() {
+    let mut rows = levels("a-1", "nnWWnn"); // full: one false episode
+    rows.extend(levels("b-1", "nnnnWn")); // plug_only: detects its incident at hour 4
+    rows.extend(levels("b-2", "nWnnnn")); // plug_only: one false episode, incident missed
+    rows.extend(levels("x-9", "Wnnnnn")); // not in persons: one false episode
+    let incidents = [incident("b-1", 3, None), incident("b-2", 4, Some(5))];
+    let persons = [person("a-1", "full"), person("b-1", "plug_only"), person("b-2", "plug_only")];
+    let r = run(&rows, &incidents, &persons);
+    assert_eq!(r.by_profile.keys().collect::<Vec<_>>(), ["?", "full", "plug_only"]);
+
+    let full = &r.by_profile["full"];
+    assert_eq!((full.persons, full.incidents, full.detected, full.false_episodes), (1, 0, 0, 1));
+    assert_eq!(full.detection_rate, 0.0);
+    assert!(close(full.person_months, pm(6)));
+
+    let plug = &r.by_profile["plug_only"];
+    assert_eq!((plug.persons, plug.incidents, plug.detected, plug.false_episodes), (2, 2, 1, 1));
+    assert_eq!(plug.detection_rate, 0.5);
+    assert_eq!(plug.ttd_median_h, Some(1.0));
+    assert!(close(plug.person_months, pm(12)));
+    assert!(close(plug.false_per_100_pm, 100.0 / pm(12)));
+
+    let unknown = &r.by_profile["?"];
+    assert_eq!((unknown.persons, unknown.incidents, unknown.false_episodes), (1, 0, 1));
+
+    let all = &r.overall;
+    assert_eq!((all.persons, all.incidents, all.detected, all.false_episodes), (4, 2, 1, 3));
+    assert!(close(all.person_months, pm(24)));
+    assert_eq!(all.ttd_median_h, Some(1.0));
+}
+
+#[test]
+fn person_without_rows_counts_with_incident_not_detected() {
+    let rows = levels("a-1", "nnWn");
+    let incidents = [incident("a-1", 2, None), incident("z-1", 0, None), incident("z-1", 50, Some(60))];
+    let persons = [person("a-1", "full"), person("z-1", "call_only"), person("y-1", "call_only")];
+    let r = run(&rows, &incidents, &persons);
+    let call = &r.by_profile["call_only"];
+    assert_eq!((call.persons, call.incidents, call.detected), (2, 2, 0));
+    assert_eq!(call.person_months, 0.0);
+    assert_eq!(call.false_per_100_pm, 0.0);
+    assert_eq!(call.ttd_median_h, None);
+    assert_eq!((r.overall.persons, r.overall.incidents, r.overall.detected), (3, 3, 1));
+    assert!(close(r.overall.detection_rate, 1.0 / 3.0));
+    // An incident of a person in neither table is reported under `?`, not detected.
+    let r = run(&rows, &[incident("ghost", 0, None)], &[person("a-1", "full")]);
+    assert_eq!((r.by_profile["?"].persons, r.by_profile["?"].incidents, r.by_profile["?"].detected), (1, 1, 0));
+}
+
+#[test]
+fn empty_input_gives_empty_report() {
+    let r = run(&[], &[], &[]);
+    assert!(r.by_profile.is_empty());
+    assert_eq!(r.overall.persons, 0);
+    assert_eq!(r.overall.detection_rate, 0.0);
+    assert!(r.to_markdown().contains("| all | 0 | 0 | 0/0 (-) | - | - | 0.0 |"));
+}
+
+#[test]
+fn incident_ending_before_it_starts_is_rejected_with_its_index() {
+    let incidents = [incident("p-1", 5, Some(6)), incident("p-1", 5, Some(4))];
+    let err = backtest(&[], &incidents, &[]).expect_err("end < start");
+    assert_eq!(err.kind(), ErrorKind::InvalidEvent);
+    match &err {
+        anbu::Error::InvalidEvent { location, field, .. } => {
+            assert_eq!(location, &Some(Location::Index(1)));
+            assert_eq!(field, "end");
+        }
+        other => panic!("unexpected error {other}"),
+    }
+    assert!(err.to_string().starts_with("row 1: field `end`:"), "{err}");
+    // end == start is a zero-length window, accepted.
+    assert!(backtest(&[], &[incident("p-1", 5, Some(5))], &[]).is_ok());
+}
+
+#[test]
+fn markdown_has_a_row_per_profile_and_all() {
+    let mut rows = levels("a-1", "nnWWnn");
+    rows.extend(levels("b-1", "nnnnWn"));
+    let persons = [person("a-1", "full"), person("b-1", "plug_only")];
+    let r = run(&rows, &[incident("b-1", 3, None)], &persons);
+    let md = r.to_markdown();
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(lines.len(), 5, "{md}");
+    assert!(lines[0].starts_with("| profile | persons | incidents | detected | median TTD h | p90 TTD h |"));
+    assert!(lines[2].starts_with("| full | 1 | 0 | 0/0 (-) | - | - | "), "{md}");
+    assert!(lines[3].starts_with("| plug_only | 1 | 1 | 1/1 (100%) | 1.0 | 1.0 | 0.0 |"), "{md}");
+    assert!(lines[4].starts_with("| all | 2 | 1 | 1/1 (100%) | 1.0 | 1.0 | "), "{md}");
+}
+
+#[test]
+fn report_round_trips_through_json() {
+    let r = run(&levels("a-1", "nWn"), &[incident("a-1", 1, None)], &[person("a-1", "full")]);
+    let json = serde_json::to_string(&r).expect("serialize");
+    assert!(json.contains("\"ttd_median_h\":0.0"), "{json}");
+    let back: BacktestReport = serde_json::from_str(&json).expect("deserialize");
+    assert_eq!(back, r);
+}
