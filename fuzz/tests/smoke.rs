@@ -4,10 +4,10 @@
 use proptest::prelude::*;
 
 const SEEDS: [(&str, &[u8]); 4] = [
-    ("csv_reader", include_bytes!("../corpus/csv_reader/spec.csv")),
-    ("jsonl_reader", include_bytes!("../corpus/jsonl_reader/spec.jsonl")),
-    ("profile_json", include_bytes!("../corpus/profile_json/plug_36h.json")),
-    ("profile_toml", include_bytes!("../corpus/profile_toml/plug_36h.toml")),
+    ("csv_reader", include_bytes!("../seeds/csv_reader/spec.csv")),
+    ("jsonl_reader", include_bytes!("../seeds/jsonl_reader/spec.jsonl")),
+    ("profile_json", include_bytes!("../seeds/profile_json/plug_36h.json")),
+    ("profile_toml", include_bytes!("../seeds/profile_toml/plug_36h.toml")),
 ];
 
 fn run(target: &str, data: &[u8]) {
