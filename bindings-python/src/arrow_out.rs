@@ -67,3 +67,53 @@ pub fn batch(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
     ];
     RecordBatch::try_new(schema(), columns)
 }
+
+/// Events as one record batch with the spec's event columns (absent fields are null; `device`
+/// is null when it defaulted to the signal's name).
+pub fn events_batch(events: &[anbu::Event]) -> Result<RecordBatch, ArrowError> {
+    use arrow_array::{BooleanArray, Int64Array};
+    let records: Vec<anbu::EventRecord> = events.iter().map(|e| e.to_record()).collect();
+    let text = |f: &dyn Fn(&anbu::EventRecord) -> Option<&str>| -> ArrayRef {
+        Arc::new(records.iter().map(f).collect::<LargeStringArray>())
+    };
+    let time = |f: &dyn Fn(&anbu::EventRecord) -> Option<anbu::Timestamp>| -> ArrayRef {
+        Arc::new(
+            records
+                .iter()
+                .map(|r| f(r).map(|t| t.as_millis()))
+                .collect::<TimestampMillisecondArray>()
+                .with_timezone("UTC"),
+        )
+    };
+    let number = |f: &dyn Fn(&anbu::EventRecord) -> Option<f64>| -> ArrayRef {
+        Arc::new(records.iter().map(f).collect::<Float64Array>())
+    };
+    let count = |f: &dyn Fn(&anbu::EventRecord) -> Option<u32>| -> ArrayRef {
+        Arc::new(records.iter().map(|r| f(r).map(i64::from)).collect::<Int64Array>())
+    };
+    let columns: Vec<ArrayRef> = vec![
+        text(&|r| r.person.as_deref()),
+        time(&|r| r.ts),
+        text(&|r| r.signal.map(|s| s.as_str())),
+        text(&|r| r.device.as_deref()),
+        text(&|r| r.direction.map(|s| s.as_str())),
+        Arc::new(records.iter().map(|r| r.answered).collect::<BooleanArray>()),
+        number(&|r| r.duration_s),
+        count(&|r| r.steps),
+        count(&|r| r.interval_s),
+        text(&|r| r.state.map(|s| s.as_str())),
+        number(&|r| r.watts),
+        number(&|r| r.lux),
+        text(&|r| r.action.map(|s| s.as_str())),
+        text(&|r| r.outcome.map(|s| s.as_str())),
+        time(&|r| r.until),
+    ];
+    let fields: Vec<Field> = anbu::EVENT_FIELDS
+        .iter()
+        .zip(&columns)
+        .map(|(name, c)| {
+            Field::new(*name, c.data_type().clone(), *name != "person" && *name != "ts" && *name != "signal")
+        })
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+}

@@ -443,13 +443,13 @@ impl PyEngine {
     }
 
     /// Assesses a person at a time (a datetime, RFC 3339 text or epoch milliseconds).
-    fn assess(&self, person: &str, at: &Bound<'_, PyAny>) -> PyResult<PyAssessment> {
+    fn assess(&mut self, person: &str, at: &Bound<'_, PyAny>) -> PyResult<PyAssessment> {
         let at = convert::timestamp_arg(at)?;
         guard(|| self.inner.assess(person, at)).map(|inner| PyAssessment { inner })
     }
 
     /// Assesses every person at a time, in person order.
-    fn assess_all(&self, at: &Bound<'_, PyAny>) -> PyResult<Vec<PyAssessment>> {
+    fn assess_all(&mut self, at: &Bound<'_, PyAny>) -> PyResult<Vec<PyAssessment>> {
         let at = convert::timestamp_arg(at)?;
         let rows = guard(|| self.inner.assess_all(at))?;
         Ok(rows.into_iter().map(|inner| PyAssessment { inner }).collect())

@@ -13,6 +13,7 @@ mod errors;
 mod input;
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
 
 use crate::classes::{PyAssessment, PyEngine, PyEvent, PyProfile, PyReadOutcome, PyReason, profile_arg};
@@ -53,6 +54,79 @@ fn events(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<PyEvent>> {
     Ok(events.into_iter().map(|inner| PyEvent { inner }).collect())
 }
 
+/// A seeded simulated cohort (`anbu::sim`): events as an Arrow table, and the persons,
+/// incidents and cases as rows. Unset options take the core's defaults.
+#[pyfunction]
+#[pyo3(signature = (*, persons = None, days = None, seed = None, start = None, incident_share = None, nuisance_share = None, recent_incidents = None))]
+#[allow(clippy::too_many_arguments)]
+fn simulate_arrow<'py>(
+    py: Python<'py>,
+    persons: Option<usize>,
+    days: Option<u32>,
+    seed: Option<u64>,
+    start: Option<&Bound<'py, PyAny>>,
+    incident_share: Option<f64>,
+    nuisance_share: Option<f64>,
+    recent_incidents: Option<usize>,
+) -> PyResult<SimTables<'py>> {
+    let mut cfg = anbu::sim::SimConfig::default();
+    cfg.persons = persons.unwrap_or(cfg.persons);
+    cfg.days = days.unwrap_or(cfg.days);
+    cfg.seed = seed.unwrap_or(cfg.seed);
+    if let Some(start) = start {
+        cfg.start = convert::timestamp_arg(start)?;
+    }
+    cfg.incident_share = incident_share.unwrap_or(cfg.incident_share);
+    cfg.nuisance_share = nuisance_share.unwrap_or(cfg.nuisance_share);
+    cfg.recent_incidents = recent_incidents.unwrap_or(cfg.recent_incidents);
+    let (cohort, batch) = input::run_interruptible(py, |_| {
+        let cohort = anbu::sim::simulate(&cfg);
+        let batch = arrow_out::events_batch(&cohort.events).map_err(|e| Failure::Type(e.to_string()))?;
+        Ok((cohort, batch))
+    })?;
+    let schema = batch.schema();
+    let events = PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any();
+    let persons = cohort
+        .persons
+        .into_iter()
+        .map(|p| {
+            let r: anbu::PersonRecord = p.into();
+            let d = PyDict::new(py);
+            d.set_item("person", r.person)?;
+            d.set_item("profile", r.profile)?;
+            d.set_item("devices", r.devices)?;
+            Ok(d)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let incidents = cohort
+        .incidents
+        .into_iter()
+        .map(|i| {
+            let d = PyDict::new(py);
+            d.set_item("person", i.person)?;
+            d.set_item("start", convert::to_datetime(py, i.start)?)?;
+            d.set_item("end", i.end.map(|t| convert::to_datetime(py, t)).transpose()?)?;
+            Ok(d)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let cases = cohort
+        .cases
+        .into_iter()
+        .map(|c| {
+            let d = PyDict::new(py);
+            d.set_item("person", c.person)?;
+            d.set_item("routine", c.routine)?;
+            d.set_item("nuisance", c.nuisance)?;
+            d.set_item("incident", c.incident)?;
+            Ok(d)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok((events, persons, incidents, cases))
+}
+
+/// What `simulate_arrow` returns: events (Arrow), persons, incidents, cases (rows).
+type SimTables<'py> = (Bound<'py, PyAny>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>);
+
 /// Milliseconds of a duration (`"1h"`, `"15m"`, `"3600s"`, seconds, or a `timedelta`).
 #[pyfunction]
 fn duration_ms(every: &Bound<'_, PyAny>) -> PyResult<i64> {
@@ -76,5 +150,6 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(replay_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(events, m)?)?;
     m.add_function(wrap_pyfunction!(duration_ms, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_arrow, m)?)?;
     Ok(())
 }

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence, Union
 
 from ._anbu import (
@@ -72,10 +73,12 @@ __all__ = [
     "SnapshotError",
     "UnknownPersonError",
     "UnknownProfileError",
+    "Cohort",
     "__version__",
     "events",
     "read_events",
     "replay",
+    "simulate",
 ]
 
 #: What ``replay`` accepts as events: dicts or ``Event`` objects, a pandas or polars
@@ -152,6 +155,24 @@ def replay(
     else:
         profile_list = list(profiles)
     table = _anbu.replay_arrow(events, persons, every, profile_list, threads)
+    return _frame(table, output)
+
+
+def _rows_frame(rows: list[dict[str, Any]], output: str) -> Any:
+    if output == "arrow":
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(rows)
+    if output == "polars":
+        import polars as pl
+
+        return pl.DataFrame(rows)
+    import pandas as pd
+
+    return pd.DataFrame(rows)
+
+
+def _frame(table: object, output: str) -> Any:
     if output == "arrow":
         return _arrow_table(table)
     if output == "polars":
@@ -159,6 +180,50 @@ def replay(
 
         return pl.DataFrame(table)
     return _to_pandas(table)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A simulated cohort: the spec's events, persons and incidents tables, and each person's
+    story (``routine``, ``nuisance``, ``incident``)."""
+
+    events: Any
+    persons: Any
+    incidents: Any
+    cases: Any
+
+
+def simulate(
+    *,
+    persons: int | None = None,
+    days: int | None = None,
+    seed: int | None = None,
+    start: datetime | str | int | None = None,
+    incident_share: float | None = None,
+    nuisance_share: float | None = None,
+    recent_incidents: int | None = None,
+    output: Literal["pandas", "polars", "arrow"] = "pandas",
+) -> Cohort:
+    """A seeded simulated cohort (the core's simulator): people living alone with different
+    routines, field cases that fool fixed rules, and real incidents. The same arguments give
+    the same cohort. Options left out take the core's defaults. Tables are pandas DataFrames,
+    or polars / pyarrow as ``output`` says; ``replay`` and ``backtest`` take them as they are.
+    """
+    events, person_rows, incident_rows, case_rows = _anbu.simulate_arrow(
+        persons=persons,
+        days=days,
+        seed=seed,
+        start=start,
+        incident_share=incident_share,
+        nuisance_share=nuisance_share,
+        recent_incidents=recent_incidents,
+    )
+    return Cohort(
+        events=_frame(events, output),
+        persons=_rows_frame(person_rows, output),
+        incidents=_rows_frame(incident_rows, output),
+        cases=_rows_frame(case_rows, output),
+    )
 
 
 def events(source: EventsLike) -> list[Event]:

@@ -1,0 +1,174 @@
+"""Engine, Profile, Event and Assessment objects; snapshots and pickling; GIL and Ctrl-C."""
+
+from __future__ import annotations
+
+import _thread
+import copy
+import json
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import anbu
+from conftest import FIXTURES, REPO
+
+T0 = datetime(2024, 5, 1, 8, 0, tzinfo=timezone(timedelta(hours=9)))
+
+
+def tv_engine() -> anbu.Engine:
+    engine = anbu.Engine()
+    engine.add_person("p-001", "plug_only")
+    for q in range(37 * 4 + 1):
+        watts = 0.0 if q == 0 else 85.0
+        engine.ingest(anbu.Event("p-001", T0 + timedelta(minutes=15 * q), "plug", watts=watts, device="plug-tv"))
+    return engine
+
+
+def test_assessment_object() -> None:
+    a = tv_engine().assess("p-001", T0 + timedelta(hours=37))
+    assert a.person == "p-001"
+    assert a.at == T0 + timedelta(hours=37) and a.at.tzinfo == timezone.utc
+    assert a.level == "warning" and a.action == "checkin_call"
+    assert a.responder in ("day_office", "control_center")
+    assert 0 <= a.score <= 100
+    top = a.reasons[0]
+    assert top.kind == "no_change" and top.signal == "plug" and top.contribution > 0 and top.detail
+    d = a.to_dict()
+    assert list(d) == anbu.ASSESSMENT_FIELDS
+    assert d["reasons"][0] == top.to_dict()
+    assert repr(a).startswith('Assessment(person="p-001", at="2024-05-02T12:00:00Z", score=')
+    assert "Reason(signal=" in repr(top)
+
+
+def test_time_forms_agree() -> None:
+    engine = tv_engine()
+    at = T0 + timedelta(hours=37)
+    ms = int(at.timestamp() * 1000)
+    assert engine.assess("p-001", at) == engine.assess("p-001", at.isoformat()) == engine.assess("p-001", ms)
+    assert engine.assess_all(at) == [engine.assess("p-001", at)]
+
+
+def test_snapshot_restore_and_pickle() -> None:
+    engine = tv_engine()
+    at = T0 + timedelta(hours=40)
+    blob = engine.snapshot()
+    assert isinstance(blob, bytes)
+    restored = anbu.Engine.restore(blob)
+    assert restored.assess("p-001", at) == engine.assess("p-001", at)
+    for clone in (pickle.loads(pickle.dumps(engine)), copy.deepcopy(engine)):
+        assert isinstance(clone, anbu.Engine)
+        assert clone.assess("p-001", at) == engine.assess("p-001", at)
+        assert clone.persons() == engine.persons()
+    # The clone is independent.
+    clone.add_person("p-002", "full")
+    assert len(clone) == 2 and len(engine) == 1
+
+
+def test_profiles() -> None:
+    assert anbu.BUILTIN_PROFILES == ["plug_only", "call_only", "call_app", "call_iot", "full"]
+    full = anbu.Profile("full")
+    assert full == anbu.Profile.builtin("full") and full.name == "full"
+    assert full.timezone == "Asia/Seoul" and "plug" in full.signals
+    toml = (FIXTURES / "plug_36h.toml").read_text()
+    from_toml = anbu.Profile.from_toml(toml)
+    assert from_toml == anbu.Profile.from_file(FIXTURES / "plug_36h.toml")
+    assert from_toml.to_dict()["inactivity"]["plug"]["threshold_h"] == 36
+    doc = {"name": "plug_36h", "extends": "plug_only", "inactivity": {"plug": {"threshold_h": 36}}}
+    assert anbu.Profile.from_dict(doc) == from_toml
+    assert anbu.Profile.from_json(json.dumps(doc)) == from_toml
+    assert anbu.Profile.from_dict(from_toml.to_dict()) == from_toml
+    assert pickle.loads(pickle.dumps(from_toml)) == from_toml
+    assert repr(from_toml).startswith('Profile("plug_36h", signals=["plug"')
+    engine = anbu.Engine()
+    engine.add_profile(doc)
+    engine.add_person("p-1", "plug_36h", devices=["plug"])
+    assert engine.persons() == [{"person": "p-1", "profile": "plug_36h", "devices": "plug"}]
+
+
+def test_events() -> None:
+    e = anbu.Event("p-1", "2024-05-01T19:40:10+09:00", "call", direction="out", answered=True, duration_s=312)
+    assert e.person == "p-1" and e.signal == "call" and e.device == "call"
+    assert e.ts == datetime(2024, 5, 1, 10, 40, 10, tzinfo=timezone.utc)
+    assert e.to_dict() == {
+        "person": "p-1",
+        "ts": e.ts,
+        "signal": "call",
+        "direction": "out",
+        "answered": True,
+        "duration_s": 312.0,
+    }
+    assert anbu.Event.from_dict(e.to_dict()) == e
+    assert repr(e) == 'Event("p-1", "2024-05-01T10:40:10Z", "call", answered=true, direction="out", duration_s=312.0)'
+    assert anbu.events([e.to_dict(), e]) == [e, e]
+    away = anbu.Event("p-1", 1714521600000, "away", until=datetime(2024, 5, 9, tzinfo=timezone.utc))
+    assert away.to_dict()["until"] == datetime(2024, 5, 9, tzinfo=timezone.utc)
+
+
+def _long_replay_input() -> tuple[list[dict[str, Any]], dict[str, str]]:
+    persons = {f"p-{i:04}": "full" for i in range(1500)}
+    events = [{"person": p, "ts": "2024-01-01T00:00:00Z", "signal": "sos"} for p in persons]
+    events.append({"person": "p-0000", "ts": "2024-02-01T00:00:00Z", "signal": "sos"})
+    return events, persons
+
+
+def test_replay_can_be_interrupted() -> None:
+    events, persons = _long_replay_input()
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        anbu.replay(events, persons, every="1m", output="arrow")
+    timer.cancel()
+    assert time.monotonic() - start < 10
+
+
+def test_replay_releases_the_gil() -> None:
+    events, persons = _long_replay_input()
+    persons = dict(list(persons.items())[:20])
+    events = [e for e in events if e["person"] in persons]
+    done = threading.Event()
+    ticks = 0
+
+    def work() -> None:
+        anbu.replay(events, persons, every="15m", output="arrow", threads=1)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    while not done.is_set():
+        ticks += 1
+        time.sleep(0.001)
+    t.join()
+    assert ticks > 20
+
+
+def test_stubs_match_the_module() -> None:
+    """`mypy.stubtest` checks `_anbu.pyi` against the built module; mypy checks the package."""
+    stubtest = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "anbu._anbu"],
+        capture_output=True,
+        text=True,
+        cwd=REPO / "bindings-python",
+    )
+    assert stubtest.returncode == 0, stubtest.stdout + stubtest.stderr
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(REPO / "bindings-python" / "pyproject.toml")],
+        capture_output=True,
+        text=True,
+        cwd=REPO / "bindings-python",
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+
+
+def test_version_is_the_workspace_version() -> None:
+    cargo = (REPO / "Cargo.toml").read_text()
+    line = next(x for x in cargo.splitlines() if x.startswith("version = "))
+    assert anbu.__version__ == line.split('"')[1]
+    assert (Path(anbu.__file__).parent / "py.typed").exists()

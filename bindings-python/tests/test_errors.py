@@ -1,0 +1,247 @@
+"""Every core error category raises its own class, with the core's message naming the row/field."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import anbu
+
+T0 = "2024-05-01T10:00:00+09:00"
+PERSONS = {"p-1": "full"}
+
+
+def plug(watts: Any, **extra: Any) -> dict[str, Any]:
+    return {"person": "p-1", "ts": T0, "signal": "plug", "watts": watts, **extra}
+
+
+CLASSES = {
+    "ANBU_INVALID_EVENT": anbu.InvalidEventError,
+    "ANBU_FORMAT": anbu.FormatError,
+    "ANBU_INVALID_PROFILE": anbu.InvalidProfileError,
+    "ANBU_UNKNOWN_PROFILE": anbu.UnknownProfileError,
+    "ANBU_UNKNOWN_PERSON": anbu.UnknownPersonError,
+    "ANBU_LATE_EVENT": anbu.LateEventError,
+    "ANBU_INVALID_ARGUMENT": anbu.InvalidArgumentError,
+    "ANBU_SNAPSHOT": anbu.SnapshotError,
+    "ANBU_IO": anbu.AnbuIOError,
+    "ANBU_INTERRUPTED": anbu.AnbuInterruptedError,
+}
+
+
+@pytest.mark.parametrize("code", sorted(CLASSES))
+def test_hierarchy(code: str) -> None:
+    cls = CLASSES[code]
+    assert issubclass(cls, anbu.AnbuError)
+    assert cls.code == code
+    assert cls.__module__ == "anbu"
+    input_kind = code not in ("ANBU_IO", "ANBU_INTERRUPTED")
+    assert issubclass(cls, ValueError) == input_kind
+    assert issubclass(cls, OSError) == (code == "ANBU_IO")
+    assert not issubclass(cls, builtins.InterruptedError)
+
+
+def test_invalid_event_names_field() -> None:
+    engine = anbu.Engine()
+    engine.add_person("p-1", "full")
+    with pytest.raises(anbu.InvalidEventError, match=r"^field `watts`: must be >= 0, got -3$") as e:
+        engine.ingest(plug(-3))
+    assert isinstance(e.value, ValueError)
+    with pytest.raises(anbu.InvalidEventError, match="field `watts`: must be a number, got NaN"):
+        anbu.Event("p-1", T0, "plug", watts=float("nan"))
+    with pytest.raises(anbu.InvalidEventError, match="field `signal`: unknown value `plgu`"):
+        anbu.Event("p-1", T0, "plgu")
+    with pytest.raises(anbu.InvalidEventError, match="field `watts`: required for signal `plug`"):
+        anbu.Event.from_dict({"person": "p-1", "ts": T0, "signal": "plug"})
+    with pytest.raises(anbu.InvalidEventError, match="field `ts`: cannot parse `2024-05-01T10:00:00`"):
+        anbu.Event("p-1", "2024-05-01T10:00:00", "sos")
+    with pytest.raises(anbu.InvalidEventError, match="field `wats`: unknown field"):
+        anbu.Event.from_dict(plug(3, wats=4))
+    with pytest.raises(anbu.InvalidEventError, match="field `person`: looks like a phone number"):
+        anbu.Event("010-1234-5678", T0, "sos")
+
+
+def test_naive_datetime_is_refused_by_the_core() -> None:
+    from datetime import datetime
+
+    with pytest.raises(anbu.InvalidEventError, match="field `ts`: .*offset"):
+        anbu.Event("p-1", datetime(2024, 5, 1, 10), "sos")
+
+
+BAD_ROWS = [plug(1.0), plug(2.0), plug(-5.0), plug(3.0)]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: BAD_ROWS,
+        lambda: pd.DataFrame(BAD_ROWS),
+        lambda: pl.DataFrame(BAD_ROWS),
+        lambda: pa.Table.from_pylist(BAD_ROWS),
+    ],
+    ids=["dicts", "pandas", "polars", "pyarrow"],
+)
+def test_batch_errors_name_the_row(make: Any) -> None:
+    with pytest.raises(anbu.InvalidEventError, match=r"^row 2: field `watts`: must be >= 0, got -5$"):
+        anbu.replay(make(), PERSONS)
+
+
+def test_arrow_column_errors() -> None:
+    table = pa.table({"person": ["p-1"], "ts": [T0], "signal": ["sos"], "colour": ["red"]})
+    with pytest.raises(anbu.InvalidEventError, match="field `colour`: unknown field"):
+        anbu.replay(table, PERSONS)
+    naive = pa.table({"person": ["p-1"], "ts": pa.array([0], pa.timestamp("ms")), "signal": ["sos"]})
+    with pytest.raises(anbu.InvalidEventError, match=r"row 0: field `ts`: cannot parse `1970-01-01T00:00:00`"):
+        anbu.replay(naive, PERSONS)
+    steps = pa.table({"person": ["p-1"], "ts": [T0], "signal": ["steps"], "steps": pa.array([-4], pa.int64())})
+    with pytest.raises(anbu.InvalidEventError, match=r"row 0: field `steps`: expected a whole number >= 0, got `-4`"):
+        anbu.replay(steps, PERSONS)
+    nested = pa.table({"person": ["p-1"], "ts": [T0], "signal": ["sos"], "device": [[1, 2]]})
+    with pytest.raises(TypeError, match="column `device`"):
+        anbu.replay(nested, PERSONS)
+
+
+def test_csv_errors_name_the_line(tmp_path: Path) -> None:
+    f = tmp_path / "events.csv"
+    f.write_text(f"person,ts,signal,watts\np-1,{T0},plug,4\np-1,{T0},plug,-1\n")
+    with pytest.raises(anbu.InvalidEventError, match=r"^line 3: field `watts`: must be >= 0, got -1$"):
+        anbu.read_events(f)
+    with pytest.raises(anbu.InvalidEventError, match=r"^line 3: field `watts`"):
+        anbu.replay(f, PERSONS)
+    lenient = anbu.read_events(f, skip_bad_rows=True)
+    assert len(lenient) == 1 and lenient.skipped_count == 1
+    assert isinstance(lenient.skipped[0], anbu.InvalidEventError)
+    assert str(lenient.skipped[0]).startswith("line 3: field `watts`")
+
+
+def test_format_error(tmp_path: Path) -> None:
+    f = tmp_path / "events.csv"
+    f.write_text("who,ts\n")
+    with pytest.raises(anbu.FormatError, match="line 1: unknown column `who`"):
+        anbu.read_events(f)
+
+
+def test_profile_errors() -> None:
+    with pytest.raises(anbu.InvalidProfileError, match=r"profile `x`: key `inactivity.plug.threshold_h`: must be between"):
+        anbu.Profile.from_dict({"name": "x", "inactivity": {"plug": {"threshold_h": -1}}})
+    with pytest.raises(anbu.InvalidProfileError, match="invalid TOML"):
+        anbu.Profile.from_toml("name = ")
+    with pytest.raises(anbu.UnknownProfileError, match="unknown profile `nope`"):
+        anbu.Profile("nope")
+    engine = anbu.Engine()
+    with pytest.raises(anbu.UnknownProfileError, match="unknown profile `nope`"):
+        engine.add_person("p-1", "nope")
+    with pytest.raises(anbu.UnknownProfileError):
+        anbu.replay([plug(1.0)], {"p-1": "nope"})
+
+
+def test_unknown_person() -> None:
+    engine = anbu.Engine()
+    with pytest.raises(anbu.UnknownPersonError, match="unknown person `ghost`"):
+        engine.assess("ghost", T0)
+    with pytest.raises(anbu.UnknownPersonError):
+        engine.ingest(plug(1.0))
+    with pytest.raises(anbu.InvalidEventError, match="row 0: field `person`: `p-1` is not in persons"):
+        anbu.replay([plug(1.0)], {"p-2": "full"})
+
+
+def test_late_event() -> None:
+    engine = anbu.Engine(allowed_lateness="1h")
+    engine.add_person("p-1", "full")
+    engine.ingest(plug(1.0))
+    engine.ingest({**plug(2.0), "ts": "2024-05-02T10:00:00+09:00"})
+    with pytest.raises(anbu.LateEventError, match="person `p-1` .* later than the allowed lateness"):
+        engine.ingest(plug(3.0))
+    with pytest.raises(anbu.LateEventError, match="^row 1: "):
+        engine.ingest_batch([{**plug(4.0), "ts": "2024-05-02T10:30:00+09:00"}, plug(5.0)])
+
+
+@pytest.mark.parametrize("every", ["5 fortnights", "0h", 0, -3600, "h"])
+def test_invalid_argument(every: Any) -> None:
+    with pytest.raises(anbu.InvalidArgumentError, match="argument `every`"):
+        anbu.replay([plug(1.0)], PERSONS, every=every)
+
+
+def test_invalid_argument_lateness_and_time() -> None:
+    with pytest.raises(anbu.InvalidArgumentError, match="allowed_lateness"):
+        anbu.Engine(allowed_lateness="40d")
+    engine = anbu.Engine()
+    engine.add_person("p-1", "full")
+    with pytest.raises(anbu.InvalidArgumentError, match="cannot parse `yesterday`"):
+        engine.assess("p-1", "yesterday")
+
+
+def test_type_errors_are_type_errors() -> None:
+    with pytest.raises(TypeError):
+        anbu.replay([plug(1.0)], PERSONS, every=True)
+    with pytest.raises(TypeError):
+        anbu.replay([1, 2], PERSONS)
+    with pytest.raises(TypeError):
+        anbu.replay({"person": "p-1"}, PERSONS)
+    with pytest.raises(TypeError):
+        anbu.Engine().assess("p-1", 1.5)
+
+
+def test_snapshot_error() -> None:
+    with pytest.raises(anbu.SnapshotError, match="^snapshot: "):
+        anbu.Engine.restore(b"not a snapshot")
+
+
+def test_io_error(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(anbu.AnbuIOError, match="cannot open") as e:
+        anbu.read_events(missing)
+    assert isinstance(e.value, OSError)
+    with pytest.raises(OSError):
+        anbu.replay(missing, PERSONS)
+    with pytest.raises(anbu.InvalidProfileError):
+        anbu.Profile.from_file(tmp_path / "p.json") if (tmp_path / "p.json").write_text("{") else None
+    with pytest.raises(anbu.AnbuIOError):
+        anbu.Profile.from_file(tmp_path / "nothing.toml")
+
+
+ODD_VALUES: list[Any] = [
+    None, 2**70, -(2**70), float("inf"), float("-inf"), float("nan"), "", "\x00", "9" * 400, b"bytes",
+    [], {}, object(), 1e300, -0.0, True,
+]
+
+
+@pytest.mark.parametrize("field", anbu.EVENT_FIELDS)
+def test_no_panic_on_odd_values(field: str) -> None:
+    """Whatever a field holds, the answer is an anbu error or a TypeError, never a panic."""
+    for value in ODD_VALUES:
+        for signal in ("plug", "steps", "call", "away"):
+            row = {"person": "p-1", "ts": T0, "signal": signal, field: value}
+            inputs: list[Any] = [[row]]
+            if not isinstance(value, (list, dict)) and type(value) is not object:
+                inputs.append(pd.DataFrame([row]))
+            for events in inputs:
+                try:
+                    anbu.replay(events, PERSONS)
+                except Exception:  # a pyo3 PanicException is a BaseException: it would escape
+                    pass
+
+
+def test_no_panic_on_odd_arrow_columns() -> None:
+    for array in (
+        pa.array([2**63 + 5], pa.uint64()),
+        pa.array([-(2**62)], pa.int64()),
+        pa.array([2**62], pa.timestamp("s", tz="UTC")),
+        pa.array([1.5], pa.float16()),
+        pa.array([None], pa.null()),
+        pa.array(["x"], pa.dictionary(pa.int8(), pa.string())),
+        pa.array([b"x"], pa.binary()),
+    ):
+        for field in ("ts", "steps", "watts", "until", "signal"):
+            cols = {"person": ["p-1"], "ts": [T0], "signal": ["steps"], "steps": [3]}
+            cols[field] = array  # type: ignore[assignment]
+            try:
+                anbu.replay(pa.table(cols), PERSONS)
+            except (anbu.AnbuError, TypeError):
+                pass
