@@ -1,9 +1,10 @@
-//! `inactivity`: silence per activity channel (calls, steps, door, phone use), with the
-//! fixed thresholds of the profile (the seed rules).
+//! `inactivity`: silence per activity channel (calls, steps, door, phone use; the plug's
+//! silence is reported by `no_change`), judged against the fixed thresholds of the
+//! profile (the seed rules) or against the person's learned routine (see [`channels`]).
 //!
-//! A channel's evidence starts at `onset × threshold_h` hours of silence, grows linearly
-//! to the channel's weight at the threshold, and on to 1.25 × weight at twice the
-//! threshold. Silence is counted only while the channel was watched (see
+//! Fixed: a channel's evidence starts at `onset × threshold_h` hours of silence, grows
+//! linearly to the channel's weight at the threshold, and on to 1.25 × weight at twice
+//! the threshold. Silence is counted only while the channel was watched (see
 //! `device_offline`) and never across a registered absence.
 
 use super::{Evidence, View, hours};
@@ -40,69 +41,122 @@ fn surprise_strength(s: f64, onset: f64, full: f64) -> f64 {
     }
 }
 
-/// Points of a channel's silence, and the part of them that is contradicted: it comes
-/// from silence before the last sign of life elsewhere.
-///
-/// In `fixed` mode, against the profile's threshold; in `adaptive` mode, against the
-/// person's learned routine, blended with the threshold while the routine is young.
-pub(crate) fn scored(view: &View<'_>, channel: Signal, silence: Silence, rule: &ChannelRule) -> Scored {
-    let p = &view.rules.profile;
-    let onset = p.inactivity.onset;
-    let fixed_all = silence_points(silence.hours, rule, onset);
-    let fixed_agreed = silence_points(silence.agreed_hours, rule, onset);
-    let (mut all, mut agreed, mut surprise, mut confidence) = (fixed_all, fixed_agreed, None, 0.0);
-    if p.routine.mode == SilenceMode::Adaptive
-        && let Some(c) = channel.channel_index()
-    {
-        let r = &p.routine;
-        let routine = &view.state.routine;
-        let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
-        let s_all = routine.surprise(c, silence.since, silence.until, r.learning_rate, &ctx);
-        let s_agreed = routine.surprise(c, silence.agreed_from, silence.until, r.learning_rate, &ctx);
-        let conf = routine.confidence(c, r.warmup_days);
-        let adapt = |s: f64| rule.weight * surprise_strength(s, r.onset_surprise, r.full_surprise);
-        all = conf * adapt(s_all) + (1.0 - conf) * fixed_all;
-        agreed = conf * adapt(s_agreed) + (1.0 - conf) * fixed_agreed;
-        surprise = Some(s_all);
-        confidence = conf;
-    }
-    Scored { points: all, contradicted: (all - agreed).max(0.0), surprise, confidence }
-}
-
-/// A channel's scored silence.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Scored {
+/// One expected channel's silence, scored.
+#[derive(Clone, Debug)]
+pub(crate) struct ChannelScore {
+    pub channel: Signal,
+    pub silence: Silence,
     pub points: f64,
     pub contradicted: f64,
-    /// The learned routine's surprise, in adaptive mode.
-    pub surprise: Option<f64>,
-    /// How much the routine is learned (0 to 1).
-    pub confidence: f64,
-}
-
-impl Scored {
     /// How the silence was judged, for a reason's detail.
-    pub fn judged(&self, rule: &ChannelRule) -> String {
-        match self.surprise {
-            Some(s) if self.confidence >= 1.0 => format!("unusual for this person at these hours: {}", odds(s)),
-            Some(s) if self.confidence > 0.0 => format!(
-                "{}; routine {:.0}% learned, alert at {} until then",
-                odds(s),
-                self.confidence * 100.0,
-                hours(rule.threshold_h)
-            ),
-            _ => format!("alert at {}", hours(rule.threshold_h)),
-        }
-    }
+    pub judged: String,
 }
 
-/// "about 1 in N such periods" for a surprise.
+/// Scores the silence of every expected channel, watched until now (or until `until`).
+///
+/// In `fixed` mode each channel is judged against its threshold. In `adaptive` mode the
+/// channels are judged together against the learned routine: their surprises add up
+/// (independent channels), so silence that the channels agree on weighs more than
+/// silence in one, even when each alone would be unremarkable; the joint points
+/// (`routine.weight` at `full_surprise`) are shared among the channels by their
+/// surprise. While the routine is young, the fixed thresholds weigh in by the share
+/// not yet learned.
+pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<ChannelScore> {
+    let p = &view.rules.profile;
+    let r = &p.routine;
+    let onset = p.inactivity.onset;
+    struct Raw {
+        channel: Signal,
+        rule: ChannelRule,
+        silence: Silence,
+        fixed_all: f64,
+        fixed_agreed: f64,
+        s_all: f64,
+        s_agreed: f64,
+        conf: f64,
+    }
+    let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
+    let adaptive = r.mode == SilenceMode::Adaptive;
+    let raw: Vec<Raw> = Signal::CHANNELS
+        .into_iter()
+        .filter(|c| view.expects(*c))
+        .filter_map(|channel| {
+            let rule = p.inactivity.rule(channel)?.clone();
+            let silence = match until {
+                Some(t) => silence_until(view, channel, t)?,
+                None => silence(view, channel)?,
+            };
+            let c = channel.channel_index()?;
+            let routine = &view.state.routine;
+            let (s_all, s_agreed, conf) = if adaptive {
+                (
+                    routine.surprise(c, silence.since, silence.until, r.learning_rate, &ctx),
+                    routine.surprise(c, silence.agreed_from, silence.until, r.learning_rate, &ctx),
+                    routine.confidence(c, r.warmup_days),
+                )
+            } else {
+                (0.0, 0.0, 0.0)
+            };
+            Some(Raw {
+                fixed_all: silence_points(silence.hours, &rule, onset),
+                fixed_agreed: silence_points(silence.agreed_hours, &rule, onset),
+                channel,
+                rule,
+                silence,
+                s_all,
+                s_agreed,
+                conf,
+            })
+        })
+        .collect();
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    let joint_all: f64 = raw.iter().map(|x| x.s_all).sum();
+    let joint_agreed: f64 = raw.iter().map(|x| x.s_agreed).sum();
+    let conf = raw.iter().map(|x| x.conf).sum::<f64>() / raw.len() as f64;
+    let strength = |s: f64| r.weight * surprise_strength(s, r.onset_surprise, r.full_surprise);
+    let (pj_all, pj_agreed) = (strength(joint_all), strength(joint_agreed));
+    let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 1.0 / raw.len() as f64 };
+    raw.iter()
+        .map(|x| {
+            let points = conf * pj_all * share(x.s_all, joint_all) + (1.0 - conf) * x.fixed_all;
+            let agreed = conf * pj_agreed * share(x.s_agreed, joint_agreed) + (1.0 - conf) * x.fixed_agreed;
+            let judged = if !adaptive || conf <= 0.0 {
+                format!("alert at {}", hours(x.rule.threshold_h))
+            } else {
+                let mut j = odds(x.s_all);
+                let together = odds(joint_all);
+                if raw.len() > 1 && together != j {
+                    j.push_str(&format!("; all channels together: {together}"));
+                }
+                if conf < 1.0 {
+                    j.push_str(&format!(
+                        "; routine {:.0}% learned, alert at {} until then",
+                        conf * 100.0,
+                        hours(x.rule.threshold_h)
+                    ));
+                }
+                j
+            };
+            ChannelScore {
+                channel: x.channel,
+                silence: x.silence,
+                points,
+                contradicted: (points - agreed).max(0.0),
+                judged,
+            }
+        })
+        .collect()
+}
+
+/// "1 time in N" for a surprise.
 fn odds(s: f64) -> String {
     let n = s.min(30.0).exp();
     if n < 1.5 {
         "usual for this person at these hours".to_string()
-    } else if n < 1000.0 {
-        format!("a silence this person shows about 1 time in {:.0}", n)
+    } else if n < 10_000.0 {
+        format!("a silence this person shows about 1 time in {n:.0}")
     } else {
         "a silence this person almost never shows".to_string()
     }
@@ -151,37 +205,18 @@ fn what(channel: Signal) -> &'static str {
     }
 }
 
-pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
-    let p = &view.rules.profile;
-    for channel in [Signal::Call, Signal::Steps, Signal::Door, Signal::App] {
-        if !view.expects(channel) {
-            continue;
-        }
-        let (Some(rule), Some(s)) = (p.inactivity.rule(channel), silence(view, channel)) else {
-            continue;
-        };
-        let sc = scored(view, channel, s, rule);
-        if sc.points > 0.0 {
-            let detail = format!("{} for {} ({})", what(channel), hours(s.hours), sc.judged(rule));
-            out.push(Evidence::new(channel, ReasonKind::Inactivity, detail, sc.points).contradicted(sc.contradicted));
-        }
+pub(crate) fn detect(scores: &[ChannelScore], out: &mut Vec<Evidence>) {
+    for sc in scores.iter().filter(|sc| sc.channel != Signal::Plug && sc.points > 0.0) {
+        let detail = format!("{} for {} ({})", what(sc.channel), hours(sc.silence.hours), sc.judged);
+        out.push(Evidence::new(sc.channel, ReasonKind::Inactivity, detail, sc.points).contradicted(sc.contradicted));
     }
 }
 
 /// Points the expected channels' silence would have, after the cross-check, had every
 /// device kept watching until now.
 pub(crate) fn points_if_watched(view: &View<'_>) -> f64 {
-    let p = &view.rules.profile;
-    let factor = p.cross_check.contradicted_factor;
-    Signal::CHANNELS
-        .into_iter()
-        .filter(|c| view.expects(*c))
-        .filter_map(|c| Some((c, p.inactivity.rule(c)?, silence_until(view, c, view.at)?)))
-        .map(|(c, rule, s)| {
-            let sc = scored(view, c, s, rule);
-            sc.points - sc.contradicted * (1.0 - factor)
-        })
-        .sum()
+    let factor = view.rules.profile.cross_check.contradicted_factor;
+    channels(view, Some(view.at)).iter().map(|sc| sc.points - sc.contradicted * (1.0 - factor)).sum()
 }
 
 #[cfg(test)]

@@ -98,8 +98,9 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
     missed_checkins::detect(view, &mut out);
     let away = away::detect(view, &mut out);
     if !away {
-        inactivity::detect(view, &mut out);
-        no_change::detect(view, &mut out);
+        let scores = inactivity::channels(view, None);
+        inactivity::detect(&scores, &mut out);
+        no_change::detect(view, &scores, &mut out);
         decline::detect(view, &mut out);
     }
     device_offline::detect(view, &mut out);

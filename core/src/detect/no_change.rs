@@ -6,22 +6,14 @@
 //! is off: it is caught, not mistaken for activity. Thresholds and weights are those of
 //! the plug channel in `inactivity`.
 
-use super::inactivity::{scored, silence};
+use super::inactivity::ChannelScore;
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
 
-pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
-    if !view.expects(Signal::Plug) {
-        return;
-    }
+pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evidence>) {
+    let Some(sc) = scores.iter().find(|sc| sc.channel == Signal::Plug && sc.points > 0.0) else { return };
     let p = &view.rules.profile;
-    let Some(s) = silence(view, Signal::Plug) else { return };
-    let h = s.hours;
-    let sc = scored(view, Signal::Plug, s, &p.inactivity.plug);
-    if sc.points <= 0.0 {
-        return;
-    }
     // Describe the plug that reported last.
     let plug = view
         .state
@@ -36,6 +28,6 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         Some((d, _)) => format!("{} off, nothing switched on", d.id),
         None => "no plug reading".to_string(),
     };
-    let detail = format!("{how}: no change in power or light for {} ({})", hours(h), sc.judged(&p.inactivity.plug));
+    let detail = format!("{how}: no change in power or light for {} ({})", hours(sc.silence.hours), sc.judged);
     out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
 }

@@ -64,6 +64,7 @@ fn full() -> Profile {
             warmup_days: 10.0,
             onset_surprise: 3.0,
             full_surprise: 7.0,
+            weight: 60.0,
             decline_weight: 45.0,
             decline_onset: 0.35,
             decline_full: 0.7,

@@ -94,8 +94,10 @@ pub struct RoutineRules {
     /// Surprise (minus the natural log of the probability of the silence) at which
     /// evidence starts: 3.0 is a silence this person shows about 5% of the time.
     pub onset_surprise: f64,
-    /// Surprise at which a channel's evidence is full: 7.0 is about 0.1%.
+    /// Surprise at which the evidence is full: 7.0 is about 0.1%.
     pub full_surprise: f64,
+    /// Points of the channels' joint silence at `full_surprise` (shared among the channels).
+    pub weight: f64,
     /// Points of a decline in daily activity against the person's own baseline, at full strength.
     pub decline_weight: f64,
     /// Drop of recent activity against the baseline (0 to 1) at which decline evidence starts.
@@ -396,6 +398,7 @@ impl Profile {
         c.range("routine.warmup_days", r.warmup_days, 0.0, 365.0)?;
         c.range("routine.onset_surprise", r.onset_surprise, 0.1, 50.0)?;
         c.range("routine.full_surprise", r.full_surprise, r.onset_surprise + 0.1, 100.0)?;
+        c.range("routine.weight", r.weight, 0.0, 100.0)?;
         c.range("routine.decline_weight", r.decline_weight, 0.0, 100.0)?;
         c.range("routine.decline_onset", r.decline_onset, 0.0, 0.95)?;
         c.range("routine.decline_full", r.decline_full, r.decline_onset + 0.01, 1.0)?;
