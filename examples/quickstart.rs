@@ -26,7 +26,7 @@ fn main() -> Result<(), anbu::Error> {
     );
 
     // The latest assessment of each person: "now".
-    let now = rows.iter().map(|a| a.at).max().ok_or_else(|| anbu::Error::Interrupted)?;
+    let now = rows.iter().map(|a| a.at).max().ok_or(anbu::Error::Interrupted)?;
     let mut latest: Vec<&Assessment> = rows.iter().filter(|a| a.at == now).collect();
     latest.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.person.cmp(&b.person)));
     let profile: HashMap<&str, &str> = cohort.persons.iter().map(|p| (p.person.as_str(), p.profile.as_str())).collect();

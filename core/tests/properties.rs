@@ -118,7 +118,7 @@ proptest! {
         let base = assess_after(fixed(profile), &evs, at);
         let mut with = evs.clone();
         with.push(life);
-        with.sort_by(|a, b| a.ts.cmp(&b.ts));
+        with.sort_by_key(|a| a.ts);
         let more = assess_after(fixed(profile), &with, at);
         prop_assert!(more.score <= base.score, "{} -> {}\n{:#?}\n{:#?}", base.score, more.score, base.reasons, more.reasons);
     }

@@ -233,8 +233,18 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     let fault = late.reasons.iter().find(|r| r.kind == ReasonKind::DeviceOffline).expect("device_offline reason");
     assert!(fault.detail.contains("plug-tv has not reported"), "{}", fault.detail);
     assert!(fault.detail.contains("no working device"), "{}", fault.detail);
-    assert_eq!(late.level, Level::Watch);
+    assert_eq!(fault.contribution, 0.0);
     assert_eq!(late.action, Action::None);
+    // A service that wants blind persons on its watch list sets `blind_points`.
+    let mut listed = anbu::Profile::builtin("plug_only").unwrap();
+    listed.name = "plug_only_blind_watch".into();
+    listed.device_offline.blind_points = 25.0;
+    let mut engine = Engine::new();
+    engine.add_profile(listed).unwrap();
+    engine.add_person(Person::new("p", "plug_only_blind_watch").unwrap()).unwrap();
+    engine.ingest_batch(home.events.clone()).unwrap();
+    let a = engine.assess("p", home.ts(119.0)).unwrap();
+    assert_eq!((a.level, a.action), (Level::Watch, Action::None), "{a:?}");
 }
 
 #[test]

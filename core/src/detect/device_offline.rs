@@ -1,10 +1,10 @@
 //! `device_offline`: a device that stopped reporting is a technical fault, reported as
 //! such. Its silence is unknown, not evidence that the person is inactive: the
 //! channel's silence is counted only up to the device's last report. When every
-//! expected channel is blind, the person is not watched at all, which is worth up to a
-//! `watch` (the profile's `blind_points`), so that someone fixes the device; but never
-//! more than the silence would weigh had the devices kept watching, so a person seen
-//! alive a moment ago by other means is a technical ticket, not a welfare concern.
+//! expected channel is blind, the person is not watched at all: the reason says so, and
+//! the profile's `blind_points` (0 by default) may add to the score, but never more than
+//! the silence would weigh had the devices kept watching, so a person seen alive a moment
+//! ago by other means is a technical ticket, not a welfare concern.
 
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;

@@ -50,7 +50,7 @@ fn full() -> Profile {
             concern_hold_h: 24.0,
         },
         sos: Sos { points: 100.0, hold_h: 24.0 },
-        device_offline: DeviceOffline { after_h: 6.0, blind_points: 25.0 },
+        device_offline: DeviceOffline { after_h: 6.0, blind_points: 0.0 },
         escalation: Escalation {
             watch: Action::None,
             warning: Action::CheckinCall,

@@ -253,6 +253,8 @@ pub struct DeviceOffline {
     /// Hours without a report after which a periodic device is offline.
     pub after_h: f64,
     /// Points when every expected channel is blind (all its periodic devices offline).
+    /// 0 by default: a device fault is reported as a reason, not as risk to the person;
+    /// set it (up to `levels.watch`, say) to list blind persons among those to watch.
     pub blind_points: f64,
 }
 
