@@ -51,8 +51,9 @@ pub fn event_from_object(v: Unknown<'_>) -> anbu::Result<Event> {
     let n = keys.get_array_length_unchecked().map_err(napi_arg("events"))?;
     let mut rec = EventRecord::default();
     for k in 0..n {
-        let key: String = keys.get_element(k).map_err(napi_arg("events"))?;
-        let value: Unknown = obj.get_named_property_unchecked(&key).map_err(napi_arg("events"))?;
+        let key: Unknown = keys.get_element(k).map_err(napi_arg("events"))?;
+        let value: Unknown = obj.get_property_unchecked(key).map_err(napi_arg("events"))?;
+        let key = String::from_unknown(key).map_err(napi_arg("events"))?;
         set_cell(&mut rec, &key, value)?;
     }
     rec.into_event()

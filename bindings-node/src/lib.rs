@@ -192,7 +192,7 @@ impl Engine {
 
     /// Assesses a person at `at` (RFC 3339 text, epoch milliseconds or a `Date`).
     #[napi(ts_args_type = "person: string, at: TimestampInput", ts_return_type = "Assessment")]
-    pub fn assess<'env>(&self, env: &'env Env, person: Unknown<'_>, at: Unknown<'_>) -> Result<Unknown<'env>> {
+    pub fn assess<'env>(&mut self, env: &'env Env, person: Unknown<'_>, at: Unknown<'_>) -> Result<Unknown<'env>> {
         guard(|| {
             let person = convert::string("person", person)?;
             let at = convert::timestamp("at", at)?;
@@ -202,7 +202,7 @@ impl Engine {
 
     /// Assesses every person at `at`, in person order.
     #[napi(ts_args_type = "at: TimestampInput", ts_return_type = "Assessment[]")]
-    pub fn assess_all<'env>(&self, env: &'env Env, at: Unknown<'_>) -> Result<Unknown<'env>> {
+    pub fn assess_all<'env>(&mut self, env: &'env Env, at: Unknown<'_>) -> Result<Unknown<'env>> {
         guard(|| {
             let at = convert::timestamp("at", at)?;
             to_js_value(env, &self.inner.assess_all(at)?)
