@@ -176,3 +176,33 @@ export interface Cohort {
   cases: SimCase[]
 }
 
+/** An incident for `backtest`: times as RFC 3339 text, epoch milliseconds. */
+export interface IncidentInput {
+  person: string
+  start: string | number
+  end?: string | number | null
+}
+
+/** Backtest metrics of a group of persons. */
+export interface BacktestMetrics {
+  persons: number
+  person_months: number
+  incidents: number
+  detected: number
+  detection_rate: number
+  ttd_median_h: number | null
+  ttd_p90_h: number | null
+  false_episodes: number
+  false_per_100_pm: number
+  checkin_calls_per_100_pm: number
+  notifications_per_100_pm: number
+  dispatches_per_100_pm: number
+}
+
+/** A backtest's result: everyone, each profile on its own, and the core's Markdown table. */
+export interface BacktestReport {
+  overall: BacktestMetrics
+  by_profile: Record<string, BacktestMetrics>
+  markdown: string
+}
+

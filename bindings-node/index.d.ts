@@ -176,6 +176,36 @@ export interface Cohort {
   cases: SimCase[]
 }
 
+/** An incident for `backtest`: times as RFC 3339 text, epoch milliseconds. */
+export interface IncidentInput {
+  person: string
+  start: string | number
+  end?: string | number | null
+}
+
+/** Backtest metrics of a group of persons. */
+export interface BacktestMetrics {
+  persons: number
+  person_months: number
+  incidents: number
+  detected: number
+  detection_rate: number
+  ttd_median_h: number | null
+  ttd_p90_h: number | null
+  false_episodes: number
+  false_per_100_pm: number
+  checkin_calls_per_100_pm: number
+  notifications_per_100_pm: number
+  dispatches_per_100_pm: number
+}
+
+/** A backtest's result: everyone, each profile on its own, and the core's Markdown table. */
+export interface BacktestReport {
+  overall: BacktestMetrics
+  by_profile: Record<string, BacktestMetrics>
+  markdown: string
+}
+
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -241,6 +271,12 @@ export declare class Profile {
   /** The profile as a plain object (every key). */
   toObject(): Record<string, unknown>
 }
+
+/**
+ * Evaluates assessments (e.g. from `replay`) against incidents (`{ person, start, end? }`),
+ * overall and per profile: detection rate, time to detect, false episodes, action burden.
+ */
+export declare function backtest(assessments: Assessment[], incidents: IncidentInput[], persons: PersonInput[]): BacktestReport
 
 /** Names of the built-in profiles. */
 export declare function builtinProfiles(): Array<string>

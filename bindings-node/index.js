@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Engine = nativeBinding.Engine
 module.exports.Profile = nativeBinding.Profile
+module.exports.backtest = nativeBinding.backtest
 module.exports.builtinProfiles = nativeBinding.builtinProfiles
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.parseDuration = nativeBinding.parseDuration

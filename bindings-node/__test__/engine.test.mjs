@@ -143,3 +143,21 @@ test('simulate: a seeded cohort, the same for the same seed, that the engine tak
   for (const p of a.persons) engine.addPerson(p)
   assert.equal(engine.ingest(a.events), a.events.length)
 })
+
+test('backtest: a simulated cohort replayed and scored against its incidents', () => {
+  const c = anbu.simulate({ persons: 12, days: 10, seed: 3, incidentShare: 0.5 })
+  const rows = anbu.replay(c.events, c.persons, { every: '1h' })
+  const report = anbu.backtest(rows, c.incidents, c.persons)
+  assert.equal(report.overall.incidents, c.incidents.length)
+  assert.equal(report.overall.persons, 12)
+  assert.ok(report.overall.detection_rate >= 0 && report.overall.detection_rate <= 1)
+  assert.ok(Object.keys(report.by_profile).length >= 1)
+  assert.match(report.markdown, /\|/)
+  assert.deepEqual(anbu.backtest(rows, c.incidents, c.persons), report)
+})
+
+test('profile objects: whole numbers fill integer keys', () => {
+  const p = anbu.Profile.fromObject({ name: 'two_checkins', extends: 'call_iot', checkins: { after: 2 }, inactivity: { min_steps: 30 } })
+  assert.equal(p.toObject().checkins.after, 2)
+  assert.equal(p.toObject().inactivity.min_steps, 30)
+})

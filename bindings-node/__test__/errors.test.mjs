@@ -44,6 +44,7 @@ test('ANBU_INVALID_EVENT names the row and the field', () => {
   throwsCode(assert, () => e.ingest({ person: 'p-1', ts: T0, signal: 'door', state: 'open', watts: 3 }), 'ANBU_INVALID_EVENT', 'does not apply')
   throwsCode(assert, () => e.ingest({ person: 'p-1', ts: T0, signal: 'plug', watts: [1] }), 'ANBU_INVALID_EVENT', 'field `watts`')
   throwsCode(assert, () => e.addPerson({ person: '010-1234-5678', profile: 'full' }), 'ANBU_INVALID_EVENT', 'phone number')
+  throwsCode(assert, () => anbu.backtest([], [{ person: 'p-1', start: T0, end: ms0 - 1 }], []), 'ANBU_INVALID_EVENT', 'field `end`')
   const cols = { person: ['p-1', 'p-1'], ts: new Float64Array([ms0, ms0]), signal: ['steps', 'steps'], steps: new Float64Array([5, 2.5]) }
   throwsCode(assert, () => e.ingestColumns(cols), 'ANBU_INVALID_EVENT', 'row 1: field `steps`')
   assert.equal(e.assess('p-1', T0).score, 0)
@@ -91,6 +92,7 @@ test('ANBU_INVALID_ARGUMENT names the argument', () => {
   throwsCode(assert, () => e.ingestColumns({ person: { codes: new Int32Array([3]), values: ['p-1'] }, ts: [T0], signal: ['sos'] }), 'ANBU_INVALID_ARGUMENT', 'code 3')
   throwsCode(assert, () => anbu.simulate({ seed: -1 }), 'ANBU_INVALID_ARGUMENT', 'argument `seed`')
   throwsCode(assert, () => anbu.readEvents(join(tmp, 'events.xlsx')), 'ANBU_INVALID_ARGUMENT', 'extension')
+  throwsCode(assert, () => anbu.backtest([{ person: 'p-1' }], [], []), 'ANBU_INVALID_ARGUMENT', 'argument `assessments`')
 })
 
 test('ANBU_SNAPSHOT', () => {

@@ -86,8 +86,28 @@ pub fn duration_ms(name: &'static str, v: Unknown<'_>) -> anbu::Result<i64> {
 }
 
 /// A plain JS object or array as JSON-like data.
+///
+/// JS has only doubles, and napi reads every number as a float: whole numbers become integers
+/// again here, so that integer fields (`checkins.after`, epoch milliseconds) accept them.
 pub fn json(name: &'static str, v: Unknown<'_>) -> anbu::Result<serde_json::Value> {
-    serde_json::Value::from_unknown(v).map_err(napi_arg(name))
+    fn whole_numbers(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Number(n) => {
+                if let Some(x) = n.as_f64()
+                    && x.fract() == 0.0
+                    && x.abs() < 9.007_199_254_740_992e15
+                {
+                    *n = serde_json::Number::from(x as i64);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+            serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::Value::from_unknown(v).map_err(napi_arg(name))?;
+    whole_numbers(&mut value);
+    Ok(value)
 }
 
 /// An object argument.

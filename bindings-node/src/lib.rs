@@ -369,3 +369,35 @@ pub fn simulate<'env>(env: &'env Env, options: Option<Unknown<'_>>) -> Result<Un
 pub fn panic_for_tests() -> Result<()> {
     guard(|| -> anbu::Result<()> { panic!("a deliberate panic (test hook)") })
 }
+
+/// Deserializes a JS array into core values (assessments, incidents); the error names the path.
+fn from_js_list<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<Vec<T>> {
+    let value = convert::json(name, v)?;
+    serde_path_to_error::deserialize(value).map_err(|e| bad_arg(name, format!("{}: {}", e.path(), e.inner())))
+}
+
+/// Evaluates assessments (e.g. from `replay`) against incidents (`{ person, start, end? }`),
+/// overall and per profile: detection rate, time to detect, false episodes, action burden.
+#[napi(
+    ts_args_type = "assessments: Assessment[], incidents: IncidentInput[], persons: PersonInput[]",
+    ts_return_type = "BacktestReport"
+)]
+pub fn backtest<'env>(
+    env: &'env Env,
+    assessments: Unknown<'_>,
+    incidents: Unknown<'_>,
+    persons: Unknown<'_>,
+) -> Result<Unknown<'env>> {
+    guard(|| {
+        let assessments: Vec<anbu::Assessment> = from_js_list("assessments", assessments)?;
+        let incidents: Vec<anbu::Incident> = from_js_list("incidents", incidents)?;
+        let persons = convert::persons(persons)?;
+        let report = anbu::backtest::backtest(&assessments, &incidents, &persons)?;
+        let markdown = report.to_markdown();
+        let mut value = serde_json::to_value(&report).map_err(|e| bad_arg("result", e.to_string()))?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("markdown".into(), serde_json::Value::String(markdown));
+        }
+        to_js_value(env, &value)
+    })
+}

@@ -1,5 +1,5 @@
 // A TypeScript consumer of the package: `tsc --noEmit` must accept it (npm test runs it).
-import { Engine, Profile, readEvents, replay, simulate } from '../../index'
+import { Engine, Profile, backtest, readEvents, replay, simulate } from '../../index'
 import type { Assessment, EventColumns, EventInput, Level, PersonInput } from '../../index'
 
 const engine = new Engine({ allowedLatenessMs: 3_600_000 })
@@ -26,12 +26,13 @@ const rows: Assessment[] = replay([event], [person], { every: '1h', profiles: [P
 const { events, skippedCount } = readEvents('events.csv', { skipBadRows: true })
 const cohort = simulate({ persons: 3, days: 2, seed: 1 })
 const firstRoutine: string = cohort.cases[0].routine
+const detectionRate: number = backtest(rows, cohort.incidents, cohort.persons).overall.detection_rate
 
 try {
   engine.assess('p-002', Date.now())
 } catch (err) {
   const code = (err as { code?: string }).code
-  console.log(code, level, strongest, all, copy, rows, events, skippedCount, taken, firstRoutine)
+  console.log(code, level, strongest, all, copy, rows, events, skippedCount, taken, firstRoutine, detectionRate)
 }
 
 // Wrong calls must not type-check:
