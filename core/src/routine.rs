@@ -24,6 +24,12 @@
 //! While the history is short (under the profile's `warmup_days`), evidence blends the
 //! learned routine with the profile's fixed thresholds, which act as the prior.
 //!
+//! Some people's days are irregular: they sleep late one day and early the next, and
+//! treating hours as independent overstates how unusual their late mornings are. So the
+//! routine also learns how surprising this person's silences that ended well usually get
+//! (the largest of each day, tracked at an upper quantile), and evidence starts only
+//! beyond that: silence is judged against this person's own longest usual silences.
+//!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
 //! averages (EWMA) of the daily count of signs of life: a fast one (about 3 days) against
@@ -49,6 +55,9 @@ const ANSWER_PRIOR: f64 = 0.9;
 const ANSWER_RATE: f64 = 0.1;
 const FAST: f64 = 0.35;
 const SLOW: f64 = 0.06;
+/// Steps of the usual-longest-silence tracker, up and down.
+const GAP_UP: f32 = 0.2;
+const GAP_DOWN: f32 = 0.03;
 /// Days of history before a decline can be judged.
 const DECLINE_MIN_DAYS: u16 = 10;
 
@@ -74,6 +83,10 @@ pub(crate) struct Routine {
     answer_rate: f32,
     /// Check-in calls missed since the last sign of life, learned from once it comes.
     pending_misses: u8,
+    /// The largest joint surprise of a silence that ended well, in the open day.
+    day_gap_max: f32,
+    /// The person's usual largest daily silence surprise (an upper-quantile tracker).
+    usual_gap: f32,
 }
 
 impl Default for Routine {
@@ -90,6 +103,8 @@ impl Default for Routine {
             days: 0,
             answer_rate: ANSWER_PRIOR as f32,
             pending_misses: 0,
+            day_gap_max: 0.0,
+            usual_gap: 0.0,
         }
     }
 }
@@ -133,7 +148,10 @@ impl Routine {
             Some(open) if day > open => {
                 for d in (open..day).take(7) {
                     let count = if d == open { self.day_count } else { 0 };
-                    if !ctx.away(d * DAY_MS + DAY_MS / 2) {
+                    if d == open {
+                        self.close_gap_day();
+                    }
+                    if !ctx.away(d * DAY_MS + DAY_MS / 2) && (0..5).all(|c| ctx.watched(c, (d + 1) * DAY_MS)) {
                         self.close_day(count);
                     }
                 }
@@ -158,6 +176,25 @@ impl Routine {
             self.p[c][b] = ((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE).round() as u16;
             self.learned[c] = self.learned[c].saturating_add(1);
         }
+    }
+
+    /// Learns the day's largest silence: the quantile tracker rises fast and falls slowly,
+    /// so it follows the person's longest usual silences, not their typical ones.
+    fn close_gap_day(&mut self) {
+        let x = self.day_gap_max;
+        let step = if x > self.usual_gap { GAP_UP } else { GAP_DOWN };
+        self.usual_gap += step * (x - self.usual_gap);
+        self.day_gap_max = 0.0;
+    }
+
+    /// Records the joint surprise of a silence that just ended with a sign of life.
+    pub fn gap_closed(&mut self, surprise: f64) {
+        self.day_gap_max = self.day_gap_max.max(surprise as f32);
+    }
+
+    /// How surprising this person's longest usual silences are (joint, per day).
+    pub fn usual_gap(&self) -> f64 {
+        f64::from(self.usual_gap)
     }
 
     fn close_day(&mut self, count: u32) {

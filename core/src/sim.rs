@@ -307,8 +307,13 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                 push(out, id, cfg, h, "plug-tv", EventKind::Plug { watts: (watts * 10.0).round() / 10.0, lux: Some(lux) });
             }
         }
-        // Door: leaving and coming back, plus hourly heartbeats.
+        // Door: leaving and coming back, plus hourly heartbeats; leaving for the hospital.
         if plan.has("door") {
+            let leave = plan.nuisance_from;
+            if plan.nuisance == Some("hospital_stay") && leave >= base && leave < base + 24.0 {
+                push(out, id, cfg, leave, "door-front", EventKind::Door { state: DoorState::Open });
+                push(out, id, cfg, leave + 0.01, "door-front", EventKind::Door { state: DoorState::Closed });
+            }
             for hh in 0..24 {
                 let h = base + hh as f64 + 0.5;
                 if h < total_h {

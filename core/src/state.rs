@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::event::{AppAction, CheckinOutcome, Direction, Event, EventKind, Signal};
-use crate::profile::Rules;
+use crate::profile::{Rules, SilenceMode};
 use crate::routine::{HourContext, Routine};
 use crate::time::Timestamp;
 
+/// Steps per hour that mean walking somewhere rather than moving about at home.
+const WALK_STEPS_PER_HOUR: u64 = 400;
 /// Most devices one person may have; more is refused (no input may exhaust memory).
 pub const MAX_DEVICES_PER_PERSON: usize = 32;
 /// Missed check-ins kept (only the count since the last sign of life matters).
@@ -85,6 +87,9 @@ pub(crate) struct PersonState {
     pub last_all_clear: Option<Timestamp>,
     pub last_concern: Option<Timestamp>,
     pub last_sos: Option<Timestamp>,
+    /// Last report of walking (more steps than moving about at home).
+    #[serde(default)]
+    pub last_walk: Option<Timestamp>,
     pub absences: Vec<Absence>,
     /// The person's learned routine.
     pub routine: Routine,
@@ -167,6 +172,11 @@ impl PersonState {
         self.first_ts = Some(self.first_ts.map_or(e.ts, |t| t.min(e.ts)));
         self.last_ts = Some(self.last_ts.map_or(e.ts, |t| t.max(e.ts)));
         let mut life = is_sign_of_life(e, rules);
+        if let EventKind::Steps { steps, interval_s } = e.kind
+            && u64::from(steps) * 3600 >= WALK_STEPS_PER_HOUR * u64::from(interval_s)
+        {
+            self.last_walk = Some(e.ts);
+        }
         match &e.kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
             EventKind::Sos => self.last_sos = Some(e.ts),
@@ -196,7 +206,18 @@ impl PersonState {
             // The routine learns the hours up to a sign of life only once it comes: the
             // silence after the last one may be an emergency, and is not learned as normal.
             let ctx = Context { rules, devices: &self.devices, absences: &self.absences };
-            self.routine.advance(e.ts, rules.profile.routine.learning_rate, &ctx);
+            let r = &rules.profile.routine;
+            self.routine.advance(e.ts, r.learning_rate, &ctx);
+            if r.mode == SilenceMode::Adaptive
+                && let Some(prev) = self.last_life_any
+                && e.ts > prev.ts
+            {
+                let gap: f64 = (0..5)
+                    .filter(|c| rules.expected_channels[*c])
+                    .map(|c| self.routine.surprise(c, prev.ts, e.ts, r.learning_rate, &ctx))
+                    .sum();
+                self.routine.gap_closed(gap);
+            }
             let signal = e.signal();
             if let Some(i) = signal.channel_index() {
                 self.last_life[i] = Some(e.ts);

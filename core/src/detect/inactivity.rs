@@ -115,7 +115,9 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
     let joint_all: f64 = raw.iter().map(|x| x.s_all).sum();
     let joint_agreed: f64 = raw.iter().map(|x| x.s_agreed).sum();
     let conf = raw.iter().map(|x| x.conf).sum::<f64>() / raw.len() as f64;
-    let strength = |s: f64| r.weight * surprise_strength(s, r.onset_surprise, r.full_surprise);
+    // Evidence starts beyond this person's longest usual silences.
+    let shift = (view.state.routine.usual_gap() - r.onset_surprise).max(0.0);
+    let strength = |s: f64| r.weight * surprise_strength(s - shift, r.onset_surprise, r.full_surprise);
     let (pj_all, pj_agreed) = (strength(joint_all), strength(joint_agreed));
     let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 1.0 / raw.len() as f64 };
     raw.iter()

@@ -2,6 +2,7 @@
 //! evidence, each piece with a reason a caseworker can read.
 
 pub(crate) mod away;
+pub(crate) mod away_from_home;
 pub(crate) mod decline;
 pub(crate) mod device_offline;
 pub(crate) mod inactivity;
@@ -98,7 +99,13 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
     missed_checkins::detect(view, &mut out);
     let away = away::detect(view, &mut out);
     if !away {
-        let scores = inactivity::channels(view, None);
+        let mut scores = inactivity::channels(view, None);
+        if away_from_home::detect(view, &mut out) {
+            for sc in scores.iter_mut().filter(|sc| matches!(sc.channel, Signal::Door | Signal::Plug)) {
+                sc.points *= away_from_home::AWAY_FACTOR;
+                sc.contradicted *= away_from_home::AWAY_FACTOR;
+            }
+        }
         inactivity::detect(&scores, &mut out);
         no_change::detect(view, &scores, &mut out);
         decline::detect(view, &mut out);

@@ -1,0 +1,48 @@
+//! Unregistered absences: the person left by the door, and since then the home has been
+//! quiet while the phone counts walking (more steps than moving about at home) and shows them well.
+//! The home's silence is then explained: it counts at `AWAY_FACTOR`, and an `away`
+//! reason says why. A collapse at home after a phone call does not look like this: no
+//! steps are counted after the door, or the home saw something after the door.
+
+use super::{Evidence, View, hours};
+use crate::assessment::ReasonKind;
+use crate::event::Signal;
+use crate::time::HOUR_MS;
+
+/// Share of home-silence evidence kept while the person seems to be out and well.
+pub(crate) const AWAY_FACTOR: f64 = 0.2;
+/// How recent the phone side's sign of life must be.
+const PHONE_RECENT_H: i64 = 24;
+
+/// Whether the evidence says the person is out and well; adds the `away` reason if so.
+pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {
+    if !view.expects(Signal::Door) {
+        return false;
+    }
+    let st = view.state;
+    let life = |s: Signal| s.channel_index().and_then(|i| st.last_life[i]);
+    let Some(door) = life(Signal::Door) else { return false };
+    if life(Signal::Plug).is_some_and(|p| p > door) {
+        return false;
+    }
+    let phone = [life(Signal::Call), life(Signal::Steps), life(Signal::App), st.last_all_clear]
+        .into_iter()
+        .flatten()
+        .filter(|t| *t > door && *t <= view.at)
+        .max();
+    let Some(phone) = phone else { return false };
+    if st.last_walk.is_none_or(|t| t <= door) {
+        return false;
+    }
+    if view.at.millis_since(phone) > PHONE_RECENT_H * HOUR_MS || view.at.millis_since(door) < 2 * HOUR_MS {
+        return false;
+    }
+    let detail = format!(
+        "probably away from home: left by the door at {}, phone active at {} ({} ago); the home's silence counts x{AWAY_FACTOR}",
+        view.local(door),
+        view.local(phone),
+        hours(view.at.hours_since(phone))
+    );
+    out.push(Evidence::new(Signal::Door, ReasonKind::Away, detail, 0.0));
+    true
+}
