@@ -33,7 +33,7 @@ impl From<Error> for TableError {
 }
 
 /// A column's cells, in the few physical types the conversion reads.
-enum Col<'a> {
+pub(crate) enum Col<'a> {
     Null,
     Str(&'a arrow_array::StringArray),
     LargeStr(&'a arrow_array::LargeStringArray),
@@ -53,7 +53,7 @@ enum Col<'a> {
 }
 
 /// One cell.
-enum Cell<'a> {
+pub(crate) enum Cell<'a> {
     Null,
     Str(&'a str),
     Bool(bool),
@@ -66,7 +66,7 @@ enum Cell<'a> {
 }
 
 impl Col<'_> {
-    fn cell(&self, i: usize) -> Cell<'_> {
+    pub(crate) fn cell(&self, i: usize) -> Cell<'_> {
         macro_rules! get {
             ($a:expr, $v:expr) => {
                 if $a.is_null(i) { Cell::Null } else { $v }
@@ -168,7 +168,7 @@ fn set_integer(r: &mut EventRecord, f: usize, small: Option<u32>, text: impl Fn(
 }
 
 /// The column as one of the physical types of [`Col`], cast when needed.
-fn normalize(name: &str, a: &ArrayRef) -> Result<ArrayRef, TableError> {
+pub(crate) fn normalize(name: &str, a: &ArrayRef) -> Result<ArrayRef, TableError> {
     let target = match a.data_type() {
         DataType::Null
         | DataType::Utf8
@@ -200,7 +200,7 @@ fn normalize(name: &str, a: &ArrayRef) -> Result<ArrayRef, TableError> {
     arrow_cast::cast(a, &target).map_err(|e| TableError::Type(format!("column `{name}`: {e}")))
 }
 
-fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError> {
+pub(crate) fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError> {
     let bad = || TableError::Type(format!("column `{name}`: unexpected Arrow layout {}", a.data_type()));
     let naive = matches!(a.data_type(), DataType::Timestamp(_, None));
     let time = |mul: i64, div: i64, values: &'a [i64]| Col::Time { values, nulls: a.nulls(), mul, div, naive };

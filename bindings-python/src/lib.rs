@@ -7,6 +7,7 @@
 
 mod arrow_in;
 mod arrow_out;
+mod backtest;
 mod classes;
 mod convert;
 mod errors;
@@ -146,10 +147,12 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyAssessment>()?;
     m.add_class::<PyEngine>()?;
     m.add_class::<PyReadOutcome>()?;
+    m.add_class::<backtest::PyBacktestReport>()?;
     m.add_function(wrap_pyfunction!(classes::read_events, m)?)?;
     m.add_function(wrap_pyfunction!(replay_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(events, m)?)?;
     m.add_function(wrap_pyfunction!(duration_ms, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     Ok(())
 }

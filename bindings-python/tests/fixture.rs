@@ -58,6 +58,13 @@ fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
     ])
 }
 
+/// Pretty JSON of a value, with a final newline.
+fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).expect("serializable");
+    out.push(b'\n');
+    out
+}
+
 struct Fixture {
     files: Vec<(&'static str, Vec<u8>)>,
 }
@@ -89,9 +96,11 @@ fn build() -> anbu::Result<Fixture> {
     anbu::write_events_jsonl(&mut jsonl, &events)?;
     let mut expected = Vec::new();
     anbu::write_assessments_jsonl(&mut expected, &rows)?;
+    let report = anbu::backtest::backtest(&rows, &cohort.incidents, &persons)?;
+    let incidents_json = json(&cohort.incidents);
+    let backtest_json = json(&report);
     let person_rows: Vec<anbu::PersonRecord> = persons.into_iter().map(Into::into).collect();
-    let mut persons_json = serde_json::to_vec_pretty(&person_rows).map_err(|e| anbu::Error::Io(e.into()))?;
-    persons_json.push(b'\n');
+    let persons_json = json(&person_rows);
     Ok(Fixture {
         files: vec![
             ("events.csv", csv),
@@ -99,6 +108,8 @@ fn build() -> anbu::Result<Fixture> {
             ("persons.json", persons_json),
             ("plug_36h.toml", PROFILE_TOML.as_bytes().to_vec()),
             ("assessments.jsonl", expected),
+            ("incidents.json", incidents_json),
+            ("backtest.json", backtest_json),
         ],
     })
 }

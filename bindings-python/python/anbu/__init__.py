@@ -29,6 +29,7 @@ from ._anbu import (
     AnbuInterruptedError,
     AnbuIOError,
     Assessment,
+    BacktestReport,
     Engine,
     Event,
     FormatError,
@@ -43,6 +44,7 @@ from ._anbu import (
     UnknownPersonError,
     UnknownProfileError,
     __version__,
+    backtest,
     read_events,
 )
 from . import _anbu
@@ -60,6 +62,7 @@ __all__ = [
     "AnbuIOError",
     "AnbuInterruptedError",
     "Assessment",
+    "BacktestReport",
     "Engine",
     "Event",
     "FormatError",
@@ -75,6 +78,7 @@ __all__ = [
     "UnknownProfileError",
     "Cohort",
     "__version__",
+    "backtest",
     "events",
     "read_events",
     "replay",

@@ -11,6 +11,7 @@ __all__ = [
     "AnbuInterruptedError",
     "Assessment",
     "BUILTIN_PROFILES",
+    "BacktestReport",
     "EVENT_FIELDS",
     "Engine",
     "Event",
@@ -26,6 +27,7 @@ __all__ = [
     "UnknownPersonError",
     "UnknownProfileError",
     "__version__",
+    "backtest",
     "duration_ms",
     "events",
     "read_events",
@@ -170,6 +172,16 @@ class ReadOutcome:
     def __iter__(self) -> Iterator[Event]: ...
     def __getitem__(self, key: int, /) -> Event: ...
 
+@final
+class BacktestReport:
+    @property
+    def overall(self) -> dict[str, Any]: ...
+    @property
+    def by_profile(self) -> dict[str, dict[str, Any]]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_markdown(self) -> str: ...
+
+def backtest(assessments: Any, incidents: Any, persons: Any = None) -> BacktestReport: ...
 def read_events(path: _Path, *, skip_bad_rows: bool = False) -> ReadOutcome: ...
 def replay_arrow(
     events: Any,
