@@ -110,8 +110,19 @@ def timeline(
                 if ev.signal == "away" and ev.device == device:
                     until = ev.to_dict().get("until", ev.ts)
                     ax_events.plot([ev.ts, until], [y, y], color=colors[signal], linewidth=6, alpha=0.5)
+        if signal in ("plug", "steps"):
+            # Readings as a line within the lane: a flat line is a reading that merely repeats.
+            key = "watts" if signal == "plug" else "steps"
+            values = [float(e.to_dict().get(key, 0.0)) for e in mine if e.signal == signal and e.device == device]
+            peak = max(values) or 1.0
+            heights = [y - 0.35 + 0.7 * v / peak for v in values]
+            ax_events.step(times, heights, where="post", color=colors[signal], linewidth=1.2)
+            ax_events.text(times[-1], y + 0.38, f"max {peak:g}", fontsize=7, ha="right", color=colors[signal])
+            continue
         marker = "*" if signal == "sos" else "|"
-        ax_events.scatter(times, [y] * len(times), marker=marker, s=90 if signal == "sos" else 60, color=colors[signal])
+        size = 90 if signal == "sos" else 60
+        alpha = 0.4 if signal == "heartbeat" else 1.0
+        ax_events.scatter(times, [y] * len(times), marker=marker, s=size, color=colors[signal], alpha=alpha)
     bad_checkins = [e for e in mine if e.signal == "checkin" and e.to_dict().get("outcome") != "answered"]
     if bad_checkins and ("checkin", "checkin") in lane_of:
         y = lane_of[("checkin", bad_checkins[0].device)]
@@ -132,8 +143,8 @@ def timeline(
                     ax.axvspan(r["at"], end, color=LEVEL_COLORS[r["level"]], alpha=0.6, linewidth=0)
         ax_score.plot(times, [r["score"] for r in rows], color="#1b2631", linewidth=1.6, label="score")
         for r in _episode_starts(rows):
-            top = r["reasons"][0] if r["reasons"] else None
-            why = f"{top['kind']} ({top['signal']})" if top else ""
+            strongest = r["reasons"][0] if r["reasons"] else None
+            why = f"{strongest['kind']} ({strongest['signal']})" if strongest else ""
             ax_score.annotate(
                 f"{r['level']} → {r['action']}\n{why}",
                 xy=(r["at"], r["score"]),
