@@ -10,7 +10,7 @@
 //! 3. Where the person has check-in calls, silence alone is held just below `critical`
 //!    until `escalation.critical_after_missed_checkins` calls were missed since the last
 //!    sign of life (an `escalation` reason shows the points held back): nobody is sent
-//!    before calls confirm the silence.
+//!    before calls confirm the silence. Once they do, a `warning` becomes `critical`.
 //! 4. The score is the sum, clamped to 0-100 and rounded to one decimal; the level comes
 //!    from the profile's cut-offs, the action from its escalation policy (warning: a
 //!    check-in call; warning with a missed check-in since the last sign of life: notify the
@@ -65,6 +65,22 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
         >= f64::from(p.escalation.critical_after_missed_checkins);
     let urgent = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));
     let hold_at = p.levels.critical - 0.1;
+    if rules.expects_checkin
+        && confirmed
+        && misses > 0
+        && total >= p.levels.warning
+        && total < p.levels.critical
+        && p.escalation.critical_after_missed_checkins > 0
+    {
+        // The field workflow: silence at warning that check-in calls confirm is critical.
+        reasons.push(Reason {
+            signal: crate::event::Signal::Checkin,
+            kind: ReasonKind::Escalation,
+            detail: format!("warning confirmed by {misses} missed check-in calls: someone must go"),
+            contribution: p.levels.critical - total,
+        });
+        total = p.levels.critical;
+    }
     if rules.expects_checkin && !confirmed && !urgent && total > hold_at {
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,

@@ -55,8 +55,11 @@ const ANSWER_PRIOR: f64 = 0.9;
 const ANSWER_RATE: f64 = 0.1;
 const FAST: f64 = 0.35;
 const SLOW: f64 = 0.06;
+/// The prior of a bin's probability before anything is learned, and its worth in days.
+const PRIOR_P: f64 = 0.1;
+const PRIOR_DAYS: f64 = 3.0;
 /// Steps of the usual-longest-silence tracker, up and down.
-const GAP_UP: f32 = 0.2;
+const GAP_UP: f32 = 0.3;
 const GAP_DOWN: f32 = 0.03;
 /// Days of history before a decline can be judged.
 const DECLINE_MIN_DAYS: u16 = 10;
@@ -254,7 +257,13 @@ impl Routine {
         let days = f64::from(self.learned[c]) / 24.0;
         let n = days * if b >= 24 { 2.0 / 7.0 } else { 5.0 / 7.0 };
         let held = 1.0 - (1.0 - rate).powf(n);
-        if held < 0.05 { 0.0 } else { (raw / held).min(1.0) }
+        // A prior worth PRIOR_DAYS days, at the channel's average over all hours, keeps a
+        // young routine from being sure of any one hour.
+        let k = 1.0 - (1.0 - rate).powf(PRIOR_DAYS);
+        let all_held = 1.0 - (1.0 - rate).powf(days);
+        let mean = self.p[c].iter().map(|x| f64::from(*x) / SCALE).sum::<f64>() / BINS as f64;
+        let prior = if all_held > 0.05 { (mean / all_held).min(1.0) } else { PRIOR_P };
+        ((raw + k * prior) / (held + k)).min(1.0)
     }
 
     /// How much of the routine is learned for channel `c` (0 to 1) after `warmup_days`.
@@ -281,7 +290,7 @@ impl Routine {
             let hi = stop.min(h + HOUR_MS);
             let share = (hi - lo) as f64 / HOUR_MS as f64;
             if !ctx.away(h) {
-                let p = self.p(c, ctx.bin(h), rate).min(0.98);
+                let p = self.p(c, ctx.bin(h), rate).min(0.95);
                 s += share * -(1.0 - p).ln();
             }
             h += HOUR_MS;
@@ -376,13 +385,13 @@ mod tests {
         }
         r.advance(at(30 * 24), 0.1, &Plain);
         let door = Signal::Door.channel_index().unwrap();
-        assert!(r.p(door, 9, 0.1) > 0.9, "{}", r.p(door, 9, 0.1));
-        assert!(r.p(door, 3, 0.1) < 0.01);
+        assert!(r.p(door, 9, 0.1) > 0.8, "{}", r.p(door, 9, 0.1));
+        assert!(r.p(door, 3, 0.1) < 0.05);
         // Silence over the night costs nothing; silence over 09:00 is surprising.
         let night = r.surprise(door, at(30 * 24), at(30 * 24 + 8), 0.1, &Plain);
         let morning = r.surprise(door, at(30 * 24), at(30 * 24 + 10), 0.1, &Plain);
         assert!(night < 0.1, "{night}");
-        assert!(morning > 2.0, "{morning}");
+        assert!(morning > 1.5 && morning > 10.0 * night, "{morning} vs {night}");
         assert_eq!(r.confidence(door, 10.0), 1.0);
     }
 

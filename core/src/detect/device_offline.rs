@@ -20,8 +20,15 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let blind = !expected.is_empty() && expected.iter().all(|c| view.offline_channel_devices(*c).is_some());
     for (i, d) in offline.iter().enumerate() {
         let silent_h = view.at.hours_since(d.last_report);
-        let mut detail =
-            format!("{} has not reported for {}: device fault? its silence is not counted", d.id, hours(silent_h));
+        let mut detail = if view.is_fault(d) {
+            format!("{} has not reported for {}: device fault? its silence is not counted", d.id, hours(silent_h))
+        } else {
+            format!(
+                "{} has not reported for {} and nothing else showed life since: switched off, or its owner unable to charge it?",
+                d.id,
+                hours(silent_h)
+            )
+        };
         let mut points = 0.0;
         if blind && i == 0 {
             detail.push_str("; no working device watches this person");

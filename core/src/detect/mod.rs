@@ -61,12 +61,25 @@ impl View<'_> {
         })
     }
 
-    /// The channel's periodic devices, if every one of them is offline.
+    /// The channel's periodic devices, if every one of them is offline with a fault.
     pub fn offline_channel_devices(&self, channel: Signal) -> Option<Vec<&DeviceState>> {
         let devices: Vec<&DeviceState> =
             self.state.devices.iter().filter(|d| d.periodic && d.reports_on(channel)).collect();
-        let all_offline = !devices.is_empty() && devices.iter().all(|d| self.is_offline(d));
-        all_offline.then_some(devices)
+        let all_faulty = !devices.is_empty() && devices.iter().all(|d| self.is_fault(d));
+        all_faulty.then_some(devices)
+    }
+
+    /// Whether an offline device's silence is a fault, to be left out (unknown), rather
+    /// than part of the person's silence. A mains-powered device (a plug, a sensor) that
+    /// stops reporting was unplugged or broke: a person in danger does not do that. A
+    /// phone that goes dark may have been switched off, or the person could not charge it:
+    /// a fault only if the person showed life by other means after it went dark.
+    pub fn is_fault(&self, d: &DeviceState) -> bool {
+        if !self.is_offline(d) {
+            return false;
+        }
+        let phone = [Signal::Call, Signal::Steps, Signal::App].into_iter().any(|c| d.reports_on(c));
+        !phone || self.state.last_life_any.is_some_and(|l| l.ts > d.last_report && l.ts <= self.at)
     }
 
     /// Until when the channel was watched: now, unless all its periodic devices went offline.

@@ -92,9 +92,9 @@ pub struct RoutineRules {
     /// Days of history after which the learned routine fully replaces the fixed thresholds.
     pub warmup_days: f64,
     /// Surprise (minus the natural log of the probability of the silence) at which
-    /// evidence starts: 3.0 is a silence this person shows about 5% of the time.
+    /// evidence starts: 5.0 is a silence this person shows about 1 time in 150.
     pub onset_surprise: f64,
-    /// Surprise at which the evidence is full: 7.0 is about 0.1%.
+    /// Surprise at which the evidence is full: 10.0 is about 1 time in 22,000.
     pub full_surprise: f64,
     /// Points of the channels' joint silence at `full_surprise` (shared among the channels).
     pub weight: f64,
