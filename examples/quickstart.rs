@@ -14,7 +14,11 @@ fn main() -> Result<(), anbu::Error> {
     let config = SimConfig { persons: 60, days: 28, seed: 2024, recent_incidents: 5, ..SimConfig::default() };
     let cohort = simulate(&config);
     let started = Instant::now();
-    let rows = replay(cohort.events.clone(), &cohort.persons, &ReplayOptions { every_ms: HOUR_MS, ..ReplayOptions::default() })?;
+    let rows = replay(
+        cohort.events.clone(),
+        &cohort.persons,
+        &ReplayOptions { every_ms: HOUR_MS, ..ReplayOptions::default() },
+    )?;
     let took = started.elapsed();
     println!(
         "anbu quickstart: {} persons, {} days, {} events -> {} hourly assessments in {:.2} s\n",
@@ -41,10 +45,14 @@ fn main() -> Result<(), anbu::Error> {
 
     let tz = jiff::tz::TimeZone::get("Asia/Seoul").map_err(|_| anbu::Error::Interrupted)?;
     println!("Who needs attention at {} (Asia/Seoul):\n", now.local_minute(&tz));
-    println!("{:<6} {:<9} {:<9} {:>5}  {:<13} {:<15} why", "person", "profile", "level", "score", "action", "responder");
+    println!(
+        "{:<6} {:<9} {:<9} {:>5}  {:<13} {:<15} why",
+        "person", "profile", "level", "score", "action", "responder"
+    );
     println!("{}", "-".repeat(120));
     for a in latest.iter().filter(|a| a.level > Level::Normal) {
-        let why: Vec<&str> = a.reasons.iter().filter(|r| r.contribution > 0.0).take(2).map(|r| r.detail.as_str()).collect();
+        let why: Vec<&str> =
+            a.reasons.iter().filter(|r| r.contribution > 0.0).take(2).map(|r| r.detail.as_str()).collect();
         println!(
             "{:<6} {:<9} {:<9} {:>5.1}  {:<13} {:<15} {}",
             a.person,

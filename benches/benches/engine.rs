@@ -64,7 +64,9 @@ fn benches(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter_batched(
                 || cohort.events.clone(),
-                |events| replay(events, &cohort.persons, &ReplayOptions { threads, ..ReplayOptions::default() }).unwrap(),
+                |events| {
+                    replay(events, &cohort.persons, &ReplayOptions { threads, ..ReplayOptions::default() }).unwrap()
+                },
                 criterion::BatchSize::LargeInput,
             )
         });

@@ -204,7 +204,9 @@ impl Error {
     /// Sets the location of an error that has none yet (a reader adds its line number).
     pub fn at(mut self, loc: Location) -> Self {
         match &mut self {
-            Error::InvalidEvent { location, .. } | Error::Format { location, .. } | Error::LateEvent { location, .. }
+            Error::InvalidEvent { location, .. }
+            | Error::Format { location, .. }
+            | Error::LateEvent { location, .. }
                 if location.is_none() =>
             {
                 *location = Some(loc);

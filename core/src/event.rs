@@ -237,9 +237,7 @@ fn payload_key(kind: &EventKind) -> [u64; 3] {
     let f = |x: f64| x.to_bits();
     let of = |x: Option<f64>| x.map_or(u64::MAX, f);
     match kind {
-        EventKind::Call { direction, answered, duration_s } => {
-            [*direction as u64, *answered as u64, of(*duration_s)]
-        }
+        EventKind::Call { direction, answered, duration_s } => [*direction as u64, *answered as u64, of(*duration_s)],
         EventKind::Steps { steps, interval_s } => [*steps as u64, *interval_s as u64, 0],
         EventKind::Door { state } => [*state as u64, 0, 0],
         EventKind::Plug { watts, lux } => [f(*watts), of(*lux), 0],
@@ -301,9 +299,7 @@ fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
             }
             Ok(())
         }
-        EventKind::Away { until } if *until < ts => {
-            Err(Error::field("until", format!("{until} is before ts {ts}")))
-        }
+        EventKind::Away { until } if *until < ts => Err(Error::field("until", format!("{until} is before ts {ts}"))),
         _ => Ok(()),
     }
 }
@@ -360,8 +356,21 @@ pub struct EventRecord {
 
 /// The spec's event columns, in order.
 pub const EVENT_FIELDS: [&str; 15] = [
-    "person", "ts", "signal", "device", "direction", "answered", "duration_s", "steps", "interval_s",
-    "state", "watts", "lux", "action", "outcome", "until",
+    "person",
+    "ts",
+    "signal",
+    "device",
+    "direction",
+    "answered",
+    "duration_s",
+    "steps",
+    "interval_s",
+    "state",
+    "watts",
+    "lux",
+    "action",
+    "outcome",
+    "until",
 ];
 
 /// Which optional columns each signal may carry (besides person, ts, signal, device).

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod assessment;
+pub mod backtest;
 mod detect;
 mod engine;
 mod error;
@@ -20,7 +21,6 @@ mod profile;
 mod read;
 mod replay;
 mod routine;
-pub mod backtest;
 pub mod sim;
 mod snapshot;
 mod state;

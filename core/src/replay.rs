@@ -63,7 +63,8 @@ pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -
     let mut rules: Vec<Arc<Rules>> = Vec::with_capacity(persons.len());
     for (i, p) in persons.iter().enumerate() {
         if index.insert(p.person.as_str(), i).is_some() {
-            return Err(Error::field("person", format!("`{}` is listed twice in persons", p.person)).at(Location::Index(i as u64)));
+            return Err(Error::field("person", format!("`{}` is listed twice in persons", p.person))
+                .at(Location::Index(i as u64)));
         }
         rules.push(catalog.rules_for(p)?);
     }
@@ -71,7 +72,9 @@ pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -
     let mut last: Option<Timestamp> = None;
     for (n, e) in events.into_iter().enumerate() {
         let Some(&i) = index.get(e.person.as_str()) else {
-            return Err(Error::field("person", format!("`{}` is not in persons", e.person)).at(Location::Index(n as u64)));
+            return Err(
+                Error::field("person", format!("`{}` is not in persons", e.person)).at(Location::Index(n as u64))
+            );
         };
         last = last.max(Some(e.ts));
         groups[i].push(e);
@@ -115,11 +118,8 @@ pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -
     }
     let chunk = order.len().div_ceil(threads);
     let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = order
-            .chunks(chunk)
-            .zip(ordered.chunks_mut(chunk))
-            .map(|(ids, gs)| s.spawn(move || run(ids, gs)))
-            .collect();
+        let handles: Vec<_> =
+            order.chunks(chunk).zip(ordered.chunks_mut(chunk)).map(|(ids, gs)| s.spawn(move || run(ids, gs))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
     });
     let mut out = Vec::with_capacity(rows as usize);
@@ -130,7 +130,14 @@ pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -
 }
 
 /// One person's rows: fold events in canonical order and assess at each grid time.
-fn replay_person(person: &str, mut events: Vec<Event>, rules: &Rules, every: i64, last: Timestamp, out: &mut Vec<Assessment>) {
+fn replay_person(
+    person: &str,
+    mut events: Vec<Event>,
+    rules: &Rules,
+    every: i64,
+    last: Timestamp,
+    out: &mut Vec<Assessment>,
+) {
     if events.is_empty() {
         return;
     }

@@ -49,7 +49,8 @@ impl Default for SimConfig {
             days: 90,
             seed: 1,
             // 2024-05-01T00:00:00+09:00
-            start: Timestamp::from_millis(1_714_489_200_000).unwrap_or(Timestamp::from_millis(0).unwrap_or_else(|_| unreachable!())),
+            start: Timestamp::from_millis(1_714_489_200_000)
+                .unwrap_or(Timestamp::from_millis(0).unwrap_or_else(|_| unreachable!())),
             incident_share: 0.1,
             nuisance_share: 0.3,
             recent_incidents: 0,
@@ -125,11 +126,61 @@ struct Routine {
 }
 
 const ROUTINES: [Routine; 5] = [
-    Routine { name: "early_riser", wake: 5.0, sleep: 21.0, out_prob: 0.7, calls_out: 1.2, calls_in: 1.0, tv_hours: 4.0, walker: false, irregular: false },
-    Routine { name: "night_owl", wake: 10.5, sleep: 26.0, out_prob: 0.5, calls_out: 1.0, calls_in: 0.8, tv_hours: 6.0, walker: false, irregular: false },
-    Routine { name: "homebound_tv", wake: 7.0, sleep: 23.0, out_prob: 0.1, calls_out: 0.8, calls_in: 1.0, tv_hours: 11.0, walker: false, irregular: false },
-    Routine { name: "walker", wake: 6.0, sleep: 22.0, out_prob: 0.95, calls_out: 0.2, calls_in: 0.3, tv_hours: 2.0, walker: true, irregular: false },
-    Routine { name: "irregular", wake: 9.0, sleep: 25.0, out_prob: 0.4, calls_out: 0.7, calls_in: 0.5, tv_hours: 6.0, walker: false, irregular: true },
+    Routine {
+        name: "early_riser",
+        wake: 5.0,
+        sleep: 21.0,
+        out_prob: 0.7,
+        calls_out: 1.2,
+        calls_in: 1.0,
+        tv_hours: 4.0,
+        walker: false,
+        irregular: false,
+    },
+    Routine {
+        name: "night_owl",
+        wake: 10.5,
+        sleep: 26.0,
+        out_prob: 0.5,
+        calls_out: 1.0,
+        calls_in: 0.8,
+        tv_hours: 6.0,
+        walker: false,
+        irregular: false,
+    },
+    Routine {
+        name: "homebound_tv",
+        wake: 7.0,
+        sleep: 23.0,
+        out_prob: 0.1,
+        calls_out: 0.8,
+        calls_in: 1.0,
+        tv_hours: 11.0,
+        walker: false,
+        irregular: false,
+    },
+    Routine {
+        name: "walker",
+        wake: 6.0,
+        sleep: 22.0,
+        out_prob: 0.95,
+        calls_out: 0.2,
+        calls_in: 0.3,
+        tv_hours: 2.0,
+        walker: true,
+        irregular: false,
+    },
+    Routine {
+        name: "irregular",
+        wake: 9.0,
+        sleep: 25.0,
+        out_prob: 0.4,
+        calls_out: 0.7,
+        calls_in: 0.5,
+        tv_hours: 6.0,
+        walker: false,
+        irregular: true,
+    },
 ];
 
 const NUISANCES: [&str; 5] = ["tv_always_on", "phone_silent", "prepaid_no_credit", "plug_pulled", "hospital_stay"];
@@ -288,7 +339,11 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                 }
                 let v = plan.vigor(h);
                 let alive = v > 0.0 && !hospital(h);
-                let on_normally = alive && awake(h) && !outside(h) && ((h >= tv1.0 && h < tv1.1) || (h >= tv2.0 && h < tv2.1)) && rng.chance(0.3 + 0.7 * v);
+                let on_normally = alive
+                    && awake(h)
+                    && !outside(h)
+                    && ((h >= tv1.0 && h < tv1.1) || (h >= tv2.0 && h < tv2.1))
+                    && rng.chance(0.3 + 0.7 * v);
                 let tv_on = if plan.nuisance_on("tv_always_on", h) {
                     true
                 } else if v == 0.0 && plan.incident.is_some() {
@@ -304,7 +359,14 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                 let daylight = (((hod - 6.0) / 12.0 * std::f64::consts::PI).sin() * 250.0).max(0.0);
                 let lamp = if alive && awake(h) && !outside(h) && !(6.0..18.0).contains(&hod) { 150.0 } else { 0.0 };
                 let lux = if plan.nuisance_on("tv_always_on", h) { 40.0 } else { (daylight + lamp).round() };
-                push(out, id, cfg, h, "plug-tv", EventKind::Plug { watts: (watts * 10.0).round() / 10.0, lux: Some(lux) });
+                push(
+                    out,
+                    id,
+                    cfg,
+                    h,
+                    "plug-tv",
+                    EventKind::Plug { watts: (watts * 10.0).round() / 10.0, lux: Some(lux) },
+                );
             }
         }
         // Door: leaving and coming back, plus hourly heartbeats; leaving for the hospital.
@@ -321,7 +383,12 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                 }
             }
             if goes_out && plan.vigor(out_from) > 0.0 && !hospital(out_from) && rng.chance(plan.vigor(out_from)) {
-                for (h, state) in [(out_from, DoorState::Open), (out_from + 0.01, DoorState::Closed), (out_to, DoorState::Open), (out_to + 0.01, DoorState::Closed)] {
+                for (h, state) in [
+                    (out_from, DoorState::Open),
+                    (out_from + 0.01, DoorState::Closed),
+                    (out_to, DoorState::Open),
+                    (out_to + 0.01, DoorState::Closed),
+                ] {
                     if h < total_h {
                         push(out, id, cfg, h, "door-front", EventKind::Door { state });
                     }
@@ -352,7 +419,8 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
             for _ in 0..uses {
                 let h = rng.range(wake, sleep);
                 if h < total_h && !phone_dead(h) {
-                    let action = rng.pick(&[AppAction::Unlock, AppAction::Unlock, AppAction::AppOpen, AppAction::SmsOut]);
+                    let action =
+                        rng.pick(&[AppAction::Unlock, AppAction::Unlock, AppAction::AppOpen, AppAction::SmsOut]);
                     push(out, id, cfg, h, "phone", EventKind::App { action });
                 }
             }
@@ -367,7 +435,18 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
             for _ in 0..outs {
                 let h = rng.range(wake, sleep);
                 if h < total_h && !phone_dead(h) && !no_credit(h) {
-                    push(out, id, cfg, h, "phone", EventKind::Call { direction: Direction::Out, answered: rng.chance(0.85), duration_s: Some(rng.range(20.0, 600.0).round()) });
+                    push(
+                        out,
+                        id,
+                        cfg,
+                        h,
+                        "phone",
+                        EventKind::Call {
+                            direction: Direction::Out,
+                            answered: rng.chance(0.85),
+                            duration_s: Some(rng.range(20.0, 600.0).round()),
+                        },
+                    );
                 }
             }
             for _ in 0..poisson(rng, r.calls_in) {
@@ -376,7 +455,18 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                     continue;
                 }
                 let answered = !phone_dead(h) && awake(h) && !plan.nuisance_on("phone_silent", h) && rng.chance(0.8);
-                push(out, id, cfg, h, "phone", EventKind::Call { direction: Direction::In, answered, duration_s: answered.then(|| rng.range(30.0, 900.0).round()) });
+                push(
+                    out,
+                    id,
+                    cfg,
+                    h,
+                    "phone",
+                    EventKind::Call {
+                        direction: Direction::In,
+                        answered,
+                        duration_s: answered.then(|| rng.range(30.0, 900.0).round()),
+                    },
+                );
             }
         }
         // Daily automatic check-in call at 10:00.

@@ -64,8 +64,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SnapshotV1> {
             "format version {version} is not supported by this build (it reads version {SNAPSHOT_VERSION})"
         )));
     }
-    let snap: SnapshotV1 =
-        serde_json::from_slice(body).map_err(|e| Error::Snapshot(format!("corrupt body: {e}")))?;
+    let snap: SnapshotV1 = serde_json::from_slice(body).map_err(|e| Error::Snapshot(format!("corrupt body: {e}")))?;
     for p in &snap.persons {
         if p.state.devices.len() > MAX_DEVICES_PER_PERSON {
             return Err(Error::Snapshot(format!("person `{}` has too many devices", p.person.person)));

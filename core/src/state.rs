@@ -152,7 +152,8 @@ impl PersonState {
         if known(e.device()) {
             return Ok(());
         }
-        let mut new_ids: Vec<&str> = pending.filter(|p| tracks_device(p) && !known(p.device())).map(Event::device).collect();
+        let mut new_ids: Vec<&str> =
+            pending.filter(|p| tracks_device(p) && !known(p.device())).map(Event::device).collect();
         new_ids.sort_unstable();
         new_ids.dedup();
         if new_ids.contains(&e.device()) {
@@ -258,9 +259,8 @@ impl PersonState {
             EventKind::Plug { watts, lux } => {
                 let nc = &rules.profile.no_change;
                 let changed = d.plug.is_some_and(|prev| {
-                    let differs = |a: f64, b: f64, abs_tol: f64| {
-                        (a - b).abs() > abs_tol.max(nc.relative_tolerance * a.max(b))
-                    };
+                    let differs =
+                        |a: f64, b: f64, abs_tol: f64| (a - b).abs() > abs_tol.max(nc.relative_tolerance * a.max(b));
                     let light = match (prev.lux, lux) {
                         (Some(a), Some(b)) => differs(a, *b, nc.lux_tolerance),
                         _ => false,

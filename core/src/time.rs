@@ -41,10 +41,7 @@ impl Timestamp {
         if (MIN_MS..=MAX_MS).contains(&ms) {
             Ok(Timestamp(ms))
         } else {
-            Err(Error::argument(
-                "ts",
-                format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)"),
-            ))
+            Err(Error::argument("ts", format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)")))
         }
     }
 
@@ -88,12 +85,14 @@ impl Timestamp {
         let numeric = bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && *b == b'-'));
         if numeric {
             let ms: i64 = text.parse().map_err(|_| format!("epoch milliseconds `{text}` out of range"))?;
-            return Timestamp::from_millis(ms).map_err(|_| {
-                format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)")
-            });
+            return Timestamp::from_millis(ms)
+                .map_err(|_| format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)"));
         }
         let t: jiff::Timestamp = text.parse().map_err(|_| {
-            format!("cannot parse `{}` as RFC 3339 with an offset (e.g. 2024-05-01T09:30:00+09:00) or epoch milliseconds", clip(text))
+            format!(
+                "cannot parse `{}` as RFC 3339 with an offset (e.g. 2024-05-01T09:30:00+09:00) or epoch milliseconds",
+                clip(text)
+            )
         })?;
         let ms = t.as_millisecond();
         if t.subsec_nanosecond() % 1_000_000 != 0 {

@@ -101,8 +101,16 @@ impl Home {
         }
         if std::env::var_os("SCENARIO_DEBUG").is_some() {
             for a in &out {
-                let why: Vec<String> = a.reasons.iter().map(|r| format!("{:+.1} {}", r.contribution, r.detail)).collect();
-                eprintln!("{:>5.1}h {:>5.1} {:<8} {:<12} {}", a.at.hours_since(self.t0), a.score, a.level, a.action, why.join(" | "));
+                let why: Vec<String> =
+                    a.reasons.iter().map(|r| format!("{:+.1} {}", r.contribution, r.detail)).collect();
+                eprintln!(
+                    "{:>5.1}h {:>5.1} {:<8} {:<12} {}",
+                    a.at.hours_since(self.t0),
+                    a.score,
+                    a.level,
+                    a.action,
+                    why.join(" | ")
+                );
             }
         }
         out
@@ -137,7 +145,8 @@ fn tv_left_on_day_and_night_is_not_a_sign_of_life_but_other_channels_are() {
     home.events.retain(|e| e.device() != "plug-tv");
     home.plug(0.0, 120.0, |h| 85.0 + (h * 7.0).sin()); // +-1 W of noise, within tolerance
     // The seed rule (plug only) sees no change for days and raises a warning...
-    let plug_alone = Home { events: home.events.iter().filter(|e| e.device() == "plug-tv").cloned().collect(), ..Home::new("p") };
+    let plug_alone =
+        Home { events: home.events.iter().filter(|e| e.device() == "plug-tv").cloned().collect(), ..Home::new("p") };
     let plug_only = plug_alone.hourly(person("plug_only"), 1, 119);
     let w = first_at_or_above(&plug_only, Level::Warning).expect("plug-only rule fires");
     assert_eq!(w.reasons[0].kind, ReasonKind::NoChange);
@@ -202,7 +211,8 @@ fn prepaid_phone_without_credit_makes_no_calls_for_weeks() {
         let b = d as f64 * 24.0;
         // No credit: no outgoing calls; friends call every other day and get through.
         let day_start = home.ts(b);
-        home.events.retain(|e| !(e.ts >= day_start && matches!(e.kind, EventKind::Call { direction: Direction::Out, .. })));
+        home.events
+            .retain(|e| !(e.ts >= day_start && matches!(e.kind, EventKind::Call { direction: Direction::Out, .. })));
         if d % 2 == 0 {
             home.call(b + 17.0, Direction::In, true);
         }

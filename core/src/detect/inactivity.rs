@@ -21,11 +21,8 @@ pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> 
     if silence_h <= start {
         return 0.0;
     }
-    let strength = if silence_h <= t {
-        (silence_h - start) / (t - start)
-    } else {
-        1.0 + 0.25 * ((silence_h - t) / t).min(1.0)
-    };
+    let strength =
+        if silence_h <= t { (silence_h - start) / (t - start) } else { 1.0 + 0.25 * ((silence_h - t) / t).min(1.0) };
     rule.weight * strength
 }
 

@@ -42,13 +42,7 @@ fn full() -> Profile {
         },
         no_change: NoChange { watts_tolerance: 5.0, lux_tolerance: 30.0, relative_tolerance: 0.15, standby_watts: 3.0 },
         cross_check: CrossCheck { contradicted_factor: 0.05 },
-        checkins: Checkins {
-            after: 1,
-            points_each: 8.0,
-            max_points: 45.0,
-            concern_points: 90.0,
-            concern_hold_h: 24.0,
-        },
+        checkins: Checkins { after: 1, points_each: 8.0, max_points: 45.0, concern_points: 90.0, concern_hold_h: 24.0 },
         sos: Sos { points: 100.0, hold_h: 24.0 },
         device_offline: DeviceOffline { after_h: 6.0, blind_points: 0.0 },
         escalation: Escalation {

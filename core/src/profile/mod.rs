@@ -305,8 +305,8 @@ impl Profile {
 
     /// Loads a profile from JSON text (see the module docs).
     pub fn from_json(text: &str) -> Result<Profile> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::profile("?", "", format!("invalid JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::profile("?", "", format!("invalid JSON: {e}")))?;
         Profile::from_value(value)
     }
 
@@ -333,9 +333,8 @@ impl Profile {
             Some(serde_json::Value::String(s)) => s,
             Some(_) => return Err(Error::profile(&name, "extends", "must be the name of a built-in profile")),
         };
-        let base = builtin::builtin(&base_name).ok_or_else(|| {
-            Error::profile(&name, "extends", format!("unknown built-in profile `{base_name}`"))
-        })?;
+        let base = builtin::builtin(&base_name)
+            .ok_or_else(|| Error::profile(&name, "extends", format!("unknown built-in profile `{base_name}`")))?;
         let mut tree = serde_json::to_value(base).map_err(|e| Error::profile(&name, "", e.to_string()))?;
         overlay(&mut tree, serde_json::Value::Object(doc));
         let profile: Profile = serde_path_to_error::deserialize(tree).map_err(|e| {
