@@ -232,11 +232,62 @@ pub(crate) fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError
 /// How often (in rows) the conversion looks at the cancel flag.
 const CANCEL_EVERY: usize = 1 << 16;
 
-/// The events of record batches, in row order; an error names the row (0-based, over all batches).
-pub fn events_from_batches(batches: &[RecordBatch], cancel: &AtomicBool) -> Result<Vec<Event>, TableError> {
+/// Fewest rows worth a conversion thread of their own.
+const ROWS_PER_THREAD: usize = 100_000;
+
+/// The events of record batches, in row order; an error names the row (0-based, over all
+/// batches), the first bad row when several are. Large tables are converted on `threads`
+/// threads (0: one per core), each on a contiguous range of rows.
+pub fn events_from_batches(
+    batches: &[RecordBatch],
+    cancel: &AtomicBool,
+    threads: usize,
+) -> Result<Vec<Event>, TableError> {
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(total / ROWS_PER_THREAD)
+    .max(1);
+    if threads == 1 {
+        return convert(batches, 0, cancel);
+    }
+    // Contiguous parts of about `total / threads` rows (slices share the buffers).
+    let per = total.div_ceil(threads);
+    let mut parts: Vec<(usize, Vec<RecordBatch>)> = Vec::with_capacity(threads);
+    let (mut part, mut part_rows, mut part_start, mut row) = (Vec::new(), 0, 0, 0);
+    for b in batches {
+        let mut offset = 0;
+        while offset < b.num_rows() {
+            let take = (per - part_rows).min(b.num_rows() - offset);
+            part.push(b.slice(offset, take));
+            (offset, part_rows, row) = (offset + take, part_rows + take, row + take);
+            if part_rows == per {
+                parts.push((part_start, std::mem::take(&mut part)));
+                (part_rows, part_start) = (0, row);
+            }
+        }
+    }
+    if !part.is_empty() {
+        parts.push((part_start, part));
+    }
+    let results: Vec<Result<Vec<Event>, TableError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts.iter().map(|(row0, part)| s.spawn(move || convert(part, *row0, cancel))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    let mut out = Vec::with_capacity(total);
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+/// Converts batches whose first row is row `row0` of the whole table.
+fn convert(batches: &[RecordBatch], row0: usize, cancel: &AtomicBool) -> Result<Vec<Event>, TableError> {
     let total: usize = batches.iter().map(|b| b.num_rows()).sum();
     let mut out = Vec::with_capacity(total);
-    let mut row0 = 0usize;
+    let mut row0 = row0;
     for batch in batches {
         let schema = batch.schema();
         let mut fields = Vec::with_capacity(batch.num_columns());

@@ -437,7 +437,7 @@ impl PyEngine {
         let source = Input::extract(events)?;
         let engine = &mut self.inner;
         input::run_interruptible(py, |cancel| {
-            let events = source.into_events(cancel)?;
+            let events = source.into_events(cancel, 0)?;
             Ok(engine.ingest_batch(events)?)
         })
     }

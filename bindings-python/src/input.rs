@@ -104,11 +104,12 @@ impl Input {
         Ok(Input::Events(out))
     }
 
-    /// The events (reading or converting without the GIL).
-    pub fn into_events(self, cancel: &AtomicBool) -> Result<Vec<Event>, Failure> {
+    /// The events (reading or converting without the GIL);
+    /// `threads` as in `ReplayOptions` (0: one per core) for converting Arrow tables.
+    pub fn into_events(self, cancel: &AtomicBool, threads: usize) -> Result<Vec<Event>, Failure> {
         match self {
             Input::Path(p) => Ok(anbu::read_events(&p, &anbu::ReadOptions::strict())?.events),
-            Input::Arrow(batches) => Ok(arrow_in::events_from_batches(&batches, cancel)?),
+            Input::Arrow(batches) => Ok(arrow_in::events_from_batches(&batches, cancel, threads)?),
             Input::Events(events) => Ok(events),
         }
     }

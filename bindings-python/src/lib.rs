@@ -38,7 +38,7 @@ fn replay_arrow<'py>(
     let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     let source = Input::extract(events)?;
     let batch = input::run_interruptible(py, |cancel| {
-        let events = source.into_events(cancel)?;
+        let events = source.into_events(cancel, threads)?;
         let options = anbu::ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
         let rows = anbu::replay(events, &persons, &options)?;
         arrow_out::batch(&rows).map_err(|e| Failure::Type(e.to_string()))
@@ -51,7 +51,7 @@ fn replay_arrow<'py>(
 #[pyfunction]
 fn events(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<PyEvent>> {
     let source = Input::extract(events)?;
-    let events = input::run_interruptible(py, |cancel| source.into_events(cancel))?;
+    let events = input::run_interruptible(py, |cancel| source.into_events(cancel, 0))?;
     Ok(events.into_iter().map(|inner| PyEvent { inner }).collect())
 }
 

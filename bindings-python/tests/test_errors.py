@@ -245,3 +245,11 @@ def test_no_panic_on_odd_arrow_columns() -> None:
                 anbu.replay(pa.table(cols), PERSONS)
             except (anbu.AnbuError, TypeError):
                 pass
+
+
+def test_parallel_conversion_names_the_first_bad_row() -> None:
+    n = 300_000
+    watts = pa.array([1.0] * 250_000 + [-2.0] + [1.0] * 9_999 + [-7.0] + [1.0] * (n - 260_001))
+    table = pa.table({"person": ["p-1"] * n, "ts": pa.array(range(n), pa.int64()), "signal": ["plug"] * n, "watts": watts})
+    with pytest.raises(anbu.InvalidEventError, match=r"^row 250000: field `watts`: must be >= 0, got -2$"):
+        anbu.replay(table, PERSONS)

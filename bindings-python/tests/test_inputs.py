@@ -154,3 +154,11 @@ def test_read_events_round_trip(event_dicts: list[dict[str, Any]]) -> None:
     assert list(from_csv) == list(from_jsonl)
     assert from_csv[0] == anbu.Event.from_dict(event_dicts[0])
     assert from_csv.skipped == [] and from_csv.skipped_count == 0
+
+
+def test_parallel_conversion_keeps_row_order() -> None:
+    cohort = anbu.simulate(persons=60, days=45, seed=5, output="arrow")
+    table = cohort.events
+    assert table.num_rows > 200_000  # converted on two threads
+    half = table.num_rows // 2  # each half on one
+    assert anbu.events(table) == anbu.events(table.slice(0, half)) + anbu.events(table.slice(half))
