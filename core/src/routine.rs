@@ -249,21 +249,23 @@ impl Routine {
         self.pending_misses = 0;
     }
 
-    /// The learned probability of a sign of life in channel `c` in bin `b`, corrected for
-    /// the bias of an average that starts at 0 (as in Adam): with `n` updates of rate `a`,
-    /// the average holds `1 − (1 − a)^n` of the data.
-    pub fn p(&self, c: usize, b: usize, rate: f64) -> f64 {
-        let raw = f64::from(self.p[c][b]) / SCALE;
+    /// The learned probability of a sign of life in channel `c`, by bin (see [`BinModel`]).
+    pub fn model(&self, c: usize, rate: f64) -> BinModel<'_> {
         let days = f64::from(self.learned[c]) / 24.0;
-        let n = days * if b >= 24 { 2.0 / 7.0 } else { 5.0 / 7.0 };
-        let held = 1.0 - (1.0 - rate).powf(n);
-        // A prior worth PRIOR_DAYS days, at the channel's average over all hours, keeps a
-        // young routine from being sure of any one hour.
-        let k = 1.0 - (1.0 - rate).powf(PRIOR_DAYS);
         let all_held = 1.0 - (1.0 - rate).powf(days);
-        let mean = self.p[c].iter().map(|x| f64::from(*x) / SCALE).sum::<f64>() / BINS as f64;
-        let prior = if all_held > 0.05 { (mean / all_held).min(1.0) } else { PRIOR_P };
-        ((raw + k * prior) / (held + k)).min(1.0)
+        let mean = self.p[c].iter().map(|x| f64::from(*x)).sum::<f64>() / SCALE / BINS as f64;
+        BinModel {
+            raw: &self.p[c],
+            k: 1.0 - (1.0 - rate).powf(PRIOR_DAYS),
+            prior: if all_held > 0.05 { (mean / all_held).min(1.0) } else { PRIOR_P },
+            held: [1.0 - (1.0 - rate).powf(days * 5.0 / 7.0), 1.0 - (1.0 - rate).powf(days * 2.0 / 7.0)],
+        }
+    }
+
+    /// The learned probability of a sign of life in channel `c` in bin `b`.
+    #[cfg(test)]
+    pub fn p(&self, c: usize, b: usize, rate: f64) -> f64 {
+        self.model(c, rate).p(b)
     }
 
     /// How much of the routine is learned for channel `c` (0 to 1) after `warmup_days`.
@@ -281,6 +283,9 @@ impl Routine {
         if z <= a {
             return 0.0;
         }
+        let model = self.model(c, rate);
+        // Costs by bin, computed when first needed (most silences span a few hours).
+        let mut cost = [f64::NAN; BINS];
         let mut s = 0.0;
         let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
         // Past two weeks the surprise is certainly past any threshold; stop counting.
@@ -290,8 +295,11 @@ impl Routine {
             let hi = stop.min(h + HOUR_MS);
             let share = (hi - lo) as f64 / HOUR_MS as f64;
             if !ctx.away(h) {
-                let p = self.p(c, ctx.bin(h), rate).min(0.95);
-                s += share * -(1.0 - p).ln();
+                let b = ctx.bin(h);
+                if cost[b].is_nan() {
+                    cost[b] = -(1.0 - model.p(b).min(0.95)).ln();
+                }
+                s += share * cost[b];
             }
             h += HOUR_MS;
         }
@@ -315,6 +323,27 @@ impl Routine {
     /// The learned share of check-in calls answered.
     pub fn answer_rate(&self) -> f64 {
         f64::from(self.answer_rate)
+    }
+}
+
+/// A channel's learned hourly probabilities: the stored averages corrected for the bias
+/// of an average that starts at 0 (as in Adam: with `n` updates of rate `a`, the average
+/// holds `1 − (1 − a)^n` of the data), with a prior worth `PRIOR_DAYS` days at the
+/// channel's average over all hours, which keeps a young routine from being sure of any
+/// one hour.
+pub(crate) struct BinModel<'a> {
+    raw: &'a [u16; BINS],
+    k: f64,
+    prior: f64,
+    /// Share of the data held by weekday and weekend bins.
+    held: [f64; 2],
+}
+
+impl BinModel<'_> {
+    /// The probability of a sign of life in an hour of bin `b`.
+    pub fn p(&self, b: usize) -> f64 {
+        let held = self.held[usize::from(b >= 24)];
+        ((f64::from(self.raw[b]) / SCALE + self.k * self.prior) / (held + self.k)).min(1.0)
     }
 }
 

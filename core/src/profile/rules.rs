@@ -22,6 +22,9 @@ pub(crate) struct Rules {
     pub expected_channels: [bool; 5],
     pub expects_checkin: bool,
     pub offline_after_ms: i64,
+    /// The zone's offset after its last transition, and since when (Asia/Seoul: +09:00
+    /// since 1988), so that local hours need no time-zone lookup on the hot path.
+    fixed_offset: (i64, i64),
 }
 
 fn parse_hhmm(text: &str) -> Option<u16> {
@@ -63,7 +66,12 @@ impl Rules {
                 expected_channels[i] = true;
             }
         }
+        let fixed_offset = match tz.preceding(jiff::Timestamp::MAX).next() {
+            Some(t) => (t.timestamp().as_millisecond(), i64::from(t.offset().seconds()) * 1000),
+            None => (i64::MIN, i64::from(tz.to_offset(jiff::Timestamp::UNIX_EPOCH).seconds()) * 1000),
+        };
         Ok(Rules {
+            fixed_offset,
             profile: Arc::new(p.clone()),
             tz,
             office_days,
@@ -91,9 +99,11 @@ impl Rules {
 
     /// Local day index (days since 1970-01-01 local), hour of day and weekday (Monday = 0).
     pub fn local_parts(&self, ms: i64) -> (i64, usize, usize) {
-        let offset_ms = jiff::Timestamp::from_millisecond(ms)
-            .map(|t| i64::from(self.tz.to_offset(t).seconds()) * 1000)
-            .unwrap_or(0);
+        let offset_ms = if ms >= self.fixed_offset.0 {
+            self.fixed_offset.1
+        } else {
+            jiff::Timestamp::from_millisecond(ms).map(|t| i64::from(self.tz.to_offset(t).seconds()) * 1000).unwrap_or(0)
+        };
         let local = ms + offset_ms;
         let day = local.div_euclid(crate::time::DAY_MS);
         let hour = (local.div_euclid(HOUR_MS) % 24) as usize;
