@@ -160,29 +160,44 @@ fn tv_left_on_day_and_night_is_not_a_sign_of_life_but_other_channels_are() {
 
 #[test]
 fn tv_left_on_does_not_hide_a_collapse() {
+    // Ten ordinary days with a TV that is never switched off, then a collapse at 10:00 on
+    // day 10, right after answering the check-in call. The TV stays on; the phone keeps
+    // reporting zero steps.
     let mut home = Home::new("p");
-    for d in 0..3 {
+    for d in 0..10 {
         home.ordinary_day(d, true, true);
+        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Answered);
     }
-    home.events.retain(|e| e.device() != "plug-tv");
-    // The TV stays on through the collapse at 10:00 on day 3; nothing else happens.
-    home.plug(0.0, 144.0, |_| 85.0);
-    home.checkin(82.0, CheckinOutcome::Answered);
-    home.checkin(106.0, CheckinOutcome::Missed);
-    home.checkin(107.0, CheckinOutcome::Missed);
-    let rows = home.hourly(person("call_iot"), 73, 143);
-    assert!(rows.iter().filter(|a| a.at <= home.ts(82.0)).all(|a| a.level == Level::Normal));
-    let warn = first_at_or_above(&rows, Level::Warning).expect("warning");
-    assert!(hours_after(&home, warn, 82.0) <= 24.0, "warning {} h after collapse", hours_after(&home, warn, 82.0));
-    // A check-in call first, or, if one was already missed, the caseworker.
-    assert!(matches!(warn.action, Action::CheckinCall | Action::Notify), "{warn:?}");
-    let notify = rows.iter().find(|a| a.action == Action::Notify).expect("notify after a missed check-in");
-    assert!(notify.at >= home.ts(106.0));
-    let crit = first_at_or_above(&rows, Level::Critical).expect("critical after missed check-ins");
+    home.ordinary_day(10, true, true);
+    let collapse = 10.0 * 24.0 + 10.0;
+    let cut = home.ts(collapse);
+    home.events.retain(|e| e.device() != "plug-tv" && e.ts <= cut);
+    home.checkin(collapse, CheckinOutcome::Answered);
+    home.plug(0.0, 14.0 * 24.0, |_| 85.0);
+    for h in (collapse as u32 + 1)..(14 * 24) {
+        home.steps(h as f64 + 0.99, 0);
+    }
+    home.checkin(collapse + 24.0, CheckinOutcome::Missed);
+    home.checkin(collapse + 25.0, CheckinOutcome::Missed);
+    let rows = home.hourly(person("full"), 24, 14 * 24 - 1);
+    // Before the collapse, the TV left on raised nothing.
+    assert!(rows.iter().filter(|a| a.at <= cut).all(|a| a.level < Level::Warning));
+    let after: Vec<Assessment> = rows.iter().filter(|a| a.at > cut).cloned().collect();
+    let warn = first_at_or_above(&after, Level::Warning).expect("warning");
+    assert!(
+        hours_after(&home, warn, collapse) <= 24.0,
+        "warning {} h after collapse",
+        hours_after(&home, warn, collapse)
+    );
+    assert_eq!(warn.action, Action::CheckinCall, "{warn:?}");
+    let notify = after.iter().find(|a| a.at == home.ts(collapse + 24.0)).unwrap();
+    assert_eq!(notify.action, Action::Notify, "{notify:?}");
+    let crit = first_at_or_above(&after, Level::Critical).expect("critical after missed check-ins");
     assert_eq!(crit.action, Action::Dispatch);
-    assert!(crit.at >= home.ts(107.0) && crit.at <= home.ts(108.0));
-    let kinds: Vec<ReasonKind> = crit.reasons.iter().map(|r| r.kind).collect();
-    assert!(kinds.contains(&ReasonKind::NoChange) && kinds.contains(&ReasonKind::MissedCheckins), "{kinds:?}");
+    assert!(crit.at <= home.ts(collapse + 25.0), "critical only at {}", crit.at);
+    // The TV's flat load is reported as such, not as a sign of life.
+    let plug = crit.reasons.iter().find(|r| r.signal == anbu::Signal::Plug).expect("plug reason");
+    assert!(plug.detail.contains("on at a steady 85 W"), "{}", plug.detail);
 }
 
 #[test]

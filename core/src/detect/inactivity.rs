@@ -14,6 +14,10 @@ use crate::profile::{ChannelRule, SilenceMode};
 use crate::state::Context;
 use crate::time::Timestamp;
 
+/// Hours a channel may stay silent past the last sign of life elsewhere before it is
+/// taken as changed (stale) rather than as evidence.
+const STALE_H: f64 = 48.0;
+
 /// Points for `silence_h` hours of silence under a rule.
 pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> f64 {
     let t = rule.threshold_h;
@@ -47,6 +51,15 @@ pub(crate) struct ChannelScore {
     pub contradicted: f64,
     /// How the silence was judged, for a reason's detail.
     pub judged: String,
+    /// Silent for days while the person was seen otherwise: reported, not counted.
+    pub stale: bool,
+}
+
+impl ChannelScore {
+    /// Whether the channel deserves a reason.
+    pub fn reported(&self) -> bool {
+        self.points > 0.0 || self.stale
+    }
 }
 
 /// Scores the silence of every expected channel, watched until now (or until `until`).
@@ -71,6 +84,7 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
         s_all: f64,
         s_agreed: f64,
         conf: f64,
+        stale: bool,
     }
     let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
     let adaptive = r.mode == SilenceMode::Adaptive;
@@ -85,7 +99,13 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
             };
             let c = channel.channel_index()?;
             let routine = &view.state.routine;
-            let (s_all, s_agreed, conf) = if adaptive {
+            // A channel silent for days while the person was seen by other means has
+            // changed (a TV left on, a plug pulled, a phone without credit): it says
+            // nothing now, until it shows life again.
+            let stale = adaptive && silence.hours - silence.agreed_hours > STALE_H;
+            let (s_all, s_agreed, conf) = if stale {
+                (0.0, 0.0, routine.confidence(c, r.warmup_days))
+            } else if adaptive {
                 (
                     routine.surprise(c, silence.since, silence.until, r.learning_rate, &ctx),
                     routine.surprise(c, silence.agreed_from, silence.until, r.learning_rate, &ctx),
@@ -94,9 +114,11 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
             } else {
                 (0.0, 0.0, 0.0)
             };
+            let fixed = |h: f64| if stale { 0.0 } else { silence_points(h, &rule, onset) };
             Some(Raw {
-                fixed_all: silence_points(silence.hours, &rule, onset),
-                fixed_agreed: silence_points(silence.agreed_hours, &rule, onset),
+                fixed_all: fixed(silence.hours),
+                fixed_agreed: fixed(silence.agreed_hours),
+                stale,
                 channel,
                 rule,
                 silence,
@@ -121,7 +143,12 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
         .map(|x| {
             let points = conf * pj_all * share(x.s_all, joint_all) + (1.0 - conf) * x.fixed_all;
             let agreed = conf * pj_agreed * share(x.s_agreed, joint_agreed) + (1.0 - conf) * x.fixed_agreed;
-            let judged = if !adaptive || conf <= 0.0 {
+            let judged = if x.stale {
+                format!(
+                    "silent for days while the person was seen otherwise: not counted ({} since they were seen)",
+                    hours(x.silence.agreed_hours)
+                )
+            } else if !adaptive || conf <= 0.0 {
                 format!("alert at {}", hours(x.rule.threshold_h))
             } else {
                 let mut j = odds(x.s_all);
@@ -144,6 +171,7 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
                 points,
                 contradicted: (points - agreed).max(0.0),
                 judged,
+                stale: x.stale,
             }
         })
         .collect()
@@ -205,7 +233,7 @@ fn what(channel: Signal) -> &'static str {
 }
 
 pub(crate) fn detect(scores: &[ChannelScore], out: &mut Vec<Evidence>) {
-    for sc in scores.iter().filter(|sc| sc.channel != Signal::Plug && sc.points > 0.0) {
+    for sc in scores.iter().filter(|sc| sc.channel != Signal::Plug && sc.reported()) {
         let detail = format!("{} for {} ({})", what(sc.channel), hours(sc.silence.hours), sc.judged);
         out.push(Evidence::new(sc.channel, ReasonKind::Inactivity, detail, sc.points).contradicted(sc.contradicted));
     }

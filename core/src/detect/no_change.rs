@@ -12,7 +12,7 @@ use crate::assessment::ReasonKind;
 use crate::event::Signal;
 
 pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evidence>) {
-    let Some(sc) = scores.iter().find(|sc| sc.channel == Signal::Plug && sc.points > 0.0) else { return };
+    let Some(sc) = scores.iter().find(|sc| sc.channel == Signal::Plug && sc.reported()) else { return };
     let p = &view.rules.profile;
     // Describe the plug that reported last.
     let plug = view
