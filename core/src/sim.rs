@@ -3,7 +3,7 @@
 //! incident tables.
 //!
 //! Each simulated person has a routine (when they wake and sleep, how much they go out,
-//! call, walk and watch TV), a profile tier with its devices, possibly one nuisance
+//! call, walk and watch TV; later at weekends, more TV and less going out in winter), a profile tier with its devices, possibly one nuisance
 //! (a TV left on day and night, a phone kept on silent, a prepaid phone without credit,
 //! a plug pulled out of the wall, an unregistered hospital stay) and possibly one
 //! incident (a sudden collapse, a decline over days ending in collapse, an SOS press).
@@ -20,7 +20,7 @@
 use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind};
 use crate::incident::Incident;
 use crate::person::Person;
-use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
+use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
 /// What to simulate.
 #[derive(Clone, Debug, PartialEq)]
@@ -316,7 +316,14 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
         let base = day as f64 * 24.0;
         let weekday = (day + 2) % 7; // 2024-05-01 was a Wednesday (0 = Monday)
         let weekend = weekday >= 5;
-        let month_winter = false;
+        // Winter (December to February): people go out less and watch more TV.
+        let month = cfg
+            .start
+            .plus_millis(i64::from(day) * DAY_MS + 12 * HOUR_MS)
+            .to_jiff()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .month();
+        let month_winter = matches!(month, 12 | 1 | 2);
         let jitter = if r.irregular { rng.range(-3.0, 3.0) } else { rng.range(-0.5, 0.5) };
         let wake = base + r.wake + jitter + if weekend { 0.5 } else { 0.0 };
         let sleep = base + r.sleep + jitter;
@@ -324,8 +331,9 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
         let out_from = wake + rng.range(1.5, 4.0);
         let out_to = out_from + rng.range(1.0, if r.walker { 4.0 } else { 2.5 });
         // TV sessions: one after waking, one in the evening.
-        let tv1 = (wake + 0.3, wake + 0.3 + r.tv_hours * 0.4);
-        let tv2 = (sleep - r.tv_hours * 0.6, sleep - 0.2);
+        let tv_hours = r.tv_hours * if month_winter { 1.3 } else { 1.0 };
+        let tv1 = (wake + 0.3, wake + 0.3 + tv_hours * 0.4);
+        let tv2 = (sleep - tv_hours * 0.6, sleep - 0.2);
         let hospital = |h: f64| plan.nuisance_on("hospital_stay", h);
         let awake = |h: f64| h >= wake && h < sleep;
         let outside = |h: f64| goes_out && h >= out_from && h < out_to;
@@ -495,7 +503,6 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
             push(out, id, cfg, plan.found_at, "away", EventKind::Away { until });
         }
     }
-    let _ = (DAY_MS, MINUTE_MS);
 }
 
 fn poisson(rng: &mut Rng, mean: f64) -> usize {
@@ -508,5 +515,42 @@ fn poisson(rng: &mut Rng, mean: f64) -> usize {
             return k;
         }
         k += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Signal;
+
+    #[test]
+    fn every_field_case_and_incident_kind_appears() {
+        let c = simulate(&SimConfig { persons: 200, days: 30, seed: 5, ..SimConfig::default() });
+        for n in NUISANCES {
+            assert!(c.cases.iter().any(|k| k.nuisance == Some(n)), "{n}");
+        }
+        for i in INCIDENTS {
+            assert!(c.cases.iter().any(|k| k.incident == Some(i)), "{i}");
+        }
+        assert!(c.incidents.iter().all(|i| i.end.is_none_or(|e| e > i.start)));
+        assert!(c.events.windows(2).all(|w| w[0].ts <= w[1].ts));
+    }
+
+    #[test]
+    fn winter_keeps_people_in() {
+        let door_per_day = |start: &str| {
+            let c = simulate(&SimConfig {
+                persons: 60,
+                days: 28,
+                seed: 9,
+                incident_share: 0.0,
+                nuisance_share: 0.0,
+                start: start.parse().unwrap(),
+                ..SimConfig::default()
+            });
+            c.events.iter().filter(|e| e.signal() == Signal::Door).count() as f64 / 28.0
+        };
+        let (winter, summer) = (door_per_day("2024-01-01T00:00:00+09:00"), door_per_day("2024-06-01T00:00:00+09:00"));
+        assert!(winter < 0.8 * summer, "winter {winter} vs summer {summer}");
     }
 }

@@ -37,3 +37,37 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     }
     out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, points));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::event::{DoorState, EventKind};
+
+    #[test]
+    fn fading_activity_against_the_persons_own_baseline() {
+        let r = rules("full", true);
+        let mut events = Vec::new();
+        for d in 0..30 {
+            let per_day = if d < 22 { 12 } else { 12 - (d - 21) as usize };
+            for k in 0..per_day {
+                let h = d as f64 * 24.0 + 8.0 + k as f64;
+                events.push(ev(h, "door-front", EventKind::Door { state: DoorState::Open }));
+            }
+        }
+        let e = run(&r, &events, 30.0 * 24.0 + 1.0, super::detect);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].reason.detail.starts_with("activity down"), "{}", e[0].reason.detail);
+        assert!(e[0].reason.contribution > 0.0);
+        // A steady person shows no decline.
+        let steady: Vec<_> = (0..30 * 12)
+            .map(|k| {
+                ev(
+                    (k / 12) as f64 * 24.0 + 8.0 + (k % 12) as f64,
+                    "door-front",
+                    EventKind::Door { state: DoorState::Open },
+                )
+            })
+            .collect();
+        assert!(run(&r, &steady, 30.0 * 24.0 + 1.0, super::detect).is_empty());
+    }
+}

@@ -38,3 +38,40 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         out.push(Evidence::new(signal, ReasonKind::DeviceOffline, detail, points));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::event::{DoorState, EventKind};
+
+    #[test]
+    fn a_plug_that_stops_reporting_is_a_fault_and_its_silence_unknown() {
+        let r = rules("call_iot", false);
+        let mut events = plug(0.0, 10.0, 0.5);
+        events.push(ev(20.0, "door-front", EventKind::Door { state: DoorState::Open }));
+        let e = run(&r, &events, 30.0, super::detect);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].reason.detail.starts_with("plug-tv has not reported for 20 h: device fault?"),
+            "{}",
+            e[0].reason.detail
+        );
+        assert_eq!(e[0].reason.contribution, 0.0);
+        // Its channel is only watched until its last report.
+        let st = state(&r, &events);
+        let view = super::View { state: &st, rules: &r, at: at(30.0) };
+        assert_eq!(view.observed_until(crate::event::Signal::Plug), at(9.75));
+    }
+
+    #[test]
+    fn a_phone_that_goes_dark_with_nothing_else_alive_is_not_a_fault() {
+        let r = rules("call_app", false);
+        let events: Vec<_> =
+            (0..6).map(|h| ev(h as f64, "phone", EventKind::Steps { steps: 100, interval_s: 3600 })).collect();
+        let e = run(&r, &events, 20.0, super::detect);
+        assert!(e[0].reason.detail.contains("nothing else showed life since"), "{}", e[0].reason.detail);
+        let st = state(&r, &events);
+        let view = super::View { state: &st, rules: &r, at: at(20.0) };
+        assert_eq!(view.observed_until(crate::event::Signal::Steps), at(20.0));
+    }
+}

@@ -39,7 +39,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let c = &view.rules.profile.checkins;
     let st = view.state;
     if let Some(t) = st.last_concern {
-        let held = view.at.millis_since(t) <= (c.concern_hold_h * HOUR_MS as f64) as i64;
+        let held = t <= view.at && view.at.millis_since(t) <= (c.concern_hold_h * HOUR_MS as f64) as i64;
         let cleared = st.last_all_clear.is_some_and(|a| a > t);
         if held && !cleared && c.concern_points > 0.0 {
             let detail = format!("check-in call at {} answered, but the person asked for help", view.local(t));
@@ -66,5 +66,54 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         if points > 0.0 {
             out.push(Evidence::new(Signal::Checkin, ReasonKind::MissedCheckins, detail, points));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::event::{CheckinOutcome, DoorState, EventKind};
+
+    fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
+        ev(h, "checkin", EventKind::Checkin { outcome })
+    }
+
+    #[test]
+    fn counts_misses_since_the_last_sign_of_life() {
+        let r = rules("full", false);
+        let events = [
+            checkin(1.0, CheckinOutcome::Missed),
+            ev(2.0, "door-front", EventKind::Door { state: DoorState::Open }),
+            checkin(3.0, CheckinOutcome::Missed),
+            checkin(4.0, CheckinOutcome::Missed),
+        ];
+        let e = run(&r, &events, 5.0, super::detect);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].reason.contribution, 16.0); // 2 x 8, the miss before the door does not count
+        assert!(e[0].reason.detail.starts_with("2 check-in calls missed"));
+    }
+
+    #[test]
+    fn concern_is_held_until_an_answered_call() {
+        let r = rules("call_only", false);
+        let events = [checkin(1.0, CheckinOutcome::Concern)];
+        let e = run(&r, &events, 2.0, super::detect);
+        assert_eq!((e[0].reason.kind, e[0].reason.contribution), (crate::assessment::ReasonKind::Concern, 90.0));
+        let cleared = [events[0].clone(), checkin(3.0, CheckinOutcome::Answered)];
+        assert!(run(&r, &cleared, 4.0, super::detect).is_empty());
+    }
+
+    #[test]
+    fn misses_from_someone_who_rarely_answers_weigh_less() {
+        let r = rules("full", true);
+        let mut silent = Vec::new();
+        for d in 0..20 {
+            silent.push(checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Missed));
+            silent.push(ev(d as f64 * 24.0 + 12.0, "door-front", EventKind::Door { state: DoorState::Open }));
+        }
+        silent.push(checkin(20.0 * 24.0 + 10.0, CheckinOutcome::Missed));
+        let e = run(&r, &silent, 20.0 * 24.0 + 11.0, super::detect);
+        assert!(e[0].reason.contribution < 4.0, "{:?}", e[0].reason);
+        assert!(e[0].reason.detail.contains("answers"), "{}", e[0].reason.detail);
     }
 }

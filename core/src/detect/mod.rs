@@ -126,3 +126,68 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
     device_offline::detect(view, &mut out);
     out
 }
+
+/// Helpers for the detectors' unit tests: a person's state after some events.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Evidence, View};
+    use crate::event::{Event, EventKind};
+    use crate::profile::{Profile, Rules};
+    use crate::state::PersonState;
+    use crate::time::{HOUR_MS, Timestamp};
+
+    /// 2024-05-01T00:00:00+09:00, a Wednesday.
+    pub const T0: i64 = 1_714_489_200_000;
+
+    pub fn at(hours: f64) -> Timestamp {
+        Timestamp::from_millis(T0 + (hours * HOUR_MS as f64) as i64).unwrap()
+    }
+
+    pub fn ev(hours: f64, device: &str, kind: EventKind) -> Event {
+        Event::new("p", at(hours), Some(device), kind).unwrap()
+    }
+
+    /// Rules of a built-in profile, in fixed mode (the seed rules) unless `adaptive`.
+    pub fn rules(profile: &str, adaptive: bool) -> Rules {
+        let mut p = Profile::builtin(profile).unwrap();
+        if !adaptive {
+            p.routine.mode = crate::profile::SilenceMode::Fixed;
+        }
+        Rules::compile(&p).unwrap()
+    }
+
+    pub fn state(rules: &Rules, events: &[Event]) -> PersonState {
+        let mut events = events.to_vec();
+        events.sort_by(|a, b| a.canonical_cmp(b));
+        let mut s = PersonState::default();
+        for e in &events {
+            s.fold(e, rules);
+        }
+        s
+    }
+
+    /// Runs one detector and returns its evidence.
+    pub fn run(
+        rules: &Rules,
+        events: &[Event],
+        hours: f64,
+        detect: impl Fn(&View<'_>, &mut Vec<Evidence>),
+    ) -> Vec<Evidence> {
+        let state = state(rules, events);
+        let view = View { state: &state, rules, at: at(hours) };
+        let mut out = Vec::new();
+        detect(&view, &mut out);
+        out
+    }
+
+    /// Plug readings every 15 minutes from `from` to `to` hours at `watts`.
+    pub fn plug(from: f64, to: f64, watts: f64) -> Vec<Event> {
+        let mut h = from;
+        let mut v = Vec::new();
+        while h < to {
+            v.push(ev(h, "plug-tv", EventKind::Plug { watts, lux: None }));
+            h += 0.25;
+        }
+        v
+    }
+}

@@ -31,3 +31,42 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
     let detail = format!("{how}: no change in power or light for {} ({})", hours(sc.silence.hours), sc.judged);
     out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::super::{View, inactivity};
+
+    fn detail(profile: &str, events: &[crate::event::Event], hours: f64) -> Option<(String, f64)> {
+        let r = rules(profile, false);
+        let st = state(&r, events);
+        let view = View { state: &st, rules: &r, at: at(hours) };
+        let scores = inactivity::channels(&view, None);
+        let mut out = Vec::new();
+        super::detect(&view, &scores, &mut out);
+        out.first().map(|e| (e.reason.detail.clone(), e.reason.contribution))
+    }
+
+    #[test]
+    fn a_steady_load_is_not_a_sign_of_life() {
+        // Off, then on at 85 W with 1 W of noise for 30 hours: the last change is at 1:00.
+        let mut events = plug(0.0, 1.0, 0.5);
+        events.extend(plug(1.0, 31.0, 85.0).into_iter().enumerate().map(|(i, mut e)| {
+            if let crate::event::EventKind::Plug { watts, .. } = &mut e.kind {
+                *watts += (i % 2) as f64;
+            }
+            e
+        }));
+        let (d, points) = detail("plug_only", &events, 31.0).unwrap();
+        assert!(d.starts_with("plug-tv on at a steady 8"), "{d}");
+        assert!(d.contains("for 30 h (alert at 24 h)"), "{d}");
+        assert!(points > 55.0, "{points}");
+    }
+
+    #[test]
+    fn a_change_resets_the_silence() {
+        let mut events = plug(0.0, 20.0, 0.5);
+        events.extend(plug(20.0, 31.0, 85.0));
+        assert_eq!(detail("plug_only", &events, 31.0), None);
+    }
+}

@@ -10,10 +10,29 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let s = &view.rules.profile.sos;
     let st = view.state;
     let Some(t) = st.last_sos else { return };
-    let held = view.at.millis_since(t) <= (s.hold_h * HOUR_MS as f64) as i64;
+    let held = t <= view.at && view.at.millis_since(t) <= (s.hold_h * HOUR_MS as f64) as i64;
     let cleared = st.last_all_clear.is_some_and(|a| a > t);
     if held && !cleared && s.points > 0.0 {
         let detail = format!("emergency button pressed at {}", view.local(t));
         out.push(Evidence::new(Signal::Sos, ReasonKind::Sos, detail, s.points));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use crate::event::{CheckinOutcome, EventKind};
+
+    #[test]
+    fn held_then_expired_or_cleared() {
+        let r = rules("full", false);
+        let press = [ev(1.0, "sos-button", EventKind::Sos)];
+        assert_eq!(run(&r, &press, 0.5, super::detect).len(), 0);
+        let e = run(&r, &press, 2.0, super::detect);
+        assert_eq!(e[0].reason.contribution, 100.0);
+        assert!(e[0].reason.detail.contains("2024-05-01 01:00"));
+        assert_eq!(run(&r, &press, 26.0, super::detect).len(), 0, "held 24 h");
+        let cleared = [press[0].clone(), ev(3.0, "checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered })];
+        assert_eq!(run(&r, &cleared, 4.0, super::detect).len(), 0);
     }
 }
