@@ -59,8 +59,8 @@ const SLOW: f64 = 0.06;
 const PRIOR_P: f64 = 0.1;
 const PRIOR_DAYS: f64 = 3.0;
 /// Steps of the usual-longest-silence tracker, up and down.
-const GAP_UP: f32 = 0.3;
-const GAP_DOWN: f32 = 0.03;
+const GAP_UP: f32 = 1.0;
+const GAP_DOWN: f32 = 0.01;
 /// Days of history before a decline can be judged.
 const DECLINE_MIN_DAYS: u16 = 10;
 
@@ -181,8 +181,9 @@ impl Routine {
         }
     }
 
-    /// Learns the day's largest silence: the quantile tracker rises fast and falls slowly,
-    /// so it follows the person's longest usual silences, not their typical ones.
+    /// Learns the day's largest silence: the tracker jumps up to a new longest silence and
+    /// falls back by 1% a day, so it follows the person's longest usual silences, not
+    /// their typical ones (the detector caps how far it can raise the onset).
     fn close_gap_day(&mut self) {
         let x = self.day_gap_max;
         let step = if x > self.usual_gap { GAP_UP } else { GAP_DOWN };
@@ -345,6 +346,22 @@ impl BinModel<'_> {
         let held = self.held[usize::from(b >= 24)];
         ((f64::from(self.raw[b]) / SCALE + self.k * self.prior) / (held + self.k)).min(1.0)
     }
+}
+
+/// Weight of the other channels' surprise in the joint surprise.
+const OTHERS: f64 = 0.35;
+
+/// The joint surprise of channels silent together: the largest counts fully, the others
+/// at `OTHERS`. Channels are not independent given the person's state (asleep, the phone,
+/// the TV and the door are all quiet), so adding their surprises outright would count one
+/// fact several times; agreement still adds up.
+pub(crate) fn joint(surprises: impl IntoIterator<Item = f64>) -> f64 {
+    let (mut max, mut sum) = (0.0_f64, 0.0);
+    for s in surprises {
+        max = max.max(s);
+        sum += s;
+    }
+    max + OTHERS * (sum - max)
 }
 
 /// One day's update of the (fast, slow, days) averages.

@@ -213,10 +213,11 @@ impl PersonState {
                 && let Some(prev) = self.last_life_any
                 && e.ts > prev.ts
             {
-                let gap: f64 = (0..5)
-                    .filter(|c| rules.expected_channels[*c])
-                    .map(|c| self.routine.surprise(c, prev.ts, e.ts, r.learning_rate, &ctx))
-                    .sum();
+                let gap = crate::routine::joint(
+                    (0..5)
+                        .filter(|c| rules.expected_channels[*c])
+                        .map(|c| self.routine.surprise(c, prev.ts, e.ts, r.learning_rate, &ctx)),
+                );
                 self.routine.gap_closed(gap);
             }
             let signal = e.signal();

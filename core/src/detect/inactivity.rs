@@ -65,8 +65,8 @@ impl ChannelScore {
 /// Scores the silence of every expected channel, watched until now (or until `until`).
 ///
 /// In `fixed` mode each channel is judged against its threshold. In `adaptive` mode the
-/// channels are judged together against the learned routine: their surprises add up
-/// (independent channels), so silence that the channels agree on weighs more than
+/// channels are judged together against the learned routine: their surprises combine
+/// (see `routine::joint`), so silence that the channels agree on weighs more than
 /// silence in one, even when each alone would be unremarkable; the joint points
 /// (`routine.weight` at `full_surprise`) are shared among the channels by their
 /// surprise. While the routine is young, the fixed thresholds weigh in by the share
@@ -131,11 +131,12 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
     if raw.is_empty() {
         return Vec::new();
     }
-    let joint_all: f64 = raw.iter().map(|x| x.s_all).sum();
-    let joint_agreed: f64 = raw.iter().map(|x| x.s_agreed).sum();
+    let joint_all = crate::routine::joint(raw.iter().map(|x| x.s_all));
+    let joint_agreed = crate::routine::joint(raw.iter().map(|x| x.s_agreed));
     let conf = raw.iter().map(|x| x.conf).sum::<f64>() / raw.len() as f64;
     // Evidence starts beyond this person's longest usual silences.
-    let shift = (view.state.routine.usual_gap() - r.onset_surprise).max(0.0);
+    // Capped, so that one long silence in the past cannot switch the detector off.
+    let shift = (view.state.routine.usual_gap() - r.onset_surprise).clamp(0.0, r.full_surprise - r.onset_surprise);
     let strength = |s: f64| r.weight * surprise_strength(s - shift, r.onset_surprise, r.full_surprise);
     let (pj_all, pj_agreed) = (strength(joint_all), strength(joint_agreed));
     let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 1.0 / raw.len() as f64 };
