@@ -26,9 +26,14 @@ fn benches(c: &mut Criterion) {
     for e in &cohort.events {
         full.ingest(e.clone()).unwrap();
     }
+    let mut folded = loaded_engine(&cohort, 0);
+    for e in &cohort.events {
+        folded.ingest(e.clone()).unwrap();
+    }
     eprintln!(
-        "workload: {PERSONS} persons x {DAYS} days = {n} events; state {} bytes/person (lateness 1 h), snapshot {} bytes",
+        "workload: {PERSONS} persons x {DAYS} days = {n} events; state {} bytes/person with lateness 1 h, {} with lateness 0; snapshot {} bytes",
         full.state_bytes_per_person(),
+        folded.state_bytes_per_person(),
         full.snapshot().len()
     );
 
