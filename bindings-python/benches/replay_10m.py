@@ -4,10 +4,13 @@ Not run by the tests. Needs a release build of the binding and of the Rust basel
 
     VIRTUAL_ENV=$PWD/.venv .venv/bin/maturin develop --release -m bindings-python/Cargo.toml
     cargo build --release -p anbu-python --example replay_baseline
-    .venv/bin/python bindings-python/benches/replay_10m.py [PERSONS] [DAYS]
+    .venv/bin/python bindings-python/benches/replay_10m.py [PERSONS] [DAYS] [ROUNDS]
 
-The cohort is the core's simulator with the same arguments on both sides, so both replay the
-same events. Timings cover only the replay call (input conversion, replay, output table).
+Both sides replay the same cohort (the core's simulator, same arguments), hourly, on all cores.
+Rounds interleave the Rust baseline and the Python variants, and each figure is the best of the
+rounds, in wall time and in CPU time (user + system, all threads): on a shared machine the CPU
+time is the steadier comparison. Timings cover the replay call only: input conversion, replay,
+and the output table (and the DataFrame for pandas / polars output).
 """
 
 from __future__ import annotations
@@ -26,55 +29,60 @@ import anbu
 REPO = Path(__file__).resolve().parents[2]
 persons = int(sys.argv[1]) if len(sys.argv) > 1 else 1400
 days = int(sys.argv[2]) if len(sys.argv) > 2 else 85
+rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 SEED = 1
+BASELINE = REPO / "target" / "release" / "examples" / "replay_baseline"
 
 
-REPEAT = 2  # best of: the machine is shared, timings are noisy
+def measure(f: Callable[[], Any]) -> tuple[float, float]:
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = f()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert len(out) > 0
+    del out
+    return wall, cpu
 
 
-def timed(label: str, f: Callable[[], Any]) -> float:
-    best = float("inf")
-    for _ in range(REPEAT):
-        gc.collect()
-        started = time.perf_counter()
-        out = f()
-        best = min(best, time.perf_counter() - started)
-        n = len(out)
-        del out
-    print(f"  {label:<34} {best:7.2f} s  ({n} rows)", flush=True)
-    return best
+best: dict[str, tuple[float, float]] = {}
 
+
+def keep(label: str, wall: float, cpu: float) -> None:
+    w, c = best.get(label, (float("inf"), float("inf")))
+    best[label] = (min(w, wall), min(c, cpu))
+    print(f"  {label:<36} {wall:7.2f} s wall {cpu:7.2f} s cpu", flush=True)
+
+
+cohort = anbu.simulate(persons=persons, days=days, seed=SEED, output="arrow")
+table = cohort.events
+people = cohort.persons
+frame = table.to_pandas()
+import polars as pl  # noqa: E402
+
+pl_frame = pl.from_arrow(table)
 
 with tempfile.TemporaryDirectory() as tmp:
     csv = Path(tmp) / "events.csv"
-    baseline = REPO / "target" / "release" / "examples" / "replay_baseline"
-    rust = json.loads(subprocess.run([str(baseline), str(persons), str(days), str(SEED), str(csv), str(REPEAT)],
-                                     check=True, capture_output=True, text=True).stdout)
-    events = rust["events"]
-    print(f"{events:,} events, {rust['persons']} persons, {rust['rows']:,} assessment rows (hourly)")
-    print(f"  {'rust: replay(Vec<Event>)':<34} {rust['rust_replay_s']:7.2f} s")
-    print(f"  {'rust: read_events(csv) + replay':<34} {rust['rust_csv_read_replay_s']:7.2f} s")
-
-    cohort = anbu.simulate(persons=persons, days=days, seed=SEED, output="arrow")
-    assert cohort.events.num_rows == events
-    table = cohort.events
-    people = cohort.persons
-
-    results = {
-        "pyarrow Table -> arrow": timed("pyarrow Table -> pyarrow Table", lambda: anbu.replay(table, people, output="arrow")),
-        "pyarrow Table -> pandas": timed("pyarrow Table -> pandas", lambda: anbu.replay(table, people)),
+    variants: dict[str, Callable[[], Any]] = {
+        "pyarrow Table -> pyarrow Table": lambda: anbu.replay(table, people, output="arrow"),
+        "pyarrow Table -> pandas": lambda: anbu.replay(table, people),
+        "pandas DataFrame -> pandas": lambda: anbu.replay(frame, people),
+        "polars DataFrame -> polars": lambda: anbu.replay(pl_frame, people),
+        "CSV path (core reader) -> arrow": lambda: anbu.replay(csv, people, output="arrow"),
     }
-    frame = table.to_pandas()
-    results["pandas -> pandas"] = timed("pandas DataFrame -> pandas", lambda: anbu.replay(frame, people))
-    del frame
-    import polars as pl
+    for r in range(rounds):
+        print(f"round {r + 1}/{rounds}")
+        rust = json.loads(subprocess.run([str(BASELINE), str(persons), str(days), str(SEED), str(csv)],
+                                         check=True, capture_output=True, text=True).stdout)
+        assert rust["events"] == table.num_rows
+        keep("rust: replay(Vec<Event>)", rust["rust_replay_s"], rust["rust_replay_cpu_s"])
+        keep("rust: read_events(csv) + replay", rust["rust_csv_read_replay_s"], rust["rust_csv_read_replay_cpu_s"])
+        for label, f in variants.items():
+            keep(label, *measure(f))
 
-    pl_frame = pl.from_arrow(table)
-    results["polars -> polars"] = timed("polars DataFrame -> polars", lambda: anbu.replay(pl_frame, people))
-    del pl_frame
-    results["csv path -> arrow"] = timed("CSV path (core reader) -> arrow", lambda: anbu.replay(csv, people, output="arrow"))
-
-    print("\nratio to Rust (lower is better; target <= 1.5):")
-    for label, took in results.items():
-        base = rust["rust_csv_read_replay_s"] if label.startswith("csv") else rust["rust_replay_s"]
-        print(f"  {label:<28} {took / base:5.2f}x   {events / took / 1e6:5.2f} M events/s")
+events = table.num_rows
+print(f"\n{events:,} events, {persons} persons, {rust['rows']:,} assessment rows (hourly); best of {rounds}")
+print(f"{'':<36} {'wall s':>7} {'cpu s':>7} {'M ev/s':>7} {'wall x':>7} {'cpu x':>6}")
+for label, (wall, cpu) in best.items():
+    base = best["rust: read_events(csv) + replay" if label.startswith(("CSV", "rust: read")) else "rust: replay(Vec<Event>)"]
+    print(f"{label:<36} {wall:7.2f} {cpu:7.2f} {events / wall / 1e6:7.2f} {wall / base[0]:7.2f} {cpu / base[1]:6.2f}")

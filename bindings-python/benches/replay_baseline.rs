@@ -9,6 +9,16 @@ use std::time::Instant;
 use anbu::sim::{SimConfig, simulate};
 use anbu::{ReadOptions, ReplayOptions, read_events, replay};
 
+/// CPU seconds (user + system, all threads) used by this process so far (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are the 12th and
+    // 13th, in clock ticks of 1/100 s.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
@@ -18,34 +28,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = ReplayOptions::default();
 
     let repeat = arg(4, 1).max(1);
-    let mut replay_s = f64::INFINITY;
+    let (mut replay_s, mut replay_cpu_s) = (f64::INFINITY, f64::INFINITY);
     let mut rows = Vec::new();
     for _ in 0..repeat {
         let events = cohort.events.clone();
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), cpu_seconds());
         rows = replay(events, &cohort.persons, &options)?;
         replay_s = replay_s.min(started.elapsed().as_secs_f64());
+        replay_cpu_s = replay_cpu_s.min(cpu_seconds() - cpu);
     }
 
     let mut csv_s = None;
+    let mut csv_cpu_s = None;
     if let Some(path) = args.get(3) {
         let file = std::io::BufWriter::new(std::fs::File::create(path)?);
         anbu::write_events_csv(file, &cohort.events)?;
         for _ in 0..repeat {
-            let started = Instant::now();
+            let (started, cpu) = (Instant::now(), cpu_seconds());
             let read = read_events(path.as_ref(), &ReadOptions::strict())?;
             let rows2 = replay(read.events, &cohort.persons, &options)?;
             let took = started.elapsed().as_secs_f64();
+            let used = cpu_seconds() - cpu;
             csv_s = Some(csv_s.map_or(took, |s: f64| s.min(took)));
+            csv_cpu_s = Some(csv_cpu_s.map_or(used, |s: f64| s.min(used)));
             assert_eq!(rows2.len(), rows.len());
         }
     }
+    let opt = |x: Option<f64>| x.map_or("null".to_string(), |s| format!("{s:.3}"));
     println!(
-        "{{\"events\": {}, \"persons\": {}, \"rows\": {}, \"rust_replay_s\": {replay_s:.3}, \"rust_csv_read_replay_s\": {}}}",
+        "{{\"events\": {}, \"persons\": {}, \"rows\": {}, \"rust_replay_s\": {replay_s:.3}, \
+         \"rust_replay_cpu_s\": {replay_cpu_s:.3}, \"rust_csv_read_replay_s\": {}, \"rust_csv_read_replay_cpu_s\": {}}}",
         cohort.events.len(),
         cohort.persons.len(),
         rows.len(),
-        csv_s.map_or("null".to_string(), |s| format!("{s:.3}"))
+        opt(csv_s),
+        opt(csv_cpu_s),
     );
     Ok(())
 }

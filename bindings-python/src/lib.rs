@@ -22,9 +22,9 @@ use crate::input::{Failure, Input};
 
 /// Replays events: every person assessed at each multiple of `every` (the spec's Replays),
 /// returned as an Arrow table with the spec's assessment columns (`anbu.replay` makes the
-/// DataFrame).
+/// DataFrame), or as a list of `Assessment` objects with `objects=True`.
 #[pyfunction]
-#[pyo3(signature = (events, persons, every, profiles = None, threads = 0))]
+#[pyo3(signature = (events, persons, every, profiles = None, threads = 0, objects = false))]
 fn replay_arrow<'py>(
     py: Python<'py>,
     events: &Bound<'py, PyAny>,
@@ -32,17 +32,22 @@ fn replay_arrow<'py>(
     every: &Bound<'py, PyAny>,
     profiles: Option<Vec<Bound<'py, PyAny>>>,
     threads: usize,
+    objects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let every_ms = convert::duration_ms(every)?;
     let persons = convert::persons(persons)?;
     let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     let source = Input::extract(events)?;
-    let batch = input::run_interruptible(py, |cancel| {
+    let rows = input::run_interruptible(py, |cancel| {
         let events = source.into_events(cancel, threads)?;
         let options = anbu::ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
-        let rows = anbu::replay(events, &persons, &options)?;
-        arrow_out::batch(&rows).map_err(|e| Failure::Type(e.to_string()))
+        Ok(anbu::replay(events, &persons, &options)?)
     })?;
+    if objects {
+        let list: Vec<PyAssessment> = rows.into_iter().map(|inner| PyAssessment { inner }).collect();
+        return Ok(list.into_pyobject(py)?.into_any());
+    }
+    let batch = py.detach(|| arrow_out::batch(&rows)).map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
     let schema = batch.schema();
     Ok(PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any())
 }

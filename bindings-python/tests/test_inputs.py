@@ -162,3 +162,11 @@ def test_parallel_conversion_keeps_row_order() -> None:
     assert table.num_rows > 200_000  # converted on two threads
     half = table.num_rows // 2  # each half on one
     assert anbu.events(table) == anbu.events(table.slice(0, half)) + anbu.events(table.slice(half))
+
+
+def test_output_objects(expected: list[Any], persons: list[Any], profiles: list[Path]) -> None:
+    rows = anbu.replay(JSONL, persons, profiles=profiles, output="objects")
+    assert all(isinstance(r, anbu.Assessment) for r in rows)
+    assert frame_rows(pd.DataFrame([r.to_dict() for r in rows])) == expected
+    with pytest.raises(ValueError, match="output must be"):
+        anbu.replay(JSONL, persons, profiles=profiles, output="excel")  # type: ignore[arg-type]

@@ -136,7 +136,7 @@ def replay(
     profiles: ProfileLike | Sequence[ProfileLike] | None = None,
     *,
     threads: int = 0,
-    output: Literal["pandas", "polars", "arrow"] | None = None,
+    output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
 ) -> Any:
     """Assesses every person at each multiple of ``every`` from their first event to the last
     event of the input (the spec's Replays), in ``person``, ``at`` order.
@@ -144,20 +144,24 @@ def replay(
     Returns a DataFrame with the columns ``person``, ``at`` (UTC), ``score``, ``level``,
     ``action``, ``responder`` and ``reasons`` (a list of ``{signal, kind, detail,
     contribution}`` per row): pandas by default, polars when ``events`` is a polars
-    DataFrame, or as ``output`` says (``"arrow"`` gives a ``pyarrow.Table``).
+    DataFrame, or as ``output`` says: ``"arrow"`` gives a ``pyarrow.Table``, ``"objects"`` a
+    list of ``Assessment`` (no DataFrame library needed).
 
     Runs without the GIL; Ctrl-C stops it (``KeyboardInterrupt``).
     """
     if output is None:
         output = "polars" if _is(events, "polars", "DataFrame") else "pandas"
-    if output not in ("pandas", "polars", "arrow"):
-        raise ValueError(f"output must be 'pandas', 'polars' or 'arrow', not {output!r}")
+    if output not in ("pandas", "polars", "arrow", "objects"):
+        raise ValueError(f"output must be 'pandas', 'polars', 'arrow' or 'objects', not {output!r}")
     if profiles is None:
         profile_list: list[Any] = []
     elif isinstance(profiles, (Profile, Mapping, str, os.PathLike)):
         profile_list = [profiles]
     else:
         profile_list = list(profiles)
+    if output == "objects":
+        rows: list[Assessment] = _anbu.replay_arrow(events, persons, every, profile_list, threads, objects=True)
+        return rows
     table = _anbu.replay_arrow(events, persons, every, profile_list, threads)
     return _frame(table, output)
 
