@@ -54,14 +54,16 @@ EVENT_COLUMNS = [
 
 
 def _rfc3339(column: pd.Series) -> pd.Series:
-    """Aware times as RFC 3339 text in Seoul time (`2024-05-01T09:30:00+09:00`)."""
+    """Aware times as RFC 3339 text in Seoul time, to the millisecond like the events
+    (`2024-05-01T09:30:00.000+09:00`)."""
     local = pd.to_datetime(column, utc=True).dt.tz_convert("Asia/Seoul")
-    return local.dt.strftime("%Y-%m-%dT%H:%M:%S+09:00").where(local.notna(), "")
+    text = local.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, -3) + "+09:00"
+    return text.where(local.notna(), "")
 
 
 def write_events_csv(events: pd.DataFrame, path: Path) -> None:
     """Writes an events DataFrame (as `anbu.simulate` gives it) as CSV in the spec's columns:
-    times in RFC 3339 with the +09:00 offset, booleans as `true`/`false`, counts as integers,
+    times in RFC 3339 with the +09:00 offset and milliseconds, booleans as `true`/`false`, counts as integers,
     empty cells for fields that do not apply."""
     out = pd.DataFrame({c: events[c] for c in EVENT_COLUMNS})
     out["ts"] = _rfc3339(out["ts"])

@@ -137,6 +137,7 @@ def main() -> None:
             measure(t["pandas_csv"], lambda: plug_rule_pandas.plug_alerts(plug_rule_pandas.read_events(path)))
             measure(t["polars_csv"], lambda: plug_rule_polars.plug_alerts(plug_rule_polars.read_events(path)))
 
+    assert t["anbu_csv"].rows == t["anbu_mem"].rows, "the CSV should hold the same events as the table"
     rate = {k: (plug_events if k == "anbu_fixed" else events) / v.wall_s for k, v in t.items()}
     print(f"\n{args.persons} persons x {args.days} days: {events:,} events ({plug_events:,} plug readings), "
           f"CSV {size_mb:.0f} MB; best of {args.rounds} rounds.\n")

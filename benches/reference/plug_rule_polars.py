@@ -30,7 +30,7 @@ def read_events(path: Path) -> pl.DataFrame:
         columns=RULE_COLUMNS,
         schema_overrides={"person": pl.String, "signal": pl.String, "device": pl.String,
                           "watts": pl.Float64, "lux": pl.Float64},
-    ).with_columns(pl.col("ts").str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", time_unit="ms", time_zone="UTC"))
+    ).with_columns(pl.col("ts").str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="ms", time_zone="UTC"))
 
 
 def _changed(column: str, tolerance: float) -> pl.Expr:
