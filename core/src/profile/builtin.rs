@@ -10,8 +10,9 @@ use crate::event::Signal;
 /// Names of the built-in profiles.
 pub const BUILTIN_PROFILES: [&str; 5] = ["plug_only", "call_only", "call_app", "call_iot", "full"];
 
-/// Weight of the only channel of a single-channel profile: full silence reaches `warning`.
-const SOLE_WEIGHT: f64 = 55.0;
+/// Weight of the only channel of a single-channel profile: silence reaches `warning` exactly
+/// at the threshold, as the seed rule alerts.
+const SOLE_WEIGHT: f64 = 50.0;
 
 fn rule(threshold_h: f64, weight: f64) -> ChannelRule {
     ChannelRule { threshold_h, weight }
