@@ -49,8 +49,7 @@ impl Default for SimConfig {
             days: 90,
             seed: 1,
             // 2024-05-01T00:00:00+09:00
-            start: Timestamp::from_millis(1_714_489_200_000)
-                .unwrap_or(Timestamp::from_millis(0).unwrap_or_else(|_| unreachable!())),
+            start: Timestamp::from_millis_in_range(1_714_489_200_000),
             incident_share: 0.1,
             nuisance_share: 0.3,
             recent_incidents: 0,

@@ -45,6 +45,17 @@ impl Timestamp {
         }
     }
 
+    /// A timestamp from epoch milliseconds known to be in range (a constant in the code).
+    pub(crate) const fn from_millis_in_range(ms: i64) -> Self {
+        Timestamp(if ms < MIN_MS {
+            MIN_MS
+        } else if ms > MAX_MS {
+            MAX_MS
+        } else {
+            ms
+        })
+    }
+
     /// Epoch milliseconds.
     pub const fn as_millis(self) -> i64 {
         self.0
@@ -94,10 +105,8 @@ impl Timestamp {
                 clip(text)
             )
         })?;
+        // Sub-millisecond precision is truncated, not an error.
         let ms = t.as_millisecond();
-        if t.subsec_nanosecond() % 1_000_000 != 0 {
-            // Sub-millisecond precision is truncated, not an error.
-        }
         Timestamp::from_millis(ms).map_err(|_| format!("`{}` is before 1970-01-01", clip(text)))
     }
 }
