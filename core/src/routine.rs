@@ -280,31 +280,50 @@ impl Routine {
     /// Surprise of a silence in channel `c` from `since` to `until`: `Σ −ln(1 − p)` over
     /// the hours, partial hours weighted by their share.
     pub fn surprise(&self, c: usize, since: Timestamp, until: Timestamp, rate: f64, ctx: &impl HourContext) -> f64 {
-        let (a, z) = (since.as_millis(), until.as_millis());
+        self.surprise_pair(c, since, since, until, rate, ctx).0
+    }
+
+    /// The surprise of the silence from `since` and of its part from `split`, both until
+    /// `until`, in one pass over the hours (each as [`Routine::surprise`] would give it).
+    pub fn surprise_pair(
+        &self,
+        c: usize,
+        since: Timestamp,
+        split: Timestamp,
+        until: Timestamp,
+        rate: f64,
+        ctx: &impl HourContext,
+    ) -> (f64, f64) {
+        let (a, m, z) = (since.as_millis(), split.as_millis().max(since.as_millis()), until.as_millis());
         if z <= a {
-            return 0.0;
+            return (0.0, 0.0);
         }
         let model = self.model(c, rate);
         // Costs by bin, computed when first needed (most silences span a few hours).
         let mut cost = [f64::NAN; BINS];
-        let mut s = 0.0;
-        let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+        let (mut all, mut part) = (0.0, 0.0);
         // Past two weeks the surprise is certainly past any threshold; stop counting.
-        let stop = z.min(a + MAX_CLOSE_HOURS * HOUR_MS);
-        while h < stop {
-            let lo = a.max(h);
-            let hi = stop.min(h + HOUR_MS);
-            let share = (hi - lo) as f64 / HOUR_MS as f64;
+        let stop_all = z.min(a + MAX_CLOSE_HOURS * HOUR_MS);
+        let stop_part = z.min(m + MAX_CLOSE_HOURS * HOUR_MS);
+        let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+        while h < stop_all.max(stop_part) {
             if !ctx.away(h) {
                 let b = ctx.bin(h);
                 if cost[b].is_nan() {
                     cost[b] = -(1.0 - model.p(b).min(0.95)).ln();
                 }
-                s += share * cost[b];
+                if h < stop_all {
+                    let share = (stop_all.min(h + HOUR_MS) - a.max(h)) as f64 / HOUR_MS as f64;
+                    all += share * cost[b];
+                }
+                if h + HOUR_MS > m && h < stop_part {
+                    let share = (stop_part.min(h + HOUR_MS) - m.max(h)) as f64 / HOUR_MS as f64;
+                    part += share * cost[b];
+                }
             }
             h += HOUR_MS;
         }
-        s
+        (all, if z <= m { 0.0 } else { part })
     }
 
     /// Recent activity against the person's baseline at `at`: `(1 − fast/slow, slow, fast)`

@@ -106,11 +106,9 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
             let (s_all, s_agreed, conf) = if stale {
                 (0.0, 0.0, routine.confidence(c, r.warmup_days))
             } else if adaptive {
-                (
-                    routine.surprise(c, silence.since, silence.until, r.learning_rate, &ctx),
-                    routine.surprise(c, silence.agreed_from, silence.until, r.learning_rate, &ctx),
-                    routine.confidence(c, r.warmup_days),
-                )
+                let (s_all, s_agreed) =
+                    routine.surprise_pair(c, silence.since, silence.agreed_from, silence.until, r.learning_rate, &ctx);
+                (s_all, s_agreed, routine.confidence(c, r.warmup_days))
             } else {
                 (0.0, 0.0, 0.0)
             };
