@@ -1,18 +1,27 @@
 //! The streaming engine: persons, their profiles and state; events in, assessments out.
+//!
+//! Events wait in a person's lateness buffer (in canonical order, as 32-byte [`Compact`]
+//! events) until they are older than the allowed lateness behind the person's newest event,
+//! and are then folded into the person's state. Events in time order, the common case, are
+//! appended without a search. Devices are registered when their first event is taken, so
+//! that the buffer names them by index; their ids are interned once per engine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::Assessment;
+use crate::columns::EventColumns;
+use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
-use crate::event::Event;
+use crate::event::{Event, Signal};
 use crate::fusion::{self, Held};
+use crate::names::{Name, Names};
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
-use crate::state::PersonState;
+use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, Timestamp};
 
 /// Engine settings.
@@ -38,7 +47,13 @@ struct Slot {
     rules: Arc<Rules>,
     state: PersonState,
     /// Events within the allowed lateness of the newest, in canonical order, not folded yet.
-    pending: Vec<Event>,
+    /// A tracked event's device is its index in `state.devices`; an untracked one's (an
+    /// absence, the emergency button) is an index into `others`.
+    pending: VecDeque<Compact>,
+    /// The device ids of untracked pending events (kept only while such events wait).
+    others: Vec<Box<str>>,
+    /// How many pending events are untracked.
+    others_pending: usize,
     /// Newest event time seen.
     watermark: Option<Timestamp>,
     /// The last assessment's time and level, for hysteresis.
@@ -75,7 +90,45 @@ pub struct Engine {
     catalog: Catalog,
     index: HashMap<String, usize>,
     slots: Vec<Slot>,
+    /// The persons' device ids, one copy each.
+    names: Names,
 }
+
+/// What a batch would do to one person, worked out before anything is taken.
+struct Trial<'b> {
+    watermark: Option<Timestamp>,
+    /// Devices the batch would register, in order.
+    new_devices: Vec<&'b str>,
+}
+
+impl<'b> Trial<'b> {
+    fn of(slot: &Slot) -> Self {
+        Trial { watermark: slot.watermark, new_devices: Vec::new() }
+    }
+
+    /// Checks that an event may be taken after the batch's events before it, and notes it.
+    fn take(&mut self, slot: &Slot, lateness: i64, ts: Timestamp, signal: Signal, device: &'b str) -> Result<()> {
+        if let Some(h) = self.watermark.map(|w| w.plus_millis(-lateness))
+            && ts < h
+        {
+            return Err(Error::LateEvent { location: None, person: slot.person.person.clone(), ts, horizon: h });
+        }
+        if tracks_device(signal) && slot.state.device_index(device).is_none() && !self.new_devices.contains(&device) {
+            if slot.state.devices.len() + self.new_devices.len() >= MAX_DEVICES_PER_PERSON {
+                return Err(Error::field(
+                    "device",
+                    format!("person `{}` already has {MAX_DEVICES_PER_PERSON} devices", slot.person.person),
+                ));
+            }
+            self.new_devices.push(device);
+        }
+        self.watermark = Some(self.watermark.map_or(ts, |w| w.max(ts)));
+        Ok(())
+    }
+}
+
+/// No slot resolved yet for a dictionary entry.
+const UNRESOLVED: usize = usize::MAX;
 
 impl Engine {
     /// An engine with the default configuration.
@@ -118,14 +171,7 @@ impl Engine {
             }
             None => {
                 self.index.insert(person.person.clone(), self.slots.len());
-                self.slots.push(Slot {
-                    person,
-                    rules,
-                    state: PersonState::default(),
-                    pending: Vec::new(),
-                    watermark: None,
-                    held: None,
-                });
+                self.slots.push(Slot::new(person, rules));
             }
         }
         Ok(())
@@ -156,8 +202,9 @@ impl Engine {
         let i = self.slot_index(&event.person)?;
         let lateness = self.config.allowed_lateness_ms;
         let slot = &mut self.slots[i];
-        slot.check(&event, lateness)?;
-        slot.insert(event, lateness);
+        Trial::of(slot).take(slot, lateness, event.ts, event.signal(), event.device())?;
+        let device = slot.code(event.signal(), event.device(), || self.names.intern(event.device()));
+        slot.insert(Compact::new(event.ts, &event.kind, device, event.device_given().is_some()), lateness);
         Ok(())
     }
 
@@ -165,23 +212,87 @@ impl Engine {
     /// error names its index in the batch. Returns the number of events ingested.
     pub fn ingest_batch(&mut self, events: impl IntoIterator<Item = Event>) -> Result<usize> {
         let events: Vec<Event> = events.into_iter().collect();
+        let lateness = self.config.allowed_lateness_ms;
         // Dry run on the watermarks and devices the batch would produce.
-        let mut trial: HashMap<usize, Slot> = HashMap::new();
+        let mut trial: HashMap<usize, Trial<'_>> = HashMap::new();
         for (n, e) in events.iter().enumerate() {
-            let at = Location::Index(n as u64);
             let i = self.slot_index(&e.person)?;
-            let slot = trial.entry(i).or_insert_with(|| self.slots[i].shell());
-            slot.check(e, self.config.allowed_lateness_ms).map_err(|err| err.at(at))?;
-            slot.watermark = Some(slot.watermark.map_or(e.ts, |w| w.max(e.ts)));
-            if !slot.pending.iter().any(|p| p.device() == e.device()) {
-                slot.pending.push(e.clone());
-            }
+            let slot = &self.slots[i];
+            trial
+                .entry(i)
+                .or_insert_with(|| Trial::of(slot))
+                .take(slot, lateness, e.ts, e.signal(), e.device())
+                .map_err(|err| err.at(Location::Index(n as u64)))?;
         }
+        drop(trial);
         let n = events.len();
         for e in events {
-            self.ingest(e)?;
+            let i = self.slot_index(&e.person)?;
+            let slot = &mut self.slots[i];
+            let device = slot.code(e.signal(), e.device(), || self.names.intern(e.device()));
+            slot.insert(Compact::new(e.ts, &e.kind, device, e.device_given().is_some()), lateness);
         }
         Ok(n)
+    }
+
+    /// Ingests a columnar batch atomically, as [`Engine::ingest_batch`] ingests the same
+    /// events: if any row is refused, nothing is ingested, and the error names its row.
+    /// Returns the number of rows ingested.
+    ///
+    /// Each person and device id of the batch's dictionaries is looked up once, not once
+    /// per row, and no row allocates (see [`EventColumns`] for an example).
+    pub fn ingest_columns(&mut self, batch: &EventColumns<'_>) -> Result<usize> {
+        let lateness = self.config.allowed_lateness_ms;
+        let names = batch.person_names();
+        // Dictionary entry -> slot, and -> the trial of its slot (entries may repeat a name).
+        let mut slot_of = vec![UNRESOLVED; names.len()];
+        let mut trial_of = vec![UNRESOLVED; names.len()];
+        let mut trials: Vec<(usize, Trial<'_>)> = Vec::new();
+        let mut trial_of_slot: HashMap<usize, usize> = HashMap::new();
+        for n in 0..batch.len() {
+            let Some(row) = batch.row(n) else { break };
+            let p = row.person as usize;
+            if slot_of.get(p) == Some(&UNRESOLVED) {
+                let name = names.get(p).copied().unwrap_or_default();
+                let i = self.slot_index(name)?;
+                slot_of[p] = i;
+                trial_of[p] = *trial_of_slot.entry(i).or_insert_with(|| {
+                    trials.push((i, Trial::of(&self.slots[i])));
+                    trials.len() - 1
+                });
+            }
+            let Some((i, trial)) = trial_of.get(p).and_then(|t| trials.get_mut(*t)) else { continue };
+            let device = batch.device_name(row.device).unwrap_or(row.signal.as_str());
+            trial
+                .take(&self.slots[*i], lateness, row.ts, row.signal, device)
+                .map_err(|err| err.at(Location::Index(n as u64)))?;
+        }
+        drop(trials);
+        // Device dictionary entry -> the engine's copy of the id, interned when first used.
+        let mut device_of: Vec<Option<Name>> = vec![None; batch.device_names().len()];
+        let mut taken = 0;
+        for n in 0..batch.len() {
+            let Some(row) = batch.row(n) else { break };
+            let Some(slot) = slot_of.get(row.person as usize).and_then(|i| self.slots.get_mut(*i)) else { continue };
+            let code = match row.device {
+                Some(d) if tracks_device(row.signal) => match device_of.get_mut(d as usize) {
+                    Some(cached) => {
+                        let name = cached.get_or_insert_with(|| {
+                            self.names.intern(batch.device_name(row.device).unwrap_or_default())
+                        });
+                        slot.code_interned(name)
+                    }
+                    None => continue,
+                },
+                _ => {
+                    let id = batch.device_name(row.device).unwrap_or(row.signal.as_str());
+                    slot.code(row.signal, id, || self.names.intern(id))
+                }
+            };
+            slot.insert(Compact::new(row.ts, &row.kind, code, row.device.is_some()), lateness);
+            taken += 1;
+        }
+        Ok(taken)
     }
 
     /// Assesses a person at `at`, from every event at or before `at`.
@@ -223,7 +334,7 @@ impl Engine {
                 .map(|s| PersonSnapshot {
                     person: s.person.clone(),
                     state: s.state.clone(),
-                    pending: s.pending.clone(),
+                    pending: s.pending.iter().map(|c| s.event(c)).collect(),
                     watermark: s.watermark,
                     held: s.held,
                 })
@@ -250,14 +361,25 @@ impl Engine {
             pending.sort_by(|a, b| a.canonical_cmp(b));
             pending.dedup();
             slot.state = p.state;
-            slot.pending = pending;
+            for d in &mut slot.state.devices {
+                d.id = engine.names.intern(&d.id);
+            }
+            for e in &pending {
+                if tracks_device(e.signal()) && slot.state.check_device(&id, e.signal(), e.device()).is_err() {
+                    return Err(Error::Snapshot(format!("person `{id}` has too many devices")));
+                }
+                let device = slot.code(e.signal(), e.device(), || engine.names.intern(e.device()));
+                slot.push(Compact::new(e.ts, &e.kind, device, e.device_given().is_some()));
+            }
             slot.watermark = p.watermark;
             slot.held = p.held;
         }
         Ok(engine)
     }
 
-    /// Approximate memory held per person's state (bytes), averaged.
+    /// Approximate memory held per person's state (bytes), averaged: the slot, the folded
+    /// state and its tables, the lateness buffer, the person's registration, and a share
+    /// of the interned device ids.
     pub fn state_bytes_per_person(&self) -> usize {
         if self.slots.is_empty() {
             return 0;
@@ -267,25 +389,29 @@ impl Engine {
             .iter()
             .map(|s| {
                 std::mem::size_of::<Slot>()
-                    + s.state.size_bytes()
+                    + s.state.heap_bytes()
                     + s.person.person.capacity()
                     + s.person.profile.capacity()
-                    + s.pending.capacity() * std::mem::size_of::<Event>()
+                    + s.person.devices().map_or(0, |d| d.len())
+                    + s.pending.capacity() * std::mem::size_of::<Compact>()
+                    + s.others.capacity() * std::mem::size_of::<Box<str>>()
+                    + s.others.iter().map(|o| o.len()).sum::<usize>()
             })
             .sum();
-        total / self.slots.len()
+        (total + self.names.size_bytes()) / self.slots.len()
     }
 }
 
 impl Slot {
-    /// A copy with the state needed for the batch dry run.
-    fn shell(&self) -> Slot {
+    fn new(person: Person, rules: Arc<Rules>) -> Slot {
         Slot {
-            person: self.person.clone(),
-            rules: Arc::clone(&self.rules),
-            state: PersonState { devices: self.state.devices.clone(), ..PersonState::default() },
-            pending: self.pending.clone(),
-            watermark: self.watermark,
+            person,
+            rules,
+            state: PersonState::default(),
+            pending: VecDeque::new(),
+            others: Vec::new(),
+            others_pending: 0,
+            watermark: None,
             held: None,
         }
     }
@@ -294,28 +420,87 @@ impl Slot {
         self.watermark.map(|w| w.plus_millis(-lateness))
     }
 
-    /// Whether `e` may be ingested.
-    fn check(&self, e: &Event, lateness: i64) -> Result<()> {
-        if let Some(h) = self.horizon(lateness)
-            && e.ts < h
-        {
-            return Err(Error::LateEvent { location: None, person: e.person.clone(), ts: e.ts, horizon: h });
+    /// The device code of an event that was checked (see [`Trial::take`]): a tracked
+    /// device's index (registered if new, with its id from `intern`), or an untracked one's
+    /// index into `others`.
+    fn code(&mut self, signal: Signal, id: &str, intern: impl FnOnce() -> Name) -> u32 {
+        if tracks_device(signal) {
+            match self.state.device_index(id) {
+                Some(i) => i as u32,
+                None => self.state.register_device(intern()).unwrap_or(u32::MAX),
+            }
+        } else {
+            if self.others.last().is_none_or(|o| **o != *id) {
+                self.others.push(id.into());
+            }
+            self.others.len() as u32 - 1
         }
-        self.state.check(e, self.pending.iter())
     }
 
-    fn insert(&mut self, e: Event, lateness: i64) {
-        match self.pending.binary_search_by(|p| p.canonical_cmp(&e)) {
-            Ok(_) => return, // an exact repeat
-            Err(pos) => self.pending.insert(pos, e),
+    /// The device code of a tracked event whose id is interned.
+    #[inline]
+    fn code_interned(&mut self, id: &Name) -> u32 {
+        match self.state.device_index_interned(id) {
+            Some(i) => i as u32,
+            None => self.state.register_device(Arc::clone(id)).unwrap_or(u32::MAX),
         }
-        let newest = self.pending.last().map(|p| p.ts);
-        self.watermark = self.watermark.max(newest);
+    }
+
+    /// The device id of a pending event.
+    fn device_id(&self, c: &Compact) -> &str {
+        device_id(&self.state, &self.others, c)
+    }
+
+    /// A pending event as an [`Event`].
+    fn event(&self, c: &Compact) -> Event {
+        let id = self.device_id(c);
+        Event::from_valid_parts(&self.person.person, c.ts, c.given().then_some(id), c.kind())
+    }
+
+    /// Appends an event known to come last in canonical order (restoring a snapshot).
+    fn push(&mut self, e: Compact) {
+        if !tracks_device(e.signal) {
+            self.others_pending += 1;
+        }
+        self.pending.push_back(e);
+    }
+
+    fn insert(&mut self, e: Compact, lateness: i64) {
+        let (state, others) = (&self.state, &self.others);
+        let cmp = |p: &Compact| p.canonical_cmp(&e, |c| device_id(state, others, c));
+        match self.pending.back() {
+            // In time order, the common case: no search.
+            None => self.pending.push_back(e),
+            Some(last) if cmp(last).is_lt() => self.pending.push_back(e),
+            Some(_) => match self.pending.binary_search_by(cmp) {
+                Ok(_) => {
+                    // An exact repeat.
+                    self.release_others();
+                    return;
+                }
+                Err(pos) => self.pending.insert(pos, e),
+            },
+        }
+        if !tracks_device(e.signal) {
+            self.others_pending += 1;
+        }
+        self.watermark = self.watermark.max(Some(e.ts));
         if let Some(h) = self.horizon(lateness) {
-            let k = self.pending.partition_point(|p| p.ts < h);
-            for p in self.pending.drain(..k) {
-                self.state.fold(&p, &self.rules);
+            while let Some(p) = self.pending.front().filter(|p| p.ts < h).copied() {
+                self.pending.pop_front();
+                if !tracks_device(p.signal) {
+                    self.others_pending -= 1;
+                }
+                self.state.fold_compact(&p, &self.rules);
             }
+        }
+        self.release_others();
+    }
+
+    /// Forgets the ids of untracked events once none waits.
+    fn release_others(&mut self) {
+        if self.others_pending == 0 && !self.others.is_empty() {
+            self.others.clear();
         }
     }
 
@@ -336,9 +521,16 @@ impl Slot {
             return Ok(fusion::assess(&self.person.person, &self.state, &self.rules, at, &mut self.held));
         }
         let mut state = self.state.clone();
-        for p in &self.pending[..k] {
-            state.fold(p, &self.rules);
+        for p in self.pending.range(..k) {
+            state.fold_compact(p, &self.rules);
         }
         Ok(fusion::assess(&self.person.person, &state, &self.rules, at, &mut self.held))
     }
+}
+
+/// The device id of a person's pending event.
+fn device_id<'s>(state: &'s PersonState, others: &'s [Box<str>], c: &Compact) -> &'s str {
+    let i = c.device as usize;
+    let id = if tracks_device(c.signal) { state.devices.get(i).map(|d| &*d.id) } else { others.get(i).map(|o| &**o) };
+    id.unwrap_or(c.signal.as_str())
 }

@@ -199,6 +199,11 @@ impl Event {
         Ok(Event { person: person.to_string(), ts, device: device.map(str::to_string), kind })
     }
 
+    /// An event from parts that were validated already (by [`Event::new`]'s checks).
+    pub(crate) fn from_valid_parts(person: &str, ts: Timestamp, device: Option<&str>, kind: EventKind) -> Self {
+        Event { person: person.to_string(), ts, device: device.map(str::to_string), kind }
+    }
+
     /// The signal of this event.
     pub fn signal(&self) -> Signal {
         self.kind.signal()
@@ -248,7 +253,8 @@ fn payload_key(kind: &EventKind) -> [u64; 3] {
     }
 }
 
-fn check_id(id: &str) -> std::result::Result<(), String> {
+/// Checks a device (or person) id: not blank, not too long, no control characters.
+pub(crate) fn check_id(id: &str) -> std::result::Result<(), String> {
     if id.trim().is_empty() {
         return Err("must not be empty".into());
     }
@@ -288,7 +294,8 @@ fn finite_non_negative(field: &str, x: f64) -> Result<()> {
     Ok(())
 }
 
-fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
+/// The checks of a payload's values (ranges, `until` not before `ts`), as in [`Event::new`].
+pub(crate) fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
     match kind {
         EventKind::Call { duration_s: Some(d), .. } => finite_non_negative("duration_s", *d),
         EventKind::Steps { interval_s: 0, .. } => Err(Error::field("interval_s", "must be > 0")),
@@ -373,27 +380,50 @@ pub const EVENT_FIELDS: [&str; 15] = [
     "until",
 ];
 
-/// Which optional columns each signal may carry (besides person, ts, signal, device).
-fn applies(signal: Signal, field: &str) -> bool {
-    matches!(
-        (signal, field),
-        (Signal::Call, "direction" | "answered" | "duration_s")
-            | (Signal::Steps, "steps" | "interval_s")
-            | (Signal::Door, "state")
-            | (Signal::Plug, "watts" | "lux")
-            | (Signal::App, "action")
-            | (Signal::Checkin, "outcome")
-            | (Signal::Away, "until")
-    )
+/// The payload columns (`EVENT_FIELDS[4..]`) each signal may carry, as bits by column.
+const fn allowed_fields(signal: Signal) -> u16 {
+    // Bit i is `EVENT_FIELDS[4 + i]`: direction, answered, duration_s, steps, interval_s,
+    // state, watts, lux, action, outcome, until.
+    match signal {
+        Signal::Call => 0b000_0000_0111,
+        Signal::Steps => 0b000_0001_1000,
+        Signal::Door => 0b000_0010_0000,
+        Signal::Plug => 0b000_1100_0000,
+        Signal::App => 0b001_0000_0000,
+        Signal::Checkin => 0b010_0000_0000,
+        Signal::Away => 0b100_0000_0000,
+        Signal::Sos | Signal::Heartbeat => 0,
+    }
 }
 
 fn required<T>(value: Option<T>, field: &str, signal: Signal) -> Result<T> {
     value.ok_or_else(|| Error::field(field, format!("required for signal `{signal}`")))
 }
 
-impl EventRecord {
-    /// The names of the fields that are present.
-    fn present(&self) -> impl Iterator<Item = &'static str> + '_ {
+/// The payload fields of one row, typed and each optional: what a record, a CSV row or a
+/// row of columns carries besides person, ts, signal and device.
+///
+/// [`Fields::into_kind`] is the one place where a row's payload is checked against its
+/// signal, whichever way the row came in.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Fields {
+    pub direction: Option<Direction>,
+    pub answered: Option<bool>,
+    pub duration_s: Option<f64>,
+    pub steps: Option<u32>,
+    pub interval_s: Option<u32>,
+    pub state: Option<DoorState>,
+    pub watts: Option<f64>,
+    pub lux: Option<f64>,
+    pub action: Option<AppAction>,
+    pub outcome: Option<CheckinOutcome>,
+    pub until: Option<Timestamp>,
+}
+
+impl Fields {
+    /// The fields that are present, as bits by column (see [`allowed_fields`]).
+    #[inline]
+    fn present(&self) -> u16 {
         let flags = [
             self.direction.is_some(),
             self.answered.is_some(),
@@ -407,18 +437,20 @@ impl EventRecord {
             self.outcome.is_some(),
             self.until.is_some(),
         ];
-        EVENT_FIELDS[4..].iter().zip(flags).filter(|(_, p)| *p).map(|(f, _)| *f)
+        flags.iter().enumerate().fold(0, |bits, (i, p)| bits | (u16::from(*p) << i))
     }
 
-    /// Validates the record into an [`Event`]; the error names the field and the reason.
-    pub fn into_event(self) -> Result<Event> {
-        let person = self.person.as_deref().ok_or_else(|| Error::field("person", "required"))?;
-        let ts = self.ts.ok_or_else(|| Error::field("ts", "required"))?;
-        let signal = self.signal.ok_or_else(|| Error::field("signal", "required"))?;
-        if let Some(field) = self.present().find(|f| !applies(signal, f)) {
+    /// The payload for `signal`: every present field must apply to it (the first that does
+    /// not is named), and the fields it requires must be present. Values are checked by
+    /// [`validate_kind`], after the ids.
+    #[inline]
+    pub fn into_kind(self, signal: Signal) -> Result<EventKind> {
+        let stray = self.present() & !allowed_fields(signal);
+        if stray != 0 {
+            let field = EVENT_FIELDS[4 + stray.trailing_zeros() as usize];
             return Err(Error::field(field, format!("does not apply to signal `{signal}`; leave it empty")));
         }
-        let kind = match signal {
+        Ok(match signal {
             Signal::Call => EventKind::Call {
                 direction: required(self.direction, "direction", signal)?,
                 answered: required(self.answered, "answered", signal)?,
@@ -435,7 +467,34 @@ impl EventRecord {
             Signal::Sos => EventKind::Sos,
             Signal::Away => EventKind::Away { until: required(self.until, "until", signal)? },
             Signal::Heartbeat => EventKind::Heartbeat,
-        };
+        })
+    }
+}
+
+impl EventRecord {
+    /// The payload fields of this record.
+    fn fields(&self) -> Fields {
+        Fields {
+            direction: self.direction,
+            answered: self.answered,
+            duration_s: self.duration_s,
+            steps: self.steps,
+            interval_s: self.interval_s,
+            state: self.state,
+            watts: self.watts,
+            lux: self.lux,
+            action: self.action,
+            outcome: self.outcome,
+            until: self.until,
+        }
+    }
+
+    /// Validates the record into an [`Event`]; the error names the field and the reason.
+    pub fn into_event(self) -> Result<Event> {
+        let person = self.person.as_deref().ok_or_else(|| Error::field("person", "required"))?;
+        let ts = self.ts.ok_or_else(|| Error::field("ts", "required"))?;
+        let signal = self.signal.ok_or_else(|| Error::field("signal", "required"))?;
+        let kind = self.fields().into_kind(signal)?;
         Event::new(person, ts, self.device.as_deref(), kind)
     }
 

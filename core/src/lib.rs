@@ -9,6 +9,8 @@
 
 mod assessment;
 pub mod backtest;
+mod columns;
+mod compact;
 mod detect;
 mod engine;
 mod error;
@@ -16,6 +18,7 @@ mod event;
 mod fusion;
 mod incident;
 mod macros;
+mod names;
 mod person;
 mod profile;
 mod read;
@@ -28,6 +31,7 @@ mod time;
 mod write;
 
 pub use crate::assessment::{ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder};
+pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
@@ -44,7 +48,7 @@ pub use crate::read::{
 };
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 
-pub use crate::replay::{MAX_REPLAY_ROWS, ReplayOptions, replay};
+pub use crate::replay::{MAX_REPLAY_ROWS, ReplayOptions, replay, replay_columns};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::state::MAX_DEVICES_PER_PERSON;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};

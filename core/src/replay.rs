@@ -5,12 +5,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::assessment::Assessment;
+use crate::columns::EventColumns;
+use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
-use crate::event::Event;
+use crate::event::{Event, Signal};
 use crate::fusion;
+use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
-use crate::state::PersonState;
+use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, Timestamp};
 
 /// Most assessment rows one replay may produce (a guard against a tiny `every`).
@@ -52,87 +55,194 @@ impl Default for ReplayOptions {
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -> Result<Vec<Assessment>> {
-    if options.every_ms <= 0 {
-        return Err(Error::argument("every", "must be positive"));
-    }
-    let mut catalog = Catalog::default();
-    for p in &options.profiles {
-        catalog.add(p.clone())?;
-    }
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut rules: Vec<Arc<Rules>> = Vec::with_capacity(persons.len());
-    for (i, p) in persons.iter().enumerate() {
-        if index.insert(p.person.as_str(), i).is_some() {
-            return Err(Error::field("person", format!("`{}` is listed twice in persons", p.person))
-                .at(Location::Index(i as u64)));
-        }
-        rules.push(catalog.rules_for(p)?);
-    }
-    let mut groups: Vec<Vec<Event>> = vec![Vec::new(); persons.len()];
-    let mut last: Option<Timestamp> = None;
-    for (n, e) in events.into_iter().enumerate() {
-        let Some(&i) = index.get(e.person.as_str()) else {
+    let plan = Plan::new(persons, options)?;
+    let mut ids = DeviceIds::default();
+    let mut groups: Vec<Vec<Compact>> = vec![Vec::new(); persons.len()];
+    for (n, e) in events.iter().enumerate() {
+        let Some(&i) = plan.index.get(e.person.as_str()) else {
             return Err(
                 Error::field("person", format!("`{}` is not in persons", e.person)).at(Location::Index(n as u64))
             );
         };
-        last = last.max(Some(e.ts));
-        groups[i].push(e);
+        let code = ids.code(e.device());
+        groups[i].push(Compact::new(e.ts, &e.kind, code, e.device_given().is_some()));
     }
-    let Some(last) = last else { return Ok(Vec::new()) };
-    let every = options.every_ms;
-    let rows: u64 = groups
-        .iter()
-        .filter_map(|g| g.iter().map(|e| e.ts).min())
-        .map(|first| (last.millis_since(first) / every + 1) as u64)
-        .sum();
-    if rows > MAX_REPLAY_ROWS {
-        return Err(Error::argument(
-            "every",
-            format!("{every} ms would give {rows} assessment rows (at most {MAX_REPLAY_ROWS}); use a longer interval"),
-        ));
-    }
-
-    let mut order: Vec<usize> = (0..persons.len()).collect();
-    order.sort_by(|a, b| persons[*a].person.cmp(&persons[*b].person));
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .clamp(1, order.len().max(1));
-
-    let run = |ids: &[usize], groups: &mut [Option<Vec<Event>>]| -> Result<Vec<Assessment>> {
-        let mut out = Vec::new();
-        for (&i, g) in ids.iter().zip(groups.iter_mut()) {
-            if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-                return Err(Error::Interrupted);
-            }
-            let events = g.take().unwrap_or_default();
-            replay_person(&persons[i].person, events, &rules[i], every, last, &mut out);
-        }
-        Ok(out)
-    };
-    let mut ordered: Vec<Option<Vec<Event>>> = order.iter().map(|&i| Some(std::mem::take(&mut groups[i]))).collect();
-    if threads == 1 {
-        return run(&order, &mut ordered);
-    }
-    let chunk = order.len().div_ceil(threads);
-    let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|s| {
-        let handles: Vec<_> =
-            order.chunks(chunk).zip(ordered.chunks_mut(chunk)).map(|(ids, gs)| s.spawn(move || run(ids, gs))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
-    });
-    let mut out = Vec::with_capacity(rows as usize);
-    for p in parts {
-        out.extend(p?);
-    }
-    Ok(out)
+    let names = ids.rank(&mut groups);
+    drop(events);
+    plan.run(groups, &names)
 }
 
-/// One person's rows: fold events in canonical order and assess at each grid time.
+/// Replays a columnar batch: exactly the rows [`replay`] gives for the batch's events
+/// ([`EventColumns::to_events`]), without an event per row.
+///
+/// ```
+/// use anbu::{Column, DoorState, EventColumns, Person, ReplayOptions, Signal, replay_columns, HOUR_MS};
+/// let t0 = 1_714_523_400_000; // 2024-05-01T08:30:00+09:00
+/// let (ts, state) = ([t0, t0 + 3 * HOUR_MS], [DoorState::Open, DoorState::Closed]);
+/// let batch = EventColumns::builder(&["p-1"], &[0, 0], &ts, &[Signal::Door; 2])
+///     .state(Column::new(&state))
+///     .build()?;
+/// let rows = replay_columns(&batch, &[Person::new("p-1", "call_iot")?], &ReplayOptions::default())?;
+/// assert_eq!(rows.len(), 3); // 09:00, 10:00, 11:00 local time
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn replay_columns(
+    batch: &EventColumns<'_>,
+    persons: &[Person],
+    options: &ReplayOptions,
+) -> Result<Vec<Assessment>> {
+    let plan = Plan::new(persons, options)?;
+    // Dictionary entries -> persons and device codes, once per entry.
+    let mut person_of: Vec<Option<usize>> = vec![None; batch.person_names().len()];
+    for (p, name) in person_of.iter_mut().zip(batch.person_names()) {
+        *p = plan.index.get(name).copied();
+    }
+    let mut ids = DeviceIds::default();
+    let device_of: Vec<u32> = batch.device_names().iter().map(|d| ids.code(d)).collect();
+    let signal_of: Vec<u32> = Signal::ALL.iter().map(|s| ids.code(s.as_str())).collect();
+    let mut groups: Vec<Vec<Compact>> = vec![Vec::new(); persons.len()];
+    for n in 0..batch.len() {
+        let Some(row) = batch.row(n) else { break };
+        let Some(i) = person_of.get(row.person as usize).copied().flatten() else {
+            let name = batch.person_names().get(row.person as usize).copied().unwrap_or_default();
+            return Err(Error::field("person", format!("`{name}` is not in persons")).at(Location::Index(n as u64)));
+        };
+        let code = match row.device {
+            Some(d) => device_of.get(d as usize),
+            None => signal_of.get(row.signal as usize),
+        };
+        let code = code.copied().unwrap_or(u32::MAX);
+        groups[i].push(Compact::new(row.ts, &row.kind, code, row.device.is_some()));
+    }
+    let names = ids.rank(&mut groups);
+    plan.run(groups, &names)
+}
+
+/// The device ids of a replay's input, coded by first appearance, then by rank.
+#[derive(Default)]
+struct DeviceIds<'a> {
+    codes: HashMap<&'a str, u32>,
+}
+
+impl<'a> DeviceIds<'a> {
+    fn code(&mut self, id: &'a str) -> u32 {
+        let next = self.codes.len() as u32;
+        *self.codes.entry(id).or_insert(next)
+    }
+
+    /// Recodes the events' devices by the rank of their id (so that codes order as the ids
+    /// do) and returns the ids by rank, interned.
+    fn rank(self, groups: &mut [Vec<Compact>]) -> Vec<Name> {
+        let mut by_code: Vec<(&str, u32)> = self.codes.into_iter().collect();
+        by_code.sort_unstable();
+        let mut rank = vec![u32::MAX; by_code.len()];
+        for (r, (_, code)) in by_code.iter().enumerate() {
+            if let Some(x) = rank.get_mut(*code as usize) {
+                *x = r as u32;
+            }
+        }
+        for e in groups.iter_mut().flatten() {
+            e.device = rank.get(e.device as usize).copied().unwrap_or(u32::MAX);
+        }
+        by_code.into_iter().map(|(id, _)| Name::from(id)).collect()
+    }
+}
+
+/// The persons of a replay, their rules, and how to run it.
+struct Plan<'p> {
+    persons: &'p [Person],
+    options: &'p ReplayOptions,
+    index: HashMap<&'p str, usize>,
+    rules: Vec<Arc<Rules>>,
+}
+
+impl<'p> Plan<'p> {
+    fn new(persons: &'p [Person], options: &'p ReplayOptions) -> Result<Self> {
+        if options.every_ms <= 0 {
+            return Err(Error::argument("every", "must be positive"));
+        }
+        let mut catalog = Catalog::default();
+        for p in &options.profiles {
+            catalog.add(p.clone())?;
+        }
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut rules: Vec<Arc<Rules>> = Vec::with_capacity(persons.len());
+        for (i, p) in persons.iter().enumerate() {
+            if index.insert(p.person.as_str(), i).is_some() {
+                return Err(Error::field("person", format!("`{}` is listed twice in persons", p.person))
+                    .at(Location::Index(i as u64)));
+            }
+            rules.push(catalog.rules_for(p)?);
+        }
+        Ok(Plan { persons, options, index, rules })
+    }
+
+    /// Every person's rows, in person order; `names` are the device ids by code.
+    fn run(&self, mut groups: Vec<Vec<Compact>>, names: &[Name]) -> Result<Vec<Assessment>> {
+        let (persons, options) = (self.persons, self.options);
+        let Some(last) = groups.iter().flatten().map(|e| e.ts).max() else { return Ok(Vec::new()) };
+        let every = options.every_ms;
+        let rows: u64 = groups
+            .iter()
+            .filter_map(|g| g.iter().map(|e| e.ts).min())
+            .map(|first| (last.millis_since(first) / every + 1) as u64)
+            .sum();
+        if rows > MAX_REPLAY_ROWS {
+            return Err(Error::argument(
+                "every",
+                format!(
+                    "{every} ms would give {rows} assessment rows (at most {MAX_REPLAY_ROWS}); use a longer interval"
+                ),
+            ));
+        }
+
+        let mut order: Vec<usize> = (0..persons.len()).collect();
+        order.sort_by(|a, b| persons[*a].person.cmp(&persons[*b].person));
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+        .clamp(1, order.len().max(1));
+
+        let run = |ids: &[usize], groups: &mut [Option<Vec<Compact>>]| -> Result<Vec<Assessment>> {
+            let mut out = Vec::new();
+            for (&i, g) in ids.iter().zip(groups.iter_mut()) {
+                if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Err(Error::Interrupted);
+                }
+                let events = g.take().unwrap_or_default();
+                replay_person(&persons[i].person, events, names, &self.rules[i], every, last, &mut out);
+            }
+            Ok(out)
+        };
+        let mut ordered: Vec<Option<Vec<Compact>>> =
+            order.iter().map(|&i| Some(std::mem::take(&mut groups[i]))).collect();
+        if threads == 1 {
+            return run(&order, &mut ordered);
+        }
+        let chunk = order.len().div_ceil(threads);
+        let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = order
+                .chunks(chunk)
+                .zip(ordered.chunks_mut(chunk))
+                .map(|(ids, gs)| s.spawn(move || run(ids, gs)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
+        });
+        let mut out = Vec::with_capacity(rows as usize);
+        for p in parts {
+            out.extend(p?);
+        }
+        Ok(out)
+    }
+}
+
+/// One person's rows: fold events in canonical order and assess at each grid time. The
+/// events' device codes are ranks of the ids in `names`.
 fn replay_person(
     person: &str,
-    mut events: Vec<Event>,
+    mut events: Vec<Compact>,
+    names: &[Name],
     rules: &Rules,
     every: i64,
     last: Timestamp,
@@ -141,20 +251,36 @@ fn replay_person(
     if events.is_empty() {
         return;
     }
-    events.sort_by(|a, b| a.canonical_cmp(b));
-    events.dedup();
+    events.sort_unstable_by(Compact::ranked_cmp);
+    events.dedup_by(|a, b| a.same_event(b));
+    // Devices are registered in the order they are first folded; past the cap, a device's
+    // reports are not tracked (as when folding one event at a time).
+    let mut state = PersonState::default();
+    let mut registered: Vec<(u32, u32)> = Vec::new();
+    for e in events.iter_mut().filter(|e| tracks_device(e.signal)) {
+        let rank = e.device;
+        e.device = match registered.iter().find(|(r, _)| *r == rank) {
+            Some((_, i)) => *i,
+            None if state.devices.len() >= MAX_DEVICES_PER_PERSON => u32::MAX,
+            None => {
+                let id = names.get(rank as usize).cloned().unwrap_or_else(|| Name::from(e.signal.as_str()));
+                let i = state.register_device(id).unwrap_or(u32::MAX);
+                registered.push((rank, i));
+                i
+            }
+        };
+    }
     let first = events[0].ts.as_millis();
     let mut t = first.div_euclid(every) * every;
     if t < first {
         t += every;
     }
-    let mut state = PersonState::default();
     let mut held = None;
     let mut next = 0;
     while t <= last.as_millis() {
         let at = Timestamp::from_millis(t).unwrap_or(last);
         while next < events.len() && events[next].ts <= at {
-            state.fold(&events[next], rules);
+            state.fold_compact(&events[next], rules);
             next += 1;
         }
         out.push(fusion::assess(person, &state, rules, at, &mut held));

@@ -73,7 +73,7 @@ pub(crate) struct Routine {
     open_life: u8,
     /// `p[c][b]` in 1/65535.
     #[serde(with = "serde_bins")]
-    p: [[u16; BINS]; 5],
+    p: Bins,
     /// Hours learned per channel (saturating).
     learned: [u16; 5],
     /// Local day index of the open day, and its count of signs of life.
@@ -97,7 +97,7 @@ impl Default for Routine {
         Routine {
             open_hour: None,
             open_life: 0,
-            p: [[0; BINS]; 5],
+            p: Bins::default(),
             learned: [0; 5],
             open_day: None,
             day_count: 0,
@@ -175,8 +175,12 @@ impl Routine {
                 continue;
             }
             let x = if self.open_life & (1 << c) != 0 { 1.0 } else { 0.0 };
-            let p = f64::from(self.p[c][b]) / SCALE;
-            self.p[c][b] = ((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE).round() as u16;
+            let old = self.p.table(c)[b];
+            let p = f64::from(old) / SCALE;
+            let new = ((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE).round() as u16;
+            if new != old {
+                self.p.table_mut(c)[b] = new;
+            }
             self.learned[c] = self.learned[c].saturating_add(1);
         }
     }
@@ -254,9 +258,11 @@ impl Routine {
     pub fn model(&self, c: usize, rate: f64) -> BinModel<'_> {
         let days = f64::from(self.learned[c]) / 24.0;
         let all_held = 1.0 - (1.0 - rate).powf(days);
-        let mean = self.p[c].iter().map(|x| f64::from(*x)).sum::<f64>() / SCALE / BINS as f64;
+        let raw = self.p.table(c);
+        // The sum of whole numbers below 2^53 is exact in any order.
+        let mean = f64::from(raw.iter().map(|x| u32::from(*x)).sum::<u32>()) / SCALE / BINS as f64;
         BinModel {
-            raw: &self.p[c],
+            raw,
             k: 1.0 - (1.0 - rate).powf(PRIOR_DAYS),
             prior: if all_held > 0.05 { (mean / all_held).min(1.0) } else { PRIOR_P },
             held: [1.0 - (1.0 - rate).powf(days * 5.0 / 7.0), 1.0 - (1.0 - rate).powf(days * 2.0 / 7.0)],
@@ -344,6 +350,64 @@ impl Routine {
     pub fn answer_rate(&self) -> f64 {
         f64::from(self.answer_rate)
     }
+
+    /// Bytes held outside the routine itself (its stored tables).
+    pub fn heap_bytes(&self) -> usize {
+        self.p.heap_bytes()
+    }
+}
+
+/// All zeros: the table of a channel that never learned a sign of life.
+static ZEROS: [u16; BINS] = [0; BINS];
+/// `Bins::slot` of a channel without a stored table.
+const NO_TABLE: u8 = u8::MAX;
+
+/// The routine's `p[c][b]` tables, stored only for channels whose table is not all zero.
+///
+/// A channel's table stays all zero until an hour with a sign of life in the channel is
+/// learned (an hour without one moves `p` towards 0, and 0 stays 0), so a person's routine
+/// stores only the tables of the channels the person was seen in: exactly the same values
+/// as five full tables, in a fraction of the bytes.
+#[derive(Clone, Debug)]
+struct Bins {
+    /// Index into `tables` per channel, or `NO_TABLE`.
+    slot: [u8; 5],
+    tables: Vec<[u16; BINS]>,
+}
+
+impl Default for Bins {
+    fn default() -> Self {
+        Bins { slot: [NO_TABLE; 5], tables: Vec::new() }
+    }
+}
+
+impl PartialEq for Bins {
+    fn eq(&self, other: &Self) -> bool {
+        (0..5).all(|c| self.table(c) == other.table(c))
+    }
+}
+
+impl Bins {
+    /// Channel `c`'s table (all zero when not stored).
+    #[inline]
+    fn table(&self, c: usize) -> &[u16; BINS] {
+        self.slot.get(c).and_then(|s| self.tables.get(usize::from(*s))).unwrap_or(&ZEROS)
+    }
+
+    /// Channel `c`'s table, stored from now on.
+    fn table_mut(&mut self, c: usize) -> &mut [u16; BINS] {
+        let c = c.min(4);
+        if usize::from(self.slot[c]) >= self.tables.len() {
+            self.slot[c] = self.tables.len() as u8;
+            self.tables.push([0; BINS]);
+        }
+        let s = usize::from(self.slot[c]);
+        &mut self.tables[s]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.tables.capacity() * std::mem::size_of::<[u16; BINS]>()
+    }
 }
 
 /// A channel's learned hourly probabilities: the stored averages corrected for the bias
@@ -395,22 +459,24 @@ fn ewma_step((fast, slow, days): (f32, f32, u16), count: u32) -> (f32, f32, u16)
 
 /// Serde for the bins table (serde derives arrays only up to 32 elements).
 mod serde_bins {
-    use super::BINS;
+    use super::{BINS, Bins};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer>(p: &[[u16; BINS]; 5], s: S) -> Result<S::Ok, S::Error> {
-        let v: Vec<&[u16]> = p.iter().map(|r| r.as_slice()).collect();
+    pub fn serialize<S: Serializer>(p: &Bins, s: S) -> Result<S::Ok, S::Error> {
+        let v: Vec<&[u16]> = (0..5).map(|c| p.table(c).as_slice()).collect();
         v.serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[[u16; BINS]; 5], D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Bins, D::Error> {
         let v: Vec<Vec<u16>> = Vec::deserialize(d)?;
-        let mut out = [[0u16; BINS]; 5];
         if v.len() != 5 || v.iter().any(|r| r.len() != BINS) {
             return Err(serde::de::Error::custom("routine table must be 5 x 48"));
         }
-        for (o, r) in out.iter_mut().zip(v) {
-            o.copy_from_slice(&r);
+        let mut out = Bins::default();
+        for (c, r) in v.iter().enumerate() {
+            if r.iter().any(|x| *x != 0) {
+                out.table_mut(c).copy_from_slice(r);
+            }
         }
         Ok(out)
     }

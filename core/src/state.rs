@@ -8,8 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::compact::Compact;
 use crate::error::{Error, Result};
-use crate::event::{AppAction, CheckinOutcome, Direction, Event, EventKind, Signal};
+use crate::event::{AppAction, CheckinOutcome, Direction, EventKind, Signal};
+use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
 use crate::routine::{HourContext, Routine};
 use crate::time::Timestamp;
@@ -52,9 +54,16 @@ impl DeviceState {
 }
 
 /// One device of the person.
+///
+/// A device is registered when its first event is taken (see [`PersonState::register_device`]),
+/// so that events waiting in the lateness buffer can name it by index. Until one of its
+/// events is folded it reports on no channel, is not periodic and has no plug reading,
+/// which every detector reads as "not there".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DeviceState {
-    pub id: String,
+    /// The device id, interned (see `names`).
+    #[serde(with = "serde_name")]
+    pub id: Name,
     /// The activity channels the device reports on (bits by `Signal::CHANNELS` index);
     /// a phone reports calls, steps and phone use.
     pub channels: u8,
@@ -122,14 +131,15 @@ impl HourContext for Context<'_> {
     }
 }
 
-/// Whether an event comes from a device whose reports are tracked.
-fn tracks_device(e: &Event) -> bool {
-    !matches!(e.kind, EventKind::Away { .. } | EventKind::Sos)
+/// Whether events of a signal come from a device whose reports are tracked (an absence
+/// and the emergency button are the person's, not a device's).
+pub(crate) fn tracks_device(signal: Signal) -> bool {
+    !matches!(signal, Signal::Away | Signal::Sos)
 }
 
 /// Whether an event shows that the person did something.
-fn is_sign_of_life(e: &Event, rules: &Rules) -> bool {
-    match &e.kind {
+fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
+    match kind {
         EventKind::Call { direction, answered, .. } => *direction == Direction::Out || *answered,
         EventKind::Steps { steps, .. } => *steps >= rules.profile.inactivity.min_steps.max(1),
         EventKind::Door { .. } => true,
@@ -142,43 +152,67 @@ fn is_sign_of_life(e: &Event, rules: &Rules) -> bool {
 }
 
 impl PersonState {
-    /// Checks that the person may have one more device, counting those of `pending` events
-    /// not folded yet (so that no input exhausts memory, and a batch can be refused whole).
-    pub fn check<'a>(&self, e: &Event, pending: impl Iterator<Item = &'a Event>) -> Result<()> {
-        if !tracks_device(e) {
+    /// The index of the device `id`, if registered.
+    #[inline]
+    pub fn device_index(&self, id: &str) -> Option<usize> {
+        self.devices.iter().position(|d| *d.id == *id)
+    }
+
+    /// The index of the device `id` (interned by the same table as the devices' ids), if registered.
+    #[inline]
+    pub fn device_index_interned(&self, id: &Name) -> Option<usize> {
+        self.devices.iter().position(|d| std::sync::Arc::ptr_eq(&d.id, id)).or_else(|| self.device_index(id))
+    }
+
+    /// Checks that an event of `signal` from device `id` may be taken: the device is known,
+    /// or the person may have one more (so that no input exhausts memory).
+    pub fn check_device(&self, person: &str, signal: Signal, id: &str) -> Result<()> {
+        if !tracks_device(signal) || self.device_index(id).is_some() {
             return Ok(());
         }
-        let known = |id: &str| self.devices.iter().any(|d| d.id == id);
-        if known(e.device()) {
-            return Ok(());
-        }
-        let mut new_ids: Vec<&str> =
-            pending.filter(|p| tracks_device(p) && !known(p.device())).map(Event::device).collect();
-        new_ids.sort_unstable();
-        new_ids.dedup();
-        if new_ids.contains(&e.device()) {
-            return Ok(());
-        }
-        if self.devices.len() + new_ids.len() >= MAX_DEVICES_PER_PERSON {
+        if self.devices.len() >= MAX_DEVICES_PER_PERSON {
             return Err(Error::field(
                 "device",
-                format!("person `{}` already has {MAX_DEVICES_PER_PERSON} devices", e.person),
+                format!("person `{person}` already has {MAX_DEVICES_PER_PERSON} devices"),
             ));
         }
         Ok(())
     }
 
-    /// Folds one event; events must come in canonical time order, checked by [`Self::check`].
-    pub fn fold(&mut self, e: &Event, rules: &Rules) {
+    /// Registers a new device and returns its index; `None` when the person has
+    /// [`MAX_DEVICES_PER_PERSON`] already (refused by [`Self::check_device`] before).
+    pub fn register_device(&mut self, id: Name) -> Option<u32> {
+        if self.devices.len() >= MAX_DEVICES_PER_PERSON {
+            return None;
+        }
+        self.devices.push(DeviceState { id, channels: 0, last_report: Timestamp::EPOCH, periodic: false, plug: None });
+        Some(self.devices.len() as u32 - 1)
+    }
+
+    /// Folds one event given as an [`crate::Event`] (for tests): registers its device and folds it.
+    #[cfg(test)]
+    pub fn fold(&mut self, e: &crate::Event, rules: &Rules) {
+        let device = match self.device_index(e.device()) {
+            Some(i) => i as u32,
+            None if tracks_device(e.signal()) => self.register_device(e.device().into()).unwrap_or(u32::MAX),
+            None => u32::MAX,
+        };
+        self.fold_compact(&Compact::new(e.ts, &e.kind, device, e.device_given().is_some()), rules);
+    }
+
+    /// Folds one event; events must come in canonical time order, their devices registered
+    /// (a tracked event's `device` is its index in `devices`).
+    pub fn fold_compact(&mut self, e: &Compact, rules: &Rules) {
+        let kind = e.kind();
         self.first_ts = Some(self.first_ts.map_or(e.ts, |t| t.min(e.ts)));
         self.last_ts = Some(self.last_ts.map_or(e.ts, |t| t.max(e.ts)));
-        let mut life = is_sign_of_life(e, rules);
-        if let EventKind::Steps { steps, interval_s } = e.kind
+        let mut life = is_sign_of_life(&kind, rules);
+        if let EventKind::Steps { steps, interval_s } = kind
             && u64::from(steps) * 3600 >= WALK_STEPS_PER_HOUR * u64::from(interval_s)
         {
             self.last_walk = Some(e.ts);
         }
-        match &e.kind {
+        match &kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
             EventKind::Sos => self.last_sos = Some(e.ts),
             EventKind::Checkin { outcome } => match outcome {
@@ -200,8 +234,8 @@ impl PersonState {
             },
             _ => {}
         }
-        if tracks_device(e) {
-            life |= self.report_device(e, rules);
+        if tracks_device(e.signal) {
+            life |= self.report_device(e, &kind, rules);
         }
         if life {
             // The routine learns the hours up to a sign of life only once it comes: the
@@ -220,7 +254,7 @@ impl PersonState {
                 );
                 self.routine.gap_closed(gap);
             }
-            let signal = e.signal();
+            let signal = e.signal;
             if let Some(i) = signal.channel_index() {
                 self.last_life[i] = Some(e.ts);
                 self.routine.life(signal);
@@ -231,24 +265,10 @@ impl PersonState {
     }
 
     /// Records a device report; returns whether a plug reading changed (a sign of life).
-    fn report_device(&mut self, e: &Event, rules: &Rules) -> bool {
-        let signal = e.signal();
-        let idx = match self.devices.iter().position(|d| d.id == e.device()) {
-            Some(i) => i,
-            // Unreachable after `check`; never grow past the cap.
-            None if self.devices.len() >= MAX_DEVICES_PER_PERSON => return false,
-            None => {
-                self.devices.push(DeviceState {
-                    id: e.device().to_string(),
-                    channels: 0,
-                    last_report: e.ts,
-                    periodic: false,
-                    plug: None,
-                });
-                self.devices.len() - 1
-            }
-        };
-        let d = &mut self.devices[idx];
+    fn report_device(&mut self, e: &Compact, kind: &EventKind, rules: &Rules) -> bool {
+        let signal = e.signal;
+        // Registered when the event was taken; never grow past the cap.
+        let Some(d) = self.devices.get_mut(e.device as usize) else { return false };
         d.last_report = d.last_report.max(e.ts);
         if let Some(i) = signal.channel_index() {
             d.channels |= 1 << i;
@@ -256,7 +276,7 @@ impl PersonState {
         if matches!(signal, Signal::Plug | Signal::Steps | Signal::Heartbeat) {
             d.periodic = true;
         }
-        match &e.kind {
+        match kind {
             EventKind::Plug { watts, lux } => {
                 let nc = &rules.profile.no_change;
                 let changed = d.plug.is_some_and(|prev| {
@@ -305,11 +325,27 @@ impl PersonState {
         self.absences.iter().filter(|a| a.end <= at && a.start < a.end).map(|a| a.end).max()
     }
 
-    /// Approximate heap and inline size of this state, bytes.
-    pub fn size_bytes(&self) -> usize {
-        std::mem::size_of::<Self>()
-            + self.devices.iter().map(|d| std::mem::size_of::<DeviceState>() + d.id.capacity()).sum::<usize>()
+    /// Approximate heap size of this state, bytes (device ids are interned, counted by the engine).
+    pub fn heap_bytes(&self) -> usize {
+        self.devices.capacity() * std::mem::size_of::<DeviceState>()
             + self.missed_checkins.capacity() * std::mem::size_of::<Timestamp>()
             + self.absences.capacity() * std::mem::size_of::<Absence>()
+            + self.routine.heap_bytes()
+    }
+}
+
+/// Serde for an interned id: written as text.
+mod serde_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::names::Name;
+
+    pub fn serialize<S: Serializer>(n: &Name, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(n)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+        let text: std::borrow::Cow<'de, str> = Deserialize::deserialize(d)?;
+        Ok(Name::from(&*text))
     }
 }

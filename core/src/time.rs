@@ -5,6 +5,7 @@
 //! milliseconds, exactly as the spec allows, and written as RFC 3339 in UTC.
 
 use std::fmt;
+use std::num::NonZeroU64;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
@@ -30,45 +31,72 @@ const MAX_MS: i64 = 253_402_300_799_999;
 /// let t: Timestamp = "2024-05-01T09:30:00+09:00".parse()?;
 /// assert_eq!(t, Timestamp::from_millis(1_714_523_400_000)?);
 /// assert_eq!(t.to_string(), "2024-05-01T00:30:00Z");
+/// // Eight bytes, and so is an optional one.
+/// assert_eq!(std::mem::size_of::<Option<Timestamp>>(), 8);
 /// # Ok::<(), anbu::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(i64);
+// Stored as `ms + 1` in a `NonZeroU64`: the order is that of the milliseconds (all in range
+// are >= 0), and `Option<Timestamp>` needs no extra word, which halves the optional times of
+// a person's state.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(NonZeroU64);
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Timestamp").field(&self.as_millis()).finish()
+    }
+}
 
 impl Timestamp {
     /// A timestamp from epoch milliseconds; errors outside 1970-01-01..=9999-12-31.
     pub fn from_millis(ms: i64) -> Result<Self> {
+        Timestamp::check_millis(ms).map_err(|reason| Error::argument("ts", reason))
+    }
+
+    /// A timestamp from epoch milliseconds, or why they are out of range (the reason every
+    /// input path gives: text, JSON numbers and columns).
+    pub(crate) fn check_millis(ms: i64) -> std::result::Result<Self, String> {
         if (MIN_MS..=MAX_MS).contains(&ms) {
-            Ok(Timestamp(ms))
+            Ok(Timestamp::from_millis_in_range(ms))
         } else {
-            Err(Error::argument("ts", format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)")))
+            Err(format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)"))
         }
     }
 
     /// A timestamp from epoch milliseconds known to be in range (a constant in the code).
     pub(crate) const fn from_millis_in_range(ms: i64) -> Self {
-        Timestamp(if ms < MIN_MS {
+        let ms = if ms < MIN_MS {
             MIN_MS
         } else if ms > MAX_MS {
             MAX_MS
         } else {
             ms
-        })
+        };
+        // In range, `ms + 1` is positive; the fallback is unreachable.
+        match NonZeroU64::new(ms as u64 + 1) {
+            Some(v) => Timestamp(v),
+            None => Timestamp(NonZeroU64::MIN),
+        }
     }
 
+    /// The Unix epoch, the earliest accepted time.
+    pub(crate) const EPOCH: Timestamp = Timestamp::from_millis_in_range(MIN_MS);
+
     /// Epoch milliseconds.
+    #[inline]
     pub const fn as_millis(self) -> i64 {
-        self.0
+        (self.0.get() - 1) as i64
     }
 
     /// This time plus `ms` milliseconds, saturating at the accepted range.
     pub fn plus_millis(self, ms: i64) -> Self {
-        Timestamp(self.0.saturating_add(ms).clamp(MIN_MS, MAX_MS))
+        Timestamp::from_millis_in_range(self.as_millis().saturating_add(ms))
     }
 
     /// Milliseconds from `earlier` to `self` (negative if `earlier` is later).
+    #[inline]
     pub const fn millis_since(self, earlier: Timestamp) -> i64 {
-        self.0 - earlier.0
+        self.as_millis() - earlier.as_millis()
     }
 
     /// Hours from `earlier` to `self`, as a float.
@@ -78,7 +106,7 @@ impl Timestamp {
 
     pub(crate) fn to_jiff(self) -> jiff::Timestamp {
         // In range by construction; the fallback is unreachable.
-        jiff::Timestamp::from_millisecond(self.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        jiff::Timestamp::from_millisecond(self.as_millis()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
     }
 
     /// Formats the time in a time zone as `YYYY-MM-DD HH:MM`, for human-readable reasons.
@@ -96,8 +124,7 @@ impl Timestamp {
         let numeric = bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && *b == b'-'));
         if numeric {
             let ms: i64 = text.parse().map_err(|_| format!("epoch milliseconds `{text}` out of range"))?;
-            return Timestamp::from_millis(ms)
-                .map_err(|_| format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)"));
+            return Timestamp::check_millis(ms);
         }
         let t: jiff::Timestamp = text.parse().map_err(|_| {
             format!(

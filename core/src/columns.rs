@@ -1,0 +1,506 @@
+//! Columnar event batches: the spec's event table as typed columns, checked once.
+//!
+//! An [`EventColumns`] borrows the columns of a batch (as a DataFrame or an Arrow table holds
+//! them): person ids as `u32` codes into a dictionary of names, `ts` in epoch milliseconds,
+//! the signal per row, optional device codes into a dictionary of device ids, and one typed
+//! column per payload field of the spec, each with optional validity (a null is "absent").
+//! [`EventColumnsBuilder::build`] checks every row by exactly the rules of
+//! [`EventRecord::into_event`](crate::EventRecord::into_event) (the same code gives the same
+//! errors, each naming the row index and the field), checking each dictionary entry once.
+//! [`Engine::ingest_columns`](crate::Engine::ingest_columns) and
+//! [`replay_columns`](crate::replay_columns) then take the batch without an allocation per
+//! event.
+//!
+//! ```
+//! use anbu::{Column, DoorState, Engine, EventColumns, Person, Signal};
+//!
+//! let persons = ["p-001", "p-002"];
+//! let person = [0, 1, 0];
+//! let ts = [1_714_521_600_000, 1_714_521_660_000, 1_714_525_200_000];
+//! let signal = [Signal::Plug, Signal::Door, Signal::Plug];
+//! let devices = ["plug-tv", "door-front"];
+//! let device = [0, 1, 0];
+//! // Columns that do not apply to a row's signal are null there.
+//! let watts = [85.5, 0.0, 3.0];
+//! let is_plug = [true, false, true];
+//! let state = [DoorState::Open; 3];
+//! let is_door = [false, true, false];
+//! let batch = EventColumns::builder(&persons, &person, &ts, &signal)
+//!     .device(&devices, Column::new(&device))
+//!     .watts(Column::with_validity(&watts, &is_plug))
+//!     .state(Column::with_validity(&state, &is_door))
+//!     .build()?;
+//! assert_eq!(batch.event(1).unwrap().device(), "door-front");
+//!
+//! let mut engine = Engine::new();
+//! engine.add_person(Person::new("p-001", "plug_only")?)?;
+//! engine.add_person(Person::new("p-002", "call_iot")?)?;
+//! assert_eq!(engine.ingest_columns(&batch)?, 3);
+//!
+//! // A bad row is named by its index and field; nothing of the batch is taken.
+//! let bad = [85.5, 0.0, -3.0];
+//! let err = EventColumns::builder(&persons, &person, &ts, &signal)
+//!     .watts(Column::with_validity(&bad, &is_plug))
+//!     .state(Column::with_validity(&state, &is_door))
+//!     .build()
+//!     .unwrap_err();
+//! assert_eq!(err.to_string(), "row 2: field `watts`: must be >= 0, got -3");
+//! # Ok::<(), anbu::Error>(())
+//! ```
+
+use crate::error::{Error, Location, Result};
+use crate::event::{
+    AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind, Fields, Signal, check_id, check_person_id,
+    validate_kind,
+};
+use crate::time::Timestamp;
+
+/// One column of a batch: a value per row and, optionally, which rows have one (`false`
+/// is a null). Values in null rows are ignored.
+#[derive(Clone, Copy, Debug)]
+pub struct Column<'a, T> {
+    values: &'a [T],
+    valid: Option<&'a [bool]>,
+}
+
+impl<'a, T: Copy> Column<'a, T> {
+    /// A column with a value in every row.
+    pub fn new(values: &'a [T]) -> Self {
+        Column { values, valid: None }
+    }
+
+    /// A column with nulls: row `i` has a value when `valid[i]`.
+    pub fn with_validity(values: &'a [T], valid: &'a [bool]) -> Self {
+        Column { values, valid: Some(valid) }
+    }
+
+    /// The value of row `i`, if it has one (rows are in range once the batch is built).
+    #[inline]
+    fn get(&self, i: usize) -> Option<T> {
+        match self.valid {
+            Some(v) if !v.get(i).copied().unwrap_or(false) => None,
+            _ => self.values.get(i).copied(),
+        }
+    }
+
+    fn check_len(&self, field: &str, rows: usize) -> Result<()> {
+        if self.values.len() != rows {
+            return Err(Error::argument(field, format!("has {} values for {rows} rows", self.values.len())));
+        }
+        match self.valid {
+            Some(v) if v.len() != rows => {
+                Err(Error::argument(field, format!("validity has {} entries for {rows} rows", v.len())))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<'a, T: Copy> From<&'a [T]> for Column<'a, T> {
+    fn from(values: &'a [T]) -> Self {
+        Column::new(values)
+    }
+}
+
+/// The payload columns, each optional (an absent column is null in every row).
+#[derive(Clone, Copy, Debug, Default)]
+struct Payload<'a> {
+    direction: Option<Column<'a, Direction>>,
+    answered: Option<Column<'a, bool>>,
+    duration_s: Option<Column<'a, f64>>,
+    steps: Option<Column<'a, u32>>,
+    interval_s: Option<Column<'a, u32>>,
+    state: Option<Column<'a, DoorState>>,
+    watts: Option<Column<'a, f64>>,
+    lux: Option<Column<'a, f64>>,
+    action: Option<Column<'a, AppAction>>,
+    outcome: Option<Column<'a, CheckinOutcome>>,
+    until: Option<Column<'a, i64>>,
+}
+
+#[inline]
+fn cell<T: Copy>(c: &Option<Column<'_, T>>, i: usize) -> Option<T> {
+    c.as_ref().and_then(|c| c.get(i))
+}
+
+/// A batch of events as columns, every row checked (see the module docs).
+#[derive(Clone, Debug)]
+pub struct EventColumns<'a> {
+    person_names: Vec<&'a str>,
+    person: &'a [u32],
+    ts: &'a [i64],
+    signal: &'a [Signal],
+    device_names: Vec<&'a str>,
+    device: Option<Column<'a, u32>>,
+    payload: Payload<'a>,
+}
+
+/// Builds an [`EventColumns`]: the required columns first, then any payload columns.
+#[derive(Clone, Debug)]
+#[must_use = "call `build` to check the columns"]
+pub struct EventColumnsBuilder<'a> {
+    batch: EventColumns<'a>,
+}
+
+/// One row of a checked batch, ready to be taken.
+pub(crate) struct Row {
+    pub person: u32,
+    pub ts: Timestamp,
+    pub signal: Signal,
+    /// The device's code into the dictionary, when given.
+    pub device: Option<u32>,
+    pub kind: EventKind,
+}
+
+impl<'a> EventColumns<'a> {
+    /// Starts a batch from its required columns: `person` codes into the `person_names`
+    /// dictionary, `ts` in epoch milliseconds (UTC) and the `signal` of each row.
+    pub fn builder<S: AsRef<str>>(
+        person_names: &'a [S],
+        person: &'a [u32],
+        ts: &'a [i64],
+        signal: &'a [Signal],
+    ) -> EventColumnsBuilder<'a> {
+        EventColumnsBuilder {
+            batch: EventColumns {
+                person_names: person_names.iter().map(AsRef::as_ref).collect(),
+                person,
+                ts,
+                signal,
+                device_names: Vec::new(),
+                device: None,
+                payload: Payload::default(),
+            },
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.person.len()
+    }
+
+    /// Whether the batch has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.person.is_empty()
+    }
+
+    /// The dictionary of person ids.
+    pub fn person_names(&self) -> &[&'a str] {
+        &self.person_names
+    }
+
+    /// The dictionary of device ids.
+    pub fn device_names(&self) -> &[&'a str] {
+        &self.device_names
+    }
+
+    /// Row `row` as an [`Event`] (`None` past the end).
+    pub fn event(&self, row: usize) -> Option<Event> {
+        let r = self.row(row)?;
+        let person = self.person_names.get(r.person as usize)?;
+        Some(Event::from_valid_parts(person, r.ts, self.device_name(r.device), r.kind))
+    }
+
+    /// Every row as an [`Event`], in order.
+    pub fn to_events(&self) -> Vec<Event> {
+        (0..self.len()).filter_map(|i| self.event(i)).collect()
+    }
+
+    /// The device id of a device code (in range once built).
+    pub(crate) fn device_name(&self, code: Option<u32>) -> Option<&'a str> {
+        code.and_then(|c| self.device_names.get(c as usize).copied())
+    }
+
+    /// The person code of row `i` (in range once built; `i < len`).
+    #[inline]
+    pub(crate) fn person_code(&self, i: usize) -> u32 {
+        self.person.get(i).copied().unwrap_or(0)
+    }
+
+    /// Row `i` of the checked batch, reading only the columns its signal uses.
+    #[inline]
+    pub(crate) fn row(&self, i: usize) -> Option<Row> {
+        let (&person, &ms, &signal) = (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?);
+        let p = &self.payload;
+        // Every value read here was checked by `build`; the fallbacks are unreachable.
+        let kind = match signal {
+            Signal::Call => EventKind::Call {
+                direction: cell(&p.direction, i).unwrap_or(Direction::In),
+                answered: cell(&p.answered, i).unwrap_or(false),
+                duration_s: cell(&p.duration_s, i),
+            },
+            Signal::Steps => EventKind::Steps {
+                steps: cell(&p.steps, i).unwrap_or(0),
+                interval_s: cell(&p.interval_s, i).unwrap_or(3600),
+            },
+            Signal::Door => EventKind::Door { state: cell(&p.state, i).unwrap_or(DoorState::Open) },
+            Signal::Plug => EventKind::Plug { watts: cell(&p.watts, i).unwrap_or(0.0), lux: cell(&p.lux, i) },
+            Signal::App => EventKind::App { action: cell(&p.action, i).unwrap_or(AppAction::Unlock) },
+            Signal::Checkin => EventKind::Checkin { outcome: cell(&p.outcome, i).unwrap_or(CheckinOutcome::Answered) },
+            Signal::Sos => EventKind::Sos,
+            Signal::Away => EventKind::Away { until: Timestamp::from_millis_in_range(cell(&p.until, i).unwrap_or(ms)) },
+            Signal::Heartbeat => EventKind::Heartbeat,
+        };
+        Some(Row { person, ts: Timestamp::from_millis_in_range(ms), signal, device: cell(&self.device, i), kind })
+    }
+
+    /// The payload fields of row `i`, as a record of the row would have them.
+    #[inline]
+    fn fields(&self, i: usize) -> Result<Fields> {
+        let p = &self.payload;
+        let until = match cell(&p.until, i) {
+            Some(ms) => Some(Timestamp::check_millis(ms).map_err(|r| Error::field("until", r))?),
+            None => None,
+        };
+        Ok(Fields {
+            direction: cell(&p.direction, i),
+            answered: cell(&p.answered, i),
+            duration_s: cell(&p.duration_s, i),
+            steps: cell(&p.steps, i),
+            interval_s: cell(&p.interval_s, i),
+            state: cell(&p.state, i),
+            watts: cell(&p.watts, i),
+            lux: cell(&p.lux, i),
+            action: cell(&p.action, i),
+            outcome: cell(&p.outcome, i),
+            until,
+        })
+    }
+
+    /// Checks the whole batch; the first bad row's error names its index and field.
+    fn check(&self) -> Result<()> {
+        let rows = self.person.len();
+        Column::new(self.ts).check_len("ts", rows)?;
+        Column::new(self.signal).check_len("signal", rows)?;
+        if let Some(c) = &self.device {
+            c.check_len("device", rows)?;
+        }
+        let p = &self.payload;
+        let lens = [
+            p.direction.map(|c| c.check_len("direction", rows)),
+            p.answered.map(|c| c.check_len("answered", rows)),
+            p.duration_s.map(|c| c.check_len("duration_s", rows)),
+            p.steps.map(|c| c.check_len("steps", rows)),
+            p.interval_s.map(|c| c.check_len("interval_s", rows)),
+            p.state.map(|c| c.check_len("state", rows)),
+            p.watts.map(|c| c.check_len("watts", rows)),
+            p.lux.map(|c| c.check_len("lux", rows)),
+            p.action.map(|c| c.check_len("action", rows)),
+            p.outcome.map(|c| c.check_len("outcome", rows)),
+            p.until.map(|c| c.check_len("until", rows)),
+        ];
+        lens.into_iter().flatten().collect::<Result<Vec<()>>>()?;
+        // Each dictionary entry is checked once, when a row first uses it.
+        let mut persons = Checked::new(self.person_names.len());
+        let mut devices = Checked::new(self.device_names.len());
+        for i in 0..rows {
+            self.check_row(i, &mut persons, &mut devices).map_err(|e| e.at(Location::Index(i as u64)))?;
+        }
+        Ok(())
+    }
+
+    /// The checks of one row, in the order a record of it meets them: its values as read
+    /// (codes, times), then [`Fields::into_kind`], the ids and the payload's values, as in
+    /// [`Event::new`].
+    #[inline]
+    fn check_row(&self, i: usize, persons: &mut Checked, devices: &mut Checked) -> Result<()> {
+        let person = self.person_code(i) as usize;
+        let Some(person_id) = self.person_names.get(person) else {
+            return Err(Error::field(
+                "person",
+                format!("code {person} is not in the dictionary of {} person ids", self.person_names.len()),
+            ));
+        };
+        let ts = Timestamp::check_millis(self.ts.get(i).copied().unwrap_or(-1)).map_err(|r| Error::field("ts", r))?;
+        let device = match cell(&self.device, i) {
+            Some(code) => match self.device_names.get(code as usize) {
+                Some(id) => Some((code as usize, *id)),
+                None => {
+                    return Err(Error::field(
+                        "device",
+                        format!("code {code} is not in the dictionary of {} device ids", self.device_names.len()),
+                    ));
+                }
+            },
+            None => None,
+        };
+        let fields = self.fields(i)?;
+        let signal = self.signal.get(i).copied().unwrap_or(Signal::Heartbeat);
+        let kind = fields.into_kind(signal)?;
+        persons.check(person, || check_person_id(person_id)).map_err(|r| Error::field("person", r))?;
+        if let Some((code, id)) = device {
+            devices.check(code, || check_id(id)).map_err(|r| Error::field("device", r))?;
+        }
+        validate_kind(&kind, ts)
+    }
+}
+
+/// Which dictionary entries were checked and passed.
+struct Checked {
+    ok: Vec<bool>,
+}
+
+impl Checked {
+    fn new(n: usize) -> Self {
+        Checked { ok: vec![false; n] }
+    }
+
+    /// Entry `i`'s check, run once while it passes (a failing check fails the batch).
+    #[inline]
+    fn check(
+        &mut self,
+        i: usize,
+        run: impl FnOnce() -> std::result::Result<(), String>,
+    ) -> std::result::Result<(), String> {
+        match self.ok.get_mut(i) {
+            Some(true) => Ok(()),
+            Some(ok) => {
+                run()?;
+                *ok = true;
+                Ok(())
+            }
+            None => run(),
+        }
+    }
+}
+
+macro_rules! payload_setters {
+    ($($(#[$doc:meta])* $field:ident: $t:ty),+ $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $field(mut self, column: Column<'a, $t>) -> Self {
+                self.batch.payload.$field = Some(column);
+                self
+            }
+        )+
+    };
+}
+
+impl<'a> EventColumnsBuilder<'a> {
+    /// Sets the device column: codes into the `names` dictionary of device ids; a null row's
+    /// device defaults to the signal's name, as in the spec.
+    pub fn device<S: AsRef<str>>(mut self, names: &'a [S], codes: Column<'a, u32>) -> Self {
+        self.batch.device_names = names.iter().map(AsRef::as_ref).collect();
+        self.batch.device = Some(codes);
+        self
+    }
+
+    payload_setters! {
+        /// Sets the `direction` column (`call`).
+        direction: Direction,
+        /// Sets the `answered` column (`call`).
+        answered: bool,
+        /// Sets the `duration_s` column (optional, `call`).
+        duration_s: f64,
+        /// Sets the `steps` column (`steps`).
+        steps: u32,
+        /// Sets the `interval_s` column (optional, `steps`; default 3600).
+        interval_s: u32,
+        /// Sets the `state` column (`door`).
+        state: DoorState,
+        /// Sets the `watts` column (`plug`).
+        watts: f64,
+        /// Sets the `lux` column (optional, `plug`).
+        lux: f64,
+        /// Sets the `action` column (`app`).
+        action: AppAction,
+        /// Sets the `outcome` column (`checkin`).
+        outcome: CheckinOutcome,
+        /// Sets the `until` column (`away`), in epoch milliseconds.
+        until: i64,
+    }
+
+    /// Checks every row and returns the batch. A column of the wrong length is an
+    /// [`Error::InvalidArgument`] naming it; a bad row is the error a record of it would
+    /// give ([`Error::InvalidEvent`]), at [`Location::Index`] of the row.
+    pub fn build(self) -> Result<EventColumns<'a>> {
+        self.batch.check()?;
+        Ok(self.batch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventRecord;
+
+    const T: i64 = 1_714_521_600_000;
+
+    #[test]
+    fn rows_are_the_events_of_their_records() {
+        let persons = ["p-1", "p-2"];
+        let person = [0, 1, 1, 0];
+        let ts = [T, T + 1, T + 2, T + 3];
+        let signal = [Signal::Steps, Signal::Call, Signal::Away, Signal::Sos];
+        let steps = [412, 0, 0, 0];
+        let is_steps = [true, false, false, false];
+        let dir = [Direction::Out; 4];
+        let is_call = [false, true, false, false];
+        let until = [0, 0, T + 9, 0];
+        let is_away = [false, false, true, false];
+        let b = EventColumns::builder(&persons, &person, &ts, &signal)
+            .steps(Column::with_validity(&steps, &is_steps))
+            .direction(Column::with_validity(&dir, &is_call))
+            .answered(Column::with_validity(&[true; 4], &is_call))
+            .until(Column::with_validity(&until, &is_away))
+            .build()
+            .unwrap();
+        let events = b.to_events();
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[0].kind, EventKind::Steps { steps: 412, interval_s: 3600 });
+        assert_eq!(events[0].device(), "steps");
+        assert_eq!(events[2].kind, EventKind::Away { until: Timestamp::from_millis(T + 9).unwrap() });
+        for e in &events {
+            assert_eq!(&e.to_record().into_event().unwrap(), e);
+        }
+    }
+
+    fn error(person: &[u32], signal: &[Signal], watts: Option<&[f64]>) -> String {
+        let persons = ["p-1", "010-1234-5678"];
+        let ts = vec![T; person.len()];
+        let mut b = EventColumns::builder(&persons, person, &ts, signal);
+        if let Some(w) = watts {
+            b = b.watts(Column::new(w));
+        }
+        b.build().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_the_row_and_field_as_records_do() {
+        use Signal::{Door, Plug, Sos};
+        assert_eq!(error(&[0, 0], &[Sos, Plug], None), "row 1: field `watts`: required for signal `plug`");
+        assert_eq!(
+            error(&[0, 0], &[Plug, Plug], Some(&[1.0, f64::NAN])),
+            "row 1: field `watts`: must be a number, got NaN"
+        );
+        assert_eq!(
+            error(&[0, 0], &[Plug, Door], Some(&[1.0, 1.0])),
+            "row 1: field `watts`: does not apply to signal `door`; leave it empty"
+        );
+        assert!(error(&[0, 1], &[Sos, Sos], None).starts_with("row 1: field `person`: looks like a phone"));
+        assert!(error(&[0, 7], &[Sos, Sos], None).starts_with("row 1: field `person`: code 7 is not in"));
+        let e = EventColumns::builder(&["p"], &[0, 0], &[T, -5], &[Sos; 2]).build().unwrap_err();
+        assert_eq!(e.to_string(), "row 1: field `ts`: epoch milliseconds -5 out of range (1970-01-01 to 9999-12-31)");
+        // A record of the row says the same.
+        let mut r = EventRecord::default();
+        let e = r.set_text("ts", "-5").unwrap_err().at(Location::Index(1));
+        assert_eq!(e.to_string(), "row 1: field `ts`: epoch milliseconds -5 out of range (1970-01-01 to 9999-12-31)");
+        let e = EventColumns::builder(&["p"], &[0], &[T], &[Sos]).watts(Column::new(&[1.0, 2.0])).build();
+        assert_eq!(e.unwrap_err().to_string(), "argument `watts`: has 2 values for 1 rows");
+    }
+
+    #[test]
+    fn device_ids_are_checked_once_and_nulls_default() {
+        let names = ["plug-tv", ""];
+        let b = EventColumns::builder(&["p"], &[0, 0, 0], &[T, T, T], &[Signal::Heartbeat; 3])
+            .device(&names, Column::with_validity(&[0, 1, 0], &[true, false, true]))
+            .build()
+            .unwrap();
+        assert_eq!(b.event(1).unwrap().device_given(), None);
+        let e = EventColumns::builder(&["p"], &[0, 0], &[T, T], &[Signal::Heartbeat; 2])
+            .device(&names, Column::new(&[0, 1]))
+            .build()
+            .unwrap_err();
+        assert_eq!(e.to_string(), "row 1: field `device`: must not be empty");
+    }
+}

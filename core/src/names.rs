@@ -1,0 +1,51 @@
+//! Device ids, interned: every person's `plug-tv` is one shared copy of the text.
+//!
+//! A person's devices hold their id as an [`Arc<str>`] from an engine's [`Names`], so the
+//! state holds no string of its own, reasons still print the id, and two ids from one
+//! `Names` are the same id exactly when they are the same pointer (a cheap test on the
+//! columnar path). Only ids of registered devices are interned, and devices are never
+//! removed, so the table holds no more ids than the persons' devices.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// An interned id.
+pub(crate) type Name = Arc<str>;
+
+/// A table of interned ids.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Names {
+    set: HashSet<Name>,
+}
+
+impl Names {
+    /// The shared copy of `id`, added if new.
+    pub fn intern(&mut self, id: &str) -> Name {
+        if let Some(n) = self.set.get(id) {
+            return Arc::clone(n);
+        }
+        let n: Name = Arc::from(id);
+        self.set.insert(Arc::clone(&n));
+        n
+    }
+
+    /// Bytes held by the table (the ids' text and the table's slots), approximately.
+    pub fn size_bytes(&self) -> usize {
+        self.set.capacity() * std::mem::size_of::<Name>() + self.set.iter().map(|n| n.len() + 16).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_copy_per_id() {
+        let mut names = Names::default();
+        let a = names.intern("plug-tv");
+        let b = names.intern(&String::from("plug-tv"));
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(&*a, "plug-tv");
+        assert!(!Arc::ptr_eq(&a, &names.intern("phone")));
+    }
+}
