@@ -1,10 +1,14 @@
-//! Engine benchmarks: ingest (events/s), assess_all (persons/s), replay end to end,
-//! snapshot and restore (bytes/s). The state size per person is printed once.
+//! Engine benchmarks: ingest (events/s) of events one by one and of columns, next to a plain
+//! scan of the same columns; assess_all (persons/s); replay end to end, of events and of
+//! columns; snapshot and restore (bytes/s). The state size per person is printed once.
+//!
+//! Workload: `anbu_benches::cohort(200, 14)` (see `benches/src/lib.rs`).
 
 use std::hint::black_box;
 
-use anbu::{Engine, EngineConfig, HOUR_MS, ReplayOptions, replay};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use anbu::{Engine, EngineConfig, HOUR_MS, ReplayOptions, replay, replay_columns};
+use anbu_benches::Columns;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 const PERSONS: usize = 200;
 const DAYS: u32 = 14;
@@ -19,6 +23,7 @@ fn loaded_engine(cohort: &anbu::sim::Cohort, lateness_ms: i64) -> Engine {
 
 fn benches(c: &mut Criterion) {
     let cohort = anbu_benches::cohort(PERSONS, DAYS);
+    let columns = Columns::of(&cohort.events);
     let n = cohort.events.len() as u64;
     let at = cohort.events.last().map(|e| e.ts.plus_millis(HOUR_MS)).unwrap();
 
@@ -27,11 +32,10 @@ fn benches(c: &mut Criterion) {
         full.ingest(e.clone()).unwrap();
     }
     let mut folded = loaded_engine(&cohort, 0);
-    for e in &cohort.events {
-        folded.ingest(e.clone()).unwrap();
-    }
+    folded.ingest_columns(&columns.batch().unwrap()).unwrap();
     eprintln!(
-        "workload: {PERSONS} persons x {DAYS} days = {n} events; state {} bytes/person with lateness 1 h, {} with lateness 0; snapshot {} bytes",
+        "workload: {PERSONS} persons x {DAYS} days = {n} events ({} bytes as columns); state {} bytes/person with lateness 1 h, {} with lateness 0; snapshot {} bytes",
+        columns.bytes(),
         full.state_bytes_per_person(),
         folded.state_bytes_per_person(),
         full.snapshot().len()
@@ -50,10 +54,41 @@ fn benches(c: &mut Criterion) {
                     }
                     engine
                 },
-                criterion::BatchSize::LargeInput,
+                BatchSize::LargeInput,
             )
         });
     }
+    // From raw columns: the batch is checked (`build`) and ingested, one core.
+    for (name, lateness) in [("columns_lateness_0", 0), ("columns_lateness_1h", HOUR_MS)] {
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || loaded_engine(&cohort, lateness),
+                |mut engine| {
+                    engine.ingest_columns(&columns.batch().unwrap()).unwrap();
+                    engine
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("columns");
+    g.throughput(Throughput::Elements(n));
+    g.sample_size(20);
+    g.bench_function("plain_scan", |b| b.iter(|| black_box(black_box(&columns).scan())));
+    g.bench_function("check", |b| b.iter(|| black_box(columns.batch().unwrap().len())));
+    g.bench_function("ingest_checked_lateness_0", |b| {
+        let batch = columns.batch().unwrap();
+        b.iter_batched(
+            || loaded_engine(&cohort, 0),
+            |mut engine| {
+                engine.ingest_columns(&batch).unwrap();
+                engine
+            },
+            BatchSize::LargeInput,
+        )
+    });
     g.finish();
 
     let mut g = c.benchmark_group("assess_all");
@@ -72,10 +107,16 @@ fn benches(c: &mut Criterion) {
                 |events| {
                     replay(events, &cohort.persons, &ReplayOptions { threads, ..ReplayOptions::default() }).unwrap()
                 },
-                criterion::BatchSize::LargeInput,
+                BatchSize::LargeInput,
             )
         });
     }
+    g.bench_function("columns_hourly_1_thread", |b| {
+        b.iter(|| {
+            let options = ReplayOptions { threads: 1, ..ReplayOptions::default() };
+            replay_columns(&columns.batch().unwrap(), &cohort.persons, &options).unwrap()
+        })
+    });
     g.finish();
 
     let bytes = full.snapshot();
