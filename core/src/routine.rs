@@ -40,6 +40,8 @@
 //! missed call from someone who always answers weighs more than one from someone whose
 //! phone is usually on silent.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::event::Signal;
@@ -122,7 +124,79 @@ pub(crate) trait HourContext {
     fn watched(&self, c: usize, end_ms: i64) -> bool;
     /// Whether the person was away at `ms`.
     fn away(&self, ms: i64) -> bool;
+    /// The channels watched during the hour ending at `end_ms`, as bits by channel (what
+    /// [`HourContext::watched`] says of each).
+    fn watched_mask(&self, end_ms: i64) -> u8 {
+        (0..5).filter(|c| self.watched(*c, end_ms)).fold(0, |m, c| m | (1 << c))
+    }
+    /// Memoised powers of the learning rate, if the context keeps them.
+    fn decay(&self) -> Option<&Decay> {
+        None
+    }
 }
+
+/// Hours of learning per memo chunk of [`Decay`].
+const DECAY_CHUNK: usize = 512;
+
+/// The shares of data a channel's averages hold after `n` learned hours, `1 − (1 − rate)^x`
+/// for `x` = all, weekday and weekend days (see [`Routine::model`]), memoised per learning
+/// rate: the same `powf` of the same numbers, computed once per hour count instead of at
+/// every silence judged. Chunks of hour counts are filled on first use.
+#[derive(Clone, Debug)]
+pub(crate) struct Decay {
+    rate: f64,
+    /// `1 − (1 − rate)^PRIOR_DAYS`.
+    k: f64,
+    chunks: Box<[OnceLock<Box<[[f64; 3]]>>]>,
+}
+
+impl Decay {
+    /// The memo for a learning rate.
+    pub fn new(rate: f64) -> Decay {
+        let chunks = (0..(usize::from(u16::MAX) / DECAY_CHUNK + 1)).map(|_| OnceLock::new()).collect();
+        Decay { rate, k: prior_weight(rate), chunks }
+    }
+
+    /// The shares for `learned` hours at `rate` (computed directly for another rate).
+    #[inline]
+    fn held(&self, rate: f64, learned: u16) -> [f64; 3] {
+        let n = usize::from(learned);
+        if rate.to_bits() != self.rate.to_bits() {
+            return held_shares(rate, learned);
+        }
+        let Some(chunk) = self.chunks.get(n / DECAY_CHUNK) else { return held_shares(rate, learned) };
+        let first = n - n % DECAY_CHUNK;
+        let table = chunk.get_or_init(|| {
+            (first..first + DECAY_CHUNK).map(|h| held_shares(rate, u16::try_from(h).unwrap_or(u16::MAX))).collect()
+        });
+        table.get(n % DECAY_CHUNK).copied().unwrap_or_else(|| held_shares(rate, learned))
+    }
+
+    /// The prior's weight at `rate`.
+    #[inline]
+    fn k(&self, rate: f64) -> f64 {
+        if rate.to_bits() == self.rate.to_bits() { self.k } else { prior_weight(rate) }
+    }
+}
+
+/// `1 − (1 − rate)^PRIOR_DAYS`: the weight of the prior, worth `PRIOR_DAYS` days.
+fn prior_weight(rate: f64) -> f64 {
+    1.0 - (1.0 - rate).powf(PRIOR_DAYS)
+}
+
+/// The shares of data held after `learned` hours: over all days, weekdays and weekends.
+fn held_shares(rate: f64, learned: u16) -> [f64; 3] {
+    let days = f64::from(learned) / 24.0;
+    [
+        1.0 - (1.0 - rate).powf(days),
+        1.0 - (1.0 - rate).powf(days * 5.0 / 7.0),
+        1.0 - (1.0 - rate).powf(days * 2.0 / 7.0),
+    ]
+}
+
+/// The largest cost of one silent hour, `−ln(1 − p)` with `p` capped at 0.95 (about 2.996),
+/// rounded up with a margin far above any rounding of the sums it bounds.
+const MAX_HOUR_COST: f64 = 3.0;
 
 impl Routine {
     /// Closes every hour and day before `ts`, learning from them.
@@ -154,7 +228,7 @@ impl Routine {
                     if d == open {
                         self.close_gap_day();
                     }
-                    if !ctx.away(d * DAY_MS + DAY_MS / 2) && (0..5).all(|c| ctx.watched(c, (d + 1) * DAY_MS)) {
+                    if !ctx.away(d * DAY_MS + DAY_MS / 2) && ctx.watched_mask((d + 1) * DAY_MS) == 0b1_1111 {
                         self.close_day(count);
                     }
                 }
@@ -170,8 +244,9 @@ impl Routine {
             return;
         }
         let b = ctx.bin(start);
+        let watched = ctx.watched_mask(start + HOUR_MS);
         for c in 0..5 {
-            if !ctx.watched(c, start + HOUR_MS) {
+            if watched & (1 << c) == 0 {
                 continue;
             }
             let x = if self.open_life & (1 << c) != 0 { 1.0 } else { 0.0 };
@@ -198,6 +273,18 @@ impl Routine {
     /// Records the joint surprise of a silence that just ended with a sign of life.
     pub fn gap_closed(&mut self, surprise: f64) {
         self.day_gap_max = self.day_gap_max.max(surprise as f32);
+    }
+
+    /// Whether the joint surprise of `channels` channels silent from `since` to `until` is
+    /// certainly no larger than the day's largest yet, so that [`Routine::gap_closed`] would
+    /// change nothing and the surprise need not be computed. Exact: a channel's surprise is
+    /// at most the hours times the largest cost of an hour, and the joint surprise grows
+    /// with each channel's (at most `0.65 max + 0.35 sum`).
+    #[inline]
+    pub fn gap_cannot_raise(&self, since: Timestamp, until: Timestamp, channels: usize) -> bool {
+        let hours = until.millis_since(since).max(0) as f64 / HOUR_MS as f64;
+        let bound = MAX_HOUR_COST * hours * ((1.0 - OTHERS) + OTHERS * channels as f64);
+        bound <= f64::from(self.day_gap_max)
     }
 
     /// How surprising this person's longest usual silences are (joint, per day).
@@ -255,24 +342,27 @@ impl Routine {
     }
 
     /// The learned probability of a sign of life in channel `c`, by bin (see [`BinModel`]).
-    pub fn model(&self, c: usize, rate: f64) -> BinModel<'_> {
-        let days = f64::from(self.learned[c]) / 24.0;
-        let all_held = 1.0 - (1.0 - rate).powf(days);
+    pub fn model(&self, c: usize, rate: f64, ctx: &impl HourContext) -> BinModel<'_> {
+        let learned = self.learned.get(c).copied().unwrap_or(0);
+        let ([all_held, weekdays, weekends], k) = match ctx.decay() {
+            Some(d) => (d.held(rate, learned), d.k(rate)),
+            None => (held_shares(rate, learned), prior_weight(rate)),
+        };
         let raw = self.p.table(c);
         // The sum of whole numbers below 2^53 is exact in any order.
         let mean = f64::from(raw.iter().map(|x| u32::from(*x)).sum::<u32>()) / SCALE / BINS as f64;
         BinModel {
             raw,
-            k: 1.0 - (1.0 - rate).powf(PRIOR_DAYS),
+            k,
             prior: if all_held > 0.05 { (mean / all_held).min(1.0) } else { PRIOR_P },
-            held: [1.0 - (1.0 - rate).powf(days * 5.0 / 7.0), 1.0 - (1.0 - rate).powf(days * 2.0 / 7.0)],
+            held: [weekdays, weekends],
         }
     }
 
     /// The learned probability of a sign of life in channel `c` in bin `b`.
     #[cfg(test)]
     pub fn p(&self, c: usize, b: usize, rate: f64) -> f64 {
-        self.model(c, rate).p(b)
+        self.model(c, rate, &tests::Plain).p(b)
     }
 
     /// How much of the routine is learned for channel `c` (0 to 1) after `warmup_days`.
@@ -304,7 +394,7 @@ impl Routine {
         if z <= a {
             return (0.0, 0.0);
         }
-        let model = self.model(c, rate);
+        let model = self.model(c, rate, ctx);
         // Costs by bin, computed when first needed (most silences span a few hours).
         let mut cost = [f64::NAN; BINS];
         let (mut all, mut part) = (0.0, 0.0);
@@ -486,7 +576,7 @@ mod serde_bins {
 mod tests {
     use super::*;
 
-    struct Plain;
+    pub(super) struct Plain;
     impl HourContext for Plain {
         fn bin(&self, start_ms: i64) -> usize {
             (start_ms.div_euclid(HOUR_MS) % 24) as usize

@@ -129,6 +129,20 @@ impl HourContext for Context<'_> {
     fn away(&self, ms: i64) -> bool {
         self.absences.iter().any(|a| a.start.as_millis() <= ms && ms < a.end.as_millis())
     }
+    /// [`HourContext::watched`] of every channel in one pass over the devices.
+    fn watched_mask(&self, end_ms: i64) -> u8 {
+        let (mut periodic, mut online) = (0u8, 0u8);
+        for d in self.devices.iter().filter(|d| d.periodic) {
+            periodic |= d.channels;
+            if end_ms - d.last_report.as_millis() <= self.rules.offline_after_ms {
+                online |= d.channels;
+            }
+        }
+        (!periodic | online) & 0b1_1111
+    }
+    fn decay(&self) -> Option<&crate::routine::Decay> {
+        Some(&self.rules.decay)
+    }
 }
 
 /// Whether events of a signal come from a device whose reports are tracked (an absence
@@ -243,9 +257,11 @@ impl PersonState {
             let ctx = Context { rules, devices: &self.devices, absences: &self.absences };
             let r = &rules.profile.routine;
             self.routine.advance(e.ts, r.learning_rate, &ctx);
+            let expected = rules.expected_channels.iter().filter(|x| **x).count();
             if r.mode == SilenceMode::Adaptive
                 && let Some(prev) = self.last_life_any
                 && e.ts > prev.ts
+                && !self.routine.gap_cannot_raise(prev.ts, e.ts, expected)
             {
                 let gap = crate::routine::joint(
                     (0..5)

@@ -25,6 +25,8 @@ pub(crate) struct Rules {
     /// The zone's offset after its last transition, and since when (Asia/Seoul: +09:00
     /// since 1988), so that local hours need no time-zone lookup on the hot path.
     fixed_offset: (i64, i64),
+    /// Powers of the routine's learning rate, memoised for every person of these rules.
+    pub decay: crate::routine::Decay,
 }
 
 fn parse_hhmm(text: &str) -> Option<u16> {
@@ -81,6 +83,7 @@ impl Rules {
             expected_channels,
             expects_checkin: p.signals.contains(&Signal::Checkin),
             offline_after_ms: (p.device_offline.after_h * HOUR_MS as f64) as i64,
+            decay: crate::routine::Decay::new(p.routine.learning_rate),
         })
     }
 
