@@ -50,8 +50,8 @@
 
 use crate::error::{Error, Location, Result};
 use crate::event::{
-    AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind, Fields, Signal, check_id, check_person_id,
-    validate_kind,
+    AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind, Fields, Signal, allowed_fields, check_id,
+    check_person_id, required_fields, validate_kind,
 };
 use crate::time::Timestamp;
 
@@ -77,9 +77,22 @@ impl<'a, T: Copy> Column<'a, T> {
     /// The value of row `i`, if it has one (rows are in range once the batch is built).
     #[inline]
     fn get(&self, i: usize) -> Option<T> {
+        if let Some(v) = self.valid
+            && !*v.get(i)?
+        {
+            return None;
+        }
+        self.values.get(i).copied()
+    }
+
+    /// Ors `bit` into `present` for each of the rows from `start` that have a value.
+    fn mark(&self, bit: u16, start: usize, present: &mut [u16]) {
         match self.valid {
-            Some(v) if !v.get(i).copied().unwrap_or(false) => None,
-            _ => self.values.get(i).copied(),
+            None => present.iter_mut().for_each(|p| *p |= 1 << bit),
+            Some(v) => {
+                let v = v.get(start..start + present.len()).unwrap_or_default();
+                present.iter_mut().zip(v).for_each(|(p, x)| *p |= u16::from(*x) << bit);
+            }
         }
     }
 
@@ -122,6 +135,32 @@ struct Payload<'a> {
 fn cell<T: Copy>(c: &Option<Column<'_, T>>, i: usize) -> Option<T> {
     c.as_ref().and_then(|c| c.get(i))
 }
+
+impl Payload<'_> {
+    /// Ors into `present` the payload fields (as bits by column, see `event::allowed_fields`)
+    /// that the rows from `start` have.
+    fn mark(&self, start: usize, present: &mut [u16]) {
+        fn mark<T: Copy>(c: &Option<Column<'_, T>>, bit: u16, start: usize, present: &mut [u16]) {
+            if let Some(c) = c {
+                c.mark(bit, start, present);
+            }
+        }
+        mark(&self.direction, 0, start, present);
+        mark(&self.answered, 1, start, present);
+        mark(&self.duration_s, 2, start, present);
+        mark(&self.steps, 3, start, present);
+        mark(&self.interval_s, 4, start, present);
+        mark(&self.state, 5, start, present);
+        mark(&self.watts, 6, start, present);
+        mark(&self.lux, 7, start, present);
+        mark(&self.action, 8, start, present);
+        mark(&self.outcome, 9, start, present);
+        mark(&self.until, 10, start, present);
+    }
+}
+
+/// Rows checked at a time, with their payload fields as bits.
+const CHUNK: usize = 1024;
 
 /// A batch of events as columns, every row checked (see the module docs).
 #[derive(Clone, Debug)]
@@ -221,9 +260,23 @@ impl<'a> EventColumns<'a> {
     #[inline]
     pub(crate) fn row(&self, i: usize) -> Option<Row> {
         let (&person, &ms, &signal) = (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?);
+        let ts = Timestamp::from_millis_in_range(ms);
+        Some(Row { person, ts, signal, device: cell(&self.device, i), kind: self.kind(i, signal, ts) })
+    }
+
+    /// Row `i`'s person code, time, signal and device code.
+    #[inline]
+    pub(crate) fn key(&self, i: usize) -> Option<(u32, Timestamp, Signal, Option<u32>)> {
+        let (&person, &ms, &signal) = (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?);
+        Some((person, Timestamp::from_millis_in_range(ms), signal, cell(&self.device, i)))
+    }
+
+    /// Row `i`'s payload, read from the columns its signal uses. For a checked row this is
+    /// what [`Fields::into_kind`] gives (the fallbacks are for fields it requires).
+    #[inline]
+    fn kind(&self, i: usize, signal: Signal, ts: Timestamp) -> EventKind {
         let p = &self.payload;
-        // Every value read here was checked by `build`; the fallbacks are unreachable.
-        let kind = match signal {
+        match signal {
             Signal::Call => EventKind::Call {
                 direction: cell(&p.direction, i).unwrap_or(Direction::In),
                 answered: cell(&p.answered, i).unwrap_or(false),
@@ -238,10 +291,9 @@ impl<'a> EventColumns<'a> {
             Signal::App => EventKind::App { action: cell(&p.action, i).unwrap_or(AppAction::Unlock) },
             Signal::Checkin => EventKind::Checkin { outcome: cell(&p.outcome, i).unwrap_or(CheckinOutcome::Answered) },
             Signal::Sos => EventKind::Sos,
-            Signal::Away => EventKind::Away { until: Timestamp::from_millis_in_range(cell(&p.until, i).unwrap_or(ms)) },
+            Signal::Away => EventKind::Away { until: cell(&p.until, i).map_or(ts, Timestamp::from_millis_in_range) },
             Signal::Heartbeat => EventKind::Heartbeat,
-        };
-        Some(Row { person, ts: Timestamp::from_millis_in_range(ms), signal, device: cell(&self.device, i), kind })
+        }
     }
 
     /// The payload fields of row `i`, as a record of the row would have them.
@@ -293,10 +345,43 @@ impl<'a> EventColumns<'a> {
         // Each dictionary entry is checked once, when a row first uses it.
         let mut persons = Checked::new(self.person_names.len());
         let mut devices = Checked::new(self.device_names.len());
-        for i in 0..rows {
-            self.check_row(i, &mut persons, &mut devices).map_err(|e| e.at(Location::Index(i as u64)))?;
+        let mut present = [0u16; CHUNK];
+        for start in (0..rows).step_by(CHUNK) {
+            let present = &mut present[..CHUNK.min(rows - start)];
+            present.fill(0);
+            self.payload.mark(start, present);
+            for (j, mask) in present.iter().enumerate() {
+                let i = start + j;
+                // Rows that pass the quick test are valid; any other row is checked in full,
+                // which names what is wrong with it.
+                if !self.passes(i, *mask, &mut persons, &mut devices) {
+                    self.check_row(i, &mut persons, &mut devices).map_err(|e| e.at(Location::Index(i as u64)))?;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// A quick test that row `i`, with the payload fields `present`, is valid: `true` only
+    /// if [`Self::check_row`] passes it (the same checks of ids and values, and the fields
+    /// `into_kind` allows and requires, as bits).
+    #[inline]
+    fn passes(&self, i: usize, present: u16, persons: &mut Checked, devices: &mut Checked) -> bool {
+        let Some((person, _, signal, device)) = self.key(i) else { return false };
+        let Some(&ms) = self.ts.get(i) else { return false };
+        let Ok(ts) = Timestamp::check_millis(ms) else { return false };
+        let shape = present & !allowed_fields(signal) == 0 && required_fields(signal) & !present == 0;
+        let until = match cell(&self.payload.until, i) {
+            Some(u) => Timestamp::check_millis(u).is_ok(),
+            None => true,
+        };
+        let person = person as usize;
+        let person_ok = self.person_names.get(person).is_some_and(|id| persons.passes(person, || check_person_id(id)));
+        let device_ok = match device {
+            Some(d) => self.device_names.get(d as usize).is_some_and(|id| devices.passes(d as usize, || check_id(id))),
+            None => true,
+        };
+        shape && until && person_ok && device_ok && validate_kind(&self.kind(i, signal, ts), ts).is_ok()
     }
 
     /// The checks of one row, in the order a record of it meets them: its values as read
@@ -335,31 +420,40 @@ impl<'a> EventColumns<'a> {
     }
 }
 
-/// Which dictionary entries were checked and passed.
+/// Which dictionary entries were checked, and whether they passed.
 struct Checked {
-    ok: Vec<bool>,
+    /// 0: not checked yet, 1: passed, 2: failed.
+    state: Vec<u8>,
 }
 
 impl Checked {
     fn new(n: usize) -> Self {
-        Checked { ok: vec![false; n] }
+        Checked { state: vec![0; n] }
     }
 
-    /// Entry `i`'s check, run once while it passes (a failing check fails the batch).
+    /// Whether entry `i` passes its check, run once.
     #[inline]
+    fn passes(&mut self, i: usize, run: impl FnOnce() -> std::result::Result<(), String>) -> bool {
+        match self.state.get_mut(i) {
+            Some(1) => true,
+            Some(2) | None => false,
+            Some(s) => {
+                let ok = run().is_ok();
+                *s = if ok { 1 } else { 2 };
+                ok
+            }
+        }
+    }
+
+    /// Entry `i`'s check: passed already, or run (again, for the reason).
     fn check(
         &mut self,
         i: usize,
         run: impl FnOnce() -> std::result::Result<(), String>,
     ) -> std::result::Result<(), String> {
-        match self.ok.get_mut(i) {
-            Some(true) => Ok(()),
-            Some(ok) => {
-                run()?;
-                *ok = true;
-                Ok(())
-            }
-            None => run(),
+        match self.state.get(i) {
+            Some(1) => Ok(()),
+            _ => run(),
         }
     }
 }

@@ -108,11 +108,23 @@ impl<'b> Trial<'b> {
 
     /// Checks that an event may be taken after the batch's events before it, and notes it.
     fn take(&mut self, slot: &Slot, lateness: i64, ts: Timestamp, signal: Signal, device: &'b str) -> Result<()> {
-        if let Some(h) = self.watermark.map(|w| w.plus_millis(-lateness))
-            && ts < h
-        {
-            return Err(Error::LateEvent { location: None, person: slot.person.person.clone(), ts, horizon: h });
+        self.check_late(slot, lateness, ts)?;
+        self.check_device(slot, signal, device)?;
+        self.saw(ts);
+        Ok(())
+    }
+
+    fn check_late(&self, slot: &Slot, lateness: i64, ts: Timestamp) -> Result<()> {
+        match self.watermark.map(|w| w.plus_millis(-lateness)) {
+            Some(h) if ts < h => {
+                Err(Error::LateEvent { location: None, person: slot.person.person.clone(), ts, horizon: h })
+            }
+            _ => Ok(()),
         }
+    }
+
+    /// Checks that the person may have the event's device, noting it if new.
+    fn check_device(&mut self, slot: &Slot, signal: Signal, device: &'b str) -> Result<()> {
         if tracks_device(signal) && slot.state.device_index(device).is_none() && !self.new_devices.contains(&device) {
             if slot.state.devices.len() + self.new_devices.len() >= MAX_DEVICES_PER_PERSON {
                 return Err(Error::field(
@@ -122,9 +134,27 @@ impl<'b> Trial<'b> {
             }
             self.new_devices.push(device);
         }
-        self.watermark = Some(self.watermark.map_or(ts, |w| w.max(ts)));
         Ok(())
     }
+
+    fn saw(&mut self, ts: Timestamp) {
+        self.watermark = Some(self.watermark.map_or(ts, |w| w.max(ts)));
+    }
+}
+
+/// One person's part of a columnar batch.
+struct ColumnTrial<'b> {
+    slot: usize,
+    trial: Trial<'b>,
+    /// Device keys of the batch (see `device_key`) already checked for the person, and the
+    /// person's device index for each once known.
+    devices: Vec<(u32, u32)>,
+}
+
+/// A row's device as a key of the batch: its dictionary code, or past the dictionary the
+/// signal whose name it defaults to.
+fn device_key(batch: &EventColumns<'_>, device: Option<u32>, signal: Signal) -> u32 {
+    device.unwrap_or(batch.device_names().len() as u32 + signal as u32)
 }
 
 /// No slot resolved yet for a dictionary entry.
@@ -244,50 +274,63 @@ impl Engine {
     pub fn ingest_columns(&mut self, batch: &EventColumns<'_>) -> Result<usize> {
         let lateness = self.config.allowed_lateness_ms;
         let names = batch.person_names();
-        // Dictionary entry -> slot, and -> the trial of its slot (entries may repeat a name).
-        let mut slot_of = vec![UNRESOLVED; names.len()];
-        let mut trial_of = vec![UNRESOLVED; names.len()];
-        let mut trials: Vec<(usize, Trial<'_>)> = Vec::new();
-        let mut trial_of_slot: HashMap<usize, usize> = HashMap::new();
+        // Dictionary entry -> its person's part of the batch (entries may repeat a name).
+        let mut part_of = vec![UNRESOLVED; names.len()];
+        let mut parts: Vec<ColumnTrial<'_>> = Vec::new();
+        let mut part_of_slot: HashMap<usize, usize> = HashMap::new();
         for n in 0..batch.len() {
-            let Some(row) = batch.row(n) else { break };
-            let p = row.person as usize;
-            if slot_of.get(p) == Some(&UNRESOLVED) {
-                let name = names.get(p).copied().unwrap_or_default();
-                let i = self.slot_index(name)?;
-                slot_of[p] = i;
-                trial_of[p] = *trial_of_slot.entry(i).or_insert_with(|| {
-                    trials.push((i, Trial::of(&self.slots[i])));
-                    trials.len() - 1
+            let Some((p, ts, signal, device)) = batch.key(n) else { break };
+            let p = p as usize;
+            if part_of.get(p) == Some(&UNRESOLVED) {
+                let i = self.slot_index(names.get(p).copied().unwrap_or_default())?;
+                part_of[p] = *part_of_slot.entry(i).or_insert_with(|| {
+                    parts.push(ColumnTrial { slot: i, trial: Trial::of(&self.slots[i]), devices: Vec::new() });
+                    parts.len() - 1
                 });
             }
-            let Some((i, trial)) = trial_of.get(p).and_then(|t| trials.get_mut(*t)) else { continue };
-            let device = batch.device_name(row.device).unwrap_or(row.signal.as_str());
-            trial
-                .take(&self.slots[*i], lateness, row.ts, row.signal, device)
-                .map_err(|err| err.at(Location::Index(n as u64)))?;
+            let Some(part) = part_of.get(p).and_then(|t| parts.get_mut(*t)) else { continue };
+            let slot = &self.slots[part.slot];
+            let at = |err: Error| err.at(Location::Index(n as u64));
+            part.trial.check_late(slot, lateness, ts).map_err(at)?;
+            let key = device_key(batch, device, signal);
+            if tracks_device(signal) && !part.devices.iter().any(|(k, _)| *k == key) {
+                let id = batch.device_name(device).unwrap_or(signal.as_str());
+                part.trial.check_device(slot, signal, id).map_err(at)?;
+                part.devices.push((key, u32::MAX));
+            }
+            part.trial.saw(ts);
         }
-        drop(trials);
         // Device dictionary entry -> the engine's copy of the id, interned when first used.
-        let mut device_of: Vec<Option<Name>> = vec![None; batch.device_names().len()];
+        let mut interned: Vec<Option<Name>> = vec![None; batch.device_names().len()];
         let mut taken = 0;
         for n in 0..batch.len() {
             let Some(row) = batch.row(n) else { break };
-            let Some(slot) = slot_of.get(row.person as usize).and_then(|i| self.slots.get_mut(*i)) else { continue };
-            let code = match row.device {
-                Some(d) if tracks_device(row.signal) => match device_of.get_mut(d as usize) {
-                    Some(cached) => {
-                        let name = cached.get_or_insert_with(|| {
-                            self.names.intern(batch.device_name(row.device).unwrap_or_default())
-                        });
-                        slot.code_interned(name)
+            let Some(part) = part_of.get(row.person as usize).and_then(|t| parts.get_mut(*t)) else { continue };
+            let Some(slot) = self.slots.get_mut(part.slot) else { continue };
+            let code = if tracks_device(row.signal) {
+                let key = device_key(batch, row.device, row.signal);
+                match part.devices.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, code)) if *code != u32::MAX => *code,
+                    cached => {
+                        let code = match row.device.and_then(|d| interned.get_mut(d as usize)) {
+                            Some(name) => {
+                                let id = batch.device_name(row.device).unwrap_or_default();
+                                slot.code_interned(name.get_or_insert_with(|| self.names.intern(id)))
+                            }
+                            None => {
+                                let id = row.signal.as_str();
+                                slot.code(row.signal, id, || self.names.intern(id))
+                            }
+                        };
+                        if let Some((_, c)) = cached {
+                            *c = code;
+                        }
+                        code
                     }
-                    None => continue,
-                },
-                _ => {
-                    let id = batch.device_name(row.device).unwrap_or(row.signal.as_str());
-                    slot.code(row.signal, id, || self.names.intern(id))
                 }
+            } else {
+                let id = batch.device_name(row.device).unwrap_or(row.signal.as_str());
+                slot.code(row.signal, id, || self.names.intern(id))
             };
             slot.insert(Compact::new(row.ts, &row.kind, code, row.device.is_some()), lateness);
             taken += 1;

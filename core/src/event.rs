@@ -381,7 +381,7 @@ pub const EVENT_FIELDS: [&str; 15] = [
 ];
 
 /// The payload columns (`EVENT_FIELDS[4..]`) each signal may carry, as bits by column.
-const fn allowed_fields(signal: Signal) -> u16 {
+pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
     // Bit i is `EVENT_FIELDS[4 + i]`: direction, answered, duration_s, steps, interval_s,
     // state, watts, lux, action, outcome, until.
     match signal {
@@ -389,6 +389,21 @@ const fn allowed_fields(signal: Signal) -> u16 {
         Signal::Steps => 0b000_0001_1000,
         Signal::Door => 0b000_0010_0000,
         Signal::Plug => 0b000_1100_0000,
+        Signal::App => 0b001_0000_0000,
+        Signal::Checkin => 0b010_0000_0000,
+        Signal::Away => 0b100_0000_0000,
+        Signal::Sos | Signal::Heartbeat => 0,
+    }
+}
+
+/// The payload columns each signal requires, as bits by column (what [`Fields::into_kind`]
+/// asks for; a test checks that the two agree on every combination of fields).
+pub(crate) const fn required_fields(signal: Signal) -> u16 {
+    match signal {
+        Signal::Call => 0b000_0000_0011,
+        Signal::Steps => 0b000_0000_1000,
+        Signal::Door => 0b000_0010_0000,
+        Signal::Plug => 0b000_0100_0000,
         Signal::App => 0b001_0000_0000,
         Signal::Checkin => 0b010_0000_0000,
         Signal::Away => 0b100_0000_0000,
@@ -648,6 +663,32 @@ mod tests {
         }
         for id in ["p-001", "100234567", "a1b2c3"] {
             assert!(check_person_id(id).is_ok(), "{id}");
+        }
+    }
+
+    #[test]
+    fn field_masks_agree_with_into_kind() {
+        let t = Timestamp::from_millis(0).unwrap();
+        for &signal in Signal::ALL {
+            for mask in 0..(1u16 << 11) {
+                let has = |bit: u16| mask & (1 << bit) != 0;
+                let f = Fields {
+                    direction: has(0).then_some(Direction::In),
+                    answered: has(1).then_some(true),
+                    duration_s: has(2).then_some(1.0),
+                    steps: has(3).then_some(1),
+                    interval_s: has(4).then_some(60),
+                    state: has(5).then_some(DoorState::Open),
+                    watts: has(6).then_some(1.0),
+                    lux: has(7).then_some(1.0),
+                    action: has(8).then_some(AppAction::Unlock),
+                    outcome: has(9).then_some(CheckinOutcome::Missed),
+                    until: has(10).then_some(t),
+                };
+                assert_eq!(f.present(), mask);
+                let ok = mask & !allowed_fields(signal) == 0 && required_fields(signal) & !mask == 0;
+                assert_eq!(f.into_kind(signal).is_ok(), ok, "{signal} {mask:b}");
+            }
         }
     }
 
