@@ -147,8 +147,11 @@ pub(crate) struct Decay {
     rate: f64,
     /// `1 − (1 − rate)^PRIOR_DAYS`.
     k: f64,
-    chunks: Box<[OnceLock<Box<[[f64; 3]]>>]>,
+    chunks: Box<[OnceLock<DecayChunk>]>,
 }
+
+/// The shares of [`DECAY_CHUNK`] consecutive hour counts.
+type DecayChunk = Box<[[f64; 3]]>;
 
 impl Decay {
     /// The memo for a learning rate.
@@ -197,6 +200,11 @@ fn held_shares(rate: f64, learned: u16) -> [f64; 3] {
 /// The largest cost of one silent hour, `−ln(1 − p)` with `p` capped at 0.95 (about 2.996),
 /// rounded up with a margin far above any rounding of the sums it bounds.
 const MAX_HOUR_COST: f64 = 3.0;
+/// Margins of the hour-by-hour bound of a silence's surprise: relative, over the rounding of
+/// its sums (about 1e-14), and absolute, over the rounding of a computed cost near 0 (each
+/// under 3e-15, at most 120 of them).
+const BOUND_RELATIVE_MARGIN: f64 = 1e-9;
+const BOUND_ABSOLUTE_MARGIN: f64 = 1e-9;
 
 impl Routine {
     /// Closes every hour and day before `ts`, learning from them.
@@ -252,7 +260,7 @@ impl Routine {
             let x = if self.open_life & (1 << c) != 0 { 1.0 } else { 0.0 };
             let old = self.p.table(c)[b];
             let p = f64::from(old) / SCALE;
-            let new = ((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE).round() as u16;
+            let new = round_half_up((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE) as u16;
             if new != old {
                 self.p.table_mut(c)[b] = new;
             }
@@ -275,16 +283,46 @@ impl Routine {
         self.day_gap_max = self.day_gap_max.max(surprise as f32);
     }
 
-    /// Whether the joint surprise of `channels` channels silent from `since` to `until` is
-    /// certainly no larger than the day's largest yet, so that [`Routine::gap_closed`] would
-    /// change nothing and the surprise need not be computed. Exact: a channel's surprise is
-    /// at most the hours times the largest cost of an hour, and the joint surprise grows
-    /// with each channel's (at most `0.65 max + 0.35 sum`).
-    #[inline]
-    pub fn gap_cannot_raise(&self, since: Timestamp, until: Timestamp, channels: usize) -> bool {
-        let hours = until.millis_since(since).max(0) as f64 / HOUR_MS as f64;
-        let bound = MAX_HOUR_COST * hours * ((1.0 - OTHERS) + OTHERS * channels as f64);
-        bound <= f64::from(self.day_gap_max)
+    /// A silence of the channels in `mask` from `since` to `until` ended with a sign of life:
+    /// records its joint surprise ([`joint`] of each channel's [`Routine::surprise`], in
+    /// channel order) with [`Routine::gap_closed`].
+    ///
+    /// Only the day's largest is kept, so the surprise is computed only when it may be the
+    /// largest: two upper bounds are tried first, each exact as a bound (see the constants'
+    /// margins): the hours times the largest cost of an hour, then, for silences under a
+    /// day, each hour's probability `x` bounding its cost `−ln(1 − x)` by `x / (1 − x)`.
+    /// The joint surprise grows with each channel's, so bounds of the channels bound it.
+    pub fn close_gap(&mut self, mask: u8, since: Timestamp, until: Timestamp, rate: f64, ctx: &impl HourContext) {
+        let (a, z) = (since.as_millis(), until.as_millis());
+        if z <= a {
+            return;
+        }
+        let day_max = f64::from(self.day_gap_max);
+        let channels = f64::from(mask.count_ones());
+        let hours = (z - a) as f64 / HOUR_MS as f64;
+        if MAX_HOUR_COST * hours * ((1.0 - OTHERS) + OTHERS * channels) <= day_max {
+            return;
+        }
+        if z - a.div_euclid(HOUR_MS) * HOUR_MS > 24 * HOUR_MS {
+            // Hours of a bin may repeat: channel by channel, as `surprise` walks them.
+            let gap = joint((0..5).filter(|c| mask & (1 << c) != 0).map(|c| self.surprise(c, since, until, rate, ctx)));
+            self.gap_closed(gap);
+            return;
+        }
+        // Under a day, a bin comes once (or twice across a change of clocks; its cost is then
+        // computed again, the same), so costs are not kept.
+        let models: [Option<BinModel<'_>>; 5] =
+            std::array::from_fn(|c| (mask & (1 << c) != 0).then(|| self.model(c, rate, ctx)));
+        let bound = walk(&models, a, z, ctx, |m, b| {
+            let x = m.p(b).min(0.95);
+            (x / (1.0 - x)).min(MAX_HOUR_COST)
+        });
+        if bound * (1.0 + BOUND_RELATIVE_MARGIN) + BOUND_ABSOLUTE_MARGIN <= day_max {
+            return;
+        }
+        // The same sum, in the same order, as `surprise` gives for each channel.
+        let gap = walk(&models, a, z, ctx, |m, b| -(1.0 - m.p(b).min(0.95)).ln());
+        self.gap_closed(gap);
     }
 
     /// How surprising this person's longest usual silences are (joint, per day).
@@ -521,6 +559,34 @@ impl BinModel<'_> {
     }
 }
 
+/// The joint surprise of a silence from `a` to `z` (ms, under a day) with each hour costing
+/// `cost(model, bin)` in the channels that have a model: each channel's sum over the hours
+/// as [`Routine::surprise_pair`] adds it up, then [`joint`] in channel order.
+#[inline]
+fn walk(
+    models: &[Option<BinModel<'_>>; 5],
+    a: i64,
+    z: i64,
+    ctx: &impl HourContext,
+    cost: impl Fn(&BinModel<'_>, usize) -> f64,
+) -> f64 {
+    let mut sums = [0.0f64; 5];
+    let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+    while h < z {
+        if !ctx.away(h) {
+            let b = ctx.bin(h);
+            let share = (z.min(h + HOUR_MS) - a.max(h)) as f64 / HOUR_MS as f64;
+            for (sum, model) in sums.iter_mut().zip(models) {
+                if let Some(m) = model {
+                    *sum += share * cost(m, b);
+                }
+            }
+        }
+        h += HOUR_MS;
+    }
+    joint(sums.iter().zip(models).filter(|(_, m)| m.is_some()).map(|(s, _)| *s))
+}
+
 /// Weight of the other channels' surprise in the joint surprise.
 const OTHERS: f64 = 0.35;
 
@@ -535,6 +601,14 @@ pub(crate) fn joint(surprises: impl IntoIterator<Item = f64>) -> f64 {
         sum += s;
     }
     max + OTHERS * (sum - max)
+}
+
+/// `x.round()` for `0 <= x < 2^32` (halves away from zero), without a call to libm: the
+/// truncation is exact, and so is the fraction `x - t`.
+#[inline]
+fn round_half_up(x: f64) -> f64 {
+    let t = f64::from(x as u32);
+    if x - t >= 0.5 { t + 1.0 } else { t }
 }
 
 /// One day's update of the (fast, slow, days) averages.
@@ -614,6 +688,76 @@ mod tests {
         assert!(night < 0.1, "{night}");
         assert!(morning > 1.5 && morning > 10.0 * night, "{morning} vs {night}");
         assert_eq!(r.confidence(door, 10.0), 1.0);
+    }
+
+    #[test]
+    fn round_half_up_is_round() {
+        let mut x = 0.0f64;
+        while x <= 65535.0 {
+            for y in [x, x + 0.5, f64::from_bits((x + 0.5).to_bits() - 1), f64::from_bits((x + 0.5).to_bits() + 1)] {
+                assert_eq!(round_half_up(y), y.round(), "{y}");
+            }
+            x += 1.0;
+        }
+        assert_eq!(round_half_up(0.49999999999999994), 0.0);
+    }
+
+    #[test]
+    fn close_gap_keeps_the_largest_joint_surprise_of_the_day() {
+        let mut r = Routine::default();
+        for d in 0..20 {
+            for h in [8, 12, 19] {
+                r.advance(at(d * 24 + h), 0.1, &Plain);
+                r.life(Signal::Door);
+                r.life(Signal::Call);
+            }
+        }
+        let t = |h: f64| Timestamp::from_millis(20 * 24 * HOUR_MS + (h * HOUR_MS as f64) as i64).unwrap();
+        for (since, until) in [(1.0, 9.5), (9.5, 9.75), (9.75, 12.25), (12.25, 14.0), (14.0, 40.0)] {
+            let (s, u) = (t(since), t(until));
+            let mut slow = r.clone();
+            slow.gap_closed(joint([0, 2, 4].map(|c| slow.surprise(c, s, u, 0.1, &Plain))));
+            r.close_gap(0b10101, s, u, 0.1, &Plain);
+            assert_eq!(r.day_gap_max, slow.day_gap_max, "{since} {until}");
+        }
+        assert!(r.day_gap_max > 0.0);
+    }
+
+    #[test]
+    fn close_gap_is_exact_on_random_routines_and_silences() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut raised = 0;
+        for _ in 0..40 {
+            let mut r = Routine::default();
+            let days = 1 + next(30) as i64;
+            let mut t = 0;
+            while t < days * 24 * 60 {
+                t += 1 + next(300) as i64;
+                r.advance(Timestamp::from_millis(t * 60_000).unwrap(), 0.1, &Plain);
+                r.life(Signal::CHANNELS[next(5) as usize]);
+            }
+            for _ in 0..60 {
+                let since = t + next(120) as i64;
+                t = since + 1 + [next(30), next(600), next(2000)][next(3) as usize] as i64;
+                let (s, u) =
+                    (Timestamp::from_millis(since * 60_000).unwrap(), Timestamp::from_millis(t * 60_000).unwrap());
+                r.advance(u, 0.1, &Plain);
+                let mask = 1 + next(31) as u8;
+                let mut slow = r.clone();
+                let gap = joint((0..5).filter(|c| mask & (1 << c) != 0).map(|c| slow.surprise(c, s, u, 0.1, &Plain)));
+                slow.gap_closed(gap);
+                raised += usize::from(slow.day_gap_max > r.day_gap_max);
+                r.close_gap(mask, s, u, 0.1, &Plain);
+                assert_eq!(r.day_gap_max.to_bits(), slow.day_gap_max.to_bits());
+            }
+        }
+        assert!(raised > 100, "{raised}");
     }
 
     #[test]

@@ -257,18 +257,12 @@ impl PersonState {
             let ctx = Context { rules, devices: &self.devices, absences: &self.absences };
             let r = &rules.profile.routine;
             self.routine.advance(e.ts, r.learning_rate, &ctx);
-            let expected = rules.expected_channels.iter().filter(|x| **x).count();
             if r.mode == SilenceMode::Adaptive
                 && let Some(prev) = self.last_life_any
                 && e.ts > prev.ts
-                && !self.routine.gap_cannot_raise(prev.ts, e.ts, expected)
             {
-                let gap = crate::routine::joint(
-                    (0..5)
-                        .filter(|c| rules.expected_channels[*c])
-                        .map(|c| self.routine.surprise(c, prev.ts, e.ts, r.learning_rate, &ctx)),
-                );
-                self.routine.gap_closed(gap);
+                let mask = (0..5).filter(|c| rules.expected_channels[*c]).fold(0, |m, c| m | (1 << c));
+                self.routine.close_gap(mask, prev.ts, e.ts, r.learning_rate, &ctx);
             }
             let signal = e.signal;
             if let Some(i) = signal.channel_index() {
