@@ -48,12 +48,10 @@ struct Slot {
     state: PersonState,
     /// Events within the allowed lateness of the newest, in canonical order, not folded yet.
     /// A tracked event's device is its index in `state.devices`; an untracked one's (an
-    /// absence, the emergency button) is an index into `others`.
+    /// absence, the emergency button) is an index into `others.ids`.
     pending: VecDeque<Compact>,
     /// The device ids of untracked pending events (kept only while such events wait).
-    others: Vec<Box<str>>,
-    /// How many pending events are untracked.
-    others_pending: usize,
+    others: Option<Box<Others>>,
     /// Newest event time seen.
     watermark: Option<Timestamp>,
     /// The last assessment's time and level, for hysteresis.
@@ -92,6 +90,23 @@ pub struct Engine {
     slots: Vec<Slot>,
     /// The persons' device ids, one copy each.
     names: Names,
+}
+
+/// The device ids of a person's waiting untracked events (an absence, the emergency
+/// button: their devices are not registered), kept only while such events wait.
+#[derive(Clone, Debug, Default)]
+struct Others {
+    ids: Vec<Box<str>>,
+    /// How many pending events are untracked.
+    pending: usize,
+}
+
+impl Others {
+    fn size_bytes(&self) -> usize {
+        std::mem::size_of::<Others>()
+            + self.ids.capacity() * std::mem::size_of::<Box<str>>()
+            + self.ids.iter().map(|o| o.len()).sum::<usize>()
+    }
 }
 
 /// What a batch would do to one person, worked out before anything is taken.
@@ -437,8 +452,7 @@ impl Engine {
                     + s.person.profile.capacity()
                     + s.person.devices().map_or(0, |d| d.len())
                     + s.pending.capacity() * std::mem::size_of::<Compact>()
-                    + s.others.capacity() * std::mem::size_of::<Box<str>>()
-                    + s.others.iter().map(|o| o.len()).sum::<usize>()
+                    + s.others.as_ref().map_or(0, |o| o.size_bytes())
             })
             .sum();
         (total + self.names.size_bytes()) / self.slots.len()
@@ -452,8 +466,7 @@ impl Slot {
             rules,
             state: PersonState::default(),
             pending: VecDeque::new(),
-            others: Vec::new(),
-            others_pending: 0,
+            others: None,
             watermark: None,
             held: None,
         }
@@ -473,10 +486,11 @@ impl Slot {
                 None => self.state.register_device(intern()).unwrap_or(u32::MAX),
             }
         } else {
-            if self.others.last().is_none_or(|o| **o != *id) {
-                self.others.push(id.into());
+            let others = self.others.get_or_insert_default();
+            if others.ids.last().is_none_or(|o| **o != *id) {
+                others.ids.push(id.into());
             }
-            self.others.len() as u32 - 1
+            others.ids.len() as u32 - 1
         }
     }
 
@@ -491,7 +505,7 @@ impl Slot {
 
     /// The device id of a pending event.
     fn device_id(&self, c: &Compact) -> &str {
-        device_id(&self.state, &self.others, c)
+        device_id(&self.state, self.others.as_deref(), c)
     }
 
     /// A pending event as an [`Event`].
@@ -503,13 +517,13 @@ impl Slot {
     /// Appends an event known to come last in canonical order (restoring a snapshot).
     fn push(&mut self, e: Compact) {
         if !tracks_device(e.signal) {
-            self.others_pending += 1;
+            self.others.get_or_insert_default().pending += 1;
         }
         self.pending.push_back(e);
     }
 
     fn insert(&mut self, e: Compact, lateness: i64) {
-        let (state, others) = (&self.state, &self.others);
+        let (state, others) = (&self.state, self.others.as_deref());
         let cmp = |p: &Compact| p.canonical_cmp(&e, |c| device_id(state, others, c));
         match self.pending.back() {
             // In time order, the common case: no search.
@@ -525,14 +539,16 @@ impl Slot {
             },
         }
         if !tracks_device(e.signal) {
-            self.others_pending += 1;
+            self.others.get_or_insert_default().pending += 1;
         }
         self.watermark = self.watermark.max(Some(e.ts));
         if let Some(h) = self.horizon(lateness) {
             while let Some(p) = self.pending.front().filter(|p| p.ts < h).copied() {
                 self.pending.pop_front();
-                if !tracks_device(p.signal) {
-                    self.others_pending -= 1;
+                if !tracks_device(p.signal)
+                    && let Some(o) = &mut self.others
+                {
+                    o.pending = o.pending.saturating_sub(1);
                 }
                 self.state.fold_compact(&p, &self.rules);
             }
@@ -542,8 +558,8 @@ impl Slot {
 
     /// Forgets the ids of untracked events once none waits.
     fn release_others(&mut self) {
-        if self.others_pending == 0 && !self.others.is_empty() {
-            self.others.clear();
+        if self.others.as_ref().is_some_and(|o| o.pending == 0) {
+            self.others = None;
         }
     }
 
@@ -572,8 +588,12 @@ impl Slot {
 }
 
 /// The device id of a person's pending event.
-fn device_id<'s>(state: &'s PersonState, others: &'s [Box<str>], c: &Compact) -> &'s str {
+fn device_id<'s>(state: &'s PersonState, others: Option<&'s Others>, c: &Compact) -> &'s str {
     let i = c.device as usize;
-    let id = if tracks_device(c.signal) { state.devices.get(i).map(|d| &*d.id) } else { others.get(i).map(|o| &**o) };
+    let id = if tracks_device(c.signal) {
+        state.devices.get(i).map(|d| d.id.as_str())
+    } else {
+        others.and_then(|o| o.ids.get(i)).map(|o| &**o)
+    };
     id.unwrap_or(c.signal.as_str())
 }

@@ -144,7 +144,7 @@ impl<'a> DeviceIds<'a> {
         for e in groups.iter_mut().flatten() {
             e.device = rank.get(e.device as usize).copied().unwrap_or(u32::MAX);
         }
-        by_code.into_iter().map(|(id, _)| Name::from(id)).collect()
+        by_code.into_iter().map(|(id, _)| Name::new(id.to_string())).collect()
     }
 }
 
@@ -263,7 +263,7 @@ fn replay_person(
             Some((_, i)) => *i,
             None if state.devices.len() >= MAX_DEVICES_PER_PERSON => u32::MAX,
             None => {
-                let id = names.get(rank as usize).cloned().unwrap_or_else(|| Name::from(e.signal.as_str()));
+                let id = names.get(rank as usize).cloned().unwrap_or_else(|| Name::new(e.signal.as_str().to_string()));
                 let i = state.register_device(id).unwrap_or(u32::MAX);
                 registered.push((rank, i));
                 i

@@ -70,7 +70,7 @@ const DECLINE_MIN_DAYS: u16 = 10;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Routine {
     /// Start of the open (not yet learned) hour.
-    open_hour: Option<i64>,
+    open_hour: Opt,
     /// Channels with a sign of life in the open hour (bits by `Signal::CHANNELS` index).
     open_life: u8,
     /// `p[c][b]` in 1/65535.
@@ -79,7 +79,7 @@ pub(crate) struct Routine {
     /// Hours learned per channel (saturating).
     learned: [u16; 5],
     /// Local day index of the open day, and its count of signs of life.
-    open_day: Option<i64>,
+    open_day: Opt,
     day_count: u32,
     fast: f32,
     slow: f32,
@@ -97,11 +97,11 @@ pub(crate) struct Routine {
 impl Default for Routine {
     fn default() -> Self {
         Routine {
-            open_hour: None,
+            open_hour: Opt::NONE,
             open_life: 0,
             p: Bins::default(),
             learned: [0; 5],
-            open_day: None,
+            open_day: Opt::NONE,
             day_count: 0,
             fast: 0.0,
             slow: 0.0,
@@ -211,8 +211,8 @@ impl Routine {
     pub fn advance(&mut self, ts: Timestamp, rate: f64, ctx: &impl HourContext) {
         let t = ts.as_millis();
         let hour = t.div_euclid(HOUR_MS) * HOUR_MS;
-        match self.open_hour {
-            None => self.open_hour = Some(hour),
+        match self.open_hour.get() {
+            None => self.open_hour = Opt::some(hour),
             Some(open) if hour > open => {
                 let first = open.max(hour - MAX_CLOSE_HOURS * HOUR_MS);
                 let mut h = open;
@@ -223,13 +223,13 @@ impl Routine {
                     self.open_life = 0;
                     h = if h >= first { h + HOUR_MS } else { first };
                 }
-                self.open_hour = Some(hour);
+                self.open_hour = Opt::some(hour);
             }
             Some(_) => {}
         }
         let day = ctx.day(t);
-        match self.open_day {
-            None => self.open_day = Some(day),
+        match self.open_day.get() {
+            None => self.open_day = Opt::some(day),
             Some(open) if day > open => {
                 for d in (open..day).take(7) {
                     let count = if d == open { self.day_count } else { 0 };
@@ -241,7 +241,7 @@ impl Routine {
                     }
                 }
                 self.day_count = 0;
-                self.open_day = Some(day);
+                self.open_day = Opt::some(day);
             }
             Some(_) => {}
         }
@@ -339,7 +339,7 @@ impl Routine {
     /// is known at `at` already.
     fn projected(&self, at: Timestamp, ctx: &impl HourContext) -> (f32, f32, u16) {
         let mut e = (self.fast, self.slow, self.days);
-        let Some(open) = self.open_day else { return e };
+        let Some(open) = self.open_day.get() else { return e };
         let today = ctx.day(at.as_millis());
         for d in (open..today).take(7) {
             let count = if d == open { self.day_count } else { 0 };
@@ -485,6 +485,35 @@ impl Routine {
     }
 }
 
+/// An optional hour or day index in 8 bytes (`i64::MIN`, never an index, is none), written
+/// as the optional number it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Opt(i64);
+
+impl Opt {
+    const NONE: Opt = Opt(i64::MIN);
+
+    fn some(x: i64) -> Opt {
+        Opt(x)
+    }
+
+    fn get(self) -> Option<i64> {
+        (self.0 != i64::MIN).then_some(self.0)
+    }
+}
+
+impl Serialize for Opt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Opt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Opt, D::Error> {
+        Ok(Option::<i64>::deserialize(d)?.map_or(Opt::NONE, Opt))
+    }
+}
+
 /// All zeros: the table of a channel that never learned a sign of life.
 static ZEROS: [u16; BINS] = [0; BINS];
 /// `Bins::slot` of a channel without a stored table.
@@ -527,6 +556,8 @@ impl Bins {
         let c = c.min(4);
         if usize::from(self.slot[c]) >= self.tables.len() {
             self.slot[c] = self.tables.len() as u8;
+            // At most five, stored once each: no room is kept for more.
+            self.tables.reserve_exact(1);
             self.tables.push([0; BINS]);
         }
         let s = usize::from(self.slot[c]);

@@ -32,13 +32,29 @@ pub(crate) struct Life {
     pub signal: Signal,
 }
 
-/// A smart plug's last reading.
+/// A smart plug's last reading (24 bytes: an absent `lux` is kept as a NaN's bits, which no
+/// reading has; written as the optional number it is).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct PlugReading {
     pub watts: f64,
-    pub lux: Option<f64>,
+    #[serde(with = "serde_lux")]
+    lux: u64,
     /// When the reading last changed (or was first seen).
     pub steady_since: Timestamp,
+}
+
+/// `PlugReading::lux` of a reading without light.
+const NO_LUX: u64 = u64::MAX;
+
+impl PlugReading {
+    fn new(watts: f64, lux: Option<f64>, steady_since: Timestamp) -> Self {
+        PlugReading { watts, lux: lux.map_or(NO_LUX, f64::to_bits), steady_since }
+    }
+
+    /// The light measured with the reading.
+    pub fn lux(&self) -> Option<f64> {
+        (self.lux != NO_LUX).then(|| f64::from_bits(self.lux))
+    }
 }
 
 impl DeviceState {
@@ -169,7 +185,7 @@ impl PersonState {
     /// The index of the device `id`, if registered.
     #[inline]
     pub fn device_index(&self, id: &str) -> Option<usize> {
-        self.devices.iter().position(|d| *d.id == *id)
+        self.devices.iter().position(|d| d.id.as_str() == id)
     }
 
     /// The index of the device `id` (interned by the same table as the devices' ids), if registered.
@@ -199,6 +215,8 @@ impl PersonState {
         if self.devices.len() >= MAX_DEVICES_PER_PERSON {
             return None;
         }
+        // Devices come rarely and stay: no room is kept for more.
+        self.devices.reserve_exact(1);
         self.devices.push(DeviceState { id, channels: 0, last_report: Timestamp::EPOCH, periodic: false, plug: None });
         Some(self.devices.len() as u32 - 1)
     }
@@ -208,7 +226,9 @@ impl PersonState {
     pub fn fold(&mut self, e: &crate::Event, rules: &Rules) {
         let device = match self.device_index(e.device()) {
             Some(i) => i as u32,
-            None if tracks_device(e.signal()) => self.register_device(e.device().into()).unwrap_or(u32::MAX),
+            None if tracks_device(e.signal()) => {
+                self.register_device(Name::new(e.device().to_string())).unwrap_or(u32::MAX)
+            }
             None => u32::MAX,
         };
         self.fold_compact(&Compact::new(e.ts, &e.kind, device, e.device_given().is_some()), rules);
@@ -292,7 +312,7 @@ impl PersonState {
                 let changed = d.plug.is_some_and(|prev| {
                     let differs =
                         |a: f64, b: f64, abs_tol: f64| (a - b).abs() > abs_tol.max(nc.relative_tolerance * a.max(b));
-                    let light = match (prev.lux, lux) {
+                    let light = match (prev.lux(), lux) {
                         (Some(a), Some(b)) => differs(a, *b, nc.lux_tolerance),
                         _ => false,
                     };
@@ -302,7 +322,7 @@ impl PersonState {
                     Some(prev) if !changed => prev.steady_since,
                     _ => e.ts,
                 };
-                d.plug = Some(PlugReading { watts: *watts, lux: *lux, steady_since });
+                d.plug = Some(PlugReading::new(*watts, *lux, steady_since));
                 changed
             }
             _ => false,
@@ -355,7 +375,21 @@ mod serde_name {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
-        let text: std::borrow::Cow<'de, str> = Deserialize::deserialize(d)?;
-        Ok(Name::from(&*text))
+        let text: String = Deserialize::deserialize(d)?;
+        Ok(Name::new(text))
+    }
+}
+
+/// Serde for a reading's light: written as an optional number.
+mod serde_lux {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(lux: &u64, s: S) -> Result<S::Ok, S::Error> {
+        (*lux != super::NO_LUX).then(|| f64::from_bits(*lux)).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let lux: Option<f64> = Deserialize::deserialize(d)?;
+        Ok(lux.map_or(super::NO_LUX, f64::to_bits))
     }
 }
