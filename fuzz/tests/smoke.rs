@@ -3,11 +3,12 @@
 
 use proptest::prelude::*;
 
-const SEEDS: [(&str, &[u8]); 4] = [
+const SEEDS: [(&str, &[u8]); 5] = [
     ("csv_reader", include_bytes!("../seeds/csv_reader/spec.csv")),
     ("jsonl_reader", include_bytes!("../seeds/jsonl_reader/spec.jsonl")),
     ("profile_json", include_bytes!("../seeds/profile_json/plug_36h.json")),
     ("profile_toml", include_bytes!("../seeds/profile_toml/plug_36h.toml")),
+    ("columns", include_bytes!("../seeds/columns/three_rows.bin")),
 ];
 
 fn run(target: &str, data: &[u8]) {
@@ -16,6 +17,7 @@ fn run(target: &str, data: &[u8]) {
         "jsonl_reader" => anbu_fuzz::jsonl_reader(data),
         "profile_json" => anbu_fuzz::profile_json(data),
         "profile_toml" => anbu_fuzz::profile_toml(data),
+        "columns" => anbu_fuzz::columns(data),
         other => panic!("unknown target {other}"),
     }
 }
@@ -88,12 +90,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_bytes(target in 0usize..4, data in proptest::collection::vec(any::<u8>(), 0..300)) {
+    fn random_bytes(target in 0usize..5, data in proptest::collection::vec(any::<u8>(), 0..300)) {
         run(SEEDS[target].0, &data);
     }
 
     #[test]
-    fn edited_seeds(target in 0usize..4, edits in proptest::collection::vec(edit(), 1..8)) {
+    fn edited_seeds(target in 0usize..5, edits in proptest::collection::vec(edit(), 1..8)) {
         let (name, seed) = SEEDS[target];
         run(name, &apply(seed, &edits));
     }
@@ -107,4 +109,6 @@ fn seeds_are_valid() {
     let out = anbu::read_events_from(SEEDS[0].1, anbu::Format::Csv, &anbu::ReadOptions::strict()).unwrap();
     assert_eq!(out.events.len(), 6);
     assert!(anbu::Profile::from_toml(std::str::from_utf8(SEEDS[3].1).unwrap()).is_ok());
+    let events = anbu_fuzz::columns_events(SEEDS[4].1).expect("the columns seed is a valid batch");
+    assert_eq!(events.len(), 3);
 }
