@@ -157,13 +157,73 @@ impl<'b> Trial<'b> {
     }
 }
 
-/// One person's part of a columnar batch.
-struct ColumnTrial<'b> {
-    slot: usize,
-    trial: Trial<'b>,
-    /// Device keys of the batch (see `device_key`) already checked for the person, and the
-    /// person's device index for each once known.
-    devices: Vec<(u32, u32)>,
+/// A device key (see [`device_key`]) checked for a person in the dry run, its index not known yet.
+const CHECKED: u32 = u32::MAX - 1;
+
+/// Per person of a columnar batch and device key: the person's device index, or [`CHECKED`].
+/// A dense table when it is small next to the batch (the common case: a few device ids),
+/// else a short list per person.
+enum DeviceCodes {
+    Dense { keys: usize, codes: Vec<u32>, rows: usize },
+    Lists(Vec<Vec<(u32, u32)>>),
+}
+
+/// No entry in a [`DeviceCodes`] table.
+const NO_CODE: u32 = u32::MAX;
+
+impl DeviceCodes {
+    fn new(batch: &EventColumns<'_>) -> Self {
+        let keys = batch.device_names().len() + Signal::ALL.len();
+        DeviceCodes::Dense { keys, codes: Vec::new(), rows: batch.len() }
+    }
+
+    /// Makes room for one more person.
+    fn add_part(&mut self) {
+        match self {
+            DeviceCodes::Dense { keys, codes, rows } => {
+                if codes.len() + *keys <= 4 * *rows + 4096 {
+                    codes.resize(codes.len() + *keys, NO_CODE);
+                } else {
+                    let lists = codes
+                        .chunks(*keys)
+                        .map(|c| {
+                            c.iter().enumerate().filter(|(_, v)| **v != NO_CODE).map(|(k, v)| (k as u32, *v)).collect()
+                        })
+                        .chain(std::iter::once(Vec::new()))
+                        .collect();
+                    *self = DeviceCodes::Lists(lists);
+                }
+            }
+            DeviceCodes::Lists(lists) => lists.push(Vec::new()),
+        }
+    }
+
+    #[inline]
+    fn get(&self, part: usize, key: u32) -> Option<u32> {
+        let code = match self {
+            DeviceCodes::Dense { keys, codes, .. } => codes.get(part * *keys + key as usize).copied(),
+            DeviceCodes::Lists(lists) => lists.get(part)?.iter().find(|(k, _)| *k == key).map(|(_, c)| *c),
+        };
+        code.filter(|c| *c != NO_CODE)
+    }
+
+    fn set(&mut self, part: usize, key: u32, code: u32) {
+        match self {
+            DeviceCodes::Dense { keys, codes, .. } => {
+                if let Some(c) = codes.get_mut(part * *keys + key as usize) {
+                    *c = code;
+                }
+            }
+            DeviceCodes::Lists(lists) => {
+                if let Some(list) = lists.get_mut(part) {
+                    match list.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, c)) => *c = code,
+                        None => list.push((key, code)),
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A row's device as a key of the batch: its dictionary code, or past the dictionary the
@@ -291,42 +351,47 @@ impl Engine {
         let names = batch.person_names();
         // Dictionary entry -> its person's part of the batch (entries may repeat a name).
         let mut part_of = vec![UNRESOLVED; names.len()];
-        let mut parts: Vec<ColumnTrial<'_>> = Vec::new();
+        let mut parts: Vec<(usize, Trial<'_>)> = Vec::new();
         let mut part_of_slot: HashMap<usize, usize> = HashMap::new();
+        let mut codes = DeviceCodes::new(batch);
         for n in 0..batch.len() {
             let Some((p, ts, signal, device)) = batch.key(n) else { break };
             let p = p as usize;
             if part_of.get(p) == Some(&UNRESOLVED) {
                 let i = self.slot_index(names.get(p).copied().unwrap_or_default())?;
                 part_of[p] = *part_of_slot.entry(i).or_insert_with(|| {
-                    parts.push(ColumnTrial { slot: i, trial: Trial::of(&self.slots[i]), devices: Vec::new() });
+                    parts.push((i, Trial::of(&self.slots[i])));
+                    codes.add_part();
                     parts.len() - 1
                 });
             }
-            let Some(part) = part_of.get(p).and_then(|t| parts.get_mut(*t)) else { continue };
-            let slot = &self.slots[part.slot];
+            let Some(&part) = part_of.get(p) else { continue };
+            let Some((i, trial)) = parts.get_mut(part) else { continue };
+            let slot = &self.slots[*i];
             let at = |err: Error| err.at(Location::Index(n as u64));
-            part.trial.check_late(slot, lateness, ts).map_err(at)?;
-            let key = device_key(batch, device, signal);
-            if tracks_device(signal) && !part.devices.iter().any(|(k, _)| *k == key) {
-                let id = batch.device_name(device).unwrap_or(signal.as_str());
-                part.trial.check_device(slot, signal, id).map_err(at)?;
-                part.devices.push((key, u32::MAX));
+            trial.check_late(slot, lateness, ts).map_err(at)?;
+            if tracks_device(signal) {
+                let key = device_key(batch, device, signal);
+                if codes.get(part, key).is_none() {
+                    let id = batch.device_name(device).unwrap_or(signal.as_str());
+                    trial.check_device(slot, signal, id).map_err(at)?;
+                    codes.set(part, key, CHECKED);
+                }
             }
-            part.trial.saw(ts);
+            trial.saw(ts);
         }
         // Device dictionary entry -> the engine's copy of the id, interned when first used.
         let mut interned: Vec<Option<Name>> = vec![None; batch.device_names().len()];
         let mut taken = 0;
         for n in 0..batch.len() {
             let Some(row) = batch.row(n) else { break };
-            let Some(part) = part_of.get(row.person as usize).and_then(|t| parts.get_mut(*t)) else { continue };
-            let Some(slot) = self.slots.get_mut(part.slot) else { continue };
+            let Some(&part) = part_of.get(row.person as usize) else { continue };
+            let Some(slot) = parts.get(part).and_then(|(i, _)| self.slots.get_mut(*i)) else { continue };
             let code = if tracks_device(row.signal) {
                 let key = device_key(batch, row.device, row.signal);
-                match part.devices.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, code)) if *code != u32::MAX => *code,
-                    cached => {
+                match codes.get(part, key) {
+                    Some(code) if code != CHECKED => code,
+                    _ => {
                         let code = match row.device.and_then(|d| interned.get_mut(d as usize)) {
                             Some(name) => {
                                 let id = batch.device_name(row.device).unwrap_or_default();
@@ -337,9 +402,7 @@ impl Engine {
                                 slot.code(row.signal, id, || self.names.intern(id))
                             }
                         };
-                        if let Some((_, c)) = cached {
-                            *c = code;
-                        }
+                        codes.set(part, key, code);
                         code
                     }
                 }

@@ -386,3 +386,23 @@ fn replay_columns_names_the_row_of_a_person_not_listed() {
         err.to_string()
     );
 }
+
+#[test]
+fn a_large_device_dictionary_ingests_as_events_do() {
+    // More device ids than rows: the engine keeps its per-person device codes in lists.
+    let devices: Vec<String> = (0..6000).map(|i| format!("plug-{i}")).collect();
+    let rows = 300;
+    let person: Vec<u32> = (0..rows).map(|i| (i % 3) as u32).collect();
+    let ts: Vec<i64> = (0..rows).map(|i| T0 + i as i64 * MINUTE_MS).collect();
+    let device: Vec<u32> = (0..rows).map(|i| ((i * 7919) % 6000 % 40) as u32 * 150).collect();
+    let watts: Vec<f64> = (0..rows).map(|i| (i % 4) as f64 * 30.0).collect();
+    let batch = EventColumns::builder(&PERSONS, &person, &ts, &[Signal::Plug; 300])
+        .device(&devices, Column::new(&device))
+        .watts(Column::new(&watts))
+        .build()
+        .unwrap();
+    let (mut a, mut b) = (engine("full", 60), engine("full", 60));
+    let ra = a.ingest_batch(batch.to_events()).map_err(|e| e.to_string());
+    assert_eq!(ra, b.ingest_columns(&batch).map_err(|e| e.to_string()));
+    assert_eq!(a.snapshot(), b.snapshot());
+}
