@@ -257,12 +257,16 @@ impl Routine {
             if watched & (1 << c) == 0 {
                 continue;
             }
-            let x = if self.open_life & (1 << c) != 0 { 1.0 } else { 0.0 };
+            let life = self.open_life & (1 << c) != 0;
             let old = self.p.table(c)[b];
-            let p = f64::from(old) / SCALE;
-            let new = round_half_up((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE) as u16;
-            if new != old {
-                self.p.table_mut(c)[b] = new;
+            // An hour without life keeps a probability of 0 at 0.
+            if life || old != 0 {
+                let x = if life { 1.0 } else { 0.0 };
+                let p = f64::from(old) / SCALE;
+                let new = round_half_up((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE) as u16;
+                if new != old {
+                    self.p.set(c, b, new);
+                }
             }
             self.learned[c] = self.learned[c].saturating_add(1);
         }
@@ -387,8 +391,8 @@ impl Routine {
             None => (held_shares(rate, learned), prior_weight(rate)),
         };
         let raw = self.p.table(c);
-        // The sum of whole numbers below 2^53 is exact in any order.
-        let mean = f64::from(raw.iter().map(|x| u32::from(*x)).sum::<u32>()) / SCALE / BINS as f64;
+        // The sum of whole numbers below 2^53 is exact in any order (and kept as they change).
+        let mean = f64::from(self.p.sum(c)) / SCALE / BINS as f64;
         BinModel {
             raw,
             k,
@@ -529,7 +533,14 @@ const NO_TABLE: u8 = u8::MAX;
 struct Bins {
     /// Index into `tables` per channel, or `NO_TABLE`.
     slot: [u8; 5],
-    tables: Vec<[u16; BINS]>,
+    tables: Vec<Table>,
+}
+
+/// A stored table and the sum of its values.
+#[derive(Clone, Debug)]
+struct Table {
+    bins: [u16; BINS],
+    sum: u32,
 }
 
 impl Default for Bins {
@@ -548,24 +559,44 @@ impl Bins {
     /// Channel `c`'s table (all zero when not stored).
     #[inline]
     fn table(&self, c: usize) -> &[u16; BINS] {
-        self.slot.get(c).and_then(|s| self.tables.get(usize::from(*s))).unwrap_or(&ZEROS)
+        self.stored(c).map_or(&ZEROS, |t| &t.bins)
+    }
+
+    #[inline]
+    fn stored(&self, c: usize) -> Option<&Table> {
+        self.slot.get(c).and_then(|s| self.tables.get(usize::from(*s)))
+    }
+
+    /// The sum of channel `c`'s table.
+    #[inline]
+    fn sum(&self, c: usize) -> u32 {
+        self.stored(c).map_or(0, |t| t.sum)
+    }
+
+    /// Sets `p[c][b]`.
+    fn set(&mut self, c: usize, b: usize, value: u16) {
+        let t = self.table_mut(c);
+        if let Some(x) = t.bins.get_mut(b) {
+            t.sum = t.sum - u32::from(*x) + u32::from(value);
+            *x = value;
+        }
     }
 
     /// Channel `c`'s table, stored from now on.
-    fn table_mut(&mut self, c: usize) -> &mut [u16; BINS] {
+    fn table_mut(&mut self, c: usize) -> &mut Table {
         let c = c.min(4);
         if usize::from(self.slot[c]) >= self.tables.len() {
             self.slot[c] = self.tables.len() as u8;
             // At most five, stored once each: no room is kept for more.
             self.tables.reserve_exact(1);
-            self.tables.push([0; BINS]);
+            self.tables.push(Table { bins: [0; BINS], sum: 0 });
         }
         let s = usize::from(self.slot[c]);
         &mut self.tables[s]
     }
 
     fn heap_bytes(&self) -> usize {
-        self.tables.capacity() * std::mem::size_of::<[u16; BINS]>()
+        self.tables.capacity() * std::mem::size_of::<Table>()
     }
 }
 
@@ -670,7 +701,9 @@ mod serde_bins {
         let mut out = Bins::default();
         for (c, r) in v.iter().enumerate() {
             if r.iter().any(|x| *x != 0) {
-                out.table_mut(c).copy_from_slice(r);
+                let t = out.table_mut(c);
+                t.bins.copy_from_slice(r);
+                t.sum = r.iter().map(|x| u32::from(*x)).sum();
             }
         }
         Ok(out)
