@@ -172,6 +172,21 @@ pub struct EventColumns<'a> {
     device_names: Vec<&'a str>,
     device: Option<Column<'a, u32>>,
     payload: Payload<'a>,
+    /// Per row, the payload fields it has (bits by column, see `event::allowed_fields`) and
+    /// `DEVICE_BIT` if its device is given: set by the check, then read instead of validity.
+    present: Vec<u16>,
+}
+
+/// The bit of `EventColumns::present` of a given device.
+const DEVICE_BIT: u16 = 11;
+
+/// Row `i`'s value of a column, when `mask` has the column's `bit`.
+#[inline]
+fn value<T: Copy>(c: &Option<Column<'_, T>>, mask: u16, bit: u16, i: usize) -> Option<T> {
+    if mask & (1 << bit) == 0 {
+        return None;
+    }
+    c.as_ref().and_then(|c| c.values.get(i).copied())
 }
 
 /// Builds an [`EventColumns`]: the required columns first, then any payload columns.
@@ -209,6 +224,7 @@ impl<'a> EventColumns<'a> {
                 device_names: Vec::new(),
                 device: None,
                 payload: Payload::default(),
+                present: Vec::new(),
             },
         }
     }
@@ -259,39 +275,49 @@ impl<'a> EventColumns<'a> {
     /// Row `i` of the checked batch, reading only the columns its signal uses.
     #[inline]
     pub(crate) fn row(&self, i: usize) -> Option<Row> {
-        let (&person, &ms, &signal) = (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?);
+        let (&person, &ms, &signal, &mask) =
+            (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?, self.present.get(i)?);
         let ts = Timestamp::from_millis_in_range(ms);
-        Some(Row { person, ts, signal, device: cell(&self.device, i), kind: self.kind(i, signal, ts) })
+        let device = value(&self.device, mask, DEVICE_BIT, i);
+        Some(Row { person, ts, signal, device, kind: self.kind(i, mask, signal, ts) })
     }
 
     /// Row `i`'s person code, time, signal and device code.
     #[inline]
     pub(crate) fn key(&self, i: usize) -> Option<(u32, Timestamp, Signal, Option<u32>)> {
-        let (&person, &ms, &signal) = (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?);
-        Some((person, Timestamp::from_millis_in_range(ms), signal, cell(&self.device, i)))
+        let (&person, &ms, &signal, &mask) =
+            (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?, self.present.get(i)?);
+        Some((person, Timestamp::from_millis_in_range(ms), signal, value(&self.device, mask, DEVICE_BIT, i)))
     }
 
-    /// Row `i`'s payload, read from the columns its signal uses. For a checked row this is
-    /// what [`Fields::into_kind`] gives (the fallbacks are for fields it requires).
+    /// Row `i`'s payload, read from the columns its signal uses (`mask`: the row's fields).
+    /// For a checked row this is what [`Fields::into_kind`] gives (the fallbacks are for
+    /// fields it requires).
     #[inline]
-    fn kind(&self, i: usize, signal: Signal, ts: Timestamp) -> EventKind {
+    fn kind(&self, i: usize, mask: u16, signal: Signal, ts: Timestamp) -> EventKind {
         let p = &self.payload;
         match signal {
             Signal::Call => EventKind::Call {
-                direction: cell(&p.direction, i).unwrap_or(Direction::In),
-                answered: cell(&p.answered, i).unwrap_or(false),
-                duration_s: cell(&p.duration_s, i),
+                direction: value(&p.direction, mask, 0, i).unwrap_or(Direction::In),
+                answered: value(&p.answered, mask, 1, i).unwrap_or(false),
+                duration_s: value(&p.duration_s, mask, 2, i),
             },
             Signal::Steps => EventKind::Steps {
-                steps: cell(&p.steps, i).unwrap_or(0),
-                interval_s: cell(&p.interval_s, i).unwrap_or(3600),
+                steps: value(&p.steps, mask, 3, i).unwrap_or(0),
+                interval_s: value(&p.interval_s, mask, 4, i).unwrap_or(3600),
             },
-            Signal::Door => EventKind::Door { state: cell(&p.state, i).unwrap_or(DoorState::Open) },
-            Signal::Plug => EventKind::Plug { watts: cell(&p.watts, i).unwrap_or(0.0), lux: cell(&p.lux, i) },
-            Signal::App => EventKind::App { action: cell(&p.action, i).unwrap_or(AppAction::Unlock) },
-            Signal::Checkin => EventKind::Checkin { outcome: cell(&p.outcome, i).unwrap_or(CheckinOutcome::Answered) },
+            Signal::Door => EventKind::Door { state: value(&p.state, mask, 5, i).unwrap_or(DoorState::Open) },
+            Signal::Plug => {
+                EventKind::Plug { watts: value(&p.watts, mask, 6, i).unwrap_or(0.0), lux: value(&p.lux, mask, 7, i) }
+            }
+            Signal::App => EventKind::App { action: value(&p.action, mask, 8, i).unwrap_or(AppAction::Unlock) },
+            Signal::Checkin => {
+                EventKind::Checkin { outcome: value(&p.outcome, mask, 9, i).unwrap_or(CheckinOutcome::Answered) }
+            }
             Signal::Sos => EventKind::Sos,
-            Signal::Away => EventKind::Away { until: cell(&p.until, i).map_or(ts, Timestamp::from_millis_in_range) },
+            Signal::Away => {
+                EventKind::Away { until: value(&p.until, mask, 10, i).map_or(ts, Timestamp::from_millis_in_range) }
+            }
             Signal::Heartbeat => EventKind::Heartbeat,
         }
     }
@@ -320,7 +346,7 @@ impl<'a> EventColumns<'a> {
     }
 
     /// Checks the whole batch; the first bad row's error names its index and field.
-    fn check(&self) -> Result<()> {
+    fn check(&mut self) -> Result<()> {
         let rows = self.person.len();
         Column::new(self.ts).check_len("ts", rows)?;
         Column::new(self.signal).check_len("signal", rows)?;
@@ -345,11 +371,13 @@ impl<'a> EventColumns<'a> {
         // Each dictionary entry is checked once, when a row first uses it.
         let mut persons = Checked::new(self.person_names.len());
         let mut devices = Checked::new(self.device_names.len());
-        let mut present = [0u16; CHUNK];
+        let mut all = vec![0u16; rows];
         for start in (0..rows).step_by(CHUNK) {
-            let present = &mut present[..CHUNK.min(rows - start)];
-            present.fill(0);
+            let present = &mut all[start..rows.min(start + CHUNK)];
             self.payload.mark(start, present);
+            if let Some(d) = &self.device {
+                d.mark(DEVICE_BIT, start, present);
+            }
             for (j, mask) in present.iter().enumerate() {
                 let i = start + j;
                 // Rows that pass the quick test are valid; any other row is checked in full,
@@ -359,6 +387,7 @@ impl<'a> EventColumns<'a> {
                 }
             }
         }
+        self.present = all;
         Ok(())
     }
 
@@ -366,8 +395,10 @@ impl<'a> EventColumns<'a> {
     /// if [`Self::check_row`] passes it (the same checks of ids and values, and the fields
     /// `into_kind` allows and requires, as bits).
     #[inline]
-    fn passes(&self, i: usize, present: u16, persons: &mut Checked, devices: &mut Checked) -> bool {
-        let Some((person, _, signal, device)) = self.key(i) else { return false };
+    fn passes(&self, i: usize, mask: u16, persons: &mut Checked, devices: &mut Checked) -> bool {
+        let present = mask & !(1 << DEVICE_BIT);
+        let (Some(&person), Some(&signal)) = (self.person.get(i), self.signal.get(i)) else { return false };
+        let device = value(&self.device, mask, DEVICE_BIT, i);
         let Some(&ms) = self.ts.get(i) else { return false };
         let Ok(ts) = Timestamp::check_millis(ms) else { return false };
         let shape = present & !allowed_fields(signal) == 0 && required_fields(signal) & !present == 0;
@@ -381,7 +412,7 @@ impl<'a> EventColumns<'a> {
             Some(d) => self.device_names.get(d as usize).is_some_and(|id| devices.passes(d as usize, || check_id(id))),
             None => true,
         };
-        shape && until && person_ok && device_ok && validate_kind(&self.kind(i, signal, ts), ts).is_ok()
+        shape && until && person_ok && device_ok && validate_kind(&self.kind(i, mask, signal, ts), ts).is_ok()
     }
 
     /// The checks of one row, in the order a record of it meets them: its values as read
@@ -508,8 +539,9 @@ impl<'a> EventColumnsBuilder<'a> {
     /// [`Error::InvalidArgument`] naming it; a bad row is the error a record of it would
     /// give ([`Error::InvalidEvent`]), at [`Location::Index`] of the row.
     pub fn build(self) -> Result<EventColumns<'a>> {
-        self.batch.check()?;
-        Ok(self.batch)
+        let mut batch = self.batch;
+        batch.check()?;
+        Ok(batch)
     }
 }
 
