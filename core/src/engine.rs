@@ -582,24 +582,41 @@ impl Slot {
         if !tracks_device(e.signal) {
             self.others.get_or_insert_default().pending += 1;
         }
+        self.reserve_one();
         self.pending.push_back(e);
+    }
+
+    /// Room for one more pending event: exactly while the buffer is small (it mostly holds
+    /// a few events), doubling past that (so that a long buffer grows in amortised O(1)).
+    #[inline]
+    fn reserve_one(&mut self) {
+        let cap = self.pending.capacity();
+        if self.pending.len() == cap && cap < 8 {
+            self.pending.reserve_exact(1);
+        }
     }
 
     fn insert(&mut self, e: Compact, lateness: i64) {
         let (state, others) = (&self.state, self.others.as_deref());
         let cmp = |p: &Compact| p.canonical_cmp(&e, |c| device_id(state, others, c));
-        match self.pending.back() {
+        let pos = match self.pending.back() {
             // In time order, the common case: no search.
-            None => self.pending.push_back(e),
-            Some(last) if cmp(last).is_lt() => self.pending.push_back(e),
+            None => 0,
+            Some(last) if cmp(last).is_lt() => self.pending.len(),
             Some(_) => match self.pending.binary_search_by(cmp) {
                 Ok(_) => {
                     // An exact repeat.
                     self.release_others();
                     return;
                 }
-                Err(pos) => self.pending.insert(pos, e),
+                Err(pos) => pos,
             },
+        };
+        self.reserve_one();
+        if pos == self.pending.len() {
+            self.pending.push_back(e);
+        } else {
+            self.pending.insert(pos, e);
         }
         if !tracks_device(e.signal) {
             self.others.get_or_insert_default().pending += 1;
