@@ -24,7 +24,9 @@ struct Run {
 }
 
 fn main() -> Result<(), anbu::Error> {
-    let fixed = Profile::from_json(r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"]}"#)?;
+    let fixed = Profile::from_json(
+        r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"],"routine":{"mode":"fixed"},"levels":{"hysteresis":0},"inactivity":{"plug":{"weight":50}},"device_offline":{"after_h":720}}"#,
+    )?;
     let mut runs = Vec::new();
     for seed in 1..=3u64 {
         let config = SimConfig { persons: 300, days: 90, seed, ..SimConfig::default() };

@@ -58,15 +58,18 @@ struct Slot {
 /// let t0: Timestamp = "2024-05-01T08:00:00+09:00".parse()?;
 /// // The TV goes on at 08:00, then the plug reports the same load every 15 minutes
 /// // for a day and a half: a reading that merely repeats is not a sign of life.
-/// for q in 0..=(37 * 4) {
+/// for q in 0..=(36 * 4) {
 ///     let ts = t0.plus_millis(q * 15 * anbu::MINUTE_MS);
 ///     let watts = if q == 0 { 0.0 } else { 85.0 };
 ///     engine.ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::Plug { watts, lux: None })?)?;
 /// }
-/// let a = engine.assess("p-001", t0.plus_millis(37 * anbu::HOUR_MS))?;
-/// assert_eq!(a.level, Level::Warning);
-/// assert_eq!(a.action, anbu::Action::CheckinCall);
+/// // Silence at warning strength: first an automatic check-in call...
+/// let a = engine.assess("p-001", t0.plus_millis(36 * anbu::HOUR_MS))?;
+/// assert_eq!((a.level, a.action), (Level::Watch, anbu::Action::CheckinCall));
 /// assert_eq!(a.reasons[0].kind, anbu::ReasonKind::NoChange);
+/// // ...and when no call outcome comes within two hours, the caseworker is notified.
+/// let a = engine.assess("p-001", t0.plus_millis(38 * anbu::HOUR_MS))?;
+/// assert_eq!((a.level, a.action), (Level::Warning, anbu::Action::Notify));
 /// # Ok::<(), anbu::Error>(())
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -124,7 +127,7 @@ impl Engine {
                     state: PersonState::default(),
                     pending: Vec::new(),
                     watermark: None,
-                    held: None,
+                    held: Held::default(),
                 });
             }
         }
@@ -225,7 +228,8 @@ impl Engine {
                     state: s.state.clone(),
                     pending: s.pending.clone(),
                     watermark: s.watermark,
-                    held: s.held,
+                    held: s.held.last,
+                    unconfirmed_since: s.held.unconfirmed_since,
                 })
                 .collect(),
         };
@@ -252,7 +256,7 @@ impl Engine {
             slot.state = p.state;
             slot.pending = pending;
             slot.watermark = p.watermark;
-            slot.held = p.held;
+            slot.held = Held { last: p.held, unconfirmed_since: p.unconfirmed_since };
         }
         Ok(engine)
     }
@@ -286,7 +290,7 @@ impl Slot {
             state: PersonState { devices: self.state.devices.clone(), ..PersonState::default() },
             pending: self.pending.clone(),
             watermark: self.watermark,
-            held: None,
+            held: Held::default(),
         }
     }
 

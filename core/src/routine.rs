@@ -26,9 +26,14 @@
 //!
 //! Some people's days are irregular: they sleep late one day and early the next, and
 //! treating hours as independent overstates how unusual their late mornings are. So the
-//! routine also learns how surprising this person's silences that ended well usually get
-//! (the largest of each day, tracked at an upper quantile), and evidence starts only
-//! beyond that: silence is judged against this person's own longest usual silences.
+//! routine also keeps how surprising this person's silences that ended well got (the
+//! largest of each of the last 14 days), and evidence starts only beyond the largest of
+//! them: silence is judged against this person's own longest recent silences. Evidence
+//! then grows over a span as wide as those daily silences vary (their maximum less their
+//! median, at least `full_surprise − onset_surprise`): the more irregular the person, the
+//! longer a silence must last to alarm. (Blocks of the day were tried, a silence judged
+//! against those that started at the same time of day: bedtimes straddle any boundary, and
+//! the backtest's false alerts rose by 8%.)
 //!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
@@ -58,9 +63,10 @@ const SLOW: f64 = 0.06;
 /// The prior of a bin's probability before anything is learned, and its worth in days.
 const PRIOR_P: f64 = 0.1;
 const PRIOR_DAYS: f64 = 3.0;
-/// Steps of the usual-longest-silence tracker, up and down.
-const GAP_UP: f32 = 1.0;
-const GAP_DOWN: f32 = 0.01;
+/// Days of largest silences kept per block.
+const GAP_DAYS: usize = 14;
+/// Resolution of a kept silence's surprise, nats (kept as `u8`, so up to 63.75).
+const GAP_UNIT: f64 = 0.25;
 /// Days of history before a decline can be judged.
 const DECLINE_MIN_DAYS: u16 = 10;
 
@@ -88,8 +94,10 @@ pub(crate) struct Routine {
     pending_misses: u8,
     /// The largest joint surprise of a silence that ended well, in the open day.
     day_gap_max: f32,
-    /// The person's usual largest daily silence surprise (an upper-quantile tracker).
-    usual_gap: f32,
+    /// The largest silence of each of the last `GAP_DAYS` days, in `GAP_UNIT`s.
+    gaps: [u8; GAP_DAYS],
+    /// The slot of `gaps` the next closed day goes to.
+    gap_day: u8,
 }
 
 impl Default for Routine {
@@ -107,7 +115,8 @@ impl Default for Routine {
             answer_rate: ANSWER_PRIOR as f32,
             pending_misses: 0,
             day_gap_max: 0.0,
-            usual_gap: 0.0,
+            gaps: [0; GAP_DAYS],
+            gap_day: 0,
         }
     }
 }
@@ -181,14 +190,12 @@ impl Routine {
         }
     }
 
-    /// Learns the day's largest silence: the tracker jumps up to a new longest silence and
-    /// falls back by 1% a day, so it follows the person's longest usual silences, not
-    /// their typical ones (the detector caps how far it can raise the onset).
+    /// Keeps the day's largest silence among the last `GAP_DAYS` days'.
     fn close_gap_day(&mut self) {
-        let x = self.day_gap_max;
-        let step = if x > self.usual_gap { GAP_UP } else { GAP_DOWN };
-        self.usual_gap += step * (x - self.usual_gap);
+        let slot = usize::from(self.gap_day) % GAP_DAYS;
+        self.gaps[slot] = (f64::from(self.day_gap_max) / GAP_UNIT).round().clamp(0.0, 255.0) as u8;
         self.day_gap_max = 0.0;
+        self.gap_day = ((slot + 1) % GAP_DAYS) as u8;
     }
 
     /// Records the joint surprise of a silence that just ended with a sign of life.
@@ -196,9 +203,15 @@ impl Routine {
         self.day_gap_max = self.day_gap_max.max(surprise as f32);
     }
 
-    /// How surprising this person's longest usual silences are (joint, per day).
-    pub fn usual_gap(&self) -> f64 {
-        f64::from(self.usual_gap)
+    /// How surprising this person's longest usual silences are, and how much they vary: the
+    /// largest of each of the last `GAP_DAYS` days, their maximum and its distance from their
+    /// median.
+    pub fn usual_gap(&self) -> (f64, f64) {
+        let mut sorted = self.gaps;
+        sorted.sort_unstable();
+        let max = f64::from(sorted[GAP_DAYS - 1]) * GAP_UNIT;
+        let median = f64::from(sorted[GAP_DAYS / 2]) * GAP_UNIT;
+        (max, max - median)
     }
 
     fn close_day(&mut self, count: u32) {
