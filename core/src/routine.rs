@@ -37,8 +37,11 @@
 //!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
-//! averages (EWMA) of the daily count of signs of life: a fast one (about 3 days) against
-//! a slow one (about 3 weeks, the baseline). Their ratio falling well below 1 is a decline.
+//! averages (EWMA) of the daily count of signs of life, and of the daily steps where steps
+//! are counted (a person in decline still moves about every hour, but walks much less): a
+//! fast one (about 3 days) against a slow one (about 3 weeks, the baseline). Their ratio
+//! falling well below 1 is a decline. Over hours, an activity deficit (a CUSUM, see
+//! [`Routine::deficit`]) finds activity that is sparse all day, as in an acute illness.
 //!
 //! ## Check-in answering
 //! The share of check-in calls the person answers is learned the same way, so that a
@@ -64,9 +67,19 @@ const SLOW: f64 = 0.06;
 const PRIOR_P: f64 = 0.1;
 const PRIOR_DAYS: f64 = 3.0;
 /// Days of largest silences kept per block.
-const GAP_DAYS: usize = 14;
+const GAP_DAYS: usize = 28;
 /// Resolution of a kept silence's surprise, nats (kept as `u8`, so up to 63.75).
 const GAP_UNIT: f64 = 0.25;
+/// The most the hours of one silence add to the activity deficit, nats.
+const DEFICIT_CAP: f64 = 3.0;
+/// Activity, as a share of usual, that the deficit looks for.
+const DEFICIT_RHO: f64 = 0.3;
+/// Share of data a channel's routine must hold before its hours count in the deficit.
+const DEFICIT_MIN_HELD: f64 = 0.3;
+/// Ceiling of the deficit, nats.
+const DEFICIT_MAX: f64 = 100.0;
+/// Usual daily steps below which steps are not judged for a decline.
+const DECLINE_MIN_STEPS: f32 = 500.0;
 /// Days of history before a decline can be judged.
 const DECLINE_MIN_DAYS: u16 = 10;
 
@@ -87,6 +100,13 @@ pub(crate) struct Routine {
     day_count: u32,
     fast: f32,
     slow: f32,
+    /// Steps counted in the open day, and their fast and slow daily averages.
+    #[serde(default)]
+    day_steps: u32,
+    #[serde(default)]
+    fast_steps: f32,
+    #[serde(default)]
+    slow_steps: f32,
     days: u16,
     /// Learned share of check-in calls answered.
     answer_rate: f32,
@@ -98,6 +118,9 @@ pub(crate) struct Routine {
     gaps: [u8; GAP_DAYS],
     /// The slot of `gaps` the next closed day goes to.
     gap_day: u8,
+    /// CUSUM of the surprise of the silences between signs of life (see [`Routine::deficit`]).
+    #[serde(default)]
+    deficit: f32,
 }
 
 impl Default for Routine {
@@ -111,12 +134,16 @@ impl Default for Routine {
             day_count: 0,
             fast: 0.0,
             slow: 0.0,
+            day_steps: 0,
+            fast_steps: 0.0,
+            slow_steps: 0.0,
             days: 0,
             answer_rate: ANSWER_PRIOR as f32,
             pending_misses: 0,
             day_gap_max: 0.0,
             gaps: [0; GAP_DAYS],
             gap_day: 0,
+            deficit: 0.0,
         }
     }
 }
@@ -131,6 +158,8 @@ pub(crate) trait HourContext {
     fn watched(&self, c: usize, end_ms: i64) -> bool;
     /// Whether the person was away at `ms`.
     fn away(&self, ms: i64) -> bool;
+    /// Whether channel `c`'s silence is evidence for this person.
+    fn expected(&self, c: usize) -> bool;
 }
 
 impl Routine {
@@ -142,14 +171,20 @@ impl Routine {
             None => self.open_hour = Some(hour),
             Some(open) if hour > open => {
                 let first = open.max(hour - MAX_CLOSE_HOURS * HOUR_MS);
+                let held: [f64; 5] =
+                    std::array::from_fn(|c| 1.0 - (1.0 - rate).powf(f64::from(self.learned[c]) / 24.0));
+                let (mut lived, mut silent) = (0.0, 0.0);
                 let mut h = open;
                 while h < hour {
                     if h >= first {
-                        self.close_hour(h, rate, ctx);
+                        let llr = self.close_hour(h, rate, ctx, &held);
+                        if h == open { lived += llr } else { silent += llr }
                     }
                     self.open_life = 0;
                     h = if h >= first { h + HOUR_MS } else { first };
                 }
+                self.deficit =
+                    (f64::from(self.deficit) + lived + silent.min(DEFICIT_CAP)).clamp(0.0, DEFICIT_MAX) as f32;
                 self.open_hour = Some(hour);
             }
             Some(_) => {}
@@ -159,35 +194,46 @@ impl Routine {
             None => self.open_day = Some(day),
             Some(open) if day > open => {
                 for d in (open..day).take(7) {
-                    let count = if d == open { self.day_count } else { 0 };
+                    let day = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
                     if d == open {
                         self.close_gap_day();
                     }
                     if !ctx.away(d * DAY_MS + DAY_MS / 2) && (0..5).all(|c| ctx.watched(c, (d + 1) * DAY_MS)) {
-                        self.close_day(count);
+                        self.close_day(day);
                     }
                 }
                 self.day_count = 0;
+                self.day_steps = 0;
                 self.open_day = Some(day);
             }
             Some(_) => {}
         }
     }
 
-    fn close_hour(&mut self, start: i64, rate: f64, ctx: &impl HourContext) {
+    /// Learns from one closed hour; returns its activity-deficit log-likelihood ratio (see
+    /// [`Routine::deficit`]), from the probabilities before learning, `held` being each
+    /// channel's share of data held (the bias correction of [`BinModel`]).
+    fn close_hour(&mut self, start: i64, rate: f64, ctx: &impl HourContext, held: &[f64; 5]) -> f64 {
         if ctx.away(start) {
-            return;
+            return 0.0;
         }
         let b = ctx.bin(start);
-        for c in 0..5 {
+        let mut llr = 0.0;
+        for (c, &held) in held.iter().enumerate() {
             if !ctx.watched(c, start + HOUR_MS) {
                 continue;
             }
-            let x = if self.open_life & (1 << c) != 0 { 1.0 } else { 0.0 };
+            let life = self.open_life & (1 << c) != 0;
             let p = f64::from(self.p[c][b]) / SCALE;
+            if ctx.expected(c) && held >= DEFICIT_MIN_HELD {
+                let q = (p / held).clamp(0.0, 0.95);
+                llr += if life { DEFICIT_RHO.ln() } else { ((1.0 - DEFICIT_RHO * q) / (1.0 - q)).ln() };
+            }
+            let x = if life { 1.0 } else { 0.0 };
             self.p[c][b] = ((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE).round() as u16;
             self.learned[c] = self.learned[c].saturating_add(1);
         }
+        llr
     }
 
     /// Keeps the day's largest silence among the last `GAP_DAYS` days'.
@@ -203,6 +249,24 @@ impl Routine {
         self.day_gap_max = self.day_gap_max.max(surprise as f32);
     }
 
+    /// An answered check-in call: the person says they are well, so a deficit of activity
+    /// so far was not trouble.
+    pub fn all_clear(&mut self) {
+        self.deficit = 0.0;
+    }
+
+    /// How far activity has fallen short of this person's routine in the last hours or
+    /// days: a CUSUM (Page's cumulative sum, never below 0) of the hourly log-likelihood
+    /// ratio of "activity at `DEFICIT_RHO` of usual" against "as usual", over the expected
+    /// channels: an hour with a sign of life in channel `c` adds `ln ρ`, one without adds
+    /// `ln((1 − ρp)/(1 − p))` with `p` the learned probability of that hour. An ordinary
+    /// day drifts it down to 0; activity that is sparse all day (an acute illness) drives it
+    /// up. The hours of one silence add at most `DEFICIT_CAP`: a long silence (a morning
+    /// slept through) is the silence detector's business.
+    pub fn deficit(&self) -> f64 {
+        f64::from(self.deficit)
+    }
+
     /// How surprising this person's longest usual silences are, and how much they vary: the
     /// largest of each of the last `GAP_DAYS` days, their maximum and its distance from their
     /// median.
@@ -214,24 +278,33 @@ impl Routine {
         (max, max - median)
     }
 
-    fn close_day(&mut self, count: u32) {
-        (self.fast, self.slow, self.days) = ewma_step((self.fast, self.slow, self.days), count);
+    fn close_day(&mut self, (count, steps): (u32, u32)) {
+        (self.fast, self.slow, self.fast_steps, self.slow_steps, self.days) = ewma_step(self.daily(), count, steps);
+    }
+
+    fn daily(&self) -> Daily {
+        (self.fast, self.slow, self.fast_steps, self.slow_steps, self.days)
     }
 
     /// The daily averages as they will be once every day before `at` is closed: days
     /// close when the next day's first event is folded, but a day that ended in silence
     /// is known at `at` already.
-    fn projected(&self, at: Timestamp, ctx: &impl HourContext) -> (f32, f32, u16) {
-        let mut e = (self.fast, self.slow, self.days);
+    fn projected(&self, at: Timestamp, ctx: &impl HourContext) -> Daily {
+        let mut e = self.daily();
         let Some(open) = self.open_day else { return e };
         let today = ctx.day(at.as_millis());
         for d in (open..today).take(7) {
-            let count = if d == open { self.day_count } else { 0 };
+            let (count, steps) = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
             if !ctx.away(d * DAY_MS + DAY_MS / 2) {
-                e = ewma_step(e, count);
+                e = ewma_step(e, count, steps);
             }
         }
         e
+    }
+
+    /// Records the steps of a report that was a sign of life (in the open day).
+    pub fn steps(&mut self, steps: u32) {
+        self.day_steps = self.day_steps.saturating_add(steps);
     }
 
     /// Records a sign of life in an activity channel (in the open hour). Check-in calls
@@ -339,12 +412,26 @@ impl Routine {
         (all, if z <= m { 0.0 } else { part })
     }
 
-    /// Recent activity against the person's baseline at `at`: `(1 − fast/slow, slow, fast)`
-    /// when there is enough history to judge (a drop is > 0).
-    pub fn decline(&self, at: Timestamp, ctx: &impl HourContext) -> Option<(f64, f64, f64)> {
-        let (fast, slow, days) = self.projected(at, ctx);
-        (days >= DECLINE_MIN_DAYS && slow >= 4.0)
-            .then(|| (1.0 - f64::from(fast / slow), f64::from(slow), f64::from(fast)))
+    /// Recent activity against the person's baseline at `at`, when there is enough history
+    /// to judge: the daily count of signs of life and, for a person whose steps are counted,
+    /// the daily steps, whichever fell more.
+    pub fn decline(&self, at: Timestamp, ctx: &impl HourContext) -> Option<Decline> {
+        let (fast, slow, fast_steps, slow_steps, days) = self.projected(at, ctx);
+        if days < DECLINE_MIN_DAYS {
+            return None;
+        }
+        let of = |fast: f32, slow: f32, steps: bool| Decline {
+            drop: 1.0 - f64::from(fast / slow),
+            usual: f64::from(slow),
+            recent: f64::from(fast),
+            steps,
+        };
+        let count = (slow >= 4.0).then(|| of(fast, slow, false));
+        let steps = (slow_steps >= DECLINE_MIN_STEPS).then(|| of(fast_steps, slow_steps, true));
+        match (count, steps) {
+            (Some(c), Some(s)) => Some(if s.drop > c.drop { s } else { c }),
+            (c, s) => c.or(s),
+        }
     }
 
     /// How much a missed check-in call says, relative to a person who answers 90% of calls.
@@ -396,13 +483,36 @@ pub(crate) fn joint(surprises: impl IntoIterator<Item = f64>) -> f64 {
     max + OTHERS * (sum - max)
 }
 
-/// One day's update of the (fast, slow, days) averages.
-fn ewma_step((fast, slow, days): (f32, f32, u16), count: u32) -> (f32, f32, u16) {
-    let x = count as f32;
+/// Daily averages: signs of life (fast, slow), steps (fast, slow), and days averaged.
+type Daily = (f32, f32, f32, f32, u16);
+
+/// A fall of daily activity against the person's baseline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Decline {
+    /// `1 − recent/usual` (a fall is > 0).
+    pub drop: f64,
+    /// The baseline (slow average) per day.
+    pub usual: f64,
+    /// The recent (fast) average per day.
+    pub recent: f64,
+    /// Whether this is the daily steps (else the daily count of signs of life).
+    pub steps: bool,
+}
+
+/// One day's update of the daily averages.
+fn ewma_step((fast, slow, fast_s, slow_s, days): Daily, count: u32, steps: u32) -> Daily {
+    let (x, y) = (count as f32, steps as f32);
     if days == 0 {
-        (x, x, 1)
+        (x, x, y, y, 1)
     } else {
-        (fast + FAST as f32 * (x - fast), slow + SLOW as f32 * (x - slow), days.saturating_add(1))
+        let (f, s) = (FAST as f32, SLOW as f32);
+        (
+            fast + f * (x - fast),
+            slow + s * (x - slow),
+            fast_s + f * (y - fast_s),
+            slow_s + s * (y - slow_s),
+            days.saturating_add(1),
+        )
     }
 }
 
@@ -447,6 +557,9 @@ mod tests {
         fn away(&self, _: i64) -> bool {
             false
         }
+        fn expected(&self, _: usize) -> bool {
+            true
+        }
     }
 
     fn at(h: i64) -> Timestamp {
@@ -483,8 +596,8 @@ mod tests {
                 r.life(Signal::Steps);
             }
         }
-        let (drop, _, _) = r.decline(at(40 * 24 + 1), &Plain).unwrap();
-        assert!(drop > 0.4, "{drop}");
+        let d = r.decline(at(40 * 24 + 1), &Plain).unwrap();
+        assert!(d.drop > 0.4 && !d.steps, "{d:?}");
     }
 
     #[test]

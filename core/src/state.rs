@@ -120,6 +120,9 @@ impl HourContext for Context<'_> {
     fn away(&self, ms: i64) -> bool {
         self.absences.iter().any(|a| a.start.as_millis() <= ms && ms < a.end.as_millis())
     }
+    fn expected(&self, c: usize) -> bool {
+        self.rules.expected_channels.get(c).copied().unwrap_or(false)
+    }
 }
 
 /// Whether an event comes from a device whose reports are tracked.
@@ -185,6 +188,7 @@ impl PersonState {
                 CheckinOutcome::Answered => {
                     self.last_all_clear = Some(e.ts);
                     self.routine.checkin(true);
+                    self.routine.all_clear();
                 }
                 CheckinOutcome::Concern => {
                     self.last_concern = Some(e.ts);
@@ -224,6 +228,9 @@ impl PersonState {
             if let Some(i) = signal.channel_index() {
                 self.last_life[i] = Some(e.ts);
                 self.routine.life(signal);
+            }
+            if let EventKind::Steps { steps, .. } = e.kind {
+                self.routine.steps(steps);
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
             self.missed_checkins.clear();
