@@ -2,14 +2,20 @@
 //! fast, and at what false-alert and action burden, against the fixed smart-plug rule used
 //! today (no change in a plug's power or light for 24 h).
 //!
+//! anbu runs with the field workflow in the loop (`replay_closed_loop`): when it asks for an
+//! automatic check-in call, the call is placed and the simulated person answers it as their
+//! life allows (asleep, out, collapsed...). The fixed rule's alerts are counted as raised.
+//!
 //! Run with `cargo run --release --example backtest`.
 
 use std::collections::HashSet;
 use std::time::Instant;
 
 use anbu::backtest::{Metrics, backtest};
-use anbu::sim::{SimConfig, simulate};
-use anbu::{Assessment, Event, Incident, Person, Profile, ReplayOptions, Signal, replay};
+use anbu::sim::{SimCase, SimConfig, simulate};
+use anbu::{
+    Assessment, CallPolicy, Event, Incident, Person, Profile, ReplayOptions, Signal, replay, replay_closed_loop,
+};
 
 /// One seed's results: anbu on everyone, and anbu vs the fixed rule on the plug persons.
 struct Run {
@@ -21,16 +27,27 @@ struct Run {
     plug_incidents: Vec<Incident>,
     baseline_rows: Vec<Assessment>,
     baseline_persons: Vec<Person>,
+    cases: Vec<SimCase>,
 }
 
 fn main() -> Result<(), anbu::Error> {
-    let fixed = Profile::from_json(r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"]}"#)?;
+    let fixed = Profile::from_json(
+        r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"],"routine":{"mode":"fixed"},"levels":{"hysteresis":0},"inactivity":{"plug":{"weight":50}},"device_offline":{"after_h":720}}"#,
+    )?;
     let mut runs = Vec::new();
     for seed in 1..=3u64 {
         let config = SimConfig { persons: 300, days: 90, seed, ..SimConfig::default() };
         let cohort = simulate(&config);
         let started = Instant::now();
-        let rows = replay(cohort.events.clone(), &cohort.persons, &ReplayOptions::default())?;
+        // anbu with the field workflow in the loop: the check-in calls it asks for are placed,
+        // and the simulated persons answer them as their lives allow.
+        let rows = replay_closed_loop(
+            cohort.events.clone(),
+            &cohort.persons,
+            &ReplayOptions::default(),
+            &cohort,
+            CallPolicy::default(),
+        )?;
         let took = started.elapsed();
 
         // The baseline: the people with a plug, their plug readings only, the fixed 24 h rule.
@@ -81,6 +98,7 @@ fn main() -> Result<(), anbu::Error> {
             plug_incidents,
             baseline_rows,
             baseline_persons,
+            cases: cohort.cases,
         });
     }
 
@@ -94,6 +112,7 @@ fn main() -> Result<(), anbu::Error> {
         plug_incidents: Vec::new(),
         baseline_rows: Vec::new(),
         baseline_persons: Vec::new(),
+        cases: Vec::new(),
     };
     let mut comparisons = Vec::new();
     for (k, run) in runs.into_iter().enumerate() {
@@ -102,6 +121,10 @@ fn main() -> Result<(), anbu::Error> {
         let base = backtest(&run.baseline_rows, &run.plug_incidents, &run.baseline_persons)?.overall;
         comparisons.push((format!("seed {seed}"), base, anbu));
         let tag = |id: &str| format!("s{seed}-{id}");
+        pooled.cases.extend(run.cases.into_iter().map(|mut c| {
+            c.person = tag(&c.person);
+            c
+        }));
         pooled.rows.extend(run.rows.into_iter().map(|mut a| {
             a.person = tag(&a.person);
             a
@@ -165,7 +188,54 @@ fn main() -> Result<(), anbu::Error> {
             anbu.false_per_100_pm,
         );
     }
+    println!("\n## Where the false alerts come from (pooled, persons with a plug)\n");
+    println!("| field case | plug persons | false episodes: fixed 24 h | false episodes: anbu |");
+    println!("|---|---:|---:|---:|");
+    let nuisances = ["tv_always_on", "phone_silent", "prepaid_no_credit", "plug_pulled", "hospital_stay"];
+    for case in [None].into_iter().chain(nuisances.map(Some)) {
+        let ids: HashSet<&str> =
+            pooled.cases.iter().filter(|c| c.nuisance == case).map(|c| c.person.as_str()).collect();
+        let (base, anbu) = (
+            subset(&pooled.baseline_rows, &pooled.plug_incidents, &pooled.baseline_persons, &ids)?,
+            subset(&pooled.plug_rows, &pooled.plug_incidents, &pooled.plug_persons, &ids)?,
+        );
+        let name = case.unwrap_or("none (ordinary life: trips, colds, late nights)");
+        println!("| {name} | {} | {} | {} |", anbu.persons, base.false_episodes, anbu.false_episodes);
+    }
+    println!("\n## Incidents by kind (pooled, all profiles; the fixed rule on persons with a plug)\n");
+    println!("| incident | incidents | detected: anbu | median TTD h: anbu | plug persons: detected fixed / anbu |");
+    println!("|---|---:|---:|---:|---:|");
+    for kind in ["sudden_collapse", "decline", "acute_illness", "sos"] {
+        let ids: HashSet<&str> =
+            pooled.cases.iter().filter(|c| c.incident == Some(kind)).map(|c| c.person.as_str()).collect();
+        let all = subset(&pooled.rows, &pooled.incidents, &pooled.persons, &ids)?;
+        let base = subset(&pooled.baseline_rows, &pooled.plug_incidents, &pooled.baseline_persons, &ids)?;
+        let plug = subset(&pooled.plug_rows, &pooled.plug_incidents, &pooled.plug_persons, &ids)?;
+        println!(
+            "| {kind} | {} | {} | {} | {}/{} / {}/{} |",
+            all.incidents,
+            detected(&all),
+            hours(all.ttd_median_h),
+            base.detected,
+            base.incidents,
+            plug.detected,
+            plug.incidents
+        );
+    }
     Ok(())
+}
+
+/// The overall metrics of the persons in `ids`.
+fn subset(
+    rows: &[Assessment],
+    incidents: &[Incident],
+    persons: &[Person],
+    ids: &HashSet<&str>,
+) -> anbu::Result<Metrics> {
+    let rows: Vec<Assessment> = rows.iter().filter(|a| ids.contains(a.person.as_str())).cloned().collect();
+    let incidents: Vec<Incident> = incidents.iter().filter(|i| ids.contains(i.person.as_str())).cloned().collect();
+    let persons: Vec<Person> = persons.iter().filter(|p| ids.contains(p.person.as_str())).cloned().collect();
+    Ok(backtest(&rows, &incidents, &persons)?.overall)
 }
 
 fn detected(m: &Metrics) -> String {

@@ -71,15 +71,18 @@ struct Slot {
 /// let t0: Timestamp = "2024-05-01T08:00:00+09:00".parse()?;
 /// // The TV goes on at 08:00, then the plug reports the same load every 15 minutes
 /// // for a day and a half: a reading that merely repeats is not a sign of life.
-/// for q in 0..=(37 * 4) {
+/// for q in 0..=(36 * 4) {
 ///     let ts = t0.plus_millis(q * 15 * anbu::MINUTE_MS);
 ///     let watts = if q == 0 { 0.0 } else { 85.0 };
 ///     engine.ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::Plug { watts, lux: None })?)?;
 /// }
-/// let a = engine.assess("p-001", t0.plus_millis(37 * anbu::HOUR_MS))?;
-/// assert_eq!(a.level, Level::Warning);
-/// assert_eq!(a.action, anbu::Action::CheckinCall);
+/// // Silence at warning strength: first an automatic check-in call...
+/// let a = engine.assess("p-001", t0.plus_millis(36 * anbu::HOUR_MS))?;
+/// assert_eq!((a.level, a.action), (Level::Watch, anbu::Action::CheckinCall));
 /// assert_eq!(a.reasons[0].kind, anbu::ReasonKind::NoChange);
+/// // ...and when no call outcome comes within two hours, the caseworker is notified.
+/// let a = engine.assess("p-001", t0.plus_millis(38 * anbu::HOUR_MS))?;
+/// assert_eq!((a.level, a.action), (Level::Warning, anbu::Action::Notify));
 /// # Ok::<(), anbu::Error>(())
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -457,7 +460,8 @@ impl Engine {
                     state: s.state.clone(),
                     pending: s.pending.iter().map(|c| s.event(c)).collect(),
                     watermark: s.watermark,
-                    held: s.held,
+                    held: s.held.last,
+                    unconfirmed_since: s.held.unconfirmed_since,
                 })
                 .collect(),
         };
@@ -493,7 +497,7 @@ impl Engine {
                 slot.push(Compact::new(e.ts, &e.kind, device, e.device_given().is_some()));
             }
             slot.watermark = p.watermark;
-            slot.held = p.held;
+            slot.held = Held { last: p.held, unconfirmed_since: p.unconfirmed_since };
         }
         Ok(engine)
     }
@@ -531,7 +535,7 @@ impl Slot {
             pending: VecDeque::new(),
             others: None,
             watermark: None,
-            held: None,
+            held: Held::default(),
         }
     }
 

@@ -24,8 +24,14 @@ use crate::profile::Rules;
 use crate::state::PersonState;
 use crate::time::Timestamp;
 
-/// The level a person was last assessed at, for hysteresis.
-pub(crate) type Held = Option<(Timestamp, Level)>;
+/// What an assessment remembers for the next one.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Held {
+    /// The last assessment's time and level, for hysteresis.
+    pub last: Option<(Timestamp, Level)>,
+    /// Since when silence at warning strength has waited for a check-in call to confirm it.
+    pub unconfirmed_since: Option<Timestamp>,
+}
 
 /// Hours within which a previous level is held by hysteresis.
 const HOLD_H: i64 = 6;
@@ -64,13 +70,45 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
     let confirmed = detect::missed_checkins::weighted_misses(&view) + 1e-3
         >= f64::from(p.escalation.critical_after_missed_checkins);
     let urgent = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));
+    let esc = &p.escalation;
+    // A check-in call first: silence at warning strength waits for a missed call.
+    let call_first = rules.expects_checkin
+        && !urgent
+        && esc.warning_after_missed_checkins > 0
+        && misses < esc.warning_after_missed_checkins
+        && total >= p.levels.warning;
+    let unconfirmed_since = call_first.then(|| held.unconfirmed_since.filter(|s| *s <= at).unwrap_or(at));
+    let waiting = unconfirmed_since.is_some_and(|s| at.hours_since(s) < esc.confirm_within_h);
     let hold_at = p.levels.critical - 0.1;
+    if waiting {
+        let below = p.levels.warning - 0.1;
+        reasons.push(Reason {
+            signal: crate::event::Signal::Checkin,
+            kind: ReasonKind::Escalation,
+            detail: format!(
+                "held below warning until a check-in call is missed ({misses} so far), for at most {}: an automatic call goes first",
+                detect::hours(esc.confirm_within_h)
+            ),
+            contribution: below - total,
+        });
+        total = below;
+    } else if let Some(since) = unconfirmed_since {
+        reasons.push(Reason {
+            signal: crate::event::Signal::Checkin,
+            kind: ReasonKind::Escalation,
+            detail: format!(
+                "no check-in call answered or missed in the {} since the silence reached warning",
+                detect::hours(at.hours_since(since))
+            ),
+            contribution: 0.0,
+        });
+    }
     if rules.expects_checkin
         && confirmed
         && misses > 0
         && total >= p.levels.warning
         && total < p.levels.critical
-        && p.escalation.critical_after_missed_checkins > 0
+        && esc.critical_after_missed_checkins > 0
     {
         // The field workflow: silence at warning that check-in calls confirm is critical.
         reasons.push(Reason {
@@ -87,7 +125,7 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
             kind: ReasonKind::Escalation,
             detail: format!(
                 "held below critical until {} check-in calls are missed ({misses} so far)",
-                p.escalation.critical_after_missed_checkins
+                esc.critical_after_missed_checkins
             ),
             contribution: hold_at - total,
         });
@@ -103,7 +141,7 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
     };
     let raw = Level::ALL.iter().rev().copied().find(|l| score >= cut(*l)).unwrap_or(Level::Normal);
     let mut level = raw;
-    if let Some((prev_at, prev)) = *held
+    if let Some((prev_at, prev)) = held.last
         && at > prev_at
         && at.millis_since(prev_at) <= HOLD_H * crate::time::HOUR_MS
         && prev > raw
@@ -124,8 +162,9 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
             });
         }
     }
-    if held.is_none_or(|(prev_at, _)| at > prev_at) {
-        *held = Some((at, level));
+    if held.last.is_none_or(|(prev_at, _)| at > prev_at) {
+        held.last = Some((at, level));
+        held.unconfirmed_since = unconfirmed_since;
     }
     reasons.sort_by(|a, b| {
         b.contribution

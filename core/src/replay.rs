@@ -4,17 +4,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::assessment::Assessment;
+use crate::assessment::{Action, Assessment};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
-use crate::event::{Event, Signal};
+use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
 use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
-use crate::time::{HOUR_MS, Timestamp};
+use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 
 /// Most assessment rows one replay may produce (a guard against a tiny `every`).
 pub const MAX_REPLAY_ROWS: u64 = 200_000_000;
@@ -55,6 +55,71 @@ impl Default for ReplayOptions {
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -> Result<Vec<Assessment>> {
+    replay_with(events, persons, options, None)
+}
+
+/// Answers the automatic check-in calls that a closed-loop replay places: a simulated
+/// cohort ([`crate::sim::Cohort`]) does, from each simulated person's life.
+pub trait CheckinResponder: Sync {
+    /// The outcome of an automatic check-in call to `person` at `at`; `None` if no call
+    /// can be placed then.
+    fn answer(&self, person: &str, at: Timestamp) -> Option<CheckinOutcome>;
+}
+
+/// When a closed-loop replay places automatic check-in calls.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CallPolicy {
+    /// From the assessment that asks for a call to the call, milliseconds (default 5 minutes).
+    pub delay_ms: i64,
+    /// Least time between two calls placed to one person, milliseconds (default 1 hour).
+    pub retry_ms: i64,
+}
+
+impl Default for CallPolicy {
+    fn default() -> Self {
+        CallPolicy { delay_ms: 5 * MINUTE_MS, retry_ms: HOUR_MS }
+    }
+}
+
+/// Replays as [`replay`] does, with the field workflow in the loop: whenever an assessment
+/// recommends [`Action::CheckinCall`] for a person who has check-in calls, the call is placed
+/// (at most one per `policy.retry_ms`), `responder` says how it went, and the outcome is
+/// folded as a `checkin` event (device `checkin`) before the next assessment. This is how a
+/// profile's escalation is backtested: an alert the automatic call would have cleared is
+/// never raised.
+///
+/// ```
+/// use anbu::sim::{SimConfig, simulate};
+/// use anbu::{CallPolicy, ReplayOptions, replay, replay_closed_loop};
+/// let cohort = simulate(&SimConfig { persons: 20, days: 7, ..SimConfig::default() });
+/// let open = replay(cohort.events.clone(), &cohort.persons, &ReplayOptions::default())?;
+/// let closed =
+///     replay_closed_loop(cohort.events.clone(), &cohort.persons, &ReplayOptions::default(), &cohort, CallPolicy::default())?;
+/// assert_eq!(open.len(), closed.len());
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn replay_closed_loop(
+    events: Vec<Event>,
+    persons: &[Person],
+    options: &ReplayOptions,
+    responder: &dyn CheckinResponder,
+    policy: CallPolicy,
+) -> Result<Vec<Assessment>> {
+    if policy.delay_ms < 0 || policy.retry_ms <= 0 {
+        return Err(Error::argument("policy", "delay_ms must be >= 0 and retry_ms > 0"));
+    }
+    replay_with(events, persons, options, Some((responder, policy)))
+}
+
+/// Where a replay places check-in calls, and how they are answered (closed loop).
+type Calls<'a> = Option<(&'a dyn CheckinResponder, CallPolicy)>;
+
+fn replay_with(
+    events: Vec<Event>,
+    persons: &[Person],
+    options: &ReplayOptions,
+    calls: Calls<'_>,
+) -> Result<Vec<Assessment>> {
     let plan = Plan::new(persons, options)?;
     let mut ids = DeviceIds::default();
     let mut groups: Vec<Vec<Compact>> = vec![Vec::new(); persons.len()];
@@ -69,7 +134,7 @@ pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -
     }
     let names = ids.rank(&mut groups);
     drop(events);
-    plan.run(groups, &names)
+    plan.run(groups, &names, calls)
 }
 
 /// Replays a columnar batch: exactly the rows [`replay`] gives for the batch's events
@@ -115,7 +180,7 @@ pub fn replay_columns(
         groups[i].push(Compact::new(row.ts, &row.kind, code, row.device.is_some()));
     }
     let names = ids.rank(&mut groups);
-    plan.run(groups, &names)
+    plan.run(groups, &names, None)
 }
 
 /// The device ids of a replay's input, coded by first appearance, then by rank.
@@ -178,7 +243,7 @@ impl<'p> Plan<'p> {
     }
 
     /// Every person's rows, in person order; `names` are the device ids by code.
-    fn run(&self, mut groups: Vec<Vec<Compact>>, names: &[Name]) -> Result<Vec<Assessment>> {
+    fn run(&self, mut groups: Vec<Vec<Compact>>, names: &[Name], calls: Calls<'_>) -> Result<Vec<Assessment>> {
         let (persons, options) = (self.persons, self.options);
         let Some(last) = groups.iter().flatten().map(|e| e.ts).max() else { return Ok(Vec::new()) };
         let every = options.every_ms;
@@ -211,7 +276,7 @@ impl<'p> Plan<'p> {
                     return Err(Error::Interrupted);
                 }
                 let events = g.take().unwrap_or_default();
-                replay_person(&persons[i].person, events, names, &self.rules[i], every, last, &mut out);
+                replay_person(&persons[i].person, events, names, &self.rules[i], every, last, calls, &mut out);
             }
             Ok(out)
         };
@@ -237,8 +302,10 @@ impl<'p> Plan<'p> {
     }
 }
 
-/// One person's rows: fold events in canonical order and assess at each grid time. The
+/// One person's rows: fold events in canonical order and assess at each grid time; with
+/// `calls`, place the check-in calls the assessments ask for and fold their outcomes. The
 /// events' device codes are ranks of the ids in `names`.
+#[allow(clippy::too_many_arguments)]
 fn replay_person(
     person: &str,
     mut events: Vec<Compact>,
@@ -246,6 +313,7 @@ fn replay_person(
     rules: &Rules,
     every: i64,
     last: Timestamp,
+    calls: Calls<'_>,
     out: &mut Vec<Assessment>,
 ) {
     if events.is_empty() {
@@ -275,15 +343,53 @@ fn replay_person(
     if t < first {
         t += every;
     }
-    let mut held = None;
+    let mut held = fusion::Held::default();
     let mut next = 0;
+    // Outcomes of the calls placed, in time order, the next one to fold, and their device.
+    let mut placed: Vec<Compact> = Vec::new();
+    let mut next_placed = 0;
+    let mut last_call: Option<Timestamp> = None;
+    let mut checkin_device: Option<u32> = None;
     while t <= last.as_millis() {
         let at = Timestamp::from_millis(t).unwrap_or(last);
-        while next < events.len() && events[next].ts <= at {
-            state.fold_compact(&events[next], rules);
-            next += 1;
+        loop {
+            let main = events.get(next).filter(|e| e.ts <= at);
+            let call = placed.get(next_placed).filter(|e| e.ts <= at);
+            match (main, call) {
+                (Some(e), Some(c)) if c.ts < e.ts => {
+                    state.fold_compact(c, rules);
+                    next_placed += 1;
+                }
+                (Some(e), _) => {
+                    state.fold_compact(e, rules);
+                    next += 1;
+                }
+                (None, Some(c)) => {
+                    state.fold_compact(c, rules);
+                    next_placed += 1;
+                }
+                (None, None) => break,
+            }
         }
-        out.push(fusion::assess(person, &state, rules, at, &mut held));
+        let a = fusion::assess(person, &state, rules, at, &mut held);
+        if let Some((responder, policy)) = calls
+            && rules.expects_checkin
+            && a.action == Action::CheckinCall
+            && last_call.is_none_or(|c| at.millis_since(c) >= policy.retry_ms)
+        {
+            let when = at.plus_millis(policy.delay_ms);
+            if let Some(outcome) = responder.answer(person, when) {
+                let device = *checkin_device.get_or_insert_with(|| {
+                    state
+                        .device_index("checkin")
+                        .map(|i| i as u32)
+                        .unwrap_or_else(|| state.register_device(Name::new("checkin".to_string())).unwrap_or(u32::MAX))
+                });
+                placed.push(Compact::new(when, &EventKind::Checkin { outcome }, device, true));
+                last_call = Some(at);
+            }
+        }
+        out.push(a);
         t += every;
     }
 }

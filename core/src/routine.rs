@@ -26,14 +26,22 @@
 //!
 //! Some people's days are irregular: they sleep late one day and early the next, and
 //! treating hours as independent overstates how unusual their late mornings are. So the
-//! routine also learns how surprising this person's silences that ended well usually get
-//! (the largest of each day, tracked at an upper quantile), and evidence starts only
-//! beyond that: silence is judged against this person's own longest usual silences.
+//! routine also keeps how surprising this person's silences that ended well got (the
+//! largest of each of the last 14 days), and evidence starts only beyond the largest of
+//! them: silence is judged against this person's own longest recent silences. Evidence
+//! then grows over a span as wide as those daily silences vary (their maximum less their
+//! median, at least `full_surprise − onset_surprise`): the more irregular the person, the
+//! longer a silence must last to alarm. (Blocks of the day were tried, a silence judged
+//! against those that started at the same time of day: bedtimes straddle any boundary, and
+//! the backtest's false alerts rose by 8%.)
 //!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
-//! averages (EWMA) of the daily count of signs of life: a fast one (about 3 days) against
-//! a slow one (about 3 weeks, the baseline). Their ratio falling well below 1 is a decline.
+//! averages (EWMA) of the daily count of signs of life, and of the daily steps where steps
+//! are counted (a person in decline still moves about every hour, but walks much less): a
+//! fast one (about 3 days) against a slow one (about 3 weeks, the baseline). Their ratio
+//! falling well below 1 is a decline. Over hours, an activity deficit (a CUSUM, see
+//! [`Routine::deficit`]) finds activity that is sparse all day, as in an acute illness.
 //!
 //! ## Check-in answering
 //! The share of check-in calls the person answers is learned the same way, so that a
@@ -60,9 +68,20 @@ const SLOW: f64 = 0.06;
 /// The prior of a bin's probability before anything is learned, and its worth in days.
 const PRIOR_P: f64 = 0.1;
 const PRIOR_DAYS: f64 = 3.0;
-/// Steps of the usual-longest-silence tracker, up and down.
-const GAP_UP: f32 = 1.0;
-const GAP_DOWN: f32 = 0.01;
+/// Days of largest silences kept per block.
+const GAP_DAYS: usize = 28;
+/// Resolution of a kept silence's surprise, nats (kept as `u8`, so up to 63.75).
+const GAP_UNIT: f64 = 0.25;
+/// The most the hours of one silence add to the activity deficit, nats.
+const DEFICIT_CAP: f64 = 3.0;
+/// Activity, as a share of usual, that the deficit looks for.
+const DEFICIT_RHO: f64 = 0.3;
+/// Share of data a channel's routine must hold before its hours count in the deficit.
+const DEFICIT_MIN_HELD: f64 = 0.3;
+/// Ceiling of the deficit, nats.
+const DEFICIT_MAX: f64 = 100.0;
+/// Usual daily steps below which steps are not judged for a decline.
+const DECLINE_MIN_STEPS: f32 = 500.0;
 /// Days of history before a decline can be judged.
 const DECLINE_MIN_DAYS: u16 = 10;
 
@@ -83,6 +102,13 @@ pub(crate) struct Routine {
     day_count: u32,
     fast: f32,
     slow: f32,
+    /// Steps counted in the open day, and their fast and slow daily averages.
+    #[serde(default)]
+    day_steps: u32,
+    #[serde(default)]
+    fast_steps: f32,
+    #[serde(default)]
+    slow_steps: f32,
     days: u16,
     /// Learned share of check-in calls answered.
     answer_rate: f32,
@@ -90,8 +116,13 @@ pub(crate) struct Routine {
     pending_misses: u8,
     /// The largest joint surprise of a silence that ended well, in the open day.
     day_gap_max: f32,
-    /// The person's usual largest daily silence surprise (an upper-quantile tracker).
-    usual_gap: f32,
+    /// The largest silence of each of the last `GAP_DAYS` days, in `GAP_UNIT`s.
+    gaps: [u8; GAP_DAYS],
+    /// The slot of `gaps` the next closed day goes to.
+    gap_day: u8,
+    /// CUSUM of the surprise of the silences between signs of life (see [`Routine::deficit`]).
+    #[serde(default)]
+    deficit: f32,
 }
 
 impl Default for Routine {
@@ -105,11 +136,16 @@ impl Default for Routine {
             day_count: 0,
             fast: 0.0,
             slow: 0.0,
+            day_steps: 0,
+            fast_steps: 0.0,
+            slow_steps: 0.0,
             days: 0,
             answer_rate: ANSWER_PRIOR as f32,
             pending_misses: 0,
             day_gap_max: 0.0,
-            usual_gap: 0.0,
+            gaps: [0; GAP_DAYS],
+            gap_day: 0,
+            deficit: 0.0,
         }
     }
 }
@@ -133,6 +169,8 @@ pub(crate) trait HourContext {
     fn decay(&self) -> Option<&Decay> {
         None
     }
+    /// Whether channel `c`'s silence is evidence for this person.
+    fn expected(&self, c: usize) -> bool;
 }
 
 /// Hours of learning per memo chunk of [`Decay`].
@@ -215,14 +253,20 @@ impl Routine {
             None => self.open_hour = Opt::some(hour),
             Some(open) if hour > open => {
                 let first = open.max(hour - MAX_CLOSE_HOURS * HOUR_MS);
+                let held: [f64; 5] =
+                    std::array::from_fn(|c| 1.0 - (1.0 - rate).powf(f64::from(self.learned[c]) / 24.0));
+                let (mut lived, mut silent) = (0.0, 0.0);
                 let mut h = open;
                 while h < hour {
                     if h >= first {
-                        self.close_hour(h, rate, ctx);
+                        let llr = self.close_hour(h, rate, ctx, &held);
+                        if h == open { lived += llr } else { silent += llr }
                     }
                     self.open_life = 0;
                     h = if h >= first { h + HOUR_MS } else { first };
                 }
+                self.deficit =
+                    (f64::from(self.deficit) + lived + silent.min(DEFICIT_CAP)).clamp(0.0, DEFICIT_MAX) as f32;
                 self.open_hour = Opt::some(hour);
             }
             Some(_) => {}
@@ -232,37 +276,46 @@ impl Routine {
             None => self.open_day = Opt::some(day),
             Some(open) if day > open => {
                 for d in (open..day).take(7) {
-                    let count = if d == open { self.day_count } else { 0 };
+                    let day = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
                     if d == open {
                         self.close_gap_day();
                     }
                     if !ctx.away(d * DAY_MS + DAY_MS / 2) && ctx.watched_mask((d + 1) * DAY_MS) == 0b1_1111 {
-                        self.close_day(count);
+                        self.close_day(day);
                     }
                 }
                 self.day_count = 0;
+                self.day_steps = 0;
                 self.open_day = Opt::some(day);
             }
             Some(_) => {}
         }
     }
 
-    fn close_hour(&mut self, start: i64, rate: f64, ctx: &impl HourContext) {
+    /// Learns from one closed hour; returns its activity-deficit log-likelihood ratio (see
+    /// [`Routine::deficit`]), from the probabilities before learning, `held` being each
+    /// channel's share of data held (the bias correction of [`BinModel`]).
+    fn close_hour(&mut self, start: i64, rate: f64, ctx: &impl HourContext, held: &[f64; 5]) -> f64 {
         if ctx.away(start) {
-            return;
+            return 0.0;
         }
         let b = ctx.bin(start);
         let watched = ctx.watched_mask(start + HOUR_MS);
-        for c in 0..5 {
+        let mut llr = 0.0;
+        for (c, &held) in held.iter().enumerate() {
             if watched & (1 << c) == 0 {
                 continue;
             }
             let life = self.open_life & (1 << c) != 0;
             let old = self.p.table(c)[b];
+            let p = f64::from(old) / SCALE;
+            if held >= DEFICIT_MIN_HELD && ctx.expected(c) {
+                let q = (p / held).clamp(0.0, 0.95);
+                llr += if life { DEFICIT_RHO.ln() } else { ((1.0 - DEFICIT_RHO * q) / (1.0 - q)).ln() };
+            }
             // An hour without life keeps a probability of 0 at 0.
             if life || old != 0 {
                 let x = if life { 1.0 } else { 0.0 };
-                let p = f64::from(old) / SCALE;
                 let new = round_half_up((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE) as u16;
                 if new != old {
                     self.p.set(c, b, new);
@@ -270,16 +323,15 @@ impl Routine {
             }
             self.learned[c] = self.learned[c].saturating_add(1);
         }
+        llr
     }
 
-    /// Learns the day's largest silence: the tracker jumps up to a new longest silence and
-    /// falls back by 1% a day, so it follows the person's longest usual silences, not
-    /// their typical ones (the detector caps how far it can raise the onset).
+    /// Keeps the day's largest silence among the last `GAP_DAYS` days'.
     fn close_gap_day(&mut self) {
-        let x = self.day_gap_max;
-        let step = if x > self.usual_gap { GAP_UP } else { GAP_DOWN };
-        self.usual_gap += step * (x - self.usual_gap);
+        let slot = usize::from(self.gap_day) % GAP_DAYS;
+        self.gaps[slot] = (f64::from(self.day_gap_max) / GAP_UNIT).round().clamp(0.0, 255.0) as u8;
         self.day_gap_max = 0.0;
+        self.gap_day = ((slot + 1) % GAP_DAYS) as u8;
     }
 
     /// Records the joint surprise of a silence that just ended with a sign of life.
@@ -329,29 +381,62 @@ impl Routine {
         self.gap_closed(gap);
     }
 
-    /// How surprising this person's longest usual silences are (joint, per day).
-    pub fn usual_gap(&self) -> f64 {
-        f64::from(self.usual_gap)
+    /// An answered check-in call: the person says they are well, so a deficit of activity
+    /// so far was not trouble.
+    pub fn all_clear(&mut self) {
+        self.deficit = 0.0;
     }
 
-    fn close_day(&mut self, count: u32) {
-        (self.fast, self.slow, self.days) = ewma_step((self.fast, self.slow, self.days), count);
+    /// How far activity has fallen short of this person's routine in the last hours or
+    /// days: a CUSUM (Page's cumulative sum, never below 0) of the hourly log-likelihood
+    /// ratio of "activity at `DEFICIT_RHO` of usual" against "as usual", over the expected
+    /// channels: an hour with a sign of life in channel `c` adds `ln ρ`, one without adds
+    /// `ln((1 − ρp)/(1 − p))` with `p` the learned probability of that hour. An ordinary
+    /// day drifts it down to 0; activity that is sparse all day (an acute illness) drives it
+    /// up. The hours of one silence add at most `DEFICIT_CAP`: a long silence (a morning
+    /// slept through) is the silence detector's business.
+    pub fn deficit(&self) -> f64 {
+        f64::from(self.deficit)
+    }
+
+    /// How surprising this person's longest usual silences are, and how much they vary: the
+    /// largest of each of the last `GAP_DAYS` days, their maximum and its distance from their
+    /// median.
+    pub fn usual_gap(&self) -> (f64, f64) {
+        let mut sorted = self.gaps;
+        sorted.sort_unstable();
+        let max = f64::from(sorted[GAP_DAYS - 1]) * GAP_UNIT;
+        let median = f64::from(sorted[GAP_DAYS / 2]) * GAP_UNIT;
+        (max, max - median)
+    }
+
+    fn close_day(&mut self, (count, steps): (u32, u32)) {
+        (self.fast, self.slow, self.fast_steps, self.slow_steps, self.days) = ewma_step(self.daily(), count, steps);
+    }
+
+    fn daily(&self) -> Daily {
+        (self.fast, self.slow, self.fast_steps, self.slow_steps, self.days)
     }
 
     /// The daily averages as they will be once every day before `at` is closed: days
     /// close when the next day's first event is folded, but a day that ended in silence
     /// is known at `at` already.
-    fn projected(&self, at: Timestamp, ctx: &impl HourContext) -> (f32, f32, u16) {
-        let mut e = (self.fast, self.slow, self.days);
+    fn projected(&self, at: Timestamp, ctx: &impl HourContext) -> Daily {
+        let mut e = self.daily();
         let Some(open) = self.open_day.get() else { return e };
         let today = ctx.day(at.as_millis());
         for d in (open..today).take(7) {
-            let count = if d == open { self.day_count } else { 0 };
+            let (count, steps) = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
             if !ctx.away(d * DAY_MS + DAY_MS / 2) {
-                e = ewma_step(e, count);
+                e = ewma_step(e, count, steps);
             }
         }
         e
+    }
+
+    /// Records the steps of a report that was a sign of life (in the open day).
+    pub fn steps(&mut self, steps: u32) {
+        self.day_steps = self.day_steps.saturating_add(steps);
     }
 
     /// Records a sign of life in an activity channel (in the open hour). Check-in calls
@@ -464,12 +549,26 @@ impl Routine {
         (all, if z <= m { 0.0 } else { part })
     }
 
-    /// Recent activity against the person's baseline at `at`: `(1 − fast/slow, slow, fast)`
-    /// when there is enough history to judge (a drop is > 0).
-    pub fn decline(&self, at: Timestamp, ctx: &impl HourContext) -> Option<(f64, f64, f64)> {
-        let (fast, slow, days) = self.projected(at, ctx);
-        (days >= DECLINE_MIN_DAYS && slow >= 4.0)
-            .then(|| (1.0 - f64::from(fast / slow), f64::from(slow), f64::from(fast)))
+    /// Recent activity against the person's baseline at `at`, when there is enough history
+    /// to judge: the daily count of signs of life and, for a person whose steps are counted,
+    /// the daily steps, whichever fell more.
+    pub fn decline(&self, at: Timestamp, ctx: &impl HourContext) -> Option<Decline> {
+        let (fast, slow, fast_steps, slow_steps, days) = self.projected(at, ctx);
+        if days < DECLINE_MIN_DAYS {
+            return None;
+        }
+        let of = |fast: f32, slow: f32, steps: bool| Decline {
+            drop: 1.0 - f64::from(fast / slow),
+            usual: f64::from(slow),
+            recent: f64::from(fast),
+            steps,
+        };
+        let count = (slow >= 4.0).then(|| of(fast, slow, false));
+        let steps = (slow_steps >= DECLINE_MIN_STEPS).then(|| of(fast_steps, slow_steps, true));
+        match (count, steps) {
+            (Some(c), Some(s)) => Some(if s.drop > c.drop { s } else { c }),
+            (c, s) => c.or(s),
+        }
     }
 
     /// How much a missed check-in call says, relative to a person who answers 90% of calls.
@@ -673,13 +772,36 @@ fn round_half_up(x: f64) -> f64 {
     if x - t >= 0.5 { t + 1.0 } else { t }
 }
 
-/// One day's update of the (fast, slow, days) averages.
-fn ewma_step((fast, slow, days): (f32, f32, u16), count: u32) -> (f32, f32, u16) {
-    let x = count as f32;
+/// Daily averages: signs of life (fast, slow), steps (fast, slow), and days averaged.
+type Daily = (f32, f32, f32, f32, u16);
+
+/// A fall of daily activity against the person's baseline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Decline {
+    /// `1 − recent/usual` (a fall is > 0).
+    pub drop: f64,
+    /// The baseline (slow average) per day.
+    pub usual: f64,
+    /// The recent (fast) average per day.
+    pub recent: f64,
+    /// Whether this is the daily steps (else the daily count of signs of life).
+    pub steps: bool,
+}
+
+/// One day's update of the daily averages.
+fn ewma_step((fast, slow, fast_s, slow_s, days): Daily, count: u32, steps: u32) -> Daily {
+    let (x, y) = (count as f32, steps as f32);
     if days == 0 {
-        (x, x, 1)
+        (x, x, y, y, 1)
     } else {
-        (fast + FAST as f32 * (x - fast), slow + SLOW as f32 * (x - slow), days.saturating_add(1))
+        let (f, s) = (FAST as f32, SLOW as f32);
+        (
+            fast + f * (x - fast),
+            slow + s * (x - slow),
+            fast_s + f * (y - fast_s),
+            slow_s + s * (y - slow_s),
+            days.saturating_add(1),
+        )
     }
 }
 
@@ -727,6 +849,9 @@ mod tests {
         }
         fn away(&self, _: i64) -> bool {
             false
+        }
+        fn expected(&self, _: usize) -> bool {
+            true
         }
     }
 
@@ -834,8 +959,8 @@ mod tests {
                 r.life(Signal::Steps);
             }
         }
-        let (drop, _, _) = r.decline(at(40 * 24 + 1), &Plain).unwrap();
-        assert!(drop > 0.4, "{drop}");
+        let d = r.decline(at(40 * 24 + 1), &Plain).unwrap();
+        assert!(d.drop > 0.4 && !d.steps, "{d:?}");
     }
 
     #[test]

@@ -1,12 +1,34 @@
-//! A seeded cohort simulator: people living alone with different routines, the field
-//! cases that fool fixed rules, and real incidents, as the spec's event, person and
-//! incident tables.
+//! A seeded cohort simulator: people living alone with different routines, the ordinary
+//! irregularities of their lives, the field cases that fool fixed rules, and real incidents,
+//! as the spec's event, person and incident tables.
 //!
-//! Each simulated person has a routine (when they wake and sleep, how much they go out,
-//! call, walk and watch TV; later at weekends, more TV and less going out in winter), a profile tier with its devices, possibly one nuisance
-//! (a TV left on day and night, a phone kept on silent, a prepaid phone without credit,
-//! a plug pulled out of the wall, an unregistered hospital stay) and possibly one
-//! incident (a sudden collapse, a decline over days ending in collapse, an SOS press).
+//! ## Who is simulated
+//! Each person has a routine: when they wake and sleep, how much they go out, call, walk and
+//! watch TV (`early_riser`, `night_owl`, `homebound_tv`, `walker`, `irregular`, and `drinker`:
+//! irregular days, and after a drinking night a morning slept through). Days differ: later at
+//! weekends, less going out and more TV in winter (December to February). Ordinary life
+//! brings unregistered trips away from home (one to three nights with family, at a rate of
+//! 0 to 2 a month that differs per person) and days in bed with a cold (no TV, no lamp, few
+//! steps). Each person has a profile tier with its devices, possibly one nuisance (a TV left
+//! on day and night, a phone kept on silent, a prepaid phone without credit, a plug pulled
+//! out of the wall, an unregistered hospital stay) and possibly one incident:
+//!
+//! | incident | what happens | its `start` |
+//! |---|---|---|
+//! | `sudden_collapse` | activity stops at once; a TV that was on stays on | the collapse |
+//! | `decline` | activity fades over 4 to 10 days, then the person collapses | when activity has fallen to half of usual: from then on the person can no longer look after themselves |
+//! | `acute_illness` | much less activity, in bed; check-in calls are missed or answered with `concern` | the onset |
+//! | `sos` | the person presses the emergency button and cannot get up | the press |
+//!
+//! The person is found 12 to 72 hours later (SOS: within 2 hours), which ends the incident,
+//! and stays in hospital for one to two weeks, registered as an absence.
+//!
+//! ## Check-in calls on demand
+//! [`Cohort::answer_checkin`] tells what a simulated person would answer to an automatic
+//! check-in call placed at any moment, from the same world that produced their events (asleep,
+//! out, collapsed, phone on silent...), so that a backtest can place the calls an engine asks
+//! for and feed the outcomes back (see [`crate::replay_closed_loop`]).
+//!
 //! The same configuration always gives the same cohort.
 //!
 //! ```
@@ -62,11 +84,11 @@ impl Default for SimConfig {
 pub struct SimCase {
     /// The person.
     pub person: String,
-    /// Their routine: `early_riser`, `night_owl`, `homebound_tv`, `walker`, `irregular`.
+    /// Their routine: `early_riser`, `night_owl`, `homebound_tv`, `walker`, `irregular`, `drinker`.
     pub routine: &'static str,
     /// The field case they live with, if any.
     pub nuisance: Option<&'static str>,
-    /// What happens to them, if anything: `sudden_collapse`, `decline`, `sos`.
+    /// What happens to them, if anything: `sudden_collapse`, `decline`, `acute_illness`, `sos`.
     pub incident: Option<&'static str>,
 }
 
@@ -81,6 +103,44 @@ pub struct Cohort {
     pub incidents: Vec<Incident>,
     /// Each person's story, in person order.
     pub cases: Vec<SimCase>,
+    /// Each person's simulated life, in person order (answers on-demand check-in calls).
+    lives: Vec<Life>,
+    seed: u64,
+    start: Timestamp,
+}
+
+impl Cohort {
+    /// What the person would answer to an automatic check-in call placed at `at`: from the
+    /// same simulated life as their events (asleep, out, collapsed, phone on silent...).
+    /// `None` for a person not in the cohort or a time outside the simulated period.
+    /// The answer depends only on the cohort, the person and `at`.
+    ///
+    /// ```
+    /// use anbu::sim::{SimConfig, simulate};
+    /// let cohort = simulate(&SimConfig { persons: 3, days: 2, ..SimConfig::default() });
+    /// let at = cohort.events[0].ts.plus_millis(12 * anbu::HOUR_MS);
+    /// let person = &cohort.persons[0].person;
+    /// assert!(cohort.answer_checkin(person, at).is_some());
+    /// assert_eq!(cohort.answer_checkin(person, at), cohort.answer_checkin(person, at));
+    /// assert_eq!(cohort.answer_checkin("nobody", at), None);
+    /// ```
+    pub fn answer_checkin(&self, person: &str, at: Timestamp) -> Option<CheckinOutcome> {
+        let i = self.cases.binary_search_by(|c| c.person.as_str().cmp(person)).ok()?;
+        let life = self.lives.get(i)?;
+        let h = at.millis_since(self.start) as f64 / HOUR_MS as f64;
+        if h < 0.0 || h >= life.days.len() as f64 * 24.0 {
+            return None;
+        }
+        let mut rng = Rng(self.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ at.as_millis() as u64);
+        rng.next();
+        Some(life.checkin_outcome(h, &mut rng))
+    }
+}
+
+impl crate::replay::CheckinResponder for Cohort {
+    fn answer(&self, person: &str, at: Timestamp) -> Option<CheckinOutcome> {
+        self.answer_checkin(person, at)
+    }
 }
 
 /// SplitMix64: small, fast, and good enough for simulation.
@@ -111,7 +171,7 @@ impl Rng {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Routine {
     name: &'static str,
     wake: f64,
@@ -122,9 +182,11 @@ struct Routine {
     tv_hours: f64,
     walker: bool,
     irregular: bool,
+    /// Chance of a drinking night, after which the morning is slept through.
+    binge: f64,
 }
 
-const ROUTINES: [Routine; 5] = [
+const ROUTINES: [Routine; 6] = [
     Routine {
         name: "early_riser",
         wake: 5.0,
@@ -135,6 +197,7 @@ const ROUTINES: [Routine; 5] = [
         tv_hours: 4.0,
         walker: false,
         irregular: false,
+        binge: 0.0,
     },
     Routine {
         name: "night_owl",
@@ -146,6 +209,7 @@ const ROUTINES: [Routine; 5] = [
         tv_hours: 6.0,
         walker: false,
         irregular: false,
+        binge: 0.0,
     },
     Routine {
         name: "homebound_tv",
@@ -157,6 +221,7 @@ const ROUTINES: [Routine; 5] = [
         tv_hours: 11.0,
         walker: false,
         irregular: false,
+        binge: 0.0,
     },
     Routine {
         name: "walker",
@@ -168,6 +233,7 @@ const ROUTINES: [Routine; 5] = [
         tv_hours: 2.0,
         walker: true,
         irregular: false,
+        binge: 0.0,
     },
     Routine {
         name: "irregular",
@@ -179,11 +245,24 @@ const ROUTINES: [Routine; 5] = [
         tv_hours: 6.0,
         walker: false,
         irregular: true,
+        binge: 0.0,
+    },
+    Routine {
+        name: "drinker",
+        wake: 9.0,
+        sleep: 24.0,
+        out_prob: 0.5,
+        calls_out: 0.6,
+        calls_in: 0.4,
+        tv_hours: 7.0,
+        walker: false,
+        irregular: true,
+        binge: 0.2,
     },
 ];
 
 const NUISANCES: [&str; 5] = ["tv_always_on", "phone_silent", "prepaid_no_credit", "plug_pulled", "hospital_stay"];
-const INCIDENTS: [&str; 3] = ["sudden_collapse", "decline", "sos"];
+const INCIDENTS: [&str; 4] = ["sudden_collapse", "decline", "acute_illness", "sos"];
 const PROFILES: [(&str, &str); 5] = [
     ("plug_only", "plug,checkin"),
     ("call_only", "phone,checkin"),
@@ -191,21 +270,54 @@ const PROFILES: [(&str, &str); 5] = [
     ("call_iot", "phone,door,plug,checkin"),
     ("full", "phone,steps,app,door,plug,checkin"),
 ];
+/// Trips away from home a month, by person (drawn from these).
+const TRIP_RATES: [f64; 5] = [0.0, 0.0, 0.5, 1.0, 2.0];
+/// Days in bed with a cold a month, by person.
+const SICK_RATES: [f64; 4] = [0.0, 0.3, 0.7, 1.5];
+/// Activity left during an acute illness.
+const ILL_VIGOR: f64 = 0.25;
+/// Activity at which a declining person can no longer look after themselves (the incident's start).
+const DECLINE_START_VIGOR: f64 = 0.5;
+/// Activity at the end of a decline, before the collapse.
+const DECLINE_FLOOR: f64 = 0.15;
 
-/// How a person's days unfold around their nuisance and incident.
+/// How a person's life unfolds around their nuisance and incident (hours from the start).
+#[derive(Clone, Debug, PartialEq)]
 struct Plan {
     routine: Routine,
     profile: usize,
     nuisance: Option<&'static str>,
-    nuisance_from: f64, // hours from start
+    nuisance_from: f64,
     nuisance_to: f64,
     incident: Option<&'static str>,
-    incident_at: f64, // hours from start
+    /// The collapse (for a decline, at its end), the illness's onset or the SOS press.
+    incident_at: f64,
     /// When the person is found (then in hospital, registered away, until `back_at`).
     found_at: f64,
     back_at: f64,
     decline_days: f64,
     tv_watts: f64,
+    /// Whether a lamp near the plug goes on in the evening (its light is seen by the plug).
+    lamp: bool,
+    /// Unregistered trips away from home: leave, return.
+    trips: Vec<(f64, f64)>,
+}
+
+/// One day's schedule (hours from the start).
+#[derive(Clone, Debug, PartialEq)]
+struct Day {
+    wake: f64,
+    sleep: f64,
+    out: Option<(f64, f64)>,
+    tv: [(f64, f64); 2],
+    sick: bool,
+}
+
+/// A simulated person's life: the plan and every day's schedule.
+#[derive(Clone, Debug, PartialEq)]
+struct Life {
+    plan: Plan,
+    days: Vec<Day>,
 }
 
 impl Plan {
@@ -215,19 +327,97 @@ impl Plan {
     fn nuisance_on(&self, name: &str, h: f64) -> bool {
         self.nuisance == Some(name) && h >= self.nuisance_from && h < self.nuisance_to
     }
-    /// Activity multiplier at hour `h`: 1 normally, fading during a decline, 0 after collapse.
+    /// When trouble begins: the incident, or the start of a decline.
+    fn trouble_from(&self) -> f64 {
+        match self.incident {
+            Some("decline") => self.incident_at - self.decline_days * 24.0,
+            _ => self.incident_at,
+        }
+    }
+    /// The incident's `start` (see the module docs).
+    fn incident_start(&self) -> f64 {
+        match self.incident {
+            // vigor = floor + (1 - floor) * left, so vigor reaches the start level at this share left.
+            Some("decline") => {
+                let left = (DECLINE_START_VIGOR - DECLINE_FLOOR) / (1.0 - DECLINE_FLOOR);
+                self.incident_at - left * self.decline_days * 24.0
+            }
+            _ => self.incident_at,
+        }
+    }
+    /// Activity multiplier at hour `h`: 1 normally, fading during a decline, low during an
+    /// acute illness, 0 after a collapse.
     fn vigor(&self, h: f64) -> f64 {
         if h >= self.back_at {
             return 1.0;
         }
         match self.incident {
-            Some("sos") | Some("sudden_collapse") if h >= self.incident_at => 0.0,
-            Some("decline") if h >= self.incident_at => 0.0,
-            Some("decline") if h >= self.incident_at - self.decline_days * 24.0 => {
+            Some("acute_illness") if h >= self.found_at => 0.0,
+            Some("acute_illness") if h >= self.incident_at => ILL_VIGOR,
+            Some(_) if h >= self.incident_at => 0.0,
+            Some("decline") if h >= self.trouble_from() => {
                 let left = (self.incident_at - h) / (self.decline_days * 24.0);
-                0.15 + 0.85 * left
+                DECLINE_FLOOR + (1.0 - DECLINE_FLOOR) * left
             }
             _ => 1.0,
+        }
+    }
+    fn on_trip(&self, h: f64) -> bool {
+        self.trips.iter().any(|&(a, b)| a <= h && h < b)
+    }
+    /// Whether the phone is dark: the person collapsed (or is in hospital after it).
+    fn phone_dead(&self, h: f64) -> bool {
+        self.vigor(h) == 0.0 && self.incident.is_some()
+    }
+    fn ill(&self, h: f64) -> bool {
+        self.incident.is_some_and(|i| i == "acute_illness" || i == "decline")
+            && self.vigor(h) > 0.0
+            && self.vigor(h) < 0.4
+    }
+}
+
+impl Life {
+    fn day(&self, h: f64) -> Option<&Day> {
+        if h < 0.0 {
+            return None;
+        }
+        self.days.get((h / 24.0) as usize)
+    }
+    fn awake(&self, h: f64) -> bool {
+        let d = (h / 24.0).floor() as i64;
+        [d - 1, d]
+            .into_iter()
+            .filter_map(|k| usize::try_from(k).ok())
+            .filter_map(|k| self.days.get(k))
+            .any(|day| day.wake <= h && h < day.sleep)
+    }
+    fn outside(&self, h: f64) -> bool {
+        self.plan.on_trip(h) || self.day(h).and_then(|d| d.out).is_some_and(|(a, b)| a <= h && h < b)
+    }
+    fn in_hospital(&self, h: f64) -> bool {
+        self.plan.nuisance_on("hospital_stay", h) || (h >= self.plan.found_at && h < self.plan.back_at)
+    }
+    /// The outcome of an automatic check-in call at hour `h`.
+    fn checkin_outcome(&self, h: f64, rng: &mut Rng) -> CheckinOutcome {
+        let p = &self.plan;
+        let u = rng.f();
+        if p.phone_dead(h) || p.nuisance_on("phone_silent", h) {
+            CheckinOutcome::Missed
+        } else if p.ill(h) {
+            if u < 0.4 {
+                CheckinOutcome::Concern
+            } else if u < 0.75 {
+                CheckinOutcome::Missed
+            } else {
+                CheckinOutcome::Answered
+            }
+        } else if !self.awake(h) {
+            // Some calls wake the person up.
+            if u < 0.15 { CheckinOutcome::Answered } else { CheckinOutcome::Missed }
+        } else if (p.on_trip(h) && u < 0.15) || (self.outside(h) && !p.on_trip(h) && u < 0.5) || u < 0.05 {
+            CheckinOutcome::Missed
+        } else {
+            CheckinOutcome::Answered
         }
     }
 }
@@ -235,68 +425,143 @@ impl Plan {
 /// Simulates a cohort.
 pub fn simulate(cfg: &SimConfig) -> Cohort {
     let mut rng = Rng(cfg.seed ^ 0xA5A5_5A5A_1234_5678);
-    let total_h = cfg.days as f64 * 24.0;
     let n = cfg.persons + cfg.recent_incidents;
     let width = n.to_string().len().max(3);
-    let mut cohort = Cohort { events: Vec::new(), persons: Vec::new(), incidents: Vec::new(), cases: Vec::new() };
+    let mut cohort = Cohort {
+        events: Vec::new(),
+        persons: Vec::new(),
+        incidents: Vec::new(),
+        cases: Vec::new(),
+        lives: Vec::new(),
+        seed: cfg.seed,
+        start: cfg.start,
+    };
     for i in 0..n {
         let id = format!("p-{:0width$}", i + 1);
-        let routine = rng.pick(&ROUTINES);
-        let profile = rng.below(PROFILES.len());
         let recent = i >= cfg.persons;
-        let nuisance = (!recent && rng.chance(cfg.nuisance_share)).then(|| rng.pick(&NUISANCES));
-        let nuisance_from = rng.range(total_h * 0.2, total_h * 0.7);
-        let nuisance_len = match nuisance {
-            Some("prepaid_no_credit") => 21.0 * 24.0,
-            Some("plug_pulled") => rng.range(2.0, 5.0) * 24.0,
-            Some("hospital_stay") => rng.range(3.0, 7.0) * 24.0,
-            _ => total_h,
-        };
-        let (incident, incident_at) = if recent {
-            // Staggered through the last 36 hours, so the final hour shows every stage.
-            let k = i - cfg.persons;
-            let kinds = ["sos", "sudden_collapse", "sudden_collapse", "decline", "sudden_collapse"];
-            let ago = [1.5, 50.0, 20.0, 26.0, 14.0][k % 5] + (k / 5) as f64 * 3.0;
-            (Some(kinds[k % 5]), (total_h - ago).max(1.0))
-        } else if rng.chance(cfg.incident_share) {
-            (Some(rng.pick(&INCIDENTS)), rng.range(total_h * 0.3, total_h - 36.0).max(1.0))
-        } else {
-            (None, f64::INFINITY)
-        };
-        let found_at = match incident {
-            _ if recent => f64::INFINITY,
-            Some("sos") => incident_at + rng.range(0.5, 2.0),
-            Some(_) => incident_at + rng.range(12.0, 72.0),
-            None => f64::INFINITY,
-        };
-        let back_at = found_at + rng.range(7.0, 14.0) * 24.0;
-        let plan = Plan {
-            routine,
-            profile: if recent { [4, 3, 0, 2, 3][(i - cfg.persons) % 5] } else { profile },
-            nuisance,
-            nuisance_from,
-            nuisance_to: nuisance_from + nuisance_len,
-            incident,
-            incident_at,
-            found_at,
-            back_at,
-            decline_days: rng.range(4.0, 10.0),
-            tv_watts: rng.range(60.0, 120.0).round(),
-        };
+        let plan = plan(cfg, i, recent, &mut rng);
         let (pname, devices) = PROFILES[plan.profile];
         if let Ok(p) = Person::new(&id, pname).and_then(|p| p.with_devices(devices)) {
             cohort.persons.push(p);
         }
-        if incident.is_some() {
-            let start = cfg.start.plus_millis((incident_at * HOUR_MS as f64) as i64);
-            let end = plan.found_at.is_finite().then(|| cfg.start.plus_millis((plan.found_at * HOUR_MS as f64) as i64));
-            cohort.incidents.push(Incident { person: id.clone(), start, end });
+        if plan.incident.is_some() {
+            let at = |h: f64| cfg.start.plus_millis((h * HOUR_MS as f64) as i64);
+            let end = plan.found_at.is_finite().then(|| at(plan.found_at));
+            cohort.incidents.push(Incident { person: id.clone(), start: at(plan.incident_start()), end });
         }
-        cohort.cases.push(SimCase { person: id.clone(), routine: routine.name, nuisance, incident });
-        simulate_person(&id, &plan, cfg, &mut rng, &mut cohort.events);
+        cohort.cases.push(SimCase {
+            person: id.clone(),
+            routine: plan.routine.name,
+            nuisance: plan.nuisance,
+            incident: plan.incident,
+        });
+        let life = Life { days: schedule(&plan, cfg, &mut rng), plan };
+        simulate_person(&id, &life, cfg, &mut rng, &mut cohort.events);
+        cohort.lives.push(life);
     }
     cohort.events.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.person.cmp(&b.person)));
     cohort
+}
+
+/// Draws one person's plan.
+fn plan(cfg: &SimConfig, i: usize, recent: bool, rng: &mut Rng) -> Plan {
+    let total_h = cfg.days as f64 * 24.0;
+    let routine = rng.pick(&ROUTINES);
+    let profile = rng.below(PROFILES.len());
+    let nuisance = (!recent && rng.chance(cfg.nuisance_share)).then(|| rng.pick(&NUISANCES));
+    let nuisance_from = rng.range(total_h * 0.2, total_h * 0.7);
+    let nuisance_len = match nuisance {
+        Some("prepaid_no_credit") => 21.0 * 24.0,
+        Some("plug_pulled") => rng.range(2.0, 5.0) * 24.0,
+        Some("hospital_stay") => rng.range(3.0, 7.0) * 24.0,
+        _ => total_h,
+    };
+    let (incident, incident_at) = if recent {
+        // Staggered through the last 36 hours, so the final hour shows every stage.
+        let k = i - cfg.persons;
+        let kinds = ["sos", "sudden_collapse", "sudden_collapse", "decline", "sudden_collapse"];
+        let ago = [1.5, 50.0, 20.0, 26.0, 14.0][k % 5] + (k / 5) as f64 * 3.0;
+        (Some(kinds[k % 5]), (total_h - ago).max(1.0))
+    } else if rng.chance(cfg.incident_share) {
+        (Some(rng.pick(&INCIDENTS)), rng.range(total_h * 0.3, total_h - 36.0).max(1.0))
+    } else {
+        (None, f64::INFINITY)
+    };
+    let found_at = match incident {
+        _ if recent => f64::INFINITY,
+        Some("sos") => incident_at + rng.range(0.5, 2.0),
+        Some(_) => incident_at + rng.range(12.0, 72.0),
+        None => f64::INFINITY,
+    };
+    let back_at = found_at + rng.range(7.0, 14.0) * 24.0;
+    let mut plan = Plan {
+        routine,
+        profile: if recent { [4, 3, 0, 2, 3][(i - cfg.persons) % 5] } else { profile },
+        nuisance,
+        nuisance_from,
+        nuisance_to: nuisance_from + nuisance_len,
+        incident,
+        incident_at,
+        found_at,
+        back_at,
+        decline_days: rng.range(4.0, 10.0),
+        tv_watts: rng.range(60.0, 120.0).round(),
+        lamp: rng.chance(0.7),
+        trips: Vec::new(),
+    };
+    // Trips: never during a hospital stay, nor once trouble has begun.
+    let rate = rng.pick(&TRIP_RATES) / 30.0;
+    let mut day = 0.0;
+    while day < cfg.days as f64 {
+        if rng.chance(rate) {
+            let leave = day * 24.0 + routine.wake + rng.range(1.0, 5.0);
+            let nights = 1.0 + rng.below(3) as f64;
+            let back = (day + nights) * 24.0 + rng.range(14.0, 20.0);
+            let busy = |h: f64| plan.nuisance_on("hospital_stay", h);
+            if back < plan.trouble_from().min(plan.found_at) && !busy(leave) && !busy(back) {
+                plan.trips.push((leave, back));
+                day += nights + 1.0;
+                continue;
+            }
+        }
+        day += 1.0;
+    }
+    plan
+}
+
+/// Draws every day's schedule.
+fn schedule(plan: &Plan, cfg: &SimConfig, rng: &mut Rng) -> Vec<Day> {
+    let r = plan.routine;
+    let sick_rate = rng.pick(&SICK_RATES) / 30.0;
+    let mut hangover = false;
+    (0..cfg.days)
+        .map(|day| {
+            let base = day as f64 * 24.0;
+            let weekday = (day + 2) % 7; // 2024-05-01 was a Wednesday (0 = Monday)
+            let weekend = weekday >= 5;
+            let month = cfg
+                .start
+                .plus_millis(i64::from(day) * DAY_MS + 12 * HOUR_MS)
+                .to_jiff()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .month();
+            let winter = matches!(month, 12 | 1 | 2);
+            let jitter = if r.irregular { rng.range(-3.0, 3.0) } else { rng.range(-0.5, 0.5) };
+            let late = if hangover { rng.range(4.0, 8.0) } else { 0.0 };
+            let wake = base + r.wake + jitter + late + if weekend { 0.5 } else { 0.0 };
+            let sleep = base + r.sleep + jitter;
+            hangover = rng.chance(r.binge);
+            let sick = rng.chance(sick_rate);
+            let goes_out =
+                !sick && rng.chance(r.out_prob * if winter { 0.6 } else { 1.0 } * if late > 0.0 { 0.5 } else { 1.0 });
+            let out_from = wake + rng.range(1.5, 4.0);
+            let out_to = out_from + rng.range(1.0, if r.walker { 4.0 } else { 2.5 });
+            // TV sessions: one after waking, one in the evening.
+            let tv_hours = r.tv_hours * if winter { 1.3 } else { 1.0 };
+            let tv = [(wake + 0.3, wake + 0.3 + tv_hours * 0.4), (sleep - tv_hours * 0.6, sleep - 0.2)];
+            Day { wake, sleep: sleep.max(wake + 1.0), out: goes_out.then_some((out_from, out_to)), tv, sick }
+        })
+        .collect()
 }
 
 fn push(out: &mut Vec<Event>, person: &str, cfg: &SimConfig, h: f64, device: &str, kind: EventKind) {
@@ -306,36 +571,17 @@ fn push(out: &mut Vec<Event>, person: &str, cfg: &SimConfig, h: f64, device: &st
     }
 }
 
-fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &mut Vec<Event>) {
+fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &mut Vec<Event>) {
+    let plan = &life.plan;
     let r = plan.routine;
     let total_h = cfg.days as f64 * 24.0;
     let mut tv_on_at_collapse = false;
     let mut sos_done = false;
-    for day in 0..cfg.days {
+    let at_home = |h: f64| !plan.on_trip(h) && !life.in_hospital(h);
+    for (day, d) in life.days.iter().enumerate() {
         let base = day as f64 * 24.0;
-        let weekday = (day + 2) % 7; // 2024-05-01 was a Wednesday (0 = Monday)
-        let weekend = weekday >= 5;
-        // Winter (December to February): people go out less and watch more TV.
-        let month = cfg
-            .start
-            .plus_millis(i64::from(day) * DAY_MS + 12 * HOUR_MS)
-            .to_jiff()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .month();
-        let month_winter = matches!(month, 12 | 1 | 2);
-        let jitter = if r.irregular { rng.range(-3.0, 3.0) } else { rng.range(-0.5, 0.5) };
-        let wake = base + r.wake + jitter + if weekend { 0.5 } else { 0.0 };
-        let sleep = base + r.sleep + jitter;
-        let goes_out = rng.chance(r.out_prob * if month_winter { 0.6 } else { 1.0 });
-        let out_from = wake + rng.range(1.5, 4.0);
-        let out_to = out_from + rng.range(1.0, if r.walker { 4.0 } else { 2.5 });
-        // TV sessions: one after waking, one in the evening.
-        let tv_hours = r.tv_hours * if month_winter { 1.3 } else { 1.0 };
-        let tv1 = (wake + 0.3, wake + 0.3 + tv_hours * 0.4);
-        let tv2 = (sleep - tv_hours * 0.6, sleep - 0.2);
-        let hospital = |h: f64| plan.nuisance_on("hospital_stay", h);
-        let awake = |h: f64| h >= wake && h < sleep;
-        let outside = |h: f64| goes_out && h >= out_from && h < out_to;
+        let awake = |h: f64| life.awake(h);
+        let outside = |h: f64| life.outside(h);
 
         // Smart plug every 15 minutes, with light.
         if plan.has("plug") {
@@ -345,12 +591,10 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                     continue;
                 }
                 let v = plan.vigor(h);
-                let alive = v > 0.0 && !hospital(h);
-                let on_normally = alive
-                    && awake(h)
-                    && !outside(h)
-                    && ((h >= tv1.0 && h < tv1.1) || (h >= tv2.0 && h < tv2.1))
-                    && rng.chance(0.3 + 0.7 * v);
+                let home = v > 0.0 && at_home(h);
+                let session = (h >= d.tv[0].0 && h < d.tv[0].1) || (h >= d.tv[1].0 && h < d.tv[1].1);
+                let watching = if d.sick || plan.ill(h) { session && rng.chance(0.1) } else { session };
+                let on_normally = home && awake(h) && !outside(h) && watching && rng.chance(0.3 + 0.7 * v);
                 let tv_on = if plan.nuisance_on("tv_always_on", h) {
                     true
                 } else if v == 0.0 && plan.incident.is_some() {
@@ -364,7 +608,14 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                 let watts = if tv_on { plan.tv_watts + rng.range(-1.5, 1.5) } else { 0.4 + rng.range(0.0, 0.2) };
                 let hod = h - base;
                 let daylight = (((hod - 6.0) / 12.0 * std::f64::consts::PI).sin() * 250.0).max(0.0);
-                let lamp = if alive && awake(h) && !outside(h) && !(6.0..18.0).contains(&hod) { 150.0 } else { 0.0 };
+                let lamp_on = plan.lamp
+                    && home
+                    && !d.sick
+                    && !plan.ill(h)
+                    && awake(h)
+                    && !outside(h)
+                    && !(6.0..18.0).contains(&hod);
+                let lamp = if lamp_on { 150.0 } else { 0.0 };
                 let lux = if plan.nuisance_on("tv_always_on", h) { 40.0 } else { (daylight + lamp).round() };
                 push(
                     out,
@@ -376,12 +627,29 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                 );
             }
         }
-        // Door: leaving and coming back, plus hourly heartbeats; leaving for the hospital.
+        // Door: leaving and coming back, plus hourly heartbeats.
         if plan.has("door") {
-            let leave = plan.nuisance_from;
-            if plan.nuisance == Some("hospital_stay") && leave >= base && leave < base + 24.0 {
-                push(out, id, cfg, leave, "door-front", EventKind::Door { state: DoorState::Open });
-                push(out, id, cfg, leave + 0.01, "door-front", EventKind::Door { state: DoorState::Closed });
+            let mut moves: Vec<f64> = Vec::new();
+            if plan.nuisance == Some("hospital_stay") && plan.nuisance_from >= base && plan.nuisance_from < base + 24.0
+            {
+                moves.push(plan.nuisance_from);
+            }
+            for &(leave, back) in &plan.trips {
+                moves.extend([leave, back].into_iter().filter(|h| *h >= base && *h < base + 24.0));
+            }
+            if let Some((from, to)) = d.out
+                && plan.vigor(from) > 0.0
+                && at_home(from)
+                && rng.chance(plan.vigor(from))
+            {
+                moves.extend([from, to]);
+            }
+            for h in moves {
+                for (dh, state) in [(0.0, DoorState::Open), (0.01, DoorState::Closed)] {
+                    if h + dh < total_h {
+                        push(out, id, cfg, h + dh, "door-front", EventKind::Door { state });
+                    }
+                }
             }
             for hh in 0..24 {
                 let h = base + hh as f64 + 0.5;
@@ -389,21 +657,8 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                     push(out, id, cfg, h, "door-front", EventKind::Heartbeat);
                 }
             }
-            if goes_out && plan.vigor(out_from) > 0.0 && !hospital(out_from) && rng.chance(plan.vigor(out_from)) {
-                for (h, state) in [
-                    (out_from, DoorState::Open),
-                    (out_from + 0.01, DoorState::Closed),
-                    (out_to, DoorState::Open),
-                    (out_to + 0.01, DoorState::Closed),
-                ] {
-                    if h < total_h {
-                        push(out, id, cfg, h, "door-front", EventKind::Door { state });
-                    }
-                }
-            }
         }
         // Phone: hourly steps, phone use, calls.
-        let phone_dead = |h: f64| plan.vigor(h) == 0.0 && plan.incident.is_some();
         if plan.has("steps") {
             for hh in 0..24 {
                 let h = base + hh as f64 + 0.999;
@@ -411,9 +666,12 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                     continue;
                 }
                 let v = plan.vigor(h);
+                let walking = outside(h) && (!plan.on_trip(h) || rng.chance(0.5));
                 let steps = if v == 0.0 || !awake(h) {
                     0.0
-                } else if outside(h) || (hospital(h) && rng.chance(0.3)) {
+                } else if d.sick || plan.ill(h) {
+                    rng.range(0.0, 80.0) * v
+                } else if walking || (life.in_hospital(h) && rng.chance(0.3)) {
                     rng.range(600.0, if r.walker { 4000.0 } else { 2000.0 }) * v
                 } else {
                     rng.range(20.0, 250.0) * v
@@ -424,15 +682,15 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
         if plan.has("app") {
             let uses = (rng.range(3.0, 9.0) * plan.vigor(base + 12.0)).round() as usize;
             for _ in 0..uses {
-                let h = rng.range(wake, sleep);
-                if h < total_h && !phone_dead(h) {
+                let h = rng.range(d.wake, d.sleep);
+                if h < total_h && !plan.phone_dead(h) {
                     let action =
                         rng.pick(&[AppAction::Unlock, AppAction::Unlock, AppAction::AppOpen, AppAction::SmsOut]);
                     push(out, id, cfg, h, "phone", EventKind::App { action });
                 }
             }
-            let h = sleep - 0.1;
-            if h < total_h && !phone_dead(h) && rng.chance(0.8) {
+            let h = d.sleep - 0.1;
+            if h < total_h && !plan.phone_dead(h) && rng.chance(0.8) {
                 push(out, id, cfg, h, "phone", EventKind::App { action: AppAction::Charge });
             }
         }
@@ -440,8 +698,8 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
             let no_credit = |h: f64| plan.nuisance_on("prepaid_no_credit", h);
             let outs = poisson(rng, r.calls_out * plan.vigor(base + 12.0));
             for _ in 0..outs {
-                let h = rng.range(wake, sleep);
-                if h < total_h && !phone_dead(h) && !no_credit(h) {
+                let h = rng.range(d.wake, d.sleep);
+                if h < total_h && !plan.phone_dead(h) && !no_credit(h) {
                     push(
                         out,
                         id,
@@ -461,7 +719,10 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
                 if h >= total_h {
                     continue;
                 }
-                let answered = !phone_dead(h) && awake(h) && !plan.nuisance_on("phone_silent", h) && rng.chance(0.8);
+                let answered = !plan.phone_dead(h)
+                    && awake(h)
+                    && !plan.nuisance_on("phone_silent", h)
+                    && rng.chance(if plan.ill(h) { 0.4 } else { 0.8 });
                 push(
                     out,
                     id,
@@ -480,15 +741,7 @@ fn simulate_person(id: &str, plan: &Plan, cfg: &SimConfig, rng: &mut Rng, out: &
         if plan.has("checkin") {
             let h = base + 10.0 + rng.range(0.0, 0.2);
             if h < total_h {
-                let outcome = if phone_dead(h) || plan.nuisance_on("phone_silent", h) {
-                    CheckinOutcome::Missed
-                } else if plan.incident == Some("decline") && plan.vigor(h) < 0.4 && rng.chance(0.3) {
-                    CheckinOutcome::Concern
-                } else if !awake(h) || outside(h) && rng.chance(0.5) || rng.chance(0.05) {
-                    CheckinOutcome::Missed
-                } else {
-                    CheckinOutcome::Answered
-                };
+                let outcome = life.checkin_outcome(h, rng);
                 push(out, id, cfg, h, "checkin", EventKind::Checkin { outcome });
             }
         }
@@ -531,8 +784,13 @@ mod tests {
         for i in INCIDENTS {
             assert!(c.cases.iter().any(|k| k.incident == Some(i)), "{i}");
         }
+        for r in ROUTINES {
+            assert!(c.cases.iter().any(|k| k.routine == r.name), "{}", r.name);
+        }
         assert!(c.incidents.iter().all(|i| i.end.is_none_or(|e| e > i.start)));
         assert!(c.events.windows(2).all(|w| w[0].ts <= w[1].ts));
+        assert!(c.lives.iter().any(|l| !l.plan.trips.is_empty()));
+        assert!(c.lives.iter().any(|l| l.days.iter().any(|d| d.sick)));
     }
 
     #[test]
@@ -551,5 +809,27 @@ mod tests {
         };
         let (winter, summer) = (door_per_day("2024-01-01T00:00:00+09:00"), door_per_day("2024-06-01T00:00:00+09:00"));
         assert!(winter < 0.8 * summer, "winter {winter} vs summer {summer}");
+    }
+
+    #[test]
+    fn a_collapsed_person_misses_every_call_and_a_well_one_answers_most() {
+        let c = simulate(&SimConfig { persons: 300, days: 30, seed: 11, nuisance_share: 0.0, ..SimConfig::default() });
+        let (mut well, mut answered) = (0, 0);
+        for (case, life) in c.cases.iter().zip(&c.lives) {
+            let p = &life.plan;
+            for k in 0..30 * 24 {
+                let at = c.start.plus_millis(k * HOUR_MS + 5 * crate::time::MINUTE_MS);
+                let h = k as f64 + 5.0 / 60.0;
+                let outcome = c.answer_checkin(&case.person, at).unwrap();
+                if p.phone_dead(h) {
+                    assert_eq!(outcome, CheckinOutcome::Missed, "{} at {h}", case.person);
+                } else if p.incident.is_none() && life.awake(h) && !life.outside(h) {
+                    well += 1;
+                    answered += usize::from(outcome == CheckinOutcome::Answered);
+                }
+            }
+        }
+        let share = answered as f64 / well as f64;
+        assert!(share > 0.9, "{share}");
     }
 }

@@ -38,6 +38,9 @@ pub(crate) struct PersonSnapshot {
     pub watermark: Option<Timestamp>,
     #[serde(default)]
     pub held: Option<(Timestamp, crate::assessment::Level)>,
+    /// Since when silence at warning strength has waited for a check-in call.
+    #[serde(default)]
+    pub unconfirmed_since: Option<Timestamp>,
 }
 
 pub(crate) fn encode(s: &SnapshotV1) -> Vec<u8> {

@@ -159,6 +159,9 @@ impl HourContext for Context<'_> {
     fn decay(&self) -> Option<&crate::routine::Decay> {
         Some(&self.rules.decay)
     }
+    fn expected(&self, c: usize) -> bool {
+        self.rules.expected_channels.get(c).copied().unwrap_or(false)
+    }
 }
 
 /// Whether events of a signal come from a device whose reports are tracked (an absence
@@ -253,6 +256,7 @@ impl PersonState {
                 CheckinOutcome::Answered => {
                     self.last_all_clear = Some(e.ts);
                     self.routine.checkin(true);
+                    self.routine.all_clear();
                 }
                 CheckinOutcome::Concern => {
                     self.last_concern = Some(e.ts);
@@ -288,6 +292,9 @@ impl PersonState {
             if let Some(i) = signal.channel_index() {
                 self.last_life[i] = Some(e.ts);
                 self.routine.life(signal);
+            }
+            if let EventKind::Steps { steps, .. } = kind {
+                self.routine.steps(steps);
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
             self.missed_checkins.clear();

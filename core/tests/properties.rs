@@ -224,3 +224,37 @@ proptest! {
         let _ = Engine::restore(&framed);
     }
 }
+
+/// Answers every automatic check-in call.
+struct AlwaysAnswers;
+
+impl anbu::CheckinResponder for AlwaysAnswers {
+    fn answer(&self, _: &str, _: Timestamp) -> Option<CheckinOutcome> {
+        Some(CheckinOutcome::Answered)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// An automatic call goes first: when every call it asks for is answered, nobody is raised
+    /// to `warning` (the caseworker) without a check-in call missed since their last sign of
+    /// life (the daily calls of the simulated service may be missed).
+    #[test]
+    fn with_every_call_answered_a_warning_needs_a_missed_call(seed in 0u64..10_000) {
+        let cohort = anbu::sim::simulate(&anbu::sim::SimConfig {
+            persons: 25, days: 35, seed, incident_share: 0.0, ..anbu::sim::SimConfig::default()
+        });
+        let rows = anbu::replay_closed_loop(
+            cohort.events, &cohort.persons, &ReplayOptions::default(), &AlwaysAnswers, anbu::CallPolicy::default(),
+        ).unwrap();
+        prop_assert!(rows.iter().any(|a| a.action == anbu::Action::CheckinCall), "no call was ever asked for");
+        // The first assessment of every warning episode (rows come in person, time order).
+        let raised = rows.windows(2).filter(|w| {
+            w[1].level >= anbu::Level::Warning && (w[0].person != w[1].person || w[0].level < anbu::Level::Warning)
+        });
+        for w in raised {
+            prop_assert!(w[1].reasons.iter().any(|r| r.kind == anbu::ReasonKind::MissedCheckins), "{:?}", w[1]);
+        }
+    }
+}

@@ -1,137 +1,12 @@
 //! Scenario tests: the field cases that today's fixed rules get wrong, and the real
 //! emergencies anbu must catch, each written out hour by hour.
 
+mod common;
+
 use anbu::{
-    Action, AppAction, Assessment, CheckinOutcome, Direction, DoorState, Engine, Event, EventKind, HOUR_MS, Level,
-    MINUTE_MS, Person, ReasonKind, Responder, Timestamp,
+    Action, Assessment, CheckinOutcome, Direction, Engine, EventKind, Level, MINUTE_MS, Person, ReasonKind, Responder,
 };
-
-/// One person's home, written hour by hour from midnight (Seoul) of day 0, a Wednesday.
-struct Home {
-    id: &'static str,
-    t0: Timestamp,
-    events: Vec<Event>,
-}
-
-impl Home {
-    fn new(id: &'static str) -> Home {
-        Home { id, t0: "2024-05-01T00:00:00+09:00".parse().unwrap(), events: Vec::new() }
-    }
-    fn ts(&self, hour: f64) -> Timestamp {
-        self.t0.plus_millis((hour * HOUR_MS as f64) as i64)
-    }
-    fn push(&mut self, hour: f64, device: &str, kind: EventKind) {
-        let e = Event::new(self.id, self.ts(hour), Some(device), kind).unwrap();
-        self.events.push(e);
-    }
-    /// Plug readings every 15 minutes from `from` to `to` hours; `watts(hour)`.
-    fn plug(&mut self, from: f64, to: f64, watts: impl Fn(f64) -> f64) {
-        let mut h = from;
-        while h < to {
-            self.push(h, "plug-tv", EventKind::Plug { watts: watts(h), lux: Some(80.0) });
-            h += 0.25;
-        }
-    }
-    fn door(&mut self, hour: f64) {
-        self.push(hour, "door-front", EventKind::Door { state: DoorState::Open });
-        self.push(hour + 0.02, "door-front", EventKind::Door { state: DoorState::Closed });
-    }
-    fn call(&mut self, hour: f64, direction: Direction, answered: bool) {
-        self.push(hour, "phone", EventKind::Call { direction, answered, duration_s: None });
-    }
-    fn steps(&mut self, hour: f64, steps: u32) {
-        self.push(hour, "phone", EventKind::Steps { steps, interval_s: 3600 });
-    }
-    fn unlock(&mut self, hour: f64) {
-        self.push(hour, "phone", EventKind::App { action: AppAction::Unlock });
-    }
-    fn checkin(&mut self, hour: f64, outcome: CheckinOutcome) {
-        self.push(hour, "checkin", EventKind::Checkin { outcome });
-    }
-
-    /// An ordinary day `d`: TV 08-12 and 18-23, out 09:30-11:00, calls, steps, phone use.
-    /// `phone` says whether the phone side (calls, steps, app) is alive.
-    fn ordinary_day(&mut self, d: u32, phone: bool, home: bool) {
-        let b = d as f64 * 24.0;
-        if home {
-            self.plug(b, b + 24.0, |h| {
-                let hod = h.rem_euclid(24.0);
-                if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
-            });
-            self.door(b + 9.5);
-            self.door(b + 11.0);
-        }
-        if phone {
-            // The step app reports every hour, zero while asleep.
-            for h in 0..24 {
-                let steps = match h {
-                    9..11 => 1500,
-                    7..23 => 120,
-                    _ => 0,
-                };
-                self.steps(b + h as f64 + 0.99, steps);
-            }
-            self.unlock(b + 8.2);
-            self.unlock(b + 13.1);
-            self.unlock(b + 20.4);
-            self.call(b + 19.0, Direction::Out, true);
-        }
-    }
-
-    /// Replays through the streaming engine (events shuffled within the allowed lateness)
-    /// and assesses every hour from `from` to `to`.
-    fn hourly(&self, person: Person, from: u32, to: u32) -> Vec<Assessment> {
-        let mut engine = Engine::new();
-        engine.add_person(person).unwrap();
-        let mut events = self.events.clone();
-        events.sort_by_key(|e| e.ts);
-        // Deliver in small reversed batches (late within 30 minutes) to exercise reordering.
-        let mut out = Vec::new();
-        let mut next = 0;
-        for h in from..=to {
-            let at = self.ts(h as f64);
-            let end = events.partition_point(|e| e.ts <= at);
-            let mut batch: Vec<Event> = events[next..end].to_vec();
-            if next > 0 {
-                batch.reverse(); // an hour's events, newest first: late by up to an hour
-            }
-            engine.ingest_batch(batch).unwrap();
-            next = end;
-            out.push(engine.assess(self.id, at).unwrap());
-        }
-        if std::env::var_os("SCENARIO_DEBUG").is_some() {
-            for a in &out {
-                let why: Vec<String> =
-                    a.reasons.iter().map(|r| format!("{:+.1} {}", r.contribution, r.detail)).collect();
-                eprintln!(
-                    "{:>5.1}h {:>5.1} {:<8} {:<12} {}",
-                    a.at.hours_since(self.t0),
-                    a.score,
-                    a.level,
-                    a.action,
-                    why.join(" | ")
-                );
-            }
-        }
-        out
-    }
-}
-
-fn max_level(rows: &[Assessment]) -> Level {
-    rows.iter().map(|a| a.level).max().unwrap_or(Level::Normal)
-}
-
-fn first_at_or_above(rows: &[Assessment], level: Level) -> Option<&Assessment> {
-    rows.iter().find(|a| a.level >= level)
-}
-
-fn hours_after(home: &Home, a: &Assessment, hour: f64) -> f64 {
-    a.at.hours_since(home.ts(hour))
-}
-
-fn person(profile: &str) -> Person {
-    Person::new("p", profile).unwrap()
-}
+use common::{Home, first_at_or_above, hours_after, max_level, person};
 
 // --- Nuisances: the fixed rules alarm, anbu does not --------------------------------------
 
@@ -189,7 +64,9 @@ fn tv_left_on_does_not_hide_a_collapse() {
         "warning {} h after collapse",
         hours_after(&home, warn, collapse)
     );
-    assert_eq!(warn.action, Action::CheckinCall, "{warn:?}");
+    assert_eq!(warn.action, Action::Notify, "{warn:?}");
+    let watch = first_at_or_above(&after, Level::Watch).expect("watch");
+    assert!(watch.at < warn.at && watch.action == Action::CheckinCall, "{watch:?}");
     let notify = after.iter().find(|a| a.at == home.ts(collapse + 24.0)).unwrap();
     assert_eq!(notify.action, Action::Notify, "{notify:?}");
     let crit = first_at_or_above(&after, Level::Critical).expect("critical after missed check-ins");
@@ -269,7 +146,8 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     engine.add_person(Person::new("p", "plug_only_blind_watch").unwrap()).unwrap();
     engine.ingest_batch(home.events.clone()).unwrap();
     let a = engine.assess("p", home.ts(119.0)).unwrap();
-    assert_eq!((a.level, a.action), (Level::Watch, Action::None), "{a:?}");
+    // Nobody watches the person: an automatic check-in call asks how they are.
+    assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
 }
 
 #[test]
@@ -383,13 +261,22 @@ fn sudden_collapse_is_escalated_step_by_step() {
     for h in 58..96 {
         home.steps(h as f64 + 0.99, 0);
     }
-    // The warning asks for a check-in call; it goes unanswered, and so does the next.
+    // Two check-in calls go unanswered.
     home.checkin(80.0, CheckinOutcome::Missed);
     home.checkin(81.0, CheckinOutcome::Missed);
     let rows = home.hourly(person("full"), 49, 95);
+    // First an automatic check-in call...
+    let watch = first_at_or_above(&rows, Level::Watch).expect("watch");
+    assert_eq!(watch.action, Action::CheckinCall, "{watch:?}");
+    // ...and silence at warning strength waits up to two hours for a call to confirm it
+    // (none was placed here), then the caseworker is notified.
     let warn = first_at_or_above(&rows, Level::Warning).expect("warning");
-    assert_eq!(warn.action, Action::CheckinCall);
-    assert!(warn.at <= home.ts(78.0), "warning only at {}", warn.at);
+    assert_eq!(warn.action, Action::Notify, "{warn:?}");
+    assert!(warn.at <= home.ts(80.0), "warning only at {}", warn.at);
+    let held = rows.iter().filter(|a| a.at < warn.at && a.at > watch.at).filter(|a| {
+        a.reasons.iter().any(|r| r.kind == ReasonKind::Escalation && r.detail.starts_with("held below warning"))
+    });
+    assert_eq!(held.count(), 2, "held for two hours before the warning");
     let notify = rows.iter().find(|a| a.at == home.ts(80.0)).unwrap();
     assert_eq!(notify.action, Action::Notify, "{notify:?}");
     let crit = rows.iter().find(|a| a.at == home.ts(81.0)).unwrap();

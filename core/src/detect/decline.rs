@@ -1,8 +1,13 @@
-//! `decline`: a multi-day downward trend of activity (steps, calls, plug use, door
-//! openings, phone use) against the person's own baseline, found with two EWMAs of the
-//! daily count of signs of life (see the `routine` module). It raises `watch` or
-//! `warning` before the signals stop altogether. An answered check-in call in the last
-//! day says the person is fine for now and weakens it.
+//! `decline`: activity falling short of the person's own routine, before the signals stop
+//! altogether, in two ways (see the `routine` module), the stronger of which counts:
+//!
+//! - over days: a downward trend of the daily count of signs of life (steps, calls, plug
+//!   use, door openings, phone use), two EWMAs, a fast one against a slow baseline;
+//! - over hours: an activity deficit, a CUSUM of the surprise of the silences between
+//!   signs of life (an acute illness: the person still moves about, but much less).
+//!
+//! It raises `watch` or `warning`. An answered check-in call in the last day says the
+//! person is fine for now: it weakens the trend and clears the deficit.
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
@@ -13,29 +18,45 @@ use crate::time::HOUR_MS;
 
 /// Share of decline evidence kept after an answered check-in call in the last day.
 const AFTER_ANSWER: f64 = 0.3;
+/// Activity deficit (nats) at which its evidence starts, and at which it is full.
+const DEFICIT_ONSET: f64 = 3.0;
+const DEFICIT_FULL: f64 = 8.0;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let r = &view.rules.profile.routine;
     if r.mode != SilenceMode::Adaptive || r.decline_weight <= 0.0 {
         return;
     }
+    let deficit = view.state.routine.deficit();
+    let deficit_points =
+        r.decline_weight * ((deficit - DEFICIT_ONSET) / (DEFICIT_FULL - DEFICIT_ONSET)).clamp(0.0, 1.0);
     let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
-    let Some((drop, usual, recent)) = view.state.routine.decline(view.at, &ctx) else { return };
-    if drop <= r.decline_onset {
-        return;
-    }
-    let strength = ((drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0);
+    let trend = view.state.routine.decline(view.at, &ctx).filter(|d| d.drop > r.decline_onset);
     let answered_recently =
         view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS);
-    let points = r.decline_weight * strength * if answered_recently { AFTER_ANSWER } else { 1.0 };
-    let mut detail = format!(
-        "activity down {:.0}% over the last days: {recent:.0} signs of life a day against a usual {usual:.0} (EWMA)",
-        drop * 100.0
-    );
-    if answered_recently {
-        detail.push_str("; a check-in call was answered in the last day");
+    let trend_points = trend.map_or(0.0, |d| {
+        let strength = ((d.drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0);
+        r.decline_weight * strength * if answered_recently { AFTER_ANSWER } else { 1.0 }
+    });
+    if deficit_points > trend_points {
+        let detail = format!(
+            "activity well below this person's usual for hours: the silences between signs of life add up to a \
+             deficit of {deficit:.1} (CUSUM; evidence from {DEFICIT_ONSET:.0})"
+        );
+        out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, deficit_points));
+    } else if let Some(d) = trend {
+        let what = if d.steps { "steps" } else { "signs of life" };
+        let mut detail = format!(
+            "activity down {:.0}% over the last days: {:.0} {what} a day against a usual {:.0} (EWMA)",
+            d.drop * 100.0,
+            d.recent,
+            d.usual
+        );
+        if answered_recently {
+            detail.push_str("; a check-in call was answered in the last day");
+        }
+        out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, trend_points));
     }
-    out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, points));
 }
 
 #[cfg(test)]

@@ -132,10 +132,13 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
     let joint_all = crate::routine::joint(raw.iter().map(|x| x.s_all));
     let joint_agreed = crate::routine::joint(raw.iter().map(|x| x.s_agreed));
     let conf = raw.iter().map(|x| x.conf).sum::<f64>() / raw.len() as f64;
-    // Evidence starts beyond this person's longest usual silences.
-    // Capped, so that one long silence in the past cannot switch the detector off.
-    let shift = (view.state.routine.usual_gap() - r.onset_surprise).clamp(0.0, r.full_surprise - r.onset_surprise);
-    let strength = |s: f64| r.weight * surprise_strength(s - shift, r.onset_surprise, r.full_surprise);
+    // Evidence starts beyond this person's longest silence of the last two weeks (capped,
+    // so that one long silence cannot switch the detector off), and grows over a span as
+    // wide as those silences vary: an irregular person's alarm needs a longer silence.
+    let (usual, spread) = view.state.routine.usual_gap();
+    let shift = (usual - r.onset_surprise).clamp(0.0, r.full_surprise);
+    let width = (r.full_surprise - r.onset_surprise).max(spread.min(r.full_surprise * 2.0));
+    let strength = |s: f64| r.weight * surprise_strength(s - shift, r.onset_surprise, r.onset_surprise + width);
     let (pj_all, pj_agreed) = (strength(joint_all), strength(joint_agreed));
     let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 1.0 / raw.len() as f64 };
     raw.iter()

@@ -47,11 +47,13 @@ fn full() -> Profile {
         sos: Sos { points: 100.0, hold_h: 24.0 },
         device_offline: DeviceOffline { after_h: 6.0, blind_points: 0.0 },
         escalation: Escalation {
-            watch: Action::None,
-            warning: Action::CheckinCall,
+            watch: Action::CheckinCall,
+            warning: Action::Notify,
             warning_after_missed_checkin: Action::Notify,
             critical: Action::Dispatch,
             critical_after_missed_checkins: 2,
+            warning_after_missed_checkins: 1,
+            confirm_within_h: 2.0,
         },
         routine: RoutineRules {
             mode: SilenceMode::Adaptive,

@@ -262,9 +262,9 @@ pub struct DeviceOffline {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
-    /// Action at `watch`.
+    /// Action at `watch`: by default an automatic check-in call, which goes first.
     pub watch: Action,
-    /// Action at `warning`.
+    /// Action at `warning`: by default the caseworker (or the control center) calls.
     pub warning: Action,
     /// Action at `warning` once a check-in call was missed since the last sign of life.
     pub warning_after_missed_checkin: Action,
@@ -274,6 +274,14 @@ pub struct Escalation {
     /// this many check-in calls were missed since the last sign of life: nobody is sent
     /// before calls confirm the silence. 0 turns the hold off.
     pub critical_after_missed_checkins: u32,
+    /// Where the person has check-in calls, silence alone is held below `warning` until
+    /// this many check-in calls were missed since the last sign of life, so that an
+    /// automatic call goes first and nobody is bothered when the person answers it.
+    /// 0 turns the hold off.
+    pub warning_after_missed_checkins: u32,
+    /// Hours the hold below `warning` waits for a check-in call to be missed or answered;
+    /// after that, silence at warning strength is a warning anyway.
+    pub confirm_within_h: f64,
 }
 
 /// Range checks, each naming its key.
@@ -430,6 +438,13 @@ impl Profile {
             0.0,
             10.0,
         )?;
+        c.range(
+            "escalation.warning_after_missed_checkins",
+            f64::from(self.escalation.warning_after_missed_checkins),
+            0.0,
+            10.0,
+        )?;
+        c.range("escalation.confirm_within_h", self.escalation.confirm_within_h, 0.0, 72.0)?;
         c.range("device_offline.after_h", self.device_offline.after_h, 0.1, 720.0)?;
         c.range("device_offline.blind_points", self.device_offline.blind_points, 0.0, 100.0)?;
         Rules::compile(self).map(|_| ())

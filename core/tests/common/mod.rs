@@ -1,0 +1,175 @@
+//! Shared by the scenario tests: one person's home written out hour by hour, and helpers
+//! to read the assessments.
+#![allow(dead_code)]
+
+use anbu::{
+    AppAction, Assessment, CallPolicy, CheckinOutcome, CheckinResponder, Direction, DoorState, Engine, Event,
+    EventKind, HOUR_MS, Level, Person, Profile, ReplayOptions, Timestamp, replay_closed_loop,
+};
+
+/// One person's home, written hour by hour from midnight (Seoul) of day 0, a Wednesday.
+pub struct Home {
+    pub id: &'static str,
+    pub t0: Timestamp,
+    pub events: Vec<Event>,
+}
+
+impl Home {
+    pub fn new(id: &'static str) -> Home {
+        Home { id, t0: "2024-05-01T00:00:00+09:00".parse().unwrap(), events: Vec::new() }
+    }
+    pub fn ts(&self, hour: f64) -> Timestamp {
+        self.t0.plus_millis((hour * HOUR_MS as f64) as i64)
+    }
+    pub fn push(&mut self, hour: f64, device: &str, kind: EventKind) {
+        let e = Event::new(self.id, self.ts(hour), Some(device), kind).unwrap();
+        self.events.push(e);
+    }
+    /// Plug readings every 15 minutes from `from` to `to` hours; `watts(hour)`.
+    pub fn plug(&mut self, from: f64, to: f64, watts: impl Fn(f64) -> f64) {
+        let mut h = from;
+        while h < to {
+            self.push(h, "plug-tv", EventKind::Plug { watts: watts(h), lux: Some(80.0) });
+            h += 0.25;
+        }
+    }
+    pub fn door(&mut self, hour: f64) {
+        self.push(hour, "door-front", EventKind::Door { state: DoorState::Open });
+        self.push(hour + 0.02, "door-front", EventKind::Door { state: DoorState::Closed });
+    }
+    pub fn call(&mut self, hour: f64, direction: Direction, answered: bool) {
+        self.push(hour, "phone", EventKind::Call { direction, answered, duration_s: None });
+    }
+    pub fn steps(&mut self, hour: f64, steps: u32) {
+        self.push(hour, "phone", EventKind::Steps { steps, interval_s: 3600 });
+    }
+    pub fn unlock(&mut self, hour: f64) {
+        self.push(hour, "phone", EventKind::App { action: AppAction::Unlock });
+    }
+    pub fn checkin(&mut self, hour: f64, outcome: CheckinOutcome) {
+        self.push(hour, "checkin", EventKind::Checkin { outcome });
+    }
+
+    /// An ordinary day `d`: TV 08-12 and 18-23, out 09:30-11:00, calls, steps, phone use.
+    /// `phone` says whether the phone side (calls, steps, app) is alive.
+    pub fn ordinary_day(&mut self, d: u32, phone: bool, home: bool) {
+        let b = d as f64 * 24.0;
+        if home {
+            self.plug(b, b + 24.0, |h| {
+                let hod = h.rem_euclid(24.0);
+                if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
+            });
+            self.door(b + 9.5);
+            self.door(b + 11.0);
+        }
+        if phone {
+            // The step app reports every hour, zero while asleep.
+            for h in 0..24 {
+                let steps = match h {
+                    9..11 => 1500,
+                    7..23 => 120,
+                    _ => 0,
+                };
+                self.steps(b + h as f64 + 0.99, steps);
+            }
+            self.unlock(b + 8.2);
+            self.unlock(b + 13.1);
+            self.unlock(b + 20.4);
+            self.call(b + 19.0, Direction::Out, true);
+        }
+    }
+
+    /// Replays through the streaming engine (events shuffled within the allowed lateness)
+    /// and assesses every hour from `from` to `to`.
+    pub fn hourly(&self, person: Person, from: u32, to: u32) -> Vec<Assessment> {
+        self.hourly_with(None, person, from, to)
+    }
+
+    /// As [`Home::hourly`], with a caller's profile registered first.
+    pub fn hourly_with(&self, profile: Option<Profile>, person: Person, from: u32, to: u32) -> Vec<Assessment> {
+        let mut engine = Engine::new();
+        if let Some(p) = profile {
+            engine.add_profile(p).unwrap();
+        }
+        engine.add_person(person).unwrap();
+        let mut events = self.events.clone();
+        events.sort_by_key(|e| e.ts);
+        // Deliver in small reversed batches (late within 30 minutes) to exercise reordering.
+        let mut out = Vec::new();
+        let mut next = 0;
+        for h in from..=to {
+            let at = self.ts(h as f64);
+            let end = events.partition_point(|e| e.ts <= at);
+            let mut batch: Vec<Event> = events[next..end].to_vec();
+            if next > 0 {
+                batch.reverse(); // an hour's events, newest first: late by up to an hour
+            }
+            engine.ingest_batch(batch).unwrap();
+            next = end;
+            out.push(engine.assess(self.id, at).unwrap());
+        }
+        debug_print(self, &out);
+        out
+    }
+
+    /// A replay with the field workflow in the loop: the check-in calls the assessments ask
+    /// for are placed, and `answer(hour)` says how each went.
+    pub fn closed_loop(
+        &self,
+        person: Person,
+        profile: Option<Profile>,
+        answer: &(dyn Fn(f64) -> Option<CheckinOutcome> + Sync),
+    ) -> (Vec<Assessment>, usize) {
+        struct Answer<'a> {
+            t0: Timestamp,
+            answer: &'a (dyn Fn(f64) -> Option<CheckinOutcome> + Sync),
+            calls: std::sync::atomic::AtomicUsize,
+        }
+        impl CheckinResponder for Answer<'_> {
+            fn answer(&self, _: &str, at: Timestamp) -> Option<CheckinOutcome> {
+                self.calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                (self.answer)(at.hours_since(self.t0))
+            }
+        }
+        let responder = Answer { t0: self.t0, answer, calls: Default::default() };
+        let options = ReplayOptions { profiles: profile.into_iter().collect(), ..ReplayOptions::default() };
+        let out =
+            replay_closed_loop(self.events.clone(), &[person], &options, &responder, CallPolicy::default()).unwrap();
+        debug_print(self, &out);
+        (out, responder.calls.into_inner())
+    }
+}
+
+/// With `SCENARIO_DEBUG` set, prints the assessments hour by hour.
+fn debug_print(home: &Home, out: &[Assessment]) {
+    if std::env::var_os("SCENARIO_DEBUG").is_none() {
+        return;
+    }
+    for a in out {
+        let why: Vec<String> = a.reasons.iter().map(|r| format!("{:+.1} {}", r.contribution, r.detail)).collect();
+        eprintln!(
+            "{:>5.1}h {:>5.1} {:<8} {:<12} {}",
+            a.at.hours_since(home.t0),
+            a.score,
+            a.level,
+            a.action,
+            why.join(" | ")
+        );
+    }
+}
+
+pub fn max_level(rows: &[Assessment]) -> Level {
+    rows.iter().map(|a| a.level).max().unwrap_or(Level::Normal)
+}
+
+pub fn first_at_or_above(rows: &[Assessment], level: Level) -> Option<&Assessment> {
+    rows.iter().find(|a| a.level >= level)
+}
+
+pub fn hours_after(home: &Home, a: &Assessment, hour: f64) -> f64 {
+    a.at.hours_since(home.ts(hour))
+}
+
+pub fn person(profile: &str) -> Person {
+    Person::new("p", profile).unwrap()
+}

@@ -1,0 +1,250 @@
+//! Learned routines against today's fixed rules, case by case: the learned routine stays
+//! quiet where a fixed rule raises a false alert, and fires where a fixed rule is late.
+//!
+//! Each fixed rule is what a service runs today, as an anbu profile in `fixed` mode fed only
+//! the signal that service sees. anbu runs with its built-in profile and, where the person
+//! has check-in calls, with the field workflow in the loop (the calls it asks for are placed,
+//! and answered as the person's situation allows).
+
+mod common;
+
+use anbu::{Assessment, CheckinOutcome, Direction, Level, Person, Profile, ReasonKind, Signal};
+use common::{Home, first_at_or_above, max_level, person};
+
+/// The smart-plug service: no change in the plug's power or light for 24 h.
+fn plug_rule() -> Profile {
+    Profile::from_json(
+        r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"],"routine":{"mode":"fixed"},
+            "levels":{"hysteresis":0},"device_offline":{"after_h":720}}"#,
+    )
+    .unwrap()
+}
+
+/// The home as a single-signal service sees it.
+fn only(home: &Home, signal: Signal) -> Home {
+    let mut seen = Home::new(home.id);
+    seen.events = home.events.iter().filter(|e| e.signal() == signal).cloned().collect();
+    seen
+}
+
+/// Rows at or after hour `h` of the home.
+fn from_hour<'a>(home: &Home, rows: &'a [Assessment], h: f64) -> Vec<&'a Assessment> {
+    rows.iter().filter(|a| a.at >= home.ts(h)).collect()
+}
+
+fn max_level_of(rows: &[&Assessment]) -> Level {
+    rows.iter().map(|a| a.level).max().unwrap_or(Level::Normal)
+}
+
+fn first_warning(rows: &[&Assessment]) -> Option<Assessment> {
+    rows.iter().find(|a| a.level >= Level::Warning).map(|a| (*a).clone())
+}
+
+fn answered(_: f64) -> Option<CheckinOutcome> {
+    Some(CheckinOutcome::Answered)
+}
+
+fn missed(_: f64) -> Option<CheckinOutcome> {
+    Some(CheckinOutcome::Missed)
+}
+
+#[test]
+fn tv_left_on_day_and_night_fixed_plug_rule_fires_the_learned_routine_does_not() {
+    // Two weeks of ordinary TV use, then the TV is left on day and night for six days; the
+    // person is well and answers the daily check-in call.
+    let mut home = Home::new("p");
+    for d in 0..14 {
+        home.ordinary_day(d, false, true);
+    }
+    home.events.retain(|e| e.signal() == Signal::Plug);
+    home.plug(14.0 * 24.0, 20.0 * 24.0, |_| 85.0);
+    for d in 0..20 {
+        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Answered);
+    }
+    let fixed = only(&home, Signal::Plug).hourly_with(
+        Some(plug_rule()),
+        Person::new("p", "plug_24h_fixed").unwrap(),
+        14 * 24,
+        20 * 24 - 1,
+    );
+    let w = first_at_or_above(&fixed, Level::Warning).expect("the fixed plug rule fires");
+    assert!(w.at <= home.ts(14.0 * 24.0 + 30.0), "fixed rule fired only at {}", w.at);
+
+    let (rows, calls) = home.closed_loop(person("plug_only"), None, &answered);
+    let after = from_hour(&home, &rows, 14.0 * 24.0);
+    assert!(max_level_of(&after) <= Level::Watch, "{:?}", first_warning(&after));
+    // A few automatic calls, not one an hour: once the TV has stayed flat while the person
+    // answered, it says nothing more.
+    assert!(calls <= 6, "{calls} check-in calls placed");
+}
+
+#[test]
+fn phone_on_silent_fixed_checkin_rule_fires_the_learned_routine_does_not() {
+    // Three weeks: every check-in call goes unanswered (the phone is on silent), but the
+    // person makes a call every evening and carries the phone all day.
+    let mut home = Home::new("p");
+    for d in 0..21 {
+        home.ordinary_day(d, true, false);
+        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Missed);
+    }
+    // The check-in service alone: an alert after two missed calls.
+    let rule = Profile::from_json(
+        r#"{"name":"checkin_2_missed","extends":"call_only","signals":["checkin"],"routine":{"mode":"fixed"},
+            "checkins":{"points_each":25,"max_points":100}}"#,
+    )
+    .unwrap();
+    let fixed = only(&home, Signal::Checkin).hourly_with(
+        Some(rule),
+        Person::new("p", "checkin_2_missed").unwrap(),
+        12,
+        21 * 24 - 1,
+    );
+    assert!(first_at_or_above(&fixed, Level::Warning).is_some(), "the fixed check-in rule fires");
+
+    for profile in ["call_only", "call_app"] {
+        let (rows, _) = home.closed_loop(person(profile), None, &missed);
+        let all: Vec<&Assessment> = rows.iter().collect();
+        assert!(max_level_of(&all) <= Level::Watch, "{profile}: {:?}", first_warning(&all));
+    }
+}
+
+/// A night owl's day `d`: asleep 03:00 to 13:00 (14:00 at weekends), up late.
+fn night_owl_day(home: &mut Home, d: u32) {
+    let b = d as f64 * 24.0;
+    let weekend = matches!(d % 7, 3 | 4); // day 0 is a Wednesday
+    let wake = if weekend { 14 } else { 13 };
+    for h in 0..24 {
+        let awake = h >= wake || h < 3;
+        home.steps(b + h as f64 + 0.99, if awake { 150 } else { 0 });
+    }
+    home.unlock(b + wake as f64 + 0.2);
+    home.unlock(b + 18.5);
+    home.unlock(b + 25.5);
+    home.call(b + 21.0, Direction::Out, true);
+}
+
+#[test]
+fn night_owls_long_mornings_fire_a_tight_fixed_rule_not_the_learned_routine() {
+    let mut home = Home::new("p");
+    for d in 0..28 {
+        night_owl_day(&mut home, d);
+    }
+    // A day-time rule tight enough to catch a morning collapse: no steps or phone use for 8 h.
+    let rule = Profile::from_json(
+        r#"{"name":"steps_8h_fixed","extends":"call_app","routine":{"mode":"fixed"},
+            "inactivity":{"steps":{"threshold_h":8},"app":{"threshold_h":8}}}"#,
+    )
+    .unwrap();
+    let fixed = home.hourly_with(Some(rule), Person::new("p", "steps_8h_fixed").unwrap(), 24, 28 * 24 - 1);
+    let mornings = fixed.iter().filter(|a| a.level >= Level::Warning).map(|a| a.at.as_millis() / 86_400_000);
+    let mut days: Vec<i64> = mornings.collect();
+    days.dedup();
+    assert!(days.len() >= 20, "the fixed rule fires on most mornings: {} days", days.len());
+
+    let (rows, calls) = home.closed_loop(person("call_app"), None, &answered);
+    assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
+    assert!(calls <= 3, "{calls} check-in calls on ordinary mornings");
+}
+
+/// An early riser's day `d`: up at 06:00, out of the door by 08:30 and walking until 11:00,
+/// TV at noon and in the evening.
+fn out_by_nine_day(home: &mut Home, d: u32) {
+    let b = d as f64 * 24.0;
+    home.plug(b, b + 24.0, |h| {
+        let hod = h.rem_euclid(24.0);
+        if (6.0..8.0).contains(&hod) || (12.0..14.0).contains(&hod) || (18.0..22.0).contains(&hod) { 85.0 } else { 0.5 }
+    });
+    home.door(b + 8.5);
+    home.door(b + 11.0);
+    for h in 0..24 {
+        let steps = match h {
+            8..11 => 2500,
+            6..22 => 120,
+            _ => 0,
+        };
+        home.steps(b + h as f64 + 0.99, steps);
+    }
+    home.unlock(b + 6.5);
+    home.unlock(b + 15.0);
+    home.call(b + 19.0, Direction::Out, true);
+    home.checkin(b + 13.0, CheckinOutcome::Answered);
+}
+
+#[test]
+fn collapse_at_ten_of_someone_who_always_goes_out_by_nine() {
+    let mut home = Home::new("p");
+    for d in 0..21 {
+        out_by_nine_day(&mut home, d);
+    }
+    // Day 21: unwell, they stay in; the TV goes off at 08:00 and at 10:00 they collapse.
+    let collapse = 21.0 * 24.0 + 10.0;
+    let b = 21.0 * 24.0;
+    home.plug(b, b + 8.0, |h| if h - b >= 6.0 { 85.0 } else { 0.5 });
+    home.plug(b + 8.0, b + 48.0, |_| 0.5);
+    for h in 0..48 {
+        let t = b + h as f64 + 0.99;
+        home.steps(t, if t > b + 6.0 && t < collapse { 60 } else { 0 });
+    }
+    home.unlock(b + 6.5);
+    let down = move |h: f64| Some(if h < collapse { CheckinOutcome::Answered } else { CheckinOutcome::Missed });
+    home.checkin(b + 13.0, CheckinOutcome::Missed);
+
+    let (rows, _) = home.closed_loop(person("full"), None, &down);
+    let warn = first_warning(&from_hour(&home, &rows, collapse)).expect("the learned routine fires");
+    let ttd = warn.at.hours_since(home.ts(collapse));
+    assert!(ttd <= 6.0, "warning {ttd} h after the collapse");
+
+    // The same profile with the fixed thresholds: nothing for a day.
+    let mut rule = Profile::builtin("full").unwrap();
+    rule.name = "full_fixed".into();
+    rule.routine.mode = anbu::SilenceMode::Fixed;
+    let fixed = home.hourly_with(Some(rule), Person::new("p", "full_fixed").unwrap(), 20 * 24, 23 * 24 - 1);
+    let fixed_warn = first_warning(&from_hour(&home, &fixed, collapse));
+    let fixed_ttd = fixed_warn.map_or(f64::INFINITY, |a| a.at.hours_since(home.ts(collapse)));
+    assert!(fixed_ttd >= 12.0 && fixed_ttd > 2.0 * ttd, "fixed rule after {fixed_ttd} h, learned after {ttd} h");
+}
+
+#[test]
+fn a_decline_is_seen_before_the_phone_goes_dark() {
+    // Three weeks of ordinary days, then ten days of fading activity: fewer steps, less TV,
+    // no going out; in the last three days the check-in calls go unanswered (too weak to
+    // get to the phone), though the phone still counts a few steps. Then the collapse.
+    let mut home = Home::new("p");
+    for d in 0..21 {
+        home.ordinary_day(d, true, true);
+        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Answered);
+    }
+    for d in 21..31 {
+        let b = d as f64 * 24.0;
+        let fade = 1.0 - (d - 21) as f64 / 10.0;
+        let tv_end = 12.0 + 8.0 * fade;
+        home.plug(b, b + 24.0, |h| if (8.0..tv_end).contains(&(h - b)) { 85.0 } else { 0.5 });
+        for h in 8..20 {
+            home.steps(b + h as f64 + 0.99, (300.0 * fade) as u32 + 15);
+        }
+        home.unlock(b + 9.0);
+        let outcome = if d < 28 { CheckinOutcome::Answered } else { CheckinOutcome::Missed };
+        home.checkin(b + 10.0, outcome);
+    }
+    let dark = 31.0 * 24.0;
+    home.plug(dark, dark + 24.0, |_| 0.5);
+
+    let rows = home.hourly(person("full"), 24, 31 * 24);
+    let before = from_hour(&home, &rows, 21.0 * 24.0);
+    let seen = before
+        .iter()
+        .find(|a| {
+            a.level >= Level::Watch && a.reasons.iter().any(|r| r.kind == ReasonKind::Decline && r.contribution > 0.0)
+        })
+        .expect("a decline reason at watch or above before the phone goes dark");
+    assert!(seen.at < home.ts(dark), "{}", seen.at);
+
+    let mut rule = Profile::builtin("full").unwrap();
+    rule.name = "full_fixed".into();
+    rule.routine.mode = anbu::SilenceMode::Fixed;
+    let fixed = home.hourly_with(Some(rule), Person::new("p", "full_fixed").unwrap(), 24, 31 * 24);
+    assert!(
+        from_hour(&home, &fixed, 21.0 * 24.0).iter().all(|a| a.level < Level::Watch),
+        "the fixed rules see nothing"
+    );
+}
