@@ -76,7 +76,7 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
         && !urgent
         && esc.warning_after_missed_checkins > 0
         && misses < esc.warning_after_missed_checkins
-        && total >= p.levels.warning;
+        && round1(total) >= p.levels.warning;
     let unconfirmed_since = call_first.then(|| held.unconfirmed_since.filter(|s| *s <= at).unwrap_or(at));
     let waiting = unconfirmed_since.is_some_and(|s| at.hours_since(s) < esc.confirm_within_h);
     let hold_at = p.levels.critical - 0.1;
