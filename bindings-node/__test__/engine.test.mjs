@@ -31,7 +31,8 @@ test('the quick start: a steady TV is no sign of life', () => {
   const a = engine.assess('p-001', t0 + 37 * H)
   assert.equal(a.person, 'p-001')
   assert.equal(a.at, '2024-05-02T12:00:00Z')
-  assert.equal(a.level, 'warning')
+  // Silence at warning strength: an automatic check-in call goes first.
+  assert.equal(a.level, 'watch')
   assert.equal(a.action, 'checkin_call')
   assert.equal(a.reasons[0].kind, 'no_change')
   assert.equal(a.reasons[0].signal, 'plug')
@@ -110,7 +111,7 @@ test('replay: hourly rows in person, at order; every as text or milliseconds', (
   assert.deepEqual(rows.map((r) => [r.at, r.level]), [
     ['2024-05-01T00:00:00Z', 'normal'],
     ['2024-05-01T12:00:00Z', 'normal'],
-    ['2024-05-02T00:00:00Z', 'warning'],
+    ['2024-05-02T00:00:00Z', 'watch'], // held for an automatic call to confirm it
     ['2024-05-02T12:00:00Z', 'warning'],
   ])
   assert.deepEqual(anbu.replay(tvEvents(), [{ person: 'p-001', profile: 'plug_only' }], { every: 12 * H, threads: 1 }), rows)

@@ -35,7 +35,7 @@ def test_assessment_object() -> None:
     a = tv_engine().assess("p-001", T0 + timedelta(hours=37))
     assert a.person == "p-001"
     assert a.at == T0 + timedelta(hours=37) and a.at.tzinfo == timezone.utc
-    assert a.level == "warning" and a.action == "checkin_call"
+    assert a.level == "watch" and a.action == "checkin_call"  # an automatic call first
     assert a.responder in ("day_office", "control_center")
     assert 0 <= a.score <= 100
     top = a.reasons[0]
