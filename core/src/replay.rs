@@ -269,8 +269,16 @@ impl<'p> Plan<'p> {
         }
         .clamp(1, order.len().max(1));
 
+        // Rows of a person: the grid times from their first event to the last of the input.
+        let rows_of = |g: &Option<Vec<Compact>>| {
+            g.as_ref().and_then(|g| g.iter().map(|e| e.ts).min()).map_or(0, |first| {
+                let t = first.as_millis().div_euclid(every) * every;
+                let t = if t < first.as_millis() { t + every } else { t };
+                usize::try_from((last.as_millis() - t).div_euclid(every) + 1).unwrap_or(0)
+            })
+        };
         let run = |ids: &[usize], groups: &mut [Option<Vec<Compact>>]| -> Result<Vec<Assessment>> {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(groups.iter().map(rows_of).sum());
             for (&i, g) in ids.iter().zip(groups.iter_mut()) {
                 if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                     return Err(Error::Interrupted);

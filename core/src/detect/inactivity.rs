@@ -49,8 +49,8 @@ pub(crate) struct ChannelScore {
     pub silence: Silence,
     pub points: f64,
     pub contradicted: f64,
-    /// How the silence was judged, for a reason's detail.
-    pub judged: String,
+    /// How the silence was judged, for a reason's detail (written only when reported).
+    pub judged: Judged,
     /// Silent for days while the person was seen otherwise: reported, not counted.
     pub stale: bool,
 }
@@ -145,27 +145,14 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
         .map(|x| {
             let points = conf * pj_all * share(x.s_all, joint_all) + (1.0 - conf) * x.fixed_all;
             let agreed = conf * pj_agreed * share(x.s_agreed, joint_agreed) + (1.0 - conf) * x.fixed_agreed;
-            let judged = if x.stale {
-                format!(
-                    "silent for days while the person was seen otherwise: not counted ({} since they were seen)",
-                    hours(x.silence.agreed_hours)
-                )
-            } else if !adaptive || conf <= 0.0 {
-                format!("alert at {}", hours(x.rule.threshold_h))
-            } else {
-                let mut j = odds(x.s_all);
-                let together = odds(joint_all);
-                if raw.len() > 1 && together != j {
-                    j.push_str(&format!("; all channels together: {together}"));
-                }
-                if conf < 1.0 {
-                    j.push_str(&format!(
-                        "; routine {:.0}% learned, alert at {} until then",
-                        conf * 100.0,
-                        hours(x.rule.threshold_h)
-                    ));
-                }
-                j
+            let judged = Judged {
+                stale: x.stale,
+                adaptive: adaptive && conf > 0.0,
+                conf,
+                surprise: x.s_all,
+                joint: (raw.len() > 1).then_some(joint_all),
+                threshold_h: x.rule.threshold_h,
+                seen_h: x.silence.agreed_hours,
             };
             ChannelScore {
                 channel: x.channel,
@@ -177,6 +164,47 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
             }
         })
         .collect()
+}
+
+/// How a channel's silence was judged: what its reason's detail says in brackets.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Judged {
+    stale: bool,
+    adaptive: bool,
+    conf: f64,
+    surprise: f64,
+    /// All channels' joint surprise, when there are several.
+    joint: Option<f64>,
+    threshold_h: f64,
+    /// Hours since the person was last seen (by any signal).
+    seen_h: f64,
+}
+
+impl std::fmt::Display for Judged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.stale {
+            return write!(
+                f,
+                "silent for days while the person was seen otherwise: not counted ({} since they were seen)",
+                hours(self.seen_h)
+            );
+        }
+        if !self.adaptive {
+            return write!(f, "alert at {}", hours(self.threshold_h));
+        }
+        let own = odds(self.surprise);
+        f.write_str(&own)?;
+        if let Some(joint) = self.joint {
+            let together = odds(joint);
+            if together != own {
+                write!(f, "; all channels together: {together}")?;
+            }
+        }
+        if self.conf < 1.0 {
+            write!(f, "; routine {:.0}% learned, alert at {} until then", self.conf * 100.0, hours(self.threshold_h))?;
+        }
+        Ok(())
+    }
 }
 
 /// "1 time in N" for a surprise.
