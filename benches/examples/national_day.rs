@@ -24,7 +24,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let partition: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(20_000);
 
     // Templates: a day of simulated full-kit persons, with a second plug.
-    let cohort = simulate(&SimConfig { persons: 2_000, days: 1, seed: 42, incident_share: 0.05, ..SimConfig::default() });
+    let cohort =
+        simulate(&SimConfig { persons: 2_000, days: 1, seed: 42, incident_share: 0.05, ..SimConfig::default() });
     let full: Vec<&Person> = cohort.persons.iter().filter(|p| p.profile == "full").collect();
     let ids: std::collections::HashSet<&str> = full.iter().map(|p| p.person.as_str()).collect();
     let mut events: Vec<Event> = Vec::new();

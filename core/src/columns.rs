@@ -239,6 +239,11 @@ impl<'a> EventColumns<'a> {
         self.person.is_empty()
     }
 
+    /// The person code of every row (into [`EventColumns::person_names`]).
+    pub fn person_codes(&self) -> &[u32] {
+        self.person
+    }
+
     /// The dictionary of person ids.
     pub fn person_names(&self) -> &[&'a str] {
         &self.person_names

@@ -165,7 +165,14 @@ pub fn replay_columns(
     let mut ids = DeviceIds::default();
     let device_of: Vec<u32> = batch.device_names().iter().map(|d| ids.code(d)).collect();
     let signal_of: Vec<u32> = Signal::ALL.iter().map(|s| ids.code(s.as_str())).collect();
-    let mut groups: Vec<Vec<Compact>> = vec![Vec::new(); persons.len()];
+    // Each person's events in one allocation: their rows counted first.
+    let mut counts = vec![0usize; persons.len()];
+    for &code in batch.person_codes() {
+        if let Some(i) = person_of.get(code as usize).copied().flatten() {
+            counts[i] += 1;
+        }
+    }
+    let mut groups: Vec<Vec<Compact>> = counts.into_iter().map(Vec::with_capacity).collect();
     for n in 0..batch.len() {
         let Some(row) = batch.row(n) else { break };
         let Some(i) = person_of.get(row.person as usize).copied().flatten() else {
