@@ -244,6 +244,11 @@ impl<'a> EventColumns<'a> {
         self.person
     }
 
+    /// The time of every row, epoch milliseconds.
+    pub(crate) fn timestamps(&self) -> &[i64] {
+        self.ts
+    }
+
     /// The dictionary of person ids.
     pub fn person_names(&self) -> &[&'a str] {
         &self.person_names

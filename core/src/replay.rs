@@ -134,7 +134,7 @@ fn replay_with(
     }
     let names = ids.rank(&mut groups);
     drop(events);
-    plan.run(groups, &names, calls)
+    plan.run(&Groups(groups), &names, calls)
 }
 
 /// Replays a columnar batch: exactly the rows [`replay`] gives for the batch's events
@@ -162,32 +162,113 @@ pub fn replay_columns(
     for (p, name) in person_of.iter_mut().zip(batch.person_names()) {
         *p = plan.index.get(name).copied();
     }
+    // Device codes are ranks of the ids (as `DeviceIds::rank` gives them), known from the
+    // dictionaries before any row is read.
     let mut ids = DeviceIds::default();
     let device_of: Vec<u32> = batch.device_names().iter().map(|d| ids.code(d)).collect();
     let signal_of: Vec<u32> = Signal::ALL.iter().map(|s| ids.code(s.as_str())).collect();
-    // Each person's events in one allocation: their rows counted first.
-    let mut counts = vec![0usize; persons.len()];
-    for &code in batch.person_codes() {
-        if let Some(i) = person_of.get(code as usize).copied().flatten() {
-            counts[i] += 1;
-        }
-    }
-    let mut groups: Vec<Vec<Compact>> = counts.into_iter().map(Vec::with_capacity).collect();
-    for n in 0..batch.len() {
-        let Some(row) = batch.row(n) else { break };
-        let Some(i) = person_of.get(row.person as usize).copied().flatten() else {
-            let name = batch.person_names().get(row.person as usize).copied().unwrap_or_default();
+    let (rank, names) = ids.ranks();
+    let ranked = |codes: Vec<u32>| -> Vec<u32> {
+        codes.into_iter().map(|c| rank.get(c as usize).copied().unwrap_or(u32::MAX)).collect()
+    };
+    let (device_of, signal_of) = (ranked(device_of), ranked(signal_of));
+    // Each person's rows, by a counting sort of the row numbers (4 bytes a row): every
+    // worker turns its persons' rows into events in a buffer it reuses.
+    let mut offsets = vec![0u32; persons.len() + 1];
+    for (n, &code) in batch.person_codes().iter().enumerate() {
+        let Some(i) = person_of.get(code as usize).copied().flatten() else {
+            let name = batch.person_names().get(code as usize).copied().unwrap_or_default();
             return Err(Error::field("person", format!("`{name}` is not in persons")).at(Location::Index(n as u64)));
         };
-        let code = match row.device {
-            Some(d) => device_of.get(d as usize),
-            None => signal_of.get(row.signal as usize),
-        };
-        let code = code.copied().unwrap_or(u32::MAX);
-        groups[i].push(Compact::new(row.ts, &row.kind, code, row.device.is_some()));
+        offsets[i + 1] += 1;
     }
-    let names = ids.rank(&mut groups);
-    plan.run(groups, &names, None)
+    for i in 0..persons.len() {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut rows = vec![0u32; batch.len()];
+    let mut next = offsets.clone();
+    for (n, &code) in batch.person_codes().iter().enumerate() {
+        if let Some(i) = person_of.get(code as usize).copied().flatten() {
+            rows[next[i] as usize] = n as u32;
+            next[i] += 1;
+        }
+    }
+    drop(next);
+    let source = Rows { batch, rows, offsets, device_of, signal_of };
+    plan.run(&source, &names, None)
+}
+
+/// Where a replay's workers find each person's events.
+trait Source: Sync {
+    /// Person `i`'s events, in any order, appended to `out`; device codes are ranks.
+    fn fill(&self, i: usize, out: &mut Vec<Compact>);
+    /// The time of person `i`'s first event.
+    fn first(&self, i: usize) -> Option<Timestamp>;
+    /// The time of the input's last event.
+    fn last(&self) -> Option<Timestamp>;
+}
+
+/// Events grouped by person already.
+struct Groups(Vec<Vec<Compact>>);
+
+impl Source for Groups {
+    fn fill(&self, i: usize, out: &mut Vec<Compact>) {
+        if let Some(g) = self.0.get(i) {
+            out.extend_from_slice(g);
+        }
+    }
+
+    fn first(&self, i: usize) -> Option<Timestamp> {
+        self.0.get(i)?.iter().map(|e| e.ts).min()
+    }
+
+    fn last(&self) -> Option<Timestamp> {
+        self.0.iter().flatten().map(|e| e.ts).max()
+    }
+}
+
+/// A columnar batch, its rows numbered by person.
+struct Rows<'b, 'a> {
+    batch: &'b EventColumns<'a>,
+    /// Row numbers, person after person; person `i`'s are `rows[offsets[i]..offsets[i + 1]]`.
+    rows: Vec<u32>,
+    offsets: Vec<u32>,
+    /// Device rank of each device dictionary entry, and of each signal's default device.
+    device_of: Vec<u32>,
+    signal_of: Vec<u32>,
+}
+
+impl Rows<'_, '_> {
+    fn of(&self, i: usize) -> &[u32] {
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.rows.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+}
+
+impl Source for Rows<'_, '_> {
+    fn fill(&self, i: usize, out: &mut Vec<Compact>) {
+        let rows = self.of(i);
+        out.reserve(rows.len());
+        for &n in rows {
+            let Some(row) = self.batch.row(n as usize) else { continue };
+            let code = match row.device {
+                Some(d) => self.device_of.get(d as usize),
+                None => self.signal_of.get(row.signal as usize),
+            };
+            out.push(Compact::new(row.ts, &row.kind, code.copied().unwrap_or(u32::MAX), row.device.is_some()));
+        }
+    }
+
+    fn first(&self, i: usize) -> Option<Timestamp> {
+        let ts = self.batch.timestamps();
+        self.of(i).iter().filter_map(|&n| ts.get(n as usize)).min().map(|&ms| Timestamp::from_millis_in_range(ms))
+    }
+
+    fn last(&self) -> Option<Timestamp> {
+        self.batch.timestamps().iter().max().map(|&ms| Timestamp::from_millis_in_range(ms))
+    }
 }
 
 /// The device ids of a replay's input, coded by first appearance, then by rank.
@@ -205,6 +286,15 @@ impl<'a> DeviceIds<'a> {
     /// Recodes the events' devices by the rank of their id (so that codes order as the ids
     /// do) and returns the ids by rank, interned.
     fn rank(self, groups: &mut [Vec<Compact>]) -> Vec<Name> {
+        let (rank, names) = self.ranks();
+        for e in groups.iter_mut().flatten() {
+            e.device = rank.get(e.device as usize).copied().unwrap_or(u32::MAX);
+        }
+        names
+    }
+
+    /// The rank of each code's id, and the ids by rank, interned.
+    fn ranks(self) -> (Vec<u32>, Vec<Name>) {
         let mut by_code: Vec<(&str, u32)> = self.codes.into_iter().collect();
         by_code.sort_unstable();
         let mut rank = vec![u32::MAX; by_code.len()];
@@ -213,10 +303,7 @@ impl<'a> DeviceIds<'a> {
                 *x = r as u32;
             }
         }
-        for e in groups.iter_mut().flatten() {
-            e.device = rank.get(e.device as usize).copied().unwrap_or(u32::MAX);
-        }
-        by_code.into_iter().map(|(id, _)| Name::new(id.to_string())).collect()
+        (rank, by_code.into_iter().map(|(id, _)| Name::new(id.to_string())).collect())
     }
 }
 
@@ -250,15 +337,20 @@ impl<'p> Plan<'p> {
     }
 
     /// Every person's rows, in person order; `names` are the device ids by code.
-    fn run(&self, mut groups: Vec<Vec<Compact>>, names: &[Name], calls: Calls<'_>) -> Result<Vec<Assessment>> {
+    fn run(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<Vec<Assessment>> {
         let (persons, options) = (self.persons, self.options);
-        let Some(last) = groups.iter().flatten().map(|e| e.ts).max() else { return Ok(Vec::new()) };
+        let Some(last) = source.last() else { return Ok(Vec::new()) };
         let every = options.every_ms;
-        let rows: u64 = groups
-            .iter()
-            .filter_map(|g| g.iter().map(|e| e.ts).min())
-            .map(|first| (last.millis_since(first) / every + 1) as u64)
-            .sum();
+        // Rows of a person: the grid times from their first event to the last of the input.
+        let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
+        let rows_of = |i: usize| {
+            firsts[i].map_or(0, |first| {
+                let t = first.as_millis().div_euclid(every) * every;
+                let t = if t < first.as_millis() { t + every } else { t };
+                u64::try_from((last.as_millis() - t).div_euclid(every) + 1).unwrap_or(0)
+            })
+        };
+        let rows: u64 = (0..persons.len()).map(rows_of).sum();
         if rows > MAX_REPLAY_ROWS {
             return Err(Error::argument(
                 "every",
@@ -276,37 +368,25 @@ impl<'p> Plan<'p> {
         }
         .clamp(1, order.len().max(1));
 
-        // Rows of a person: the grid times from their first event to the last of the input.
-        let rows_of = |g: &Option<Vec<Compact>>| {
-            g.as_ref().and_then(|g| g.iter().map(|e| e.ts).min()).map_or(0, |first| {
-                let t = first.as_millis().div_euclid(every) * every;
-                let t = if t < first.as_millis() { t + every } else { t };
-                usize::try_from((last.as_millis() - t).div_euclid(every) + 1).unwrap_or(0)
-            })
-        };
-        let run = |ids: &[usize], groups: &mut [Option<Vec<Compact>>]| -> Result<Vec<Assessment>> {
-            let mut out = Vec::with_capacity(groups.iter().map(rows_of).sum());
-            for (&i, g) in ids.iter().zip(groups.iter_mut()) {
+        let run = |ids: &[usize]| -> Result<Vec<Assessment>> {
+            let mut out = Vec::with_capacity(ids.iter().map(|&i| rows_of(i) as usize).sum());
+            let mut events = Vec::new();
+            for &i in ids {
                 if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                     return Err(Error::Interrupted);
                 }
-                let events = g.take().unwrap_or_default();
-                replay_person(&persons[i].person, events, names, &self.rules[i], every, last, calls, &mut out);
+                events.clear();
+                source.fill(i, &mut events);
+                replay_person(&persons[i].person, &mut events, names, &self.rules[i], every, last, calls, &mut out);
             }
             Ok(out)
         };
-        let mut ordered: Vec<Option<Vec<Compact>>> =
-            order.iter().map(|&i| Some(std::mem::take(&mut groups[i]))).collect();
         if threads == 1 {
-            return run(&order, &mut ordered);
+            return run(&order);
         }
         let chunk = order.len().div_ceil(threads);
         let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = order
-                .chunks(chunk)
-                .zip(ordered.chunks_mut(chunk))
-                .map(|(ids, gs)| s.spawn(move || run(ids, gs)))
-                .collect();
+            let handles: Vec<_> = order.chunks(chunk).map(|ids| s.spawn(move || run(ids))).collect();
             handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
         });
         let mut out = Vec::with_capacity(rows as usize);
@@ -323,7 +403,7 @@ impl<'p> Plan<'p> {
 #[allow(clippy::too_many_arguments)]
 fn replay_person(
     person: &str,
-    mut events: Vec<Compact>,
+    events: &mut Vec<Compact>,
     names: &[Name],
     rules: &Rules,
     every: i64,
