@@ -162,6 +162,9 @@ impl Payload<'_> {
 /// Rows checked at a time, with their payload fields as bits.
 const CHUNK: usize = 1024;
 
+/// Rows from which a batch is checked on every core.
+const PARALLEL_ROWS: usize = 1 << 20;
+
 /// A batch of events as columns, every row checked (see the module docs).
 #[derive(Clone, Debug)]
 pub struct EventColumns<'a> {
@@ -378,12 +381,37 @@ impl<'a> EventColumns<'a> {
             p.until.map(|c| c.check_len("until", rows)),
         ];
         lens.into_iter().flatten().collect::<Result<Vec<()>>>()?;
+        let mut all = vec![0u16; rows];
+        // A large batch is checked in as many parts as there are cores; the error reported
+        // is the first row's in any case.
+        let threads =
+            if rows >= PARALLEL_ROWS { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { 1 };
+        let part = rows.div_ceil(threads.max(1)).next_multiple_of(CHUNK).max(CHUNK);
+        let this = &*self;
+        let checked: Vec<Result<()>> = if threads <= 1 {
+            vec![this.check_rows(0, &mut all)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = all
+                    .chunks_mut(part)
+                    .enumerate()
+                    .map(|(k, present)| s.spawn(move || this.check_rows(k * part, present)))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
+            })
+        };
+        checked.into_iter().collect::<Result<Vec<()>>>()?;
+        self.present = all;
+        Ok(())
+    }
+
+    /// Checks the rows from `first` on, one per entry of `all`, and sets their present bits.
+    fn check_rows(&self, first: usize, all: &mut [u16]) -> Result<()> {
         // Each dictionary entry is checked once, when a row first uses it.
         let mut persons = Checked::new(self.person_names.len());
         let mut devices = Checked::new(self.device_names.len());
-        let mut all = vec![0u16; rows];
-        for start in (0..rows).step_by(CHUNK) {
-            let present = &mut all[start..rows.min(start + CHUNK)];
+        for (c, present) in all.chunks_mut(CHUNK).enumerate() {
+            let start = first + c * CHUNK;
             self.payload.mark(start, present);
             if let Some(d) = &self.device {
                 d.mark(DEVICE_BIT, start, present);
@@ -397,7 +425,6 @@ impl<'a> EventColumns<'a> {
                 }
             }
         }
-        self.present = all;
         Ok(())
     }
 

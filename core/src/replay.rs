@@ -368,8 +368,10 @@ impl<'p> Plan<'p> {
         }
         .clamp(1, order.len().max(1));
 
-        let run = |ids: &[usize]| -> Result<Vec<Assessment>> {
-            let mut out = Vec::with_capacity(ids.iter().map(|&i| rows_of(i) as usize).sum());
+        // `capacity`: rows the output will hold (the first part's holds them all, so that
+        // the other parts are appended to it rather than every row copied once more).
+        let run = |ids: &[usize], capacity: usize| -> Result<Vec<Assessment>> {
+            let mut out = Vec::with_capacity(capacity);
             let mut events = Vec::new();
             for &i in ids {
                 if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
@@ -382,14 +384,22 @@ impl<'p> Plan<'p> {
             Ok(out)
         };
         if threads == 1 {
-            return run(&order);
+            return run(&order, rows as usize);
         }
         let chunk = order.len().div_ceil(threads);
         let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = order.chunks(chunk).map(|ids| s.spawn(move || run(ids))).collect();
+            let handles: Vec<_> = order
+                .chunks(chunk)
+                .enumerate()
+                .map(|(k, ids)| {
+                    let capacity = if k == 0 { rows as usize } else { ids.iter().map(|&i| rows_of(i) as usize).sum() };
+                    s.spawn(move || run(ids, capacity))
+                })
+                .collect();
             handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
         });
-        let mut out = Vec::with_capacity(rows as usize);
+        let mut parts = parts.into_iter();
+        let mut out = parts.next().transpose()?.unwrap_or_default();
         for p in parts {
             out.extend(p?);
         }

@@ -406,3 +406,29 @@ fn a_large_device_dictionary_ingests_as_events_do() {
     assert_eq!(ra, b.ingest_columns(&batch).map_err(|e| e.to_string()));
     assert_eq!(a.snapshot(), b.snapshot());
 }
+
+#[test]
+fn a_large_batch_checked_in_parts_names_its_first_bad_row() {
+    // Past a million rows the check runs on every core, in parts; the error is still the
+    // first bad row's, wherever the parts begin.
+    let rows = 1_200_000;
+    let person = vec![0u32; rows];
+    let ts: Vec<i64> = (0..rows).map(|i| T0 + i as i64 * 1000).collect();
+    let steps = vec![100u32; rows];
+    let signal = vec![Signal::Steps; rows];
+    let mut interval = vec![600u32; rows];
+    let build = |interval: &[u32]| {
+        EventColumns::builder(&["p"], &person, &ts, &signal)
+            .steps(Column::new(&steps))
+            .interval_s(Column::new(interval))
+            .build()
+            .map(|b| b.len())
+    };
+    assert_eq!(build(&interval).unwrap(), rows);
+    interval[1_100_000] = 0;
+    let late = build(&interval).unwrap_err().to_string();
+    assert!(late.starts_with("row 1100000: field `interval_s`"), "{late}");
+    interval[400_000] = 0;
+    let err = build(&interval).unwrap_err().to_string();
+    assert!(err.starts_with("row 400000: field `interval_s`"), "{err}");
+}
