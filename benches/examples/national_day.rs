@@ -7,9 +7,10 @@
 //!
 //! The day's events come from simulated `full`-profile persons (`anbu::sim`, seed 42), their
 //! smart plug's readings doubled on a second plug a few minutes apart; person `k` lives the day
-//! of template `k mod templates`. Building each partition's columns is not timed; the replay
-//! of the columns (`anbu::replay_columns`: checks, folding, 24 assessments per person with
-//! their reasons) is. States start empty, as in any replay; `replay`'s per-person state is
+//! of template `k mod templates`. Building each partition's columns (the stand-in for reading
+//! them from Arrow or Parquet) is not timed; checking them (`EventColumns::build`) and
+//! replaying them (`anbu::replay_columns`: folding, 24 assessments per person with their
+//! reasons) is. States start empty, as in any replay; `replay`'s per-person state is
 //! what the engine keeps (see `state_bytes_per_person` in the criterion benches).
 
 use std::time::Instant;
