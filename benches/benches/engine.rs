@@ -6,6 +6,7 @@
 
 use std::hint::black_box;
 
+use anbu::OwnedColumns;
 use anbu::{Engine, EngineConfig, HOUR_MS, ReplayOptions, replay, replay_columns};
 use anbu_benches::Columns;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -23,7 +24,7 @@ fn loaded_engine(cohort: &anbu::sim::Cohort, lateness_ms: i64) -> Engine {
 
 fn benches(c: &mut Criterion) {
     let cohort = anbu_benches::cohort(PERSONS, DAYS);
-    let columns = Columns::of(&cohort.events);
+    let columns = OwnedColumns::of(&cohort.events);
     let n = cohort.events.len() as u64;
     let at = cohort.events.last().map(|e| e.ts.plus_millis(HOUR_MS)).unwrap();
 

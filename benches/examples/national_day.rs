@@ -15,9 +15,9 @@
 
 use std::time::Instant;
 
+use anbu::OwnedColumns;
 use anbu::sim::{SimConfig, simulate};
 use anbu::{Event, EventKind, MINUTE_MS, Person, ReplayOptions, replay_columns};
-use anbu_benches::Columns;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     events.sort_by(|a, b| a.person.cmp(&b.person).then(a.ts.cmp(&b.ts)));
-    let template = Columns::of(&events);
+    let template = OwnedColumns::of(&events);
     let mut ranges = Vec::with_capacity(template.names.len());
     let mut start = 0;
     for code in 0..template.names.len() as u32 {
@@ -60,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut first = 0;
     while first < persons {
         let n = partition.min(persons - first);
-        let mut cols = Columns { device_names: template.device_names.clone(), ..Columns::default() };
+        let mut cols = OwnedColumns { device_names: template.device_names.clone(), ..OwnedColumns::default() };
         let mut people = Vec::with_capacity(n);
         for k in 0..n {
             let id = format!("n-{:07}", first + k);
@@ -97,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Copies the value columns of rows `range` from `from` to the end of `to`.
-fn copy_rows(to: &mut Columns, from: &Columns, range: std::ops::Range<usize>) {
+fn copy_rows(to: &mut OwnedColumns, from: &OwnedColumns, range: std::ops::Range<usize>) {
     macro_rules! copy {
         ($($f:ident),*) => {$(
             to.$f.0.extend_from_slice(&from.$f.0[range.clone()]);

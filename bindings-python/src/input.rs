@@ -104,6 +104,15 @@ impl Input {
         Ok(Input::Events(out))
     }
 
+    /// An Arrow table as the core's columns, when every column converts without an event per
+    /// row (see `arrow_columns`).
+    pub fn columns(&self) -> Option<anbu::OwnedColumns> {
+        match self {
+            Input::Arrow(batches) => crate::arrow_columns::columns_from_batches(batches),
+            _ => None,
+        }
+    }
+
     /// The events (reading or converting without the GIL);
     /// `threads` as in `ReplayOptions` (0: one per core) for converting Arrow tables.
     pub fn into_events(self, cancel: &AtomicBool, threads: usize) -> Result<Vec<Event>, Failure> {

@@ -5,6 +5,7 @@
 //! Batch work (reading, converting Arrow tables, replaying) runs without the GIL and stops
 //! on Ctrl-C.
 
+mod arrow_columns;
 mod arrow_in;
 mod arrow_out;
 mod backtest;
@@ -39,8 +40,15 @@ fn replay_arrow<'py>(
     let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     let source = Input::extract(events)?;
     let rows = input::run_interruptible(py, |cancel| {
-        let events = source.into_events(cancel, threads)?;
         let options = anbu::ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
+        // An Arrow table of natural column types is replayed as columns; anything else (and
+        // any table the columns refuse, for the row conversion's error) as events.
+        if let Some(columns) = source.columns()
+            && let Ok(batch) = columns.batch()
+        {
+            return Ok(anbu::replay_columns(&batch, &persons, &options)?);
+        }
+        let events = source.into_events(cancel, threads)?;
         Ok(anbu::replay(events, &persons, &options)?)
     })?;
     if objects {

@@ -120,8 +120,16 @@ def _many_persons(n: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
 
 
 def test_replay_can_be_interrupted() -> None:
-    events, persons = _many_persons(50_000)
-    timer = threading.Timer(0.5, _thread.interrupt_main)
+    # A workload of at least ~1 s on this build (debug or release), interrupted after 0.25 s.
+    n = 50_000
+    while True:
+        events, persons = _many_persons(n)
+        started = time.monotonic()
+        anbu.replay(events, persons, every="1h", output="arrow")
+        if time.monotonic() - started > 1.0 or n >= 800_000:
+            break
+        n *= 4
+    timer = threading.Timer(0.25, _thread.interrupt_main)
     start = time.monotonic()
     timer.start()
     with pytest.raises(KeyboardInterrupt):

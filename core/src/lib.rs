@@ -19,6 +19,7 @@ mod fusion;
 mod incident;
 mod macros;
 mod names;
+mod owned_columns;
 mod person;
 mod profile;
 mod read;
@@ -38,6 +39,7 @@ pub use crate::event::{
     AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, MAX_ID_LEN, Signal,
 };
 pub use crate::incident::Incident;
+pub use crate::owned_columns::{ColumnValues, OwnedColumns};
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange,

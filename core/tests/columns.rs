@@ -3,40 +3,14 @@
 
 use anbu::{
     AppAction, CheckinOutcome, Column, Direction, DoorState, Engine, EngineConfig, Event, EventColumns, EventKind,
-    EventRecord, HOUR_MS, Location, MINUTE_MS, Person, ReplayOptions, Signal, Timestamp, replay, replay_columns,
+    EventRecord, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person, ReplayOptions, Signal, Timestamp, replay,
+    replay_columns,
 };
 use proptest::prelude::*;
 
 const T0: i64 = 1_714_489_200_000; // 2024-05-01T00:00:00+09:00
 const SPAN_H: i64 = 72;
 const PERSONS: [&str; 3] = ["p", "q", "r"];
-
-/// The columns of a batch, owned.
-#[derive(Default, Debug)]
-struct Cols {
-    names: Vec<String>,
-    person: Vec<u32>,
-    ts: Vec<i64>,
-    signal: Vec<Signal>,
-    device_names: Vec<String>,
-    device: (Vec<u32>, Vec<bool>),
-    direction: (Vec<Direction>, Vec<bool>),
-    answered: (Vec<bool>, Vec<bool>),
-    duration_s: (Vec<f64>, Vec<bool>),
-    steps: (Vec<u32>, Vec<bool>),
-    interval_s: (Vec<u32>, Vec<bool>),
-    state: (Vec<DoorState>, Vec<bool>),
-    watts: (Vec<f64>, Vec<bool>),
-    lux: (Vec<f64>, Vec<bool>),
-    action: (Vec<AppAction>, Vec<bool>),
-    outcome: (Vec<CheckinOutcome>, Vec<bool>),
-    until: (Vec<i64>, Vec<bool>),
-}
-
-fn push<T: Copy>(col: &mut (Vec<T>, Vec<bool>), v: Option<T>, fill: T) {
-    col.0.push(v.unwrap_or(fill));
-    col.1.push(v.is_some());
-}
 
 fn code(dict: &mut Vec<String>, id: &str) -> u32 {
     match dict.iter().position(|d| d == id) {
@@ -48,55 +22,15 @@ fn code(dict: &mut Vec<String>, id: &str) -> u32 {
     }
 }
 
-impl Cols {
-    /// Columns of records (each with a person, a time and a signal).
-    fn of_records(records: &[EventRecord]) -> Cols {
-        let mut c = Cols::default();
-        for r in records {
-            let p = code(&mut c.names, r.person.as_deref().unwrap_or("p"));
-            c.person.push(p);
-            c.ts.push(r.ts.map_or(T0, Timestamp::as_millis));
-            c.signal.push(r.signal.unwrap_or(Signal::Sos));
-            let d = r.device.as_deref().map(|d| code(&mut c.device_names, d));
-            push(&mut c.device, d, 0);
-            push(&mut c.direction, r.direction, Direction::In);
-            push(&mut c.answered, r.answered, false);
-            push(&mut c.duration_s, r.duration_s, 0.0);
-            push(&mut c.steps, r.steps, 0);
-            push(&mut c.interval_s, r.interval_s, 0);
-            push(&mut c.state, r.state, DoorState::Open);
-            push(&mut c.watts, r.watts, 0.0);
-            push(&mut c.lux, r.lux, 0.0);
-            push(&mut c.action, r.action, AppAction::Unlock);
-            push(&mut c.outcome, r.outcome, CheckinOutcome::Missed);
-            push(&mut c.until, r.until.map(Timestamp::as_millis), 0);
-        }
-        c
+/// Columns of records (each with a person, a time and a signal).
+fn of_records(records: &[EventRecord]) -> OwnedColumns {
+    let mut c = OwnedColumns::default();
+    for r in records {
+        let p = code(&mut c.names, r.person.as_deref().unwrap_or("p"));
+        let d = r.device.as_deref().map(|d| code(&mut c.device_names, d));
+        c.push(p, r.ts.map_or(T0, Timestamp::as_millis), r.signal.unwrap_or(Signal::Sos), d, r);
     }
-
-    fn of_events(events: &[Event]) -> Cols {
-        Cols::of_records(&events.iter().map(Event::to_record).collect::<Vec<_>>())
-    }
-
-    fn batch(&self) -> anbu::Result<EventColumns<'_>> {
-        fn col<T: Copy>(c: &(Vec<T>, Vec<bool>)) -> Column<'_, T> {
-            Column::with_validity(&c.0, &c.1)
-        }
-        EventColumns::builder(&self.names, &self.person, &self.ts, &self.signal)
-            .device(&self.device_names, col(&self.device))
-            .direction(col(&self.direction))
-            .answered(col(&self.answered))
-            .duration_s(col(&self.duration_s))
-            .steps(col(&self.steps))
-            .interval_s(col(&self.interval_s))
-            .state(col(&self.state))
-            .watts(col(&self.watts))
-            .lux(col(&self.lux))
-            .action(col(&self.action))
-            .outcome(col(&self.outcome))
-            .until(col(&self.until))
-            .build()
-    }
+    c
 }
 
 fn kind() -> impl Strategy<Value = EventKind> {
@@ -238,7 +172,7 @@ proptest! {
             .enumerate()
             .map(|(i, r)| r.clone().into_event().map_err(|e| e.at(Location::Index(i as u64)).to_string()))
             .collect();
-        let cols = Cols::of_records(&records);
+        let cols = of_records(&records);
         let got = cols.batch().map(|b| b.to_events()).map_err(|e| e.to_string());
         prop_assert_eq!(got, expected);
     }
@@ -261,7 +195,7 @@ proptest! {
         let mut by_event = engine(profile, lateness);
         let mut by_columns = engine(profile, lateness);
         for part in [&evs[..split], &evs[split..]] {
-            let cols = Cols::of_events(part);
+            let cols = OwnedColumns::of(part);
             let batch = cols.batch().unwrap();
             prop_assert_eq!(&batch.to_events(), part);
             let a = by_event.ingest_batch(part.to_vec()).map_err(|e| e.to_string());
@@ -279,7 +213,7 @@ proptest! {
         let mut by_event = engine(profile, 60);
         let mut by_columns = engine(profile, 60);
         for e in &evs {
-            let cols = Cols::of_events(std::slice::from_ref(e));
+            let cols = OwnedColumns::of(std::slice::from_ref(e));
             let a = by_event.ingest(e.clone()).map(|_| 1).map_err(|e| e.to_string());
             let b = by_columns.ingest_columns(&cols.batch().unwrap()).map_err(|e| e.to_string().replace("row 0: ", ""));
             prop_assert_eq!(a, b);
@@ -292,7 +226,7 @@ proptest! {
     fn replay_columns_is_replay(evs in arrivals(80, 600), profile in profile(), threads in 1usize..3) {
         let persons: Vec<Person> = PERSONS.iter().map(|p| Person::new(p, profile).unwrap()).collect();
         let options = ReplayOptions { threads, ..ReplayOptions::default() };
-        let cols = Cols::of_events(&evs);
+        let cols = OwnedColumns::of(&evs);
         let rows = replay_columns(&cols.batch().unwrap(), &persons, &options).unwrap();
         prop_assert_eq!(rows, replay(evs, &persons, &options).unwrap());
     }

@@ -103,31 +103,12 @@ impl Bytes<'_> {
     }
 }
 
-/// Owned columns decoded from fuzz bytes (see [`Bytes`]).
-#[derive(Default)]
-struct FuzzColumns {
-    person: Vec<u32>,
-    ts: Vec<i64>,
-    signal: Vec<anbu::Signal>,
-    device: (Vec<u32>, Vec<bool>),
-    direction: (Vec<anbu::Direction>, Vec<bool>),
-    answered: (Vec<bool>, Vec<bool>),
-    duration_s: (Vec<f64>, Vec<bool>),
-    steps: (Vec<u32>, Vec<bool>),
-    interval_s: (Vec<u32>, Vec<bool>),
-    state: (Vec<anbu::DoorState>, Vec<bool>),
-    watts: (Vec<f64>, Vec<bool>),
-    lux: (Vec<f64>, Vec<bool>),
-    action: (Vec<anbu::AppAction>, Vec<bool>),
-    outcome: (Vec<anbu::CheckinOutcome>, Vec<bool>),
-    until: (Vec<i64>, Vec<bool>),
-}
-
 const PERSONS: [&str; 3] = ["p-1", "p-2", "010-1234-5678"];
 const DEVICES: [&str; 4] = ["plug-tv", "phone", "", "door\u{7}"];
 const T0: i64 = 1_714_489_200_000;
 
-fn decode(data: &[u8]) -> FuzzColumns {
+/// Owned columns decoded from fuzz bytes (see [`Bytes`]), with the dictionaries above.
+fn decode(data: &[u8]) -> anbu::OwnedColumns {
     fn opt<T>(b: &mut Bytes<'_>, col: &mut (Vec<T>, Vec<bool>), value: impl FnOnce(&mut Bytes<'_>) -> T) {
         let present = b.byte() % 3 != 0;
         col.0.push(value(b));
@@ -149,7 +130,11 @@ fn decode(data: &[u8]) -> FuzzColumns {
         }
     }
     let mut b = Bytes(data);
-    let mut c = FuzzColumns::default();
+    let mut c = anbu::OwnedColumns {
+        names: PERSONS.map(String::from).to_vec(),
+        device_names: DEVICES.map(String::from).to_vec(),
+        ..anbu::OwnedColumns::default()
+    };
     for _ in 0..b.byte() % 40 {
         c.person.push(u32::from(b.byte() % 4));
         c.ts.push(time(&mut b));
@@ -173,23 +158,7 @@ fn decode(data: &[u8]) -> FuzzColumns {
 /// The events of the batch that fuzz bytes decode to, if it is valid (for checking seeds).
 pub fn columns_events(data: &[u8]) -> Option<Vec<anbu::Event>> {
     let c = decode(data);
-    fn col<T: Copy>(c: &(Vec<T>, Vec<bool>)) -> anbu::Column<'_, T> {
-        anbu::Column::with_validity(&c.0, &c.1)
-    }
-    anbu::EventColumns::builder(&PERSONS, &c.person, &c.ts, &c.signal)
-        .device(&DEVICES, col(&c.device))
-        .direction(col(&c.direction))
-        .answered(col(&c.answered))
-        .duration_s(col(&c.duration_s))
-        .steps(col(&c.steps))
-        .interval_s(col(&c.interval_s))
-        .state(col(&c.state))
-        .watts(col(&c.watts))
-        .lux(col(&c.lux))
-        .action(col(&c.action))
-        .outcome(col(&c.outcome))
-        .until(col(&c.until))
-        .build()
+    c.batch()
         .ok()
         .map(|b| b.to_events())
 }
@@ -198,25 +167,9 @@ pub fn columns_events(data: &[u8]) -> Option<Vec<anbu::Event>> {
 /// A batch is refused exactly when a record of one of its rows is, with that error at the
 /// row; a batch that is taken ingests and replays exactly as its events do.
 pub fn columns(data: &[u8]) {
-    use anbu::{Column, EventColumns, EventRecord, Location, Person, ReplayOptions};
+    use anbu::{EventRecord, Location, Person, ReplayOptions};
     let c = decode(data);
-    fn col<T: Copy>(c: &(Vec<T>, Vec<bool>)) -> Column<'_, T> {
-        Column::with_validity(&c.0, &c.1)
-    }
-    let built = EventColumns::builder(&PERSONS, &c.person, &c.ts, &c.signal)
-        .device(&DEVICES, col(&c.device))
-        .direction(col(&c.direction))
-        .answered(col(&c.answered))
-        .duration_s(col(&c.duration_s))
-        .steps(col(&c.steps))
-        .interval_s(col(&c.interval_s))
-        .state(col(&c.state))
-        .watts(col(&c.watts))
-        .lux(col(&c.lux))
-        .action(col(&c.action))
-        .outcome(col(&c.outcome))
-        .until(col(&c.until))
-        .build();
+    let built = c.batch();
     // The same rows as records, checked one by one.
     fn value<T: Copy>(v: &(Vec<T>, Vec<bool>), i: usize) -> Option<T> {
         v.1[i].then(|| v.0[i])

@@ -1,0 +1,238 @@
+//! Arrow tables into the core's columnar batch (`anbu::OwnedColumns`), without an event per
+//! row: ids coded once, enums parsed from their spec names, numbers and times copied.
+//!
+//! Only for tables whose every column has its natural type (text for ids and enums, a time
+//! zone–aware timestamp or epoch milliseconds for times, numbers, booleans). Anything else, or
+//! any cell that does not convert, gives `None`: the caller then converts row by row
+//! (`arrow_in`), which gives the same events, or the error that names the row and field.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use anbu::{ColumnValues, OwnedColumns, Signal};
+use arrow_array::RecordBatch;
+
+use crate::arrow_in::{Cell, Col, col, normalize};
+
+/// The spec fields, by position in [`anbu::EVENT_FIELDS`].
+mod field {
+    pub const PERSON: usize = 0;
+    pub const TS: usize = 1;
+    pub const SIGNAL: usize = 2;
+    pub const DEVICE: usize = 3;
+    pub const DIRECTION: usize = 4;
+    pub const ANSWERED: usize = 5;
+    pub const DURATION_S: usize = 6;
+    pub const STEPS: usize = 7;
+    pub const INTERVAL_S: usize = 8;
+    pub const STATE: usize = 9;
+    pub const WATTS: usize = 10;
+    pub const LUX: usize = 11;
+    pub const ACTION: usize = 12;
+    pub const OUTCOME: usize = 13;
+    pub const UNTIL: usize = 14;
+}
+
+/// Codes ids by first appearance.
+#[derive(Default)]
+struct Codes {
+    index: HashMap<String, u32>,
+}
+
+impl Codes {
+    fn code(&mut self, names: &mut Vec<String>, id: &str) -> u32 {
+        if let Some(c) = self.index.get(id) {
+            return *c;
+        }
+        names.push(id.to_string());
+        let c = names.len() as u32 - 1;
+        self.index.insert(id.to_string(), c);
+        c
+    }
+}
+
+/// The table as owned columns, or `None` if a column or cell needs the row conversion.
+pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let mut c = OwnedColumns::default();
+    reserve(&mut c, rows);
+    let (mut persons, mut devices) = (Codes::default(), Codes::default());
+    for batch in batches {
+        let schema = batch.schema();
+        let mut fields = Vec::with_capacity(batch.num_columns());
+        let mut arrays = Vec::with_capacity(batch.num_columns());
+        for (f, array) in schema.fields().iter().zip(batch.columns()) {
+            let name = f.name();
+            if name.starts_with("__index_level_") {
+                continue;
+            }
+            fields.push(anbu::EVENT_FIELDS.iter().position(|n| n == name)?);
+            arrays.push(normalize(name, array).ok()?);
+        }
+        let cols = fields
+            .iter()
+            .zip(&arrays)
+            .map(|(f, a)| col(anbu::EVENT_FIELDS[*f], a).ok())
+            .collect::<Option<Vec<Col<'_>>>>()?;
+        let by_field = |f: usize| fields.iter().position(|x| *x == f).map(|k| &cols[k]);
+        let n = batch.num_rows();
+        let (person, ts, signal) = (by_field(field::PERSON)?, by_field(field::TS)?, by_field(field::SIGNAL)?);
+        for i in 0..n {
+            let Cell::Str(p) = person.cell(i) else { return None };
+            c.person.push(persons.code(&mut c.names, p));
+            c.ts.push(millis(ts.cell(i))?);
+            let Cell::Str(s) = signal.cell(i) else { return None };
+            c.signal.push(Signal::from_str(s).ok()?);
+        }
+        let device = by_field(field::DEVICE);
+        push_all(&mut c.device, device, n, 0, |cell| match cell {
+            Cell::Str(d) => Some(devices.code(&mut c.device_names, d)),
+            _ => None,
+        })?;
+        push_all(&mut c.direction, by_field(field::DIRECTION), n, anbu::Direction::In, parsed)?;
+        push_all(&mut c.answered, by_field(field::ANSWERED), n, false, |cell| match cell {
+            Cell::Bool(b) => Some(b),
+            _ => None,
+        })?;
+        push_all(&mut c.duration_s, by_field(field::DURATION_S), n, 0.0, float)?;
+        push_all(&mut c.steps, by_field(field::STEPS), n, 0, count)?;
+        push_all(&mut c.interval_s, by_field(field::INTERVAL_S), n, 0, count)?;
+        push_all(&mut c.state, by_field(field::STATE), n, anbu::DoorState::Open, parsed)?;
+        push_all(&mut c.watts, by_field(field::WATTS), n, 0.0, float)?;
+        push_all(&mut c.lux, by_field(field::LUX), n, 0.0, float)?;
+        push_all(&mut c.action, by_field(field::ACTION), n, anbu::AppAction::Unlock, parsed)?;
+        push_all(&mut c.outcome, by_field(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
+        push_all(&mut c.until, by_field(field::UNTIL), n, 0, millis)?;
+    }
+    Some(c)
+}
+
+fn reserve(c: &mut OwnedColumns, rows: usize) {
+    c.person.reserve(rows);
+    c.ts.reserve(rows);
+    c.signal.reserve(rows);
+}
+
+/// Appends `n` rows of a column (all absent if the table has no such column); a present cell
+/// that `value` does not take makes the whole conversion give up.
+fn push_all<T: Copy>(
+    out: &mut ColumnValues<T>,
+    column: Option<&Col<'_>>,
+    n: usize,
+    fill: T,
+    mut value: impl FnMut(Cell<'_>) -> Option<T>,
+) -> Option<()> {
+    out.0.reserve(n);
+    out.1.reserve(n);
+    let Some(column) = column else {
+        out.0.extend(std::iter::repeat_n(fill, n));
+        out.1.extend(std::iter::repeat_n(false, n));
+        return Some(());
+    };
+    for i in 0..n {
+        match column.cell(i) {
+            Cell::Null => {
+                out.0.push(fill);
+                out.1.push(false);
+            }
+            cell => {
+                out.0.push(value(cell)?);
+                out.1.push(true);
+            }
+        }
+    }
+    Some(())
+}
+
+/// A time: epoch milliseconds of an aware timestamp, or a whole number of them.
+fn millis(cell: Cell<'_>) -> Option<i64> {
+    match cell {
+        Cell::Millis(ms) | Cell::I64(ms) => Some(ms),
+        _ => None,
+    }
+}
+
+fn float(cell: Cell<'_>) -> Option<f64> {
+    match cell {
+        Cell::F64(x) => Some(x),
+        Cell::I64(i) => Some(i as f64),
+        Cell::U64(u) => Some(u as f64),
+        _ => None,
+    }
+}
+
+/// A count: a whole number that fits (pandas keeps a count column with gaps as floats).
+fn count(cell: Cell<'_>) -> Option<u32> {
+    match cell {
+        Cell::I64(i) => i.try_into().ok(),
+        Cell::U64(u) => u.try_into().ok(),
+        Cell::F64(x) if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) => Some(x as u32),
+        _ => None,
+    }
+}
+
+/// An enum from its spec name.
+fn parsed<T: FromStr>(cell: Cell<'_>) -> Option<T> {
+    match cell {
+        Cell::Str(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use anbu::{DoorState, Event, EventKind};
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt64Array};
+
+    use super::*;
+
+    fn events() -> Vec<Event> {
+        let t0: anbu::Timestamp = "2024-05-01T08:30:00+09:00".parse().unwrap();
+        vec![
+            Event::new("p-1", t0, Some("door-front"), EventKind::Door { state: DoorState::Open }).unwrap(),
+            Event::new("p-2", t0, None, EventKind::Steps { steps: 120, interval_s: 3600 }).unwrap(),
+            Event::new("p-1", t0, Some("plug-tv"), EventKind::Plug { watts: 85.0, lux: None }).unwrap(),
+        ]
+    }
+
+    fn batch(ts: ArrayRef) -> RecordBatch {
+        let text = |v: &[Option<&str>]| Arc::new(StringArray::from(v.to_vec())) as ArrayRef;
+        RecordBatch::try_from_iter([
+            ("person", text(&[Some("p-1"), Some("p-2"), Some("p-1")])),
+            ("ts", ts),
+            ("signal", text(&[Some("door"), Some("steps"), Some("plug")])),
+            ("device", text(&[Some("door-front"), None, Some("plug-tv")])),
+            ("state", text(&[Some("open"), None, None])),
+            ("steps", Arc::new(UInt64Array::from(vec![None, Some(120), None])) as ArrayRef),
+            ("interval_s", Arc::new(Float64Array::from(vec![None, Some(3600.0), None])) as ArrayRef),
+            ("watts", Arc::new(Float64Array::from(vec![None, None, Some(85.0)])) as ArrayRef),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn natural_types_become_the_events_columns() {
+        let ms = events()[0].ts.as_millis();
+        let ts = Arc::new(TimestampMillisecondArray::from(vec![ms; 3]).with_timezone("UTC")) as ArrayRef;
+        let columns = columns_from_batches(&[batch(ts)]).expect("natural types convert");
+        assert_eq!(columns.batch().unwrap().to_events(), events());
+    }
+
+    #[test]
+    fn anything_else_is_left_to_the_row_conversion() {
+        // Times as text: the row conversion parses them (or names the bad one).
+        let ts = Arc::new(StringArray::from(vec!["2024-05-01T08:30:00+09:00"; 3])) as ArrayRef;
+        assert_eq!(columns_from_batches(&[batch(ts)]), None);
+        // A count that is not whole, a signal that is not the spec's.
+        let ms = events()[0].ts.as_millis();
+        let ts = Arc::new(TimestampMillisecondArray::from(vec![ms; 3]).with_timezone("UTC")) as ArrayRef;
+        let mut b = batch(ts);
+        let i = b.schema().index_of("interval_s").unwrap();
+        let mut cols = b.columns().to_vec();
+        cols[i] = Arc::new(Float64Array::from(vec![None, Some(3600.5), None]));
+        b = RecordBatch::try_new(b.schema(), cols).unwrap();
+        assert_eq!(columns_from_batches(&[b]), None);
+    }
+}

@@ -1,0 +1,151 @@
+//! Events as owned columns: the vectors a caller fills when converting from another layout
+//! (Arrow arrays of text, a DataFrame, a feed), then checks as an [`EventColumns`].
+
+use crate::columns::{Column, EventColumns};
+use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventRecord, Signal};
+use crate::time::Timestamp;
+
+/// A column's values and, per row, whether the value is present (a null where it is not).
+pub type ColumnValues<T> = (Vec<T>, Vec<bool>);
+
+/// Events as owned columns, one entry per row in each: person and device ids as codes into
+/// dictionaries, a payload column per spec field with its validity (a row's value where the
+/// field does not apply is a placeholder, marked absent). [`OwnedColumns::batch`] checks
+/// them as the rows' records are checked.
+///
+/// ```
+/// use anbu::{DoorState, Event, EventKind, OwnedColumns};
+/// let t0: anbu::Timestamp = "2024-05-01T08:30:00+09:00".parse()?;
+/// let events = vec![
+///     Event::new("p-1", t0, Some("door-front"), EventKind::Door { state: DoorState::Open })?,
+///     Event::new("p-2", t0, None, EventKind::Sos)?,
+/// ];
+/// let columns = OwnedColumns::of(&events);
+/// assert_eq!(columns.names, ["p-1", "p-2"]);
+/// assert_eq!(columns.batch()?.to_events(), events);
+/// # Ok::<(), anbu::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OwnedColumns {
+    /// The dictionary of person ids.
+    pub names: Vec<String>,
+    /// Person codes into `names`.
+    pub person: Vec<u32>,
+    /// Times, epoch milliseconds.
+    pub ts: Vec<i64>,
+    /// Signals.
+    pub signal: Vec<Signal>,
+    /// The dictionary of device ids.
+    pub device_names: Vec<String>,
+    /// Device codes into `device_names` (absent: the signal's name, as in the spec).
+    pub device: ColumnValues<u32>,
+    /// `direction` of calls.
+    pub direction: ColumnValues<Direction>,
+    /// `answered` of calls.
+    pub answered: ColumnValues<bool>,
+    /// `duration_s` of calls.
+    pub duration_s: ColumnValues<f64>,
+    /// `steps` of step counts.
+    pub steps: ColumnValues<u32>,
+    /// `interval_s` of step counts.
+    pub interval_s: ColumnValues<u32>,
+    /// `state` of door events.
+    pub state: ColumnValues<DoorState>,
+    /// `watts` of plug readings.
+    pub watts: ColumnValues<f64>,
+    /// `lux` of plug readings.
+    pub lux: ColumnValues<f64>,
+    /// `action` of phone use.
+    pub action: ColumnValues<AppAction>,
+    /// `outcome` of check-in calls.
+    pub outcome: ColumnValues<CheckinOutcome>,
+    /// `until` of registered absences, epoch milliseconds.
+    pub until: ColumnValues<i64>,
+}
+
+fn push<T: Copy>(col: &mut ColumnValues<T>, v: Option<T>, fill: T) {
+    col.0.push(v.unwrap_or(fill));
+    col.1.push(v.is_some());
+}
+
+/// Codes ids by first appearance.
+#[derive(Default)]
+struct Dictionary<'a> {
+    codes: std::collections::HashMap<&'a str, u32>,
+}
+
+impl<'a> Dictionary<'a> {
+    fn code(&mut self, names: &mut Vec<String>, id: &'a str) -> u32 {
+        *self.codes.entry(id).or_insert_with(|| {
+            names.push(id.to_string());
+            names.len() as u32 - 1
+        })
+    }
+}
+
+impl OwnedColumns {
+    /// The events as columns, ids coded in order of first appearance.
+    pub fn of(events: &[Event]) -> OwnedColumns {
+        let mut c = OwnedColumns::default();
+        let (mut persons, mut devices) = (Dictionary::default(), Dictionary::default());
+        for e in events {
+            let person = persons.code(&mut c.names, &e.person);
+            let device = e.device_given().map(|d| devices.code(&mut c.device_names, d));
+            c.push(person, e.ts.as_millis(), e.signal(), device, &e.to_record());
+        }
+        c
+    }
+
+    /// Appends a row: its person and device codes, time and signal, and the payload fields
+    /// of `record` (its other fields are not read). Nothing is checked until [`Self::batch`].
+    pub fn push(&mut self, person: u32, ts: i64, signal: Signal, device: Option<u32>, record: &EventRecord) {
+        let r = record;
+        self.person.push(person);
+        self.ts.push(ts);
+        self.signal.push(signal);
+        push(&mut self.device, device, 0);
+        push(&mut self.direction, r.direction, Direction::In);
+        push(&mut self.answered, r.answered, false);
+        push(&mut self.duration_s, r.duration_s, 0.0);
+        push(&mut self.steps, r.steps, 0);
+        push(&mut self.interval_s, r.interval_s, 0);
+        push(&mut self.state, r.state, DoorState::Open);
+        push(&mut self.watts, r.watts, 0.0);
+        push(&mut self.lux, r.lux, 0.0);
+        push(&mut self.action, r.action, AppAction::Unlock);
+        push(&mut self.outcome, r.outcome, CheckinOutcome::Missed);
+        push(&mut self.until, r.until.map(Timestamp::as_millis), 0);
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.person.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.person.is_empty()
+    }
+
+    /// The columns as a checked batch: an error names the first bad row and its field, as
+    /// [`EventColumnsBuilder::build`](crate::EventColumnsBuilder::build) does.
+    pub fn batch(&self) -> crate::Result<EventColumns<'_>> {
+        fn col<T: Copy>(c: &ColumnValues<T>) -> Column<'_, T> {
+            Column::with_validity(&c.0, &c.1)
+        }
+        EventColumns::builder(&self.names, &self.person, &self.ts, &self.signal)
+            .device(&self.device_names, col(&self.device))
+            .direction(col(&self.direction))
+            .answered(col(&self.answered))
+            .duration_s(col(&self.duration_s))
+            .steps(col(&self.steps))
+            .interval_s(col(&self.interval_s))
+            .state(col(&self.state))
+            .watts(col(&self.watts))
+            .lux(col(&self.lux))
+            .action(col(&self.action))
+            .outcome(col(&self.outcome))
+            .until(col(&self.until))
+            .build()
+    }
+}
