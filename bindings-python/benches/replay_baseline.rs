@@ -1,5 +1,6 @@
 //! The Rust side of the Python replay benchmark (`benches/replay_10m.py`): the same simulated
-//! cohort, replayed by the core directly. Prints one JSON line of timings.
+//! cohort, replayed by the core directly: as events, as columns (the path of an Arrow table) and,
+//! given `CSV_OUT`, read from CSV. Prints one JSON line of timings.
 //!
 //! `cargo run --release -p anbu-python --example replay_baseline -- PERSONS DAYS SEED [CSV_OUT [REPEAT]]`
 //! (times are the best of REPEAT runs, default 1)
@@ -38,6 +39,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         replay_cpu_s = replay_cpu_s.min(cpu_seconds() - cpu);
     }
 
+    // The same events as columns (checked, then replayed): the path an Arrow table takes.
+    let columns = anbu::OwnedColumns::of(&cohort.events);
+    let mut columns_s = f64::INFINITY;
+    for _ in 0..repeat {
+        let started = Instant::now();
+        let rows2 = anbu::replay_columns(&columns.batch()?, &cohort.persons, &options)?;
+        columns_s = columns_s.min(started.elapsed().as_secs_f64());
+        assert_eq!(rows2, rows);
+    }
+
     let mut csv_s = None;
     let mut csv_cpu_s = None;
     if let Some(path) = args.get(3) {
@@ -57,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opt = |x: Option<f64>| x.map_or("null".to_string(), |s| format!("{s:.3}"));
     println!(
         "{{\"events\": {}, \"persons\": {}, \"rows\": {}, \"rust_replay_s\": {replay_s:.3}, \
-         \"rust_replay_cpu_s\": {replay_cpu_s:.3}, \"rust_csv_read_replay_s\": {}, \"rust_csv_read_replay_cpu_s\": {}}}",
+         \"rust_replay_cpu_s\": {replay_cpu_s:.3}, \"rust_columns_replay_s\": {columns_s:.3}, \"rust_csv_read_replay_s\": {}, \"rust_csv_read_replay_cpu_s\": {}}}",
         cohort.events.len(),
         cohort.persons.len(),
         rows.len(),
