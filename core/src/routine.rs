@@ -154,6 +154,11 @@ impl Default for Routine {
 pub(crate) trait HourContext {
     /// The bin of the hour starting at `start_ms`.
     fn bin(&self, start_ms: i64) -> usize;
+    /// The bins of the hours starting at `start_ms`, `start_ms` + 1 h, and so on, as
+    /// [`HourContext::bin`] gives them.
+    fn bins(&self, start_ms: i64) -> impl Iterator<Item = usize> {
+        (0..).map(move |k: i64| self.bin(start_ms.saturating_add(k.saturating_mul(HOUR_MS))))
+    }
     /// The local day index of a time.
     fn day(&self, ms: i64) -> i64;
     /// Whether channel `c` was watched during the hour ending at `end_ms`.
@@ -529,9 +534,10 @@ impl Routine {
         let stop_all = z.min(a + MAX_CLOSE_HOURS * HOUR_MS);
         let stop_part = z.min(m + MAX_CLOSE_HOURS * HOUR_MS);
         let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+        let mut bins = ctx.bins(h);
         while h < stop_all.max(stop_part) {
+            let b = bins.next().unwrap_or(0);
             if !ctx.away(h) {
-                let b = ctx.bin(h);
                 if cost[b].is_nan() {
                     cost[b] = -(1.0 - model.p(b).min(0.95)).ln();
                 }
@@ -733,9 +739,10 @@ fn walk(
 ) -> f64 {
     let mut sums = [0.0f64; 5];
     let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+    let mut bins = ctx.bins(h);
     while h < z {
+        let b = bins.next().unwrap_or(0);
         if !ctx.away(h) {
-            let b = ctx.bin(h);
             let share = (z.min(h + HOUR_MS) - a.max(h)) as f64 / HOUR_MS as f64;
             for (sum, model) in sums.iter_mut().zip(models) {
                 if let Some(m) = model {

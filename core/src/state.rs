@@ -131,6 +131,9 @@ impl HourContext for Context<'_> {
     fn bin(&self, start_ms: i64) -> usize {
         self.rules.bin(start_ms)
     }
+    fn bins(&self, start_ms: i64) -> impl Iterator<Item = usize> {
+        self.rules.hour_bins(start_ms)
+    }
     fn day(&self, ms: i64) -> i64 {
         self.rules.local_parts(ms).0
     }

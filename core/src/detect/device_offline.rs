@@ -17,7 +17,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     }
     offline.sort_by(|a, b| a.last_report.cmp(&b.last_report).then_with(|| a.id.cmp(&b.id)));
     let expected: Vec<Signal> = Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)).collect();
-    let blind = !expected.is_empty() && expected.iter().all(|c| view.offline_channel_devices(*c).is_some());
+    let blind = !expected.is_empty() && expected.iter().all(|c| view.offline_channel_last_report(*c).is_some());
     for (i, d) in offline.iter().enumerate() {
         let silent_h = view.at.hours_since(d.last_report);
         let mut detail = if view.is_fault(d) {

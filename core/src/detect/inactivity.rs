@@ -88,44 +88,42 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
     }
     let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
     let adaptive = r.mode == SilenceMode::Adaptive;
-    let raw: Vec<Raw> = Signal::CHANNELS
-        .into_iter()
-        .filter(|c| view.expects(*c))
-        .filter_map(|channel| {
-            let rule = p.inactivity.rule(channel)?.clone();
-            let silence = match until {
-                Some(t) => silence_until(view, channel, t)?,
-                None => silence(view, channel)?,
-            };
-            let c = channel.channel_index()?;
-            let routine = &view.state.routine;
-            // A channel silent for days while the person was seen by other means has
-            // changed (a TV left on, a plug pulled, a phone without credit): it says
-            // nothing now, until it shows life again.
-            let stale = adaptive && silence.hours - silence.agreed_hours > STALE_H;
-            let (s_all, s_agreed, conf) = if stale {
-                (0.0, 0.0, routine.confidence(c, r.warmup_days))
-            } else if adaptive {
-                let (s_all, s_agreed) =
-                    routine.surprise_pair(c, silence.since, silence.agreed_from, silence.until, r.learning_rate, &ctx);
-                (s_all, s_agreed, routine.confidence(c, r.warmup_days))
-            } else {
-                (0.0, 0.0, 0.0)
-            };
-            let fixed = |h: f64| if stale { 0.0 } else { silence_points(h, &rule, onset) };
-            Some(Raw {
-                fixed_all: fixed(silence.hours),
-                fixed_agreed: fixed(silence.agreed_hours),
-                stale,
-                channel,
-                rule,
-                silence,
-                s_all,
-                s_agreed,
-                conf,
-            })
+    // Room for every channel at once (this runs at every assessment).
+    let mut raw: Vec<Raw> = Vec::with_capacity(Signal::CHANNELS.len());
+    raw.extend(Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)).filter_map(|channel| {
+        let rule = p.inactivity.rule(channel)?.clone();
+        let silence = match until {
+            Some(t) => silence_until(view, channel, t)?,
+            None => silence(view, channel)?,
+        };
+        let c = channel.channel_index()?;
+        let routine = &view.state.routine;
+        // A channel silent for days while the person was seen by other means has
+        // changed (a TV left on, a plug pulled, a phone without credit): it says
+        // nothing now, until it shows life again.
+        let stale = adaptive && silence.hours - silence.agreed_hours > STALE_H;
+        let (s_all, s_agreed, conf) = if stale {
+            (0.0, 0.0, routine.confidence(c, r.warmup_days))
+        } else if adaptive {
+            let (s_all, s_agreed) =
+                routine.surprise_pair(c, silence.since, silence.agreed_from, silence.until, r.learning_rate, &ctx);
+            (s_all, s_agreed, routine.confidence(c, r.warmup_days))
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let fixed = |h: f64| if stale { 0.0 } else { silence_points(h, &rule, onset) };
+        Some(Raw {
+            fixed_all: fixed(silence.hours),
+            fixed_agreed: fixed(silence.agreed_hours),
+            stale,
+            channel,
+            rule,
+            silence,
+            s_all,
+            s_agreed,
+            conf,
         })
-        .collect();
+    }));
     if raw.is_empty() {
         return Vec::new();
     }

@@ -61,12 +61,17 @@ impl View<'_> {
         })
     }
 
-    /// The channel's periodic devices, if every one of them is offline with a fault.
-    pub fn offline_channel_devices(&self, channel: Signal) -> Option<Vec<&DeviceState>> {
-        let devices: Vec<&DeviceState> =
-            self.state.devices.iter().filter(|d| d.periodic && d.reports_on(channel)).collect();
-        let all_faulty = !devices.is_empty() && devices.iter().all(|d| self.is_fault(d));
-        all_faulty.then_some(devices)
+    /// If the channel has periodic devices and every one of them is offline with a fault:
+    /// the last report among them.
+    pub fn offline_channel_last_report(&self, channel: Signal) -> Option<Timestamp> {
+        let mut last: Option<Timestamp> = None;
+        for d in self.state.devices.iter().filter(|d| d.periodic && d.reports_on(channel)) {
+            if !self.is_fault(d) {
+                return None;
+            }
+            last = last.max(Some(d.last_report));
+        }
+        last
     }
 
     /// Whether an offline device's silence is a fault, to be left out (unknown), rather
@@ -84,10 +89,7 @@ impl View<'_> {
 
     /// Until when the channel was watched: now, unless all its periodic devices went offline.
     pub fn observed_until(&self, channel: Signal) -> Timestamp {
-        match self.offline_channel_devices(channel) {
-            Some(devs) => devs.iter().map(|d| d.last_report).max().unwrap_or(self.at).min(self.at),
-            None => self.at,
-        }
+        self.offline_channel_last_report(channel).map_or(self.at, |last| last.min(self.at))
     }
 
     pub fn is_offline(&self, d: &DeviceState) -> bool {
@@ -100,9 +102,21 @@ impl View<'_> {
     }
 }
 
-/// Hours, readably: one decimal below 10 h, whole hours above.
-pub(crate) fn hours(h: f64) -> String {
-    if h < 10.0 { format!("{h:.1} h") } else { format!("{h:.0} h") }
+/// Hours, readably: one decimal below 10 h, whole hours above (written where it is used,
+/// without a string of its own).
+pub(crate) fn hours(h: f64) -> Hours {
+    Hours(h)
+}
+
+/// See [`hours`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hours(f64);
+
+impl std::fmt::Display for Hours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let h = self.0;
+        if h < 10.0 { write!(f, "{h:.1} h") } else { write!(f, "{h:.0} h") }
+    }
 }
 
 /// Runs every detector.

@@ -121,6 +121,13 @@ impl Rules {
         hour + if weekday >= 5 { 24 } else { 0 }
     }
 
+    /// The bins of the hours starting at `start_ms`, `start_ms` + 1 h, and so on: each as
+    /// [`Rules::bin`] gives it, counted on without a time-zone lookup once the zone's offset
+    /// no longer changes.
+    pub fn hour_bins(&self, start_ms: i64) -> HourBins<'_> {
+        HourBins { rules: self, ms: start_ms, hour_of_week: None }
+    }
+
     /// Who responds at `at`: the day office in office hours on a working day, else the control center.
     pub fn responder(&self, at: Timestamp) -> Responder {
         let z = at.to_jiff().to_zoned(self.tz.clone());
@@ -135,9 +142,60 @@ impl Rules {
     }
 }
 
+/// Hours in a week.
+const WEEK_H: u32 = 7 * 24;
+
+/// The bins of consecutive hours (see [`Rules::hour_bins`]).
+pub(crate) struct HourBins<'a> {
+    rules: &'a Rules,
+    /// Start of the next hour.
+    ms: i64,
+    /// The next hour's hour of the week (Monday 00 = 0), once the offset is fixed.
+    hour_of_week: Option<u32>,
+}
+
+impl Iterator for HourBins<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        let how = match self.hour_of_week {
+            Some(how) => how,
+            None if self.ms >= self.rules.fixed_offset.0 => {
+                let (_, hour, weekday) = self.rules.local_parts(self.ms);
+                (weekday * 24 + hour) as u32
+            }
+            None => {
+                let b = self.rules.bin(self.ms);
+                self.ms = self.ms.saturating_add(HOUR_MS);
+                return Some(b);
+            }
+        };
+        self.hour_of_week = Some((how + 1) % WEEK_H);
+        let (hour, weekday) = ((how % 24) as usize, how / 24);
+        Some(hour + if weekday >= 5 { 24 } else { 0 })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hour_bins_count_on_as_bin_gives_them() {
+        // Seoul (fixed since 1988), New York (clocks change twice a year), Kolkata (+05:30).
+        for tz in ["Asia/Seoul", "America/New_York", "Asia/Kolkata"] {
+            let mut p = Profile::builtin("full").unwrap();
+            p.timezone = tz.to_string();
+            let r = Rules::compile(&p).unwrap();
+            for start in [0, 567_993_600_000, 591_800_000_000, 1_709_960_400_000, 1_730_520_000_000] {
+                let start: i64 = start;
+                let counted: Vec<usize> = r.hour_bins(start).take(24 * 15).collect();
+                let direct: Vec<usize> = (0..24 * 15).map(|k| r.bin(start + k * HOUR_MS)).collect();
+                assert_eq!(counted, direct, "{tz} from {start}");
+            }
+        }
+    }
 
     #[test]
     fn responder_follows_office_hours_weekends_and_holidays() {
