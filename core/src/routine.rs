@@ -258,8 +258,11 @@ impl Routine {
             None => self.open_hour = Opt::some(hour),
             Some(open) if hour > open => {
                 let first = open.max(hour - MAX_CLOSE_HOURS * HOUR_MS);
-                let held: [f64; 5] =
-                    std::array::from_fn(|c| 1.0 - (1.0 - rate).powf(f64::from(self.learned[c]) / 24.0));
+                // The share over all days of `held_shares`, memoised where the context keeps it.
+                let held: [f64; 5] = std::array::from_fn(|c| match ctx.decay() {
+                    Some(d) => d.held(rate, self.learned[c])[0],
+                    None => held_shares(rate, self.learned[c])[0],
+                });
                 let (mut lived, mut silent) = (0.0, 0.0);
                 let mut h = open;
                 while h < hour {
