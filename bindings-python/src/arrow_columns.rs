@@ -33,6 +33,9 @@ mod field {
     pub const UNTIL: usize = 14;
 }
 
+/// Rows of a record batch from which its ids are coded on a thread of their own.
+const PARALLEL_ROWS: usize = 100_000;
+
 /// Codes ids by first appearance.
 #[derive(Default)]
 struct Codes {
@@ -77,32 +80,70 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         let by_field = |f: usize| fields.iter().position(|x| *x == f).map(|k| &cols[k]);
         let n = batch.num_rows();
         let (person, ts, signal) = (by_field(field::PERSON)?, by_field(field::TS)?, by_field(field::SIGNAL)?);
-        for i in 0..n {
-            let Cell::Str(p) = person.cell(i) else { return None };
-            c.person.push(persons.code(&mut c.names, p));
-            c.ts.push(millis(ts.cell(i))?);
-            let Cell::Str(s) = signal.cell(i) else { return None };
-            c.signal.push(Signal::from_str(s).ok()?);
-        }
         let device = by_field(field::DEVICE);
-        push_all(&mut c.device, device, n, 0, |cell| match cell {
-            Cell::Str(d) => Some(devices.code(&mut c.device_names, d)),
-            _ => None,
-        })?;
-        push_all(&mut c.direction, by_field(field::DIRECTION), n, anbu::Direction::In, parsed)?;
-        push_all(&mut c.answered, by_field(field::ANSWERED), n, false, |cell| match cell {
-            Cell::Bool(b) => Some(b),
-            _ => None,
-        })?;
-        push_all(&mut c.duration_s, by_field(field::DURATION_S), n, 0.0, float)?;
-        push_all(&mut c.steps, by_field(field::STEPS), n, 0, count)?;
-        push_all(&mut c.interval_s, by_field(field::INTERVAL_S), n, 0, count)?;
-        push_all(&mut c.state, by_field(field::STATE), n, anbu::DoorState::Open, parsed)?;
-        push_all(&mut c.watts, by_field(field::WATTS), n, 0.0, float)?;
-        push_all(&mut c.lux, by_field(field::LUX), n, 0.0, float)?;
-        push_all(&mut c.action, by_field(field::ACTION), n, anbu::AppAction::Unlock, parsed)?;
-        push_all(&mut c.outcome, by_field(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
-        push_all(&mut c.until, by_field(field::UNTIL), n, 0, millis)?;
+        let OwnedColumns {
+            names,
+            person: person_codes,
+            ts: times,
+            signal: signals,
+            device_names,
+            device: device_codes,
+            direction,
+            answered,
+            duration_s,
+            steps,
+            interval_s,
+            state,
+            watts,
+            lux,
+            action,
+            outcome,
+            until,
+        } = &mut c;
+        // The ids are coded on one thread while the other takes the values.
+        let (persons, devices) = (&mut persons, &mut devices);
+        let mut ids = move || -> Option<()> {
+            for i in 0..n {
+                let Cell::Str(p) = person.cell(i) else { return None };
+                person_codes.push(persons.code(names, p));
+            }
+            push_all(device_codes, device, n, 0, |cell| match cell {
+                Cell::Str(d) => Some(devices.code(device_names, d)),
+                _ => None,
+            })
+        };
+        let mut values = move || -> Option<()> {
+            for i in 0..n {
+                times.push(millis(ts.cell(i))?);
+                let Cell::Str(s) = signal.cell(i) else { return None };
+                signals.push(Signal::from_str(s).ok()?);
+            }
+            push_all(direction, by_field(field::DIRECTION), n, anbu::Direction::In, parsed)?;
+            push_all(answered, by_field(field::ANSWERED), n, false, |cell| match cell {
+                Cell::Bool(b) => Some(b),
+                _ => None,
+            })?;
+            push_all(duration_s, by_field(field::DURATION_S), n, 0.0, float)?;
+            push_all(steps, by_field(field::STEPS), n, 0, count)?;
+            push_all(interval_s, by_field(field::INTERVAL_S), n, 0, count)?;
+            push_all(state, by_field(field::STATE), n, anbu::DoorState::Open, parsed)?;
+            push_all(watts, by_field(field::WATTS), n, 0.0, float)?;
+            push_all(lux, by_field(field::LUX), n, 0.0, float)?;
+            push_all(action, by_field(field::ACTION), n, anbu::AppAction::Unlock, parsed)?;
+            push_all(outcome, by_field(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
+            push_all(until, by_field(field::UNTIL), n, 0, millis)
+        };
+        let (coded, taken) = if n >= PARALLEL_ROWS {
+            std::thread::scope(|s| {
+                let coded = s.spawn(ids);
+                let taken = values();
+                (coded.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), taken)
+            })
+        } else {
+            (ids(), values())
+        };
+        coded?;
+        taken?;
     }
     Some(c)
 }
@@ -218,6 +259,17 @@ mod tests {
         let ts = Arc::new(TimestampMillisecondArray::from(vec![ms; 3]).with_timezone("UTC")) as ArrayRef;
         let columns = columns_from_batches(&[batch(ts)]).expect("natural types convert");
         assert_eq!(columns.batch().unwrap().to_events(), events());
+    }
+
+    #[test]
+    fn a_large_table_converts_as_its_events_do() {
+        // Past `PARALLEL_ROWS` the ids are coded on a thread of their own.
+        let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 100, days: 14, ..Default::default() });
+        assert!(cohort.events.len() >= PARALLEL_ROWS, "{}", cohort.events.len());
+        let batch = crate::arrow_out::events_batch(&cohort.events).unwrap();
+        let (first, rest) = (batch.slice(0, 1000), batch.slice(1000, batch.num_rows() - 1000));
+        let columns = columns_from_batches(&[first, rest]).expect("natural types convert");
+        assert_eq!(columns, OwnedColumns::of(&cohort.events));
     }
 
     #[test]

@@ -34,15 +34,38 @@ pub fn schema() -> Arc<Schema> {
     ]))
 }
 
-/// The rows as one record batch.
+/// Rows from which the output's columns are built on two threads.
+const PARALLEL_ROWS: usize = 100_000;
+
+/// The rows as one record batch (a large one's row columns and reasons built side by side).
 pub fn batch(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
+    let (head, reasons) = if rows.len() >= PARALLEL_ROWS {
+        std::thread::scope(|s| {
+            let reasons = s.spawn(|| reasons_column(rows));
+            let head = row_columns(rows);
+            (head, reasons.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        })
+    } else {
+        (row_columns(rows), reasons_column(rows))
+    };
+    let mut columns = head;
+    columns.push(reasons?);
+    RecordBatch::try_new(schema(), columns)
+}
+
+/// The columns before `reasons`.
+fn row_columns(rows: &[Assessment]) -> Vec<ArrayRef> {
     let person = LargeStringArray::from_iter_values(rows.iter().map(|a| a.person.as_str()));
     let at = TimestampMillisecondArray::from_iter_values(rows.iter().map(|a| a.at.as_millis())).with_timezone("UTC");
     let score = Float64Array::from_iter_values(rows.iter().map(|a| a.score));
     let level = LargeStringArray::from_iter_values(rows.iter().map(|a| a.level.as_str()));
     let action = LargeStringArray::from_iter_values(rows.iter().map(|a| a.action.as_str()));
     let responder = LargeStringArray::from_iter_values(rows.iter().map(|a| a.responder.as_str()));
+    vec![Arc::new(person), Arc::new(at), Arc::new(score), Arc::new(level), Arc::new(action), Arc::new(responder)]
+}
 
+/// The `reasons` column: a list of structs per row.
+fn reasons_column(rows: &[Assessment]) -> Result<ArrayRef, ArrowError> {
     // `from_iter_values` needs iterators of known length.
     let reasons: Vec<&anbu::Reason> = rows.iter().flat_map(|a| a.reasons.iter()).collect();
     let children: Vec<ArrayRef> = vec![
@@ -54,18 +77,7 @@ pub fn batch(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
     let items = StructArray::try_new(reason_fields(), children, None)?;
     let offsets = OffsetBuffer::from_lengths(rows.iter().map(|a| a.reasons.len()));
     let item_field = Arc::new(Field::new("item", DataType::Struct(reason_fields()), false));
-    let reasons = LargeListArray::try_new(item_field, offsets, Arc::new(items), None)?;
-
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(person),
-        Arc::new(at),
-        Arc::new(score),
-        Arc::new(level),
-        Arc::new(action),
-        Arc::new(responder),
-        Arc::new(reasons),
-    ];
-    RecordBatch::try_new(schema(), columns)
+    Ok(Arc::new(LargeListArray::try_new(item_field, offsets, Arc::new(items), None)?))
 }
 
 /// Events as one record batch with the spec's event columns (absent fields are null; `device`
