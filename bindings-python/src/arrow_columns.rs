@@ -12,7 +12,7 @@ use std::str::FromStr;
 use anbu::{ColumnValues, OwnedColumns, Signal};
 use arrow_array::RecordBatch;
 
-use crate::arrow_in::{Cell, Col, col, normalize};
+use crate::arrow_in::{Cell, Col, col, spec_columns};
 
 /// The spec fields, by position in [`anbu::EVENT_FIELDS`].
 mod field {
@@ -61,17 +61,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
     reserve(&mut c, rows);
     let (mut persons, mut devices) = (Codes::default(), Codes::default());
     for batch in batches {
-        let schema = batch.schema();
-        let mut fields = Vec::with_capacity(batch.num_columns());
-        let mut arrays = Vec::with_capacity(batch.num_columns());
-        for (f, array) in schema.fields().iter().zip(batch.columns()) {
-            let name = f.name();
-            if name.starts_with("__index_level_") {
-                continue;
-            }
-            fields.push(anbu::EVENT_FIELDS.iter().position(|n| n == name)?);
-            arrays.push(normalize(name, array).ok()?);
-        }
+        let (fields, arrays) = spec_columns(batch).ok()?;
         let cols = fields
             .iter()
             .zip(&arrays)

@@ -283,30 +283,37 @@ pub fn events_from_batches(
     Ok(out)
 }
 
+/// A batch's columns: each one's spec field (its position in [`anbu::EVENT_FIELDS`]) and its
+/// array in one of the physical types of [`Col`]. pandas keeps a DataFrame's index in extra
+/// columns, which are left out; any other column that is not a spec field is the core's error.
+pub(crate) fn spec_columns(batch: &RecordBatch) -> Result<(Vec<usize>, Vec<ArrayRef>), TableError> {
+    let schema = batch.schema();
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut arrays = Vec::with_capacity(batch.num_columns());
+    for (field, array) in schema.fields().iter().zip(batch.columns()) {
+        let name = field.name();
+        if name.starts_with("__index_level_") {
+            continue;
+        }
+        let Some(f) = anbu::EVENT_FIELDS.iter().position(|n| n == name) else {
+            // The core names the spec's fields.
+            let mut probe = EventRecord::default();
+            probe.set_text(name, "?")?;
+            continue;
+        };
+        fields.push(f);
+        arrays.push(normalize(name, array)?);
+    }
+    Ok((fields, arrays))
+}
+
 /// Converts batches whose first row is row `row0` of the whole table.
 fn convert(batches: &[RecordBatch], row0: usize, cancel: &AtomicBool) -> Result<Vec<Event>, TableError> {
     let total: usize = batches.iter().map(|b| b.num_rows()).sum();
     let mut out = Vec::with_capacity(total);
     let mut row0 = row0;
     for batch in batches {
-        let schema = batch.schema();
-        let mut fields = Vec::with_capacity(batch.num_columns());
-        let mut arrays = Vec::with_capacity(batch.num_columns());
-        for (field, array) in schema.fields().iter().zip(batch.columns()) {
-            let name = field.name();
-            // pandas keeps a DataFrame's index in extra columns; it is not event data.
-            if name.starts_with("__index_level_") {
-                continue;
-            }
-            let Some(f) = anbu::EVENT_FIELDS.iter().position(|n| n == name) else {
-                // The core names the spec's fields.
-                let mut probe = EventRecord::default();
-                probe.set_text(name, "?")?;
-                continue;
-            };
-            fields.push(f);
-            arrays.push(normalize(name, array)?);
-        }
+        let (fields, arrays) = spec_columns(batch)?;
         let cols =
             fields.iter().zip(&arrays).map(|(f, a)| col(anbu::EVENT_FIELDS[*f], a)).collect::<Result<Vec<_>, _>>()?;
         for i in 0..batch.num_rows() {
