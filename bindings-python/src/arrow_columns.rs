@@ -6,13 +6,12 @@
 //! any cell that does not convert, gives `None`: the caller then converts row by row
 //! (`arrow_in`), which gives the same events, or the error that names the row and field.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 
-use anbu::{ColumnValues, OwnedColumns, Signal};
+use anbu::{ColumnValues, IdCodes, OwnedColumns, Signal};
 use arrow_array::RecordBatch;
 
-use crate::arrow_in::{Cell, Col, col, spec_columns};
+use crate::arrow_in::{Cell, Col, ROWS_PER_THREAD, col, spec_columns};
 
 /// The spec fields, by position in [`anbu::EVENT_FIELDS`].
 mod field {
@@ -33,33 +32,12 @@ mod field {
     pub const UNTIL: usize = 14;
 }
 
-/// Rows of a record batch from which its ids are coded on a thread of their own.
-const PARALLEL_ROWS: usize = 100_000;
-
-/// Codes ids by first appearance.
-#[derive(Default)]
-struct Codes {
-    index: HashMap<String, u32>,
-}
-
-impl Codes {
-    fn code(&mut self, names: &mut Vec<String>, id: &str) -> u32 {
-        if let Some(c) = self.index.get(id) {
-            return *c;
-        }
-        names.push(id.to_string());
-        let c = names.len() as u32 - 1;
-        self.index.insert(id.to_string(), c);
-        c
-    }
-}
-
 /// The table as owned columns, or `None` if a column or cell needs the row conversion.
 pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     let mut c = OwnedColumns::default();
     reserve(&mut c, rows);
-    let (mut persons, mut devices) = (Codes::default(), Codes::default());
+    let (mut persons, mut devices) = (IdCodes::default(), IdCodes::default());
     for batch in batches {
         let (fields, arrays) = spec_columns(batch).ok()?;
         let cols = fields
@@ -123,7 +101,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
             push_all(outcome, by_field(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
             push_all(until, by_field(field::UNTIL), n, 0, millis)
         };
-        let (coded, taken) = if n >= PARALLEL_ROWS {
+        let (coded, taken) = if n >= ROWS_PER_THREAD {
             std::thread::scope(|s| {
                 let coded = s.spawn(ids);
                 let taken = values();
@@ -253,9 +231,9 @@ mod tests {
 
     #[test]
     fn a_large_table_converts_as_its_events_do() {
-        // Past `PARALLEL_ROWS` the ids are coded on a thread of their own.
+        // Past `ROWS_PER_THREAD` the ids are coded on a thread of their own.
         let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 100, days: 14, ..Default::default() });
-        assert!(cohort.events.len() >= PARALLEL_ROWS, "{}", cohort.events.len());
+        assert!(cohort.events.len() >= ROWS_PER_THREAD, "{}", cohort.events.len());
         let batch = crate::arrow_out::events_batch(&cohort.events).unwrap();
         let (first, rest) = (batch.slice(0, 1000), batch.slice(1000, batch.num_rows() - 1000));
         let columns = columns_from_batches(&[first, rest]).expect("natural types convert");

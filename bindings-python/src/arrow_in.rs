@@ -233,7 +233,7 @@ pub(crate) fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError
 const CANCEL_EVERY: usize = 1 << 16;
 
 /// Fewest rows worth a conversion thread of their own.
-const ROWS_PER_THREAD: usize = 100_000;
+pub(crate) const ROWS_PER_THREAD: usize = 100_000;
 
 /// The events of record batches, in row order; an error names the row (0-based, over all
 /// batches), the first bad row when several are. Large tables are converted on `threads`

@@ -34,12 +34,9 @@ pub fn schema() -> Arc<Schema> {
     ]))
 }
 
-/// Rows from which the output's columns are built on two threads.
-const PARALLEL_ROWS: usize = 100_000;
-
 /// The rows as one record batch (a large one's row columns and reasons built side by side).
 pub fn batch(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
-    let (head, reasons) = if rows.len() >= PARALLEL_ROWS {
+    let (head, reasons) = if rows.len() >= crate::arrow_in::ROWS_PER_THREAD {
         std::thread::scope(|s| {
             let reasons = s.spawn(|| reasons_column(rows));
             let head = row_columns(rows);

@@ -1,6 +1,8 @@
 //! Events as owned columns: the vectors a caller fills when converting from another layout
 //! (Arrow arrays of text, a DataFrame, a feed), then checks as an [`EventColumns`].
 
+use std::collections::HashMap;
+
 use crate::columns::{Column, EventColumns};
 use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventRecord, Signal};
 use crate::time::Timestamp;
@@ -68,18 +70,29 @@ fn push<T: Copy>(col: &mut ColumnValues<T>, v: Option<T>, fill: T) {
     col.1.push(v.is_some());
 }
 
-/// Codes ids by first appearance.
-#[derive(Default)]
-struct Dictionary<'a> {
-    codes: std::collections::HashMap<&'a str, u32>,
+/// Codes ids into a dictionary by first appearance, as [`OwnedColumns::of`] codes persons and
+/// devices: for a caller filling [`OwnedColumns`] from another layout.
+///
+/// ```
+/// let (mut codes, mut names) = (anbu::IdCodes::default(), Vec::new());
+/// let coded: Vec<u32> = ["p-2", "p-1", "p-2"].iter().map(|id| codes.code(&mut names, id)).collect();
+/// assert_eq!((coded, names), (vec![0, 1, 0], vec!["p-2".to_string(), "p-1".to_string()]));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct IdCodes {
+    index: HashMap<String, u32>,
 }
 
-impl<'a> Dictionary<'a> {
-    fn code(&mut self, names: &mut Vec<String>, id: &'a str) -> u32 {
-        *self.codes.entry(id).or_insert_with(|| {
-            names.push(id.to_string());
-            names.len() as u32 - 1
-        })
+impl IdCodes {
+    /// The code of `id`, appended to `names` (the dictionary) when first seen.
+    pub fn code(&mut self, names: &mut Vec<String>, id: &str) -> u32 {
+        if let Some(c) = self.index.get(id) {
+            return *c;
+        }
+        names.push(id.to_string());
+        let c = names.len() as u32 - 1;
+        self.index.insert(id.to_string(), c);
+        c
     }
 }
 
@@ -87,7 +100,7 @@ impl OwnedColumns {
     /// The events as columns, ids coded in order of first appearance.
     pub fn of(events: &[Event]) -> OwnedColumns {
         let mut c = OwnedColumns::default();
-        let (mut persons, mut devices) = (Dictionary::default(), Dictionary::default());
+        let (mut persons, mut devices) = (IdCodes::default(), IdCodes::default());
         for e in events {
             let person = persons.code(&mut c.names, &e.person);
             let device = e.device_given().map(|d| devices.code(&mut c.device_names, d));

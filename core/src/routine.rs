@@ -230,6 +230,11 @@ fn prior_weight(rate: f64) -> f64 {
     1.0 - (1.0 - rate).powf(PRIOR_DAYS)
 }
 
+/// [`held_shares`], memoised where the context keeps a [`Decay`].
+fn shares(ctx: &impl HourContext, rate: f64, learned: u16) -> [f64; 3] {
+    ctx.decay().map_or_else(|| held_shares(rate, learned), |d| d.held(rate, learned))
+}
+
 /// The shares of data held after `learned` hours: over all days, weekdays and weekends.
 fn held_shares(rate: f64, learned: u16) -> [f64; 3] {
     let days = f64::from(learned) / 24.0;
@@ -258,11 +263,8 @@ impl Routine {
             None => self.open_hour = Opt::some(hour),
             Some(open) if hour > open => {
                 let first = open.max(hour - MAX_CLOSE_HOURS * HOUR_MS);
-                // The share over all days of `held_shares`, memoised where the context keeps it.
-                let held: [f64; 5] = std::array::from_fn(|c| match ctx.decay() {
-                    Some(d) => d.held(rate, self.learned[c])[0],
-                    None => held_shares(rate, self.learned[c])[0],
-                });
+                // The share over all days of `held_shares`.
+                let held: [f64; 5] = std::array::from_fn(|c| shares(ctx, rate, self.learned[c])[0]);
                 let (mut lived, mut silent) = (0.0, 0.0);
                 let mut h = open;
                 while h < hour {
@@ -479,10 +481,8 @@ impl Routine {
     /// The learned probability of a sign of life in channel `c`, by bin (see [`BinModel`]).
     pub fn model(&self, c: usize, rate: f64, ctx: &impl HourContext) -> BinModel<'_> {
         let learned = self.learned.get(c).copied().unwrap_or(0);
-        let ([all_held, weekdays, weekends], k) = match ctx.decay() {
-            Some(d) => (d.held(rate, learned), d.k(rate)),
-            None => (held_shares(rate, learned), prior_weight(rate)),
-        };
+        let [all_held, weekdays, weekends] = shares(ctx, rate, learned);
+        let k = ctx.decay().map_or_else(|| prior_weight(rate), |d| d.k(rate));
         let raw = self.p.table(c);
         // The sum of whole numbers below 2^53 is exact in any order (and kept as they change).
         let mean = f64::from(self.p.sum(c)) / SCALE / BINS as f64;
