@@ -170,12 +170,22 @@ pub(crate) trait HourContext {
     fn watched_mask(&self, end_ms: i64) -> u8 {
         (0..5).filter(|c| self.watched(*c, end_ms)).fold(0, |m, c| m | (1 << c))
     }
+    /// [`HourContext::watched_mask`] at `end_ms`, and the latest end up to which it stays the
+    /// same (`end_ms` itself when the context cannot tell).
+    fn watched_mask_until(&self, end_ms: i64) -> (u8, i64) {
+        (self.watched_mask(end_ms), end_ms)
+    }
     /// Memoised powers of the learning rate, if the context keeps them.
     fn decay(&self) -> Option<&Decay> {
         None
     }
     /// Whether channel `c`'s silence is evidence for this person.
     fn expected(&self, c: usize) -> bool;
+    /// The channels whose silence is evidence, as bits by channel (what
+    /// [`HourContext::expected`] says of each).
+    fn expected_mask(&self) -> u8 {
+        (0..5).filter(|c| self.expected(*c)).fold(0, |m, c| m | (1 << c))
+    }
 }
 
 /// Hours of learning per memo chunk of [`Decay`].
@@ -262,18 +272,32 @@ impl Routine {
         match self.open_hour.get() {
             None => self.open_hour = Opt::some(hour),
             Some(open) if hour > open => {
+                // Past `MAX_CLOSE_HOURS`, the open hour and the hours after it are skipped.
                 let first = open.max(hour - MAX_CLOSE_HOURS * HOUR_MS);
-                // The share over all days of `held_shares`.
-                let held: [f64; 5] = std::array::from_fn(|c| shares(ctx, rate, self.learned[c])[0]);
+                if first > open {
+                    self.open_life = 0;
+                }
+                // The share over all days of `held_shares`, where the deficit reads it.
+                let expected = ctx.expected_mask();
+                let held: [f64; 5] = std::array::from_fn(|c| {
+                    if expected & (1 << c) != 0 { shares(ctx, rate, self.learned[c])[0] } else { 0.0 }
+                });
                 let (mut lived, mut silent) = (0.0, 0.0);
-                let mut h = open;
+                let mut bins = ctx.bins(first);
+                // The watched channels, and the latest hour's end they hold for.
+                let (mut watched, mut until) = (0, i64::MIN);
+                let mut h = first;
                 while h < hour {
-                    if h >= first {
-                        let llr = self.close_hour(h, rate, ctx, &held);
+                    let b = bins.next().unwrap_or(0);
+                    if !ctx.away(h) {
+                        if h + HOUR_MS > until {
+                            (watched, until) = ctx.watched_mask_until(h + HOUR_MS);
+                        }
+                        let llr = self.close_hour(b, watched, expected, rate, &held);
                         if h == open { lived += llr } else { silent += llr }
                     }
                     self.open_life = 0;
-                    h = if h >= first { h + HOUR_MS } else { first };
+                    h += HOUR_MS;
                 }
                 self.deficit =
                     (f64::from(self.deficit) + lived + silent.min(DEFICIT_CAP)).clamp(0.0, DEFICIT_MAX) as f32;
@@ -302,24 +326,20 @@ impl Routine {
         }
     }
 
-    /// Learns from one closed hour; returns its activity-deficit log-likelihood ratio (see
-    /// [`Routine::deficit`]), from the probabilities before learning, `held` being each
+    /// Learns from one closed hour (not away) of bin `b`, in the `watched` channels; returns
+    /// its activity-deficit log-likelihood ratio (see [`Routine::deficit`]) over the
+    /// `expected` channels, from the probabilities before learning, `held` being each
     /// channel's share of data held (the bias correction of [`BinModel`]).
-    fn close_hour(&mut self, start: i64, rate: f64, ctx: &impl HourContext, held: &[f64; 5]) -> f64 {
-        if ctx.away(start) {
-            return 0.0;
-        }
-        let b = ctx.bin(start);
-        let watched = ctx.watched_mask(start + HOUR_MS);
+    fn close_hour(&mut self, b: usize, watched: u8, expected: u8, rate: f64, held: &[f64; 5]) -> f64 {
         let mut llr = 0.0;
         for (c, &held) in held.iter().enumerate() {
             if watched & (1 << c) == 0 {
                 continue;
             }
             let life = self.open_life & (1 << c) != 0;
-            let old = self.p.table(c)[b];
+            let old = self.p.table(c).get(b).copied().unwrap_or(0);
             let p = f64::from(old) / SCALE;
-            if held >= DEFICIT_MIN_HELD && ctx.expected(c) {
+            if held >= DEFICIT_MIN_HELD && expected & (1 << c) != 0 {
                 let q = (p / held).clamp(0.0, 0.95);
                 llr += if life { DEFICIT_RHO.ln() } else { ((1.0 - DEFICIT_RHO * q) / (1.0 - q)).ln() };
             }

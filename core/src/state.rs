@@ -159,6 +159,23 @@ impl HourContext for Context<'_> {
         }
         (!periodic | online) & 0b1_1111
     }
+    /// Offline devices stay offline as the end moves on; online ones hold until the first of
+    /// them has been silent `offline_after_ms`.
+    fn watched_mask_until(&self, end_ms: i64) -> (u8, i64) {
+        let (mut periodic, mut online, mut until) = (0u8, 0u8, i64::MAX);
+        for d in self.devices.iter().filter(|d| d.periodic) {
+            periodic |= d.channels;
+            let last = d.last_report.as_millis();
+            if end_ms - last <= self.rules.offline_after_ms {
+                online |= d.channels;
+                until = until.min(last.saturating_add(self.rules.offline_after_ms));
+            }
+        }
+        ((!periodic | online) & 0b1_1111, until)
+    }
+    fn expected_mask(&self) -> u8 {
+        self.rules.expected_mask()
+    }
     fn decay(&self) -> Option<&crate::routine::Decay> {
         Some(&self.rules.decay)
     }
@@ -288,8 +305,7 @@ impl PersonState {
                 && let Some(prev) = self.last_life_any
                 && e.ts > prev.ts
             {
-                let mask = (0..5).filter(|c| rules.expected_channels[*c]).fold(0, |m, c| m | (1 << c));
-                self.routine.close_gap(mask, prev.ts, e.ts, r.learning_rate, &ctx);
+                self.routine.close_gap(rules.expected_mask(), prev.ts, e.ts, r.learning_rate, &ctx);
             }
             let signal = e.signal;
             if let Some(i) = signal.channel_index() {

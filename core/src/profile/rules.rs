@@ -87,6 +87,12 @@ impl Rules {
         })
     }
 
+    /// The expected channels as bits by channel.
+    #[inline]
+    pub fn expected_mask(&self) -> u8 {
+        self.expected_channels.iter().enumerate().fold(0, |m, (c, e)| m | (u8::from(*e) << c))
+    }
+
     /// Rules for a person whose installed devices override the profile's expected signals.
     pub fn with_installed(&self, installed: &[Signal]) -> Rules {
         let mut r = self.clone();
