@@ -1,10 +1,11 @@
-//! Reader benchmarks: CSV and JSON Lines event tables read from memory (MB/s of text), strict.
+//! Reader benchmarks: CSV and JSON Lines event tables read from memory by one streaming
+//! reader, and from a file by `read_events` (on every core), MB/s of text, strict.
 //!
 //! Workload: `anbu_benches::cohort(200, 14)` written by anbu's writers (see `benches/src/lib.rs`).
 
 use std::hint::black_box;
 
-use anbu::{Format, ReadOptions, read_events_from};
+use anbu::{Format, ReadOptions, read_events, read_events_from};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn benches(c: &mut Criterion) {
@@ -24,6 +25,16 @@ fn benches(c: &mut Criterion) {
                 out
             })
         });
+        let path = std::env::temp_dir().join(format!("anbu-bench-{}.{name}", std::process::id()));
+        std::fs::write(&path, &text).expect("writing the bench's file");
+        g.bench_function(format!("{name}_file"), |b| {
+            b.iter(|| {
+                let out = read_events(black_box(&path), &ReadOptions::strict()).unwrap();
+                assert_eq!(out.events.len(), cohort.events.len());
+                out
+            })
+        });
+        let _ = std::fs::remove_file(&path);
     }
     g.finish();
 }

@@ -254,6 +254,63 @@ fn read_events_picks_the_format_from_the_extension() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file large enough to be read on every core gives exactly what one streaming reader
+/// gives: the same events, or the same first error and its line, or the same skipped rows.
+#[test]
+fn a_large_file_reads_as_one_reader_reads_it() {
+    let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 60, days: 6, ..Default::default() });
+    let dir = std::env::temp_dir().join(format!("anbu-readers-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut csv, mut jsonl) = (Vec::new(), Vec::new());
+    write_events_csv(&mut csv, &cohort.events).unwrap();
+    write_events_jsonl(&mut jsonl, &cohort.events).unwrap();
+    assert!(csv.len() > 1 << 20, "{} bytes: under the parallel reader's threshold", csv.len());
+    for (name, text) in [("events.csv", csv), ("events.jsonl", jsonl)] {
+        let format = Format::from_path(name.as_ref()).unwrap();
+        let lines = text.split_inclusive(|b| *b == b'\n').count();
+        // A bad row near the end, a quoted cell (CSV), or nothing wrong.
+        let bad = {
+            let mut t = text.clone();
+            let at = t.len() - 200;
+            let nl = at + t[at..].iter().position(|b| *b == b'\n').unwrap() + 1;
+            t.splice(nl..nl, b"p-1,2024-05-01T00:00:00Z,plug,,,,,,,,,-3,,,,\n".iter().copied());
+            t
+        };
+        let quoted = String::from_utf8(text.clone()).unwrap().replacen(",plug,", ",\"plug\",", 1).into_bytes();
+        for (case, input) in [("clean", &text), ("bad row", &bad), ("quoted", &quoted)] {
+            let path = dir.join(name);
+            std::fs::write(&path, input).unwrap();
+            let options = if case == "bad row" {
+                vec![ReadOptions::strict(), ReadOptions::lenient()]
+            } else {
+                vec![ReadOptions::strict()]
+            };
+            for options in options {
+                let got = read_events(&path, &options);
+                let want = read_events_from(input.as_slice(), format, &options);
+                match (got, want) {
+                    (Ok(got), Ok(want)) => {
+                        assert_eq!(got.events, want.events, "{name} {case}");
+                        assert_eq!(got.skipped_count, want.skipped_count, "{name} {case}");
+                        let text = |v: &[Error]| v.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+                        assert_eq!(text(&got.skipped), text(&want.skipped), "{name} {case}");
+                        if case != "bad row" {
+                            assert_eq!(got.events.len(), cohort.events.len(), "{name} {case}");
+                        }
+                    }
+                    (Err(got), Err(want)) => {
+                        assert_eq!(got.to_string(), want.to_string(), "{name} {case}");
+                        assert!(case == "bad row" && !options.skip_bad_rows, "{name} {case}: {got}");
+                    }
+                    (got, want) => panic!("{name} {case}: {got:?} vs {want:?}"),
+                }
+            }
+        }
+        assert!(lines > 15_000, "{lines}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn spec_example_round_trips() {
     let events = spec_events();

@@ -8,10 +8,11 @@
 
 mod csv;
 mod jsonl;
+mod parallel;
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -154,9 +155,19 @@ pub struct ReadOutcome {
 /// ```
 pub fn read_events(path: &Path, options: &ReadOptions) -> Result<ReadOutcome> {
     let format = Format::from_path(path)?;
-    let file = File::open(path).map_err(|e| {
+    let mut file = File::open(path).map_err(|e| {
         Error::Io(io::Error::new(e.kind(), format!("cannot open `{}`: {e}", clip(&path.display().to_string()))))
     })?;
+    // A large file is read on every core where it can be (see `parallel`); where it cannot,
+    // or anything in it is refused, it is read again by one streaming reader, so the outcome
+    // is always that reader's.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads > 1 && file.metadata().is_ok_and(|m| m.is_file() && m.len() >= parallel::MIN_PARALLEL_BYTES) {
+        if let Ok(Some(events)) = parallel::read_all(&file, format, threads) {
+            return Ok(ReadOutcome { events, ..ReadOutcome::default() });
+        }
+        file.rewind().map_err(Error::Io)?;
+    }
     read_events_from(file, format, options)
 }
 
