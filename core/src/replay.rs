@@ -38,6 +38,16 @@ impl Default for ReplayOptions {
     }
 }
 
+impl ReplayOptions {
+    /// The cores a replay works on: `threads`, or every core for 0.
+    fn worker_threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+}
+
 /// Replays events: each person is assessed at every multiple of `every` from their first
 /// event up to the last event of the input, using the events at or before each time.
 /// Rows come in `person`, `at` order; the same input gives the same rows.
@@ -121,20 +131,91 @@ fn replay_with(
     calls: Calls<'_>,
 ) -> Result<Vec<Assessment>> {
     let plan = Plan::new(persons, options)?;
+    // The events are coded in parts, one per core: each part's persons and devices (by the
+    // part's own device ids), then every part's devices recoded by the rank of their id.
+    let threads = options.worker_threads().min(events.len().div_ceil(MIN_EVENTS_PER_PART)).max(1);
+    let part = events.len().div_ceil(threads).max(1);
+    let coded: Vec<Result<CodedPart<'_>>> = if threads == 1 {
+        vec![CodedPart::of(&plan.index, &events, 0)]
+    } else {
+        std::thread::scope(|s| {
+            let index = &plan.index;
+            let handles: Vec<_> = events
+                .chunks(part)
+                .enumerate()
+                .map(|(k, chunk)| s.spawn(move || CodedPart::of(index, chunk, k * part)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
+        })
+    };
+    // The first refused event in input order is the error.
+    let coded = coded.into_iter().collect::<Result<Vec<_>>>()?;
     let mut ids = DeviceIds::default();
-    let mut groups: Vec<Vec<Compact>> = vec![Vec::new(); persons.len()];
-    for (n, e) in events.iter().enumerate() {
-        let Some(&i) = plan.index.get(e.person.as_str()) else {
-            return Err(
-                Error::field("person", format!("`{}` is not in persons", e.person)).at(Location::Index(n as u64))
-            );
-        };
-        let code = ids.code(e.device());
-        groups[i].push(Compact::new(e.ts, &e.kind, code, e.device_given().is_some()));
+    let to_global: Vec<Vec<u32>> = coded.iter().map(|c| c.ids.codes_in(&mut ids)).collect();
+    let (rank, names) = ids.ranks();
+    let mut counts = vec![0usize; persons.len()];
+    for (i, _) in coded.iter().flat_map(|c| &c.rows) {
+        if let Some(n) = counts.get_mut(*i as usize) {
+            *n += 1;
+        }
     }
-    let names = ids.rank(&mut groups);
-    drop(events);
+    let mut groups: Vec<Vec<Compact>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
+    for (c, to_global) in coded.iter().zip(&to_global) {
+        for (i, e) in &c.rows {
+            let mut e = *e;
+            e.device =
+                to_global.get(e.device as usize).and_then(|g| rank.get(*g as usize)).copied().unwrap_or(u32::MAX);
+            if let Some(g) = groups.get_mut(*i as usize) {
+                g.push(e);
+            }
+        }
+    }
+    drop(coded);
+    drop_on_every_core(events, threads);
     plan.run(&Groups(groups), &names, calls)
+}
+
+/// Events from which a replay's events are coded in parts on every core.
+const MIN_EVENTS_PER_PART: usize = 50_000;
+
+/// One part of a replay's events, coded: each event's person (index into the replay's
+/// persons) and compact event, its device coded by the part's own [`DeviceIds`].
+struct CodedPart<'a> {
+    ids: DeviceIds<'a>,
+    rows: Vec<(u32, Compact)>,
+}
+
+impl<'a> CodedPart<'a> {
+    /// Codes `events`, the input's from index `first`; the error names the first event of a
+    /// person not in the replay.
+    fn of(index: &HashMap<&str, usize>, events: &'a [Event], first: usize) -> Result<CodedPart<'a>> {
+        let mut ids = DeviceIds::default();
+        let mut rows = Vec::with_capacity(events.len());
+        for (n, e) in events.iter().enumerate() {
+            let Some(&i) = index.get(e.person.as_str()) else {
+                return Err(Error::field("person", format!("`{}` is not in persons", e.person))
+                    .at(Location::Index((first + n) as u64)));
+            };
+            let code = ids.code(e.device());
+            rows.push((i as u32, Compact::new(e.ts, &e.kind, code, e.device_given().is_some())));
+        }
+        Ok(CodedPart { ids, rows })
+    }
+}
+
+/// Drops the events (two strings each) in parts on `threads` cores.
+fn drop_on_every_core(mut events: Vec<Event>, threads: usize) {
+    if threads <= 1 {
+        return;
+    }
+    let part = events.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        while events.len() > part {
+            let tail = events.split_off(events.len() - part);
+            s.spawn(move || drop(tail));
+        }
+        drop(events);
+    });
 }
 
 /// Replays a columnar batch: exactly the rows [`replay`] gives for the batch's events
@@ -283,14 +364,15 @@ impl<'a> DeviceIds<'a> {
         *self.codes.entry(id).or_insert(next)
     }
 
-    /// Recodes the events' devices by the rank of their id (so that codes order as the ids
-    /// do) and returns the ids by rank, interned.
-    fn rank(self, groups: &mut [Vec<Compact>]) -> Vec<Name> {
-        let (rank, names) = self.ranks();
-        for e in groups.iter_mut().flatten() {
-            e.device = rank.get(e.device as usize).copied().unwrap_or(u32::MAX);
+    /// Codes this table's ids in `all`: the code in `all` of each of this table's codes.
+    fn codes_in(&self, all: &mut DeviceIds<'a>) -> Vec<u32> {
+        let mut to = vec![u32::MAX; self.codes.len()];
+        for (id, code) in &self.codes {
+            if let Some(t) = to.get_mut(*code as usize) {
+                *t = all.code(id);
+            }
         }
-        names
+        to
     }
 
     /// The rank of each code's id, and the ids by rank, interned.
@@ -362,11 +444,7 @@ impl<'p> Plan<'p> {
 
         let mut order: Vec<usize> = (0..persons.len()).collect();
         order.sort_by(|a, b| persons[*a].person.cmp(&persons[*b].person));
-        let threads = match options.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        }
-        .clamp(1, order.len().max(1));
+        let threads = options.worker_threads().clamp(1, order.len().max(1));
 
         // `capacity`: rows the output will hold (the first part's holds them all, so that
         // the other parts are appended to it rather than every row copied once more).

@@ -366,3 +366,33 @@ fn a_large_batch_checked_in_parts_names_its_first_bad_row() {
     let err = build(&interval).unwrap_err().to_string();
     assert!(err.starts_with("row 400000: field `interval_s`"), "{err}");
 }
+
+/// A replay of events enough to be coded in parts on every core gives the rows of one core
+/// (and of the same events as columns), and its error names the first event, in input order,
+/// of a person not listed.
+#[test]
+fn a_large_replay_coded_on_every_core_gives_the_rows_of_one() {
+    let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 200, days: 8, ..Default::default() });
+    assert!(cohort.events.len() > 120_000, "{}", cohort.events.len());
+    let options = |threads| ReplayOptions { every_ms: 6 * HOUR_MS, threads, ..ReplayOptions::default() };
+    let one = replay(cohort.events.clone(), &cohort.persons, &options(1)).unwrap();
+    assert!(one.len() > 5000, "{}", one.len());
+    for threads in [2, 3] {
+        assert_eq!(replay(cohort.events.clone(), &cohort.persons, &options(threads)).unwrap(), one, "{threads}");
+    }
+    let columns = OwnedColumns::of(&cohort.events);
+    assert_eq!(replay_columns(&columns.batch().unwrap(), &cohort.persons, &options(2)).unwrap(), one);
+    let stranger = |e: &Event| Event::new("stranger", e.ts, None, EventKind::Sos).unwrap();
+    let n = cohort.events.len();
+    // One stranger in a later part; then one in the first part and one in the last.
+    for (strangers, named) in [(vec![n * 3 / 4], n * 3 / 4), (vec![n - 10, n / 4], n / 4)] {
+        let mut events = cohort.events.clone();
+        for i in strangers {
+            events[i] = stranger(&events[i]);
+        }
+        for threads in [1, 2, 3] {
+            let err = replay(events.clone(), &cohort.persons, &options(threads)).unwrap_err().to_string();
+            assert_eq!(err, format!("row {named}: field `person`: `stranger` is not in persons"), "{threads}");
+        }
+    }
+}
