@@ -150,14 +150,7 @@ impl HourContext for Context<'_> {
     }
     /// [`HourContext::watched`] of every channel in one pass over the devices.
     fn watched_mask(&self, end_ms: i64) -> u8 {
-        let (mut periodic, mut online) = (0u8, 0u8);
-        for d in self.devices.iter().filter(|d| d.periodic) {
-            periodic |= d.channels;
-            if end_ms - d.last_report.as_millis() <= self.rules.offline_after_ms {
-                online |= d.channels;
-            }
-        }
-        (!periodic | online) & 0b1_1111
+        self.watched_mask_until(end_ms).0
     }
     /// Offline devices stay offline as the end moves on; online ones hold until the first of
     /// them has been silent `offline_after_ms`.

@@ -12,7 +12,7 @@
 
 use std::io::{self, Read};
 
-use super::{CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES};
+use super::{Format, MAX_LINE_BYTES, ReadOptions, read_events_from};
 use crate::event::Event;
 
 /// Bytes read per core and block.
@@ -113,26 +113,12 @@ fn cut(block: &[u8], n: usize) -> Vec<&[u8]> {
 /// The events of one part (`head`: the CSV header line it is read behind), or `None` if any
 /// of its rows is refused.
 fn parse(head: &[u8], part: &[u8], format: Format) -> Option<Vec<Event>> {
-    let mut events = Vec::with_capacity(part.len() / 48);
-    match format {
-        Format::Csv => {
-            for e in CsvEventReader::new(head.chain(part)) {
-                events.push(e.ok()?);
-            }
-        }
-        Format::Jsonl => {
-            for e in JsonlEventReader::new(part) {
-                events.push(e.ok()?);
-            }
-        }
-    }
-    Some(events)
+    read_events_from(head.chain(part), format, &ReadOptions::strict()).ok().map(|out| out.events)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::{ReadOptions, read_events_from};
     use crate::sim::{SimConfig, simulate};
 
     fn serial(text: &[u8], format: Format) -> Vec<Event> {
