@@ -1,6 +1,6 @@
 //! The Rust side of the Python replay benchmark (`benches/replay_10m.py`): the same simulated
 //! cohort, replayed by the core directly: as events, as columns (the path of an Arrow table) and,
-//! given `CSV_OUT`, read from CSV. Prints one JSON line of timings.
+//! given `CSV_OUT`, read from CSV (into columns, as the binding reads a path; and as events). Prints one JSON line of timings.
 //!
 //! `cargo run --release -p anbu-python --example replay_baseline -- PERSONS DAYS SEED [CSV_OUT [REPEAT]]`
 //! (times are the best of REPEAT runs, default 1)
@@ -49,31 +49,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         assert_eq!(rows2, rows);
     }
 
-    let mut csv_s = None;
-    let mut csv_cpu_s = None;
+    // From CSV as the binding replays a path: read into columns (on every core), checked,
+    // replayed as columns; and, for comparison, read as events and replayed as events.
+    let (mut csv_s, mut csv_cpu_s, mut csv_events_s) = (None, None, None);
+    let best = |best: &mut Option<f64>, x: f64| *best = Some(best.map_or(x, |b: f64| b.min(x)));
     if let Some(path) = args.get(3) {
         let file = std::io::BufWriter::new(std::fs::File::create(path)?);
         anbu::write_events_csv(file, &cohort.events)?;
         for _ in 0..repeat {
             let (started, cpu) = (Instant::now(), cpu_seconds());
+            let columns = anbu::read_columns(path.as_ref())?;
+            let rows2 = anbu::replay_columns(&columns.batch()?, &cohort.persons, &options)?;
+            best(&mut csv_s, started.elapsed().as_secs_f64());
+            best(&mut csv_cpu_s, cpu_seconds() - cpu);
+            assert_eq!(rows2, rows);
+            drop((rows2, columns));
+            let started = Instant::now();
             let read = read_events(path.as_ref(), &ReadOptions::strict())?;
             let rows2 = replay(read.events, &cohort.persons, &options)?;
-            let took = started.elapsed().as_secs_f64();
-            let used = cpu_seconds() - cpu;
-            csv_s = Some(csv_s.map_or(took, |s: f64| s.min(took)));
-            csv_cpu_s = Some(csv_cpu_s.map_or(used, |s: f64| s.min(used)));
-            assert_eq!(rows2.len(), rows.len());
+            best(&mut csv_events_s, started.elapsed().as_secs_f64());
+            assert_eq!(rows2, rows);
         }
     }
     let opt = |x: Option<f64>| x.map_or("null".to_string(), |s| format!("{s:.3}"));
     println!(
         "{{\"events\": {}, \"persons\": {}, \"rows\": {}, \"rust_replay_s\": {replay_s:.3}, \
-         \"rust_replay_cpu_s\": {replay_cpu_s:.3}, \"rust_columns_replay_s\": {columns_s:.3}, \"rust_csv_read_replay_s\": {}, \"rust_csv_read_replay_cpu_s\": {}}}",
+         \"rust_replay_cpu_s\": {replay_cpu_s:.3}, \"rust_columns_replay_s\": {columns_s:.3}, \"rust_csv_read_replay_s\": {}, \"rust_csv_read_replay_cpu_s\": {}, \"rust_csv_events_replay_s\": {}}}",
         cohort.events.len(),
         cohort.persons.len(),
         rows.len(),
         opt(csv_s),
         opt(csv_cpu_s),
+        opt(csv_events_s),
     );
     Ok(())
 }

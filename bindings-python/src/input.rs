@@ -104,12 +104,14 @@ impl Input {
         Ok(Input::Events(out))
     }
 
-    /// An Arrow table as the core's columns, when every column converts without an event per
-    /// row (see `arrow_columns`).
-    pub fn columns(&self) -> Option<anbu::OwnedColumns> {
+    /// The events as the core's columns, without an event per row where they can be: a file
+    /// (read by the core's `read_columns`, whose errors are its event reader's), or an Arrow
+    /// table whose every column converts (see `arrow_columns`).
+    pub fn columns(&self) -> Result<Option<anbu::OwnedColumns>, Failure> {
         match self {
-            Input::Arrow(batches) => crate::arrow_columns::columns_from_batches(batches),
-            _ => None,
+            Input::Path(p) => Ok(Some(anbu::read_columns(p)?)),
+            Input::Arrow(batches) => Ok(crate::arrow_columns::columns_from_batches(batches)),
+            Input::Events(_) => Ok(None),
         }
     }
 

@@ -41,9 +41,9 @@ fn replay_arrow<'py>(
     let source = Input::extract(events)?;
     let rows = input::run_interruptible(py, |cancel| {
         let options = anbu::ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
-        // An Arrow table of natural column types is replayed as columns; anything else (and
-        // any table the columns refuse, for the row conversion's error) as events.
-        if let Some(columns) = source.columns()
+        // A file, or an Arrow table of natural column types, is replayed as columns; anything
+        // else (and any table the columns refuse, for the row conversion's error) as events.
+        if let Some(columns) = source.columns()?
             && let Ok(batch) = columns.batch()
         {
             return Ok(anbu::replay_columns(&batch, &persons, &options)?);

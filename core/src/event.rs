@@ -520,40 +520,52 @@ impl EventRecord {
         if text.is_empty() {
             return Ok(());
         }
+        match EVENT_FIELDS.iter().position(|f| *f == field) {
+            Some(column) => self.set_column_text(column, text),
+            None => {
+                Err(Error::field(field, format!("unknown field; the spec's fields are: {}", EVENT_FIELDS.join(", "))))
+            }
+        }
+    }
+
+    /// [`Self::set_text`] of the field `EVENT_FIELDS[column]` (a reader that knows its columns'
+    /// positions need not compare their names again on every row).
+    pub(crate) fn set_column_text(&mut self, column: usize, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
         fn parse<T: std::str::FromStr>(field: &str, text: &str, what: &str) -> Result<T> {
             text.trim().parse().map_err(|_| Error::field(field, format!("expected {what}, got `{}`", clip(text))))
         }
         fn choice<T: std::str::FromStr<Err = String>>(field: &str, text: &str) -> Result<T> {
             text.trim().parse().map_err(|r| Error::field(field, r))
         }
-        match field {
-            "person" => self.person = Some(text.to_string()),
-            "ts" => self.ts = Some(Timestamp::parse_field(text).map_err(|r| Error::field("ts", r))?),
-            "signal" => self.signal = Some(choice(field, text)?),
-            "device" => self.device = Some(text.to_string()),
-            "direction" => self.direction = Some(choice(field, text)?),
-            "answered" => {
+        let Some(&field) = EVENT_FIELDS.get(column) else {
+            return Err(Error::field("column", format!("no spec field at column {column}")));
+        };
+        // The arms follow `EVENT_FIELDS`.
+        match column {
+            0 => self.person = Some(text.to_string()),
+            1 => self.ts = Some(Timestamp::parse_field(text).map_err(|r| Error::field(field, r))?),
+            2 => self.signal = Some(choice(field, text)?),
+            3 => self.device = Some(text.to_string()),
+            4 => self.direction = Some(choice(field, text)?),
+            5 => {
                 self.answered = Some(match text.trim().to_ascii_lowercase().as_str() {
                     "true" | "1" => true,
                     "false" | "0" => false,
                     _ => return Err(Error::field(field, format!("expected true or false, got `{}`", clip(text)))),
                 })
             }
-            "duration_s" => self.duration_s = Some(parse(field, text, "a number")?),
-            "steps" => self.steps = Some(parse(field, text, "a whole number >= 0")?),
-            "interval_s" => self.interval_s = Some(parse(field, text, "a whole number of seconds > 0")?),
-            "state" => self.state = Some(choice(field, text)?),
-            "watts" => self.watts = Some(parse(field, text, "a number")?),
-            "lux" => self.lux = Some(parse(field, text, "a number")?),
-            "action" => self.action = Some(choice(field, text)?),
-            "outcome" => self.outcome = Some(choice(field, text)?),
-            "until" => self.until = Some(Timestamp::parse_field(text).map_err(|r| Error::field("until", r))?),
-            other => {
-                return Err(Error::field(
-                    other,
-                    format!("unknown field; the spec's fields are: {}", EVENT_FIELDS.join(", ")),
-                ));
-            }
+            6 => self.duration_s = Some(parse(field, text, "a number")?),
+            7 => self.steps = Some(parse(field, text, "a whole number >= 0")?),
+            8 => self.interval_s = Some(parse(field, text, "a whole number of seconds > 0")?),
+            9 => self.state = Some(choice(field, text)?),
+            10 => self.watts = Some(parse(field, text, "a number")?),
+            11 => self.lux = Some(parse(field, text, "a number")?),
+            12 => self.action = Some(choice(field, text)?),
+            13 => self.outcome = Some(choice(field, text)?),
+            _ => self.until = Some(Timestamp::parse_field(text).map_err(|r| Error::field(field, r))?),
         }
         Ok(())
     }

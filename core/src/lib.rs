@@ -46,7 +46,8 @@ pub use crate::profile::{
     Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
-    CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_events, read_events_from,
+    CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_columns, read_events,
+    read_events_from,
 };
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 

@@ -130,6 +130,59 @@ impl OwnedColumns {
         push(&mut self.until, r.until.map(Timestamp::as_millis), 0);
     }
 
+    /// Appends the rows of `part`, its ids recoded into this table's dictionaries by `persons`
+    /// and `devices` (which must have coded this table's ids): the rows of consecutive parts
+    /// appended in order are coded as the whole would be by first appearance.
+    pub(crate) fn append_recoded(&mut self, part: OwnedColumns, persons: &mut IdCodes, devices: &mut IdCodes) {
+        fn extend<T>(to: &mut ColumnValues<T>, from: ColumnValues<T>) {
+            to.0.extend(from.0);
+            to.1.extend(from.1);
+        }
+        let person: Vec<u32> = part.names.iter().map(|id| persons.code(&mut self.names, id)).collect();
+        let device: Vec<u32> = part.device_names.iter().map(|id| devices.code(&mut self.device_names, id)).collect();
+        self.person.extend(part.person.iter().map(|c| person[*c as usize]));
+        self.device
+            .0
+            .extend(part.device.0.iter().zip(&part.device.1).map(|(c, v)| if *v { device[*c as usize] } else { 0 }));
+        self.device.1.extend(part.device.1);
+        self.ts.extend(part.ts);
+        self.signal.extend(part.signal);
+        extend(&mut self.direction, part.direction);
+        extend(&mut self.answered, part.answered);
+        extend(&mut self.duration_s, part.duration_s);
+        extend(&mut self.steps, part.steps);
+        extend(&mut self.interval_s, part.interval_s);
+        extend(&mut self.state, part.state);
+        extend(&mut self.watts, part.watts);
+        extend(&mut self.lux, part.lux);
+        extend(&mut self.action, part.action);
+        extend(&mut self.outcome, part.outcome);
+        extend(&mut self.until, part.until);
+    }
+
+    /// Reserves room for `rows` more rows in every column.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        fn reserve<T>(c: &mut ColumnValues<T>, rows: usize) {
+            c.0.reserve(rows);
+            c.1.reserve(rows);
+        }
+        self.person.reserve(rows);
+        self.ts.reserve(rows);
+        self.signal.reserve(rows);
+        reserve(&mut self.device, rows);
+        reserve(&mut self.direction, rows);
+        reserve(&mut self.answered, rows);
+        reserve(&mut self.duration_s, rows);
+        reserve(&mut self.steps, rows);
+        reserve(&mut self.interval_s, rows);
+        reserve(&mut self.state, rows);
+        reserve(&mut self.watts, rows);
+        reserve(&mut self.lux, rows);
+        reserve(&mut self.action, rows);
+        reserve(&mut self.outcome, rows);
+        reserve(&mut self.until, rows);
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.person.len()

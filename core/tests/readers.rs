@@ -2,7 +2,8 @@
 
 use anbu::{
     AppAction, CheckinOutcome, CsvEventReader, Direction, DoorState, Error, ErrorKind, Event, EventKind, Format,
-    JsonlEventReader, ReadOptions, Timestamp, read_events, read_events_from, write_events_csv, write_events_jsonl,
+    JsonlEventReader, OwnedColumns, ReadOptions, Timestamp, read_columns, read_events, read_events_from,
+    write_events_csv, write_events_jsonl,
 };
 use proptest::prelude::*;
 
@@ -285,6 +286,14 @@ fn a_large_file_reads_as_one_reader_reads_it() {
             } else {
                 vec![ReadOptions::strict()]
             };
+            // As columns: the strict reading's events, or its error.
+            let columns = read_columns(&path).map_err(|e| e.to_string());
+            let strict = read_events_from(input.as_slice(), format, &ReadOptions::strict());
+            assert_eq!(
+                columns,
+                strict.map(|out| OwnedColumns::of(&out.events)).map_err(|e| e.to_string()),
+                "{name} {case}"
+            );
             for options in options {
                 let got = read_events(&path, &options);
                 let want = read_events_from(input.as_slice(), format, &options);

@@ -52,6 +52,19 @@ fn drain(items: impl Iterator<Item = anbu::Result<Event>>) -> (Vec<Event>, usize
 pub fn csv_reader(data: &[u8]) {
     let (events, errors) = drain(CsvEventReader::new(data));
     check_reader(data, Format::Csv, events, errors);
+    check_columns_file(data);
+}
+
+/// `read_columns` of the bytes as a CSV file: the strict reading's events as columns, or
+/// its error.
+fn check_columns_file(data: &[u8]) {
+    let name = format!("anbu-fuzz-{}-{:?}.csv", std::process::id(), std::thread::current().id());
+    let path = std::env::temp_dir().join(name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "-"));
+    std::fs::write(&path, data).expect("the fuzz input is written to a temporary file");
+    let got = anbu::read_columns(&path).map_err(|e| e.to_string());
+    let _ = std::fs::remove_file(&path);
+    let want = read_events_from(data, Format::Csv, &ReadOptions::strict());
+    assert_eq!(got, want.map(|out| anbu::OwnedColumns::of(&out.events)).map_err(|e| e.to_string()), "read_columns");
 }
 
 /// Fuzz target `jsonl_reader`: arbitrary bytes as JSON Lines events.

@@ -225,6 +225,13 @@ impl<R: Read> Iterator for CsvEventReader<R> {
     }
 }
 
+/// The fields named by a CSV header line, as the streaming reader reads them, or `None`
+/// where it refuses the header.
+pub(super) fn header_fields(head: &[u8]) -> Option<Vec<&'static str>> {
+    let mut reader = CsvEventReader::new(head);
+    reader.read_header().ok()?.then_some(reader.columns)
+}
+
 fn new_parser<R: Read>(cap: LineCap<R>) -> ::csv::Reader<LineCap<R>> {
     // Only `\n` ends a row, so that every row's terminator is counted as one line; a `\r`
     // before it is stripped from the last cell.

@@ -7,6 +7,7 @@
 //! with [`ReadOptions::skip_bad_rows`], skips it and reports what was skipped and why.
 
 mod csv;
+mod csv_columns;
 mod jsonl;
 mod parallel;
 
@@ -20,6 +21,7 @@ pub use self::csv::CsvEventReader;
 pub use self::jsonl::JsonlEventReader;
 use crate::error::{Error, Location, Result};
 use crate::event::Event;
+use crate::owned_columns::OwnedColumns;
 use crate::time::clip;
 
 /// The longest accepted physical line of an input file, in bytes (1 MiB, not counting the newline).
@@ -155,9 +157,7 @@ pub struct ReadOutcome {
 /// ```
 pub fn read_events(path: &Path, options: &ReadOptions) -> Result<ReadOutcome> {
     let format = Format::from_path(path)?;
-    let mut file = File::open(path).map_err(|e| {
-        Error::Io(io::Error::new(e.kind(), format!("cannot open `{}`: {e}", clip(&path.display().to_string()))))
-    })?;
+    let mut file = open(path)?;
     // A large file is read on every core where it can be (see `parallel`); where it cannot,
     // or anything in it is refused, it is read again by one streaming reader, so the outcome
     // is always that reader's.
@@ -169,6 +169,50 @@ pub fn read_events(path: &Path, options: &ReadOptions) -> Result<ReadOutcome> {
         file.rewind().map_err(Error::Io)?;
     }
     read_events_from(file, format, options)
+}
+
+/// Reads an event file as columns: the events [`read_events`] reads strictly, as
+/// [`OwnedColumns::of`] would code them, and the same error where it refuses a row.
+///
+/// A CSV file is parsed straight into columns, on every core (ids coded as they are read,
+/// no [`Event`] per row), wherever that is exactly what the streaming reader reads; anywhere
+/// else (a quoted cell, a refused row, a JSON Lines file) it is read as events.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("anbu-doc-columns-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("events.csv");
+/// std::fs::write(&path, "person,ts,signal,outcome\n\
+///                        p-1,2024-05-01T10:00:00+09:00,checkin,missed\n\
+///                        p-2,2024-05-01T10:05:00+09:00,checkin,answered\n")?;
+/// let columns = anbu::read_columns(&path)?;
+/// assert_eq!(columns.names, ["p-1", "p-2"]);
+/// assert_eq!(columns.batch()?.len(), 2);
+///
+/// std::fs::write(&path, "person,ts,signal,outcome\np-1,2024-05-01T10:00:00+09:00,checkin,maybe\n")?;
+/// let err = anbu::read_columns(&path).unwrap_err();
+/// assert!(err.to_string().starts_with("line 2: field `outcome`: unknown value `maybe`"));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_columns(path: &Path) -> Result<OwnedColumns> {
+    let format = Format::from_path(path)?;
+    let mut file = open(path)?;
+    if format == Format::Csv {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if let Ok(Some(columns)) = parallel::read_csv_columns(&file, threads) {
+            return Ok(columns);
+        }
+        file.rewind().map_err(Error::Io)?;
+    }
+    Ok(OwnedColumns::of(&read_events_from(file, format, &ReadOptions::strict())?.events))
+}
+
+/// Opens an input file; the error names it.
+fn open(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| {
+        Error::Io(io::Error::new(e.kind(), format!("cannot open `{}`: {e}", clip(&path.display().to_string()))))
+    })
 }
 
 /// Reads events in the given format from any reader.

@@ -12,8 +12,9 @@
 
 use std::io::{self, Read};
 
-use super::{Format, MAX_LINE_BYTES, ReadOptions, read_events_from};
+use super::{Format, MAX_LINE_BYTES, ReadOptions, csv_columns, read_events_from};
 use crate::event::Event;
+use crate::owned_columns::{IdCodes, OwnedColumns};
 
 /// Bytes read per core and block.
 const PART_BYTES: usize = 8 << 20;
@@ -23,40 +24,66 @@ pub(super) const MIN_PARALLEL_BYTES: u64 = 1 << 20;
 /// The events of an input read in parallel by `threads` cores, or `None` where the parallel
 /// reading gives up (see the module docs): the input must then be read by one reader.
 pub(super) fn read_all(input: impl Read, format: Format, threads: usize) -> io::Result<Option<Vec<Event>>> {
-    read_in_blocks(input, format, threads, PART_BYTES)
+    let mut events = Vec::new();
+    let parse = |head: &[u8], part: &[u8]| parse(head, part, format);
+    let read = read_in_blocks(input, format, threads, PART_BYTES, parse, |mut part| events.append(&mut part))?;
+    Ok(read.then_some(events))
 }
 
-/// [`read_all`] with blocks of `part_bytes` per core.
-fn read_in_blocks(
+/// The events of a CSV input as columns, read in parallel by `threads` cores (the parts
+/// parsed straight into columns by [`csv_columns`]), or `None` where the parallel reading
+/// gives up or any row is refused: the input must then be read by one streaming reader.
+pub(super) fn read_csv_columns(input: impl Read, threads: usize) -> io::Result<Option<OwnedColumns>> {
+    read_csv_columns_in_blocks(input, threads, PART_BYTES)
+}
+
+/// [`read_csv_columns`] with blocks of `part_bytes` per core.
+fn read_csv_columns_in_blocks(input: impl Read, threads: usize, part_bytes: usize) -> io::Result<Option<OwnedColumns>> {
+    let mut all = OwnedColumns::default();
+    let (mut persons, mut devices) = (IdCodes::default(), IdCodes::default());
+    let read = read_in_blocks(input, Format::Csv, threads, part_bytes, csv_columns::parse, |part| {
+        all.append_recoded(part, &mut persons, &mut devices);
+    })?;
+    // The rows' values are checked as the streaming reader checks them (by the batch's
+    // checks, which are the records' checks), so that a refused row is refused here too.
+    Ok((read && all.batch().is_ok()).then_some(all))
+}
+
+/// Reads `input` in blocks of `part_bytes` per core, each cut at line ends into one part per
+/// core; `parse` reads a part (behind the CSV header line `head`) on its own core, and `join`
+/// takes the parsed parts in input order. Returns whether every part was parsed: `false`
+/// where the parallel reading gives up (see the module docs).
+fn read_in_blocks<T: Send>(
     mut input: impl Read,
     format: Format,
     threads: usize,
     part_bytes: usize,
-) -> io::Result<Option<Vec<Event>>> {
+    parse: impl Fn(&[u8], &[u8]) -> Option<T> + Sync,
+    mut join: impl FnMut(T),
+) -> io::Result<bool> {
     let threads = threads.max(1);
     let block_bytes = part_bytes.max(1) * threads;
     let mut buf: Vec<u8> = Vec::with_capacity(block_bytes + MAX_LINE_BYTES);
     let mut header: Option<Vec<u8>> = None;
-    let mut events = Vec::new();
     let mut eof = false;
     while !eof {
         eof = fill(&mut input, &mut buf, block_bytes)?;
         // The block ends after its last newline; the rest waits for the next block.
         let end = if eof { buf.len() } else { buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) };
         if end == 0 && !buf.is_empty() && !eof {
-            return Ok(None);
+            return Ok(false);
         }
         let mut block = &buf[..end];
         if format == Format::Csv {
             if block.contains(&b'"') {
-                return Ok(None);
+                return Ok(false);
             }
             if header.is_none() {
                 // The header must be the first line (the streaming reader skips blank lines
                 // before it).
-                let Some(nl) = block.iter().position(|b| *b == b'\n') else { return Ok(None) };
+                let Some(nl) = block.iter().position(|b| *b == b'\n') else { return Ok(false) };
                 if block[..nl].strip_suffix(b"\r").unwrap_or(&block[..nl]).is_empty() {
-                    return Ok(None);
+                    return Ok(false);
                 }
                 header = Some(block[..=nl].to_vec());
                 block = &block[nl + 1..];
@@ -64,17 +91,18 @@ fn read_in_blocks(
         }
         let parts = cut(block, threads);
         let head = header.as_deref().unwrap_or_default();
-        let parsed: Vec<Option<Vec<Event>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = parts.iter().map(|part| s.spawn(move || parse(head, part, format))).collect();
+        let parse = &parse;
+        let parsed: Vec<Option<T>> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts.iter().map(|part| s.spawn(move || parse(head, part))).collect();
             handles.into_iter().map(|h| h.join().ok().flatten()).collect()
         });
         for part in parsed {
-            let Some(mut part) = part else { return Ok(None) };
-            events.append(&mut part);
+            let Some(part) = part else { return Ok(false) };
+            join(part);
         }
         buf.drain(..end);
     }
-    Ok(Some(events))
+    Ok(true)
 }
 
 /// Reads into `buf` until it holds `want` bytes or the input ends; returns whether it ended.
@@ -125,6 +153,14 @@ mod tests {
         read_events_from(text, format, &ReadOptions::strict()).unwrap().events
     }
 
+    /// [`read_all`] with blocks of `part` bytes per core.
+    fn events_in_blocks(input: &[u8], format: Format, threads: usize, part: usize) -> Option<Vec<Event>> {
+        let mut events = Vec::new();
+        let parse = |head: &[u8], p: &[u8]| parse(head, p, format);
+        let read = read_in_blocks(input, format, threads, part, parse, |mut p| events.append(&mut p)).unwrap();
+        read.then_some(events)
+    }
+
     fn texts() -> [(Format, Vec<u8>); 2] {
         let cohort = simulate(&SimConfig { persons: 4, days: 2, ..SimConfig::default() });
         let (mut csv, mut jsonl) = (Vec::new(), Vec::new());
@@ -146,11 +182,37 @@ mod tests {
             for input in [&text, &crlf, &unterminated] {
                 for threads in 1..=3 {
                     for part in [300, 1000, 4096, 1 << 20] {
-                        let got = read_in_blocks(input.as_slice(), format, threads, part).unwrap();
+                        let got = events_in_blocks(input.as_slice(), format, threads, part);
                         assert_eq!(got.as_ref(), Some(&want), "{format} threads {threads} part {part}");
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn csv_blocks_read_into_columns_give_the_columns_of_one_reader() {
+        let [(_, text), _] = texts();
+        let want = OwnedColumns::of(&serial(&text, Format::Csv));
+        let crlf: Vec<u8> = text.iter().flat_map(|b| if *b == b'\n' { vec![b'\r', b'\n'] } else { vec![*b] }).collect();
+        let unterminated = text.strip_suffix(b"\n").unwrap().to_vec();
+        for input in [&text, &crlf, &unterminated] {
+            for threads in 1..=3 {
+                for part in [300, 1000, 4096, 1 << 20] {
+                    let got = read_csv_columns_in_blocks(input.as_slice(), threads, part).unwrap();
+                    assert_eq!(got.as_ref(), Some(&want), "threads {threads} part {part}");
+                }
+            }
+        }
+        // Rows the cells read but the checks refuse (as the streaming reader does): a
+        // negative reading, a phone number for a person id, a field of another signal.
+        for bad in [
+            "person,ts,signal,watts\np-1,2024-05-01T10:00:00+09:00,plug,-1\n",
+            "person,ts,signal,watts\n010-1234-5678,2024-05-01T10:00:00+09:00,plug,1\n",
+            "person,ts,signal,watts\np-1,2024-05-01T10:00:00+09:00,sos,1\n",
+        ] {
+            assert!(read_events_from(bad.as_bytes(), Format::Csv, &ReadOptions::strict()).is_err(), "{bad}");
+            assert_eq!(read_csv_columns_in_blocks(bad.as_bytes(), 2, 1000).unwrap(), None, "{bad}");
         }
     }
 
@@ -169,14 +231,14 @@ mod tests {
             // A line longer than a block.
             let long = with_line(lines.len() / 2, &[b'x'; 5000]);
             for input in [bad, long] {
-                assert_eq!(read_in_blocks(input.as_slice(), format, 2, 1000).unwrap(), None, "{format}");
+                assert_eq!(events_in_blocks(input.as_slice(), format, 2, 1000), None, "{format}");
             }
         }
         let [(_, csv), _] = texts();
         let quoted = String::from_utf8(csv.clone()).unwrap().replacen(",plug,", ",\"plug\",", 1);
-        assert_eq!(read_in_blocks(quoted.as_bytes(), Format::Csv, 2, 1000).unwrap(), None);
+        assert_eq!(events_in_blocks(quoted.as_bytes(), Format::Csv, 2, 1000), None);
         let blank_first = [b"\r\n".as_slice(), &csv].concat();
-        assert_eq!(read_in_blocks(blank_first.as_slice(), Format::Csv, 2, 1000).unwrap(), None);
+        assert_eq!(events_in_blocks(blank_first.as_slice(), Format::Csv, 2, 1000), None);
     }
 
     #[test]
