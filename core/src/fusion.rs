@@ -22,6 +22,7 @@ use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
 use crate::detect::{self, Evidence, View};
 use crate::profile::Rules;
 use crate::state::PersonState;
+use crate::text::fixed;
 use crate::time::Timestamp;
 
 /// What an assessment remembers for the next one.
@@ -52,10 +53,11 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
         && let Some(life) = state.last_life_any.filter(|l| l.ts <= at)
     {
         let detail = format!(
-            "sign of life ({}) at {}, {} ago: silence elsewhere before it counts x{factor:.2}",
+            "sign of life ({}) at {}, {} ago: silence elsewhere before it counts x{}",
             life.signal,
             view.local(life.ts),
-            detect::hours(at.hours_since(life.ts))
+            detect::hours(at.hours_since(life.ts)),
+            fixed(factor, 2)
         );
         reasons.push(Reason {
             signal: life.signal,
@@ -155,8 +157,8 @@ pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Times
                 signal: crate::event::Signal::Checkin,
                 kind: ReasonKind::Escalation,
                 detail: format!(
-                    "held at {kept} until the score falls below {:.0} (hysteresis)",
-                    cut(kept) - p.levels.hysteresis
+                    "held at {kept} until the score falls below {} (hysteresis)",
+                    fixed(cut(kept) - p.levels.hysteresis, 0)
                 ),
                 contribution: 0.0,
             });

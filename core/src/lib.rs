@@ -28,6 +28,7 @@ mod routine;
 pub mod sim;
 mod snapshot;
 mod state;
+mod text;
 mod time;
 mod write;
 

@@ -111,7 +111,7 @@ impl Timestamp {
 
     /// Formats the time in a time zone as `YYYY-MM-DD HH:MM`, for human-readable reasons.
     pub fn local_minute(self, tz: &jiff::tz::TimeZone) -> String {
-        self.to_jiff().to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+        crate::text::local_minute(self, tz).to_string()
     }
 
     /// Parses one field's text: integer epoch milliseconds or RFC 3339 with an offset.

@@ -14,6 +14,7 @@ use crate::assessment::ReasonKind;
 use crate::event::Signal;
 use crate::profile::SilenceMode;
 use crate::state::Context;
+use crate::text::fixed;
 use crate::time::HOUR_MS;
 
 /// Share of decline evidence kept after an answered check-in call in the last day.
@@ -41,16 +42,18 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     if deficit_points > trend_points {
         let detail = format!(
             "activity well below this person's usual for hours: the silences between signs of life add up to a \
-             deficit of {deficit:.1} (CUSUM; evidence from {DEFICIT_ONSET:.0})"
+             deficit of {} (CUSUM; evidence from {})",
+            fixed(deficit, 1),
+            fixed(DEFICIT_ONSET, 0)
         );
         out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, deficit_points));
     } else if let Some(d) = trend {
         let what = if d.steps { "steps" } else { "signs of life" };
         let mut detail = format!(
-            "activity down {:.0}% over the last days: {:.0} {what} a day against a usual {:.0} (EWMA)",
-            d.drop * 100.0,
-            d.recent,
-            d.usual
+            "activity down {}% over the last days: {} {what} a day against a usual {} (EWMA)",
+            fixed(d.drop * 100.0, 0),
+            fixed(d.recent, 0),
+            fixed(d.usual, 0)
         );
         if answered_recently {
             detail.push_str("; a check-in call was answered in the last day");

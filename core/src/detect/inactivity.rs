@@ -12,6 +12,7 @@ use crate::assessment::ReasonKind;
 use crate::event::Signal;
 use crate::profile::{ChannelRule, SilenceMode};
 use crate::state::Context;
+use crate::text::fixed;
 use crate::time::Timestamp;
 
 /// Hours a channel may stay silent past the last sign of life elsewhere before it is
@@ -190,30 +191,62 @@ impl std::fmt::Display for Judged {
         if !self.adaptive {
             return write!(f, "alert at {}", hours(self.threshold_h));
         }
-        let own = odds(self.surprise);
-        f.write_str(&own)?;
+        let own = Odds::of(self.surprise);
+        write!(f, "{own}")?;
         if let Some(joint) = self.joint {
-            let together = odds(joint);
-            if together != own {
+            let together = Odds::of(joint);
+            if !together.reads_as(own) {
                 write!(f, "; all channels together: {together}")?;
             }
         }
         if self.conf < 1.0 {
-            write!(f, "; routine {:.0}% learned, alert at {} until then", self.conf * 100.0, hours(self.threshold_h))?;
+            let learned = fixed(self.conf * 100.0, 0);
+            write!(f, "; routine {learned}% learned, alert at {} until then", hours(self.threshold_h))?;
         }
         Ok(())
     }
 }
 
 /// "1 time in N" for a surprise.
-fn odds(s: f64) -> String {
-    let n = s.min(30.0).exp();
-    if n < 1.5 {
-        "usual for this person at these hours".to_string()
-    } else if n < 10_000.0 {
-        format!("a silence this person shows about 1 time in {n:.0}")
-    } else {
-        "a silence this person almost never shows".to_string()
+#[derive(Clone, Copy, Debug)]
+enum Odds {
+    Usual,
+    OneIn(f64),
+    AlmostNever,
+}
+
+impl Odds {
+    fn of(s: f64) -> Odds {
+        let n = s.min(30.0).exp();
+        if n < 1.5 {
+            Odds::Usual
+        } else if n < 10_000.0 {
+            Odds::OneIn(n)
+        } else {
+            Odds::AlmostNever
+        }
+    }
+
+    /// Whether the two are written the same.
+    fn reads_as(self, other: Odds) -> bool {
+        match (self, other) {
+            (Odds::Usual, Odds::Usual) | (Odds::AlmostNever, Odds::AlmostNever) => true,
+            (Odds::OneIn(a), Odds::OneIn(b)) => match (fixed(a, 0).whole(), fixed(b, 0).whole()) {
+                (Some(a), Some(b)) => a == b,
+                _ => self.to_string() == other.to_string(),
+            },
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Odds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Odds::Usual => f.write_str("usual for this person at these hours"),
+            Odds::OneIn(n) => write!(f, "a silence this person shows about 1 time in {}", fixed(*n, 0)),
+            Odds::AlmostNever => f.write_str("a silence this person almost never shows"),
+        }
     }
 }
 

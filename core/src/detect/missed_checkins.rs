@@ -5,10 +5,13 @@
 //! `concern` outcome (answered, but the person asked for help) is held for the profile's
 //! `concern_hold_h`, unless a later check-in is answered normally.
 
+use std::fmt::Write;
+
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
 use crate::profile::SilenceMode;
+use crate::text::fixed;
 use crate::time::HOUR_MS;
 
 /// How much one missed call weighs for this person: 1 for someone who answers 90% of
@@ -61,7 +64,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         };
         if (w - 1.0).abs() > 0.05 {
             let share = view.state.routine.answer_rate() * 100.0;
-            detail.push_str(&format!("; this person answers {share:.0}% of check-in calls"));
+            // Written in place (`fmt::Write` for `String` cannot fail).
+            let _ = write!(detail, "; this person answers {}% of check-in calls", fixed(share, 0));
         }
         if points > 0.0 {
             out.push(Evidence::new(Signal::Checkin, ReasonKind::MissedCheckins, detail, points));

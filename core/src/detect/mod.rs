@@ -14,6 +14,7 @@ use crate::assessment::{Reason, ReasonKind};
 use crate::event::Signal;
 use crate::profile::Rules;
 use crate::state::{DeviceState, PersonState};
+use crate::text::fixed;
 use crate::time::Timestamp;
 
 /// One piece of evidence.
@@ -97,8 +98,8 @@ impl View<'_> {
     }
 
     /// A time as the person's local `YYYY-MM-DD HH:MM`.
-    pub fn local(&self, t: Timestamp) -> String {
-        t.local_minute(&self.rules.tz)
+    pub fn local(&self, t: Timestamp) -> crate::text::LocalMinute {
+        crate::text::local_minute(t, &self.rules.tz)
     }
 }
 
@@ -115,7 +116,7 @@ pub(crate) struct Hours(f64);
 impl std::fmt::Display for Hours {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let h = self.0;
-        if h < 10.0 { write!(f, "{h:.1} h") } else { write!(f, "{h:.0} h") }
+        write!(f, "{} h", fixed(h, if h < 10.0 { 1 } else { 0 }))
     }
 }
 
