@@ -31,7 +31,7 @@ impl Fixed {
             return None;
         }
         let s = self.x * POWERS[usize::from(self.decimals)];
-        if !(s < LIMIT) {
+        if s.is_nan() || s >= LIMIT {
             return None;
         }
         let whole = s.floor();
