@@ -1,11 +1,12 @@
 //! Reader benchmarks: CSV and JSON Lines event tables read from memory by one streaming
-//! reader, and from a file by `read_events` (on every core), MB/s of text, strict.
+//! reader, and from a file by `read_events` (on every core) and, for CSV, by `read_columns`
+//! (parsed straight into columns, on every core), MB/s of text, strict.
 //!
 //! Workload: `anbu_benches::cohort(200, 14)` written by anbu's writers (see `benches/src/lib.rs`).
 
 use std::hint::black_box;
 
-use anbu::{Format, ReadOptions, read_events, read_events_from};
+use anbu::{Format, ReadOptions, read_columns, read_events, read_events_from};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn benches(c: &mut Criterion) {
@@ -34,6 +35,15 @@ fn benches(c: &mut Criterion) {
                 out
             })
         });
+        if format == Format::Csv {
+            g.bench_function(format!("{name}_file_columns"), |b| {
+                b.iter(|| {
+                    let columns = read_columns(black_box(&path)).unwrap();
+                    assert_eq!(columns.len(), cohort.events.len());
+                    columns
+                })
+            });
+        }
         let _ = std::fs::remove_file(&path);
     }
     g.finish();
