@@ -18,9 +18,12 @@
 //!
 //! Deterministic: the same state and time give the same assessment.
 
+use std::cell::RefCell;
+
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
 use crate::detect::{self, Evidence, View};
 use crate::profile::Rules;
+use crate::routine::Walks;
 use crate::state::PersonState;
 use crate::text::fixed;
 use crate::time::Timestamp;
@@ -39,8 +42,15 @@ const HOLD_H: i64 = 6;
 
 /// Assesses one person at `at` from the folded state; `held` is the previous assessment's
 /// time and level (hysteresis), updated when `at` is later.
-pub(crate) fn assess(person: &str, state: &PersonState, rules: &Rules, at: Timestamp, held: &mut Held) -> Assessment {
-    let view = View { state, rules, at };
+pub(crate) fn assess(
+    person: &str,
+    state: &PersonState,
+    rules: &Rules,
+    at: Timestamp,
+    held: &mut Held,
+    walks: Option<&RefCell<Walks>>,
+) -> Assessment {
+    let view = View { state, rules, at, walks };
     let evidence = detect::detect_all(&view);
     let p = &rules.profile;
 

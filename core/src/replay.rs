@@ -1,5 +1,6 @@
 //! Batch replay: every person assessed on a fixed time grid, as the spec's Replays section says.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,6 +14,7 @@ use crate::fusion;
 use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
+use crate::routine::Walks;
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 
@@ -527,6 +529,8 @@ fn replay_person(
         t += every;
     }
     let mut held = fusion::Held::default();
+    // The silences judged at one grid time are mostly judged again at the next.
+    let walks = RefCell::new(Walks::default());
     let mut next = 0;
     // Outcomes of the calls placed, in time order, the next one to fold, and their device.
     let mut placed: Vec<Compact> = Vec::new();
@@ -554,7 +558,7 @@ fn replay_person(
                 (None, None) => break,
             }
         }
-        let a = fusion::assess(person, &state, rules, at, &mut held);
+        let a = fusion::assess(person, &state, rules, at, &mut held, Some(&walks));
         if let Some((responder, policy)) = calls
             && rules.expects_checkin
             && a.action == Action::CheckinCall

@@ -545,35 +545,70 @@ impl Routine {
         rate: f64,
         ctx: &impl HourContext,
     ) -> (f64, f64) {
+        self.surprise_pair_carried(c, since, split, until, rate, ctx, &mut None)
+    }
+
+    /// [`Routine::surprise_pair`], carried on from `walk`, where that walked the same
+    /// channel's same silence (same start and split, same learning rate) with
+    /// the routine as it is now: the hours it walked in full add up to the same sums, so
+    /// only the hours after them are walked (the sums are the same, bit for bit, as
+    /// walking every hour again). `walk` is left holding this walk.
+    ///
+    /// The routine learns only when its open hour moves on; the caller keeps walks only
+    /// for one person and while the person's registered absences stay the same (see
+    /// [`Walks`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn surprise_pair_carried(
+        &self,
+        c: usize,
+        since: Timestamp,
+        split: Timestamp,
+        until: Timestamp,
+        rate: f64,
+        ctx: &impl HourContext,
+        walk: &mut Option<Walk>,
+    ) -> (f64, f64) {
         let (a, m, z) = (since.as_millis(), split.as_millis().max(since.as_millis()), until.as_millis());
         if z <= a {
             return (0.0, 0.0);
         }
-        let model = self.model(c, rate, ctx);
-        // Costs by bin, computed when first needed (most silences span a few hours).
-        let mut cost = [f64::NAN; BINS];
-        let (mut all, mut part) = (0.0, 0.0);
         // Past two weeks the surprise is certainly past any threshold; stop counting.
         let stop_all = z.min(a + MAX_CLOSE_HOURS * HOUR_MS);
         let stop_part = z.min(m + MAX_CLOSE_HOURS * HOUR_MS);
-        let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+        let key = WalkKey { open_hour: self.open_hour.0, c, a, m, rate: rate.to_bits() };
+        let first = a.div_euclid(HOUR_MS) * HOUR_MS;
+        // Hours before `next` were walked in full (they ended by both stops then); they
+        // still are if they end by both stops now.
+        let w = match walk {
+            Some(w) if w.key == key && w.next <= stop_all.min(stop_part) => w,
+            _ => walk.insert(Walk { key, next: first, all: 0.0, part: 0.0, cost: [f64::NAN; BINS] }),
+        };
+        let model = self.model(c, rate, ctx);
+        let (mut all, mut part) = (w.all, w.part);
+        // Hours that end by both stops are walked in full: the walk is kept up to them.
+        let full_until = stop_all.min(stop_part);
+        let mut h = w.next;
         let mut bins = ctx.bins(h);
         while h < stop_all.max(stop_part) {
             let b = bins.next().unwrap_or(0);
             if !ctx.away(h) {
-                if cost[b].is_nan() {
-                    cost[b] = -(1.0 - model.p(b).min(0.95)).ln();
+                // Costs by bin, computed when first needed (most silences span a few hours).
+                if w.cost[b].is_nan() {
+                    w.cost[b] = -(1.0 - model.p(b).min(0.95)).ln();
                 }
                 if h < stop_all {
                     let share = (stop_all.min(h + HOUR_MS) - a.max(h)) as f64 / HOUR_MS as f64;
-                    all += share * cost[b];
+                    all += share * w.cost[b];
                 }
                 if h + HOUR_MS > m && h < stop_part {
                     let share = (stop_part.min(h + HOUR_MS) - m.max(h)) as f64 / HOUR_MS as f64;
-                    part += share * cost[b];
+                    part += share * w.cost[b];
                 }
             }
             h += HOUR_MS;
+            if h <= full_until {
+                (w.next, w.all, w.part) = (h, all, part);
+            }
         }
         (all, if z <= m { 0.0 } else { part })
     }
@@ -614,6 +649,52 @@ impl Routine {
     /// Bytes held outside the routine itself (its stored tables).
     pub fn heap_bytes(&self) -> usize {
         self.p.heap_bytes()
+    }
+}
+
+/// What a [`Walk`]'s sums are of: the routine as of its open hour, the channel, the silence's
+/// start and split (epoch ms), and the learning rate's bits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct WalkKey {
+    open_hour: i64,
+    c: usize,
+    a: i64,
+    m: i64,
+    rate: u64,
+}
+
+/// A silence's surprise as walked so far, hour by hour (see
+/// [`Routine::surprise_pair_carried`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Walk {
+    key: WalkKey,
+    /// The first hour not yet walked in full.
+    next: i64,
+    /// The sums over the hours before `next`.
+    all: f64,
+    part: f64,
+    /// The cost of an hour by bin, as far as computed (`NaN` until then).
+    cost: [f64; BINS],
+}
+
+/// Each channel's last [`Walk`] for one person (a value is for one person only), kept while the person's registered absences
+/// stay as they were (a replay judges a person's silences every hour: while a silence goes
+/// on and the routine learns nothing, each judgement walks only the hours since the last).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Walks {
+    absences: Vec<crate::state::Absence>,
+    by_channel: [Option<Walk>; 5],
+}
+
+impl Walks {
+    /// Channel `c`'s last walk, the walks forgotten first if the absences changed.
+    pub fn channel(&mut self, c: usize, absences: &[crate::state::Absence]) -> &mut Option<Walk> {
+        if self.absences != absences {
+            self.absences.clear();
+            self.absences.extend_from_slice(absences);
+            self.by_channel = Default::default();
+        }
+        &mut self.by_channel[c % 5]
     }
 }
 
@@ -907,6 +988,72 @@ mod tests {
         assert!(night < 0.1, "{night}");
         assert!(morning > 1.5 && morning > 10.0 * night, "{morning} vs {night}");
         assert_eq!(r.confidence(door, 10.0), 1.0);
+    }
+
+    proptest::proptest! {
+        /// A silence judged again and again, carried on from the last walk, sums exactly
+        /// what walking every hour again sums, as the silence grows (or is cut short) and
+        /// as the routine learns in between.
+        #[test]
+        fn a_carried_walk_sums_what_a_new_walk_sums(
+            lives in proptest::collection::vec((0i64..24 * 10, 0usize..5), 20..120),
+            since_min in 60i64 * 24 * 10..60 * 24 * 12,
+            split_h in 0i64..48,
+            steps in proptest::collection::vec((-180i64..400, proptest::bool::weighted(0.2)), 1..40),
+        ) {
+            let mut r = Routine::default();
+            let mut lives = lives;
+            lives.sort();
+            for (h, c) in &lives {
+                r.advance(at(*h), 0.1, &Plain);
+                r.life(Signal::CHANNELS[*c]);
+            }
+            let since = Timestamp::from_millis(since_min * 60_000).unwrap();
+            let split = since.plus_millis(split_h * HOUR_MS);
+            // A walk per channel, and one that both channels take turns with.
+            let (mut walks, mut shared) = ([None, None], None);
+            let (mut until, mut learned_at) = (since, since);
+            let mut surprising = 0;
+            for (minutes, learn) in steps {
+                until = until.plus_millis(minutes * 60_000);
+                if learn && until > learned_at {
+                    // The routine learns the hours up to now (a sign of life in the
+                    // channel that is not judged).
+                    r.advance(until, 0.1, &Plain);
+                    r.life(Signal::CHANNELS[4]);
+                    learned_at = until;
+                }
+                for (k, c) in [0, 2].into_iter().enumerate() {
+                    let fresh = r.surprise_pair(c, since, split, until, 0.1, &Plain);
+                    let bits = |(x, y): (f64, f64)| (x.to_bits(), y.to_bits());
+                    for walk in [&mut walks[k], &mut shared] {
+                        let carried = r.surprise_pair_carried(c, since, split, until, 0.1, &Plain, walk);
+                        proptest::prop_assert_eq!(bits(fresh), bits(carried));
+                    }
+                    surprising += usize::from(fresh.0 > 0.0);
+                }
+            }
+            // The silences judged are mostly of some surprise (the check is not of zeros).
+            proptest::prop_assume!(surprising > 0);
+        }
+    }
+
+    #[test]
+    fn walks_are_forgotten_when_the_absences_change() {
+        let mut r = Routine::default();
+        for d in 0..10 {
+            r.advance(at(d * 24 + 9), 0.1, &Plain);
+            r.life(Signal::Door);
+        }
+        let mut walks = Walks::default();
+        let door = Signal::Door.channel_index().unwrap();
+        let absence = [crate::state::Absence { start: at(300), end: at(320) }];
+        r.surprise_pair_carried(door, at(240), at(240), at(260), 0.1, &Plain, walks.channel(door, &[]));
+        assert!(walks.channel(door, &[]).is_some(), "kept while the absences are the same");
+        assert!(walks.channel(door, &absence).is_none(), "forgotten when they change");
+        r.surprise_pair_carried(door, at(240), at(240), at(260), 0.1, &Plain, walks.channel(door, &absence));
+        assert!(walks.channel(door, &absence).is_some());
+        assert!(walks.channel(door, &[]).is_none());
     }
 
     #[test]

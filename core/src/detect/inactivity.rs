@@ -106,8 +106,15 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
         let (s_all, s_agreed, conf) = if stale {
             (0.0, 0.0, routine.confidence(c, r.warmup_days))
         } else if adaptive {
-            let (s_all, s_agreed) =
-                routine.surprise_pair(c, silence.since, silence.agreed_from, silence.until, r.learning_rate, &ctx);
+            let (since, split, until, rate) = (silence.since, silence.agreed_from, silence.until, r.learning_rate);
+            let (s_all, s_agreed) = match view.walks {
+                Some(walks) => {
+                    let mut walks = walks.borrow_mut();
+                    let walk = walks.channel(c, &view.state.absences);
+                    routine.surprise_pair_carried(c, since, split, until, rate, &ctx, walk)
+                }
+                None => routine.surprise_pair(c, since, split, until, rate, &ctx),
+            };
             (s_all, s_agreed, routine.confidence(c, r.warmup_days))
         } else {
             (0.0, 0.0, 0.0)

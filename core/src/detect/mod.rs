@@ -10,9 +10,12 @@ pub(crate) mod missed_checkins;
 pub(crate) mod no_change;
 pub(crate) mod sos;
 
+use std::cell::RefCell;
+
 use crate::assessment::{Reason, ReasonKind};
 use crate::event::Signal;
 use crate::profile::Rules;
+use crate::routine::Walks;
 use crate::state::{DeviceState, PersonState};
 use crate::text::fixed;
 use crate::time::Timestamp;
@@ -43,6 +46,9 @@ pub(crate) struct View<'a> {
     pub state: &'a PersonState,
     pub rules: &'a Rules,
     pub at: Timestamp,
+    /// The silences' walks of the person's last assessment, where the caller keeps them
+    /// (a replay), to carry them on.
+    pub walks: Option<&'a RefCell<Walks>>,
 }
 
 impl View<'_> {
@@ -189,7 +195,7 @@ pub(crate) mod testing {
         detect: impl Fn(&View<'_>, &mut Vec<Evidence>),
     ) -> Vec<Evidence> {
         let state = state(rules, events);
-        let view = View { state: &state, rules, at: at(hours) };
+        let view = View { state: &state, rules, at: at(hours), walks: None };
         let mut out = Vec::new();
         detect(&view, &mut out);
         out
