@@ -26,6 +26,7 @@ use crate::profile::Rules;
 use crate::routine::Walks;
 use crate::state::PersonState;
 use crate::text::fixed;
+use crate::text::sentence;
 use crate::time::Timestamp;
 
 /// What an assessment remembers for the next one.
@@ -62,7 +63,7 @@ pub(crate) fn assess(
         && factor < 1.0
         && let Some(life) = state.last_life_any.filter(|l| l.ts <= at)
     {
-        let detail = format!(
+        let detail = sentence!(
             "sign of life ({}) at {}, {} ago: silence elsewhere before it counts x{}",
             life.signal,
             view.local(life.ts),
@@ -97,7 +98,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: format!(
+            detail: sentence!(
                 "held below warning until a check-in call is missed ({misses} so far), for at most {}: an automatic call goes first",
                 detect::hours(esc.confirm_within_h)
             ),
@@ -108,7 +109,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: format!(
+            detail: sentence!(
                 "no check-in call answered or missed in the {} since the silence reached warning",
                 detect::hours(at.hours_since(since))
             ),
@@ -126,7 +127,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: format!("warning confirmed by {misses} missed check-in calls: someone must go"),
+            detail: sentence!("warning confirmed by {misses} missed check-in calls: someone must go"),
             contribution: p.levels.critical - total,
         });
         total = p.levels.critical;
@@ -135,7 +136,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: format!(
+            detail: sentence!(
                 "held below critical until {} check-in calls are missed ({misses} so far)",
                 esc.critical_after_missed_checkins
             ),
@@ -166,7 +167,7 @@ pub(crate) fn assess(
             reasons.push(Reason {
                 signal: crate::event::Signal::Checkin,
                 kind: ReasonKind::Escalation,
-                detail: format!(
+                detail: sentence!(
                     "held at {kept} until the score falls below {} (hysteresis)",
                     fixed(cut(kept) - p.levels.hysteresis, 0)
                 ),

@@ -433,11 +433,24 @@ impl Routine {
     /// largest of each of the last `GAP_DAYS` days, their maximum and its distance from their
     /// median.
     pub fn usual_gap(&self) -> (f64, f64) {
-        let mut sorted = self.gaps;
-        sorted.sort_unstable();
-        let max = f64::from(sorted[GAP_DAYS - 1]) * GAP_UNIT;
-        let median = f64::from(sorted[GAP_DAYS / 2]) * GAP_UNIT;
+        let mut gaps = self.gaps;
+        let max = f64::from(gaps.iter().copied().max().unwrap_or(0)) * GAP_UNIT;
+        // The median: the value a sort would put in the middle.
+        let median = f64::from(*gaps.select_nth_unstable(GAP_DAYS / 2).1) * GAP_UNIT;
         (max, max - median)
+    }
+
+    /// [`Routine::usual_gap`], as `walks` last worked it out where the days' gaps are the
+    /// same (they change once a day; a replay asks every hour).
+    pub fn usual_gap_carried(&self, walks: &mut Walks) -> (f64, f64) {
+        match walks.usual_gap {
+            Some((gaps, usual)) if gaps == self.gaps => usual,
+            _ => {
+                let usual = self.usual_gap();
+                walks.usual_gap = Some((self.gaps, usual));
+                usual
+            }
+        }
     }
 
     fn close_day(&mut self, (count, steps): (u32, u32)) {
@@ -677,13 +690,16 @@ pub(crate) struct Walk {
     cost: [f64; BINS],
 }
 
-/// Each channel's last [`Walk`] for one person (a value is for one person only), kept while the person's registered absences
+/// What a replay carries from one assessment of a person to the next (a value is for one
+/// person only): each channel's last [`Walk`], kept while the person's registered absences
 /// stay as they were (a replay judges a person's silences every hour: while a silence goes
-/// on and the routine learns nothing, each judgement walks only the hours since the last).
+/// on and the routine learns nothing, each judgement walks only the hours since the last),
+/// and the last [`Routine::usual_gap`] with the days' gaps it is of.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Walks {
     absences: Vec<crate::state::Absence>,
     by_channel: [Option<Walk>; 5],
+    usual_gap: Option<([u8; GAP_DAYS], (f64, f64))>,
 }
 
 impl Walks {
@@ -1054,6 +1070,24 @@ mod tests {
         r.surprise_pair_carried(door, at(240), at(240), at(260), 0.1, &Plain, walks.channel(door, &absence));
         assert!(walks.channel(door, &absence).is_some());
         assert!(walks.channel(door, &[]).is_none());
+    }
+
+    #[test]
+    fn the_usual_gap_carried_is_the_usual_gap_of_the_days_gaps_now() {
+        let mut r = Routine::default();
+        let mut walks = Walks::default();
+        for day in 0..60u8 {
+            // A day closes: its largest silence takes the next slot.
+            r.gaps[usize::from(day) % GAP_DAYS] = day.wrapping_mul(37) % 50;
+            for _ in 0..2 {
+                assert_eq!(r.usual_gap_carried(&mut walks), r.usual_gap(), "day {day}");
+            }
+        }
+        let mut sorted = r.gaps;
+        sorted.sort_unstable();
+        let (max, spread) = r.usual_gap();
+        assert_eq!(max, f64::from(sorted[GAP_DAYS - 1]) * GAP_UNIT);
+        assert_eq!(spread, max - f64::from(sorted[GAP_DAYS / 2]) * GAP_UNIT);
     }
 
     #[test]

@@ -2,9 +2,29 @@
 //! machinery: exactly the text `format!` writes, at a fraction of its cost (a replay writes a
 //! sentence for every reported reason of every hourly row).
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use crate::time::Timestamp;
+
+/// Room for a typical reason's sentence, reserved up front so that writing it does not
+/// grow its string again and again.
+const SENTENCE_BYTES: usize = 128;
+
+/// A reason's sentence: what `format!` writes, into a string with room for a typical one.
+pub(crate) fn write_sentence(args: fmt::Arguments<'_>) -> String {
+    let mut s = String::with_capacity(SENTENCE_BYTES);
+    // Writing to a `String` cannot fail.
+    let _ = s.write_fmt(args);
+    s
+}
+
+/// `format!` for a reason's sentence (see [`write_sentence`]).
+macro_rules! sentence {
+    ($($arg:tt)*) => {
+        $crate::text::write_sentence(format_args!($($arg)*))
+    };
+}
+pub(crate) use sentence;
 
 /// `x` with `decimals` digits after the point (at most 3): the text of
 /// `format!("{x:.decimals$}")`, which rounds the exact binary value of `x`.
@@ -133,6 +153,13 @@ mod tests {
         assert_eq!(fixed(2.5, 0).whole(), None, "a tie is left to format!");
         assert_eq!(fixed(2.6, 0).whole(), Some(3));
         assert_eq!(fixed(2.6, 1).whole(), None);
+    }
+
+    #[test]
+    fn sentences_are_what_format_writes() {
+        let long = "x".repeat(3 * SENTENCE_BYTES);
+        assert_eq!(sentence!("{} for {}", "door", fixed(2.25, 1)), format!("{} for {:.1}", "door", 2.25));
+        assert_eq!(sentence!("{long}!"), format!("{long}!"));
     }
 
     #[test]

@@ -4,12 +4,13 @@
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
+use crate::text::sentence;
 
 /// Adds the `away` reason and returns whether an absence is under way.
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {
     match view.state.absence_at(view.at) {
         Some(a) => {
-            let detail = format!("registered absence until {}: silence is not counted", view.local(a.end));
+            let detail = sentence!("registered absence until {}: silence is not counted", view.local(a.end));
             out.push(Evidence::new(Signal::Away, ReasonKind::Away, detail, 0.0));
             true
         }

@@ -7,6 +7,7 @@
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
+use crate::text::sentence;
 use crate::time::HOUR_MS;
 
 /// Share of home-silence evidence kept while the person seems to be out and well.
@@ -37,7 +38,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {
     if view.at.millis_since(phone) > PHONE_RECENT_H * HOUR_MS || view.at.millis_since(door) < 2 * HOUR_MS {
         return false;
     }
-    let detail = format!(
+    let detail = sentence!(
         "probably away from home: left by the door at {}, phone active at {} ({} ago); the home's silence counts x{AWAY_FACTOR}",
         view.local(door),
         view.local(phone),

@@ -15,6 +15,7 @@ use crate::event::Signal;
 use crate::profile::SilenceMode;
 use crate::state::Context;
 use crate::text::fixed;
+use crate::text::sentence;
 use crate::time::HOUR_MS;
 
 /// Share of decline evidence kept after an answered check-in call in the last day.
@@ -40,7 +41,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         r.decline_weight * strength * if answered_recently { AFTER_ANSWER } else { 1.0 }
     });
     if deficit_points > trend_points {
-        let detail = format!(
+        let detail = sentence!(
             "activity well below this person's usual for hours: the silences between signs of life add up to a \
              deficit of {} (CUSUM; evidence from {})",
             fixed(deficit, 1),
@@ -49,7 +50,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, deficit_points));
     } else if let Some(d) = trend {
         let what = if d.steps { "steps" } else { "signs of life" };
-        let mut detail = format!(
+        let mut detail = sentence!(
             "activity down {}% over the last days: {} {what} a day against a usual {} (EWMA)",
             fixed(d.drop * 100.0, 0),
             fixed(d.recent, 0),

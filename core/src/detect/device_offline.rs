@@ -9,6 +9,7 @@
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
+use crate::text::sentence;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let mut offline: Vec<_> = view.state.devices.iter().filter(|d| view.is_offline(d)).collect();
@@ -21,9 +22,9 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     for (i, d) in offline.iter().enumerate() {
         let silent_h = view.at.hours_since(d.last_report);
         let mut detail = if view.is_fault(d) {
-            format!("{} has not reported for {}: device fault? its silence is not counted", d.id, hours(silent_h))
+            sentence!("{} has not reported for {}: device fault? its silence is not counted", d.id, hours(silent_h))
         } else {
-            format!(
+            sentence!(
                 "{} has not reported for {} and nothing else showed life since: switched off, or its owner unable to charge it?",
                 d.id,
                 hours(silent_h)

@@ -13,6 +13,7 @@ use crate::event::Signal;
 use crate::profile::{ChannelRule, SilenceMode};
 use crate::state::Context;
 use crate::text::fixed;
+use crate::text::sentence;
 use crate::time::Timestamp;
 
 /// Hours a channel may stay silent past the last sign of life elsewhere before it is
@@ -141,7 +142,10 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
     // Evidence starts beyond this person's longest silence of the last two weeks (capped,
     // so that one long silence cannot switch the detector off), and grows over a span as
     // wide as those silences vary: an irregular person's alarm needs a longer silence.
-    let (usual, spread) = view.state.routine.usual_gap();
+    let (usual, spread) = match view.walks {
+        Some(walks) => view.state.routine.usual_gap_carried(&mut walks.borrow_mut()),
+        None => view.state.routine.usual_gap(),
+    };
     let shift = (usual - r.onset_surprise).clamp(0.0, r.full_surprise);
     let width = (r.full_surprise - r.onset_surprise).max(spread.min(r.full_surprise * 2.0));
     let strength = |s: f64| r.weight * surprise_strength(s - shift, r.onset_surprise, r.onset_surprise + width);
@@ -302,7 +306,7 @@ fn what(channel: Signal) -> &'static str {
 
 pub(crate) fn detect(scores: &[ChannelScore], out: &mut Vec<Evidence>) {
     for sc in scores.iter().filter(|sc| sc.channel != Signal::Plug && sc.reported()) {
-        let detail = format!("{} for {} ({})", what(sc.channel), hours(sc.silence.hours), sc.judged);
+        let detail = sentence!("{} for {} ({})", what(sc.channel), hours(sc.silence.hours), sc.judged);
         out.push(Evidence::new(sc.channel, ReasonKind::Inactivity, detail, sc.points).contradicted(sc.contradicted));
     }
 }

@@ -12,6 +12,7 @@ use crate::assessment::ReasonKind;
 use crate::event::Signal;
 use crate::profile::SilenceMode;
 use crate::text::fixed;
+use crate::text::sentence;
 use crate::time::HOUR_MS;
 
 /// How much one missed call weighs for this person: 1 for someone who answers 90% of
@@ -45,7 +46,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         let held = t <= view.at && view.at.millis_since(t) <= (c.concern_hold_h * HOUR_MS as f64) as i64;
         let cleared = st.last_all_clear.is_some_and(|a| a > t);
         if held && !cleared && c.concern_points > 0.0 {
-            let detail = format!("check-in call at {} answered, but the person asked for help", view.local(t));
+            let detail = sentence!("check-in call at {} answered, but the person asked for help", view.local(t));
             out.push(Evidence::new(Signal::Checkin, ReasonKind::Concern, detail, c.concern_points));
         }
     }
@@ -58,9 +59,9 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         let points = (c.points_each * m as f64 * w).min(c.max_points);
         let last = st.missed_checkins.iter().filter(|t| **t <= view.at).max().copied();
         let mut detail = match last {
-            Some(t) if m == 1 => format!("check-in call at {} missed since the last sign of life", view.local(t)),
-            Some(t) => format!("{m} check-in calls missed since the last sign of life (last at {})", view.local(t)),
-            None => format!("{m} check-in calls missed"),
+            Some(t) if m == 1 => sentence!("check-in call at {} missed since the last sign of life", view.local(t)),
+            Some(t) => sentence!("{m} check-in calls missed since the last sign of life (last at {})", view.local(t)),
+            None => sentence!("{m} check-in calls missed"),
         };
         if (w - 1.0).abs() > 0.05 {
             let share = view.state.routine.answer_rate() * 100.0;

@@ -11,6 +11,7 @@ use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
 use crate::text::fixed;
+use crate::text::sentence;
 
 pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evidence>) {
     let Some(sc) = scores.iter().find(|sc| sc.channel == Signal::Plug && sc.reported()) else { return };
@@ -24,12 +25,12 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
         .max_by(|a, b| a.last_report.cmp(&b.last_report).then_with(|| b.id.cmp(&a.id)));
     let how = match plug.and_then(|d| d.plug.map(|r| (d, r))) {
         Some((d, r)) if r.watts > p.no_change.standby_watts => {
-            format!("{} on at a steady {} W but untouched", d.id, fixed(r.watts, 0))
+            sentence!("{} on at a steady {} W but untouched", d.id, fixed(r.watts, 0))
         }
-        Some((d, _)) => format!("{} off, nothing switched on", d.id),
+        Some((d, _)) => sentence!("{} off, nothing switched on", d.id),
         None => "no plug reading".to_string(),
     };
-    let detail = format!("{how}: no change in power or light for {} ({})", hours(sc.silence.hours), sc.judged);
+    let detail = sentence!("{how}: no change in power or light for {} ({})", hours(sc.silence.hours), sc.judged);
     out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
 }
 
