@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use anbu::Assessment;
+use arrow_array::builder::LargeStringBuilder;
 use arrow_array::{
     ArrayRef, Float64Array, LargeListArray, LargeStringArray, RecordBatch, StructArray, TimestampMillisecondArray,
 };
@@ -50,25 +51,40 @@ pub fn batch(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
     RecordBatch::try_new(schema(), columns)
 }
 
+/// A text column of `n` values, its buffers sized exactly before they are filled (Arrow's
+/// buffers are over-aligned, so growing one reallocates and copies it: a large replay's
+/// output would be written about twice, each time into fresh memory).
+fn text_column<'a, I>(values: impl Fn() -> I) -> LargeStringArray
+where
+    I: ExactSizeIterator<Item = &'a str>,
+{
+    let (n, bytes) = values().fold((0, 0), |(n, b), v| (n + 1, b + v.len()));
+    let mut builder = LargeStringBuilder::with_capacity(n, bytes);
+    for v in values() {
+        builder.append_value(v);
+    }
+    builder.finish()
+}
+
 /// The columns before `reasons`.
 fn row_columns(rows: &[Assessment]) -> Vec<ArrayRef> {
-    let person = LargeStringArray::from_iter_values(rows.iter().map(|a| a.person.as_str()));
+    let person = text_column(|| rows.iter().map(|a| a.person.as_str()));
     let at = TimestampMillisecondArray::from_iter_values(rows.iter().map(|a| a.at.as_millis())).with_timezone("UTC");
     let score = Float64Array::from_iter_values(rows.iter().map(|a| a.score));
-    let level = LargeStringArray::from_iter_values(rows.iter().map(|a| a.level.as_str()));
-    let action = LargeStringArray::from_iter_values(rows.iter().map(|a| a.action.as_str()));
-    let responder = LargeStringArray::from_iter_values(rows.iter().map(|a| a.responder.as_str()));
+    let level = text_column(|| rows.iter().map(|a| a.level.as_str()));
+    let action = text_column(|| rows.iter().map(|a| a.action.as_str()));
+    let responder = text_column(|| rows.iter().map(|a| a.responder.as_str()));
     vec![Arc::new(person), Arc::new(at), Arc::new(score), Arc::new(level), Arc::new(action), Arc::new(responder)]
 }
 
 /// The `reasons` column: a list of structs per row.
 fn reasons_column(rows: &[Assessment]) -> Result<ArrayRef, ArrowError> {
-    // `from_iter_values` needs iterators of known length.
+    // `text_column` needs iterators of known length.
     let reasons: Vec<&anbu::Reason> = rows.iter().flat_map(|a| a.reasons.iter()).collect();
     let children: Vec<ArrayRef> = vec![
-        Arc::new(LargeStringArray::from_iter_values(reasons.iter().map(|r| r.signal.as_str()))),
-        Arc::new(LargeStringArray::from_iter_values(reasons.iter().map(|r| r.kind.as_str()))),
-        Arc::new(LargeStringArray::from_iter_values(reasons.iter().map(|r| r.detail.as_str()))),
+        Arc::new(text_column(|| reasons.iter().map(|r| r.signal.as_str()))),
+        Arc::new(text_column(|| reasons.iter().map(|r| r.kind.as_str()))),
+        Arc::new(text_column(|| reasons.iter().map(|r| r.detail.as_str()))),
         Arc::new(Float64Array::from_iter_values(reasons.iter().map(|r| r.contribution))),
     ];
     let items = StructArray::try_new(reason_fields(), children, None)?;
