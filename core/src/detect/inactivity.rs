@@ -7,6 +7,8 @@
 //! the threshold. Silence is counted only while the channel was watched (see
 //! `device_offline`) and never across a registered absence.
 
+use std::fmt::{self, Display};
+
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
@@ -190,29 +192,34 @@ pub(crate) struct Judged {
     seen_h: f64,
 }
 
-impl std::fmt::Display for Judged {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+// Written piece by piece (a `write!` per piece would parse its format again, and this is
+// written for most rows of a replay).
+impl Display for Judged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.stale {
-            return write!(
-                f,
-                "silent for days while the person was seen otherwise: not counted ({} since they were seen)",
-                hours(self.seen_h)
-            );
+            f.write_str("silent for days while the person was seen otherwise: not counted (")?;
+            Display::fmt(&hours(self.seen_h), f)?;
+            return f.write_str(" since they were seen)");
         }
         if !self.adaptive {
-            return write!(f, "alert at {}", hours(self.threshold_h));
+            f.write_str("alert at ")?;
+            return Display::fmt(&hours(self.threshold_h), f);
         }
         let own = Odds::of(self.surprise);
-        write!(f, "{own}")?;
+        Display::fmt(&own, f)?;
         if let Some(joint) = self.joint {
             let together = Odds::of(joint);
             if !together.reads_as(own) {
-                write!(f, "; all channels together: {together}")?;
+                f.write_str("; all channels together: ")?;
+                Display::fmt(&together, f)?;
             }
         }
         if self.conf < 1.0 {
-            let learned = fixed(self.conf * 100.0, 0);
-            write!(f, "; routine {learned}% learned, alert at {} until then", hours(self.threshold_h))?;
+            f.write_str("; routine ")?;
+            Display::fmt(&fixed(self.conf * 100.0, 0), f)?;
+            f.write_str("% learned, alert at ")?;
+            Display::fmt(&hours(self.threshold_h), f)?;
+            f.write_str(" until then")?;
         }
         Ok(())
     }
@@ -251,11 +258,14 @@ impl Odds {
     }
 }
 
-impl std::fmt::Display for Odds {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Display for Odds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Odds::Usual => f.write_str("usual for this person at these hours"),
-            Odds::OneIn(n) => write!(f, "a silence this person shows about 1 time in {}", fixed(*n, 0)),
+            Odds::OneIn(n) => {
+                f.write_str("a silence this person shows about 1 time in ")?;
+                Display::fmt(&fixed(*n, 0), f)
+            }
             Odds::AlmostNever => f.write_str("a silence this person almost never shows"),
         }
     }

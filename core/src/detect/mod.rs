@@ -122,7 +122,7 @@ pub(crate) struct Hours(f64);
 impl std::fmt::Display for Hours {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let h = self.0;
-        fixed(h, if h < 10.0 { 1 } else { 0 }).fmt(f)?;
+        std::fmt::Display::fmt(&fixed(h, if h < 10.0 { 1 } else { 0 }), f)?;
         f.write_str(" h")
     }
 }
