@@ -35,84 +35,97 @@ mod field {
 /// The table as owned columns, or `None` if a column or cell needs the row conversion.
 pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    // Each batch's spec columns, by field.
+    let spec = batches.iter().map(|b| spec_columns(b).ok()).collect::<Option<Vec<_>>>()?;
+    let parts = batches
+        .iter()
+        .zip(&spec)
+        .map(|(batch, (fields, arrays))| {
+            let mut by_field: [Option<Col<'_>>; 15] = Default::default();
+            for (f, a) in fields.iter().zip(arrays) {
+                *by_field.get_mut(*f)? = Some(col(anbu::EVENT_FIELDS[*f], a).ok()?);
+            }
+            Some((batch.num_rows(), by_field))
+        })
+        .collect::<Option<Vec<_>>>()?;
     let mut c = OwnedColumns::default();
     reserve(&mut c, rows);
     let (mut persons, mut devices) = (IdCodes::default(), IdCodes::default());
-    for batch in batches {
-        let (fields, arrays) = spec_columns(batch).ok()?;
-        let cols = fields
-            .iter()
-            .zip(&arrays)
-            .map(|(f, a)| col(anbu::EVENT_FIELDS[*f], a).ok())
-            .collect::<Option<Vec<Col<'_>>>>()?;
-        let by_field = |f: usize| fields.iter().position(|x| *x == f).map(|k| &cols[k]);
-        let n = batch.num_rows();
-        let (person, ts, signal) = (by_field(field::PERSON)?, by_field(field::TS)?, by_field(field::SIGNAL)?);
-        let device = by_field(field::DEVICE);
-        let OwnedColumns {
-            names,
-            person: person_codes,
-            ts: times,
-            signal: signals,
-            device_names,
-            device: device_codes,
-            direction,
-            answered,
-            duration_s,
-            steps,
-            interval_s,
-            state,
-            watts,
-            lux,
-            action,
-            outcome,
-            until,
-        } = &mut c;
-        // The ids are coded on one thread while the other takes the values.
-        let (persons, devices) = (&mut persons, &mut devices);
-        let mut ids = move || -> Option<()> {
-            for i in 0..n {
+    let OwnedColumns {
+        names,
+        person: person_codes,
+        ts: times,
+        signal: signals,
+        device_names,
+        device: device_codes,
+        direction,
+        answered,
+        duration_s,
+        steps,
+        interval_s,
+        state,
+        watts,
+        lux,
+        action,
+        outcome,
+        until,
+    } = &mut c;
+    // The ids of every batch are coded on one thread while the other takes the values (a
+    // table in many small batches, as read from a file, converts on two cores too).
+    let parts = &parts;
+    let (persons, devices) = (&mut persons, &mut devices);
+    let mut ids = move || -> Option<()> {
+        for (n, by_field) in parts {
+            let person = by_field[field::PERSON].as_ref()?;
+            for i in 0..*n {
                 let Cell::Str(p) = person.cell(i) else { return None };
                 person_codes.push(persons.code(names, p));
             }
-            push_all(device_codes, device, n, 0, |cell| match cell {
+            push_all(device_codes, by_field[field::DEVICE].as_ref(), *n, 0, |cell| match cell {
                 Cell::Str(d) => Some(devices.code(device_names, d)),
                 _ => None,
-            })
-        };
-        let mut values = move || -> Option<()> {
+            })?;
+        }
+        Some(())
+    };
+    let mut values = move || -> Option<()> {
+        for (n, by_field) in parts {
+            let n = *n;
+            let (ts, signal) = (by_field[field::TS].as_ref()?, by_field[field::SIGNAL].as_ref()?);
             for i in 0..n {
                 times.push(millis(ts.cell(i))?);
                 let Cell::Str(s) = signal.cell(i) else { return None };
                 signals.push(Signal::from_str(s).ok()?);
             }
-            push_all(direction, by_field(field::DIRECTION), n, anbu::Direction::In, parsed)?;
-            push_all(answered, by_field(field::ANSWERED), n, false, |cell| match cell {
+            let column = |f: usize| by_field[f].as_ref();
+            push_all(direction, column(field::DIRECTION), n, anbu::Direction::In, parsed)?;
+            push_all(answered, column(field::ANSWERED), n, false, |cell| match cell {
                 Cell::Bool(b) => Some(b),
                 _ => None,
             })?;
-            push_all(duration_s, by_field(field::DURATION_S), n, 0.0, float)?;
-            push_all(steps, by_field(field::STEPS), n, 0, count)?;
-            push_all(interval_s, by_field(field::INTERVAL_S), n, 0, count)?;
-            push_all(state, by_field(field::STATE), n, anbu::DoorState::Open, parsed)?;
-            push_all(watts, by_field(field::WATTS), n, 0.0, float)?;
-            push_all(lux, by_field(field::LUX), n, 0.0, float)?;
-            push_all(action, by_field(field::ACTION), n, anbu::AppAction::Unlock, parsed)?;
-            push_all(outcome, by_field(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
-            push_all(until, by_field(field::UNTIL), n, 0, millis)
-        };
-        let (coded, taken) = if n >= ROWS_PER_THREAD {
-            std::thread::scope(|s| {
-                let coded = s.spawn(ids);
-                let taken = values();
-                (coded.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), taken)
-            })
-        } else {
-            (ids(), values())
-        };
-        coded?;
-        taken?;
-    }
+            push_all(duration_s, column(field::DURATION_S), n, 0.0, float)?;
+            push_all(steps, column(field::STEPS), n, 0, count)?;
+            push_all(interval_s, column(field::INTERVAL_S), n, 0, count)?;
+            push_all(state, column(field::STATE), n, anbu::DoorState::Open, parsed)?;
+            push_all(watts, column(field::WATTS), n, 0.0, float)?;
+            push_all(lux, column(field::LUX), n, 0.0, float)?;
+            push_all(action, column(field::ACTION), n, anbu::AppAction::Unlock, parsed)?;
+            push_all(outcome, column(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
+            push_all(until, column(field::UNTIL), n, 0, millis)?;
+        }
+        Some(())
+    };
+    let (coded, taken) = if rows >= ROWS_PER_THREAD {
+        std::thread::scope(|s| {
+            let coded = s.spawn(ids);
+            let taken = values();
+            (coded.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), taken)
+        })
+    } else {
+        (ids(), values())
+    };
+    coded?;
+    taken?;
     Some(c)
 }
 
@@ -231,13 +244,19 @@ mod tests {
 
     #[test]
     fn a_large_table_converts_as_its_events_do() {
-        // Past `ROWS_PER_THREAD` the ids are coded on a thread of their own.
+        // Past `ROWS_PER_THREAD` rows in all the ids are coded on a thread of their own, also
+        // for a table in batches each smaller than that (as a file is read).
         let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 100, days: 14, ..Default::default() });
         assert!(cohort.events.len() >= ROWS_PER_THREAD, "{}", cohort.events.len());
         let batch = crate::arrow_out::events_batch(&cohort.events).unwrap();
         let (first, rest) = (batch.slice(0, 1000), batch.slice(1000, batch.num_rows() - 1000));
         let columns = columns_from_batches(&[first, rest]).expect("natural types convert");
         assert_eq!(columns, OwnedColumns::of(&cohort.events));
+        let chunk = 7_000;
+        let small: Vec<RecordBatch> =
+            (0..batch.num_rows()).step_by(chunk).map(|at| batch.slice(at, chunk.min(batch.num_rows() - at))).collect();
+        assert!(small.len() > 2 && chunk < ROWS_PER_THREAD);
+        assert_eq!(columns_from_batches(&small).expect("natural types convert"), columns);
     }
 
     #[test]
