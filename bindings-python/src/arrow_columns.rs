@@ -70,16 +70,21 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         outcome,
         until,
     } = &mut c;
-    // The ids of every batch are coded on one thread while the other takes the values (a
-    // table in many small batches, as read from a file, converts on two cores too).
+    // The ids, times and signals of every batch are taken on one thread while the other takes
+    // the payload's values (a table in many small batches, as read from a file, converts on
+    // two cores too).
     let parts = &parts;
     let (persons, devices) = (&mut persons, &mut devices);
     let mut ids = move || -> Option<()> {
         for (n, by_field) in parts {
-            let person = by_field[field::PERSON].as_ref()?;
+            let (person, ts, signal) =
+                (by_field[field::PERSON].as_ref()?, by_field[field::TS].as_ref()?, by_field[field::SIGNAL].as_ref()?);
             for i in 0..*n {
                 let Cell::Str(p) = person.cell(i) else { return None };
                 person_codes.push(persons.code(names, p));
+                times.push(millis(ts.cell(i))?);
+                let Cell::Str(s) = signal.cell(i) else { return None };
+                signals.push(Signal::from_str(s).ok()?);
             }
             push_all(device_codes, by_field[field::DEVICE].as_ref(), *n, 0, |cell| match cell {
                 Cell::Str(d) => Some(devices.code(device_names, d)),
@@ -91,12 +96,6 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
     let mut values = move || -> Option<()> {
         for (n, by_field) in parts {
             let n = *n;
-            let (ts, signal) = (by_field[field::TS].as_ref()?, by_field[field::SIGNAL].as_ref()?);
-            for i in 0..n {
-                times.push(millis(ts.cell(i))?);
-                let Cell::Str(s) = signal.cell(i) else { return None };
-                signals.push(Signal::from_str(s).ok()?);
-            }
             let column = |f: usize| by_field[f].as_ref();
             push_all(direction, column(field::DIRECTION), n, anbu::Direction::In, parsed)?;
             push_all(answered, column(field::ANSWERED), n, false, |cell| match cell {
