@@ -1,13 +1,13 @@
 //! Engine benchmarks: ingest (events/s) of events one by one and of columns, next to a plain
 //! scan of the same columns; assess_all (persons/s); replay end to end, of events and of
-//! columns; snapshot and restore (bytes/s). The state size per person is printed once.
+//! columns (into assessments, and into columns); snapshot and restore (bytes/s). The state size per person is printed once.
 //!
 //! Workload: `anbu_benches::cohort(200, 14)` (see `benches/src/lib.rs`).
 
 use std::hint::black_box;
 
 use anbu::OwnedColumns;
-use anbu::{Engine, EngineConfig, HOUR_MS, ReplayOptions, replay, replay_columns};
+use anbu::{Engine, EngineConfig, HOUR_MS, ReplayOptions, replay, replay_columns, replay_to_columns};
 use anbu_benches::Columns;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -116,6 +116,12 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let options = ReplayOptions { threads: 1, ..ReplayOptions::default() };
             replay_columns(&columns.batch().unwrap(), &cohort.persons, &options).unwrap()
+        })
+    });
+    g.bench_function("columns_to_columns_hourly_1_thread", |b| {
+        b.iter(|| {
+            let options = ReplayOptions { threads: 1, ..ReplayOptions::default() };
+            replay_to_columns(&columns.batch().unwrap(), &cohort.persons, &options).unwrap()
         })
     });
     g.finish();

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use anbu::Assessment;
+use anbu::AssessmentColumns;
 use arrow_array::builder::LargeStringBuilder;
 use arrow_array::{
     ArrayRef, Float64Array, LargeListArray, LargeStringArray, RecordBatch, StructArray, TimestampMillisecondArray,
 };
-use arrow_buffer::OffsetBuffer;
+use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, TimeUnit};
 
 /// The fields of one reason.
@@ -35,20 +35,72 @@ pub fn schema() -> Arc<Schema> {
     ]))
 }
 
-/// The rows as one record batch (a large one's row columns and reasons built side by side).
-pub fn batch(rows: &[Assessment]) -> Result<RecordBatch, ArrowError> {
-    let (head, reasons) = if rows.len() >= crate::arrow_in::ROWS_PER_THREAD {
+/// The rows as one record batch: the times, scores, offsets and the reasons' sentences handed
+/// over as they are, the text columns written out (a large one's row columns and reasons side
+/// by side).
+pub fn batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowError> {
+    let AssessmentColumns {
+        names,
+        person,
+        at,
+        score,
+        level,
+        action,
+        responder,
+        reason_offsets,
+        reason_signal,
+        reason_kind,
+        reason_contribution,
+        detail_offsets,
+        details,
+    } = rows;
+    let head = || -> Vec<ArrayRef> {
+        let name = |c: &u32| names.get(*c as usize).map_or("", String::as_str);
+        vec![
+            Arc::new(text_column(|| person.iter().map(name))),
+            Arc::new(text_column(|| level.iter().map(|x| x.as_str()))),
+            Arc::new(text_column(|| action.iter().map(|x| x.as_str()))),
+            Arc::new(text_column(|| responder.iter().map(|x| x.as_str()))),
+        ]
+    };
+    let reasons = move || -> Result<ArrayRef, ArrowError> {
+        let children: Vec<ArrayRef> = vec![
+            Arc::new(text_column(|| reason_signal.iter().map(|x| x.as_str()))),
+            Arc::new(text_column(|| reason_kind.iter().map(|x| x.as_str()))),
+            Arc::new(LargeStringArray::try_new(
+                offsets(detail_offsets)?,
+                Buffer::from_vec(details.into_bytes()),
+                None,
+            )?),
+            Arc::new(Float64Array::new(ScalarBuffer::from(reason_contribution), None)),
+        ];
+        let items = StructArray::try_new(reason_fields(), children, None)?;
+        let item_field = Arc::new(Field::new("item", DataType::Struct(reason_fields()), false));
+        Ok(Arc::new(LargeListArray::try_new(item_field, offsets(reason_offsets)?, Arc::new(items), None)?))
+    };
+    let (text, reasons) = if person.len() >= crate::arrow_in::ROWS_PER_THREAD {
         std::thread::scope(|s| {
-            let reasons = s.spawn(|| reasons_column(rows));
-            let head = row_columns(rows);
-            (head, reasons.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            let reasons = s.spawn(reasons);
+            let text = head();
+            (text, reasons.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
         })
     } else {
-        (row_columns(rows), reasons_column(rows))
+        (head(), reasons())
     };
-    let mut columns = head;
-    columns.push(reasons?);
-    RecordBatch::try_new(schema(), columns)
+    let [person, level, action, responder]: [ArrayRef; 4] =
+        text.try_into().map_err(|_| ArrowError::InvalidArgumentError("four text columns".into()))?;
+    let at = TimestampMillisecondArray::new(ScalarBuffer::from(at), None).with_timezone("UTC");
+    let score = Float64Array::new(ScalarBuffer::from(score), None);
+    RecordBatch::try_new(schema(), vec![person, Arc::new(at), Arc::new(score), level, action, responder, reasons?])
+}
+
+/// Offsets as Arrow takes them, checked first (from 0, never decreasing) so that taking them
+/// cannot panic.
+fn offsets(values: Vec<i64>) -> Result<OffsetBuffer<i64>, ArrowError> {
+    if values.first() != Some(&0) || values.windows(2).any(|w| w[1] < w[0]) {
+        return Err(ArrowError::InvalidArgumentError("offsets must start at 0 and never decrease".into()));
+    }
+    Ok(OffsetBuffer::new(ScalarBuffer::from(values)))
 }
 
 /// A text column of `n` values, its buffers sized exactly before they are filled (Arrow's
@@ -64,33 +116,6 @@ where
         builder.append_value(v);
     }
     builder.finish()
-}
-
-/// The columns before `reasons`.
-fn row_columns(rows: &[Assessment]) -> Vec<ArrayRef> {
-    let person = text_column(|| rows.iter().map(|a| a.person.as_str()));
-    let at = TimestampMillisecondArray::from_iter_values(rows.iter().map(|a| a.at.as_millis())).with_timezone("UTC");
-    let score = Float64Array::from_iter_values(rows.iter().map(|a| a.score));
-    let level = text_column(|| rows.iter().map(|a| a.level.as_str()));
-    let action = text_column(|| rows.iter().map(|a| a.action.as_str()));
-    let responder = text_column(|| rows.iter().map(|a| a.responder.as_str()));
-    vec![Arc::new(person), Arc::new(at), Arc::new(score), Arc::new(level), Arc::new(action), Arc::new(responder)]
-}
-
-/// The `reasons` column: a list of structs per row.
-fn reasons_column(rows: &[Assessment]) -> Result<ArrayRef, ArrowError> {
-    // `text_column` needs iterators of known length.
-    let reasons: Vec<&anbu::Reason> = rows.iter().flat_map(|a| a.reasons.iter()).collect();
-    let children: Vec<ArrayRef> = vec![
-        Arc::new(text_column(|| reasons.iter().map(|r| r.signal.as_str()))),
-        Arc::new(text_column(|| reasons.iter().map(|r| r.kind.as_str()))),
-        Arc::new(text_column(|| reasons.iter().map(|r| r.detail.as_str()))),
-        Arc::new(Float64Array::from_iter_values(reasons.iter().map(|r| r.contribution))),
-    ];
-    let items = StructArray::try_new(reason_fields(), children, None)?;
-    let offsets = OffsetBuffer::from_lengths(rows.iter().map(|a| a.reasons.len()));
-    let item_field = Arc::new(Field::new("item", DataType::Struct(reason_fields()), false));
-    Ok(Arc::new(LargeListArray::try_new(item_field, offsets, Arc::new(items), None)?))
 }
 
 /// Events as one record batch with the spec's event columns (absent fields are null; `device`

@@ -39,25 +39,39 @@ fn replay_arrow<'py>(
     let persons = convert::persons(persons)?;
     let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     let source = Input::extract(events)?;
-    let rows = input::run_interruptible(py, |cancel| {
+    let replayed = input::run_interruptible(py, |cancel| {
         let options = anbu::ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
         // A file, or an Arrow table of natural column types, is replayed as columns; anything
         // else (and any table the columns refuse, for the row conversion's error) as events.
         if let Some(columns) = source.columns()?
             && let Ok(batch) = columns.batch()
         {
-            return Ok(anbu::replay_columns(&batch, &persons, &options)?);
+            return Ok(if objects {
+                Replayed::Rows(anbu::replay_columns(&batch, &persons, &options)?)
+            } else {
+                Replayed::Columns(Box::new(anbu::replay_to_columns(&batch, &persons, &options)?))
+            });
         }
         let events = source.into_events(cancel, threads)?;
-        Ok(anbu::replay(events, &persons, &options)?)
+        let rows = anbu::replay(events, &persons, &options)?;
+        Ok(if objects { Replayed::Rows(rows) } else { Replayed::Columns(Box::new(anbu::AssessmentColumns::of(&rows))) })
     })?;
-    if objects {
-        let list: Vec<PyAssessment> = rows.into_iter().map(|inner| PyAssessment { inner }).collect();
-        return Ok(list.into_pyobject(py)?.into_any());
-    }
-    let batch = py.detach(|| arrow_out::batch(&rows)).map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
+    let columns = match replayed {
+        Replayed::Rows(rows) => {
+            let list: Vec<PyAssessment> = rows.into_iter().map(|inner| PyAssessment { inner }).collect();
+            return Ok(list.into_pyobject(py)?.into_any());
+        }
+        Replayed::Columns(columns) => columns,
+    };
+    let batch = py.detach(|| arrow_out::batch(*columns)).map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
     let schema = batch.schema();
     Ok(PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any())
+}
+
+/// A replay's rows, as `Assessment`s for objects or as columns for a table.
+enum Replayed {
+    Rows(Vec<anbu::Assessment>),
+    Columns(Box<anbu::AssessmentColumns>),
 }
 
 /// Events of any accepted input (dicts, `Event`s, an Arrow table, a CSV/JSONL path) as `Event`s.

@@ -661,13 +661,13 @@ impl Slot {
         }
         let k = self.pending.partition_point(|p| p.ts <= at);
         if k == 0 {
-            return Ok(fusion::assess(&self.person.person, &self.state, &self.rules, at, &mut self.held, None));
+            return Ok(fusion::assess(self.person.person.clone(), &self.state, &self.rules, at, &mut self.held, None));
         }
         let mut state = self.state.clone();
         for p in self.pending.range(..k) {
             state.fold_compact(p, &self.rules);
         }
-        Ok(fusion::assess(&self.person.person, &state, &self.rules, at, &mut self.held, None))
+        Ok(fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None))
     }
 }
 

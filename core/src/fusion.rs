@@ -44,7 +44,7 @@ const HOLD_H: i64 = 6;
 /// Assesses one person at `at` from the folded state; `held` is the previous assessment's
 /// time and level (hysteresis), updated when `at` is later.
 pub(crate) fn assess(
-    person: &str,
+    person: String,
     state: &PersonState,
     rules: &Rules,
     at: Timestamp,
@@ -196,7 +196,7 @@ pub(crate) fn assess(
         Level::Warning => p.escalation.warning,
         Level::Critical => p.escalation.critical,
     };
-    Assessment { person: person.to_string(), at, score, level, action, responder: rules.responder(at), reasons }
+    Assessment { person, at, score, level, action, responder: rules.responder(at), reasons }
 }
 
 fn round1(x: f64) -> f64 {

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod assessment;
+mod assessment_columns;
 pub mod backtest;
 mod columns;
 mod compact;
@@ -33,6 +34,7 @@ mod time;
 mod write;
 
 pub use crate::assessment::{ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder};
+pub use crate::assessment_columns::AssessmentColumns;
 pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
@@ -54,6 +56,7 @@ pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_eve
 
 pub use crate::replay::{
     CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, ReplayOptions, replay, replay_closed_loop, replay_columns,
+    replay_to_columns,
 };
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::state::MAX_DEVICES_PER_PERSON;

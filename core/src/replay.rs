@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::assessment::{Action, Assessment};
+use crate::assessment_columns::AssessmentColumns;
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
@@ -240,6 +241,25 @@ pub fn replay_columns(
     options: &ReplayOptions,
 ) -> Result<Vec<Assessment>> {
     let plan = Plan::new(persons, options)?;
+    let (source, names) = rows_of(&plan, batch)?;
+    plan.run(&source, &names, None)
+}
+
+/// Replays a columnar batch into columns: the rows of [`replay_columns`], as
+/// [`AssessmentColumns`] (no `String` or `Vec` per row; see there for an example).
+pub fn replay_to_columns(
+    batch: &EventColumns<'_>,
+    persons: &[Person],
+    options: &ReplayOptions,
+) -> Result<AssessmentColumns> {
+    let plan = Plan::new(persons, options)?;
+    let (source, names) = rows_of(&plan, batch)?;
+    plan.run(&source, &names, None)
+}
+
+/// A batch's rows numbered by person, and the device ids by rank.
+fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows<'b, 'a>, Vec<Name>)> {
+    let persons = plan.persons;
     // Dictionary entries -> persons and device codes, once per entry.
     let mut person_of: Vec<Option<usize>> = vec![None; batch.person_names().len()];
     for (p, name) in person_of.iter_mut().zip(batch.person_names()) {
@@ -277,8 +297,50 @@ pub fn replay_columns(
         }
     }
     drop(next);
-    let source = Rows { batch, rows, offsets, device_of, signal_of };
-    plan.run(&source, &names, None)
+    Ok((Rows { batch, rows, offsets, device_of, signal_of }, names))
+}
+
+/// Where a replay's rows go: [`Assessment`]s, or [`AssessmentColumns`].
+trait Output: Send + Sized {
+    /// No rows, with room for `rows` of them.
+    fn with_capacity(rows: usize) -> Self;
+    /// The `person` an [`Assessment`] of `person` carries on its way here (the columns code
+    /// persons, and need no copy of the id per row).
+    fn person_field(person: &str) -> String;
+    /// Appends a row of `person` (rows come person after person).
+    fn push(&mut self, person: &str, a: Assessment);
+    /// Appends the rows of another part (of other persons, all after these).
+    fn append(&mut self, other: Self);
+}
+
+impl Output for Vec<Assessment> {
+    fn with_capacity(rows: usize) -> Self {
+        Vec::with_capacity(rows)
+    }
+    fn person_field(person: &str) -> String {
+        person.to_string()
+    }
+    fn push(&mut self, _: &str, a: Assessment) {
+        Vec::push(self, a);
+    }
+    fn append(&mut self, other: Self) {
+        self.extend(other);
+    }
+}
+
+impl Output for AssessmentColumns {
+    fn with_capacity(rows: usize) -> Self {
+        AssessmentColumns::with_capacity(rows)
+    }
+    fn person_field(_: &str) -> String {
+        String::new()
+    }
+    fn push(&mut self, person: &str, a: Assessment) {
+        AssessmentColumns::push(self, person, &a);
+    }
+    fn append(&mut self, other: Self) {
+        AssessmentColumns::append(self, other);
+    }
 }
 
 /// Where a replay's workers find each person's events.
@@ -421,9 +483,9 @@ impl<'p> Plan<'p> {
     }
 
     /// Every person's rows, in person order; `names` are the device ids by code.
-    fn run(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<Vec<Assessment>> {
+    fn run<O: Output>(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<O> {
         let (persons, options) = (self.persons, self.options);
-        let Some(last) = source.last() else { return Ok(Vec::new()) };
+        let Some(last) = source.last() else { return Ok(O::with_capacity(0)) };
         let every = options.every_ms;
         // Rows of a person: the grid times from their first event to the last of the input.
         let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
@@ -450,8 +512,8 @@ impl<'p> Plan<'p> {
 
         // `capacity`: rows the output will hold (the first part's holds them all, so that
         // the other parts are appended to it rather than every row copied once more).
-        let run = |ids: &[usize], capacity: usize| -> Result<Vec<Assessment>> {
-            let mut out = Vec::with_capacity(capacity);
+        let run = |ids: &[usize], capacity: usize| -> Result<O> {
+            let mut out = O::with_capacity(capacity);
             let mut events = Vec::new();
             for &i in ids {
                 if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
@@ -467,7 +529,7 @@ impl<'p> Plan<'p> {
             return run(&order, rows as usize);
         }
         let chunk = order.len().div_ceil(threads);
-        let parts: Vec<Result<Vec<Assessment>>> = std::thread::scope(|s| {
+        let parts: Vec<Result<O>> = std::thread::scope(|s| {
             let handles: Vec<_> = order
                 .chunks(chunk)
                 .enumerate()
@@ -479,9 +541,9 @@ impl<'p> Plan<'p> {
             handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
         });
         let mut parts = parts.into_iter();
-        let mut out = parts.next().transpose()?.unwrap_or_default();
+        let mut out = parts.next().transpose()?.unwrap_or_else(|| O::with_capacity(0));
         for p in parts {
-            out.extend(p?);
+            out.append(p?);
         }
         Ok(out)
     }
@@ -491,7 +553,7 @@ impl<'p> Plan<'p> {
 /// `calls`, place the check-in calls the assessments ask for and fold their outcomes. The
 /// events' device codes are ranks of the ids in `names`.
 #[allow(clippy::too_many_arguments)]
-fn replay_person(
+fn replay_person<O: Output>(
     person: &str,
     events: &mut Vec<Compact>,
     names: &[Name],
@@ -499,7 +561,7 @@ fn replay_person(
     every: i64,
     last: Timestamp,
     calls: Calls<'_>,
-    out: &mut Vec<Assessment>,
+    out: &mut O,
 ) {
     if events.is_empty() {
         return;
@@ -558,7 +620,7 @@ fn replay_person(
                 (None, None) => break,
             }
         }
-        let a = fusion::assess(person, &state, rules, at, &mut held, Some(&walks));
+        let a = fusion::assess(O::person_field(person), &state, rules, at, &mut held, Some(&walks));
         if let Some((responder, policy)) = calls
             && rules.expects_checkin
             && a.action == Action::CheckinCall
@@ -576,7 +638,7 @@ fn replay_person(
                 last_call = Some(at);
             }
         }
-        out.push(a);
+        out.push(person, a);
         t += every;
     }
 }

@@ -2,9 +2,9 @@
 //! and ingesting or replaying it gives exactly what its events give.
 
 use anbu::{
-    AppAction, CheckinOutcome, Column, Direction, DoorState, Engine, EngineConfig, Event, EventColumns, EventKind,
-    EventRecord, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person, ReplayOptions, Signal, Timestamp, replay,
-    replay_columns,
+    AppAction, AssessmentColumns, CheckinOutcome, Column, Direction, DoorState, Engine, EngineConfig, Event,
+    EventColumns, EventKind, EventRecord, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person, ReplayOptions, Signal,
+    Timestamp, replay, replay_columns, replay_to_columns,
 };
 use proptest::prelude::*;
 
@@ -221,13 +221,16 @@ proptest! {
         prop_assert_eq!(by_event.snapshot(), by_columns.snapshot());
     }
 
-    /// Replaying a batch as columns gives exactly the rows of replaying its events.
+    /// Replaying a batch as columns gives exactly the rows of replaying its events, and
+    /// replaying it into columns gives those rows as columns.
     #[test]
-    fn replay_columns_is_replay(evs in arrivals(80, 600), profile in profile(), threads in 1usize..3) {
+    fn replay_columns_is_replay(evs in arrivals(80, 600), profile in profile(), threads in 1usize..4) {
         let persons: Vec<Person> = PERSONS.iter().map(|p| Person::new(p, profile).unwrap()).collect();
         let options = ReplayOptions { threads, ..ReplayOptions::default() };
         let cols = OwnedColumns::of(&evs);
         let rows = replay_columns(&cols.batch().unwrap(), &persons, &options).unwrap();
+        let table = replay_to_columns(&cols.batch().unwrap(), &persons, &options).unwrap();
+        prop_assert_eq!(&table, &AssessmentColumns::of(&rows));
         prop_assert_eq!(rows, replay(evs, &persons, &options).unwrap());
     }
 
@@ -382,6 +385,10 @@ fn a_large_replay_coded_on_every_core_gives_the_rows_of_one() {
     }
     let columns = OwnedColumns::of(&cohort.events);
     assert_eq!(replay_columns(&columns.batch().unwrap(), &cohort.persons, &options(2)).unwrap(), one);
+    for threads in [1, 2, 3] {
+        let table = replay_to_columns(&columns.batch().unwrap(), &cohort.persons, &options(threads)).unwrap();
+        assert_eq!(table, AssessmentColumns::of(&one), "{threads}");
+    }
     let stranger = |e: &Event| Event::new("stranger", e.ts, None, EventKind::Sos).unwrap();
     let n = cohort.events.len();
     // One stranger in a later part; then one in the first part and one in the last.
