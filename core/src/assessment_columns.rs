@@ -4,6 +4,7 @@
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind, Responder};
 use crate::event::Signal;
+use crate::owned_columns::IdCodes;
 use crate::time::Timestamp;
 
 /// Assessments as columns, one entry per row in each: the person as a code into a dictionary
@@ -91,13 +92,9 @@ impl AssessmentColumns {
     /// The assessments as columns (each person coded by the first row that names them).
     pub fn of(rows: &[Assessment]) -> Self {
         let mut out = AssessmentColumns::with_capacity(rows.len());
-        let mut codes = std::collections::HashMap::new();
+        let mut codes = IdCodes::default();
         for a in rows {
-            let next = out.names.len() as u32;
-            let code = *codes.entry(a.person.as_str()).or_insert(next);
-            if code == next {
-                out.names.push(a.person.clone());
-            }
+            let code = codes.code(&mut out.names, &a.person);
             out.push_coded(code, a);
         }
         out

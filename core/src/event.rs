@@ -517,11 +517,9 @@ impl EventRecord {
     ///
     /// The error names the field and quotes (a clipped copy of) the bad value.
     pub fn set_text(&mut self, field: &str, text: &str) -> Result<()> {
-        if text.is_empty() {
-            return Ok(());
-        }
         match EVENT_FIELDS.iter().position(|f| *f == field) {
             Some(column) => self.set_column_text(column, text),
+            None if text.is_empty() => Ok(()),
             None => {
                 Err(Error::field(field, format!("unknown field; the spec's fields are: {}", EVENT_FIELDS.join(", "))))
             }
