@@ -190,6 +190,7 @@ export interface BacktestMetrics {
   incidents: number
   detected: number
   detection_rate: number
+  detected_within_24h: number
   ttd_median_h: number | null
   ttd_p90_h: number | null
   false_episodes: number
@@ -197,6 +198,8 @@ export interface BacktestMetrics {
   checkin_calls_per_100_pm: number
   notifications_per_100_pm: number
   dispatches_per_100_pm: number
+  false_dispatches: number
+  false_dispatches_per_100_pm: number
 }
 
 /** A backtest's result: everyone, each profile on its own, and the core's Markdown table. */
