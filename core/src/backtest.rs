@@ -30,6 +30,8 @@
 //! # Ok::<(), anbu::Error>(())
 //! ```
 
+mod sweep;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -40,6 +42,8 @@ use crate::error::{Error, Location, Result};
 use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
+
+pub use sweep::{OperatingPoint, Sweep, SweepSetup, sweep};
 
 /// How long after its start an incident without an `end` can still be detected.
 pub const DEFAULT_WINDOW_MS: i64 = 72 * HOUR_MS;

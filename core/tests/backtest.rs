@@ -375,3 +375,62 @@ fn detected_within_24h_counts_prompt_detections_only() {
     assert_eq!((r.overall.detected, r.overall.detected_within_24h), (3, 2));
     assert!(r.to_markdown().contains("| all | 3 | 3 | 3/3 (100%) | 2 |"));
 }
+
+mod sweeps {
+    use anbu::backtest::{SweepSetup, sweep};
+    use anbu::sim::{SimConfig, simulate};
+    use anbu::{CallPolicy, ErrorKind, Profile, ReplayOptions};
+
+    #[test]
+    fn a_lower_warning_cut_off_never_detects_less_and_reports_under_the_profiles_names() {
+        let cohort = simulate(&SimConfig { persons: 40, days: 21, seed: 3, ..SimConfig::default() });
+        let options = ReplayOptions::default();
+        let setup = SweepSetup {
+            events: &cohort.events,
+            persons: &cohort.persons,
+            incidents: &cohort.incidents,
+            options: &options,
+            calls: Some((&cohort, CallPolicy::default())),
+        };
+        let curve = sweep(&setup, "levels.warning", &[70.0, 50.0, 35.0]).expect("sweep");
+        assert_eq!(curve.points.iter().map(|p| p.value).collect::<Vec<_>>(), [70.0, 50.0, 35.0]);
+        for pair in curve.points.windows(2) {
+            let (less, more) = (&pair[0].report.overall, &pair[1].report.overall);
+            assert!(more.detected >= less.detected, "{}", curve.to_markdown());
+            assert!(more.false_episodes >= less.false_episodes, "{}", curve.to_markdown());
+        }
+        let names: Vec<&String> = curve.points[0].report.by_profile.keys().collect();
+        assert!(names.iter().all(|n| anbu::BUILTIN_PROFILES.contains(&n.as_str())), "{names:?}");
+        // The budget picks the best point that keeps within it; none for an impossible one.
+        let pick = curve.within_budget("all", f64::INFINITY).expect("some point");
+        let best = curve.points.iter().map(|p| p.report.overall.detected_within_24h).max();
+        assert_eq!(Some(pick.report.overall.detected_within_24h), best);
+        assert!(curve.within_budget("all", -1.0).is_none());
+        assert!(curve.to_markdown().contains("| all | 35 |"));
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_number_or_out_of_range_is_refused_by_name() {
+        let cohort = simulate(&SimConfig { persons: 3, days: 2, ..SimConfig::default() });
+        let options = ReplayOptions {
+            profiles: vec![Profile::from_json(r#"{"name":"mine"}"#).expect("p")],
+            ..ReplayOptions::default()
+        };
+        let setup = SweepSetup {
+            events: &cohort.events,
+            persons: &cohort.persons,
+            incidents: &cohort.incidents,
+            options: &options,
+            calls: None,
+        };
+        for (key, value, says) in [
+            ("routine.mode", 1.0, "is not a number"),
+            ("levels.nonsense", 1.0, "no such key"),
+            ("levels.warning", -5.0, "levels.warning"),
+        ] {
+            let err = sweep(&setup, key, &[value]).expect_err(key);
+            assert_eq!(err.kind(), ErrorKind::InvalidProfile, "{err}");
+            assert!(err.to_string().contains(says), "{key}: {err}");
+        }
+    }
+}
