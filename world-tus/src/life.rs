@@ -66,7 +66,7 @@ impl Persona {
             standby_watts: rng.range(0.3, 2.5),
             window_lux: if rng.chance(0.4) { rng.range(0.0, 15.0) } else { rng.range(60.0, 450.0) },
             lamp_lux: rng.range(60.0, 260.0),
-            walk: rng.range(250.0, 900.0) * if routine == "walker" { 1.4 } else { 1.0 },
+            walk: rng.range(60.0, 250.0) * if routine == "walker" { 1.6 } else { 1.0 },
             home_steps: rng.range(10.0, 60.0),
             calls_out_per_h: rng.range(0.03, 0.25) * call_scale,
             calls_in_per_h: rng.range(0.04, 0.25) * call_scale,

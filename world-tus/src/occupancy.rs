@@ -18,8 +18,10 @@ pub const SLOTS_PER_DAY: i64 = STEPS as i64;
 /// Where a person is and what they can do, per 10-minute slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum State {
-    /// At home, asleep or resting in bed.
+    /// At home, asleep (the night's sleep, or a nap run into the night).
     Asleep,
+    /// At home, napping or resting by day.
+    Nap,
     /// At home and awake.
     Home,
     /// Out of the home for a while (errands, a walk, work); the phone goes along.
@@ -39,7 +41,7 @@ pub enum State {
 impl State {
     /// Whether the person is in the home (the door sees changes of this).
     pub fn at_home(self) -> bool {
-        matches!(self, State::Asleep | State::Home | State::Down | State::Bedridden)
+        matches!(self, State::Asleep | State::Nap | State::Home | State::Down | State::Bedridden)
     }
 
     /// Whether the person is awake and about, phone at hand.
@@ -87,6 +89,13 @@ pub fn p_activity(weekend: bool, activity: usize, step: usize) -> f64 {
     table[activity][step % STEPS]
 }
 
+/// Least probability per slot that the night's sleep ends once the night is over (05:00 on
+/// the person's clock): 100 minutes on average at most.
+const MORNING_END: f64 = 1.0 / 10.0;
+
+/// Least probability per slot that a nap ends (naps of 80 minutes on average at most).
+const NAP_END: f64 = 1.0 / 8.0;
+
 /// Whether a table step lies in the night (22:00 to 05:00).
 pub fn is_night(step: usize) -> bool {
     !(30..132).contains(&step)
@@ -101,22 +110,33 @@ pub fn next(cur: State, slot: i64, habits: &Habits, vigor: f64, rng: &mut Rng) -
         State::Home => {
             if rng.chance(p_active_next(weekend, step, true)) {
                 State::Home
-            } else if !is_night(step) && rng.chance(habits.out_prob * vigor * vigor) {
+            } else if is_night(step) {
+                State::Asleep
+            } else if rng.chance(habits.out_prob * vigor * vigor) {
                 State::Out
             } else {
-                State::Asleep
+                State::Nap
             }
         }
         State::Asleep => {
-            if rng.chance(p_active_next(weekend, step, false) * vigor.sqrt()) {
+            let p = p_active_next(weekend, step, false);
+            let p = if is_night(step) { p } else { p.max(MORNING_END) };
+            if rng.chance(p * vigor.sqrt()) { State::Home } else { State::Asleep }
+        }
+        State::Nap => {
+            if rng.chance(p_active_next(weekend, step, false).max(NAP_END) * vigor.sqrt()) {
                 State::Home
-            } else {
+            } else if is_night(step) {
                 State::Asleep
+            } else {
+                State::Nap
             }
         }
         State::Out => {
             let late = !(30..138).contains(&step);
-            if vigor < 0.4 || (late && rng.chance(habits.home_by_night)) {
+            if vigor < 0.4 {
+                if is_night(step) { State::Asleep } else { State::Nap }
+            } else if late && rng.chance(habits.home_by_night) {
                 State::Asleep
             } else if rng.chance(p_active_next(weekend, step, false)) {
                 State::Home

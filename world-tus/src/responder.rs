@@ -46,13 +46,16 @@ pub fn outcome(life: &Life, slot: usize, u: f64) -> CheckinOutcome {
                 Missed
             };
         }
-        (State::Asleep, Some(IncidentKind::AcuteIllness)) => return if u < 0.08 { Concern } else { Missed },
+        (State::Asleep | State::Nap, Some(IncidentKind::AcuteIllness)) => {
+            return if u < 0.08 { Concern } else { Missed };
+        }
         _ => {}
     }
     let reach = match s {
         State::Home => 0.93,
         State::Visiting => 0.85,
         State::Out => 0.65,
+        State::Nap => 0.6,
         State::Asleep => 0.2,
         _ => 0.0,
     };

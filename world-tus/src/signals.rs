@@ -3,7 +3,8 @@
 //! - door (`door-front`): open and closed (a minute apart) when the person leaves or comes
 //!   home, and now and then without leaving (rubbish out, a parcel); an hourly heartbeat.
 //! - steps (`phone`): hourly counts (`interval_s` 3600) at the end of each hour the phone is
-//!   on; most when out, a few at home when awake; some step apps leave out hours with none.
+//!   on; most when out (60-250 per 10 minutes out, walkers more), a few at home when awake;
+//!   some step apps leave out hours with none.
 //! - plug (`plug-tv`): every 15 minutes the TV's watts (on, or standby) and the light at
 //!   the plug (daylight through the window, the lamp when dark and someone is up, the TV's glow).
 //!   The TV is on per the TUS "watching TV" profile, scaled by the person's taste.
@@ -145,6 +146,7 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
                         State::Out => 0.7,
                         State::Visiting => 0.85,
                         State::Asleep => 0.15,
+                        State::Nap => 0.5,
                         State::Bedridden => 0.05,
                         _ => 0.0,
                     };
@@ -174,6 +176,7 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
                 }
             }
             if prev == State::Home && s == State::Asleep && rng.chance(0.6) {
+                // Put on charge at bedtime.
                 w.push(m0 + rng.range(0.0, 5.0), "phone", EventKind::App { action: AppAction::Charge });
             }
         }
@@ -255,7 +258,7 @@ fn slot_steps(life: &Life, k: usize, rng: &mut Rng) -> f64 {
         State::Out => noisy(p.walk * v, rng),
         State::Visiting => noisy(p.walk * 0.35, rng),
         State::Home => noisy(p.home_steps * v, rng),
-        State::Asleep if rng.chance(0.04) => rng.range(8.0, 40.0),
+        State::Asleep | State::Nap if rng.chance(0.04) => rng.range(8.0, 40.0),
         State::Bedridden if rng.chance(0.03) => rng.range(2.0, 25.0),
         _ => 0.0,
     }
@@ -280,14 +283,14 @@ fn tv_states(life: &Life, rng: &mut Rng) -> Vec<bool> {
                 let start = (share * stop / (1.0 - share)).min(1.0);
                 if on { !rng.chance(stop) } else { rng.chance(start) }
             }
-            State::Asleep if on && p.tv_sleeper && asleep_on < 12 => {
+            State::Asleep | State::Nap if on && p.tv_sleeper && asleep_on < 12 => {
                 asleep_on += 1;
                 true
             }
             State::Down if fall.is_some_and(|f| k >= f) => tv_stays_on,
             _ => false,
         };
-        if *s != State::Asleep {
+        if !matches!(s, State::Asleep | State::Nap) {
             asleep_on = 0;
         }
         out.push(on);
