@@ -1,9 +1,9 @@
 //! The Python suite's golden fixture, produced by the Rust core.
 //!
 //! A simulated cohort (plus one person with every signal), a caller's profile, and what
-//! `anbu::replay` says about them (and `anbu::replay_closed_loop` with an `AnswerRate(0.5, 0.2,
-//! 7)` responder, in `closed_loop.jsonl`). pytest feeds the same events to the binding as every input
-//! type and expects exactly these assessments.
+//! `anbu::replay` says about them (and, in `closed_loop.jsonl`, `anbu::replay_closed_loop` with
+//! an `AnswerRate(0.5, 0.2, 7)` responder). pytest feeds the same events to the binding as every
+//! input type and expects exactly these assessments.
 //!
 //! The files are committed. This test fails when the core's output has changed; regenerate with
 //! `ANBU_REGEN_FIXTURES=1 cargo test -p anbu-python --test fixture` and commit the result.
