@@ -14,6 +14,8 @@ use anbu::{Location, ReplayOptions};
 use napi::bindgen_prelude::{Buffer, Env, FromNapiValue, JsObjectValue, Object, Uint8Array, Unknown};
 use napi_derive::napi;
 
+pub use crate::closed_loop::{AnswerRate, AnswerRateOptions, replay_closed_loop};
+
 // Named `Result` so that napi-derive sees fallible functions (it matches the name).
 use crate::error::{JsResult as Result, bad_arg, guard, napi_arg};
 
