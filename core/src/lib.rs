@@ -25,6 +25,7 @@ mod person;
 mod profile;
 mod read;
 mod replay;
+mod responder;
 mod routine;
 pub mod sim;
 mod snapshot;
@@ -55,9 +56,10 @@ pub use crate::read::{
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 
 pub use crate::replay::{
-    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, ReplayOptions, replay, replay_closed_loop, replay_columns,
-    replay_to_columns,
+    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, ReplayOptions, replay, replay_closed_loop,
+    replay_closed_loop_sequential, replay_columns, replay_to_columns,
 };
+pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::state::MAX_DEVICES_PER_PERSON;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};
