@@ -203,7 +203,7 @@ fn main() -> Result<(), anbu::Error> {
 /// One world and seed: the cohort, its four replays, their tallies.
 fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
     let t0 = Instant::now();
-    let (cohort, responder): (Cohort, Box<dyn CheckinResponder>) = if world == 'A' {
+    let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
         let c = simulate(&SimConfig { persons: a.persons, days: a.days, seed, ..SimConfig::default() });
         let kinds = c.cases.iter().filter_map(|k| k.incident.map(|i| (k.person.clone(), i.to_string()))).collect();
         let cohort =

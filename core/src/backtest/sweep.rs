@@ -47,7 +47,7 @@ pub struct SweepSetup<'a> {
     pub options: &'a ReplayOptions,
     /// Closed loop: who answers the automatic check-in calls and when they are placed; open
     /// loop (no call placed) if none.
-    pub calls: Option<(&'a dyn CheckinResponder, CallPolicy)>,
+    pub calls: Option<(&'a (dyn CheckinResponder + Sync), CallPolicy)>,
 }
 
 /// One setting of the swept key and how the cohort was served with it.
