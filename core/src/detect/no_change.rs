@@ -29,15 +29,17 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
         .max_by(|a, b| a.last_report.cmp(&b.last_report).then_with(|| b.id.cmp(&a.id)));
     if let Some(d) = plug.filter(|d| d.meter) {
         let hour = view.rules.local_parts(view.at.as_millis()).1;
-        let detail = match view.state.meter.as_ref().and_then(|m| m.unattended(hour, &p.meter)) {
-            Some((top, _)) => sentence!(
-                "{} at the household's base load (up to about {} W at this hour: fridge, standby): no appliance switched on or off for {} ({})",
+        let unattended = view.state.meter.as_ref().and_then(|m| m.unattended(hour, &p.meter));
+        let detail = match (unattended, d.plug) {
+            (Some((top, _)), Some(r)) => sentence!(
+                "{} at {} W, the household's usual load (up to about {} W at this hour): no appliance switched on or off for {} ({})",
                 d.id,
+                fixed(r.watts, 0),
                 fixed(top, 0),
                 hours(sc.silence.hours),
                 sc.judged
             ),
-            None => sentence!("{}: no appliance switched on or off for {} ({})", d.id, hours(sc.silence.hours), sc.judged),
+            _ => sentence!("{}: no appliance switched on or off for {} ({})", d.id, hours(sc.silence.hours), sc.judged),
         };
         out.push(Evidence::new(Signal::Meter, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
         return;
