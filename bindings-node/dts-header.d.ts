@@ -4,7 +4,7 @@
 /** A timestamp: RFC 3339 text with an offset (`2024-05-01T09:30:00+09:00`), epoch milliseconds (UTC), or a `Date`. */
 export type TimestampInput = string | number | Date
 
-export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat'
+export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat' | 'meter'
 
 /** An event as a plain object with the spec's field names (see spec/events.md). */
 export interface EventInput {

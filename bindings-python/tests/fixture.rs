@@ -36,6 +36,8 @@ fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
         Event::new(p, at(0, 11), Some("door-front"), EventKind::Door { state: DoorState::Closed })?,
         Event::new(p, at(1, 0), Some("plug-tv"), EventKind::Plug { watts: 85.5, lux: Some(120.0) })?,
         Event::new(p, at(1, 15), Some("plug-tv"), EventKind::Plug { watts: 0.0, lux: None })?,
+        Event::new(p, at(1, 20), Some("meter-home"), EventKind::Meter { watts: 96.5 })?,
+        Event::new(p, at(1, 35), Some("meter-home"), EventKind::Meter { watts: 1412.0 })?,
         Event::new(
             p,
             at(2, 0),
@@ -76,7 +78,7 @@ fn build() -> anbu::Result<Fixture> {
     let mut persons = cohort.persons.clone();
     let start = SimConfig::default().start.plus_millis(2 * 24 * HOUR_MS);
     events.extend(every_signal(start)?);
-    persons.push(Person::new("p-every", "full")?.with_devices("plug,door,phone,app,checkin")?);
+    persons.push(Person::new("p-every", "full")?.with_devices("plug,meter,door,phone,app,checkin")?);
     // The caller's profile watches the first simulated person's TV.
     let custom = Profile::from_toml(PROFILE_TOML)?;
     persons.push(Person::new("p-custom", "plug_36h")?);

@@ -1,8 +1,8 @@
 //! # anbu (안부, "how are you doing?")
 //!
 //! Fuses everyday signals about a person living alone (call logs, step counts, door
-//! sensors, smart-plug readings, phone use, check-in call outcomes, SOS presses and
-//! registered absences) into one explained risk assessment: a score, a level, a
+//! sensors, smart-plug and whole-home meter readings, phone use, check-in call outcomes, SOS
+//! presses and registered absences) into one explained risk assessment: a score, a level, a
 //! recommended action and responder, and the reasons.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -19,6 +19,7 @@ mod event;
 mod fusion;
 mod incident;
 mod macros;
+mod meter;
 mod names;
 mod owned_columns;
 mod person;
@@ -46,8 +47,8 @@ pub use crate::incident::Incident;
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
-    BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange,
-    Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, MeterRules,
+    NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
     CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_columns, read_events,
