@@ -16,12 +16,23 @@
 //!    check-in call; warning with a missed check-in since the last sign of life: notify the
 //!    caseworker; critical: dispatch), the responder from its schedule.
 //!
+//! 5. The safety floor: an `adaptive` profile is assessed twice, by the learned routine
+//!    and by the seed rules (the same profile in `fixed` mode, `Rules::floor`), each with
+//!    its own held state (hysteresis, the call-first clock). The higher of the two by
+//!    level, then action, is the assessment: the seed rule of every channel the profile
+//!    watches is a floor, so anbu asks for the check-in call no later than that rule
+//!    fires and escalates on missed calls as the ladder says; the learned routine may only
+//!    make it earlier (and quieter where a call is answered, as the seed rules' own
+//!    cross-check is). Where the floor decides, its assessment is given with a
+//!    `safety_floor` reason (no points) saying so; elsewhere the routine's, unchanged.
+//!
 //! Deterministic: the same state and time give the same assessment.
 
 use std::cell::RefCell;
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
 use crate::detect::{self, Evidence, View};
+use crate::event::Signal;
 use crate::profile::Rules;
 use crate::routine::Walks;
 use crate::state::PersonState;
@@ -29,20 +40,38 @@ use crate::text::fixed;
 use crate::text::sentence;
 use crate::time::Timestamp;
 
-/// What an assessment remembers for the next one.
+/// What one path of assessments (the learned routine's, or the safety floor's) remembers
+/// for its next assessment.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct Held {
+pub(crate) struct Track {
     /// The last assessment's time and level, for hysteresis.
     pub last: Option<(Timestamp, Level)>,
     /// Since when silence at warning strength has waited for a check-in call to confirm it.
     pub unconfirmed_since: Option<Timestamp>,
 }
 
+/// What an assessment remembers for the next one: each path its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Held {
+    /// The profile's own path (the learned routine, or the seed rules of a `fixed` profile).
+    pub own: Track,
+    /// The safety floor's path (the seed rules of an `adaptive` profile).
+    pub floor: Track,
+}
+
 /// Hours within which a previous level is held by hysteresis.
 const HOLD_H: i64 = 6;
 
-/// Assesses one person at `at` from the folded state; `held` is the previous assessment's
-/// time and level (hysteresis), updated when `at` is later.
+/// One path's judgement: an assessment without its person, time and responder.
+struct Judgement {
+    score: f64,
+    level: Level,
+    action: Action,
+    reasons: Vec<Reason>,
+}
+
+/// Assesses one person at `at` from the folded state; `held` is what the previous
+/// assessment left (hysteresis, the call-first clock), updated when `at` is later.
 pub(crate) fn assess(
     person: String,
     state: &PersonState,
@@ -51,6 +80,83 @@ pub(crate) fn assess(
     held: &mut Held,
     walks: Option<&RefCell<Walks>>,
 ) -> Assessment {
+    let own = judge(state, rules, at, &mut held.own, walks);
+    // The floor judges every time, so that its hysteresis and call-first clock are its
+    // own; it does not walk silences (fixed mode), so the carried walks stay the routine's.
+    let j = match rules.floor.as_deref() {
+        Some(floor_rules) => {
+            let floor = judge(state, floor_rules, at, &mut held.floor, None);
+            if (floor.level, floor.action) > (own.level, own.action) { on_the_floor(floor, &own) } else { own }
+        }
+        None => own,
+    };
+    Assessment {
+        person,
+        at,
+        score: j.score,
+        level: j.level,
+        action: j.action,
+        responder: rules.responder(at),
+        reasons: j.reasons,
+    }
+}
+
+/// The floor's judgement, with the `safety_floor` reason that says why it is given.
+fn on_the_floor(mut floor: Judgement, own: &Judgement) -> Judgement {
+    // The channels whose seed rules fired: the floor's reasons that add points.
+    let mut channels: Vec<Signal> = Vec::with_capacity(4);
+    for r in floor.reasons.iter().filter(|r| r.contribution > 0.0) {
+        if !channels.contains(&r.signal) {
+            channels.push(r.signal);
+        }
+    }
+    let mut names = String::new();
+    for (i, c) in channels.iter().enumerate() {
+        names.push_str(match i {
+            0 => "",
+            _ if i + 1 == channels.len() => " and ",
+            _ => ", ",
+        });
+        names.push_str(c.as_str());
+    }
+    if names.is_empty() {
+        names.push_str("the person's channels");
+    }
+    let detail = sentence!(
+        "safety floor: the seed rule of {names} fired ({}, {}); the learned routine alone judged {} ({}): the seed rule is the floor",
+        floor.level,
+        floor.action,
+        own.level,
+        own.action
+    );
+    floor.reasons.push(Reason {
+        signal: channels.first().copied().unwrap_or(Signal::Checkin),
+        kind: ReasonKind::SafetyFloor,
+        detail,
+        contribution: 0.0,
+    });
+    sort_reasons(&mut floor.reasons);
+    floor
+}
+
+fn sort_reasons(reasons: &mut [Reason]) {
+    reasons.sort_by(|a, b| {
+        b.contribution
+            .total_cmp(&a.contribution)
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.signal.cmp(&b.signal))
+            .then_with(|| a.detail.cmp(&b.detail))
+    });
+}
+
+/// One path's assessment under `rules`; `held` is that path's own.
+fn judge(
+    state: &PersonState,
+    rules: &Rules,
+    at: Timestamp,
+    held: &mut Track,
+    walks: Option<&RefCell<Walks>>,
+) -> Judgement {
     let view = View { state, rules, at, walks };
     let evidence = detect::detect_all(&view);
     let p = &rules.profile;
@@ -179,13 +285,7 @@ pub(crate) fn assess(
         held.last = Some((at, level));
         held.unconfirmed_since = unconfirmed_since;
     }
-    reasons.sort_by(|a, b| {
-        b.contribution
-            .total_cmp(&a.contribution)
-            .then_with(|| a.kind.cmp(&b.kind))
-            .then_with(|| a.signal.cmp(&b.signal))
-            .then_with(|| a.detail.cmp(&b.detail))
-    });
+    sort_reasons(&mut reasons);
     for r in &mut reasons {
         r.contribution = round1(r.contribution);
     }
@@ -196,7 +296,7 @@ pub(crate) fn assess(
         Level::Warning => p.escalation.warning,
         Level::Critical => p.escalation.critical,
     };
-    Assessment { person, at, score, level, action, responder: rules.responder(at), reasons }
+    Judgement { score, level, action, reasons }
 }
 
 fn round1(x: f64) -> f64 {
