@@ -101,8 +101,13 @@ pub(crate) fn assess(
     }
 }
 
-/// The floor's judgement, with the `safety_floor` reason that says why it is given.
+/// The floor's judgement, with the `safety_floor` reason that says why it is given (and the
+/// routine's `unwatched` reason, which knows the stale channels the seed rules do not).
 fn on_the_floor(mut floor: Judgement, own: &Judgement) -> Judgement {
+    if let Some(unwatched) = own.reasons.iter().find(|r| r.kind == ReasonKind::Unwatched) {
+        floor.reasons.retain(|r| r.kind != ReasonKind::Unwatched);
+        floor.reasons.push(unwatched.clone());
+    }
     // The channels whose seed rules fired: the floor's reasons that add points.
     let mut channels: Vec<Signal> = Vec::with_capacity(4);
     for r in floor.reasons.iter().filter(|r| r.contribution > 0.0) {
