@@ -84,6 +84,7 @@ pub(crate) fn assess(
     // The floor judges every time, so that its hysteresis and call-first clock are its
     // own; it does not walk silences (fixed mode), so the carried walks stay the routine's.
     let j = match rules.floor.as_deref() {
+        Some(floor_rules) if floor_is_quiet(state, floor_rules, at, &mut held.floor) => own,
         Some(floor_rules) => {
             let floor = judge(state, floor_rules, at, &mut held.floor, None);
             if (floor.level, floor.action) > (own.level, own.action) { on_the_floor(floor, &own) } else { own }
@@ -98,6 +99,75 @@ pub(crate) fn assess(
         action: j.action,
         responder: rules.responder(at),
         reasons: j.reasons,
+    }
+}
+
+/// Whether the floor's judgement at `at` is certainly `normal` with nothing held: then it
+/// cannot decide, and only its track is moved on (as [`judge`] would), without writing the
+/// reasons it would not give. Most hours of most persons are so.
+///
+/// Its points are bounded by the channels' silence after the cross-check (exactly as
+/// fusion counts it; leaving a registered absence or an away-from-home discount out only
+/// raises the bound), plus the missed check-in calls' points and any device-blind points;
+/// an SOS or a concern that could count, or a previous level to hold by hysteresis, takes
+/// the full path.
+fn floor_is_quiet(state: &PersonState, rules: &Rules, at: Timestamp, track: &mut Track) -> bool {
+    let p = &rules.profile;
+    if track.last.is_some_and(|(_, level)| level != Level::Normal) || track.unconfirmed_since.is_some() {
+        return false;
+    }
+    let within = |t: Option<Timestamp>, hold_h: f64| t.is_some_and(|t| t <= at && at.hours_since(t) <= hold_h);
+    if within(state.last_sos, p.sos.hold_h) || within(state.last_concern, p.checkins.concern_hold_h) {
+        return false;
+    }
+    let view = View { state, rules, at, walks: None };
+    // Missed check-in calls as they count in fixed mode (each weighs 1).
+    let misses = detect::missed_checkins::counted_misses(&view);
+    let c = &p.checkins;
+    let mut bound =
+        if misses > 0 && misses as u32 >= c.after { (c.points_each * misses as f64).min(c.max_points) } else { 0.0 };
+    let discount =
+        if state.last_life_any.is_some_and(|l| l.ts <= at) { 1.0 - p.cross_check.contradicted_factor } else { 0.0 };
+    // Each expected channel's fixed points, as `inactivity::channels` gives them in fixed
+    // mode (its silence on the rule's ramp; the part kept past the last sign of life
+    // elsewhere contradicted), without the routine's work or a reason's text.
+    for channel in Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)) {
+        let (Some(rule), Some(silence)) = (p.inactivity.rule(channel), detect::inactivity::silence(&view, channel))
+        else {
+            continue;
+        };
+        let points = detect::inactivity::silence_points(silence.hours, rule, p.inactivity.onset);
+        let agreed = detect::inactivity::silence_points(silence.agreed_hours, rule, p.inactivity.onset);
+        bound += points - (points - agreed).max(0.0) * discount;
+    }
+    if state.devices.iter().any(|d| view.is_offline(d)) {
+        bound += p.device_offline.blind_points;
+    }
+    // Scores are rounded to one decimal: keep clear of the cut-off.
+    if bound + 0.1 >= p.levels.watch {
+        return false;
+    }
+    #[cfg(debug_assertions)]
+    {
+        let mut full = *track;
+        let j = judge(state, rules, at, &mut full, None);
+        let mut quick = *track;
+        move_on(&mut quick, at);
+        debug_assert_eq!(
+            (j.level, j.action, full),
+            (Level::Normal, Action::None, quick),
+            "floor bound {bound}: {:?}",
+            j.reasons
+        );
+    }
+    move_on(track, at);
+    true
+}
+
+/// A track after a `normal` judgement at `at` with nothing held.
+fn move_on(track: &mut Track, at: Timestamp) {
+    if track.last.is_none_or(|(prev_at, _)| at > prev_at) {
+        *track = Track { last: Some((at, Level::Normal)), unconfirmed_since: None };
     }
 }
 
