@@ -16,7 +16,7 @@ use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
 use crate::event::{Event, Signal};
-use crate::fusion::{self, Held, Track};
+use crate::fusion::{self, Held};
 use crate::names::{Name, Names};
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
@@ -460,10 +460,8 @@ impl Engine {
                     state: s.state.clone(),
                     pending: s.pending.iter().map(|c| s.event(c)).collect(),
                     watermark: s.watermark,
-                    held: s.held.own.last,
-                    unconfirmed_since: s.held.own.unconfirmed_since,
-                    floor_held: s.held.floor.last,
-                    floor_unconfirmed_since: s.held.floor.unconfirmed_since,
+                    held: s.held.last,
+                    unconfirmed_since: s.held.unconfirmed_since,
                 })
                 .collect(),
         };
@@ -499,10 +497,7 @@ impl Engine {
                 slot.push(Compact::new(e.ts, &e.kind, device, e.device_given().is_some()));
             }
             slot.watermark = p.watermark;
-            slot.held = Held {
-                own: Track { last: p.held, unconfirmed_since: p.unconfirmed_since },
-                floor: Track { last: p.floor_held, unconfirmed_since: p.floor_unconfirmed_since },
-            };
+            slot.held = Held { last: p.held, unconfirmed_since: p.unconfirmed_since };
         }
         Ok(engine)
     }

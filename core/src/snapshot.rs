@@ -41,12 +41,6 @@ pub(crate) struct PersonSnapshot {
     /// Since when silence at warning strength has waited for a check-in call.
     #[serde(default)]
     pub unconfirmed_since: Option<Timestamp>,
-    /// `held` of the safety floor's path (the seed rules of an `adaptive` profile).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floor_held: Option<(Timestamp, crate::assessment::Level)>,
-    /// `unconfirmed_since` of the safety floor's path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floor_unconfirmed_since: Option<Timestamp>,
 }
 
 pub(crate) fn encode(s: &SnapshotV1) -> Vec<u8> {

@@ -8,7 +8,8 @@ mod common;
 use anbu::{Action, AppAction, Assessment, CheckinOutcome, Direction, EventKind, Level, Person, Profile, ReasonKind};
 use common::Home;
 
-/// The seed rules of `name`: the same profile in `fixed` mode.
+/// The profile `name` in `fixed` mode: the seed rules, with the fixed profile's own
+/// weighing of several channels and early evidence (watch from half the threshold).
 fn fixed(name: &str) -> Profile {
     Profile::from_json(&format!(r#"{{"name":"{name}_fixed","extends":"{name}","routine":{{"mode":"fixed"}}}}"#))
         .unwrap()
@@ -32,14 +33,17 @@ fn at<'a>(home: &Home, rows: &'a [Assessment], h: f64) -> &'a Assessment {
     rows.iter().find(|a| a.at == home.ts(h)).unwrap_or_else(|| panic!("no row at {h}"))
 }
 
-/// Rows of anbu (built-in profile) and of its seed rules, hour by hour through the engine.
+/// Rows of anbu (built-in profile) and of the plug's seed rule alone (see
+/// `common::seed_rule`), hour by hour through the engine.
 fn hourly_both(home: &Home, profile: &str, from: u32, to: u32) -> (Vec<Assessment>, Vec<Assessment>) {
     let anbu = home.hourly(Person::new("p", profile).unwrap(), from, to);
-    let seed = home.hourly_with(Some(fixed(profile)), Person::new("p", &format!("{profile}_fixed")).unwrap(), from, to);
+    let rule = common::seed_rule(profile, "plug");
+    let seed = home.hourly_with(Some(rule), Person::new("p", &format!("{profile}_seed_plug")).unwrap(), from, to);
     (anbu, seed)
 }
 
-/// As [`hourly_both`], in the closed loop: every check-in call placed goes unanswered.
+/// The rows in the closed loop, every check-in call placed going unanswered: anbu's, and
+/// the profile's in `fixed` mode (each placing its own calls).
 fn missed_both(home: &Home, profile: &str) -> (Vec<Assessment>, Vec<Assessment>) {
     let missed = |_: f64| Some(CheckinOutcome::Missed);
     let (anbu, _) = home.closed_loop(Person::new("p", profile).unwrap(), None, &missed);
@@ -48,25 +52,32 @@ fn missed_both(home: &Home, profile: &str) -> (Vec<Assessment>, Vec<Assessment>)
     (anbu, seed)
 }
 
-/// anbu is at every row at least the seed rules by level, then action, and reaches every
-/// rung no later; returns the hours (from `from`) of the rungs as anbu reaches them.
-fn assert_floor(home: &Home, anbu: &[Assessment], seed: &[Assessment], from: f64) -> [Option<f64>; 3] {
-    assert_eq!(anbu.len(), seed.len());
-    for (a, s) in anbu.iter().zip(seed) {
-        assert_eq!(a.at, s.at);
-        assert!((a.level, a.action) >= (s.level, s.action), "anbu {a:?}\nbelow the seed rules' {s:?}");
+/// The rungs' first hours (from `from`) in `rows`.
+fn rungs(home: &Home, rows: &[Assessment], from: f64) -> [Option<f64>; 3] {
+    [Action::CheckinCall, Action::Notify, Action::Dispatch].map(|rung| first(home, rows, rung, from))
+}
+
+/// The floor holds against the plug's seed rule (`seed`, on the same hours as `anbu`), and
+/// anbu's first check-in call comes no later than the rule fires; returns the hours (from
+/// `from`) of the rungs as anbu reaches them, and the hour the rule fired.
+fn assert_floor(home: &Home, anbu: &[Assessment], seed: &[Assessment], from: f64) -> ([Option<f64>; 3], f64) {
+    let missed: Vec<_> = home
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Checkin { outcome: CheckinOutcome::Missed }))
+        .map(|e| e.ts)
+        .collect();
+    if let Some(v) = common::floor_violation(anbu, &[seed.to_vec()], &missed, &[], true) {
+        panic!("{v}");
     }
-    let rungs = [Action::CheckinCall, Action::Notify, Action::Dispatch];
-    rungs.map(|rung| {
-        let (a, s) = (first(home, anbu, rung, from), first(home, seed, rung, from));
-        if let Some(s) = s {
-            assert!(a.is_some_and(|a| a <= s), "{rung}: anbu at {a:?} h, the seed rule at {s} h");
-        }
-        if std::env::var_os("SCENARIO_DEBUG").is_some() {
-            eprintln!("{rung}: anbu {a:?} h, seed {s:?} h");
-        }
-        a
-    })
+    let fired = seed.iter().filter(|a| a.at >= home.ts(from)).find(|a| common::seed_fired(a)).expect("the rule fires");
+    let fired = fired.at.hours_since(home.ts(from));
+    let got = rungs(home, anbu, from);
+    assert!(got[0].is_some_and(|h| h <= fired), "first call at {:?} h, the rule fired at {fired} h", got[0]);
+    if std::env::var_os("SCENARIO_DEBUG").is_some() {
+        eprintln!("rungs {got:?}, the rule fired at {fired} h");
+    }
+    (got, fired)
 }
 
 fn floor_reason(a: &Assessment) -> Option<&anbu::Reason> {
@@ -82,21 +93,28 @@ fn the_tv_never_comes_on_again() {
     home.plug(40.0 * 24.0, 44.0 * 24.0, |_| 0.5);
     let last_change = 39.0 * 24.0 + 23.0;
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
-    let [call, notify, dispatch] = assert_floor(&home, &anbu, &seed, last_change);
-    // The seed rule: no change for 24 h is an alert; an automatic call goes first, from
-    // watch strength (18 h), and with no outcome for 2 h the caseworker is told (26 h).
-    assert_eq!(call, Some(18.0));
-    assert_eq!(notify, Some(26.0));
-    // Silence alone never dispatches before calls confirm it.
-    assert_eq!(dispatch, None);
+    // The seed rule fires at 24 h (no change for 24 h): an automatic call, asked for as long
+    // as no outcome comes (none is placed here); the learned routine alone would have
+    // waited until 70 h to ask for anything, and notifies then.
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(24.0), Some(70.0), None], 24.0));
     let a = at(&home, &anbu, last_change + 24.0);
     assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
-    // With the workflow in the loop and every call missed, someone goes no later than the
-    // seed rule sends them.
-    // Calls at 18, 19 and 20 h, all missed: at 21 h silence at warning strength (37.5
-    // points + 3 x 8) is confirmed by the calls: dispatch.
-    let (anbu, seed) = missed_both(&home, "plug_only");
-    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), [Some(18.0), Some(21.0), Some(21.0)]);
+    let why = floor_reason(a).expect("the seed rule decides");
+    assert!(
+        why.detail.starts_with(
+            "safety floor: the seed rule of plug fired at 2024-06-10 23:00 (no sign of life for 24 h, alert at 24 h): \
+             at least watch, checkin_call; the learned routine alone judged"
+        ),
+        "{}",
+        why.detail
+    );
+    assert_eq!(a.score, 25.0, "{a:?}");
+    // With the workflow in the loop and every call missed: the call at 24 h, the caseworker
+    // at the miss (25 h), who takes it from there. (The profile in `fixed` mode calls from
+    // watch strength, 18 h, before the rule fires, and dispatches on three misses at 21 h.)
+    let (anbu, fixed) = missed_both(&home, "plug_only");
+    assert_eq!(rungs(&home, &anbu, last_change), [Some(24.0), Some(25.0), None]);
+    assert_eq!(rungs(&home, &fixed, last_change), [Some(18.0), Some(21.0), Some(21.0)]);
 }
 
 #[test]
@@ -107,15 +125,17 @@ fn the_tv_is_left_on_untouched() {
     home.plug(40.0 * 24.0 + 18.0, 44.0 * 24.0, |_| 85.0);
     let last_change = 40.0 * 24.0 + 18.0;
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
-    let [call, notify, _] = assert_floor(&home, &anbu, &seed, last_change);
-    assert_eq!(call, Some(18.0));
-    assert_eq!(notify, Some(26.0));
-    let a = at(&home, &anbu, last_change + 26.0);
-    assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
+    // The call at 24 h (the learned routine alone: notify at 56 h).
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(24.0), Some(56.0), None], 24.0));
+    let a = at(&home, &anbu, last_change + 24.0);
+    assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
+    assert!(floor_reason(a).is_some_and(|r| r.detail.starts_with("safety floor: the seed rule of plug fired")));
+    // The routine's own reason, once it sees the silence, says what the plug shows.
+    let a = at(&home, &anbu, last_change + 56.0);
     let no_change = a.reasons.iter().find(|r| r.kind == ReasonKind::NoChange).expect("no_change reason");
     assert!(no_change.detail.contains("on at a steady 85 W but untouched"), "{}", no_change.detail);
-    let (anbu, seed) = missed_both(&home, "plug_only");
-    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), [Some(18.0), Some(21.0), Some(21.0)]);
+    let (anbu, _) = missed_both(&home, "plug_only");
+    assert_eq!(rungs(&home, &anbu, last_change), [Some(24.0), Some(25.0), None]);
 }
 
 // --- (c): the same man, with a prepaid phone without credit ------------------------------------
@@ -145,7 +165,7 @@ fn tv_untouched_and_two_missed_calls_are_never_normal() {
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
     // A check-in call from 18 h; the caseworker at the first missed call (26 h, also when
     // the 2 h wait for an outcome ends); someone sent at the second (40 h).
-    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), [Some(18.0), Some(26.0), Some(40.0)]);
+    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), ([Some(24.0), Some(26.0), Some(40.0)], 24.0));
     // One missed call after the rule fired: the caseworker is told.
     let a = at(&home, &anbu, tv_on + 27.0);
     assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
@@ -186,15 +206,12 @@ fn a_collapse_behind_a_tv_left_on_and_a_phone_on_silent() {
         }
     }
     let (anbu, seed) = hourly_both(&home, "plug_only", (days - 2) * 24, 34 * 24 - 1);
-    let [call, notify, dispatch] = assert_floor(&home, &anbu, &seed, collapse);
     // The seed rule, worked out: the last sign of life is the step count of 08:00-09:00
-    // (reported at 08:59); the check-in call missed at 10:30 adds 8 points, the TV's weeks
-    // of silence before that count x0.05 (2.3 points). The plug's silence since 08:59 reaches
-    // watch at 01:00 (16 h after the collapse: 16.7 + 2.3 + 8 = 27 points): a check-in call;
-    // warning strength at 07:00 (22 h: 41.7 + 1.0 + 8 = 50.7), with a call missed already:
-    // the caseworker; the second missed call (10:30 the next day) confirms it: dispatch at
-    // 11:00 (26 h).
-    assert_eq!((call, notify, dispatch), (Some(16.0), Some(22.0), Some(26.0)));
+    // (reported at 08:59); the plug rule fires 24 h later (09:00 the next day, with the TV's
+    // weeks of flat readings counted as the seed rule counts them: only since the person was
+    // last seen): a check-in call. The daily call missed at 10:30 (25.5 h): the caseworker
+    // (26 h); the next day's, missed at 49.5 h: dispatch (50 h).
+    assert_eq!(assert_floor(&home, &anbu, &seed, collapse), ([Some(24.0), Some(26.0), Some(50.0)], 24.0));
     // 13 days of missed calls leave him at critical, never normal.
     let late = at(&home, &anbu, 34.0 * 24.0 - 1.0);
     assert_eq!((late.level, late.action), (Level::Critical, Action::Dispatch), "{late:?}");

@@ -1,15 +1,18 @@
 //! The safety floor, by construction: for every channel a profile watches, the seed's fixed
-//! rule of that channel (the profile in `fixed` mode) is a floor. Over generated histories
-//! (persons on random built-in profiles and devices, days of routine-like activity, then
-//! sometimes an incident, nuisances, registered absences and check-in outcomes of every
-//! kind), anbu's assessment is at every hour at least the seed rules' by level, then action,
-//! and it reaches each rung of the ladder (check-in call, notify, dispatch) no later.
+//! rule of that channel is a floor. Over generated histories (persons on random built-in
+//! profiles and devices, days of routine-like activity, then sometimes an incident,
+//! nuisances, registered absences and check-in outcomes of every kind), wherever a channel's
+//! seed rule has fired (each replayed alone as anbu's own `fixed` mode, `common::seed_rule`),
+//! anbu recommends at least the check-in call, and the caseworker and dispatch as calls are
+//! missed after it; the first call comes no later than the first rule fires.
 
 use anbu::{
     Action, AppAction, Assessment, CheckinOutcome, Direction, DoorState, Event, EventKind, MINUTE_MS, Person, Profile,
     ReplayOptions, Timestamp, replay,
 };
 use proptest::prelude::*;
+
+mod common;
 
 /// 2024-05-01T00:00:00+09:00, a Wednesday.
 const T0: i64 = 1_714_489_200_000;
@@ -267,56 +270,83 @@ impl Life {
     }
 }
 
-/// The profile `name` in `fixed` mode: the seed rules of its channels.
-fn fixed_profile(name: &str) -> Profile {
-    Profile::from_json(&format!(r#"{{"name":"{name}_fixed","extends":"{name}","routine":{{"mode":"fixed"}}}}"#))
-        .unwrap()
+/// The channels the person is watched on (device names for `with_devices`), and whether
+/// they have check-in calls.
+fn watched(life: &Life) -> (Vec<(&'static str, &'static str)>, bool) {
+    let all = [("call", "phone"), ("steps", "steps"), ("door", "door"), ("plug", "plug"), ("app", "app")];
+    if life.devices == 0 {
+        let p = Profile::builtin(PROFILES[life.profile]).unwrap();
+        let has = |name: &str| p.signals.iter().any(|s| s.as_str() == name);
+        (all.into_iter().filter(|(c, _)| has(c)).collect(), has("checkin"))
+    } else {
+        let has = |name: &str| DEVICES.iter().enumerate().any(|(i, d)| *d == name && life.devices & (1 << i) != 0);
+        (all.into_iter().filter(|(_, d)| has(d)).collect(), has("checkin"))
+    }
 }
 
-/// The same events replayed with the built-in (adaptive) profile and with its seed rules.
-fn replay_both(life: &Life) -> (Vec<Assessment>, Vec<Assessment>) {
+/// The same events replayed with the built-in (adaptive) profile, and with each watched
+/// channel's seed rule alone (see `common::seed_rule`).
+fn replay_all(life: &Life) -> (Vec<Assessment>, Vec<Vec<Assessment>>, Vec<Event>) {
     let name = PROFILES[life.profile];
     let events = life.events();
-    let options = ReplayOptions { profiles: vec![fixed_profile(name)], threads: 1, ..ReplayOptions::default() };
+    let (channels, checkin) = watched(life);
+    let profiles = channels.iter().map(|(c, _)| common::seed_rule(name, c)).collect();
+    let options = ReplayOptions { profiles, threads: 1, ..ReplayOptions::default() };
     let anbu = replay(events.clone(), &[life.person(name)], &options).unwrap();
-    let fixed = replay(events, &[life.person(&format!("{name}_fixed"))], &options).unwrap();
-    (anbu, fixed)
+    let seeds = channels
+        .iter()
+        .map(|(c, device)| {
+            let devices = if checkin { format!("{device},checkin") } else { device.to_string() };
+            let person = Person::new("p", &format!("{name}_seed_{c}")).unwrap().with_devices(&devices).unwrap();
+            replay(events.clone(), &[person], &options).unwrap()
+        })
+        .collect();
+    (anbu, seeds, events)
 }
 
-fn first_at(rows: &[Assessment], rung: Action) -> Option<Timestamp> {
-    rows.iter().find(|a| a.action >= rung).map(|a| a.at)
+fn missed_calls(events: &[Event]) -> Vec<Timestamp> {
+    events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Checkin { outcome: CheckinOutcome::Missed }))
+        .map(|e| e.ts)
+        .collect()
 }
 
-fn hour(a: &Assessment) -> f64 {
-    a.at.hours_since(Timestamp::from_millis(T0).unwrap())
+/// SOS presses and answered check-in calls: signs of life that may keep a level up.
+fn urgent(events: &[Event]) -> Vec<Timestamp> {
+    let answered = |e: &&Event| {
+        matches!(
+            e.kind,
+            EventKind::Sos | EventKind::Checkin { outcome: CheckinOutcome::Answered | CheckinOutcome::Concern }
+        )
+    };
+    events.iter().filter(answered).map(|e| e.ts).collect()
+}
+
+fn first_fired(seeds: &[Vec<Assessment>]) -> Option<Timestamp> {
+    seeds.iter().filter_map(|rows| rows.iter().find(|a| common::seed_fired(a)).map(|a| a.at)).min()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 800, max_shrink_iters: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 500, max_shrink_iters: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn the_seed_rules_are_a_floor(life in life()) {
-        let (anbu, fixed) = replay_both(&life);
-        prop_assert_eq!(anbu.len(), fixed.len());
-        for (a, f) in anbu.iter().zip(&fixed) {
-            prop_assert_eq!(a.at, f.at);
-            prop_assert!(
-                (a.level, a.action) >= (f.level, f.action),
-                "at hour {}: anbu {} {} ({}) below the seed rules' {} {} ({:?})",
-                hour(a), a.level, a.action, a.score, f.level, f.action, f.reasons
-            );
+        let (anbu, seeds, events) = replay_all(&life);
+        let (_, checkin) = watched(&life);
+        if let Some(v) = common::floor_violation(&anbu, &seeds, &missed_calls(&events), &urgent(&events), checkin) {
+            prop_assert!(false, "{}", v);
         }
-        for rung in [Action::CheckinCall, Action::Notify, Action::Dispatch] {
-            if let Some(f) = first_at(&fixed, rung) {
-                let a = first_at(&anbu, rung);
-                prop_assert!(a.is_some_and(|a| a <= f), "{rung}: anbu first at {a:?}, the seed rules at {f}");
-            }
+        // The first check-in call (or alert) comes no later than the first seed rule fires.
+        if let Some(fired) = first_fired(&seeds) {
+            let first = anbu.iter().find(|a| a.action >= Action::CheckinCall).map(|a| a.at);
+            prop_assert!(first.is_some_and(|t| t <= fired), "anbu first at {:?}, a seed rule fired at {}", first, fired);
         }
     }
 }
 
-/// Where the floor is not binding, the assessment is the learned routine's, unchanged: no
-/// `safety_floor` reason on a row whose level and action the routine reaches by itself.
+/// Where the floor is not binding, the assessment is the learned routine's, unchanged; where
+/// it is, a `safety_floor` reason says so and the reasons still add up to the score.
 #[test]
 fn the_floor_reason_appears_only_where_the_floor_decides() {
     let life = Life {
@@ -336,21 +366,17 @@ fn the_floor_reason_appears_only_where_the_floor_decides() {
         incident: Some(Incident { hour: 14 * 24 - 2, tv_stays_on: true, zero_steps: false, outcomes: vec![None; 4] }),
         seed: 7,
     };
-    let (anbu, fixed) = replay_both(&life);
+    let (anbu, seeds, _) = replay_all(&life);
+    let fired = first_fired(&seeds).expect("the plug rule fires after the collapse");
     let mut floored = 0;
-    for (a, f) in anbu.iter().zip(&fixed) {
-        let on_floor = a.reasons.iter().any(|r| r.kind == anbu::ReasonKind::SafetyFloor);
-        if on_floor {
+    for a in &anbu {
+        let on_floor: Vec<_> = a.reasons.iter().filter(|r| r.kind == anbu::ReasonKind::SafetyFloor).collect();
+        if let Some(r) = on_floor.first() {
             floored += 1;
-            // The floor's assessment, with its reason added.
-            assert_eq!((a.score, a.level, a.action), (f.score, f.level, f.action), "{a:?}");
-            let others = |rows: &[anbu::Reason]| {
-                rows.iter()
-                    .filter(|r| !matches!(r.kind, anbu::ReasonKind::SafetyFloor | anbu::ReasonKind::Unwatched))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(others(&a.reasons), others(&f.reasons));
+            assert!(a.at >= fired, "{a:?}");
+            assert!(r.detail.starts_with("safety floor: the seed rule of plug fired at "), "{}", r.detail);
+            let sum: f64 = a.reasons.iter().map(|r| r.contribution).sum();
+            assert!((sum - a.score).abs() < 0.35, "{sum} vs {}: {a:?}", a.score);
         }
     }
     assert!(floored > 0, "the TV left on after a collapse: the seed rule decides some hours");

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::{Profile, SilenceMode, Weekday};
+use super::{Profile, Weekday};
 use crate::assessment::Responder;
 use crate::error::{Error, Result};
 use crate::event::Signal;
@@ -27,10 +27,6 @@ pub(crate) struct Rules {
     fixed_offset: (i64, i64),
     /// Powers of the routine's learning rate, memoised for every person of these rules.
     pub decay: crate::routine::Decay,
-    /// The safety floor of an `adaptive` profile: the same profile in `fixed` mode, the
-    /// seed rules of the person's channels. Every assessment is at least its assessment
-    /// (see `fusion`). `None` for a `fixed` profile, which is its own floor.
-    pub floor: Option<Arc<Rules>>,
 }
 
 fn parse_hhmm(text: &str) -> Option<u16> {
@@ -76,17 +72,7 @@ impl Rules {
             Some(t) => (t.timestamp().as_millisecond(), i64::from(t.offset().seconds()) * 1000),
             None => (i64::MIN, i64::from(tz.to_offset(jiff::Timestamp::UNIX_EPOCH).seconds()) * 1000),
         };
-        // The floor: the same profile with the seed rules (its own floor has none).
-        let floor = match p.routine.mode {
-            SilenceMode::Adaptive => {
-                let mut fixed = p.clone();
-                fixed.routine.mode = SilenceMode::Fixed;
-                Some(Arc::new(Rules::compile(&fixed)?))
-            }
-            SilenceMode::Fixed => None,
-        };
         Ok(Rules {
-            floor,
             fixed_offset,
             profile: Arc::new(p.clone()),
             tz,
@@ -117,7 +103,6 @@ impl Rules {
             }
         }
         r.expects_checkin = installed.contains(&Signal::Checkin);
-        r.floor = self.floor.as_ref().map(|f| Arc::new(f.with_installed(installed)));
         r
     }
 
