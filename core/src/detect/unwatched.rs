@@ -30,33 +30,37 @@ enum Blind {
 /// Adds the `unwatched` reason when some expected channel cannot watch the person;
 /// `scores` are the channels' silences as judged (their staleness).
 pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evidence>) {
-    let mut watching: Vec<Signal> = Vec::new();
-    let mut blind: Vec<(Signal, Blind)> = Vec::new();
-    for channel in Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)) {
-        if let Some(last) = view.offline_channel_last_report(channel) {
-            blind.push((channel, Blind::Offline(last)));
+    // Every row asks: no allocation unless something is degraded.
+    let mut state: [Option<Option<Blind>>; 5] = [None; 5];
+    let mut any = false;
+    for (i, channel) in Signal::CHANNELS.into_iter().enumerate().filter(|(_, c)| view.expects(*c)) {
+        let blind = if let Some(last) = view.offline_channel_last_report(channel) {
+            Some(Blind::Offline(last))
         } else if scores.iter().any(|sc| sc.channel == channel && sc.stale) {
-            blind.push((channel, Blind::Stale));
+            Some(Blind::Stale)
         } else {
-            watching.push(channel);
-        }
+            None
+        };
+        any |= blind.is_some();
+        state[i] = Some(blind);
     }
-    let Some(&(first, _)) = blind.first() else { return };
+    if !any {
+        return;
+    }
+    let channels = || Signal::CHANNELS.into_iter().zip(state).filter_map(|(c, s)| s.map(|b| (c, b)));
+    let first = channels().find_map(|(c, b)| b.map(|_| c)).unwrap_or(Signal::Heartbeat);
+    let none_watching = channels().all(|(_, b)| b.is_some());
     let mut detail = String::with_capacity(160);
     // Written in place (`fmt::Write` for `String` cannot fail).
-    if watching.is_empty() {
-        detail.push_str("no channel can see this person: ");
-    } else {
-        detail.push_str("not watching the person now: ");
-    }
-    for (i, (channel, why)) in blind.iter().enumerate() {
+    detail.push_str(if none_watching { "no channel can see this person: " } else { "not watching the person now: " });
+    for (i, (channel, why)) in channels().filter_map(|(c, b)| b.map(|b| (c, b))).enumerate() {
         if i > 0 {
             detail.push_str(", ");
         }
         detail.push_str(channel.as_str());
         match why {
             Blind::Offline(last) => {
-                let _ = write!(detail, " (its devices offline for {}: a fault)", hours(view.at.hours_since(*last)));
+                let _ = write!(detail, " (its devices offline for {}: a fault)", hours(view.at.hours_since(last)));
             }
             Blind::Stale => {
                 detail.push_str(
@@ -65,14 +69,14 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
             }
         }
     }
-    if watching.is_empty() {
+    if none_watching {
         detail.push_str(": check the devices");
         if view.rules.expects_checkin {
             detail.push_str(" (only check-in calls reach the person)");
         }
     } else {
         detail.push_str("; still watching: ");
-        for (i, channel) in watching.iter().enumerate() {
+        for (i, channel) in channels().filter(|(_, b)| b.is_none()).map(|(c, _)| c).enumerate() {
             if i > 0 {
                 detail.push_str(", ");
             }
