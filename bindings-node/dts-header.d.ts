@@ -90,6 +90,8 @@ export type ReasonKind =
   | 'away'
   | 'recent_activity'
   | 'escalation'
+  | 'safety_floor'
+  | 'unwatched'
 
 /** One piece of evidence behind a score. */
 export interface Reason {

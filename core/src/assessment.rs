@@ -67,6 +67,13 @@ spec_enum! {
         RecentActivity = "recent_activity",
         /// The score was held below critical until a check-in call can confirm the silence.
         Escalation = "escalation",
+        /// The seed rule of the person's channels (the profile in `fixed` mode) called for
+        /// more than the learned routine alone: its assessment is the floor, and this one.
+        SafetyFloor = "safety_floor",
+        /// Some expected channels cannot watch the person now (devices offline, or silent
+        /// for days while the person was seen otherwise); names those that still do. A
+        /// technical note for the operator: it adds no points.
+        Unwatched = "unwatched",
     }
 }
 

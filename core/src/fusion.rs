@@ -16,9 +16,18 @@
 //!    check-in call; warning with a missed check-in since the last sign of life: notify the
 //!    caseworker; critical: dispatch), the responder from its schedule.
 //!
+//! 5. The safety floor (see `floor`): for an `adaptive` profile, once the seed rule of a
+//!    channel it watches has fired, the assessment is at least what the seed rules' ladder
+//!    requires (a check-in call; the caseworker, then dispatch, as calls are missed after
+//!    it). Where the floor is higher, by level then action, than the learned routine's
+//!    assessment, it decides: a `safety_floor` reason says so and raises the score to the
+//!    level's cut-off. Elsewhere the routine's assessment is given unchanged. The held
+//!    state (hysteresis, the call-first clock) stays the routine's own.
+//!
 //! Deterministic: the same state and time give the same assessment.
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
 use crate::detect::{self, Evidence, View};
@@ -179,6 +188,47 @@ pub(crate) fn assess(
         held.last = Some((at, level));
         held.unconfirmed_since = unconfirmed_since;
     }
+    sort_reasons(&mut reasons);
+    for r in &mut reasons {
+        r.contribution = round1(r.contribution);
+    }
+    let mut action = match level {
+        Level::Normal => Action::None,
+        Level::Watch => p.escalation.watch,
+        Level::Warning if misses > 0 => p.escalation.warning_after_missed_checkin,
+        Level::Warning => p.escalation.warning,
+        Level::Critical => p.escalation.critical,
+    };
+    let mut score = score;
+    if let Some(f) = crate::floor::floor(&view)
+        && (f.level, f.action) > (level, action)
+    {
+        let raised = score.max(cut(f.level));
+        let mut detail = sentence!(
+            "safety floor: the seed rule of {} fired at {} (no sign of life for {}, alert at {})",
+            f.channel,
+            view.local(f.fired_at),
+            detect::hours(at.hours_since(f.silent_since)),
+            detect::hours(f.threshold_h)
+        );
+        if f.misses > 0 {
+            let _ = write!(detail, "; {} check-in call{} missed since", f.misses, if f.misses == 1 { "" } else { "s" });
+        }
+        let _ = write!(detail, ": at least {}, {}; the learned routine alone judged {level}", f.level, f.action);
+        reasons.push(Reason {
+            signal: f.channel,
+            kind: ReasonKind::SafetyFloor,
+            detail,
+            contribution: round1(raised - score),
+        });
+        sort_reasons(&mut reasons);
+        (score, level, action) = (raised, f.level, f.action);
+    }
+    Assessment { person, at, score, level, action, responder: rules.responder(at), reasons }
+}
+
+/// Strongest first; ties in a fixed order.
+fn sort_reasons(reasons: &mut [Reason]) {
     reasons.sort_by(|a, b| {
         b.contribution
             .total_cmp(&a.contribution)
@@ -186,17 +236,6 @@ pub(crate) fn assess(
             .then_with(|| a.signal.cmp(&b.signal))
             .then_with(|| a.detail.cmp(&b.detail))
     });
-    for r in &mut reasons {
-        r.contribution = round1(r.contribution);
-    }
-    let action = match level {
-        Level::Normal => Action::None,
-        Level::Watch => p.escalation.watch,
-        Level::Warning if misses > 0 => p.escalation.warning_after_missed_checkin,
-        Level::Warning => p.escalation.warning,
-        Level::Critical => p.escalation.critical,
-    };
-    Assessment { person, at, score, level, action, responder: rules.responder(at), reasons }
 }
 
 fn round1(x: f64) -> f64 {

@@ -16,6 +16,7 @@ mod detect;
 mod engine;
 mod error;
 mod event;
+mod floor;
 mod fusion;
 mod incident;
 mod macros;

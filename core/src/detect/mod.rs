@@ -9,6 +9,7 @@ pub(crate) mod inactivity;
 pub(crate) mod missed_checkins;
 pub(crate) mod no_change;
 pub(crate) mod sos;
+pub(crate) mod unwatched;
 
 use std::cell::RefCell;
 
@@ -144,6 +145,7 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
         inactivity::detect(&scores, &mut out);
         no_change::detect(view, &scores, &mut out);
         decline::detect(view, &mut out);
+        unwatched::detect(view, &scores, &mut out);
     }
     device_offline::detect(view, &mut out);
     out

@@ -173,3 +173,73 @@ pub fn hours_after(home: &Home, a: &Assessment, hour: f64) -> f64 {
 pub fn person(profile: &str) -> Person {
     Person::new("p", profile).unwrap()
 }
+
+/// The seed rule of one `channel` (`plug`, `call`, ...) of the built-in `profile`, as an anbu
+/// profile: that channel alone (with the person's check-in calls), in `fixed` mode, its
+/// silence reaching `warning` exactly at its threshold; silence counted only since the last
+/// sign of life in any signal (no contradicted silence), missed calls adding no points, no
+/// hysteresis. It reaches `warning` (held at `watch` for a check-in call first) exactly when
+/// the channel's seed rule fires.
+pub fn seed_rule(profile: &str, channel: &str) -> Profile {
+    Profile::from_json(&format!(
+        r#"{{"name":"{profile}_seed_{channel}","extends":"{profile}","signals":["{channel}","checkin"],
+            "routine":{{"mode":"fixed"}},"levels":{{"hysteresis":0}},"cross_check":{{"contradicted_factor":0}},
+            "checkins":{{"points_each":0}},"inactivity":{{"{channel}":{{"weight":50}}}}}}"#
+    ))
+    .unwrap()
+}
+
+/// Whether a seed rule's assessment says the rule has fired (at warning, or held at watch
+/// for a check-in call first).
+pub fn seed_fired(a: &Assessment) -> bool {
+    a.level >= Level::Warning
+        || a.reasons
+            .iter()
+            .any(|r| r.kind == anbu::ReasonKind::Escalation && r.detail.starts_with("held below warning"))
+}
+
+/// The safety floor, checked against the seed rules' rows (`seeds`, one run per channel,
+/// on the same grid as `anbu`): wherever a seed rule has fired, anbu recommends at least a
+/// check-in call (where the person has them; else warning), at least `warning` once a call
+/// was missed after it fired (counted from the first hour it was seen fired, of the `missed`
+/// calls, and after the last of the `urgent` signs of life: an SOS or a check-in answered,
+/// with concern or not, which keep a seed rule's level up while they start its silence
+/// again), and `critical` once two were. Returns a description of the first violation.
+pub fn floor_violation(
+    anbu: &[Assessment],
+    seeds: &[Vec<Assessment>],
+    missed: &[Timestamp],
+    urgent: &[Timestamp],
+    checkin: bool,
+) -> Option<String> {
+    use anbu::Action;
+    let mut since: Option<Timestamp> = None;
+    for (k, a) in anbu.iter().enumerate() {
+        let fired = seeds.iter().any(|rows| {
+            rows.get(k).is_some_and(|s| {
+                assert_eq!(s.at, a.at);
+                seed_fired(s)
+            })
+        });
+        if !fired {
+            since = None;
+            continue;
+        }
+        let run = *since.get_or_insert(a.at);
+        let from = urgent.iter().filter(|t| **t <= a.at).fold(run, |f, t| f.max(*t));
+        let m = missed.iter().filter(|t| **t >= from && **t <= a.at).count();
+        let need = match (checkin, m) {
+            (false, _) => (Level::Warning, Action::Notify),
+            (true, 0) => (Level::Watch, Action::CheckinCall),
+            (true, 1) => (Level::Warning, Action::Notify),
+            (true, _) => (Level::Critical, Action::Dispatch),
+        };
+        if (a.level, a.action) < need {
+            return Some(format!(
+                "at {}: a seed rule fired (seen since {from}, {m} calls missed since), anbu gave {} {} < {} {}: {:?}",
+                a.at, a.level, a.action, need.0, need.1, a.reasons
+            ));
+        }
+    }
+    None
+}
