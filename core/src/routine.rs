@@ -43,11 +43,16 @@
 //! joint surprise to a small histogram ([`GapHist`]: `GAP_FLOOR` = 1 nat up to about 29 nats
 //! in 0.5-nat bins, `u16` counts, every closed day keeping `1 − 1/28` of them: about four
 //! weeks of memory in 112 bytes). Its survival `S(s)` is the probability that an ordinary gap
-//! that reached `GAP_FLOOR` goes on past `s`, smoothed toward a population prior with a
-//! pseudo-count of `POP_GAPS` gaps: `S(s) = (T(s) + k·S0(s)) / (T(s0) + k)`, `T(s)` the gaps
-//! kept past `s`, `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)` what independent hours predict mixed
-//! with a heavier tail. A short history leans on the prior; a long one on the person's own
-//! gaps. An irregular sleeper's long nights are cheap twice over: their morning hours have a
+//! that reached `GAP_FLOOR` goes on past `s`, a discrete-time survival bin by bin: the hazard
+//! of ending within bin `b` is `(d_b + k·h0_b) / (n_b + k)`, `n_b` the person's gaps that
+//! reached the bin, `d_b` those that ended in it, `h0_b` the hazard of a population prior
+//! `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)` (what independent hours predict, mixed with a heavier
+//! tail) and `k` its worth in gaps (`POP_GAPS`). Where many of the person's own gaps reached a
+//! level they decide; where few did (a young routine, or the tail), the prior does, so one long
+//! outing does not hold the survival up all the way to its own length. (Smoothing the survival
+//! itself, `(T(s) + k·S0(s)) / (T(s0) + k)`, was tried first: one outing in four weeks then
+//! capped the posterior near 25% until the silence outgrew it, the failure this model is
+//! for.) An irregular sleeper's long nights are cheap twice over: their morning hours have a
 //! lower `p` (the clock runs slower) and their histogram holds more long gaps.
 //!
 //! **Posterior.** Against "an ordinary gap" the alternative is "a changepoint at the gap's
@@ -121,7 +126,7 @@ const GAP_MEMORY_DAYS: f64 = 28.0;
 /// `x` nats past `GAP_FLOOR`: what independent hours predict, mixed with a heavier tail for
 /// the irregular days of anyone.
 const POP_W: f64 = 0.6;
-const POP_TAU: f64 = 3.0;
+const POP_TAU: f64 = 2.0;
 /// The prior's worth, in gaps: a person with fewer of their own leans on it.
 const POP_GAPS: f64 = 4.0;
 /// Gaps reaching `GAP_FLOOR` a day before anything is learned, and that prior's worth in days.
@@ -322,6 +327,20 @@ fn held_shares(rate: f64, learned: u16) -> [f64; 3] {
     ]
 }
 
+/// Bins of the population prior's survival table (up to 100 nats past `GAP_FLOOR`).
+const PRIOR_BINS: usize = 200;
+
+/// `ln S0` at the bin edges `GAP_FLOOR + b·GAP_BIN`, `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)`.
+fn prior_log_survival() -> &'static [f64; PRIOR_BINS + 1] {
+    static TABLE: OnceLock<[f64; PRIOR_BINS + 1]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|b| {
+            let x = b as f64 * GAP_BIN;
+            (POP_W * (-x).exp() + (1.0 - POP_W) * (-x / POP_TAU).exp()).ln()
+        })
+    })
+}
+
 /// The largest cost of one silent hour, `−ln(1 − p)` with `p` capped at 0.95 (about 2.996),
 /// rounded up with a margin far above any rounding of the sums it bounds.
 const MAX_HOUR_COST: f64 = 3.0;
@@ -486,40 +505,47 @@ impl Routine {
         self.gap_closed(gap);
     }
 
-    /// The gaps kept that reached `s` nats (each weighted by how recent it is), reading the
-    /// bins as spread evenly over their width.
-    fn gaps_past(&self, s: f64) -> f64 {
-        let x = ((s - GAP_FLOOR) / GAP_BIN).max(0.0);
-        let (bin, frac) = (x.floor() as usize, x.fract());
-        let h = &self.gap_hist.0;
-        let above: u32 = h.iter().skip(bin + 1).map(|v| u32::from(*v)).sum();
-        // The open-ended last bin counts in full up to where it starts.
-        let partial = match h.get(bin) {
-            Some(v) if bin + 1 < GAP_BINS => f64::from(*v) * (1.0 - frac),
-            Some(v) => f64::from(*v),
-            None => 0.0,
-        };
-        (f64::from(above) + partial) / GAP_SCALE
+    /// The gaps kept that reached `GAP_FLOOR` (each weighted by how recent it is).
+    fn gaps_kept(&self) -> f64 {
+        f64::from(self.gap_hist.0.iter().map(|v| u32::from(*v)).sum::<u32>()) / GAP_SCALE
     }
 
     /// The survival of this person's gaps: the probability that an ordinary gap (one that
-    /// ends with a sign of life) which reached `GAP_FLOOR` nats goes on past `s` nats,
-    /// `S(s) = (T(s) + k·S0(s)) / (T(s0) + k)`, `T` the gaps kept past a surprise, `S0` the
-    /// population prior, `k` its worth (`POP_GAPS`). 1 up to `GAP_FLOOR`; decreasing in `s`.
+    /// ends with a sign of life) which reached `GAP_FLOOR` nats goes on past `s` nats. A
+    /// discrete-time survival, bin by bin: the hazard of ending within bin `b` is
+    /// `(d_b + k·h0_b) / (n_b + k)`, `n_b` the gaps kept that reached the bin, `d_b` those that
+    /// ended in it, `h0_b` the population prior's hazard there and `k` its worth (`POP_GAPS`):
+    /// where many of the person's own gaps reached a level, they decide; where few did (the
+    /// tail, or a young routine), the prior does, so that one long outing does not hold the
+    /// survival up all the way to its own length. 1 up to `GAP_FLOOR`, decreasing in `s`
+    /// (geometrically within a bin).
     pub fn survival(&self, s: f64) -> f64 {
         if s <= GAP_FLOOR {
             return 1.0;
         }
-        let x = s - GAP_FLOOR;
-        let (w, tau, k) = (POP_W, POP_TAU, POP_GAPS);
-        let prior = w * (-x).exp() + (1.0 - w) * (-x / tau).exp();
-        (self.gaps_past(s) + k * prior) / (self.gaps_past(GAP_FLOOR) + k)
+        let x = ((s - GAP_FLOOR) / GAP_BIN).min(PRIOR_BINS as f64 - 1.0);
+        let (bin, frac) = (x.floor() as usize, x.fract());
+        let k = POP_GAPS;
+        let prior = prior_log_survival();
+        let h = &self.gap_hist.0;
+        let mut at_risk = self.gaps_kept();
+        let mut log_s = 0.0;
+        for b in 0..=bin {
+            // The last bin is open: its gaps go on past any level the histogram holds.
+            let ended = if b + 1 < GAP_BINS { h.get(b).map_or(0.0, |v| f64::from(*v) / GAP_SCALE) } else { 0.0 };
+            let h0 = 1.0 - (prior[b + 1] - prior[b]).exp();
+            let hazard = (ended + k * h0) / (at_risk + k);
+            let share = if b == bin { frac } else { 1.0 };
+            log_s += share * (1.0 - hazard).max(1e-12).ln();
+            at_risk = (at_risk - ended).max(0.0);
+        }
+        log_s.exp()
     }
 
     /// How many gaps reach `GAP_FLOOR` nats a day, for this person (a population prior of
     /// `POP_GAPS_PER_DAY`, worth `POP_DAYS` days, while the history is short).
     pub fn gaps_per_day(&self) -> f64 {
-        (self.gaps_past(GAP_FLOOR) + POP_GAPS_PER_DAY * POP_DAYS) / (f64::from(self.gap_days) + POP_DAYS)
+        (self.gaps_kept() + POP_GAPS_PER_DAY * POP_DAYS) / (f64::from(self.gap_days) + POP_DAYS)
     }
 
     /// The posterior that the person became unable to respond (see the module docs): at the
@@ -1247,7 +1273,7 @@ mod tests {
             r.close_gap(0b10101, s, u, 0.1, &Plain);
             assert_eq!(r.gap_hist, slow.gap_hist, "{since} {until}");
         }
-        assert!(r.gaps_past(GAP_FLOOR) > 0.0);
+        assert!(r.gaps_kept() > 0.0);
     }
 
     #[test]
@@ -1285,6 +1311,107 @@ mod tests {
             }
         }
         assert!(raised > 100, "{raised}");
+    }
+
+    /// A routine whose gaps are `gaps` (joint surprises, nats), each seen every day for `days` days.
+    fn with_gaps(gaps: &[f64], days: usize) -> Routine {
+        let mut r = Routine::default();
+        for _ in 0..days {
+            for g in gaps {
+                r.gap_closed(*g);
+            }
+            r.forget_gaps();
+        }
+        r
+    }
+
+    #[test]
+    fn the_posterior_grows_with_the_silence() {
+        for r in [Routine::default(), with_gaps(&[1.5, 2.0, 4.0], 28), with_gaps(&[1.2, 9.0], 28)] {
+            let (mut last_s, mut last_p) = (1.0, 0.0);
+            for k in 0..200 {
+                let s = f64::from(k) * 0.2;
+                let u = r.unable(s, 0.0, 0.01);
+                assert!(u.survival <= last_s + 1e-12 && u.p >= last_p - 1e-12, "{s}: {u:?}");
+                assert!(u.survival > 0.0 && u.survival <= 1.0);
+                (last_s, last_p) = (u.survival, u.p);
+            }
+            // Up to the floor, no evidence: the posterior is the prior.
+            assert_eq!(r.unable(0.5, 0.0, 0.01).p, r.unable(0.0, 0.0, 0.01).p);
+            // More sensitive, more probable; a deficit adds.
+            assert!(r.unable(6.0, 0.0, 0.02).p > r.unable(6.0, 0.0, 0.01).p);
+            assert!(r.unable(6.0, 2.0, 0.01).p > r.unable(6.0, 0.0, 0.01).p);
+        }
+    }
+
+    #[test]
+    fn the_prior_dominates_with_no_history_and_own_gaps_with_much() {
+        let prior = |s: f64| {
+            let x = s - GAP_FLOOR;
+            POP_W * (-x).exp() + (1.0 - POP_W) * (-x / POP_TAU).exp()
+        };
+        let young = Routine::default();
+        for s in [2.0, 5.0, 10.0] {
+            assert!((young.survival(s) - prior(s)).abs() < 1e-12, "{s}");
+        }
+        assert!((young.gaps_per_day() - POP_GAPS_PER_DAY).abs() < 1e-9);
+        // Six weeks of gaps of 2 nats, and one of 8 nats a week: the survival follows them.
+        let mut old = Routine::default();
+        for d in 0..42 {
+            old.gap_closed(2.2);
+            old.gap_closed(2.2);
+            if d % 7 == 0 {
+                old.gap_closed(8.2);
+            }
+            old.forget_gaps();
+        }
+        // Past 2.5 nats, only the weekly gap (1 in 15) goes on, the prior's hazard taking a
+        // share of it on the way (few own gaps are at risk there).
+        let own = 1.0 / 15.0;
+        assert!(old.survival(5.0) > 0.5 * own && old.survival(5.0) < 1.1 * own, "{}", old.survival(5.0));
+        assert!(old.survival(5.0) < 0.75 * prior(5.0), "{} vs the prior's {}", old.survival(5.0), prior(5.0));
+        // Past the longest own gap, below the prior's tail: few own gaps went that far.
+        assert!(old.survival(12.0) < prior(12.0), "{}", old.survival(12.0));
+        assert!((old.gaps_per_day() - 2.14).abs() < 0.3, "{}", old.gaps_per_day());
+    }
+
+    #[test]
+    fn an_irregular_sleepers_long_night_costs_less_than_a_regular_persons() {
+        // Up at 07:00 every day, against up at 07:00 to 11:00.
+        let (mut regular, mut irregular) = (Routine::default(), Routine::default());
+        for d in 1..36 {
+            let wake = 7 + (d * 3 % 5);
+            for h in 0..24 {
+                if (7..23).contains(&h) {
+                    regular.advance(at(d * 24 + h), 0.1, &Plain);
+                    regular.life(Signal::Steps);
+                    if regular.open_hour.get().is_some() {
+                        regular.close_gap(
+                            1 << 1,
+                            at(d * 24 + h - if h == 7 { 8 } else { 1 }),
+                            at(d * 24 + h),
+                            0.1,
+                            &Plain,
+                        );
+                    }
+                }
+                if (wake..23).contains(&h) {
+                    irregular.advance(at(d * 24 + h), 0.1, &Plain);
+                    irregular.life(Signal::Steps);
+                    let slept = if h == wake { h + 1 } else { 1 };
+                    irregular.close_gap(1 << 1, at(d * 24 + h - slept), at(d * 24 + h), 0.1, &Plain);
+                }
+            }
+        }
+        // Silent from 23:00 to 11:00.
+        let steps = Signal::Steps.channel_index().unwrap();
+        let night = |r: &Routine| {
+            let s = r.surprise(steps, at(36 * 24 - 1), at(36 * 24 + 11), 0.1, &Plain);
+            (s, r.unable(s, 0.0, 0.01).p)
+        };
+        let ((s_reg, p_reg), (s_irr, p_irr)) = (night(&regular), night(&irregular));
+        assert!(s_irr < s_reg, "{s_irr} vs {s_reg}");
+        assert!(p_irr < 0.25 * p_reg && p_irr < 0.1 && p_reg > 0.25, "{p_irr} vs {p_reg}");
     }
 
     #[test]
