@@ -4,7 +4,7 @@
 /** A timestamp: RFC 3339 text with an offset (`2024-05-01T09:30:00+09:00`), epoch milliseconds (UTC), or a `Date`. */
 export type TimestampInput = string | number | Date
 
-export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat'
+export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat' | 'meter'
 
 /** An event as a plain object with the spec's field names (see spec/events.md). */
 export interface EventInput {
@@ -120,6 +120,27 @@ export interface ReplayOptionsInput {
   threads?: number
 }
 
+/** A replay's options with the field workflow in the loop (`replayClosedLoop`). */
+export interface ClosedLoopOptions extends ReplayOptionsInput {
+  /** When calls are placed: `delay` after the assessment that asks for one (default `5m`), at most
+   * one per `retry` (default `1h`); durations as `every` takes them (`5m`, or milliseconds). */
+  policy?: { delay?: string | number; retry?: string | number }
+}
+
+/** What a responder function returns for a check-in call; `null`/`undefined`: no call could be placed. */
+export type CheckinAnswer = 'answered' | 'missed' | 'concern' | null | undefined
+
+/** A responder as data (the core's `ResponderSpec`): fixed answer rates, or a simulated cohort's
+ * persons (simulated again from its configuration, snake_case keys as the core writes them). */
+export type ResponderSpec =
+  | { answer_rate: { rate: number; concern_rate?: number; seed?: number } }
+  | { simulated: Record<string, unknown> }
+
+/** Who answers the check-in calls of `replayClosedLoop`: an `AnswerRate`, a cohort from
+ * `simulate()`, a `ResponderSpec`, or a function called with the person and the call's time
+ * (RFC 3339, UTC) on the JS thread. */
+export type ResponderInput = AnswerRate | Cohort | ResponderSpec | ((person: string, at: string) => CheckinAnswer)
+
 /** Every error thrown by anbu is an `Error` with one of these codes. */
 export type ErrorCode =
   | 'ANBU_INVALID_EVENT'
@@ -174,6 +195,8 @@ export interface Cohort {
   persons: PersonRecord[]
   incidents: Incident[]
   cases: SimCase[]
+  /** Answers check-in calls as this cohort's persons would (for `replayClosedLoop`). */
+  responder: { simulated: Record<string, unknown> }
 }
 
 /** An incident for `backtest`: times as RFC 3339 text, epoch milliseconds. */
@@ -190,6 +213,7 @@ export interface BacktestMetrics {
   incidents: number
   detected: number
   detection_rate: number
+  detected_within_24h: number
   ttd_median_h: number | null
   ttd_p90_h: number | null
   false_episodes: number
@@ -197,6 +221,8 @@ export interface BacktestMetrics {
   checkin_calls_per_100_pm: number
   notifications_per_100_pm: number
   dispatches_per_100_pm: number
+  false_dispatches: number
+  false_dispatches_per_100_pm: number
 }
 
 /** A backtest's result: everyone, each profile on its own, and the core's Markdown table. */

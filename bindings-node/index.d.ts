@@ -4,7 +4,7 @@
 /** A timestamp: RFC 3339 text with an offset (`2024-05-01T09:30:00+09:00`), epoch milliseconds (UTC), or a `Date`. */
 export type TimestampInput = string | number | Date
 
-export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat'
+export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat' | 'meter'
 
 /** An event as a plain object with the spec's field names (see spec/events.md). */
 export interface EventInput {
@@ -120,6 +120,27 @@ export interface ReplayOptionsInput {
   threads?: number
 }
 
+/** A replay's options with the field workflow in the loop (`replayClosedLoop`). */
+export interface ClosedLoopOptions extends ReplayOptionsInput {
+  /** When calls are placed: `delay` after the assessment that asks for one (default `5m`), at most
+   * one per `retry` (default `1h`); durations as `every` takes them (`5m`, or milliseconds). */
+  policy?: { delay?: string | number; retry?: string | number }
+}
+
+/** What a responder function returns for a check-in call; `null`/`undefined`: no call could be placed. */
+export type CheckinAnswer = 'answered' | 'missed' | 'concern' | null | undefined
+
+/** A responder as data (the core's `ResponderSpec`): fixed answer rates, or a simulated cohort's
+ * persons (simulated again from its configuration, snake_case keys as the core writes them). */
+export type ResponderSpec =
+  | { answer_rate: { rate: number; concern_rate?: number; seed?: number } }
+  | { simulated: Record<string, unknown> }
+
+/** Who answers the check-in calls of `replayClosedLoop`: an `AnswerRate`, a cohort from
+ * `simulate()`, a `ResponderSpec`, or a function called with the person and the call's time
+ * (RFC 3339, UTC) on the JS thread. */
+export type ResponderInput = AnswerRate | Cohort | ResponderSpec | ((person: string, at: string) => CheckinAnswer)
+
 /** Every error thrown by anbu is an `Error` with one of these codes. */
 export type ErrorCode =
   | 'ANBU_INVALID_EVENT'
@@ -174,6 +195,8 @@ export interface Cohort {
   persons: PersonRecord[]
   incidents: Incident[]
   cases: SimCase[]
+  /** Answers check-in calls as this cohort's persons would (for `replayClosedLoop`). */
+  responder: { simulated: Record<string, unknown> }
 }
 
 /** An incident for `backtest`: times as RFC 3339 text, epoch milliseconds. */
@@ -190,6 +213,7 @@ export interface BacktestMetrics {
   incidents: number
   detected: number
   detection_rate: number
+  detected_within_24h: number
   ttd_median_h: number | null
   ttd_p90_h: number | null
   false_episodes: number
@@ -197,6 +221,8 @@ export interface BacktestMetrics {
   checkin_calls_per_100_pm: number
   notifications_per_100_pm: number
   dispatches_per_100_pm: number
+  false_dispatches: number
+  false_dispatches_per_100_pm: number
 }
 
 /** A backtest's result: everyone, each profile on its own, and the core's Markdown table. */
@@ -214,6 +240,23 @@ export interface BacktestReport {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * Answers every check-in call at fixed rates (the core's `AnswerRate`): answered with
+ * probability `rate`, otherwise missed; an answered call is a request for help (`concern`)
+ * with probability `concernRate`. Each call's draw depends only on `seed`, the person and the
+ * call's time: the same replay gives the same rows every time, in Rust, Python and Node.
+ */
+export declare class AnswerRate {
+  /** A responder answering with probability `rate`; rates out of 0..1 throw `ANBU_INVALID_ARGUMENT`. */
+  constructor(options: AnswerRateOptions)
+  /** The probability that a call is answered. */
+  get rate(): number
+  /** The probability that an answered call is a request for help. */
+  get concernRate(): number
+  /** The seed of the draws. */
+  get seed(): number
+}
 
 /** The streaming engine: register persons, ingest their events, assess them at any time. */
 export declare class Engine {
@@ -272,6 +315,16 @@ export declare class Profile {
   toObject(): Record<string, unknown>
 }
 
+/** Options of `new AnswerRate`. */
+export interface AnswerRateOptions {
+  /** The probability that a call is answered (0 to 1). */
+  rate: number
+  /** The probability that an answered call is a request for help (0 to 1, default 0). */
+  concernRate?: number
+  /** The seed of the draws (a whole number >= 0, default 0). */
+  seed?: number
+}
+
 /**
  * Evaluates assessments (e.g. from `replay`) against incidents (`{ person, start, end? }`),
  * overall and per profile: detection rate, time to detect, false episodes, action burden.
@@ -316,6 +369,16 @@ export interface ReadEventsOptions {
  * `at` order.
  */
 export declare function replay(events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput): Assessment[]
+
+/**
+ * Replays as `replay` does, with the field workflow in the loop: whenever an assessment asks
+ * for an automatic check-in call, the call is placed (`policy.delay` later, at most one per
+ * `policy.retry`), `responder` says how it went, and the outcome is folded before the next
+ * assessment. `responder`: an `AnswerRate`, a cohort from `simulate()`, a responder object,
+ * or a function `(person, at) => 'answered' | 'missed' | 'concern' | null` (`at`: RFC 3339,
+ * UTC) called on this thread; an exception it throws is re-thrown.
+ */
+export declare function replayClosedLoop(events: EventInput[] | EventColumns, persons: PersonInput[], responder: ResponderInput, options?: ClosedLoopOptions): Assessment[]
 
 /**
  * A seeded simulated cohort: the spec's event, person and incident tables and each person's

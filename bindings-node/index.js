@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.AnswerRate = nativeBinding.AnswerRate
 module.exports.Engine = nativeBinding.Engine
 module.exports.Profile = nativeBinding.Profile
 module.exports.backtest = nativeBinding.backtest
@@ -843,5 +844,6 @@ module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.parseDuration = nativeBinding.parseDuration
 module.exports.readEvents = nativeBinding.readEvents
 module.exports.replay = nativeBinding.replay
+module.exports.replayClosedLoop = nativeBinding.replayClosedLoop
 module.exports.simulate = nativeBinding.simulate
 module.exports.version = nativeBinding.version

@@ -118,6 +118,16 @@ test('replay: hourly rows in person, at order; every as text or milliseconds', (
   assert.equal(anbu.replay(tvEvents(), [{ person: 'p-001', profile: 'plug_only' }]).length, 38) // 00:00Z (09:00 local) .. 13:00Z next day
 })
 
+test('a whole-home meter reading: watts only, a device of the plug channel', () => {
+  const e = new anbu.Engine()
+  e.addPerson({ person: 'p-m', profile: 'plug_only', devices: 'meter,checkin' })
+  const reading = { person: 'p-m', ts: '2024-05-01T19:00:00+09:00', signal: 'meter', device: 'meter-home', watts: 412.5 }
+  assert.equal(e.ingest([reading, { ...reading, ts: t0 + 12 * H, watts: 96 }]), 2)
+  assert.equal(e.assess('p-m', t0 + 12 * H).level, 'normal')
+  assert.throws(() => e.ingest({ ...reading, lux: 40 }), (err) => err.code === 'ANBU_INVALID_EVENT' && /field `lux`: does not apply to signal `meter`/.test(err.message))
+  assert.throws(() => e.ingest({ person: 'p-m', ts: t0, signal: 'meter' }), /field `watts`: required for signal `meter`/)
+})
+
 test('readEvents: the fixture read from JSON Lines equals the fixture', () => {
   const { dir, events } = fixture()
   const out = anbu.readEvents(join(dir, 'events.jsonl'))

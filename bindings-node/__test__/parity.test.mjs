@@ -54,3 +54,16 @@ test('replay through objects and through columns matches the Rust replay', () =>
   assert.deepEqual(anbu.replay(events, persons, opts), rust.replay)
   assert.deepEqual(anbu.replay(toColumns(events), persons, { ...opts, every: 3_600_000 }), rust.replay)
 })
+
+test('the closed loop with an AnswerRate matches the Rust closed loop', () => {
+  const cohort = anbu.simulate({ persons: 6, days: 4, seed: 11, recentIncidents: 2 })
+  const rate = new anbu.AnswerRate({ rate: 0.5, concernRate: 0.2, seed: 7 })
+  assert.ok(rust.closedLoop.some((a) => a.action === 'checkin_call'))
+  assert.deepEqual(anbu.replayClosedLoop(cohort.events, cohort.persons, rate), rust.closedLoop)
+  assert.deepEqual(anbu.replayClosedLoop(toColumns(cohort.events), cohort.persons, rate, { threads: 1 }), rust.closedLoop)
+  // The same rates as a responder object, and answered by the cohort itself.
+  const spec = { answer_rate: { rate: 0.5, concern_rate: 0.2, seed: 7 } }
+  assert.deepEqual(anbu.replayClosedLoop(cohort.events, cohort.persons, spec), rust.closedLoop)
+  const policy = { retry: '2h' }
+  assert.deepEqual(anbu.replayClosedLoop(cohort.events, cohort.persons, cohort, { policy }), rust.closedLoopSimulated)
+})

@@ -150,8 +150,9 @@ fn json_value(py: Python<'_>, value: &impl serde::Serialize) -> PyResult<Py<PyAn
 #[pymethods]
 impl PyBacktestReport {
     /// The metrics of all persons: `persons`, `person_months`, `incidents`, `detected`,
-    /// `detection_rate`, `ttd_median_h`, `ttd_p90_h`, `false_episodes`, `false_per_100_pm`,
-    /// `checkin_calls_per_100_pm`, `notifications_per_100_pm`, `dispatches_per_100_pm`.
+    /// `detection_rate`, `detected_within_24h`, `ttd_median_h`, `ttd_p90_h`, `false_episodes`,
+    /// `false_per_100_pm`, `checkin_calls_per_100_pm`, `notifications_per_100_pm`,
+    /// `dispatches_per_100_pm`, `false_dispatches`, `false_dispatches_per_100_pm`.
     #[getter]
     fn overall(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         json_value(py, &self.inner.overall)

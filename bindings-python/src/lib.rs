@@ -10,6 +10,7 @@ mod arrow_in;
 mod arrow_out;
 mod backtest;
 mod classes;
+mod closed_loop;
 mod convert;
 mod errors;
 mod input;
@@ -107,6 +108,8 @@ fn simulate_arrow<'py>(
     cfg.incident_share = incident_share.unwrap_or(cfg.incident_share);
     cfg.nuisance_share = nuisance_share.unwrap_or(cfg.nuisance_share);
     cfg.recent_incidents = recent_incidents.unwrap_or(cfg.recent_incidents);
+    // What `replay_closed_loop` takes to answer as this cohort (simulated again from it).
+    let responder = json_object(py, &anbu::ResponderSpec::Simulated(cfg.clone()).to_value())?;
     let (cohort, batch) = input::run_interruptible(py, |_| {
         let cohort = anbu::sim::simulate(&cfg);
         let batch = arrow_out::events_batch(&cohort.events).map_err(|e| Failure::Type(e.to_string()))?;
@@ -149,11 +152,18 @@ fn simulate_arrow<'py>(
             Ok(d)
         })
         .collect::<PyResult<Vec<_>>>()?;
-    Ok((events, persons, incidents, cases))
+    Ok((events, persons, incidents, cases, responder))
 }
 
-/// What `simulate_arrow` returns: events (Arrow), persons, incidents, cases (rows).
-type SimTables<'py> = (Bound<'py, PyAny>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>);
+/// A JSON value as Python data (`json.loads`).
+fn json_object<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (value.to_string(),))
+}
+
+/// What `simulate_arrow` returns: events (Arrow), persons, incidents, cases (rows), and the
+/// cohort's responder spec (`{"simulated": {...}}`).
+type SimTables<'py> =
+    (Bound<'py, PyAny>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>, Bound<'py, PyAny>);
 
 /// Milliseconds of a duration (`"1h"`, `"15m"`, `"3600s"`, seconds, or a `timedelta`).
 #[pyfunction]
@@ -175,8 +185,10 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add_class::<PyReadOutcome>()?;
     m.add_class::<backtest::PyBacktestReport>()?;
+    m.add_class::<closed_loop::PyAnswerRate>()?;
     m.add_function(wrap_pyfunction!(classes::read_events, m)?)?;
     m.add_function(wrap_pyfunction!(replay_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(closed_loop::replay_closed_loop_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(events, m)?)?;
     m.add_function(wrap_pyfunction!(duration_ms, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_arrow, m)?)?;

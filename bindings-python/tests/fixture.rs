@@ -1,8 +1,9 @@
 //! The Python suite's golden fixture, produced by the Rust core.
 //!
 //! A simulated cohort (plus one person with every signal), a caller's profile, and what
-//! `anbu::replay` says about them. pytest feeds the same events to the binding as every input
-//! type and expects exactly these assessments.
+//! `anbu::replay` says about them (and, in `closed_loop.jsonl`, `anbu::replay_closed_loop` with
+//! an `AnswerRate(0.5, 0.2, 7)` responder). pytest feeds the same events to the binding as every
+//! input type and expects exactly these assessments.
 //!
 //! The files are committed. This test fails when the core's output has changed; regenerate with
 //! `ANBU_REGEN_FIXTURES=1 cargo test -p anbu-python --test fixture` and commit the result.
@@ -35,6 +36,8 @@ fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
         Event::new(p, at(0, 11), Some("door-front"), EventKind::Door { state: DoorState::Closed })?,
         Event::new(p, at(1, 0), Some("plug-tv"), EventKind::Plug { watts: 85.5, lux: Some(120.0) })?,
         Event::new(p, at(1, 15), Some("plug-tv"), EventKind::Plug { watts: 0.0, lux: None })?,
+        Event::new(p, at(1, 20), Some("meter-home"), EventKind::Meter { watts: 96.5 })?,
+        Event::new(p, at(1, 35), Some("meter-home"), EventKind::Meter { watts: 1412.0 })?,
         Event::new(
             p,
             at(2, 0),
@@ -75,7 +78,7 @@ fn build() -> anbu::Result<Fixture> {
     let mut persons = cohort.persons.clone();
     let start = SimConfig::default().start.plus_millis(2 * 24 * HOUR_MS);
     events.extend(every_signal(start)?);
-    persons.push(Person::new("p-every", "full")?.with_devices("plug,door,phone,app,checkin")?);
+    persons.push(Person::new("p-every", "full")?.with_devices("plug,meter,door,phone,app,checkin")?);
     // The caller's profile watches the first simulated person's TV.
     let custom = Profile::from_toml(PROFILE_TOML)?;
     persons.push(Person::new("p-custom", "plug_36h")?);
@@ -89,6 +92,11 @@ fn build() -> anbu::Result<Fixture> {
 
     let options = ReplayOptions { every_ms: HOUR_MS, profiles: vec![custom], threads: 1, cancel: None };
     let rows = anbu::replay(events.clone(), &persons, &options)?;
+    // The closed loop: every check-in call the assessments ask for answered at these rates.
+    let rate = anbu::AnswerRate::new(0.5, 0.2, 7)?;
+    let closed = anbu::replay_closed_loop(events.clone(), &persons, &options, &rate, anbu::CallPolicy::default())?;
+    let mut closed_jsonl = Vec::new();
+    anbu::write_assessments_jsonl(&mut closed_jsonl, &closed)?;
 
     let mut csv = Vec::new();
     anbu::write_events_csv(&mut csv, &events)?;
@@ -108,6 +116,7 @@ fn build() -> anbu::Result<Fixture> {
             ("persons.json", persons_json),
             ("plug_36h.toml", PROFILE_TOML.as_bytes().to_vec()),
             ("assessments.jsonl", expected),
+            ("closed_loop.jsonl", closed_jsonl),
             ("incidents.json", incidents_json),
             ("backtest.json", backtest_json),
         ],

@@ -111,6 +111,26 @@ def test_events() -> None:
     assert away.to_dict()["until"] == datetime(2024, 5, 9, tzinfo=timezone.utc)
 
 
+def test_meter_events_round_trip() -> None:
+    """A whole-home meter reading: watts only, a device kind of the plug channel."""
+    m = anbu.Event("p-1", "2024-05-01T19:00:00+09:00", "meter", watts=412.5, device="meter-home")
+    assert (m.signal, m.device) == ("meter", "meter-home")
+    assert m.to_dict() == {"person": "p-1", "ts": m.ts, "signal": "meter", "device": "meter-home", "watts": 412.5}
+    assert anbu.Event.from_dict(m.to_dict()) == m
+    assert anbu.events([m.to_dict()]) == [m]
+    with pytest.raises(anbu.AnbuError, match="field `lux`: does not apply to signal `meter`"):
+        anbu.Event("p-1", T0, "meter", watts=300.0, lux=40.0)
+    with pytest.raises(anbu.AnbuError, match="field `watts`: required for signal `meter`"):
+        anbu.Event.from_dict({"person": "p-1", "ts": T0, "signal": "meter"})
+    engine = anbu.Engine()
+    engine.add_person("p-1", "plug_only", devices="meter,checkin")
+    assert engine.persons() == [{"person": "p-1", "profile": "plug_only", "devices": "checkin,meter"}]
+    engine.ingest(m)
+    assert engine.assess("p-1", m.ts).level == "normal"
+    table = anbu.replay([m.to_dict()], [{"person": "p-1", "profile": "plug_only", "devices": "meter"}], output="objects")
+    assert [a.level for a in table] == ["normal"]
+
+
 def _many_persons(n: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """`n` persons with 7 hourly assessments each (the core checks for cancellation per person)."""
     persons = {f"p-{i:05}": "full" for i in range(n)}

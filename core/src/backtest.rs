@@ -30,6 +30,8 @@
 //! # Ok::<(), anbu::Error>(())
 //! ```
 
+mod sweep;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -41,8 +43,13 @@ use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
+pub use sweep::{OperatingPoint, Sweep, SweepSetup, sweep};
+
 /// How long after its start an incident without an `end` can still be detected.
 pub const DEFAULT_WINDOW_MS: i64 = 72 * HOUR_MS;
+
+/// The time to detect that counts as prompt: an incident found within a day of its start.
+pub const WITHIN_MS: i64 = 24 * HOUR_MS;
 
 /// Length of a person-month, milliseconds.
 const MONTH_MS: f64 = 30.0 * DAY_MS as f64;
@@ -63,6 +70,9 @@ pub struct Metrics {
     pub detected: usize,
     /// `detected / incidents`, 0 to 1 (0 when there are no incidents).
     pub detection_rate: f64,
+    /// Incidents detected within [`WITHIN_MS`] (24 h) of their start.
+    #[serde(default)]
+    pub detected_within_24h: usize,
     /// Median time to detect, hours (nearest rank over detected incidents); none if nothing was detected.
     pub ttd_median_h: Option<f64>,
     /// 90th percentile of the time to detect, hours (nearest rank); none if nothing was detected.
@@ -77,6 +87,13 @@ pub struct Metrics {
     pub notifications_per_100_pm: f64,
     /// Runs of `dispatch` actions per 100 person-months.
     pub dispatches_per_100_pm: f64,
+    /// Runs of `dispatch` actions inside false episodes: a visit (with police or 119 where
+    /// nobody answers) that found nothing.
+    #[serde(default)]
+    pub false_dispatches: usize,
+    /// False dispatches per 100 person-months.
+    #[serde(default)]
+    pub false_dispatches_per_100_pm: f64,
 }
 
 /// A backtest's result: everyone, and each profile on its own.
@@ -96,6 +113,7 @@ struct Tally {
     incidents: usize,
     ttds: Vec<f64>,
     false_episodes: usize,
+    false_dispatches: usize,
     checkin_calls: usize,
     notifications: usize,
     dispatches: usize,
@@ -108,6 +126,7 @@ impl Tally {
         self.incidents += other.incidents;
         self.ttds.extend_from_slice(&other.ttds);
         self.false_episodes += other.false_episodes;
+        self.false_dispatches += other.false_dispatches;
         self.checkin_calls += other.checkin_calls;
         self.notifications += other.notifications;
         self.dispatches += other.dispatches;
@@ -123,6 +142,7 @@ impl Tally {
             incidents: self.incidents,
             detected,
             detection_rate: if self.incidents > 0 { detected as f64 / self.incidents as f64 } else { 0.0 },
+            detected_within_24h: self.ttds.iter().filter(|h| **h * HOUR_MS as f64 <= WITHIN_MS as f64).count(),
             ttd_median_h: nearest_rank(&self.ttds, 50.0),
             ttd_p90_h: nearest_rank(&self.ttds, 90.0),
             false_episodes: self.false_episodes,
@@ -130,6 +150,8 @@ impl Tally {
             checkin_calls_per_100_pm: per_100(self.checkin_calls),
             notifications_per_100_pm: per_100(self.notifications),
             dispatches_per_100_pm: per_100(self.dispatches),
+            false_dispatches: self.false_dispatches,
+            false_dispatches_per_100_pm: per_100(self.false_dispatches),
         }
     }
 }
@@ -233,20 +255,38 @@ fn observed_ms(rows: &[&Assessment]) -> i64 {
     last.at.millis_since(first.at) + step
 }
 
-/// Counts one person's false episodes and action runs into `tally`.
+/// Counts one person's false episodes, their dispatches, and action runs into `tally`.
 fn count_episodes_and_actions(rows: &[&Assessment], windows: &[(Timestamp, Timestamp)], tally: &mut Tally) {
     let in_window = |at: Timestamp| windows.iter().any(|&(s, e)| s <= at && at <= e);
-    // Some(touched) while inside an episode: whether it touched an incident window yet.
-    let mut episode: Option<bool> = None;
+    /// An episode in progress: whether it touched an incident window yet, and the dispatch
+    /// runs it holds.
+    #[derive(Clone, Copy)]
+    struct Open {
+        touched: bool,
+        dispatches: usize,
+    }
+    let close = |open: Open, tally: &mut Tally| {
+        if !open.touched {
+            tally.false_episodes += 1;
+            tally.false_dispatches += open.dispatches;
+        }
+    };
+    let mut episode: Option<Open> = None;
     let mut prev_action: Option<Action> = None;
     for a in rows {
+        let new_run = prev_action != Some(a.action);
         if a.level >= Level::Warning {
-            let touched = episode.unwrap_or(false) || in_window(a.at);
-            episode = Some(touched);
-        } else if let Some(touched) = episode.take() {
-            tally.false_episodes += usize::from(!touched);
+            let mut open = episode.unwrap_or(Open { touched: false, dispatches: 0 });
+            open.touched |= in_window(a.at);
+            // A dispatch run that began before the episode counts in it too.
+            if a.action == Action::Dispatch && (new_run || open.dispatches == 0) {
+                open.dispatches += 1;
+            }
+            episode = Some(open);
+        } else if let Some(open) = episode.take() {
+            close(open, tally);
         }
-        if prev_action != Some(a.action) {
+        if new_run {
             match a.action {
                 Action::CheckinCall => tally.checkin_calls += 1,
                 Action::Notify => tally.notifications += 1,
@@ -256,8 +296,8 @@ fn count_episodes_and_actions(rows: &[&Assessment], windows: &[(Timestamp, Times
         }
         prev_action = Some(a.action);
     }
-    if let Some(touched) = episode {
-        tally.false_episodes += usize::from(!touched);
+    if let Some(open) = episode {
+        close(open, tally);
     }
 }
 
@@ -266,10 +306,11 @@ impl BacktestReport {
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         out.push_str(
-            "| profile | persons | incidents | detected | median TTD h | p90 TTD h | false episodes /100 pm \
-             | check-in calls /100 pm | notifications /100 pm | dispatches /100 pm |\n",
+            "| profile | persons | incidents | detected | within 24 h | median TTD h | p90 TTD h \
+             | false episodes /100 pm | false dispatches /100 pm | check-in calls /100 pm | notifications /100 pm \
+             | dispatches /100 pm |\n",
         );
-        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         let rows = self.by_profile.iter().map(|(k, m)| (k.as_str(), m)).chain([("all", &self.overall)]);
         for (name, m) in rows {
             let detected = if m.incidents > 0 {
@@ -280,12 +321,14 @@ impl BacktestReport {
             let hours = |h: Option<f64>| h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"));
             let _ = writeln!(
                 out,
-                "| {name} | {} | {} | {detected} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                "| {name} | {} | {} | {detected} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
                 m.persons,
                 m.incidents,
+                m.detected_within_24h,
                 hours(m.ttd_median_h),
                 hours(m.ttd_p90_h),
                 m.false_per_100_pm,
+                m.false_dispatches_per_100_pm,
                 m.checkin_calls_per_100_pm,
                 m.notifications_per_100_pm,
                 m.dispatches_per_100_pm,

@@ -332,6 +332,7 @@ impl<'a> EventColumns<'a> {
                 EventKind::Away { until: value(&p.until, mask, 10, i).map_or(ts, Timestamp::from_millis_in_range) }
             }
             Signal::Heartbeat => EventKind::Heartbeat,
+            Signal::Meter => EventKind::Meter { watts: value(&p.watts, mask, 6, i).unwrap_or(0.0) },
         }
     }
 
@@ -560,7 +561,7 @@ impl<'a> EventColumnsBuilder<'a> {
         interval_s: u32,
         /// Sets the `state` column (`door`).
         state: DoorState,
-        /// Sets the `watts` column (`plug`).
+        /// Sets the `watts` column (`plug`, `meter`).
         watts: f64,
         /// Sets the `lux` column (optional, `plug`).
         lux: f64,

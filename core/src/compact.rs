@@ -66,6 +66,7 @@ impl Compact {
             EventKind::App { action } => (0, 0, action as u8),
             EventKind::Checkin { outcome } => (0, 0, outcome as u8),
             EventKind::Away { until } => (until.as_millis() as u64, 0, 0),
+            EventKind::Meter { watts } => (watts.to_bits(), 0, 0),
             EventKind::Sos | EventKind::Heartbeat => (0, 0, 0),
         };
         let bits = small | if given { GIVEN } else { 0 };
@@ -102,6 +103,7 @@ impl Compact {
             Signal::Sos => EventKind::Sos,
             Signal::Away => EventKind::Away { until: Timestamp::from_millis_in_range(self.a as i64) },
             Signal::Heartbeat => EventKind::Heartbeat,
+            Signal::Meter => EventKind::Meter { watts: f64::from_bits(self.a) },
         }
     }
 
@@ -112,7 +114,7 @@ impl Compact {
             Signal::Call => [small & 1, small >> 1, self.a],
             Signal::Steps | Signal::Plug => [self.a, self.b, 0],
             Signal::Door | Signal::App | Signal::Checkin => [small, 0, 0],
-            Signal::Away => [self.a, 0, 0],
+            Signal::Away | Signal::Meter => [self.a, 0, 0],
             Signal::Sos | Signal::Heartbeat => [0, 0, 0],
         }
     }
@@ -148,7 +150,7 @@ impl Compact {
         let f = |x: u64| f64::from_bits(x);
         let payload = match self.signal {
             Signal::Call => self.a == other.a || (self.a != NONE && other.a != NONE && f(self.a) == f(other.a)),
-            Signal::Plug => {
+            Signal::Plug | Signal::Meter => {
                 f(self.a) == f(other.a)
                     && (self.b == other.b || (self.b != NONE && other.b != NONE && f(self.b) == f(other.b)))
             }
@@ -181,6 +183,8 @@ mod tests {
             EventKind::Sos,
             EventKind::Away { until: t },
             EventKind::Heartbeat,
+            EventKind::Meter { watts: 412.5 },
+            EventKind::Meter { watts: -0.0 },
         ]
     }
 

@@ -4,6 +4,15 @@
 //! validation ([`Event::new`] or [`EventRecord::into_event`]), so every `Event` in the
 //! program has a non-empty pseudonymous person id, a timestamp in range, and exactly
 //! the fields its signal requires, each within range.
+//!
+//! Besides the spec's signals there is `meter` (an extension of the spec's event table, with
+//! the same field names): a whole-home electricity meter's reading. It carries `watts`
+//! (required, a number >= 0: the household's average power over the reading's interval,
+//! typically 15 minutes) and nothing else: `lux` on a meter row is refused, as a meter
+//! measures no light. A meter is a device kind (a person's `devices` may list `meter`), its
+//! readings feed the plug channel (the appliance-power channel of [`Signal::CHANNELS`]), and
+//! a reading is a sign of life only when it stands out from the household's usual base load
+//! for the hour, so that a fridge's cycling is not (see the `meter` module).
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +41,10 @@ spec_enum! {
         Away = "away",
         /// A device reports that it is alive; not a sign of life of the person.
         Heartbeat = "heartbeat",
+        /// A whole-home electricity meter's reading (`watts`, the household's average power over
+        /// the reading's interval). It feeds the plug channel; a reading is a sign of life when it
+        /// stands out from the household's base load for the hour (a fridge's cycling does not).
+        Meter = "meter",
     }
 }
 
@@ -88,9 +101,24 @@ impl Signal {
     /// The signals whose silence is evidence (the activity channels), in a fixed order.
     pub const CHANNELS: [Signal; 5] = [Signal::Call, Signal::Steps, Signal::Door, Signal::Plug, Signal::App];
 
-    /// The index of this signal in [`Signal::CHANNELS`], if it is an activity channel.
+    /// The index in [`Signal::CHANNELS`] of the activity channel this signal feeds, if any: its
+    /// own, or for `meter` the plug channel (a whole-home meter is watched as the appliance-power
+    /// channel, so a profile that watches `plug` watches a meter too).
+    #[inline]
     pub fn channel_index(self) -> Option<usize> {
-        Signal::CHANNELS.iter().position(|s| *s == self)
+        match self {
+            Signal::Call => Some(0),
+            Signal::Steps => Some(1),
+            Signal::Door => Some(2),
+            Signal::Plug | Signal::Meter => Some(3),
+            Signal::App => Some(4),
+            Signal::Checkin | Signal::Sos | Signal::Away | Signal::Heartbeat => None,
+        }
+    }
+
+    /// The activity channel this signal feeds (see [`Signal::channel_index`]).
+    pub fn channel(self) -> Option<Signal> {
+        self.channel_index().map(|i| Signal::CHANNELS[i])
     }
 }
 
@@ -144,6 +172,11 @@ pub enum EventKind {
     },
     /// A device is alive.
     Heartbeat,
+    /// A whole-home electricity meter's reading.
+    Meter {
+        /// The household's average power over the reading's interval, in watts.
+        watts: f64,
+    },
 }
 
 impl EventKind {
@@ -159,6 +192,7 @@ impl EventKind {
             EventKind::Sos => Signal::Sos,
             EventKind::Away { .. } => Signal::Away,
             EventKind::Heartbeat => Signal::Heartbeat,
+            EventKind::Meter { .. } => Signal::Meter,
         }
     }
 }
@@ -249,6 +283,7 @@ fn payload_key(kind: &EventKind) -> [u64; 3] {
         EventKind::App { action } => [*action as u64, 0, 0],
         EventKind::Checkin { outcome } => [*outcome as u64, 0, 0],
         EventKind::Away { until } => [until.as_millis() as u64, 0, 0],
+        EventKind::Meter { watts } => [f(*watts), 0, 0],
         EventKind::Sos | EventKind::Heartbeat => [0, 0, 0],
     }
 }
@@ -306,6 +341,7 @@ pub(crate) fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
             }
             Ok(())
         }
+        EventKind::Meter { watts } => finite_non_negative("watts", *watts),
         EventKind::Away { until } if *until < ts => Err(Error::field("until", format!("{until} is before ts {ts}"))),
         _ => Ok(()),
     }
@@ -392,6 +428,7 @@ pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
         Signal::App => 0b001_0000_0000,
         Signal::Checkin => 0b010_0000_0000,
         Signal::Away => 0b100_0000_0000,
+        Signal::Meter => 0b000_0100_0000,
         Signal::Sos | Signal::Heartbeat => 0,
     }
 }
@@ -407,6 +444,7 @@ pub(crate) const fn required_fields(signal: Signal) -> u16 {
         Signal::App => 0b001_0000_0000,
         Signal::Checkin => 0b010_0000_0000,
         Signal::Away => 0b100_0000_0000,
+        Signal::Meter => 0b000_0100_0000,
         Signal::Sos | Signal::Heartbeat => 0,
     }
 }
@@ -482,6 +520,7 @@ impl Fields {
             Signal::Sos => EventKind::Sos,
             Signal::Away => EventKind::Away { until: required(self.until, "until", signal)? },
             Signal::Heartbeat => EventKind::Heartbeat,
+            Signal::Meter => EventKind::Meter { watts: required(self.watts, "watts", signal)? },
         })
     }
 }
@@ -603,6 +642,7 @@ impl From<Event> for EventRecord {
             EventKind::App { action } => r.action = Some(action),
             EventKind::Checkin { outcome } => r.outcome = Some(outcome),
             EventKind::Away { until } => r.until = Some(until),
+            EventKind::Meter { watts } => r.watts = Some(watts),
             EventKind::Sos | EventKind::Heartbeat => {}
         }
         r
@@ -639,6 +679,7 @@ mod tests {
             &[("signal", "sos")],
             &[("signal", "away"), ("until", "2024-05-09T00:00:00+09:00")],
             &[("signal", "heartbeat"), ("device", "door-front")],
+            &[("signal", "meter"), ("device", "meter-home"), ("watts", "412.5")],
         ];
         for c in cases {
             let e = rec(&with(c)).unwrap();
@@ -658,12 +699,32 @@ mod tests {
         assert_eq!(err(&[("signal", "plug"), ("watts", "NaN")]), "field `watts`: must be a number, got NaN");
         assert!(err(&[("signal", "plgu")]).starts_with("field `signal`: unknown value `plgu`"));
         assert_eq!(err(&[("signal", "plug")]), "field `watts`: required for signal `plug`");
+        assert_eq!(err(&[("signal", "meter")]), "field `watts`: required for signal `meter`");
+        assert_eq!(err(&[("signal", "meter"), ("watts", "-1")]), "field `watts`: must be >= 0, got -1");
+        assert_eq!(
+            err(&[("signal", "meter"), ("watts", "300"), ("lux", "40")]),
+            "field `lux`: does not apply to signal `meter`; leave it empty"
+        );
         assert!(err(&[("signal", "door"), ("state", "open"), ("watts", "3")]).contains("does not apply"));
         assert!(err(&[("signal", "call"), ("direction", "out"), ("answered", "yes")]).contains("true or false"));
         assert!(err(&[("signal", "steps"), ("steps", "-1")]).contains("whole number"));
         assert!(err(&[("signal", "steps"), ("steps", "3"), ("interval_s", "0")]).contains("> 0"));
         assert!(err(&[("signal", "away"), ("until", "2024-04-01T00:00:00Z")]).contains("before ts"));
         assert!(rec(&[("person", "p"), ("signal", "sos")]).unwrap_err().to_string().contains("`ts`: required"));
+    }
+
+    #[test]
+    fn channels_and_the_meter() {
+        for (i, c) in Signal::CHANNELS.into_iter().enumerate() {
+            assert_eq!(c.channel_index(), Some(i));
+            assert_eq!(c.channel(), Some(c));
+        }
+        assert_eq!(Signal::Meter.channel(), Some(Signal::Plug));
+        for s in [Signal::Checkin, Signal::Sos, Signal::Away, Signal::Heartbeat] {
+            assert_eq!(s.channel_index(), None);
+        }
+        let e = rec(&with(&[("signal", "meter"), ("watts", "0")])).unwrap();
+        assert_eq!((&e.kind, e.device()), (&EventKind::Meter { watts: 0.0 }, "meter"));
     }
 
     #[test]

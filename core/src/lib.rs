@@ -1,8 +1,8 @@
 //! # anbu (안부, "how are you doing?")
 //!
 //! Fuses everyday signals about a person living alone (call logs, step counts, door
-//! sensors, smart-plug readings, phone use, check-in call outcomes, SOS presses and
-//! registered absences) into one explained risk assessment: a score, a level, a
+//! sensors, smart-plug and whole-home meter readings, phone use, check-in call outcomes, SOS
+//! presses and registered absences) into one explained risk assessment: a score, a level, a
 //! recommended action and responder, and the reasons.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -19,12 +19,14 @@ mod event;
 mod fusion;
 mod incident;
 mod macros;
+mod meter;
 mod names;
 mod owned_columns;
 mod person;
 mod profile;
 mod read;
 mod replay;
+mod responder;
 mod routine;
 pub mod sim;
 mod snapshot;
@@ -45,8 +47,8 @@ pub use crate::incident::Incident;
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
-    BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, NoChange,
-    Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, MeterRules,
+    NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
     CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_columns, read_events,
@@ -55,9 +57,10 @@ pub use crate::read::{
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 
 pub use crate::replay::{
-    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, ReplayOptions, replay, replay_closed_loop, replay_columns,
-    replay_to_columns,
+    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, ReplayOptions, replay, replay_closed_loop,
+    replay_closed_loop_sequential, replay_columns, replay_to_columns,
 };
+pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::state::MAX_DEVICES_PER_PERSON;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};

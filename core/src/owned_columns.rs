@@ -53,7 +53,7 @@ pub struct OwnedColumns {
     pub interval_s: ColumnValues<u32>,
     /// `state` of door events.
     pub state: ColumnValues<DoorState>,
-    /// `watts` of plug readings.
+    /// `watts` of plug and meter readings.
     pub watts: ColumnValues<f64>,
     /// `lux` of plug readings.
     pub lux: ColumnValues<f64>,

@@ -49,6 +49,7 @@ impl Person {
 
     /// Sets the installed devices (`plug,door,phone,app,checkin`): an installed device that is
     /// silent is evidence, one that is not installed is not. Empty text means "as the profile says".
+    /// A `meter` (whole-home power) watches the plug channel, as a `plug` does.
     pub fn with_devices(mut self, devices: &str) -> Result<Person> {
         let mut out: Vec<Signal> = Vec::new();
         for name in devices.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -59,7 +60,7 @@ impl Person {
             if sig.channel_index().is_none() && sig != Signal::Checkin {
                 return Err(Error::field(
                     "devices",
-                    format!("`{name}` is not a device (plug, door, phone, steps, app, checkin)"),
+                    format!("`{name}` is not a device (plug, meter, door, phone, steps, app, checkin)"),
                 ));
             }
             if !out.contains(&sig) {

@@ -68,15 +68,25 @@ impl ReplayOptions {
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn replay(events: Vec<Event>, persons: &[Person], options: &ReplayOptions) -> Result<Vec<Assessment>> {
-    replay_with(events, persons, options, None)
+    replay_with(events, persons, options, Calls::None)
 }
 
 /// Answers the automatic check-in calls that a closed-loop replay places: a simulated
-/// cohort ([`crate::sim::Cohort`]) does, from each simulated person's life.
-pub trait CheckinResponder: Sync {
+/// cohort ([`crate::sim::Cohort`]) does, from each simulated person's life; an
+/// [`crate::AnswerRate`] does at fixed rates.
+///
+/// [`replay_closed_loop`] shares a responder between its worker threads (it must be `Sync`);
+/// [`replay_closed_loop_sequential`] calls it on the calling thread only.
+pub trait CheckinResponder {
     /// The outcome of an automatic check-in call to `person` at `at`; `None` if no call
     /// can be placed then.
     fn answer(&self, person: &str, at: Timestamp) -> Option<CheckinOutcome>;
+
+    /// As [`CheckinResponder::answer`], for a responder that can fail (a caller's function
+    /// that raised): the error stops the replay and is its error. By default, `answer`.
+    fn try_answer(&self, person: &str, at: Timestamp) -> Result<Option<CheckinOutcome>> {
+        Ok(self.answer(person, at))
+    }
 }
 
 /// When a closed-loop replay places automatic check-in calls.
@@ -115,17 +125,61 @@ pub fn replay_closed_loop(
     events: Vec<Event>,
     persons: &[Person],
     options: &ReplayOptions,
+    responder: &(dyn CheckinResponder + Sync),
+    policy: CallPolicy,
+) -> Result<Vec<Assessment>> {
+    check_policy(policy)?;
+    replay_with(events, persons, options, Calls::Shared(responder, policy))
+}
+
+/// Replays as [`replay_closed_loop`] does (the same rows), with every check-in call answered
+/// on the calling thread: person after person in `person` order, each person's calls in time
+/// order. For a responder that cannot be shared between threads (a JavaScript function) or
+/// whose calls should come in a fixed order (a caller's function with state);
+/// `options.threads` then only parallelizes the preparation of the events.
+///
+/// ```
+/// use anbu::sim::{SimConfig, simulate};
+/// use anbu::{AnswerRate, CallPolicy, ReplayOptions, replay_closed_loop, replay_closed_loop_sequential};
+/// let cohort = simulate(&SimConfig { persons: 6, days: 4, ..SimConfig::default() });
+/// let rate = AnswerRate::new(0.8, 0.1, 7)?;
+/// let (options, policy) = (ReplayOptions::default(), CallPolicy::default());
+/// let shared = replay_closed_loop(cohort.events.clone(), &cohort.persons, &options, &rate, policy)?;
+/// let here = replay_closed_loop_sequential(cohort.events.clone(), &cohort.persons, &options, &rate, policy)?;
+/// assert_eq!(shared, here);
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn replay_closed_loop_sequential(
+    events: Vec<Event>,
+    persons: &[Person],
+    options: &ReplayOptions,
     responder: &dyn CheckinResponder,
     policy: CallPolicy,
 ) -> Result<Vec<Assessment>> {
+    check_policy(policy)?;
+    replay_with(events, persons, options, Calls::Here(responder, policy))
+}
+
+fn check_policy(policy: CallPolicy) -> Result<()> {
     if policy.delay_ms < 0 || policy.retry_ms <= 0 {
         return Err(Error::argument("policy", "delay_ms must be >= 0 and retry_ms > 0"));
     }
-    replay_with(events, persons, options, Some((responder, policy)))
+    Ok(())
 }
 
 /// Where a replay places check-in calls, and how they are answered (closed loop).
-type Calls<'a> = Option<(&'a dyn CheckinResponder, CallPolicy)>;
+#[derive(Clone, Copy)]
+enum Calls<'a> {
+    /// Open loop: no calls are placed.
+    None,
+    /// A responder the worker threads share.
+    Shared(&'a (dyn CheckinResponder + Sync), CallPolicy),
+    /// A responder called on the calling thread only.
+    Here(&'a dyn CheckinResponder, CallPolicy),
+}
+
+/// The calls of one worker: a responder and the policy, or none (open loop).
+type PartCalls<'a> = Option<(&'a dyn CheckinResponder, CallPolicy)>;
 
 fn replay_with(
     events: Vec<Event>,
@@ -242,7 +296,7 @@ pub fn replay_columns(
 ) -> Result<Vec<Assessment>> {
     let plan = Plan::new(persons, options)?;
     let (source, names) = rows_of(&plan, batch)?;
-    plan.run(&source, &names, None)
+    plan.run(&source, &names, Calls::None)
 }
 
 /// Replays a columnar batch into columns: the rows of [`replay_columns`], as
@@ -254,7 +308,7 @@ pub fn replay_to_columns(
 ) -> Result<AssessmentColumns> {
     let plan = Plan::new(persons, options)?;
     let (source, names) = rows_of(&plan, batch)?;
-    plan.run(&source, &names, None)
+    plan.run(&source, &names, Calls::None)
 }
 
 /// A batch's rows numbered by person, and the device ids by rank.
@@ -508,22 +562,21 @@ impl<'p> Plan<'p> {
 
         let mut order: Vec<usize> = (0..persons.len()).collect();
         order.sort_by(|a, b| persons[*a].person.cmp(&persons[*b].person));
+        let shared = match calls {
+            // A responder that stays on this thread: every person here, in order.
+            Calls::Here(responder, policy) => {
+                return self.part(&order, rows as usize, source, names, last, Some((responder, policy)));
+            }
+            Calls::Shared(responder, policy) => Some((responder, policy)),
+            Calls::None => None,
+        };
         let threads = options.worker_threads().clamp(1, order.len().max(1));
 
         // `capacity`: rows the output will hold (the first part's holds them all, so that
         // the other parts are appended to it rather than every row copied once more).
         let run = |ids: &[usize], capacity: usize| -> Result<O> {
-            let mut out = O::with_capacity(capacity);
-            let mut events = Vec::new();
-            for &i in ids {
-                if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-                    return Err(Error::Interrupted);
-                }
-                events.clear();
-                source.fill(i, &mut events);
-                replay_person(&persons[i].person, &mut events, names, &self.rules[i], every, last, calls, &mut out);
-            }
-            Ok(out)
+            let calls: PartCalls<'_> = shared.map(|(r, p)| (r as &dyn CheckinResponder, p));
+            self.part(ids, capacity, source, names, last, calls)
         };
         if threads == 1 {
             return run(&order, rows as usize);
@@ -547,6 +600,30 @@ impl<'p> Plan<'p> {
         }
         Ok(out)
     }
+
+    /// The rows of the persons `ids` (in that order), `capacity` rows reserved.
+    fn part<O: Output>(
+        &self,
+        ids: &[usize],
+        capacity: usize,
+        source: &dyn Source,
+        names: &[Name],
+        last: Timestamp,
+        calls: PartCalls<'_>,
+    ) -> Result<O> {
+        let mut out = O::with_capacity(capacity);
+        let mut events = Vec::new();
+        for &i in ids {
+            if self.options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(Error::Interrupted);
+            }
+            events.clear();
+            source.fill(i, &mut events);
+            let person = &self.persons[i].person;
+            replay_person(person, &mut events, names, &self.rules[i], self.options.every_ms, last, calls, &mut out)?;
+        }
+        Ok(out)
+    }
 }
 
 /// One person's rows: fold events in canonical order and assess at each grid time; with
@@ -560,11 +637,11 @@ fn replay_person<O: Output>(
     rules: &Rules,
     every: i64,
     last: Timestamp,
-    calls: Calls<'_>,
+    calls: PartCalls<'_>,
     out: &mut O,
-) {
+) -> Result<()> {
     if events.is_empty() {
-        return;
+        return Ok(());
     }
     events.sort_unstable_by(Compact::ranked_cmp);
     events.dedup_by(|a, b| a.same_event(b));
@@ -627,7 +704,7 @@ fn replay_person<O: Output>(
             && last_call.is_none_or(|c| at.millis_since(c) >= policy.retry_ms)
         {
             let when = at.plus_millis(policy.delay_ms);
-            if let Some(outcome) = responder.answer(person, when) {
+            if let Some(outcome) = responder.try_answer(person, when)? {
                 let device = *checkin_device.get_or_insert_with(|| {
                     state
                         .device_index("checkin")
@@ -641,4 +718,5 @@ fn replay_person<O: Output>(
         out.push(person, a);
         t += every;
     }
+    Ok(())
 }

@@ -44,8 +44,10 @@ use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
-/// What to simulate.
-#[derive(Clone, Debug, PartialEq)]
+/// What to simulate. As data (serde), every field is optional and takes its default; `start`
+/// is RFC 3339 text or epoch milliseconds.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
     /// Number of persons.
     pub persons: usize,

@@ -2,15 +2,17 @@
 //! person's events in time order.
 //!
 //! Folding is the only place where an event changes what is known. It keeps, per
-//! channel, the last sign of life; per device, the last report and the last plug
-//! reading; the check-in calls missed since the last sign of life; the last SOS and
-//! concern; and the registered absences.
+//! channel, the last sign of life; per device, the last report and the last plug (or
+//! meter) reading; the check-in calls missed since the last sign of life; the last SOS and
+//! concern; the registered absences; and, for a whole-home meter, the household's learned
+//! base load (see `meter`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::compact::Compact;
 use crate::error::{Error, Result};
 use crate::event::{AppAction, CheckinOutcome, Direction, EventKind, Signal};
+use crate::meter::MeterBase;
 use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
 use crate::routine::{HourContext, Routine};
@@ -32,8 +34,9 @@ pub(crate) struct Life {
     pub signal: Signal,
 }
 
-/// A smart plug's last reading (24 bytes: an absent `lux` is kept as a NaN's bits, which no
-/// reading has; written as the optional number it is).
+/// A smart plug's (or a whole-home meter's) last reading (24 bytes: an absent `lux` is kept as
+/// a NaN's bits, which no reading has; written as the optional number it is). For a meter,
+/// `steady_since` is the last reading that was a sign of life (or the first reading).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct PlugReading {
     pub watts: f64,
@@ -87,6 +90,9 @@ pub(crate) struct DeviceState {
     /// Reports on a schedule (plugs, step apps, anything that sends heartbeats), so its
     /// silence means it is offline.
     pub periodic: bool,
+    /// A whole-home meter (its readings are in `plug`, judged against the base load).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub meter: bool,
     pub plug: Option<PlugReading>,
 }
 
@@ -118,6 +124,9 @@ pub(crate) struct PersonState {
     pub absences: Vec<Absence>,
     /// The person's learned routine.
     pub routine: Routine,
+    /// The household's learned base load, for a person with a whole-home meter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meter: Option<Box<MeterBase>>,
 }
 
 /// The context the routine learns in: the person's time zone, devices and absences.
@@ -195,8 +204,9 @@ fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
         EventKind::App { action } => *action != AppAction::Data,
         EventKind::Checkin { outcome } => *outcome != CheckinOutcome::Missed,
         EventKind::Sos => true,
-        // Plug readings are judged by change, in `fold_plug`.
-        EventKind::Plug { .. } | EventKind::Away { .. } | EventKind::Heartbeat => false,
+        // Plug readings are judged by change, meter readings against the base load, when the
+        // device's report is recorded.
+        EventKind::Plug { .. } | EventKind::Meter { .. } | EventKind::Away { .. } | EventKind::Heartbeat => false,
     }
 }
 
@@ -236,7 +246,14 @@ impl PersonState {
         }
         // Devices come rarely and stay: no room is kept for more.
         self.devices.reserve_exact(1);
-        self.devices.push(DeviceState { id, channels: 0, last_report: Timestamp::EPOCH, periodic: false, plug: None });
+        self.devices.push(DeviceState {
+            id,
+            channels: 0,
+            last_report: Timestamp::EPOCH,
+            periodic: false,
+            meter: false,
+            plug: None,
+        });
         Some(self.devices.len() as u32 - 1)
     }
 
@@ -316,7 +333,8 @@ impl PersonState {
         }
     }
 
-    /// Records a device report; returns whether a plug reading changed (a sign of life).
+    /// Records a device report; returns whether a plug reading changed, or a meter reading
+    /// stood out from the base load (a sign of life).
     fn report_device(&mut self, e: &Compact, kind: &EventKind, rules: &Rules) -> bool {
         let signal = e.signal;
         // Registered when the event was taken; never grow past the cap.
@@ -325,7 +343,7 @@ impl PersonState {
         if let Some(i) = signal.channel_index() {
             d.channels |= 1 << i;
         }
-        if matches!(signal, Signal::Plug | Signal::Steps | Signal::Heartbeat) {
+        if matches!(signal, Signal::Plug | Signal::Meter | Signal::Steps | Signal::Heartbeat) {
             d.periodic = true;
         }
         match kind {
@@ -346,6 +364,20 @@ impl PersonState {
                 };
                 d.plug = Some(PlugReading::new(*watts, *lux, steady_since));
                 changed
+            }
+            EventKind::Meter { watts } => {
+                d.meter = true;
+                let hour = rules.local_parts(e.ts.as_millis()).1;
+                let base = self.meter.get_or_insert_with(Box::default);
+                let prev = d.plug.map(|r| r.watts);
+                let life = base.is_life(hour, *watts, prev, &rules.profile.meter);
+                base.learn(hour, *watts);
+                let steady_since = match d.plug {
+                    Some(r) if !life => r.steady_since,
+                    _ => e.ts,
+                };
+                d.plug = Some(PlugReading::new(*watts, None, steady_since));
+                life
             }
             _ => false,
         }
@@ -383,6 +415,7 @@ impl PersonState {
             + self.missed_checkins.capacity() * std::mem::size_of::<Timestamp>()
             + self.absences.capacity() * std::mem::size_of::<Absence>()
             + self.routine.heap_bytes()
+            + self.meter.as_ref().map_or(0, |_| std::mem::size_of::<MeterBase>())
     }
 }
 

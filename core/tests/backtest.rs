@@ -297,7 +297,7 @@ fn empty_input_gives_empty_report() {
     assert!(r.by_profile.is_empty());
     assert_eq!(r.overall.persons, 0);
     assert_eq!(r.overall.detection_rate, 0.0);
-    assert!(r.to_markdown().contains("| all | 0 | 0 | 0/0 (-) | - | - | 0.0 |"));
+    assert!(r.to_markdown().contains("| all | 0 | 0 | 0/0 (-) | 0 | - | - | 0.0 | 0.0 |"));
 }
 
 #[test]
@@ -326,10 +326,12 @@ fn markdown_has_a_row_per_profile_and_all() {
     let md = r.to_markdown();
     let lines: Vec<&str> = md.lines().collect();
     assert_eq!(lines.len(), 5, "{md}");
-    assert!(lines[0].starts_with("| profile | persons | incidents | detected | median TTD h | p90 TTD h |"));
-    assert!(lines[2].starts_with("| full | 1 | 0 | 0/0 (-) | - | - | "), "{md}");
-    assert!(lines[3].starts_with("| plug_only | 1 | 1 | 1/1 (100%) | 1.0 | 1.0 | 0.0 |"), "{md}");
-    assert!(lines[4].starts_with("| all | 2 | 1 | 1/1 (100%) | 1.0 | 1.0 | "), "{md}");
+    assert!(
+        lines[0].starts_with("| profile | persons | incidents | detected | within 24 h | median TTD h | p90 TTD h |")
+    );
+    assert!(lines[2].starts_with("| full | 1 | 0 | 0/0 (-) | 0 | - | - | "), "{md}");
+    assert!(lines[3].starts_with("| plug_only | 1 | 1 | 1/1 (100%) | 1 | 1.0 | 1.0 | 0.0 | 0.0 |"), "{md}");
+    assert!(lines[4].starts_with("| all | 2 | 1 | 1/1 (100%) | 1 | 1.0 | 1.0 | "), "{md}");
 }
 
 #[test]
@@ -339,4 +341,96 @@ fn report_round_trips_through_json() {
     assert!(json.contains("\"ttd_median_h\":0.0"), "{json}");
     let back: BacktestReport = serde_json::from_str(&json).expect("deserialize");
     assert_eq!(back, r);
+}
+
+#[test]
+fn false_dispatches_are_dispatch_runs_inside_false_episodes() {
+    use Action::{Dispatch as D, None as N, Notify as T};
+    use Level::{Critical as C, Normal as n, Warning as W};
+    // A false episode with two dispatch runs, then a true one (incident at hour 10) with one.
+    let plan = [(n, N), (W, T), (C, D), (W, T), (C, D), (n, N), (n, N), (n, N), (n, N), (n, N), (W, T), (C, D)];
+    let rows: Vec<Assessment> = plan.iter().enumerate().map(|(h, &(l, a))| row("p-1", h as i64, l, a)).collect();
+    let r = run(&rows, &[incident("p-1", 9, None)], &[person("p-1", "full")]);
+    let m = &r.overall;
+    assert_eq!(m.false_episodes, 1);
+    assert_eq!(m.false_dispatches, 2);
+    assert!(close(m.false_dispatches_per_100_pm, 2.0 * 100.0 / pm(12)));
+    assert!(close(m.dispatches_per_100_pm, 3.0 * 100.0 / pm(12)));
+    // Without the incident, all three dispatches were false.
+    let r = run(&rows, &[], &[person("p-1", "full")]);
+    assert_eq!((r.overall.false_episodes, r.overall.false_dispatches), (2, 3));
+}
+
+#[test]
+fn detected_within_24h_counts_prompt_detections_only() {
+    // Three incidents found after 3 h, 24 h and 25 h.
+    let mut rows = Vec::new();
+    let mut incidents = Vec::new();
+    for (i, k) in [3, 24, 25].into_iter().enumerate() {
+        let id = format!("q-{i}");
+        rows.extend((0..40).map(|h| row(&id, h, if h == k { Level::Warning } else { Level::Normal }, Action::None)));
+        incidents.push(incident(&id, 0, None));
+    }
+    let r = run(&rows, &incidents, &[]);
+    assert_eq!((r.overall.detected, r.overall.detected_within_24h), (3, 2));
+    assert!(r.to_markdown().contains("| all | 3 | 3 | 3/3 (100%) | 2 |"));
+}
+
+mod sweeps {
+    use anbu::backtest::{SweepSetup, sweep};
+    use anbu::sim::{SimConfig, simulate};
+    use anbu::{CallPolicy, ErrorKind, Profile, ReplayOptions};
+
+    #[test]
+    fn a_lower_warning_cut_off_never_detects_less_and_reports_under_the_profiles_names() {
+        let cohort = simulate(&SimConfig { persons: 40, days: 21, seed: 3, ..SimConfig::default() });
+        let options = ReplayOptions::default();
+        let setup = SweepSetup {
+            events: &cohort.events,
+            persons: &cohort.persons,
+            incidents: &cohort.incidents,
+            options: &options,
+            calls: Some((&cohort, CallPolicy::default())),
+        };
+        let curve = sweep(&setup, "levels.warning", &[70.0, 50.0, 35.0]).expect("sweep");
+        assert_eq!(curve.points.iter().map(|p| p.value).collect::<Vec<_>>(), [70.0, 50.0, 35.0]);
+        for pair in curve.points.windows(2) {
+            let (less, more) = (&pair[0].report.overall, &pair[1].report.overall);
+            assert!(more.detected >= less.detected, "{}", curve.to_markdown());
+            assert!(more.false_episodes >= less.false_episodes, "{}", curve.to_markdown());
+        }
+        let names: Vec<&String> = curve.points[0].report.by_profile.keys().collect();
+        assert!(names.iter().all(|n| anbu::BUILTIN_PROFILES.contains(&n.as_str())), "{names:?}");
+        // The budget picks the best point that keeps within it; none for an impossible one.
+        let pick = curve.within_budget("all", f64::INFINITY).expect("some point");
+        let best = curve.points.iter().map(|p| p.report.overall.detected_within_24h).max();
+        assert_eq!(Some(pick.report.overall.detected_within_24h), best);
+        assert!(curve.within_budget("all", -1.0).is_none());
+        assert!(curve.to_markdown().contains("| all | 35 |"));
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_number_or_out_of_range_is_refused_by_name() {
+        let cohort = simulate(&SimConfig { persons: 3, days: 2, ..SimConfig::default() });
+        let options = ReplayOptions {
+            profiles: vec![Profile::from_json(r#"{"name":"mine"}"#).expect("p")],
+            ..ReplayOptions::default()
+        };
+        let setup = SweepSetup {
+            events: &cohort.events,
+            persons: &cohort.persons,
+            incidents: &cohort.incidents,
+            options: &options,
+            calls: None,
+        };
+        for (key, value, says) in [
+            ("routine.mode", 1.0, "is not a number"),
+            ("levels.nonsense", 1.0, "no such key"),
+            ("levels.warning", -5.0, "levels.warning"),
+        ] {
+            let err = sweep(&setup, key, &[value]).expect_err(key);
+            assert_eq!(err.kind(), ErrorKind::InvalidProfile, "{err}");
+            assert!(err.to_string().contains(says), "{key}: {err}");
+        }
+    }
 }

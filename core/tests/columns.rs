@@ -53,6 +53,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
         (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o] }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
+        (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 1500.0, -0.0][w] }),
         (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
     ]
 }
@@ -68,6 +69,7 @@ fn event() -> impl Strategy<Value = Event> {
             (Signal::Plug | Signal::Heartbeat, 1) => Some("plug-lamp"),
             (Signal::Plug | Signal::Heartbeat, _) => Some("plug-tv"),
             (Signal::Door, _) => Some("door-front"),
+            (Signal::Meter, _) => Some("meter-home"),
             (Signal::Checkin, _) => Some("checkin"),
             (Signal::Sos | Signal::Away, 1) => Some("button-a"),
             (Signal::Sos | Signal::Away, _) => Some("button-b"),

@@ -26,6 +26,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
         (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o] }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
+        (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 450.0, 1500.0][w] }),
         (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
     ]
 }
@@ -43,6 +44,7 @@ fn event() -> impl Strategy<Value = Event> {
             anbu::Signal::Checkin => "checkin",
             anbu::Signal::Sos => "sos-button",
             anbu::Signal::Away => "away",
+            anbu::Signal::Meter => "meter-home",
         };
         let kind = match kind {
             EventKind::Away { until } if until < ts => EventKind::Away { until: ts },

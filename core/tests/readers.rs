@@ -94,7 +94,7 @@ fn row_errors_name_line_field_and_reason() {
     assert_eq!(
         csv_error(h, "p-1,2024-05-01T10:00:00+09:00,plgu,,"),
         "line 2: field `signal`: unknown value `plgu`, expected one of: \
-         call, steps, door, plug, app, checkin, sos, away, heartbeat"
+         call, steps, door, plug, app, checkin, sos, away, heartbeat, meter"
     );
     assert_eq!(
         csv_error(h, "p-1,2024-05-01T10:00:00+09:00,plug,,"),

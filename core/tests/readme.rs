@@ -9,6 +9,7 @@ fn readme_profile_example_loads() {
     assert_eq!(p.name, "plug_36h");
     assert_eq!(p.inactivity.plug.threshold_h, 36.0);
     assert_eq!(p.schedule.holidays.len(), 2);
+    assert_eq!(p.meter, anbu::MeterRules::default());
     let mut bad = p.clone();
     bad.inactivity.plug.threshold_h = 0.0;
     let msg = bad.validate().unwrap_err().to_string();

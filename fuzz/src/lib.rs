@@ -151,7 +151,7 @@ fn decode(data: &[u8]) -> anbu::OwnedColumns {
     for _ in 0..b.byte() % 40 {
         c.person.push(u32::from(b.byte() % 4));
         c.ts.push(time(&mut b));
-        c.signal.push(anbu::Signal::ALL[usize::from(b.byte()) % 9]);
+        c.signal.push(anbu::Signal::ALL[usize::from(b.byte()) % anbu::Signal::ALL.len()]);
         opt(&mut b, &mut c.device, |b| u32::from(b.byte() % 5));
         opt(&mut b, &mut c.direction, |b| anbu::Direction::ALL[usize::from(b.byte() % 2)]);
         opt(&mut b, &mut c.answered, |b| b.byte() % 2 == 0);

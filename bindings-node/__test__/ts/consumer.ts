@@ -1,6 +1,6 @@
 // A TypeScript consumer of the package: `tsc --noEmit` must accept it (npm test runs it).
-import { Engine, Profile, backtest, readEvents, replay, simulate } from '../../index'
-import type { Assessment, EventColumns, EventInput, Level, PersonInput } from '../../index'
+import { AnswerRate, Engine, Profile, backtest, readEvents, replay, replayClosedLoop, simulate } from '../../index'
+import type { Assessment, CheckinAnswer, EventColumns, EventInput, Level, PersonInput } from '../../index'
 
 const engine = new Engine({ allowedLatenessMs: 3_600_000 })
 const person: PersonInput = { person: 'p-001', profile: 'plug_only', devices: ['plug'] }
@@ -27,6 +27,12 @@ const { events, skippedCount } = readEvents('events.csv', { skipBadRows: true })
 const cohort = simulate({ persons: 3, days: 2, seed: 1 })
 const firstRoutine: string = cohort.cases[0].routine
 const detectionRate: number = backtest(rows, cohort.incidents, cohort.persons).overall.detection_rate
+const answer = (p: string, at: string): CheckinAnswer => (p && at ? 'answered' : null)
+const closed: Assessment[] = replayClosedLoop(cohort.events, cohort.persons, cohort, { policy: { delay: '5m', retry: 3_600_000 } })
+replayClosedLoop(cohort.events, cohort.persons, new AnswerRate({ rate: 0.9, concernRate: 0.05, seed: 1 }))
+replayClosedLoop(cohort.events, cohort.persons, answer, { every: '1h' })
+replayClosedLoop(cohort.events, cohort.persons, { answer_rate: { rate: 1 } })
+console.log(closed.length)
 
 try {
   engine.assess('p-002', Date.now())
@@ -40,5 +46,7 @@ try {
 engine.ingest({ person: 'p-001', ts: 0, signal: 'teleport' })
 // @ts-expect-error: assess needs a time
 engine.assess('p-001')
+// @ts-expect-error: a responder function returns an outcome, not a boolean
+replayClosedLoop([], [], () => true)
 // @ts-expect-error: an Assessment has no `risk`
 console.log(a.risk)

@@ -19,7 +19,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union
 
 from ._anbu import (
     ASSESSMENT_FIELDS,
@@ -28,6 +28,7 @@ from ._anbu import (
     AnbuError,
     AnbuInterruptedError,
     AnbuIOError,
+    AnswerRate,
     Assessment,
     BacktestReport,
     Engine,
@@ -61,6 +62,7 @@ __all__ = [
     "AnbuError",
     "AnbuIOError",
     "AnbuInterruptedError",
+    "AnswerRate",
     "Assessment",
     "BacktestReport",
     "Engine",
@@ -82,6 +84,7 @@ __all__ = [
     "events",
     "read_events",
     "replay",
+    "replay_closed_loop",
     "simulate",
 ]
 
@@ -149,21 +152,83 @@ def replay(
 
     Runs without the GIL; Ctrl-C stops it (``KeyboardInterrupt``).
     """
-    if output is None:
-        output = "polars" if _is(events, "polars", "DataFrame") else "pandas"
-    if output not in ("pandas", "polars", "arrow", "objects"):
-        raise ValueError(f"output must be 'pandas', 'polars', 'arrow' or 'objects', not {output!r}")
-    if profiles is None:
-        profile_list: list[Any] = []
-    elif isinstance(profiles, (Profile, Mapping, str, os.PathLike)):
-        profile_list = [profiles]
-    else:
-        profile_list = list(profiles)
-    if output == "objects":
+    kind = _output(events, output)
+    profile_list = _profile_list(profiles)
+    if kind == "objects":
         rows: list[Assessment] = _anbu.replay_arrow(events, persons, every, profile_list, threads, objects=True)
         return rows
     table = _anbu.replay_arrow(events, persons, every, profile_list, threads)
-    return _frame(table, output)
+    return _frame(table, kind)
+
+
+#: What a responder function returns for a check-in call: its outcome, or ``None`` when no
+#: call can be placed then.
+CheckinAnswer = Optional[Literal["answered", "missed", "concern"]]
+#: Who answers the check-in calls of ``replay_closed_loop``: an ``AnswerRate``, a simulated
+#: ``Cohort`` (its persons answer as their simulated lives allow), a responder dict
+#: (``{"answer_rate": {...}}`` or ``{"simulated": {...}}``, as ``Cohort.responder``), or a
+#: callable ``(person, at) -> "answered" | "missed" | "concern" | None``.
+ResponderLike = Union["AnswerRate", "Cohort", Mapping[str, Any], Callable[[str, datetime], CheckinAnswer]]
+
+
+def replay_closed_loop(
+    events: EventsLike,
+    persons: PersonsLike,
+    responder: ResponderLike,
+    *,
+    every: DurationLike = "1h",
+    profiles: ProfileLike | Sequence[ProfileLike] | None = None,
+    policy: Mapping[str, DurationLike] | None = None,
+    threads: int = 0,
+    output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
+) -> Any:
+    """Replays as ``replay`` does, with the field workflow in the loop: whenever an assessment
+    recommends an automatic check-in call (``action == "checkin_call"``) for a person who has
+    check-in calls, the call is placed ``policy["delay"]`` later (default ``"5m"``; at most one
+    per ``policy["retry"]``, default ``"1h"``; durations as ``every`` takes them), the
+    ``responder`` says how it went, and the outcome is folded as a ``checkin`` event before the
+    next assessment. So an alert the call would have cleared is never raised.
+
+    ``responder``: an ``AnswerRate(rate, concern_rate, seed)``; the ``Cohort`` that
+    ``simulate`` returned (its persons answer as their simulated lives allow: the core
+    simulates the same cohort again from its configuration); a responder dict
+    (``Cohort.responder``, or ``{"answer_rate": {"rate": 0.9}}``); or a callable
+    ``(person: str, at: datetime) -> "answered" | "missed" | "concern" | None`` (``at`` in
+    UTC; ``None``: no call could be placed). A callable is called one call at a time, person
+    after person in ``person`` order and each person's calls in time order; an exception it
+    raises stops the replay and is raised here, and any other return value raises
+    ``InvalidArgumentError`` naming it.
+
+    Returns what ``replay`` returns for ``output``. Runs without the GIL (a callable takes it
+    for each call); Ctrl-C stops it.
+    """
+    kind = _output(events, output)
+    if isinstance(responder, Cohort):
+        responder = responder.responder
+    policy = dict(policy or {})
+    unknown = sorted(set(policy) - {"delay", "retry"})
+    if unknown:
+        raise InvalidArgumentError(f"argument `policy`: unknown key {unknown[0]!r} (keys: 'delay', 'retry')")
+    args = (events, persons, responder, every, _profile_list(profiles), threads, policy.get("delay"), policy.get("retry"))
+    if kind == "objects":
+        rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True)
+        return rows
+    return _frame(_anbu.replay_closed_loop_arrow(*args), kind)
+
+
+def _output(events: object, output: str | None) -> str:
+    kind = output if output is not None else "polars" if _is(events, "polars", "DataFrame") else "pandas"
+    if kind not in ("pandas", "polars", "arrow", "objects"):
+        raise ValueError(f"output must be 'pandas', 'polars', 'arrow' or 'objects', not {kind!r}")
+    return kind
+
+
+def _profile_list(profiles: ProfileLike | Sequence[ProfileLike] | None) -> list[Any]:
+    if profiles is None:
+        return []
+    if isinstance(profiles, (Profile, Mapping, str, os.PathLike)):
+        return [profiles]
+    return list(profiles)
 
 
 def _rows_frame(rows: list[dict[str, Any]], output: str) -> Any:
@@ -193,12 +258,14 @@ def _frame(table: object, output: str) -> Any:
 @dataclass(frozen=True)
 class Cohort:
     """A simulated cohort: the spec's events, persons and incidents tables, and each person's
-    story (``routine``, ``nuisance``, ``incident``)."""
+    story (``routine``, ``nuisance``, ``incident``). ``responder`` answers check-in calls as
+    the cohort's persons would (``replay_closed_loop`` takes it, or the cohort itself)."""
 
     events: Any
     persons: Any
     incidents: Any
     cases: Any
+    responder: Any = None
 
 
 def simulate(
@@ -217,7 +284,7 @@ def simulate(
     the same cohort. Options left out take the core's defaults. Tables are pandas DataFrames,
     or polars / pyarrow as ``output`` says; ``replay`` and ``backtest`` take them as they are.
     """
-    events, person_rows, incident_rows, case_rows = _anbu.simulate_arrow(
+    events, person_rows, incident_rows, case_rows, responder = _anbu.simulate_arrow(
         persons=persons,
         days=days,
         seed=seed,
@@ -231,6 +298,7 @@ def simulate(
         persons=_rows_frame(person_rows, output),
         incidents=_rows_frame(incident_rows, output),
         cases=_rows_frame(case_rows, output),
+        responder=responder,
     )
 
 

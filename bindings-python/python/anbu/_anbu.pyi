@@ -9,6 +9,7 @@ __all__ = [
     "AnbuError",
     "AnbuIOError",
     "AnbuInterruptedError",
+    "AnswerRate",
     "Assessment",
     "BUILTIN_PROFILES",
     "BacktestReport",
@@ -32,6 +33,7 @@ __all__ = [
     "events",
     "read_events",
     "replay_arrow",
+    "replay_closed_loop_arrow",
     "simulate_arrow",
 ]
 
@@ -181,6 +183,16 @@ class BacktestReport:
     def to_dict(self) -> dict[str, Any]: ...
     def to_markdown(self) -> str: ...
 
+@final
+class AnswerRate:
+    def __new__(cls, rate: float, concern_rate: float = 0.0, seed: int = 0) -> AnswerRate: ...
+    @property
+    def rate(self) -> float: ...
+    @property
+    def concern_rate(self) -> float: ...
+    @property
+    def seed(self) -> int: ...
+
 def backtest(assessments: Any, incidents: Any, persons: Any = None) -> BacktestReport: ...
 def read_events(path: _Path, *, skip_bad_rows: bool = False) -> ReadOutcome: ...
 def replay_arrow(
@@ -189,6 +201,17 @@ def replay_arrow(
     every: _Duration,
     profiles: Sequence[_ProfileArg] | None = None,
     threads: int = 0,
+    objects: bool = False,
+) -> Any: ...
+def replay_closed_loop_arrow(
+    events: Any,
+    persons: Any,
+    responder: Any,
+    every: _Duration,
+    profiles: Sequence[_ProfileArg] | None = None,
+    threads: int = 0,
+    delay: _Duration | None = None,
+    retry: _Duration | None = None,
     objects: bool = False,
 ) -> Any: ...
 def events(events: Any) -> list[Event]: ...
@@ -202,4 +225,4 @@ def simulate_arrow(
     incident_share: float | None = None,
     nuisance_share: float | None = None,
     recent_incidents: int | None = None,
-) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]: ...
+) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]: ...

@@ -96,12 +96,12 @@ def timeline(
     ax_events, ax_score = fig.subplots(2, 1, sharex=True, height_ratios=[1.1, 1.0])
 
     # Lanes: one per (signal, device), in the order of the spec's signals.
-    order = ["sos", "checkin", "call", "app", "steps", "door", "plug", "away", "heartbeat"]
+    order = ["sos", "checkin", "call", "app", "steps", "door", "plug", "meter", "away", "heartbeat"]
     lanes = sorted({(e.signal, e.device) for e in mine}, key=lambda k: (order.index(k[0]), k[1]))
     lane_of = {k: i for i, k in enumerate(lanes)}
     colors = {
         "sos": "#c0392b", "checkin": "#8e44ad", "call": "#2471a3", "app": "#17a589", "steps": "#28b463",
-        "door": "#b9770e", "plug": "#d35400", "away": "#7f8c8d", "heartbeat": "#aab7b8",
+        "door": "#b9770e", "plug": "#d35400", "meter": "#a04000", "away": "#7f8c8d", "heartbeat": "#aab7b8",
     }
     for (signal, device), y in lane_of.items():
         times = [e.ts for e in mine if e.signal == signal and e.device == device]
@@ -110,9 +110,9 @@ def timeline(
                 if ev.signal == "away" and ev.device == device:
                     until = ev.to_dict().get("until", ev.ts)
                     ax_events.plot([ev.ts, until], [y, y], color=colors[signal], linewidth=6, alpha=0.5)
-        if signal in ("plug", "steps"):
+        if signal in ("plug", "meter", "steps"):
             # Readings as a line within the lane: a flat line is a reading that merely repeats.
-            key = "watts" if signal == "plug" else "steps"
+            key = "steps" if signal == "steps" else "watts"
             values = [float(e.to_dict().get(key, 0.0)) for e in mine if e.signal == signal and e.device == device]
             peak = max(values) or 1.0
             heights = [y - 0.35 + 0.7 * v / peak for v in values]

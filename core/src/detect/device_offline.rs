@@ -1,5 +1,5 @@
-//! `device_offline`: a device that stopped reporting is a technical fault, reported as
-//! such. Its silence is unknown, not evidence that the person is inactive: the
+//! `device_offline`: a device that stopped reporting (a plug, a whole-home meter, a step
+//! app, a sensor) is a technical fault, reported as such. Its silence is unknown, not evidence that the person is inactive: the
 //! channel's silence is counted only up to the device's last report. When every
 //! expected channel is blind, the person is not watched at all: the reason says so, and
 //! the profile's `blind_points` (0 by default) may add to the score, but never more than
@@ -35,7 +35,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
             detail.push_str("; no working device watches this person");
             points = view.rules.profile.device_offline.blind_points.min(super::inactivity::points_if_watched(view));
         }
-        let signal = d.first_channel().unwrap_or(Signal::Heartbeat);
+        let signal = if d.meter { Signal::Meter } else { d.first_channel().unwrap_or(Signal::Heartbeat) };
         out.push(Evidence::new(signal, ReasonKind::DeviceOffline, detail, points));
     }
 }

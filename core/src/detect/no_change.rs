@@ -5,6 +5,10 @@
 //! steady load the plug reports every few minutes, looks exactly as silent as a TV that
 //! is off: it is caught, not mistaken for activity. Thresholds and weights are those of
 //! the plug channel in `inactivity`.
+//!
+//! A whole-home meter feeds the same channel (its readings are signs of life when they stand
+//! out from the household's base load, see `meter`); when the device described is a meter,
+//! the reason says so in its own words and under the signal `meter`.
 
 use super::inactivity::ChannelScore;
 use super::{Evidence, View, hours};
@@ -23,6 +27,23 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
         .iter()
         .filter(|d| d.plug.is_some())
         .max_by(|a, b| a.last_report.cmp(&b.last_report).then_with(|| b.id.cmp(&a.id)));
+    if let Some(d) = plug.filter(|d| d.meter) {
+        let hour = view.rules.local_parts(view.at.as_millis()).1;
+        let unattended = view.state.meter.as_ref().and_then(|m| m.unattended(hour, &p.meter));
+        let detail = match (unattended, d.plug) {
+            (Some((top, _)), Some(r)) => sentence!(
+                "{} at {} W, the household's usual load (up to about {} W at this hour): no appliance switched on or off for {} ({})",
+                d.id,
+                fixed(r.watts, 0),
+                fixed(top, 0),
+                hours(sc.silence.hours),
+                sc.judged
+            ),
+            _ => sentence!("{}: no appliance switched on or off for {} ({})", d.id, hours(sc.silence.hours), sc.judged),
+        };
+        out.push(Evidence::new(Signal::Meter, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
+        return;
+    }
     let how = match plug.and_then(|d| d.plug.map(|r| (d, r))) {
         Some((d, r)) if r.watts > p.no_change.standby_watts => {
             sentence!("{} on at a steady {} W but untouched", d.id, fixed(r.watts, 0))

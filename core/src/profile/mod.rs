@@ -56,6 +56,10 @@ pub struct Profile {
     pub inactivity: Inactivity,
     /// What counts as a change of a smart-plug reading.
     pub no_change: NoChange,
+    /// When a whole-home meter's reading is a sign of life (absent from profiles written
+    /// before meters: the defaults).
+    #[serde(default)]
+    pub meter: MeterRules,
     /// How a recent sign of life in one channel discounts silence in others.
     pub cross_check: CrossCheck,
     /// Missed and concerned automatic check-in calls.
@@ -219,6 +223,33 @@ pub struct NoChange {
     pub relative_tolerance: f64,
     /// Power at or below which the appliance is off or on standby, watts.
     pub standby_watts: f64,
+}
+
+/// When a whole-home power meter's reading is a sign of life.
+///
+/// A meter sees the whole household, a fridge cycling and standby loads included, so its
+/// readings are judged against what the household draws unattended at that hour: per local
+/// hour, the usual base load is learned (a low running level of the readings), and the
+/// household's swing (how far unattended readings vary: a fridge's cycle) from its quietest
+/// hour. A reading is a sign of life when it, or the reading before it, stands above that
+/// hour's base load plus swing by the margin, and it differs from the reading before by more
+/// than the swing plus the margin: an appliance switched on or off (a kettle, cooking, a TV),
+/// not a fridge's cycle and not a load left on. The margin is
+/// `max(margin_watts, margin_ratio × (base load + swing))`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterRules {
+    /// Least margin, watts (default 60).
+    pub margin_watts: f64,
+    /// Margin as a fraction of the hour's unattended load (default 0.3), for households
+    /// whose base load is large.
+    pub margin_ratio: f64,
+}
+
+impl Default for MeterRules {
+    fn default() -> Self {
+        MeterRules { margin_watts: 60.0, margin_ratio: 0.3 }
+    }
 }
 
 /// Cross-checking between channels.
@@ -398,6 +429,13 @@ impl Profile {
             return Err(Error::profile(&self.name, "signals", "must name at least one signal"));
         }
         for s in &self.signals {
+            if *s == Signal::Meter {
+                return Err(Error::profile(
+                    &self.name,
+                    "signals",
+                    "`meter` feeds the plug channel: list `plug` to watch a whole-home meter",
+                ));
+            }
             if s.channel_index().is_none() && *s != Signal::Checkin {
                 return Err(Error::profile(
                     &self.name,
@@ -440,6 +478,8 @@ impl Profile {
         c.range("no_change.lux_tolerance", n.lux_tolerance, 0.0, 100_000.0)?;
         c.range("no_change.relative_tolerance", n.relative_tolerance, 0.0, 1.0)?;
         c.range("no_change.standby_watts", n.standby_watts, 0.0, 10_000.0)?;
+        c.range("meter.margin_watts", self.meter.margin_watts, 0.0, 10_000.0)?;
+        c.range("meter.margin_ratio", self.meter.margin_ratio, 0.0, 10.0)?;
         c.range("cross_check.contradicted_factor", self.cross_check.contradicted_factor, 0.0, 1.0)?;
         let k = &self.checkins;
         c.range("checkins.after", f64::from(k.after), 1.0, 100.0)?;
@@ -530,6 +570,13 @@ mod tests {
         assert!(msg(r#"{"name":"x","schedule":{"office_start":"9h"}}"#).contains("key `schedule.office_start`"));
         assert!(msg(r#"{"name":"x","schedule":{"holidays":["2024-13-01"]}}"#).contains("key `schedule.holidays`"));
         assert!(msg(r#"{"name":"x","signals":["sos"]}"#).contains("key `signals`"));
+        assert!(msg(r#"{"name":"x","signals":["meter"]}"#).contains("list `plug`"));
+        assert_eq!(
+            msg(r#"{"name":"x","meter":{"margin_watts":-5}}"#),
+            "profile `x`: key `meter.margin_watts`: must be between 0 and 10000, got -5"
+        );
+        assert!(msg(r#"{"name":"x","meter":{"margin_ratio":11}}"#).contains("key `meter.margin_ratio`"));
+        assert!(msg(r#"{"name":"x","meter":{"margin":1}}"#).contains("key `meter.margin`"));
         assert!(msg(r#"{"name":"x","extends":"nope"}"#).contains("key `extends`"));
         assert!(msg(r#"{"levels":{}}"#).contains("key `name`: required"));
         assert!(msg("[1,2]").contains("table/object"));

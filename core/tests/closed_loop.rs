@@ -1,0 +1,119 @@
+//! Closed-loop replays with the responders the bindings expose: an answer rate, a simulated
+//! cohort as data, the sequential path, and a responder that fails.
+
+mod common;
+
+use anbu::sim::{SimConfig, simulate};
+use anbu::{
+    Action, AnswerRate, CallPolicy, CheckinOutcome, CheckinResponder, HOUR_MS, Level, Person, ReplayOptions,
+    ResponderSpec, Timestamp, replay, replay_closed_loop, replay_closed_loop_sequential,
+};
+use common::Home;
+
+/// Three ordinary days, then the person falls silent (the TV off, nothing else) for two days.
+fn silent_home() -> (Home, Person) {
+    let mut home = Home::new("p-silent");
+    for d in 0..3 {
+        home.ordinary_day(d, true, true);
+    }
+    // A last reading two days later marks the end of the replay.
+    home.plug(72.0, 120.0, |_| 0.5);
+    let person = Person::new("p-silent", "call_iot").unwrap().with_devices("plug,door,phone,checkin").unwrap();
+    (home, person)
+}
+
+fn worst(rows: &[anbu::Assessment]) -> (Level, Action) {
+    let level = rows.iter().map(|a| a.level).max().unwrap();
+    let action = rows.iter().map(|a| a.action).max().unwrap();
+    (level, action)
+}
+
+#[test]
+fn answered_calls_hold_silence_at_watch_and_missed_ones_escalate() {
+    let (home, person) = silent_home();
+    let persons = [person];
+    let options = ReplayOptions::default();
+    let open = replay(home.events.clone(), &persons, &options).unwrap();
+    assert!(worst(&open).0 >= Level::Warning, "open loop: {:?}", worst(&open));
+
+    let always = AnswerRate::new(1.0, 0.0, 1).unwrap();
+    let closed = replay_closed_loop(home.events.clone(), &persons, &options, &always, CallPolicy::default()).unwrap();
+    assert_eq!(closed.len(), open.len());
+    assert!(closed.iter().all(|a| a.level <= Level::Watch), "answered: {:?}", worst(&closed));
+    assert!(closed.iter().any(|a| a.action == Action::CheckinCall));
+
+    // Unanswered: a call every hour (the default), and the second missed call sends someone.
+    let never = AnswerRate::new(0.0, 0.0, 1).unwrap();
+    let closed = replay_closed_loop(home.events.clone(), &persons, &options, &never, CallPolicy::default()).unwrap();
+    assert_eq!(worst(&closed), (Level::Critical, Action::Dispatch));
+    // Calls at most every 5 hours: after the first missed call the caseworker is notified.
+    let policy = CallPolicy { retry_ms: 5 * HOUR_MS, ..CallPolicy::default() };
+    let closed = replay_closed_loop(home.events.clone(), &persons, &options, &never, policy).unwrap();
+    assert_eq!(worst(&closed), (Level::Warning, Action::Notify));
+}
+
+#[test]
+fn sequential_and_shared_give_the_same_rows() {
+    let cohort = simulate(&SimConfig { persons: 12, days: 10, seed: 5, ..SimConfig::default() });
+    let rate = AnswerRate::new(0.6, 0.2, 3).unwrap();
+    let policy = CallPolicy::default();
+    let rows = |threads| {
+        let options = ReplayOptions { threads, ..ReplayOptions::default() };
+        let shared = replay_closed_loop(cohort.events.clone(), &cohort.persons, &options, &rate, policy).unwrap();
+        let here =
+            replay_closed_loop_sequential(cohort.events.clone(), &cohort.persons, &options, &rate, policy).unwrap();
+        assert_eq!(shared, here);
+        shared
+    };
+    assert_eq!(rows(1), rows(3));
+}
+
+#[test]
+fn a_simulated_spec_answers_as_its_cohort() {
+    let cfg = SimConfig { persons: 8, days: 6, seed: 2, ..SimConfig::default() };
+    let cohort = simulate(&cfg);
+    let spec = ResponderSpec::from_value(ResponderSpec::Simulated(cfg).to_value()).unwrap();
+    let responder = spec.responder();
+    let options = ReplayOptions::default();
+    let from_spec =
+        replay_closed_loop(cohort.events.clone(), &cohort.persons, &options, &*responder, CallPolicy::default())
+            .unwrap();
+    let from_cohort =
+        replay_closed_loop(cohort.events.clone(), &cohort.persons, &options, &cohort, CallPolicy::default()).unwrap();
+    assert_eq!(from_spec, from_cohort);
+}
+
+/// Fails on its second call, recording the calls it saw.
+struct Failing {
+    calls: std::cell::Cell<usize>,
+}
+
+impl CheckinResponder for Failing {
+    fn answer(&self, _: &str, _: Timestamp) -> Option<CheckinOutcome> {
+        unreachable!("the replay calls try_answer")
+    }
+    fn try_answer(&self, person: &str, at: Timestamp) -> anbu::Result<Option<CheckinOutcome>> {
+        self.calls.set(self.calls.get() + 1);
+        if self.calls.get() == 2 {
+            return anbu::parse_checkin_answer("maybe", person, at).map(Some);
+        }
+        Ok(Some(CheckinOutcome::Missed))
+    }
+}
+
+#[test]
+fn a_failing_responder_stops_the_replay_with_its_error() {
+    let (home, person) = silent_home();
+    let failing = Failing { calls: std::cell::Cell::new(0) };
+    let err = replay_closed_loop_sequential(
+        home.events.clone(),
+        &[person],
+        &ReplayOptions::default(),
+        &failing,
+        CallPolicy::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.kind().code(), "ANBU_INVALID_ARGUMENT");
+    assert!(err.to_string().contains("`maybe`") && err.to_string().contains("p-silent"), "{err}");
+    assert_eq!(failing.calls.get(), 2, "no call after the failure");
+}

@@ -1,0 +1,355 @@
+//! Detection on two independent simulated worlds: anbu's own simulator (`anbu::sim`, world A,
+//! on which anbu was tuned) and the TUS world of this crate (world B, written apart from it).
+//!
+//! For each world, pooled over its seeds:
+//!
+//! - `seed rule: plug unchanged 24 h`: the persons with a plug, their plug readings only, the
+//!   fixed 24 h no-change rule (`plug_only` with `routine.mode = "fixed"`, as
+//!   `examples/backtest.rs` builds `plug_24h_fixed`); open loop (its alerts count as raised).
+//! - `all seed rules (fixed mode of each person's profile)`: every person, every signal,
+//!   their own profile with `"routine":{"mode":"fixed"}`; open loop.
+//! - `anbu, open loop`: `anbu::replay` with the built-in profiles.
+//! - `anbu, closed loop`: `anbu::replay_closed_loop`, the world answering the automatic
+//!   check-in calls (`CallPolicy::default()`).
+//!
+//! Metrics follow the spec's Incidents rules (`anbu::backtest`: detected, false episodes,
+//! person-months, action runs). Computed here from the rows, the same way: the time to
+//! detect of each incident (first assessment at `warning` or above within `[start, end]`,
+//! `end` = start + 72 h when not given), hence "within 24 h" and the per-kind medians
+//! (nearest rank); and *false dispatches*: runs of `dispatch` actions (counted as
+//! `anbu::backtest` counts action runs) that begin inside a false episode.
+//!
+//! `cargo run --release -p anbu-world-tus --example worlds -- --persons 300 --days 90 --seeds 3`
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
+
+use anbu::backtest::backtest;
+use anbu::sim::{SimConfig, simulate};
+use anbu::{
+    Action, Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReplayOptions, Signal,
+    Timestamp, replay, replay_closed_loop,
+};
+use anbu_world_tus::{WorldConfig, generate};
+
+/// The rows of each table, in order.
+const VARIANTS: [&str; 4] = [
+    "seed rule: plug unchanged 24 h",
+    "all seed rules (fixed mode of each person's profile)",
+    "anbu, open loop",
+    "anbu, closed loop",
+];
+const SEED_RULES: usize = 1;
+const CLOSED: usize = 3;
+
+/// One variant's counts on one or more cohorts.
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    persons: usize,
+    months: f64,
+    /// Per incident: its kind and time to detect (hours), if detected.
+    ttds: Vec<(String, Option<f64>)>,
+    false_episodes: usize,
+    false_dispatches: usize,
+    checkin_calls: f64,
+    notifications: f64,
+    dispatches: f64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.persons += o.persons;
+        self.months += o.months;
+        self.ttds.extend(o.ttds.iter().cloned());
+        self.false_episodes += o.false_episodes;
+        self.false_dispatches += o.false_dispatches;
+        self.checkin_calls += o.checkin_calls;
+        self.notifications += o.notifications;
+        self.dispatches += o.dispatches;
+    }
+}
+
+/// A cohort in common form: events, persons, ground truth, the kind of each incident person.
+struct Cohort {
+    events: Vec<Event>,
+    persons: Vec<Person>,
+    incidents: Vec<Incident>,
+    kinds: HashMap<String, String>,
+}
+
+struct Args {
+    persons: usize,
+    days: u32,
+    seeds: u64,
+}
+
+fn args() -> Args {
+    let mut a = Args { persons: 300, days: 90, seeds: 3 };
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut it = argv.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().and_then(|v| v.parse::<u64>().ok());
+        match (flag.as_str(), value) {
+            ("--persons", Some(v)) => a.persons = v as usize,
+            ("--days", Some(v)) => a.days = v as u32,
+            ("--seeds", Some(v)) => a.seeds = v,
+            _ => {
+                eprintln!("usage: worlds [--persons N] [--days D] [--seeds K]");
+                std::process::exit(2);
+            }
+        }
+    }
+    a
+}
+
+fn main() -> Result<(), anbu::Error> {
+    let a = args();
+    let jobs: Vec<(char, u64)> = ['A', 'B'].iter().flat_map(|w| (1..=a.seeds).map(move |s| (*w, s))).collect();
+    let started = Instant::now();
+    // Both cores: two jobs at a time, each replay on one thread.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<anbu::Result<(char, u64, [Tally; 4])>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let j = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(&(world, seed)) = jobs.get(j) else { break };
+                        out.push(run(world, seed, &a).map(|t| (world, seed, t)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a job panicked")).collect()
+    });
+    let mut pooled: BTreeMap<char, [Tally; 4]> = BTreeMap::new();
+    for r in results {
+        let (world, _, tallies) = r?;
+        let p = pooled.entry(world).or_default();
+        for (acc, t) in p.iter_mut().zip(&tallies) {
+            acc.add(t);
+        }
+    }
+    println!(
+        "{} persons x {} days, seeds 1-{}, pooled per world ({:.0} s)\n",
+        a.persons,
+        a.days,
+        a.seeds,
+        started.elapsed().as_secs_f64()
+    );
+    for (world, tallies) in &pooled {
+        let name = if *world == 'A' {
+            "World A: anbu::sim (the simulator anbu was tuned on)"
+        } else {
+            "World B: anbu-world-tus (UK 2000 TUS, CREST / Richardson model)"
+        };
+        println!("## {name}\n");
+        println!(
+            "| rule | persons | incidents | detected | detected within 24 h | median TTD h | false alert episodes /100 pm \
+             | false dispatches /100 pm | check-in calls /100 pm | notifications /100 pm | dispatches /100 pm |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (variant, t) in VARIANTS.iter().zip(tallies) {
+            let ttds: Vec<f64> = t.ttds.iter().filter_map(|(_, d)| *d).collect();
+            let n = t.ttds.len();
+            let per_100 = |x: f64| if t.months > 0.0 { x * 100.0 / t.months } else { 0.0 };
+            println!(
+                "| {variant} | {} | {n} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                t.persons,
+                share(ttds.len(), n),
+                share(ttds.iter().filter(|d| **d <= 24.0).count(), n),
+                median(&ttds),
+                per_100(t.false_episodes as f64),
+                per_100(t.false_dispatches as f64),
+                per_100(t.checkin_calls),
+                per_100(t.notifications),
+                per_100(t.dispatches),
+            );
+        }
+        println!("\n### {}: incidents by kind, all seed rules vs anbu (closed loop)\n", &name[..7]);
+        println!(
+            "| kind | n | detected: seed rules | detected: anbu | within 24 h: seed rules | within 24 h: anbu \
+             | median TTD h: seed rules | median TTD h: anbu |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        let kinds: Vec<&str> =
+            tallies[CLOSED].ttds.iter().map(|(k, _)| k.as_str()).collect::<HashSet<_>>().into_iter().collect();
+        let mut kinds = kinds;
+        kinds.sort();
+        for kind in kinds {
+            let of =
+                |t: &Tally| -> Vec<Option<f64>> { t.ttds.iter().filter(|(k, _)| k == kind).map(|(_, d)| *d).collect() };
+            let (rules, anbu) = (of(&tallies[SEED_RULES]), of(&tallies[CLOSED]));
+            let det = |v: &[Option<f64>]| v.iter().flatten().copied().collect::<Vec<f64>>();
+            let (dr, da) = (det(&rules), det(&anbu));
+            let n = anbu.len();
+            println!(
+                "| {kind} | {n} | {} | {} | {} | {} | {} | {} |",
+                share(dr.len(), n),
+                share(da.len(), n),
+                share(dr.iter().filter(|d| **d <= 24.0).count(), n),
+                share(da.iter().filter(|d| **d <= 24.0).count(), n),
+                median(&dr),
+                median(&da),
+            );
+        }
+        println!();
+    }
+    Ok(())
+}
+
+/// One world and seed: the cohort, its four replays, their tallies.
+fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
+    let t0 = Instant::now();
+    let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
+        let c = simulate(&SimConfig { persons: a.persons, days: a.days, seed, ..SimConfig::default() });
+        let kinds = c.cases.iter().filter_map(|k| k.incident.map(|i| (k.person.clone(), i.to_string()))).collect();
+        let cohort =
+            Cohort { events: c.events.clone(), persons: c.persons.clone(), incidents: c.incidents.clone(), kinds };
+        (cohort, Box::new(c))
+    } else {
+        let w = generate(&WorldConfig { persons: a.persons, days: a.days, seed, ..WorldConfig::default() });
+        let kinds = w.stories.iter().filter_map(|s| s.incident.map(|i| (s.person.clone(), i.to_string()))).collect();
+        let cohort =
+            Cohort { events: w.events.clone(), persons: w.persons.clone(), incidents: w.incidents.clone(), kinds };
+        (cohort, Box::new(w))
+    };
+    let one = ReplayOptions { threads: 1, ..ReplayOptions::default() };
+
+    // The plug rule: persons with a plug, plug readings only.
+    let plug_rule = Profile::from_json(
+        r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"],"routine":{"mode":"fixed"},"levels":{"hysteresis":0},"inactivity":{"plug":{"weight":50}},"device_offline":{"after_h":720}}"#,
+    )?;
+    let plug_ids: HashSet<&str> = cohort
+        .persons
+        .iter()
+        .filter(|p| p.devices().is_some_and(|d| d.contains(&Signal::Plug)))
+        .map(|p| p.person.as_str())
+        .collect();
+    let plug_events: Vec<Event> = cohort
+        .events
+        .iter()
+        .filter(|e| e.signal() == Signal::Plug && plug_ids.contains(e.person.as_str()))
+        .cloned()
+        .collect();
+    let plug_persons: Vec<Person> = cohort
+        .persons
+        .iter()
+        .filter(|p| plug_ids.contains(p.person.as_str()))
+        .map(|p| Person::new(&p.person, "plug_24h_fixed"))
+        .collect::<Result<_, _>>()?;
+    let plug_incidents: Vec<Incident> =
+        cohort.incidents.iter().filter(|i| plug_ids.contains(i.person.as_str())).cloned().collect();
+    let options = ReplayOptions { profiles: vec![plug_rule], ..one.clone() };
+    let rows = replay(plug_events, &plug_persons, &options)?;
+    let plug = tally(&rows, &plug_incidents, &plug_persons, &cohort.kinds)?;
+    drop(rows);
+
+    // Every person's own profile in fixed mode.
+    let fixed: Vec<Profile> = anbu::BUILTIN_PROFILES
+        .iter()
+        .map(|p| Profile::from_json(&format!(r#"{{"name":"{p}_fixed","extends":"{p}","routine":{{"mode":"fixed"}}}}"#)))
+        .collect::<Result<_, _>>()?;
+    let fixed_persons: Vec<Person> = cohort
+        .persons
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            p.profile = format!("{}_fixed", p.profile);
+            p
+        })
+        .collect();
+    let options = ReplayOptions { profiles: fixed, ..one.clone() };
+    let rows = replay(cohort.events.clone(), &fixed_persons, &options)?;
+    let rules = tally(&rows, &cohort.incidents, &fixed_persons, &cohort.kinds)?;
+    drop(rows);
+
+    let rows = replay(cohort.events.clone(), &cohort.persons, &one)?;
+    let open = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    drop(rows);
+
+    let rows = replay_closed_loop(cohort.events, &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
+    let closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    eprintln!("world {world} seed {seed}: {:.1} s", t0.elapsed().as_secs_f64());
+    Ok([plug, rules, open, closed])
+}
+
+/// The tally of one replay's rows (in `person`, `at` order, as replays return them).
+fn tally(
+    rows: &[Assessment],
+    incidents: &[Incident],
+    persons: &[Person],
+    kinds: &HashMap<String, String>,
+) -> anbu::Result<Tally> {
+    let m = backtest(rows, incidents, persons)?.overall;
+    let mut windows: HashMap<&str, Vec<(Timestamp, Timestamp)>> = HashMap::new();
+    for i in incidents {
+        let end = i.end.unwrap_or(i.start.plus_millis(anbu::backtest::DEFAULT_WINDOW_MS));
+        windows.entry(i.person.as_str()).or_default().push((i.start, end));
+    }
+    let none = Vec::new();
+    let mut t = Tally {
+        persons: m.persons,
+        months: m.person_months,
+        false_episodes: m.false_episodes,
+        checkin_calls: m.checkin_calls_per_100_pm * m.person_months / 100.0,
+        notifications: m.notifications_per_100_pm * m.person_months / 100.0,
+        dispatches: m.dispatches_per_100_pm * m.person_months / 100.0,
+        ..Tally::default()
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    for group in rows.chunk_by(|a, b| a.person == b.person) {
+        let person = group[0].person.as_str();
+        seen.insert(person);
+        let wins = windows.get(person).unwrap_or(&none);
+        let kind = kinds.get(person).cloned().unwrap_or_else(|| "?".into());
+        for &(start, end) in wins {
+            let hit = group.iter().find(|a| start <= a.at && a.at <= end && a.level >= Level::Warning);
+            t.ttds.push((kind.clone(), hit.map(|a| a.at.hours_since(start))));
+        }
+        // Episodes, and the dispatch runs that begin inside false ones.
+        let in_window = |at: Timestamp| wins.iter().any(|&(s, e)| s <= at && at <= e);
+        let (mut episode, mut touched, mut dispatch_runs) = (false, false, 0usize);
+        let mut prev = Action::None;
+        for a in group {
+            if a.level >= Level::Warning {
+                episode = true;
+                touched |= in_window(a.at);
+                if a.action == Action::Dispatch && prev != Action::Dispatch {
+                    dispatch_runs += 1;
+                }
+            } else if episode {
+                t.false_dispatches += if touched { 0 } else { dispatch_runs };
+                (episode, touched, dispatch_runs) = (false, false, 0);
+            }
+            prev = a.action;
+        }
+        if episode && !touched {
+            t.false_dispatches += dispatch_runs;
+        }
+    }
+    // Incidents of persons without rows: not detected.
+    for i in incidents.iter().filter(|i| !seen.contains(i.person.as_str())) {
+        t.ttds.push((kinds.get(&i.person).cloned().unwrap_or_else(|| "?".into()), None));
+    }
+    let detected = t.ttds.iter().filter(|(_, d)| d.is_some()).count();
+    assert_eq!(detected, m.detected, "the detections computed here must be anbu::backtest's");
+    Ok(t)
+}
+
+fn share(k: usize, n: usize) -> String {
+    if n == 0 { "0/0".to_string() } else { format!("{k}/{n} ({:.0}%)", k as f64 * 100.0 / n as f64) }
+}
+
+/// Median by nearest rank, as `anbu::backtest`.
+fn median(v: &[f64]) -> String {
+    if v.is_empty() {
+        return "-".into();
+    }
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = (0.5 * v.len() as f64).ceil() as usize;
+    format!("{:.1}", v[rank.clamp(1, v.len()) - 1])
+}
