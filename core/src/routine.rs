@@ -24,16 +24,60 @@
 //! While the history is short (under the profile's `warmup_days`), evidence blends the
 //! learned routine with the profile's fixed thresholds, which act as the prior.
 //!
-//! Some people's days are irregular: they sleep late one day and early the next, and
-//! treating hours as independent overstates how unusual their late mornings are. So the
-//! routine also keeps how surprising this person's silences that ended well got (the
-//! largest of each of the last 14 days), and evidence starts only beyond the largest of
-//! them: silence is judged against this person's own longest recent silences. Evidence
-//! then grows over a span as wide as those daily silences vary (their maximum less their
-//! median, at least `full_surprise − onset_surprise`): the more irregular the person, the
-//! longer a silence must last to alarm. (Blocks of the day were tried, a silence judged
-//! against those that started at the same time of day: bedtimes straddle any boundary, and
-//! the backtest's false alerts rose by 8%.)
+//! ## Unable to respond since `t`: a posterior
+//! The silence detector computes, online and per person, the posterior probability that the
+//! person became unable to respond when their current silence began (their last sign of life
+//! in any signal). It is Bayesian online changepoint detection (Adams & MacKay, 2007)
+//! restricted to the current run: any sign of life shows the person was able until then, so
+//! the run-length posterior collapses onto "since the last sign of life", and one number per
+//! person is enough. A sequential probability ratio test (a CUSUM of hourly likelihood
+//! ratios) was the alternative; it needs the hours to be independent, and they are not: an
+//! outing or a night's sleep silences many hours at once.
+//!
+//! **Time axis.** A silence is measured in *surprise-time*, its joint surprise over the
+//! expected channels ([`joint`] of each channel's `Σ −ln(1 − p)`): a clock that runs only in
+//! hours when this person is usually seen, so a gap is conditioned on the local hours it
+//! spans (a night's sleep costs about 0, the usual morning walk a lot).
+//!
+//! **Likelihood of an ordinary gap.** Each gap between signs of life that ended well adds its
+//! joint surprise to a small histogram ([`GapHist`]: `GAP_FLOOR` = 1 nat up to about 29 nats
+//! in 0.5-nat bins, `u16` counts, every closed day keeping `1 − 1/28` of them: about four
+//! weeks of memory in 112 bytes). Its survival `S(s)` is the probability that an ordinary gap
+//! that reached `GAP_FLOOR` goes on past `s`, a discrete-time survival bin by bin: the hazard
+//! of ending within bin `b` is `(d_b + k·h0_b) / (n_b + k)`, `n_b` the person's gaps that
+//! reached the bin, `d_b` those that ended in it, `h0_b` the hazard of a population prior
+//! `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)` (what independent hours predict, mixed with a heavier
+//! tail) and `k` its worth in gaps (`POP_GAPS`). Where many of the person's own gaps reached a
+//! level they decide; where few did (a young routine, or the tail), the prior does, so one long
+//! outing does not hold the survival up all the way to its own length. (Smoothing the survival
+//! itself, `(T(s) + k·S0(s)) / (T(s0) + k)`, was tried first: one outing in four weeks then
+//! capped the posterior near 25% until the silence outgrew it, the failure this model is
+//! for.) An irregular sleeper's long nights are cheap twice over: their morning hours have a
+//! lower `p` (the clock runs slower) and their histogram holds more long gaps.
+//!
+//! **Posterior.** Against "an ordinary gap" the alternative is "a changepoint at the gap's
+//! start, after which silence goes on with probability 1". With the prior hazard `h` a day
+//! (`routine.sensitivity`) and this person's rate of gaps reaching `GAP_FLOOR`, `n` a day,
+//! the prior odds that such a gap is an incident are `h / n`, and the posterior odds
+//! `(h / n) / S(s)`: they start at the first hour whose silence is unusual for this person and
+//! grow with every such hour, in every channel at once. Reduced activity is a second route to
+//! the same state: an activity deficit (see [`Routine::deficit`]) beyond its onset is a
+//! log-likelihood ratio `λ` for "impaired since some time in the last hours", with prior odds
+//! `h`, and an impaired person's silence is `S^(ρ−1)` times likelier than a well person's; so
+//! the posterior odds are `(h / n)/S(s) + h·e^λ·S(s)^(ρ−1)`.
+//!
+//! **Score.** The posterior `P` maps to the silence points piecewise linearly through the
+//! level cut-offs: `watch` at `P = 0.25`, `warning` at 0.5, `critical` at 0.8 (0 at 0, 100 at
+//! 1): with the built-in cut-offs the points are `100·P`, and a cut-off is a probability.
+//!
+//! **Channels that misbehave** are down-weighted by what they can still tell, never dropped:
+//! a channel that kept `x` nats of silence while the person was seen otherwise works with
+//! posterior probability `r = 0.999·e^(−x) / (0.999·e^(−x) + 0.001)`, and its silence since the
+//! last sign of life counts `−ln(r·e^(−s) + 1 − r)` (all of `s` when `r = 1`, at most
+//! `−ln(1 − r)`); a channel with `r < 0.1` is reported with why.
+//!
+//! While the history is short (under the profile's `warmup_days`), evidence blends the
+//! learned posterior with the profile's fixed thresholds by the share learned.
 //!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
@@ -68,10 +112,26 @@ const SLOW: f64 = 0.06;
 /// The prior of a bin's probability before anything is learned, and its worth in days.
 const PRIOR_P: f64 = 0.1;
 const PRIOR_DAYS: f64 = 3.0;
-/// Days of largest silences kept per block.
-const GAP_DAYS: usize = 28;
-/// Resolution of a kept silence's surprise, nats (kept as `u8`, so up to 63.75).
-const GAP_UNIT: f64 = 0.25;
+/// The survival of this person's gaps between signs of life (see [`GapHist`]): gaps are
+/// kept from `GAP_FLOOR` nats of joint surprise (`s0`), in bins of `GAP_BIN` nats, the last
+/// bin open-ended.
+pub(crate) const GAP_FLOOR: f64 = 1.0;
+const GAP_BIN: f64 = 0.5;
+const GAP_BINS: usize = 56;
+/// A gap's weight in a bin, in the bin's `u16` units.
+const GAP_SCALE: f64 = 256.0;
+/// Days over which gaps are forgotten (each closed day keeps `1 − 1/GAP_MEMORY_DAYS` of them).
+const GAP_MEMORY_DAYS: f64 = 28.0;
+/// The population prior of the survival: `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)` for a silence
+/// `x` nats past `GAP_FLOOR`: what independent hours predict, mixed with a heavier tail for
+/// the irregular days of anyone.
+const POP_W: f64 = 0.6;
+const POP_TAU: f64 = 2.0;
+/// The prior's worth, in gaps: a person with fewer of their own leans on it.
+const POP_GAPS: f64 = 4.0;
+/// Gaps reaching `GAP_FLOOR` a day before anything is learned, and that prior's worth in days.
+const POP_GAPS_PER_DAY: f64 = 3.0;
+const POP_DAYS: f64 = 3.0;
 /// The most the hours of one silence add to the activity deficit, nats.
 const DEFICIT_CAP: f64 = 3.0;
 /// Activity, as a share of usual, that the deficit looks for.
@@ -114,12 +174,13 @@ pub(crate) struct Routine {
     answer_rate: f32,
     /// Check-in calls missed since the last sign of life, learned from once it comes.
     pending_misses: u8,
-    /// The largest joint surprise of a silence that ended well, in the open day.
-    day_gap_max: f32,
-    /// The largest silence of each of the last `GAP_DAYS` days, in `GAP_UNIT`s.
-    gaps: [u8; GAP_DAYS],
-    /// The slot of `gaps` the next closed day goes to.
-    gap_day: u8,
+    /// This person's gaps between signs of life that ended well, by joint surprise (see
+    /// [`GapHist`]); absent from older snapshots, where the population prior carries on.
+    #[serde(default)]
+    gap_hist: GapHist,
+    /// The days the gaps were kept over, forgotten as they are (`Σ (1 − 1/28)^age`).
+    #[serde(default)]
+    gap_days: f32,
     /// CUSUM of the surprise of the silences between signs of life (see [`Routine::deficit`]).
     #[serde(default)]
     deficit: f32,
@@ -142,9 +203,8 @@ impl Default for Routine {
             days: 0,
             answer_rate: ANSWER_PRIOR as f32,
             pending_misses: 0,
-            day_gap_max: 0.0,
-            gaps: [0; GAP_DAYS],
-            gap_day: 0,
+            gap_hist: GapHist::default(),
+            gap_days: 0.0,
             deficit: 0.0,
         }
     }
@@ -165,6 +225,18 @@ pub(crate) trait HourContext {
     fn watched(&self, c: usize, end_ms: i64) -> bool;
     /// Whether the person was away at `ms`.
     fn away(&self, ms: i64) -> bool;
+    /// Whether the person was away at some time in `[a, z)` (by default, at the start of
+    /// one of its hours).
+    fn away_within(&self, a: i64, z: i64) -> bool {
+        let mut h = a;
+        while h < z {
+            if self.away(h) {
+                return true;
+            }
+            h = (h.div_euclid(HOUR_MS) + 1) * HOUR_MS;
+        }
+        false
+    }
     /// The channels watched during the hour ending at `end_ms`, as bits by channel (what
     /// [`HourContext::watched`] says of each).
     fn watched_mask(&self, end_ms: i64) -> u8 {
@@ -255,6 +327,20 @@ fn held_shares(rate: f64, learned: u16) -> [f64; 3] {
     ]
 }
 
+/// Bins of the population prior's survival table (up to 100 nats past `GAP_FLOOR`).
+const PRIOR_BINS: usize = 200;
+
+/// `ln S0` at the bin edges `GAP_FLOOR + b·GAP_BIN`, `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)`.
+fn prior_log_survival() -> &'static [f64; PRIOR_BINS + 1] {
+    static TABLE: OnceLock<[f64; PRIOR_BINS + 1]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|b| {
+            let x = b as f64 * GAP_BIN;
+            (POP_W * (-x).exp() + (1.0 - POP_W) * (-x / POP_TAU).exp()).ln()
+        })
+    })
+}
+
 /// The largest cost of one silent hour, `−ln(1 − p)` with `p` capped at 0.95 (about 2.996),
 /// rounded up with a margin far above any rounding of the sums it bounds.
 const MAX_HOUR_COST: f64 = 3.0;
@@ -311,9 +397,7 @@ impl Routine {
             Some(open) if day > open => {
                 for d in (open..day).take(7) {
                     let day = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
-                    if d == open {
-                        self.close_gap_day();
-                    }
+                    self.forget_gaps();
                     if !ctx.away(d * DAY_MS + DAY_MS / 2) && ctx.watched_mask((d + 1) * DAY_MS) == 0b1_1111 {
                         self.close_day(day);
                     }
@@ -356,37 +440,47 @@ impl Routine {
         llr
     }
 
-    /// Keeps the day's largest silence among the last `GAP_DAYS` days'.
-    fn close_gap_day(&mut self) {
-        let slot = usize::from(self.gap_day) % GAP_DAYS;
-        self.gaps[slot] = (f64::from(self.day_gap_max) / GAP_UNIT).round().clamp(0.0, 255.0) as u8;
-        self.day_gap_max = 0.0;
-        self.gap_day = ((slot + 1) % GAP_DAYS) as u8;
+    /// A day closed: the gaps kept fade by `1 − 1/GAP_MEMORY_DAYS`.
+    fn forget_gaps(&mut self) {
+        let keep = 1.0 - 1.0 / GAP_MEMORY_DAYS;
+        for x in &mut self.gap_hist.0 {
+            *x = round_half_up(f64::from(*x) * keep) as u16;
+        }
+        self.gap_days = (f64::from(self.gap_days) * keep + 1.0) as f32;
     }
 
-    /// Records the joint surprise of a silence that just ended with a sign of life.
+    /// Records the joint surprise of a silence that just ended with a sign of life: a gap of
+    /// `GAP_FLOOR` nats or more adds one to its bin.
     pub fn gap_closed(&mut self, surprise: f64) {
-        self.day_gap_max = self.day_gap_max.max(surprise as f32);
+        if surprise >= GAP_FLOOR {
+            let bin = (((surprise - GAP_FLOOR) / GAP_BIN) as usize).min(GAP_BINS - 1);
+            self.gap_hist.0[bin] = self.gap_hist.0[bin].saturating_add(GAP_SCALE as u16);
+        }
     }
 
     /// A silence of the channels in `mask` from `since` to `until` ended with a sign of life:
     /// records its joint surprise ([`joint`] of each channel's [`Routine::surprise`], in
-    /// channel order) with [`Routine::gap_closed`].
+    /// channel order) with [`Routine::gap_closed`]. A silence that a registered absence cut
+    /// (a stay in hospital, which may follow an emergency) is not learned.
     ///
-    /// Only the day's largest is kept, so the surprise is computed only when it may be the
-    /// largest: two upper bounds are tried first, each exact as a bound (see the constants'
-    /// margins): the hours times the largest cost of an hour, then, for silences under a
-    /// day, each hour's probability `x` bounding its cost `−ln(1 − x)` by `x / (1 − x)`.
-    /// The joint surprise grows with each channel's, so bounds of the channels bound it.
+    /// Only gaps of `GAP_FLOOR` nats or more are kept, so the surprise is computed only
+    /// when it may reach that: two upper bounds are tried first, each exact as a bound (see
+    /// the constants' margins): the hours times the largest cost of an hour, then, for
+    /// silences under a day, each hour's probability `x` bounding its cost `−ln(1 − x)` by
+    /// `x / (1 − x)`. The joint surprise grows with each channel's, so bounds of the
+    /// channels bound it.
     pub fn close_gap(&mut self, mask: u8, since: Timestamp, until: Timestamp, rate: f64, ctx: &impl HourContext) {
         let (a, z) = (since.as_millis(), until.as_millis());
         if z <= a {
             return;
         }
-        let day_max = f64::from(self.day_gap_max);
+        let floor = GAP_FLOOR;
         let channels = f64::from(mask.count_ones());
         let hours = (z - a) as f64 / HOUR_MS as f64;
-        if MAX_HOUR_COST * hours * ((1.0 - OTHERS) + OTHERS * channels) <= day_max {
+        if MAX_HOUR_COST * hours * ((1.0 - OTHERS) + OTHERS * channels) < floor {
+            return;
+        }
+        if ctx.away_within(a, z) {
             return;
         }
         if z - a.div_euclid(HOUR_MS) * HOUR_MS > 24 * HOUR_MS {
@@ -403,12 +497,73 @@ impl Routine {
             let x = m.p(b).min(0.95);
             (x / (1.0 - x)).min(MAX_HOUR_COST)
         });
-        if bound * (1.0 + BOUND_RELATIVE_MARGIN) + BOUND_ABSOLUTE_MARGIN <= day_max {
+        if bound * (1.0 + BOUND_RELATIVE_MARGIN) + BOUND_ABSOLUTE_MARGIN < floor {
             return;
         }
         // The same sum, in the same order, as `surprise` gives for each channel.
         let gap = walk(&models, a, z, ctx, |m, b| -(1.0 - m.p(b).min(0.95)).ln());
         self.gap_closed(gap);
+    }
+
+    /// The gaps kept that reached `GAP_FLOOR` (each weighted by how recent it is).
+    fn gaps_kept(&self) -> f64 {
+        f64::from(self.gap_hist.0.iter().map(|v| u32::from(*v)).sum::<u32>()) / GAP_SCALE
+    }
+
+    /// The survival of this person's gaps: the probability that an ordinary gap (one that
+    /// ends with a sign of life) which reached `GAP_FLOOR` nats goes on past `s` nats. A
+    /// discrete-time survival, bin by bin: the hazard of ending within bin `b` is
+    /// `(d_b + k·h0_b) / (n_b + k)`, `n_b` the gaps kept that reached the bin, `d_b` those that
+    /// ended in it, `h0_b` the population prior's hazard there and `k` its worth (`POP_GAPS`):
+    /// where many of the person's own gaps reached a level, they decide; where few did (the
+    /// tail, or a young routine), the prior does, so that one long outing does not hold the
+    /// survival up all the way to its own length. 1 up to `GAP_FLOOR`, decreasing in `s`
+    /// (geometrically within a bin).
+    pub fn survival(&self, s: f64) -> f64 {
+        if s <= GAP_FLOOR {
+            return 1.0;
+        }
+        let x = ((s - GAP_FLOOR) / GAP_BIN).min(PRIOR_BINS as f64 - 1.0);
+        let (bin, frac) = (x.floor() as usize, x.fract());
+        let k = POP_GAPS;
+        let prior = prior_log_survival();
+        let h = &self.gap_hist.0;
+        let mut at_risk = self.gaps_kept();
+        let mut log_s = 0.0;
+        for b in 0..=bin {
+            // The last bin is open: its gaps go on past any level the histogram holds.
+            let ended = if b + 1 < GAP_BINS { h.get(b).map_or(0.0, |v| f64::from(*v) / GAP_SCALE) } else { 0.0 };
+            let h0 = 1.0 - (prior[b + 1] - prior[b]).exp();
+            let hazard = (ended + k * h0) / (at_risk + k);
+            let share = if b == bin { frac } else { 1.0 };
+            log_s += share * (1.0 - hazard).max(1e-12).ln();
+            at_risk = (at_risk - ended).max(0.0);
+        }
+        log_s.exp()
+    }
+
+    /// How many gaps reach `GAP_FLOOR` nats a day, for this person (a population prior of
+    /// `POP_GAPS_PER_DAY`, worth `POP_DAYS` days, while the history is short).
+    pub fn gaps_per_day(&self) -> f64 {
+        (self.gaps_kept() + POP_GAPS_PER_DAY * POP_DAYS) / (f64::from(self.gap_days) + POP_DAYS)
+    }
+
+    /// The posterior that the person became unable to respond (see the module docs): at the
+    /// start of the current silence, of joint surprise `s`, or earlier with activity falling
+    /// short since (the activity deficit's log-likelihood ratio `llr` beyond its onset), given
+    /// a prior hazard of `per_day` incidents a day.
+    pub fn unable(&self, s: f64, llr: f64, per_day: f64) -> Unable {
+        let survival = self.survival(s);
+        let prior_odds = per_day / self.gaps_per_day();
+        let sudden = prior_odds / survival;
+        let impaired = if llr > 0.0 { per_day * llr.exp() * survival.powf(DEFICIT_RHO - 1.0) } else { 0.0 };
+        let odds = sudden + impaired;
+        Unable {
+            p: odds / (1.0 + odds),
+            survival,
+            prior: prior_odds / (1.0 + prior_odds),
+            impaired_share: impaired / odds,
+        }
     }
 
     /// An answered check-in call: the person says they are well, so a deficit of activity
@@ -427,30 +582,6 @@ impl Routine {
     /// slept through) is the silence detector's business.
     pub fn deficit(&self) -> f64 {
         f64::from(self.deficit)
-    }
-
-    /// How surprising this person's longest usual silences are, and how much they vary: the
-    /// largest of each of the last `GAP_DAYS` days, their maximum and its distance from their
-    /// median.
-    pub fn usual_gap(&self) -> (f64, f64) {
-        let mut gaps = self.gaps;
-        let max = f64::from(gaps.iter().copied().max().unwrap_or(0)) * GAP_UNIT;
-        // The median: the value a sort would put in the middle.
-        let median = f64::from(*gaps.select_nth_unstable(GAP_DAYS / 2).1) * GAP_UNIT;
-        (max, max - median)
-    }
-
-    /// [`Routine::usual_gap`], as `walks` last worked it out where the days' gaps are the
-    /// same (they change once a day; a replay asks every hour).
-    pub fn usual_gap_carried(&self, walks: &mut Walks) -> (f64, f64) {
-        match walks.usual_gap {
-            Some((gaps, usual)) if gaps == self.gaps => usual,
-            _ => {
-                let usual = self.usual_gap();
-                walks.usual_gap = Some((self.gaps, usual));
-                usual
-            }
-        }
     }
 
     fn close_day(&mut self, (count, steps): (u32, u32)) {
@@ -693,13 +824,11 @@ pub(crate) struct Walk {
 /// What a replay carries from one assessment of a person to the next (a value is for one
 /// person only): each channel's last [`Walk`], kept while the person's registered absences
 /// stay as they were (a replay judges a person's silences every hour: while a silence goes
-/// on and the routine learns nothing, each judgement walks only the hours since the last),
-/// and the last [`Routine::usual_gap`] with the days' gaps it is of.
+/// on and the routine learns nothing, each judgement walks only the hours since the last).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Walks {
     absences: Vec<crate::state::Absence>,
     by_channel: [Option<Walk>; 5],
-    usual_gap: Option<([u8; GAP_DAYS], (f64, f64))>,
 }
 
 impl Walks {
@@ -712,6 +841,48 @@ impl Walks {
         }
         &mut self.by_channel[c % 5]
     }
+}
+
+/// This person's gaps between signs of life that ended well, by joint surprise: bin `i`
+/// holds the gaps of `GAP_FLOOR + i·GAP_BIN` nats up to the next bin (the last one open),
+/// each worth `GAP_SCALE` when it is learned and fading by the day (112 bytes).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct GapHist([u16; GAP_BINS]);
+
+impl Default for GapHist {
+    fn default() -> Self {
+        GapHist([0; GAP_BINS])
+    }
+}
+
+impl Serialize for GapHist {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for GapHist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GapHist, D::Error> {
+        let v: Vec<u16> = Vec::deserialize(d)?;
+        let bins = <[u16; GAP_BINS]>::try_from(v.as_slice())
+            .map_err(|_| serde::de::Error::custom(format!("gap histogram must have {GAP_BINS} bins")))?;
+        Ok(GapHist(bins))
+    }
+}
+
+/// The posterior that a person became unable to respond when their current silence began
+/// (see [`Routine::unable`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Unable {
+    /// The posterior probability.
+    pub p: f64,
+    /// The survival of this person's ordinary gaps at the silence's surprise: the share of
+    /// their gaps this unusual that still ended on their own.
+    pub survival: f64,
+    /// The prior probability that a gap reaching `GAP_FLOOR` is an incident.
+    pub prior: f64,
+    /// The share of the posterior odds that activity falling short before the silence brings.
+    pub impaired_share: f64,
 }
 
 /// An optional hour or day index in 8 bytes (`i64::MIN`, never an index, is none), written
@@ -1073,24 +1244,6 @@ mod tests {
     }
 
     #[test]
-    fn the_usual_gap_carried_is_the_usual_gap_of_the_days_gaps_now() {
-        let mut r = Routine::default();
-        let mut walks = Walks::default();
-        for day in 0..60u8 {
-            // A day closes: its largest silence takes the next slot.
-            r.gaps[usize::from(day) % GAP_DAYS] = day.wrapping_mul(37) % 50;
-            for _ in 0..2 {
-                assert_eq!(r.usual_gap_carried(&mut walks), r.usual_gap(), "day {day}");
-            }
-        }
-        let mut sorted = r.gaps;
-        sorted.sort_unstable();
-        let (max, spread) = r.usual_gap();
-        assert_eq!(max, f64::from(sorted[GAP_DAYS - 1]) * GAP_UNIT);
-        assert_eq!(spread, max - f64::from(sorted[GAP_DAYS / 2]) * GAP_UNIT);
-    }
-
-    #[test]
     fn round_half_up_is_round() {
         let mut x = 0.0f64;
         while x <= 65535.0 {
@@ -1103,7 +1256,7 @@ mod tests {
     }
 
     #[test]
-    fn close_gap_keeps_the_largest_joint_surprise_of_the_day() {
+    fn close_gap_keeps_every_gap_past_the_floor() {
         let mut r = Routine::default();
         for d in 0..20 {
             for h in [8, 12, 19] {
@@ -1118,9 +1271,9 @@ mod tests {
             let mut slow = r.clone();
             slow.gap_closed(joint([0, 2, 4].map(|c| slow.surprise(c, s, u, 0.1, &Plain))));
             r.close_gap(0b10101, s, u, 0.1, &Plain);
-            assert_eq!(r.day_gap_max, slow.day_gap_max, "{since} {until}");
+            assert_eq!(r.gap_hist, slow.gap_hist, "{since} {until}");
         }
-        assert!(r.day_gap_max > 0.0);
+        assert!(r.gaps_kept() > 0.0);
     }
 
     #[test]
@@ -1152,12 +1305,113 @@ mod tests {
                 let mut slow = r.clone();
                 let gap = joint((0..5).filter(|c| mask & (1 << c) != 0).map(|c| slow.surprise(c, s, u, 0.1, &Plain)));
                 slow.gap_closed(gap);
-                raised += usize::from(slow.day_gap_max > r.day_gap_max);
+                raised += usize::from(slow.gap_hist != r.gap_hist);
                 r.close_gap(mask, s, u, 0.1, &Plain);
-                assert_eq!(r.day_gap_max.to_bits(), slow.day_gap_max.to_bits());
+                assert_eq!(r.gap_hist, slow.gap_hist);
             }
         }
         assert!(raised > 100, "{raised}");
+    }
+
+    /// A routine whose gaps are `gaps` (joint surprises, nats), each seen every day for `days` days.
+    fn with_gaps(gaps: &[f64], days: usize) -> Routine {
+        let mut r = Routine::default();
+        for _ in 0..days {
+            for g in gaps {
+                r.gap_closed(*g);
+            }
+            r.forget_gaps();
+        }
+        r
+    }
+
+    #[test]
+    fn the_posterior_grows_with_the_silence() {
+        for r in [Routine::default(), with_gaps(&[1.5, 2.0, 4.0], 28), with_gaps(&[1.2, 9.0], 28)] {
+            let (mut last_s, mut last_p) = (1.0, 0.0);
+            for k in 0..200 {
+                let s = f64::from(k) * 0.2;
+                let u = r.unable(s, 0.0, 0.01);
+                assert!(u.survival <= last_s + 1e-12 && u.p >= last_p - 1e-12, "{s}: {u:?}");
+                assert!(u.survival > 0.0 && u.survival <= 1.0);
+                (last_s, last_p) = (u.survival, u.p);
+            }
+            // Up to the floor, no evidence: the posterior is the prior.
+            assert_eq!(r.unable(0.5, 0.0, 0.01).p, r.unable(0.0, 0.0, 0.01).p);
+            // More sensitive, more probable; a deficit adds.
+            assert!(r.unable(6.0, 0.0, 0.02).p > r.unable(6.0, 0.0, 0.01).p);
+            assert!(r.unable(6.0, 2.0, 0.01).p > r.unable(6.0, 0.0, 0.01).p);
+        }
+    }
+
+    #[test]
+    fn the_prior_dominates_with_no_history_and_own_gaps_with_much() {
+        let prior = |s: f64| {
+            let x = s - GAP_FLOOR;
+            POP_W * (-x).exp() + (1.0 - POP_W) * (-x / POP_TAU).exp()
+        };
+        let young = Routine::default();
+        for s in [2.0, 5.0, 10.0] {
+            assert!((young.survival(s) - prior(s)).abs() < 1e-12, "{s}");
+        }
+        assert!((young.gaps_per_day() - POP_GAPS_PER_DAY).abs() < 1e-9);
+        // Six weeks of gaps of 2 nats, and one of 8 nats a week: the survival follows them.
+        let mut old = Routine::default();
+        for d in 0..42 {
+            old.gap_closed(2.2);
+            old.gap_closed(2.2);
+            if d % 7 == 0 {
+                old.gap_closed(8.2);
+            }
+            old.forget_gaps();
+        }
+        // Past 2.5 nats, only the weekly gap (1 in 15) goes on, the prior's hazard taking a
+        // share of it on the way (few own gaps are at risk there).
+        let own = 1.0 / 15.0;
+        assert!(old.survival(5.0) > 0.5 * own && old.survival(5.0) < 1.1 * own, "{}", old.survival(5.0));
+        assert!(old.survival(5.0) < 0.75 * prior(5.0), "{} vs the prior's {}", old.survival(5.0), prior(5.0));
+        // Past the longest own gap, below the prior's tail: few own gaps went that far.
+        assert!(old.survival(12.0) < prior(12.0), "{}", old.survival(12.0));
+        assert!((old.gaps_per_day() - 2.14).abs() < 0.3, "{}", old.gaps_per_day());
+    }
+
+    #[test]
+    fn an_irregular_sleepers_long_night_costs_less_than_a_regular_persons() {
+        // Up at 07:00 every day, against up at 07:00 to 11:00.
+        let (mut regular, mut irregular) = (Routine::default(), Routine::default());
+        for d in 1..36 {
+            let wake = 7 + (d * 3 % 5);
+            for h in 0..24 {
+                if (7..23).contains(&h) {
+                    regular.advance(at(d * 24 + h), 0.1, &Plain);
+                    regular.life(Signal::Steps);
+                    if regular.open_hour.get().is_some() {
+                        regular.close_gap(
+                            1 << 1,
+                            at(d * 24 + h - if h == 7 { 8 } else { 1 }),
+                            at(d * 24 + h),
+                            0.1,
+                            &Plain,
+                        );
+                    }
+                }
+                if (wake..23).contains(&h) {
+                    irregular.advance(at(d * 24 + h), 0.1, &Plain);
+                    irregular.life(Signal::Steps);
+                    let slept = if h == wake { h + 1 } else { 1 };
+                    irregular.close_gap(1 << 1, at(d * 24 + h - slept), at(d * 24 + h), 0.1, &Plain);
+                }
+            }
+        }
+        // Silent from 23:00 to 11:00.
+        let steps = Signal::Steps.channel_index().unwrap();
+        let night = |r: &Routine| {
+            let s = r.surprise(steps, at(36 * 24 - 1), at(36 * 24 + 11), 0.1, &Plain);
+            (s, r.unable(s, 0.0, 0.01).p)
+        };
+        let ((s_reg, p_reg), (s_irr, p_irr)) = (night(&regular), night(&irregular));
+        assert!(s_irr < s_reg, "{s_irr} vs {s_reg}");
+        assert!(p_irr < 0.25 * p_reg && p_irr < 0.1 && p_reg > 0.25, "{p_irr} vs {p_reg}");
     }
 
     #[test]

@@ -157,6 +157,9 @@ impl HourContext for Context<'_> {
     fn away(&self, ms: i64) -> bool {
         self.absences.iter().any(|a| a.start.as_millis() <= ms && ms < a.end.as_millis())
     }
+    fn away_within(&self, a: i64, z: i64) -> bool {
+        self.absences.iter().any(|x| x.start.as_millis() < z && a < x.end.as_millis() && x.start < x.end)
+    }
     /// [`HourContext::watched`] of every channel in one pass over the devices.
     fn watched_mask(&self, end_ms: i64) -> u8 {
         self.watched_mask_until(end_ms).0

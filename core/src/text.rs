@@ -61,12 +61,6 @@ impl Fixed {
         }
         Some(whole as u64 + u64::from(frac > 0.5))
     }
-
-    /// The value as `format!` rounds it to a whole number, for `decimals == 0` (to compare
-    /// two texts without writing them).
-    pub(crate) fn whole(self) -> Option<u64> {
-        if self.decimals == 0 { self.scaled() } else { None }
-    }
 }
 
 impl fmt::Display for Fixed {
@@ -150,9 +144,6 @@ mod tests {
         for x in [-0.0, -0.04, -1.25, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             assert_eq!(fixed(x, 1).to_string(), format!("{x:.1}"), "{x}");
         }
-        assert_eq!(fixed(2.5, 0).whole(), None, "a tie is left to format!");
-        assert_eq!(fixed(2.6, 0).whole(), Some(3));
-        assert_eq!(fixed(2.6, 1).whole(), None);
     }
 
     #[test]

@@ -248,3 +248,151 @@ fn a_decline_is_seen_before_the_phone_goes_dark() {
         "the fixed rules see nothing"
     );
 }
+
+/// Hours from `from` to the first row at or above `level` (or with a positive silence reason,
+/// for `None`).
+fn hours_to(home: &Home, rows: &[Assessment], from: f64, level: Option<Level>) -> Option<f64> {
+    let silence = |a: &Assessment| {
+        a.reasons
+            .iter()
+            .any(|r| matches!(r.kind, ReasonKind::Inactivity | ReasonKind::NoChange) && r.contribution > 0.5)
+    };
+    rows.iter()
+        .filter(|a| a.at >= home.ts(from))
+        .find(|a| level.map_or_else(|| silence(a), |l| a.level >= l))
+        .map(|a| a.at.hours_since(home.ts(from)))
+}
+
+/// Four weeks of ordinary days with one long outing (08:00 to 22:00, the phone left at home)
+/// on day 12; then day 27 from midnight to `until` hours, as ordinary.
+fn four_weeks_with_a_long_outing(until: f64) -> Home {
+    let mut home = Home::new("p");
+    for d in 0..28 {
+        if d == 12 {
+            let b = d as f64 * 24.0;
+            home.plug(b, b + 24.0, |_| 0.5);
+            home.door(b + 8.0);
+            home.door(b + 22.0);
+            for h in 0..24 {
+                home.steps(b + h as f64 + 0.99, if (22..23).contains(&h) { 120 } else { 0 });
+            }
+        } else {
+            home.ordinary_day(d, true, true);
+        }
+    }
+    let cut = home.ts(until);
+    home.events.retain(|e| e.ts <= cut);
+    home
+}
+
+#[test]
+fn evidence_starts_within_hours_of_a_collapse_even_after_a_long_outing() {
+    // Collapse at 10:00 on day 27, at home with the TV off: nothing after.
+    let collapse = 27.0 * 24.0 + 10.0;
+    let mut home = four_weeks_with_a_long_outing(collapse);
+    home.plug(collapse, collapse + 48.0, |_| 0.5);
+    for h in 0..48 {
+        home.steps(collapse + h as f64 + 0.99, 0);
+    }
+    let rows = home.hourly(person("full"), 26 * 24, 29 * 24);
+    let evidence = hours_to(&home, &rows, collapse, None).expect("evidence");
+    let watch = hours_to(&home, &rows, collapse, Some(Level::Watch)).expect("watch");
+    let warning = hours_to(&home, &rows, collapse, Some(Level::Warning)).expect("warning");
+    assert!(evidence <= 3.0, "evidence {evidence} h after the collapse");
+    assert!(watch <= 6.0, "watch {watch} h after the collapse");
+    // Silence alone reaches warning as the next day's active hours go by (the outing keeps
+    // this person's survival up through the evening); the check-in call that watch asks for,
+    // missed, brings it forward.
+    assert!(warning <= 30.0, "warning {warning} h after the collapse");
+    let (looped, _) = home.closed_loop(person("full"), None, &missed);
+    let warning = hours_to(&home, &looped, collapse, Some(Level::Warning)).expect("warning");
+    assert!(warning <= 12.0, "warning {warning} h after the collapse, with the calls missed");
+    // The day before, nothing was raised.
+    assert!(rows.iter().filter(|a| a.at < home.ts(collapse)).all(|a| a.level == Level::Normal));
+}
+
+#[test]
+fn acute_illness_at_a_fifth_of_usual_activity_reaches_warning() {
+    // From 10:00 on day 27: in bed, the TV off; one hour in five shows a little activity.
+    let onset = 27.0 * 24.0 + 10.0;
+    let mut home = four_weeks_with_a_long_outing(onset);
+    home.plug(onset, onset + 72.0, |_| 0.5);
+    for h in 0..72u32 {
+        let t = onset + h as f64 + 0.99;
+        let awake = (7.0..23.0).contains(&t.rem_euclid(24.0));
+        home.steps(t, if awake && h % 5 == 0 { 30 } else { 0 });
+        if awake && h % 10 == 3 {
+            home.unlock(t - 0.5);
+        }
+    }
+    let rows = home.hourly(person("full"), 26 * 24, 30 * 24);
+    let warning = hours_to(&home, &rows, onset, Some(Level::Warning)).expect("warning");
+    assert!(warning <= 36.0, "warning {warning} h after the onset");
+}
+
+#[test]
+fn a_bedridden_person_who_still_moves_a_little_reaches_warning() {
+    // From 10:00 on day 27: bedridden; a few steps every six hours, nothing else.
+    let onset = 27.0 * 24.0 + 10.0;
+    let mut home = four_weeks_with_a_long_outing(onset);
+    home.plug(onset, onset + 72.0, |_| 0.5);
+    for h in 0..72u32 {
+        home.steps(onset + h as f64 + 0.99, if h % 6 == 5 { 15 } else { 0 });
+    }
+    let rows = home.hourly(person("full"), 26 * 24, 30 * 24);
+    let warning = hours_to(&home, &rows, onset, Some(Level::Warning)).expect("warning");
+    assert!(warning <= 36.0, "warning {warning} h after the onset");
+}
+
+#[test]
+fn more_sensitive_never_detects_less() {
+    use anbu::sim::{SimConfig, simulate};
+    use anbu::{ReplayOptions, replay};
+    // A small cohort with many incidents, replayed open loop at rising sensitivity.
+    let cohort = simulate(&SimConfig { persons: 60, days: 40, seed: 11, incident_share: 0.5, ..SimConfig::default() });
+    let mut last: Option<Vec<Option<f64>>> = None;
+    for (k, sensitivity) in [0.003, 0.015, 0.06].into_iter().enumerate() {
+        let mut profiles = Vec::new();
+        let persons: Vec<Person> = cohort
+            .persons
+            .iter()
+            .map(|p| {
+                let name = format!("{}_s{k}", p.profile);
+                let json = format!(
+                    r#"{{"name":"{name}","extends":"{}","routine":{{"sensitivity":{sensitivity}}}}}"#,
+                    p.profile
+                );
+                if !profiles.iter().any(|q: &Profile| q.name == name) {
+                    profiles.push(Profile::from_json(&json).unwrap());
+                }
+                let mut p = p.clone();
+                p.profile = name;
+                p
+            })
+            .collect();
+        let options = ReplayOptions { profiles, ..ReplayOptions::default() };
+        let rows = replay(cohort.events.clone(), &persons, &options).unwrap();
+        // Time to the first warning within each incident's window, if any.
+        let ttds: Vec<Option<f64>> = cohort
+            .incidents
+            .iter()
+            .map(|i| {
+                let end = i.end.unwrap_or(i.start.plus_millis(72 * anbu::HOUR_MS));
+                rows.iter()
+                    .filter(|a| a.person == i.person && a.at >= i.start && a.at <= end && a.level >= Level::Warning)
+                    .map(|a| a.at.hours_since(i.start))
+                    .reduce(f64::min)
+            })
+            .collect();
+        if let Some(before) = &last {
+            for (j, (b, a)) in before.iter().zip(&ttds).enumerate() {
+                if let Some(b) = b {
+                    let a = a.unwrap_or_else(|| panic!("incident {j} detected at {} but not at {sensitivity}", b));
+                    assert!(a <= *b, "incident {j}: {a} h at {sensitivity}, {b} h before");
+                }
+            }
+        }
+        last = Some(ttds);
+    }
+    assert!(cohort.incidents.len() >= 10, "{} incidents", cohort.incidents.len());
+}

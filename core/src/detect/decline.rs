@@ -3,12 +3,15 @@
 //!
 //! - over days: a downward trend of the daily count of signs of life (steps, calls, plug
 //!   use, door openings, phone use), two EWMAs, a fast one against a slow baseline;
-//! - over hours: an activity deficit, a CUSUM of the surprise of the silences between
-//!   signs of life (an acute illness: the person still moves about, but much less).
+//! - over hours: an activity deficit, a CUSUM of the log-likelihood ratio of activity well
+//!   below usual (an acute illness: the person still moves about, but much less). It is
+//!   evidence of the same posterior as silence (see `inactivity`): its share of that
+//!   posterior's points is reported here.
 //!
 //! It raises `watch` or `warning`. An answered check-in call in the last day says the
 //! person is fine for now: it weakens the trend and clears the deficit.
 
+use super::inactivity::{DEFICIT_ONSET, DeficitPoints, Percent};
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
@@ -20,18 +23,12 @@ use crate::time::HOUR_MS;
 
 /// Share of decline evidence kept after an answered check-in call in the last day.
 const AFTER_ANSWER: f64 = 0.3;
-/// Activity deficit (nats) at which its evidence starts, and at which it is full.
-const DEFICIT_ONSET: f64 = 3.0;
-const DEFICIT_FULL: f64 = 8.0;
 
-pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
+pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut Vec<Evidence>) {
     let r = &view.rules.profile.routine;
-    if r.mode != SilenceMode::Adaptive || r.decline_weight <= 0.0 {
+    if r.mode != SilenceMode::Adaptive {
         return;
     }
-    let deficit = view.state.routine.deficit();
-    let deficit_points =
-        r.decline_weight * ((deficit - DEFICIT_ONSET) / (DEFICIT_FULL - DEFICIT_ONSET)).clamp(0.0, 1.0);
     let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
     let trend = view.state.routine.decline(view.at, &ctx).filter(|d| d.drop > r.decline_onset);
     let answered_recently =
@@ -40,15 +37,17 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         let strength = ((d.drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0);
         r.decline_weight * strength * if answered_recently { AFTER_ANSWER } else { 1.0 }
     });
-    if deficit_points > trend_points {
+    if let Some(d) = deficit.filter(|d| d.points > 0.0) {
         let detail = sentence!(
-            "activity well below this person's usual for hours: the silences between signs of life add up to a \
-             deficit of {} (CUSUM; evidence from {})",
-            fixed(deficit, 1),
-            fixed(DEFICIT_ONSET, 0)
+            "activity well below this person's usual for hours: a deficit of {} nats (CUSUM; evidence from {}); \
+             chance that something is wrong: {}",
+            fixed(d.deficit, 1),
+            fixed(DEFICIT_ONSET, 0),
+            Percent(d.p)
         );
-        out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, deficit_points));
-    } else if let Some(d) = trend {
+        out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, d.points));
+    }
+    if let Some(d) = trend.filter(|_| trend_points > 0.0) {
         let what = if d.steps { "steps" } else { "signs of life" };
         let mut detail = sentence!(
             "activity down {}% over the last days: {} {what} a day against a usual {} (EWMA)",
@@ -68,6 +67,11 @@ mod tests {
     use super::super::testing::*;
     use crate::event::{DoorState, EventKind};
 
+    fn detect(view: &super::View<'_>, out: &mut Vec<super::Evidence>) {
+        let deficit = super::super::inactivity::judge(view, None).deficit;
+        super::detect(view, deficit, out);
+    }
+
     #[test]
     fn fading_activity_against_the_persons_own_baseline() {
         let r = rules("full", true);
@@ -79,7 +83,7 @@ mod tests {
                 events.push(ev(h, "door-front", EventKind::Door { state: DoorState::Open }));
             }
         }
-        let e = run(&r, &events, 30.0 * 24.0 + 1.0, super::detect);
+        let e = run(&r, &events, 30.0 * 24.0 + 1.0, detect);
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].reason.detail.starts_with("activity down"), "{}", e[0].reason.detail);
         assert!(e[0].reason.contribution > 0.0);
@@ -93,6 +97,6 @@ mod tests {
                 )
             })
             .collect();
-        assert!(run(&r, &steady, 30.0 * 24.0 + 1.0, super::detect).is_empty());
+        assert!(run(&r, &steady, 30.0 * 24.0 + 1.0, detect).is_empty());
     }
 }

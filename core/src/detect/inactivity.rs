@@ -18,9 +18,27 @@ use crate::text::fixed;
 use crate::text::sentence;
 use crate::time::Timestamp;
 
+/// A channel's prior reliability: the probability that its silence means what the routine
+/// says (the rest of the time it has changed: a TV left on, a plug pulled, a phone without
+/// credit, and its silence says nothing).
+const RELIABLE_PRIOR: f64 = 0.999;
 /// Hours a channel may stay silent past the last sign of life elsewhere before it is
-/// taken as changed (stale) rather than as evidence.
+/// reported as no longer watching the person (`unwatched`); its evidence is down-weighted by
+/// its reliability, not dropped.
 const STALE_H: f64 = 48.0;
+/// A channel is reported (with no points) once its reliability falls below this: it is
+/// down-weighted, never dropped without a trace.
+const REPORT_UNRELIABLE: f64 = 0.1;
+/// The activity deficit (nats of its CUSUM) beyond which it adds to the log-odds, and the
+/// weight of each nat beyond.
+pub(crate) const DEFICIT_ONSET: f64 = 2.0;
+const DEFICIT_WEIGHT: f64 = 1.0;
+/// Posterior probabilities at the level cut-offs: the silence score passes through
+/// `levels.watch` at `P_WATCH`, `levels.warning` at `P_WARNING`, `levels.critical` at
+/// `P_CRITICAL` (and 0 at 0, 100 at 1), linearly in between.
+pub(crate) const P_WATCH: f64 = 0.25;
+pub(crate) const P_WARNING: f64 = 0.5;
+pub(crate) const P_CRITICAL: f64 = 0.8;
 
 /// Points for `silence_h` hours of silence under a rule.
 pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> f64 {
@@ -34,16 +52,37 @@ pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> 
     rule.weight * strength
 }
 
-/// Strength of evidence for a surprise, on the same ramp as fixed silence: 0 below the
-/// onset, 1 at `full`, up to 1.25 at twice `full`.
-fn surprise_strength(s: f64, onset: f64, full: f64) -> f64 {
-    if s <= onset {
-        0.0
-    } else if s <= full {
-        (s - onset) / (full - onset)
-    } else {
-        1.0 + 0.25 * ((s - full) / full).min(1.0)
+/// The points of a posterior probability `p`: piecewise linear through (0, 0),
+/// (`P_WATCH`, watch), (`P_WARNING`, warning), (`P_CRITICAL`, critical) and (1, 100), so
+/// that a level's cut-off is a probability (with the built-in cut-offs 25/50/80, the
+/// points are `100·p`). Increasing in `p`.
+pub(crate) fn posterior_points(p: f64, levels: &crate::profile::Levels) -> f64 {
+    let knots =
+        [(0.0, 0.0), (P_WATCH, levels.watch), (P_WARNING, levels.warning), (P_CRITICAL, levels.critical), (1.0, 100.0)];
+    let p = p.clamp(0.0, 1.0);
+    for w in knots.windows(2) {
+        let ((p0, y0), (p1, y1)) = (w[0], w[1]);
+        if p <= p1 {
+            return y0 + (y1 - y0) * (p - p0) / (p1 - p0);
+        }
     }
+    100.0
+}
+
+/// The posterior probability that a channel still tells what its routine says, after it
+/// kept `contradicted` nats of silence while the person was seen otherwise: a channel that
+/// works shows that much silence with probability `e^(−contradicted)`, one that changed
+/// with probability 1.
+pub(crate) fn reliability(contradicted: f64) -> f64 {
+    let rp = RELIABLE_PRIOR;
+    let works = rp * (-contradicted.max(0.0)).exp();
+    works / (works + (1.0 - rp))
+}
+
+/// The surprise of a silence of `s` nats in a channel of reliability `r`: `−ln(r·e^(−s) + 1 − r)`,
+/// at most `−ln(1 − r)`, all of `s` when `r` is 1.
+pub(crate) fn tempered(s: f64, r: f64) -> f64 {
+    -(r * (-s).exp() + (1.0 - r)).ln()
 }
 
 /// One expected channel's silence, scored.
@@ -55,27 +94,65 @@ pub(crate) struct ChannelScore {
     pub contradicted: f64,
     /// How the silence was judged, for a reason's detail (written only when reported).
     pub judged: Judged,
-    /// Silent for days while the person was seen otherwise: reported, not counted.
-    pub stale: bool,
 }
 
 impl ChannelScore {
-    /// Whether the channel deserves a reason.
+    /// Whether the channel deserves a reason: it has points; or it is silent while the
+    /// person's silence is evidence (it is part of that silence, whatever it adds); or it is
+    /// so down-weighted that its silence says almost nothing (a trace of why).
     pub fn reported(&self) -> bool {
-        self.points > 0.0 || self.stale
+        let j = &self.judged;
+        self.points > 0.0
+            || (j.adaptive && j.evidence && self.silence.agreed_hours > 0.0)
+            || (j.adaptive && j.reliability < REPORT_UNRELIABLE)
+    }
+
+    /// Whether the channel no longer watches the person (as the learned routine sees it): it
+    /// has been silent for more than `STALE_H` while the person was seen otherwise, or it is so
+    /// down-weighted (its reliability below `REPORT_UNRELIABLE`) that its silence says almost
+    /// nothing. Reported (see `unwatched`), never a reason to drop the channel.
+    pub fn stale(&self) -> bool {
+        self.judged.adaptive
+            && (self.silence.hours - self.silence.agreed_hours > STALE_H || self.judged.reliability < REPORT_UNRELIABLE)
     }
 }
 
+/// The silence detector's judgement: each channel's score, and the points the activity
+/// deficit brings to the same posterior (reported by `decline`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Judgement {
+    pub scores: Vec<ChannelScore>,
+    pub deficit: Option<DeficitPoints>,
+}
+
+/// The activity deficit's share of the posterior's points.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DeficitPoints {
+    pub points: f64,
+    /// The deficit, nats.
+    pub deficit: f64,
+    /// The posterior it is part of.
+    pub p: f64,
+}
+
 /// Scores the silence of every expected channel, watched until now (or until `until`).
+pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<ChannelScore> {
+    judge(view, until).scores
+}
+
+/// Judges the silence of every expected channel, watched until now (or until `until`).
 ///
 /// In `fixed` mode each channel is judged against its threshold. In `adaptive` mode the
-/// channels are judged together against the learned routine: their surprises combine
-/// (see `routine::joint`), so silence that the channels agree on weighs more than
-/// silence in one, even when each alone would be unremarkable; the joint points
-/// (`routine.weight` at `full_surprise`) are shared among the channels by their
-/// surprise. While the routine is young, the fixed thresholds weigh in by the share
-/// not yet learned.
-pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<ChannelScore> {
+/// channels are judged together (see the `routine` module docs): the surprise of each
+/// channel's silence since the person's last sign of life, tempered by the channel's
+/// reliability (see [`reliability`]), combine into the joint surprise (`routine::joint`),
+/// the person's own gap survival prices it, and the posterior that the person became unable
+/// to respond when the silence began (with the activity deficit before it as further
+/// evidence) maps to points through the level cut-offs ([`posterior_points`]). The points
+/// of the silence are shared among the channels by their surprise; the deficit's share goes
+/// to `decline`. While the routine is young, the fixed thresholds weigh in by the share not
+/// yet learned.
+pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
     let p = &view.rules.profile;
     let r = &p.routine;
     let onset = p.inactivity.onset;
@@ -85,13 +162,13 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
         silence: Silence,
         fixed_all: f64,
         fixed_agreed: f64,
-        s_all: f64,
-        s_agreed: f64,
+        tempered: f64,
+        reliability: f64,
         conf: f64,
-        stale: bool,
     }
     let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
     let adaptive = r.mode == SilenceMode::Adaptive;
+    let routine = &view.state.routine;
     // Room for every channel at once (this runs at every assessment).
     let mut raw: Vec<Raw> = Vec::with_capacity(Signal::CHANNELS.len());
     raw.extend(Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)).filter_map(|channel| {
@@ -101,14 +178,7 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
             None => silence(view, channel)?,
         };
         let c = channel.channel_index()?;
-        let routine = &view.state.routine;
-        // A channel silent for days while the person was seen by other means has
-        // changed (a TV left on, a plug pulled, a phone without credit): it says
-        // nothing now, until it shows life again.
-        let stale = adaptive && silence.hours - silence.agreed_hours > STALE_H;
-        let (s_all, s_agreed, conf) = if stale {
-            (0.0, 0.0, routine.confidence(c, r.warmup_days))
-        } else if adaptive {
+        let (tempered, reliability, conf) = if adaptive {
             let (since, split, until, rate) = (silence.since, silence.agreed_from, silence.until, r.learning_rate);
             let (s_all, s_agreed) = match view.walks {
                 Some(walks) => {
@@ -118,101 +188,113 @@ pub(crate) fn channels(view: &View<'_>, until: Option<Timestamp>) -> Vec<Channel
                 }
                 None => routine.surprise_pair(c, since, split, until, rate, &ctx),
             };
-            (s_all, s_agreed, routine.confidence(c, r.warmup_days))
+            // Silence the channel kept while the person was seen otherwise is what it
+            // failed to tell: it down-weights what it tells now.
+            let reliability = reliability(s_all - s_agreed);
+            (tempered(s_agreed, reliability), reliability, routine.confidence(c, r.warmup_days))
         } else {
-            (0.0, 0.0, 0.0)
+            (0.0, 1.0, 0.0)
         };
-        let fixed = |h: f64| if stale { 0.0 } else { silence_points(h, &rule, onset) };
+        let fixed = |h: f64| silence_points(h, &rule, onset);
         Some(Raw {
             fixed_all: fixed(silence.hours),
             fixed_agreed: fixed(silence.agreed_hours),
-            stale,
             channel,
             rule,
             silence,
-            s_all,
-            s_agreed,
+            tempered,
+            reliability,
             conf,
         })
     }));
     if raw.is_empty() {
-        return Vec::new();
+        return Judgement::default();
     }
-    let joint_all = crate::routine::joint(raw.iter().map(|x| x.s_all));
-    let joint_agreed = crate::routine::joint(raw.iter().map(|x| x.s_agreed));
     let conf = raw.iter().map(|x| x.conf).sum::<f64>() / raw.len() as f64;
-    // Evidence starts beyond this person's longest silence of the last two weeks (capped,
-    // so that one long silence cannot switch the detector off), and grows over a span as
-    // wide as those silences vary: an irregular person's alarm needs a longer silence.
-    let (usual, spread) = match view.walks {
-        Some(walks) => view.state.routine.usual_gap_carried(&mut walks.borrow_mut()),
-        None => view.state.routine.usual_gap(),
-    };
-    let shift = (usual - r.onset_surprise).clamp(0.0, r.full_surprise);
-    let width = (r.full_surprise - r.onset_surprise).max(spread.min(r.full_surprise * 2.0));
-    let strength = |s: f64| r.weight * surprise_strength(s - shift, r.onset_surprise, r.onset_surprise + width);
-    let (pj_all, pj_agreed) = (strength(joint_all), strength(joint_agreed));
-    let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 1.0 / raw.len() as f64 };
-    raw.iter()
+    let joint = crate::routine::joint(raw.iter().map(|x| x.tempered));
+    let deficit = if adaptive { routine.deficit() } else { 0.0 };
+    let llr = DEFICIT_WEIGHT * (deficit - DEFICIT_ONSET).max(0.0);
+    let unable = routine.unable(joint, llr, r.sensitivity);
+    // Evidence only where there is some: a silence past the floor, or a deficit.
+    let silence_nats = -unable.survival.ln();
+    let evidence = adaptive && conf > 0.0 && (silence_nats > 0.0 || llr > 0.0);
+    let total = if evidence { conf * posterior_points(unable.p, &p.levels) } else { 0.0 };
+    let silence_share = 1.0 - unable.impaired_share;
+    let tempered_sum: f64 = raw.iter().map(|x| x.tempered).sum();
+    let share = |x: f64| if tempered_sum > 0.0 { x / tempered_sum } else { 1.0 / raw.len() as f64 };
+    let scores = raw
+        .iter()
         .map(|x| {
-            let points = conf * pj_all * share(x.s_all, joint_all) + (1.0 - conf) * x.fixed_all;
-            let agreed = conf * pj_agreed * share(x.s_agreed, joint_agreed) + (1.0 - conf) * x.fixed_agreed;
+            let learned = total * silence_share * share(x.tempered);
+            let points = learned + (1.0 - conf) * x.fixed_all;
             let judged = Judged {
-                stale: x.stale,
                 adaptive: adaptive && conf > 0.0,
+                evidence: total > 0.0,
                 conf,
-                surprise: x.s_all,
-                joint: (raw.len() > 1).then_some(joint_all),
+                reliability: x.reliability,
+                survival: unable.survival,
+                p: unable.p,
                 threshold_h: x.rule.threshold_h,
-                seen_h: x.silence.agreed_hours,
+                before_h: x.silence.hours - x.silence.agreed_hours,
             };
             ChannelScore {
                 channel: x.channel,
                 silence: x.silence,
                 points,
-                contradicted: (points - agreed).max(0.0),
+                contradicted: (1.0 - conf) * (x.fixed_all - x.fixed_agreed).max(0.0),
                 judged,
-                stale: x.stale,
             }
         })
-        .collect()
+        .collect();
+    let deficit = (evidence && llr > 0.0).then_some(DeficitPoints {
+        points: total * (1.0 - silence_share),
+        deficit,
+        p: unable.p,
+    });
+    Judgement { scores, deficit }
 }
 
 /// How a channel's silence was judged: what its reason's detail says in brackets.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Judged {
-    stale: bool,
     adaptive: bool,
+    /// Whether the person's silence is evidence (the posterior has points).
+    evidence: bool,
     conf: f64,
-    surprise: f64,
-    /// All channels' joint surprise, when there are several.
-    joint: Option<f64>,
+    /// The channel's reliability (see [`reliability`]).
+    reliability: f64,
+    /// The survival of the person's gaps at the joint surprise, and the posterior.
+    survival: f64,
+    p: f64,
     threshold_h: f64,
-    /// Hours since the person was last seen (by any signal).
-    seen_h: f64,
+    /// Hours the channel was silent before the person's last sign of life elsewhere.
+    before_h: f64,
 }
 
 // Written piece by piece (a `write!` per piece would parse its format again, and this is
 // written for most rows of a replay).
 impl Display for Judged {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.stale {
-            f.write_str("silent for days while the person was seen otherwise: not counted (")?;
-            Display::fmt(&hours(self.seen_h), f)?;
-            return f.write_str(" since they were seen)");
-        }
         if !self.adaptive {
             f.write_str("alert at ")?;
             return Display::fmt(&hours(self.threshold_h), f);
         }
-        let own = Odds::of(self.surprise);
-        Display::fmt(&own, f)?;
-        if let Some(joint) = self.joint {
-            let together = Odds::of(joint);
-            if !together.reads_as(own) {
-                f.write_str("; all channels together: ")?;
-                Display::fmt(&together, f)?;
-            }
+        let n = 1.0 / self.survival.max(1e-12);
+        if n < 1.5 {
+            f.write_str("usual for this person at these hours")?;
+        } else if n < 10_000.0 {
+            f.write_str("this person's silences this unusual end on their own about 1 time in ")?;
+            Display::fmt(&fixed(n, 0), f)?;
+        } else {
+            f.write_str("this person's silences almost never get this unusual")?;
+        }
+        f.write_str("; chance that something is wrong: ")?;
+        Display::fmt(&Percent(self.p), f)?;
+        if self.reliability < 0.9 {
+            f.write_str("; silent ")?;
+            Display::fmt(&hours(self.before_h), f)?;
+            f.write_str(" while the person was seen otherwise, it counts x")?;
+            Display::fmt(&fixed(self.reliability, 2), f)?;
         }
         if self.conf < 1.0 {
             f.write_str("; routine ")?;
@@ -225,48 +307,20 @@ impl Display for Judged {
     }
 }
 
-/// "1 time in N" for a surprise.
+/// A probability as a whole percentage, "<1%" and ">99%" at the ends.
 #[derive(Clone, Copy, Debug)]
-enum Odds {
-    Usual,
-    OneIn(f64),
-    AlmostNever,
-}
+pub(crate) struct Percent(pub f64);
 
-impl Odds {
-    fn of(s: f64) -> Odds {
-        let n = s.min(30.0).exp();
-        if n < 1.5 {
-            Odds::Usual
-        } else if n < 10_000.0 {
-            Odds::OneIn(n)
-        } else {
-            Odds::AlmostNever
-        }
-    }
-
-    /// Whether the two are written the same.
-    fn reads_as(self, other: Odds) -> bool {
-        match (self, other) {
-            (Odds::Usual, Odds::Usual) | (Odds::AlmostNever, Odds::AlmostNever) => true,
-            (Odds::OneIn(a), Odds::OneIn(b)) => match (fixed(a, 0).whole(), fixed(b, 0).whole()) {
-                (Some(a), Some(b)) => a == b,
-                _ => self.to_string() == other.to_string(),
-            },
-            _ => false,
-        }
-    }
-}
-
-impl Display for Odds {
+impl Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Odds::Usual => f.write_str("usual for this person at these hours"),
-            Odds::OneIn(n) => {
-                f.write_str("a silence this person shows about 1 time in ")?;
-                Display::fmt(&fixed(*n, 0), f)
-            }
-            Odds::AlmostNever => f.write_str("a silence this person almost never shows"),
+        let pc = self.0 * 100.0;
+        if pc < 1.0 {
+            f.write_str("<1%")
+        } else if pc > 99.0 {
+            f.write_str(">99%")
+        } else {
+            Display::fmt(&fixed(pc, 0), f)?;
+            f.write_str("%")
         }
     }
 }

@@ -135,7 +135,8 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
     missed_checkins::detect(view, &mut out);
     let away = away::detect(view, &mut out);
     if !away {
-        let mut scores = inactivity::channels(view, None);
+        let judgement = inactivity::judge(view, None);
+        let mut scores = judgement.scores;
         if away_from_home::detect(view, &mut out) {
             for sc in scores.iter_mut().filter(|sc| matches!(sc.channel, Signal::Door | Signal::Plug)) {
                 sc.points *= away_from_home::AWAY_FACTOR;
@@ -144,7 +145,7 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
         }
         inactivity::detect(&scores, &mut out);
         no_change::detect(view, &scores, &mut out);
-        decline::detect(view, &mut out);
+        decline::detect(view, judgement.deficit, &mut out);
         unwatched::detect(view, &scores, &mut out);
     }
     device_offline::detect(view, &mut out);

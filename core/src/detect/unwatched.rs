@@ -4,8 +4,9 @@
 //! - every periodic device of the channel is offline with a fault (see `device_offline`):
 //!   its silence is unknown;
 //! - the channel is stale: silent for days while the person was seen otherwise (a TV left
-//!   on, a plug pulled, a phone without credit; see `inactivity`), so the learned routine
-//!   does not count it until it shows life again.
+//!   on, a plug pulled, a phone without credit), or so down-weighted by the learned routine
+//!   that its silence says almost nothing (its reliability, see `inactivity`), until it
+//!   shows life again.
 //!
 //! When no expected channel can see the person, the reason says so explicitly: a technical
 //! alert for the operator (check the devices), not a person alert. It adds no points and
@@ -36,7 +37,7 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
     for (i, channel) in Signal::CHANNELS.into_iter().enumerate().filter(|(_, c)| view.expects(*c)) {
         let blind = if let Some(last) = view.offline_channel_last_report(channel) {
             Some(Blind::Offline(last))
-        } else if scores.iter().any(|sc| sc.channel == channel && sc.stale) {
+        } else if scores.iter().any(|sc| sc.channel == channel && sc.stale()) {
             Some(Blind::Stale)
         } else {
             None
@@ -64,7 +65,7 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
             }
             Blind::Stale => {
                 detail.push_str(
-                    " (silent for days while the person was seen otherwise: the learned routine does not count it)",
+                    " (silent for days while the person was seen otherwise: the learned routine hardly counts it)",
                 );
             }
         }

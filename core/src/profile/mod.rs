@@ -95,19 +95,38 @@ pub struct RoutineRules {
     pub learning_rate: f64,
     /// Days of history after which the learned routine fully replaces the fixed thresholds.
     pub warmup_days: f64,
-    /// Surprise (minus the natural log of the probability of the silence) at which
-    /// evidence starts: 5.0 is a silence this person shows about 1 time in 150.
-    pub onset_surprise: f64,
-    /// Surprise at which the evidence is full: 10.0 is about 1 time in 22,000.
-    pub full_surprise: f64,
-    /// Points of the channels' joint silence at `full_surprise` (shared among the channels).
-    pub weight: f64,
+    /// The prior hazard: the probability, per day, that a person becomes unable to respond
+    /// (0 to 1). It moves the whole trade-off: the silence score is the posterior that the
+    /// person became unable to respond when their silence began, and this is its prior, so
+    /// a higher sensitivity alerts sooner and more often (every silence is judged more
+    /// likely to be an emergency), a lower one later and less often. Real rates are far
+    /// lower; the built-in value is an operating point, tuned on simulated cohorts.
+    #[serde(default = "default_sensitivity")]
+    pub sensitivity: f64,
+    /// No longer used (silence is scored by the posterior, see `sensitivity`); accepted so
+    /// that older profiles and snapshots load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset_surprise: Option<f64>,
+    /// No longer used; accepted so that older profiles and snapshots load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_surprise: Option<f64>,
+    /// No longer used (the posterior maps to points through the level cut-offs); accepted
+    /// so that older profiles and snapshots load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
     /// Points of a decline in daily activity against the person's own baseline, at full strength.
     pub decline_weight: f64,
     /// Drop of recent activity against the baseline (0 to 1) at which decline evidence starts.
     pub decline_onset: f64,
     /// Drop at which decline evidence is full.
     pub decline_full: f64,
+}
+
+/// The built-in `routine.sensitivity`.
+pub(crate) const DEFAULT_SENSITIVITY: f64 = 0.01;
+
+fn default_sensitivity() -> f64 {
+    DEFAULT_SENSITIVITY
 }
 
 /// Office hours and holidays.
@@ -443,9 +462,7 @@ impl Profile {
         let r = &self.routine;
         c.range("routine.learning_rate", r.learning_rate, 0.001, 1.0)?;
         c.range("routine.warmup_days", r.warmup_days, 0.0, 365.0)?;
-        c.range("routine.onset_surprise", r.onset_surprise, 0.1, 50.0)?;
-        c.range("routine.full_surprise", r.full_surprise, r.onset_surprise + 0.1, 100.0)?;
-        c.range("routine.weight", r.weight, 0.0, 100.0)?;
+        c.range("routine.sensitivity", r.sensitivity, 1e-6, 1.0)?;
         c.range("routine.decline_weight", r.decline_weight, 0.0, 100.0)?;
         c.range("routine.decline_onset", r.decline_onset, 0.0, 0.95)?;
         c.range("routine.decline_full", r.decline_full, r.decline_onset + 0.01, 1.0)?;
