@@ -102,7 +102,7 @@ fn assessments(v: &Bound<'_, PyAny>) -> PyResult<Vec<Assessment>> {
 }
 
 /// The incidents argument: rows `{person, start, end}` (a list of dicts or a DataFrame).
-fn incidents(v: &Bound<'_, PyAny>) -> PyResult<Vec<Incident>> {
+pub(crate) fn incidents(v: &Bound<'_, PyAny>) -> PyResult<Vec<Incident>> {
     let rows = if v.hasattr("to_dicts")? {
         v.call_method0("to_dicts")?
     } else if v.hasattr("to_pylist")? {
@@ -139,10 +139,10 @@ fn is_missing(v: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// A backtest's result: everyone (`overall`), and each profile on its own (`by_profile`).
 #[pyclass(module = "anbu", name = "BacktestReport", frozen)]
 pub struct PyBacktestReport {
-    inner: BacktestReport,
+    pub(crate) inner: BacktestReport,
 }
 
-fn json_value(py: Python<'_>, value: &impl serde::Serialize) -> PyResult<Py<PyAny>> {
+pub(crate) fn json_value(py: Python<'_>, value: &impl serde::Serialize) -> PyResult<Py<PyAny>> {
     let text = serde_json::to_string(value).map_err(|e| PyTypeError::new_err(e.to_string()))?;
     Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }

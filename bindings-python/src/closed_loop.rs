@@ -10,7 +10,7 @@
 
 use std::sync::Mutex;
 
-use anbu::{AnswerRate, CallPolicy, CheckinOutcome, CheckinResponder, Error, ReplayOptions, ResponderSpec, Timestamp};
+use anbu::{AnswerRate, CheckinOutcome, CheckinResponder, Error, ReplayOptions, ResponderSpec, Timestamp};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyMapping, PyString};
@@ -65,7 +65,7 @@ impl PyAnswerRate {
 
 /// A Python callable as a responder. Its first exception is kept here (the core sees an error
 /// that stops the replay) and raised in place of the core's error.
-struct Callable {
+pub(crate) struct Callable {
     function: Py<PyAny>,
     raised: Mutex<Option<PyErr>>,
 }
@@ -113,13 +113,15 @@ impl CheckinResponder for Callable {
 }
 
 /// The responder argument.
-enum Responder {
+pub(crate) enum Responder {
+    /// An answer-rate model or a simulated cohort, parsed by the core.
     Spec(ResponderSpec),
+    /// A Python function.
     Callable(Callable),
 }
 
 impl Responder {
-    fn extract(v: &Bound<'_, PyAny>) -> PyResult<Responder> {
+    pub(crate) fn extract(v: &Bound<'_, PyAny>) -> PyResult<Responder> {
         if let Ok(a) = v.cast::<PyAnswerRate>() {
             return Ok(Responder::Spec(ResponderSpec::AnswerRate(a.get().inner)));
         }
@@ -157,13 +159,7 @@ pub fn replay_closed_loop_arrow<'py>(
     objects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let every_ms = convert::duration_ms(every)?;
-    let mut policy = CallPolicy::default();
-    if let Some(d) = delay {
-        policy.delay_ms = convert::duration_ms(d)?;
-    }
-    if let Some(r) = retry {
-        policy.retry_ms = convert::duration_ms(r)?;
-    }
+    let policy = convert::call_policy(delay, retry)?;
     let persons = convert::persons(persons)?;
     let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     let responder = Responder::extract(responder)?;

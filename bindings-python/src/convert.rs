@@ -146,6 +146,19 @@ pub fn timestamp_arg(v: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
     )))
 }
 
+/// The closed loop's call policy: the core's default, with `delay` and `retry` (durations)
+/// where given.
+pub fn call_policy(delay: Option<&Bound<'_, PyAny>>, retry: Option<&Bound<'_, PyAny>>) -> PyResult<anbu::CallPolicy> {
+    let mut policy = anbu::CallPolicy::default();
+    if let Some(d) = delay {
+        policy.delay_ms = duration_ms(d)?;
+    }
+    if let Some(r) = retry {
+        policy.retry_ms = duration_ms(r)?;
+    }
+    Ok(policy)
+}
+
 /// A duration argument in milliseconds: text for the core's parser (`"1h"`, `"15m"`, `"3600s"`),
 /// a number of seconds, or a `timedelta`. Range checks are the core's (where the value is used).
 pub fn duration_ms(v: &Bound<'_, PyAny>) -> PyResult<i64> {

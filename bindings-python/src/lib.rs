@@ -14,6 +14,7 @@ mod closed_loop;
 mod convert;
 mod errors;
 mod input;
+mod sweep;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -186,6 +187,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReadOutcome>()?;
     m.add_class::<backtest::PyBacktestReport>()?;
     m.add_class::<closed_loop::PyAnswerRate>()?;
+    m.add_class::<sweep::PySweep>()?;
     m.add_function(wrap_pyfunction!(classes::read_events, m)?)?;
     m.add_function(wrap_pyfunction!(replay_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(closed_loop::replay_closed_loop_arrow, m)?)?;
@@ -193,5 +195,6 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(duration_ms, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
     Ok(())
 }

@@ -42,6 +42,7 @@ from ._anbu import (
     ReadOutcome,
     Reason,
     SnapshotError,
+    Sweep,
     UnknownPersonError,
     UnknownProfileError,
     __version__,
@@ -76,6 +77,7 @@ __all__ = [
     "ReadOutcome",
     "Reason",
     "SnapshotError",
+    "Sweep",
     "UnknownPersonError",
     "UnknownProfileError",
     "Cohort",
@@ -86,6 +88,7 @@ __all__ = [
     "replay",
     "replay_closed_loop",
     "simulate",
+    "sweep",
 ]
 
 #: What ``replay`` accepts as events: dicts or ``Event`` objects, a pandas or polars
@@ -214,6 +217,51 @@ def replay_closed_loop(
         rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True)
         return rows
     return _frame(_anbu.replay_closed_loop_arrow(*args), kind)
+
+
+def sweep(
+    events: EventsLike,
+    persons: PersonsLike,
+    incidents: Any,
+    key: str,
+    values: Sequence[float],
+    *,
+    responder: ResponderLike | None = None,
+    every: DurationLike = "1h",
+    profiles: ProfileLike | Sequence[ProfileLike] | None = None,
+    policy: Mapping[str, DurationLike] | None = None,
+    threads: int = 0,
+) -> Sweep:
+    """An operating curve: the cohort backtested once per value of a numeric profile key
+    (``"routine.sensitivity"``, ``"levels.warning"``, ...), set in every profile its persons
+    use, built-in or the caller's. With a ``responder`` (an ``AnswerRate``, a simulated
+    ``Cohort`` or its ``responder`` dict) each replay runs in the closed loop, as
+    ``replay_closed_loop`` does; without one, open loop.
+
+    ``Sweep.within_budget(budget, group="all")`` picks the value that finds the most
+    incidents within 24 h while keeping false alert episodes per 100 person-months within
+    ``budget``; ``anbu.plot.operating_curve`` draws the curve. Errors name the key when it is
+    not a number of the profile or a value is out of its range.
+    """
+    if isinstance(responder, Cohort):
+        responder = responder.responder
+    policy = dict(policy or {})
+    unknown = sorted(set(policy) - {"delay", "retry"})
+    if unknown:
+        raise InvalidArgumentError(f"argument `policy`: unknown key {unknown[0]!r} (keys: 'delay', 'retry')")
+    return _anbu.sweep(
+        events,
+        persons,
+        incidents,
+        key,
+        [float(v) for v in values],
+        every,
+        _profile_list(profiles),
+        responder,
+        threads,
+        policy.get("delay"),
+        policy.get("retry"),
+    )
 
 
 def _output(events: object, output: str | None) -> str:

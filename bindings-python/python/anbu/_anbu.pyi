@@ -34,6 +34,8 @@ __all__ = [
     "read_events",
     "replay_arrow",
     "replay_closed_loop_arrow",
+    "sweep",
+    "Sweep",
     "simulate_arrow",
 ]
 
@@ -184,6 +186,18 @@ class BacktestReport:
     def to_markdown(self) -> str: ...
 
 @final
+class Sweep:
+    @property
+    def key(self) -> str: ...
+    @property
+    def values(self) -> list[float]: ...
+    @property
+    def reports(self) -> list[BacktestReport]: ...
+    def within_budget(self, budget: float, group: str = "all") -> float | None: ...
+    def to_markdown(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
 class AnswerRate:
     def __new__(cls, rate: float, concern_rate: float = 0.0, seed: int = 0) -> AnswerRate: ...
     @property
@@ -214,6 +228,19 @@ def replay_closed_loop_arrow(
     retry: _Duration | None = None,
     objects: bool = False,
 ) -> Any: ...
+def sweep(
+    events: Any,
+    persons: Any,
+    incidents: Any,
+    key: str,
+    values: Sequence[float],
+    every: _Duration,
+    profiles: Sequence[_ProfileArg] | None = None,
+    responder: Any = None,
+    threads: int = 0,
+    delay: _Duration | None = None,
+    retry: _Duration | None = None,
+) -> Sweep: ...
 def events(events: Any) -> list[Event]: ...
 def duration_ms(every: _Duration) -> int: ...
 def simulate_arrow(

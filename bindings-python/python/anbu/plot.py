@@ -14,7 +14,9 @@ from . import EventsLike, events as _events
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["timeline", "LEVEL_COLORS"]
+    from . import Sweep
+
+__all__ = ["timeline", "operating_curve", "LEVEL_COLORS"]
 
 #: Background colour of each level.
 LEVEL_COLORS = {"normal": "#ffffff", "watch": "#fff3c4", "warning": "#ffd08a", "critical": "#ff9c8f"}
@@ -164,6 +166,50 @@ def timeline(
     ax_score.xaxis.set_major_locator(locator)
     ax_score.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax_score.set_xlabel("time (UTC)")
+    return fig
+
+
+def operating_curve(sweep: "Sweep", *, group: str = "all", budget: float | None = None) -> "Figure":
+    """The operating curve of a ``sweep`` (``anbu.sweep``): for each value of the swept key,
+    the share of incidents detected within 24 h and overall (y) against false alert episodes
+    per 100 person-months (x), each point labelled with its value and median time to detect.
+    ``group``: a profile's name, or ``"all"``. With a ``budget``, a dashed line marks it and
+    the value ``Sweep.within_budget`` picks is circled. Returns a matplotlib ``Figure``.
+    """
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as missing:  # pragma: no cover - exercised only without matplotlib
+        raise ImportError("anbu.plot needs matplotlib: pip install 'anbu[plot]'") from missing
+
+    points = []
+    for value, report in zip(sweep.values, sweep.reports):
+        m = report.overall if group == "all" else report.by_profile.get(group)
+        if m is None:
+            continue
+        n = m["incidents"] or 1
+        points.append((value, m["false_per_100_pm"], m["detected_within_24h"] / n, m["detected"] / n, m["ttd_median_h"]))
+    if not points:
+        raise ValueError(f"no point of the sweep has the group {group!r}")
+    fig = Figure(figsize=(7, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    xs = [p[1] for p in points]
+    ax.plot(xs, [p[2] for p in points], marker="o", color="#c0392b", label="detected within 24 h")
+    ax.plot(xs, [p[3] for p in points], marker="s", color="#1b2631", alpha=0.6, label="detected")
+    for value, x, within, _, ttd in points:
+        ttd_text = "-" if ttd is None else f"{ttd:.1f} h"
+        ax.annotate(f"{value:g}\n{ttd_text}", xy=(x, within), xytext=(4, -22), textcoords="offset points", fontsize=8)
+    if budget is not None:
+        ax.axvline(budget, linestyle="--", color="#7f8c8d", label=f"budget {budget:g} /100 pm")
+        pick = sweep.within_budget(budget, group)
+        for value, x, within, _, _ in points:
+            if pick is not None and value == pick:
+                ax.scatter([x], [within], s=220, facecolors="none", edgecolors="#2e86c1", linewidths=2, zorder=3)
+    ax.set_xlabel("false alert episodes per 100 person-months")
+    ax.set_ylabel("share of incidents")
+    ax.set_ylim(0, 1.05)
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{group}: {sweep.key} (labels: value, median time to detect)", fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
     return fig
 
 

@@ -1,0 +1,112 @@
+//! `sweep`: an operating curve, one profile key backtested at several values (the core's
+//! `backtest::sweep`).
+
+use anbu::ReplayOptions;
+use anbu::backtest::{Sweep, SweepSetup};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::backtest::{PyBacktestReport, incidents, json_value};
+use crate::classes::profile_arg;
+use crate::closed_loop::Responder;
+use crate::convert;
+use crate::input::{self, Input};
+
+/// An operating curve: the swept key and, per value, the backtest of the cohort with it.
+#[pyclass(module = "anbu", name = "Sweep", frozen)]
+pub struct PySweep {
+    inner: Sweep,
+}
+
+#[pymethods]
+impl PySweep {
+    /// The dotted profile key swept.
+    #[getter]
+    fn key(&self) -> &str {
+        &self.inner.key
+    }
+
+    /// The values, in the order given.
+    #[getter]
+    fn values(&self) -> Vec<f64> {
+        self.inner.points.iter().map(|p| p.value).collect()
+    }
+
+    /// The backtest of each value, in the order given.
+    #[getter]
+    fn reports(&self) -> Vec<PyBacktestReport> {
+        self.inner.points.iter().map(|p| PyBacktestReport { inner: p.report.clone() }).collect()
+    }
+
+    /// The value whose setting detects the most incidents within 24 h (then the most, then the
+    /// fastest) while keeping the group's false alert episodes per 100 person-months within
+    /// `budget`; `None` if no value does. `group`: a profile's name, or `"all"`.
+    #[pyo3(signature = (budget, group = "all"))]
+    fn within_budget(&self, budget: f64, group: &str) -> Option<f64> {
+        self.inner.within_budget(group, budget).map(|p| p.value)
+    }
+
+    /// The curve as a Markdown table (the core's).
+    fn to_markdown(&self) -> String {
+        self.inner.to_markdown()
+    }
+
+    /// The curve as plain data: `{"key": ..., "points": [{"value": ..., "report": ...}]}`.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        json_value(py, &self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Sweep(key={:?}, values={:?})", self.inner.key, self.values())
+    }
+}
+
+/// Backtests the cohort once per value of a numeric profile key set in every profile its
+/// persons use, open loop or (with a responder) closed loop.
+#[pyfunction]
+#[pyo3(signature = (events, persons, incidents, key, values, every, profiles = None, responder = None, threads = 0, delay = None, retry = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn sweep<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    persons: &Bound<'py, PyAny>,
+    incidents: &Bound<'py, PyAny>,
+    key: &str,
+    values: Vec<f64>,
+    every: &Bound<'py, PyAny>,
+    profiles: Option<Vec<Bound<'py, PyAny>>>,
+    responder: Option<&Bound<'py, PyAny>>,
+    threads: usize,
+    delay: Option<&Bound<'py, PyAny>>,
+    retry: Option<&Bound<'py, PyAny>>,
+) -> PyResult<PySweep> {
+    let every_ms = convert::duration_ms(every)?;
+    let policy = convert::call_policy(delay, retry)?;
+    let persons = convert::persons(persons)?;
+    let incidents = self::incidents(incidents)?;
+    let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
+    let responder = match responder.map(Responder::extract).transpose()? {
+        None => None,
+        Some(Responder::Spec(spec)) => Some(spec.responder()),
+        Some(Responder::Callable(_)) => {
+            return Err(PyTypeError::new_err(
+                "a sweep replays on every core: its responder must be an AnswerRate, a simulated Cohort or a \
+                 responder dict, not a callable",
+            ));
+        }
+    };
+    let source = Input::extract(events)?;
+    let inner = input::run_interruptible(py, |cancel| {
+        let options = ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
+        let events = source.into_events(cancel, threads)?;
+        let setup = SweepSetup {
+            events: &events,
+            persons: &persons,
+            incidents: &incidents,
+            options: &options,
+            calls: responder.as_deref().map(|r| (r as &(dyn anbu::CheckinResponder + Sync), policy)),
+        };
+        Ok(anbu::backtest::sweep(&setup, key, &values)?)
+    })?;
+    Ok(PySweep { inner })
+}
