@@ -208,11 +208,8 @@ def replay_closed_loop(
     kind = _output(events, output)
     if isinstance(responder, Cohort):
         responder = responder.responder
-    policy = dict(policy or {})
-    unknown = sorted(set(policy) - {"delay", "retry"})
-    if unknown:
-        raise InvalidArgumentError(f"argument `policy`: unknown key {unknown[0]!r} (keys: 'delay', 'retry')")
-    args = (events, persons, responder, every, _profile_list(profiles), threads, policy.get("delay"), policy.get("retry"))
+    delay, retry = _policy(policy)
+    args = (events, persons, responder, every, _profile_list(profiles), threads, delay, retry)
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True)
         return rows
@@ -245,10 +242,7 @@ def sweep(
     """
     if isinstance(responder, Cohort):
         responder = responder.responder
-    policy = dict(policy or {})
-    unknown = sorted(set(policy) - {"delay", "retry"})
-    if unknown:
-        raise InvalidArgumentError(f"argument `policy`: unknown key {unknown[0]!r} (keys: 'delay', 'retry')")
+    delay, retry = _policy(policy)
     return _anbu.sweep(
         events,
         persons,
@@ -259,9 +253,18 @@ def sweep(
         _profile_list(profiles),
         responder,
         threads,
-        policy.get("delay"),
-        policy.get("retry"),
+        delay,
+        retry,
     )
+
+
+def _policy(policy: Mapping[str, DurationLike] | None) -> tuple[DurationLike | None, DurationLike | None]:
+    """The closed loop's ``policy`` dict as its ``delay`` and ``retry``."""
+    policy = dict(policy or {})
+    unknown = sorted(set(policy) - {"delay", "retry"})
+    if unknown:
+        raise InvalidArgumentError(f"argument `policy`: unknown key {unknown[0]!r} (keys: 'delay', 'retry')")
+    return policy.get("delay"), policy.get("retry")
 
 
 def _output(events: object, output: str | None) -> str:
