@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use anbu::backtest::{Metrics, backtest};
+use anbu::backtest::{Metrics, SweepSetup, backtest, sweep};
 use anbu::sim::{SimCase, SimConfig, simulate};
 use anbu::{
     Assessment, CallPolicy, Event, Incident, Person, Profile, ReplayOptions, Signal, replay, replay_closed_loop,
@@ -221,6 +221,31 @@ fn main() -> Result<(), anbu::Error> {
             plug.detected,
             plug.incidents
         );
+    }
+    operating_curve()
+}
+
+/// The operating curve of `routine.sensitivity` on seed 1 (closed loop), and the setting each
+/// profile would take for a budget of 10 false alert episodes per 100 person-months.
+fn operating_curve() -> Result<(), anbu::Error> {
+    const BUDGET: f64 = 10.0;
+    let cohort = simulate(&SimConfig { persons: 300, days: 90, seed: 1, ..SimConfig::default() });
+    let options = ReplayOptions::default();
+    let setup = SweepSetup {
+        events: &cohort.events,
+        persons: &cohort.persons,
+        incidents: &cohort.incidents,
+        options: &options,
+        calls: Some((&cohort, CallPolicy::default())),
+    };
+    let curve = sweep(&setup, "routine.sensitivity", &[0.003, 0.01, 0.03, 0.1])?;
+    println!("\n## Operating curve: `routine.sensitivity` (seed 1, closed loop)\n");
+    println!("{}", curve.to_markdown());
+    println!("Within a budget of {BUDGET} false alert episodes per 100 person-months:\n");
+    let groups = curve.points[0].report.by_profile.keys().map(String::as_str).chain(["all"]);
+    for group in groups {
+        let pick = curve.within_budget(group, BUDGET).map_or_else(|| "none".to_string(), |p| p.value.to_string());
+        println!("- {group}: {pick}");
     }
     Ok(())
 }
