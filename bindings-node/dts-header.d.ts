@@ -143,6 +143,24 @@ export type ResponderSpec =
  * (RFC 3339, UTC) on the JS thread. */
 export type ResponderInput = AnswerRate | Cohort | ResponderSpec | ((person: string, at: string) => CheckinAnswer)
 
+/** Options of `sweep`: a replay's, plus who answers the calls (closed loop when given; not a
+ * function: a sweep replays on every core) and a budget of false alert episodes per 100
+ * person-months for `within_budget`. */
+export interface SweepOptions extends ReplayOptionsInput {
+  responder?: AnswerRate | Cohort | ResponderSpec
+  policy?: { delay?: string | number; retry?: string | number }
+  budget?: number
+}
+
+/** An operating curve: per value of the swept key, the cohort's backtest with it. */
+export interface SweepResult {
+  key: string
+  points: { value: number; report: Omit<BacktestReport, 'markdown'> }[]
+  markdown: string
+  /** With `options.budget`: per profile and `all`, the value picked within it, or `null`. */
+  within_budget?: Record<string, number | null>
+}
+
 /** Every error thrown by anbu is an `Error` with one of these codes. */
 export type ErrorCode =
   | 'ANBU_INVALID_EVENT'

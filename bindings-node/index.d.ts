@@ -143,6 +143,24 @@ export type ResponderSpec =
  * (RFC 3339, UTC) on the JS thread. */
 export type ResponderInput = AnswerRate | Cohort | ResponderSpec | ((person: string, at: string) => CheckinAnswer)
 
+/** Options of `sweep`: a replay's, plus who answers the calls (closed loop when given; not a
+ * function: a sweep replays on every core) and a budget of false alert episodes per 100
+ * person-months for `within_budget`. */
+export interface SweepOptions extends ReplayOptionsInput {
+  responder?: AnswerRate | Cohort | ResponderSpec
+  policy?: { delay?: string | number; retry?: string | number }
+  budget?: number
+}
+
+/** An operating curve: per value of the swept key, the cohort's backtest with it. */
+export interface SweepResult {
+  key: string
+  points: { value: number; report: Omit<BacktestReport, 'markdown'> }[]
+  markdown: string
+  /** With `options.budget`: per profile and `all`, the value picked within it, or `null`. */
+  within_budget?: Record<string, number | null>
+}
+
 /** Every error thrown by anbu is an `Error` with one of these codes. */
 export type ErrorCode =
   | 'ANBU_INVALID_EVENT'
@@ -387,6 +405,17 @@ export declare function replayClosedLoop(events: EventInput[] | EventColumns, pe
  * story. The same options always give the same cohort.
  */
 export declare function simulate(options?: SimulateOptions): Cohort
+
+/**
+ * Backtests the cohort once per value of a numeric profile key (`routine.sensitivity`,
+ * `levels.warning`, ...) set in every profile its persons use; in the closed loop when
+ * `options.responder` is given (an `AnswerRate`, a cohort from `simulate()` or a responder
+ * object; not a function: a sweep replays on every core). Returns `{ key, points: [{ value,
+ * report }], markdown }`, and with `options.budget` also `within_budget`: per profile (and
+ * `all`) the value that finds the most incidents within 24 h within that many false alert
+ * episodes per 100 person-months, or `null`.
+ */
+export declare function sweep(events: EventInput[] | EventColumns, persons: PersonInput[], incidents: IncidentInput[], key: string, values: number[], options?: SweepOptions): SweepResult
 
 /** The version of the anbu core this binding was built with. */
 export declare function version(): string

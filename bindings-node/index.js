@@ -846,4 +846,5 @@ module.exports.readEvents = nativeBinding.readEvents
 module.exports.replay = nativeBinding.replay
 module.exports.replayClosedLoop = nativeBinding.replayClosedLoop
 module.exports.simulate = nativeBinding.simulate
+module.exports.sweep = nativeBinding.sweep
 module.exports.version = nativeBinding.version

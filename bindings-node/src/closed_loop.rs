@@ -102,12 +102,14 @@ impl CheckinResponder for JsResponder<'_, '_> {
 
 /// The responder argument: a function, an `AnswerRate`, a simulated cohort (its `responder`),
 /// or a responder spec (`{ answer_rate: {...} }` or `{ simulated: {...} }`).
-enum Responder<'env> {
+pub(crate) enum Responder<'env> {
+    /// An answer-rate model or a simulated cohort, parsed by the core.
     Spec(ResponderSpec),
+    /// A JS function.
     Function(Function<'env, FnArgs<(String, String)>, Unknown<'env>>),
 }
 
-fn responder(v: Unknown<'_>) -> anbu::Result<Responder<'_>> {
+pub(crate) fn responder(v: Unknown<'_>) -> anbu::Result<Responder<'_>> {
     match convert::type_of("responder", &v)? {
         ValueType::Function => Ok(Responder::Function(Function::from_unknown(v).map_err(napi_arg("responder"))?)),
         ValueType::Object => {
@@ -136,7 +138,7 @@ fn responder(v: Unknown<'_>) -> anbu::Result<Responder<'_>> {
 }
 
 /// The `policy` option: `{ delay?, retry? }`, durations as `every` takes them.
-fn call_policy(o: &Object<'_>) -> anbu::Result<CallPolicy> {
+pub(crate) fn call_policy(o: &Object<'_>) -> anbu::Result<CallPolicy> {
     let mut policy = CallPolicy::default();
     let p: Unknown = o.get_named_property_unchecked("policy").map_err(napi_arg("policy"))?;
     if matches!(convert::type_of("policy", &p)?, ValueType::Undefined) {

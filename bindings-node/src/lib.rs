@@ -9,18 +9,20 @@ mod closed_loop;
 mod convert;
 mod error;
 mod events;
+mod sweep;
 
 use anbu::{Location, ReplayOptions};
 use napi::bindgen_prelude::{Buffer, Env, FromNapiValue, JsObjectValue, Object, Uint8Array, Unknown};
 use napi_derive::napi;
 
 pub use crate::closed_loop::{AnswerRate, AnswerRateOptions, replay_closed_loop};
+pub use crate::sweep::sweep;
 
 // Named `Result` so that napi-derive sees fallible functions (it matches the name).
 use crate::error::{JsResult as Result, bad_arg, guard, napi_arg};
 
 /// Converts a value the core serializes (spec field names, RFC 3339 times) into JS.
-fn to_js_value<'env, T: serde::Serialize>(env: &'env Env, value: &T) -> anbu::Result<Unknown<'env>> {
+pub(crate) fn to_js_value<'env, T: serde::Serialize>(env: &'env Env, value: &T) -> anbu::Result<Unknown<'env>> {
     env.to_js_value(value).map_err(|e| bad_arg("result", e.reason.clone()))
 }
 
@@ -229,7 +231,7 @@ impl Engine {
 }
 
 /// Events in either form: an array of event objects, or columns.
-fn any_events(v: Unknown<'_>) -> anbu::Result<Vec<anbu::Event>> {
+pub(crate) fn any_events(v: Unknown<'_>) -> anbu::Result<Vec<anbu::Event>> {
     if convert::is_array("events", &v)? {
         events::events_from_array(&convert::array("events", v)?)
     } else {
@@ -383,7 +385,7 @@ pub fn panic_for_tests() -> Result<()> {
 }
 
 /// Deserializes a JS array into core values (assessments, incidents); the error names the path.
-fn from_js_list<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<Vec<T>> {
+pub(crate) fn from_js_list<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<Vec<T>> {
     let value = convert::json(name, v)?;
     serde_path_to_error::deserialize(value).map_err(|e| bad_arg(name, format!("{}: {}", e.path(), e.inner())))
 }
