@@ -242,10 +242,8 @@ fn operating_curve() -> Result<(), anbu::Error> {
     println!("\n## Operating curve: `routine.sensitivity` (seed 1, closed loop)\n");
     println!("{}", curve.to_markdown());
     println!("Within a budget of {BUDGET} false alert episodes per 100 person-months:\n");
-    let groups = curve.points[0].report.by_profile.keys().map(String::as_str).chain(["all"]);
-    for group in groups {
-        let pick = curve.within_budget(group, BUDGET).map_or_else(|| "none".to_string(), |p| p.value.to_string());
-        println!("- {group}: {pick}");
+    for (group, pick) in curve.picks(BUDGET) {
+        println!("- {group}: {}", pick.map_or_else(|| "none".to_string(), |v| v.to_string()));
     }
     Ok(())
 }

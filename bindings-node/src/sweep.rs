@@ -71,17 +71,8 @@ pub fn sweep<'env>(
         if let serde_json::Value::Object(map) = &mut value {
             map.insert("markdown".into(), serde_json::Value::String(curve.to_markdown()));
             if let Some(budget) = budget {
-                let groups = curve.points.first().map(|p| p.report.by_profile.keys().cloned().collect::<Vec<_>>());
-                let picks: serde_json::Map<String, serde_json::Value> = groups
-                    .unwrap_or_default()
-                    .into_iter()
-                    .chain(["all".to_string()])
-                    .map(|g| {
-                        let pick = curve.within_budget(&g, budget).map(|p| p.value);
-                        (g, pick.map_or(serde_json::Value::Null, serde_json::Value::from))
-                    })
-                    .collect();
-                map.insert("within_budget".into(), serde_json::Value::Object(picks));
+                let picks = serde_json::to_value(curve.picks(budget)).map_err(|e| bad_arg("result", e.to_string()))?;
+                map.insert("within_budget".into(), picks);
             }
         }
         crate::to_js_value(env, &value)

@@ -406,6 +406,9 @@ mod sweeps {
         let best = curve.points.iter().map(|p| p.report.overall.detected_within_24h).max();
         assert_eq!(Some(pick.report.overall.detected_within_24h), best);
         assert!(curve.within_budget("all", -1.0).is_none());
+        let picks = curve.picks(f64::INFINITY);
+        assert_eq!(picks.get("all"), Some(&Some(pick.value)));
+        assert_eq!(picks.len(), names.len() + 1);
         assert!(curve.to_markdown().contains("| all | 35 |"));
     }
 

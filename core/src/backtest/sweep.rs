@@ -164,6 +164,21 @@ impl Sweep {
             .map(|(p, _)| p)
     }
 
+    /// The groups of the curve: every profile's name, sorted, then `all`.
+    pub fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> =
+            self.points.iter().flat_map(|p| p.report.by_profile.keys().map(String::as_str)).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups.push("all");
+        groups
+    }
+
+    /// [`Sweep::within_budget`] of every group ([`Sweep::groups`]): the value picked, or none.
+    pub fn picks(&self, budget: f64) -> BTreeMap<String, Option<f64>> {
+        self.groups().into_iter().map(|g| (g.to_string(), self.within_budget(g, budget).map(|p| p.value))).collect()
+    }
+
     /// The curve as a Markdown table: one row per profile and value, then `all` per value.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
@@ -173,12 +188,7 @@ impl Sweep {
             self.key
         );
         out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        let mut groups: Vec<&str> =
-            self.points.iter().flat_map(|p| p.report.by_profile.keys().map(String::as_str)).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        groups.push("all");
-        for group in groups {
+        for group in self.groups() {
             for p in &self.points {
                 let m = if group == "all" { Some(&p.report.overall) } else { p.report.by_profile.get(group) };
                 let Some(m) = m else { continue };
