@@ -5,9 +5,11 @@
 //! `cargo run --release --example trace -- <seed> <person> [from] [hours]`, e.g.
 //! `cargo run --release --example trace -- 1 p-037`: the cohort of `examples/backtest.rs`
 //! for that seed; from the person's incident (less a day) or `from` (RFC 3339), 72 hours.
+//! With `ANBU_TRACE_SEED_RULES=1`, the seed rules instead: the person's own profile in fixed
+//! mode, open loop (as the backtests' "all seed rules" row).
 
 use anbu::sim::{SimConfig, simulate};
-use anbu::{CallPolicy, Event, HOUR_MS, Person, ReplayOptions, Timestamp, replay_closed_loop};
+use anbu::{CallPolicy, Event, HOUR_MS, Person, Profile, ReplayOptions, Timestamp, replay, replay_closed_loop};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -21,8 +23,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let incident = cohort.incidents.iter().find(|i| i.person == id);
     println!("{case:?}\n{incident:?}");
     let events: Vec<Event> = cohort.events.iter().filter(|e| e.person == id).cloned().collect();
-    let persons: Vec<Person> = cohort.persons.iter().filter(|p| p.person == id).cloned().collect();
-    let rows = replay_closed_loop(events, &persons, &ReplayOptions::default(), &cohort, CallPolicy::default())?;
+    let mut persons: Vec<Person> = cohort.persons.iter().filter(|p| p.person == id).cloned().collect();
+    let rows = if std::env::var_os("ANBU_TRACE_SEED_RULES").is_some() {
+        let p = &mut persons[0];
+        let fixed = Profile::from_json(&format!(
+            r#"{{"name":"seed","extends":"{}","routine":{{"mode":"fixed"}}}}"#,
+            p.profile
+        ))?;
+        p.profile = "seed".into();
+        replay(events, &persons, &ReplayOptions { profiles: vec![fixed], ..ReplayOptions::default() })?
+    } else {
+        replay_closed_loop(events, &persons, &ReplayOptions::default(), &cohort, CallPolicy::default())?
+    };
     let from = from.or(incident.map(|i| i.start.plus_millis(-24 * HOUR_MS))).unwrap_or(rows[0].at);
     for a in rows.iter().filter(|a| a.at >= from).take(hours) {
         let why: Vec<String> =

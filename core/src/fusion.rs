@@ -205,14 +205,20 @@ pub(crate) fn assess(
     {
         let raised = score.max(cut(f.level));
         let mut detail = sentence!(
-            "safety floor: the seed rule of {} fired at {} (no sign of life for {}, alert at {})",
+            "safety floor: the seed rule of {} {} at {} (silent for {}, alert at {})",
             f.channel,
+            if at < f.fired_at { "fires" } else { "fired" },
             view.local(f.fired_at),
             detect::hours(at.hours_since(f.silent_since)),
             detect::hours(f.threshold_h)
         );
         if f.misses > 0 {
-            let _ = write!(detail, "; {} check-in call{} missed since", f.misses, if f.misses == 1 { "" } else { "s" });
+            let _ = write!(
+                detail,
+                "; {} check-in call{} missed since the call went ahead of it",
+                f.misses,
+                if f.misses == 1 { "" } else { "s" }
+            );
         }
         let _ = write!(detail, ": at least {}, {}; the learned routine alone judged {level}", f.level, f.action);
         reasons.push(Reason {

@@ -93,26 +93,27 @@ fn the_tv_never_comes_on_again() {
     home.plug(40.0 * 24.0, 44.0 * 24.0, |_| 0.5);
     let last_change = 39.0 * 24.0 + 23.0;
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
-    // The seed rule fires at 24 h (no change for 24 h): an automatic call, asked for as long
-    // as no outcome comes (none is placed here); the learned routine alone notifies at 46 h.
-    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(24.0), Some(46.0), None], 24.0));
+    // The seed rule fires at 24 h (no change for 24 h): an automatic call an hour ahead of it,
+    // asked for as long as no outcome comes (none is placed here); the learned routine alone
+    // notifies at 46 h.
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(23.0), Some(46.0), None], 24.0));
     let a = at(&home, &anbu, last_change + 24.0);
     assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
     let why = floor_reason(a).expect("the seed rule decides");
     assert!(
         why.detail.starts_with(
-            "safety floor: the seed rule of plug fired at 2024-06-10 23:00 (no sign of life for 24 h, alert at 24 h): \
+            "safety floor: the seed rule of plug fired at 2024-06-10 23:00 (silent for 24 h, alert at 24 h): \
              at least watch, checkin_call; the learned routine alone judged"
         ),
         "{}",
         why.detail
     );
     assert_eq!(a.score, 25.0, "{a:?}");
-    // With the workflow in the loop and every call missed: the call at 24 h, the caseworker
-    // at the miss (25 h), who takes it from there. (The profile in `fixed` mode calls from
+    // With the workflow in the loop and every call missed: the call at 23 h, the caseworker
+    // when the rule fires (24 h), as the seed rule alerts, who takes it from there. (The profile in `fixed` mode calls from
     // watch strength, 18 h, before the rule fires, and dispatches on three misses at 21 h.)
     let (anbu, fixed) = missed_both(&home, "plug_only");
-    assert_eq!(rungs(&home, &anbu, last_change), [Some(24.0), Some(25.0), None]);
+    assert_eq!(rungs(&home, &anbu, last_change), [Some(23.0), Some(24.0), None]);
     assert_eq!(rungs(&home, &fixed, last_change), [Some(18.0), Some(21.0), Some(21.0)]);
 }
 
@@ -124,8 +125,8 @@ fn the_tv_is_left_on_untouched() {
     home.plug(40.0 * 24.0 + 18.0, 44.0 * 24.0, |_| 85.0);
     let last_change = 40.0 * 24.0 + 18.0;
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
-    // The call at 24 h (the learned routine alone: notify at 32 h).
-    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(24.0), Some(32.0), None], 24.0));
+    // The call at 23 h, an hour ahead of the rule (the learned routine alone: notify at 32 h).
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(23.0), Some(32.0), None], 24.0));
     let a = at(&home, &anbu, last_change + 24.0);
     assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
     assert!(floor_reason(a).is_some_and(|r| r.detail.starts_with("safety floor: the seed rule of plug fired")));
@@ -134,7 +135,7 @@ fn the_tv_is_left_on_untouched() {
     let no_change = a.reasons.iter().find(|r| r.kind == ReasonKind::NoChange).expect("no_change reason");
     assert!(no_change.detail.contains("on at a steady 85 W but untouched"), "{}", no_change.detail);
     let (anbu, _) = missed_both(&home, "plug_only");
-    assert_eq!(rungs(&home, &anbu, last_change), [Some(24.0), Some(25.0), None]);
+    assert_eq!(rungs(&home, &anbu, last_change), [Some(23.0), Some(24.0), None]);
 }
 
 // --- (c): the same man, with a prepaid phone without credit ------------------------------------
@@ -164,7 +165,7 @@ fn tv_untouched_and_two_missed_calls_are_never_normal() {
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
     // A check-in call from 18 h; the caseworker at the first missed call (26 h, also when
     // the 2 h wait for an outcome ends); someone sent at the second (40 h).
-    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), ([Some(24.0), Some(26.0), Some(40.0)], 24.0));
+    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), ([Some(23.0), Some(26.0), Some(40.0)], 24.0));
     // One missed call after the rule fired: the caseworker is told.
     let a = at(&home, &anbu, tv_on + 27.0);
     assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
@@ -210,7 +211,7 @@ fn a_collapse_behind_a_tv_left_on_and_a_phone_on_silent() {
     // weeks of flat readings counted as the seed rule counts them: only since the person was
     // last seen): a check-in call. The daily call missed at 10:30 (25.5 h): the caseworker
     // (26 h); the next day's, missed at 49.5 h: dispatch (50 h).
-    assert_eq!(assert_floor(&home, &anbu, &seed, collapse), ([Some(24.0), Some(26.0), Some(50.0)], 24.0));
+    assert_eq!(assert_floor(&home, &anbu, &seed, collapse), ([Some(23.0), Some(26.0), Some(50.0)], 24.0));
     // 13 days of missed calls leave him at critical, never normal.
     let late = at(&home, &anbu, 34.0 * 24.0 - 1.0);
     assert_eq!((late.level, late.action), (Level::Critical, Action::Dispatch), "{late:?}");

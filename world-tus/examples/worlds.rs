@@ -48,6 +48,10 @@ struct Tally {
     months: f64,
     /// Per incident: its kind and time to detect (hours), if detected.
     ttds: Vec<(String, Option<f64>)>,
+    /// Per incident, in the order of `ttds`: its person and start (ms), and whether the
+    /// person was already at `warning` or above at the last assessment before the start (an
+    /// alert that was on before the incident began finds it at once, and says nothing).
+    keys: Vec<(String, i64, bool)>,
     false_episodes: usize,
     false_dispatches: usize,
     checkin_calls: f64,
@@ -60,6 +64,7 @@ impl Tally {
         self.persons += o.persons;
         self.months += o.months;
         self.ttds.extend(o.ttds.iter().cloned());
+        self.keys.extend(o.keys.iter().cloned());
         self.false_episodes += o.false_episodes;
         self.false_dispatches += o.false_dispatches;
         self.checkin_calls += o.checkin_calls;
@@ -167,6 +172,17 @@ fn main() -> Result<(), anbu::Error> {
                 per_100(t.dispatches),
             );
         }
+        for (base, name) in [(0, "the plug rule alone"), (SEED_RULES, "all seed rules")] {
+            let later = later_than(&tallies[base], &tallies[CLOSED]);
+            println!(
+                "\nanbu (closed loop) later than {name} (by more than 0.5 h; incidents where it was not \
+                 already alerting when they began): {}",
+                later.len()
+            );
+            for l in &later {
+                eprintln!("  later than {name}: {l}");
+            }
+        }
         println!("\n### {}: incidents by kind, all seed rules vs anbu (closed loop)\n", &name[..7]);
         println!(
             "| kind | n | detected: seed rules | detected: anbu | within 24 h: seed rules | within 24 h: anbu \
@@ -272,7 +288,13 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
     let rows = replay_closed_loop(cohort.events, &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
     let closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     eprintln!("world {world} seed {seed}: {:.1} s", t0.elapsed().as_secs_f64());
-    Ok([plug, rules, open, closed])
+    let mut out = [plug, rules, open, closed];
+    for t in &mut out {
+        for k in &mut t.keys {
+            k.0 = format!("s{seed}/{}", k.0);
+        }
+    }
+    Ok(out)
 }
 
 /// The tally of one replay's rows (in `person`, `at` order, as replays return them).
@@ -308,15 +330,34 @@ fn tally(
         for &(start, end) in wins {
             let hit = group.iter().find(|a| start <= a.at && a.at <= end && a.level >= Level::Warning);
             t.ttds.push((kind.clone(), hit.map(|a| a.at.hours_since(start))));
+            let before = group.iter().rev().find(|a| a.at < start);
+            t.keys.push((person.to_string(), start.as_millis(), before.is_some_and(|a| a.level >= Level::Warning)));
         }
     }
     // Incidents of persons without rows: not detected.
     for i in incidents.iter().filter(|i| !seen.contains(i.person.as_str())) {
         t.ttds.push((kinds.get(&i.person).cloned().unwrap_or_else(|| "?".into()), None));
+        t.keys.push((i.person.clone(), i.start.as_millis(), false));
     }
     let detected = t.ttds.iter().filter(|(_, d)| d.is_some()).count();
     assert_eq!(detected, m.detected, "the detections computed here must be anbu::backtest's");
     Ok(t)
+}
+
+/// The incidents `anbu` found later than `base` (by more than half an hour, or not at all),
+/// among those `base` found without already alerting when they began.
+fn later_than(base: &Tally, anbu: &Tally) -> Vec<String> {
+    let found: HashMap<(&str, i64), (Option<f64>, bool)> =
+        base.keys.iter().zip(&base.ttds).map(|((p, t, on), (_, d))| ((p.as_str(), *t), (*d, *on))).collect();
+    let mut later = Vec::new();
+    for ((p, t, _), (kind, d)) in anbu.keys.iter().zip(&anbu.ttds) {
+        if let Some((Some(s), false)) = found.get(&(p.as_str(), *t))
+            && d.is_none_or(|d| d > s + 0.5)
+        {
+            later.push(format!("{p} {kind}: {s:.1} h, anbu {}", d.map_or("-".into(), |d| format!("{d:.1} h"))));
+        }
+    }
+    later
 }
 
 fn share(k: usize, n: usize) -> String {

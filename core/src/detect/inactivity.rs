@@ -112,8 +112,7 @@ impl ChannelScore {
     /// down-weighted (its reliability below `REPORT_UNRELIABLE`) that its silence says almost
     /// nothing. Reported (see `unwatched`), never a reason to drop the channel.
     pub fn stale(&self) -> bool {
-        self.judged.adaptive
-            && (self.silence.hours - self.silence.agreed_hours > STALE_H || self.judged.reliability < REPORT_UNRELIABLE)
+        self.judged.adaptive && (self.silence.outlived() || self.judged.reliability < REPORT_UNRELIABLE)
     }
 }
 
@@ -341,6 +340,14 @@ pub(crate) struct Silence {
 /// its devices went offline.
 pub(crate) fn silence(view: &View<'_>, channel: Signal) -> Option<Silence> {
     silence_until(view, channel, view.observed_until(channel))
+}
+
+impl Silence {
+    /// Whether the channel has been silent for more than `STALE_H` while the person was
+    /// seen otherwise: it no longer watches the person (a TV left on, a plug pulled).
+    pub fn outlived(&self) -> bool {
+        self.hours - self.agreed_hours > STALE_H
+    }
 }
 
 /// Silence of one channel had it been watched until `until`.

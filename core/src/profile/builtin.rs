@@ -55,6 +55,7 @@ fn full() -> Profile {
             critical_after_missed_checkins: 2,
             warning_after_missed_checkins: 1,
             confirm_within_h: 2.0,
+            floor_call_ahead_h: super::DEFAULT_FLOOR_CALL_AHEAD_H,
         },
         routine: RoutineRules {
             mode: SilenceMode::Adaptive,

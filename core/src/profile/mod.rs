@@ -332,7 +332,21 @@ pub struct Escalation {
     /// Hours the hold below `warning` waits for a check-in call to be missed or answered;
     /// after that, silence at warning strength is a warning anyway.
     pub confirm_within_h: f64,
+    /// Hours before a channel's seed rule fires that the safety floor asks for the automatic
+    /// check-in call, so that the call's outcome is known when the rule fires: a call missed
+    /// then is `warning` no later than the seed rule alerts (see `floor`). 0 asks for the
+    /// call when the rule fires.
+    #[serde(default = "default_floor_call_ahead_h")]
+    pub floor_call_ahead_h: f64,
 }
+
+fn default_floor_call_ahead_h() -> f64 {
+    DEFAULT_FLOOR_CALL_AHEAD_H
+}
+
+/// The default of `escalation.floor_call_ahead_h`: one hour, the assessment grid's step
+/// in the backtests, enough for an automatic call placed at the ask to have an outcome.
+pub const DEFAULT_FLOOR_CALL_AHEAD_H: f64 = 1.0;
 
 /// Range checks, each naming its key.
 struct Checker<'a> {
@@ -502,6 +516,7 @@ impl Profile {
             10.0,
         )?;
         c.range("escalation.confirm_within_h", self.escalation.confirm_within_h, 0.0, 72.0)?;
+        c.range("escalation.floor_call_ahead_h", self.escalation.floor_call_ahead_h, 0.0, 12.0)?;
         c.range("device_offline.after_h", self.device_offline.after_h, 0.1, 720.0)?;
         c.range("device_offline.blind_points", self.device_offline.blind_points, 0.0, 100.0)?;
         Rules::compile(self).map(|_| ())
