@@ -16,6 +16,7 @@ mod detect;
 mod engine;
 mod error;
 mod event;
+mod faults;
 mod floor;
 mod fusion;
 mod incident;
@@ -49,7 +50,7 @@ pub use crate::incident::Incident;
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
-    BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
+    BUILTIN_PROFILES, ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
     MAX_PROFILE_BYTES, MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{

@@ -71,6 +71,10 @@ pub struct Profile {
     pub sos: Sos,
     /// When a device counts as offline.
     pub device_offline: DeviceOffline,
+    /// How far ahead of the engine's clock an event may be dated (absent from profiles
+    /// written before it: the default).
+    #[serde(default)]
+    pub clock: Clock,
     /// The recommended action for each level.
     pub escalation: Escalation,
     /// Learning the person's own routine.
@@ -311,6 +315,28 @@ pub struct DeviceOffline {
     pub blind_points: f64,
 }
 
+/// Device clocks that run ahead.
+///
+/// An event dated further ahead of the engine's clock ([`crate::Engine::set_clock`], or the
+/// latest evaluation time) than `max_ahead_h` hours is refused (a device clock set wrong, a
+/// time zone taken for UTC, a clock reset to a year far ahead): it does not move the
+/// person's lateness window, so the person's real events are still taken, and the
+/// person's assessments say which device's clock runs ahead (`clock_ahead`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clock {
+    /// Hours an event may be dated ahead of the engine's clock (0.1 to 168; default 2).
+    /// Without a wall clock given to the engine, its clock is the latest evaluation time:
+    /// keep this above the time between assessments.
+    pub max_ahead_h: f64,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock { max_ahead_h: 2.0 }
+    }
+}
+
 /// The recommended action for each level, following the field workflow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -533,6 +559,7 @@ impl Profile {
         c.range("escalation.confirm_within_h", self.escalation.confirm_within_h, 0.0, 72.0)?;
         c.range("device_offline.after_h", self.device_offline.after_h, 0.1, 720.0)?;
         c.range("device_offline.blind_points", self.device_offline.blind_points, 0.0, 100.0)?;
+        c.range("clock.max_ahead_h", self.clock.max_ahead_h, 0.1, 168.0)?;
         Rules::compile(self).map(|_| ())
     }
 }
