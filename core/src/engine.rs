@@ -96,8 +96,7 @@ pub struct Engine {
     slots: Vec<Slot>,
     /// The persons' device ids, one copy each.
     names: Names,
-    /// The engine's clock: the latest wall clock given ([`Engine::set_clock`]) or evaluation
-    /// time, whichever is later; none before either.
+    /// The engine's clock: the latest wall clock given ([`Engine::set_clock`]); none before.
     clock: Option<Timestamp>,
 }
 
@@ -437,11 +436,8 @@ impl Engine {
     /// the allowed lateness behind the newest). The engine remembers the level, so that
     /// the next assessment (within 6 hours) holds it with the profile's hysteresis: an
     /// alert is raised once and held, and levels do not flap.
-    ///
-    /// `at` is also the engine's clock from then on (see [`Engine::set_clock`]).
     pub fn assess(&mut self, person: &str, at: Timestamp) -> Result<Assessment> {
         let i = self.slot_index(person)?;
-        self.set_clock(at);
         self.slots[i].assess(at)
     }
 
@@ -468,7 +464,6 @@ impl Engine {
     /// # Ok::<(), anbu::Error>(())
     /// ```
     pub fn assess_all(&mut self, at: Timestamp) -> Result<Vec<Assessment>> {
-        self.set_clock(at);
         let mut out: Vec<Assessment> = self
             .slots
             .iter_mut()
@@ -484,8 +479,9 @@ impl Engine {
 
     /// Tells the engine the time now (a wall clock): an event dated further ahead of it than
     /// its person's profile allows (`clock.max_ahead_h`) is refused, and does not move the
-    /// person's lateness window. The clock only moves forward; each evaluation time moves
-    /// it too. Before any clock or evaluation time, no event is refused as ahead.
+    /// person's lateness window. The clock only moves forward. Evaluation times do not move
+    /// it (a batch of buffered events may come long after an assessment); before a clock is
+    /// given, no event is refused as ahead.
     ///
     /// ```
     /// use anbu::{Engine, ErrorKind, Event, EventKind, Person, ReasonKind, Timestamp, HOUR_MS};

@@ -249,6 +249,17 @@ impl Error {
         self
     }
 
+    /// A table (a CSV header, an Arrow table in a binding) that names a column twice: the
+    /// one error every reader of tables gives.
+    ///
+    /// ```
+    /// let e = anbu::Error::duplicate_column("ts");
+    /// assert_eq!((e.to_string().as_str(), e.kind().code()), ("duplicate column `ts`", "ANBU_FORMAT"));
+    /// ```
+    pub fn duplicate_column(name: &str) -> Self {
+        Error::Format { location: None, reason: format!("duplicate column `{}`", clip(name)) }
+    }
+
     pub(crate) fn field(field: &str, reason: impl Into<String>) -> Self {
         Error::InvalidEvent { location: None, field: field.to_string(), reason: reason.into() }
     }

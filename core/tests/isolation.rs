@@ -81,9 +81,15 @@ fn an_event_too_far_ahead_is_refused_and_the_person_stays_watched() {
 }
 
 #[test]
-fn evaluation_times_are_the_clock_and_batches_refuse_atomically() {
+fn evaluation_times_are_not_the_clock_and_batches_refuse_atomically() {
     let mut e = engine(&["p-1", "p-2"]);
+    // Buffered events may come long after an assessment: evaluation times set no clock.
     e.assess_all(at(0)).unwrap();
+    assert_eq!(e.clock(), None);
+    e.ingest(beat("p-2", 4, "plug-2")).unwrap();
+    let mut e = engine(&["p-1", "p-2"]);
+    e.set_clock(at(0));
+    e.set_clock(at(-5));
     assert_eq!(e.clock(), Some(at(0)));
     let err = e.ingest_batch([beat("p-1", 1, "plug-1"), beat("p-2", 5, "plug-2")]).unwrap_err();
     assert!(err.to_string().starts_with("row 1: field `ts`: "), "{err}");

@@ -317,8 +317,8 @@ pub struct DeviceOffline {
 
 /// Device clocks that run ahead.
 ///
-/// An event dated further ahead of the engine's clock ([`crate::Engine::set_clock`], or the
-/// latest evaluation time) than `max_ahead_h` hours is refused (a device clock set wrong, a
+/// An event dated further ahead of the engine's clock (the wall clock its caller gives,
+/// [`crate::Engine::set_clock`]) than `max_ahead_h` hours is refused (a device clock set wrong, a
 /// time zone taken for UTC, a clock reset to a year far ahead): it does not move the
 /// person's lateness window, so the person's real events are still taken, and the
 /// person's assessments say which device's clock runs ahead (`clock_ahead`).
@@ -326,8 +326,6 @@ pub struct DeviceOffline {
 #[serde(deny_unknown_fields)]
 pub struct Clock {
     /// Hours an event may be dated ahead of the engine's clock (0.1 to 168; default 2).
-    /// Without a wall clock given to the engine, its clock is the latest evaluation time:
-    /// keep this above the time between assessments.
     pub max_ahead_h: f64,
 }
 
