@@ -92,6 +92,8 @@ export type ReasonKind =
   | 'escalation'
   | 'safety_floor'
   | 'unwatched'
+  | 'clock_ahead'
+  | 'fault'
 
 /** One piece of evidence behind a score. */
 export interface Reason {

@@ -92,6 +92,8 @@ export type ReasonKind =
   | 'escalation'
   | 'safety_floor'
   | 'unwatched'
+  | 'clock_ahead'
+  | 'fault'
 
 /** One piece of evidence behind a score. */
 export interface Reason {
@@ -307,6 +309,11 @@ export declare class Engine {
   ingestColumns(columns: EventColumns): number
   /** Assesses a person at `at` (RFC 3339 text, epoch milliseconds or a `Date`). */
   assess(person: string, at: TimestampInput): Assessment
+  /**
+   * Tells the engine the time now (RFC 3339 text, epoch milliseconds or a `Date`): an event
+   * dated further ahead than its profile's `clock.max_ahead_h` is then refused.
+   */
+  setClock(now: TimestampInput): void
   /** Assesses every person at `at`, in person order. */
   assessAll(at: TimestampInput): Assessment[]
   /** The whole engine as bytes, for `Engine.restore`. */

@@ -205,6 +205,17 @@ impl Engine {
         })
     }
 
+    /// Tells the engine the time now (RFC 3339 text, epoch milliseconds or a `Date`): an event
+    /// dated further ahead than its profile's `clock.max_ahead_h` is then refused.
+    #[napi(ts_args_type = "now: TimestampInput")]
+    pub fn set_clock(&mut self, now: Unknown<'_>) -> Result<()> {
+        guard(|| {
+            let now = convert::timestamp("now", now)?;
+            self.inner.set_clock(now);
+            Ok(())
+        })
+    }
+
     /// Assesses every person at `at`, in person order.
     #[napi(ts_args_type = "at: TimestampInput", ts_return_type = "Assessment[]")]
     pub fn assess_all<'env>(&mut self, env: &'env Env, at: Unknown<'_>) -> Result<Unknown<'env>> {

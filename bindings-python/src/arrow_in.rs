@@ -301,6 +301,9 @@ pub(crate) fn spec_columns(batch: &RecordBatch) -> Result<(Vec<usize>, Vec<Array
             probe.set_text(name, "?")?;
             continue;
         };
+        if fields.contains(&f) {
+            return Err(Error::duplicate_column(name).into());
+        }
         fields.push(f);
         arrays.push(normalize(name, array)?);
     }

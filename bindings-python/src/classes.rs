@@ -448,6 +448,14 @@ impl PyEngine {
         guard(|| self.inner.assess(person, at)).map(|inner| PyAssessment { inner })
     }
 
+    /// Tells the engine the time now (a datetime, RFC 3339 text or epoch milliseconds): an
+    /// event dated further ahead than its profile's `clock.max_ahead_h` is then refused.
+    fn set_clock(&mut self, now: &Bound<'_, PyAny>) -> PyResult<()> {
+        let now = convert::timestamp_arg(now)?;
+        self.inner.set_clock(now);
+        Ok(())
+    }
+
     /// Assesses every person at a time, in person order.
     fn assess_all(&mut self, at: &Bound<'_, PyAny>) -> PyResult<Vec<PyAssessment>> {
         let at = convert::timestamp_arg(at)?;

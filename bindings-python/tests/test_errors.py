@@ -250,6 +250,50 @@ def test_no_panic_on_odd_arrow_columns() -> None:
 def test_parallel_conversion_names_the_first_bad_row() -> None:
     n = 300_000
     watts = pa.array([1.0] * 250_000 + [-2.0] + [1.0] * 9_999 + [-7.0] + [1.0] * (n - 260_001))
-    table = pa.table({"person": ["p-1"] * n, "ts": pa.array(range(n), pa.int64()), "signal": ["plug"] * n, "watts": watts})
+    table = pa.table({"person": ["p-1"] * n, "ts": pa.array(range(1, n + 1), pa.int64()), "signal": ["plug"] * n, "watts": watts})
     with pytest.raises(anbu.InvalidEventError, match=r"^row 250000: field `watts`: must be >= 0, got -2$"):
         anbu.replay(table, PERSONS)
+
+
+# Issue 17: the same bad input gives the same code from Rust, Python and Node (see the Node
+# binding's errors.test.mjs, which sends the same values).
+HYGIENE = [
+    ({"person": "tel:+82-10-1234-5678", "ts": T0, "signal": "sos"}, "ANBU_INVALID_EVENT", "field `person`: looks like a phone number"),
+    ({"person": "p-1", "ts": "2024-05-01T10:00:00+24:00", "signal": "sos"}, "ANBU_INVALID_EVENT", "UTC offset beyond +/-18:00"),
+    ({"person": "p-1", "ts": 0, "signal": "sos"}, "ANBU_INVALID_EVENT", "taken as a missing time"),
+    ({"person": "p-1", "ts": "9999-12-31T00:00:00Z", "signal": "sos"}, "ANBU_INVALID_EVENT", "field `ts`"),
+]
+
+
+@pytest.mark.parametrize(("event", "code", "part"), HYGIENE)
+def test_hygiene_codes_match_the_other_bindings(event: dict[str, Any], code: str, part: str) -> None:
+    engine = anbu.Engine()
+    engine.add_person("p-1", "full")
+    with pytest.raises(anbu.AnbuError) as err:
+        engine.ingest(event)
+    assert err.value.code == code
+    assert part in str(err.value)
+
+
+def test_an_event_too_far_ahead_is_refused_and_isolated() -> None:
+    engine = anbu.Engine()
+    engine.add_person("p-1", "full")
+    engine.add_person("p-2", "full")
+    engine.set_clock(T0)
+    with pytest.raises(anbu.InvalidEventError, match="ahead of the engine's clock") as err:
+        engine.ingest({"person": "p-2", "ts": "2025-05-01T10:00:00+09:00", "signal": "sos", "device": "btn-1"})
+    assert err.value.code == "ANBU_INVALID_EVENT"
+    engine.ingest({"person": "p-1", "ts": T0, "signal": "sos"})
+    rows = engine.assess_all("2024-05-01T11:00:00+09:00")
+    assert [r.person for r in rows] == ["p-1", "p-2"]
+    assert rows[0].level == "critical"
+    assert "clock_ahead" in [r.kind for r in rows[1].reasons]
+
+
+def test_duplicate_arrow_columns_are_refused() -> None:
+    table = pa.Table.from_arrays(
+        [pa.array(["p-1"]), pa.array([T0]), pa.array(["sos"]), pa.array([T0])], names=["person", "ts", "signal", "ts"]
+    )
+    with pytest.raises(anbu.FormatError, match="duplicate column `ts`") as err:
+        anbu.replay(table, PERSONS)
+    assert err.value.code == "ANBU_FORMAT"

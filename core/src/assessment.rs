@@ -74,6 +74,13 @@ spec_enum! {
         /// for days while the person was seen otherwise); names those that still do. A
         /// technical note for the operator: it adds no points.
         Unwatched = "unwatched",
+        /// A device's clock runs ahead of the engine's: its events dated too far ahead were
+        /// refused (see the profile's `clock.max_ahead_h`). A technical note: no points.
+        ClockAhead = "clock_ahead",
+        /// The person could not be assessed now (the reason says why): a technical problem
+        /// with this person's data, reported in place of an assessment so that every other
+        /// person is still assessed. No points; the level is the person's last one.
+        Fault = "fault",
     }
 }
 

@@ -16,6 +16,7 @@ use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
 use crate::event::{Event, Signal};
+use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
 use crate::names::{Name, Names};
 use crate::person::Person;
@@ -56,6 +57,8 @@ struct Slot {
     watermark: Option<Timestamp>,
     /// The last assessment's time and level, for hysteresis.
     held: Held,
+    /// The person's device whose clock runs ahead, once one's events were refused.
+    ahead: Option<Box<ClockAhead>>,
 }
 
 /// The streaming engine.
@@ -93,6 +96,8 @@ pub struct Engine {
     slots: Vec<Slot>,
     /// The persons' device ids, one copy each.
     names: Names,
+    /// The engine's clock: the latest wall clock given ([`Engine::set_clock`]); none before.
+    clock: Option<Timestamp>,
 }
 
 /// The device ids of a person's waiting untracked events (an absence, the emergency
@@ -308,6 +313,7 @@ impl Engine {
     /// is ignored; an event later than the allowed lateness is refused.
     pub fn ingest(&mut self, event: Event) -> Result<()> {
         let i = self.slot_index(&event.person)?;
+        self.check_ahead(i, event.ts, event.signal(), event.device())?;
         let lateness = self.config.allowed_lateness_ms;
         let slot = &mut self.slots[i];
         Trial::of(slot).take(slot, lateness, event.ts, event.signal(), event.device())?;
@@ -325,6 +331,7 @@ impl Engine {
         let mut trial: HashMap<usize, Trial<'_>> = HashMap::new();
         for (n, e) in events.iter().enumerate() {
             let i = self.slot_index(&e.person)?;
+            self.check_ahead(i, e.ts, e.signal(), e.device()).map_err(|err| err.at(Location::Index(n as u64)))?;
             let slot = &self.slots[i];
             trial
                 .entry(i)
@@ -370,8 +377,12 @@ impl Engine {
             }
             let Some(&part) = part_of.get(p) else { continue };
             let Some((i, trial)) = parts.get_mut(part) else { continue };
-            let slot = &self.slots[*i];
             let at = |err: Error| err.at(Location::Index(n as u64));
+            let id = batch.device_name(device).unwrap_or(signal.as_str());
+            let slot = &mut self.slots[*i];
+            faults::check_ahead(&mut slot.ahead, &slot.rules, &slot.person.person, signal, id, ts, self.clock)
+                .map_err(at)?;
+            let slot = &self.slots[*i];
             trial.check_late(slot, lateness, ts).map_err(at)?;
             if tracks_device(signal) {
                 let key = device_key(batch, device, signal);
@@ -431,10 +442,77 @@ impl Engine {
     }
 
     /// Assesses every person at `at`, in person order.
+    ///
+    /// One person's bad data affects that person only: a person who cannot be assessed at
+    /// `at` (their events already folded run past it, from a device clock ahead) is reported
+    /// by a [`ReasonKind::Fault`](crate::ReasonKind::Fault) assessment that says why, with
+    /// their last level and no action, and every other person is assessed as usual.
+    ///
+    /// ```
+    /// use anbu::{Engine, Event, EventKind, Person, ReasonKind, Timestamp, HOUR_MS};
+    /// let mut engine = Engine::new();
+    /// engine.add_person(Person::new("p-1", "full")?)?;
+    /// engine.add_person(Person::new("p-2", "full")?)?;
+    /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
+    /// // p-2's events run ten hours ahead of the evaluation time (no clock was set yet).
+    /// for h in [10, 11, 12] {
+    ///     engine.ingest(Event::new("p-2", t0.plus_millis(h * HOUR_MS), None, EventKind::Sos)?)?;
+    /// }
+    /// let all = engine.assess_all(t0)?;
+    /// assert_eq!(all.len(), 2);
+    /// assert_eq!(all[1].reasons[0].kind, ReasonKind::Fault);
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
     pub fn assess_all(&mut self, at: Timestamp) -> Result<Vec<Assessment>> {
-        let mut out = self.slots.iter_mut().map(|s| s.assess(at)).collect::<Result<Vec<_>>>()?;
+        let mut out: Vec<Assessment> = self
+            .slots
+            .iter_mut()
+            .map(|s| {
+                s.assess(at).unwrap_or_else(|e| {
+                    faults::fault_assessment(&s.person.person, at, &s.rules, s.held.last.map(|(_, l)| l), &e)
+                })
+            })
+            .collect();
         out.sort_by(|a, b| a.person.cmp(&b.person));
         Ok(out)
+    }
+
+    /// Tells the engine the time now (a wall clock): an event dated further ahead of it than
+    /// its person's profile allows (`clock.max_ahead_h`) is refused, and does not move the
+    /// person's lateness window. The clock only moves forward. Evaluation times do not move
+    /// it (a batch of buffered events may come long after an assessment); before a clock is
+    /// given, no event is refused as ahead.
+    ///
+    /// ```
+    /// use anbu::{Engine, ErrorKind, Event, EventKind, Person, ReasonKind, Timestamp, HOUR_MS};
+    /// let mut engine = Engine::new();
+    /// engine.add_person(Person::new("p-1", "full")?)?;
+    /// let now: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
+    /// engine.set_clock(now);
+    /// // A door sensor whose clock says next year.
+    /// let ahead = Event::new("p-1", now.plus_millis(8760 * HOUR_MS), Some("door-1"), EventKind::Sos)?;
+    /// let err = engine.ingest(ahead).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidEvent);
+    /// assert!(err.to_string().contains("ahead of the engine's clock"), "{err}");
+    /// // The person's real events are still taken, and the assessment names the device.
+    /// engine.ingest(Event::new("p-1", now, None, EventKind::Heartbeat)?)?;
+    /// let a = engine.assess("p-1", now.plus_millis(HOUR_MS))?;
+    /// assert!(a.reasons.iter().any(|r| r.kind == ReasonKind::ClockAhead && r.detail.contains("door-1")));
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn set_clock(&mut self, now: Timestamp) {
+        self.clock = self.clock.max(Some(now));
+    }
+
+    /// The engine's clock (see [`Engine::set_clock`]).
+    pub fn clock(&self) -> Option<Timestamp> {
+        self.clock
+    }
+
+    /// Refuses an event of person `i` dated too far ahead of the engine's clock, noting it.
+    fn check_ahead(&mut self, i: usize, ts: Timestamp, signal: Signal, device: &str) -> Result<()> {
+        let slot = &mut self.slots[i];
+        faults::check_ahead(&mut slot.ahead, &slot.rules, &slot.person.person, signal, device, ts, self.clock)
     }
 
     /// The whole engine as bytes (see [`Engine::restore`]).
@@ -536,6 +614,7 @@ impl Slot {
             others: None,
             watermark: None,
             held: Held::default(),
+            ahead: None,
         }
     }
 
@@ -660,14 +739,17 @@ impl Slot {
             ));
         }
         let k = self.pending.partition_point(|p| p.ts <= at);
-        if k == 0 {
-            return Ok(fusion::assess(self.person.person.clone(), &self.state, &self.rules, at, &mut self.held, None));
-        }
-        let mut state = self.state.clone();
-        for p in self.pending.range(..k) {
-            state.fold_compact(p, &self.rules);
-        }
-        Ok(fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None))
+        let mut a = if k == 0 {
+            fusion::assess(self.person.person.clone(), &self.state, &self.rules, at, &mut self.held, None)
+        } else {
+            let mut state = self.state.clone();
+            for p in self.pending.range(..k) {
+                state.fold_compact(p, &self.rules);
+            }
+            fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None)
+        };
+        faults::annotate(&mut a, self.ahead.as_deref(), at);
+        Ok(a)
     }
 }
 

@@ -33,7 +33,7 @@ impl fmt::Display for Location {
 #[non_exhaustive]
 pub enum Error {
     /// An event (or a row of a table) is invalid: a field is missing, malformed or out of range.
-    #[error("{}field `{field}`: {reason}", at_prefix(.location))]
+    #[error("{}field `{}`: {}", at_prefix(.location), clip(field), clip_reason(reason))]
     InvalidEvent {
         /// Where the event came from, when it came from a file or a batch.
         location: Option<Location>,
@@ -43,7 +43,7 @@ pub enum Error {
         reason: String,
     },
     /// A text file is malformed as a whole (bad header, bad quoting, an over-long line).
-    #[error("{}{reason}", at_prefix(.location))]
+    #[error("{}{}", at_prefix(.location), clip_reason(reason))]
     Format {
         /// Where the problem was found.
         location: Option<Location>,
@@ -51,7 +51,7 @@ pub enum Error {
         reason: String,
     },
     /// A profile is invalid: a key has a bad value, or is unknown.
-    #[error("profile `{profile}`: key `{key}`: {reason}")]
+    #[error("profile `{}`: key `{}`: {}", clip(profile), clip_key(key), clip_reason(reason))]
     InvalidProfile {
         /// The profile's name (or `?` when it has none yet).
         profile: String,
@@ -61,15 +61,16 @@ pub enum Error {
         reason: String,
     },
     /// A profile name is neither built in nor supplied by the caller.
-    #[error("unknown profile `{0}` (built-in profiles: plug_only, call_only, call_app, call_iot, full)")]
+    #[error("unknown profile `{}` (built-in profiles: plug_only, call_only, call_app, call_iot, full)", clip(.0))]
     UnknownProfile(String),
     /// An event or request names a person the engine does not know.
-    #[error("unknown person `{0}`: register the person first")]
+    #[error("unknown person `{}`: register the person first", clip(.0))]
     UnknownPerson(String),
     /// An event arrived later than the allowed lateness.
     #[error(
-        "{}event for person `{person}` at {ts} is later than the allowed lateness: events up to {horizon} are final",
-        at_prefix(.location)
+        "{}event for person `{}` at {ts} is later than the allowed lateness: events up to {horizon} are final",
+        at_prefix(.location),
+        clip(person)
     )]
     LateEvent {
         /// Where the event came from, when known.
@@ -82,7 +83,7 @@ pub enum Error {
         horizon: crate::Timestamp,
     },
     /// A caller-supplied argument is invalid (an evaluation time, a replay interval...).
-    #[error("argument `{name}`: {reason}")]
+    #[error("argument `{}`: {}", clip(name), clip_reason(reason))]
     InvalidArgument {
         /// The argument.
         name: String,
@@ -90,14 +91,46 @@ pub enum Error {
         reason: String,
     },
     /// Snapshot bytes could not be restored.
-    #[error("snapshot: {0}")]
+    #[error("snapshot: {}", clip_reason(.0))]
     Snapshot(String),
     /// Reading or writing failed at the operating-system level.
-    #[error("i/o: {0}")]
+    #[error("i/o: {}", clip_reason(&.0.to_string()))]
     Io(#[from] std::io::Error),
     /// The caller asked a long computation to stop.
     #[error("interrupted")]
     Interrupted,
+}
+
+/// Most characters of an input value an error message quotes (see [`clip`]).
+pub(crate) const MAX_ECHO_CHARS: usize = 40;
+/// Most characters of a profile key an error message names (a dotted path is longer than a value).
+const MAX_KEY_CHARS: usize = 120;
+/// Most characters of a file path an error message names.
+pub(crate) const MAX_PATH_CHARS: usize = 200;
+/// Most characters of an error's reason (which quotes clipped values, and names a few more).
+pub(crate) const MAX_REASON_CHARS: usize = 600;
+
+/// An input value shortened for an error message: at most [`MAX_ECHO_CHARS`] characters,
+/// then `…`. Every value an error text quotes goes through here (or through [`Error`]'s
+/// messages, which clip each part again), so that no message grows with its input.
+pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    clip_to(text, MAX_ECHO_CHARS)
+}
+
+/// `text` cut to at most `max` characters, `…` marking a cut.
+pub(crate) fn clip_to(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
+
+fn clip_key(key: &str) -> std::borrow::Cow<'_, str> {
+    clip_to(key, MAX_KEY_CHARS)
+}
+
+fn clip_reason(reason: &str) -> std::borrow::Cow<'_, str> {
+    clip_to(reason, MAX_REASON_CHARS)
 }
 
 fn at_prefix(location: &Option<Location>) -> String {
@@ -214,6 +247,17 @@ impl Error {
             _ => {}
         }
         self
+    }
+
+    /// A table (a CSV header, an Arrow table in a binding) that names a column twice: the
+    /// one error every reader of tables gives.
+    ///
+    /// ```
+    /// let e = anbu::Error::duplicate_column("ts");
+    /// assert_eq!((e.to_string().as_str(), e.kind().code()), ("duplicate column `ts`", "ANBU_FORMAT"));
+    /// ```
+    pub fn duplicate_column(name: &str) -> Self {
+        Error::Format { location: None, reason: format!("duplicate column `{}`", clip(name)) }
     }
 
     pub(crate) fn field(field: &str, reason: impl Into<String>) -> Self {

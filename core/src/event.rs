@@ -302,18 +302,14 @@ pub(crate) fn check_id(id: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Person ids are pseudonymous: a Korean phone number is refused so that none is stored.
+/// Person ids are pseudonymous: a phone number or an e-mail address, in any spelling, is
+/// refused so that none is stored (see `pseudonym`).
 pub(crate) fn check_person_id(id: &str) -> std::result::Result<(), String> {
     check_id(id)?;
-    let digits: String = id.chars().filter(|c| !matches!(c, '-' | ' ' | '+' | '(' | ')' | '.')).collect();
-    let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
-    let phone_like = all_digits
-        && ((digits.starts_with("01") && (10..=11).contains(&digits.len()))
-            || (digits.starts_with("8210") && (12..=13).contains(&digits.len())));
-    if phone_like {
-        return Err("looks like a phone number; use a pseudonymous id".into());
+    match crate::pseudonym::personal_data(id) {
+        Some(reason) => Err(reason.into()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn finite_non_negative(field: &str, x: f64) -> Result<()> {
@@ -329,8 +325,17 @@ fn finite_non_negative(field: &str, x: f64) -> Result<()> {
     Ok(())
 }
 
-/// The checks of a payload's values (ranges, `until` not before `ts`), as in [`Event::new`].
+/// The checks of a payload's values (ranges, `until` not before `ts`), as in [`Event::new`],
+/// and of the event's time: epoch 0 is refused as a missing time (see [`Timestamp`]).
 pub(crate) fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
+    validate_payload(kind, ts)?;
+    if ts == Timestamp::EPOCH {
+        return Err(Error::field("ts", Timestamp::MISSING_REASON));
+    }
+    Ok(())
+}
+
+fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
     match kind {
         EventKind::Call { duration_s: Some(d), .. } => finite_non_negative("duration_s", *d),
         EventKind::Steps { interval_s: 0, .. } => Err(Error::field("interval_s", "must be > 0")),

@@ -16,6 +16,7 @@ mod detect;
 mod engine;
 mod error;
 mod event;
+mod faults;
 mod floor;
 mod fusion;
 mod incident;
@@ -25,6 +26,7 @@ mod names;
 mod owned_columns;
 mod person;
 mod profile;
+mod pseudonym;
 mod read;
 mod replay;
 mod responder;
@@ -48,8 +50,8 @@ pub use crate::incident::Incident;
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
-    BUILTIN_PROFILES, ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, MeterRules,
-    NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    BUILTIN_PROFILES, ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
+    MAX_PROFILE_BYTES, MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
     CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_columns, read_events,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, clip};
 use crate::event::{Signal, check_person_id};
 
 /// One monitored person.
@@ -44,6 +44,9 @@ impl Person {
         if profile.trim().is_empty() {
             return Err(Error::field("profile", "must not be empty"));
         }
+        if profile.len() > crate::event::MAX_ID_LEN {
+            return Err(Error::field("profile", format!("longer than {} bytes", crate::event::MAX_ID_LEN)));
+        }
         Ok(Person { person: person.to_string(), profile: profile.to_string(), devices: None })
     }
 
@@ -60,7 +63,7 @@ impl Person {
             if sig.channel_index().is_none() && sig != Signal::Checkin {
                 return Err(Error::field(
                     "devices",
-                    format!("`{name}` is not a device (plug, meter, door, phone, steps, app, checkin)"),
+                    format!("`{}` is not a device (plug, meter, door, phone, steps, app, checkin)", clip(name)),
                 ));
             }
             if !out.contains(&sig) {

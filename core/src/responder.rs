@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, clip};
 use crate::event::CheckinOutcome;
 use crate::replay::CheckinResponder;
 use crate::sim::{SimConfig, simulate};
@@ -215,7 +215,9 @@ pub fn parse_checkin_answer(answer: &str, person: &str, at: Timestamp) -> Result
         Error::argument(
             "responder",
             format!(
-                "returned `{answer}` for the call to `{person}` at {at}: expected `answered`, `missed`, `concern` or none"
+                "returned `{}` for the call to `{}` at {at}: expected `answered`, `missed`, `concern` or none",
+                clip(answer),
+                clip(person)
             ),
         )
     })

@@ -21,10 +21,19 @@ pub const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// The earliest accepted timestamp: the Unix epoch.
 const MIN_MS: i64 = 0;
-/// The latest accepted timestamp: 9999-12-31T23:59:59.999Z.
-const MAX_MS: i64 = 253_402_300_799_999;
+/// The latest accepted timestamp: 9999-12-30T22:00:00Z, the latest that can be written
+/// exactly (RFC 3339 allows any offset up to 18 hours; later times could not be).
+const MAX_MS: i64 = 253_402_207_200_000;
+/// The range of accepted times, as error messages state it.
+const RANGE: &str = "1970-01-01T00:00:00Z to 9999-12-30T22:00:00Z";
+/// Largest UTC offset RFC 3339 text may carry, in seconds (RFC 3339 allows +/-18:00).
+const MAX_OFFSET_S: i32 = 18 * 3600;
 
 /// A point in time, in milliseconds since the Unix epoch (UTC).
+///
+/// Accepted times run from 1970-01-01T00:00:00Z to 9999-12-30T22:00:00Z, the latest
+/// time that prints exactly; RFC 3339 text may carry an offset up to +/-18:00. An event
+/// dated exactly at the epoch (`ts` 0) is refused as a missing time.
 ///
 /// ```
 /// use anbu::Timestamp;
@@ -48,7 +57,7 @@ impl fmt::Debug for Timestamp {
 }
 
 impl Timestamp {
-    /// A timestamp from epoch milliseconds; errors outside 1970-01-01..=9999-12-31.
+    /// A timestamp from epoch milliseconds; errors outside 1970-01-01T00:00:00Z..=9999-12-30T22:00:00Z.
     pub fn from_millis(ms: i64) -> Result<Self> {
         Timestamp::check_millis(ms).map_err(|reason| Error::argument("ts", reason))
     }
@@ -59,7 +68,7 @@ impl Timestamp {
         if (MIN_MS..=MAX_MS).contains(&ms) {
             Ok(Timestamp::from_millis_in_range(ms))
         } else {
-            Err(format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)"))
+            Err(format!("epoch milliseconds {ms} out of range ({RANGE})"))
         }
     }
 
@@ -81,6 +90,10 @@ impl Timestamp {
 
     /// The Unix epoch, the earliest accepted time.
     pub(crate) const EPOCH: Timestamp = Timestamp::from_millis_in_range(MIN_MS);
+
+    /// Why an event dated exactly at the epoch is refused: epoch 0 is the value a missing
+    /// time most often takes (an unset clock, an empty field read as 0), never a real reading.
+    pub(crate) const MISSING_REASON: &str = "epoch 0 (1970-01-01T00:00:00Z) is taken as a missing time, not a real one; leave the row out or fix its source";
 
     /// Epoch milliseconds.
     #[inline]
@@ -123,7 +136,7 @@ impl Timestamp {
         let bytes = text.as_bytes();
         let numeric = bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && *b == b'-'));
         if numeric {
-            let ms: i64 = text.parse().map_err(|_| format!("epoch milliseconds `{text}` out of range"))?;
+            let ms: i64 = text.parse().map_err(|_| format!("epoch milliseconds `{}` out of range", clip(text)))?;
             return Timestamp::check_millis(ms);
         }
         let t: jiff::Timestamp = text.parse().map_err(|_| {
@@ -132,22 +145,17 @@ impl Timestamp {
                 clip(text)
             )
         })?;
+        let offset = jiff::fmt::temporal::Pieces::parse(text).ok().and_then(|p| p.to_numeric_offset());
+        if offset.is_some_and(|o| o.seconds().abs() > MAX_OFFSET_S) {
+            return Err(format!("`{}` has a UTC offset beyond +/-18:00", clip(text)));
+        }
         // Sub-millisecond precision is truncated, not an error.
         let ms = t.as_millisecond();
-        Timestamp::from_millis(ms).map_err(|_| format!("`{}` is before 1970-01-01", clip(text)))
+        Timestamp::check_millis(ms).map_err(|_| format!("`{}` is out of range ({RANGE})", clip(text)))
     }
 }
 
-/// Shortens a user value for an error message.
-pub(crate) fn clip(text: &str) -> String {
-    const MAX: usize = 40;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let head: String = text.chars().take(MAX).collect();
-        format!("{head}…")
-    }
-}
+pub(crate) use crate::error::clip;
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -248,6 +256,41 @@ mod tests {
         assert!(Timestamp::parse_field("-5").unwrap_err().contains("out of range"));
         assert!(Timestamp::parse_field("99999999999999999999").unwrap_err().contains("out of range"));
         assert!(Timestamp::parse_field("").is_err());
+    }
+
+    #[test]
+    fn every_accepted_time_prints_exactly_and_reads_back() {
+        let last = Timestamp::from_millis(MAX_MS).unwrap();
+        assert_eq!(last.to_string(), "9999-12-30T22:00:00Z");
+        assert_eq!(Timestamp::parse_field(&last.to_string()).unwrap(), last);
+        assert!(jiff::Timestamp::from_millisecond(MAX_MS + 1).is_err());
+        // Past it, refused on every path (it printed as 1970-01-01T00:00:00Z).
+        assert!(Timestamp::parse_field("9999-12-31T23:59:59Z").is_err());
+        for text in ["253402207200001", "9999-12-30T22:00:00.001Z"] {
+            let err = Timestamp::parse_field(text).unwrap_err();
+            assert!(err.contains("out of range") && err.contains("9999-12-30T22:00:00Z"), "{text}: {err}");
+        }
+        assert!(Timestamp::from_millis(MAX_MS + 1).is_err());
+    }
+
+    #[test]
+    fn offsets_beyond_18_hours_are_refused() {
+        for text in ["2024-05-01T09:30:00+24:00", "2024-05-01T09:30:00+25:00", "2024-05-01T09:30:00-18:01"] {
+            let err = Timestamp::parse_field(text).unwrap_err();
+            assert!(err.contains("offset beyond +/-18:00"), "{text}: {err}");
+        }
+        for text in ["2024-05-01T09:30:00+18:00", "2024-05-01T09:30:00-18:00", "2024-05-01T09:30:00Z"] {
+            assert!(Timestamp::parse_field(text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_huge_value_is_quoted_clipped() {
+        let digits = "9".repeat(1 << 20);
+        let err = Timestamp::parse_field(&digits).unwrap_err();
+        assert!(err.len() < 200, "{} bytes", err.len());
+        let err = Timestamp::parse_field(&format!("2024-{digits}")).unwrap_err();
+        assert!(err.len() < 200, "{} bytes", err.len());
     }
 
     #[test]

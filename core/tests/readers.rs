@@ -76,10 +76,10 @@ fn columns_in_any_order_and_subset() {
     let events = read(text, Format::Csv).unwrap();
     assert_eq!(events[0].kind, EventKind::Checkin { outcome: CheckinOutcome::Missed });
     // A byte-order mark (as Excel writes) is not part of the first column's name.
-    let text = "\u{feff}person,ts,signal\np-1,0,sos\n";
+    let text = "\u{feff}person,ts,signal\np-1,1,sos\n";
     assert_eq!(read(text, Format::Csv).unwrap().len(), 1);
     // Quoted cells may hold commas and quotes.
-    let text = "person,ts,signal,device\n\"p,1\",0,heartbeat,\"plug \"\"tv\"\"\"\n";
+    let text = "person,ts,signal,device\n\"p,1\",1,heartbeat,\"plug \"\"tv\"\"\"\n";
     let events = read(text, Format::Csv).unwrap();
     assert_eq!((events[0].person.as_str(), events[0].device()), ("p,1", "plug \"tv\""));
     // An empty file has no events; a header alone neither.
@@ -111,20 +111,20 @@ fn row_errors_name_line_field_and_reason() {
         "line 2: field `ts`: cannot parse `2024-05-01 10:00` as RFC 3339 with an offset \
          (e.g. 2024-05-01T09:30:00+09:00) or epoch milliseconds"
     );
-    assert_eq!(csv_error(h, "p-1,0,door,,open,"), "line 2: expected 5 cells as in the header, got 6");
-    assert_eq!(csv_error(h, "p-1,0,door"), "line 2: expected 5 cells as in the header, got 3");
+    assert_eq!(csv_error(h, "p-1,1,door,,open,"), "line 2: expected 5 cells as in the header, got 6");
+    assert_eq!(csv_error(h, "p-1,1,door"), "line 2: expected 5 cells as in the header, got 3");
     assert_eq!(
-        csv_error(h, "p-1,0,door,5,open"),
+        csv_error(h, "p-1,1,door,5,open"),
         "line 2: field `watts`: does not apply to signal `door`; leave it empty"
     );
-    let e = read("person,ts,signal\np-1,0,sos\np-1,0,sos\np-\u{1}1,0,sos\n", Format::Csv).unwrap_err();
+    let e = read("person,ts,signal\np-1,1,sos\np-1,1,sos\np-\u{1}1,1,sos\n", Format::Csv).unwrap_err();
     assert_eq!(e.to_string(), "line 4: field `person`: contains a control character");
     assert_eq!(e.kind(), ErrorKind::InvalidEvent);
 }
 
 #[test]
 fn header_errors() {
-    let e = read("person,ts,signal,wats\np,0,sos,\n", Format::Csv).unwrap_err();
+    let e = read("person,ts,signal,wats\np,1,sos,\n", Format::Csv).unwrap_err();
     assert!(e.to_string().starts_with("line 1: unknown column `wats`; the spec's columns are: person, ts,"), "{e}");
     assert_eq!(e.kind(), ErrorKind::Format);
     let e = read("person,ts,signal,ts\n", Format::Csv).unwrap_err();
@@ -134,37 +134,37 @@ fn header_errors() {
     let e = read(",person,ts,signal\n", Format::Csv).unwrap_err();
     assert_eq!(e.to_string(), "line 1: column 1 has no name");
     // A bad header is fatal even when bad rows are skipped.
-    let e = read_events_from("person,tz,signal\np,0,sos\n".as_bytes(), Format::Csv, &ReadOptions::lenient());
+    let e = read_events_from("person,tz,signal\np,1,sos\n".as_bytes(), Format::Csv, &ReadOptions::lenient());
     assert!(e.unwrap_err().to_string().starts_with("line 1: unknown column `tz`"));
 }
 
 #[test]
 fn invalid_utf8_names_the_line() {
-    let mut bytes = b"person,ts,signal,device\np,0,sos,\np,0,heartbeat,plug-".to_vec();
+    let mut bytes = b"person,ts,signal,device\np,1,sos,\np,1,heartbeat,plug-".to_vec();
     bytes.extend_from_slice(&[0xff, 0xfe]);
-    bytes.extend_from_slice(b"\np,0,sos,\n");
+    bytes.extend_from_slice(b"\np,1,sos,\n");
     let mut rows = CsvEventReader::new(bytes.as_slice());
     assert!(rows.next().unwrap().is_ok());
     assert_eq!(rows.next().unwrap().unwrap_err().to_string(), "line 3: column `device`: not valid UTF-8");
     assert!(rows.next().unwrap().is_ok());
     assert!(rows.next().is_none());
 
-    let mut bytes = b"{\"person\":\"p\",\"ts\":0,\"signal\":\"sos\"}\n{\"person\":\"".to_vec();
+    let mut bytes = b"{\"person\":\"p\",\"ts\":1,\"signal\":\"sos\"}\n{\"person\":\"".to_vec();
     bytes.extend_from_slice(&[0xc3, 0x28]);
-    bytes.extend_from_slice(b"\",\"ts\":0,\"signal\":\"sos\"}\n");
+    bytes.extend_from_slice(b"\",\"ts\":1,\"signal\":\"sos\"}\n");
     let e = read_events_from(bytes.as_slice(), Format::Jsonl, &ReadOptions::strict()).unwrap_err();
     assert_eq!(e.to_string(), "line 2: not valid UTF-8");
 }
 
 #[test]
 fn over_long_lines() {
-    let long = format!("p,0,heartbeat,{}", "d".repeat(anbu::MAX_LINE_BYTES));
-    let text = format!("person,ts,signal,device\n{long}\np,0,sos,\n");
+    let long = format!("p,1,heartbeat,{}", "d".repeat(anbu::MAX_LINE_BYTES));
+    let text = format!("person,ts,signal,device\n{long}\np,1,sos,\n");
     assert_eq!(read(&text, Format::Csv).unwrap_err().to_string(), "line 2: longer than 1 MiB");
     let out = read_events_from(text.as_bytes(), Format::Csv, &ReadOptions::lenient()).unwrap();
     assert_eq!((out.events.len(), out.skipped_count), (1, 1));
 
-    let text = format!("{{\"person\":\"{}\"}}\n{{\"person\":\"p\",\"ts\":0,\"signal\":\"sos\"}}", "x".repeat(1 << 20));
+    let text = format!("{{\"person\":\"{}\"}}\n{{\"person\":\"p\",\"ts\":1,\"signal\":\"sos\"}}", "x".repeat(1 << 20));
     assert_eq!(read(&text, Format::Jsonl).unwrap_err().to_string(), "line 1: longer than 1 MiB");
     let out = read_events_from(text.as_bytes(), Format::Jsonl, &ReadOptions::lenient()).unwrap();
     assert_eq!((out.events.len(), out.skipped_count), (1, 1));
@@ -172,17 +172,17 @@ fn over_long_lines() {
 
 #[test]
 fn bad_json_lines() {
-    let text = "{\"person\":\"p\",\"ts\":0,\"signal\":\"sos\"}\n{\"person\":\"p\",\"ts\":0,\"signal\":sos}\n";
+    let text = "{\"person\":\"p\",\"ts\":1,\"signal\":\"sos\"}\n{\"person\":\"p\",\"ts\":1,\"signal\":sos}\n";
     assert_eq!(read(text, Format::Jsonl).unwrap_err().to_string(), "line 2: invalid JSON at column 31: expected value");
     let e = read("[{\"person\":\"p\"}]\n", Format::Jsonl).unwrap_err();
     assert_eq!(e.to_string(), "line 1: expected a JSON object (one per line), got an array");
-    let e = read("{\"person\":\"p\",\"ts\":0,\"signal\":\"sos\",\"note\":\"x\"}\n", Format::Jsonl).unwrap_err();
+    let e = read("{\"person\":\"p\",\"ts\":1,\"signal\":\"sos\",\"note\":\"x\"}\n", Format::Jsonl).unwrap_err();
     assert!(e.to_string().starts_with("line 1: field `note`: unknown field; the spec's fields are: person, ts"));
     assert_eq!(e.kind(), ErrorKind::InvalidEvent);
     let e = read("{\"person\":\"p\",\"ts\":1.5,\"signal\":\"sos\"}\n", Format::Jsonl).unwrap_err();
     assert!(e.to_string().starts_with("line 1: field `ts`: cannot parse `1.5`"), "{e}");
     let e =
-        read("{\"person\":\"p\",\"ts\":0,\"signal\":\"call\",\"direction\":\"in\",\"answered\":\"no\"}", Format::Jsonl);
+        read("{\"person\":\"p\",\"ts\":1,\"signal\":\"call\",\"direction\":\"in\",\"answered\":\"no\"}", Format::Jsonl);
     assert_eq!(e.unwrap_err().to_string(), "line 1: field `answered`: expected true or false, got `no`");
 }
 
@@ -190,16 +190,16 @@ fn bad_json_lines() {
 fn csv_and_jsonl_give_the_same_errors() {
     // Each bad row as a CSV cell list and as a JSON object; the CSV header shifts lines by one.
     let rows: &[(&str, &str)] = &[
-        ("p,0,plug,-1,,", r#"{"person":"p","ts":0,"signal":"plug","watts":-1}"#),
-        ("p,0,plug,NaN,,", r#"{"person":"p","ts":0,"signal":"plug","watts":"NaN"}"#),
+        ("p,1,plug,-1,,", r#"{"person":"p","ts":1,"signal":"plug","watts":-1}"#),
+        ("p,1,plug,NaN,,", r#"{"person":"p","ts":1,"signal":"plug","watts":"NaN"}"#),
         ("p,yesterday,sos,,,", r#"{"person":"p","ts":"yesterday","signal":"sos"}"#),
-        ("p,0,plgu,,,", r#"{"person":"p","ts":0,"signal":"plgu"}"#),
-        ("p,0,steps,,4.5,", r#"{"person":"p","ts":0,"signal":"steps","steps":4.5}"#),
-        ("p,0,steps,,-4,", r#"{"person":"p","ts":0,"signal":"steps","steps":-4}"#),
-        ("p,0,away,,,soon", r#"{"person":"p","ts":0,"signal":"away","until":"soon"}"#),
+        ("p,1,plgu,,,", r#"{"person":"p","ts":1,"signal":"plgu"}"#),
+        ("p,1,steps,,4.5,", r#"{"person":"p","ts":1,"signal":"steps","steps":4.5}"#),
+        ("p,1,steps,,-4,", r#"{"person":"p","ts":1,"signal":"steps","steps":-4}"#),
+        ("p,1,away,,,soon", r#"{"person":"p","ts":1,"signal":"away","until":"soon"}"#),
         ("p,5,away,,,0", r#"{"person":"p","ts":5,"signal":"away","until":0}"#),
-        ("010-1234-5678,0,sos,,,", r#"{"person":"010-1234-5678","ts":0,"signal":"sos"}"#),
-        (",0,sos,,,", r#"{"ts":0,"signal":"sos"}"#),
+        ("010-1234-5678,1,sos,,,", r#"{"person":"010-1234-5678","ts":1,"signal":"sos"}"#),
+        (",1,sos,,,", r#"{"ts":1,"signal":"sos"}"#),
     ];
     let csv: String = std::iter::once("person,ts,signal,watts,steps,until")
         .chain(rows.iter().map(|r| r.0))
@@ -223,9 +223,9 @@ fn csv_and_jsonl_give_the_same_errors() {
 #[test]
 fn lenient_mode_returns_good_rows_and_what_was_skipped() {
     let text = "person,ts,signal,watts\n\
-                p,0,plug,1\n\
-                p,0,plug,-1\n\
-                p,0,plug\n\
+                p,1,plug,1\n\
+                p,1,plug,-1\n\
+                p,1,plug\n\
                 p,1,plug,2\n\
                 p,x,plug,3\n";
     let out = read_events_from(text.as_bytes(), Format::Csv, &ReadOptions::lenient()).unwrap();

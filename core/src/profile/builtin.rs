@@ -1,8 +1,8 @@
 //! The built-in profiles, one per service tier used in Korea today.
 
 use super::{
-    ChannelRule, Checkins, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, MeterRules, NoChange, Profile,
-    RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, MeterRules, NoChange,
+    Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 use crate::assessment::Action;
 use crate::event::Signal;
@@ -47,6 +47,7 @@ fn full() -> Profile {
         checkins: Checkins { after: 1, points_each: 8.0, max_points: 45.0, concern_points: 90.0, concern_hold_h: 24.0 },
         sos: Sos { points: 100.0, hold_h: 24.0 },
         device_offline: DeviceOffline { after_h: 6.0, blind_points: 0.0 },
+        clock: Clock::default(),
         escalation: Escalation {
             watch: Action::CheckinCall,
             warning: Action::Notify,

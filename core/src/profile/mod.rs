@@ -29,7 +29,7 @@ mod schedule;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::Action;
-use crate::error::{Error, Result};
+use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
 use crate::event::Signal;
 use crate::macros::spec_enum;
 
@@ -37,6 +37,9 @@ pub use builtin::BUILTIN_PROFILES;
 pub(crate) use catalog::Catalog;
 pub(crate) use rules::Rules;
 pub use schedule::Weekday;
+
+/// Largest profile file [`Profile::from_path`] reads (1 MiB; a full profile is about 3 KB).
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
 
 /// The rules for watching one kind of person (see the module docs for the format).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +71,10 @@ pub struct Profile {
     pub sos: Sos,
     /// When a device counts as offline.
     pub device_offline: DeviceOffline,
+    /// How far ahead of the engine's clock an event may be dated (absent from profiles
+    /// written before it: the default).
+    #[serde(default)]
+    pub clock: Clock,
     /// The recommended action for each level.
     pub escalation: Escalation,
     /// Learning the person's own routine.
@@ -308,6 +315,26 @@ pub struct DeviceOffline {
     pub blind_points: f64,
 }
 
+/// Device clocks that run ahead.
+///
+/// An event dated further ahead of the engine's clock (the wall clock its caller gives,
+/// [`crate::Engine::set_clock`]) than `max_ahead_h` hours is refused (a device clock set wrong, a
+/// time zone taken for UTC, a clock reset to a year far ahead): it does not move the
+/// person's lateness window, so the person's real events are still taken, and the
+/// person's assessments say which device's clock runs ahead (`clock_ahead`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clock {
+    /// Hours an event may be dated ahead of the engine's clock (0.1 to 168; default 2).
+    pub max_ahead_h: f64,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock { max_ahead_h: 2.0 }
+    }
+}
+
 /// The recommended action for each level, following the field workflow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -405,8 +432,9 @@ impl Profile {
             Some(serde_json::Value::String(s)) => s,
             Some(_) => return Err(Error::profile(&name, "extends", "must be the name of a built-in profile")),
         };
-        let base = builtin::builtin(&base_name)
-            .ok_or_else(|| Error::profile(&name, "extends", format!("unknown built-in profile `{base_name}`")))?;
+        let base = builtin::builtin(&base_name).ok_or_else(|| {
+            Error::profile(&name, "extends", format!("unknown built-in profile `{}`", clip(&base_name)))
+        })?;
         let mut tree = serde_json::to_value(base).map_err(|e| Error::profile(&name, "", e.to_string()))?;
         overlay(&mut tree, serde_json::Value::Object(doc));
         let profile: Profile = serde_path_to_error::deserialize(tree).map_err(|e| {
@@ -417,10 +445,32 @@ impl Profile {
         Ok(profile)
     }
 
-    /// Reads a profile file: `.toml` as TOML, anything else as JSON.
+    /// Reads a profile file: `.toml` as TOML, anything else as JSON. A file larger than
+    /// [`MAX_PROFILE_BYTES`] is refused before it is read whole; I/O errors name the path.
+    ///
+    /// ```
+    /// let err = anbu::Profile::from_path("no/such/profile.toml").unwrap_err();
+    /// assert!(err.to_string().starts_with("i/o: cannot read profile `no/such/profile.toml`: "), "{err}");
+    /// ```
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Profile> {
+        use std::io::Read;
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)?;
+        let shown = || clip_to(&path.display().to_string(), MAX_PATH_CHARS).into_owned();
+        let io = |e: std::io::Error| {
+            Error::Io(std::io::Error::new(e.kind(), format!("cannot read profile `{}`: {e}", shown())))
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_PROFILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() as u64 > MAX_PROFILE_BYTES {
+            return Err(Error::profile(
+                "?",
+                "",
+                format!("file `{}` is larger than {MAX_PROFILE_BYTES} bytes: not a profile", shown()),
+            ));
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::profile("?", "", format!("file `{}` is not valid UTF-8", shown())))?;
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
             Profile::from_toml(&text)
         } else {
@@ -438,6 +488,9 @@ impl Profile {
         let c = Checker { profile: &self.name };
         if self.name.trim().is_empty() {
             return Err(Error::profile("?", "name", "must not be empty"));
+        }
+        if self.name.len() > crate::event::MAX_ID_LEN {
+            return Err(Error::profile(&self.name, "name", format!("longer than {} bytes", crate::event::MAX_ID_LEN)));
         }
         if self.signals.is_empty() {
             return Err(Error::profile(&self.name, "signals", "must name at least one signal"));
@@ -519,6 +572,7 @@ impl Profile {
         c.range("escalation.floor_call_ahead_h", self.escalation.floor_call_ahead_h, 0.0, 12.0)?;
         c.range("device_offline.after_h", self.device_offline.after_h, 0.1, 720.0)?;
         c.range("device_offline.blind_points", self.device_offline.blind_points, 0.0, 100.0)?;
+        c.range("clock.max_ahead_h", self.clock.max_ahead_h, 0.1, 168.0)?;
         Rules::compile(self).map(|_| ())
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{Profile, Weekday};
 use crate::assessment::Responder;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, clip};
 use crate::event::Signal;
 use crate::time::{HOUR_MS, Timestamp};
 
@@ -42,12 +42,12 @@ impl Rules {
     pub fn compile(p: &Profile) -> Result<Rules> {
         let err = |key: &str, reason: String| Error::profile(&p.name, key, reason);
         let tz = jiff::tz::TimeZone::get(&p.timezone)
-            .map_err(|_| err("timezone", format!("unknown IANA time zone `{}`", p.timezone)))?;
+            .map_err(|_| err("timezone", format!("unknown IANA time zone `{}`", clip(&p.timezone))))?;
         let s = &p.schedule;
         let start = parse_hhmm(&s.office_start)
-            .ok_or_else(|| err("schedule.office_start", format!("expected HH:MM, got `{}`", s.office_start)))?;
+            .ok_or_else(|| err("schedule.office_start", format!("expected HH:MM, got `{}`", clip(&s.office_start))))?;
         let end = parse_hhmm(&s.office_end)
-            .ok_or_else(|| err("schedule.office_end", format!("expected HH:MM, got `{}`", s.office_end)))?;
+            .ok_or_else(|| err("schedule.office_end", format!("expected HH:MM, got `{}`", clip(&s.office_end))))?;
         if start >= end {
             return Err(err("schedule", "office_start must be before office_end".into()));
         }
@@ -59,7 +59,7 @@ impl Rules {
         for (i, h) in s.holidays.iter().enumerate() {
             let date: jiff::civil::Date = h
                 .parse()
-                .map_err(|_| err("schedule.holidays", format!("entry {i}: expected YYYY-MM-DD, got `{h}`")))?;
+                .map_err(|_| err("schedule.holidays", format!("entry {i}: expected YYYY-MM-DD, got `{}`", clip(h))))?;
             holidays.insert(date);
         }
         let mut expected_channels = [false; 5];

@@ -157,7 +157,7 @@ impl<R: Read> CsvEventReader<R> {
                 ));
             };
             if columns.contains(field) {
-                return Err(format_error(line, format!("duplicate column `{field}`")));
+                return Err(Error::duplicate_column(field).at(Location::Line(line)));
             }
             columns.push(*field);
         }

@@ -306,7 +306,7 @@ impl<'de> de::Deserialize<'de> for FieldKey {
                 f.write_str("a field name")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<FieldKey, E> {
-                Ok(FieldKey(EVENT_FIELDS.iter().position(|f| *f == v).ok_or_else(|| clip(v))))
+                Ok(FieldKey(EVENT_FIELDS.iter().position(|f| *f == v).ok_or_else(|| clip(v).into_owned())))
             }
         }
         d.deserialize_str(V)
@@ -417,7 +417,7 @@ mod tests {
 
     #[test]
     fn floats_are_read_exactly() {
-        let text = r#"{"person":"p","ts":0,"signal":"plug","watts":9639.187417598921,"lux":1e-7}"#;
+        let text = r#"{"person":"p","ts":1,"signal":"plug","watts":9639.187417598921,"lux":1e-7}"#;
         let e = JsonlEventReader::new(text.as_bytes()).next().unwrap().unwrap();
         assert_eq!(e.kind, EventKind::Plug { watts: 9639.187417598921, lux: Some(1e-7) });
     }
@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn long_lines_and_crlf() {
         let long = "x".repeat(MAX_LINE_BYTES + 1);
-        let ok = r#"{"person":"p","ts":0,"signal":"sos"}"#;
+        let ok = r#"{"person":"p","ts":1,"signal":"sos"}"#;
         let text = format!("{ok}\r\n{long}\n\r\n{ok}\n{long}");
         let got: Vec<_> = JsonlEventReader::new(text.as_bytes()).map(|r| r.map_err(|e| e.to_string())).collect();
         assert_eq!(got.len(), 4);

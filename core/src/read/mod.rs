@@ -298,7 +298,7 @@ mod tests {
         for _ in 0..5 {
             text.push_str("p-1,soon,sos\n");
         }
-        text.push_str("p-1,0,sos\n");
+        text.push_str("p-1,1,sos\n");
         let opts = ReadOptions { skip_bad_rows: true, max_skipped: 2 };
         let out = read_events_from(text.as_bytes(), Format::Csv, &opts).unwrap();
         assert_eq!(out.events.len(), 1);

@@ -6,7 +6,8 @@
 //!
 //! Only lines are cut, so this holds only where no row spans lines: a CSV block holding a
 //! quote (`"`, which may open a cell holding newlines) is not cut. Any doubt gives up:
-//! such a block, any error in any part, a line longer than a block. The caller then reads
+//! such a block, any error in any part, a line longer than a block, an input without rows
+//! (whose CSV header no part has checked). The caller then reads
 //! the file again with one streaming reader, so that what it returns (events, errors, their
 //! lines, skipped rows) is always exactly the streaming reader's.
 
@@ -66,6 +67,9 @@ fn read_in_blocks<T: Send>(
     let mut buf: Vec<u8> = Vec::with_capacity(block_bytes + MAX_LINE_BYTES);
     let mut header: Option<Vec<u8>> = None;
     let mut eof = false;
+    // Whether any part was parsed: a CSV header is checked only behind a part, so that an
+    // input without rows (a header alone) is left to the streaming reader to judge.
+    let mut parsed_any = false;
     while !eof {
         eof = fill(&mut input, &mut buf, block_bytes)?;
         // The block ends after its last newline; the rest waits for the next block.
@@ -98,11 +102,12 @@ fn read_in_blocks<T: Send>(
         });
         for part in parsed {
             let Some(part) = part else { return Ok(false) };
+            parsed_any = true;
             join(part);
         }
         buf.drain(..end);
     }
-    Ok(true)
+    Ok(parsed_any)
 }
 
 /// Reads into `buf` until it holds `want` bytes or the input ends; returns whether it ended.

@@ -1,0 +1,112 @@
+//! Fault isolation: one person's bad data affects that person only.
+//!
+//! - An event dated further ahead of the engine's clock than the person's profile allows
+//!   (`clock.max_ahead_h`) is refused, and does not move the person's lateness window; the
+//!   person's assessments then carry a `clock_ahead` reason naming the device, for a day.
+//! - A person who cannot be assessed at a time (their events already folded run past it)
+//!   gets a `fault` assessment saying why, in place of failing every person's assessment.
+
+use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
+use crate::error::{Error, Result, clip};
+use crate::event::Signal;
+use crate::profile::Rules;
+use crate::text::fixed;
+use crate::time::{DAY_MS, HOUR_MS, Timestamp};
+
+/// How long a person's assessments report a device's clock running ahead after its last
+/// refused event.
+const REPORT_MS: i64 = DAY_MS;
+
+/// A device of a person whose events were refused as dated too far ahead.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ClockAhead {
+    /// The device (the last one refused).
+    device: Box<str>,
+    /// The signal of its last refused event.
+    signal: Signal,
+    /// How far ahead its last refused event was, milliseconds.
+    ahead_ms: i64,
+    /// The engine's clock when it was refused.
+    clock: Timestamp,
+    /// Events refused so far.
+    refused: u64,
+}
+
+/// The most an event may be dated ahead of the engine's clock under `rules`, milliseconds.
+fn max_ahead_ms(rules: &Rules) -> i64 {
+    (rules.profile.clock.max_ahead_h * HOUR_MS as f64) as i64
+}
+
+/// Checks that an event at `ts` is not dated further ahead of `clock` than `rules` allow;
+/// a refused one is noted in `note` (for the person's assessments) and is the error.
+pub(crate) fn check_ahead(
+    note: &mut Option<Box<ClockAhead>>,
+    rules: &Rules,
+    person: &str,
+    signal: Signal,
+    device: &str,
+    ts: Timestamp,
+    clock: Option<Timestamp>,
+) -> Result<()> {
+    let Some(clock) = clock else { return Ok(()) };
+    let (ahead, max) = (ts.millis_since(clock), max_ahead_ms(rules));
+    if ahead <= max {
+        return Ok(());
+    }
+    let refused = note.as_ref().map_or(0, |n| n.refused) + 1;
+    *note = Some(Box::new(ClockAhead { device: device.into(), signal, ahead_ms: ahead, clock, refused }));
+    Err(Error::field(
+        "ts",
+        format!(
+            "{ts} is {} h ahead of the engine's clock {clock} for person `{}` (device `{}`), more than the profile's \
+             clock.max_ahead_h ({} h): the device's clock runs ahead; the event is refused",
+            fixed(ahead as f64 / HOUR_MS as f64, 1),
+            clip(person),
+            clip(device),
+            fixed(max as f64 / HOUR_MS as f64, 1),
+        ),
+    ))
+}
+
+/// Adds the `clock_ahead` reason to an assessment at `at` while the note is recent.
+pub(crate) fn annotate(a: &mut Assessment, note: Option<&ClockAhead>, at: Timestamp) {
+    let Some(n) = note else { return };
+    if at.millis_since(n.clock) > REPORT_MS {
+        return;
+    }
+    let detail = format!(
+        "device `{}` sent {} dated up to {} h ahead of the engine's clock (last at {}): refused; check the device's clock",
+        clip(&n.device),
+        if n.refused == 1 { "an event".to_string() } else { format!("{} events", n.refused) },
+        fixed(n.ahead_ms as f64 / HOUR_MS as f64, 1),
+        n.clock,
+    );
+    a.reasons.push(Reason { signal: n.signal, kind: ReasonKind::ClockAhead, detail, contribution: 0.0 });
+}
+
+/// What stands for a person's assessment at `at` when it failed with `error`: no points,
+/// the person's last level (`last`, else normal) and no action, and a `fault` reason that
+/// says why, so that the operator sees the person and the problem.
+pub(crate) fn fault_assessment(
+    person: &str,
+    at: Timestamp,
+    rules: &Rules,
+    last: Option<Level>,
+    error: &Error,
+) -> Assessment {
+    let reason = Reason {
+        signal: Signal::Heartbeat,
+        kind: ReasonKind::Fault,
+        detail: format!("cannot assess this person now (a technical problem, device clock ahead?): {error}"),
+        contribution: 0.0,
+    };
+    Assessment {
+        person: person.to_string(),
+        at,
+        score: 0.0,
+        level: last.unwrap_or(Level::Normal),
+        action: Action::None,
+        responder: rules.responder(at),
+        reasons: vec![reason],
+    }
+}

@@ -1,0 +1,125 @@
+//! Fault isolation (issue 17, part 1): one person's bad data affects that person only.
+
+use anbu::{
+    Action, Column, Engine, ErrorKind, Event, EventColumns, EventKind, HOUR_MS, Level, Person, Profile, ReasonKind,
+    Signal, Timestamp,
+};
+
+fn t0() -> Timestamp {
+    "2024-05-01T09:00:00+09:00".parse().unwrap()
+}
+
+fn at(h: i64) -> Timestamp {
+    t0().plus_millis(h * HOUR_MS)
+}
+
+fn sos(person: &str, h: i64) -> Event {
+    Event::new(person, at(h), None, EventKind::Sos).unwrap()
+}
+
+fn beat(person: &str, h: i64, device: &str) -> Event {
+    Event::new(person, at(h), Some(device), EventKind::Heartbeat).unwrap()
+}
+
+fn engine(persons: &[&str]) -> Engine {
+    let mut e = Engine::new();
+    for p in persons {
+        e.add_person(Person::new(p, "full").unwrap()).unwrap();
+    }
+    e
+}
+
+#[test]
+fn one_person_ahead_does_not_blind_the_others() {
+    let mut e = engine(&["p-1", "p-2"]);
+    // p-1 pressed SOS; p-2's device clock says two and three days ahead (no clock was
+    // given yet, so they are taken), which folds p-2's events past the evaluation time.
+    e.ingest(sos("p-1", 0)).unwrap();
+    e.ingest(beat("p-2", 48, "plug-1")).unwrap();
+    e.ingest(beat("p-2", 72, "plug-1")).unwrap();
+    let all = e.assess_all(at(1)).expect("every other person is assessed");
+    assert_eq!(all.len(), 2);
+    assert_eq!((all[0].person.as_str(), all[0].level, all[0].action), ("p-1", Level::Critical, Action::Dispatch));
+    let p2 = &all[1];
+    assert_eq!((p2.person.as_str(), p2.level, p2.action, p2.score), ("p-2", Level::Normal, Action::None, 0.0));
+    assert_eq!(p2.reasons.len(), 1);
+    assert_eq!(p2.reasons[0].kind, ReasonKind::Fault);
+    assert!(p2.reasons[0].detail.starts_with("cannot assess this person now"), "{}", p2.reasons[0].detail);
+    assert!(p2.reasons[0].detail.contains("p-2"), "{}", p2.reasons[0].detail);
+    // Assessing p-2 alone still says why.
+    assert_eq!(e.assess("p-2", at(1)).unwrap_err().kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn an_event_too_far_ahead_is_refused_and_the_person_stays_watched() {
+    let mut e = engine(&["p-1"]);
+    e.set_clock(at(0));
+    e.ingest(beat("p-1", 0, "plug-1")).unwrap();
+    // A device reset to a year ahead.
+    let err = e.ingest(beat("p-1", 8760, "door-9")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidEvent);
+    let text = err.to_string();
+    assert!(text.starts_with("field `ts`: "), "{text}");
+    assert!(
+        text.contains("8760.0 h ahead of the engine's clock") && text.contains("clock.max_ahead_h (2.0 h)"),
+        "{text}"
+    );
+    assert!(text.contains("device `door-9`"), "{text}");
+    // The lateness window did not move: the person's real events are still taken.
+    for h in 1..=3 {
+        e.set_clock(at(h));
+        e.ingest(beat("p-1", h, "plug-1")).expect("a real event is not late");
+    }
+    let a = e.assess("p-1", at(3)).unwrap();
+    let note = a.reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead).expect("the device is named");
+    assert_eq!(note.contribution, 0.0);
+    assert!(note.detail.starts_with("device `door-9` sent an event dated up to 8760.0 h ahead"), "{}", note.detail);
+    // Within the limit, an event ahead is taken; a day after the last refusal the note goes.
+    e.ingest(beat("p-1", 4, "plug-1")).unwrap();
+    let a = e.assess("p-1", at(30)).unwrap();
+    assert!(a.reasons.iter().all(|r| r.kind != ReasonKind::ClockAhead));
+}
+
+#[test]
+fn evaluation_times_are_not_the_clock_and_batches_refuse_atomically() {
+    let mut e = engine(&["p-1", "p-2"]);
+    // Buffered events may come long after an assessment: evaluation times set no clock.
+    e.assess_all(at(0)).unwrap();
+    assert_eq!(e.clock(), None);
+    e.ingest(beat("p-2", 4, "plug-2")).unwrap();
+    let mut e = engine(&["p-1", "p-2"]);
+    e.set_clock(at(0));
+    e.set_clock(at(-5));
+    assert_eq!(e.clock(), Some(at(0)));
+    let err = e.ingest_batch([beat("p-1", 1, "plug-1"), beat("p-2", 5, "plug-2")]).unwrap_err();
+    assert!(err.to_string().starts_with("row 1: field `ts`: "), "{err}");
+    // Nothing was taken: p-1's event at 1 h is still new.
+    assert_eq!(e.ingest_batch([beat("p-1", 1, "plug-1")]).unwrap(), 1);
+    // Columns say the same as events.
+    let ts = [at(1).as_millis(), at(5).as_millis()];
+    let batch = EventColumns::builder(&["p-1", "p-2"], &[0, 1], &ts, &[Signal::Heartbeat; 2])
+        .device(&["plug-1", "plug-2"], Column::new(&[0, 1]))
+        .build()
+        .unwrap();
+    let err = e.ingest_columns(&batch).unwrap_err();
+    assert!(err.to_string().starts_with("row 1: field `ts`: "), "{err}");
+}
+
+#[test]
+fn the_limit_is_a_profile_key() {
+    let mut doc = serde_json::json!({ "name": "far", "clock": { "max_ahead_h": 24 } });
+    let far = Profile::from_value(doc.clone()).unwrap();
+    assert_eq!(far.clock.max_ahead_h, 24.0);
+    let mut e = Engine::new();
+    e.add_profile(far).unwrap();
+    e.add_person(Person::new("p-1", "far").unwrap()).unwrap();
+    e.set_clock(at(0));
+    e.ingest(beat("p-1", 10, "plug-1")).expect("10 h ahead is within 24 h");
+    assert!(e.ingest(beat("p-1", 30, "plug-1")).is_err());
+    doc["clock"]["max_ahead_h"] = serde_json::json!(0);
+    let err = Profile::from_value(doc).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidProfile);
+    assert!(err.to_string().starts_with("profile `far`: key `clock.max_ahead_h`: "), "{err}");
+    // Profiles written before the key load with the default.
+    assert_eq!(Profile::builtin("full").unwrap().clock.max_ahead_h, 2.0);
+}
