@@ -644,11 +644,17 @@ mod tests {
         assert!(error(&[0, 1], &[Sos, Sos], None).starts_with("row 1: field `person`: looks like a phone"));
         assert!(error(&[0, 7], &[Sos, Sos], None).starts_with("row 1: field `person`: code 7 is not in"));
         let e = EventColumns::builder(&["p"], &[0, 0], &[T, -5], &[Sos; 2]).build().unwrap_err();
-        assert_eq!(e.to_string(), "row 1: field `ts`: epoch milliseconds -5 out of range (1970-01-01 to 9999-12-31)");
+        assert_eq!(
+            e.to_string(),
+            "row 1: field `ts`: epoch milliseconds -5 out of range (1970-01-01 to 9999-12-30T22:00Z)"
+        );
         // A record of the row says the same.
         let mut r = EventRecord::default();
         let e = r.set_text("ts", "-5").unwrap_err().at(Location::Index(1));
-        assert_eq!(e.to_string(), "row 1: field `ts`: epoch milliseconds -5 out of range (1970-01-01 to 9999-12-31)");
+        assert_eq!(
+            e.to_string(),
+            "row 1: field `ts`: epoch milliseconds -5 out of range (1970-01-01 to 9999-12-30T22:00Z)"
+        );
         let e = EventColumns::builder(&["p"], &[0], &[T], &[Sos]).watts(Column::new(&[1.0, 2.0])).build();
         assert_eq!(e.unwrap_err().to_string(), "argument `watts`: has 2 values for 1 rows");
     }

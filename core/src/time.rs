@@ -21,8 +21,9 @@ pub const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// The earliest accepted timestamp: the Unix epoch.
 const MIN_MS: i64 = 0;
-/// The latest accepted timestamp: 9999-12-31T23:59:59.999Z.
-const MAX_MS: i64 = 253_402_300_799_999;
+/// The latest accepted timestamp: 9999-12-30T22:00:00Z, the last that can be written (in any
+/// time zone) and read back exactly.
+const MAX_MS: i64 = 253_402_207_200_000;
 
 /// A point in time, in milliseconds since the Unix epoch (UTC).
 ///
@@ -48,7 +49,7 @@ impl fmt::Debug for Timestamp {
 }
 
 impl Timestamp {
-    /// A timestamp from epoch milliseconds; errors outside 1970-01-01..=9999-12-31.
+    /// A timestamp from epoch milliseconds; errors outside 1970-01-01 to 9999-12-30T22:00Z.
     pub fn from_millis(ms: i64) -> Result<Self> {
         Timestamp::check_millis(ms).map_err(|reason| Error::argument("ts", reason))
     }
@@ -59,7 +60,7 @@ impl Timestamp {
         if (MIN_MS..=MAX_MS).contains(&ms) {
             Ok(Timestamp::from_millis_in_range(ms))
         } else {
-            Err(format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-31)"))
+            Err(format!("epoch milliseconds {ms} out of range (1970-01-01 to 9999-12-30T22:00Z)"))
         }
     }
 
@@ -248,6 +249,25 @@ mod tests {
         assert!(Timestamp::parse_field("-5").unwrap_err().contains("out of range"));
         assert!(Timestamp::parse_field("99999999999999999999").unwrap_err().contains("out of range"));
         assert!(Timestamp::parse_field("").is_err());
+    }
+
+    #[test]
+    fn every_accepted_time_is_written_and_read_back_exactly() {
+        // From 9999-12-30T22:00Z on, times were accepted but written as 1970-01-01.
+        let cases = [
+            (0, "1970-01-01T00:00:00Z"),
+            (1_714_523_400_123, "2024-05-01T00:30:00.123Z"),
+            (MAX_MS - HOUR_MS - 1, "9999-12-30T20:59:59.999Z"),
+            (MAX_MS, "9999-12-30T22:00:00Z"),
+        ];
+        for (ms, text) in cases {
+            let t = Timestamp::from_millis(ms).unwrap();
+            assert_eq!(t.to_string(), text);
+            assert_eq!(text.parse::<Timestamp>().unwrap(), t);
+        }
+        assert!(jiff::Timestamp::from_millisecond(MAX_MS + 1).is_err());
+        assert!(Timestamp::from_millis(MAX_MS + 1).is_err());
+        assert!(Timestamp::parse_field("9999-12-31T00:00:00Z").is_err());
     }
 
     #[test]
