@@ -515,15 +515,23 @@ impl Engine {
         faults::check_ahead(&mut slot.ahead, &slot.rules, &slot.person.person, signal, device, ts, self.clock)
     }
 
-    /// The whole engine as bytes (see [`Engine::restore`]).
+    /// The whole engine as bytes (see [`Engine::restore`]): everything that decides the next
+    /// assessment, including the level each person's last assessment holds (hysteresis) and
+    /// the call-first escalation clock, with a format version and a CRC32C checksum.
     ///
     /// ```
     /// use anbu::{Engine, Person};
     /// let mut engine = Engine::new();
     /// engine.add_person(Person::new("p-1", "full")?)?;
-    /// let copy = Engine::restore(&engine.snapshot())?;
+    /// let bytes = engine.snapshot();
+    /// let copy = Engine::restore(&bytes)?;
     /// assert_eq!(copy.len(), 1);
     /// assert!(Engine::restore(b"not a snapshot").is_err());
+    /// // A damaged snapshot is refused, never restored altered.
+    /// let mut damaged = bytes.clone();
+    /// damaged[40] ^= 0x04;
+    /// let err = Engine::restore(&damaged).unwrap_err();
+    /// assert!(err.to_string().contains("checksum mismatch"), "{err}");
     /// # Ok::<(), anbu::Error>(())
     /// ```
     pub fn snapshot(&self) -> Vec<u8> {
@@ -540,13 +548,19 @@ impl Engine {
                     watermark: s.watermark,
                     held: s.held.last,
                     unconfirmed_since: s.held.unconfirmed_since,
+                    ahead: s.ahead.clone(),
                 })
                 .collect(),
+            clock: self.clock,
         };
         snapshot::encode(&snap)
     }
 
-    /// An engine restored from [`Engine::snapshot`] bytes; it assesses exactly as the original.
+    /// An engine restored from [`Engine::snapshot`] bytes (of this build's format, or of
+    /// version 1, which had no checksum); fed the same events, it assesses exactly as the
+    /// original would have. Bytes that are damaged (the checksum does not match), of another
+    /// version, or that hold a value out of its range are refused with [`Error::Snapshot`]
+    /// naming what is wrong (the person and field, for a value).
     pub fn restore(bytes: &[u8]) -> Result<Engine> {
         let snap = snapshot::decode(bytes)?;
         let mut engine = Engine::with_config(snap.config).map_err(|e| Error::Snapshot(e.to_string()))?;
@@ -576,7 +590,9 @@ impl Engine {
             }
             slot.watermark = p.watermark;
             slot.held = Held { last: p.held, unconfirmed_since: p.unconfirmed_since };
+            slot.ahead = p.ahead;
         }
+        engine.clock = snap.clock;
         Ok(engine)
     }
 

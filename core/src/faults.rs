@@ -17,8 +17,9 @@ use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 /// refused event.
 const REPORT_MS: i64 = DAY_MS;
 
-/// A device of a person whose events were refused as dated too far ahead.
-#[derive(Clone, Debug, PartialEq)]
+/// A device of a person whose events were refused as dated too far ahead (kept in snapshots).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ClockAhead {
     /// The device (the last one refused).
     device: Box<str>,
@@ -30,6 +31,19 @@ pub(crate) struct ClockAhead {
     clock: Timestamp,
     /// Events refused so far.
     refused: u64,
+}
+
+impl ClockAhead {
+    /// Range checks of a restored note, naming the field at fault.
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
+        if self.ahead_ms <= 0 {
+            return Err(format!("ahead.ahead_ms: {} must be above 0 (the event was refused as ahead)", self.ahead_ms));
+        }
+        if self.refused == 0 {
+            return Err("ahead.refused: must be at least 1".into());
+        }
+        Ok(())
+    }
 }
 
 /// The most an event may be dated ahead of the engine's clock under `rules`, milliseconds.

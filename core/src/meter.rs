@@ -65,6 +65,16 @@ impl Default for MeterBase {
 }
 
 impl MeterBase {
+    /// Checks a restored base load (see `snapshot`): levels are watts, finite and not negative.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        for (name, levels) in [("low", &self.low), ("high", &self.high)] {
+            for (h, w) in levels.iter().enumerate() {
+                crate::snapshot::in_range(&format!("{name}[{h}]"), f64::from(*w), 0.0, f64::from(f32::MAX))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The hour's base load, watts: its low level, or the lowest of the hours seen while this
     /// one is not; `None` before any reading.
     pub fn base_load(&self, hour: usize) -> Option<f64> {

@@ -1103,6 +1103,31 @@ fn ewma_step((fast, slow, fast_s, slow_s, days): Daily, count: u32, steps: u32) 
     }
 }
 
+impl Routine {
+    /// Checks a restored routine's values (see `snapshot`): each in the range learning keeps
+    /// it in, so that it assesses as it did and is written back readable.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        use crate::snapshot::in_range;
+        if let Some(h) = self.open_hour.get()
+            && (Timestamp::from_millis(h).is_err() || h % HOUR_MS != 0)
+        {
+            return Err(format!("open_hour: must be the start of an hour in the accepted range, got {h}"));
+        }
+        // A local day: from the day before 1970-01-01 (west of UTC) to the day after the last time.
+        if let Some(d) = self.open_day.get()
+            && (d < -1 || Timestamp::from_millis(d.saturating_sub(1).saturating_mul(DAY_MS).max(0)).is_err())
+        {
+            return Err(format!("open_day: must be a local day in the accepted range, got {d}"));
+        }
+        let counts = [("fast", self.fast), ("slow", self.slow), ("fast_steps", self.fast_steps)];
+        for (name, v) in counts.into_iter().chain([("slow_steps", self.slow_steps), ("gap_days", self.gap_days)]) {
+            in_range(name, v.into(), 0.0, f64::from(f32::MAX))?;
+        }
+        in_range("answer_rate", self.answer_rate.into(), 0.0, 1.0)?;
+        in_range("deficit", self.deficit.into(), 0.0, DEFICIT_MAX)
+    }
+}
+
 /// Serde for the bins table (serde derives arrays only up to 32 elements).
 mod serde_bins {
     use super::{BINS, Bins};

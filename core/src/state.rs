@@ -409,6 +409,80 @@ impl PersonState {
         self.absences.iter().filter(|a| a.end <= at && a.start < a.end).map(|a| a.end).max()
     }
 
+    /// Checks a restored state (see `snapshot`): every value in its range and the times in
+    /// the order folding keeps them, so that it assesses as it did and is written back readable.
+    /// The error names the field (`state.devices[0].plug.watts`) and why.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        self.check_fields().map_err(|e| format!("state.{e}"))
+    }
+
+    fn check_fields(&self) -> std::result::Result<(), String> {
+        use crate::snapshot::in_range;
+        let last = self.last_ts;
+        // Every time folded from an event is at or before the last event folded.
+        let folded = |name: &str, t: Option<Timestamp>| match (t, last) {
+            (Some(t), Some(last)) if t > last => Err(format!("{name}: {t} is after last_ts ({last})")),
+            (Some(t), None) => Err(format!("{name}: {t} is set while no event was folded (last_ts is null)")),
+            _ => Ok(()),
+        };
+        if self.first_ts.is_some() != last.is_some() {
+            return Err("first_ts: must be set exactly when last_ts is".into());
+        }
+        folded("first_ts", self.first_ts)?;
+        for (i, t) in self.last_life.iter().enumerate() {
+            folded(&format!("last_life[{i}]"), *t)?;
+        }
+        folded("last_life_any", self.last_life_any.map(|l| l.ts))?;
+        folded("last_all_clear", self.last_all_clear)?;
+        folded("last_concern", self.last_concern)?;
+        folded("last_sos", self.last_sos)?;
+        folded("last_walk", self.last_walk)?;
+        if self.devices.len() > MAX_DEVICES_PER_PERSON {
+            return Err(format!("devices: at most {MAX_DEVICES_PER_PERSON}, got {}", self.devices.len()));
+        }
+        for (i, d) in self.devices.iter().enumerate() {
+            if d.id.is_empty() || self.devices[..i].iter().any(|o| o.id == d.id) {
+                return Err(format!("devices[{i}].id: must be non-empty and unique"));
+            }
+            if d.channels >> Signal::CHANNELS.len() != 0 {
+                return Err(format!(
+                    "devices[{i}].channels: must be a set of the 5 channels' bits, got {}",
+                    d.channels
+                ));
+            }
+            // A device registered for an event not folded yet keeps the epoch.
+            if d.last_report != Timestamp::EPOCH {
+                folded(&format!("devices[{i}].last_report"), Some(d.last_report))?;
+            }
+            if let Some(r) = &d.plug {
+                in_range(&format!("devices[{i}].plug.watts"), r.watts, 0.0, f64::MAX)?;
+                if let Some(lux) = r.lux() {
+                    in_range(&format!("devices[{i}].plug.lux"), lux, 0.0, f64::MAX)?;
+                }
+                if r.steady_since > d.last_report {
+                    return Err(format!("devices[{i}].plug.steady_since: {} is after last_report", r.steady_since));
+                }
+            }
+        }
+        if self.missed_checkins.len() > MAX_MISSED || !self.missed_checkins.is_sorted() {
+            return Err(format!("missed_checkins: at most {MAX_MISSED}, oldest first"));
+        }
+        for (i, t) in self.missed_checkins.iter().enumerate() {
+            folded(&format!("missed_checkins[{i}]"), Some(*t))?;
+        }
+        if self.absences.len() > MAX_ABSENCES {
+            return Err(format!("absences: at most {MAX_ABSENCES}, got {}", self.absences.len()));
+        }
+        if let Some(i) = self.absences.iter().position(|a| a.end < a.start) {
+            return Err(format!("absences[{i}]: ends before it starts"));
+        }
+        self.routine.check().map_err(|e| format!("routine.{e}"))?;
+        if let Some(m) = &self.meter {
+            m.check().map_err(|e| format!("meter.{e}"))?;
+        }
+        Ok(())
+    }
+
     /// Approximate heap size of this state, bytes (device ids are interned, counted by the engine).
     pub fn heap_bytes(&self) -> usize {
         self.devices.capacity() * std::mem::size_of::<DeviceState>()

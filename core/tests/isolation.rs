@@ -123,3 +123,19 @@ fn the_limit_is_a_profile_key() {
     // Profiles written before the key load with the default.
     assert_eq!(Profile::builtin("full").unwrap().clock.max_ahead_h, 2.0);
 }
+
+#[test]
+fn the_clock_and_a_device_running_ahead_survive_a_restart() {
+    let mut e = engine(&["p-1"]);
+    e.set_clock(at(0));
+    e.ingest(beat("p-1", 0, "plug-1")).unwrap();
+    assert_eq!(e.ingest(beat("p-1", 100, "door-1")).unwrap_err().kind(), ErrorKind::InvalidEvent);
+    let mut back = Engine::restore(&e.snapshot()).unwrap();
+    assert_eq!(back.clock(), Some(at(0)));
+    // Still refused after the restart, and still reported.
+    assert_eq!(back.ingest(beat("p-1", 100, "door-1")).unwrap_err().kind(), ErrorKind::InvalidEvent);
+    let (a, b) = (e.assess("p-1", at(1)).unwrap(), back.assess("p-1", at(1)).unwrap());
+    assert!(b.reasons.iter().any(|r| r.kind == ReasonKind::ClockAhead && r.detail.contains("door-1")), "{b:?}");
+    let ahead = |x: &anbu::Assessment| x.reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead).cloned();
+    assert_eq!(ahead(&a).map(|r| r.kind), ahead(&b).map(|r| r.kind));
+}

@@ -165,6 +165,43 @@ proptest! {
         prop_assert_eq!(original.snapshot(), restored.snapshot());
     }
 
+    /// A restart changes no decision: an engine that is assessed as it goes (so that it holds
+    /// levels and the call-first clock), stopped at random points, snapshotted and restored
+    /// into a fresh engine, then fed the rest, gives every later assessment (level, action,
+    /// score, reasons) exactly as an engine that never stopped. Readings are any watts, as
+    /// devices send them.
+    #[test]
+    fn restore_then_continue_equals_never_stopped(
+        evs in events(80),
+        watts in proptest::collection::vec(0.0f64..5000.0, 80),
+        every_h in 1i64..5,
+        stops in proptest::collection::vec(0usize..40, 1..4),
+        profile in profile(),
+    ) {
+        let evs: Vec<Event> = evs.into_iter().zip(watts).map(|(e, w)| match e.kind {
+            EventKind::Plug { lux, .. } => Event::new("p", e.ts, Some(e.device()), EventKind::Plug { watts: w, lux }).unwrap(),
+            EventKind::Meter { .. } => Event::new("p", e.ts, Some(e.device()), EventKind::Meter { watts: w }).unwrap(),
+            _ => e,
+        }).collect();
+        let mut never = engine(profile, 1);
+        let mut restarted = engine(profile, 1);
+        let mut next = 0;
+        for (step, h) in (0..SPAN_H + 30).step_by(every_h as usize).enumerate() {
+            let at = Timestamp::from_millis(T0 + h * HOUR_MS).unwrap();
+            while next < evs.len() && evs[next].ts <= at {
+                never.ingest(evs[next].clone()).unwrap();
+                restarted.ingest(evs[next].clone()).unwrap();
+                next += 1;
+            }
+            if stops.contains(&step) {
+                restarted = Engine::restore(&restarted.snapshot()).unwrap();
+            }
+            prop_assert_eq!(never.assess("p", at).unwrap(), restarted.assess("p", at).unwrap(), "at {} h", h);
+        }
+        let text = |e: &Engine| String::from_utf8_lossy(&e.snapshot()).into_owned();
+        prop_assert_eq!(text(&never), text(&restarted));
+    }
+
     #[test]
     fn replay_matches_the_streaming_engine(evs in events(60), profile in profile()) {
         prop_assume!(!evs.is_empty());

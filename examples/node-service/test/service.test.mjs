@@ -1,44 +1,11 @@
 // Starts the service on 127.0.0.1, posts persons and events, restarts it (gracefully, and
 // by killing it), and checks that nothing was lost.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-
-const server = join(dirname(fileURLToPath(import.meta.url)), '..', 'server.js')
-
-async function start(dataDir, env = {}) {
-  const child = spawn(process.execPath, [server], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ANBU_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const base = await new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
-      if (m) resolve(m[1])
-    })
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)))
-  })
-  const call = async (method, path, body) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    return { status: res.status, body: await res.json() }
-  }
-  const stop = (signal = 'SIGTERM') =>
-    new Promise((resolve) => {
-      child.once('exit', resolve)
-      child.kill(signal)
-    })
-  return { call, stop }
-}
+import { start } from '../harness.mjs'
 
 const H = 3_600_000
 const t0 = Date.parse('2024-05-01T08:00:00+09:00')

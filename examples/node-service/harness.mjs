@@ -1,0 +1,42 @@
+// The service tests' harness: starts server.js as a child process on 127.0.0.1 (a free port),
+// calls it with JSON, and stops it gracefully or by killing it.
+import { spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const server = join(dirname(fileURLToPath(import.meta.url)), 'server.js')
+
+/** Runs the service on `dataDir`; resolves once it listens, rejects with its output if it exits first. */
+export async function start(dataDir, env = {}) {
+  const child = spawn(process.execPath, [server], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ANBU_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let err = ''
+  child.stderr.on('data', (d) => {
+    err += d
+  })
+  const base = await new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
+      if (m) resolve(m[1])
+    })
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}${err}`)))
+  })
+  const call = async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    return { status: res.status, body: await res.json() }
+  }
+  const stop = (signal = 'SIGTERM') =>
+    new Promise((resolve) => {
+      child.once('exit', resolve)
+      child.kill(signal)
+    })
+  return { call, stop }
+}
