@@ -36,6 +36,7 @@ mod snapshot;
 mod state;
 mod text;
 mod time;
+mod value;
 mod write;
 
 pub use crate::assessment::{ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder};
@@ -46,9 +47,9 @@ pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
     AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, MAX_ID_LEN, Signal,
 };
-pub use crate::incident::Incident;
+pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
-pub use crate::person::{Person, PersonRecord};
+pub use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
     MAX_PROFILE_BYTES, MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
@@ -60,13 +61,14 @@ pub use crate::read::{
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 
 pub use crate::replay::{
-    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, ReplayOptions, replay, replay_closed_loop,
+    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, MIN_EVERY_MS, ReplayOptions, replay, replay_closed_loop,
     replay_closed_loop_sequential, replay_columns, replay_to_columns,
 };
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::state::MAX_DEVICES_PER_PERSON;
-pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};
+pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
+pub use crate::value::Value;
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

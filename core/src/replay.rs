@@ -18,9 +18,15 @@ use crate::profile::{Catalog, Profile, Rules};
 use crate::routine::Walks;
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
+use crate::value::Value;
 
 /// Most assessment rows one replay may produce (a guard against a tiny `every`).
 pub const MAX_REPLAY_ROWS: u64 = 200_000_000;
+
+/// The shortest step of a replay's grid (and the least time between two check-in calls of
+/// the closed loop): one minute. A shorter one is almost surely a duration in the wrong
+/// unit: a number for a duration is milliseconds in every language (`every=3600` is 3.6 s).
+pub const MIN_EVERY_MS: i64 = MINUTE_MS;
 
 /// How to replay.
 #[derive(Clone, Debug)]
@@ -42,6 +48,43 @@ impl Default for ReplayOptions {
 }
 
 impl ReplayOptions {
+    /// Sets an option from a [`Value`], as the bindings pass theirs: `every` (a duration:
+    /// text such as `1h`, or milliseconds; see [`crate::duration_ms`]) or `threads` (a whole
+    /// number >= 0). Errors are [`Error::InvalidArgument`] naming the option.
+    ///
+    /// ```
+    /// use anbu::{ReplayOptions, Value};
+    /// let mut options = ReplayOptions::default();
+    /// options.set("every", Value::Text("15m"))?;
+    /// options.set("threads", Value::Float(2.0))?;
+    /// assert_eq!((options.every_ms, options.threads), (900_000, 2));
+    /// assert!(options.set("threads", Value::Int(-1)).is_err());
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
+        match name {
+            "every" => self.every_ms = crate::time::duration_ms(name, value)?,
+            "threads" => self.threads = crate::value::count(name, value)?,
+            _ => return Err(Error::argument(name, "unknown replay option (options: every, threads, profiles)")),
+        }
+        Ok(())
+    }
+
+    /// Checks the options: the grid's step `every_ms` is at least [`MIN_EVERY_MS`].
+    ///
+    /// ```
+    /// use anbu::ReplayOptions;
+    /// let options = ReplayOptions { every_ms: 3600, ..ReplayOptions::default() };
+    /// let err = options.check().unwrap_err().to_string();
+    /// assert!(err.starts_with("argument `every`: 3600 ms is shorter than 1 minute"), "{err}");
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        if self.every_ms < MIN_EVERY_MS {
+            return Err(too_short("every", self.every_ms, "write \"1h\" or 3600000 for an hour"));
+        }
+        Ok(())
+    }
+
     /// The cores a replay works on: `threads`, or every core for 0.
     fn worker_threads(&self) -> usize {
         match self.threads {
@@ -161,10 +204,24 @@ pub fn replay_closed_loop_sequential(
 }
 
 fn check_policy(policy: CallPolicy) -> Result<()> {
-    if policy.delay_ms < 0 || policy.retry_ms <= 0 {
-        return Err(Error::argument("policy", "delay_ms must be >= 0 and retry_ms > 0"));
+    if policy.delay_ms < 0 {
+        return Err(Error::argument("delay", format!("must be >= 0, got {} ms", policy.delay_ms)));
+    }
+    if policy.retry_ms < MIN_EVERY_MS {
+        return Err(too_short("retry", policy.retry_ms, "write \"1h\" or 3600000 for an hour"));
     }
     Ok(())
+}
+
+/// The error for a duration `name` below [`MIN_EVERY_MS`]: most likely one in seconds.
+fn too_short(name: &str, ms: i64, example: &str) -> Error {
+    Error::argument(
+        name,
+        format!(
+            "{ms} ms is shorter than 1 minute ({MIN_EVERY_MS} ms): a number for a duration is milliseconds \
+             in every language; {example}"
+        ),
+    )
 }
 
 /// Where a replay places check-in calls, and how they are answered (closed loop).
@@ -517,9 +574,7 @@ struct Plan<'p> {
 
 impl<'p> Plan<'p> {
     fn new(persons: &'p [Person], options: &'p ReplayOptions) -> Result<Self> {
-        if options.every_ms <= 0 {
-            return Err(Error::argument("every", "must be positive"));
-        }
+        options.check()?;
         let mut catalog = Catalog::default();
         for p in &options.profiles {
             catalog.add(p.clone())?;
