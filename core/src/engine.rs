@@ -18,6 +18,7 @@ use crate::error::{Error, Location, Result};
 use crate::event::{Event, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
+use crate::limits::MAX_ALLOWED_LATENESS_MS;
 use crate::names::{Name, Names};
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
@@ -249,9 +250,10 @@ impl Engine {
         Engine::default()
     }
 
-    /// An engine with a configuration; the lateness must be between 0 and 30 days.
+    /// An engine with a configuration; the lateness must be between 0 and 30 days
+    /// ([`MAX_ALLOWED_LATENESS_MS`](crate::limits::MAX_ALLOWED_LATENESS_MS)).
     pub fn with_config(config: EngineConfig) -> Result<Engine> {
-        if !(0..=30 * 24 * HOUR_MS).contains(&config.allowed_lateness_ms) {
+        if !(0..=MAX_ALLOWED_LATENESS_MS).contains(&config.allowed_lateness_ms) {
             return Err(Error::argument("allowed_lateness_ms", "must be between 0 and 30 days"));
         }
         Ok(Engine { config, ..Engine::default() })

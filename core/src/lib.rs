@@ -20,6 +20,7 @@ mod faults;
 mod floor;
 mod fusion;
 mod incident;
+pub mod limits;
 mod macros;
 mod meter;
 mod names;
@@ -44,28 +45,27 @@ pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
-    AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, MAX_ID_LEN, Signal,
+    AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, Signal,
 };
 pub use crate::incident::Incident;
+pub use crate::limits::{MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS};
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
-    MAX_PROFILE_BYTES, MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
-    CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_columns, read_events,
-    read_events_from,
+    CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, read_columns, read_events, read_events_from,
 };
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 
 pub use crate::replay::{
-    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, ReplayOptions, replay, replay_closed_loop,
-    replay_closed_loop_sequential, replay_columns, replay_to_columns,
+    CallPolicy, CheckinResponder, ReplayOptions, replay, replay_closed_loop, replay_closed_loop_sequential,
+    replay_columns, replay_to_columns,
 };
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
-pub use crate::state::MAX_DEVICES_PER_PERSON;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};
 
 /// The README's examples, run as doctests.

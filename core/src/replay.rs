@@ -12,15 +12,13 @@ use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
 use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
+use crate::limits::MAX_REPLAY_ROWS;
 use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::routine::Walks;
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
-
-/// Most assessment rows one replay may produce (a guard against a tiny `every`).
-pub const MAX_REPLAY_ROWS: u64 = 200_000_000;
 
 /// How to replay.
 #[derive(Clone, Debug)]

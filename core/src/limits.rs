@@ -1,0 +1,68 @@
+//! Every limit anbu puts on a resource, in one place: no input may make anbu use memory or
+//! time out of proportion to it, or end the process that runs it.
+//!
+//! Each limit is a named constant here, used where it is enforced and tested at the limit
+//! and just past it (`core/tests/limits.rs`). What happens past a limit is one of two things:
+//! the input is refused with an error that names the row, field or argument and the limit,
+//! or (for what the state keeps of a long history) the oldest entry is forgotten.
+//!
+//! | resource | limit | past it |
+//! |---|---|---|
+//! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (200 M) | the replay is refused |
+//! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused |
+//! | missed check-ins a person's state keeps | [`MAX_MISSED_CHECKINS`] (32) | the oldest is forgotten |
+//! | registered absences a person's state keeps | [`MAX_ABSENCES`] (16) | the oldest is forgotten |
+//! | allowed lateness of an engine | [`MAX_ALLOWED_LATENESS_MS`] (30 days) | the configuration is refused |
+//! | person, device and profile ids | [`MAX_ID_LEN`] (128 bytes) | the id is refused |
+//! | a line of an event file | [`MAX_LINE_BYTES`] (1 MiB) | the line is refused (the reader goes on) |
+//! | a CSV row spread over lines by quoted newlines | [`MAX_ROW_BYTES`] (8 MiB) | the row is refused |
+//! | a profile file | [`MAX_PROFILE_BYTES`] (1 MiB) | the file is refused before it is read whole |
+//! | a value quoted in an error message | [`MAX_ECHO_CHARS`] (40 characters) | cut, `…` marking the cut |
+//! | a profile key named in an error message | [`MAX_KEY_CHARS`] (120 characters) | cut |
+//! | a file path named in an error message | [`MAX_PATH_CHARS`] (200 characters) | cut |
+//! | an error message's reason | [`MAX_REASON_CHARS`] (600 characters) | cut |
+
+use crate::time::DAY_MS;
+
+/// Most assessment rows one replay may produce (a guard against a tiny `every`).
+pub const MAX_REPLAY_ROWS: u64 = 200_000_000;
+
+/// Most devices one person may have (tracked devices: those whose reports are judged);
+/// an event of one more is refused.
+pub const MAX_DEVICES_PER_PERSON: usize = 32;
+
+/// Missed check-ins a person's state keeps, the most recent (only those since the last sign
+/// of life count); an older one is forgotten.
+pub const MAX_MISSED_CHECKINS: usize = 32;
+
+/// Registered absences a person's state keeps, the most recent; an older one is forgotten.
+pub const MAX_ABSENCES: usize = 16;
+
+/// Longest allowed lateness of an engine ([`crate::EngineConfig::allowed_lateness_ms`]):
+/// 30 days, in milliseconds.
+pub const MAX_ALLOWED_LATENESS_MS: i64 = 30 * DAY_MS;
+
+/// Longest accepted person, device or profile id, in bytes.
+pub const MAX_ID_LEN: usize = 128;
+
+/// The longest accepted physical line of an input file, in bytes (1 MiB, not counting the newline).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The most bytes one CSV row may span when a quoted cell holds newlines (the lines of the
+/// row are each at most [`MAX_LINE_BYTES`]); bounds memory when a quote is left open.
+pub const MAX_ROW_BYTES: u64 = 8 << 20;
+
+/// Largest profile file [`crate::Profile::from_path`] reads (1 MiB; a full profile is about 3 KB).
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+
+/// Most characters of an input value an error message quotes.
+pub const MAX_ECHO_CHARS: usize = 40;
+
+/// Most characters of a profile key an error message names (a dotted path is longer than a value).
+pub const MAX_KEY_CHARS: usize = 120;
+
+/// Most characters of a file path an error message names.
+pub const MAX_PATH_CHARS: usize = 200;
+
+/// Most characters of an error's reason (which quotes clipped values, and names a few more).
+pub const MAX_REASON_CHARS: usize = 600;

@@ -1,0 +1,207 @@
+//! Every limit of `anbu::limits`, at the limit and just past it (issue 17, part 2: a
+//! documented limit per resource).
+
+use std::io::Write;
+
+use anbu::limits::*;
+use anbu::{
+    Engine, EngineConfig, Error, ErrorKind, Event, EventKind, Format, HOUR_MS, MINUTE_MS, Person, Profile, ReadOptions,
+    Timestamp, read_events_from,
+};
+
+fn t0() -> Timestamp {
+    "2024-05-01T09:00:00+09:00".parse().unwrap()
+}
+
+fn engine(persons: &[&str]) -> Engine {
+    let mut e = Engine::new();
+    for p in persons {
+        e.add_person(Person::new(p, "full").unwrap()).unwrap();
+    }
+    e
+}
+
+fn event(person: &str, minute: i64, device: Option<&str>, kind: EventKind) -> Event {
+    Event::new(person, t0().plus_millis(minute * MINUTE_MS), device, kind).unwrap()
+}
+
+/// The snapshot body of an engine as JSON (after the 16 header bytes).
+fn snapshot_json(e: &Engine) -> serde_json::Value {
+    serde_json::from_slice(&e.snapshot()[16..]).unwrap()
+}
+
+#[test]
+fn devices_per_person() {
+    let mut e = engine(&["p-1"]);
+    let plug = |i: usize| event("p-1", i as i64, Some(&format!("plug-{i}")), EventKind::Plug { watts: 5.0, lux: None });
+    for i in 0..MAX_DEVICES_PER_PERSON {
+        e.ingest(plug(i)).unwrap();
+    }
+    let err = e.ingest(plug(MAX_DEVICES_PER_PERSON)).unwrap_err();
+    assert_eq!(err.to_string(), "field `device`: person `p-1` already has 32 devices");
+    // A device the person has is still taken.
+    e.ingest(plug(0)).unwrap();
+}
+
+#[test]
+fn missed_checkins_and_absences_kept() {
+    let missed = |n: usize| {
+        let mut e = engine(&["p-1"]);
+        for i in 0..n {
+            e.ingest(event("p-1", i as i64, None, EventKind::Checkin { outcome: anbu::CheckinOutcome::Missed }))
+                .unwrap();
+        }
+        e.ingest(event("p-1", 3 * 60, None, EventKind::Heartbeat)).unwrap(); // folds them
+        snapshot_json(&e)["persons"][0]["state"]["missed_checkins"].as_array().unwrap().clone()
+    };
+    assert_eq!(missed(MAX_MISSED_CHECKINS).len(), MAX_MISSED_CHECKINS);
+    let past = missed(MAX_MISSED_CHECKINS + 1);
+    assert_eq!(past.len(), MAX_MISSED_CHECKINS);
+    assert_eq!(past[0], serde_json::json!(t0().plus_millis(MINUTE_MS).to_string()), "the oldest is forgotten");
+
+    let absences = |n: usize| {
+        let mut e = engine(&["p-1"]);
+        for i in 0..n {
+            let until = t0().plus_millis((i as i64 + 1) * HOUR_MS);
+            e.ingest(event("p-1", i as i64, None, EventKind::Away { until })).unwrap();
+        }
+        e.ingest(event("p-1", 5 * 60, None, EventKind::Heartbeat)).unwrap(); // folds them
+        snapshot_json(&e)["persons"][0]["state"]["absences"].as_array().unwrap().len()
+    };
+    assert_eq!(absences(MAX_ABSENCES), MAX_ABSENCES);
+    assert_eq!(absences(MAX_ABSENCES + 1), MAX_ABSENCES);
+}
+
+#[test]
+fn allowed_lateness() {
+    assert!(Engine::with_config(EngineConfig { allowed_lateness_ms: MAX_ALLOWED_LATENESS_MS }).is_ok());
+    let err = Engine::with_config(EngineConfig { allowed_lateness_ms: MAX_ALLOWED_LATENESS_MS + 1 }).unwrap_err();
+    assert_eq!(err.to_string(), "argument `allowed_lateness_ms`: must be between 0 and 30 days");
+}
+
+#[test]
+fn id_length() {
+    let id = "p".repeat(MAX_ID_LEN);
+    assert!(Person::new(&id, "full").is_ok());
+    assert!(Event::new(&id, t0(), Some(&"d".repeat(MAX_ID_LEN)), EventKind::Sos).is_ok());
+    let long = "p".repeat(MAX_ID_LEN + 1);
+    let err = Person::new(&long, "full").unwrap_err();
+    assert!(err.to_string().contains("longer than 128 bytes"), "{err}");
+    let err = Event::new("p-1", t0(), Some(&long), EventKind::Sos).unwrap_err();
+    assert!(err.to_string().starts_with("field `device`: longer than 128 bytes"), "{err}");
+    let profile = |name: &str| Profile::from_json(&format!("{{\"name\":\"{name}\",\"extends\":\"full\"}}"));
+    assert!(profile(&id).is_ok());
+    assert!(profile(&long).unwrap_err().to_string().contains("longer than 128 bytes"));
+}
+
+#[test]
+fn line_length() {
+    // A line of exactly MAX_LINE_BYTES (not counting the newline) is read; one byte more is not.
+    for format in [Format::Csv, Format::Jsonl] {
+        let line = |len: usize| match format {
+            Format::Csv => {
+                let head = "p-1,2024-05-01T09:00:00+09:00,plug,plug-tv,85.5";
+                format!("{head}{}", "0".repeat(len - head.len()))
+            }
+            Format::Jsonl => {
+                let head = "{\"person\":\"p-1\",\"ts\":\"2024-05-01T09:00:00+09:00\",\"signal\":\"sos\"}";
+                format!("{head}{}", " ".repeat(len - head.len()))
+            }
+        };
+        let text = |len: usize| match format {
+            Format::Csv => format!("person,ts,signal,device,watts\n{}\n", line(len)),
+            Format::Jsonl => format!("{}\n", line(len)),
+        };
+        let at = read_events_from(text(MAX_LINE_BYTES).as_bytes(), format, &ReadOptions::strict());
+        assert_eq!(at.map(|o| o.events.len()).ok(), Some(1), "{format:?} at the limit");
+        let past = read_events_from(text(MAX_LINE_BYTES + 1).as_bytes(), format, &ReadOptions::strict());
+        let err = past.unwrap_err();
+        assert!(err.to_string().ends_with("longer than 1 MiB"), "{format:?}: {err}");
+    }
+}
+
+#[test]
+fn row_bytes() {
+    // A row whose quoted cell spans lines: read up to MAX_ROW_BYTES; refused once the reader
+    // has read more than that of it (it reads in blocks of up to MAX_LINE_BYTES + 1 bytes, so
+    // a row is refused at the latest one block past the limit).
+    let text = |len: usize| {
+        let head = "person,ts,signal,device\np-1,2024-05-01T09:00:00+09:00,sos,\"";
+        let line = format!("{}\n", "d".repeat(1000));
+        let body: String = line.repeat(len / line.len());
+        format!("{head}{body}{}\"\n", "d".repeat(len - body.len() - 2))
+    };
+    let row_len = |t: &str| t.len() - t.find("p-1").unwrap();
+    let at = text(MAX_ROW_BYTES as usize - 40);
+    assert!(row_len(&at) <= MAX_ROW_BYTES as usize);
+    // The device id is too long for an id, but the row was read whole: the error is about the field.
+    let err = read_events_from(at.as_bytes(), Format::Csv, &ReadOptions::strict()).unwrap_err();
+    assert!(err.to_string().starts_with("line 2: field `device`"), "{err}");
+    let past = text(MAX_ROW_BYTES as usize + MAX_LINE_BYTES + 2);
+    let err = read_events_from(past.as_bytes(), Format::Csv, &ReadOptions::strict()).unwrap_err();
+    assert!(err.to_string().contains("row spans more than 8 MiB"), "{err}");
+}
+
+#[test]
+fn profile_file_size() {
+    let doc = "{\"name\":\"big\",\"extends\":\"full\"}";
+    let file = |len: usize| {
+        let mut f = tempfile("profile.json");
+        f.1.write_all(doc.as_bytes()).unwrap();
+        f.1.write_all(&vec![b' '; len - doc.len()]).unwrap();
+        f.0
+    };
+    let at = file(MAX_PROFILE_BYTES as usize);
+    assert_eq!(Profile::from_path(&at).unwrap().name, "big");
+    let past = file(MAX_PROFILE_BYTES as usize + 1);
+    let err = Profile::from_path(&past).unwrap_err();
+    assert!(err.to_string().contains("is larger than 1048576 bytes"), "{err}");
+    let _ = (std::fs::remove_file(at), std::fs::remove_file(past));
+}
+
+fn tempfile(name: &str) -> (std::path::PathBuf, std::fs::File) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("anbu-limits-{}-{n}-{name}", std::process::id()));
+    let f = std::fs::File::create(&path).unwrap();
+    (path, f)
+}
+
+#[test]
+fn message_lengths() {
+    // A value is quoted whole up to MAX_ECHO_CHARS characters, then cut.
+    let at = "가".repeat(MAX_ECHO_CHARS);
+    assert_eq!(
+        Error::UnknownPerson(at.clone()).to_string(),
+        format!("unknown person `{at}`: register the person first")
+    );
+    let past = Error::UnknownPerson(format!("{at}!")).to_string();
+    assert_eq!(past, format!("unknown person `{at}…`: register the person first"));
+
+    // A profile key: MAX_KEY_CHARS.
+    let key = |k: String| Error::InvalidProfile { profile: "p".into(), key: k, reason: "r".into() }.to_string();
+    let at = "k".repeat(MAX_KEY_CHARS);
+    assert_eq!(key(at.clone()), format!("profile `p`: key `{at}`: r"));
+    assert_eq!(key(format!("{at}k")), format!("profile `p`: key `{at}…`: r"));
+
+    // A reason: MAX_REASON_CHARS.
+    let reason = |r: String| Error::InvalidArgument { name: "a".into(), reason: r }.to_string();
+    let at = "r".repeat(MAX_REASON_CHARS);
+    assert_eq!(reason(at.clone()), format!("argument `a`: {at}"));
+    assert_eq!(reason(format!("{at}r")), format!("argument `a`: {at}…"));
+
+    // A file path: MAX_PATH_CHARS.
+    let dir = std::env::temp_dir().join("anbu-no-such-dir");
+    let path = |len: usize| {
+        let base = format!("{}/", dir.display());
+        format!("{base}{}", "x".repeat(len - base.chars().count()))
+    };
+    let at = path(MAX_PATH_CHARS);
+    let err = Profile::from_path(&at).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io);
+    assert!(err.to_string().contains(&format!("`{at}`")), "{err}");
+    let past = path(MAX_PATH_CHARS + 1);
+    let err = Profile::from_path(&past).unwrap_err().to_string();
+    assert!(err.contains(&format!("`{at}…`")), "{err}");
+}
