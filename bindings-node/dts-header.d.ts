@@ -6,7 +6,7 @@ export type TimestampInput = string | number | Date
 
 export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat' | 'meter'
 
-/** An event as a plain object with the spec's field names (see spec/events.md). */
+/** An event as a plain object with the field names of the interchange contract (see docs/interchange.md). */
 export interface EventInput {
   person: string
   ts: TimestampInput

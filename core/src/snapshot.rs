@@ -44,7 +44,7 @@ pub(crate) struct SnapshotV1 {
     pub profiles: Vec<Profile>,
     pub persons: Vec<PersonSnapshot>,
     /// The engine's wall clock (see `Engine::set_clock`), if one was given.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<Timestamp>,
 }
 
@@ -62,7 +62,7 @@ pub(crate) struct PersonSnapshot {
     #[serde(default)]
     pub unconfirmed_since: Option<Timestamp>,
     /// The device whose clock ran ahead, while its note is kept.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ahead: Option<Box<crate::faults::ClockAhead>>,
 }
 

@@ -1,4 +1,4 @@
-//! The event readers and writers against the spec (shared/spec/events.md).
+//! The event readers and writers against the interchange contract (docs/interchange.md).
 
 use anbu::{
     AppAction, CheckinOutcome, CsvEventReader, Direction, DoorState, Error, ErrorKind, Event, EventKind, Format,
