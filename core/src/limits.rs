@@ -8,7 +8,7 @@
 //!
 //! | resource | limit | past it |
 //! |---|---|---|
-//! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (200 M) | the replay is refused |
+//! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (10 M) | the replay is refused before it allocates its rows |
 //! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused |
 //! | missed check-ins a person's state keeps | [`MAX_MISSED_CHECKINS`] (32) | the oldest is forgotten |
 //! | registered absences a person's state keeps | [`MAX_ABSENCES`] (16) | the oldest is forgotten |
@@ -22,10 +22,19 @@
 //! | a file path named in an error message | [`MAX_PATH_CHARS`] (200 characters) | cut |
 //! | an error message's reason | [`MAX_REASON_CHARS`] (600 characters) | cut |
 
+use crate::error::{Error, Result};
 use crate::time::DAY_MS;
 
-/// Most assessment rows one replay may produce (a guard against a tiny `every`).
-pub const MAX_REPLAY_ROWS: u64 = 200_000_000;
+/// Most assessment rows one replay may give: 10 million (a year of hourly rows for 1,141
+/// persons, or a day for 416,666). A replay counts its rows (each person's grid times from
+/// their first event to the input's last) before it allocates anything for them, and refuses
+/// more, naming the person with the most rows and their first event: a time a bad value
+/// inflates (a very early `ts`, a `1ms` grid) is refused, never allocated. At the limit, a
+/// replay reserves room for its rows up front: 0.72 GB as [`crate::Assessment`]s (72 bytes a
+/// row, up to twice that while the parts replayed on several cores are joined), 0.31 GB as
+/// [`crate::AssessmentColumns`], before each row's person and reasons; a reservation that
+/// fails is an error, not an abort.
+pub const MAX_REPLAY_ROWS: u64 = 10_000_000;
 
 /// Most devices one person may have (tracked devices: those whose reports are judged);
 /// an event of one more is refused.
@@ -66,3 +75,13 @@ pub const MAX_PATH_CHARS: usize = 200;
 
 /// Most characters of an error's reason (which quotes clipped values, and names a few more).
 pub const MAX_REASON_CHARS: usize = 600;
+
+/// Room for `n` more items in `v` where `n` comes from the input: an allocation that fails is
+/// an error naming `what`, never an abort of the process (a Python interpreter, a Node
+/// service).
+pub(crate) fn try_reserve<T>(v: &mut Vec<T>, n: usize, what: &str) -> Result<()> {
+    v.try_reserve_exact(n).map_err(|_| {
+        let bytes = n.saturating_mul(std::mem::size_of::<T>());
+        Error::argument(what, format!("cannot allocate room for {n} of them ({bytes} bytes): out of memory"))
+    })
+}

@@ -9,10 +9,10 @@ use crate::assessment::{Action, Assessment};
 use crate::assessment_columns::AssessmentColumns;
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, clip};
 use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
-use crate::limits::MAX_REPLAY_ROWS;
+use crate::limits::{self, MAX_REPLAY_ROWS};
 use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
@@ -354,8 +354,8 @@ fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows
 
 /// Where a replay's rows go: [`Assessment`]s, or [`AssessmentColumns`].
 trait Output: Send + Sized {
-    /// No rows, with room for `rows` of them.
-    fn with_capacity(rows: usize) -> Self;
+    /// No rows, with room for `rows` of them, or the error of an allocation that failed.
+    fn try_with_capacity(rows: usize) -> Result<Self>;
     /// The `person` an [`Assessment`] of `person` carries on its way here (the columns code
     /// persons, and need no copy of the id per row).
     fn person_field(person: &str) -> String;
@@ -366,8 +366,10 @@ trait Output: Send + Sized {
 }
 
 impl Output for Vec<Assessment> {
-    fn with_capacity(rows: usize) -> Self {
-        Vec::with_capacity(rows)
+    fn try_with_capacity(rows: usize) -> Result<Self> {
+        let mut out = Vec::new();
+        limits::try_reserve(&mut out, rows, "assessment rows")?;
+        Ok(out)
     }
     fn person_field(person: &str) -> String {
         person.to_string()
@@ -381,8 +383,8 @@ impl Output for Vec<Assessment> {
 }
 
 impl Output for AssessmentColumns {
-    fn with_capacity(rows: usize) -> Self {
-        AssessmentColumns::with_capacity(rows)
+    fn try_with_capacity(rows: usize) -> Result<Self> {
+        AssessmentColumns::try_with_capacity(rows)
     }
     fn person_field(_: &str) -> String {
         String::new()
@@ -537,7 +539,7 @@ impl<'p> Plan<'p> {
     /// Every person's rows, in person order; `names` are the device ids by code.
     fn run<O: Output>(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<O> {
         let (persons, options) = (self.persons, self.options);
-        let Some(last) = source.last() else { return Ok(O::with_capacity(0)) };
+        let Some(last) = source.last() else { return O::try_with_capacity(0) };
         let every = options.every_ms;
         // Rows of a person: the grid times from their first event to the last of the input.
         let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
@@ -550,10 +552,17 @@ impl<'p> Plan<'p> {
         };
         let rows: u64 = (0..persons.len()).map(rows_of).sum();
         if rows > MAX_REPLAY_ROWS {
+            // The person with the most rows: their first event is the likeliest odd time.
+            let (i, most) =
+                (0..persons.len()).map(|i| (i, rows_of(i))).fold((0, 0), |a, b| if b.1 > a.1 { b } else { a });
+            let first = firsts[i].map_or_else(String::new, |t| t.to_string());
             return Err(Error::argument(
                 "every",
                 format!(
-                    "{every} ms would give {rows} assessment rows (at most {MAX_REPLAY_ROWS}); use a longer interval"
+                    "{every} ms from person `{}`'s first event ({first}) to the input's last ({last}) gives {most} \
+                     rows, {rows} in all, over the limit of {MAX_REPLAY_ROWS} assessment rows per replay: check \
+                     those times, or replay at a longer interval or fewer persons at a time",
+                    clip(&persons[i].person)
                 ),
             ));
         }
@@ -592,7 +601,10 @@ impl<'p> Plan<'p> {
             handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
         });
         let mut parts = parts.into_iter();
-        let mut out = parts.next().transpose()?.unwrap_or_else(|| O::with_capacity(0));
+        let mut out = match parts.next() {
+            Some(first) => first?,
+            None => O::try_with_capacity(0)?,
+        };
         for p in parts {
             out.append(p?);
         }
@@ -609,7 +621,7 @@ impl<'p> Plan<'p> {
         last: Timestamp,
         calls: PartCalls<'_>,
     ) -> Result<O> {
-        let mut out = O::with_capacity(capacity);
+        let mut out = O::try_with_capacity(capacity)?;
         let mut events = Vec::new();
         for &i in ids {
             if self.options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {

@@ -205,3 +205,21 @@ fn message_lengths() {
     let err = Profile::from_path(&past).unwrap_err().to_string();
     assert!(err.contains(&format!("`{at}…`")), "{err}");
 }
+
+#[test]
+fn replay_rows() {
+    // One person, a minute grid: MAX_REPLAY_ROWS rows from their first event to their last.
+    let replay = |rows: u64| {
+        let first = t0();
+        let last = first.plus_millis((rows as i64 - 1) * MINUTE_MS);
+        let events = [first, last].map(|t| Event::new("p-1", t, None, EventKind::Heartbeat).unwrap()).to_vec();
+        // Cancelled before it starts: a replay that passes the count stops at its first person.
+        let cancel = Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)));
+        let options = anbu::ReplayOptions { every_ms: MINUTE_MS, cancel, ..anbu::ReplayOptions::default() };
+        anbu::replay(events, &[Person::new("p-1", "full").unwrap()], &options).unwrap_err()
+    };
+    assert_eq!(replay(MAX_REPLAY_ROWS).kind(), ErrorKind::Interrupted);
+    let err = replay(MAX_REPLAY_ROWS + 1);
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("gives 10000001 rows, 10000001 in all, over the limit of 10000000"), "{err}");
+}

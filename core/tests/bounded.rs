@@ -1,0 +1,57 @@
+//! Bounded resources (issue 17, part 2): memory proportional to the input, never to a time
+//! span a bad value can inflate; sizes checked before anything is allocated for them.
+
+use anbu::{
+    ErrorKind, Event, EventKind, HOUR_MS, Person, ReplayOptions, Timestamp, replay, replay_columns, replay_to_columns,
+};
+
+fn t0() -> Timestamp {
+    "2024-05-01T09:00:00+09:00".parse().unwrap()
+}
+
+fn persons() -> Vec<Person> {
+    vec![Person::new("p-1", "full").unwrap(), Person::new("p-2", "full").unwrap()]
+}
+
+/// Replays `events` in all three ways; each must refuse with the same error.
+fn replay_error(events: &[Event], every_ms: i64) -> anbu::Error {
+    let options = ReplayOptions { every_ms, ..ReplayOptions::default() };
+    let err = replay(events.to_vec(), &persons(), &options).unwrap_err();
+    let columns = anbu::OwnedColumns::of(events);
+    let batch = columns.batch().unwrap();
+    let other = replay_columns(&batch, &persons(), &options).unwrap_err();
+    assert_eq!(other.to_string(), err.to_string());
+    let other = replay_to_columns(&batch, &persons(), &options).unwrap_err();
+    assert_eq!(other.to_string(), err.to_string());
+    err
+}
+
+#[test]
+fn replay_refuses_a_span_a_bad_time_inflates_before_allocating() {
+    // One event a millisecond after epoch 0 (a "missing" time off by one) and one in 9999:
+    // 70 M hourly rows, which the replay used to allocate up front (5 GB) and abort on.
+    let early = Timestamp::from_millis(1).unwrap();
+    let late: Timestamp = "9999-12-30T22:00:00Z".parse().unwrap();
+    let events = vec![
+        Event::new("p-1", early, None, EventKind::Sos).unwrap(),
+        Event::new("p-2", t0(), None, EventKind::Heartbeat).unwrap(),
+        Event::new("p-2", late, None, EventKind::Heartbeat).unwrap(),
+    ];
+    let err = replay_error(&events, HOUR_MS);
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(
+        err.to_string(),
+        "argument `every`: 3600000 ms from person `p-1`'s first event (1970-01-01T00:00:00.001Z) to the input's \
+         last (9999-12-30T22:00:00Z) gives 70389502 rows, 140302749 in all, over the limit of 10000000 assessment \
+         rows per replay: check those times, or replay at a longer interval or fewer persons at a time"
+    );
+}
+
+#[test]
+fn replay_refuses_a_millisecond_grid_over_two_days() {
+    let events: Vec<Event> =
+        [0, 48].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Heartbeat).unwrap()).into();
+    let err = replay_error(&events, 1);
+    assert!(err.to_string().starts_with("argument `every`: 1 ms from person `p-1`'s first event"), "{err}");
+    assert!(err.to_string().contains("gives 172800001 rows"), "{err}");
+}
