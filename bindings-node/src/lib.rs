@@ -288,11 +288,9 @@ pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
     let profiles: Unknown = o.get_named_property_unchecked("profiles").map_err(napi_arg("options"))?;
     if !matches!(convert::type_of("profiles", &profiles)?, napi::ValueType::Undefined) {
         let arr = convert::array("profiles", profiles)?;
-        let n = arr.get_array_length_unchecked().map_err(napi_arg("profiles"))?;
-        for i in 0..n {
-            let p: Unknown = arr.get_element(i).map_err(napi_arg("profiles"))?;
-            opts.profiles.push(convert::profile(p).map_err(|e| e.at(Location::Index(u64::from(i))))?);
-        }
+        opts.profiles = convert::list("profiles", &arr, |i, p| {
+            convert::profile(p).map_err(|e| e.at(Location::Index(u64::from(i))))
+        })?;
     }
     Ok(opts)
 }

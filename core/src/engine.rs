@@ -18,7 +18,7 @@ use crate::error::{Error, Location, Result};
 use crate::event::{Event, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
-use crate::limits::MAX_ALLOWED_LATENESS_MS;
+use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PERSONS};
 use crate::names::{Name, Names};
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
@@ -285,6 +285,7 @@ impl Engine {
                 self.slots[i].rules = rules;
             }
             None => {
+                limits::at_most("persons", self.slots.len() + 1, MAX_PERSONS, "persons in one engine")?;
                 self.index.insert(person.person.clone(), self.slots.len());
                 self.slots.push(Slot::new(person, rules));
             }
@@ -328,6 +329,7 @@ impl Engine {
     /// error names its index in the batch. Returns the number of events ingested.
     pub fn ingest_batch(&mut self, events: impl IntoIterator<Item = Event>) -> Result<usize> {
         let events: Vec<Event> = events.into_iter().collect();
+        limits::at_most("events", events.len(), MAX_BATCH_ROWS, "events in one batch")?;
         let lateness = self.config.allowed_lateness_ms;
         // Dry run on the watermarks and devices the batch would produce.
         let mut trial: HashMap<usize, Trial<'_>> = HashMap::new();

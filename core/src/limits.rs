@@ -9,6 +9,10 @@
 //! | resource | limit | past it |
 //! |---|---|---|
 //! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (10 M) | the replay is refused before it allocates its rows |
+//! | persons of one engine or replay | [`MAX_PERSONS`] (16,777,216) | the person (or the replay) is refused |
+//! | events of one batch (an engine's batch, a replay's input, a columnar batch, an array a binding is given) | [`MAX_BATCH_ROWS`] (134,217,728) | the batch is refused before anything is allocated for its rows |
+//! | nesting of a JavaScript value the Node binding reads as JSON (a profile document, persons, incidents) | [`MAX_JSON_DEPTH`] (128) | the value is refused |
+//! | values in one such JavaScript value | [`MAX_JSON_VALUES`] (1,000,000) | the value is refused |
 //! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused |
 //! | missed check-ins a person's state keeps | [`MAX_MISSED_CHECKINS`] (32) | the oldest is forgotten |
 //! | registered absences a person's state keeps | [`MAX_ABSENCES`] (16) | the oldest is forgotten |
@@ -35,6 +39,29 @@ use crate::time::DAY_MS;
 /// [`crate::AssessmentColumns`], before each row's person and reasons; a reservation that
 /// fails is an error, not an abort.
 pub const MAX_REPLAY_ROWS: u64 = 10_000_000;
+
+/// Most persons one engine holds, or one replay assesses: 16,777,216 (2^24; every
+/// one-person household of Korea twice over). A person past it is refused.
+pub const MAX_PERSONS: usize = 1 << 24;
+
+/// Most events in one batch: [`crate::Engine::ingest_batch`], the events of
+/// [`crate::replay`], an [`crate::EventColumns`] batch, and an array a binding is handed
+/// (whose declared length, a sparse JavaScript array's up to 2^32 − 1, is checked with
+/// [`batch_vec`] before anything is allocated). 134,217,728 (2^27): a national day of 1.5 M
+/// persons is 371 M events, replayed in partitions of 20,000 persons (5 M events each).
+pub const MAX_BATCH_ROWS: usize = 1 << 27;
+
+/// How deeply a JavaScript value the Node binding reads as JSON (a profile document, a list
+/// of persons or incidents) may nest: 128 levels (napi's own limit, and serde_json's).
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// How many values one JavaScript value the Node binding reads as JSON may hold, a shared
+/// object counted each time it is reached (so that a graph of shared objects cannot expand
+/// without end): 1,000,000 (napi's own limit).
+pub const MAX_JSON_VALUES: usize = 1_000_000;
+
+/// Rows a binding reserves up front for a batch (see [`batch_vec`]); more grow as they come.
+const PREALLOC_ROWS: usize = 1 << 16;
 
 /// Most devices one person may have (tracked devices: those whose reports are judged);
 /// an event of one more is refused.
@@ -84,4 +111,32 @@ pub(crate) fn try_reserve<T>(v: &mut Vec<T>, n: usize, what: &str) -> Result<()>
         let bytes = n.saturating_mul(std::mem::size_of::<T>());
         Error::argument(what, format!("cannot allocate room for {n} of them ({bytes} bytes): out of memory"))
     })
+}
+
+/// Refuses `n` of something past `max`, naming the argument `name`.
+pub(crate) fn at_most(name: &str, n: usize, max: usize, what: &str) -> Result<()> {
+    if n > max {
+        return Err(Error::argument(name, format!("{n} {what}, at most {max}")));
+    }
+    Ok(())
+}
+
+/// An empty vector for the rows of a batch whose length a caller declares (a JavaScript
+/// array's `length`, which a sparse array makes up to 2^32 − 1 without holding a row):
+/// refused past [`MAX_BATCH_ROWS`], naming the argument `name`. Room for at most 65,536
+/// rows is reserved up front; the vector grows with the rows actually there.
+///
+/// ```
+/// let rows: Vec<u8> = anbu::limits::batch_vec("events", anbu::limits::MAX_BATCH_ROWS as u64)?;
+/// assert!(rows.capacity() <= 1 << 16);
+/// let err = anbu::limits::batch_vec::<u8>("events", 1 << 32).unwrap_err();
+/// assert_eq!(err.to_string(), "argument `events`: 4294967296 rows, at most 134217728");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn batch_vec<T>(name: &str, rows: u64) -> Result<Vec<T>> {
+    let rows = usize::try_from(rows).unwrap_or(usize::MAX);
+    at_most(name, rows, MAX_BATCH_ROWS, "rows")?;
+    let mut out = Vec::new();
+    try_reserve(&mut out, rows.min(PREALLOC_ROWS), name)?;
+    Ok(out)
 }

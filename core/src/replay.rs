@@ -12,7 +12,7 @@ use crate::compact::Compact;
 use crate::error::{Error, Location, Result, clip};
 use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
-use crate::limits::{self, MAX_REPLAY_ROWS};
+use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS};
 use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
@@ -185,6 +185,7 @@ fn replay_with(
     options: &ReplayOptions,
     calls: Calls<'_>,
 ) -> Result<Vec<Assessment>> {
+    limits::at_most("events", events.len(), MAX_BATCH_ROWS, "events in one replay")?;
     let plan = Plan::new(persons, options)?;
     // The events are coded in parts, one per core: each part's persons and devices (by the
     // part's own device ids), then every part's devices recoded by the rank of their id.
@@ -520,6 +521,7 @@ impl<'p> Plan<'p> {
         if options.every_ms <= 0 {
             return Err(Error::argument("every", "must be positive"));
         }
+        limits::at_most("persons", persons.len(), MAX_PERSONS, "persons in one replay")?;
         let mut catalog = Catalog::default();
         for p in &options.profiles {
             catalog.add(p.clone())?;

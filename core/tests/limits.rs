@@ -223,3 +223,14 @@ fn replay_rows() {
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(err.to_string().contains("gives 10000001 rows, 10000001 in all, over the limit of 10000000"), "{err}");
 }
+
+#[test]
+fn batch_rows() {
+    // A batch whose length a caller declares (a sparse JavaScript array): checked before
+    // anything is allocated, and never reserved whole.
+    let at: Vec<Event> = anbu::limits::batch_vec("events", MAX_BATCH_ROWS as u64).unwrap();
+    assert!(at.capacity() <= 1 << 16);
+    let err = anbu::limits::batch_vec::<Event>("events", MAX_BATCH_ROWS as u64 + 1).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(err.to_string(), "argument `events`: 134217729 rows, at most 134217728");
+}

@@ -1,0 +1,49 @@
+// Bounded resources (issue 17, part 2): an array's declared length (a sparse array's, up to
+// 2^32 - 1, holds no element) is checked against the core's limits before anything is
+// allocated for it. Each of these aborted the process ("memory allocation of N bytes failed").
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { anbu, throwsCode } from './helpers.mjs'
+
+const MAX_BATCH_ROWS = 2 ** 27 // anbu::limits::MAX_BATCH_ROWS
+const sparse = (n) => new Array(n)
+const huge = () => sparse(2 ** 32 - 1)
+const pastRows = (name) => `argument \`${name}\`: 4294967295 rows, at most ${MAX_BATCH_ROWS}`
+
+function engine() {
+  const e = new anbu.Engine()
+  e.addPerson({ person: 'p-1', profile: 'full' })
+  return e
+}
+
+test('events: a sparse array at the row limit is read row by row, one past it is refused', () => {
+  const e = engine()
+  throwsCode(assert, () => e.ingest(sparse(MAX_BATCH_ROWS)), 'ANBU_INVALID_ARGUMENT', 'an event must be an object, got undefined')
+  throwsCode(assert, () => e.ingest(sparse(MAX_BATCH_ROWS + 1)), 'ANBU_INVALID_ARGUMENT', `${MAX_BATCH_ROWS + 1} rows, at most ${MAX_BATCH_ROWS}`)
+  throwsCode(assert, () => e.ingest(huge()), 'ANBU_INVALID_ARGUMENT', pastRows('events'))
+  throwsCode(assert, () => anbu.replay(huge(), [{ person: 'p-1', profile: 'full' }]), 'ANBU_INVALID_ARGUMENT', pastRows('events'))
+  assert.equal(e.assess('p-1', '2024-05-01T09:00:00+09:00').score, 0)
+})
+
+test('columns and their dictionaries: a sparse array is refused by its length', () => {
+  const e = engine()
+  throwsCode(assert, () => e.ingestColumns({ person: huge(), ts: huge(), signal: huge() }), 'ANBU_INVALID_ARGUMENT', pastRows('columns'))
+  const dict = { person: { codes: new Int32Array(1), values: huge() }, ts: new Float64Array(1), signal: ['sos'] }
+  throwsCode(assert, () => e.ingestColumns(dict), 'ANBU_INVALID_ARGUMENT', pastRows('columns'))
+})
+
+test('persons, profiles and sweep values: a sparse array is refused by its length', () => {
+  throwsCode(assert, () => anbu.replay([], huge()), 'ANBU_INVALID_ARGUMENT', pastRows('persons'))
+  throwsCode(assert, () => anbu.replay([], [], { profiles: huge() }), 'ANBU_INVALID_ARGUMENT', pastRows('profiles'))
+  throwsCode(assert, () => anbu.sweep([], [], [], 'levels.warning', huge()), 'ANBU_INVALID_ARGUMENT', pastRows('values'))
+})
+
+test('JSON-like arguments: an array longer than the value budget is refused before it is read', () => {
+  const tooMany = 'more than 1000000 values'
+  throwsCode(assert, () => anbu.Profile.fromObject({ name: 'x', extends: 'full', signals: huge() }), 'ANBU_INVALID_ARGUMENT', tooMany)
+  throwsCode(assert, () => engine().addPerson({ person: 'p-2', profile: 'full', devices: huge() }), 'ANBU_INVALID_ARGUMENT', tooMany)
+  throwsCode(assert, () => anbu.backtest(huge(), [], []), 'ANBU_INVALID_ARGUMENT', tooMany)
+  // Within the budget, a list is read as before (a hole is not a value).
+  throwsCode(assert, () => anbu.backtest(sparse(3), [], []), 'ANBU_INVALID_ARGUMENT', 'undefined cannot be read as JSON')
+  assert.equal(anbu.Profile.fromObject({ name: 'x', extends: 'full', signals: ['call', 'door'] }).toObject().signals.length, 2)
+})
