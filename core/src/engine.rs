@@ -108,6 +108,9 @@ struct Others {
     ids: Vec<Box<str>>,
     /// How many pending events are untracked.
     pending: usize,
+    /// Whether the last id was added for the event being taken, which no pending event uses
+    /// yet: an exact repeat then takes it back (a repeat is not stored, nor is its id).
+    last_is_new: bool,
 }
 
 impl Others {
@@ -653,7 +656,8 @@ impl Slot {
             }
         } else {
             let others = self.others.get_or_insert_default();
-            if others.ids.last().is_none_or(|o| **o != *id) {
+            others.last_is_new = others.ids.last().is_none_or(|o| **o != *id);
+            if others.last_is_new {
                 others.ids.push(id.into());
             }
             others.ids.len() as u32 - 1
@@ -683,7 +687,9 @@ impl Slot {
     /// Appends an event known to come last in canonical order (restoring a snapshot).
     fn push(&mut self, e: Compact) {
         if !tracks_device(e.signal) {
-            self.others.get_or_insert_default().pending += 1;
+            let others = self.others.get_or_insert_default();
+            others.pending += 1;
+            others.last_is_new = false;
         }
         self.reserve_one();
         self.pending.push_back(e);
@@ -708,7 +714,11 @@ impl Slot {
             Some(last) if cmp(last).is_lt() => self.pending.len(),
             Some(_) => match self.pending.binary_search_by(cmp) {
                 Ok(_) => {
-                    // An exact repeat.
+                    // An exact repeat: not stored, nor the id added for it.
+                    if let Some(o) = self.others.as_mut().filter(|o| o.last_is_new && !tracks_device(e.signal)) {
+                        o.ids.pop();
+                        o.last_is_new = false;
+                    }
                     self.release_others();
                     return;
                 }
@@ -722,7 +732,9 @@ impl Slot {
             self.pending.insert(pos, e);
         }
         if !tracks_device(e.signal) {
-            self.others.get_or_insert_default().pending += 1;
+            let others = self.others.get_or_insert_default();
+            others.pending += 1;
+            others.last_is_new = false;
         }
         self.watermark = self.watermark.max(Some(e.ts));
         if let Some(h) = self.horizon(lateness) {

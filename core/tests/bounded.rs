@@ -2,7 +2,8 @@
 //! span a bad value can inflate; sizes checked before anything is allocated for them.
 
 use anbu::{
-    ErrorKind, Event, EventKind, HOUR_MS, Person, ReplayOptions, Timestamp, replay, replay_columns, replay_to_columns,
+    Engine, ErrorKind, Event, EventKind, HOUR_MS, Person, ReplayOptions, Timestamp, replay, replay_columns,
+    replay_to_columns,
 };
 
 fn t0() -> Timestamp {
@@ -54,4 +55,48 @@ fn replay_refuses_a_millisecond_grid_over_two_days() {
     let err = replay_error(&events, 1);
     assert!(err.to_string().starts_with("argument `every`: 1 ms from person `p-1`'s first event"), "{err}");
     assert!(err.to_string().contains("gives 172800001 rows"), "{err}");
+}
+
+#[test]
+fn exact_repeats_of_waiting_events_are_not_stored() {
+    // An SOS press and a registered absence wait in the lateness buffer; their devices are
+    // not registered, so each waiting one keeps its device id. Repeats used to store the id
+    // again each time the other event came between (90 MB for a million repeats).
+    let person = Person::new("p-1", "full").unwrap();
+    let sos = Event::new("p-1", t0(), None, EventKind::Sos).unwrap();
+    let away = Event::new(
+        "p-1",
+        t0().plus_millis(60_000),
+        Some("app"),
+        EventKind::Away { until: t0().plus_millis(24 * HOUR_MS) },
+    )
+    .unwrap();
+    let repeats = 20_000;
+    type Way<'a> = (&'a str, &'a dyn Fn(&mut Engine));
+    let ways: [Way<'_>; 3] = [
+        ("ingest", &|e: &mut Engine| {
+            for _ in 0..repeats {
+                e.ingest(sos.clone()).unwrap();
+                e.ingest(away.clone()).unwrap();
+            }
+        }),
+        ("ingest_batch", &|e: &mut Engine| {
+            let batch = (0..repeats).flat_map(|_| [sos.clone(), away.clone()]);
+            e.ingest_batch(batch).unwrap();
+        }),
+        ("ingest_columns", &|e: &mut Engine| {
+            let events: Vec<Event> = (0..repeats).flat_map(|_| [sos.clone(), away.clone()]).collect();
+            let columns = anbu::OwnedColumns::of(&events);
+            e.ingest_columns(&columns.batch().unwrap()).unwrap();
+        }),
+    ];
+    for (name, repeat) in ways {
+        let mut engine = Engine::new();
+        engine.add_person(person.clone()).unwrap();
+        engine.ingest_batch([sos.clone(), away.clone()]).unwrap();
+        let (bytes, snapshot) = (engine.state_bytes_per_person(), engine.snapshot());
+        repeat(&mut engine);
+        assert_eq!(engine.state_bytes_per_person(), bytes, "{name}: the repeats took memory");
+        assert!(engine.snapshot() == snapshot, "{name}: the repeats changed the state");
+    }
 }
