@@ -6,7 +6,7 @@
 //! appended without a search. Devices are registered when their first event is taken, so
 //! that the buffer names them by index; their ids are interned once per engine.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,7 @@ use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
 use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PERSONS};
 use crate::names::{Name, Names};
+use crate::pending::Pending;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
@@ -51,7 +52,7 @@ struct Slot {
     /// Events within the allowed lateness of the newest, in canonical order, not folded yet.
     /// A tracked event's device is its index in `state.devices`; an untracked one's (an
     /// absence, the emergency button) is an index into `others.ids`.
-    pending: VecDeque<Compact>,
+    pending: Pending,
     /// The device ids of untracked pending events (kept only while such events wait).
     others: Option<Box<Others>>,
     /// Newest event time seen.
@@ -619,7 +620,7 @@ impl Engine {
                     + s.person.person.capacity()
                     + s.person.profile.capacity()
                     + s.person.devices().map_or(0, |d| d.len())
-                    + s.pending.capacity() * std::mem::size_of::<Compact>()
+                    + s.pending.heap_bytes()
                     + s.others.as_ref().map_or(0, |o| o.size_bytes())
             })
             .sum();
@@ -633,7 +634,7 @@ impl Slot {
             person,
             rules,
             state: PersonState::default(),
-            pending: VecDeque::new(),
+            pending: Pending::default(),
             others: None,
             watermark: None,
             held: Held::default(),
@@ -691,45 +692,19 @@ impl Slot {
             others.pending += 1;
             others.last_is_new = false;
         }
-        self.reserve_one();
         self.pending.push_back(e);
-    }
-
-    /// Room for one more pending event: exactly while the buffer is small (it mostly holds
-    /// a few events), doubling past that (so that a long buffer grows in amortised O(1)).
-    #[inline]
-    fn reserve_one(&mut self) {
-        let cap = self.pending.capacity();
-        if self.pending.len() == cap && cap < 8 {
-            self.pending.reserve_exact(1);
-        }
     }
 
     fn insert(&mut self, e: Compact, lateness: i64) {
         let (state, others) = (&self.state, self.others.as_deref());
-        let cmp = |p: &Compact| p.canonical_cmp(&e, |c| device_id(state, others, c));
-        let pos = match self.pending.back() {
-            // In time order, the common case: no search.
-            None => 0,
-            Some(last) if cmp(last).is_lt() => self.pending.len(),
-            Some(_) => match self.pending.binary_search_by(cmp) {
-                Ok(_) => {
-                    // An exact repeat: not stored, nor the id added for it.
-                    if let Some(o) = self.others.as_mut().filter(|o| o.last_is_new && !tracks_device(e.signal)) {
-                        o.ids.pop();
-                        o.last_is_new = false;
-                    }
-                    self.release_others();
-                    return;
-                }
-                Err(pos) => pos,
-            },
-        };
-        self.reserve_one();
-        if pos == self.pending.len() {
-            self.pending.push_back(e);
-        } else {
-            self.pending.insert(pos, e);
+        if !self.pending.insert(e, |p| p.canonical_cmp(&e, |c| device_id(state, others, c))) {
+            // An exact repeat: not stored, nor the id added for it.
+            if let Some(o) = self.others.as_mut().filter(|o| o.last_is_new && !tracks_device(e.signal)) {
+                o.ids.pop();
+                o.last_is_new = false;
+            }
+            self.release_others();
+            return;
         }
         if !tracks_device(e.signal) {
             let others = self.others.get_or_insert_default();
@@ -770,12 +745,11 @@ impl Slot {
                 ),
             ));
         }
-        let k = self.pending.partition_point(|p| p.ts <= at);
-        let mut a = if k == 0 {
+        let mut a = if self.pending.front().is_none_or(|p| p.ts > at) {
             fusion::assess(self.person.person.clone(), &self.state, &self.rules, at, &mut self.held, None)
         } else {
             let mut state = self.state.clone();
-            for p in self.pending.range(..k) {
+            for p in self.pending.iter().take_while(|p| p.ts <= at) {
                 state.fold_compact(p, &self.rules);
             }
             fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None)

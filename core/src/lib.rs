@@ -25,6 +25,7 @@ mod macros;
 mod meter;
 mod names;
 mod owned_columns;
+mod pending;
 mod person;
 mod profile;
 mod pseudonym;
