@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::Assessment;
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, clip};
 use crate::event::{Event, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
-use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PERSONS};
+use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PENDING_PER_PERSON, MAX_PERSONS};
 use crate::names::{Name, Names};
 use crate::pending::Pending;
 use crate::person::Person;
@@ -127,11 +127,20 @@ struct Trial<'b> {
     watermark: Option<Timestamp>,
     /// Devices the batch would register, in order.
     new_devices: Vec<&'b str>,
+    /// The person's events in the batch, and the index of the last.
+    taken: usize,
+    last: usize,
 }
 
 impl<'b> Trial<'b> {
     fn of(slot: &Slot) -> Self {
-        Trial { watermark: slot.watermark, new_devices: Vec::new() }
+        Trial { watermark: slot.watermark, new_devices: Vec::new(), taken: 0, last: 0 }
+    }
+
+    /// Whether the batch might leave more events waiting than the person may have (then
+    /// [`Slot::check_waiting`] counts them).
+    fn may_overfill(&self, slot: &Slot) -> bool {
+        slot.pending.len() + self.taken > MAX_PENDING_PER_PERSON
     }
 
     /// Checks that an event may be taken after the batch's events before it, and notes it.
@@ -167,6 +176,7 @@ impl<'b> Trial<'b> {
 
     fn saw(&mut self, ts: Timestamp) {
         self.watermark = Some(self.watermark.map_or(ts, |w| w.max(ts)));
+        self.taken += 1;
     }
 }
 
@@ -323,7 +333,12 @@ impl Engine {
         self.check_ahead(i, event.ts, event.signal(), event.device())?;
         let lateness = self.config.allowed_lateness_ms;
         let slot = &mut self.slots[i];
-        Trial::of(slot).take(slot, lateness, event.ts, event.signal(), event.device())?;
+        let mut trial = Trial::of(slot);
+        trial.take(slot, lateness, event.ts, event.signal(), event.device())?;
+        if trial.may_overfill(slot) {
+            let compact = Compact::new(event.ts, &event.kind, 0, event.device_given().is_some());
+            slot.check_waiting(&trial, lateness, std::iter::once((compact, event.device())))?;
+        }
         let device = slot.code(event.signal(), event.device(), || self.names.intern(event.device()));
         slot.insert(Compact::new(event.ts, &event.kind, device, event.device_given().is_some()), lateness);
         Ok(())
@@ -341,11 +356,20 @@ impl Engine {
             let i = self.slot_index(&e.person)?;
             self.check_ahead(i, e.ts, e.signal(), e.device()).map_err(|err| err.at(Location::Index(n as u64)))?;
             let slot = &self.slots[i];
-            trial
-                .entry(i)
-                .or_insert_with(|| Trial::of(slot))
-                .take(slot, lateness, e.ts, e.signal(), e.device())
-                .map_err(|err| err.at(Location::Index(n as u64)))?;
+            let t = trial.entry(i).or_insert_with(|| Trial::of(slot));
+            t.take(slot, lateness, e.ts, e.signal(), e.device()).map_err(|err| err.at(Location::Index(n as u64)))?;
+            t.last = n;
+        }
+        // Persons in the order of their last row, so that the error is the same however the
+        // batch is given (ingest_columns checks in this order too).
+        let mut full: Vec<(&usize, &Trial<'_>)> =
+            trial.iter().filter(|(i, t)| t.may_overfill(&self.slots[**i])).collect();
+        full.sort_by_key(|(_, t)| t.last);
+        for (&i, t) in full {
+            let slot = &self.slots[i];
+            let mine = events.iter().filter(|e| e.person == slot.person.person);
+            let batch = mine.map(|e| (Compact::new(e.ts, &e.kind, 0, e.device_given().is_some()), e.device()));
+            slot.check_waiting(t, lateness, batch).map_err(|err| err.at(Location::Index(t.last as u64)))?;
         }
         drop(trial);
         let n = events.len();
@@ -401,6 +425,21 @@ impl Engine {
                 }
             }
             trial.saw(ts);
+            trial.last = n;
+        }
+        let mut full: Vec<(usize, &(usize, Trial<'_>))> =
+            parts.iter().enumerate().filter(|(_, (i, t))| t.may_overfill(&self.slots[*i])).collect();
+        full.sort_by_key(|(_, (_, t))| t.last);
+        for (part, (i, trial)) in full {
+            let rows = (0..batch.len()).filter_map(|n| batch.row(n));
+            let mine = rows.filter(|row| part_of.get(row.person as usize) == Some(&part));
+            let batch = mine.map(|row| {
+                let id = batch.device_name(row.device).unwrap_or(row.signal.as_str());
+                (Compact::new(row.ts, &row.kind, 0, row.device.is_some()), id)
+            });
+            self.slots[*i]
+                .check_waiting(trial, lateness, batch)
+                .map_err(|err| err.at(Location::Index(trial.last as u64)))?;
         }
         // Device dictionary entry -> the engine's copy of the id, interned when first used.
         let mut interned: Vec<Option<Name>> = vec![None; batch.device_names().len()];
@@ -724,6 +763,38 @@ impl Slot {
             }
         }
         self.release_others();
+    }
+
+    /// Refuses a call whose events for this person (`batch`, each with its device id; the
+    /// call's trial run `trial`) would leave more than [`MAX_PENDING_PER_PERSON`] events
+    /// waiting: those from the horizon of the newest on, exact repeats counted once.
+    fn check_waiting<'b>(
+        &self,
+        trial: &Trial<'_>,
+        lateness: i64,
+        batch: impl Iterator<Item = (Compact, &'b str)>,
+    ) -> Result<()> {
+        let horizon = trial.watermark.map(|w| w.plus_millis(-lateness));
+        let kept = horizon.map_or(self.pending.len(), |h| self.pending.count_from(h));
+        let mut new: Vec<(Compact, &str)> = batch.filter(|(c, _)| horizon.is_none_or(|h| c.ts >= h)).collect();
+        new.sort_by(|(a, x), (b, y)| a.named_cmp(x, b, y));
+        new.dedup_by(|(a, x), (b, y)| a.named_cmp(x, b, y).is_eq());
+        let (state, others) = (&self.state, self.others.as_deref());
+        let held =
+            |(c, id): &(Compact, &str)| self.pending.contains(|p| p.named_cmp(device_id(state, others, p), c, id));
+        let waiting = kept + new.iter().filter(|e| !held(e)).count();
+        if waiting > MAX_PENDING_PER_PERSON {
+            return Err(Error::field(
+                "person",
+                format!(
+                    "person `{}` would have {waiting} events waiting to be folded (within the allowed lateness of \
+                     their newest), at most {MAX_PENDING_PER_PERSON}: send their events more slowly, or allow less \
+                     lateness",
+                    clip(&self.person.person)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Forgets the ids of untracked events once none waits.

@@ -13,6 +13,7 @@
 //! | events of one batch (an engine's batch, a replay's input, a columnar batch, an array a binding is given) | [`MAX_BATCH_ROWS`] (134,217,728) | the batch is refused before anything is allocated for its rows |
 //! | nesting of a JavaScript value the Node binding reads as JSON (a profile document, persons, incidents) | [`MAX_JSON_DEPTH`] (128) | the value is refused |
 //! | values in one such JavaScript value | [`MAX_JSON_VALUES`] (1,000,000) | the value is refused |
+//! | events waiting in one person's lateness buffer | [`MAX_PENDING_PER_PERSON`] (262,144) | the event (or batch) that would leave more waiting is refused |
 //! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused |
 //! | missed check-ins a person's state keeps | [`MAX_MISSED_CHECKINS`] (32) | the oldest is forgotten |
 //! | registered absences a person's state keeps | [`MAX_ABSENCES`] (16) | the oldest is forgotten |
@@ -62,6 +63,13 @@ pub const MAX_JSON_VALUES: usize = 1_000_000;
 
 /// Rows a binding reserves up front for a batch (see [`batch_vec`]); more grow as they come.
 const PREALLOC_ROWS: usize = 1 << 16;
+
+/// Most events waiting in one person's lateness buffer (those within the allowed lateness
+/// of the person's newest event, not folded yet): 262,144 (2^18, 8 MiB of 32-byte events; a
+/// month's lateness, the longest allowed, of six devices reporting every minute). An
+/// [`crate::Engine`] refuses an event, or a batch, that would leave more waiting (exact
+/// repeats, which are not stored, do not count), naming the person and their last row.
+pub const MAX_PENDING_PER_PERSON: usize = 1 << 18;
 
 /// Most devices one person may have (tracked devices: those whose reports are judged);
 /// an event of one more is refused.

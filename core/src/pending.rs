@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::collections::VecDeque;
 
 use crate::compact::Compact;
+use crate::time::Timestamp;
 
 /// Most events in one run; a run that grows past it by an insertion is split in two.
 const MAX_RUN: usize = 1024;
@@ -24,6 +25,10 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     pub fn front(&self) -> Option<&Compact> {
         self.runs.front()?.front()
     }
@@ -47,6 +52,13 @@ impl Pending {
         self.runs.iter().flatten()
     }
 
+    /// How many events are at or after `t`.
+    pub fn count_from(&self, t: Timestamp) -> usize {
+        let r = self.runs.partition_point(|run| run.back().is_some_and(|e| e.ts < t));
+        let whole: usize = self.runs.iter().skip(r + 1).map(VecDeque::len).sum();
+        whole + self.runs.get(r).map_or(0, |run| run.len() - run.partition_point(|e| e.ts < t))
+    }
+
     /// Where an event goes: `Ok` at an exact repeat, else `Err` with the run and the place in
     /// it. `cmp` orders a held event against the one sought.
     fn search(&self, cmp: impl Fn(&Compact) -> Ordering) -> Result<(usize, usize), (usize, usize)> {
@@ -55,6 +67,11 @@ impl Pending {
             Some(run) => run.binary_search_by(cmp).map(|i| (r, i)).map_err(|i| (r, i)),
             None => Err((r, 0)),
         }
+    }
+
+    /// Whether an exact repeat of the event `cmp` seeks is held.
+    pub fn contains(&self, cmp: impl Fn(&Compact) -> Ordering) -> bool {
+        self.search(cmp).is_ok()
     }
 
     /// Puts `e` in its place (`cmp` orders a held event against it); an exact repeat is not
@@ -118,7 +135,6 @@ fn reserve_one(run: &mut VecDeque<Compact>) {
 mod tests {
     use super::*;
     use crate::event::EventKind;
-    use crate::time::Timestamp;
 
     fn at(ms: i64) -> Compact {
         Compact::new(Timestamp::from_millis(1_714_489_200_000 + ms).unwrap(), &EventKind::Heartbeat, 0, false)
@@ -141,11 +157,16 @@ mod tests {
         }
         want.sort();
         assert_eq!(p.iter().map(|e| e.ts).collect::<Vec<_>>(), want);
-        assert_eq!(p.len, want.len());
+        assert_eq!(p.len(), want.len());
         assert!(p.runs.len() > 2 && p.runs.iter().all(|r| !r.is_empty() && r.len() <= MAX_RUN));
+        let mid = want[want.len() / 2];
+        assert_eq!(p.count_from(mid), want.len() - want.len() / 2);
+        assert_eq!(p.count_from(want[0]), want.len());
+        assert_eq!(p.count_from(want[want.len() - 1].plus_millis(1)), 0);
+        assert!(p.contains(|h| h.ts.cmp(&mid)));
         // Drained from the front, in order.
         let drained: Vec<_> = std::iter::from_fn(|| p.pop_front()).map(|e| e.ts).collect();
         assert_eq!(drained, want);
-        assert_eq!((p.len, p.runs.len()), (0, 0));
+        assert_eq!((p.len(), p.runs.len()), (0, 0));
     }
 }

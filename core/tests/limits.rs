@@ -234,3 +234,52 @@ fn batch_rows() {
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert_eq!(err.to_string(), "argument `events`: 134217729 rows, at most 134217728");
 }
+
+#[test]
+fn pending_per_person() {
+    // Steps readings 10 ms apart: MAX_PENDING_PER_PERSON of them span 44 minutes, all within
+    // the allowed lateness of an hour, so that all wait.
+    let reading = |k: usize| {
+        let kind = EventKind::Steps { steps: 1, interval_s: 60 };
+        Event::new("p-1", t0().plus_millis(10 * k as i64), Some("band"), kind).unwrap()
+    };
+    let full: Vec<Event> = (0..MAX_PENDING_PER_PERSON).map(reading).collect();
+    let past = "person `p-1` would have 262145 events waiting to be folded (within the allowed lateness of their \
+                newest), at most 262144";
+
+    // One event at a time, and in one batch.
+    let mut e = engine(&["p-1", "p-2"]);
+    e.ingest_batch(full.clone()).unwrap();
+    let err = e.ingest(reading(MAX_PENDING_PER_PERSON)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidEvent);
+    assert!(err.to_string().starts_with(&format!("field `person`: {past}")), "{err}");
+    // A repeat is not stored, so it is taken; so is another person's event.
+    e.ingest(reading(7)).unwrap();
+    e.ingest(Event::new("p-2", t0(), None, EventKind::Sos).unwrap()).unwrap();
+    // An event an hour later folds the oldest: then there is room again.
+    let later = Event::new("p-1", t0().plus_millis(HOUR_MS + 10 * MINUTE_MS), None, EventKind::Heartbeat).unwrap();
+    e.ingest(later).unwrap();
+    e.ingest(reading(MAX_PENDING_PER_PERSON)).unwrap();
+
+    // A batch one past the limit names its person's last row, as columns do.
+    let mut over = full.clone();
+    over.insert(3, Event::new("p-2", t0(), None, EventKind::Sos).unwrap());
+    over.push(reading(MAX_PENDING_PER_PERSON));
+    over.push(Event::new("p-2", t0(), None, EventKind::Heartbeat).unwrap());
+    let mut e = engine(&["p-1", "p-2"]);
+    let err = e.ingest_batch(over.clone()).unwrap_err();
+    let row = MAX_PENDING_PER_PERSON + 1;
+    assert_eq!(
+        err.to_string(),
+        format!("row {row}: field `person`: {past}: send their events more slowly, or allow less lateness")
+    );
+    let columns = anbu::OwnedColumns::of(&over);
+    assert_eq!(e.ingest_columns(&columns.batch().unwrap()).unwrap_err().to_string(), err.to_string());
+    assert_eq!(e.state_bytes_per_person(), engine(&["p-1", "p-2"]).state_bytes_per_person(), "nothing was taken");
+    // At the limit, with repeats (not counted), both take it.
+    over.pop();
+    over.pop();
+    over.push(reading(0));
+    e.ingest_columns(&anbu::OwnedColumns::of(&over).batch().unwrap()).unwrap();
+    engine(&["p-1", "p-2"]).ingest_batch(over).unwrap();
+}
