@@ -47,3 +47,15 @@ test('JSON-like arguments: an array longer than the value budget is refused befo
   throwsCode(assert, () => anbu.backtest(sparse(3), [], []), 'ANBU_INVALID_ARGUMENT', 'undefined cannot be read as JSON')
   assert.equal(anbu.Profile.fromObject({ name: 'x', extends: 'full', signals: ['call', 'door'] }).toObject().signals.length, 2)
 })
+
+test('replay: more rows than become JavaScript objects at once is refused before it runs', () => {
+  // 500,001 hourly rows (anbu::limits::MAX_OBJECT_ROWS + 1): a million rows took 1.8 GB of
+  // heap, and a few million ended the process ("JavaScript heap out of memory").
+  const t0 = Date.parse('1990-01-01T00:00:00Z')
+  const events = (hours) => [{ person: 'p-1', ts: t0, signal: 'sos' }, { person: 'p-1', ts: t0 + hours * 3600_000, signal: 'sos' }]
+  const persons = [{ person: 'p-1', profile: 'full' }]
+  const past = 'argument `every`: 3600000 ms from person `p-1`\'s first event (1990-01-01T00:00:00Z) to the input\'s last (2047-01-15T08:00:00Z) gives 500001 rows, 500001 in all, over the limit of 500000'
+  throwsCode(assert, () => anbu.replay(events(500_000), persons), 'ANBU_INVALID_ARGUMENT', past)
+  throwsCode(assert, () => anbu.replayClosedLoop(events(500_000), persons, () => null), 'ANBU_INVALID_ARGUMENT', past)
+  assert.equal(anbu.replay(events(3), persons).length, 4)
+})

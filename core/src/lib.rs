@@ -62,8 +62,8 @@ pub use crate::read::{
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 
 pub use crate::replay::{
-    CallPolicy, CheckinResponder, ReplayOptions, replay, replay_closed_loop, replay_closed_loop_sequential,
-    replay_columns, replay_to_columns,
+    CallPolicy, CheckinResponder, ReplayOptions, check_replay_rows, replay, replay_closed_loop,
+    replay_closed_loop_sequential, replay_columns, replay_to_columns,
 };
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};

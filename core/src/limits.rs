@@ -9,6 +9,7 @@
 //! | resource | limit | past it |
 //! |---|---|---|
 //! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (10 M) | the replay is refused before it allocates its rows |
+//! | assessment rows a binding returns as one object each (the Node binding's `replay`, `replayClosedLoop`) | [`MAX_OBJECT_ROWS`] (500,000) | the replay is refused before it runs |
 //! | persons of one engine or replay | [`MAX_PERSONS`] (16,777,216) | the person (or the replay) is refused |
 //! | events of one batch (an engine's batch, a replay's input, a columnar batch, an array a binding is given) | [`MAX_BATCH_ROWS`] (134,217,728) | the batch is refused before anything is allocated for its rows |
 //! | nesting of a JavaScript value the Node binding reads as JSON (a profile document, persons, incidents) | [`MAX_JSON_DEPTH`] (128) | the value is refused |
@@ -40,6 +41,15 @@ use crate::time::DAY_MS;
 /// [`crate::AssessmentColumns`], before each row's person and reasons; a reservation that
 /// fails is an error, not an abort.
 pub const MAX_REPLAY_ROWS: u64 = 10_000_000;
+
+/// Most assessment rows a binding returns as one object each: 500,000. The Node binding's
+/// `replay` and `replayClosedLoop` turn every row into a JavaScript object, about 1.8 KB of
+/// V8 heap with its reasons (a million rows: 1.8 GB), and V8 ends the process when its heap
+/// (about 4 GB by default on a 64-bit machine with 16 GB or more, less on smaller ones) runs
+/// out; they count the rows first ([`crate::check_replay_rows`]) and refuse more. A day of
+/// 20,000 persons is 480,000 hourly rows: replay more persons in parts (as
+/// `benches/examples/national_day.rs` does), or as columns from Python.
+pub const MAX_OBJECT_ROWS: u64 = 500_000;
 
 /// Most persons one engine holds, or one replay assesses: 16,777,216 (2^24; every
 /// one-person household of Korea twice over). A person past it is refused.

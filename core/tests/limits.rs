@@ -283,3 +283,22 @@ fn pending_per_person() {
     e.ingest_columns(&anbu::OwnedColumns::of(&over).batch().unwrap()).unwrap();
     engine(&["p-1", "p-2"]).ingest_batch(over).unwrap();
 }
+
+#[test]
+fn object_rows() {
+    // Rows a binding returns as objects: counted before replaying, the same count a replay gives.
+    let rows = |hours: i64| {
+        let events =
+            [0, hours].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Sos).unwrap());
+        let persons = [Person::new("p-1", "full").unwrap()];
+        anbu::check_replay_rows(&events, &persons, &anbu::ReplayOptions::default(), MAX_OBJECT_ROWS)
+    };
+    assert_eq!(rows(MAX_OBJECT_ROWS as i64 - 1).unwrap(), MAX_OBJECT_ROWS);
+    let err = rows(MAX_OBJECT_ROWS as i64).unwrap_err();
+    assert!(err.to_string().contains("gives 500001 rows, 500001 in all, over the limit of 500000"), "{err}");
+    let events = [0, 5].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Sos).unwrap());
+    let persons = [Person::new("p-1", "full").unwrap()];
+    let options = anbu::ReplayOptions::default();
+    let counted = anbu::check_replay_rows(&events, &persons, &options, MAX_OBJECT_ROWS).unwrap();
+    assert_eq!(counted as usize, anbu::replay(events.to_vec(), &persons, &options).unwrap().len());
+}
