@@ -373,7 +373,14 @@ export interface EngineOptions {
 /** Every error `code` this binding can throw: the core's categories, then `ANBU_INTERNAL` (a bug). */
 export declare function errorCodes(): Array<string>
 
-/** Parses a duration such as `1h`, `15m`, `3600s`, `2d` (or a bare number of seconds) into milliseconds. */
+/**
+ * The events of an array of event objects or of columns, validated by the core, as plain
+ * objects with the spec's fields (what Python's `anbu.events` gives as `Event`s). Throws the
+ * first bad row's error, naming its index and field.
+ */
+export declare function events(events: EventInput[] | EventColumns): EventRecord[]
+
+/** Parses a duration such as `1h`, `15m`, `3600s`, `2d` (or a bare number of milliseconds) into milliseconds. */
 export declare function parseDuration(text: string): number
 
 /**

@@ -841,6 +841,7 @@ module.exports.Profile = nativeBinding.Profile
 module.exports.backtest = nativeBinding.backtest
 module.exports.builtinProfiles = nativeBinding.builtinProfiles
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.events = nativeBinding.events
 module.exports.parseDuration = nativeBinding.parseDuration
 module.exports.readEvents = nativeBinding.readEvents
 module.exports.replay = nativeBinding.replay

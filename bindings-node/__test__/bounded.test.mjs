@@ -32,16 +32,17 @@ test('columns and their dictionaries: a sparse array is refused by its length', 
   throwsCode(assert, () => e.ingestColumns(dict), 'ANBU_INVALID_ARGUMENT', pastRows('columns'))
 })
 
-test('persons, profiles and sweep values: a sparse array is refused by its length', () => {
+test('persons, their devices, incidents, profiles and sweep values: a sparse array is refused by its length', () => {
   throwsCode(assert, () => anbu.replay([], huge()), 'ANBU_INVALID_ARGUMENT', pastRows('persons'))
   throwsCode(assert, () => anbu.replay([], [], { profiles: huge() }), 'ANBU_INVALID_ARGUMENT', pastRows('profiles'))
   throwsCode(assert, () => anbu.sweep([], [], [], 'levels.warning', huge()), 'ANBU_INVALID_ARGUMENT', pastRows('values'))
+  throwsCode(assert, () => engine().addPerson({ person: 'p-2', profile: 'full', devices: huge() }), 'ANBU_INVALID_ARGUMENT', pastRows('person'))
+  throwsCode(assert, () => anbu.backtest([], huge(), []), 'ANBU_INVALID_ARGUMENT', pastRows('incidents'))
 })
 
 test('JSON-like arguments: an array longer than the value budget is refused before it is read', () => {
   const tooMany = 'more than 1000000 values'
   throwsCode(assert, () => anbu.Profile.fromObject({ name: 'x', extends: 'full', signals: huge() }), 'ANBU_INVALID_ARGUMENT', tooMany)
-  throwsCode(assert, () => engine().addPerson({ person: 'p-2', profile: 'full', devices: huge() }), 'ANBU_INVALID_ARGUMENT', tooMany)
   throwsCode(assert, () => anbu.backtest(huge(), [], []), 'ANBU_INVALID_ARGUMENT', tooMany)
   // Within the budget, a list is read as before (a hole is not a value).
   throwsCode(assert, () => anbu.backtest(sparse(3), [], []), 'ANBU_INVALID_ARGUMENT', 'undefined cannot be read as JSON')

@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 use anbu::limits::{MAX_JSON_DEPTH, MAX_JSON_VALUES};
-use anbu::{Person, PersonRecord, Timestamp};
+use anbu::{Incident, IncidentRecord, Person, PersonRecord, Timestamp, Value};
 use napi::bindgen_prelude::{BigInt, ClassInstance, FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{JsDate, JsValue, ValueType};
 
@@ -39,51 +39,40 @@ pub fn string(name: &'static str, v: Unknown<'_>) -> anbu::Result<String> {
     }
 }
 
-/// A number as the text the core parses (`85.5`, `1714523400000`, `NaN`).
+/// A number as text (`85.5`, `1714523400000`, `NaN`).
 pub fn number_text(x: f64) -> String {
     x.to_string()
 }
 
-/// Gives an argument error of the core the caller's argument name.
-fn renamed(name: &str, err: anbu::Error) -> anbu::Error {
-    match err {
-        anbu::Error::InvalidArgument { reason, .. } => bad_arg(name, reason),
-        other => other,
-    }
+/// Calls `f` with a JS value as the core's [`Value`]: `undefined` and `null` are absent; a
+/// string is text, a number a float (the core reads a whole one as a whole number), a
+/// boolean a boolean, a `Date` a typed time. Any other type is an error naming `name`.
+pub fn with_value<T>(name: &str, v: Unknown<'_>, f: impl FnOnce(Value<'_>) -> T) -> anbu::Result<T> {
+    let arg = |e: napi::Error| bad_arg(name, e.reason.clone());
+    Ok(match v.get_type().map_err(arg)? {
+        ValueType::Undefined | ValueType::Null => f(Value::Null),
+        ValueType::String => f(Value::Text(&String::from_unknown(v).map_err(arg)?)),
+        ValueType::Number => f(Value::Float(f64::from_unknown(v).map_err(arg)?)),
+        ValueType::Boolean => f(Value::Bool(bool::from_unknown(v).map_err(arg)?)),
+        ValueType::Object if v.is_date().map_err(arg)? => {
+            let ms = JsDate::from_unknown(v).map_err(arg)?.value_of().map_err(arg)?;
+            // An invalid `Date` is NaN.
+            f(if ms.is_nan() { Value::Float(ms) } else { Value::Time(ms as i64) })
+        }
+        t => {
+            return Err(bad_arg(name, format!("expected a string, number, boolean or Date, got {}", type_name(t))));
+        }
+    })
 }
 
 /// A timestamp argument: RFC 3339 text with an offset, epoch milliseconds, or a `Date`.
 pub fn timestamp(name: &'static str, v: Unknown<'_>) -> anbu::Result<Timestamp> {
-    let text = match type_of(name, &v)? {
-        ValueType::String => String::from_unknown(v).map_err(napi_arg(name))?,
-        ValueType::Number => number_text(f64::from_unknown(v).map_err(napi_arg(name))?),
-        ValueType::Object if v.is_date().map_err(napi_arg(name))? => {
-            let d = JsDate::from_unknown(v).map_err(napi_arg(name))?;
-            number_text(d.value_of().map_err(napi_arg(name))?)
-        }
-        t => {
-            return Err(bad_arg(
-                name,
-                format!("expected RFC 3339 text, epoch milliseconds or a Date, got {}", type_name(t)),
-            ));
-        }
-    };
-    text.parse::<Timestamp>().map_err(|e| renamed(name, e))
+    with_value(name, v, |value| Timestamp::from_value(name, value))?
 }
 
 /// A duration argument: text such as `1h` / `15m`, or a number of milliseconds.
 pub fn duration_ms(name: &'static str, v: Unknown<'_>) -> anbu::Result<i64> {
-    let text = match type_of(name, &v)? {
-        ValueType::String => String::from_unknown(v).map_err(napi_arg(name))?,
-        ValueType::Number => format!("{}ms", number_text(f64::from_unknown(v).map_err(napi_arg(name))?)),
-        t => {
-            return Err(bad_arg(
-                name,
-                format!("expected a duration such as `1h` or milliseconds, got {}", type_name(t)),
-            ));
-        }
-    };
-    anbu::parse_duration(&text).map_err(|e| renamed(name, e))
+    with_value(name, v, |value| anbu::duration_ms(name, value))?
 }
 
 /// A plain JS object or array as JSON-like data, as napi's own conversion reads it (at most
@@ -185,29 +174,61 @@ pub fn is_array(name: &'static str, v: &Unknown<'_>) -> anbu::Result<bool> {
     v.is_array().map_err(napi_arg(name))
 }
 
-/// A person: `{ person, profile, devices? }` (the spec's Persons row); `devices` may be a list.
+/// Calls `set` with each own property of a plain object (a table's row) as a core [`Value`];
+/// an array of names is the persons table's comma-separated text.
+fn set_cells(
+    name: &'static str,
+    v: Unknown<'_>,
+    mut set: impl FnMut(&str, Value<'_>) -> anbu::Result<()>,
+) -> anbu::Result<()> {
+    let t = type_of(name, &v)?;
+    if t != ValueType::Object || is_array(name, &v)? {
+        return Err(bad_arg(name, format!("a row must be an object, got {}", type_name(t))));
+    }
+    let obj = Object::from_unknown(v).map_err(napi_arg(name))?;
+    let keys = obj.get_property_names().map_err(napi_arg(name))?;
+    for k in 0..keys.get_array_length_unchecked().map_err(napi_arg(name))? {
+        let key: String = keys.get_element(k).map_err(napi_arg(name))?;
+        let cell: Unknown = obj.get_named_property_unchecked(&key).map_err(napi_arg(name))?;
+        if is_array(name, &cell)? {
+            let cell = Object::from_unknown(cell).map_err(napi_arg(name))?;
+            let names = list(name, &cell, |_, d| String::from_unknown(d).map_err(|e| bad_arg(name, e.reason.clone())))?;
+            set(&key, Value::Text(&names.join(",")))?;
+        } else {
+            with_value(name, cell, |value| set(&key, value))??;
+        }
+    }
+    Ok(())
+}
+
+/// A person: `{ person, profile, devices? }` (the spec's Persons row), read by the core's
+/// [`PersonRecord::set`]; `devices` may be a list.
 pub fn person(v: Unknown<'_>) -> anbu::Result<Person> {
-    let serde_json::Value::Object(mut map) = json("person", v)? else {
-        return Err(bad_arg("person", "expected an object { person, profile, devices? }"));
-    };
-    // Absent ids are empty ones, so that the core names the missing field.
-    for key in ["person", "profile"] {
-        map.entry(key).or_insert_with(|| serde_json::Value::String(String::new()));
-    }
-    if let Some(serde_json::Value::Array(list)) = map.get("devices") {
-        let names: Vec<String> =
-            list.iter().map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_string)).collect();
-        map.insert("devices".into(), serde_json::Value::String(names.join(",")));
-    }
-    let record: PersonRecord =
-        serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| bad_arg("person", e.to_string()))?;
-    Person::try_from(record)
+    let mut r = PersonRecord::default();
+    set_cells("person", v, |field, value| r.set(field, value))?;
+    Person::try_from(r)
 }
 
 /// A list of persons.
 pub fn persons(v: Unknown<'_>) -> anbu::Result<Vec<Person>> {
-    let arr = array("persons", v)?;
-    list("persons", &arr, |i, p| person(p).map_err(|e| e.at(anbu::Location::Index(u64::from(i)))))
+    rows("persons", v, person)
+}
+
+/// An incident: `{ person, start, end? }`, read by the core's [`IncidentRecord::set`].
+pub fn incident(v: Unknown<'_>) -> anbu::Result<Incident> {
+    let mut r = IncidentRecord::default();
+    set_cells("incident", v, |field, value| r.set(field, value))?;
+    r.into_incident()
+}
+
+/// A list of incidents.
+pub fn incidents(v: Unknown<'_>) -> anbu::Result<Vec<Incident>> {
+    rows("incidents", v, incident)
+}
+
+/// Each element of an array argument `name` read by `row`; an error names its index.
+fn rows<T>(name: &'static str, v: Unknown<'_>, row: impl Fn(Unknown<'_>) -> anbu::Result<T>) -> anbu::Result<Vec<T>> {
+    list(name, &array(name, v)?, |i, p| row(p).map_err(|e| e.at(anbu::Location::Index(u64::from(i)))))
 }
 
 /// An array argument.

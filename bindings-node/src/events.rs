@@ -1,36 +1,25 @@
 //! Events from JS: plain objects with the spec's field names, or columns (typed arrays).
 //!
-//! Each cell becomes the text a CSV cell would hold and goes through the core's
-//! [`EventRecord::set_text`], then [`EventRecord::into_event`]: the rules and messages are the
-//! core's. Numbers in typed arrays take a shortcut to the value that text would parse to.
+//! Each cell becomes the core's [`Value`] and goes through [`EventRecord::set`], then
+//! [`EventRecord::into_event`]: the rules and messages are the core's (an empty string is
+//! absent, as an empty CSV cell is; a whole number is a whole number however it is stored).
 #![forbid(unsafe_code)]
 
-use anbu::{Error, Event, EventRecord, Location, Timestamp};
+use anbu::{Error, Event, EventRecord, Location, Value};
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, TypedArray, TypedArrayType, Unknown};
 use napi::{JsValue, ValueType};
 
-use crate::convert::{list, number_text, type_name, type_of};
+use crate::convert::{list, type_name, type_of, with_value};
 use crate::error::{bad_arg, napi_arg};
 
-/// Sets one field of a record from a JS value (`undefined` and `null` leave it absent).
+/// Sets one field of a record from a JS value, as the core reads a [`Value`].
 fn set_cell(rec: &mut EventRecord, field: &str, v: Unknown<'_>) -> anbu::Result<()> {
     match type_of("events", &v)? {
-        ValueType::Undefined | ValueType::Null => Ok(()),
-        ValueType::String => {
-            let s = String::from_unknown(v).map_err(napi_arg("events"))?;
-            if s.is_empty() {
-                // An empty string is a value here, not an empty CSV cell: let the core judge it.
-                return rec.set_text(field, " ");
-            }
-            rec.set_text(field, &s)
-        }
-        ValueType::Number => rec.set_text(field, &number_text(f64::from_unknown(v).map_err(napi_arg("events"))?)),
-        ValueType::Boolean => {
-            rec.set_text(field, if bool::from_unknown(v).map_err(napi_arg("events"))? { "true" } else { "false" })
+        ValueType::Undefined | ValueType::Null | ValueType::String | ValueType::Number | ValueType::Boolean => {
+            with_value("events", v, |value| rec.set(field, value))?
         }
         ValueType::Object if v.is_date().map_err(napi_arg("events"))? => {
-            let d = napi::JsDate::from_unknown(v).map_err(napi_arg("events"))?;
-            rec.set_text(field, &number_text(d.value_of().map_err(napi_arg("events"))?))
+            with_value("events", v, |value| rec.set(field, value))?
         }
         t => Err(Error::InvalidEvent {
             location: None,
@@ -167,7 +156,7 @@ impl<'env> Column<'env> {
         match self {
             Column::Numbers(n) => match n.get(i) {
                 None => Ok(()),
-                Some(x) => set_number(rec, field, x),
+                Some(x) => rec.set(field, Value::Float(x)),
             },
             Column::Values(arr, _) => {
                 let v: Unknown = arr.get_element(i as u32).map_err(napi_arg("columns"))?;
@@ -176,7 +165,7 @@ impl<'env> Column<'env> {
             Column::Dict(codes, values) => match codes_at(codes, i) {
                 None => Ok(()),
                 Some(c) => match values.get(c) {
-                    Some(Some(s)) => rec.set_text(field, if s.is_empty() { " " } else { s }),
+                    Some(Some(s)) => rec.set(field, Value::Text(s)),
                     Some(None) => Ok(()),
                     None => Err(bad_arg(
                         "columns",
@@ -186,26 +175,6 @@ impl<'env> Column<'env> {
             },
         }
     }
-}
-
-/// A number cell: the value its decimal text parses to, through the core when it is not plain.
-fn set_number(rec: &mut EventRecord, field: &str, x: f64) -> anbu::Result<()> {
-    let whole = x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15;
-    match field {
-        "watts" => rec.watts = Some(x),
-        "lux" => rec.lux = Some(x),
-        "duration_s" => rec.duration_s = Some(x),
-        "steps" if whole && (0.0..=f64::from(u32::MAX)).contains(&x) => rec.steps = Some(x as u32),
-        "interval_s" if whole && (0.0..=f64::from(u32::MAX)).contains(&x) => rec.interval_s = Some(x as u32),
-        "ts" | "until" if whole => match Timestamp::from_millis(x as i64) {
-            Ok(t) if field == "ts" => rec.ts = Some(t),
-            Ok(t) => rec.until = Some(t),
-            Err(_) => rec.set_text(field, &number_text(x))?,
-        },
-        "answered" if x == 0.0 || x == 1.0 => rec.answered = Some(x == 1.0),
-        _ => rec.set_text(field, &number_text(x))?,
-    }
-    Ok(())
 }
 
 /// Events from columns: `{ person, ts, signal, ...: column }`, every column as long as the others.

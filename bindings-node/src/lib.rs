@@ -46,7 +46,7 @@ pub fn error_codes() -> Vec<String> {
     codes
 }
 
-/// Parses a duration such as `1h`, `15m`, `3600s`, `2d` (or a bare number of seconds) into milliseconds.
+/// Parses a duration such as `1h`, `15m`, `3600s`, `2d` (or a bare number of milliseconds) into milliseconds.
 #[napi]
 pub fn parse_duration(text: String) -> Result<i64> {
     guard(|| anbu::parse_duration(&text))
@@ -277,16 +277,15 @@ pub fn replay<'env>(
     })
 }
 
-/// A replay's options (`every`, `profiles`, `threads`) from an options object.
+/// A replay's options (`every`, `profiles`, `threads`) from an options object; the core reads
+/// `every` and `threads` ([`ReplayOptions::set`]).
 pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
     let mut opts = ReplayOptions::default();
-    let every: Unknown = o.get_named_property_unchecked("every").map_err(napi_arg("options"))?;
-    if !matches!(convert::type_of("every", &every)?, napi::ValueType::Undefined) {
-        opts.every_ms = convert::duration_ms("every", every)?;
-    }
-    let threads: Option<u32> = o.get("threads").map_err(napi_arg("threads"))?;
-    if let Some(t) = threads {
-        opts.threads = t as usize;
+    for name in ["every", "threads"] {
+        let v: Unknown = o.get_named_property_unchecked(name).map_err(napi_arg("options"))?;
+        if !matches!(convert::type_of(name, &v)?, napi::ValueType::Undefined) {
+            convert::with_value(name, v, |value| opts.set(name, value))??;
+        }
     }
     let profiles: Unknown = o.get_named_property_unchecked("profiles").map_err(napi_arg("options"))?;
     if !matches!(convert::type_of("profiles", &profiles)?, napi::ValueType::Undefined) {
@@ -342,35 +341,21 @@ pub fn simulate<'env>(env: &'env Env, options: Option<Unknown<'_>>) -> Result<Un
         let mut cfg = anbu::sim::SimConfig::default();
         if let Some(o) = options {
             let o = convert::object("options", o)?;
-            if let Some(n) = o.get::<u32>("persons").map_err(napi_arg("persons"))? {
-                cfg.persons = n as usize;
-            }
-            if let Some(n) = o.get::<u32>("days").map_err(napi_arg("days"))? {
-                cfg.days = n;
-            }
-            if let Some(n) = o.get::<f64>("seed").map_err(napi_arg("seed"))? {
-                if !(n.fract() == 0.0 && (0.0..9.007_199_254_740_992e15).contains(&n)) {
-                    return Err(bad_arg("seed", format!("must be a whole number >= 0, got {n}")));
-                }
-                cfg.seed = n as u64;
-            }
-            let start: Unknown = o.get_named_property_unchecked("start").map_err(napi_arg("start"))?;
-            if !matches!(convert::type_of("start", &start)?, napi::ValueType::Undefined) {
-                cfg.start = convert::timestamp("start", start)?;
-            }
-            if let Some(x) = o.get::<f64>("incidentShare").map_err(napi_arg("incidentShare"))? {
-                cfg.incident_share = x;
-            }
-            if let Some(x) = o.get::<f64>("nuisanceShare").map_err(napi_arg("nuisanceShare"))? {
-                cfg.nuisance_share = x;
-            }
-            if let Some(n) = o.get::<u32>("recentIncidents").map_err(napi_arg("recentIncidents"))? {
-                cfg.recent_incidents = n as usize;
+            let keys = o.get_property_names().map_err(napi_arg("options"))?;
+            for k in 0..keys.get_array_length_unchecked().map_err(napi_arg("options"))? {
+                let key: String = keys.get_element(k).map_err(napi_arg("options"))?;
+                let v: Unknown = o.get_named_property_unchecked(&key).map_err(napi_arg("options"))?;
+                // The core's option names, in JS spelling: `incidentShare` is `incident_share`.
+                let name = snake_case(&key);
+                convert::with_value(&name, v, |value| match value {
+                    anbu::Value::Null => Ok(()),
+                    value => cfg.set(&name, value),
+                })??;
             }
         }
         // What `replayClosedLoop` takes to answer as this cohort (simulated again from it).
         let responder = anbu::ResponderSpec::Simulated(cfg.clone()).to_value();
-        let cohort = anbu::sim::simulate(&cfg);
+        let cohort = anbu::sim::try_simulate(&cfg)?;
         let cases: Vec<serde_json::Value> = cohort
             .cases
             .iter()
@@ -388,6 +373,28 @@ pub fn simulate<'env>(env: &'env Env, options: Option<Unknown<'_>>) -> Result<Un
             }),
         )
     })
+}
+
+/// A JS name in the core's spelling: `incidentShare` is `incident_share`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The events of an array of event objects or of columns, validated by the core, as plain
+/// objects with the spec's fields (what Python's `anbu.events` gives as `Event`s). Throws the
+/// first bad row's error, naming its index and field.
+#[napi(ts_args_type = "events: EventInput[] | EventColumns", ts_return_type = "EventRecord[]")]
+pub fn events<'env>(env: &'env Env, events: Unknown<'_>) -> Result<Unknown<'env>> {
+    guard(|| to_js_value(env, &any_events(events)?))
 }
 
 /// Test hook: panics inside the binding, to check that no panic crosses into Node.
@@ -416,7 +423,7 @@ pub fn backtest<'env>(
 ) -> Result<Unknown<'env>> {
     guard(|| {
         let assessments: Vec<anbu::Assessment> = from_js_list("assessments", assessments)?;
-        let incidents: Vec<anbu::Incident> = from_js_list("incidents", incidents)?;
+        let incidents = convert::incidents(incidents)?;
         let persons = convert::persons(persons)?;
         let report = anbu::backtest::backtest(&assessments, &incidents, &persons)?;
         let markdown = report.to_markdown();

@@ -39,7 +39,7 @@ pub fn sweep<'env>(
         })?;
         let events = crate::any_events(events)?;
         let persons = convert::persons(persons)?;
-        let incidents: Vec<anbu::Incident> = crate::from_js_list("incidents", incidents)?;
+        let incidents = convert::incidents(incidents)?;
         let (opts, policy, answers, budget) = match options {
             Some(o) => {
                 let o = convert::object("options", o)?;

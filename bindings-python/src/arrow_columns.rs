@@ -165,10 +165,12 @@ fn push_all<T: Copy>(
     Some(())
 }
 
-/// A time: epoch milliseconds of an aware timestamp, or a whole number of them.
+/// A time: epoch milliseconds of an aware timestamp, or a number of them the core takes
+/// (not one that can only be epoch seconds: the row conversion names it).
 fn millis(cell: Cell<'_>) -> Option<i64> {
     match cell {
-        Cell::Millis(ms) | Cell::I64(ms) => Some(ms),
+        Cell::Millis(ms) => Some(ms),
+        Cell::I64(ms) => anbu::Timestamp::from_number(ms).ok().map(anbu::Timestamp::as_millis),
         _ => None,
     }
 }

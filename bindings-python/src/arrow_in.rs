@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anbu::{Error, Event, EventRecord, Timestamp};
+use anbu::{Error, Event, EventRecord, Timestamp, Value};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
@@ -94,77 +94,31 @@ impl Col<'_> {
     }
 }
 
-/// The spec fields, by position in [`anbu::EVENT_FIELDS`].
-const TS: usize = 1;
-const ANSWERED: usize = 5;
-const DURATION_S: usize = 6;
-const STEPS: usize = 7;
-const INTERVAL_S: usize = 8;
-const WATTS: usize = 10;
-const LUX: usize = 11;
-const UNTIL: usize = 14;
-
-/// Sets field `f` of `r` from a cell: numbers of the right type directly, anything else as text
-/// (so that the core parses it, or says why it is wrong).
+/// Sets field `f` of `r` from a cell, as the core reads a [`Value`].
 fn apply(r: &mut EventRecord, f: usize, cell: Cell<'_>) -> anbu::Result<()> {
     let name = anbu::EVENT_FIELDS[f];
-    match cell {
-        Cell::Null => Ok(()),
-        Cell::Str(s) => r.set_text(name, s),
-        Cell::Bool(b) if f == ANSWERED => {
-            r.answered = Some(b);
-            Ok(())
-        }
-        Cell::Bool(b) => r.set_text(name, if b { "true" } else { "false" }),
-        Cell::Millis(ms) | Cell::I64(ms) if f == TS || f == UNTIL => match Timestamp::from_millis(ms) {
-            Ok(t) => {
-                if f == TS {
-                    r.ts = Some(t);
-                } else {
-                    r.until = Some(t);
-                }
-                Ok(())
-            }
-            Err(_) => r.set_text(name, &ms.to_string()),
+    let naive;
+    let value = match cell {
+        Cell::Null => Value::Null,
+        Cell::Str(s) => Value::Text(s),
+        Cell::Bool(b) => Value::Bool(b),
+        Cell::I64(i) => Value::Int(i),
+        Cell::U64(u) => match i64::try_from(u) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(u as f64),
         },
-        Cell::Millis(ms) => r.set_text(name, &ms.to_string()),
+        Cell::F64(x) => Value::Float(x),
+        Cell::Millis(ms) => Value::Time(ms),
         // The spec wants an offset: hand the core the time as written, without one.
-        Cell::Naive(ms) => match Timestamp::from_millis(ms) {
-            Ok(t) => r.set_text(name, t.to_string().trim_end_matches('Z')),
-            Err(_) => r.set_text(name, &ms.to_string()),
-        },
-        Cell::I64(i) if matches!(f, DURATION_S | WATTS | LUX) => apply(r, f, Cell::F64(i as f64)),
-        Cell::U64(u) if matches!(f, DURATION_S | WATTS | LUX) => apply(r, f, Cell::F64(u as f64)),
-        Cell::I64(i) => set_integer(r, f, i.try_into().ok(), || i.to_string()),
-        Cell::U64(u) => set_integer(r, f, u.try_into().ok(), || u.to_string()),
-        Cell::F64(x) => match f {
-            DURATION_S => {
-                r.duration_s = Some(x);
-                Ok(())
-            }
-            WATTS => {
-                r.watts = Some(x);
-                Ok(())
-            }
-            LUX => {
-                r.lux = Some(x);
-                Ok(())
-            }
-            // Whole floats are whole numbers (pandas stores a count column with gaps as float).
-            _ if x.fract() == 0.0 && x.abs() < 9.0e15 => apply(r, f, Cell::I64(x as i64)),
-            _ => r.set_text(name, &if x.is_nan() { "NaN".to_string() } else { format!("{x}") }),
-        },
-    }
-}
-
-/// A whole number for a count field, or as text (the core parses it or says why not).
-fn set_integer(r: &mut EventRecord, f: usize, small: Option<u32>, text: impl Fn() -> String) -> anbu::Result<()> {
-    match (f, small) {
-        (STEPS, Some(v)) => r.steps = Some(v),
-        (INTERVAL_S, Some(v)) => r.interval_s = Some(v),
-        _ => return r.set_text(anbu::EVENT_FIELDS[f], &text()),
-    }
-    Ok(())
+        Cell::Naive(ms) => {
+            naive = match Timestamp::from_millis(ms) {
+                Ok(t) => t.to_string().trim_end_matches('Z').to_string(),
+                Err(_) => ms.to_string(),
+            };
+            Value::Text(&naive)
+        }
+    };
+    r.set(name, value)
 }
 
 /// The column as one of the physical types of [`Col`], cast when needed.

@@ -1,11 +1,10 @@
 //! `backtest`: assessments (a replay's output) against incidents, by the core's rules.
 
 use anbu::backtest::BacktestReport;
-use anbu::{Action, Assessment, Error, Incident, Level, Responder, Timestamp};
+use anbu::{Action, Assessment, Error, Level, Responder, Timestamp};
 use arrow_array::RecordBatch;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyMapping, PyString};
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::arrow_in::{Cell, TableError, col, normalize};
@@ -28,7 +27,8 @@ fn parse<T: std::str::FromStr<Err = String>>(row: usize, field: &str, cell: Cell
 
 fn time(row: usize, field: &str, cell: Cell<'_>) -> anbu::Result<Timestamp> {
     let t = match cell {
-        Cell::Millis(ms) | Cell::I64(ms) => Timestamp::from_millis(ms),
+        Cell::Millis(ms) => Timestamp::from_millis(ms),
+        Cell::I64(ms) => Timestamp::from_number(ms),
         Cell::Str(s) => s.parse(),
         Cell::Null => return Err(bad(row, field, "required")),
         _ => return Err(bad(row, field, "expected a time")),
@@ -101,41 +101,6 @@ fn assessments(v: &Bound<'_, PyAny>) -> PyResult<Vec<Assessment>> {
     Ok(out)
 }
 
-/// The incidents argument: rows `{person, start, end}` (a list of dicts or a DataFrame).
-pub(crate) fn incidents(v: &Bound<'_, PyAny>) -> PyResult<Vec<Incident>> {
-    let rows = if v.hasattr("to_dicts")? {
-        v.call_method0("to_dicts")?
-    } else if v.hasattr("to_pylist")? {
-        v.call_method0("to_pylist")?
-    } else if v.hasattr("columns")? && v.hasattr("to_dict")? {
-        v.call_method1("to_dict", ("records",))?
-    } else {
-        v.clone()
-    };
-    let mut out = Vec::new();
-    for row in rows.try_iter()? {
-        let row = row?;
-        if !row.is_instance_of::<PyMapping>() {
-            return Err(PyTypeError::new_err("an incident must be a dict with `person`, `start` and optional `end`"));
-        }
-        let person = row.get_item("person")?;
-        let person = person.cast::<PyString>()?.to_cow()?.into_owned();
-        let start = convert::timestamp_arg(&row.get_item("start")?)?;
-        let end = match row.get_item("end") {
-            Ok(e) if !e.is_none() && !is_missing(&e)? => Some(convert::timestamp_arg(&e)?),
-            _ => None,
-        };
-        out.push(Incident { person, start, end });
-    }
-    Ok(out)
-}
-
-/// pandas' missing times (`NaT`) and NaN.
-fn is_missing(v: &Bound<'_, PyAny>) -> PyResult<bool> {
-    // NaN and NaT are the values not equal to themselves.
-    Ok(!v.eq(v)?)
-}
-
 /// A backtest's result: everyone (`overall`), and each profile on its own (`by_profile`).
 #[pyclass(module = "anbu", name = "BacktestReport", frozen)]
 pub struct PyBacktestReport {
@@ -197,7 +162,7 @@ pub fn backtest(
     persons: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyBacktestReport> {
     let rows = self::assessments(assessments)?;
-    let incidents = self::incidents(incidents)?;
+    let incidents = convert::incidents(incidents)?;
     let persons = match persons {
         Some(p) => convert::persons(p)?,
         None => Vec::new(),

@@ -366,13 +366,13 @@ pub struct PyEngine {
 
 #[pymethods]
 impl PyEngine {
-    /// An engine; `allowed_lateness` (default one hour) as `"1h"`, seconds or a `timedelta`.
+    /// An engine; `allowed_lateness` (default one hour) as `"1h"`, milliseconds or a `timedelta`.
     #[new]
     #[pyo3(signature = (*, allowed_lateness = None))]
     fn new(allowed_lateness: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let mut config = anbu::EngineConfig::default();
         if let Some(l) = allowed_lateness {
-            config.allowed_lateness_ms = convert::duration_ms(l)?;
+            config.allowed_lateness_ms = convert::duration_ms("allowed_lateness", l)?;
         }
         guard(|| anbu::Engine::with_config(config)).map(|inner| PyEngine { inner })
     }
@@ -444,21 +444,21 @@ impl PyEngine {
 
     /// Assesses a person at a time (a datetime, RFC 3339 text or epoch milliseconds).
     fn assess(&mut self, person: &str, at: &Bound<'_, PyAny>) -> PyResult<PyAssessment> {
-        let at = convert::timestamp_arg(at)?;
+        let at = convert::timestamp_arg("at", at)?;
         guard(|| self.inner.assess(person, at)).map(|inner| PyAssessment { inner })
     }
 
     /// Tells the engine the time now (a datetime, RFC 3339 text or epoch milliseconds): an
     /// event dated further ahead than its profile's `clock.max_ahead_h` is then refused.
     fn set_clock(&mut self, now: &Bound<'_, PyAny>) -> PyResult<()> {
-        let now = convert::timestamp_arg(now)?;
+        let now = convert::timestamp_arg("now", now)?;
         self.inner.set_clock(now);
         Ok(())
     }
 
     /// Assesses every person at a time, in person order.
     fn assess_all(&mut self, at: &Bound<'_, PyAny>) -> PyResult<Vec<PyAssessment>> {
-        let at = convert::timestamp_arg(at)?;
+        let at = convert::timestamp_arg("at", at)?;
         let rows = guard(|| self.inner.assess_all(at))?;
         Ok(rows.into_iter().map(|inner| PyAssessment { inner }).collect())
     }

@@ -10,14 +10,14 @@
 
 use std::sync::Mutex;
 
-use anbu::{AnswerRate, CheckinOutcome, CheckinResponder, Error, ReplayOptions, ResponderSpec, Timestamp};
+use anbu::{AnswerRate, CheckinOutcome, CheckinResponder, Error, ResponderSpec, Timestamp};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyMapping, PyString};
 use pyo3_arrow::PyTable;
 
 use crate::Replayed;
-use crate::classes::{PyAssessment, profile_arg};
+use crate::classes::PyAssessment;
 use crate::convert;
 use crate::errors::to_py;
 use crate::input::{self, Failure, Input};
@@ -144,7 +144,7 @@ impl Responder {
 /// as an Arrow table with the spec's assessment columns, or `Assessment` objects with
 /// `objects=True`. `delay` and `retry` are durations (default: the core's `CallPolicy`).
 #[pyfunction]
-#[pyo3(signature = (events, persons, responder, every, profiles = None, threads = 0, delay = None, retry = None, objects = false))]
+#[pyo3(signature = (events, persons, responder, every, profiles = None, threads = None, delay = None, retry = None, objects = false))]
 #[allow(clippy::too_many_arguments)]
 pub fn replay_closed_loop_arrow<'py>(
     py: Python<'py>,
@@ -153,20 +153,19 @@ pub fn replay_closed_loop_arrow<'py>(
     responder: &Bound<'py, PyAny>,
     every: &Bound<'py, PyAny>,
     profiles: Option<Vec<Bound<'py, PyAny>>>,
-    threads: usize,
+    threads: Option<&Bound<'py, PyAny>>,
     delay: Option<&Bound<'py, PyAny>>,
     retry: Option<&Bound<'py, PyAny>>,
     objects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let every_ms = convert::duration_ms(every)?;
+    let mut options = convert::replay_options(every, threads, profiles)?;
     let policy = convert::call_policy(delay, retry)?;
     let persons = convert::persons(persons)?;
-    let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     let responder = Responder::extract(responder)?;
     let source = Input::extract(events)?;
     let result = input::run_interruptible(py, |cancel| {
-        let options = ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
-        let events = source.into_events(cancel, threads)?;
+        options.cancel = Some(std::sync::Arc::clone(cancel));
+        let events = source.into_events(cancel, options.threads)?;
         let rows = match &responder {
             Responder::Spec(spec) => {
                 let responder = spec.responder();

@@ -2,12 +2,15 @@
 //! persons. Every check and message is the core's: values are handed to it as they are
 //! (text through [`EventRecord::set_text`], numbers as numbers).
 
-use anbu::{Error, EventRecord, Location, Person, Timestamp};
+use anbu::{
+    Error, EventRecord, Incident, IncidentRecord, Location, Person, PersonRecord, ReplayOptions, Timestamp, Value,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 
+use crate::classes::profile_arg;
 use crate::errors::to_py;
 
 /// `datetime.datetime`, `datetime.timedelta`, `datetime.timezone.utc` and the Unix epoch.
@@ -62,47 +65,56 @@ fn is_timedelta(v: &Bound<'_, PyAny>) -> PyResult<bool> {
     v.is_instance(dt(v.py())?.timedelta.bind(v.py()))
 }
 
-/// Text a Rust `f64` reads back exactly.
-fn float_text(x: f64) -> String {
-    if x.is_nan() { "NaN".to_string() } else { format!("{x}") }
+/// Calls `f` with a Python value as the core's [`Value`]: `None`, `bool`, `int` (one too
+/// large for 64 bits as its digits, for the core to refuse), `float`, `str`, an aware
+/// `datetime` (a typed time; a naive one as its text, which the core refuses for its missing
+/// offset), anything else (numpy scalars...) by its text.
+pub fn with_value<T>(v: &Bound<'_, PyAny>, f: impl FnOnce(Value<'_>) -> T) -> PyResult<T> {
+    if v.is_none() {
+        return Ok(f(Value::Null));
+    }
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(f(Value::Bool(b.is_true())));
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(f(Value::Text(&s.to_cow()?)));
+    }
+    if v.is_instance_of::<PyInt>() {
+        return Ok(match v.extract::<i64>() {
+            Ok(i) => f(Value::Int(i)),
+            Err(_) => f(Value::Text(&v.str()?.to_cow()?)),
+        });
+    }
+    if let Ok(x) = v.cast::<PyFloat>() {
+        return Ok(f(Value::Float(x.value())));
+    }
+    if is_datetime(v)? {
+        return Ok(match datetime_millis(v)? {
+            Some(ms) => f(Value::Time(ms)),
+            None => f(Value::Text(&v.call_method0("isoformat")?.extract::<String>()?)),
+        });
+    }
+    Ok(f(Value::Text(&v.str()?.to_cow()?)))
+}
+
+/// [`with_value`] for a cell of a table's row (persons, incidents), with pandas' missing
+/// values (NaN, `NaT`) absent and a list of names as the comma-separated text of the
+/// persons table's `devices`.
+fn with_cell<T>(v: &Bound<'_, PyAny>, f: impl FnOnce(Value<'_>) -> T) -> PyResult<T> {
+    // NaN and NaT are the values not equal to themselves.
+    if !v.is_none() && !v.eq(v)? {
+        return Ok(f(Value::Null));
+    }
+    if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+        let names: Vec<String> = v.extract()?;
+        return Ok(f(Value::Text(&names.join(","))));
+    }
+    with_value(v, f)
 }
 
 /// Hands one Python value to the core as the value of `field` of an event record.
 pub fn set_value(r: &mut EventRecord, field: &str, v: &Bound<'_, PyAny>) -> PyResult<anbu::Result<()>> {
-    if v.is_none() {
-        return Ok(Ok(()));
-    }
-    if let Ok(b) = v.cast::<PyBool>() {
-        let b = b.is_true();
-        if field == "answered" {
-            r.answered = Some(b);
-            return Ok(Ok(()));
-        }
-        return Ok(r.set_text(field, if b { "true" } else { "false" }));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(r.set_text(field, &s.to_cow()?));
-    }
-    if v.is_instance_of::<PyInt>() {
-        let text = match v.extract::<i64>() {
-            Ok(i) => i.to_string(),
-            Err(_) => v.str()?.to_cow()?.into_owned(),
-        };
-        return Ok(r.set_text(field, &text));
-    }
-    if let Ok(f) = v.cast::<PyFloat>() {
-        return Ok(r.set_text(field, &float_text(f.value())));
-    }
-    if is_datetime(v)? {
-        let text = match datetime_millis(v)? {
-            Some(ms) => ms.to_string(),
-            // A naive time has no offset: the core says why that is refused.
-            None => v.call_method0("isoformat")?.extract::<String>()?,
-        };
-        return Ok(r.set_text(field, &text));
-    }
-    // numpy scalars and anything else: by their text.
-    Ok(r.set_text(field, &v.str()?.to_cow()?))
+    with_value(v, |value| r.set(field, value))
 }
 
 /// An event record from a mapping of spec field names to values.
@@ -122,28 +134,10 @@ pub fn record_from_mapping(m: &Bound<'_, PyAny>) -> PyResult<anbu::Result<EventR
     Ok(Ok(r))
 }
 
-/// A timestamp argument (an evaluation time): aware `datetime`, RFC 3339 text or epoch milliseconds.
-pub fn timestamp_arg(v: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
-    if v.is_instance_of::<PyBool>() {
-        return Err(PyTypeError::new_err("a time must be a datetime, RFC 3339 text or epoch milliseconds"));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return s.to_cow()?.parse::<Timestamp>().map_err(to_py);
-    }
-    if v.is_instance_of::<PyInt>() {
-        let text = v.str()?.to_cow()?.into_owned();
-        return text.parse::<Timestamp>().map_err(to_py);
-    }
-    if is_datetime(v)? {
-        return match datetime_millis(v)? {
-            Some(ms) => ms.to_string().parse::<Timestamp>().map_err(to_py),
-            None => v.call_method0("isoformat")?.extract::<String>()?.parse::<Timestamp>().map_err(to_py),
-        };
-    }
-    Err(PyTypeError::new_err(format!(
-        "a time must be a datetime, RFC 3339 text or epoch milliseconds, not {}",
-        v.get_type().name()?
-    )))
+/// A time argument `name` (an evaluation time, a start): an aware `datetime`, RFC 3339 text
+/// or epoch milliseconds, read by the core.
+pub fn timestamp_arg(name: &str, v: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
+    with_value(v, |value| Timestamp::from_value(name, value))?.map_err(to_py)
 }
 
 /// The closed loop's call policy: the core's default, with `delay` and `retry` (durations)
@@ -151,109 +145,148 @@ pub fn timestamp_arg(v: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
 pub fn call_policy(delay: Option<&Bound<'_, PyAny>>, retry: Option<&Bound<'_, PyAny>>) -> PyResult<anbu::CallPolicy> {
     let mut policy = anbu::CallPolicy::default();
     if let Some(d) = delay {
-        policy.delay_ms = duration_ms(d)?;
+        policy.delay_ms = duration_ms("delay", d)?;
     }
     if let Some(r) = retry {
-        policy.retry_ms = duration_ms(r)?;
+        policy.retry_ms = duration_ms("retry", r)?;
     }
     Ok(policy)
 }
 
-/// A duration argument in milliseconds: text for the core's parser (`"1h"`, `"15m"`, `"3600s"`),
-/// a number of seconds, or a `timedelta`. Range checks are the core's (where the value is used).
-pub fn duration_ms(v: &Bound<'_, PyAny>) -> PyResult<i64> {
-    if v.is_instance_of::<PyBool>() {
-        return Err(PyTypeError::new_err("a duration must be text like \"1h\", seconds or a timedelta"));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return anbu::parse_duration(&s.to_cow()?).map_err(to_py);
-    }
-    if v.is_instance_of::<PyInt>() {
-        let seconds: i64 = v.extract()?;
-        return Ok(seconds.saturating_mul(1000));
-    }
-    if let Ok(f) = v.cast::<PyFloat>() {
-        // `as` saturates; NaN becomes 0, which the core refuses as not positive.
-        return Ok((f.value() * 1000.0).round() as i64);
-    }
+/// A duration argument `name` in milliseconds: a `timedelta`, or text (`"1h"`, `"15m"`) or a
+/// number of milliseconds for the core to read. Range checks are the core's (where the
+/// value is used).
+pub fn duration_ms(name: &str, v: &Bound<'_, PyAny>) -> PyResult<i64> {
     if is_timedelta(v)? {
         let days: i64 = v.getattr("days")?.extract()?;
         let seconds: i64 = v.getattr("seconds")?.extract()?;
         let micros: i64 = v.getattr("microseconds")?.extract()?;
         return Ok(days.saturating_mul(86_400_000).saturating_add(seconds * 1000 + micros / 1000));
     }
-    Err(PyTypeError::new_err(format!(
-        "a duration must be text like \"1h\", seconds or a timedelta, not {}",
-        v.get_type().name()?
-    )))
+    with_value(v, |value| anbu::duration_ms(name, value))?.map_err(to_py)
 }
 
-/// Text of an optional cell of a persons table (`None` and float NaN are absent).
-fn optional_text(v: Option<Bound<'_, PyAny>>) -> PyResult<Option<String>> {
-    let Some(v) = v else { return Ok(None) };
-    if v.is_none() {
-        return Ok(None);
+/// A replay's options: `every` (a duration) and `threads` as the core reads them, and the
+/// caller's profiles.
+pub fn replay_options(
+    every: &Bound<'_, PyAny>,
+    threads: Option<&Bound<'_, PyAny>>,
+    profiles: Option<Vec<Bound<'_, PyAny>>>,
+) -> PyResult<ReplayOptions> {
+    let mut options = ReplayOptions { every_ms: duration_ms("every", every)?, ..ReplayOptions::default() };
+    if let Some(t) = threads {
+        with_value(t, |value| options.set("threads", value))?.map_err(to_py)?;
     }
-    if let Ok(f) = v.cast::<PyFloat>()
-        && f.value().is_nan()
-    {
-        return Ok(None);
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Some(s.to_cow()?.into_owned()));
-    }
-    // A sequence of device names.
-    if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
-        let names: Vec<String> = v.extract()?;
-        return Ok(Some(names.join(",")));
-    }
-    Ok(Some(v.str()?.to_cow()?.into_owned()))
+    options.profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
+    Ok(options)
 }
 
 /// One person from a profile name and optional devices (text or a list of names).
 pub fn person(id: &str, profile: &str, devices: Option<Bound<'_, PyAny>>) -> PyResult<anbu::Result<Person>> {
-    let devices = optional_text(devices)?;
-    Ok(Person::new(id, profile).and_then(|p| match devices {
-        Some(d) => p.with_devices(&d),
-        None => Ok(p),
-    }))
+    let mut r = PersonRecord { person: id.to_string(), profile: profile.to_string(), devices: None };
+    if let Some(d) = devices
+        && let Err(e) = with_cell(&d, |value| r.set("devices", value))?
+    {
+        return Ok(Err(e));
+    }
+    Ok(Person::try_from(r))
+}
+
+/// A table's rows as dicts: polars `to_dicts()`, pyarrow `to_pylist()`, pandas
+/// `to_dict("records")`, or the rows as they are.
+pub fn rows<'py>(v: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if v.hasattr("to_dicts")? {
+        return v.call_method0("to_dicts");
+    }
+    if v.hasattr("to_pylist")? {
+        return v.call_method0("to_pylist");
+    }
+    if v.hasattr("columns")? && v.hasattr("to_dict")? {
+        return v.call_method1("to_dict", ("records",));
+    }
+    Ok(v.clone())
+}
+
+/// Hands a row's cells (`(column, value)` pairs) to `set`; pandas' index columns are left out.
+fn set_cells<'py>(
+    items: impl IntoIterator<Item = (Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    mut set: impl FnMut(&str, Value<'_>) -> anbu::Result<()>,
+) -> PyResult<anbu::Result<()>> {
+    for (k, v) in items {
+        let key = k.str()?;
+        let key = key.to_cow()?;
+        if key.starts_with("__index_level_") {
+            continue;
+        }
+        if let Err(e) = with_cell(&v, |value| set(&key, value))? {
+            return Ok(Err(e));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// The items of a mapping.
+fn items<'py>(m: &Bound<'py, PyAny>) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    let list = match m.cast::<PyDict>() {
+        Ok(d) => d.items(),
+        Err(_) => m.cast::<PyMapping>()?.items()?,
+    };
+    list.iter().map(|item| item.extract()).collect()
 }
 
 /// The persons of a replay: a dict `{person: profile}` or `{person: {"profile": .., "devices": ..}}`,
-/// or a list of rows `{"person", "profile", "devices"}` (what `__init__.py` makes of a DataFrame).
+/// or rows `{"person", "profile", "devices"}` (a list of dicts or a DataFrame). Each row's
+/// cells go to the core's [`PersonRecord::set`]; an error names the row.
 pub fn persons(v: &Bound<'_, PyAny>) -> PyResult<Vec<Person>> {
-    // DataFrames and Arrow tables as rows: polars `to_dicts()`, pyarrow `to_pylist()`,
-    // pandas `to_dict("records")`.
-    if v.hasattr("to_dicts")? {
-        return persons(&v.call_method0("to_dicts")?);
-    }
-    if v.hasattr("to_pylist")? {
-        return persons(&v.call_method0("to_pylist")?);
-    }
-    if v.hasattr("columns")? && v.hasattr("to_dict")? {
-        return persons(&v.call_method1("to_dict", ("records",))?);
-    }
+    let py = v.py();
     let mut out = Vec::new();
+    let mut push = |i: usize, r: anbu::Result<PersonRecord>| -> PyResult<()> {
+        let p = r.and_then(Person::try_from).map_err(|e| to_py(e.at(Location::Index(i as u64))))?;
+        out.push(p);
+        Ok(())
+    };
     if let Ok(d) = v.cast::<PyDict>() {
         for (i, (k, val)) in d.iter().enumerate() {
-            let id = k.str()?.to_cow()?.into_owned();
-            let p = if let Ok(s) = val.cast::<PyString>() {
-                person(&id, &s.to_cow()?, None)?
+            let mut r = PersonRecord::default();
+            let mut cells = vec![(PyString::new(py, "person").into_any(), k)];
+            if val.is_instance_of::<PyMapping>() {
+                cells.extend(items(&val)?);
             } else {
-                let profile = val.get_item("profile").ok().map(|p| optional_text(Some(p))).transpose()?.flatten();
-                person(&id, profile.as_deref().unwrap_or(""), val.get_item("devices").ok())?
-            };
-            out.push(p.map_err(|e| to_py(e.at(Location::Index(i as u64))))?);
+                cells.push((PyString::new(py, "profile").into_any(), val));
+            }
+            let set = set_cells(cells, |f, x| r.set(f, x))?;
+            push(i, set.map(|()| r))?;
         }
         return Ok(out);
     }
-    for (i, row) in v.try_iter()?.enumerate() {
+    for (i, row) in rows(v)?.try_iter()?.enumerate() {
         let row = row?;
-        let get = |k: &str| row.get_item(k).ok();
-        let id = optional_text(get("person"))?.unwrap_or_default();
-        let profile = optional_text(get("profile"))?.unwrap_or_default();
-        let p = person(&id, &profile, get("devices"))?;
-        out.push(p.map_err(|e| to_py(e.at(Location::Index(i as u64))))?);
+        if !row.is_instance_of::<PyMapping>() {
+            return Err(PyTypeError::new_err(format!(
+                "a person must be a dict with `person`, `profile` and optional `devices`, not {}",
+                row.get_type().name()?
+            )));
+        }
+        let mut r = PersonRecord::default();
+        let set = set_cells(items(&row)?, |f, x| r.set(f, x))?;
+        push(i, set.map(|()| r))?;
+    }
+    Ok(out)
+}
+
+/// The incidents of a backtest: rows `{person, start, end}` (a list of dicts or a DataFrame).
+/// Each row's cells go to the core's [`IncidentRecord::set`]; an error names the row.
+pub fn incidents(v: &Bound<'_, PyAny>) -> PyResult<Vec<Incident>> {
+    let mut out = Vec::new();
+    for (i, row) in rows(v)?.try_iter()?.enumerate() {
+        let row = row?;
+        if !row.is_instance_of::<PyMapping>() {
+            return Err(PyTypeError::new_err("an incident must be a dict with `person`, `start` and optional `end`"));
+        }
+        let mut r = IncidentRecord::default();
+        let set = set_cells(items(&row)?, |f, x| r.set(f, x))?;
+        let incident = set.and_then(|()| r.into_incident());
+        out.push(incident.map_err(|e| to_py(e.at(Location::Index(i as u64))))?);
     }
     Ok(out)
 }

@@ -20,29 +20,29 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
 
-use crate::classes::{PyAssessment, PyEngine, PyEvent, PyProfile, PyReadOutcome, PyReason, profile_arg};
+use crate::classes::{PyAssessment, PyEngine, PyEvent, PyProfile, PyReadOutcome, PyReason};
 use crate::input::{Failure, Input};
 
 /// Replays events: every person assessed at each multiple of `every` (the spec's Replays),
 /// returned as an Arrow table with the spec's assessment columns (`anbu.replay` makes the
 /// DataFrame), or as a list of `Assessment` objects with `objects=True`.
 #[pyfunction]
-#[pyo3(signature = (events, persons, every, profiles = None, threads = 0, objects = false))]
+#[pyo3(signature = (events, persons, every, profiles = None, threads = None, objects = false))]
 fn replay_arrow<'py>(
     py: Python<'py>,
     events: &Bound<'py, PyAny>,
     persons: &Bound<'py, PyAny>,
     every: &Bound<'py, PyAny>,
     profiles: Option<Vec<Bound<'py, PyAny>>>,
-    threads: usize,
+    threads: Option<&Bound<'py, PyAny>>,
     objects: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let every_ms = convert::duration_ms(every)?;
+    let mut options = convert::replay_options(every, threads, profiles)?;
     let persons = convert::persons(persons)?;
-    let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     let source = Input::extract(events)?;
+    let threads = options.threads;
     let replayed = input::run_interruptible(py, |cancel| {
-        let options = anbu::ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
+        options.cancel = Some(std::sync::Arc::clone(cancel));
         // A file, or an Arrow table of natural column types, is replayed as columns; anything
         // else (and any table the columns refuse, for the row conversion's error) as events.
         if let Some(columns) = source.columns()?
@@ -86,33 +86,23 @@ fn events(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<PyEvent>> {
 
 /// A seeded simulated cohort (`anbu::sim`): events as an Arrow table, and the persons,
 /// incidents and cases as rows. Unset options take the core's defaults.
+/// Options are the core's `SimConfig` fields, read by the core (`None` takes the default).
 #[pyfunction]
-#[pyo3(signature = (*, persons = None, days = None, seed = None, start = None, incident_share = None, nuisance_share = None, recent_incidents = None))]
-#[allow(clippy::too_many_arguments)]
-fn simulate_arrow<'py>(
-    py: Python<'py>,
-    persons: Option<usize>,
-    days: Option<u32>,
-    seed: Option<u64>,
-    start: Option<&Bound<'py, PyAny>>,
-    incident_share: Option<f64>,
-    nuisance_share: Option<f64>,
-    recent_incidents: Option<usize>,
-) -> PyResult<SimTables<'py>> {
+#[pyo3(signature = (**options))]
+fn simulate_arrow<'py>(py: Python<'py>, options: Option<&Bound<'py, PyDict>>) -> PyResult<SimTables<'py>> {
     let mut cfg = anbu::sim::SimConfig::default();
-    cfg.persons = persons.unwrap_or(cfg.persons);
-    cfg.days = days.unwrap_or(cfg.days);
-    cfg.seed = seed.unwrap_or(cfg.seed);
-    if let Some(start) = start {
-        cfg.start = convert::timestamp_arg(start)?;
+    for (k, v) in options.into_iter().flat_map(|o| o.iter()) {
+        if !v.is_none() {
+            let key = k.str()?;
+            let key = key.to_cow()?;
+            convert::with_value(&v, |value| cfg.set(&key, value))?.map_err(errors::to_py)?;
+        }
     }
-    cfg.incident_share = incident_share.unwrap_or(cfg.incident_share);
-    cfg.nuisance_share = nuisance_share.unwrap_or(cfg.nuisance_share);
-    cfg.recent_incidents = recent_incidents.unwrap_or(cfg.recent_incidents);
+    cfg.check().map_err(errors::to_py)?;
     // What `replay_closed_loop` takes to answer as this cohort (simulated again from it).
     let responder = json_object(py, &anbu::ResponderSpec::Simulated(cfg.clone()).to_value())?;
     let (cohort, batch) = input::run_interruptible(py, |_| {
-        let cohort = anbu::sim::simulate(&cfg);
+        let cohort = anbu::sim::try_simulate(&cfg)?;
         let batch = arrow_out::events_batch(&cohort.events).map_err(|e| Failure::Type(e.to_string()))?;
         Ok((cohort, batch))
     })?;
@@ -166,10 +156,10 @@ fn json_object<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Boun
 type SimTables<'py> =
     (Bound<'py, PyAny>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>, Vec<Bound<'py, PyDict>>, Bound<'py, PyAny>);
 
-/// Milliseconds of a duration (`"1h"`, `"15m"`, `"3600s"`, seconds, or a `timedelta`).
+/// Milliseconds of a duration (`"1h"`, `"15m"`, `"3600s"`, milliseconds, or a `timedelta`).
 #[pyfunction]
 fn duration_ms(every: &Bound<'_, PyAny>) -> PyResult<i64> {
-    convert::duration_ms(every)
+    convert::duration_ms("every", every)
 }
 
 #[pymodule]

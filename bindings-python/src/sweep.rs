@@ -1,13 +1,11 @@
 //! `sweep`: an operating curve, one profile key backtested at several values (the core's
 //! `backtest::sweep`).
 
-use anbu::ReplayOptions;
 use anbu::backtest::{Sweep, SweepSetup};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-use crate::backtest::{PyBacktestReport, incidents, json_value};
-use crate::classes::profile_arg;
+use crate::backtest::{PyBacktestReport, json_value};
 use crate::closed_loop::Responder;
 use crate::convert;
 use crate::input::{self, Input};
@@ -64,7 +62,7 @@ impl PySweep {
 /// Backtests the cohort once per value of a numeric profile key set in every profile its
 /// persons use, open loop or (with a responder) closed loop.
 #[pyfunction]
-#[pyo3(signature = (events, persons, incidents, key, values, every, profiles = None, responder = None, threads = 0, delay = None, retry = None))]
+#[pyo3(signature = (events, persons, incidents, key, values, every, profiles = None, responder = None, threads = None, delay = None, retry = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn sweep<'py>(
     py: Python<'py>,
@@ -76,15 +74,14 @@ pub fn sweep<'py>(
     every: &Bound<'py, PyAny>,
     profiles: Option<Vec<Bound<'py, PyAny>>>,
     responder: Option<&Bound<'py, PyAny>>,
-    threads: usize,
+    threads: Option<&Bound<'py, PyAny>>,
     delay: Option<&Bound<'py, PyAny>>,
     retry: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PySweep> {
-    let every_ms = convert::duration_ms(every)?;
+    let mut options = convert::replay_options(every, threads, profiles)?;
     let policy = convert::call_policy(delay, retry)?;
     let persons = convert::persons(persons)?;
-    let incidents = self::incidents(incidents)?;
-    let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
+    let incidents = convert::incidents(incidents)?;
     let responder = match responder.map(Responder::extract).transpose()? {
         None => None,
         Some(Responder::Spec(spec)) => Some(spec.responder()),
@@ -97,8 +94,8 @@ pub fn sweep<'py>(
     };
     let source = Input::extract(events)?;
     let inner = input::run_interruptible(py, |cancel| {
-        let options = ReplayOptions { every_ms, profiles, threads, cancel: Some(std::sync::Arc::clone(cancel)) };
-        let events = source.into_events(cancel, threads)?;
+        options.cancel = Some(std::sync::Arc::clone(cancel));
+        let events = source.into_events(cancel, options.threads)?;
         let setup = SweepSetup {
             events: &events,
             persons: &persons,

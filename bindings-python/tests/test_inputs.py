@@ -112,7 +112,8 @@ def test_streaming_engine_agrees(event_dicts: list[dict[str, Any]], expected: li
     assert frame_rows(pd.DataFrame(got)) == rows
 
 
-@pytest.mark.parametrize("every", ["1h", "60m", "3600s", 3600, 3600.0, timedelta(hours=1)])
+# A number for a duration is milliseconds, as in every binding (tests/shared/tricky.json).
+@pytest.mark.parametrize("every", ["1h", "60m", "3600s", 3_600_000, 3_600_000.0, timedelta(hours=1)])
 def test_every_forms(every: Any, expected: list[Any], persons: list[Any], profiles: list[Path]) -> None:
     assert frame_rows(anbu.replay(CSV, persons, every=every, profiles=profiles)) == expected
 

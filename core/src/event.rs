@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::macros::spec_enum;
 use crate::time::{Timestamp, clip};
+use crate::value::{Value, float_text, whole, whole_from_text};
 
 spec_enum! {
     /// What kind of signal an event carries (the spec's `signal` field).
@@ -420,6 +421,18 @@ pub const EVENT_FIELDS: [&str; 15] = [
     "until",
 ];
 
+/// What a field holds, for messages.
+fn expected(column: usize) -> &'static str {
+    match EVENT_FIELDS.get(column) {
+        Some(&"person" | &"device") => "text or a whole number",
+        Some(&"ts" | &"until") => "RFC 3339 text, epoch milliseconds or a time",
+        Some(&"answered") => "true or false",
+        Some(&"duration_s" | &"watts" | &"lux") => "a number",
+        Some(&"steps" | &"interval_s") => "a whole number",
+        _ => "text",
+    }
+}
+
 /// The payload columns (`EVENT_FIELDS[4..]`) each signal may carry, as bits by column.
 pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
     // Bit i is `EVENT_FIELDS[4 + i]`: direction, answered, duration_s, steps, interval_s,
@@ -556,6 +569,89 @@ impl EventRecord {
         Event::new(person, ts, self.device.as_deref(), kind)
     }
 
+    /// Sets one field from a [`Value`], as every source gives its values (a Python object, a
+    /// JavaScript value, an Arrow cell): null and empty text leave it absent; text is read as
+    /// a CSV cell ([`Self::set_text`]); a whole float is a whole number; a number for `ts` or
+    /// `until` is epoch milliseconds ([`Timestamp::from_number`]); ids are text or whole
+    /// numbers.
+    ///
+    /// The error names the field and quotes (a clipped copy of) the bad value.
+    pub fn set(&mut self, field: &str, value: Value<'_>) -> Result<()> {
+        match EVENT_FIELDS.iter().position(|f| *f == field) {
+            Some(column) => self.set_column(column, value),
+            None if matches!(value, Value::Null | Value::Text("")) => Ok(()),
+            None => self.set_text(field, "?"),
+        }
+    }
+
+    /// [`Self::set`] of the field `EVENT_FIELDS[column]`.
+    pub(crate) fn set_column(&mut self, column: usize, value: Value<'_>) -> Result<()> {
+        // Columns of `EVENT_FIELDS`.
+        const PERSON: usize = 0;
+        const TS: usize = 1;
+        const DEVICE: usize = 3;
+        const ANSWERED: usize = 5;
+        const DURATION_S: usize = 6;
+        const STEPS: usize = 7;
+        const INTERVAL_S: usize = 8;
+        const WATTS: usize = 10;
+        const LUX: usize = 11;
+        const UNTIL: usize = 14;
+        let Some(&field) = EVENT_FIELDS.get(column) else {
+            return Err(Error::field("column", format!("no spec field at column {column}")));
+        };
+        let id = matches!(column, PERSON | DEVICE);
+        match value {
+            Value::Null => {}
+            Value::Text(t) => return self.set_column_text(column, t),
+            Value::Time(_) | Value::Int(_) if matches!(column, TS | UNTIL) => {
+                let t = Timestamp::check_value(value).map_err(|r| Error::field(field, r))?;
+                if column == TS {
+                    self.ts = Some(t);
+                } else {
+                    self.until = Some(t);
+                }
+            }
+            Value::Bool(b) if column == ANSWERED => self.answered = Some(b),
+            Value::Int(i @ (0 | 1)) if column == ANSWERED => self.answered = Some(i == 1),
+            Value::Int(i) if matches!(column, STEPS | INTERVAL_S) && u32::try_from(i).is_ok() => {
+                let v = u32::try_from(i).ok();
+                if column == STEPS {
+                    self.steps = v;
+                } else {
+                    self.interval_s = v;
+                }
+            }
+            Value::Int(i) if matches!(column, DURATION_S | WATTS | LUX) => {
+                return self.set_column(column, Value::Float(i as f64));
+            }
+            Value::Int(i) => return self.set_column_text(column, &i.to_string()),
+            Value::Float(x) => match whole(x) {
+                Some(i) if !matches!(column, DURATION_S | WATTS | LUX) => {
+                    return self.set_column(column, Value::Int(i));
+                }
+                _ if column == DURATION_S => self.duration_s = Some(x),
+                _ if column == WATTS => self.watts = Some(x),
+                _ if column == LUX => self.lux = Some(x),
+                _ if id => {
+                    return Err(Error::field(field, format!("expected text or a whole number, got {}", float_text(x))));
+                }
+                _ => return self.set_column_text(column, &float_text(x)),
+            },
+            Value::Bool(b) if id => {
+                return Err(Error::field(field, format!("expected text or a whole number, got {b}")));
+            }
+            Value::Bool(b) => return self.set_column_text(column, if b { "true" } else { "false" }),
+            Value::Time(ms) => {
+                return Err(Error::field(
+                    field,
+                    format!("expected {}, got {}", expected(column), Value::Time(ms).what()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Sets one field from its text form (a CSV cell); empty text leaves it absent.
     ///
     /// The error names the field and quotes (a clipped copy of) the bad value.
@@ -578,6 +674,12 @@ impl EventRecord {
         fn parse<T: std::str::FromStr>(field: &str, text: &str, what: &str) -> Result<T> {
             text.trim().parse().map_err(|_| Error::field(field, format!("expected {what}, got `{}`", clip(text))))
         }
+        // A count: a whole number, also as a whole float's text (`3.0`, as pandas writes it).
+        fn count(field: &str, text: &str, what: &str) -> Result<u32> {
+            whole_from_text(text)
+                .and_then(|i| u32::try_from(i).ok())
+                .ok_or_else(|| Error::field(field, format!("expected {what}, got `{}`", clip(text))))
+        }
         fn choice<T: std::str::FromStr<Err = String>>(field: &str, text: &str) -> Result<T> {
             text.trim().parse().map_err(|r| Error::field(field, r))
         }
@@ -593,14 +695,18 @@ impl EventRecord {
             4 => self.direction = Some(choice(field, text)?),
             5 => {
                 self.answered = Some(match text.trim().to_ascii_lowercase().as_str() {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => return Err(Error::field(field, format!("expected true or false, got `{}`", clip(text)))),
+                    "true" => true,
+                    "false" => false,
+                    t => match whole_from_text(t) {
+                        Some(1) => true,
+                        Some(0) => false,
+                        _ => return Err(Error::field(field, format!("expected true or false, got `{}`", clip(text)))),
+                    },
                 })
             }
             6 => self.duration_s = Some(parse(field, text, "a number")?),
-            7 => self.steps = Some(parse(field, text, "a whole number >= 0")?),
-            8 => self.interval_s = Some(parse(field, text, "a whole number of seconds > 0")?),
+            7 => self.steps = Some(count(field, text, "a whole number >= 0")?),
+            8 => self.interval_s = Some(count(field, text, "a whole number of seconds > 0")?),
             9 => self.state = Some(choice(field, text)?),
             10 => self.watts = Some(parse(field, text, "a number")?),
             11 => self.lux = Some(parse(field, text, "a number")?),
@@ -715,6 +821,62 @@ mod tests {
         assert!(err(&[("signal", "steps"), ("steps", "3"), ("interval_s", "0")]).contains("> 0"));
         assert!(err(&[("signal", "away"), ("until", "2024-04-01T00:00:00Z")]).contains("before ts"));
         assert!(rec(&[("person", "p"), ("signal", "sos")]).unwrap_err().to_string().contains("`ts`: required"));
+    }
+
+    #[test]
+    fn whole_floats_are_whole_numbers() {
+        // As pandas writes a count column with gaps to CSV.
+        let e = rec(&with(&[("signal", "steps"), ("steps", "0.0"), ("interval_s", "3600.0")])).unwrap();
+        assert_eq!(e.kind, EventKind::Steps { steps: 0, interval_s: 3600 });
+        let e = rec(&with(&[("signal", "call"), ("direction", "in"), ("answered", "1.0")])).unwrap();
+        assert!(matches!(e.kind, EventKind::Call { answered: true, .. }));
+        let err = rec(&with(&[("signal", "steps"), ("steps", "0.5")])).unwrap_err().to_string();
+        assert_eq!(err, "field `steps`: expected a whole number >= 0, got `0.5`");
+    }
+
+    #[test]
+    fn values_are_read_by_one_rule() {
+        let event = |pairs: &[(&str, Value<'_>)]| -> Result<Event> {
+            let mut r = EventRecord::default();
+            for (k, v) in [("person", Value::Text("p-1")), ("ts", Value::Int(1_714_525_200_000))].iter().chain(pairs) {
+                r.set(k, *v)?;
+            }
+            r.into_event()
+        };
+        // Empty text is absent, as an empty CSV cell is.
+        let e = event(&[("signal", Value::Text("sos")), ("device", Value::Text(""))]).unwrap();
+        assert_eq!(e.device_given(), None);
+        // Whole floats are whole numbers; ids take them too.
+        let e = event(&[("signal", Value::Text("steps")), ("steps", Value::Float(3.0)), ("device", Value::Float(7.0))])
+            .unwrap();
+        assert_eq!((e.device(), &e.kind), ("7", &EventKind::Steps { steps: 3, interval_s: 3600 }));
+        let err = |pairs: &[(&str, Value<'_>)]| event(pairs).unwrap_err().to_string();
+        assert_eq!(
+            err(&[("signal", Value::Text("steps")), ("steps", Value::Float(0.5))]),
+            "field `steps`: expected a whole number >= 0, got `0.5`"
+        );
+        assert_eq!(
+            err(&[("signal", Value::Text("sos")), ("device", Value::Float(1.5))]),
+            "field `device`: expected text or a whole number, got 1.5"
+        );
+        assert_eq!(
+            err(&[("signal", Value::Text("sos")), ("device", Value::Bool(true))]),
+            "field `device`: expected text or a whole number, got true"
+        );
+        assert_eq!(
+            err(&[("signal", Value::Text("plug")), ("watts", Value::Float(f64::NAN))]),
+            "field `watts`: must be a number, got NaN"
+        );
+        // A number for a time is epoch milliseconds; one that can only be seconds is refused.
+        let e = event(&[("signal", Value::Text("away")), ("until", Value::Float(1_714_611_600_000.0))]).unwrap();
+        assert_eq!(e.kind, EventKind::Away { until: Timestamp::from_millis(1_714_611_600_000).unwrap() });
+        let until = err(&[("signal", Value::Text("away")), ("until", Value::Int(1_714_611_600))]);
+        assert!(until.starts_with("field `until`: 1714611600 can only be epoch seconds"), "{until}");
+        assert!(event(&[("signal", Value::Text("away")), ("until", Value::Time(1_714_611_600_000))]).is_ok());
+        // Unknown fields are named unless absent.
+        let mut r = EventRecord::default();
+        assert!(r.set("wats", Value::Null).is_ok() && r.set("wats", Value::Text("")).is_ok());
+        assert!(r.set("wats", Value::Int(3)).unwrap_err().to_string().contains("unknown field"));
     }
 
     #[test]

@@ -43,7 +43,7 @@
 //! assessment that asks for the call, which the floor cannot know.
 
 use crate::assessment::{Action, Level};
-use crate::detect::{View, inactivity};
+use crate::detect::{View, inactivity, missed_checkins};
 use crate::event::Signal;
 use crate::profile::SilenceMode;
 use crate::time::{HOUR_MS, Timestamp};
@@ -62,21 +62,6 @@ pub(crate) struct Floor {
     pub silent_since: Timestamp,
     /// Check-in calls missed after the rule fired.
     pub misses: u32,
-}
-
-/// Missed calls that are distinct attempts to reach the person: a miss within `apart_ms` of
-/// the last one counted says little more (a person out without the phone misses both), so
-/// it does not count again. `misses` in time order.
-fn distinct_misses(misses: impl Iterator<Item = Timestamp>, apart_ms: i64) -> u32 {
-    let mut last: Option<Timestamp> = None;
-    let mut n = 0;
-    for t in misses {
-        if last.is_none_or(|l| t.millis_since(l) >= apart_ms) {
-            n += 1;
-            last = Some(t);
-        }
-    }
-    n
 }
 
 /// The floor at the view's time, if a seed rule has fired (or is within
@@ -108,12 +93,12 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
     }
     let (call_at, fired_at, channel, threshold_h, silent_since) = first?;
     let st = view.state;
-    let misses = distinct_misses(
+    let misses = missed_checkins::distinct_misses(
         st.missed_checkins
             .iter()
             .copied()
             .filter(|t| *t >= call_at && *t <= view.at && !st.absences.iter().any(|a| a.start <= *t && *t < a.end)),
-        (esc.confirm_within_h * HOUR_MS as f64).round() as i64,
+        esc.confirm_within_h,
     );
     let (level, action) = if !view.rules.expects_checkin {
         (Level::Warning, esc.warning)
@@ -186,16 +171,6 @@ mod tests {
         let at_h = |h: f64| floor(&View { state: &st, rules: &r, at: at(h), walks: None });
         assert_eq!(at_h(24.5), None);
         assert_eq!(at_h(25.0).map(|f| (f.level, f.action)), Some((Level::Warning, Action::Notify)));
-    }
-
-    #[test]
-    fn distinct_misses_count_attempts_apart() {
-        let t = |h: f64| at(h);
-        let apart = 2 * HOUR_MS;
-        assert_eq!(distinct_misses([].into_iter(), apart), 0);
-        assert_eq!(distinct_misses([t(1.0), t(1.5), t(2.9)].into_iter(), apart), 1);
-        assert_eq!(distinct_misses([t(1.0), t(1.5), t(3.0), t(4.0), t(5.0)].into_iter(), apart), 3);
-        assert_eq!(distinct_misses([t(1.0), t(1.0)].into_iter(), 0), 2);
     }
 
     #[test]

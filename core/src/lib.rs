@@ -38,6 +38,7 @@ mod snapshot;
 mod state;
 mod text;
 mod time;
+mod value;
 mod write;
 
 pub use crate::assessment::{ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder};
@@ -48,10 +49,12 @@ pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
     AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, Signal,
 };
-pub use crate::incident::Incident;
-pub use crate::limits::{MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS};
+pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
+pub use crate::limits::{
+    MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS, MIN_EVERY_MS,
+};
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
-pub use crate::person::{Person, PersonRecord};
+pub use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
     MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
@@ -67,7 +70,8 @@ pub use crate::replay::{
 };
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
-pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, Timestamp, parse_duration};
+pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
+pub use crate::value::Value;
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

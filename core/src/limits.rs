@@ -8,6 +8,7 @@
 //!
 //! | resource | limit | past it |
 //! |---|---|---|
+//! | the step of a replay's grid, the time between two check-in calls of the closed loop | [`MIN_EVERY_MS`] (1 minute) | the replay is refused |
 //! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (10 M) | the replay is refused before it allocates its rows |
 //! | assessment rows a binding returns as one object each (the Node binding's `replay`, `replayClosedLoop`) | [`MAX_OBJECT_ROWS`] (500,000) | the replay is refused before it runs |
 //! | persons of one engine or replay | [`MAX_PERSONS`] (16,777,216) | the person (or the replay) is refused |
@@ -30,6 +31,11 @@
 
 use crate::error::{Error, Result};
 use crate::time::DAY_MS;
+
+/// The shortest step of a replay's grid (and the least time between two check-in calls of
+/// the closed loop): one minute. A shorter one is almost surely a duration in the wrong
+/// unit: a number for a duration is milliseconds in every language (`every=3600` is 3.6 s).
+pub const MIN_EVERY_MS: i64 = crate::time::MINUTE_MS;
 
 /// Most assessment rows one replay may give: 10 million (a year of hourly rows for 1,141
 /// persons, or a day for 416,666). A replay counts its rows (each person's grid times from

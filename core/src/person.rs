@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, clip};
 use crate::event::{Signal, check_person_id};
+use crate::value::Value;
 
 /// One monitored person.
 ///
@@ -81,9 +82,61 @@ impl Person {
     }
 }
 
+/// The persons table's columns, in order.
+pub const PERSON_FIELDS: [&str; 3] = ["person", "profile", "devices"];
+
+impl PersonRecord {
+    /// Sets one field of a persons-table row from a [`Value`], as every source gives it (a
+    /// Python dict or DataFrame row, a JavaScript object): text, or a whole number (an id);
+    /// null and empty text leave it absent. An unknown field is an error naming the table's
+    /// fields. [`Person::try_from`] then checks the row.
+    ///
+    /// ```
+    /// use anbu::{Person, PersonRecord, Value};
+    /// let mut r = PersonRecord::default();
+    /// r.set("person", Value::Int(1001))?;
+    /// r.set("profile", Value::Text("full"))?;
+    /// assert_eq!(Person::try_from(r)?.person, "1001");
+    /// let err = PersonRecord::default().set("device", Value::Text("plug")).unwrap_err();
+    /// assert_eq!(err.to_string(), "field `device`: unknown field; the persons table's fields are: person, profile, devices");
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn set(&mut self, field: &str, value: Value<'_>) -> Result<()> {
+        let Some(column) = PERSON_FIELDS.iter().position(|f| *f == field) else {
+            return match value {
+                Value::Null | Value::Text("") => Ok(()),
+                _ => Err(Error::field(
+                    field,
+                    format!("unknown field; the persons table's fields are: {}", PERSON_FIELDS.join(", ")),
+                )),
+            };
+        };
+        let text = match value {
+            Value::Null => String::new(),
+            Value::Text(t) => t.to_string(),
+            other => match other.as_whole() {
+                Some(i) => i.to_string(),
+                None => return Err(Error::field(field, format!("expected text, got {}", other.what()))),
+            },
+        };
+        match column {
+            0 => self.person = text,
+            1 => self.profile = text,
+            _ => self.devices = (!text.is_empty()).then_some(text),
+        }
+        Ok(())
+    }
+}
+
 impl TryFrom<PersonRecord> for Person {
     type Error = Error;
+    /// The person of a persons-table row; an empty `person` or `profile` is missing.
     fn try_from(r: PersonRecord) -> Result<Person> {
+        for (field, text) in [("person", &r.person), ("profile", &r.profile)] {
+            if text.is_empty() {
+                return Err(Error::field(field, "required"));
+            }
+        }
         let p = Person::new(&r.person, &r.profile)?;
         match r.devices {
             Some(d) => p.with_devices(&d),

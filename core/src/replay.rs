@@ -12,13 +12,14 @@ use crate::compact::Compact;
 use crate::error::{Error, Location, Result, clip};
 use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
-use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS};
+use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
 use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::routine::Walks;
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
+use crate::value::Value;
 
 /// How to replay.
 #[derive(Clone, Debug)]
@@ -40,6 +41,43 @@ impl Default for ReplayOptions {
 }
 
 impl ReplayOptions {
+    /// Sets an option from a [`Value`], as the bindings pass theirs: `every` (a duration:
+    /// text such as `1h`, or milliseconds; see [`crate::duration_ms`]) or `threads` (a whole
+    /// number >= 0). Errors are [`Error::InvalidArgument`] naming the option.
+    ///
+    /// ```
+    /// use anbu::{ReplayOptions, Value};
+    /// let mut options = ReplayOptions::default();
+    /// options.set("every", Value::Text("15m"))?;
+    /// options.set("threads", Value::Float(2.0))?;
+    /// assert_eq!((options.every_ms, options.threads), (900_000, 2));
+    /// assert!(options.set("threads", Value::Int(-1)).is_err());
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
+        match name {
+            "every" => self.every_ms = crate::time::duration_ms(name, value)?,
+            "threads" => self.threads = crate::value::count(name, value)?,
+            _ => return Err(Error::argument(name, "unknown replay option (options: every, threads, profiles)")),
+        }
+        Ok(())
+    }
+
+    /// Checks the options: the grid's step `every_ms` is at least [`MIN_EVERY_MS`].
+    ///
+    /// ```
+    /// use anbu::ReplayOptions;
+    /// let options = ReplayOptions { every_ms: 3600, ..ReplayOptions::default() };
+    /// let err = options.check().unwrap_err().to_string();
+    /// assert!(err.starts_with("argument `every`: 3600 ms is shorter than 1 minute"), "{err}");
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        if self.every_ms < MIN_EVERY_MS {
+            return Err(too_short("every", self.every_ms, "write \"1h\" or 3600000 for an hour"));
+        }
+        Ok(())
+    }
+
     /// The cores a replay works on: `threads`, or every core for 0.
     fn worker_threads(&self) -> usize {
         match self.threads {
@@ -159,10 +197,24 @@ pub fn replay_closed_loop_sequential(
 }
 
 fn check_policy(policy: CallPolicy) -> Result<()> {
-    if policy.delay_ms < 0 || policy.retry_ms <= 0 {
-        return Err(Error::argument("policy", "delay_ms must be >= 0 and retry_ms > 0"));
+    if policy.delay_ms < 0 {
+        return Err(Error::argument("delay", format!("must be >= 0, got {} ms", policy.delay_ms)));
+    }
+    if policy.retry_ms < MIN_EVERY_MS {
+        return Err(too_short("retry", policy.retry_ms, "write \"1h\" or 3600000 for an hour"));
     }
     Ok(())
+}
+
+/// The error for a duration `name` below [`MIN_EVERY_MS`]: most likely one in seconds.
+fn too_short(name: &str, ms: i64, example: &str) -> Error {
+    Error::argument(
+        name,
+        format!(
+            "{ms} ms is shorter than 1 minute ({MIN_EVERY_MS} ms): a number for a duration is milliseconds \
+             in every language; {example}"
+        ),
+    )
 }
 
 /// Where a replay places check-in calls, and how they are answered (closed loop).
@@ -556,9 +608,7 @@ struct Plan<'p> {
 
 impl<'p> Plan<'p> {
     fn new(persons: &'p [Person], options: &'p ReplayOptions) -> Result<Self> {
-        if options.every_ms <= 0 {
-            return Err(Error::argument("every", "must be positive"));
-        }
+        options.check()?;
         limits::at_most("persons", persons.len(), MAX_PERSONS, "persons in one replay")?;
         let mut catalog = Catalog::default();
         for p in &options.profiles {

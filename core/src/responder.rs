@@ -166,12 +166,25 @@ impl ResponderSpec {
     /// key at fault.
     pub fn from_json(text: &str) -> Result<Self> {
         let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(spec_error)
+        serde_path_to_error::deserialize::<_, Self>(&mut de).map_err(spec_error)?.checked()
     }
 
     /// A spec from a JSON value (as a binding converts a host object).
     pub fn from_value(value: serde_json::Value) -> Result<Self> {
-        serde_path_to_error::deserialize(value).map_err(spec_error)
+        serde_path_to_error::deserialize::<_, Self>(value).map_err(spec_error)?.checked()
+    }
+
+    /// The spec, if a simulated cohort's size is within [`crate::sim::MAX_PERSON_DAYS`].
+    fn checked(self) -> Result<Self> {
+        if let ResponderSpec::Simulated(cfg) = &self {
+            cfg.check().map_err(|e| match e {
+                Error::InvalidArgument { name, reason } => {
+                    Error::argument("responder", format!(".simulated.{name}: {reason}"))
+                }
+                other => other,
+            })?;
+        }
+        Ok(self)
     }
 
     /// The spec as a JSON value (what [`ResponderSpec::from_value`] reads back).

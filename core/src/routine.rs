@@ -62,7 +62,8 @@
 //! `(h / n) / S(s)`: they start at the first hour whose silence is unusual for this person and
 //! grow with every such hour, in every channel at once. Reduced activity is a second route to
 //! the same state: an activity deficit (see [`Routine::deficit`]) beyond its onset is a
-//! log-likelihood ratio `λ` for "impaired since some time in the last hours", with prior odds
+//! log-likelihood ratio `λ` for "impaired since some time in the last hours" (calibrated on
+//! the person's own ordinary excursions, see [`Routine::deficit_llr`]), with prior odds
 //! `h`, and an impaired person's silence is `S^(ρ−1)` times likelier than a well person's; so
 //! the posterior odds are `(h / n)/S(s) + h·e^λ·S(s)^(ρ−1)`.
 //!
@@ -140,6 +141,12 @@ const DEFICIT_RHO: f64 = 0.3;
 const DEFICIT_MIN_HELD: f64 = 0.3;
 /// Ceiling of the deficit, nats.
 const DEFICIT_MAX: f64 = 100.0;
+/// The activity deficit (nats) from which it is evidence.
+pub(crate) const DEFICIT_ONSET: f64 = 2.0;
+/// A deficit's excursion ends when it falls back to this (nats); its peak is then learned.
+const DEFICIT_RESET: f64 = 0.5;
+/// The nominal prior's worth, in excursions (see [`Routine::deficit_llr`]).
+const POP_EXCURSIONS: f64 = 4.0;
 /// Usual daily steps below which steps are not judged for a decline.
 const DECLINE_MIN_STEPS: f32 = 500.0;
 /// Days of history before a decline can be judged.
@@ -184,6 +191,22 @@ pub(crate) struct Routine {
     /// CUSUM of the surprise of the silences between signs of life (see [`Routine::deficit`]).
     #[serde(default)]
     deficit: f32,
+    /// The highest deficit of the excursion under way; the excursions of this person's
+    /// deficit past `DEFICIT_ONSET` that ended well, and the sum of how far past it they
+    /// peaked (nats), both fading by the day as the gaps do (see [`Routine::deficit_llr`]).
+    /// Absent from older snapshots, where the nominal prior carries on.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    deficit_peak: f32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    excursions: f32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    excursion_nats: f32,
+}
+
+/// Whether a learned amount is still nothing (written only once it is something, so that a
+/// snapshot of a routine that has none is the format it was).
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 impl Default for Routine {
@@ -206,6 +229,9 @@ impl Default for Routine {
             gap_hist: GapHist::default(),
             gap_days: 0.0,
             deficit: 0.0,
+            deficit_peak: 0.0,
+            excursions: 0.0,
+            excursion_nats: 0.0,
         }
     }
 }
@@ -387,6 +413,10 @@ impl Routine {
                 }
                 self.deficit =
                     (f64::from(self.deficit) + lived + silent.min(DEFICIT_CAP)).clamp(0.0, DEFICIT_MAX) as f32;
+                self.deficit_peak = self.deficit_peak.max(self.deficit);
+                if f64::from(self.deficit) <= DEFICIT_RESET {
+                    self.deficit_excursion_ended();
+                }
                 self.open_hour = Opt::some(hour);
             }
             Some(_) => {}
@@ -447,6 +477,37 @@ impl Routine {
             *x = round_half_up(f64::from(*x) * keep) as u16;
         }
         self.gap_days = (f64::from(self.gap_days) * keep + 1.0) as f32;
+        self.excursions = (f64::from(self.excursions) * keep) as f32;
+        self.excursion_nats = (f64::from(self.excursion_nats) * keep) as f32;
+    }
+
+    /// The deficit's excursion ended well (activity came back, or the person answered a
+    /// check-in call): how far past `DEFICIT_ONSET` it peaked is learned.
+    fn deficit_excursion_ended(&mut self) {
+        let past = f64::from(self.deficit_peak) - DEFICIT_ONSET;
+        if past > 0.0 {
+            self.excursions += 1.0;
+            self.excursion_nats += past as f32;
+        }
+        self.deficit_peak = 0.0;
+    }
+
+    /// The activity deficit's evidence, a log-likelihood ratio (nats) calibrated on this
+    /// person. The CUSUM's nats assume hours independent of each other and activity as
+    /// regular as its hourly averages; under that model an ordinary excursion goes past
+    /// `DEFICIT_ONSET` by an exponential amount of mean 1 nat, and a deficit `d` is worth
+    /// `d − DEFICIT_ONSET`. A person whose activity comes in bursts (a day in, a day out)
+    /// goes further on ordinary days; their own excursions that ended well give the mean
+    /// `μ` of that tail (smoothed toward the nominal 1 nat, worth `POP_EXCURSIONS`), and the
+    /// deficit is worth `(d − DEFICIT_ONSET) / μ`: the surprise of an ordinary excursion
+    /// reaching it, under an exponential tail of this person's own mean. 0 below the onset.
+    pub fn deficit_llr(&self) -> f64 {
+        let past = f64::from(self.deficit) - DEFICIT_ONSET;
+        if past <= 0.0 {
+            return 0.0;
+        }
+        let mean = (f64::from(self.excursion_nats) + POP_EXCURSIONS) / (f64::from(self.excursions) + POP_EXCURSIONS);
+        past / mean.max(1.0)
     }
 
     /// Records the joint surprise of a silence that just ended with a sign of life: a gap of
@@ -569,6 +630,7 @@ impl Routine {
     /// An answered check-in call: the person says they are well, so a deficit of activity
     /// so far was not trouble.
     pub fn all_clear(&mut self) {
+        self.deficit_excursion_ended();
         self.deficit = 0.0;
     }
 
@@ -1124,7 +1186,10 @@ impl Routine {
             in_range(name, v.into(), 0.0, f64::from(f32::MAX))?;
         }
         in_range("answer_rate", self.answer_rate.into(), 0.0, 1.0)?;
-        in_range("deficit", self.deficit.into(), 0.0, DEFICIT_MAX)
+        in_range("deficit", self.deficit.into(), 0.0, DEFICIT_MAX)?;
+        in_range("deficit_peak", self.deficit_peak.into(), 0.0, DEFICIT_MAX)?;
+        in_range("excursions", self.excursions.into(), 0.0, f64::from(f32::MAX))?;
+        in_range("excursion_nats", self.excursion_nats.into(), 0.0, f64::from(f32::MAX))
     }
 }
 
@@ -1158,6 +1223,32 @@ mod serde_bins {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deficit_evidence_is_calibrated_on_the_persons_own_excursions() {
+        let mut r = Routine { deficit: 6.0, ..Routine::default() };
+        // Nominal, with no excursions of their own: the CUSUM's nats past the onset.
+        assert!((r.deficit_llr() - 4.0).abs() < 1e-9);
+        // Ten ordinary excursions that went 4 nats past the onset (activity in bursts): the
+        // same deficit is worth 4 / ((40 + 4) / (10 + 4)) nats.
+        for _ in 0..10 {
+            r.deficit_peak = 6.0;
+            r.deficit_excursion_ended();
+        }
+        assert!((r.deficit_llr() - 4.0 / (44.0 / 14.0)).abs() < 1e-6, "{}", r.deficit_llr());
+        // Small ordinary excursions never make it stronger than nominal.
+        let mut q = Routine { deficit: 6.0, ..Routine::default() };
+        for _ in 0..10 {
+            q.deficit_peak = 2.1;
+            q.deficit_excursion_ended();
+        }
+        assert!((q.deficit_llr() - 4.0).abs() < 1e-9);
+        // An answered call ends the excursion under way: learned, and the deficit cleared.
+        let mut a = Routine { deficit: 5.0, deficit_peak: 5.0, ..Routine::default() };
+        a.all_clear();
+        assert_eq!((a.deficit, a.deficit_peak, a.excursions, a.excursion_nats), (0.0, 0.0, 1.0, 3.0));
+        assert_eq!(a.deficit_llr(), 0.0);
+    }
 
     pub(super) struct Plain;
     impl HourContext for Plain {

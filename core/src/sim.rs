@@ -39,10 +39,12 @@
 //! assert_eq!(cohort, simulate(&SimConfig { persons: 5, days: 3, seed: 7, ..SimConfig::default() }));
 //! ```
 
+use crate::error::{Error, Result};
 use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind};
 use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
+use crate::value::{Value, count};
 
 /// What to simulate. As data (serde), every field is optional and takes its default; `start`
 /// is RFC 3339 text or epoch milliseconds.
@@ -79,6 +81,105 @@ impl Default for SimConfig {
             recent_incidents: 0,
         }
     }
+}
+
+/// The largest cohort [`try_simulate`] makes, in person-days: (`persons` +
+/// `recent_incidents`) x `days`. A person-day is about 80 events (some 10 kB in memory), so
+/// this is about 20 million events, twice the Python binding's 10-million-event benchmark;
+/// a larger request is an error rather than a wait for memory to run out.
+pub const MAX_PERSON_DAYS: u64 = 250_000;
+
+impl SimConfig {
+    /// Sets an option from a [`Value`], as the bindings pass theirs (the field names of
+    /// [`SimConfig`]): `persons`, `days`, `recent_incidents` and `seed` are whole numbers >= 0
+    /// (a whole float is one), `start` a time ([`Timestamp::from_value`]), `incident_share`
+    /// and `nuisance_share` numbers from 0 to 1. Errors are [`Error::InvalidArgument`] naming
+    /// the option. [`SimConfig::check`] then checks the whole.
+    ///
+    /// ```
+    /// use anbu::Value;
+    /// use anbu::sim::SimConfig;
+    /// let mut cfg = SimConfig::default();
+    /// cfg.set("persons", Value::Float(20.0))?;
+    /// cfg.set("start", Value::Text("2024-06-01T00:00:00+09:00"))?;
+    /// assert_eq!(cfg.persons, 20);
+    /// let err = cfg.set("days", Value::Int(-3)).unwrap_err();
+    /// assert_eq!(err.to_string(), "argument `days`: must be a whole number >= 0, got -3");
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
+        match name {
+            "persons" => self.persons = count(name, value)?,
+            "days" => self.days = count(name, value)?,
+            "recent_incidents" => self.recent_incidents = count(name, value)?,
+            "seed" => self.seed = count(name, value)?,
+            "start" => self.start = Timestamp::from_value(name, value)?,
+            "incident_share" => self.incident_share = share(name, value)?,
+            "nuisance_share" => self.nuisance_share = share(name, value)?,
+            _ => {
+                return Err(Error::argument(
+                    name,
+                    "unknown simulation option (options: persons, days, seed, start, incident_share, \
+                     nuisance_share, recent_incidents)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the whole configuration: shares from 0 to 1, and at most [`MAX_PERSON_DAYS`]
+    /// person-days.
+    ///
+    /// ```
+    /// use anbu::sim::SimConfig;
+    /// let huge = SimConfig { persons: 100_000_000, ..SimConfig::default() };
+    /// let err = huge.check().unwrap_err().to_string();
+    /// assert!(err.starts_with("argument `persons`: 100000000 persons x 90 days is 9000000000 person-days"), "{err}");
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        for (name, x) in [("incident_share", self.incident_share), ("nuisance_share", self.nuisance_share)] {
+            share(name, Value::Float(x))?;
+        }
+        let persons = self.persons as u64 + self.recent_incidents as u64;
+        let person_days = persons.saturating_mul(u64::from(self.days));
+        if person_days > MAX_PERSON_DAYS {
+            return Err(Error::argument(
+                "persons",
+                format!(
+                    "{persons} persons x {} days is {person_days} person-days, more than the {MAX_PERSON_DAYS} \
+                     one simulation makes (anbu::sim::MAX_PERSON_DAYS); simulate fewer persons or days",
+                    self.days
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A share from 0 to 1.
+fn share(name: &str, value: Value<'_>) -> Result<f64> {
+    let x = match value {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(x) => Some(x),
+        _ => None,
+    };
+    match x {
+        Some(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(Error::argument(name, format!("must be a number from 0 to 1, got {}", value.what()))),
+    }
+}
+
+/// Simulates a cohort after checking its configuration ([`SimConfig::check`]): what the
+/// bindings call, so that no request can make a cohort too large to hold.
+///
+/// ```
+/// use anbu::sim::{SimConfig, try_simulate};
+/// assert!(try_simulate(&SimConfig { persons: 3, days: 2, ..SimConfig::default() }).is_ok());
+/// assert!(try_simulate(&SimConfig { persons: 1_000_000, days: 1, ..SimConfig::default() }).is_err());
+/// ```
+pub fn try_simulate(cfg: &SimConfig) -> Result<Cohort> {
+    cfg.check()?;
+    Ok(simulate(cfg))
 }
 
 /// A simulated person's story, for display and evaluation.

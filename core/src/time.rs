@@ -3,12 +3,18 @@
 //! A [`Timestamp`] is a whole number of milliseconds since the Unix epoch, UTC. It is read
 //! from RFC 3339 text with an offset (`2024-05-01T09:30:00+09:00`) or from integer epoch
 //! milliseconds, exactly as the spec allows, and written as RFC 3339 in UTC.
+//!
+//! **Units.** In every language and every input, a number for a time is epoch
+//! *milliseconds*, and a number for a duration is *milliseconds* ([`duration_ms`]); text for
+//! a duration carries its unit (`1h`, `15m`, `3600s`, `2d`, `500ms`). A number that can only
+//! be epoch *seconds* is refused with an error that says so ([`Timestamp::from_number`]).
 
 use std::fmt;
 use std::num::NonZeroU64;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::value::{Value, float_text, whole};
 
 /// Milliseconds in one second.
 pub const SECOND_MS: i64 = 1_000;
@@ -28,6 +34,12 @@ const MAX_MS: i64 = 253_402_207_200_000;
 const RANGE: &str = "1970-01-01T00:00:00Z to 9999-12-30T22:00:00Z";
 /// Largest UTC offset RFC 3339 text may carry, in seconds (RFC 3339 allows +/-18:00).
 const MAX_OFFSET_S: i32 = 18 * 3600;
+/// Epoch numbers that can only be seconds: as milliseconds they fall between
+/// 1970-01-02T03:46:40Z and 1973-03-03T09:46:40Z, before any data anbu reads was recorded,
+/// while as seconds they are 1973-03-03 to the year 5138 (today's epoch seconds are about
+/// 1.7 * 10^9, which as milliseconds is 1970-01-20). Smaller numbers are read as
+/// milliseconds (they are implausible either way, and tests use them).
+pub const SECONDS_LIKE: std::ops::Range<i64> = 100_000_000..100_000_000_000;
 
 /// A point in time, in milliseconds since the Unix epoch (UTC).
 ///
@@ -88,6 +100,66 @@ impl Timestamp {
         }
     }
 
+    /// A time given as a number (a JSON number, a CSV cell of digits, a Python `int`, a
+    /// JavaScript number, an integer column): epoch milliseconds, in every language and input.
+    /// Errors outside the accepted range, and for a number that can only be epoch seconds
+    /// (within [`SECONDS_LIKE`]), saying so. [`Timestamp::from_millis`] takes milliseconds
+    /// without that check.
+    ///
+    /// ```
+    /// use anbu::Timestamp;
+    /// assert_eq!(Timestamp::from_number(1_714_525_200_000)?.to_string(), "2024-05-01T01:00:00Z");
+    /// let err = Timestamp::from_number(1_714_525_200).unwrap_err().to_string();
+    /// assert!(err.contains("epoch seconds (2024-05-01T01:00:00Z)"), "{err}");
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn from_number(ms: i64) -> Result<Self> {
+        Timestamp::check_number(ms).map_err(|reason| Error::argument("ts", reason))
+    }
+
+    /// [`Timestamp::from_number`]'s check, as a reason.
+    pub(crate) fn check_number(ms: i64) -> std::result::Result<Self, String> {
+        let t = Timestamp::check_millis(ms)?;
+        if SECONDS_LIKE.contains(&ms) {
+            let as_seconds = Timestamp::from_millis_in_range(ms * SECOND_MS);
+            return Err(format!(
+                "{ms} can only be epoch seconds ({as_seconds}), not milliseconds ({t}): a number for a time \
+                 is epoch milliseconds; multiply by 1000 or give RFC 3339 text"
+            ));
+        }
+        Ok(t)
+    }
+
+    /// A time argument (an evaluation time, a simulation's start, an incident's start) from a
+    /// [`Value`]: RFC 3339 text, epoch milliseconds (as [`Timestamp::from_number`]) or a typed
+    /// time. Errors are [`Error::InvalidArgument`] naming `name`.
+    ///
+    /// ```
+    /// use anbu::{Timestamp, Value};
+    /// let t = Timestamp::from_value("at", Value::Float(1_714_525_200_000.0))?;
+    /// assert_eq!(t, Timestamp::from_value("at", Value::Text("2024-05-01T10:00:00+09:00"))?);
+    /// let err = Timestamp::from_value("at", Value::Bool(true)).unwrap_err();
+    /// assert_eq!(err.to_string(), "argument `at`: expected RFC 3339 text, epoch milliseconds or a time, got true");
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn from_value(name: &str, value: Value<'_>) -> Result<Self> {
+        Timestamp::check_value(value).map_err(|reason| Error::argument(name, reason))
+    }
+
+    /// [`Timestamp::from_value`]'s reading, with the reason of a refusal.
+    pub(crate) fn check_value(value: Value<'_>) -> std::result::Result<Self, String> {
+        match value {
+            Value::Text(t) => Timestamp::parse_field(t),
+            Value::Time(ms) => Timestamp::check_millis(ms),
+            Value::Int(ms) => Timestamp::check_number(ms),
+            Value::Float(x) => match whole(x) {
+                Some(ms) => Timestamp::check_number(ms),
+                None => Timestamp::parse_field(&float_text(x)),
+            },
+            other => Err(format!("expected RFC 3339 text, epoch milliseconds or a time, got {}", other.what())),
+        }
+    }
+
     /// The Unix epoch, the earliest accepted time.
     pub(crate) const EPOCH: Timestamp = Timestamp::from_millis_in_range(MIN_MS);
 
@@ -137,7 +209,20 @@ impl Timestamp {
         let numeric = bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && *b == b'-'));
         if numeric {
             let ms: i64 = text.parse().map_err(|_| format!("epoch milliseconds `{}` out of range", clip(text)))?;
-            return Timestamp::check_millis(ms);
+            return Timestamp::check_number(ms);
+        }
+        // A float's text (`1714525200000.0`, as pandas writes a time column with gaps): a whole
+        // one is a whole number of milliseconds.
+        if text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
+            && let Ok(x) = text.parse::<f64>()
+        {
+            return match whole(x) {
+                Some(ms) => Timestamp::check_number(ms),
+                None if x.is_finite() && x.fract() == 0.0 => {
+                    Err(format!("epoch milliseconds `{}` out of range ({RANGE})", clip(text)))
+                }
+                None => Err(format!("epoch milliseconds must be a whole number, got `{}`", clip(text))),
+            };
         }
         let t: jiff::Timestamp = text.parse().map_err(|_| {
             format!(
@@ -185,41 +270,58 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
                 f.write_str("RFC 3339 text with an offset or integer epoch milliseconds")
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Timestamp, E> {
-                Timestamp::from_millis(v).map_err(E::custom)
+                Timestamp::check_value(Value::Int(v)).map_err(E::custom)
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Timestamp, E> {
                 let v = i64::try_from(v).map_err(|_| E::custom("epoch milliseconds out of range"))?;
-                Timestamp::from_millis(v).map_err(E::custom)
+                Timestamp::check_value(Value::Int(v)).map_err(E::custom)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Timestamp, E> {
+                Timestamp::check_value(Value::Float(v)).map_err(E::custom)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Timestamp, E> {
-                Timestamp::parse_field(v).map_err(E::custom)
+                Timestamp::check_value(Value::Text(v)).map_err(E::custom)
             }
         }
         d.deserialize_any(V)
     }
 }
 
-/// Parses a duration such as `1h`, `15m`, `3600s`, `2d` or a bare number of seconds, into milliseconds.
+/// Parses a duration such as `1h`, `15m`, `3600s`, `2d`, `500ms`, or a bare number of
+/// milliseconds (as a number for a duration is in every language), into milliseconds.
+/// It must be positive. Errors name the argument `every`; [`duration_ms`] names another.
 ///
 /// ```
 /// assert_eq!(anbu::parse_duration("1h")?, 3_600_000);
 /// assert_eq!(anbu::parse_duration("15m")?, 900_000);
 /// assert_eq!(anbu::parse_duration("3600s")?, 3_600_000);
-/// assert_eq!(anbu::parse_duration("90")?, 90_000);
+/// assert_eq!(anbu::parse_duration("90000")?, 90_000);
 /// assert!(anbu::parse_duration("0h").is_err());
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn parse_duration(text: &str) -> Result<i64> {
+    let ms = duration_text("every", text)?;
+    if ms == 0 {
+        return Err(Error::argument("every", format!("duration `{}` must be positive", clip(text))));
+    }
+    Ok(ms)
+}
+
+/// Milliseconds of a duration text (`1h`, `15m`, `3600s`, `2d`, `500ms`, or bare milliseconds), >= 0.
+fn duration_text(name: &str, text: &str) -> Result<i64> {
     let t = text.trim();
     let bad = || {
         Error::argument(
-            "every",
-            format!("cannot parse `{}` as a duration: use e.g. `1h`, `15m`, `3600s`, `2d`", clip(text)),
+            name,
+            format!(
+                "cannot parse `{}` as a duration: use e.g. `1h`, `15m`, `3600s`, `2d`, or a number of milliseconds",
+                clip(text)
+            ),
         )
     };
     let (num, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => t.split_at(i),
-        None => (t, "s"),
+        None => (t, "ms"),
     };
     let n: i64 = num.parse().map_err(|_| bad())?;
     let unit_ms = match unit {
@@ -230,9 +332,48 @@ pub fn parse_duration(text: &str) -> Result<i64> {
         "d" => DAY_MS,
         _ => return Err(bad()),
     };
-    let ms = n.checked_mul(unit_ms).ok_or_else(bad)?;
-    if ms <= 0 {
-        return Err(Error::argument("every", format!("duration `{}` must be positive", clip(text))));
+    n.checked_mul(unit_ms).ok_or_else(bad)
+}
+
+/// A duration argument `name` from a [`Value`], in milliseconds (>= 0; where it is used
+/// says how long it may be): text with a unit as [`parse_duration`] reads it, or a number of
+/// **milliseconds**, the unit of a number for a duration in every language (a whole float
+/// is a whole number). Errors are [`Error::InvalidArgument`] naming `name`.
+///
+/// ```
+/// use anbu::{Value, duration_ms};
+/// assert_eq!(duration_ms("every", Value::Text("1h"))?, 3_600_000);
+/// assert_eq!(duration_ms("every", Value::Int(3_600_000))?, 3_600_000);
+/// assert_eq!(duration_ms("every", Value::Float(90_000.0))?, 90_000);
+/// let err = duration_ms("retry", Value::Float(0.5)).unwrap_err();
+/// assert_eq!(err.to_string(), "argument `retry`: a number for a duration is whole milliseconds, got 0.5");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn duration_ms(name: &str, value: Value<'_>) -> Result<i64> {
+    let ms = match value {
+        Value::Text(t) => return duration_text(name, t),
+        Value::Int(ms) => ms,
+        Value::Float(x) => match whole(x) {
+            Some(ms) => ms,
+            None => {
+                return Err(Error::argument(
+                    name,
+                    format!("a number for a duration is whole milliseconds, got {}", float_text(x)),
+                ));
+            }
+        },
+        other => {
+            return Err(Error::argument(
+                name,
+                format!(
+                    "expected a duration: text such as `1h` or `15m`, or a number of milliseconds; got {}",
+                    other.what()
+                ),
+            ));
+        }
+    };
+    if ms < 0 {
+        return Err(Error::argument(name, format!("a duration must be >= 0, got {ms} ms")));
     }
     Ok(ms)
 }
@@ -306,5 +447,42 @@ mod tests {
         assert!(parse_duration("h").is_err());
         assert!(parse_duration("5 fortnights").is_err());
         assert!(parse_duration("99999999999999999d").is_err());
+        // A bare number is milliseconds, as a number for a duration is everywhere.
+        assert_eq!(parse_duration("3600").unwrap(), 3600);
+        assert_eq!(parse_duration("250ms").unwrap(), 250);
+        assert_eq!(duration_ms("delay", Value::Int(0)).unwrap(), 0);
+        for bad in [Value::Int(-1), Value::Float(f64::NAN), Value::Bool(true), Value::Null, Value::Text("1 hour")] {
+            let err = duration_ms("delay", bad).unwrap_err();
+            assert!(err.to_string().starts_with("argument `delay`: "), "{err}");
+        }
+    }
+
+    #[test]
+    fn numbers_for_times_are_milliseconds_and_seconds_are_refused() {
+        let seconds = 1_714_525_200;
+        for text in ["1714525200", "1714525200.0"] {
+            let err = Timestamp::parse_field(text).unwrap_err();
+            assert!(err.contains("can only be epoch seconds (2024-05-01T01:00:00Z)"), "{text}: {err}");
+            assert!(err.contains("not milliseconds (1970-01-20T20:15:25.2Z)"), "{text}: {err}");
+        }
+        assert!(Timestamp::check_value(Value::Int(seconds)).is_err());
+        assert!(Timestamp::check_value(Value::Float(seconds as f64)).is_err());
+        // A typed time has no unit to guess; `from_millis` is explicit.
+        assert!(Timestamp::check_value(Value::Time(seconds)).is_ok());
+        assert!(Timestamp::from_millis(seconds).is_ok());
+        // The bounds.
+        assert!(Timestamp::check_number(SECONDS_LIKE.start - 1).is_ok());
+        assert!(Timestamp::check_number(SECONDS_LIKE.start).is_err());
+        assert!(Timestamp::check_number(SECONDS_LIKE.end - 1).is_err());
+        assert!(Timestamp::check_number(SECONDS_LIKE.end).is_ok());
+        // A whole float's text is a whole number of milliseconds; a fraction is refused.
+        assert_eq!(Timestamp::parse_field("1714525200000.0").unwrap().as_millis(), seconds * 1000);
+        assert!(Timestamp::parse_field("1714525200000.5").unwrap_err().contains("whole number"));
+        assert!(Timestamp::parse_field("1e300").unwrap_err().contains("out of range"));
+        assert!(Timestamp::parse_field("NaN").unwrap_err().contains("RFC 3339"));
+        // JSON numbers (a binding's objects, incidents) are read by the same rule.
+        let t: Timestamp = serde_json::from_str("1714525200000").unwrap();
+        assert_eq!(t.as_millis(), seconds * 1000);
+        assert!(serde_json::from_str::<Timestamp>("1714525200").unwrap_err().to_string().contains("epoch seconds"));
     }
 }

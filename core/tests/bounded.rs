@@ -49,12 +49,17 @@ fn replay_refuses_a_span_a_bad_time_inflates_before_allocating() {
 }
 
 #[test]
-fn replay_refuses_a_millisecond_grid_over_two_days() {
-    let events: Vec<Event> =
-        [0, 48].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Heartbeat).unwrap()).into();
-    let err = replay_error(&events, 1);
-    assert!(err.to_string().starts_with("argument `every`: 1 ms from person `p-1`'s first event"), "{err}");
-    assert!(err.to_string().contains("gives 172800001 rows"), "{err}");
+fn replay_refuses_a_fine_grid_over_a_long_span() {
+    // A millisecond grid over two days (172.8 M rows) is refused as shorter than a minute
+    // (MIN_EVERY_MS); the finest grid allowed, a minute, over twenty years is 10.5 M rows.
+    let events = |hours: i64| -> Vec<Event> {
+        [0, hours].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Heartbeat).unwrap()).into()
+    };
+    let err = replay_error(&events(48), 1);
+    assert!(err.to_string().starts_with("argument `every`: 1 ms is shorter than 1 minute"), "{err}");
+    let err = replay_error(&events(20 * 8766), anbu::MINUTE_MS);
+    assert!(err.to_string().starts_with("argument `every`: 60000 ms from person `p-1`'s first event"), "{err}");
+    assert!(err.to_string().contains("gives 10519201 rows"), "{err}");
 }
 
 #[test]

@@ -52,8 +52,9 @@ fn tv_left_on_does_not_hide_a_collapse() {
     for h in (collapse as u32 + 1)..(14 * 24) {
         home.steps(h as f64 + 0.99, 0);
     }
+    // Two distinct attempts: misses at least `escalation.confirm_within_h` (2 h) apart.
     home.checkin(collapse + 24.0, CheckinOutcome::Missed);
-    home.checkin(collapse + 25.0, CheckinOutcome::Missed);
+    home.checkin(collapse + 26.0, CheckinOutcome::Missed);
     let rows = home.hourly(person("full"), 24, 14 * 24 - 1);
     // Before the collapse, the TV left on raised nothing.
     assert!(rows.iter().filter(|a| a.at <= cut).all(|a| a.level < Level::Warning));
@@ -71,7 +72,7 @@ fn tv_left_on_does_not_hide_a_collapse() {
     assert_eq!(notify.action, Action::Notify, "{notify:?}");
     let crit = first_at_or_above(&after, Level::Critical).expect("critical after missed check-ins");
     assert_eq!(crit.action, Action::Dispatch);
-    assert!(crit.at <= home.ts(collapse + 25.0), "critical only at {}", crit.at);
+    assert!(crit.at <= home.ts(collapse + 26.0), "critical only at {}", crit.at);
     // The TV's flat load is reported as such, not as a sign of life.
     let plug = crit.reasons.iter().find(|r| r.signal == anbu::Signal::Plug).expect("plug reason");
     assert!(plug.detail.contains("on at a steady 85 W"), "{}", plug.detail);
@@ -246,24 +247,30 @@ fn ten_day_decline_then_collapse() {
     assert!(hours_after(&home, crit, collapse) <= 30.0, "{}", hours_after(&home, crit, collapse));
 }
 
-#[test]
-fn sudden_collapse_is_escalated_step_by_step() {
+/// Two ordinary days, then a collapse at 10:00 on day 2 with the TV on: the plug keeps
+/// reporting the same load and the phone zero steps; check-in calls missed at `missed` hours.
+fn collapse_at_10_on_day_2_with_the_tv_on(missed: &[f64]) -> Home {
     let mut home = Home::new("p");
-    for d in 0..2 {
+    for d in 0..3 {
         home.ordinary_day(d, true, true);
     }
-    // Collapse at 10:00 on day 2, with the TV on; the plug keeps reporting the same load
-    // and the phone keeps reporting zero steps.
-    home.ordinary_day(2, true, true);
     let collapse = home.ts(58.0);
     home.events.retain(|e| e.ts <= collapse);
     home.plug(58.25, 96.0, |_| 85.0);
     for h in 58..96 {
         home.steps(h as f64 + 0.99, 0);
     }
-    // Two check-in calls go unanswered.
-    home.checkin(80.0, CheckinOutcome::Missed);
-    home.checkin(81.0, CheckinOutcome::Missed);
+    for h in missed {
+        home.checkin(*h, CheckinOutcome::Missed);
+    }
+    home
+}
+
+#[test]
+fn sudden_collapse_is_escalated_step_by_step() {
+    // Two check-in calls go unanswered, two hours apart (distinct attempts; a miss an hour
+    // after the first would not count again, see the next test).
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
     let rows = home.hourly(person("full"), 49, 95);
     // First an automatic check-in call...
     let watch = first_at_or_above(&rows, Level::Watch).expect("watch");
@@ -281,11 +288,13 @@ fn sudden_collapse_is_escalated_step_by_step() {
     assert!(held.count() <= 2, "held for at most two hours before the warning");
     let notify = rows.iter().find(|a| a.at == home.ts(80.0)).unwrap();
     assert_eq!(notify.action, Action::Notify, "{notify:?}");
-    let crit = rows.iter().find(|a| a.at == home.ts(81.0)).unwrap();
+    let one = rows.iter().find(|a| a.at == home.ts(81.0)).unwrap();
+    assert_eq!(one.level, Level::Warning, "{one:?}");
+    let crit = rows.iter().find(|a| a.at == home.ts(82.0)).unwrap();
     assert_eq!((crit.level, crit.action), (Level::Critical, Action::Dispatch), "{crit:?}");
     // Before the check-ins, silence alone stayed below critical, however long.
     assert!(rows.iter().filter(|a| a.at < home.ts(80.0)).all(|a| a.level < Level::Critical));
-    // Saturday 09:00 local: the control center responds.
+    // Saturday 10:00 local: the control center responds.
     assert_eq!(crit.responder, Responder::ControlCenter);
 }
 
@@ -330,4 +339,14 @@ fn reasons_are_sorted_strongest_first_and_add_up_to_the_score() {
         assert!((sum.clamp(0.0, 100.0) - a.score).abs() < 0.35, "{sum} vs {}", a.score);
     }
     let _ = MINUTE_MS;
+}
+
+#[test]
+fn two_calls_missed_minutes_apart_are_one_attempt_not_a_dispatch() {
+    // A person out without the phone misses the automatic call and the scheduled call a few
+    // minutes later alike: one distinct attempt, so a warning, not a visit.
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 80.1]);
+    let rows = home.hourly(person("full"), 49, 82);
+    let at_81 = rows.iter().find(|a| a.at == home.ts(81.0)).unwrap();
+    assert_eq!((at_81.level, at_81.action), (Level::Warning, Action::Notify), "{at_81:?}");
 }

@@ -192,7 +192,8 @@ pub fn columns(data: &[u8]) {
             let person = PERSONS.get(c.person[i] as usize).ok_or(String::new())?;
             let mut r =
                 EventRecord { person: Some(person.to_string()), signal: Some(c.signal[i]), ..EventRecord::default() };
-            r.set_text("ts", &c.ts[i].to_string()).map_err(at)?;
+            // A column's times are typed epoch milliseconds, as `Value::Time` is.
+            r.set("ts", anbu::Value::Time(c.ts[i])).map_err(at)?;
             if let Some(d) = value(&c.device, i) {
                 r.device = Some(DEVICES.get(d as usize).ok_or(String::new())?.to_string());
             }
@@ -207,7 +208,7 @@ pub fn columns(data: &[u8]) {
             r.action = value(&c.action, i);
             r.outcome = value(&c.outcome, i);
             if let Some(u) = value(&c.until, i) {
-                r.set_text("until", &u.to_string()).map_err(at)?;
+                r.set("until", anbu::Value::Time(u)).map_err(at)?;
             }
             r.into_event().map_err(at)
         })();

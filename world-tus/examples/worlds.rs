@@ -57,6 +57,8 @@ struct Tally {
     checkin_calls: f64,
     notifications: f64,
     dispatches: f64,
+    /// The same, per profile (for anbu in the closed loop).
+    by_profile: BTreeMap<String, Tally>,
 }
 
 impl Tally {
@@ -70,6 +72,9 @@ impl Tally {
         self.checkin_calls += o.checkin_calls;
         self.notifications += o.notifications;
         self.dispatches += o.dispatches;
+        for (k, t) in &o.by_profile {
+            self.by_profile.entry(k.clone()).or_default().add(t);
+        }
     }
 }
 
@@ -156,21 +161,16 @@ fn main() -> Result<(), anbu::Error> {
         );
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (variant, t) in VARIANTS.iter().zip(tallies) {
-            let ttds: Vec<f64> = t.ttds.iter().filter_map(|(_, d)| *d).collect();
-            let n = t.ttds.len();
-            let per_100 = |x: f64| if t.months > 0.0 { x * 100.0 / t.months } else { 0.0 };
-            println!(
-                "| {variant} | {} | {n} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
-                t.persons,
-                share(ttds.len(), n),
-                share(ttds.iter().filter(|d| **d <= 24.0).count(), n),
-                median(&ttds),
-                per_100(t.false_episodes as f64),
-                per_100(t.false_dispatches as f64),
-                per_100(t.checkin_calls),
-                per_100(t.notifications),
-                per_100(t.dispatches),
-            );
+            print_row(variant, t, true);
+        }
+        println!("\n### {}: anbu (closed loop) by profile\n", &name[..7]);
+        println!(
+            "| profile | persons | incidents | detected | detected within 24 h | median TTD h | false alert episodes /100 pm \
+             | false dispatches /100 pm | check-in calls /100 pm |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (profile, t) in &tallies[CLOSED].by_profile {
+            print_row(profile, t, false);
         }
         for (base, name) in [(0, "the plug rule alone"), (SEED_RULES, "all seed rules")] {
             let later = later_than(&tallies[base], &tallies[CLOSED]);
@@ -286,7 +286,16 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
     drop(rows);
 
     let rows = replay_closed_loop(cohort.events, &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
-    let closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    let mut closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    for profile in anbu::BUILTIN_PROFILES {
+        let ids: HashSet<&str> =
+            cohort.persons.iter().filter(|p| p.profile == profile).map(|p| p.person.as_str()).collect();
+        let of = |id: &str| ids.contains(id);
+        let rows: Vec<Assessment> = rows.iter().filter(|a| of(&a.person)).cloned().collect();
+        let persons: Vec<Person> = cohort.persons.iter().filter(|p| of(&p.person)).cloned().collect();
+        let incidents: Vec<Incident> = cohort.incidents.iter().filter(|i| of(&i.person)).cloned().collect();
+        closed.by_profile.insert(profile.to_string(), tally(&rows, &incidents, &persons, &cohort.kinds)?);
+    }
     eprintln!("world {world} seed {seed}: {:.1} s", t0.elapsed().as_secs_f64());
     let mut out = [plug, rules, open, closed];
     for t in &mut out {
@@ -342,6 +351,28 @@ fn tally(
     let detected = t.ttds.iter().filter(|(_, d)| d.is_some()).count();
     assert_eq!(detected, m.detected, "the detections computed here must be anbu::backtest's");
     Ok(t)
+}
+
+/// One table row: counts, detection, and the burden per 100 person-months (with the
+/// notifications and dispatches where `all`).
+fn print_row(name: &str, t: &Tally, all: bool) {
+    let ttds: Vec<f64> = t.ttds.iter().filter_map(|(_, d)| *d).collect();
+    let n = t.ttds.len();
+    let per_100 = |x: f64| if t.months > 0.0 { x * 100.0 / t.months } else { 0.0 };
+    let mut row = format!(
+        "| {name} | {} | {n} | {} | {} | {} | {:.1} | {:.1} | {:.1} |",
+        t.persons,
+        share(ttds.len(), n),
+        share(ttds.iter().filter(|d| **d <= 24.0).count(), n),
+        median(&ttds),
+        per_100(t.false_episodes as f64),
+        per_100(t.false_dispatches as f64),
+        per_100(t.checkin_calls),
+    );
+    if all {
+        row.push_str(&format!(" {:.1} | {:.1} |", per_100(t.notifications), per_100(t.dispatches)));
+    }
+    println!("{row}");
 }
 
 /// The incidents `anbu` found later than `base` (by more than half an hour, or not at all),

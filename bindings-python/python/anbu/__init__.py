@@ -106,7 +106,9 @@ EventsLike = Union[
 #: Persons: ``{person: profile}``, ``{person: {"profile": ..., "devices": ...}}``, rows with
 #: ``person``, ``profile`` and optional ``devices``, or a DataFrame of them.
 PersonsLike = Union[Mapping[str, Any], Iterable[Mapping[str, Any]], "pandas.DataFrame", "polars.DataFrame"]
-#: A duration: ``"1h"``, ``"15m"``, ``"3600s"``, a number of seconds, or a ``timedelta``.
+#: A duration: ``"1h"``, ``"15m"``, ``"3600s"``, a ``timedelta``, or a number of
+#: **milliseconds** (as in every anbu binding: ``3_600_000`` is an hour; a replay step
+#: under a minute is refused, so ``every=3600`` is an error, not 3.6 s).
 DurationLike = Union[str, int, float, timedelta]
 #: Profiles: ``Profile`` objects, dicts, or paths of TOML/JSON files.
 ProfileLike = Union[Profile, Mapping[str, Any], str, "os.PathLike[str]"]

@@ -215,7 +215,7 @@ def replay_arrow(
     persons: Any,
     every: _Duration,
     profiles: Sequence[_ProfileArg] | None = None,
-    threads: int = 0,
+    threads: int | None = None,
     objects: bool = False,
 ) -> Any: ...
 def replay_closed_loop_arrow(
@@ -224,7 +224,7 @@ def replay_closed_loop_arrow(
     responder: Any,
     every: _Duration,
     profiles: Sequence[_ProfileArg] | None = None,
-    threads: int = 0,
+    threads: int | None = None,
     delay: _Duration | None = None,
     retry: _Duration | None = None,
     objects: bool = False,
@@ -238,7 +238,7 @@ def sweep(
     every: _Duration,
     profiles: Sequence[_ProfileArg] | None = None,
     responder: Any = None,
-    threads: int = 0,
+    threads: int | None = None,
     delay: _Duration | None = None,
     retry: _Duration | None = None,
 ) -> Sweep: ...

@@ -29,10 +29,9 @@ const STALE_H: f64 = 48.0;
 /// A channel is reported (with no points) once its reliability falls below this: it is
 /// down-weighted, never dropped without a trace.
 const REPORT_UNRELIABLE: f64 = 0.1;
-/// The activity deficit (nats of its CUSUM) beyond which it adds to the log-odds, and the
-/// weight of each nat beyond.
-pub(crate) const DEFICIT_ONSET: f64 = 2.0;
-const DEFICIT_WEIGHT: f64 = 1.0;
+/// The activity deficit (nats of its CUSUM) beyond which it is evidence (see
+/// `Routine::deficit_llr`).
+pub(crate) use crate::routine::DEFICIT_ONSET;
 /// Posterior probabilities at the level cut-offs: the silence score passes through
 /// `levels.watch` at `P_WATCH`, `levels.warning` at `P_WARNING`, `levels.critical` at
 /// `P_CRITICAL` (and 0 at 0, 100 at 1), linearly in between.
@@ -212,7 +211,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
     let conf = raw.iter().map(|x| x.conf).sum::<f64>() / raw.len() as f64;
     let joint = crate::routine::joint(raw.iter().map(|x| x.tempered));
     let deficit = if adaptive { routine.deficit() } else { 0.0 };
-    let llr = DEFICIT_WEIGHT * (deficit - DEFICIT_ONSET).max(0.0);
+    let llr = if adaptive { routine.deficit_llr() } else { 0.0 };
     let unable = routine.unable(joint, llr, r.sensitivity);
     // Evidence only where there is some: a silence past the floor, or a deficit.
     let silence_nats = -unable.survival.ln();

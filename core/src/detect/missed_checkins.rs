@@ -13,7 +13,7 @@ use crate::event::Signal;
 use crate::profile::SilenceMode;
 use crate::text::fixed;
 use crate::text::sentence;
-use crate::time::HOUR_MS;
+use crate::time::{HOUR_MS, Timestamp};
 
 /// How much one missed call weighs for this person: 1 for someone who answers 90% of
 /// calls, more for someone who always answers, less for a phone usually on silent (in
@@ -30,13 +30,34 @@ pub(crate) fn weighted_misses(view: &View<'_>) -> f64 {
     counted_misses(view) as f64 * miss_weight(view)
 }
 
-/// Missed check-ins that count at the view's time.
+/// Missed check-ins that count at the view's time: those since the last sign of life (the
+/// state keeps no others), none during a registered absence, and only distinct attempts
+/// (see [`distinct_misses`]).
 pub(crate) fn counted_misses(view: &View<'_>) -> usize {
     let st = view.state;
-    st.missed_checkins
+    let misses = st
+        .missed_checkins
         .iter()
-        .filter(|t| **t <= view.at && !st.absences.iter().any(|a| a.start <= **t && **t < a.end))
-        .count()
+        .copied()
+        .filter(|t| *t <= view.at && !st.absences.iter().any(|a| a.start <= *t && *t < a.end));
+    distinct_misses(misses, view.rules.profile.escalation.confirm_within_h) as usize
+}
+
+/// Missed calls that are distinct attempts to reach the person: a miss within
+/// `escalation.confirm_within_h` of the last one counted says little more (a person out
+/// without the phone, or asleep, misses an automatic call and the scheduled call a few
+/// minutes later alike), so it does not count again. `misses` in time order.
+pub(crate) fn distinct_misses(misses: impl Iterator<Item = Timestamp>, apart_h: f64) -> u32 {
+    let apart_ms = (apart_h * HOUR_MS as f64).round() as i64;
+    let mut last: Option<Timestamp> = None;
+    let mut n = 0;
+    for t in misses {
+        if last.is_none_or(|l| t.millis_since(l) >= apart_ms) {
+            n += 1;
+            last = Some(t);
+        }
+    }
+    n
 }
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
@@ -79,6 +100,15 @@ mod tests {
     use super::super::testing::*;
     use crate::event::{CheckinOutcome, DoorState, EventKind};
 
+    #[test]
+    fn distinct_misses_count_attempts_apart() {
+        let d = |hours: &[f64], apart_h: f64| super::distinct_misses(hours.iter().map(|h| at(*h)), apart_h);
+        assert_eq!(d(&[], 2.0), 0);
+        assert_eq!(d(&[1.0, 1.5, 2.9], 2.0), 1);
+        assert_eq!(d(&[1.0, 1.5, 3.0, 4.0, 5.0], 2.0), 3);
+        assert_eq!(d(&[1.0, 1.0], 0.0), 2);
+    }
+
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
         ev(h, "checkin", EventKind::Checkin { outcome })
     }
@@ -91,8 +121,14 @@ mod tests {
             ev(2.0, "door-front", EventKind::Door { state: DoorState::Open }),
             checkin(3.0, CheckinOutcome::Missed),
             checkin(4.0, CheckinOutcome::Missed),
+            checkin(5.5, CheckinOutcome::Missed),
         ];
-        let e = run(&r, &events, 5.0, super::detect);
+        // The miss at 4:00 comes an hour after the one at 3:00 (under `confirm_within_h`, 2 h):
+        // not a distinct attempt.
+        let e = run(&r, &events[..4], 5.0, super::detect);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].reason.contribution, 8.0);
+        let e = run(&r, &events, 6.0, super::detect);
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].reason.contribution, 16.0); // 2 x 8, the miss before the door does not count
         assert!(e[0].reason.detail.starts_with("2 check-in calls missed"));

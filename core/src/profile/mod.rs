@@ -356,7 +356,9 @@ pub struct Escalation {
     /// 0 turns the hold off.
     pub warning_after_missed_checkins: u32,
     /// Hours the hold below `warning` waits for a check-in call to be missed or answered;
-    /// after that, silence at warning strength is a warning anyway.
+    /// after that, silence at warning strength is a warning anyway. Missed calls closer
+    /// together than this count as one attempt wherever missed calls are counted (a person
+    /// out or asleep misses two calls minutes apart alike).
     pub confirm_within_h: f64,
     /// Hours before a channel's seed rule fires that the safety floor asks for the automatic
     /// check-in call, so that the call's outcome is known when the rule fires: a call missed

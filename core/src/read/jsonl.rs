@@ -12,14 +12,16 @@ use crate::error::{Error, Location, Result};
 use crate::event::EventKind;
 use crate::event::{EVENT_FIELDS, Event, EventRecord};
 use crate::time::clip;
+use crate::value::Value;
 
 /// Reads events from JSON Lines: one JSON object per line, blank lines skipped.
 ///
 /// The keys are the spec's field names ([`EVENT_FIELDS`]); a value is a string, a number,
 /// `true`/`false`, or `null` (absent). Values are read exactly like the cells of a CSV file,
 /// so both formats give the same events and the same errors; in addition `ts` and `until`
-/// may be integer epoch milliseconds, and `person` and `device` may be whole numbers. A
-/// number with a fraction or an exponent is refused where a whole number is expected.
+/// may be epoch milliseconds, and `person` and `device` may be whole numbers. A whole
+/// float (`3.0`, `1e3`) is a whole number; a fraction is refused where a whole number is
+/// expected, and a number that can only be epoch seconds is refused for a time.
 ///
 /// Errors name the physical line (1-based). After an error about one line the iterator
 /// goes on with the next line; after an I/O error it ends, and
@@ -236,7 +238,9 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
     }
 }
 
-/// Sets one field from a JSON value, through its text form (`token`: a number's JSON text).
+/// Sets one field from a JSON value: a number through its JSON text (`token`), read exactly
+/// as a CSV cell is (a whole float's text, `3.0` or `1e3`, is a whole number); anything else
+/// as the [`Value`] it is (ids take text or whole numbers).
 fn apply(record: &mut EventRecord, field: &str, value: Scalar<'_>, token: Option<&str>) -> Result<()> {
     let id = matches!(field, "person" | "device");
     match value {
@@ -244,12 +248,9 @@ fn apply(record: &mut EventRecord, field: &str, value: Scalar<'_>, token: Option
         Scalar::Str(s) => record.set_text(field, &s),
         Scalar::I64(i) => record.set_text(field, token.unwrap_or(&i.to_string())),
         Scalar::U64(u) => record.set_text(field, token.unwrap_or(&u.to_string())),
-        Scalar::Bool(b) if !id => record.set_text(field, if b { "true" } else { "false" }),
-        // The text keeps the fraction or exponent (`3.0`, `1e3`), so a whole-number field refuses it;
-        // `{:?}` does too, should the text be missing.
-        Scalar::F64(x) if !id => record.set_text(field, token.unwrap_or(&format!("{x:?}"))),
-        Scalar::Bool(_) => Err(Error::field(field, "expected a string, got true/false")),
-        Scalar::F64(_) => Err(Error::field(field, "expected a string, got a number with a fraction")),
+        Scalar::Bool(b) => record.set(field, Value::Bool(b)),
+        Scalar::F64(x) if id => record.set(field, Value::Float(x)),
+        Scalar::F64(x) => record.set_text(field, token.unwrap_or(&format!("{x:?}"))),
         Scalar::Nested(what) => {
             Err(Error::field(field, format!("expected a string, a number, true/false or null, got {what}")))
         }
@@ -392,10 +393,21 @@ mod tests {
             (format!("{{{base}\"sos\",\"ts\":3}}"), "line 1: field `ts`: given twice"),
             (format!("{{{base}\"plug\",\"watts\":[1]}}"), "line 1: field `watts`: expected a string, a number"),
             (format!("{{{base}\"plug\",\"watts\":true}}"), "line 1: field `watts`: expected a number, got `true`"),
-            (format!("{{{base}\"sos\",\"device\":1.5}}"), "line 1: field `device`: expected a string, got a number"),
             (
-                format!("{{{base}\"steps\",\"steps\":1e3}}"),
-                "line 1: field `steps`: expected a whole number >= 0, got `1e3`",
+                format!("{{{base}\"sos\",\"device\":1.5}}"),
+                "line 1: field `device`: expected text or a whole number, got 1.5",
+            ),
+            (
+                format!("{{{base}\"sos\",\"device\":true}}"),
+                "line 1: field `device`: expected text or a whole number, got true",
+            ),
+            (
+                format!("{{{base}\"steps\",\"steps\":1.5e0}}"),
+                "line 1: field `steps`: expected a whole number >= 0, got `1.5e0`",
+            ),
+            (
+                format!("{{{base}\"sos\",\"device\":\"d\"}}").replace("\"ts\":0", "\"ts\":1714525200"),
+                "line 1: field `ts`: 1714525200 can only be epoch seconds",
             ),
             (format!("{{{base}\"sos\""), "line 1: invalid JSON at column 35: EOF while parsing an object"),
             (format!("{{{base}\"sos\"}} x"), "line 1: invalid JSON at column 38: trailing characters"),
@@ -428,6 +440,11 @@ mod tests {
         let e = JsonlEventReader::new(text.as_bytes()).next().unwrap().unwrap();
         assert_eq!(e.person, "1001");
         assert_eq!(e.ts.as_millis(), 1_714_557_600_000);
+        // Whole floats are whole numbers, as in every other input.
+        let text = r#"{"person":1001.0,"ts":1714557600000.0,"signal":"steps","steps":3.0,"interval_s":1e3}"#;
+        let e = JsonlEventReader::new(text.as_bytes()).next().unwrap().unwrap();
+        assert_eq!((e.person.as_str(), e.ts.as_millis()), ("1001", 1_714_557_600_000));
+        assert_eq!(e.kind, EventKind::Steps { steps: 3, interval_s: 1000 });
     }
 
     #[test]
