@@ -11,6 +11,7 @@
 //! | the step of a replay's grid, the time between two check-in calls of the closed loop | [`MIN_EVERY_MS`] (1 minute) | the replay is refused |
 //! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (10 M) | the replay is refused before it allocates its rows |
 //! | assessment rows a binding returns as one object each (the Node binding's `replay`, `replayClosedLoop`) | [`MAX_OBJECT_ROWS`] (500,000) | the replay is refused before it runs |
+//! | a simulated cohort | [`MAX_PERSON_DAYS`] (250,000 person-days) | the simulation is refused |
 //! | persons of one engine or replay | [`MAX_PERSONS`] (16,777,216) | the person (or the replay) is refused |
 //! | events of one batch (an engine's batch, a replay's input, a columnar batch, an array a binding is given) | [`MAX_BATCH_ROWS`] (134,217,728) | the batch is refused before anything is allocated for its rows |
 //! | nesting of a JavaScript value the Node binding reads as JSON (a profile document, persons, incidents) | [`MAX_JSON_DEPTH`] (128) | the value is refused |
@@ -56,6 +57,13 @@ pub const MAX_REPLAY_ROWS: u64 = 10_000_000;
 /// 20,000 persons is 480,000 hourly rows: replay more persons in parts (as
 /// `benches/examples/national_day.rs` does), or as columns from Python.
 pub const MAX_OBJECT_ROWS: u64 = 500_000;
+
+/// The largest cohort [`crate::sim::try_simulate`] makes, in person-days: (`persons` +
+/// `recent_incidents`) x `days` (also `anbu::sim::MAX_PERSON_DAYS`). A person-day is about
+/// 80 events (some 10 kB in memory), so this is about 20 million events, twice the Python
+/// binding's 10-million-event benchmark; a larger request is an error rather than a wait for
+/// memory to run out.
+pub const MAX_PERSON_DAYS: u64 = 250_000;
 
 /// Most persons one engine holds, or one replay assesses: 16,777,216 (2^24; every
 /// one-person household of Korea twice over). A person past it is refused.

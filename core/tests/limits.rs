@@ -302,3 +302,15 @@ fn object_rows() {
     let counted = anbu::check_replay_rows(&events, &persons, &options, MAX_OBJECT_ROWS).unwrap();
     assert_eq!(counted as usize, anbu::replay(events.to_vec(), &persons, &options).unwrap().len());
 }
+
+#[test]
+fn simulated_person_days() {
+    // Checked before anything is simulated (a cohort at the limit is 20 M events: not made here).
+    let cfg = |persons: usize, days: u32| anbu::sim::SimConfig { persons, days, ..anbu::sim::SimConfig::default() };
+    assert!(cfg(2_500, 100).check().is_ok());
+    assert_eq!(2_500 * 100, MAX_PERSON_DAYS);
+    let err = cfg(2_501, 100).check().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("250100 person-days, more than the 250000"), "{err}");
+    assert_eq!(anbu::sim::MAX_PERSON_DAYS, MAX_PERSON_DAYS);
+}
