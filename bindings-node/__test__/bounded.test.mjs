@@ -60,3 +60,15 @@ test('replay: more rows than become JavaScript objects at once is refused before
   throwsCode(assert, () => anbu.replayClosedLoop(events(500_000), persons, () => null), 'ANBU_INVALID_ARGUMENT', past)
   assert.equal(anbu.replay(events(3), persons).length, 4)
 })
+
+test('JSON-like arguments: at most 128 levels deep and a million values', () => {
+  // At the limit the value is read (and the profile then judges it); one past, refused.
+  const nested = (levels) => { let v = 1; for (let i = 0; i < levels; i++) v = [v]; return v }
+  const doc = (signals) => ({ name: 'x', extends: 'full', signals })
+  // The document is one level, `signals` the rest.
+  throwsCode(assert, () => anbu.Profile.fromObject(doc(nested(127))), 'ANBU_INVALID_PROFILE', 'signals')
+  throwsCode(assert, () => anbu.Profile.fromObject(doc(nested(128))), 'ANBU_INVALID_ARGUMENT', 'nested more than 128 levels deep')
+  // The document and its three values (the array one of them): 4 values besides the elements.
+  throwsCode(assert, () => anbu.Profile.fromObject(doc(new Array(1_000_000 - 4).fill(1))), 'ANBU_INVALID_PROFILE', 'signals')
+  throwsCode(assert, () => anbu.Profile.fromObject(doc(new Array(1_000_000 - 3).fill(1))), 'ANBU_INVALID_ARGUMENT', 'more than 1000000 values')
+})

@@ -2,7 +2,12 @@
 //! time out of proportion to it, or end the process that runs it.
 //!
 //! Each limit is a named constant here, used where it is enforced and tested at the limit
-//! and just past it (`core/tests/limits.rs`). What happens past a limit is one of two things:
+//! and just past it (`core/tests/limits.rs`; the Node binding's in
+//! `bindings-node/__test__/bounded.test.mjs`), but for two: [`MAX_PERSONS`] is not tested
+//! (16 M persons take gigabytes; its check is the one every count here goes through), and
+//! [`MAX_ROW_BYTES`] holds to within a read of up
+//! to [`MAX_LINE_BYTES`] (the reader sees a row's bytes in blocks), so it is tested at the
+//! limit and one block past it. What happens past a limit is one of two things:
 //! the input is refused with an error that names the row, field or argument and the limit,
 //! or (for what the state keeps of a long history) the oldest entry is forgotten.
 //!

@@ -314,3 +314,11 @@ fn simulated_person_days() {
     assert!(err.to_string().contains("250100 person-days, more than the 250000"), "{err}");
     assert_eq!(anbu::sim::MAX_PERSON_DAYS, MAX_PERSON_DAYS);
 }
+
+#[test]
+fn replay_grid_step() {
+    let options = |every_ms: i64| anbu::ReplayOptions { every_ms, ..anbu::ReplayOptions::default() };
+    assert!(options(MIN_EVERY_MS).check().is_ok());
+    let err = options(MIN_EVERY_MS - 1).check().unwrap_err();
+    assert!(err.to_string().starts_with("argument `every`: 59999 ms is shorter than 1 minute"), "{err}");
+}
