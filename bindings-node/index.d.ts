@@ -400,7 +400,8 @@ export interface ReadEventsOptions {
 /**
  * Replays events: each person is assessed at every multiple of `every` (default: the core's,
  * one hour) from their first event up to the last event of the input. Rows come in person,
- * `at` order.
+ * `at` order; a replay of more than 500,000 rows (the core's `limits::MAX_OBJECT_ROWS`) is
+ * refused before it runs: replay fewer persons at a time.
  */
 export declare function replay(events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput): Assessment[]
 

@@ -189,6 +189,7 @@ pub fn replay_closed_loop<'env>(
             }
             None => (anbu::ReplayOptions::default(), CallPolicy::default()),
         };
+        anbu::check_replay_rows(&events, &persons, &opts, anbu::limits::MAX_OBJECT_ROWS)?;
         let rows = match self::responder(responder)? {
             Responder::Spec(spec) => anbu::replay_closed_loop(events, &persons, &opts, &*spec.responder(), policy)?,
             Responder::Function(function) => {

@@ -2,8 +2,9 @@
 //! has the wrong type" is the core's.
 #![forbid(unsafe_code)]
 
+use anbu::limits::{MAX_JSON_DEPTH, MAX_JSON_VALUES};
 use anbu::{Incident, IncidentRecord, Person, PersonRecord, Timestamp, Value};
-use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{BigInt, ClassInstance, FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{JsDate, JsValue, ValueType};
 
 use crate::error::{bad_arg, napi_arg};
@@ -74,29 +75,90 @@ pub fn duration_ms(name: &'static str, v: Unknown<'_>) -> anbu::Result<i64> {
     with_value(name, v, |value| anbu::duration_ms(name, value))?
 }
 
-/// A plain JS object or array as JSON-like data.
+/// A plain JS object or array as JSON-like data, as napi's own conversion reads it (at most
+/// [`MAX_JSON_DEPTH`] levels and [`MAX_JSON_VALUES`] values; `undefined` properties left
+/// out), except that an array's declared length is checked against the core's limit and
+/// never reserved whole: napi reserves it, and a sparse array's (up to 2^32 - 1) aborted
+/// the process.
 ///
-/// JS has only doubles, and napi reads every number as a float: whole numbers become integers
-/// again here, so that integer fields (`checkins.after`, epoch milliseconds) accept them.
+/// JS has only doubles: whole numbers (below 2^53) become integers again here, so that
+/// integer fields (`checkins.after`, epoch milliseconds) accept them.
 pub fn json(name: &'static str, v: Unknown<'_>) -> anbu::Result<serde_json::Value> {
-    fn whole_numbers(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Number(n) => {
-                if let Some(x) = n.as_f64()
-                    && x.fract() == 0.0
-                    && x.abs() < 9.007_199_254_740_992e15
-                {
-                    *n = serde_json::Number::from(x as i64);
-                }
+    let mut budget = MAX_JSON_VALUES;
+    json_value(name, v, MAX_JSON_DEPTH, &mut budget)
+}
+
+fn too_many(name: &str) -> anbu::Error {
+    bad_arg(name, format!("more than {MAX_JSON_VALUES} values"))
+}
+
+fn json_value(name: &'static str, v: Unknown<'_>, depth: usize, budget: &mut usize) -> anbu::Result<serde_json::Value> {
+    use serde_json::Value;
+    *budget = budget.checked_sub(1).ok_or_else(|| too_many(name))?;
+    Ok(match type_of(name, &v)? {
+        ValueType::Null => Value::Null,
+        ValueType::Boolean => Value::Bool(bool::from_unknown(v).map_err(napi_arg(name))?),
+        ValueType::String => Value::String(String::from_unknown(v).map_err(napi_arg(name))?),
+        ValueType::Number => {
+            let x = f64::from_unknown(v).map_err(napi_arg(name))?;
+            if x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 {
+                Value::Number(serde_json::Number::from(x as i64))
+            } else {
+                let n = serde_json::Number::from_f64(x)
+                    .ok_or_else(|| bad_arg(name, format!("{x} is not a JSON number")))?;
+                Value::Number(n)
             }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
-            serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
-            _ => {}
         }
+        ValueType::BigInt => {
+            let n = BigInt::from_unknown(v).map_err(napi_arg(name))?;
+            match (n.get_i64(), n.get_u64()) {
+                ((x, true), _) => Value::Number(x.into()),
+                (_, (false, x, true)) => Value::Number(x.into()),
+                _ => return Err(bad_arg(name, "a bigint beyond 64 bits")),
+            }
+        }
+        ValueType::Object => {
+            let depth = depth
+                .checked_sub(1)
+                .ok_or_else(|| bad_arg(name, format!("nested more than {MAX_JSON_DEPTH} levels deep")))?;
+            let obj = Object::from_unknown(v).map_err(napi_arg(name))?;
+            if v.is_array().map_err(napi_arg(name))? {
+                // A declared length past what is left of the budget is refused before it is read.
+                let n = obj.get_array_length_unchecked().map_err(napi_arg(name))?;
+                if n as usize > *budget {
+                    return Err(too_many(name));
+                }
+                Value::Array(list(name, &obj, |_, item| json_value(name, item, depth, budget))?)
+            } else {
+                let mut map = serde_json::Map::new();
+                for key in Object::keys(&obj).map_err(napi_arg(name))? {
+                    let item: Unknown = obj.get_named_property_unchecked(&key).map_err(napi_arg(name))?;
+                    if type_of(name, &item)? != ValueType::Undefined {
+                        map.insert(key, json_value(name, item, depth, budget)?);
+                    }
+                }
+                Value::Object(map)
+            }
+        }
+        t => return Err(bad_arg(name, format!("{} cannot be read as JSON", type_name(t)))),
+    })
+}
+
+/// The elements of a JS array, each read by `item` (with its index): the array's length (a
+/// sparse array's, up to 2^32 - 1) is checked against the core's limit before anything is
+/// allocated, and the vector grows with the elements actually read.
+pub fn list<'env, T>(
+    name: &'static str,
+    arr: &Object<'env>,
+    mut item: impl FnMut(u32, Unknown<'env>) -> anbu::Result<T>,
+) -> anbu::Result<Vec<T>> {
+    let n = arr.get_array_length_unchecked().map_err(napi_arg(name))?;
+    let mut out = anbu::limits::batch_vec(name, u64::from(n))?;
+    for i in 0..n {
+        let v: Unknown = arr.get_element(i).map_err(napi_arg(name))?;
+        out.push(item(i, v)?);
     }
-    let mut value = serde_json::Value::from_unknown(v).map_err(napi_arg(name))?;
-    whole_numbers(&mut value);
-    Ok(value)
+    Ok(out)
 }
 
 /// An object argument.
@@ -129,7 +191,8 @@ fn set_cells(
         let key: String = keys.get_element(k).map_err(napi_arg(name))?;
         let cell: Unknown = obj.get_named_property_unchecked(&key).map_err(napi_arg(name))?;
         if is_array(name, &cell)? {
-            let names: Vec<String> = Vec::from_unknown(cell).map_err(|e| bad_arg(name, e.reason.clone()))?;
+            let cell = Object::from_unknown(cell).map_err(napi_arg(name))?;
+            let names = list(name, &cell, |_, d| String::from_unknown(d).map_err(|e| bad_arg(name, e.reason.clone())))?;
             set(&key, Value::Text(&names.join(",")))?;
         } else {
             with_value(name, cell, |value| set(&key, value))??;
@@ -165,14 +228,7 @@ pub fn incidents(v: Unknown<'_>) -> anbu::Result<Vec<Incident>> {
 
 /// Each element of an array argument `name` read by `row`; an error names its index.
 fn rows<T>(name: &'static str, v: Unknown<'_>, row: impl Fn(Unknown<'_>) -> anbu::Result<T>) -> anbu::Result<Vec<T>> {
-    let arr = array(name, v)?;
-    let n = arr.get_array_length().map_err(napi_arg(name))?;
-    (0..n)
-        .map(|i| {
-            let p: Unknown = arr.get_element(i).map_err(napi_arg(name))?;
-            row(p).map_err(|e| e.at(anbu::Location::Index(u64::from(i))))
-        })
-        .collect()
+    list(name, &array(name, v)?, |i, p| row(p).map_err(|e| e.at(anbu::Location::Index(u64::from(i)))))
 }
 
 /// An array argument.

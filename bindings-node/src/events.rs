@@ -9,7 +9,7 @@ use anbu::{Error, Event, EventRecord, Location, Value};
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, TypedArray, TypedArrayType, Unknown};
 use napi::{JsValue, ValueType};
 
-use crate::convert::{type_name, type_of, with_value};
+use crate::convert::{list, type_name, type_of, with_value};
 use crate::error::{bad_arg, napi_arg};
 
 /// Sets one field of a record from a JS value, as the core reads a [`Value`].
@@ -48,15 +48,10 @@ pub fn event_from_object(v: Unknown<'_>) -> anbu::Result<Event> {
     rec.into_event()
 }
 
-/// Events from an array of plain objects; an error names the index.
+/// Events from an array of plain objects; an error names the index. The array's length (of a
+/// sparse array, up to 2^32 - 1) is checked against the core's limit before anything is allocated.
 pub fn events_from_array(arr: &Object<'_>) -> anbu::Result<Vec<Event>> {
-    let n = arr.get_array_length_unchecked().map_err(napi_arg("events"))?;
-    let mut out = Vec::with_capacity(n as usize);
-    for i in 0..n {
-        let v: Unknown = arr.get_element(i).map_err(napi_arg("events"))?;
-        out.push(event_from_object(v).map_err(|e| e.at(Location::Index(u64::from(i))))?);
-    }
-    Ok(out)
+    list("events", arr, |i, v| event_from_object(v).map_err(|e| e.at(Location::Index(u64::from(i)))))
 }
 
 /// A column of numbers from a typed array (NaN in a float array means absent).
@@ -142,8 +137,10 @@ impl<'env> Column<'env> {
             return Err(bad("a dictionary column needs `codes` (an Int32Array) and `values` (an array)".into()));
         }
         let codes = numbers(field, TypedArray::from_unknown(codes).map_err(napi_arg("columns"))?)?;
-        let values = Vec::<Option<String>>::from_unknown(values)
-            .map_err(|e| bad(format!("`values` must hold strings or null: {}", e.reason)))?;
+        let values = list("columns", &Object::from_unknown(values).map_err(napi_arg("columns"))?, |_, v| {
+            Option::<String>::from_unknown(v)
+                .map_err(|e| bad(format!("`values` must hold strings or null: {}", e.reason)))
+        })?;
         Ok(Column::Dict(codes, values))
     }
 
@@ -206,7 +203,7 @@ pub fn events_from_columns(cols: &Object<'_>) -> anbu::Result<Vec<Event>> {
             format!("column `{name}` has {} rows, column `{}` has {rows}", c.len(), columns[0].0),
         ));
     }
-    let mut out = Vec::with_capacity(rows);
+    let mut out = anbu::limits::batch_vec("columns", rows as u64)?;
     for i in 0..rows {
         let mut rec = EventRecord::default();
         let row = || Location::Index(i as u64);

@@ -252,7 +252,8 @@ pub(crate) fn any_events(v: Unknown<'_>) -> anbu::Result<Vec<anbu::Event>> {
 
 /// Replays events: each person is assessed at every multiple of `every` (default: the core's,
 /// one hour) from their first event up to the last event of the input. Rows come in person,
-/// `at` order.
+/// `at` order; a replay of more than 500,000 rows (the core's `limits::MAX_OBJECT_ROWS`) is
+/// refused before it runs: replay fewer persons at a time.
 #[napi(
     ts_args_type = "events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput",
     ts_return_type = "Assessment[]"
@@ -270,6 +271,8 @@ pub fn replay<'env>(
             Some(o) => replay_options(&convert::object("options", o)?)?,
             None => ReplayOptions::default(),
         };
+        // Every row becomes a JavaScript object: at most the core's limit for that.
+        anbu::check_replay_rows(&events, &persons, &opts, anbu::limits::MAX_OBJECT_ROWS)?;
         to_js_value(env, &anbu::replay(events, &persons, &opts)?)
     })
 }
@@ -287,11 +290,9 @@ pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
     let profiles: Unknown = o.get_named_property_unchecked("profiles").map_err(napi_arg("options"))?;
     if !matches!(convert::type_of("profiles", &profiles)?, napi::ValueType::Undefined) {
         let arr = convert::array("profiles", profiles)?;
-        let n = arr.get_array_length_unchecked().map_err(napi_arg("profiles"))?;
-        for i in 0..n {
-            let p: Unknown = arr.get_element(i).map_err(napi_arg("profiles"))?;
-            opts.profiles.push(convert::profile(p).map_err(|e| e.at(Location::Index(u64::from(i))))?);
-        }
+        opts.profiles = convert::list("profiles", &arr, |i, p| {
+            convert::profile(p).map_err(|e| e.at(Location::Index(u64::from(i))))
+        })?;
     }
     Ok(opts)
 }

@@ -27,10 +27,16 @@ pub fn sweep<'env>(
     persons: Unknown<'_>,
     incidents: Unknown<'_>,
     key: String,
-    values: Vec<f64>,
+    values: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> Result<Unknown<'env>> {
     guard(|| {
+        let values = convert::list("values", &convert::array("values", values)?, |_, v| {
+            match convert::type_of("values", &v)? {
+                napi::ValueType::Number => f64::from_unknown(v).map_err(napi_arg("values")),
+                t => Err(bad_arg("values", format!("expected numbers, got {}", convert::type_name(t)))),
+            }
+        })?;
         let events = crate::any_events(events)?;
         let persons = convert::persons(persons)?;
         let incidents = convert::incidents(incidents)?;

@@ -3,7 +3,9 @@
 //! one buffer), so that a binding hands the buffers over instead of copying every string.
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind, Responder};
+use crate::error::Result;
 use crate::event::Signal;
+use crate::limits;
 use crate::owned_columns::IdCodes;
 use crate::time::Timestamp;
 
@@ -69,7 +71,7 @@ impl Default for AssessmentColumns {
 
 impl AssessmentColumns {
     /// No rows, with room for `rows` of them.
-    pub(crate) fn with_capacity(rows: usize) -> Self {
+    fn with_capacity(rows: usize) -> Self {
         let mut reason_offsets = Vec::with_capacity(rows + 1);
         reason_offsets.push(0);
         AssessmentColumns {
@@ -87,6 +89,20 @@ impl AssessmentColumns {
             detail_offsets: vec![0],
             details: String::new(),
         }
+    }
+
+    /// No rows, with room for `rows` of them, or the error of an allocation that failed.
+    pub(crate) fn try_with_capacity(rows: usize) -> Result<Self> {
+        let mut out = AssessmentColumns::with_capacity(0);
+        let what = "assessment rows";
+        limits::try_reserve(&mut out.person, rows, what)?;
+        limits::try_reserve(&mut out.at, rows, what)?;
+        limits::try_reserve(&mut out.score, rows, what)?;
+        limits::try_reserve(&mut out.level, rows, what)?;
+        limits::try_reserve(&mut out.action, rows, what)?;
+        limits::try_reserve(&mut out.responder, rows, what)?;
+        limits::try_reserve(&mut out.reason_offsets, rows, what)?;
+        Ok(out)
     }
 
     /// The assessments as columns (each person coded by the first row that names them).

@@ -53,6 +53,7 @@ use crate::event::{
     AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind, Fields, Signal, allowed_fields, check_id,
     check_person_id, required_fields, validate_kind,
 };
+use crate::limits::{self, MAX_BATCH_ROWS};
 use crate::time::Timestamp;
 
 /// One column of a batch: a value per row and, optionally, which rows have one (`false`
@@ -362,6 +363,7 @@ impl<'a> EventColumns<'a> {
     /// Checks the whole batch; the first bad row's error names its index and field.
     fn check(&mut self) -> Result<()> {
         let rows = self.person.len();
+        limits::at_most("person", rows, MAX_BATCH_ROWS, "rows")?;
         Column::new(self.ts).check_len("ts", rows)?;
         Column::new(self.signal).check_len("signal", rows)?;
         if let Some(c) = &self.device {

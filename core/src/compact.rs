@@ -128,8 +128,22 @@ impl Compact {
             .cmp(&other.ts)
             .then_with(|| self.signal.cmp(&other.signal))
             .then_with(|| if self.device == other.device { Ordering::Equal } else { name(self).cmp(name(other)) })
-            .then_with(|| self.key().cmp(&other.key()))
-            .then_with(|| self.given().cmp(&other.given()))
+            .then_with(|| self.payload_cmp(other))
+    }
+
+    /// The canonical order of two events whose device ids are given (their codes may be of
+    /// different holders).
+    pub fn named_cmp(&self, id: &str, other: &Compact, other_id: &str) -> Ordering {
+        self.ts
+            .cmp(&other.ts)
+            .then_with(|| self.signal.cmp(&other.signal))
+            .then_with(|| id.cmp(other_id))
+            .then_with(|| self.payload_cmp(other))
+    }
+
+    /// The canonical order's last keys: the payload, then whether the device was given.
+    fn payload_cmp(&self, other: &Compact) -> Ordering {
+        self.key().cmp(&other.key()).then_with(|| self.given().cmp(&other.given()))
     }
 
     /// The canonical order when device codes are ranks of the device ids (equal ids, equal
@@ -140,8 +154,7 @@ impl Compact {
             .cmp(&other.ts)
             .then_with(|| self.signal.cmp(&other.signal))
             .then_with(|| self.device.cmp(&other.device))
-            .then_with(|| self.key().cmp(&other.key()))
-            .then_with(|| self.given().cmp(&other.given()))
+            .then_with(|| self.payload_cmp(other))
     }
 
     /// Whether the two events are equal as [`crate::Event`]s (`==`: floats compared as
@@ -221,6 +234,7 @@ mod tests {
                 let want = x.canonical_cmp(y);
                 assert_eq!(cx.ranked_cmp(cy), want, "{x:?} {y:?}");
                 assert_eq!(cx.canonical_cmp(cy, |c| ids[c.device as usize]), want);
+                assert_eq!(cx.named_cmp(x.device(), &Compact { device: 9, ..*cy }, y.device()), want);
                 assert_eq!(cx.same_event(cy), x == y, "{x:?} {y:?}");
                 assert_eq!(cx == cy, want == Ordering::Equal);
             }

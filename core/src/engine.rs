@@ -6,7 +6,7 @@
 //! appended without a search. Devices are registered when their first event is taken, so
 //! that the buffer names them by index; their ids are interned once per engine.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -14,11 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::Assessment;
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, clip};
 use crate::event::{Event, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
+use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PENDING_PER_PERSON, MAX_PERSONS};
 use crate::names::{Name, Names};
+use crate::pending::Pending;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
@@ -50,7 +52,7 @@ struct Slot {
     /// Events within the allowed lateness of the newest, in canonical order, not folded yet.
     /// A tracked event's device is its index in `state.devices`; an untracked one's (an
     /// absence, the emergency button) is an index into `others.ids`.
-    pending: VecDeque<Compact>,
+    pending: Pending,
     /// The device ids of untracked pending events (kept only while such events wait).
     others: Option<Box<Others>>,
     /// Newest event time seen.
@@ -107,6 +109,9 @@ struct Others {
     ids: Vec<Box<str>>,
     /// How many pending events are untracked.
     pending: usize,
+    /// Whether the last id was added for the event being taken, which no pending event uses
+    /// yet: an exact repeat then takes it back (a repeat is not stored, nor is its id).
+    last_is_new: bool,
 }
 
 impl Others {
@@ -122,11 +127,20 @@ struct Trial<'b> {
     watermark: Option<Timestamp>,
     /// Devices the batch would register, in order.
     new_devices: Vec<&'b str>,
+    /// The person's events in the batch, and the index of the last.
+    taken: usize,
+    last: usize,
 }
 
 impl<'b> Trial<'b> {
     fn of(slot: &Slot) -> Self {
-        Trial { watermark: slot.watermark, new_devices: Vec::new() }
+        Trial { watermark: slot.watermark, new_devices: Vec::new(), taken: 0, last: 0 }
+    }
+
+    /// Whether the batch might leave more events waiting than the person may have (then
+    /// [`Slot::check_waiting`] counts them).
+    fn may_overfill(&self, slot: &Slot) -> bool {
+        slot.pending.len() + self.taken > MAX_PENDING_PER_PERSON
     }
 
     /// Checks that an event may be taken after the batch's events before it, and notes it.
@@ -162,6 +176,7 @@ impl<'b> Trial<'b> {
 
     fn saw(&mut self, ts: Timestamp) {
         self.watermark = Some(self.watermark.map_or(ts, |w| w.max(ts)));
+        self.taken += 1;
     }
 }
 
@@ -249,9 +264,10 @@ impl Engine {
         Engine::default()
     }
 
-    /// An engine with a configuration; the lateness must be between 0 and 30 days.
+    /// An engine with a configuration; the lateness must be between 0 and 30 days
+    /// ([`MAX_ALLOWED_LATENESS_MS`](crate::limits::MAX_ALLOWED_LATENESS_MS)).
     pub fn with_config(config: EngineConfig) -> Result<Engine> {
-        if !(0..=30 * 24 * HOUR_MS).contains(&config.allowed_lateness_ms) {
+        if !(0..=MAX_ALLOWED_LATENESS_MS).contains(&config.allowed_lateness_ms) {
             return Err(Error::argument("allowed_lateness_ms", "must be between 0 and 30 days"));
         }
         Ok(Engine { config, ..Engine::default() })
@@ -283,6 +299,7 @@ impl Engine {
                 self.slots[i].rules = rules;
             }
             None => {
+                limits::at_most("persons", self.slots.len() + 1, MAX_PERSONS, "persons in one engine")?;
                 self.index.insert(person.person.clone(), self.slots.len());
                 self.slots.push(Slot::new(person, rules));
             }
@@ -316,7 +333,12 @@ impl Engine {
         self.check_ahead(i, event.ts, event.signal(), event.device())?;
         let lateness = self.config.allowed_lateness_ms;
         let slot = &mut self.slots[i];
-        Trial::of(slot).take(slot, lateness, event.ts, event.signal(), event.device())?;
+        let mut trial = Trial::of(slot);
+        trial.take(slot, lateness, event.ts, event.signal(), event.device())?;
+        if trial.may_overfill(slot) {
+            let compact = Compact::new(event.ts, &event.kind, 0, event.device_given().is_some());
+            slot.check_waiting(&trial, lateness, std::iter::once((compact, event.device())))?;
+        }
         let device = slot.code(event.signal(), event.device(), || self.names.intern(event.device()));
         slot.insert(Compact::new(event.ts, &event.kind, device, event.device_given().is_some()), lateness);
         Ok(())
@@ -326,6 +348,7 @@ impl Engine {
     /// error names its index in the batch. Returns the number of events ingested.
     pub fn ingest_batch(&mut self, events: impl IntoIterator<Item = Event>) -> Result<usize> {
         let events: Vec<Event> = events.into_iter().collect();
+        limits::at_most("events", events.len(), MAX_BATCH_ROWS, "events in one batch")?;
         let lateness = self.config.allowed_lateness_ms;
         // Dry run on the watermarks and devices the batch would produce.
         let mut trial: HashMap<usize, Trial<'_>> = HashMap::new();
@@ -333,11 +356,20 @@ impl Engine {
             let i = self.slot_index(&e.person)?;
             self.check_ahead(i, e.ts, e.signal(), e.device()).map_err(|err| err.at(Location::Index(n as u64)))?;
             let slot = &self.slots[i];
-            trial
-                .entry(i)
-                .or_insert_with(|| Trial::of(slot))
-                .take(slot, lateness, e.ts, e.signal(), e.device())
-                .map_err(|err| err.at(Location::Index(n as u64)))?;
+            let t = trial.entry(i).or_insert_with(|| Trial::of(slot));
+            t.take(slot, lateness, e.ts, e.signal(), e.device()).map_err(|err| err.at(Location::Index(n as u64)))?;
+            t.last = n;
+        }
+        // Persons in the order of their last row, so that the error is the same however the
+        // batch is given (ingest_columns checks in this order too).
+        let mut full: Vec<(&usize, &Trial<'_>)> =
+            trial.iter().filter(|(i, t)| t.may_overfill(&self.slots[**i])).collect();
+        full.sort_by_key(|(_, t)| t.last);
+        for (&i, t) in full {
+            let slot = &self.slots[i];
+            let mine = events.iter().filter(|e| e.person == slot.person.person);
+            let batch = mine.map(|e| (Compact::new(e.ts, &e.kind, 0, e.device_given().is_some()), e.device()));
+            slot.check_waiting(t, lateness, batch).map_err(|err| err.at(Location::Index(t.last as u64)))?;
         }
         drop(trial);
         let n = events.len();
@@ -393,6 +425,21 @@ impl Engine {
                 }
             }
             trial.saw(ts);
+            trial.last = n;
+        }
+        let mut full: Vec<(usize, &(usize, Trial<'_>))> =
+            parts.iter().enumerate().filter(|(_, (i, t))| t.may_overfill(&self.slots[*i])).collect();
+        full.sort_by_key(|(_, (_, t))| t.last);
+        for (part, (i, trial)) in full {
+            let rows = (0..batch.len()).filter_map(|n| batch.row(n));
+            let mine = rows.filter(|row| part_of.get(row.person as usize) == Some(&part));
+            let batch = mine.map(|row| {
+                let id = batch.device_name(row.device).unwrap_or(row.signal.as_str());
+                (Compact::new(row.ts, &row.kind, 0, row.device.is_some()), id)
+            });
+            self.slots[*i]
+                .check_waiting(trial, lateness, batch)
+                .map_err(|err| err.at(Location::Index(trial.last as u64)))?;
         }
         // Device dictionary entry -> the engine's copy of the id, interned when first used.
         let mut interned: Vec<Option<Name>> = vec![None; batch.device_names().len()];
@@ -612,7 +659,7 @@ impl Engine {
                     + s.person.person.capacity()
                     + s.person.profile.capacity()
                     + s.person.devices().map_or(0, |d| d.len())
-                    + s.pending.capacity() * std::mem::size_of::<Compact>()
+                    + s.pending.heap_bytes()
                     + s.others.as_ref().map_or(0, |o| o.size_bytes())
             })
             .sum();
@@ -626,7 +673,7 @@ impl Slot {
             person,
             rules,
             state: PersonState::default(),
-            pending: VecDeque::new(),
+            pending: Pending::default(),
             others: None,
             watermark: None,
             held: Held::default(),
@@ -649,7 +696,8 @@ impl Slot {
             }
         } else {
             let others = self.others.get_or_insert_default();
-            if others.ids.last().is_none_or(|o| **o != *id) {
+            others.last_is_new = others.ids.last().is_none_or(|o| **o != *id);
+            if others.last_is_new {
                 others.ids.push(id.into());
             }
             others.ids.len() as u32 - 1
@@ -679,46 +727,28 @@ impl Slot {
     /// Appends an event known to come last in canonical order (restoring a snapshot).
     fn push(&mut self, e: Compact) {
         if !tracks_device(e.signal) {
-            self.others.get_or_insert_default().pending += 1;
+            let others = self.others.get_or_insert_default();
+            others.pending += 1;
+            others.last_is_new = false;
         }
-        self.reserve_one();
         self.pending.push_back(e);
-    }
-
-    /// Room for one more pending event: exactly while the buffer is small (it mostly holds
-    /// a few events), doubling past that (so that a long buffer grows in amortised O(1)).
-    #[inline]
-    fn reserve_one(&mut self) {
-        let cap = self.pending.capacity();
-        if self.pending.len() == cap && cap < 8 {
-            self.pending.reserve_exact(1);
-        }
     }
 
     fn insert(&mut self, e: Compact, lateness: i64) {
         let (state, others) = (&self.state, self.others.as_deref());
-        let cmp = |p: &Compact| p.canonical_cmp(&e, |c| device_id(state, others, c));
-        let pos = match self.pending.back() {
-            // In time order, the common case: no search.
-            None => 0,
-            Some(last) if cmp(last).is_lt() => self.pending.len(),
-            Some(_) => match self.pending.binary_search_by(cmp) {
-                Ok(_) => {
-                    // An exact repeat.
-                    self.release_others();
-                    return;
-                }
-                Err(pos) => pos,
-            },
-        };
-        self.reserve_one();
-        if pos == self.pending.len() {
-            self.pending.push_back(e);
-        } else {
-            self.pending.insert(pos, e);
+        if !self.pending.insert(e, |p| p.canonical_cmp(&e, |c| device_id(state, others, c))) {
+            // An exact repeat: not stored, nor the id added for it.
+            if let Some(o) = self.others.as_mut().filter(|o| o.last_is_new && !tracks_device(e.signal)) {
+                o.ids.pop();
+                o.last_is_new = false;
+            }
+            self.release_others();
+            return;
         }
         if !tracks_device(e.signal) {
-            self.others.get_or_insert_default().pending += 1;
+            let others = self.others.get_or_insert_default();
+            others.pending += 1;
+            others.last_is_new = false;
         }
         self.watermark = self.watermark.max(Some(e.ts));
         if let Some(h) = self.horizon(lateness) {
@@ -733,6 +763,38 @@ impl Slot {
             }
         }
         self.release_others();
+    }
+
+    /// Refuses a call whose events for this person (`batch`, each with its device id; the
+    /// call's trial run `trial`) would leave more than [`MAX_PENDING_PER_PERSON`] events
+    /// waiting: those from the horizon of the newest on, exact repeats counted once.
+    fn check_waiting<'b>(
+        &self,
+        trial: &Trial<'_>,
+        lateness: i64,
+        batch: impl Iterator<Item = (Compact, &'b str)>,
+    ) -> Result<()> {
+        let horizon = trial.watermark.map(|w| w.plus_millis(-lateness));
+        let kept = horizon.map_or(self.pending.len(), |h| self.pending.count_from(h));
+        let mut new: Vec<(Compact, &str)> = batch.filter(|(c, _)| horizon.is_none_or(|h| c.ts >= h)).collect();
+        new.sort_by(|(a, x), (b, y)| a.named_cmp(x, b, y));
+        new.dedup_by(|(a, x), (b, y)| a.named_cmp(x, b, y).is_eq());
+        let (state, others) = (&self.state, self.others.as_deref());
+        let held =
+            |(c, id): &(Compact, &str)| self.pending.contains(|p| p.named_cmp(device_id(state, others, p), c, id));
+        let waiting = kept + new.iter().filter(|e| !held(e)).count();
+        if waiting > MAX_PENDING_PER_PERSON {
+            return Err(Error::field(
+                "person",
+                format!(
+                    "person `{}` would have {waiting} events waiting to be folded (within the allowed lateness of \
+                     their newest), at most {MAX_PENDING_PER_PERSON}: send their events more slowly, or allow less \
+                     lateness",
+                    clip(&self.person.person)
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Forgets the ids of untracked events once none waits.
@@ -754,12 +816,11 @@ impl Slot {
                 ),
             ));
         }
-        let k = self.pending.partition_point(|p| p.ts <= at);
-        let mut a = if k == 0 {
+        let mut a = if self.pending.front().is_none_or(|p| p.ts > at) {
             fusion::assess(self.person.person.clone(), &self.state, &self.rules, at, &mut self.held, None)
         } else {
             let mut state = self.state.clone();
-            for p in self.pending.range(..k) {
+            for p in self.pending.iter().take_while(|p| p.ts <= at) {
                 state.fold_compact(p, &self.rules);
             }
             fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None)

@@ -101,14 +101,7 @@ pub enum Error {
     Interrupted,
 }
 
-/// Most characters of an input value an error message quotes (see [`clip`]).
-pub(crate) const MAX_ECHO_CHARS: usize = 40;
-/// Most characters of a profile key an error message names (a dotted path is longer than a value).
-const MAX_KEY_CHARS: usize = 120;
-/// Most characters of a file path an error message names.
-pub(crate) const MAX_PATH_CHARS: usize = 200;
-/// Most characters of an error's reason (which quotes clipped values, and names a few more).
-pub(crate) const MAX_REASON_CHARS: usize = 600;
+pub(crate) use crate::limits::{MAX_ECHO_CHARS, MAX_KEY_CHARS, MAX_PATH_CHARS, MAX_REASON_CHARS};
 
 /// An input value shortened for an error message: at most [`MAX_ECHO_CHARS`] characters,
 /// then `…`. Every value an error text quotes goes through here (or through [`Error`]'s

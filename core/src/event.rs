@@ -220,8 +220,7 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// Longest accepted person or device id, in bytes.
-pub const MAX_ID_LEN: usize = 128;
+pub(crate) use crate::limits::MAX_ID_LEN;
 
 impl Event {
     /// Builds and validates an event.

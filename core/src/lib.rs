@@ -20,10 +20,12 @@ mod faults;
 mod floor;
 mod fusion;
 mod incident;
+pub mod limits;
 mod macros;
 mod meter;
 mod names;
 mod owned_columns;
+mod pending;
 mod person;
 mod profile;
 mod pseudonym;
@@ -45,28 +47,29 @@ pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
-    AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, MAX_ID_LEN, Signal,
+    AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, Signal,
 };
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
+pub use crate::limits::{
+    MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS, MIN_EVERY_MS,
+};
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
-    MAX_PROFILE_BYTES, MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
-    CsvEventReader, Format, JsonlEventReader, MAX_LINE_BYTES, ReadOptions, ReadOutcome, read_columns, read_events,
-    read_events_from,
+    CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, read_columns, read_events, read_events_from,
 };
 pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
 
 pub use crate::replay::{
-    CallPolicy, CheckinResponder, MAX_REPLAY_ROWS, MIN_EVERY_MS, ReplayOptions, replay, replay_closed_loop,
+    CallPolicy, CheckinResponder, ReplayOptions, check_replay_rows, replay, replay_closed_loop,
     replay_closed_loop_sequential, replay_columns, replay_to_columns,
 };
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
-pub use crate::state::MAX_DEVICES_PER_PERSON;
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
 pub use crate::value::Value;
 

@@ -9,9 +9,10 @@ use crate::assessment::{Action, Assessment};
 use crate::assessment_columns::AssessmentColumns;
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, clip};
 use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
+use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
 use crate::names::Name;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
@@ -19,14 +20,6 @@ use crate::routine::Walks;
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 use crate::value::Value;
-
-/// Most assessment rows one replay may produce (a guard against a tiny `every`).
-pub const MAX_REPLAY_ROWS: u64 = 200_000_000;
-
-/// The shortest step of a replay's grid (and the least time between two check-in calls of
-/// the closed loop): one minute. A shorter one is almost surely a duration in the wrong
-/// unit: a number for a duration is milliseconds in every language (`every=3600` is 3.6 s).
-pub const MIN_EVERY_MS: i64 = MINUTE_MS;
 
 /// How to replay.
 #[derive(Clone, Debug)]
@@ -244,6 +237,7 @@ fn replay_with(
     options: &ReplayOptions,
     calls: Calls<'_>,
 ) -> Result<Vec<Assessment>> {
+    limits::at_most("events", events.len(), MAX_BATCH_ROWS, "events in one replay")?;
     let plan = Plan::new(persons, options)?;
     // The events are coded in parts, one per core: each part's persons and devices (by the
     // part's own device ids), then every part's devices recoded by the rank of their id.
@@ -289,6 +283,45 @@ fn replay_with(
     plan.run(&Groups(groups), &names, calls)
 }
 
+/// The error for the event at `row` of a person not in the replay's persons.
+fn not_in_persons(person: &str, row: usize) -> Error {
+    Error::field("person", format!("`{person}` is not in persons")).at(Location::Index(row as u64))
+}
+
+/// The rows [`replay`] (or [`replay_closed_loop`]) would give for `events`, counted without
+/// replaying them: each person's grid times from their first event to the input's last.
+/// More than `max_rows` (or than [`MAX_REPLAY_ROWS`], the most any replay gives) is refused
+/// with the error a replay gives past its limit; a binding that returns each row as an object
+/// checks its own, lower limit this way before it replays
+/// ([`MAX_OBJECT_ROWS`](crate::limits::MAX_OBJECT_ROWS)).
+///
+/// ```
+/// use anbu::{Event, EventKind, Person, ReplayOptions, Timestamp, check_replay_rows};
+/// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
+/// let sos = |h| Event::new("p-1", t0.plus_millis(h * anbu::HOUR_MS), None, EventKind::Sos);
+/// let events = vec![sos(0)?, sos(48)?];
+/// let persons = [Person::new("p-1", "full")?];
+/// assert_eq!(check_replay_rows(&events, &persons, &ReplayOptions::default(), 100)?, 49);
+/// let err = check_replay_rows(&events, &persons, &ReplayOptions::default(), 48).unwrap_err();
+/// assert!(err.to_string().contains("gives 49 rows, 49 in all, over the limit of 48"), "{err}");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn check_replay_rows(events: &[Event], persons: &[Person], options: &ReplayOptions, max_rows: u64) -> Result<u64> {
+    limits::at_most("events", events.len(), MAX_BATCH_ROWS, "events in one replay")?;
+    let plan = Plan::new(persons, options)?;
+    let mut firsts: Vec<Option<Timestamp>> = vec![None; persons.len()];
+    let mut last = None;
+    for (n, e) in events.iter().enumerate() {
+        let Some(first) = plan.index.get(e.person.as_str()).and_then(|&i| firsts.get_mut(i)) else {
+            return Err(not_in_persons(&e.person, n));
+        };
+        *first = Some(first.map_or(e.ts, |f| f.min(e.ts)));
+        last = last.max(Some(e.ts));
+    }
+    let Some(last) = last else { return Ok(0) };
+    Ok(plan.rows(&firsts, last, max_rows.min(MAX_REPLAY_ROWS))?.iter().sum())
+}
+
 /// Events from which a replay's events are coded in parts on every core.
 const MIN_EVENTS_PER_PART: usize = 50_000;
 
@@ -307,8 +340,7 @@ impl<'a> CodedPart<'a> {
         let mut rows = Vec::with_capacity(events.len());
         for (n, e) in events.iter().enumerate() {
             let Some(&i) = index.get(e.person.as_str()) else {
-                return Err(Error::field("person", format!("`{}` is not in persons", e.person))
-                    .at(Location::Index((first + n) as u64)));
+                return Err(not_in_persons(&e.person, first + n));
             };
             let code = ids.code(e.device());
             rows.push((i as u32, Compact::new(e.ts, &e.kind, code, e.device_given().is_some())));
@@ -392,7 +424,7 @@ fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows
     for (n, &code) in batch.person_codes().iter().enumerate() {
         let Some(i) = person_of.get(code as usize).copied().flatten() else {
             let name = batch.person_names().get(code as usize).copied().unwrap_or_default();
-            return Err(Error::field("person", format!("`{name}` is not in persons")).at(Location::Index(n as u64)));
+            return Err(not_in_persons(name, n));
         };
         offsets[i + 1] += 1;
     }
@@ -413,8 +445,8 @@ fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows
 
 /// Where a replay's rows go: [`Assessment`]s, or [`AssessmentColumns`].
 trait Output: Send + Sized {
-    /// No rows, with room for `rows` of them.
-    fn with_capacity(rows: usize) -> Self;
+    /// No rows, with room for `rows` of them, or the error of an allocation that failed.
+    fn try_with_capacity(rows: usize) -> Result<Self>;
     /// The `person` an [`Assessment`] of `person` carries on its way here (the columns code
     /// persons, and need no copy of the id per row).
     fn person_field(person: &str) -> String;
@@ -425,8 +457,10 @@ trait Output: Send + Sized {
 }
 
 impl Output for Vec<Assessment> {
-    fn with_capacity(rows: usize) -> Self {
-        Vec::with_capacity(rows)
+    fn try_with_capacity(rows: usize) -> Result<Self> {
+        let mut out = Vec::new();
+        limits::try_reserve(&mut out, rows, "assessment rows")?;
+        Ok(out)
     }
     fn person_field(person: &str) -> String {
         person.to_string()
@@ -440,8 +474,8 @@ impl Output for Vec<Assessment> {
 }
 
 impl Output for AssessmentColumns {
-    fn with_capacity(rows: usize) -> Self {
-        AssessmentColumns::with_capacity(rows)
+    fn try_with_capacity(rows: usize) -> Result<Self> {
+        AssessmentColumns::try_with_capacity(rows)
     }
     fn person_field(_: &str) -> String {
         String::new()
@@ -575,6 +609,7 @@ struct Plan<'p> {
 impl<'p> Plan<'p> {
     fn new(persons: &'p [Person], options: &'p ReplayOptions) -> Result<Self> {
         options.check()?;
+        limits::at_most("persons", persons.len(), MAX_PERSONS, "persons in one replay")?;
         let mut catalog = Catalog::default();
         for p in &options.profiles {
             catalog.add(p.clone())?;
@@ -591,29 +626,45 @@ impl<'p> Plan<'p> {
         Ok(Plan { persons, options, index, rules })
     }
 
-    /// Every person's rows, in person order; `names` are the device ids by code.
-    fn run<O: Output>(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<O> {
-        let (persons, options) = (self.persons, self.options);
-        let Some(last) = source.last() else { return Ok(O::with_capacity(0)) };
-        let every = options.every_ms;
-        // Rows of a person: the grid times from their first event to the last of the input.
-        let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
-        let rows_of = |i: usize| {
-            firsts[i].map_or(0, |first| {
+    /// Each person's rows: the grid times from their first event (`firsts`) to the input's
+    /// `last`; refused past `max` rows in all, naming the person with the most rows and their
+    /// first event (the likeliest odd time).
+    fn rows(&self, firsts: &[Option<Timestamp>], last: Timestamp, max: u64) -> Result<Vec<u64>> {
+        let every = self.options.every_ms;
+        let rows_of = |first: &Option<Timestamp>| {
+            first.map_or(0, |first| {
                 let t = first.as_millis().div_euclid(every) * every;
                 let t = if t < first.as_millis() { t + every } else { t };
                 u64::try_from((last.as_millis() - t).div_euclid(every) + 1).unwrap_or(0)
             })
         };
-        let rows: u64 = (0..persons.len()).map(rows_of).sum();
-        if rows > MAX_REPLAY_ROWS {
+        let per_person: Vec<u64> = firsts.iter().map(rows_of).collect();
+        let rows: u64 = per_person.iter().sum();
+        if rows > max {
+            let (i, most) = per_person.iter().enumerate().fold((0, 0), |a, (i, &n)| if n > a.1 { (i, n) } else { a });
+            let first = firsts.get(i).copied().flatten().map_or_else(String::new, |t| t.to_string());
+            let person = self.persons.get(i).map_or("", |p| p.person.as_str());
             return Err(Error::argument(
                 "every",
                 format!(
-                    "{every} ms would give {rows} assessment rows (at most {MAX_REPLAY_ROWS}); use a longer interval"
+                    "{every} ms from person `{}`'s first event ({first}) to the input's last ({last}) gives {most} \
+                     rows, {rows} in all, over the limit of {max} assessment rows per replay: check those times, \
+                     or replay at a longer interval or fewer persons at a time",
+                    clip(person)
                 ),
             ));
         }
+        Ok(per_person)
+    }
+
+    /// Every person's rows, in person order; `names` are the device ids by code.
+    fn run<O: Output>(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<O> {
+        let (persons, options) = (self.persons, self.options);
+        let Some(last) = source.last() else { return O::try_with_capacity(0) };
+        let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
+        let per_person = self.rows(&firsts, last, MAX_REPLAY_ROWS)?;
+        let rows: u64 = per_person.iter().sum();
+        let rows_of = |i: usize| per_person[i];
 
         let mut order: Vec<usize> = (0..persons.len()).collect();
         order.sort_by(|a, b| persons[*a].person.cmp(&persons[*b].person));
@@ -649,7 +700,10 @@ impl<'p> Plan<'p> {
             handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
         });
         let mut parts = parts.into_iter();
-        let mut out = parts.next().transpose()?.unwrap_or_else(|| O::with_capacity(0));
+        let mut out = match parts.next() {
+            Some(first) => first?,
+            None => O::try_with_capacity(0)?,
+        };
         for p in parts {
             out.append(p?);
         }
@@ -666,7 +720,7 @@ impl<'p> Plan<'p> {
         last: Timestamp,
         calls: PartCalls<'_>,
     ) -> Result<O> {
-        let mut out = O::with_capacity(capacity);
+        let mut out = O::try_with_capacity(capacity)?;
         let mut events = Vec::new();
         for &i in ids {
             if self.options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {

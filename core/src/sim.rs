@@ -83,11 +83,7 @@ impl Default for SimConfig {
     }
 }
 
-/// The largest cohort [`try_simulate`] makes, in person-days: (`persons` +
-/// `recent_incidents`) x `days`. A person-day is about 80 events (some 10 kB in memory), so
-/// this is about 20 million events, twice the Python binding's 10-million-event benchmark;
-/// a larger request is an error rather than a wait for memory to run out.
-pub const MAX_PERSON_DAYS: u64 = 250_000;
+pub use crate::limits::MAX_PERSON_DAYS;
 
 impl SimConfig {
     /// Sets an option from a [`Value`], as the bindings pass theirs (the field names of

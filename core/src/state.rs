@@ -20,12 +20,8 @@ use crate::time::Timestamp;
 
 /// Steps per hour that mean walking somewhere rather than moving about at home.
 const WALK_STEPS_PER_HOUR: u64 = 400;
-/// Most devices one person may have; more is refused (no input may exhaust memory).
-pub const MAX_DEVICES_PER_PERSON: usize = 32;
-/// Missed check-ins kept (only the count since the last sign of life matters).
-const MAX_MISSED: usize = 32;
-/// Registered absences kept (the most recent).
-const MAX_ABSENCES: usize = 16;
+pub(crate) use crate::limits::MAX_DEVICES_PER_PERSON;
+use crate::limits::{MAX_ABSENCES, MAX_MISSED_CHECKINS as MAX_MISSED};
 
 /// A sign of life: when, and in which signal.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -171,9 +171,7 @@ fn decode(data: &[u8]) -> anbu::OwnedColumns {
 /// The events of the batch that fuzz bytes decode to, if it is valid (for checking seeds).
 pub fn columns_events(data: &[u8]) -> Option<Vec<anbu::Event>> {
     let c = decode(data);
-    c.batch()
-        .ok()
-        .map(|b| b.to_events())
+    c.batch().ok().map(|b| b.to_events())
 }
 
 /// Fuzz target `columns`: arbitrary bytes as a columnar batch (odd codes, times and values).
@@ -194,7 +192,8 @@ pub fn columns(data: &[u8]) {
             let person = PERSONS.get(c.person[i] as usize).ok_or(String::new())?;
             let mut r =
                 EventRecord { person: Some(person.to_string()), signal: Some(c.signal[i]), ..EventRecord::default() };
-            r.set_text("ts", &c.ts[i].to_string()).map_err(at)?;
+            // A column's times are typed epoch milliseconds, as `Value::Time` is.
+            r.set("ts", anbu::Value::Time(c.ts[i])).map_err(at)?;
             if let Some(d) = value(&c.device, i) {
                 r.device = Some(DEVICES.get(d as usize).ok_or(String::new())?.to_string());
             }
@@ -209,7 +208,7 @@ pub fn columns(data: &[u8]) {
             r.action = value(&c.action, i);
             r.outcome = value(&c.outcome, i);
             if let Some(u) = value(&c.until, i) {
-                r.set_text("until", &u.to_string()).map_err(at)?;
+                r.set("until", anbu::Value::Time(u)).map_err(at)?;
             }
             r.into_event().map_err(at)
         })();
@@ -239,7 +238,13 @@ pub fn columns(data: &[u8]) {
     let rb = b.ingest_columns(&batch).map_err(|e| e.to_string());
     assert_eq!(ra, rb, "ingest_columns differs from ingest_batch");
     assert!(a.snapshot() == b.snapshot(), "ingest_columns left another state");
-    let options = ReplayOptions { every_ms: 6 * anbu::HOUR_MS, threads: 1, ..ReplayOptions::default() };
+    // A grid of at most about 2,000 times, however far apart the times are (two valid times
+    // millennia apart would make millions of rows, past libFuzzer's memory limit; the limit
+    // on a replay's rows is the core's, tested there).
+    let times = events.iter().map(|e| e.ts.as_millis());
+    let span = times.clone().max().unwrap_or(0) - times.min().unwrap_or(0);
+    let every_ms = (span / 2_000 + 1).max(6 * anbu::HOUR_MS);
+    let options = ReplayOptions { every_ms, threads: 1, ..ReplayOptions::default() };
     let ra = anbu::replay(events, &persons, &options).map_err(|e| e.to_string());
     let rb = anbu::replay_columns(&batch, &persons, &options).map_err(|e| e.to_string());
     assert_eq!(ra, rb, "replay_columns differs from replay");

@@ -38,8 +38,7 @@ pub(crate) use catalog::Catalog;
 pub(crate) use rules::Rules;
 pub use schedule::Weekday;
 
-/// Largest profile file [`Profile::from_path`] reads (1 MiB; a full profile is about 3 KB).
-pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+pub(crate) use crate::limits::MAX_PROFILE_BYTES;
 
 /// The rules for watching one kind of person (see the module docs for the format).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

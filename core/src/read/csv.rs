@@ -9,9 +9,7 @@ use crate::error::{Error, Location, Result};
 use crate::event::{EVENT_FIELDS, Event, EventRecord};
 use crate::time::clip;
 
-/// The most bytes one row may span when a quoted cell holds newlines (the lines of the row
-/// are each at most [`MAX_LINE_BYTES`]); bounds memory when a quote is left open.
-const MAX_ROW_BYTES: u64 = 8 << 20;
+use crate::limits::MAX_ROW_BYTES;
 
 /// Reads events from CSV, one row at a time.
 ///

@@ -24,8 +24,7 @@ use crate::event::Event;
 use crate::owned_columns::OwnedColumns;
 use crate::time::clip;
 
-/// The longest accepted physical line of an input file, in bytes (1 MiB, not counting the newline).
-pub const MAX_LINE_BYTES: usize = 1 << 20;
+pub(crate) use crate::limits::MAX_LINE_BYTES;
 
 /// Size of the buffers the readers put in front of their input.
 const BUF_BYTES: usize = 64 * 1024;

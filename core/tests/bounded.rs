@@ -1,0 +1,142 @@
+//! Bounded resources (issue 17, part 2): memory proportional to the input, never to a time
+//! span a bad value can inflate; sizes checked before anything is allocated for them.
+
+use anbu::{
+    Engine, ErrorKind, Event, EventKind, HOUR_MS, Person, ReplayOptions, Timestamp, replay, replay_columns,
+    replay_to_columns,
+};
+
+fn t0() -> Timestamp {
+    "2024-05-01T09:00:00+09:00".parse().unwrap()
+}
+
+fn persons() -> Vec<Person> {
+    vec![Person::new("p-1", "full").unwrap(), Person::new("p-2", "full").unwrap()]
+}
+
+/// Replays `events` in all three ways; each must refuse with the same error.
+fn replay_error(events: &[Event], every_ms: i64) -> anbu::Error {
+    let options = ReplayOptions { every_ms, ..ReplayOptions::default() };
+    let err = replay(events.to_vec(), &persons(), &options).unwrap_err();
+    let columns = anbu::OwnedColumns::of(events);
+    let batch = columns.batch().unwrap();
+    let other = replay_columns(&batch, &persons(), &options).unwrap_err();
+    assert_eq!(other.to_string(), err.to_string());
+    let other = replay_to_columns(&batch, &persons(), &options).unwrap_err();
+    assert_eq!(other.to_string(), err.to_string());
+    err
+}
+
+#[test]
+fn replay_refuses_a_span_a_bad_time_inflates_before_allocating() {
+    // One event a millisecond after epoch 0 (a "missing" time off by one) and one in 9999:
+    // 70 M hourly rows, which the replay used to allocate up front (5 GB) and abort on.
+    let early = Timestamp::from_millis(1).unwrap();
+    let late: Timestamp = "9999-12-30T22:00:00Z".parse().unwrap();
+    let events = vec![
+        Event::new("p-1", early, None, EventKind::Sos).unwrap(),
+        Event::new("p-2", t0(), None, EventKind::Heartbeat).unwrap(),
+        Event::new("p-2", late, None, EventKind::Heartbeat).unwrap(),
+    ];
+    let err = replay_error(&events, HOUR_MS);
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert_eq!(
+        err.to_string(),
+        "argument `every`: 3600000 ms from person `p-1`'s first event (1970-01-01T00:00:00.001Z) to the input's \
+         last (9999-12-30T22:00:00Z) gives 70389502 rows, 140302749 in all, over the limit of 10000000 assessment \
+         rows per replay: check those times, or replay at a longer interval or fewer persons at a time"
+    );
+}
+
+#[test]
+fn replay_refuses_a_fine_grid_over_a_long_span() {
+    // A millisecond grid over two days (172.8 M rows) is refused as shorter than a minute
+    // (MIN_EVERY_MS); the finest grid allowed, a minute, over twenty years is 10.5 M rows.
+    let events = |hours: i64| -> Vec<Event> {
+        [0, hours].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Heartbeat).unwrap()).into()
+    };
+    let err = replay_error(&events(48), 1);
+    assert!(err.to_string().starts_with("argument `every`: 1 ms is shorter than 1 minute"), "{err}");
+    let err = replay_error(&events(20 * 8766), anbu::MINUTE_MS);
+    assert!(err.to_string().starts_with("argument `every`: 60000 ms from person `p-1`'s first event"), "{err}");
+    assert!(err.to_string().contains("gives 10519201 rows"), "{err}");
+}
+
+#[test]
+fn exact_repeats_of_waiting_events_are_not_stored() {
+    // An SOS press and a registered absence wait in the lateness buffer; their devices are
+    // not registered, so each waiting one keeps its device id. Repeats used to store the id
+    // again each time the other event came between (90 MB for a million repeats).
+    let person = Person::new("p-1", "full").unwrap();
+    let sos = Event::new("p-1", t0(), None, EventKind::Sos).unwrap();
+    let away = Event::new(
+        "p-1",
+        t0().plus_millis(60_000),
+        Some("app"),
+        EventKind::Away { until: t0().plus_millis(24 * HOUR_MS) },
+    )
+    .unwrap();
+    let repeats = 20_000;
+    type Way<'a> = (&'a str, &'a dyn Fn(&mut Engine));
+    let ways: [Way<'_>; 3] = [
+        ("ingest", &|e: &mut Engine| {
+            for _ in 0..repeats {
+                e.ingest(sos.clone()).unwrap();
+                e.ingest(away.clone()).unwrap();
+            }
+        }),
+        ("ingest_batch", &|e: &mut Engine| {
+            let batch = (0..repeats).flat_map(|_| [sos.clone(), away.clone()]);
+            e.ingest_batch(batch).unwrap();
+        }),
+        ("ingest_columns", &|e: &mut Engine| {
+            let events: Vec<Event> = (0..repeats).flat_map(|_| [sos.clone(), away.clone()]).collect();
+            let columns = anbu::OwnedColumns::of(&events);
+            e.ingest_columns(&columns.batch().unwrap()).unwrap();
+        }),
+    ];
+    for (name, repeat) in ways {
+        let mut engine = Engine::new();
+        engine.add_person(person.clone()).unwrap();
+        engine.ingest_batch([sos.clone(), away.clone()]).unwrap();
+        let (bytes, snapshot) = (engine.state_bytes_per_person(), engine.snapshot());
+        repeat(&mut engine);
+        assert_eq!(engine.state_bytes_per_person(), bytes, "{name}: the repeats took memory");
+        assert!(engine.snapshot() == snapshot, "{name}: the repeats changed the state");
+    }
+}
+
+#[test]
+fn events_out_of_order_are_taken_in_n_log_n() {
+    // Steps readings 10 ms apart (all within the allowed lateness of an hour) in a shuffled
+    // order. Each used to be put in its place in one sorted array, moving half of it on
+    // average: O(n²), so four times the events took sixteen times as long (200,000: seconds).
+    let event = |k: i64| {
+        Event::new("p-1", t0().plus_millis(10 * k), Some("band"), EventKind::Steps { steps: 1, interval_s: 60 })
+            .unwrap()
+    };
+    let shuffled = |n: i64| {
+        let mut events: Vec<Event> = (0..n).map(event).collect();
+        let mut x = 12_345u64;
+        for i in (1..events.len()).rev() {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            events.swap(i, (x >> 33) as usize % (i + 1));
+        }
+        events
+    };
+    let ingest = |events: Vec<Event>| {
+        let mut engine = Engine::new();
+        engine.add_person(Person::new("p-1", "full").unwrap()).unwrap();
+        let start = std::time::Instant::now();
+        for e in events {
+            engine.ingest(e).unwrap();
+        }
+        (start.elapsed(), engine)
+    };
+    let n = 200_000;
+    let (small, a) = ingest(shuffled(n / 4));
+    let (_, b) = ingest((0..n / 4).map(event).collect());
+    assert!(a.snapshot() == b.snapshot(), "the same events in another order left another state");
+    let (large, _) = ingest(shuffled(n));
+    assert!(large < 8 * small, "{} events shuffled: {small:?}, {n}: {large:?}", n / 4);
+}
