@@ -42,6 +42,49 @@ fn benches(c: &mut Criterion) {
         full.snapshot().len()
     );
 
+    // Out of order within the allowed lateness: the same steps readings 10 ms apart, shuffled,
+    // 50,000 and 200,000 of them (n log n: four times the events take a little over four times
+    // as long; the sorted array before took sixteen times).
+    let mut g = c.benchmark_group("ingest_shuffled");
+    g.sample_size(10);
+    for n in [50_000i64, 200_000] {
+        let t0 = cohort.events[0].ts;
+        let mut events: Vec<anbu::Event> = (0..n)
+            .map(|k| {
+                anbu::Event::new(
+                    "p-1",
+                    t0.plus_millis(10 * k),
+                    Some("band"),
+                    anbu::EventKind::Steps { steps: 1, interval_s: 60 },
+                )
+                .unwrap()
+            })
+            .collect();
+        let mut x = 12_345u64;
+        for i in (1..events.len()).rev() {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            events.swap(i, (x >> 33) as usize % (i + 1));
+        }
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(format!("{n}"), |b| {
+            b.iter_batched(
+                || {
+                    let mut engine = Engine::new();
+                    engine.add_person(anbu::Person::new("p-1", "full").unwrap()).unwrap();
+                    (engine, events.clone())
+                },
+                |(mut engine, events)| {
+                    for e in events {
+                        engine.ingest(e).unwrap();
+                    }
+                    engine
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("ingest");
     g.throughput(Throughput::Elements(n));
     g.sample_size(10);

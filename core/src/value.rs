@@ -20,7 +20,7 @@
 
 use crate::time::Timestamp;
 
-/// One value as a source gives it (see the [module](self) for how each is read).
+/// One value as a source gives it (how each kind is read: the `value` module docs).
 ///
 /// ```
 /// use anbu::{EventRecord, Value};

@@ -107,36 +107,29 @@ fn exact_repeats_of_waiting_events_are_not_stored() {
 }
 
 #[test]
-fn events_out_of_order_are_taken_in_n_log_n() {
+fn events_out_of_order_leave_the_state_of_the_same_events_in_order() {
     // Steps readings 10 ms apart (all within the allowed lateness of an hour) in a shuffled
-    // order. Each used to be put in its place in one sorted array, moving half of it on
-    // average: O(n²), so four times the events took sixteen times as long (200,000: seconds).
+    // order: the lateness buffer (runs of at most 1,024 events, see `pending`) puts each in its
+    // place. How fast (it used to be O(n²): 200,000 took seconds) is measured by the
+    // `ingest/shuffled_*` benchmarks, not here.
     let event = |k: i64| {
         Event::new("p-1", t0().plus_millis(10 * k), Some("band"), EventKind::Steps { steps: 1, interval_s: 60 })
             .unwrap()
     };
-    let shuffled = |n: i64| {
-        let mut events: Vec<Event> = (0..n).map(event).collect();
-        let mut x = 12_345u64;
-        for i in (1..events.len()).rev() {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            events.swap(i, (x >> 33) as usize % (i + 1));
-        }
-        events
-    };
+    let mut events: Vec<Event> = (0..20_000).map(event).collect();
+    let mut x = 12_345u64;
+    for i in (1..events.len()).rev() {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        events.swap(i, (x >> 33) as usize % (i + 1));
+    }
     let ingest = |events: Vec<Event>| {
         let mut engine = Engine::new();
         engine.add_person(Person::new("p-1", "full").unwrap()).unwrap();
-        let start = std::time::Instant::now();
         for e in events {
             engine.ingest(e).unwrap();
         }
-        (start.elapsed(), engine)
+        engine
     };
-    let n = 200_000;
-    let (small, a) = ingest(shuffled(n / 4));
-    let (_, b) = ingest((0..n / 4).map(event).collect());
+    let (a, b) = (ingest(events), ingest((0..20_000).map(event).collect()));
     assert!(a.snapshot() == b.snapshot(), "the same events in another order left another state");
-    let (large, _) = ingest(shuffled(n));
-    assert!(large < 8 * small, "{} events shuffled: {small:?}, {n}: {large:?}", n / 4);
 }
