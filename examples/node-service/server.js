@@ -192,6 +192,9 @@ class Store {
 
 /** Applies one journal entry (or request) to an engine. */
 function apply(engine, entry) {
+  // The wall clock when the events came: events dated further ahead of it than the person's
+  // profile allows (`clock.max_ahead_h`) are refused (a device clock running ahead).
+  if (entry.clock !== undefined) engine.setClock(entry.clock)
   if (entry.persons) {
     for (const p of entry.persons) engine.addPerson(p)
     return entry.persons.length
@@ -289,7 +292,19 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
   })
   app.post('/events', async (req) => {
     const events = Array.isArray(req.body) ? req.body : [req.body]
-    return { ingested: accept({ events }) }
+    // The clock is read once and journaled, so that replay refuses exactly what was refused.
+    const entry = { events, clock: Date.now() }
+    try {
+      return { ingested: accept(entry) }
+    } catch (err) {
+      // A refused batch adds no event, but the clock moved and a device running ahead is noted
+      // for the person's assessments: journaled as refused, so that replay does the same.
+      if (err.code) {
+        store.append({ ...entry, ok: false })
+        dirty = true
+      }
+      throw err
+    }
   })
   // The time is resolved once, so that the journal replays the same assessment.
   const at = (req) => (req.query.at === undefined ? Date.now() : /^\d+$/.test(req.query.at) ? Number(req.query.at) : req.query.at)

@@ -156,3 +156,30 @@ test('a JSON body nested 100k deep is refused with 400', async () => {
   assert.deepEqual((await s.call('GET', '/health')).body.ok, true)
   await s.stop()
 })
+
+test('an event dated ahead of the wall clock is refused, noted, and stays so across a crash', async () => {
+  const dir = tmp()
+  let s = await start(dir, NO_TIMER)
+  await s.call('POST', '/persons', [{ person: 'p-001', profile: 'plug_only' }, { person: 'p-002', profile: 'full' }])
+  await s.call('POST', '/events', tv('p-001', 0, 8))
+  // p-002's door sensor says next year: refused (the profile allows 2 h ahead of the clock).
+  const ahead = { person: 'p-002', ts: Date.now() + 365 * 24 * H, signal: 'door', device: 'door-1', state: 'open' }
+  const res = await s.call('POST', '/events', [ahead])
+  assert.equal(res.status, 400)
+  assert.equal(res.body.code, 'ANBU_INVALID_EVENT')
+  assert.match(res.body.message, /ahead of the engine's clock/)
+  // p-002's real events are still taken; every person is assessed, p-002 with the device named.
+  assert.equal((await s.call('POST', '/events', [{ person: 'p-002', ts: t0, signal: 'door', device: 'door-1', state: 'open' }])).status, 200)
+  const now = Date.now()
+  const before = (await s.call('GET', `/assessments?at=${now}`)).body
+  const noted = (rows) => rows.find((a) => a.person === 'p-002').reasons.some((r) => r.kind === 'clock_ahead' && /door-1/.test(r.detail))
+  assert.equal(before.length, 2)
+  assert.ok(noted(before))
+  await s.stop('SIGKILL')
+  s = await start(dir, NO_TIMER)
+  // The journal replays the refusal: the same note after the crash, and the event still refused.
+  const after = (await s.call('GET', `/assessments?at=${now + 1}`)).body
+  assert.ok(noted(after))
+  assert.equal((await s.call('POST', '/events', [ahead])).status, 400)
+  await s.stop()
+})
