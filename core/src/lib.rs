@@ -4,6 +4,58 @@
 //! sensors, smart-plug and whole-home meter readings, phone use, check-in call outcomes, SOS
 //! presses and registered absences) into one explained risk assessment: a score, a level, a
 //! recommended action and responder, and the reasons.
+//!
+//! ## The pipeline
+//!
+//! 1. **Signals.** An [`Event`] is one thing a device or service saw ([`EventKind`], on one
+//!    [`Signal`] channel), checked against the interchange contract (`docs/interchange.md`)
+//!    as it is made or read: one at a time, from CSV or JSON Lines ([`read_events`],
+//!    [`CsvEventReader`]), or as columns ([`EventColumns`], [`read_columns`]). Every source
+//!    reads its cells through one [`Value`], so a value means the same from every language.
+//! 2. **State.** An [`Engine`] holds one state per [`Person`]: events are folded in time
+//!    order (late ones wait in a bounded buffer, `EngineConfig::allowed_lateness_ms`), into the
+//!    last sign of life per channel, the devices and whether they report, missed calls and
+//!    absences, and the person's learned routine (hourly probabilities of a sign of life, the
+//!    survival of their own gaps, an activity deficit, daily activity averages).
+//! 3. **Detectors.** At a time, each detector reads the state and gives evidence with its
+//!    reason: silence (the posterior that the person became unable to respond, against the
+//!    learned routine; see `routine`), a plug or meter without change, a decline, missed and
+//!    concerned check-in calls, SOS, registered and unregistered absences, devices offline,
+//!    channels that no longer watch the person.
+//! 4. **Fusion.** The evidence adds up to a score from 0 to 100; the [`Profile`]'s level
+//!    cut-offs give the [`Level`] (for silence, a cut-off is a probability); an automatic
+//!    check-in call goes first, missed calls confirm; hysteresis holds a level; and the seed
+//!    rules of the person's channels are a floor the learned routine may only make earlier.
+//!    The level gives the [`Action`] and the [`Responder`] (the caseworker in office hours,
+//!    else the control center).
+//! 5. **Assessment.** An [`Assessment`]: score, level, action, responder and the [`Reason`]s,
+//!    each with its share of the score, strongest first.
+//!
+//! Over many persons and days the same road runs in batch: [`replay`] assesses everyone on a
+//! time grid, [`replay_closed_loop`] with the check-in calls it asks for placed and answered,
+//! [`backtest`] scores assessments against known incidents, and [`sim`] simulates cohorts.
+//!
+//! ```
+//! use anbu::{Action, Engine, Event, EventKind, HOUR_MS, Level, Person, ReasonKind, Signal, Timestamp};
+//!
+//! let mut engine = Engine::new();
+//! engine.add_person(Person::new("p-1", "plug_only")?)?;
+//! // The TV switched on at 20:00, then off; nothing since.
+//! let t0: Timestamp = "2024-05-01T20:00:00+09:00".parse()?;
+//! let plug = |h: i64, watts: f64| {
+//!     Event::new("p-1", t0.plus_millis(h * HOUR_MS), Some("plug-tv"), EventKind::Plug { watts, lux: None })
+//! };
+//! engine.ingest(plug(0, 85.0)?)?;
+//! for h in 1..=23 {
+//!     engine.ingest(plug(h, 0.5)?)?;
+//! }
+//! // The TV off since 21:00 and nothing else seen: an hour before the plug service's rule
+//! // (no change for 24 h) would alert, an automatic check-in call, and why.
+//! let a = engine.assess("p-1", t0.plus_millis(24 * HOUR_MS))?;
+//! assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall));
+//! assert_eq!((a.reasons[0].signal, a.reasons[0].kind), (Signal::Plug, ReasonKind::NoChange));
+//! # Ok::<(), anbu::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
