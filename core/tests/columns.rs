@@ -50,7 +50,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
             lux: l.map(|l| [5.0, 120.0, 0.0][l as usize])
         }),
         (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o] }),
+        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o], category: None }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 1500.0, -0.0][w] }),

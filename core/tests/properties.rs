@@ -23,7 +23,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
             lux: l.map(|l| [5.0, 120.0, 400.0][l as usize])
         }),
         (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o] }),
+        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o], category: None }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 450.0, 1500.0][w] }),
@@ -89,7 +89,7 @@ fn sign_of_life(min: i64, which: usize) -> Event {
         0 => ("door-front", EventKind::Door { state: DoorState::Open }),
         1 => ("phone", EventKind::Call { direction: Direction::Out, answered: true, duration_s: None }),
         2 => ("phone", EventKind::App { action: AppAction::Unlock }),
-        3 => ("checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered }),
+        3 => ("checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None }),
         _ => ("phone", EventKind::Steps { steps: 500, interval_s: 3600 }),
     };
     Event::new("p", ts, Some(device), kind).unwrap()

@@ -3,14 +3,18 @@
 //! Only calls missed since the last sign of life count (a call missed before the person
 //! was seen again says nothing now), and none missed during a registered absence. A
 //! `concern` outcome (answered, but the person asked for help) is held for the profile's
-//! `concern_hold_h`, unless a later check-in is answered normally.
+//! `concern_hold_h`, unless a later check-in is answered normally. A `concern` with a
+//! category other than `other` scores its rule's level (`checkins.categories`), and its
+//! reason names the category and the route; of several held, the one whose rule asks for
+//! most counts.
 
 use std::fmt::Write;
 
 use super::{Evidence, View};
+use crate::assessment::Level;
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
-use crate::profile::SilenceMode;
+use crate::event::{ConcernCategory, Signal};
+use crate::profile::{ConcernRule, SilenceMode};
 use crate::text::fixed;
 use crate::text::sentence;
 use crate::time::{HOUR_MS, Timestamp};
@@ -60,16 +64,65 @@ pub(crate) fn distinct_misses(misses: impl Iterator<Item = Timestamp>, apart_h: 
     n
 }
 
-pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
-    let c = &view.rules.profile.checkins;
+/// A `concern` held at the view's time.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HeldConcern {
+    /// When the call was answered.
+    pub at: Timestamp,
+    /// Its category, if one was given.
+    pub category: Option<ConcernCategory>,
+    /// The category's rule; none without a category or for `other`.
+    pub rule: Option<ConcernRule>,
+}
+
+/// The `concern` that counts at the view's time: held (within `concern_hold_h`, no
+/// check-in answered since), and of those the one whose rule asks for most (a `concern`
+/// without a rule asks for `critical` and the profile's critical action, as before
+/// categories); the latest of equals.
+pub(crate) fn held_concern(view: &View<'_>) -> Option<HeldConcern> {
+    let p = &view.rules.profile;
     let st = view.state;
-    if let Some(t) = st.last_concern {
-        let held = t <= view.at && view.at.millis_since(t) <= (c.concern_hold_h * HOUR_MS as f64) as i64;
-        let cleared = st.last_all_clear.is_some_and(|a| a > t);
-        if held && !cleared && c.concern_points > 0.0 {
-            let detail = sentence!("check-in call at {} answered, but the person asked for help", view.local(t));
+    let held = |t: Timestamp| {
+        t <= view.at
+            && view.at.millis_since(t) <= (p.checkins.concern_hold_h * HOUR_MS as f64) as i64
+            && st.last_all_clear.is_none_or(|a| a <= t)
+    };
+    let plain = st.last_concern.filter(|t| held(*t)).map(|at| HeldConcern { at, category: None, rule: None });
+    let ranked = st.category_concerns.iter().filter(|(_, t)| held(*t)).map(|(c, at)| HeldConcern {
+        at: *at,
+        category: Some(*c),
+        rule: p.checkins.categories.rule(*c).copied(),
+    });
+    plain.into_iter().chain(ranked).max_by_key(|h| {
+        let (level, action) = h.rule.map_or((Level::Critical, p.escalation.critical), |r| (r.level, r.action));
+        (level, action, h.at, h.category)
+    })
+}
+
+pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
+    let p = &view.rules.profile;
+    let c = &p.checkins;
+    let st = view.state;
+    match held_concern(view) {
+        Some(HeldConcern { at: t, category, rule: None }) if c.concern_points > 0.0 => {
+            let mut detail = sentence!("check-in call at {} answered, but the person asked for help", view.local(t));
+            if let Some(category) = category {
+                let _ = write!(detail, " ({category})");
+            }
             out.push(Evidence::new(Signal::Checkin, ReasonKind::Concern, detail, c.concern_points));
         }
+        Some(HeldConcern { at: t, category: Some(category), rule: Some(rule) }) => {
+            let detail = sentence!(
+                "check-in call at {} answered, but the person reported {} ({category}): {}, {}, routed to {}",
+                view.local(t),
+                category.phrase(),
+                rule.level,
+                rule.action,
+                rule.route.phrase()
+            );
+            out.push(Evidence::new(Signal::Checkin, ReasonKind::Concern, detail, p.levels.cut(rule.level)));
+        }
+        _ => {}
     }
     if view.state.absence_at(view.at).is_some() {
         return;
@@ -110,7 +163,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome })
+        ev(h, "checkin", EventKind::Checkin { outcome, category: None })
     }
 
     #[test]
