@@ -183,8 +183,8 @@ pub struct EventColumns<'a> {
     present: Vec<u16>,
 }
 
-/// The bit of `EventColumns::present` of a given device.
-const DEVICE_BIT: u16 = 11;
+/// The bit of `EventColumns::present` of a given device (after the payload columns' bits 0 to 11).
+const DEVICE_BIT: u16 = 12;
 
 /// Row `i`'s value of a column, when `mask` has the column's `bit`.
 #[inline]
