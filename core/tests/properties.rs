@@ -1,8 +1,8 @@
 //! Property tests of the engine's invariants.
 
 use anbu::{
-    AppAction, Assessment, CheckinOutcome, Direction, DoorState, Engine, EngineConfig, Event, EventKind, HOUR_MS,
-    MINUTE_MS, Person, Profile, ReplayOptions, Timestamp, replay,
+    AppAction, Assessment, CheckinOutcome, ConcernCategory, Direction, DoorState, Engine, EngineConfig, Event,
+    EventKind, HOUR_MS, MINUTE_MS, Person, Profile, ReplayOptions, Timestamp, replay,
 };
 use proptest::prelude::*;
 
@@ -24,6 +24,10 @@ fn kind() -> impl Strategy<Value = EventKind> {
         }),
         (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
         (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o], category: None }),
+        (0usize..6).prop_map(|c| EventKind::Checkin {
+            outcome: CheckinOutcome::Concern,
+            category: Some(ConcernCategory::ALL[c])
+        }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 450.0, 1500.0][w] }),

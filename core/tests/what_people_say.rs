@@ -193,6 +193,14 @@ fn categories_in_files_are_checked() {
     let jsonl = r#"{"person":"p-1","ts":"2024-05-01T10:00:00+09:00","signal":"checkin","outcome":"concern","category":"self_harm"}"#;
     let e = read_events_from(jsonl.as_bytes(), Format::Jsonl, &ReadOptions::strict()).unwrap();
     assert_eq!(e.events[0].to_record().category, Some(ConcernCategory::SelfHarm));
+    // The columnar reader of files (as the bindings' replays read them) keeps the category.
+    let dir = std::env::temp_dir().join(format!("anbu-what-people-say-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("events.csv");
+    std::fs::write(&path, csv("p-1,2024-05-01T10:00:00+09:00,checkin,concern,threat\n")).unwrap();
+    let columns = anbu::read_columns(&path).unwrap();
+    assert_eq!(columns.batch().unwrap().to_events(), ok.events[..1].to_vec());
+    std::fs::remove_dir_all(&dir).unwrap();
     let old = read("person,ts,signal,outcome\np-1,2024-05-01T10:00:00+09:00,checkin,concern\n".into()).unwrap();
     assert_eq!(old.events[0].kind, EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None });
 }
