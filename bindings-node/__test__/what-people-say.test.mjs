@@ -41,3 +41,8 @@ test('devices may name sos', () => {
   const rows = anbu.replay([concern()], [{ person: 'p-1', profile: 'call_only', devices: 'phone,checkin,sos' }])
   assert.equal(rows[0].level, 'critical')
 })
+
+test('a bad device names the persons row', () => {
+  const persons = [{ person: 'p-1', profile: 'full' }, { person: 'p-2', profile: 'full', devices: 'plug,tv' }]
+  assert.throws(() => anbu.replay([concern()], persons), { code: 'ANBU_INVALID_EVENT', message: /^row 1: field `devices`: unknown value `tv`/ })
+})

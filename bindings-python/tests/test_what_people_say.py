@@ -60,3 +60,9 @@ def test_devices_may_name_sos() -> None:
     persons = [{"person": "p-1", "profile": "call_only", "devices": "phone,checkin,sos"}]
     rows = anbu.replay([concern(None)], persons, output="objects")
     assert rows and rows[0].level == "critical"
+
+
+def test_a_bad_device_names_the_persons_row() -> None:
+    persons = [{"person": "p-1", "profile": "full"}, {"person": "p-2", "profile": "full", "devices": "plug,tv"}]
+    with pytest.raises(anbu.InvalidEventError, match=r"^row 1: field `devices`: unknown value `tv`"):
+        anbu.replay([concern(None)], persons, output="objects")
