@@ -93,7 +93,9 @@ pub(crate) fn held_concern(view: &View<'_>) -> Option<HeldConcern> {
         category: Some(*c),
         rule: p.checkins.categories.rule(*c).copied(),
     });
-    plain.into_iter().chain(ranked).max_by_key(|h| {
+    // A concern without a rule scores `concern_points`: with none, it does not count.
+    let counts = |h: &HeldConcern| h.rule.is_some() || p.checkins.concern_points > 0.0;
+    plain.into_iter().chain(ranked).filter(counts).max_by_key(|h| {
         let (level, action) = h.rule.map_or((Level::Critical, p.escalation.critical), |r| (r.level, r.action));
         (level, action, h.at, h.category)
     })
@@ -104,7 +106,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let c = &p.checkins;
     let st = view.state;
     match held_concern(view) {
-        Some(HeldConcern { at: t, category, rule: None }) if c.concern_points > 0.0 => {
+        Some(HeldConcern { at: t, category, rule: None }) => {
             let mut detail = sentence!("check-in call at {} answered, but the person asked for help", view.local(t));
             if let Some(category) = category {
                 let _ = write!(detail, " ({category})");
@@ -195,6 +197,28 @@ mod tests {
         assert_eq!((e[0].reason.kind, e[0].reason.contribution), (crate::assessment::ReasonKind::Concern, 90.0));
         let cleared = [events[0].clone(), checkin(3.0, CheckinOutcome::Answered)];
         assert!(run(&r, &cleared, 4.0, super::detect).is_empty());
+    }
+
+    #[test]
+    fn a_concern_without_points_does_not_hide_one_with_a_rule() {
+        let mut p = crate::profile::Profile::builtin("call_only").unwrap();
+        p.checkins.concern_points = 0.0;
+        let r = crate::profile::Rules::compile(&p).unwrap();
+        let welfare = ev(
+            1.5,
+            "checkin",
+            EventKind::Checkin {
+                outcome: CheckinOutcome::Concern,
+                category: Some(crate::event::ConcernCategory::WelfareRequest),
+            },
+        );
+        let events = [checkin(1.0, CheckinOutcome::Concern), welfare];
+        let e = run(&r, &events, 2.0, super::detect);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].reason.detail.contains("(welfare_request)"), "{}", e[0].reason.detail);
+        assert_eq!(e[0].reason.contribution, p.levels.warning);
+        // Without the rule's concern, nothing counts.
+        assert!(run(&r, &events[..1], 2.0, super::detect).is_empty());
     }
 
     #[test]
