@@ -23,6 +23,8 @@ export interface EventInput {
   action?: 'unlock' | 'charge' | 'sms_out' | 'data' | 'app_open' | null
   outcome?: 'answered' | 'missed' | 'concern' | null
   until?: TimestampInput | null
+  /** What the person said on a check-in call (outcome `concern` only); never free text. */
+  category?: 'welfare_request' | 'pain' | 'cold' | 'threat' | 'self_harm' | 'other' | null
 }
 
 /** An event as the core writes it: times as RFC 3339 text in UTC. */
@@ -60,6 +62,7 @@ export interface EventColumns {
   action?: Column
   outcome?: Column
   until?: Column
+  category?: Column
 }
 
 /** A monitored person (the spec's Persons row); `devices` as comma-separated text or a list. */

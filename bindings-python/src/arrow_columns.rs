@@ -30,6 +30,7 @@ mod field {
     pub const ACTION: usize = 12;
     pub const OUTCOME: usize = 13;
     pub const UNTIL: usize = 14;
+    pub const CATEGORY: usize = 15;
 }
 
 /// The table as owned columns, or `None` if a column or cell needs the row conversion.
@@ -41,7 +42,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         .iter()
         .zip(&spec)
         .map(|(batch, (fields, arrays))| {
-            let mut by_field: [Option<Col<'_>>; 15] = Default::default();
+            let mut by_field: [Option<Col<'_>>; anbu::EVENT_FIELDS.len()] = Default::default();
             for (f, a) in fields.iter().zip(arrays) {
                 *by_field.get_mut(*f)? = Some(col(anbu::EVENT_FIELDS[*f], a).ok()?);
             }
@@ -69,6 +70,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         action,
         outcome,
         until,
+        category,
     } = &mut c;
     // The ids, times and signals of every batch are taken on one thread while the other takes
     // the payload's values (a table in many small batches, as read from a file, converts on
@@ -111,6 +113,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
             push_all(action, column(field::ACTION), n, anbu::AppAction::Unlock, parsed)?;
             push_all(outcome, column(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
             push_all(until, column(field::UNTIL), n, 0, millis)?;
+            push_all(category, column(field::CATEGORY), n, anbu::ConcernCategory::Other, parsed)?;
         }
         Some(())
     };

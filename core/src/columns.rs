@@ -50,8 +50,8 @@
 
 use crate::error::{Error, Location, Result};
 use crate::event::{
-    AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind, Fields, Signal, allowed_fields, check_id,
-    check_person_id, required_fields, validate_kind,
+    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventKind, Fields, Signal, allowed_fields,
+    check_id, check_person_id, required_fields, validate_kind,
 };
 use crate::limits::{self, MAX_BATCH_ROWS};
 use crate::time::Timestamp;
@@ -130,6 +130,7 @@ struct Payload<'a> {
     action: Option<Column<'a, AppAction>>,
     outcome: Option<Column<'a, CheckinOutcome>>,
     until: Option<Column<'a, i64>>,
+    category: Option<Column<'a, ConcernCategory>>,
 }
 
 #[inline]
@@ -157,6 +158,7 @@ impl Payload<'_> {
         mark(&self.action, 8, start, present);
         mark(&self.outcome, 9, start, present);
         mark(&self.until, 10, start, present);
+        mark(&self.category, 11, start, present);
     }
 }
 
@@ -181,8 +183,8 @@ pub struct EventColumns<'a> {
     present: Vec<u16>,
 }
 
-/// The bit of `EventColumns::present` of a given device.
-const DEVICE_BIT: u16 = 11;
+/// The bit of `EventColumns::present` of a given device (after the payload columns' bits 0 to 11).
+const DEVICE_BIT: u16 = 12;
 
 /// Row `i`'s value of a column, when `mask` has the column's `bit`.
 #[inline]
@@ -325,9 +327,10 @@ impl<'a> EventColumns<'a> {
                 EventKind::Plug { watts: value(&p.watts, mask, 6, i).unwrap_or(0.0), lux: value(&p.lux, mask, 7, i) }
             }
             Signal::App => EventKind::App { action: value(&p.action, mask, 8, i).unwrap_or(AppAction::Unlock) },
-            Signal::Checkin => {
-                EventKind::Checkin { outcome: value(&p.outcome, mask, 9, i).unwrap_or(CheckinOutcome::Answered) }
-            }
+            Signal::Checkin => EventKind::Checkin {
+                outcome: value(&p.outcome, mask, 9, i).unwrap_or(CheckinOutcome::Answered),
+                category: value(&p.category, mask, 11, i),
+            },
             Signal::Sos => EventKind::Sos,
             Signal::Away => {
                 EventKind::Away { until: value(&p.until, mask, 10, i).map_or(ts, Timestamp::from_millis_in_range) }
@@ -357,6 +360,7 @@ impl<'a> EventColumns<'a> {
             action: cell(&p.action, i),
             outcome: cell(&p.outcome, i),
             until,
+            category: cell(&p.category, i),
         })
     }
 
@@ -382,6 +386,7 @@ impl<'a> EventColumns<'a> {
             p.action.map(|c| c.check_len("action", rows)),
             p.outcome.map(|c| c.check_len("outcome", rows)),
             p.until.map(|c| c.check_len("until", rows)),
+            p.category.map(|c| c.check_len("category", rows)),
         ];
         lens.into_iter().flatten().collect::<Result<Vec<()>>>()?;
         let mut all = vec![0u16; rows];
@@ -573,6 +578,8 @@ impl<'a> EventColumnsBuilder<'a> {
         outcome: CheckinOutcome,
         /// Sets the `until` column (`away`), in epoch milliseconds.
         until: i64,
+        /// Sets the `category` column (optional, `checkin` with outcome `concern`).
+        category: ConcernCategory,
     }
 
     /// Checks every row and returns the batch. A column of the wrong length is an

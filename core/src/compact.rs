@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, EventKind, Signal};
+use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EventKind, Signal};
 use crate::time::Timestamp;
 
 /// Payload word of an absent optional float (a NaN's bits, which no valid value has).
@@ -64,7 +64,10 @@ impl Compact {
             EventKind::Door { state } => (0, 0, state as u8),
             EventKind::Plug { watts, lux } => (watts.to_bits(), opt_bits(lux), 0),
             EventKind::App { action } => (0, 0, action as u8),
-            EventKind::Checkin { outcome } => (0, 0, outcome as u8),
+            // The outcome in bits 0-1, the category (+1, 0 for none) in bits 2-4.
+            EventKind::Checkin { outcome, category } => {
+                (0, 0, outcome as u8 | (category.map_or(0, |c| c as u8 + 1) << 2))
+            }
             EventKind::Away { until } => (until.as_millis() as u64, 0, 0),
             EventKind::Meter { watts } => (watts.to_bits(), 0, 0),
             EventKind::Sos | EventKind::Heartbeat => (0, 0, 0),
@@ -98,7 +101,9 @@ impl Compact {
             Signal::Plug => EventKind::Plug { watts: f64::from_bits(self.a), lux: bits_opt(self.b) },
             Signal::App => EventKind::App { action: pick(AppAction::ALL, small, AppAction::Unlock) },
             Signal::Checkin => {
-                EventKind::Checkin { outcome: pick(CheckinOutcome::ALL, small, CheckinOutcome::Answered) }
+                let category =
+                    (small >> 2).checked_sub(1).map(|c| pick(ConcernCategory::ALL, c, ConcernCategory::Other));
+                EventKind::Checkin { outcome: pick(CheckinOutcome::ALL, small & 3, CheckinOutcome::Answered), category }
             }
             Signal::Sos => EventKind::Sos,
             Signal::Away => EventKind::Away { until: Timestamp::from_millis_in_range(self.a as i64) },
@@ -113,7 +118,8 @@ impl Compact {
         match self.signal {
             Signal::Call => [small & 1, small >> 1, self.a],
             Signal::Steps | Signal::Plug => [self.a, self.b, 0],
-            Signal::Door | Signal::App | Signal::Checkin => [small, 0, 0],
+            Signal::Door | Signal::App => [small, 0, 0],
+            Signal::Checkin => [small & 3, small >> 2, 0],
             Signal::Away | Signal::Meter => [self.a, 0, 0],
             Signal::Sos | Signal::Heartbeat => [0, 0, 0],
         }
@@ -192,7 +198,8 @@ mod tests {
             EventKind::Plug { watts: 85.5, lux: None },
             EventKind::Plug { watts: -0.0, lux: Some(0.0) },
             EventKind::App { action: AppAction::AppOpen },
-            EventKind::Checkin { outcome: CheckinOutcome::Concern },
+            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None },
+            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::SelfHarm) },
             EventKind::Sos,
             EventKind::Away { until: t },
             EventKind::Heartbeat,

@@ -98,6 +98,40 @@ spec_enum! {
     }
 }
 
+spec_enum! {
+    /// What a person said on a check-in call that ended in `concern` (the event's optional
+    /// `category`): a fixed vocabulary, so that the vendor's free text is never stored. The
+    /// profile's `checkins.categories` maps each to a level, an action and a route.
+    pub enum ConcernCategory {
+        /// A request for welfare help: bills, care after a hospital stay, heating, counselling.
+        WelfareRequest = "welfare_request",
+        /// The person reported pain or feeling ill.
+        Pain = "pain",
+        /// The person is cold (no heating in a cold snap).
+        Cold = "cold",
+        /// The person reported a threat from someone.
+        Threat = "threat",
+        /// The person spoke of harming themselves.
+        SelfHarm = "self_harm",
+        /// Anything else (handled as a `concern` without a category).
+        Other = "other",
+    }
+}
+
+impl ConcernCategory {
+    /// What the person reported, as a reason names it.
+    pub(crate) fn phrase(self) -> &'static str {
+        match self {
+            ConcernCategory::WelfareRequest => "a request for welfare help",
+            ConcernCategory::Pain => "pain",
+            ConcernCategory::Cold => "being cold",
+            ConcernCategory::Threat => "a threat",
+            ConcernCategory::SelfHarm => "thoughts of self-harm",
+            ConcernCategory::Other => "a concern",
+        }
+    }
+}
+
 impl Signal {
     /// The signals whose silence is evidence (the activity channels), in a fixed order.
     pub const CHANNELS: [Signal; 5] = [Signal::Call, Signal::Steps, Signal::Door, Signal::Plug, Signal::App];
@@ -163,6 +197,8 @@ pub enum EventKind {
     Checkin {
         /// Its outcome.
         outcome: CheckinOutcome,
+        /// What the person said, for outcome `concern` only (refused with any other outcome).
+        category: Option<ConcernCategory>,
     },
     /// The emergency button.
     Sos,
@@ -281,7 +317,7 @@ fn payload_key(kind: &EventKind) -> [u64; 3] {
         EventKind::Door { state } => [*state as u64, 0, 0],
         EventKind::Plug { watts, lux } => [f(*watts), of(*lux), 0],
         EventKind::App { action } => [*action as u64, 0, 0],
-        EventKind::Checkin { outcome } => [*outcome as u64, 0, 0],
+        EventKind::Checkin { outcome, category } => [*outcome as u64, category.map_or(0, |c| c as u64 + 1), 0],
         EventKind::Away { until } => [until.as_millis() as u64, 0, 0],
         EventKind::Meter { watts } => [f(*watts), 0, 0],
         EventKind::Sos | EventKind::Heartbeat => [0, 0, 0],
@@ -348,6 +384,10 @@ fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
         }
         EventKind::Meter { watts } => finite_non_negative("watts", *watts),
         EventKind::Away { until } if *until < ts => Err(Error::field("until", format!("{until} is before ts {ts}"))),
+        EventKind::Checkin { outcome, category: Some(_) } if *outcome != CheckinOutcome::Concern => Err(Error::field(
+            "category",
+            format!("applies only to outcome `concern`, got outcome `{outcome}`; leave it empty"),
+        )),
         _ => Ok(()),
     }
 }
@@ -400,10 +440,12 @@ pub struct EventRecord {
     pub outcome: Option<CheckinOutcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<ConcernCategory>,
 }
 
-/// The spec's event columns, in order.
-pub const EVENT_FIELDS: [&str; 15] = [
+/// The spec's event columns, in order (`category` last: it came after the others).
+pub const EVENT_FIELDS: [&str; 16] = [
     "person",
     "ts",
     "signal",
@@ -419,6 +461,7 @@ pub const EVENT_FIELDS: [&str; 15] = [
     "action",
     "outcome",
     "until",
+    "category",
 ];
 
 /// What a field holds, for messages.
@@ -436,14 +479,14 @@ fn expected(column: usize) -> &'static str {
 /// The payload columns (`EVENT_FIELDS[4..]`) each signal may carry, as bits by column.
 pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
     // Bit i is `EVENT_FIELDS[4 + i]`: direction, answered, duration_s, steps, interval_s,
-    // state, watts, lux, action, outcome, until.
+    // state, watts, lux, action, outcome, until, category.
     match signal {
         Signal::Call => 0b000_0000_0111,
         Signal::Steps => 0b000_0001_1000,
         Signal::Door => 0b000_0010_0000,
         Signal::Plug => 0b000_1100_0000,
         Signal::App => 0b001_0000_0000,
-        Signal::Checkin => 0b010_0000_0000,
+        Signal::Checkin => 0b1010_0000_0000,
         Signal::Away => 0b100_0000_0000,
         Signal::Meter => 0b000_0100_0000,
         Signal::Sos | Signal::Heartbeat => 0,
@@ -488,6 +531,7 @@ pub(crate) struct Fields {
     pub action: Option<AppAction>,
     pub outcome: Option<CheckinOutcome>,
     pub until: Option<Timestamp>,
+    pub category: Option<ConcernCategory>,
 }
 
 impl Fields {
@@ -506,6 +550,7 @@ impl Fields {
             self.action.is_some(),
             self.outcome.is_some(),
             self.until.is_some(),
+            self.category.is_some(),
         ];
         flags.iter().enumerate().fold(0, |bits, (i, p)| bits | (u16::from(*p) << i))
     }
@@ -533,7 +578,9 @@ impl Fields {
             Signal::Door => EventKind::Door { state: required(self.state, "state", signal)? },
             Signal::Plug => EventKind::Plug { watts: required(self.watts, "watts", signal)?, lux: self.lux },
             Signal::App => EventKind::App { action: required(self.action, "action", signal)? },
-            Signal::Checkin => EventKind::Checkin { outcome: required(self.outcome, "outcome", signal)? },
+            Signal::Checkin => {
+                EventKind::Checkin { outcome: required(self.outcome, "outcome", signal)?, category: self.category }
+            }
             Signal::Sos => EventKind::Sos,
             Signal::Away => EventKind::Away { until: required(self.until, "until", signal)? },
             Signal::Heartbeat => EventKind::Heartbeat,
@@ -557,6 +604,7 @@ impl EventRecord {
             action: self.action,
             outcome: self.outcome,
             until: self.until,
+            category: self.category,
         }
     }
 
@@ -712,6 +760,7 @@ impl EventRecord {
             11 => self.lux = Some(parse(field, text, "a number")?),
             12 => self.action = Some(choice(field, text)?),
             13 => self.outcome = Some(choice(field, text)?),
+            15 => self.category = Some(choice(field, text)?),
             _ => self.until = Some(Timestamp::parse_field(text).map_err(|r| Error::field(field, r))?),
         }
         Ok(())
@@ -750,7 +799,10 @@ impl From<Event> for EventRecord {
                 r.lux = lux;
             }
             EventKind::App { action } => r.action = Some(action),
-            EventKind::Checkin { outcome } => r.outcome = Some(outcome),
+            EventKind::Checkin { outcome, category } => {
+                r.outcome = Some(outcome);
+                r.category = category;
+            }
             EventKind::Away { until } => r.until = Some(until),
             EventKind::Meter { watts } => r.watts = Some(watts),
             EventKind::Sos | EventKind::Heartbeat => {}
@@ -786,6 +838,7 @@ mod tests {
             &[("signal", "plug"), ("watts", "85.5"), ("lux", "120")],
             &[("signal", "app"), ("action", "unlock")],
             &[("signal", "checkin"), ("outcome", "concern")],
+            &[("signal", "checkin"), ("outcome", "concern"), ("category", "welfare_request")],
             &[("signal", "sos")],
             &[("signal", "away"), ("until", "2024-05-09T00:00:00+09:00")],
             &[("signal", "heartbeat"), ("device", "door-front")],
@@ -821,6 +874,18 @@ mod tests {
         assert!(err(&[("signal", "steps"), ("steps", "3"), ("interval_s", "0")]).contains("> 0"));
         assert!(err(&[("signal", "away"), ("until", "2024-04-01T00:00:00Z")]).contains("before ts"));
         assert!(rec(&[("person", "p"), ("signal", "sos")]).unwrap_err().to_string().contains("`ts`: required"));
+        assert_eq!(
+            err(&[("signal", "checkin"), ("outcome", "concern"), ("category", "lonely")]),
+            "field `category`: unknown value `lonely`, expected one of: welfare_request, pain, cold, threat, self_harm, other"
+        );
+        assert_eq!(
+            err(&[("signal", "checkin"), ("outcome", "answered"), ("category", "pain")]),
+            "field `category`: applies only to outcome `concern`, got outcome `answered`; leave it empty"
+        );
+        assert_eq!(
+            err(&[("signal", "steps"), ("steps", "3"), ("category", "pain")]),
+            "field `category`: does not apply to signal `steps`; leave it empty"
+        );
     }
 
     #[test]
@@ -907,7 +972,7 @@ mod tests {
     fn field_masks_agree_with_into_kind() {
         let t = Timestamp::from_millis(0).unwrap();
         for &signal in Signal::ALL {
-            for mask in 0..(1u16 << 11) {
+            for mask in 0..(1u16 << 12) {
                 let has = |bit: u16| mask & (1 << bit) != 0;
                 let f = Fields {
                     direction: has(0).then_some(Direction::In),
@@ -921,6 +986,7 @@ mod tests {
                     action: has(8).then_some(AppAction::Unlock),
                     outcome: has(9).then_some(CheckinOutcome::Missed),
                     until: has(10).then_some(t),
+                    category: has(11).then_some(ConcernCategory::Pain),
                 };
                 assert_eq!(f.present(), mask);
                 let ok = mask & !allowed_fields(signal) == 0 && required_fields(signal) & !mask == 0;

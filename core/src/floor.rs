@@ -127,7 +127,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome })
+        ev(h, "checkin", EventKind::Checkin { outcome, category: None })
     }
 
     #[test]

@@ -91,11 +91,21 @@ pub(crate) fn assess(
     let misses = detect::missed_checkins::counted_misses(&view) as u32;
     let confirmed = detect::missed_checkins::weighted_misses(&view) + 1e-3
         >= f64::from(p.escalation.critical_after_missed_checkins);
-    let urgent = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));
+    // What the person said on a call: a `concern` whose category's rule is below critical
+    // is not urgent, but it was an answered call, so no call need go first either.
+    let concern = detect::missed_checkins::held_concern(&view)
+        .and_then(|h| Some((h.category?, h.rule?)))
+        .filter(|_| reasons.iter().any(|r| r.kind == ReasonKind::Concern));
+    let urgent = reasons.iter().any(|r| match r.kind {
+        ReasonKind::Sos => true,
+        ReasonKind::Concern => concern.is_none_or(|(_, rule)| rule.level == Level::Critical),
+        _ => false,
+    });
     let esc = &p.escalation;
     // A check-in call first: silence at warning strength waits for a missed call.
     let call_first = rules.expects_checkin
         && !urgent
+        && concern.is_none()
         && esc.warning_after_missed_checkins > 0
         && misses < esc.warning_after_missed_checkins
         && round1(total) >= p.levels.warning;
@@ -155,12 +165,7 @@ pub(crate) fn assess(
     }
 
     let score = round1(total.clamp(0.0, 100.0));
-    let cut = |l: Level| match l {
-        Level::Normal => 0.0,
-        Level::Watch => p.levels.watch,
-        Level::Warning => p.levels.warning,
-        Level::Critical => p.levels.critical,
-    };
+    let cut = |l: Level| p.levels.cut(l);
     let raw = Level::ALL.iter().rev().copied().find(|l| score >= cut(*l)).unwrap_or(Level::Normal);
     let mut level = raw;
     if let Some((prev_at, prev)) = held.last
@@ -200,6 +205,20 @@ pub(crate) fn assess(
         Level::Critical => p.escalation.critical,
     };
     let mut score = score;
+    if let Some((category, rule)) = concern
+        && (rule.level, rule.action) > (level, action)
+    {
+        // The category's rule is a floor: at least its level and action.
+        let raised = score.max(cut(rule.level));
+        reasons.push(Reason {
+            signal: crate::event::Signal::Checkin,
+            kind: ReasonKind::Escalation,
+            detail: sentence!("what the person said ({category}) calls for at least {}, {}", rule.level, rule.action),
+            contribution: round1(raised - score),
+        });
+        sort_reasons(&mut reasons);
+        (score, level, action) = (raised, rule.level, rule.action);
+    }
     if let Some(f) = crate::floor::floor(&view)
         && (f.level, f.action) > (level, action)
     {

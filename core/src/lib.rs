@@ -99,7 +99,8 @@ pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
-    AppAction, CheckinOutcome, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord, Signal,
+    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord,
+    Signal,
 };
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 pub use crate::limits::{
@@ -108,8 +109,8 @@ pub use crate::limits::{
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 pub use crate::profile::{
-    BUILTIN_PROFILES, ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels,
-    MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    BUILTIN_PROFILES, ChannelRule, Checkins, Clock, ConcernRule, ConcernRules, CrossCheck, DeviceOffline, Escalation,
+    Inactivity, Levels, MeterRules, NoChange, Profile, Route, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
     CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, read_columns, read_events, read_events_from,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::columns::{Column, EventColumns};
-use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventRecord, Signal};
+use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventRecord, Signal};
 use crate::time::Timestamp;
 
 /// A column's values and, per row, whether the value is present (a null where it is not).
@@ -63,6 +63,8 @@ pub struct OwnedColumns {
     pub outcome: ColumnValues<CheckinOutcome>,
     /// `until` of registered absences, epoch milliseconds.
     pub until: ColumnValues<i64>,
+    /// `category` of check-in calls with outcome `concern`.
+    pub category: ColumnValues<ConcernCategory>,
 }
 
 fn push<T: Copy>(col: &mut ColumnValues<T>, v: Option<T>, fill: T) {
@@ -128,6 +130,7 @@ impl OwnedColumns {
         push(&mut self.action, r.action, AppAction::Unlock);
         push(&mut self.outcome, r.outcome, CheckinOutcome::Missed);
         push(&mut self.until, r.until.map(Timestamp::as_millis), 0);
+        push(&mut self.category, r.category, ConcernCategory::Other);
     }
 
     /// Appends the rows of `part`, its ids recoded into this table's dictionaries by `persons`
@@ -158,6 +161,7 @@ impl OwnedColumns {
         extend(&mut self.action, part.action);
         extend(&mut self.outcome, part.outcome);
         extend(&mut self.until, part.until);
+        extend(&mut self.category, part.category);
     }
 
     /// Reserves room for `rows` more rows in every column.
@@ -181,6 +185,7 @@ impl OwnedColumns {
         reserve(&mut self.action, rows);
         reserve(&mut self.outcome, rows);
         reserve(&mut self.until, rows);
+        reserve(&mut self.category, rows);
     }
 
     /// Number of rows.
@@ -212,6 +217,7 @@ impl OwnedColumns {
             .action(col(&self.action))
             .outcome(col(&self.outcome))
             .until(col(&self.until))
+            .category(col(&self.category))
             .build()
     }
 }

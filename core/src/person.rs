@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, clip};
+use crate::error::{Error, Result};
 use crate::event::{Signal, check_person_id};
 use crate::value::Value;
 
@@ -13,6 +13,9 @@ use crate::value::Value;
 /// let p = Person::new("p-001", "call_iot")?.with_devices("plug,door,phone,checkin")?;
 /// assert_eq!(p.devices(), Some(&[Signal::Call, Signal::Door, Signal::Plug, Signal::Checkin][..]));
 /// assert!(Person::new("p-001", "call_iot")?.with_devices("plug,teleporter").is_err());
+/// // Every signal name of the spec is a device name; `sos` (the button) watches no channel.
+/// let p = Person::new("p-001", "call_iot")?.with_devices("phone,sos")?;
+/// assert_eq!(p.devices(), Some(&[Signal::Call, Signal::Sos][..]));
 /// # Ok::<(), anbu::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,7 +56,9 @@ impl Person {
 
     /// Sets the installed devices (`plug,door,phone,app,checkin`): an installed device that is
     /// silent is evidence, one that is not installed is not. Empty text means "as the profile says".
-    /// A `meter` (whole-home power) watches the plug channel, as a `plug` does.
+    /// A `meter` (whole-home power) watches the plug channel, as a `plug` does. Every signal
+    /// name of the spec is accepted (and `phone` for `call`); `sos`, `away` and `heartbeat`
+    /// are kept but watch no channel.
     pub fn with_devices(mut self, devices: &str) -> Result<Person> {
         let mut out: Vec<Signal> = Vec::new();
         for name in devices.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -61,12 +66,6 @@ impl Person {
                 "phone" => Signal::Call,
                 other => other.parse::<Signal>().map_err(|r| Error::field("devices", r))?,
             };
-            if sig.channel_index().is_none() && sig != Signal::Checkin {
-                return Err(Error::field(
-                    "devices",
-                    format!("`{}` is not a device (plug, meter, door, phone, steps, app, checkin)", clip(name)),
-                ));
-            }
             if !out.contains(&sig) {
                 out.push(sig);
             }

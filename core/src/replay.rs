@@ -820,7 +820,7 @@ fn replay_person<O: Output>(
                         .map(|i| i as u32)
                         .unwrap_or_else(|| state.register_device(Name::new("checkin".to_string())).unwrap_or(u32::MAX))
                 });
-                placed.push(Compact::new(when, &EventKind::Checkin { outcome }, device, true));
+                placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None }, device, true));
                 last_call = Some(at);
             }
         }

@@ -839,7 +839,7 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
             let h = base + 10.0 + rng.range(0.0, 0.2);
             if h < total_h {
                 let outcome = life.checkin_outcome(h, rng);
-                push(out, id, cfg, h, "checkin", EventKind::Checkin { outcome });
+                push(out, id, cfg, h, "checkin", EventKind::Checkin { outcome, category: None });
             }
         }
         if plan.incident == Some("sos") && !sos_done && plan.incident_at < base + 24.0 {

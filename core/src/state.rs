@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compact::Compact;
 use crate::error::{Error, Result};
-use crate::event::{AppAction, CheckinOutcome, Direction, EventKind, Signal};
+use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, EventKind, Signal};
 use crate::meter::MeterBase;
 use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
@@ -112,7 +112,12 @@ pub(crate) struct PersonState {
     /// Missed check-in calls since the last sign of life, oldest first.
     pub missed_checkins: Vec<Timestamp>,
     pub last_all_clear: Option<Timestamp>,
+    /// The last `concern` without a category.
     pub last_concern: Option<Timestamp>,
+    /// The last `concern` of each category (at most one entry per category; absent from
+    /// snapshots written before categories).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub category_concerns: Vec<(ConcernCategory, Timestamp)>,
     pub last_sos: Option<Timestamp>,
     /// Last report of walking (more steps than moving about at home).
     #[serde(default)]
@@ -198,7 +203,7 @@ fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
         EventKind::Steps { steps, .. } => *steps >= rules.profile.inactivity.min_steps.max(1),
         EventKind::Door { .. } => true,
         EventKind::App { action } => *action != AppAction::Data,
-        EventKind::Checkin { outcome } => *outcome != CheckinOutcome::Missed,
+        EventKind::Checkin { outcome, .. } => *outcome != CheckinOutcome::Missed,
         EventKind::Sos => true,
         // Plug readings are judged by change, meter readings against the base load, when the
         // device's report is recorded.
@@ -281,14 +286,20 @@ impl PersonState {
         match &kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
             EventKind::Sos => self.last_sos = Some(e.ts),
-            EventKind::Checkin { outcome } => match outcome {
+            EventKind::Checkin { outcome, category } => match outcome {
                 CheckinOutcome::Answered => {
                     self.last_all_clear = Some(e.ts);
                     self.routine.checkin(true);
                     self.routine.all_clear();
                 }
                 CheckinOutcome::Concern => {
-                    self.last_concern = Some(e.ts);
+                    match *category {
+                        None => self.last_concern = Some(e.ts),
+                        Some(c) => match self.category_concerns.iter_mut().find(|(k, _)| *k == c) {
+                            Some(slot) => slot.1 = slot.1.max(e.ts),
+                            None => self.category_concerns.push((c, e.ts)),
+                        },
+                    }
                     self.routine.checkin(true);
                 }
                 CheckinOutcome::Missed => {
@@ -431,6 +442,12 @@ impl PersonState {
         folded("last_life_any", self.last_life_any.map(|l| l.ts))?;
         folded("last_all_clear", self.last_all_clear)?;
         folded("last_concern", self.last_concern)?;
+        for (i, (c, t)) in self.category_concerns.iter().enumerate() {
+            if self.category_concerns[..i].iter().any(|(k, _)| k == c) {
+                return Err(format!("category_concerns[{i}]: one entry per category, got `{c}` twice"));
+            }
+            folded(&format!("category_concerns[{i}]"), Some(*t))?;
+        }
         folded("last_sos", self.last_sos)?;
         folded("last_walk", self.last_walk)?;
         if self.devices.len() > MAX_DEVICES_PER_PERSON {

@@ -2,9 +2,9 @@
 //! and ingesting or replaying it gives exactly what its events give.
 
 use anbu::{
-    AppAction, AssessmentColumns, CheckinOutcome, Column, Direction, DoorState, Engine, EngineConfig, Event,
-    EventColumns, EventKind, EventRecord, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person, ReplayOptions, Signal,
-    Timestamp, replay, replay_columns, replay_to_columns,
+    AppAction, AssessmentColumns, CheckinOutcome, Column, ConcernCategory, Direction, DoorState, Engine, EngineConfig,
+    Event, EventColumns, EventKind, EventRecord, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person, ReplayOptions,
+    Signal, Timestamp, replay, replay_columns, replay_to_columns,
 };
 use proptest::prelude::*;
 
@@ -50,7 +50,11 @@ fn kind() -> impl Strategy<Value = EventKind> {
             lux: l.map(|l| [5.0, 120.0, 0.0][l as usize])
         }),
         (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o] }),
+        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o], category: None }),
+        (0usize..6).prop_map(|c| EventKind::Checkin {
+            outcome: CheckinOutcome::Concern,
+            category: Some(ConcernCategory::ALL[c])
+        }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 1500.0, -0.0][w] }),
@@ -117,7 +121,7 @@ fn split<T: Copy + Default>(v: &[Option<T>]) -> (Vec<T>, Vec<bool>) {
 
 /// A field of a record set to an odd (often invalid) value, or cleared.
 fn mutation() -> impl Strategy<Value = (usize, u8)> {
-    (0usize..15, 0u8..6)
+    (0usize..16, 0u8..6)
 }
 
 fn mutate(r: &mut EventRecord, (field, v): (usize, u8)) {
@@ -143,7 +147,8 @@ fn mutate(r: &mut EventRecord, (field, v): (usize, u8)) {
         11 => r.lux = (v > 0).then_some(f),
         12 => r.action = [None, Some(AppAction::Data)][v as usize % 2],
         13 => r.outcome = [None, Some(CheckinOutcome::Concern)][v as usize % 2],
-        _ => r.until = [None, t(-1), t(80)][v as usize % 3],
+        14 => r.until = [None, t(-1), t(80)][v as usize % 3],
+        _ => r.category = [None, Some(ConcernCategory::Pain)][v as usize % 2],
     }
 }
 

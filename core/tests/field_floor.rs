@@ -64,7 +64,7 @@ fn assert_floor(home: &Home, anbu: &[Assessment], seed: &[Assessment], from: f64
     let missed: Vec<_> = home
         .events
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::Checkin { outcome: CheckinOutcome::Missed }))
+        .filter(|e| matches!(e.kind, EventKind::Checkin { outcome: CheckinOutcome::Missed, .. }))
         .map(|e| e.ts)
         .collect();
     if let Some(v) = common::floor_violation(anbu, &[seed.to_vec()], &missed, &[], true) {

@@ -48,8 +48,13 @@ fn missed_checkins_and_absences_kept() {
     let missed = |n: usize| {
         let mut e = engine(&["p-1"]);
         for i in 0..n {
-            e.ingest(event("p-1", i as i64, None, EventKind::Checkin { outcome: anbu::CheckinOutcome::Missed }))
-                .unwrap();
+            e.ingest(event(
+                "p-1",
+                i as i64,
+                None,
+                EventKind::Checkin { outcome: anbu::CheckinOutcome::Missed, category: None },
+            ))
+            .unwrap();
         }
         e.ingest(event("p-1", 3 * 60, None, EventKind::Heartbeat)).unwrap(); // folds them
         snapshot_json(&e)["persons"][0]["state"]["missed_checkins"].as_array().unwrap().clone()

@@ -1,8 +1,8 @@
 //! Property tests of the engine's invariants.
 
 use anbu::{
-    AppAction, Assessment, CheckinOutcome, Direction, DoorState, Engine, EngineConfig, Event, EventKind, HOUR_MS,
-    MINUTE_MS, Person, Profile, ReplayOptions, Timestamp, replay,
+    AppAction, Assessment, CheckinOutcome, ConcernCategory, Direction, DoorState, Engine, EngineConfig, Event,
+    EventKind, HOUR_MS, MINUTE_MS, Person, Profile, ReplayOptions, Timestamp, replay,
 };
 use proptest::prelude::*;
 
@@ -23,7 +23,11 @@ fn kind() -> impl Strategy<Value = EventKind> {
             lux: l.map(|l| [5.0, 120.0, 400.0][l as usize])
         }),
         (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o] }),
+        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o], category: None }),
+        (0usize..6).prop_map(|c| EventKind::Checkin {
+            outcome: CheckinOutcome::Concern,
+            category: Some(ConcernCategory::ALL[c])
+        }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 450.0, 1500.0][w] }),
@@ -89,7 +93,7 @@ fn sign_of_life(min: i64, which: usize) -> Event {
         0 => ("door-front", EventKind::Door { state: DoorState::Open }),
         1 => ("phone", EventKind::Call { direction: Direction::Out, answered: true, duration_s: None }),
         2 => ("phone", EventKind::App { action: AppAction::Unlock }),
-        3 => ("checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered }),
+        3 => ("checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None }),
         _ => ("phone", EventKind::Steps { steps: 500, interval_s: 3600 }),
     };
     Event::new("p", ts, Some(device), kind).unwrap()

@@ -251,11 +251,15 @@ impl Life {
                     self.incident.as_ref().and_then(|inc| inc.outcomes.get(i).copied().flatten())
                 };
                 if let Some(outcome) = outcome {
-                    push(u64::from(h) * 60 + 30, "checkin", EventKind::Checkin { outcome });
+                    push(u64::from(h) * 60 + 30, "checkin", EventKind::Checkin { outcome, category: None });
                 }
                 // A second call an hour later, as the field does after a missed one.
                 if alive && outcome == Some(CheckinOutcome::Missed) && rng.chance(5) {
-                    push(u64::from(h) * 60 + 90, "checkin", EventKind::Checkin { outcome: CheckinOutcome::Missed });
+                    push(
+                        u64::from(h) * 60 + 90,
+                        "checkin",
+                        EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None },
+                    );
                 }
             }
         }
@@ -307,7 +311,7 @@ fn replay_all(life: &Life) -> (Vec<Assessment>, Vec<Vec<Assessment>>, Vec<Event>
 fn missed_calls(events: &[Event]) -> Vec<Timestamp> {
     events
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::Checkin { outcome: CheckinOutcome::Missed }))
+        .filter(|e| matches!(e.kind, EventKind::Checkin { outcome: CheckinOutcome::Missed, .. }))
         .map(|e| e.ts)
         .collect()
 }
@@ -317,7 +321,7 @@ fn urgent(events: &[Event]) -> Vec<Timestamp> {
     let answered = |e: &&Event| {
         matches!(
             e.kind,
-            EventKind::Sos | EventKind::Checkin { outcome: CheckinOutcome::Answered | CheckinOutcome::Concern }
+            EventKind::Sos | EventKind::Checkin { outcome: CheckinOutcome::Answered | CheckinOutcome::Concern, .. }
         )
     };
     events.iter().filter(answered).map(|e| e.ts).collect()

@@ -91,6 +91,9 @@ class Profile:
     def __ne__(self, value: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
+# `fields` are the spec's payload fields (`EVENT_FIELDS`), checked by the core; among them
+# `category` for a `checkin` with outcome `concern`: "welfare_request", "pain", "cold",
+# "threat", "self_harm" or "other".
 @final
 class Event:
     def __new__(cls, person: str, ts: _Time, signal: str, **fields: Any) -> Event: ...

@@ -3,14 +3,18 @@
 //! Only calls missed since the last sign of life count (a call missed before the person
 //! was seen again says nothing now), and none missed during a registered absence. A
 //! `concern` outcome (answered, but the person asked for help) is held for the profile's
-//! `concern_hold_h`, unless a later check-in is answered normally.
+//! `concern_hold_h`, unless a later check-in is answered normally. A `concern` with a
+//! category other than `other` scores its rule's level (`checkins.categories`), and its
+//! reason names the category and the route; of several held, the one whose rule asks for
+//! most counts.
 
 use std::fmt::Write;
 
 use super::{Evidence, View};
+use crate::assessment::Level;
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
-use crate::profile::SilenceMode;
+use crate::event::{ConcernCategory, Signal};
+use crate::profile::{ConcernRule, SilenceMode};
 use crate::text::fixed;
 use crate::text::sentence;
 use crate::time::{HOUR_MS, Timestamp};
@@ -60,16 +64,67 @@ pub(crate) fn distinct_misses(misses: impl Iterator<Item = Timestamp>, apart_h: 
     n
 }
 
-pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
-    let c = &view.rules.profile.checkins;
+/// A `concern` held at the view's time.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HeldConcern {
+    /// When the call was answered.
+    pub at: Timestamp,
+    /// Its category, if one was given.
+    pub category: Option<ConcernCategory>,
+    /// The category's rule; none without a category or for `other`.
+    pub rule: Option<ConcernRule>,
+}
+
+/// The `concern` that counts at the view's time: held (within `concern_hold_h`, no
+/// check-in answered since), and of those the one whose rule asks for most (a `concern`
+/// without a rule asks for `critical` and the profile's critical action, as before
+/// categories); the latest of equals.
+pub(crate) fn held_concern(view: &View<'_>) -> Option<HeldConcern> {
+    let p = &view.rules.profile;
     let st = view.state;
-    if let Some(t) = st.last_concern {
-        let held = t <= view.at && view.at.millis_since(t) <= (c.concern_hold_h * HOUR_MS as f64) as i64;
-        let cleared = st.last_all_clear.is_some_and(|a| a > t);
-        if held && !cleared && c.concern_points > 0.0 {
-            let detail = sentence!("check-in call at {} answered, but the person asked for help", view.local(t));
+    let held = |t: Timestamp| {
+        t <= view.at
+            && view.at.millis_since(t) <= (p.checkins.concern_hold_h * HOUR_MS as f64) as i64
+            && st.last_all_clear.is_none_or(|a| a <= t)
+    };
+    let plain = st.last_concern.filter(|t| held(*t)).map(|at| HeldConcern { at, category: None, rule: None });
+    let ranked = st.category_concerns.iter().filter(|(_, t)| held(*t)).map(|(c, at)| HeldConcern {
+        at: *at,
+        category: Some(*c),
+        rule: p.checkins.categories.rule(*c).copied(),
+    });
+    // A concern without a rule scores `concern_points`: with none, it does not count.
+    let counts = |h: &HeldConcern| h.rule.is_some() || p.checkins.concern_points > 0.0;
+    plain.into_iter().chain(ranked).filter(counts).max_by_key(|h| {
+        let (level, action) = h.rule.map_or((Level::Critical, p.escalation.critical), |r| (r.level, r.action));
+        (level, action, h.at, h.category)
+    })
+}
+
+pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
+    let p = &view.rules.profile;
+    let c = &p.checkins;
+    let st = view.state;
+    match held_concern(view) {
+        Some(HeldConcern { at: t, category, rule: None }) => {
+            let mut detail = sentence!("check-in call at {} answered, but the person asked for help", view.local(t));
+            if let Some(category) = category {
+                let _ = write!(detail, " ({category})");
+            }
             out.push(Evidence::new(Signal::Checkin, ReasonKind::Concern, detail, c.concern_points));
         }
+        Some(HeldConcern { at: t, category: Some(category), rule: Some(rule) }) => {
+            let detail = sentence!(
+                "check-in call at {} answered, but the person reported {} ({category}): {}, {}, routed to {}",
+                view.local(t),
+                category.phrase(),
+                rule.level,
+                rule.action,
+                rule.route.phrase()
+            );
+            out.push(Evidence::new(Signal::Checkin, ReasonKind::Concern, detail, p.levels.cut(rule.level)));
+        }
+        _ => {}
     }
     if view.state.absence_at(view.at).is_some() {
         return;
@@ -110,7 +165,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome })
+        ev(h, "checkin", EventKind::Checkin { outcome, category: None })
     }
 
     #[test]
@@ -142,6 +197,28 @@ mod tests {
         assert_eq!((e[0].reason.kind, e[0].reason.contribution), (crate::assessment::ReasonKind::Concern, 90.0));
         let cleared = [events[0].clone(), checkin(3.0, CheckinOutcome::Answered)];
         assert!(run(&r, &cleared, 4.0, super::detect).is_empty());
+    }
+
+    #[test]
+    fn a_concern_without_points_does_not_hide_one_with_a_rule() {
+        let mut p = crate::profile::Profile::builtin("call_only").unwrap();
+        p.checkins.concern_points = 0.0;
+        let r = crate::profile::Rules::compile(&p).unwrap();
+        let welfare = ev(
+            1.5,
+            "checkin",
+            EventKind::Checkin {
+                outcome: CheckinOutcome::Concern,
+                category: Some(crate::event::ConcernCategory::WelfareRequest),
+            },
+        );
+        let events = [checkin(1.0, CheckinOutcome::Concern), welfare];
+        let e = run(&r, &events, 2.0, super::detect);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].reason.detail.contains("(welfare_request)"), "{}", e[0].reason.detail);
+        assert_eq!(e[0].reason.contribution, p.levels.warning);
+        // Without the rule's concern, nothing counts.
+        assert!(run(&r, &events[..1], 2.0, super::detect).is_empty());
     }
 
     #[test]

@@ -33,7 +33,10 @@ mod tests {
         assert_eq!(e[0].reason.contribution, 100.0);
         assert!(e[0].reason.detail.contains("2024-05-01 01:00"));
         assert_eq!(run(&r, &press, 26.0, super::detect).len(), 0, "held 24 h");
-        let cleared = [press[0].clone(), ev(3.0, "checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered })];
+        let cleared = [
+            press[0].clone(),
+            ev(3.0, "checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None }),
+        ];
         assert_eq!(run(&r, &cleared, 4.0, super::detect).len(), 0);
     }
 }

@@ -1,8 +1,8 @@
 //! The built-in profiles, one per service tier used in Korea today.
 
 use super::{
-    ChannelRule, Checkins, Clock, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, MeterRules, NoChange,
-    Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    ChannelRule, Checkins, Clock, ConcernRules, CrossCheck, DeviceOffline, Escalation, Inactivity, Levels, MeterRules,
+    NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 use crate::assessment::Action;
 use crate::event::Signal;
@@ -44,7 +44,14 @@ fn full() -> Profile {
         no_change: NoChange { watts_tolerance: 5.0, lux_tolerance: 30.0, relative_tolerance: 0.15, standby_watts: 3.0 },
         meter: MeterRules { margin_watts: 60.0, margin_ratio: 0.3 },
         cross_check: CrossCheck { contradicted_factor: 0.05 },
-        checkins: Checkins { after: 1, points_each: 8.0, max_points: 45.0, concern_points: 90.0, concern_hold_h: 24.0 },
+        checkins: Checkins {
+            after: 1,
+            points_each: 8.0,
+            max_points: 45.0,
+            concern_points: 90.0,
+            concern_hold_h: 24.0,
+            categories: ConcernRules::default(),
+        },
         sos: Sos { points: 100.0, hold_h: 24.0 },
         device_offline: DeviceOffline { after_h: 6.0, blind_points: 0.0 },
         clock: Clock::default(),

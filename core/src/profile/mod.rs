@@ -28,9 +28,9 @@ mod schedule;
 
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::Action;
+use crate::assessment::{Action, Level};
 use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
-use crate::event::Signal;
+use crate::event::{ConcernCategory, Signal};
 use crate::macros::spec_enum;
 
 pub use builtin::BUILTIN_PROFILES;
@@ -164,6 +164,18 @@ pub struct Levels {
     pub hysteresis: f64,
 }
 
+impl Levels {
+    /// The score at which `level` begins (0 for `normal`).
+    pub fn cut(&self, level: Level) -> f64 {
+        match level {
+            Level::Normal => 0.0,
+            Level::Watch => self.watch,
+            Level::Warning => self.warning,
+            Level::Critical => self.critical,
+        }
+    }
+}
+
 /// Fixed silence rule of one channel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -286,6 +298,98 @@ pub struct Checkins {
     pub concern_points: f64,
     /// Hours a `concern` is held, unless a later check-in is answered.
     pub concern_hold_h: f64,
+    /// What a `concern` of each category calls for (absent from profiles written before
+    /// categories: the defaults). A `concern` without a category, or with category `other`,
+    /// scores `concern_points` as before.
+    #[serde(default)]
+    pub categories: ConcernRules,
+}
+
+spec_enum! {
+    /// Who a `concern` of a category is routed to; the reason names it.
+    pub enum Route {
+        /// The caseworker calls the person back (a welfare request, a referral).
+        CaseworkerCallback = "caseworker_callback",
+        /// Someone visits the home.
+        Visit = "visit",
+        /// 119: an ambulance.
+        Ambulance = "ambulance",
+        /// 112: the police.
+        Police = "police",
+        /// The suicide-prevention crisis line (109), and the caseworker.
+        CrisisLine = "crisis_line",
+    }
+}
+
+impl Route {
+    /// The route as the reason names it.
+    pub(crate) fn phrase(self) -> &'static str {
+        match self {
+            Route::CaseworkerCallback => "a call-back by the caseworker",
+            Route::Visit => "a visit",
+            Route::Ambulance => "119 (ambulance)",
+            Route::Police => "the police (112)",
+            Route::CrisisLine => "the crisis line (109) and the caseworker",
+        }
+    }
+}
+
+/// What a `concern` of one category calls for: at least this level and action (other
+/// evidence can raise them, never lower them), routed to `route`. Its points are the
+/// level's cut-off in `levels`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcernRule {
+    /// The level: `watch`, `warning` or `critical`.
+    pub level: Level,
+    /// The action: `checkin_call`, `notify` or `dispatch`.
+    pub action: Action,
+    /// Who it is routed to.
+    pub route: Route,
+}
+
+/// The rule of each category of `concern` but `other` (which scores as a `concern` without
+/// a category). The defaults follow the smart-care casebook.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcernRules {
+    /// A request for welfare help: `warning`, `notify`, `caseworker_callback`.
+    pub welfare_request: ConcernRule,
+    /// Pain or illness: `critical`, `dispatch`, `ambulance`.
+    pub pain: ConcernRule,
+    /// Cold (no heating): `warning`, `notify`, `caseworker_callback`.
+    pub cold: ConcernRule,
+    /// A threat from someone: `critical`, `dispatch`, `police`.
+    pub threat: ConcernRule,
+    /// Talk of self-harm: `critical`, `dispatch`, `crisis_line`.
+    pub self_harm: ConcernRule,
+}
+
+impl Default for ConcernRules {
+    fn default() -> Self {
+        let rule = |level, action, route| ConcernRule { level, action, route };
+        ConcernRules {
+            welfare_request: rule(Level::Warning, Action::Notify, Route::CaseworkerCallback),
+            pain: rule(Level::Critical, Action::Dispatch, Route::Ambulance),
+            cold: rule(Level::Warning, Action::Notify, Route::CaseworkerCallback),
+            threat: rule(Level::Critical, Action::Dispatch, Route::Police),
+            self_harm: rule(Level::Critical, Action::Dispatch, Route::CrisisLine),
+        }
+    }
+}
+
+impl ConcernRules {
+    /// The rule of `category`; none for `other`.
+    pub fn rule(&self, category: ConcernCategory) -> Option<&ConcernRule> {
+        match category {
+            ConcernCategory::WelfareRequest => Some(&self.welfare_request),
+            ConcernCategory::Pain => Some(&self.pain),
+            ConcernCategory::Cold => Some(&self.cold),
+            ConcernCategory::Threat => Some(&self.threat),
+            ConcernCategory::SelfHarm => Some(&self.self_harm),
+            ConcernCategory::Other => None,
+        }
+    }
 }
 
 /// The emergency button.
@@ -555,6 +659,18 @@ impl Profile {
         c.range("checkins.max_points", k.max_points, 0.0, 100.0)?;
         c.range("checkins.concern_points", k.concern_points, 0.0, 100.0)?;
         c.range("checkins.concern_hold_h", k.concern_hold_h, 0.1, 720.0)?;
+        for &category in ConcernCategory::ALL {
+            if let Some(rule) = k.categories.rule(category) {
+                if rule.level == Level::Normal {
+                    let key = format!("checkins.categories.{category}.level");
+                    return Err(Error::profile(&self.name, &key, "must be watch, warning or critical, got normal"));
+                }
+                if rule.action == Action::None {
+                    let key = format!("checkins.categories.{category}.action");
+                    return Err(Error::profile(&self.name, &key, "must be checkin_call, notify or dispatch, got none"));
+                }
+            }
+        }
         c.range("sos.points", self.sos.points, 0.0, 100.0)?;
         c.range("sos.hold_h", self.sos.hold_h, 0.1, 720.0)?;
         c.range(

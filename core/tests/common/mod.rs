@@ -47,7 +47,7 @@ impl Home {
         self.push(hour, "phone", EventKind::App { action: AppAction::Unlock });
     }
     pub fn checkin(&mut self, hour: f64, outcome: CheckinOutcome) {
-        self.push(hour, "checkin", EventKind::Checkin { outcome });
+        self.push(hour, "checkin", EventKind::Checkin { outcome, category: None });
     }
 
     /// An ordinary day `d`: TV 08-12 and 18-23, out 09:30-11:00, calls, steps, phone use.
