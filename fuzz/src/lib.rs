@@ -164,6 +164,10 @@ fn decode(data: &[u8]) -> anbu::OwnedColumns {
         opt(&mut b, &mut c.action, |b| anbu::AppAction::ALL[usize::from(b.byte() % 5)]);
         opt(&mut b, &mut c.outcome, |b| anbu::CheckinOutcome::ALL[usize::from(b.byte() % 3)]);
         opt(&mut b, &mut c.until, time);
+        // Absent, without reading a byte, so that the corpora and known crashes written before
+        // the column existed decode as they did.
+        c.category.0.push(anbu::ConcernCategory::Other);
+        c.category.1.push(false);
     }
     c
 }
@@ -207,6 +211,7 @@ pub fn columns(data: &[u8]) {
             r.lux = value(&c.lux, i);
             r.action = value(&c.action, i);
             r.outcome = value(&c.outcome, i);
+            r.category = value(&c.category, i);
             if let Some(u) = value(&c.until, i) {
                 r.set("until", anbu::Value::Time(u)).map_err(at)?;
             }
