@@ -296,6 +296,11 @@ export declare class Engine {
    * profile and devices (their state is kept).
    */
   addPerson(person: PersonInput): void
+  /**
+   * Erases a person: their registration, state and waiting events (see the core's
+   * `Engine::remove_person`).
+   */
+  removePerson(person: string): void
   /** The registered persons, in registration order. */
   persons(): PersonRecord[]
   /** Number of registered persons. */

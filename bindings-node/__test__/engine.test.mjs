@@ -172,3 +172,15 @@ test('profile objects: whole numbers fill integer keys', () => {
   assert.equal(p.toObject().checkins.after, 2)
   assert.equal(p.toObject().inactivity.min_steps, 30)
 })
+
+test('removePerson erases a person', () => {
+  const e = new anbu.Engine()
+  e.addPerson({ person: 'p-001', profile: 'plug_only' })
+  e.addPerson({ person: 'p-002', profile: 'full' })
+  e.ingest(tvEvents('p-001'))
+  e.removePerson('p-001')
+  assert.deepEqual(e.persons().map((p) => p.person), ['p-002'])
+  assert.ok(!Buffer.from(e.snapshot()).toString('latin1').includes('p-001'))
+  assert.throws(() => e.assess('p-001', t0 + 40 * H), (err) => err.code === 'ANBU_UNKNOWN_PERSON')
+  assert.throws(() => e.removePerson('p-001'), (err) => err.code === 'ANBU_UNKNOWN_PERSON')
+})

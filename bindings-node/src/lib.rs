@@ -156,6 +156,13 @@ impl Engine {
         guard(|| self.inner.add_person(convert::person(person)?))
     }
 
+    /// Erases a person: their registration, state and waiting events (see the core's
+    /// `Engine::remove_person`).
+    #[napi]
+    pub fn remove_person(&mut self, person: String) -> Result<()> {
+        guard(|| self.inner.remove_person(&person))
+    }
+
     /// The registered persons, in registration order.
     #[napi(ts_return_type = "PersonRecord[]")]
     pub fn persons<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {

@@ -396,6 +396,12 @@ impl PyEngine {
         guard(|| self.inner.add_person(p))
     }
 
+    /// Erases a person: their registration, state and waiting events (see the core's
+    /// `Engine::remove_person`).
+    fn remove_person(&mut self, person: &str) -> PyResult<()> {
+        guard(|| self.inner.remove_person(person))
+    }
+
     /// Registers persons: a dict `{person: profile}` or rows `{"person", "profile", "devices"}`.
     fn add_persons(&mut self, persons: &Bound<'_, PyAny>) -> PyResult<usize> {
         let persons = convert::persons(persons)?;

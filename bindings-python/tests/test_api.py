@@ -207,3 +207,15 @@ def test_version_is_the_workspace_version() -> None:
     line = next(x for x in cargo.splitlines() if x.startswith("version = "))
     assert anbu.__version__ == line.split('"')[1]
     assert (Path(anbu.__file__).parent / "py.typed").exists()
+
+
+def test_remove_person_erases_them() -> None:
+    engine = tv_engine()
+    engine.add_person("p-002", "full")
+    engine.remove_person("p-001")
+    assert [p["person"] for p in engine.persons()] == ["p-002"]
+    assert b"p-001" not in engine.snapshot()
+    with pytest.raises(anbu.UnknownPersonError):
+        engine.assess("p-001", T0 + timedelta(hours=40))
+    with pytest.raises(anbu.UnknownPersonError):
+        engine.remove_person("p-001")

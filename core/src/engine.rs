@@ -307,6 +307,37 @@ impl Engine {
         Ok(())
     }
 
+    /// Erases a person (moved away, consent withdrawn): their registration, folded state,
+    /// learned routine, waiting events and the ids of their devices. Nothing of them stays in
+    /// the engine or its next [`Engine::snapshot`]; the id may be registered again, and starts
+    /// afresh. Errors with [`Error::UnknownPerson`] if the person is not registered.
+    ///
+    /// ```
+    /// use anbu::{Engine, ErrorKind, Event, EventKind, Person, Timestamp};
+    /// let mut engine = Engine::new();
+    /// engine.add_person(Person::new("p-1", "full")?)?;
+    /// engine.add_person(Person::new("p-2", "full")?)?;
+    /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
+    /// engine.ingest(Event::new("p-1", t0, Some("door-p1"), EventKind::Sos)?)?;
+    /// engine.remove_person("p-1")?;
+    /// assert_eq!(engine.persons().map(|p| p.person.as_str()).collect::<Vec<_>>(), ["p-2"]);
+    /// assert_eq!(engine.assess("p-1", t0).unwrap_err().kind(), ErrorKind::UnknownPerson);
+    /// assert!(!String::from_utf8_lossy(&engine.snapshot()).contains("p-1"));
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn remove_person(&mut self, person: &str) -> Result<()> {
+        let i = self.slot_index(person)?;
+        self.slots.remove(i);
+        self.index.remove(person);
+        for v in self.index.values_mut() {
+            if *v > i {
+                *v -= 1;
+            }
+        }
+        self.names.forget_unused();
+        Ok(())
+    }
+
     /// The registered persons, in registration order.
     pub fn persons(&self) -> impl Iterator<Item = &Person> {
         self.slots.iter().map(|s| &s.person)

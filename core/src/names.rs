@@ -31,6 +31,12 @@ impl Names {
         n
     }
 
+    /// Drops the ids no device holds any more (once a person is erased, their device ids go
+    /// with them).
+    pub fn forget_unused(&mut self) {
+        self.set.retain(|n| Arc::strong_count(n) > 1);
+    }
+
     /// Bytes held by the table (the ids' text and the table's slots), approximately.
     pub fn size_bytes(&self) -> usize {
         self.set.capacity() * std::mem::size_of::<Name>() + self.set.iter().map(|n| n.capacity() + 40).sum::<usize>()
