@@ -11,11 +11,9 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use anbu::backtest::{Metrics, SweepSetup, backtest, sweep};
+use anbu::backtest::{Metrics, SweepSetup, backtest, plug_rule, sweep};
 use anbu::sim::{SimCase, SimConfig, simulate};
-use anbu::{
-    Assessment, CallPolicy, Event, Incident, Person, Profile, ReplayOptions, Signal, replay, replay_closed_loop,
-};
+use anbu::{Assessment, CallPolicy, Incident, Person, ReplayOptions, replay, replay_closed_loop};
 
 /// One seed's results: anbu on everyone, and anbu vs the fixed rule on the plug persons.
 struct Run {
@@ -31,9 +29,6 @@ struct Run {
 }
 
 fn main() -> Result<(), anbu::Error> {
-    let fixed = Profile::from_json(
-        r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"],"routine":{"mode":"fixed"},"levels":{"hysteresis":0},"inactivity":{"plug":{"weight":50}},"device_offline":{"after_h":720}}"#,
-    )?;
     let mut runs = Vec::new();
     for seed in 1..=3u64 {
         let config = SimConfig { persons: 300, days: 90, seed, ..SimConfig::default() };
@@ -51,33 +46,15 @@ fn main() -> Result<(), anbu::Error> {
         let took = started.elapsed();
 
         // The baseline: the people with a plug, their plug readings only, the fixed 24 h rule.
-        let plug_ids: HashSet<&str> = cohort
-            .persons
-            .iter()
-            .filter(|p| p.devices().is_some_and(|d| d.contains(&Signal::Plug)))
-            .map(|p| p.person.as_str())
-            .collect();
-        let plug_events: Vec<Event> = cohort
-            .events
-            .iter()
-            .filter(|e| e.signal() == Signal::Plug && plug_ids.contains(e.person.as_str()))
-            .cloned()
-            .collect();
-        let baseline_persons: Vec<Person> = cohort
-            .persons
-            .iter()
-            .filter(|p| plug_ids.contains(p.person.as_str()))
-            .map(|p| Person::new(&p.person, "plug_24h_fixed"))
-            .collect::<Result<_, _>>()?;
-        let options = ReplayOptions { profiles: vec![fixed.clone()], ..ReplayOptions::default() };
-        let baseline_rows = replay(plug_events, &baseline_persons, &options)?;
+        let rule = plug_rule(&cohort.events, &cohort.persons)?;
+        let options = ReplayOptions { profiles: vec![rule.profile.clone()], ..ReplayOptions::default() };
+        let baseline_rows = replay(rule.events.clone(), &rule.persons, &options)?;
+        let baseline_persons = rule.persons.clone();
 
-        let plug_persons: Vec<Person> =
-            cohort.persons.iter().filter(|p| plug_ids.contains(p.person.as_str())).cloned().collect();
-        let plug_rows: Vec<Assessment> =
-            rows.iter().filter(|a| plug_ids.contains(a.person.as_str())).cloned().collect();
+        let plug_persons: Vec<Person> = cohort.persons.iter().filter(|p| rule.covers(&p.person)).cloned().collect();
+        let plug_rows: Vec<Assessment> = rows.iter().filter(|a| rule.covers(&a.person)).cloned().collect();
         let plug_incidents: Vec<Incident> =
-            cohort.incidents.iter().filter(|i| plug_ids.contains(i.person.as_str())).cloned().collect();
+            cohort.incidents.iter().filter(|i| rule.covers(&i.person)).cloned().collect();
 
         println!(
             "## Seed {seed}: {} persons, {} days, {} events, {} incidents -> {} hourly assessments in {:.2} s\n",

@@ -30,6 +30,7 @@
 //! # Ok::<(), anbu::Error>(())
 //! ```
 
+mod plug_rule;
 mod sweep;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -43,6 +44,7 @@ use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
+pub use plug_rule::{PLUG_RULE_PROFILE, PlugRule, plug_rule};
 pub use sweep::{OperatingPoint, Sweep, SweepSetup, sweep};
 
 /// How long after its start an incident without an `end` can still be detected.

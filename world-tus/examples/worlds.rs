@@ -26,8 +26,8 @@ use std::time::Instant;
 use anbu::backtest::backtest;
 use anbu::sim::{SimConfig, simulate};
 use anbu::{
-    Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReplayOptions, Signal,
-    Timestamp, replay, replay_closed_loop,
+    Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReplayOptions, Timestamp,
+    replay, replay_closed_loop,
 };
 use anbu_world_tus::{WorldConfig, generate};
 
@@ -234,32 +234,11 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
     let one = ReplayOptions { threads: 1, ..ReplayOptions::default() };
 
     // The plug rule: persons with a plug, plug readings only.
-    let plug_rule = Profile::from_json(
-        r#"{"name":"plug_24h_fixed","extends":"plug_only","signals":["plug"],"routine":{"mode":"fixed"},"levels":{"hysteresis":0},"inactivity":{"plug":{"weight":50}},"device_offline":{"after_h":720}}"#,
-    )?;
-    let plug_ids: HashSet<&str> = cohort
-        .persons
-        .iter()
-        .filter(|p| p.devices().is_some_and(|d| d.contains(&Signal::Plug)))
-        .map(|p| p.person.as_str())
-        .collect();
-    let plug_events: Vec<Event> = cohort
-        .events
-        .iter()
-        .filter(|e| e.signal() == Signal::Plug && plug_ids.contains(e.person.as_str()))
-        .cloned()
-        .collect();
-    let plug_persons: Vec<Person> = cohort
-        .persons
-        .iter()
-        .filter(|p| plug_ids.contains(p.person.as_str()))
-        .map(|p| Person::new(&p.person, "plug_24h_fixed"))
-        .collect::<Result<_, _>>()?;
-    let plug_incidents: Vec<Incident> =
-        cohort.incidents.iter().filter(|i| plug_ids.contains(i.person.as_str())).cloned().collect();
-    let options = ReplayOptions { profiles: vec![plug_rule], ..one.clone() };
-    let rows = replay(plug_events, &plug_persons, &options)?;
-    let plug = tally(&rows, &plug_incidents, &plug_persons, &cohort.kinds)?;
+    let rule = anbu::backtest::plug_rule(&cohort.events, &cohort.persons)?;
+    let plug_incidents: Vec<Incident> = cohort.incidents.iter().filter(|i| rule.covers(&i.person)).cloned().collect();
+    let options = ReplayOptions { profiles: vec![rule.profile.clone()], ..one.clone() };
+    let rows = replay(rule.events.clone(), &rule.persons, &options)?;
+    let plug = tally(&rows, &plug_incidents, &rule.persons, &cohort.kinds)?;
     drop(rows);
 
     // Every person's own profile in fixed mode.
