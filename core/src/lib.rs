@@ -113,12 +113,16 @@ pub use crate::profile::{
     Inactivity, Levels, MeterRules, NoChange, Profile, Route, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
-    CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, read_columns, read_events, read_events_from,
+    CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, TableOutcome, read_columns, read_events,
+    read_events_from, read_incidents, read_persons,
 };
-pub use crate::write::{write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl};
+pub use crate::write::{
+    write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl, write_incidents_csv,
+    write_incidents_jsonl, write_persons_csv, write_persons_jsonl,
+};
 
 pub use crate::replay::{
-    CallPolicy, CheckinResponder, ReplayOptions, check_replay_rows, replay, replay_closed_loop,
+    CallPolicy, CheckinResponder, Emit, ReplayOptions, check_replay_rows, replay, replay_closed_loop,
     replay_closed_loop_sequential, replay_columns, replay_to_columns,
 };
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};

@@ -87,6 +87,71 @@ impl ReplayOptions {
     }
 }
 
+/// Which of a replay's rows to keep: `all` of them, or only the `changes`, the rows a
+/// caseworker's system stores: each person's first row, and every row whose level, action or
+/// responder differs from that person's row before it.
+///
+/// ```
+/// use anbu::{Emit, Event, EventKind, Person, ReplayOptions, replay, HOUR_MS};
+/// let t0: anbu::Timestamp = "2024-05-01T08:30:00+09:00".parse()?;
+/// let sos = Event::new("p-1", t0.plus_millis(2 * HOUR_MS), None, EventKind::Sos)?;
+/// let door = |h| Event::new("p-1", t0.plus_millis(h * HOUR_MS), None, EventKind::Door { state: anbu::DoorState::Open });
+/// let events = vec![door(0)?, door(1)?, sos, door(4)?];
+/// let rows = replay(events, &[Person::new("p-1", "call_iot")?], &ReplayOptions::default())?;
+/// let changes = "changes".parse::<Emit>()?.keep(rows.clone());
+/// assert_eq!((rows.len(), changes.len()), (4, 2)); // normal at 09:00, critical from 11:00 on
+/// assert_eq!(Emit::All.keep(rows.clone()), rows);
+/// assert!("some".parse::<Emit>().is_err());
+/// # Ok::<(), anbu::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Emit {
+    /// Every row.
+    #[default]
+    All,
+    /// Each person's first row, and the rows whose level, action or responder changed.
+    Changes,
+}
+
+impl Emit {
+    /// The rows to keep of a replay's rows (in `person`, `at` order, as a replay gives them).
+    pub fn keep(self, mut rows: Vec<Assessment>) -> Vec<Assessment> {
+        if self == Emit::All {
+            return rows;
+        }
+        let changed: Vec<bool> = std::iter::once(true)
+            .chain(rows.windows(2).map(|w| {
+                let (a, b) = (&w[0], &w[1]);
+                a.person != b.person || (a.level, a.action, a.responder) != (b.level, b.action, b.responder)
+            }))
+            .collect();
+        let mut changed = changed.into_iter();
+        rows.retain(|_| changed.next().unwrap_or(true));
+        rows
+    }
+
+    /// The name: `all` or `changes`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Emit::All => "all",
+            Emit::Changes => "changes",
+        }
+    }
+}
+
+impl std::str::FromStr for Emit {
+    type Err = Error;
+
+    /// Parses `all` or `changes`.
+    fn from_str(s: &str) -> Result<Emit> {
+        match s.trim() {
+            "all" => Ok(Emit::All),
+            "changes" => Ok(Emit::Changes),
+            _ => Err(Error::argument("emit", format!("unknown value `{}`, expected one of: all, changes", clip(s)))),
+        }
+    }
+}
+
 /// Replays events: each person is assessed at every multiple of `every` from their first
 /// event up to the last event of the input, using the events at or before each time.
 /// Rows come in `person`, `at` order; the same input gives the same rows.

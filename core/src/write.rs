@@ -1,4 +1,4 @@
-//! Writers for events and assessments, in the spec's CSV and JSON Lines forms.
+//! Writers for events, assessments, persons and incidents, in the spec's CSV and JSON Lines forms.
 //!
 //! Timestamps are written as RFC 3339 in UTC, numbers in the shortest form that reads back
 //! to the same value, so events written here read back identical with
@@ -12,6 +12,8 @@ use serde::Serialize;
 use crate::assessment::{ASSESSMENT_FIELDS, Assessment};
 use crate::error::{Error, Result};
 use crate::event::{EVENT_FIELDS, Event};
+use crate::incident::{INCIDENT_FIELDS, Incident};
+use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 
 fn csv_error(e: csv::Error) -> Error {
     Error::Io(io::Error::from(e))
@@ -147,6 +149,90 @@ pub fn write_assessments_jsonl<'a, W: Write>(
     assessments: impl IntoIterator<Item = &'a Assessment>,
 ) -> Result<()> {
     write_jsonl(w, assessments)
+}
+
+/// Writes rows of text cells as CSV under a header; an absent cell is empty.
+fn write_cells_csv<W: Write, const N: usize>(
+    w: W,
+    header: [&str; N],
+    rows: impl IntoIterator<Item = [Option<String>; N]>,
+) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(header).map_err(csv_error)?;
+    for row in rows {
+        out.write_record(row.iter().map(|c| c.as_deref().unwrap_or(""))).map_err(csv_error)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes a persons table as CSV ([`PERSON_FIELDS`], `devices` comma-separated), as
+/// [`read_persons`](crate::read_persons) reads it back.
+///
+/// ```
+/// use anbu::{Person, write_persons_csv};
+/// let persons = [Person::new("p-1", "call_iot")?.with_devices("door,phone")?, Person::new("p-2", "full")?];
+/// let mut out = Vec::new();
+/// write_persons_csv(&mut out, &persons)?;
+/// assert_eq!(String::from_utf8(out).unwrap(), "person,profile,devices\np-1,call_iot,\"call,door\"\np-2,full,\n");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_persons_csv<'a, W: Write>(w: W, persons: impl IntoIterator<Item = &'a Person>) -> Result<()> {
+    write_cells_csv(
+        w,
+        PERSON_FIELDS,
+        persons.into_iter().map(|p| {
+            let r = PersonRecord::from(p.clone());
+            [Some(r.person), Some(r.profile), r.devices]
+        }),
+    )
+}
+
+/// Writes a persons table as JSON Lines: `{"person", "profile", "devices"?}` per line.
+///
+/// ```
+/// use anbu::{Person, write_persons_jsonl};
+/// let mut out = Vec::new();
+/// write_persons_jsonl(&mut out, &[Person::new("p-1", "full")?])?;
+/// assert_eq!(String::from_utf8(out).unwrap(), "{\"person\":\"p-1\",\"profile\":\"full\"}\n");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_persons_jsonl<'a, W: Write>(w: W, persons: impl IntoIterator<Item = &'a Person>) -> Result<()> {
+    write_jsonl(w, persons)
+}
+
+/// Writes an incidents table as CSV ([`INCIDENT_FIELDS`], times in UTC, `end` empty when absent).
+///
+/// ```
+/// use anbu::{Incident, write_incidents_csv};
+/// let inc = Incident { person: "p-1".into(), start: "2024-05-01T10:00:00+09:00".parse()?, end: None };
+/// let mut out = Vec::new();
+/// write_incidents_csv(&mut out, [&inc])?;
+/// assert_eq!(String::from_utf8(out).unwrap(), "person,start,end\np-1,2024-05-01T01:00:00Z,\n");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_incidents_csv<'a, W: Write>(w: W, incidents: impl IntoIterator<Item = &'a Incident>) -> Result<()> {
+    write_cells_csv(
+        w,
+        INCIDENT_FIELDS,
+        incidents
+            .into_iter()
+            .map(|i| [Some(i.person.clone()), Some(i.start.to_string()), i.end.map(|t| t.to_string())]),
+    )
+}
+
+/// Writes an incidents table as JSON Lines: `{"person", "start", "end"?}` per line.
+///
+/// ```
+/// use anbu::{Incident, write_incidents_jsonl};
+/// let inc = Incident { person: "p-1".into(), start: "2024-05-01T10:00:00+09:00".parse()?, end: None };
+/// let mut out = Vec::new();
+/// write_incidents_jsonl(&mut out, [&inc])?;
+/// assert_eq!(String::from_utf8(out).unwrap(), "{\"person\":\"p-1\",\"start\":\"2024-05-01T01:00:00Z\"}\n");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_incidents_jsonl<'a, W: Write>(w: W, incidents: impl IntoIterator<Item = &'a Incident>) -> Result<()> {
+    write_jsonl(w, incidents)
 }
 
 #[cfg(test)]

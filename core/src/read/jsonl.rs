@@ -6,7 +6,7 @@ use std::io::{self, BufRead};
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{MAX_LINE_BYTES, format_error, line_too_long};
+use super::{format_error, line_too_long, read_capped_line};
 use crate::error::{Error, Location, Result};
 #[cfg(test)]
 use crate::event::EventKind;
@@ -59,7 +59,7 @@ enum State {
 enum Line {
     /// The line is in `buf` (without its newline).
     Text,
-    /// The line was longer than [`MAX_LINE_BYTES`] and was skipped.
+    /// The line was longer than [`MAX_LINE_BYTES`](crate::limits::MAX_LINE_BYTES) and was skipped.
     TooLong,
 }
 
@@ -74,49 +74,11 @@ impl<R: BufRead> JsonlEventReader<R> {
         self.state == State::Stopped
     }
 
-    /// Reads one physical line into `buf`, keeping at most [`MAX_LINE_BYTES`] of it.
+    /// Reads one physical line into `buf` (see [`read_capped_line`]).
     fn read_line(&mut self) -> io::Result<Option<Line>> {
-        self.buf.clear();
-        let mut any = false;
-        let mut too_long = false;
-        loop {
-            let avail = match self.inner.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if avail.is_empty() {
-                break;
-            }
-            any = true;
-            let (content, used, done) = match avail.iter().position(|&b| b == b'\n') {
-                Some(i) => (&avail[..i], i + 1, true),
-                None => (avail, avail.len(), false),
-            };
-            if !too_long {
-                if self.buf.len() + content.len() > MAX_LINE_BYTES {
-                    too_long = true;
-                    self.buf.clear();
-                } else {
-                    self.buf.extend_from_slice(content);
-                }
-            }
-            self.inner.consume(used);
-            if done {
-                break;
-            }
-        }
-        if !any {
-            return Ok(None);
-        }
+        let Some(too_long) = read_capped_line(&mut self.inner, &mut self.buf)? else { return Ok(None) };
         self.line += 1;
-        if too_long {
-            return Ok(Some(Line::TooLong));
-        }
-        if self.buf.last() == Some(&b'\r') {
-            self.buf.pop();
-        }
-        Ok(Some(Line::Text))
+        Ok(Some(if too_long { Line::TooLong } else { Line::Text }))
     }
 }
 
@@ -380,6 +342,7 @@ impl<'de> de::Deserialize<'de> for Scalar<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::MAX_LINE_BYTES;
 
     fn errors(text: &str) -> Vec<String> {
         JsonlEventReader::new(text.as_bytes()).filter_map(|r| r.err()).map(|e| e.to_string()).collect()

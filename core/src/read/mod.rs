@@ -10,6 +10,7 @@ mod csv;
 mod csv_columns;
 mod jsonl;
 mod parallel;
+mod table;
 
 use std::fmt;
 use std::fs::File;
@@ -19,6 +20,7 @@ use std::str::FromStr;
 
 pub use self::csv::CsvEventReader;
 pub use self::jsonl::JsonlEventReader;
+pub use self::table::{TableOutcome, read_incidents, read_persons};
 use crate::error::{Error, Location, Result};
 use crate::event::Event;
 use crate::owned_columns::OwnedColumns;
@@ -233,6 +235,49 @@ pub fn read_events_from<R: Read>(reader: R, format: Format, options: &ReadOption
         Format::Csv => collect(CsvEventReader::new(reader), options),
         Format::Jsonl => collect(JsonlEventReader::new(BufReader::with_capacity(BUF_BYTES, reader)), options),
     }
+}
+
+/// Reads one physical line into `buf` (without its `\n` or `\r\n`), keeping at most
+/// [`MAX_LINE_BYTES`] of it: `None` at the end of the input, else whether the line was longer
+/// (then `buf` is empty and the rest of the line was skipped).
+fn read_capped_line<R: io::BufRead>(inner: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    buf.clear();
+    let mut any = false;
+    let mut too_long = false;
+    loop {
+        let avail = match inner.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            break;
+        }
+        any = true;
+        let (content, used, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (&avail[..i], i + 1, true),
+            None => (avail, avail.len(), false),
+        };
+        if !too_long {
+            if buf.len() + content.len() > MAX_LINE_BYTES {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(content);
+            }
+        }
+        inner.consume(used);
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if !too_long && buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(Some(too_long))
 }
 
 /// An event reader that can tell whether an error ended the input for good.
