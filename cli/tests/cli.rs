@@ -1,0 +1,286 @@
+//! The `anbu` binary run as a batch job would run it: files in a temporary directory, the
+//! exit code and the output checked against the core's own calls.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use anbu::sim::{SimConfig, simulate};
+use anbu::{Emit, Format, ReadOptions, ReplayOptions, read_events, read_incidents, read_persons};
+
+fn anbu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_anbu")).args(args).output().expect("the anbu binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 temp path")
+}
+
+/// A small simulated cohort written by `anbu simulate` into a fresh directory.
+struct Cohort {
+    dir: tempfile::TempDir,
+}
+
+impl Cohort {
+    fn new() -> Cohort {
+        let dir = tempfile::tempdir().unwrap();
+        let out = anbu(&["simulate", "--persons", "6", "--days", "5", "--seed", "7", "--out", path(dir.path())]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        Cohort { dir }
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn arg(&self, name: &str) -> String {
+        path(&self.file(name)).to_string()
+    }
+
+    /// The rows the core's replay gives for the cohort's files.
+    fn core_rows(&self) -> Vec<anbu::Assessment> {
+        let events = read_events(&self.file("events.csv"), &ReadOptions::strict()).unwrap().events;
+        let persons = read_persons(&self.file("persons.csv"), &ReadOptions::strict()).unwrap().rows;
+        anbu::replay(events, &persons, &ReplayOptions::default()).unwrap()
+    }
+}
+
+#[test]
+fn simulate_writes_the_cores_cohort() {
+    let cohort = Cohort::new();
+    let want = simulate(&SimConfig { persons: 6, days: 5, seed: 7, ..SimConfig::default() });
+    let events = read_events(&cohort.file("events.csv"), &ReadOptions::strict()).unwrap().events;
+    assert_eq!(events, want.events);
+    assert_eq!(read_persons(&cohort.file("persons.csv"), &ReadOptions::strict()).unwrap().rows, want.persons);
+    assert_eq!(read_incidents(&cohort.file("incidents.csv"), &ReadOptions::strict()).unwrap().rows, want.incidents);
+}
+
+#[test]
+fn replay_to_csv_gives_the_cores_rows() {
+    let cohort = Cohort::new();
+    let out_file = cohort.file("rows.csv");
+    let out =
+        anbu(&["replay", &cohort.arg("events.csv"), "--persons", &cohort.arg("persons.csv"), "-o", path(&out_file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let want = cohort.core_rows();
+    assert!(!want.is_empty());
+    let mut csv = csv_rows(&std::fs::read_to_string(&out_file).unwrap());
+    assert_eq!(csv.remove(0), ["person", "at", "score", "level", "action", "responder", "reasons"]);
+    assert_eq!(csv.len(), want.len());
+    for (row, a) in csv.iter().zip(&want) {
+        assert_eq!(
+            (row[0].as_str(), row[1].as_str(), row[3].as_str()),
+            (a.person.as_str(), &*a.at.to_string(), &*a.level.to_string())
+        );
+        let reasons: Vec<anbu::Reason> = serde_json::from_str(&row[6]).unwrap();
+        assert_eq!(reasons, a.reasons);
+    }
+}
+
+#[test]
+fn replay_to_jsonl_by_extension_and_to_stdout() {
+    let cohort = Cohort::new();
+    let (events, persons) = (cohort.arg("events.csv"), cohort.arg("persons.csv"));
+    let out_file = cohort.file("rows.jsonl");
+    let out = anbu(&["replay", &events, "--persons", &persons, "--output", path(&out_file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<anbu::Assessment> = std::fs::read_to_string(&out_file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line an assessment"))
+        .collect();
+    assert_eq!(rows, cohort.core_rows());
+    // No --output: CSV on stdout, or the format asked for.
+    let out = anbu(&["replay", &events, "--persons", &persons, "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), std::fs::read_to_string(&out_file).unwrap());
+    let out = anbu(&["replay", &events, "--persons", &persons]);
+    assert!(text(&out.stdout).starts_with("person,at,score,level,action,responder,reasons\n"));
+    // No progress drawn where stderr is not a terminal.
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn emit_changes_keeps_the_rows_whose_level_action_or_responder_changed() {
+    let cohort = Cohort::new();
+    let (events, persons) = (cohort.arg("events.csv"), cohort.arg("persons.csv"));
+    let all = anbu(&["replay", &events, "--persons", &persons, "--format", "jsonl"]);
+    let changes = anbu(&["replay", &events, "--persons", &persons, "--format", "jsonl", "--emit", "changes"]);
+    assert!(changes.status.success(), "{}", text(&changes.stderr));
+    let parse = |o: &Output| -> Vec<anbu::Assessment> {
+        text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let (all, changes) = (parse(&all), parse(&changes));
+    assert!(changes.len() < all.len(), "{} changes of {} rows", changes.len(), all.len());
+    assert_eq!(changes, Emit::Changes.keep(cohort.core_rows()));
+    // Every person's first row is kept.
+    let first = |rows: &[anbu::Assessment]| {
+        let mut people: Vec<String> = rows.iter().map(|a| a.person.clone()).collect();
+        people.dedup();
+        people
+    };
+    assert_eq!(first(&changes), first(&all));
+}
+
+#[test]
+fn every_is_read_by_the_core() {
+    let cohort = Cohort::new();
+    let (events, persons) = (cohort.arg("events.csv"), cohort.arg("persons.csv"));
+    let hourly = anbu(&["replay", &events, "--persons", &persons, "--every", "1h"]);
+    let quarterly = anbu(&["replay", &events, "--persons", &persons, "--every", "15m"]);
+    let lines = |o: &Output| text(&o.stdout).lines().count();
+    assert!(lines(&quarterly) > 3 * lines(&hourly), "{} vs {}", lines(&quarterly), lines(&hourly));
+    let bad = anbu(&["replay", &events, "--persons", &persons, "--every", "5 fortnights"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("argument `every`: cannot parse `5 fortnights` as a duration"));
+}
+
+#[test]
+fn check_lists_every_bad_row_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.csv");
+    std::fs::write(
+        &file,
+        "person,ts,signal,outcome\n\
+         p-1,2024-05-01T10:00:00+09:00,checkin,missed\n\
+         p-1,2024-05-01T11:00:00+09:00,checkin,maybe\n\
+         p-1,2024-05-01T12:00:00+09:00,checkin,answered\n\
+         p-1,soon,checkin,answered\n",
+    )
+    .unwrap();
+    let out = anbu(&["check", path(&file)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let listed: Vec<String> = text(&out.stdout).lines().map(str::to_string).collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let p = path(&file);
+    assert_eq!(
+        listed[0],
+        format!("{p}: line 3: field `outcome`: unknown value `maybe`, expected one of: answered, missed, concern")
+    );
+    assert!(listed[1].starts_with(&format!("{p}: line 5: field `ts`: cannot parse `soon`")), "{}", listed[1]);
+    assert!(text(&out.stderr).contains("2 events, 2 bad rows"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_of_a_clean_cohort_exits_0_and_checks_the_persons_too() {
+    let cohort = Cohort::new();
+    let (events, persons) = (cohort.arg("events.csv"), cohort.arg("persons.csv"));
+    let out = anbu(&["check", &events, "--persons", &persons]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    // A persons table without one of the events' persons, and with a bad row.
+    let table = std::fs::read_to_string(cohort.file("persons.csv")).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    let short = cohort.file("short.csv");
+    std::fs::write(&short, format!("{}\n{}\n", lines[..lines.len() - 1].join("\n"), "p-x,,")).unwrap();
+    let out = anbu(&["check", &events, "--persons", path(&short)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), format!("{}: line {}: field `profile`: required\n", path(&short), lines.len()));
+    std::fs::write(&short, format!("{}\n", lines[..lines.len() - 1].join("\n"))).unwrap();
+    let out = anbu(&["check", &events, "--persons", path(&short)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("is not in persons"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_missing_file_exits_3_naming_it() {
+    let cohort = Cohort::new();
+    let missing = cohort.file("nowhere/events.csv");
+    for args in [
+        vec!["replay", path(&missing), "--persons", &cohort.arg("persons.csv")],
+        vec!["check", path(&missing)],
+        vec!["replay", &cohort.arg("events.csv"), "--persons", path(&missing)],
+    ] {
+        let out = anbu(&args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.starts_with(&format!("anbu: {}: ", path(&missing))), "{err}");
+        assert!(err.contains("No such file"), "{err}");
+    }
+}
+
+#[test]
+fn a_bad_row_exits_3_naming_the_file_and_line_unless_skipped() {
+    let cohort = Cohort::new();
+    let events = cohort.file("events.csv");
+    let mut body = std::fs::read_to_string(&events).unwrap();
+    body.push_str("p-001,2024-05-02T10:00:00+09:00,plug,plug-tv,,,,,,,-3,,,,,\n");
+    let lines = body.lines().count();
+    std::fs::write(&events, &body).unwrap();
+    let out = anbu(&["replay", path(&events), "--persons", &cohort.arg("persons.csv")]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        text(&out.stderr),
+        format!("anbu: {}: line {lines}: field `watts`: must be >= 0, got -3\n", path(&events))
+    );
+    let out = anbu(&["replay", path(&events), "--persons", &cohort.arg("persons.csv"), "--skip-bad-rows"]);
+    assert!(out.status.success());
+    assert!(text(&out.stderr).contains(&format!("skipped line {lines}: field `watts`")), "{}", text(&out.stderr));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_lists_the_exit_codes() {
+    assert_eq!(anbu(&["replay"]).status.code(), Some(2));
+    assert_eq!(anbu(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(anbu(&["replay", "e.csv", "--persons", "p.csv", "--emit", "some"]).status.code(), Some(2));
+    let out = anbu(&["replay", "e.csv", "--persons", "p.csv", "--format", "parquet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown format `parquet`"), "{}", text(&out.stderr));
+    for args in [vec!["--help"], vec!["check", "--help"]] {
+        let help = text(&anbu(&args).stdout);
+        for code in ["0  done", "1  `check` found bad rows", "2  usage error", "3  input, I/O or validation error"] {
+            assert!(help.contains(code), "{args:?}: {code}");
+        }
+    }
+}
+
+#[test]
+fn simulate_then_backtest_round_trip() {
+    let cohort = Cohort::new();
+    let args = [
+        "backtest",
+        &cohort.arg("events.csv"),
+        "--persons",
+        &cohort.arg("persons.csv"),
+        "--incidents",
+        &cohort.arg("incidents.csv"),
+    ];
+    let out = anbu(&[&args[..], &["--format", "json"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: anbu::backtest::BacktestReport = serde_json::from_slice(&out.stdout).unwrap();
+    let incidents = read_incidents(&cohort.file("incidents.csv"), &ReadOptions::strict()).unwrap().rows;
+    let persons = read_persons(&cohort.file("persons.csv"), &ReadOptions::strict()).unwrap().rows;
+    let want = anbu::backtest::backtest(&cohort.core_rows(), &incidents, &persons).unwrap();
+    assert_eq!(report, want);
+    assert_eq!(report.overall.persons, 6);
+    let out = anbu(&args);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), want.to_markdown());
+}
+
+#[test]
+fn simulate_in_json_lines_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = anbu(&["simulate", "--persons", "3", "--days", "2", "--out", path(dir.path()), "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let events = read_events(&dir.path().join("events.jsonl"), &ReadOptions::strict()).unwrap().events;
+    assert_eq!(events, simulate(&SimConfig { persons: 3, days: 2, ..SimConfig::default() }).events);
+    assert_eq!(Format::from_path(&dir.path().join("persons.jsonl")).unwrap(), Format::Jsonl);
+    assert_eq!(read_persons(&dir.path().join("persons.jsonl"), &ReadOptions::strict()).unwrap().rows.len(), 3);
+    let bad = anbu(&["simulate", "--persons", "100000000", "--out", path(dir.path())]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("person-days"), "{}", text(&bad.stderr));
+}
+
+/// The rows of a CSV text, each as its cells.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
