@@ -7,6 +7,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use anbu::backtest::backtest;
@@ -223,12 +225,40 @@ fn read_inputs(inputs: &Inputs, bar: &ProgressBar) -> Result<(Vec<Event>, Vec<Pe
     Ok((events.events, persons, options))
 }
 
-/// Reads the inputs and replays them.
+/// Reads the inputs and replays them, the bar counting the persons replayed.
 fn replay_inputs(inputs: &Inputs, bar: &ProgressBar) -> Result<(Vec<anbu::Assessment>, Vec<Person>), Failure> {
-    let (events, persons, options) = read_inputs(inputs, bar)?;
-    bar.set_message(format!("replaying {} events of {} persons", events.len(), persons.len()));
-    let rows = anbu::replay(events, &persons, &options)?;
+    let (events, persons, mut options) = read_inputs(inputs, bar)?;
+    bar.set_message(format!("replaying {} events", events.len()));
+    let done = Arc::new(AtomicU64::new(0));
+    options.progress = Some(done.clone());
+    let rows = counting(bar, persons.len() as u64, &done, || anbu::replay(events, &persons, &options))?;
     Ok((rows, persons))
+}
+
+/// Runs `work` with the bar showing `done` of `total` persons, then a spinner again.
+fn counting<T>(bar: &ProgressBar, total: u64, done: &AtomicU64, work: impl FnOnce() -> T) -> T {
+    if bar.is_hidden() {
+        return work();
+    }
+    let spinner = bar.style();
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} persons ({elapsed}, {eta} left)") {
+        bar.set_style(style);
+    }
+    bar.set_length(total);
+    let finished = AtomicBool::new(false);
+    let out = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !finished.load(Ordering::Relaxed) {
+                bar.set_position(done.load(Ordering::Relaxed));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let out = work();
+        finished.store(true, Ordering::Relaxed);
+        out
+    });
+    bar.set_style(spinner);
+    out
 }
 
 /// Writes with a core writer to a file, or to stdout when there is none.

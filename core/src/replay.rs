@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::assessment::{Action, Assessment};
 use crate::assessment_columns::AssessmentColumns;
@@ -32,11 +32,26 @@ pub struct ReplayOptions {
     pub threads: usize,
     /// Set to stop a long replay early with [`Error::Interrupted`].
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Counts the persons replayed so far, one added as each person's rows are done (from
+    /// any worker thread), for a progress display: a replay is done with all its persons.
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicU64, Ordering}};
+    /// use anbu::sim::{SimConfig, simulate};
+    /// use anbu::{ReplayOptions, replay};
+    /// let cohort = simulate(&SimConfig { persons: 5, days: 2, ..SimConfig::default() });
+    /// let done = Arc::new(AtomicU64::new(0));
+    /// let options = ReplayOptions { progress: Some(done.clone()), ..ReplayOptions::default() };
+    /// replay(cohort.events, &cohort.persons, &options)?;
+    /// assert_eq!(done.load(Ordering::Relaxed), 5);
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub progress: Option<Arc<AtomicU64>>,
 }
 
 impl Default for ReplayOptions {
     fn default() -> Self {
-        ReplayOptions { every_ms: HOUR_MS, profiles: Vec::new(), threads: 0, cancel: None }
+        ReplayOptions { every_ms: HOUR_MS, profiles: Vec::new(), threads: 0, cancel: None, progress: None }
     }
 }
 
@@ -795,6 +810,9 @@ impl<'p> Plan<'p> {
             source.fill(i, &mut events);
             let person = &self.persons[i].person;
             replay_person(person, &mut events, names, &self.rules[i], self.options.every_ms, last, calls, &mut out)?;
+            if let Some(done) = &self.options.progress {
+                done.fetch_add(1, Ordering::Relaxed);
+            }
         }
         Ok(out)
     }
