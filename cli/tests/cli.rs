@@ -1,6 +1,7 @@
 //! The `anbu` binary run as a batch job would run it: files in a temporary directory, the
 //! exit code and the output checked against the core's own calls.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -136,6 +137,32 @@ fn every_is_read_by_the_core() {
     let bad = anbu(&["replay", &events, "--persons", &persons, "--every", "5 fortnights"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("argument `every`: cannot parse `5 fortnights` as a duration"));
+}
+
+#[test]
+fn profiles_from_files_are_the_callers() {
+    let cohort = Cohort::new();
+    let profile = cohort.file("plug_36h.toml");
+    std::fs::write(&profile, "name = \"plug_36h\"\nextends = \"plug_only\"\n[inactivity.plug]\nthreshold_h = 36\n")
+        .unwrap();
+    let persons = cohort.file("custom.csv");
+    std::fs::write(&persons, "person,profile\np-001,plug_36h\n").unwrap();
+    let events = cohort.file("one.csv");
+    let all = read_events(&cohort.file("events.csv"), &ReadOptions::strict()).unwrap().events;
+    let mine: Vec<anbu::Event> = all.into_iter().filter(|e| e.person == "p-001").collect();
+    anbu::write_events_csv(File::create(&events).unwrap(), &mine).unwrap();
+    let args = ["replay", path(&events), "--persons", path(&persons), "--format", "jsonl"];
+    let out = anbu(&[&args[..], &["--profiles", path(&profile)]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<anbu::Assessment> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let options =
+        ReplayOptions { profiles: vec![anbu::Profile::from_path(&profile).unwrap()], ..ReplayOptions::default() };
+    let want = anbu::replay(mine, &[anbu::Person::new("p-001", "plug_36h").unwrap()], &options).unwrap();
+    assert_eq!(rows, want);
+    // Without the file the profile is unknown: a validation error.
+    let out = anbu(&args);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("unknown profile `plug_36h`"), "{}", text(&out.stderr));
 }
 
 #[test]
