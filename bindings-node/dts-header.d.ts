@@ -250,10 +250,42 @@ export interface BacktestMetrics {
   false_dispatches_per_100_pm: number
 }
 
-/** A backtest's result: everyone, each profile on its own, and the core's Markdown table. */
+/** How one incident fared: whether, when and by which assessment it was detected. */
+export interface IncidentOutcome {
+  person: string
+  /** The person's profile (`?` when missing from the persons table). */
+  profile: string
+  start: string
+  /** The end of its detection window: its `end`, else 72 h after `start`. */
+  window_end: string
+  detected_at: string | null
+  ttd_h: number | null
+  level: Level | null
+  action: Action | null
+  score: number | null
+}
+
+/** One alert episode: a run of assessments at `warning` or above. */
+export interface AlertEpisode {
+  person: string
+  profile: string
+  start: string
+  end: string
+  /** `true`: began within an incident's window; `early`: began before one and ran into it; `false`: touched none. */
+  kind: 'true' | 'early' | 'false'
+  peak: Level
+  notifications: number
+  dispatches: number
+}
+
+/** A backtest's result: everyone, each profile on its own, every incident and alert episode, and the core's Markdown table. */
 export interface BacktestReport {
   overall: BacktestMetrics
   by_profile: Record<string, BacktestMetrics>
+  /** Every incident, in the order given. */
+  incidents: IncidentOutcome[]
+  /** Every alert episode, by person then time. */
+  episodes: AlertEpisode[]
   markdown: string
 }
 

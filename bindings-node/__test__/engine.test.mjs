@@ -165,6 +165,13 @@ test('backtest: a simulated cohort replayed and scored against its incidents', (
   assert.ok(Object.keys(report.by_profile).length >= 1)
   assert.match(report.markdown, /\|/)
   assert.deepEqual(anbu.backtest(rows, c.incidents, c.persons), report)
+  // One row per incident, in order, and one per alert episode; they agree with the metrics.
+  assert.deepEqual(report.incidents.map((i) => i.person), c.incidents.map((i) => i.person))
+  assert.equal(report.incidents.filter((i) => i.detected_at !== null).length, report.overall.detected)
+  const falseOnes = report.episodes.filter((e) => e.kind === 'false')
+  assert.equal(falseOnes.length, report.overall.false_episodes)
+  assert.equal(falseOnes.reduce((n, e) => n + e.dispatches, 0), report.overall.false_dispatches)
+  for (const e of report.episodes) assert.ok(['warning', 'critical'].includes(e.peak) && e.end >= e.start)
 })
 
 test('profile objects: whole numbers fill integer keys', () => {

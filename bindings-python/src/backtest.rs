@@ -112,6 +112,16 @@ pub(crate) fn json_value(py: Python<'_>, value: &impl serde::Serialize) -> PyRes
     Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }
 
+/// Rows of the core's records as the DataFrame `output` names (made by the Python package's
+/// `_records_frame`, which types times and ordered vocabularies), or as dicts for "records".
+fn records_frame(py: Python<'_>, rows: &[impl serde::Serialize], output: &str) -> PyResult<Py<PyAny>> {
+    let records = json_value(py, &rows)?;
+    if output == "records" {
+        return Ok(records);
+    }
+    Ok(py.import("anbu")?.getattr("_records_frame")?.call1((records, output))?.unbind())
+}
+
 #[pymethods]
 impl PyBacktestReport {
     /// The metrics of all persons: `persons`, `person_months`, `incidents`, `detected`,
@@ -136,6 +146,24 @@ impl PyBacktestReport {
 
     /// A Markdown table: one row per profile, then `all`.
     fn to_markdown(&self) -> String {
+        self.inner.to_markdown()
+    }
+
+    /// Every incident, in the order given, with whether, when and by which assessment it was
+    /// detected: a DataFrame (`output` "pandas", "polars" or "arrow"), or dicts ("records").
+    #[pyo3(signature = (output = "pandas"))]
+    fn incidents(&self, py: Python<'_>, output: &str) -> PyResult<Py<PyAny>> {
+        records_frame(py, &self.inner.incidents, output)
+    }
+
+    /// Every alert episode (`kind` true, early or false; its peak level, notifications and
+    /// dispatches), by person then time: a DataFrame or dicts, as for `incidents`.
+    #[pyo3(signature = (output = "pandas"))]
+    fn episodes(&self, py: Python<'_>, output: &str) -> PyResult<Py<PyAny>> {
+        records_frame(py, &self.inner.episodes, output)
+    }
+
+    fn _repr_markdown_(&self) -> String {
         self.inner.to_markdown()
     }
 

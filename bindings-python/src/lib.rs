@@ -168,6 +168,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BUILTIN_PROFILES", classes::builtin_names())?;
     m.add("EVENT_FIELDS", anbu::EVENT_FIELDS.to_vec())?;
     m.add("ASSESSMENT_FIELDS", anbu::ASSESSMENT_FIELDS.to_vec())?;
+    m.add("ORDERED_COLUMNS", anbu::ordered_columns())?;
     errors::register(m)?;
     m.add_class::<PyProfile>()?;
     m.add_class::<PyEvent>()?;

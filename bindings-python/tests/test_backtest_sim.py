@@ -78,3 +78,43 @@ def test_simulate_is_seeded_and_replays() -> None:
     assert report.overall["incidents"] == b.incidents.num_rows
     c = anbu.simulate(persons=6, days=3, seed=12, output="polars")
     assert isinstance(c.cases, pl.DataFrame) and c.cases.height == 6
+
+
+@pytest.mark.parametrize("output", ["pandas", "polars", "arrow"])
+def test_incidents_and_episodes_one_row_each(output: Any, incidents: list[Any], persons: list[Any], profiles: list[Path]) -> None:
+    rows = anbu.replay(FIXTURES / "events.csv", persons, profiles=profiles)
+    report = anbu.backtest(rows, incidents, persons)
+    expected = json.loads((FIXTURES / "backtest.json").read_text())
+    assert report.incidents("records") == expected["incidents"]
+    assert report.episodes("records") == expected["episodes"]
+    inc = report.incidents(output)
+    eps = report.episodes(output)
+    if output == "arrow":
+        inc, eps = pl.from_arrow(inc), pl.from_arrow(eps)
+    if output == "pandas":
+        inc, eps = pl.from_pandas(inc), pl.from_pandas(eps)
+    assert inc.height == len(incidents) == report.overall["incidents"]
+    assert inc["person"].to_list() == [i["person"] for i in incidents]
+    assert inc["detected_at"].is_not_null().sum() == report.overall["detected"]
+    assert inc["detected_at"].dtype == pl.Datetime("ms", "UTC")
+    false_eps = eps.filter(pl.col("kind").cast(pl.String) == "false")
+    assert false_eps.height == report.overall["false_episodes"]
+    assert false_eps["dispatches"].sum() == report.overall["false_dispatches"]
+    assert (eps["end"] >= eps["start"]).all()
+
+
+def test_levels_actions_and_kinds_are_ordered(persons: list[Any], profiles: list[Path]) -> None:
+    rows = anbu.replay(FIXTURES / "events.csv", persons, profiles=profiles)
+    assert dict(anbu.ORDERED_COLUMNS)["level"] == ["normal", "watch", "warning", "critical"]
+    for column in ("level", "action", "responder"):
+        assert rows[column].dtype == pd.CategoricalDtype(dict(anbu.ORDERED_COLUMNS)[column], ordered=True)
+    # The most severe level, not the last in the alphabet ('watch').
+    assert rows.level.max() == "critical"
+    assert (rows[rows.level >= "warning"].level.isin(["warning", "critical"])).all()
+    prows = anbu.replay(FIXTURES / "events.csv", persons, profiles=profiles, output="polars")
+    assert prows["level"].dtype == pl.Enum(["normal", "watch", "warning", "critical"])
+    assert prows["level"].max() == "critical"
+    assert prows.filter(pl.col("level") >= "warning").height == int((rows.level >= "warning").sum())
+    report = anbu.backtest(rows, [], persons)
+    assert report.episodes()["kind"].dtype == pd.CategoricalDtype(["true", "early", "false"], ordered=True)
+    assert report._repr_markdown_() == report.to_markdown()

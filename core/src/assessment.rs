@@ -125,3 +125,27 @@ pub struct Assessment {
 
 /// The spec's assessment columns, in order.
 pub const ASSESSMENT_FIELDS: [&str; 7] = ["person", "at", "score", "level", "action", "responder", "reasons"];
+
+/// The columns of anbu's tables that hold a closed vocabulary, each with its values in
+/// their order (`normal` < `watch` < `warning` < `critical`; actions from none to dispatch),
+/// so that a DataFrame can give them an ordered categorical type: the assessment's `level`,
+/// `action` and `responder`, and a backtest episode's `kind` and `peak`.
+///
+/// ```
+/// let columns = anbu::ordered_columns();
+/// let level = columns.iter().find(|(c, _)| *c == "level").unwrap();
+/// assert_eq!(level.1, ["normal", "watch", "warning", "critical"]);
+/// ```
+pub fn ordered_columns() -> Vec<(&'static str, Vec<&'static str>)> {
+    fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|v| name(*v)).collect()
+    }
+    let level = names(Level::ALL, Level::as_str);
+    vec![
+        ("level", level.clone()),
+        ("action", names(Action::ALL, Action::as_str)),
+        ("responder", names(Responder::ALL, Responder::as_str)),
+        ("kind", names(crate::backtest::EpisodeKind::ALL, crate::backtest::EpisodeKind::as_str)),
+        ("peak", level),
+    ]
+}

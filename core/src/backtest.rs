@@ -98,13 +98,78 @@ pub struct Metrics {
     pub false_dispatches_per_100_pm: f64,
 }
 
-/// A backtest's result: everyone, and each profile on its own.
+/// A backtest's result: everyone, and each profile on its own; and the incidents and alert
+/// episodes it counted, one by one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BacktestReport {
     /// All persons together.
     pub overall: Metrics,
     /// Per profile name (`?` for persons missing from the persons table).
     pub by_profile: BTreeMap<String, Metrics>,
+    /// Every incident, in the order given: whether and when it was detected, and by which
+    /// assessment.
+    #[serde(default)]
+    pub incidents: Vec<IncidentOutcome>,
+    /// Every alert episode (a run of assessments at `warning` or above), by person then time.
+    #[serde(default)]
+    pub episodes: Vec<AlertEpisode>,
+}
+
+/// How one incident fared in a backtest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncidentOutcome {
+    /// The person.
+    pub person: String,
+    /// Their profile (`?` when missing from the persons table).
+    pub profile: String,
+    /// When the incident began.
+    pub start: Timestamp,
+    /// The end of its detection window: its end when given, else 72 h after `start`.
+    pub window_end: Timestamp,
+    /// The first assessment at `warning` or above within the window, if any.
+    pub detected_at: Option<Timestamp>,
+    /// Time to detect, hours (`detected_at - start`).
+    pub ttd_h: Option<f64>,
+    /// The level of the assessment that caught it.
+    pub level: Option<Level>,
+    /// Its action.
+    pub action: Option<Action>,
+    /// Its score.
+    pub score: Option<f64>,
+}
+
+crate::macros::spec_enum! {
+    /// What an alert episode turned out to be.
+    pub enum EpisodeKind {
+        /// It began within an incident's window: a detection.
+        True = "true",
+        /// It began before an incident and lasted into its window (already alerting when
+        /// the incident began).
+        Early = "early",
+        /// It touched no incident window: a false alert.
+        False = "false",
+    }
+}
+
+/// One alert episode of a backtest: a run of consecutive assessments at `warning` or above.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertEpisode {
+    /// The person.
+    pub person: String,
+    /// Their profile (`?` when missing from the persons table).
+    pub profile: String,
+    /// Its first assessment's time.
+    pub start: Timestamp,
+    /// Its last assessment's time.
+    pub end: Timestamp,
+    /// True, early or false.
+    pub kind: EpisodeKind,
+    /// The highest level it reached.
+    pub peak: Level,
+    /// Runs of `notify` in it.
+    pub notifications: usize,
+    /// Runs of `dispatch` in it (a dispatch run under way when it began counts too).
+    pub dispatches: usize,
 }
 
 /// Raw counts of one group, before the rates are derived.
@@ -174,7 +239,7 @@ fn nearest_rank(sorted: &[f64], p: f64) -> Option<f64> {
 /// field `end`, at the incident's index, when an incident ends before it starts.
 pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[Person]) -> Result<BacktestReport> {
     // Incident windows per person.
-    let mut windows: HashMap<&str, Vec<(Timestamp, Timestamp)>> = HashMap::new();
+    let mut windows: HashMap<&str, Vec<Window>> = HashMap::new();
     for (i, inc) in incidents.iter().enumerate() {
         let end = match inc.end {
             Some(end) if end < inc.start => {
@@ -185,7 +250,7 @@ pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[P
             Some(end) => end,
             None => inc.start.plus_millis(DEFAULT_WINDOW_MS),
         };
-        windows.entry(inc.person.as_str()).or_default().push((inc.start, end));
+        windows.entry(inc.person.as_str()).or_default().push(Window { start: inc.start, end, index: i });
     }
 
     // The first listing of a person decides their profile.
@@ -200,7 +265,24 @@ pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[P
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let profile = |person: &str| profile_of.get(person).copied().unwrap_or(UNKNOWN_PROFILE);
-    let none: Vec<(Timestamp, Timestamp)> = Vec::new();
+    let none: Vec<Window> = Vec::new();
+    let mut outcomes: Vec<Option<IncidentOutcome>> = vec![None; incidents.len()];
+    for w in windows.values().flatten() {
+        let inc = &incidents[w.index];
+        outcomes[w.index] = Some(IncidentOutcome {
+            person: inc.person.clone(),
+            profile: profile(&inc.person).to_string(),
+            start: w.start,
+            window_end: w.end,
+            detected_at: None,
+            ttd_h: None,
+            level: None,
+            action: None,
+            score: None,
+        });
+    }
+    let mut outcomes: Vec<IncidentOutcome> = outcomes.into_iter().flatten().collect();
+    let mut episodes: Vec<AlertEpisode> = Vec::new();
 
     for group in rows.chunk_by(|a, b| a.person == b.person) {
         let person = group[0].person.as_str();
@@ -210,14 +292,22 @@ pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[P
         tally.persons += 1;
         tally.months += observed_ms(group) as f64 / MONTH_MS;
         tally.incidents += wins.len();
-        for &(start, end) in wins {
-            let from = group.partition_point(|a| a.at < start);
-            let hit = group[from..].iter().take_while(|a| a.at <= end).find(|a| a.level >= Level::Warning);
+        for w in wins {
+            let from = group.partition_point(|a| a.at < w.start);
+            let hit = group[from..].iter().take_while(|a| a.at <= w.end).find(|a| a.level >= Level::Warning);
             if let Some(a) = hit {
-                tally.ttds.push(a.at.hours_since(start));
+                let ttd = a.at.hours_since(w.start);
+                tally.ttds.push(ttd);
+                let o = &mut outcomes[w.index];
+                (o.detected_at, o.ttd_h, o.level, o.action, o.score) =
+                    (Some(a.at), Some(ttd), Some(a.level), Some(a.action), Some(a.score));
             }
         }
-        count_episodes_and_actions(group, wins, tally);
+        let first = episodes.len();
+        count_episodes_and_actions(group, wins, tally, &mut episodes);
+        for e in &mut episodes[first..] {
+            e.profile = profile(person).to_string();
+        }
     }
 
     // Persons with no rows: listed ones, and those only named by an incident.
@@ -231,6 +321,7 @@ pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[P
         tally.persons += 1;
         tally.incidents += windows.get(person).map_or(0, Vec::len);
     }
+    episodes.sort_by(|a, b| a.person.cmp(&b.person).then_with(|| a.start.cmp(&b.start)));
 
     let mut all = Tally::default();
     for t in tallies.values() {
@@ -239,7 +330,17 @@ pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[P
     Ok(BacktestReport {
         overall: all.metrics(),
         by_profile: tallies.into_iter().map(|(k, t)| (k.to_string(), t.metrics())).collect(),
+        incidents: outcomes,
+        episodes,
     })
+}
+
+/// An incident's detection window, and its index among the incidents given.
+#[derive(Clone, Copy)]
+struct Window {
+    start: Timestamp,
+    end: Timestamp,
+    index: usize,
 }
 
 /// Span of a person's sorted rows plus one grid step (the most common positive gap, ties to
@@ -257,36 +358,54 @@ fn observed_ms(rows: &[&Assessment]) -> i64 {
     last.at.millis_since(first.at) + step
 }
 
-/// Counts one person's false episodes, their dispatches, and action runs into `tally`.
-fn count_episodes_and_actions(rows: &[&Assessment], windows: &[(Timestamp, Timestamp)], tally: &mut Tally) {
-    let in_window = |at: Timestamp| windows.iter().any(|&(s, e)| s <= at && at <= e);
-    /// An episode in progress: whether it touched an incident window yet, and the dispatch
-    /// runs it holds.
-    #[derive(Clone, Copy)]
-    struct Open {
-        touched: bool,
-        dispatches: usize,
-    }
-    let close = |open: Open, tally: &mut Tally| {
-        if !open.touched {
-            tally.false_episodes += 1;
-            tally.false_dispatches += open.dispatches;
-        }
-    };
-    let mut episode: Option<Open> = None;
+/// Counts one person's false episodes, their dispatches, and action runs into `tally`, and
+/// lists their alert episodes in `out` (profile left empty for the caller).
+fn count_episodes_and_actions(
+    rows: &[&Assessment],
+    windows: &[Window],
+    tally: &mut Tally,
+    out: &mut Vec<AlertEpisode>,
+) {
+    let touched = |at: Timestamp| windows.iter().find(|w| w.start <= at && at <= w.end);
+    let mut episode: Option<AlertEpisode> = None;
     let mut prev_action: Option<Action> = None;
+    let mut close = |e: AlertEpisode, tally: &mut Tally| {
+        if e.kind == EpisodeKind::False {
+            tally.false_episodes += 1;
+            tally.false_dispatches += e.dispatches;
+        }
+        out.push(e);
+    };
     for a in rows {
         let new_run = prev_action != Some(a.action);
         if a.level >= Level::Warning {
-            let mut open = episode.unwrap_or(Open { touched: false, dispatches: 0 });
-            open.touched |= in_window(a.at);
-            // A dispatch run that began before the episode counts in it too.
-            if a.action == Action::Dispatch && (new_run || open.dispatches == 0) {
-                open.dispatches += 1;
+            let mut e = episode.take().unwrap_or_else(|| AlertEpisode {
+                person: a.person.clone(),
+                profile: String::new(),
+                start: a.at,
+                end: a.at,
+                kind: EpisodeKind::False,
+                peak: a.level,
+                notifications: 0,
+                dispatches: 0,
+            });
+            if let Some(w) = touched(a.at) {
+                let kind = if e.start >= w.start { EpisodeKind::True } else { EpisodeKind::Early };
+                // A detection within any window it touches wins over an early one.
+                e.kind = if e.kind == EpisodeKind::False { kind } else { e.kind.min(kind) };
             }
-            episode = Some(open);
-        } else if let Some(open) = episode.take() {
-            close(open, tally);
+            e.end = a.at;
+            e.peak = e.peak.max(a.level);
+            // An action run that began before the episode counts in it too.
+            let first_of_kind = |n: usize| new_run || n == 0;
+            match a.action {
+                Action::Dispatch if first_of_kind(e.dispatches) => e.dispatches += 1,
+                Action::Notify if first_of_kind(e.notifications) => e.notifications += 1,
+                _ => {}
+            }
+            episode = Some(e);
+        } else if let Some(e) = episode.take() {
+            close(e, tally);
         }
         if new_run {
             match a.action {
@@ -298,8 +417,8 @@ fn count_episodes_and_actions(rows: &[&Assessment], windows: &[(Timestamp, Times
         }
         prev_action = Some(a.action);
     }
-    if let Some(open) = episode {
-        close(open, tally);
+    if let Some(e) = episode {
+        close(e, tally);
     }
 }
 

@@ -93,7 +93,9 @@ mod time;
 mod value;
 mod write;
 
-pub use crate::assessment::{ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder};
+pub use crate::assessment::{
+    ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder, ordered_columns,
+};
 pub use crate::assessment_columns::AssessmentColumns;
 pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig};

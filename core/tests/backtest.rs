@@ -437,3 +437,72 @@ mod sweeps {
         }
     }
 }
+
+#[test]
+fn each_incident_is_listed_in_order_with_the_assessment_that_caught_it() {
+    let mut rows = levels("a", "nnnWWn");
+    rows[3].action = Action::Notify;
+    rows[3].score = 55.0;
+    rows.extend(levels("b", "nnnnnn"));
+    let incidents = [incident("b", 1, Some(4)), incident("a", 2, None), incident("c", 0, None)];
+    let r = run(&rows, &incidents, &[person("a", "full"), person("b", "plug_only")]);
+    let listed: Vec<(&str, &str, Option<f64>)> =
+        r.incidents.iter().map(|o| (o.person.as_str(), o.profile.as_str(), o.ttd_h)).collect();
+    assert_eq!(listed, [("b", "plug_only", None), ("a", "full", Some(1.0)), ("c", "?", None)]);
+    let a = &r.incidents[1];
+    assert_eq!(
+        (a.detected_at, a.level, a.action, a.score),
+        (Some(at(3)), Some(Level::Warning), Some(Action::Notify), Some(55.0))
+    );
+    assert_eq!(a.window_end, at(2 + 72));
+    assert_eq!(r.incidents[0].window_end, at(4));
+    // The list agrees with the aggregates.
+    let detected = r.incidents.iter().filter(|o| o.detected_at.is_some()).count();
+    assert_eq!(detected, r.overall.detected);
+}
+
+#[test]
+fn each_alert_episode_is_listed_as_true_early_or_false() {
+    use anbu::backtest::EpisodeKind;
+    // a: an episode before its incident (false), one running into it (early), one after its
+    // start (true); b: two with no incident (false), a dispatch run in each.
+    let mut rows = levels("a", "WnnWWnnWCn");
+    rows.extend(levels("b", "nCCnC"));
+    for r in rows.iter_mut().filter(|r| r.level == Level::Critical) {
+        r.action = Action::Dispatch;
+    }
+    rows[12].action = Action::Notify; // b's second hour: notify between two dispatches
+    let incidents = [incident("a", 4, Some(8))];
+    let r = run(&rows, &incidents, &[person("a", "full")]);
+    let listed: Vec<(&str, i64, i64, EpisodeKind, Level, usize)> = r
+        .episodes
+        .iter()
+        .map(|e| {
+            (
+                e.person.as_str(),
+                e.start.hours_since(t0()) as i64,
+                e.end.hours_since(t0()) as i64,
+                e.kind,
+                e.peak,
+                e.dispatches,
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("a", 0, 0, EpisodeKind::False, Level::Warning, 0),
+            ("a", 3, 4, EpisodeKind::Early, Level::Warning, 0),
+            ("a", 7, 8, EpisodeKind::True, Level::Critical, 1),
+            ("b", 1, 2, EpisodeKind::False, Level::Critical, 1),
+            ("b", 4, 4, EpisodeKind::False, Level::Critical, 1),
+        ]
+    );
+    assert_eq!(r.episodes[0].profile, "full");
+    assert_eq!(r.episodes[3].profile, "?");
+    // The false ones are the metrics' false episodes and dispatches.
+    let false_ones: Vec<_> = r.episodes.iter().filter(|e| e.kind == EpisodeKind::False).collect();
+    assert_eq!(false_ones.len(), r.overall.false_episodes);
+    assert_eq!(false_ones.iter().map(|e| e.dispatches).sum::<usize>(), r.overall.false_dispatches);
+    assert_eq!("early".parse::<EpisodeKind>(), Ok(EpisodeKind::Early));
+}

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Opt
 
 from ._anbu import (
     ASSESSMENT_FIELDS,
+    ORDERED_COLUMNS,
     BUILTIN_PROFILES,
     EVENT_FIELDS,
     AnbuError,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSESSMENT_FIELDS",
+    "ORDERED_COLUMNS",
     "BUILTIN_PROFILES",
     "EVENT_FIELDS",
     "AnbuError",
@@ -137,6 +139,52 @@ def _to_pandas(table: object) -> Any:
     )
 
 
+def _ordered(frame: Any, output: str) -> Any:
+    """Gives the columns of a closed vocabulary (``ORDERED_COLUMNS``: level, action, responder,
+    an episode's kind and peak) an ordered type: a pandas ordered ``Categorical`` or a polars
+    ``Enum``, so that ``rows.level.max()`` is the most severe level, not the last in the
+    alphabet."""
+    present = [(name, values) for name, values in ORDERED_COLUMNS if name in frame.columns]
+    if output == "polars":
+        import polars as pl
+
+        return frame.with_columns([pl.col(name).cast(pl.Enum(values)) for name, values in present])
+    if output == "pandas":
+        import pandas as pd
+
+        for name, values in present:
+            frame[name] = frame[name].astype(pd.CategoricalDtype(values, ordered=True))
+    return frame
+
+
+#: The columns of a backtest's incident and episode tables that hold times.
+_TIME_COLUMNS = ("start", "end", "window_end", "detected_at")
+
+
+def _records_frame(records: list[dict[str, Any]], output: str) -> Any:
+    """A backtest's records (``BacktestReport.incidents`` / ``episodes``) as a DataFrame: times
+    as UTC datetimes, vocabularies ordered."""
+    if output not in ("pandas", "polars", "arrow"):
+        raise ValueError(f"output must be 'pandas', 'polars', 'arrow' or 'records', not {output!r}")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.Table.from_pylist(records)
+    for name in _TIME_COLUMNS:
+        if name in table.column_names:
+            i = table.column_names.index(name)
+            # The core writes RFC 3339 in UTC (`...Z`), which Arrow's cast reads.
+            times = pc.cast(table.column(i), pa.string())
+            table = table.set_column(i, name, pc.cast(times, pa.timestamp("ms", tz="UTC")))
+    if output == "arrow":
+        return table
+    if output == "polars":
+        import polars as pl
+
+        return _ordered(pl.DataFrame(table), "polars")
+    return _ordered(_to_pandas(table), "pandas")
+
+
 def replay(
     events: EventsLike,
     persons: PersonsLike,
@@ -163,7 +211,7 @@ def replay(
         rows: list[Assessment] = _anbu.replay_arrow(events, persons, every, profile_list, threads, objects=True)
         return rows
     table = _anbu.replay_arrow(events, persons, every, profile_list, threads)
-    return _frame(table, kind)
+    return _ordered(_frame(table, kind), kind)
 
 
 #: What a responder function returns for a check-in call: its outcome, or ``None`` when no
@@ -215,7 +263,7 @@ def replay_closed_loop(
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True)
         return rows
-    return _frame(_anbu.replay_closed_loop_arrow(*args), kind)
+    return _ordered(_frame(_anbu.replay_closed_loop_arrow(*args), kind), kind)
 
 
 def sweep(

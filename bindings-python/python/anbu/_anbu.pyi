@@ -2,10 +2,11 @@
 
 import os
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence, Union, final
+from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Sequence, Union, final, overload
 
 __all__ = [
     "ASSESSMENT_FIELDS",
+    "ORDERED_COLUMNS",
     "AnbuError",
     "AnbuIOError",
     "AnbuInterruptedError",
@@ -43,6 +44,7 @@ __version__: str
 BUILTIN_PROFILES: list[str]
 EVENT_FIELDS: list[str]
 ASSESSMENT_FIELDS: list[str]
+ORDERED_COLUMNS: list[tuple[str, list[str]]]
 
 _Time = Union[datetime, str, int]
 _Duration = Union[str, int, float, timedelta]
@@ -189,6 +191,15 @@ class BacktestReport:
     def by_profile(self) -> dict[str, dict[str, Any]]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_markdown(self) -> str: ...
+    @overload
+    def incidents(self, output: Literal["records"]) -> list[dict[str, Any]]: ...
+    @overload
+    def incidents(self, output: Literal["pandas", "polars", "arrow"] = "pandas") -> Any: ...
+    @overload
+    def episodes(self, output: Literal["records"]) -> list[dict[str, Any]]: ...
+    @overload
+    def episodes(self, output: Literal["pandas", "polars", "arrow"] = "pandas") -> Any: ...
+    def _repr_markdown_(self) -> str: ...
 
 @final
 class Sweep:
