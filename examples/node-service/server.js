@@ -343,7 +343,7 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     logger,
     bodyLimit: 64 << 20,
     // An unknown query parameter (`?district=`) is refused, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
+    ajv: { customOptions: { removeAdditional: false, allowUnionTypes: true } },
   })
   for (const s of SCHEMAS) app.addSchema(s)
 
@@ -507,7 +507,8 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
           anbu.events([event])
         } catch (err) {
           if (!err.code) throw err
-          results.push({ index, status: 'invalid', code: err.code, reason: err.message })
+          // (Checked alone: the core's `row 0` is this event, whose index is given.)
+          results.push({ index, status: 'invalid', code: err.code, reason: err.message.replace(/^row 0: /, '') })
           return
         }
         try {
