@@ -502,31 +502,35 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
       // and unknown persons' change nothing and are not journaled.
       const each = []
       const refused = []
-      events.forEach((event, index) => {
-        try {
-          anbu.events([event])
-        } catch (err) {
-          if (!err.code) throw err
-          // (Checked alone: the core's `row 0` is this event, whose index is given.)
-          results.push({ index, status: 'invalid', code: err.code, reason: err.message.replace(/^row 0: /, '') })
-          return
-        }
-        try {
-          engine.ingest(event)
-          each.push(event)
-          results.push({ index, status: 'accepted' })
-        } catch (err) {
-          if (!err.code || err.code === 'ANBU_INTERNAL') throw err
-          const late = err.code === 'ANBU_LATE_EVENT'
-          if (!late && err.code !== 'ANBU_UNKNOWN_PERSON') {
-            refused.push(each.length)
-            each.push(event)
+      // Journaled whatever happens next: what the engine took stays taken.
+      try {
+        events.forEach((event, index) => {
+          try {
+            anbu.events([event])
+          } catch (err) {
+            if (!err.code) throw err
+            // (Checked alone: the core's `row 0` is this event, whose index is given.)
+            results.push({ index, status: 'invalid', code: err.code, reason: err.message.replace(/^row 0: /, '') })
+            return
           }
-          results.push({ index, status: late ? 'late' : 'invalid', code: err.code, reason: err.message })
-        }
-      })
-      if (each.length) journal({ each, refused, clock })
-      counts.ingested += each.length - refused.length
+          try {
+            engine.ingest(event)
+            each.push(event)
+            results.push({ index, status: 'accepted' })
+          } catch (err) {
+            if (!err.code || err.code === 'ANBU_INTERNAL') throw err
+            const late = err.code === 'ANBU_LATE_EVENT'
+            if (!late && err.code !== 'ANBU_UNKNOWN_PERSON') {
+              refused.push(each.length)
+              each.push(event)
+            }
+            results.push({ index, status: late ? 'late' : 'invalid', code: err.code, reason: err.message })
+          }
+        })
+      } finally {
+        if (each.length) journal({ each, refused, clock })
+        counts.ingested += each.length - refused.length
+      }
       for (const r of results) if (r.status !== 'accepted') counts.refused[r.status]++
       return { results }
     },
