@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url'
 
 const server = join(dirname(fileURLToPath(import.meta.url)), 'server.js')
 
-/** Runs the service on `dataDir`; resolves once it listens, rejects with its output if it exits first. */
+/**
+ * Runs the service on `dataDir`; resolves once it listens and its engine is restored (it says
+ * `ready`), rejects with its output if it exits first. `output()` is what it wrote to stdout
+ * (its log) so far.
+ */
 export async function start(dataDir, env = {}) {
   const child = spawn(process.execPath, [server], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ANBU_DATA_DIR: dataDir, ...env },
@@ -16,14 +20,14 @@ export async function start(dataDir, env = {}) {
   child.stderr.on('data', (d) => {
     err += d
   })
+  let out = ''
   const base = await new Promise((resolve, reject) => {
-    let out = ''
     child.stdout.on('data', (d) => {
       out += d
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
-      if (m) resolve(m[1])
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/)
+      if (m && /^ready$/m.test(out)) resolve(m[1])
     })
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}${err}`)))
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before it was ready: ${out}${err}`)))
   })
   const call = async (method, path, body) => {
     const res = await fetch(base + path, {
@@ -31,12 +35,13 @@ export async function start(dataDir, env = {}) {
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
-    return { status: res.status, body: await res.json() }
+    const json = /json/.test(res.headers.get('content-type') ?? '')
+    return { status: res.status, body: json ? await res.json() : await res.text(), type: res.headers.get('content-type') }
   }
   const stop = (signal = 'SIGTERM') =>
     new Promise((resolve) => {
       child.once('exit', resolve)
       child.kill(signal)
     })
-  return { call, stop }
+  return { call, stop, base, output: () => out }
 }

@@ -20,7 +20,8 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const Fastify = require('fastify')
-const { Engine } = require('anbu')
+const anbu = require('anbu')
+const { Engine } = anbu
 
 /** HTTP status for each anbu error code (anything else is a 500). */
 const STATUS = {
@@ -185,12 +186,26 @@ class Store {
     return file
   }
 
+  /** Bytes of the journals on disk (what a start would replay, and the fallback's). */
+  journalBytes() {
+    return this.files('journal', 'jsonl').reduce((sum, j) => sum + (fs.statSync(j.file, { throwIfNoEntry: false })?.size ?? 0), 0)
+  }
+
+  /** When the newest snapshot was written (epoch ms), or null if there is none. */
+  snapshotTime() {
+    const newest = this.files('state', 'snap').at(-1)
+    return newest ? (fs.statSync(newest.file, { throwIfNoEntry: false })?.mtimeMs ?? null) : null
+  }
+
   close() {
     fs.closeSync(this.journal)
   }
 }
 
-/** Applies one journal entry (or request) to an engine. */
+/**
+ * Applies one journal entry to an engine; throws what the engine throws. An `each` entry
+ * (events taken one by one) throws unless exactly the events it lists as refused are refused.
+ */
 function apply(engine, entry) {
   // The wall clock when the events came: events dated further ahead of it than the person's
   // profile allows (`clock.max_ahead_h`) are refused (a device clock running ahead).
@@ -203,6 +218,23 @@ function apply(engine, entry) {
     const { person, at } = entry.assess
     return person === undefined ? engine.assessAll(at) : engine.assess(person, at)
   }
+  if (entry.each) {
+    const refused = new Set(entry.refused ?? [])
+    entry.each.forEach((event, k) => {
+      let error = null
+      try {
+        engine.ingest(event)
+      } catch (err) {
+        if (!err.code) throw err
+        error = err
+      }
+      if ((error !== null) !== refused.has(k)) {
+        throw new Error(`event ${k} of the entry was ${refused.has(k) ? 'refused' : 'accepted'}, now ${error ? `refused: ${error.message}` : 'accepted'}`)
+      }
+    })
+    return entry.each.length - refused.size
+  }
+  // Entries written before events were taken one by one: a batch, atomically.
   return engine.ingest(entry.events)
 }
 
@@ -223,11 +255,97 @@ function jsonDepth(text) {
   return max
 }
 
+/** The spec's levels, lowest first (the binding's `Level`): the order of the triage queue. */
+const LEVELS = ['normal', 'watch', 'warning', 'critical']
+const RANK = Object.fromEntries(LEVELS.map((l, i) => [l, i]))
+
+/** Most urgent first: level, then score (both descending), then person. */
+function urgency(a, b) {
+  return RANK[b.level] - RANK[a.level] || b.score - a.score || (a.person < b.person ? -1 : a.person > b.person ? 1 : 0)
+}
+
+/** An error answered with `status` and `{ error: { code, message } }`. */
+function httpError(status, code, message) {
+  return Object.assign(new Error(message), { statusCode: status, code })
+}
+
+/** A page's cursor: the time everyone was assessed at, the filter, and the last row given. */
+const cursor = {
+  encode: (c) => Buffer.from(JSON.stringify(c)).toString('base64url'),
+  decode(text) {
+    let c
+    try {
+      c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+    } catch {
+      c = null
+    }
+    const ok =
+      c && (typeof c.at === 'number' || typeof c.at === 'string') && (c.level === null || LEVELS.includes(c.level)) &&
+      Array.isArray(c.last) && LEVELS.includes(c.last[0]) && typeof c.last[1] === 'number' && typeof c.last[2] === 'string'
+    if (!ok) throw httpError(400, 'INVALID_CURSOR', 'cursor: not a cursor this service gave')
+    return c
+  },
+}
+
+// Route schemas: the shapes of requests and answers. What an event, a person or a time may be
+// is the core's to check (its errors name the field); the schemas only wire HTTP.
+const SCHEMAS = [
+  {
+    $id: 'error',
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+  {
+    $id: 'assessment',
+    type: 'object',
+    required: ['person', 'at', 'score', 'level', 'action', 'responder', 'reasons'],
+    properties: {
+      person: { type: 'string' },
+      at: { type: 'string' },
+      score: { type: 'number' },
+      level: { type: 'string' },
+      action: { type: 'string' },
+      responder: { type: 'string' },
+      reasons: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { signal: { type: 'string' }, kind: { type: 'string' }, detail: { type: 'string' }, contribution: { type: 'number' } },
+        },
+      },
+    },
+  },
+]
+const errors = { '4xx': { $ref: 'error#' }, '5xx': { $ref: 'error#' } }
+const oneOrMany = { type: ['object', 'array'] }
+const atQuery = { type: 'string', maxLength: 100 }
+
 function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
   const store = new Store(dataDir)
-  const { engine, replayed, restoredFrom, skipped, legacyRefused } = store.load(apply)
-  const app = Fastify({ logger, bodyLimit: 64 << 20 })
-  let dirty = replayed > 0 || skipped.length > 0
+  // Filled by `load()`; until then only /healthz, /readyz and /metrics answer (503 elsewhere).
+  let engine = null
+  let loaded = null
+  let dirty = false
+  let timer = null
+  /** The largest wall clock given to the engine (journaled with the next entry, see below). */
+  let clock = 0
+  /** Bumped by everything that changes what an assessment gives (the cache of a page walk). */
+  let version = 0
+  /** The last assessment of everyone, ranked: later pages of the same walk are cut from it. */
+  let ranked = null
+  const counts = { ingested: 0, refused: { late: 0, invalid: 0 }, served: Object.fromEntries(LEVELS.map((l) => [l, 0])), snapshots: 0 }
+  let lastLevels = null
+
+  const app = Fastify({
+    logger,
+    bodyLimit: 64 << 20,
+    // An unknown query parameter (`?district=`) is refused, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, allowUnionTypes: true } },
+  })
+  for (const s of SCHEMAS) app.addSchema(s)
 
   // JSON bodies: too deep a nesting is the client's error (400), refused before parsing; the
   // rest is Fastify's own parser (which refuses prototype poisoning).
@@ -235,23 +353,30 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const depth = jsonDepth(body)
     if (depth > MAX_JSON_DEPTH) {
-      const err = new Error(`request body: JSON nested ${depth} levels deep, at most ${MAX_JSON_DEPTH}`)
-      err.statusCode = 400
-      err.code = 'FST_ERR_CTP_INVALID_JSON_BODY'
-      return done(err)
+      return done(httpError(400, 'FST_ERR_CTP_INVALID_JSON_BODY', `request body: JSON nested ${depth} levels deep, at most ${MAX_JSON_DEPTH}`))
     }
     parseJson(req, body, done)
   })
 
+  /** Restores the engine and opens the journal (see `Store.load`); throws what stops a start. */
+  const load = () => {
+    const state = store.load(apply)
+    engine = state.engine
+    loaded = state
+    dirty = state.replayed > 0 || state.skipped.length > 0
+    timer = setInterval(snapshot, snapshotMs)
+    timer.unref()
+    return state
+  }
+
   /**
-   * Applies a request, then journals it with its outcome (replay checks it gives the same); what
-   * was refused changed nothing and is not journaled.
+   * Journals what was applied, with its outcome (replay checks it gives the same), and flushes
+   * it before the request is acknowledged.
    */
-  const accept = (entry) => {
-    const n = apply(engine, entry)
+  const journal = (entry) => {
     store.append({ ...entry, ok: true })
     dirty = true
-    return n
+    version++
   }
   /** An assessment changes what the next one holds: journaled with its outcome, either way. */
   const assess = (person, at) => {
@@ -267,59 +392,277 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
       throw err
     } finally {
       dirty = true
+      version++
     }
   }
   const snapshot = () => {
     if (!dirty) return null
     dirty = false
+    counts.snapshots++
     return store.snapshot(engine)
   }
-  const timer = setInterval(snapshot, snapshotMs)
-  timer.unref()
+  const served = (rows) => {
+    for (const a of rows) counts.served[a.level] = (counts.served[a.level] ?? 0) + 1
+    return rows
+  }
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const status = STATUS[err.code] ?? err.statusCode ?? 500
-    reply.code(status).send({ code: err.code ?? 'ERROR', message: err.message })
+    // The message may quote an event or a person: it goes to the caller, never to the log.
+    if (status >= 500) req.log.error({ code: err.code ?? null }, 'request failed')
+    const message = status >= 500 && !err.code ? 'internal error' : err.message
+    reply.code(status).send({ error: { code: err.code ?? 'ERROR', message } })
+  })
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } })
+  })
+  const ALWAYS = new Set(['/healthz', '/readyz', '/metrics'])
+  app.addHook('onRequest', async (req) => {
+    const route = req.routeOptions.url
+    if (!engine && route !== undefined && !ALWAYS.has(route)) throw httpError(503, 'NOT_READY', 'the engine is being restored')
   })
 
-  app.get('/health', async () => ({ ok: true, persons: engine.size, restoredFrom, replayed, skipped, legacyRefused }))
-  app.post('/persons', async (req) => {
-    const persons = Array.isArray(req.body) ? req.body : [req.body]
-    // Check them all first: a refused request leaves no trace.
-    const trial = Engine.restore(engine.snapshot())
-    apply(trial, { persons })
-    return { added: accept({ persons }) }
+  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({ ok: true }))
+  app.get('/readyz', { schema: { response: { 200: { type: 'object', properties: { ready: { type: 'boolean' } } }, ...errors } } }, async () => {
+    if (!engine) throw httpError(503, 'NOT_READY', 'the engine is being restored')
+    return { ready: true }
   })
-  app.post('/events', async (req) => {
-    const events = Array.isArray(req.body) ? req.body : [req.body]
-    // The clock is read once and journaled, so that replay refuses exactly what was refused.
-    const entry = { events, clock: Date.now() }
-    try {
-      return { ingested: accept(entry) }
-    } catch (err) {
-      // A refused batch adds no event, but the clock moved and a device running ahead is noted
-      // for the person's assessments: journaled as refused, so that replay does the same.
-      if (err.code) {
-        store.append({ ...entry, ok: false })
-        dirty = true
+  app.get(
+    '/health',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ok: { type: 'boolean' },
+              persons: { type: 'integer' },
+              restoredFrom: { type: ['string', 'null'] },
+              replayed: { type: 'integer' },
+              skipped: { type: 'array', items: { type: 'object', properties: { file: { type: 'string' }, error: { type: 'string' } } } },
+              legacyRefused: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async () => {
+      const { restoredFrom, replayed, skipped, legacyRefused } = loaded
+      return { ok: true, persons: engine.size, restoredFrom, replayed, skipped, legacyRefused }
+    },
+  )
+
+  app.post(
+    '/persons',
+    { schema: { body: oneOrMany, response: { 200: { type: 'object', properties: { added: { type: 'integer' } } }, ...errors } } },
+    async (req) => {
+      const persons = Array.isArray(req.body) ? req.body : [req.body]
+      // Checked first by the core on an empty engine (id, profile, devices): a refused request
+      // leaves no trace, without a snapshot of the engine.
+      const check = new Engine()
+      for (const p of persons) check.addPerson(p)
+      const added = []
+      try {
+        for (const p of persons) {
+          engine.addPerson(p)
+          added.push(p)
+        }
+      } finally {
+        // Only the engine's own limit (persons in one engine) can refuse one now: what was added is kept.
+        if (added.length) journal({ persons: added })
       }
-      throw err
-    }
-  })
+      return { added: added.length }
+    },
+  )
+
+  const resultSchema = {
+    type: 'object',
+    required: ['index', 'status'],
+    properties: {
+      index: { type: 'integer' },
+      status: { type: 'string', enum: ['accepted', 'late', 'invalid'] },
+      code: { type: 'string' },
+      reason: { type: 'string' },
+    },
+  }
+  app.post(
+    '/events',
+    { schema: { body: oneOrMany, response: { 200: { type: 'object', properties: { results: { type: 'array', items: resultSchema } } }, ...errors } } },
+    async (req) => {
+      const events = Array.isArray(req.body) ? req.body : [req.body]
+      // The wall clock, journaled with the entry: replay refuses exactly what was refused. The
+      // largest one given so far is journaled, so that the replayed clock is the live one even
+      // when requests that changed nothing (and so were not journaled) came in between.
+      clock = Math.max(clock, Date.now())
+      engine.setClock(clock)
+      const results = []
+      // The events the engine took, and those it refused after noting something (a device
+      // whose clock runs ahead): what replay must do again. Events that do not parse, late ones
+      // and unknown persons' change nothing and are not journaled.
+      const each = []
+      const refused = []
+      // Journaled whatever happens next: what the engine took stays taken.
+      try {
+        events.forEach((event, index) => {
+          try {
+            anbu.events([event])
+          } catch (err) {
+            if (!err.code) throw err
+            // (Checked alone: the core's `row 0` is this event, whose index is given.)
+            results.push({ index, status: 'invalid', code: err.code, reason: err.message.replace(/^row 0: /, '') })
+            return
+          }
+          try {
+            engine.ingest(event)
+            each.push(event)
+            results.push({ index, status: 'accepted' })
+          } catch (err) {
+            if (!err.code || err.code === 'ANBU_INTERNAL') throw err
+            const late = err.code === 'ANBU_LATE_EVENT'
+            if (!late && err.code !== 'ANBU_UNKNOWN_PERSON') {
+              refused.push(each.length)
+              each.push(event)
+            }
+            results.push({ index, status: late ? 'late' : 'invalid', code: err.code, reason: err.message })
+          }
+        })
+      } finally {
+        if (each.length) journal({ each, refused, clock })
+        counts.ingested += each.length - refused.length
+      }
+      for (const r of results) if (r.status !== 'accepted') counts.refused[r.status]++
+      return { results }
+    },
+  )
+
   // The time is resolved once, so that the journal replays the same assessment.
-  const at = (req) => (req.query.at === undefined ? Date.now() : /^\d+$/.test(req.query.at) ? Number(req.query.at) : req.query.at)
-  app.get('/assessments', async (req) => assess(undefined, at(req)))
-  app.get('/assessments/:person', async (req) => assess(req.params.person, at(req)))
-  app.post('/snapshot', async () => {
+  const at = (q) => (q === undefined ? Date.now() : /^\d+$/.test(q) ? Number(q) : q)
+  app.get(
+    '/assessments',
+    {
+      schema: {
+        // No `district` or `caseworker`: the core's persons carry neither.
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            at: atQuery,
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            cursor: { type: 'string', maxLength: 2000 },
+            level: { type: 'string', enum: LEVELS },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['items', 'nextCursor'],
+            properties: { items: { type: 'array', items: { $ref: 'assessment#' } }, nextCursor: { type: ['string', 'null'] } },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query
+      let page
+      if (q.cursor !== undefined) {
+        page = cursor.decode(q.cursor)
+        if ((q.at !== undefined && at(q.at) !== page.at) || (q.level ?? null) !== page.level) {
+          throw httpError(400, 'INVALID_CURSOR', 'cursor: give the same `at` and `level` as for the first page, or none')
+        }
+      } else page = { at: at(q.at), level: q.level ?? null, last: null }
+      // The first page assesses everyone; the next ones are cut from it while nothing changed
+      // (otherwise everyone is assessed again, at the same time).
+      if (!page.last || !ranked || ranked.at !== page.at || ranked.version !== version) {
+        const all = assess(undefined, page.at)
+        lastLevels = Object.fromEntries(LEVELS.map((l) => [l, 0]))
+        for (const a of all) lastLevels[a.level]++
+        ranked = { at: page.at, version, rows: all.sort(urgency) }
+      }
+      const min = page.level === null ? 0 : RANK[page.level]
+      let rows = ranked.rows.filter((a) => RANK[a.level] >= min)
+      if (page.last) {
+        const [level, score, person] = page.last
+        rows = rows.filter((a) => urgency({ level, score, person }, a) < 0)
+      }
+      const items = rows.slice(0, q.limit)
+      const last = items.at(-1)
+      const more = rows.length > items.length
+      return {
+        items: served(items),
+        nextCursor: more ? cursor.encode({ at: page.at, level: page.level, last: [last.level, last.score, last.person] }) : null,
+      }
+    },
+  )
+  app.get(
+    '/assessments/:person',
+    {
+      schema: {
+        params: { type: 'object', properties: { person: { type: 'string' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { at: atQuery } },
+        response: { 200: { $ref: 'assessment#' }, ...errors },
+      },
+    },
+    async (req) => served([assess(req.params.person, at(req.query.at))])[0],
+  )
+  app.post('/snapshot', { schema: { response: { 200: { type: 'object', properties: { file: { type: ['string', 'null'] } } }, ...errors } } }, async () => {
     const file = snapshot()
     return { file: file && path.basename(file) }
   })
 
+  app.get('/metrics', async (_req, reply) => {
+    reply.type('text/plain; version=0.0.4; charset=utf-8')
+    return metrics()
+  })
+
+  /** Prometheus text format (exposition format 0.0.4). */
+  const metrics = () => {
+    const out = []
+    const metric = (name, type, help, samples) => {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+      for (const [labels, value] of samples) {
+        const l = Object.entries(labels).map(([k, v]) => `${k}="${v}"`)
+        out.push(`${name}${l.length ? `{${l.join(',')}}` : ''} ${Number.isFinite(value) ? value : 'NaN'}`)
+      }
+    }
+    metric('anbu_ready', 'gauge', 'Whether the engine is restored and the journal open (1) or not yet (0).', [[{}, engine ? 1 : 0]])
+    metric('anbu_persons', 'gauge', 'Persons registered in the engine.', [[{}, engine ? engine.size : 0]])
+    metric('anbu_events_ingested_total', 'counter', 'Events the engine accepted.', [[{}, counts.ingested]])
+    metric(
+      'anbu_events_refused_total',
+      'counter',
+      'Events refused, by status (late: past the allowed lateness; invalid: anything else the core refused).',
+      Object.entries(counts.refused).map(([status, n]) => [{ status }, n]),
+    )
+    metric(
+      'anbu_assessments_served_total',
+      'counter',
+      'Assessments answered, by level.',
+      LEVELS.map((level) => [{ level }, counts.served[level]]),
+    )
+    metric(
+      'anbu_persons_by_level',
+      'gauge',
+      'Persons at each level in the last assessment of everyone (NaN before one).',
+      LEVELS.map((level) => [{ level }, lastLevels ? lastLevels[level] : NaN]),
+    )
+    metric('anbu_journal_bytes', 'gauge', 'Bytes of the journals on disk.', [[{}, store.journalBytes()]])
+    const snapAt = store.snapshotTime()
+    metric('anbu_snapshot_age_seconds', 'gauge', 'Seconds since the newest snapshot was written (NaN: none yet).', [
+      [{}, snapAt === null ? NaN : Math.max(0, (Date.now() - snapAt) / 1000)],
+    ])
+    metric('anbu_snapshots_total', 'counter', 'Snapshots written by this process.', [[{}, counts.snapshots]])
+    return out.join('\n') + '\n'
+  }
+
   app.addHook('onClose', async () => {
+    if (!engine) return
     clearInterval(timer)
     snapshot()
     store.close()
   })
+  app.decorate('anbu', { load })
   return app
 }
 
@@ -329,13 +672,34 @@ if (require.main === module) {
   const app = buildServer({
     dataDir: process.env.ANBU_DATA_DIR || path.join(__dirname, 'data'),
     snapshotMs: Number(process.env.ANBU_SNAPSHOT_MS || 60_000),
+    // Pino: the request line and the status; never a body (events, persons) nor an error's message.
+    logger: {
+      level: process.env.LOG_LEVEL || 'info',
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
   })
   const stop = () => app.close().then(() => process.exit(0))
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
   app
     .listen({ host: process.env.HOST || '127.0.0.1', port: Number(process.env.PORT || 3000) })
-    .then((address) => console.log(`listening on ${address}`))
+    .then((address) => {
+      console.log(`listening on ${address}`)
+      // Listening first: /healthz answers and /readyz says 503 while the engine is restored.
+      setImmediate(() => {
+        try {
+          const { restoredFrom, replayed } = app.anbu.load()
+          app.log.info({ restoredFrom, replayed }, 'engine restored')
+          console.log('ready')
+        } catch (err) {
+          console.error(err)
+          process.exit(1)
+        }
+      })
+    })
     .catch((err) => {
       console.error(err)
       process.exit(1)
