@@ -71,6 +71,7 @@ mod event;
 mod faults;
 mod floor;
 mod fusion;
+pub mod holidays;
 mod incident;
 pub mod limits;
 mod macros;
@@ -104,6 +105,7 @@ pub use crate::event::{
     AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord,
     Signal,
 };
+pub use crate::holidays::Calendar;
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 pub use crate::limits::{
     MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS, MIN_EVERY_MS,

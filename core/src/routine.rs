@@ -4,7 +4,8 @@
 //! For each activity channel (calls, steps, door, plug changes, phone use) the person's
 //! routine is the probability `p[c][b]` that at least one sign of life shows in channel
 //! `c` during an hour of bin `b`, where a bin is a local hour of the day on a weekday or
-//! on a weekend day (48 bins). It is learned online from the person's own history: when
+//! on a weekend day (48 bins; a holiday of the profile's `schedule.calendar` or
+//! `schedule.holidays` is a weekend day). It is learned online from the person's own history: when
 //! an hour closes, `p ← p + rate·(x − p)` with `x` = 1 if the hour had a sign of life,
 //! 0 otherwise (an exponentially weighted average, so the routine follows slow changes
 //! such as the seasons). Hours the channel was not watched (its devices offline) or the
@@ -100,7 +101,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::Signal;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
-/// Bins: 24 local hours on weekdays, then 24 on weekends.
+/// Bins: 24 local hours on weekdays, then 24 on weekend days and holidays.
 pub(crate) const BINS: usize = 48;
 /// Longest stretch of hours closed at once (a longer gap is skipped, not learned).
 const MAX_CLOSE_HOURS: i64 = 14 * 24;

@@ -52,9 +52,11 @@ fn household(device: &str, kind: impl Fn(f64) -> EventKind) -> Home {
     home
 }
 
+/// Hour by hour on `plug_only` without the holiday calendar: the household's days do not
+/// change on holidays (see `common::without_calendar`).
 fn assess(home: &Home, devices: &str) -> Vec<anbu::Assessment> {
-    let person = Person::new("p", "plug_only").unwrap().with_devices(devices).unwrap();
-    home.hourly(person, 24, END_H as u32)
+    let person = Person::new("p", "plug_only_no_calendar").unwrap().with_devices(devices).unwrap();
+    home.hourly_with(Some(common::without_calendar("plug_only")), person, 24, END_H as u32)
 }
 
 fn at(rows: &[anbu::Assessment], home: &Home, hour: f64) -> anbu::Assessment {

@@ -8,7 +8,8 @@ fn readme_profile_example_loads() {
     let p = anbu::Profile::from_toml(&readme[start..end]).unwrap();
     assert_eq!(p.name, "plug_36h");
     assert_eq!(p.inactivity.plug.threshold_h, 36.0);
-    assert_eq!(p.schedule.holidays.len(), 2);
+    assert_eq!(p.schedule.holidays.len(), 1);
+    assert_eq!(p.schedule.calendar, anbu::Calendar::Kr);
     assert_eq!(p.meter, anbu::MeterRules::default());
     let mut bad = p.clone();
     bad.inactivity.plug.threshold_h = 0.0;

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::assessment::Action;
 use crate::event::Signal;
+use crate::holidays::Calendar;
 
 /// Names of the built-in profiles.
 pub const BUILTIN_PROFILES: [&str; 5] = ["plug_only", "call_only", "call_app", "call_iot", "full"];
@@ -29,6 +30,7 @@ fn full() -> Profile {
             office_days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
             office_start: "09:00".into(),
             office_end: "18:00".into(),
+            calendar: Calendar::Kr,
             holidays: Vec::new(),
         },
         levels: Levels { watch: 25.0, warning: 50.0, critical: 80.0, hysteresis: 10.0 },

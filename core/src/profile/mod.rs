@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::{Action, Level};
 use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
 use crate::event::{ConcernCategory, Signal};
+use crate::holidays::Calendar;
 use crate::macros::spec_enum;
 
 pub use builtin::BUILTIN_PROFILES;
@@ -135,7 +136,8 @@ fn default_sensitivity() -> f64 {
     DEFAULT_SENSITIVITY
 }
 
-/// Office hours and holidays.
+/// Office hours and holidays. On a holiday (of the calendar or of `holidays`) the control
+/// center responds all day, and the learned routine counts the day as a weekend day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
@@ -145,7 +147,13 @@ pub struct Schedule {
     pub office_start: String,
     /// End of office hours (exclusive), `HH:MM` local time.
     pub office_end: String,
-    /// Public holidays, `YYYY-MM-DD`: the control center responds all day.
+    /// The built-in calendar of public holidays: `KR` (the Korean public holidays with their
+    /// substitute days, see [`crate::holidays`]) or `none` (absent from profiles written
+    /// before it: `KR`).
+    #[serde(default)]
+    pub calendar: Calendar,
+    /// More holidays, `YYYY-MM-DD` (election days, temporary holidays): the control center
+    /// responds all day, as on the calendar's holidays.
     pub holidays: Vec<String>,
 }
 
@@ -728,6 +736,18 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_written_before_the_calendar_has_the_korean_one() {
+        // As a snapshot holds a profile: every key, but no `schedule.calendar` before it.
+        let mut tree = serde_json::to_value(Profile::builtin("call_only").unwrap()).unwrap();
+        let removed = tree["schedule"].as_object_mut().unwrap().remove("calendar");
+        assert_eq!(removed, Some(serde_json::json!("KR")));
+        let p: Profile = serde_json::from_value(tree).unwrap();
+        assert_eq!(p.schedule.calendar, Calendar::Kr);
+        let p = Profile::from_json(r#"{"name":"x","schedule":{"calendar":"none"}}"#).unwrap();
+        assert_eq!(p.schedule.calendar, Calendar::None);
+    }
+
+    #[test]
     fn toml_and_json_load_the_same_structure() {
         let t = Profile::from_toml(
             "name = \"p\"\nextends = \"call_iot\"\nsignals = [\"call\", \"door\"]\n[levels]\nwarning = 45\n",
@@ -755,6 +775,10 @@ mod tests {
         assert!(msg(r#"{"name":"x","timezone":"Mars/Olympus"}"#).contains("key `timezone`"));
         assert!(msg(r#"{"name":"x","schedule":{"office_start":"9h"}}"#).contains("key `schedule.office_start`"));
         assert!(msg(r#"{"name":"x","schedule":{"holidays":["2024-13-01"]}}"#).contains("key `schedule.holidays`"));
+        assert!(
+            msg(r#"{"name":"x","schedule":{"calendar":"KOR"}}"#)
+                .contains("key `schedule.calendar`: unknown value `KOR`, expected one of: KR, none")
+        );
         assert!(msg(r#"{"name":"x","signals":["sos"]}"#).contains("key `signals`"));
         assert!(msg(r#"{"name":"x","signals":["meter"]}"#).contains("list `plug`"));
         assert_eq!(

@@ -1,12 +1,12 @@
 //! A profile compiled for evaluation: time zone resolved, times and dates parsed.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::{Profile, Weekday};
 use crate::assessment::Responder;
 use crate::error::{Error, Result, clip};
 use crate::event::Signal;
+use crate::holidays::{Calendar, day_index};
 use crate::time::{HOUR_MS, Timestamp};
 
 /// A validated profile with everything parsed that evaluation needs.
@@ -17,7 +17,9 @@ pub(crate) struct Rules {
     office_days: [bool; 7],
     office_start_min: u16,
     office_end_min: u16,
-    holidays: BTreeSet<jiff::civil::Date>,
+    calendar: Calendar,
+    /// The profile's own holidays, as local days since 1970-01-01, sorted.
+    holidays: Vec<i64>,
     /// Expected activity channels (indexes into `Signal::CHANNELS`).
     pub expected_channels: [bool; 5],
     pub expects_checkin: bool,
@@ -55,13 +57,15 @@ impl Rules {
         for d in &s.office_days {
             office_days[*d as usize] = true;
         }
-        let mut holidays = BTreeSet::new();
+        let mut holidays = Vec::with_capacity(s.holidays.len());
         for (i, h) in s.holidays.iter().enumerate() {
             let date: jiff::civil::Date = h
                 .parse()
                 .map_err(|_| err("schedule.holidays", format!("entry {i}: expected YYYY-MM-DD, got `{}`", clip(h))))?;
-            holidays.insert(date);
+            holidays.push(day_index(date));
         }
+        holidays.sort_unstable();
+        holidays.dedup();
         let mut expected_channels = [false; 5];
         for sig in &p.signals {
             if let Some(i) = sig.channel_index() {
@@ -79,6 +83,7 @@ impl Rules {
             office_days,
             office_start_min: start,
             office_end_min: end,
+            calendar: s.calendar,
             holidays,
             expected_channels,
             expects_checkin: p.signals.contains(&Signal::Checkin),
@@ -121,17 +126,32 @@ impl Rules {
         (day, hour, weekday)
     }
 
-    /// The routine bin of a time: local hour, weekdays then weekends.
+    /// Whether local day `day` (days since 1970-01-01) is a holiday: of the profile's
+    /// calendar or of its own `schedule.holidays`.
+    pub fn is_holiday(&self, day: i64) -> bool {
+        self.holidays.binary_search(&day).is_ok() || self.calendar.is_holiday_day(day)
+    }
+
+    /// The routine bin of an hour of local day `day`: weekdays first, then weekend days
+    /// (Saturdays, Sundays and holidays).
+    fn day_bin(&self, day: i64, hour: usize) -> usize {
+        // 1970-01-01 was a Thursday.
+        let weekend = (day + 3).rem_euclid(7) >= 5 || self.is_holiday(day);
+        hour + if weekend { 24 } else { 0 }
+    }
+
+    /// The routine bin of a time: local hour, weekdays then weekend days (holidays count as
+    /// weekend days).
     pub fn bin(&self, ms: i64) -> usize {
-        let (_, hour, weekday) = self.local_parts(ms);
-        hour + if weekday >= 5 { 24 } else { 0 }
+        let (day, hour, _) = self.local_parts(ms);
+        self.day_bin(day, hour)
     }
 
     /// The bins of the hours starting at `start_ms`, `start_ms` + 1 h, and so on: each as
     /// [`Rules::bin`] gives it, counted on without a time-zone lookup once the zone's offset
     /// no longer changes.
     pub fn hour_bins(&self, start_ms: i64) -> HourBins<'_> {
-        HourBins { rules: self, ms: start_ms, hour_of_week: None }
+        HourBins { rules: self, ms: start_ms, local_hour: None, day: None }
     }
 
     /// Who responds at `at`: the day office in office hours on a working day, else the control center.
@@ -139,7 +159,7 @@ impl Rules {
         let z = at.to_jiff().to_zoned(self.tz.clone());
         let day = Weekday::from_jiff(z.weekday());
         let minute = z.hour() as u16 * 60 + z.minute() as u16;
-        let working = self.office_days[day as usize] && !self.holidays.contains(&z.date());
+        let working = self.office_days[day as usize] && !self.is_holiday(day_index(z.date()));
         if working && minute >= self.office_start_min && minute < self.office_end_min {
             Responder::DayOffice
         } else {
@@ -148,16 +168,16 @@ impl Rules {
     }
 }
 
-/// Hours in a week.
-const WEEK_H: u32 = 7 * 24;
-
 /// The bins of consecutive hours (see [`Rules::hour_bins`]).
 pub(crate) struct HourBins<'a> {
     rules: &'a Rules,
     /// Start of the next hour.
     ms: i64,
-    /// The next hour's hour of the week (Monday 00 = 0), once the offset is fixed.
-    hour_of_week: Option<u32>,
+    /// The next hour's local hours since 1970-01-01, once the offset is fixed.
+    local_hour: Option<i64>,
+    /// The last local day seen and its bin of midnight (0 or 24), so that holidays are
+    /// looked up once a day.
+    day: Option<(i64, usize)>,
 }
 
 impl Iterator for HourBins<'_> {
@@ -165,11 +185,11 @@ impl Iterator for HourBins<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        let how = match self.hour_of_week {
-            Some(how) => how,
+        let local_hour = match self.local_hour {
+            Some(h) => h,
             None if self.ms >= self.rules.fixed_offset.0 => {
-                let (_, hour, weekday) = self.rules.local_parts(self.ms);
-                (weekday * 24 + hour) as u32
+                let (day, hour, _) = self.rules.local_parts(self.ms);
+                day * 24 + hour as i64
             }
             None => {
                 let b = self.rules.bin(self.ms);
@@ -177,9 +197,17 @@ impl Iterator for HourBins<'_> {
                 return Some(b);
             }
         };
-        self.hour_of_week = Some((how + 1) % WEEK_H);
-        let (hour, weekday) = ((how % 24) as usize, how / 24);
-        Some(hour + if weekday >= 5 { 24 } else { 0 })
+        self.local_hour = Some(local_hour + 1);
+        let (day, hour) = (local_hour.div_euclid(24), local_hour.rem_euclid(24) as usize);
+        let midnight = match self.day {
+            Some((d, midnight)) if d == day => midnight,
+            _ => {
+                let midnight = self.rules.day_bin(day, 0);
+                self.day = Some((day, midnight));
+                midnight
+            }
+        };
+        Some(midnight + hour)
     }
 }
 
@@ -194,7 +222,9 @@ mod tests {
             let mut p = Profile::builtin("full").unwrap();
             p.timezone = tz.to_string();
             let r = Rules::compile(&p).unwrap();
-            for start in [0, 567_993_600_000, 591_800_000_000, 1_709_960_400_000, 1_730_520_000_000] {
+            // The last start: 2026-09-20 00:00 in Seoul, before 추석 (24 to 26 September).
+            for start in [0, 567_993_600_000, 591_800_000_000, 1_709_960_400_000, 1_730_520_000_000, 1_789_830_000_000]
+            {
                 let start: i64 = start;
                 let counted: Vec<usize> = r.hour_bins(start).take(24 * 15).collect();
                 let direct: Vec<usize> = (0..24 * 15).map(|k| r.bin(start + k * HOUR_MS)).collect();
@@ -220,6 +250,57 @@ mod tests {
         assert_eq!(r.responder(at("2024-05-04T10:00:00+09:00")), Responder::ControlCenter);
         assert_eq!(r.responder(at("2024-05-06T10:00:00+09:00")), Responder::ControlCenter);
         assert_eq!(r.responder(at("2024-05-07T10:00:00+09:00")), Responder::DayOffice);
+    }
+
+    #[test]
+    fn the_calendar_routes_holidays_to_the_control_center() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let kr = Rules::compile(&Profile::builtin("full").unwrap()).unwrap();
+        let mut p = Profile::builtin("full").unwrap();
+        p.schedule.calendar = Calendar::None;
+        let none = Rules::compile(&p).unwrap();
+        // 추석 2026: Friday 25 September, 10:00 in Seoul.
+        let chuseok = at("2026-09-25T10:00:00+09:00");
+        assert_eq!(kr.responder(chuseok), Responder::ControlCenter);
+        assert_eq!(none.responder(chuseok), Responder::DayOffice);
+        // Substitute days: 추석 2025 began on a Sunday (Wednesday 8 October), 개천절 2026
+        // falls on a Saturday (Monday 5 October).
+        for day in ["2025-10-08", "2026-10-05"] {
+            let t = at(&format!("{day}T10:00:00+09:00"));
+            assert_eq!(kr.responder(t), Responder::ControlCenter, "{day}");
+            assert_eq!(none.responder(t), Responder::DayOffice, "{day}");
+        }
+        // The working day after: the day office again.
+        assert_eq!(kr.responder(at("2025-10-10T10:00:00+09:00")), Responder::DayOffice);
+        // The profile's own holidays add to the calendar's.
+        p.schedule.calendar = Calendar::Kr;
+        p.schedule.holidays = vec!["2026-06-03".into()];
+        let local_election = Rules::compile(&p).unwrap();
+        assert_eq!(local_election.responder(at("2026-06-03T10:00:00+09:00")), Responder::ControlCenter);
+        assert_eq!(local_election.responder(chuseok), Responder::ControlCenter);
+        assert_eq!(kr.responder(at("2026-06-03T10:00:00+09:00")), Responder::DayOffice);
+    }
+
+    #[test]
+    fn holidays_are_binned_as_weekend_days() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap().as_millis();
+        let kr = Rules::compile(&Profile::builtin("full").unwrap()).unwrap();
+        let mut p = Profile::builtin("full").unwrap();
+        p.schedule.calendar = Calendar::None;
+        let none = Rules::compile(&p).unwrap();
+        // Friday 25 September 2026 (추석), 10:00 and 23:00 local: weekend bins with the calendar.
+        assert_eq!(kr.bin(at("2026-09-25T10:00:00+09:00")), 24 + 10);
+        assert_eq!(none.bin(at("2026-09-25T10:00:00+09:00")), 10);
+        assert_eq!(kr.bin(at("2026-09-25T23:00:00+09:00")), 24 + 23);
+        // The Monday after is a working day; a Sunday is a weekend day either way.
+        assert_eq!(kr.bin(at("2026-09-28T10:00:00+09:00")), 10);
+        assert_eq!(none.bin(at("2026-09-27T10:00:00+09:00")), 24 + 10);
+        // Counted on through the holidays as bin gives them.
+        let start = at("2026-09-23T00:00:00+09:00");
+        let bins: Vec<usize> = kr.hour_bins(start).take(24 * 6).collect();
+        let weekend_days: Vec<bool> = bins.chunks(24).map(|d| d[0] == 24).collect();
+        // Wednesday 23, 추석 24 to 26 (Thursday to Saturday), Sunday 27, Monday 28.
+        assert_eq!(weekend_days, [false, true, true, true, true, false]);
     }
 
     #[test]

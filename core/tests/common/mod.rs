@@ -174,6 +174,15 @@ pub fn person(profile: &str) -> Person {
     Person::new("p", profile).unwrap()
 }
 
+/// The built-in `profile` without the Korean holiday calendar (`schedule.calendar = "none"`),
+/// named `{profile}_no_calendar`: for a simulated household whose days do not change on
+/// holidays, learned over the holiday-dense weeks from 2024-05-01 (5, 6 and 15 May, 6 June),
+/// where the calendar would leave the weekday hours fewer days to learn from.
+pub fn without_calendar(profile: &str) -> Profile {
+    let doc = format!(r#"{{"name":"{profile}_no_calendar","extends":"{profile}","schedule":{{"calendar":"none"}}}}"#);
+    Profile::from_json(&doc).unwrap()
+}
+
 /// The seed rule of one `channel` (`plug`, `call`, ...) of the built-in `profile`, as an anbu
 /// profile: that channel alone (with the person's check-in calls), in `fixed` mode, its
 /// silence reaching `warning` exactly at its threshold; silence counted only since the last
