@@ -9,17 +9,19 @@ mod closed_loop;
 mod convert;
 mod error;
 mod events;
+mod pool;
 mod sweep;
 
 use anbu::{Location, ReplayOptions};
-use napi::bindgen_prelude::{Buffer, Env, FromNapiValue, JsObjectValue, Object, Uint8Array, Unknown};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Env, FromNapiValue, JsObjectValue, Object, Uint8Array, Unknown};
 use napi_derive::napi;
 
-pub use crate::closed_loop::{AnswerRate, AnswerRateOptions, replay_closed_loop};
+pub use crate::closed_loop::{AnswerRate, AnswerRateOptions, replay_closed_loop, replay_closed_loop_async};
 pub use crate::sweep::sweep;
 
 // Named `Result` so that napi-derive sees fallible functions (it matches the name).
 use crate::error::{JsResult as Result, bad_arg, guard, napi_arg};
+use crate::pool::{Job, Pooled, sync_and_async};
 
 /// Converts a value the core serializes (spec field names, RFC 3339 times) into JS.
 pub(crate) fn to_js_value<'env, T: serde::Serialize>(env: &'env Env, value: &T) -> anbu::Result<Unknown<'env>> {
@@ -257,31 +259,45 @@ pub(crate) fn any_events(v: Unknown<'_>) -> anbu::Result<Vec<anbu::Event>> {
     }
 }
 
-/// Replays events: each person is assessed at every multiple of `every` (default: the core's,
-/// one hour) from their first event up to the last event of the input. Rows come in person,
-/// `at` order; a replay of more than 500,000 rows (the core's `limits::MAX_OBJECT_ROWS`) is
-/// refused before it runs: replay fewer persons at a time.
-#[napi(
-    ts_args_type = "events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput",
-    ts_return_type = "Assessment[]"
-)]
-pub fn replay<'env>(
-    env: &'env Env,
-    events: Unknown<'_>,
-    persons: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
-    guard(|| {
+sync_and_async! {
+    #[doc = " Replays events: each person is assessed at every multiple of `every` (default: the core's,"]
+    #[doc = " one hour) from their first event up to the last event of the input. Rows come in person,"]
+    #[doc = " `at` order; a replay of more than 500,000 rows (the core's `limits::MAX_OBJECT_ROWS`) is"]
+    #[doc = " refused before it runs: replay fewer persons at a time."]
+    pub fn replay(events: Unknown<'_>, persons: Unknown<'_>, options: Option<Unknown<'_>>) -> "Assessment[]";
+    #[doc = " `replay` on the libuv thread pool: the same arguments, rows and errors (a rejection)."]
+    pub fn replay_async(..) -> "Promise<Assessment[]>";
+    ts_args = "events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput";
+    read = Replay::read;
+}
+
+/// A replay's arguments, read.
+pub struct Replay {
+    events: Vec<anbu::Event>,
+    persons: Vec<anbu::Person>,
+    options: ReplayOptions,
+}
+
+impl Replay {
+    fn read(events: Unknown<'_>, persons: Unknown<'_>, options: Option<Unknown<'_>>) -> anbu::Result<Replay> {
         let events = any_events(events)?;
         let persons = convert::persons(persons)?;
-        let opts = match options {
+        let options = match options {
             Some(o) => replay_options(&convert::object("options", o)?)?,
             None => ReplayOptions::default(),
         };
+        Ok(Replay { events, persons, options })
+    }
+}
+
+impl Job for Replay {
+    type Output = Vec<anbu::Assessment>;
+
+    fn run(self) -> anbu::Result<Self::Output> {
         // Every row becomes a JavaScript object: at most the core's limit for that.
-        anbu::check_replay_rows(&events, &persons, &opts, anbu::limits::MAX_OBJECT_ROWS)?;
-        to_js_value(env, &anbu::replay(events, &persons, &opts)?)
-    })
+        anbu::check_replay_rows(&self.events, &self.persons, &self.options, anbu::limits::MAX_OBJECT_ROWS)?;
+        anbu::replay(self.events, &self.persons, &self.options)
+    }
 }
 
 /// A replay's options (`every`, `profiles`, `threads`) from an options object; the core reads
@@ -313,11 +329,24 @@ pub struct ReadEventsOptions {
     pub max_skipped: Option<u32>,
 }
 
-/// Reads an event file (`.csv`, or `.jsonl` / `.ndjson` / `.json` as JSON Lines). Strict by
-/// default: the first bad row throws, naming its line, field and reason.
-#[napi(ts_return_type = "ReadOutcome")]
-pub fn read_events<'env>(env: &'env Env, path: String, options: Option<ReadEventsOptions>) -> Result<Unknown<'env>> {
-    guard(|| {
+sync_and_async! {
+    #[doc = " Reads an event file (`.csv`, or `.jsonl` / `.ndjson` / `.json` as JSON Lines). Strict by"]
+    #[doc = " default: the first bad row throws, naming its line, field and reason."]
+    pub fn read_events(path: String, options: Option<ReadEventsOptions>) -> "ReadOutcome";
+    #[doc = " `readEvents` on the libuv thread pool: the same outcome and errors (a rejection)."]
+    pub fn read_events_async(..) -> "Promise<ReadOutcome>";
+    ts_args = "path: string, options?: ReadEventsOptions | undefined | null";
+    read = ReadEvents::read;
+}
+
+/// `readEvents`' arguments, read.
+pub struct ReadEvents {
+    path: String,
+    options: anbu::ReadOptions,
+}
+
+impl ReadEvents {
+    fn read(path: String, options: Option<ReadEventsOptions>) -> anbu::Result<ReadEvents> {
         let mut opts = anbu::ReadOptions::default();
         if let Some(o) = options {
             if o.skip_bad_rows == Some(true) {
@@ -327,24 +356,41 @@ pub fn read_events<'env>(env: &'env Env, path: String, options: Option<ReadEvent
                 opts.max_skipped = m as usize;
             }
         }
-        let out = anbu::read_events(std::path::Path::new(&path), &opts)?;
+        Ok(ReadEvents { path, options: opts })
+    }
+}
+
+impl Job for ReadEvents {
+    type Output = serde_json::Value;
+
+    fn run(self) -> anbu::Result<Self::Output> {
+        let out = anbu::read_events(std::path::Path::new(&self.path), &self.options)?;
         let skipped: Vec<serde_json::Value> = out
             .skipped
             .iter()
             .map(|e| serde_json::json!({ "code": e.kind().code(), "message": e.to_string() }))
             .collect();
-        to_js_value(
-            env,
-            &serde_json::json!({ "events": out.events, "skipped": skipped, "skippedCount": out.skipped_count }),
-        )
-    })
+        Ok(serde_json::json!({ "events": out.events, "skipped": skipped, "skippedCount": out.skipped_count }))
+    }
 }
 
-/// A seeded simulated cohort: the spec's event, person and incident tables and each person's
-/// story. The same options always give the same cohort.
-#[napi(ts_args_type = "options?: SimulateOptions", ts_return_type = "Cohort")]
-pub fn simulate<'env>(env: &'env Env, options: Option<Unknown<'_>>) -> Result<Unknown<'env>> {
-    guard(|| {
+sync_and_async! {
+    #[doc = " A seeded simulated cohort: the spec's event, person and incident tables and each person's"]
+    #[doc = " story. The same options always give the same cohort."]
+    pub fn simulate(options: Option<Unknown<'_>>) -> "Cohort";
+    #[doc = " `simulate` on the libuv thread pool: the same cohort and errors (a rejection)."]
+    pub fn simulate_async(..) -> "Promise<Cohort>";
+    ts_args = "options?: SimulateOptions";
+    read = Simulate::read;
+}
+
+/// `simulate`'s options, read.
+pub struct Simulate {
+    config: anbu::sim::SimConfig,
+}
+
+impl Simulate {
+    fn read(options: Option<Unknown<'_>>) -> anbu::Result<Simulate> {
         let mut cfg = anbu::sim::SimConfig::default();
         if let Some(o) = options {
             let o = convert::object("options", o)?;
@@ -360,6 +406,15 @@ pub fn simulate<'env>(env: &'env Env, options: Option<Unknown<'_>>) -> Result<Un
                 })??;
             }
         }
+        Ok(Simulate { config: cfg })
+    }
+}
+
+impl Job for Simulate {
+    type Output = serde_json::Value;
+
+    fn run(self) -> anbu::Result<Self::Output> {
+        let cfg = self.config;
         // What `replayClosedLoop` takes to answer as this cohort (simulated again from it).
         let responder = anbu::ResponderSpec::Simulated(cfg.clone()).to_value();
         let cohort = anbu::sim::try_simulate(&cfg)?;
@@ -372,14 +427,11 @@ pub fn simulate<'env>(env: &'env Env, options: Option<Unknown<'_>>) -> Result<Un
                 })
             })
             .collect();
-        to_js_value(
-            env,
-            &serde_json::json!({
-                "events": cohort.events, "persons": cohort.persons, "incidents": cohort.incidents, "cases": cases,
-                "responder": responder,
-            }),
-        )
-    })
+        Ok(serde_json::json!({
+            "events": cohort.events, "persons": cohort.persons, "incidents": cohort.incidents, "cases": cases,
+            "responder": responder,
+        }))
+    }
 }
 
 /// A JS name in the core's spelling: `incidentShare` is `incident_share`.
@@ -410,34 +462,67 @@ pub fn panic_for_tests() -> Result<()> {
     guard(|| -> anbu::Result<()> { panic!("a deliberate panic (test hook)") })
 }
 
+/// Test hook: panics on a pool thread, to check that no panic crosses into Node from there.
+#[napi(js_name = "__panicForTestsAsync", skip_typescript)]
+pub fn panic_for_tests_async() -> AsyncTask<Pooled<PanicForTests>> {
+    AsyncTask::new(PanicForTests::pooled(|| Ok(PanicForTests)))
+}
+
+/// The job of `__panicForTestsAsync`.
+pub struct PanicForTests;
+
+impl Job for PanicForTests {
+    type Output = ();
+
+    fn run(self) -> anbu::Result<()> {
+        panic!("a deliberate panic on the pool (test hook)")
+    }
+}
+
 /// Deserializes a JS array into core values (assessments, incidents); the error names the path.
 pub(crate) fn from_js_list<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<Vec<T>> {
     let value = convert::json(name, v)?;
     serde_path_to_error::deserialize(value).map_err(|e| bad_arg(name, format!("{}: {}", e.path(), e.inner())))
 }
 
-/// Evaluates assessments (e.g. from `replay`) against incidents (`{ person, start, end? }`),
-/// overall and per profile: detection rate, time to detect, false episodes, action burden.
-#[napi(
-    ts_args_type = "assessments: Assessment[], incidents: IncidentInput[], persons: PersonInput[]",
-    ts_return_type = "BacktestReport"
-)]
-pub fn backtest<'env>(
-    env: &'env Env,
-    assessments: Unknown<'_>,
-    incidents: Unknown<'_>,
-    persons: Unknown<'_>,
-) -> Result<Unknown<'env>> {
-    guard(|| {
-        let assessments: Vec<anbu::Assessment> = from_js_list("assessments", assessments)?;
-        let incidents = convert::incidents(incidents)?;
-        let persons = convert::persons(persons)?;
-        let report = anbu::backtest::backtest(&assessments, &incidents, &persons)?;
+sync_and_async! {
+    #[doc = " Evaluates assessments (e.g. from `replay`) against incidents (`{ person, start, end? }`),"]
+    #[doc = " overall and per profile: detection rate, time to detect, false episodes, action burden."]
+    pub fn backtest(assessments: Unknown<'_>, incidents: Unknown<'_>, persons: Unknown<'_>) -> "BacktestReport";
+    #[doc = " `backtest` on the libuv thread pool: the same report and errors (a rejection). The"]
+    #[doc = " arguments are read on the JS thread (they are JS values); the backtest runs on the pool."]
+    pub fn backtest_async(..) -> "Promise<BacktestReport>";
+    ts_args = "assessments: Assessment[], incidents: IncidentInput[], persons: PersonInput[]";
+    read = Backtest::read;
+}
+
+/// `backtest`'s arguments, read.
+pub struct Backtest {
+    assessments: Vec<anbu::Assessment>,
+    incidents: Vec<anbu::Incident>,
+    persons: Vec<anbu::Person>,
+}
+
+impl Backtest {
+    fn read(assessments: Unknown<'_>, incidents: Unknown<'_>, persons: Unknown<'_>) -> anbu::Result<Backtest> {
+        Ok(Backtest {
+            assessments: from_js_list("assessments", assessments)?,
+            incidents: convert::incidents(incidents)?,
+            persons: convert::persons(persons)?,
+        })
+    }
+}
+
+impl Job for Backtest {
+    type Output = serde_json::Value;
+
+    fn run(self) -> anbu::Result<Self::Output> {
+        let report = anbu::backtest::backtest(&self.assessments, &self.incidents, &self.persons)?;
         let markdown = report.to_markdown();
         let mut value = serde_json::to_value(&report).map_err(|e| bad_arg("result", e.to_string()))?;
         if let serde_json::Value::Object(map) = &mut value {
             map.insert("markdown".into(), serde_json::Value::String(markdown));
         }
-        to_js_value(env, &value)
-    })
+        Ok(value)
+    }
 }
