@@ -398,6 +398,12 @@ export interface AnswerRateOptions {
  */
 export declare function backtest(assessments: Assessment[], incidents: IncidentInput[], persons: PersonInput[]): BacktestReport
 
+/**
+ * `backtest` on the libuv thread pool: the same report and errors (a rejection). The
+ * arguments are read on the JS thread (they are JS values); the backtest runs on the pool.
+ */
+export declare function backtestAsync(assessments: Assessment[], incidents: IncidentInput[], persons: PersonInput[]): Promise<BacktestReport>
+
 /** Names of the built-in profiles. */
 export declare function builtinProfiles(): Array<string>
 
@@ -429,6 +435,9 @@ export declare function parseDuration(text: string): number
  */
 export declare function readEvents(path: string, options?: ReadEventsOptions | undefined | null): ReadOutcome
 
+/** `readEvents` on the libuv thread pool: the same outcome and errors (a rejection). */
+export declare function readEventsAsync(path: string, options?: ReadEventsOptions | undefined | null): Promise<ReadOutcome>
+
 /** Options of `readEvents`. */
 export interface ReadEventsOptions {
   /** Skip bad rows instead of failing on the first one; they are listed in `skipped`. */
@@ -445,6 +454,9 @@ export interface ReadEventsOptions {
  */
 export declare function replay(events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput): Assessment[]
 
+/** `replay` on the libuv thread pool: the same arguments, rows and errors (a rejection). */
+export declare function replayAsync(events: EventInput[] | EventColumns, persons: PersonInput[], options?: ReplayOptionsInput): Promise<Assessment[]>
+
 /**
  * Replays as `replay` does, with the field workflow in the loop: whenever an assessment asks
  * for an automatic check-in call, the call is placed (`policy.delay` later, at most one per
@@ -456,10 +468,20 @@ export declare function replay(events: EventInput[] | EventColumns, persons: Per
 export declare function replayClosedLoop(events: EventInput[] | EventColumns, persons: PersonInput[], responder: ResponderInput, options?: ClosedLoopOptions): Assessment[]
 
 /**
+ * `replayClosedLoop` on the libuv thread pool: the same arguments, rows and errors (a
+ * rejection), except that a function responder is refused (`ANBU_INVALID_ARGUMENT`): a JS
+ * function can only be called on the JS thread.
+ */
+export declare function replayClosedLoopAsync(events: EventInput[] | EventColumns, persons: PersonInput[], responder: AnswerRate | Cohort | ResponderSpec, options?: ClosedLoopOptions): Promise<Assessment[]>
+
+/**
  * A seeded simulated cohort: the spec's event, person and incident tables and each person's
  * story. The same options always give the same cohort.
  */
 export declare function simulate(options?: SimulateOptions): Cohort
+
+/** `simulate` on the libuv thread pool: the same cohort and errors (a rejection). */
+export declare function simulateAsync(options?: SimulateOptions): Promise<Cohort>
 
 /**
  * Backtests the cohort once per value of a numeric profile key (`routine.sensitivity`,

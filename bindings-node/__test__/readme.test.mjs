@@ -14,9 +14,10 @@ const req = createRequire(join(root, 'package.json'))
 test('README has JS snippets', () => assert.ok(blocks.length >= 3))
 
 blocks.forEach((code, i) => {
-  test(`README snippet ${i + 1} runs`, () => {
+  // A snippet whose last expression is a promise (an async block) is awaited.
+  test(`README snippet ${i + 1} runs`, async () => {
     const require = (name) => (name === 'anbu' ? req('./index.js') : req(name))
     const logs = []
-    vm.runInNewContext(code, { require, console: { log: (...a) => logs.push(a) }, Date, Buffer, Set, Math, Float64Array, Int32Array })
+    await vm.runInNewContext(code, { require, console: { log: (...a) => logs.push(a) }, Date, Buffer, Set, Math, Float64Array, Int32Array })
   })
 })

@@ -11,11 +11,14 @@ use std::cell::RefCell;
 
 use anbu::{CallPolicy, CheckinOutcome, CheckinResponder, ResponderSpec, Timestamp};
 use napi::ValueType;
-use napi::bindgen_prelude::{ClassInstance, Env, FnArgs, FromNapiValue, Function, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{
+    AsyncTask, ClassInstance, Env, FnArgs, FromNapiValue, Function, JsObjectValue, Object, Unknown,
+};
 use napi_derive::napi;
 
 use crate::convert;
 use crate::error::{JsResult as Result, bad_arg, guard, napi_arg};
+use crate::pool::{Job, Pooled};
 
 /// Options of `new AnswerRate`.
 #[napi(object)]
@@ -180,21 +183,12 @@ pub fn replay_closed_loop<'env>(
 ) -> Result<Unknown<'env>> {
     let mut thrown = None;
     let result = guard(|| {
-        let events = crate::any_events(events)?;
-        let persons = convert::persons(persons)?;
-        let (opts, policy) = match options {
-            Some(o) => {
-                let o = convert::object("options", o)?;
-                (crate::replay_options(&o)?, call_policy(&o)?)
-            }
-            None => (anbu::ReplayOptions::default(), CallPolicy::default()),
-        };
-        anbu::check_replay_rows(&events, &persons, &opts, anbu::limits::MAX_OBJECT_ROWS)?;
-        let rows = match self::responder(responder)? {
-            Responder::Spec(spec) => anbu::replay_closed_loop(events, &persons, &opts, &*spec.responder(), policy)?,
+        let (replay, responder) = ClosedLoop::read(events, persons, responder, options)?;
+        let rows = match responder {
+            Responder::Spec(spec) => ClosedLoop { replay, spec }.run()?,
             Responder::Function(function) => {
                 let js = JsResponder { function: &function, thrown: RefCell::new(None) };
-                let rows = anbu::replay_closed_loop_sequential(events, &persons, &opts, &js, policy);
+                let rows = replay.sequential(&js);
                 thrown = js.thrown.into_inner();
                 rows?
             }
@@ -207,4 +201,81 @@ pub fn replay_closed_loop<'env>(
         let _ = env.throw(e);
     }
     result
+}
+
+/// `replayClosedLoop` on the libuv thread pool: the same arguments, rows and errors (a
+/// rejection), except that a function responder is refused (`ANBU_INVALID_ARGUMENT`): a JS
+/// function can only be called on the JS thread.
+#[napi(
+    ts_args_type = "events: EventInput[] | EventColumns, persons: PersonInput[], responder: AnswerRate | Cohort | ResponderSpec, options?: ClosedLoopOptions",
+    ts_return_type = "Promise<Assessment[]>"
+)]
+pub fn replay_closed_loop_async(
+    events: Unknown<'_>,
+    persons: Unknown<'_>,
+    responder: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> AsyncTask<Pooled<ClosedLoop>> {
+    AsyncTask::new(ClosedLoop::pooled(|| match ClosedLoop::read(events, persons, responder, options)? {
+        (replay, Responder::Spec(spec)) => Ok(ClosedLoop { replay, spec }),
+        (_, Responder::Function(_)) => Err(bad_arg(
+            "responder",
+            "replayClosedLoopAsync runs on the thread pool, where a function cannot be called: give an \
+             AnswerRate, a cohort or a responder object, or call replayClosedLoop",
+        )),
+    }))
+}
+
+/// A closed-loop replay's arguments but the responder, read.
+pub struct ClosedLoopReplay {
+    events: Vec<anbu::Event>,
+    persons: Vec<anbu::Person>,
+    options: anbu::ReplayOptions,
+    policy: CallPolicy,
+}
+
+impl ClosedLoopReplay {
+    /// The replay with the calls answered by `responder` on this thread, one at a time.
+    fn sequential(self, responder: &dyn CheckinResponder) -> anbu::Result<Vec<anbu::Assessment>> {
+        anbu::replay_closed_loop_sequential(self.events, &self.persons, &self.options, responder, self.policy)
+    }
+}
+
+/// A closed-loop replay answered by a responder the core runs on every core.
+pub struct ClosedLoop {
+    replay: ClosedLoopReplay,
+    spec: ResponderSpec,
+}
+
+impl ClosedLoop {
+    /// The arguments, read in the order the errors are reported: events, persons, options
+    /// (and the replay's size), then the responder.
+    fn read<'env>(
+        events: Unknown<'_>,
+        persons: Unknown<'_>,
+        responder: Unknown<'env>,
+        options: Option<Unknown<'_>>,
+    ) -> anbu::Result<(ClosedLoopReplay, Responder<'env>)> {
+        let events = crate::any_events(events)?;
+        let persons = convert::persons(persons)?;
+        let (options, policy) = match options {
+            Some(o) => {
+                let o = convert::object("options", o)?;
+                (crate::replay_options(&o)?, call_policy(&o)?)
+            }
+            None => (anbu::ReplayOptions::default(), CallPolicy::default()),
+        };
+        anbu::check_replay_rows(&events, &persons, &options, anbu::limits::MAX_OBJECT_ROWS)?;
+        let responder = self::responder(responder)?;
+        Ok((ClosedLoopReplay { events, persons, options, policy }, responder))
+    }
+}
+
+impl Job for ClosedLoop {
+    type Output = Vec<anbu::Assessment>;
+
+    fn run(self) -> anbu::Result<Self::Output> {
+        let r = self.replay;
+        anbu::replay_closed_loop(r.events, &r.persons, &r.options, &*self.spec.responder(), r.policy)
+    }
 }

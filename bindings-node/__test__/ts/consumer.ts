@@ -1,5 +1,6 @@
 // A TypeScript consumer of the package: `tsc --noEmit` must accept it (npm test runs it).
-import { AnswerRate, Engine, Profile, backtest, readEvents, replay, replayClosedLoop, simulate } from '../../index'
+import { AnswerRate, Engine, Profile, backtest, backtestAsync, readEvents, readEventsAsync, replay, replayAsync, replayClosedLoop, replayClosedLoopAsync, simulate, simulateAsync } from '../../index'
+import type { BacktestReport, Cohort, ReadOutcome } from '../../index'
 import type { Assessment, CheckinAnswer, EventColumns, EventInput, Level, PersonInput } from '../../index'
 
 const engine = new Engine({ allowedLatenessMs: 3_600_000 })
@@ -34,6 +35,17 @@ replayClosedLoop(cohort.events, cohort.persons, answer, { every: '1h' })
 replayClosedLoop(cohort.events, cohort.persons, { answer_rate: { rate: 1 } })
 console.log(closed.length)
 
+// The async forms: the same arguments, a Promise of the same value.
+async function pooled(): Promise<number> {
+  const c: Cohort = await simulateAsync({ persons: 3, days: 2, seed: 1 })
+  const r: Assessment[] = await replayAsync(c.events, c.persons, { every: '1h' })
+  const loop: Assessment[] = await replayClosedLoopAsync(c.events, c.persons, c, { policy: { delay: '5m' } })
+  const report: BacktestReport = await backtestAsync(r, c.incidents, c.persons)
+  const read: ReadOutcome = await readEventsAsync('events.csv', { skipBadRows: true })
+  return r.length + loop.length + report.overall.incidents + read.skippedCount
+}
+void pooled()
+
 try {
   engine.assess('p-002', Date.now())
 } catch (err) {
@@ -48,5 +60,10 @@ engine.ingest({ person: 'p-001', ts: 0, signal: 'teleport' })
 engine.assess('p-001')
 // @ts-expect-error: a responder function returns an outcome, not a boolean
 replayClosedLoop([], [], () => true)
+// @ts-expect-error: the async form runs on the pool, where a function cannot be called
+void replayClosedLoopAsync([], [], answer)
+// @ts-expect-error: an async form gives a Promise, not the rows
+const notRows: Assessment[] = replayAsync([], [])
+console.log(notRows)
 // @ts-expect-error: an Assessment has no `risk`
 console.log(a.risk)
