@@ -162,6 +162,13 @@ fn duration_ms(every: &Bound<'_, PyAny>) -> PyResult<i64> {
     convert::duration_ms("every", every)
 }
 
+/// The `anbu` command line (replay, backtest, simulate, check) with `argv` (the program's name
+/// first), as `python -m anbu` runs it; returns its exit code. Runs without the GIL.
+#[pyfunction]
+fn cli(py: Python<'_>, argv: Vec<String>) -> u8 {
+    py.detach(|| anbu_cli::run(argv))
+}
+
 #[pymodule]
 fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -184,6 +191,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(closed_loop::replay_closed_loop_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(events, m)?)?;
     m.add_function(wrap_pyfunction!(duration_ms, m)?)?;
+    m.add_function(wrap_pyfunction!(cli, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;

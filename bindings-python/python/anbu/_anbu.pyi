@@ -30,6 +30,7 @@ __all__ = [
     "UnknownProfileError",
     "__version__",
     "backtest",
+    "cli",
     "duration_ms",
     "events",
     "read_events",
@@ -259,6 +260,7 @@ def sweep(
 ) -> Sweep: ...
 def events(events: Any) -> list[Event]: ...
 def duration_ms(every: _Duration) -> int: ...
+def cli(argv: list[str]) -> int: ...
 def simulate_arrow(
     *,
     persons: int | None = None,

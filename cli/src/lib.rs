@@ -1,0 +1,410 @@
+//! `anbu`: the core's batch jobs on the command line (replay, backtest, simulate, check).
+//!
+//! Every rule, check, unit and default lives in the core (`anbu`); this crate only maps its
+//! arguments to the core's calls, draws progress, and turns the outcome into an exit code.
+//! [`run`] is the whole command line, so that the `anbu` binary and `python -m anbu` (through
+//! the Python binding) are one program.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use anbu::backtest::backtest;
+use anbu::sim::{SimConfig, try_simulate};
+use anbu::{Emit, Error, ErrorKind, Event, Format, Person, Profile, ReadOptions, ReplayOptions, Value};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// The exit codes, as `--help` shows them (and cli/README.md).
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  done; for `check`, no bad row
+  1  `check` found bad rows (each listed on stdout with its line, field and reason)
+  2  usage error: an unknown or missing argument, or a bad value (`--every 5x`, an unknown file extension)
+  3  input, I/O or validation error: the message on stderr names the file and, for a bad row, its line";
+
+/// Replays, backtests, simulates and checks anbu's event files, for batch jobs.
+#[derive(Parser)]
+#[command(name = "anbu", version, about, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Assess every person on a time grid and write the assessment rows (CSV or JSON Lines).
+    #[command(after_help = EXIT_CODES)]
+    Replay(ReplayArgs),
+    /// Replay, then score the assessments against known incidents (a Markdown table or JSON).
+    #[command(after_help = EXIT_CODES)]
+    Backtest(BacktestArgs),
+    /// Simulate a cohort: write its events, persons and incidents into a directory.
+    #[command(after_help = EXIT_CODES)]
+    Simulate(SimulateArgs),
+    /// Validate an event file (and a persons table) and list every bad row.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+}
+
+/// What a replay reads.
+#[derive(Args)]
+struct Inputs {
+    /// The event file: .csv, or JSON Lines (.jsonl, .ndjson, .json).
+    events: PathBuf,
+    /// The persons table (person, profile, devices): .csv or .jsonl.
+    #[arg(long, value_name = "FILE")]
+    persons: PathBuf,
+    /// Profiles (TOML or JSON) that the persons' `profile` may name, besides the built-in ones.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    profiles: Vec<PathBuf>,
+    /// The grid's step: `1h`, `15m`, `3600s`, `2d` (a bare number is milliseconds) [default: 1h].
+    #[arg(long, value_name = "DURATION")]
+    every: Option<String>,
+    /// Skip bad event rows (each listed on stderr with its line) instead of stopping at the first.
+    #[arg(long)]
+    skip_bad_rows: bool,
+}
+
+#[derive(Args)]
+struct ReplayArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Which rows to write: `all`, or `changes` (each person's first row and the rows whose
+    /// level, action or responder changed).
+    #[arg(long, value_name = "all|changes", default_value = "all", value_parser = parse_emit)]
+    emit: Emit,
+    /// Where to write the rows (stdout when not given).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// `csv` or `jsonl`; by default from the output's extension, and CSV on stdout.
+    #[arg(long, value_name = "csv|jsonl", value_parser = parse_format)]
+    format: Option<Format>,
+}
+
+#[derive(Args)]
+struct BacktestArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// The incidents table (person, start, end): .csv or .jsonl.
+    #[arg(long, value_name = "FILE")]
+    incidents: PathBuf,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: ReportFormat,
+}
+
+/// How `backtest` prints its report.
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// The core's Markdown table: one row per profile, then `all`.
+    Markdown,
+    /// The report as JSON (`overall` and `by_profile`).
+    Json,
+}
+
+#[derive(Args)]
+struct SimulateArgs {
+    /// Number of persons [default: the core's, 300].
+    #[arg(long)]
+    persons: Option<i64>,
+    /// Number of days [default: the core's, 90].
+    #[arg(long)]
+    days: Option<i64>,
+    /// Random seed [default: the core's, 1].
+    #[arg(long)]
+    seed: Option<i64>,
+    /// The directory to write events, persons and incidents into (made if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The files' format: `csv` or `jsonl`.
+    #[arg(long, value_name = "csv|jsonl", default_value = "csv", value_parser = parse_format)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The event file: .csv, or JSON Lines (.jsonl, .ndjson, .json).
+    events: PathBuf,
+    /// A persons table to check too, and against the events (every event's person listed,
+    /// every profile known).
+    #[arg(long, value_name = "FILE")]
+    persons: Option<PathBuf>,
+    /// Profiles (TOML or JSON) that the persons' `profile` may name.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    profiles: Vec<PathBuf>,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+fn parse_emit(s: &str) -> Result<Emit, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+/// Why a command failed: a core error, and the file it concerns when there is one.
+struct Failure {
+    file: Option<PathBuf>,
+    error: Error,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure { file: None, error }
+    }
+}
+
+/// Names `path` in the errors of a call that reads or writes it.
+fn in_file(path: &Path) -> impl Fn(Error) -> Failure + '_ {
+    move |error| Failure { file: Some(path.to_path_buf()), error }
+}
+
+/// An exit code (see `EXIT_CODES`).
+type Outcome = Result<u8, Failure>;
+
+/// Runs the command line `args` (the program's name first, as `std::env::args_os` gives
+/// them) and returns its exit code: 0 done, 1 `check` found bad rows, 2 usage error, 3 input,
+/// I/O or validation error (the message on stderr). `--help` and `--version` print and give 0.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return u8::try_from(e.exit_code()).unwrap_or(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Replay(args) => replay(args),
+        Command::Backtest(args) => run_backtest(args),
+        Command::Simulate(args) => simulate(args),
+        Command::Check(args) => check(args),
+    };
+    match result {
+        Ok(code) => code,
+        // A reader of stdout that stopped reading (`| head`) is not a failure.
+        Err(Failure { error: Error::Io(e), .. }) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(Failure { file, error }) => {
+            match file {
+                Some(file) => eprintln!("anbu: {}: {error}", file.display()),
+                None => eprintln!("anbu: {error}"),
+            }
+            // A bad argument is a usage error, as clap's own are.
+            if error.kind() == ErrorKind::InvalidArgument { 2 } else { 3 }
+        }
+    }
+}
+
+/// A spinner with the step under way and the time taken, drawn on stderr when it is a
+/// terminal (hidden otherwise, so logs of batch jobs stay clean).
+fn progress() -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Reads the events (listing skipped rows on stderr), persons and profiles of a replay.
+fn read_inputs(inputs: &Inputs, bar: &ProgressBar) -> Result<(Vec<Event>, Vec<Person>, ReplayOptions), Failure> {
+    let mut options = ReplayOptions::default();
+    if let Some(every) = &inputs.every {
+        options.set("every", Value::Text(every))?;
+    }
+    options.check()?;
+    for path in &inputs.profiles {
+        options.profiles.push(Profile::from_path(path).map_err(in_file(path))?);
+    }
+    bar.set_message(format!("reading {}", inputs.persons.display()));
+    let persons = anbu::read_persons(&inputs.persons, &ReadOptions::strict()).map_err(in_file(&inputs.persons))?.rows;
+    bar.set_message(format!("reading {}", inputs.events.display()));
+    let read = if inputs.skip_bad_rows { ReadOptions::lenient() } else { ReadOptions::strict() };
+    let events = anbu::read_events(&inputs.events, &read).map_err(in_file(&inputs.events))?;
+    for e in &events.skipped {
+        bar.suspend(|| eprintln!("anbu: {}: skipped {e}", inputs.events.display()));
+    }
+    if events.skipped_count > events.skipped.len() as u64 {
+        bar.suspend(|| eprintln!("anbu: {}: {} rows skipped in all", inputs.events.display(), events.skipped_count));
+    }
+    Ok((events.events, persons, options))
+}
+
+/// Reads the inputs and replays them, the bar counting the persons replayed.
+fn replay_inputs(inputs: &Inputs, bar: &ProgressBar) -> Result<(Vec<anbu::Assessment>, Vec<Person>), Failure> {
+    let (events, persons, mut options) = read_inputs(inputs, bar)?;
+    bar.set_message(format!("replaying {} events", events.len()));
+    let done = Arc::new(AtomicU64::new(0));
+    options.progress = Some(done.clone());
+    let rows = counting(bar, persons.len() as u64, &done, || anbu::replay(events, &persons, &options))?;
+    Ok((rows, persons))
+}
+
+/// Runs `work` with the bar showing `done` of `total` persons, then a spinner again.
+fn counting<T>(bar: &ProgressBar, total: u64, done: &AtomicU64, work: impl FnOnce() -> T) -> T {
+    if bar.is_hidden() {
+        return work();
+    }
+    let spinner = bar.style();
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} persons ({elapsed}, {eta} left)") {
+        bar.set_style(style);
+    }
+    bar.set_length(total);
+    let finished = AtomicBool::new(false);
+    let out = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !finished.load(Ordering::Relaxed) {
+                bar.set_position(done.load(Ordering::Relaxed));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let out = work();
+        finished.store(true, Ordering::Relaxed);
+        out
+    });
+    bar.set_style(spinner);
+    out
+}
+
+/// Writes with a core writer to a file, or to stdout when there is none.
+fn write_to(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> anbu::Result<()>) -> Result<(), Failure> {
+    match path {
+        Some(path) => {
+            let file = File::create(path).map_err(|e| in_file(path)(Error::Io(e)))?;
+            let mut out = BufWriter::new(file);
+            write(&mut out).and_then(|()| Ok(out.flush()?)).map_err(in_file(path))
+        }
+        None => Ok(write(&mut io::stdout().lock())?),
+    }
+}
+
+/// Calls the core's CSV or JSON Lines writer of a table.
+macro_rules! write_as {
+    ($format:expr, $out:expr, $rows:expr, $csv:path, $jsonl:path) => {
+        match $format {
+            Format::Csv => $csv($out, $rows),
+            Format::Jsonl => $jsonl($out, $rows),
+        }
+    };
+}
+
+fn replay(args: ReplayArgs) -> Outcome {
+    let format = match (args.format, &args.output) {
+        (Some(format), _) => format,
+        (None, Some(path)) => Format::from_path(path)?,
+        (None, None) => Format::Csv,
+    };
+    let bar = progress();
+    let (rows, _) = replay_inputs(&args.inputs, &bar)?;
+    let rows = args.emit.keep(rows);
+    bar.set_message(format!("writing {} rows", rows.len()));
+    write_to(args.output.as_deref(), |w| {
+        write_as!(format, w, &rows, anbu::write_assessments_csv, anbu::write_assessments_jsonl)
+    })?;
+    bar.finish_and_clear();
+    Ok(0)
+}
+
+fn run_backtest(args: BacktestArgs) -> Outcome {
+    let bar = progress();
+    let incidents =
+        anbu::read_incidents(&args.incidents, &ReadOptions::strict()).map_err(in_file(&args.incidents))?.rows;
+    let (rows, persons) = replay_inputs(&args.inputs, &bar)?;
+    bar.set_message(format!("scoring {} rows against {} incidents", rows.len(), incidents.len()));
+    let report = backtest(&rows, &incidents, &persons).map_err(in_file(&args.incidents))?;
+    bar.finish_and_clear();
+    let text = match args.format {
+        ReportFormat::Markdown => report.to_markdown(),
+        ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| Error::Io(e.into()))? + "\n",
+    };
+    write_to(None, |w| Ok(w.write_all(text.as_bytes())?))?;
+    Ok(0)
+}
+
+fn simulate(args: SimulateArgs) -> Outcome {
+    let mut cfg = SimConfig::default();
+    for (name, value) in [("persons", args.persons), ("days", args.days), ("seed", args.seed)] {
+        if let Some(v) = value {
+            cfg.set(name, Value::Int(v))?;
+        }
+    }
+    let bar = progress();
+    bar.set_message(format!("simulating {} persons over {} days", cfg.persons, cfg.days));
+    let cohort = try_simulate(&cfg)?;
+    std::fs::create_dir_all(&args.out).map_err(|e| in_file(&args.out)(Error::Io(e)))?;
+    let file = |name: &str| args.out.join(format!("{name}.{}", args.format));
+    bar.set_message(format!("writing {} events", cohort.events.len()));
+    let format = args.format;
+    write_to(Some(&file("events")), |w| {
+        write_as!(format, w, &cohort.events, anbu::write_events_csv, anbu::write_events_jsonl)
+    })?;
+    write_to(Some(&file("persons")), |w| {
+        write_as!(format, w, &cohort.persons, anbu::write_persons_csv, anbu::write_persons_jsonl)
+    })?;
+    write_to(Some(&file("incidents")), |w| {
+        write_as!(format, w, &cohort.incidents, anbu::write_incidents_csv, anbu::write_incidents_jsonl)
+    })?;
+    bar.finish_and_clear();
+    eprintln!(
+        "anbu: wrote {} events, {} persons and {} incidents to {}",
+        cohort.events.len(),
+        cohort.persons.len(),
+        cohort.incidents.len(),
+        args.out.display()
+    );
+    Ok(0)
+}
+
+fn check(args: CheckArgs) -> Outcome {
+    // Every bad row is listed: none is dropped from the list.
+    let every_row = ReadOptions { max_skipped: usize::MAX, ..ReadOptions::lenient() };
+    let bar = progress();
+    let mut bad = 0u64;
+    let report = |path: &Path, errors: &[Error]| {
+        bar.suspend(|| {
+            let mut out = io::stdout().lock();
+            for e in errors {
+                // A reader that stopped reading does not change the exit code.
+                let _ = writeln!(out, "{}: {e}", path.display());
+            }
+        });
+    };
+    bar.set_message(format!("checking {}", args.events.display()));
+    let events = anbu::read_events(&args.events, &every_row).map_err(in_file(&args.events))?;
+    report(&args.events, &events.skipped);
+    bad += events.skipped_count;
+    let mut summary = format!("{}: {} events, {} bad rows", args.events.display(), events.events.len(), bad);
+    if let Some(path) = &args.persons {
+        bar.set_message(format!("checking {}", path.display()));
+        let persons = anbu::read_persons(path, &every_row).map_err(in_file(path))?;
+        report(path, &persons.skipped);
+        bad += persons.skipped_count;
+        summary += &format!("; {}: {} persons, {} bad rows", path.display(), persons.rows.len(), persons.skipped_count);
+        if bad == 0 {
+            // The events against the persons, as a replay takes them (each event's person
+            // listed, no person twice, every profile known, the replay's size).
+            let mut options = ReplayOptions::default();
+            for profile in &args.profiles {
+                options.profiles.push(Profile::from_path(profile).map_err(in_file(profile))?);
+            }
+            if let Err(e) = anbu::check_replay_rows(&events.events, &persons.rows, &options, anbu::MAX_REPLAY_ROWS) {
+                report(&args.events, &[e]);
+                bad += 1;
+            }
+        }
+    }
+    bar.finish_and_clear();
+    eprintln!("anbu: {summary}");
+    Ok(if bad == 0 { 0 } else { 1 })
+}
