@@ -70,6 +70,17 @@ export interface PersonInput {
   person: string
   profile: string
   devices?: string | string[] | null
+  /** The district whose services look after the person (a code). */
+  district?: string | null
+  /** The caseworker in charge (a pseudonymous code, never a name or phone number). */
+  caseworker?: string | null
+}
+
+/** Which persons `Engine.triage` shows: a district, a caseworker, at a level or above. */
+export interface TriageFilter {
+  district?: string
+  caseworker?: string
+  level?: Level
 }
 
 /** A person as the core writes it. */
@@ -77,6 +88,8 @@ export interface PersonRecord {
   person: string
   profile: string
   devices?: string
+  district?: string
+  caseworker?: string
 }
 
 export type Level = 'normal' | 'watch' | 'warning' | 'critical'

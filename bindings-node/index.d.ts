@@ -70,6 +70,17 @@ export interface PersonInput {
   person: string
   profile: string
   devices?: string | string[] | null
+  /** The district whose services look after the person (a code). */
+  district?: string | null
+  /** The caseworker in charge (a pseudonymous code, never a name or phone number). */
+  caseworker?: string | null
+}
+
+/** Which persons `Engine.triage` shows: a district, a caseworker, at a level or above. */
+export interface TriageFilter {
+  district?: string
+  caseworker?: string
+  level?: Level
 }
 
 /** A person as the core writes it. */
@@ -77,6 +88,8 @@ export interface PersonRecord {
   person: string
   profile: string
   devices?: string
+  district?: string
+  caseworker?: string
 }
 
 export type Level = 'normal' | 'watch' | 'warning' | 'critical'
@@ -356,6 +369,12 @@ export declare class Engine {
   setClock(now: TimestampInput): void
   /** Assesses every person at `at`, in person order. */
   assessAll(at: TimestampInput): Assessment[]
+  /**
+   * The triage queue at `at`: the persons `filter` covers (`{ district?, caseworker?,
+   * level? }`, the core's `TriageFilter`), assessed, those at `level` or above, most urgent
+   * first (level, action, score, person).
+   */
+  triage(at: TimestampInput, filter?: TriageFilter): Assessment[]
   /** The whole engine as bytes, for `Engine.restore`. */
   snapshot(): Buffer
   /** An engine restored from `snapshot()` bytes; it assesses exactly as the original. */

@@ -191,3 +191,21 @@ test('removePerson erases a person', () => {
   assert.throws(() => e.assess('p-001', t0 + 40 * H), (err) => err.code === 'ANBU_UNKNOWN_PERSON')
   assert.throws(() => e.removePerson('p-001'), (err) => err.code === 'ANBU_UNKNOWN_PERSON')
 })
+
+test('triage: persons with a district and a caseworker, most urgent first', () => {
+  const e = new anbu.Engine()
+  const at0 = Date.parse('2024-05-01T09:00:00+09:00')
+  for (const [person, district, caseworker] of [['p-1', 'gangbuk', 'cw-1'], ['p-2', 'gangbuk', 'cw-2'], ['p-3', 'nowon', 'cw-1'], ['p-4', 'gangbuk', 'cw-1']]) {
+    e.addPerson({ person, profile: 'full', district, caseworker })
+  }
+  for (const person of ['p-1', 'p-3', 'p-4']) e.ingest({ person, ts: at0, signal: 'heartbeat' })
+  e.ingest({ person: 'p-4', ts: at0, signal: 'sos' })
+  const at = at0 + H
+  assert.deepEqual(e.triage(at, { caseworker: 'cw-1' }).map((a) => a.person), ['p-4', 'p-1', 'p-3'])
+  assert.deepEqual(e.triage(at, { district: 'gangbuk' }).map((a) => a.person), ['p-4', 'p-1', 'p-2'])
+  assert.deepEqual(e.triage(at, { district: 'gangbuk', level: 'warning' }).map((a) => a.person), ['p-4'])
+  assert.equal(e.triage(at).length, 4)
+  assert.equal(e.persons().find((p) => p.person === 'p-3').district, 'nowon')
+  assert.throws(() => e.triage(at, { distrcit: 'x' }), (err) => err.code === 'ANBU_INVALID_ARGUMENT' && /distrcit/.test(err.message))
+  assert.throws(() => e.addPerson({ person: 'p-9', profile: 'full', caseworker: '010-1234-5678' }), (err) => /caseworker/.test(err.message))
+})

@@ -235,6 +235,26 @@ impl Engine {
         })
     }
 
+    /// The triage queue at `at`: the persons `filter` covers (`{ district?, caseworker?,
+    /// level? }`, the core's `TriageFilter`), assessed, those at `level` or above, most urgent
+    /// first (level, action, score, person).
+    #[napi(ts_args_type = "at: TimestampInput, filter?: TriageFilter", ts_return_type = "Assessment[]")]
+    pub fn triage<'env>(
+        &mut self,
+        env: &'env Env,
+        at: Unknown<'_>,
+        filter: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'env>> {
+        guard(|| {
+            let at = convert::timestamp("at", at)?;
+            let filter: anbu::TriageFilter = match filter {
+                Some(f) => from_js("filter", f)?,
+                None => anbu::TriageFilter::default(),
+            };
+            to_js_value(env, &self.inner.triage(at, &filter)?)
+        })
+    }
+
     /// The whole engine as bytes, for `Engine.restore`.
     #[napi]
     pub fn snapshot(&self) -> Result<Buffer> {
@@ -482,6 +502,12 @@ impl Job for PanicForTests {
 
 /// Deserializes a JS array into core values (assessments, incidents); the error names the path.
 pub(crate) fn from_js_list<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<Vec<T>> {
+    from_js(name, v)
+}
+
+/// Deserializes a JS value into a core value (a filter, a list of assessments); `null` and
+/// `undefined` are JSON's null; the error names the path.
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<T> {
     let value = convert::json(name, v)?;
     serde_path_to_error::deserialize(value).map_err(|e| bad_arg(name, format!("{}: {}", e.path(), e.inner())))
 }

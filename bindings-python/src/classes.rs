@@ -389,11 +389,42 @@ impl PyEngine {
         guard(|| self.inner.add_profile(p))
     }
 
-    /// Registers a person (or changes their profile and devices).
-    #[pyo3(signature = (person, profile, devices = None))]
-    fn add_person(&mut self, person: &str, profile: &str, devices: Option<Bound<'_, PyAny>>) -> PyResult<()> {
-        let p = convert::person(person, profile, devices)?.map_err(to_py)?;
+    /// Registers a person (or changes their profile and devices), with the district and the
+    /// caseworker (codes, never names) that look after them.
+    #[pyo3(signature = (person, profile, devices = None, district = None, caseworker = None))]
+    fn add_person(
+        &mut self,
+        person: &str,
+        profile: &str,
+        devices: Option<Bound<'_, PyAny>>,
+        district: Option<Bound<'_, PyAny>>,
+        caseworker: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let p = convert::person(
+            person,
+            profile,
+            [("devices", devices), ("district", district), ("caseworker", caseworker)],
+        )?
+        .map_err(to_py)?;
         guard(|| self.inner.add_person(p))
+    }
+
+    /// The triage queue at `at`: the persons of `district` and `caseworker` (when given),
+    /// assessed, those at `level` or above, most urgent first (level, action, score, person).
+    #[pyo3(signature = (at, district = None, caseworker = None, level = "normal"))]
+    fn triage(
+        &mut self,
+        at: &Bound<'_, PyAny>,
+        district: Option<String>,
+        caseworker: Option<String>,
+        level: &str,
+    ) -> PyResult<Vec<PyAssessment>> {
+        let at = convert::timestamp_arg("at", at)?;
+        let filter = anbu::TriageFilter { district, caseworker, ..anbu::TriageFilter::default() }
+            .with_level(level)
+            .map_err(to_py)?;
+        let rows = guard(|| self.inner.triage(at, &filter))?;
+        Ok(rows.into_iter().map(|inner| PyAssessment { inner }).collect())
     }
 
     /// Erases a person: their registration, state and waiting events (see the core's
@@ -422,6 +453,8 @@ impl PyEngine {
                 d.set_item("person", r.person)?;
                 d.set_item("profile", r.profile)?;
                 d.set_item("devices", r.devices)?;
+                d.set_item("district", r.district)?;
+                d.set_item("caseworker", r.caseworker)?;
                 Ok(d)
             })
             .collect()

@@ -181,13 +181,20 @@ pub fn replay_options(
     Ok(options)
 }
 
-/// One person from a profile name and optional devices (text or a list of names).
-pub fn person(id: &str, profile: &str, devices: Option<Bound<'_, PyAny>>) -> PyResult<anbu::Result<Person>> {
-    let mut r = PersonRecord { person: id.to_string(), profile: profile.to_string(), devices: None };
-    if let Some(d) = devices
-        && let Err(e) = with_cell(&d, |value| r.set("devices", value))?
-    {
-        return Ok(Err(e));
+/// One person from a profile name and optional cells of the persons table (devices as
+/// text or a list of names; district; caseworker).
+pub fn person<'py, const N: usize>(
+    id: &str,
+    profile: &str,
+    cells: [(&str, Option<Bound<'py, PyAny>>); N],
+) -> PyResult<anbu::Result<Person>> {
+    let mut r = PersonRecord { person: id.to_string(), profile: profile.to_string(), ..PersonRecord::default() };
+    for (field, cell) in cells {
+        if let Some(v) = cell
+            && let Err(e) = with_cell(&v, |value| r.set(field, value))?
+        {
+            return Ok(Err(e));
+        }
     }
     Ok(Person::try_from(r))
 }

@@ -89,7 +89,9 @@ def test_profiles() -> None:
     engine = anbu.Engine()
     engine.add_profile(doc)
     engine.add_person("p-1", "plug_36h", devices=["plug"])
-    assert engine.persons() == [{"person": "p-1", "profile": "plug_36h", "devices": "plug"}]
+    assert engine.persons() == [
+        {"person": "p-1", "profile": "plug_36h", "devices": "plug", "district": None, "caseworker": None}
+    ]
 
 
 def test_events() -> None:
@@ -124,7 +126,9 @@ def test_meter_events_round_trip() -> None:
         anbu.Event.from_dict({"person": "p-1", "ts": T0, "signal": "meter"})
     engine = anbu.Engine()
     engine.add_person("p-1", "plug_only", devices="meter,checkin")
-    assert engine.persons() == [{"person": "p-1", "profile": "plug_only", "devices": "checkin,meter"}]
+    assert engine.persons() == [
+        {"person": "p-1", "profile": "plug_only", "devices": "checkin,meter", "district": None, "caseworker": None}
+    ]
     engine.ingest(m)
     assert engine.assess("p-1", m.ts).level == "normal"
     table = anbu.replay([m.to_dict()], [{"person": "p-1", "profile": "plug_only", "devices": "meter"}], output="objects")

@@ -26,6 +26,7 @@ use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
 use crate::time::{HOUR_MS, Timestamp};
+use crate::triage::TriageFilter;
 
 /// Engine settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -542,17 +543,18 @@ impl Engine {
     /// # Ok::<(), anbu::Error>(())
     /// ```
     pub fn assess_all(&mut self, at: Timestamp) -> Result<Vec<Assessment>> {
-        let mut out: Vec<Assessment> = self
-            .slots
-            .iter_mut()
-            .map(|s| {
-                s.assess(at).unwrap_or_else(|e| {
-                    faults::fault_assessment(&s.person.person, at, &s.rules, s.held.last.map(|(_, l)| l), &e)
-                })
-            })
-            .collect();
+        let mut out: Vec<Assessment> = self.slots.iter_mut().map(|s| s.assess_or_fault(at)).collect();
         out.sort_by(|a, b| a.person.cmp(&b.person));
         Ok(out)
+    }
+
+    /// The triage queue at `at`: the persons `filter` covers (a district, a caseworker)
+    /// assessed as [`Engine::assess_all`] does (a person who cannot be assessed is a `fault`
+    /// row), those at `filter.min_level` or above, most urgent first (see [`crate::urgency`]).
+    /// Only the persons covered are assessed. See the `triage` module's example.
+    pub fn triage(&mut self, at: Timestamp, filter: &TriageFilter) -> Result<Vec<Assessment>> {
+        let rows = self.slots.iter_mut().filter(|s| filter.covers(&s.person)).map(|s| s.assess_or_fault(at)).collect();
+        Ok(crate::triage::queue(rows, filter))
     }
 
     /// Tells the engine the time now (a wall clock): an event dated further ahead of it than
@@ -833,6 +835,14 @@ impl Slot {
         if self.others.as_ref().is_some_and(|o| o.pending == 0) {
             self.others = None;
         }
+    }
+
+    /// The person's assessment at `at`, or, if they cannot be assessed, a `fault` row that
+    /// says why (see `faults`).
+    fn assess_or_fault(&mut self, at: Timestamp) -> Assessment {
+        self.assess(at).unwrap_or_else(|e| {
+            faults::fault_assessment(&self.person.person, at, &self.rules, self.held.last.map(|(_, l)| l), &e)
+        })
     }
 
     fn assess(&mut self, at: Timestamp) -> Result<Assessment> {

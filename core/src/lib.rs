@@ -91,6 +91,7 @@ mod snapshot;
 mod state;
 mod text;
 mod time;
+mod triage;
 mod value;
 mod write;
 
@@ -132,6 +133,7 @@ pub use crate::replay::{
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
+pub use crate::triage::{TriageFilter, rank, urgency};
 pub use crate::value::Value;
 
 /// The README's examples, run as doctests.

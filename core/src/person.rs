@@ -16,6 +16,10 @@ use crate::value::Value;
 /// // Every signal name of the spec is a device name; `sos` (the button) watches no channel.
 /// let p = Person::new("p-001", "call_iot")?.with_devices("phone,sos")?;
 /// assert_eq!(p.devices(), Some(&[Signal::Call, Signal::Sos][..]));
+/// // Who looks after them: a district and a caseworker, as codes (never names).
+/// let p = p.with_district("seoul-gangbuk")?.with_caseworker("cw-17")?;
+/// assert_eq!((p.district(), p.caseworker()), (Some("seoul-gangbuk"), Some("cw-17")));
+/// assert!(Person::new("p-001", "full")?.with_caseworker("010-1234-5678").is_err());
 /// # Ok::<(), anbu::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +30,8 @@ pub struct Person {
     /// Name of a built-in or caller-supplied profile.
     pub profile: String,
     devices: Option<Vec<Signal>>,
+    district: Option<String>,
+    caseworker: Option<String>,
 }
 
 /// The Persons table's row: `person`, `profile`, optional comma-separated `devices`.
@@ -39,6 +45,12 @@ pub struct PersonRecord {
     /// Installed devices as signal names, comma-separated (`phone` means `call`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<String>,
+    /// The district (a code, e.g. `seoul-gangbuk`) whose services look after the person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// The caseworker in charge, as a pseudonymous code (never a name or a phone number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caseworker: Option<String>,
 }
 
 impl Person {
@@ -51,7 +63,37 @@ impl Person {
         if profile.len() > crate::event::MAX_ID_LEN {
             return Err(Error::field("profile", format!("longer than {} bytes", crate::event::MAX_ID_LEN)));
         }
-        Ok(Person { person: person.to_string(), profile: profile.to_string(), devices: None })
+        Ok(Person {
+            person: person.to_string(),
+            profile: profile.to_string(),
+            devices: None,
+            district: None,
+            caseworker: None,
+        })
+    }
+
+    /// Sets the district whose services look after the person: a code checked as an id is
+    /// (not empty, no phone number or e-mail address, at most the ids' length); empty text
+    /// leaves it unset.
+    pub fn with_district(mut self, district: &str) -> Result<Person> {
+        self.district = code("district", district)?;
+        Ok(self)
+    }
+
+    /// Sets the caseworker in charge, as a pseudonymous code (checked as [`Person::with_district`]).
+    pub fn with_caseworker(mut self, caseworker: &str) -> Result<Person> {
+        self.caseworker = code("caseworker", caseworker)?;
+        Ok(self)
+    }
+
+    /// The district, when given.
+    pub fn district(&self) -> Option<&str> {
+        self.district.as_deref()
+    }
+
+    /// The caseworker's code, when given.
+    pub fn caseworker(&self) -> Option<&str> {
+        self.caseworker.as_deref()
     }
 
     /// Sets the installed devices (`plug,door,phone,app,checkin`): an installed device that is
@@ -81,8 +123,18 @@ impl Person {
     }
 }
 
+/// An optional code of the persons table (`district`, `caseworker`): checked as ids are.
+fn code(field: &str, text: &str) -> Result<Option<String>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    check_person_id(text).map_err(|r| Error::field(field, r))?;
+    Ok(Some(text.to_string()))
+}
+
 /// The persons table's columns, in order.
-pub const PERSON_FIELDS: [&str; 3] = ["person", "profile", "devices"];
+pub const PERSON_FIELDS: [&str; 5] = ["person", "profile", "devices", "district", "caseworker"];
 
 impl PersonRecord {
     /// Sets one field of a persons-table row from a [`Value`], as every source gives it (a
@@ -97,7 +149,7 @@ impl PersonRecord {
     /// r.set("profile", Value::Text("full"))?;
     /// assert_eq!(Person::try_from(r)?.person, "1001");
     /// let err = PersonRecord::default().set("device", Value::Text("plug")).unwrap_err();
-    /// assert_eq!(err.to_string(), "field `device`: unknown field; the persons table's fields are: person, profile, devices");
+    /// assert_eq!(err.to_string(), "field `device`: unknown field; the persons table's fields are: person, profile, devices, district, caseworker");
     /// # Ok::<(), anbu::Error>(())
     /// ```
     pub fn set(&mut self, field: &str, value: Value<'_>) -> Result<()> {
@@ -118,10 +170,13 @@ impl PersonRecord {
                 None => return Err(Error::field(field, format!("expected text, got {}", other.what()))),
             },
         };
+        let optional = (!text.is_empty()).then_some(text.clone());
         match column {
             0 => self.person = text,
             1 => self.profile = text,
-            _ => self.devices = (!text.is_empty()).then_some(text),
+            2 => self.devices = optional,
+            3 => self.district = optional,
+            _ => self.caseworker = optional,
         }
         Ok(())
     }
@@ -136,17 +191,17 @@ impl TryFrom<PersonRecord> for Person {
                 return Err(Error::field(field, "required"));
             }
         }
-        let p = Person::new(&r.person, &r.profile)?;
-        match r.devices {
-            Some(d) => p.with_devices(&d),
-            None => Ok(p),
+        let mut p = Person::new(&r.person, &r.profile)?;
+        if let Some(d) = r.devices {
+            p = p.with_devices(&d)?;
         }
+        p.with_district(r.district.as_deref().unwrap_or(""))?.with_caseworker(r.caseworker.as_deref().unwrap_or(""))
     }
 }
 
 impl From<Person> for PersonRecord {
     fn from(p: Person) -> PersonRecord {
         let devices = p.devices.map(|d| d.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","));
-        PersonRecord { person: p.person, profile: p.profile, devices }
+        PersonRecord { person: p.person, profile: p.profile, devices, district: p.district, caseworker: p.caseworker }
     }
 }

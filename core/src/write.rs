@@ -174,7 +174,10 @@ fn write_cells_csv<W: Write, const N: usize>(
 /// let persons = [Person::new("p-1", "call_iot")?.with_devices("door,phone")?, Person::new("p-2", "full")?];
 /// let mut out = Vec::new();
 /// write_persons_csv(&mut out, &persons)?;
-/// assert_eq!(String::from_utf8(out).unwrap(), "person,profile,devices\np-1,call_iot,\"call,door\"\np-2,full,\n");
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     "person,profile,devices,district,caseworker\np-1,call_iot,\"call,door\",,\np-2,full,,,\n"
+/// );
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_persons_csv<'a, W: Write>(w: W, persons: impl IntoIterator<Item = &'a Person>) -> Result<()> {
@@ -183,7 +186,7 @@ pub fn write_persons_csv<'a, W: Write>(w: W, persons: impl IntoIterator<Item = &
         PERSON_FIELDS,
         persons.into_iter().map(|p| {
             let r = PersonRecord::from(p.clone());
-            [Some(r.person), Some(r.profile), r.devices]
+            [Some(r.person), Some(r.profile), r.devices, r.district, r.caseworker]
         }),
     )
 }

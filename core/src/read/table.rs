@@ -35,7 +35,7 @@ trait Table: Sized {
     /// The table's name in messages.
     const NAME: &'static str;
     /// Its columns; the first two are required.
-    const FIELDS: [&'static str; 3];
+    const FIELDS: &'static [&'static str];
     /// A row as it is read.
     type Record: Default;
     fn set(record: &mut Self::Record, field: &str, value: Value<'_>) -> Result<()>;
@@ -44,7 +44,7 @@ trait Table: Sized {
 
 impl Table for Person {
     const NAME: &'static str = "persons";
-    const FIELDS: [&'static str; 3] = PERSON_FIELDS;
+    const FIELDS: &'static [&'static str] = &PERSON_FIELDS;
     type Record = PersonRecord;
     fn set(record: &mut PersonRecord, field: &str, value: Value<'_>) -> Result<()> {
         record.set(field, value)
@@ -56,7 +56,7 @@ impl Table for Person {
 
 impl Table for Incident {
     const NAME: &'static str = "incidents";
-    const FIELDS: [&'static str; 3] = INCIDENT_FIELDS;
+    const FIELDS: &'static [&'static str] = &INCIDENT_FIELDS;
     type Record = IncidentRecord;
     fn set(record: &mut IncidentRecord, field: &str, value: Value<'_>) -> Result<()> {
         record.set(field, value)
