@@ -28,7 +28,7 @@ const STRINGS = {
     reason: '주요 사유',
     reasons: '사유',
     time: '시각',
-    until: '마지막 확인',
+    until: '마지막 평가',
     ack: '확인',
     ackButton: '확인 처리',
     acked: '확인됨',
