@@ -68,7 +68,7 @@ const STRINGS = {
     reason: 'Main reason',
     reasons: 'Reasons',
     time: 'Time',
-    until: 'Last seen',
+    until: 'Last assessed',
     ack: 'Acknowledged',
     ackButton: 'Acknowledge',
     acked: 'Acknowledged',
