@@ -5,6 +5,8 @@
 //   GET  /assessments   every person, at ?at= (RFC 3339 or epoch ms; default: now)
 //   GET  /assessments/:person
 //   GET  /health
+//   GET  /board, /board/persons/:person, POST /board/persons/:person/ack: the control
+//        center's board (HTML; board.js)
 //
 // Durability: a request that changes the engine (persons, events, and assessments too: an
 // assessment holds its level for the next one and starts the call-first escalation clock) is
