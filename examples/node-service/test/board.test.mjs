@@ -204,3 +204,50 @@ test('the board in Chromium: queue, person page, acknowledge, languages, escapin
     await s.stop('SIGTERM')
   }
 })
+
+test('acknowledgements outlive the journals snapshots drop; ids with a slash; a form without fields', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anbu-board-'))
+  let s = await start(dir)
+  try {
+    const now = Date.now()
+    assert.deepEqual((await s.call('POST', '/persons', [{ person: 'p/1', profile: 'call_only' }])).body, { added: 1 })
+    await s.call('POST', '/events', { person: 'p/1', ts: new Date(now - H).toISOString(), signal: 'sos' })
+    const href = `/board/persons/${encodeURIComponent('p/1')}`
+    assert.equal((await s.call('GET', href)).status, 200)
+    const form = await fetch(`${s.base}${href}/ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'lang=en&back=person',
+      redirect: 'manual',
+    })
+    assert.equal(form.status, 303)
+    assert.equal(form.headers.get('location'), `${href}?lang=en`)
+    // No body at all: back to the board, in Korean.
+    const bare = await fetch(`${s.base}${href}/ack`, { method: 'POST', redirect: 'manual' })
+    assert.deepEqual([bare.status, bare.headers.get('location')], [303, '/board?lang=ko'])
+    // An unknown person cannot be acknowledged; a `back` elsewhere is refused.
+    assert.equal((await fetch(`${s.base}/board/persons/nobody/ack`, { method: 'POST', redirect: 'manual' })).status, 404)
+    const away = await fetch(`${s.base}${href}/ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'back=https%3A%2F%2Fexample.com',
+      redirect: 'manual',
+    })
+    assert.equal(away.status, 400)
+
+    // Two snapshots drop the journal that holds the acknowledgement; a crash after them.
+    for (let i = 0; i < 2; i++) {
+      await s.call('GET', '/assessments')
+      assert.match((await s.call('POST', '/snapshot')).body.file, /^state-\d+\.snap$/)
+    }
+    await s.stop('SIGKILL')
+    s = await start(dir)
+    const board = (await s.call('GET', '/board?lang=en')).body
+    assert.match(board, /data-person="p\/1"/)
+    assert.match(board, /data-acked="yes">Acknowledged \d{4}-\d\d-\d\d \d\d:\d\d/)
+    // The JSON routes are as they were.
+    assert.equal((await s.call('GET', '/assessments')).body.items[0].person, 'p/1')
+  } finally {
+    await s.stop('SIGTERM')
+  }
+})
