@@ -371,7 +371,7 @@ function registerBoard(app, service) {
                 `<td>${badge(t, a.level)}</td><td class="num">${esc(a.score.toFixed(1))}</td>` +
                 `<td>${esc(t.actions[a.action] ?? a.action)}</td><td>${esc(t.responders[a.responder] ?? a.responder)}</td>` +
                 `<td class="detail">${first ? esc(first.detail) : ''}</td>` +
-                `<td>${ackCell(t, ack && { ...ack, tz })}</td>` +
+                `<td>${ack || a.action !== 'none' ? ackCell(t, ack && { ...ack, tz }) : ''}</td>` +
                 `<td>${needsAck(a, ack) ? ackForm(t, lang, a.person, 'board') : ''}</td></tr>`,
             )
           })

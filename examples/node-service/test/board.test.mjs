@@ -214,25 +214,22 @@ test('acknowledgements outlive the journals snapshots drop; ids with a slash; a 
     await s.call('POST', '/events', { person: 'p/1', ts: new Date(now - H).toISOString(), signal: 'sos' })
     const href = `/board/persons/${encodeURIComponent('p/1')}`
     assert.equal((await s.call('GET', href)).status, 200)
-    const form = await fetch(`${s.base}${href}/ack`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'lang=en&back=person',
-      redirect: 'manual',
-    })
+    // A form's post (fields as `application/x-www-form-urlencoded`, or no body at all).
+    const ack = (path, form) =>
+      fetch(`${s.base}${path}/ack`, {
+        method: 'POST',
+        redirect: 'manual',
+        ...(form === undefined ? {} : { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }),
+      })
+    const form = await ack(href, 'lang=en&back=person')
     assert.equal(form.status, 303)
     assert.equal(form.headers.get('location'), `${href}?lang=en`)
     // No body at all: back to the board, in Korean.
-    const bare = await fetch(`${s.base}${href}/ack`, { method: 'POST', redirect: 'manual' })
+    const bare = await ack(href)
     assert.deepEqual([bare.status, bare.headers.get('location')], [303, '/board?lang=ko'])
     // An unknown person cannot be acknowledged; a `back` elsewhere is refused.
-    assert.equal((await fetch(`${s.base}/board/persons/nobody/ack`, { method: 'POST', redirect: 'manual' })).status, 404)
-    const away = await fetch(`${s.base}${href}/ack`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'back=https%3A%2F%2Fexample.com',
-      redirect: 'manual',
-    })
+    assert.equal((await ack('/board/persons/nobody')).status, 404)
+    const away = await ack(href, 'back=https%3A%2F%2Fexample.com')
     assert.equal(away.status, 400)
 
     // Two snapshots drop the journal that holds the acknowledgement; a crash after them.
