@@ -5,6 +5,8 @@
 //   GET  /assessments   every person, at ?at= (RFC 3339 or epoch ms; default: now)
 //   GET  /assessments/:person
 //   GET  /health
+//   GET  /board, /board/persons/:person, POST /board/persons/:person/ack: the control
+//        center's board (HTML; board.js)
 //
 // Durability: a request that changes the engine (persons, events, and assessments too: an
 // assessment holds its level for the next one and starts the call-first escalation clock) is
@@ -22,6 +24,8 @@ const path = require('node:path')
 const Fastify = require('fastify')
 const anbu = require('anbu')
 const { Engine } = anbu
+const { LEVELS, RANK } = require('./levels')
+const { registerBoard, BoardState } = require('./board')
 
 /** HTTP status for each anbu error code (anything else is a 500). */
 const STATUS = {
@@ -154,15 +158,18 @@ class Store {
   }
 
   /**
-   * Snapshots the engine: rotate the journal, write the snapshot atomically (temporary file,
+   * Snapshots the engine: rotate the journal (starting it with the `carry` entries), write the snapshot atomically (temporary file,
    * fsync, rename, fsync of the directory), then drop what the snapshot before it no longer needs.
    */
-  snapshot(engine) {
+  snapshot(engine, carry = []) {
     const gen = this.gen
     const bytes = engine.snapshot() // synchronous: no request runs in between
     fs.closeSync(this.journal)
     this.gen = gen + 1
     this.journal = fs.openSync(path.join(this.dir, `journal-${this.gen}.jsonl`), 'a')
+    // What the service keeps beside the engine (the board's acknowledgements) starts the new
+    // journal, so that it outlives the journals dropped below.
+    for (const entry of carry) this.append({ ...entry, ok: true })
     const file = path.join(this.dir, `state-${gen}.snap`)
     const tmp = `${file}.tmp`
     const fd = fs.openSync(tmp, 'w')
@@ -210,6 +217,8 @@ function apply(engine, entry) {
   // The wall clock when the events came: events dated further ahead of it than the person's
   // profile allows (`clock.max_ahead_h`) are refused (a device clock running ahead).
   if (entry.clock !== undefined) engine.setClock(entry.clock)
+  // The board's entries (operators' acknowledgements) change nothing in the engine.
+  if (entry.ack || entry.acks) return 0
   if (entry.persons) {
     for (const p of entry.persons) engine.addPerson(p)
     return entry.persons.length
@@ -255,9 +264,6 @@ function jsonDepth(text) {
   return max
 }
 
-/** The spec's levels, lowest first (the binding's `Level`): the order of the triage queue. */
-const LEVELS = ['normal', 'watch', 'warning', 'critical']
-const RANK = Object.fromEntries(LEVELS.map((l, i) => [l, i]))
 
 /** Most urgent first: level, then score (both descending), then person. */
 function urgency(a, b) {
@@ -358,9 +364,17 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     parseJson(req, body, done)
   })
 
+  /** The board's acknowledgements and the timeline of each person's assessments. */
+  const board = new BoardState()
+
   /** Restores the engine and opens the journal (see `Store.load`); throws what stops a start. */
   const load = () => {
-    const state = store.load(apply)
+    const state = store.load((engine, entry) => {
+      const out = apply(engine, entry)
+      if (entry.assess) board.record(out)
+      else board.replay(entry)
+      return out
+    })
     engine = state.engine
     loaded = state
     dirty = state.replayed > 0 || state.skipped.length > 0
@@ -384,6 +398,7 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     try {
       const out = apply(engine, entry)
       store.append({ ...entry, ok: true })
+      board.record(out)
       return out
     } catch (err) {
       // A refused assessment of every person may have assessed some of them first: journaled
@@ -399,15 +414,31 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     if (!dirty) return null
     dirty = false
     counts.snapshots++
-    return store.snapshot(engine)
+    return store.snapshot(engine, board.carry())
+  }
+  /**
+   * The triage queue: everyone at `level` (or null: any) or above, assessed at `at`, most urgent
+   * first. Everyone is assessed (and journaled) when `fresh`, or when anything changed since the
+   * last assessment of everyone at `at`; otherwise that assessment is cut again (a page walk).
+   */
+  const triage = (at, level, fresh) => {
+    if (fresh || !ranked || ranked.at !== at || ranked.version !== version) {
+      const all = assess(undefined, at)
+      lastLevels = Object.fromEntries(LEVELS.map((l) => [l, 0]))
+      for (const a of all) lastLevels[a.level]++
+      ranked = { at, version, rows: all.sort(urgency) }
+    }
+    const min = level === null ? 0 : RANK[level]
+    return ranked.rows.filter((a) => RANK[a.level] >= min)
   }
   const served = (rows) => {
     for (const a of rows) counts.served[a.level] = (counts.served[a.level] ?? 0) + 1
     return rows
   }
 
+  const statusOf = (err) => STATUS[err.code] ?? err.statusCode ?? 500
   app.setErrorHandler((err, req, reply) => {
-    const status = STATUS[err.code] ?? err.statusCode ?? 500
+    const status = statusOf(err)
     // The message may quote an event or a person: it goes to the caller, never to the log.
     if (status >= 500) req.log.error({ code: err.code ?? null }, 'request failed')
     const message = status >= 500 && !err.code ? 'internal error' : err.message
@@ -574,14 +605,7 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
       } else page = { at: at(q.at), level: q.level ?? null, last: null }
       // The first page assesses everyone; the next ones are cut from it while nothing changed
       // (otherwise everyone is assessed again, at the same time).
-      if (!page.last || !ranked || ranked.at !== page.at || ranked.version !== version) {
-        const all = assess(undefined, page.at)
-        lastLevels = Object.fromEntries(LEVELS.map((l) => [l, 0]))
-        for (const a of all) lastLevels[a.level]++
-        ranked = { at: page.at, version, rows: all.sort(urgency) }
-      }
-      const min = page.level === null ? 0 : RANK[page.level]
-      let rows = ranked.rows.filter((a) => RANK[a.level] >= min)
+      let rows = triage(page.at, page.level, !page.last)
       if (page.last) {
         const [level, score, person] = page.last
         rows = rows.filter((a) => urgency({ level, score, person }, a) < 0)
@@ -609,6 +633,16 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
   app.post('/snapshot', { schema: { response: { 200: { type: 'object', properties: { file: { type: ['string', 'null'] } } }, ...errors } } }, async () => {
     const file = snapshot()
     return { file: file && path.basename(file) }
+  })
+
+  registerBoard(app, {
+    ranked: (when, level) => served(triage(when, level, true)),
+    assess: (person, when) => served([assess(person, when)])[0],
+    journal,
+    persons: () => engine.persons(),
+    state: board,
+    at,
+    statusOf,
   })
 
   app.get('/metrics', async (_req, reply) => {
