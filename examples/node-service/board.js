@@ -279,7 +279,8 @@ const personHref = (person, lang) => `/board/persons/${encodeURIComponent(person
 
 /**
  * Registers the board's routes on `app`. `service` gives what the service has:
- *   ranked(at, level): everyone at `level` or above, assessed at `at`, most urgent first;
+ *   ranked(at, level, where?): everyone (of `where`'s district / caseworker) at `level` or above,
+ *   assessed at `at`, most urgent first (the core's triage queue);
  *   assess(person, at): one person's assessment (journaled as the service journals them);
  *   journal(entry): appends an entry to the journal (flushed before it returns);
  *   persons(): the registered persons; state: the BoardState; at(q): the time of a query;
@@ -326,6 +327,8 @@ function registerBoard(app, service) {
               lang: langQuery,
               at: { type: 'string', maxLength: 100 },
               level: { type: 'string', enum: LEVELS, default: 'watch' },
+              district: { type: 'string', minLength: 1, maxLength: 128 },
+              caseworker: { type: 'string', minLength: 1, maxLength: 128 },
               refresh: { type: 'integer', minimum: 0, maximum: 3600, default: 60 },
             },
           },
@@ -336,7 +339,11 @@ function registerBoard(app, service) {
         const lang = langOf(q)
         const t = STRINGS[lang]
         const when = at(q.at)
-        const all = ranked(when, 'normal')
+        // One district's or caseworker's queue (the core's triage filter), when asked.
+        const where = {}
+        if (q.district !== undefined) where.district = q.district
+        if (q.caseworker !== undefined) where.caseworker = q.caseworker
+        const all = ranked(when, 'normal', where)
         const rows = all.filter((a) => RANK[a.level] >= RANK[q.level])
         const zone = zoneOf()
         const counts = Object.fromEntries(LEVELS.map((l) => [l, 0]))

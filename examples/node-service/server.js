@@ -224,7 +224,8 @@ function apply(engine, entry) {
     return entry.persons.length
   }
   if (entry.assess) {
-    const { person, at } = entry.assess
+    const { person, at, filter } = entry.assess
+    if (filter !== undefined) return engine.triage(at, filter)
     return person === undefined ? engine.assessAll(at) : engine.assess(person, at)
   }
   if (entry.each) {
@@ -265,11 +266,6 @@ function jsonDepth(text) {
 }
 
 
-/** Most urgent first: level, then score (both descending), then person. */
-function urgency(a, b) {
-  return RANK[b.level] - RANK[a.level] || b.score - a.score || (a.person < b.person ? -1 : a.person > b.person ? 1 : 0)
-}
-
 /** An error answered with `status` and `{ error: { code, message } }`. */
 function httpError(status, code, message) {
   return Object.assign(new Error(message), { statusCode: status, code })
@@ -287,7 +283,9 @@ const cursor = {
     }
     const ok =
       c && (typeof c.at === 'number' || typeof c.at === 'string') && (c.level === null || LEVELS.includes(c.level)) &&
-      Array.isArray(c.last) && LEVELS.includes(c.last[0]) && typeof c.last[1] === 'number' && typeof c.last[2] === 'string'
+      Array.isArray(c.last) && LEVELS.includes(c.last[0]) && typeof c.last[1] === 'number' && typeof c.last[2] === 'string' &&
+      (c.where === undefined ||
+        (c.where !== null && typeof c.where === 'object' && Object.entries(c.where).every(([k, v]) => ['district', 'caseworker'].includes(k) && typeof v === 'string')))
     if (!ok) throw httpError(400, 'INVALID_CURSOR', 'cursor: not a cursor this service gave')
     return c
   },
@@ -393,8 +391,8 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     version++
   }
   /** An assessment changes what the next one holds: journaled with its outcome, either way. */
-  const assess = (person, at) => {
-    const entry = { assess: person === undefined ? { at } : { person, at } }
+  const assess = (person, at, filter) => {
+    const entry = { assess: person !== undefined ? { person, at } : filter !== undefined ? { at, filter } : { at } }
     try {
       const out = apply(engine, entry)
       store.append({ ...entry, ok: true })
@@ -421,12 +419,17 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
    * first. Everyone is assessed (and journaled) when `fresh`, or when anything changed since the
    * last assessment of everyone at `at`; otherwise that assessment is cut again (a page walk).
    */
-  const triage = (at, level, fresh) => {
-    if (fresh || !ranked || ranked.at !== at || ranked.version !== version) {
-      const all = assess(undefined, at)
-      lastLevels = Object.fromEntries(LEVELS.map((l) => [l, 0]))
-      for (const a of all) lastLevels[a.level]++
-      ranked = { at, version, rows: all.sort(urgency) }
+  const triage = (at, level, fresh, where = {}) => {
+    const key = JSON.stringify(where)
+    if (fresh || !ranked || ranked.at !== at || ranked.version !== version || ranked.key !== key) {
+      // The core's triage queue: the persons of the district / caseworker, most urgent first
+      // (`anbu::urgency`, the one ranking).
+      const rows = assess(undefined, at, where)
+      if (key === '{}') {
+        lastLevels = Object.fromEntries(LEVELS.map((l) => [l, 0]))
+        for (const a of rows) lastLevels[a.level]++
+      }
+      ranked = { at, version, key, rows }
     }
     const min = level === null ? 0 : RANK[level]
     return ranked.rows.filter((a) => RANK[a.level] >= min)
@@ -573,12 +576,13 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     '/assessments',
     {
       schema: {
-        // No `district` or `caseworker`: the core's persons carry neither.
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             at: atQuery,
+            district: { type: 'string', minLength: 1, maxLength: 128 },
+            caseworker: { type: 'string', minLength: 1, maxLength: 128 },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             cursor: { type: 'string', maxLength: 2000 },
             level: { type: 'string', enum: LEVELS },
@@ -596,26 +600,35 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     },
     async (req) => {
       const q = req.query
+      const where = {}
+      if (q.district !== undefined) where.district = q.district
+      if (q.caseworker !== undefined) where.caseworker = q.caseworker
       let page
       if (q.cursor !== undefined) {
         page = cursor.decode(q.cursor)
-        if ((q.at !== undefined && at(q.at) !== page.at) || (q.level ?? null) !== page.level) {
-          throw httpError(400, 'INVALID_CURSOR', 'cursor: give the same `at` and `level` as for the first page, or none')
+        const same = (a, b) => JSON.stringify(a ?? {}) === JSON.stringify(b ?? {})
+        if ((q.at !== undefined && at(q.at) !== page.at) || (q.level ?? null) !== page.level || (Object.keys(where).length && !same(where, page.where))) {
+          throw httpError(400, 'INVALID_CURSOR', 'cursor: give the same `at`, `level`, `district` and `caseworker` as for the first page, or none')
         }
-      } else page = { at: at(q.at), level: q.level ?? null, last: null }
-      // The first page assesses everyone; the next ones are cut from it while nothing changed
-      // (otherwise everyone is assessed again, at the same time).
-      let rows = triage(page.at, page.level, !page.last)
+      } else page = { at: at(q.at), level: q.level ?? null, where, last: null }
+      // The first page assesses everyone it covers; the next ones are cut from it while nothing
+      // changed (otherwise they are assessed again, at the same time). A page goes on after the
+      // last person shown, in the core's order.
+      let rows = triage(page.at, page.level, !page.last, page.where ?? {})
       if (page.last) {
-        const [level, score, person] = page.last
-        rows = rows.filter((a) => urgency({ level, score, person }, a) < 0)
+        const [, , person] = page.last
+        const i = rows.findIndex((a) => a.person === person)
+        if (i < 0) throw httpError(400, 'INVALID_CURSOR', 'cursor: its last person is no longer in the queue; start again')
+        rows = rows.slice(i + 1)
       }
       const items = rows.slice(0, q.limit)
       const last = items.at(-1)
       const more = rows.length > items.length
       return {
         items: served(items),
-        nextCursor: more ? cursor.encode({ at: page.at, level: page.level, last: [last.level, last.score, last.person] }) : null,
+        nextCursor: more
+          ? cursor.encode({ at: page.at, level: page.level, where: page.where ?? {}, last: [last.level, last.score, last.person] })
+          : null,
       }
     },
   )
@@ -636,7 +649,7 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
   })
 
   registerBoard(app, {
-    ranked: (when, level) => served(triage(when, level, true)),
+    ranked: (when, level, where = {}) => served(triage(when, level, true, where)),
     assess: (person, when) => served([assess(person, when)])[0],
     journal,
     persons: () => engine.persons(),
