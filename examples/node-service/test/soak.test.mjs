@@ -290,6 +290,17 @@ test('kill -9 at random points loses nothing acknowledged and changes no decisio
   assert.equal(pages.length, registered.length)
   assert.deepEqual(byPerson(pages), plain(ref.assessAll(end)), fail('everyone at the end'))
 
+  // Beyond decisions: the whole state. The snapshot written on shutdown holds, per person, the
+  // folded state, the events waiting, the watermark and the held level, and the engine's clock
+  // (the service's wall clock; the reference has none): with the clock set alike on both, it
+  // must be the reference's byte for byte. A lost batch that changed no decision shows here.
+  const newest = readdirSync(dir).filter((f) => /^state-\d+\.snap$/.test(f)).sort((a, b) => parseInt(a.slice(6)) - parseInt(b.slice(6))).at(-1)
+  const restored = Engine.restore(readFileSync(join(dir, newest)))
+  const clock = Date.now() + 24 * H
+  restored.setClock(clock)
+  ref.setClock(clock)
+  assert.ok(restored.snapshot().equals(ref.snapshot()), fail(`${newest} is not the reference's state`))
+
   // And once more after the graceful stop: the snapshot written on shutdown.
   await up(ROUNDS + 1)
   const after = (await s.call('GET', `/assessments?at=${end + H}`)).body.items
