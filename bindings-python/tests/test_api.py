@@ -223,3 +223,25 @@ def test_remove_person_erases_them() -> None:
         engine.assess("p-001", T0 + timedelta(hours=40))
     with pytest.raises(anbu.UnknownPersonError):
         engine.remove_person("p-001")
+
+
+def test_replay_is_typed_by_its_output(tmp_path: Path) -> None:
+    """`replay`'s `@overload`s: mypy knows what each `output` gives."""
+    snippet = tmp_path / "typed.py"
+    snippet.write_text(
+        "from typing import assert_type\n"
+        "import anbu, polars\n"
+        "c = anbu.simulate(persons=2, days=2)\n"
+        "assert_type(anbu.replay(c.events, c.persons, output='objects'), list[anbu.Assessment])\n"
+        "assert_type(anbu.replay(c.events, c.persons, output='polars'), polars.DataFrame)\n"
+        "assert_type(anbu.replay(polars.DataFrame(), c.persons), polars.DataFrame)\n"
+        "wrong: int = anbu.replay(c.events, c.persons, output='objects')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-incremental", str(snippet)],
+        capture_output=True,
+        text=True,
+    )
+    # Only the deliberate mistake is reported.
+    errors = [line for line in out.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and "typed.py:7:" in errors[0] and "list[Assessment]" in errors[0], out.stdout

@@ -19,7 +19,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
 from ._anbu import (
     ASSESSMENT_FIELDS,
@@ -183,6 +183,61 @@ def _records_frame(records: list[dict[str, Any]], output: str) -> Any:
 
         return _ordered(pl.DataFrame(table), "polars")
     return _ordered(_to_pandas(table), "pandas")
+
+
+# What `replay` returns, by `output` (and, without one, by the events' type): typed for mypy
+# and editors. The first overload is narrower than the last on purpose (a polars frame in,
+# polars out).
+@overload
+def replay(
+    events: "polars.DataFrame",
+    persons: PersonsLike,
+    every: DurationLike = ...,
+    profiles: ProfileLike | Sequence[ProfileLike] | None = ...,
+    *,
+    threads: int = ...,
+    output: None = ...,
+) -> "polars.DataFrame": ...
+@overload
+def replay(
+    events: EventsLike,
+    persons: PersonsLike,
+    every: DurationLike = ...,
+    profiles: ProfileLike | Sequence[ProfileLike] | None = ...,
+    *,
+    threads: int = ...,
+    output: Literal["polars"],
+) -> "polars.DataFrame": ...
+@overload
+def replay(
+    events: EventsLike,
+    persons: PersonsLike,
+    every: DurationLike = ...,
+    profiles: ProfileLike | Sequence[ProfileLike] | None = ...,
+    *,
+    threads: int = ...,
+    output: Literal["arrow"],
+) -> "pyarrow.Table": ...
+@overload
+def replay(
+    events: EventsLike,
+    persons: PersonsLike,
+    every: DurationLike = ...,
+    profiles: ProfileLike | Sequence[ProfileLike] | None = ...,
+    *,
+    threads: int = ...,
+    output: Literal["objects"],
+) -> list[Assessment]: ...
+@overload
+def replay(
+    events: EventsLike,
+    persons: PersonsLike,
+    every: DurationLike = ...,
+    profiles: ProfileLike | Sequence[ProfileLike] | None = ...,
+    *,
+    threads: int = ...,
+    output: Literal["pandas"] | None = ...,
+) -> "pandas.DataFrame": ...
 
 
 def replay(
