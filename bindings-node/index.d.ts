@@ -399,6 +399,12 @@ export declare class Profile {
   toJson(): string
   /** The profile as a plain object (every key). */
   toObject(): Record<string, unknown>
+  /**
+   * A copy with some keys changed: `{ "routine.sensitivity": 0.02, name: "full" }` (dotted
+   * keys; the core's `Profile::replace`). Named as a built-in profile, the copy overrides it
+   * in the engine or replay given it.
+   */
+  replace(changes: Record<string, unknown>): Profile
 }
 
 /** Options of `new AnswerRate`. */

@@ -209,3 +209,23 @@ test('triage: persons with a district and a caseworker, most urgent first', () =
   assert.throws(() => e.triage(at, { distrcit: 'x' }), (err) => err.code === 'ANBU_INVALID_ARGUMENT' && /distrcit/.test(err.message))
   assert.throws(() => e.addPerson({ person: 'p-9', profile: 'full', caseworker: '010-1234-5678' }), (err) => /caseworker/.test(err.message))
 })
+
+test('a built-in profile overridden for one replay: Profile.replace keeps the name', () => {
+  const c = anbu.simulate({ persons: 6, days: 4, seed: 2 })
+  const allDay = anbu.Profile.builtin('full').replace({
+    'schedule.office_days': ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+    'schedule.office_start': '00:00',
+    'schedule.office_end': '24:00',
+    'schedule.calendar': 'none',
+  })
+  assert.equal(allDay.name, 'full')
+  const persons = c.persons.map((p) => ({ ...p, profile: 'full' }))
+  const base = anbu.replay(c.events, persons, { every: '1h' })
+  const over = anbu.replay(c.events, persons, { every: '1h', profiles: [allDay] })
+  assert.ok(base.some((a) => a.responder === 'control_center'))
+  assert.ok(over.every((a) => a.responder === 'day_office'))
+  const e = new anbu.Engine()
+  e.addProfile(allDay)
+  e.addPerson({ person: 'p-1', profile: 'full' })
+  assert.equal(e.assess('p-1', Date.parse('2024-05-04T23:00:00+09:00')).responder, 'day_office')
+})

@@ -75,7 +75,8 @@ test('ANBU_INVALID_PROFILE names the dotted key', () => {
   throwsCode(assert, () => anbu.Profile.fromObject({ name: 'x', inactivity: { plug: { threshold_h: -1 } } }), 'ANBU_INVALID_PROFILE', 'key `inactivity.plug.threshold_h`')
   throwsCode(assert, () => anbu.Profile.fromJson('{'), 'ANBU_INVALID_PROFILE', 'invalid JSON')
   throwsCode(assert, () => anbu.Profile.fromToml('name = '), 'ANBU_INVALID_PROFILE', 'invalid TOML')
-  throwsCode(assert, () => engine().addProfile({ name: 'full' }), 'ANBU_INVALID_PROFILE', 'built-in')
+  throwsCode(assert, () => anbu.Profile.builtin('full').replace({ 'routine.sensitivty': 1 }), 'ANBU_INVALID_PROFILE', 'key `routine.sensitivty`: no such key')
+  throwsCode(assert, () => anbu.Profile.builtin('full').replace({ 'levels.warning': -5 }), 'ANBU_INVALID_PROFILE', 'levels.warning')
 })
 
 test('ANBU_INVALID_ARGUMENT names the argument', () => {

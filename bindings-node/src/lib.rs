@@ -110,6 +110,17 @@ impl Profile {
     pub fn to_object<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
         guard(|| to_js_value(env, &self.inner))
     }
+
+    /// A copy with some keys changed: `{ "routine.sensitivity": 0.02, name: "full" }` (dotted
+    /// keys; the core's `Profile::replace`). Named as a built-in profile, the copy overrides it
+    /// in the engine or replay given it.
+    #[napi(ts_args_type = "changes: Record<string, unknown>")]
+    pub fn replace(&self, changes: Unknown<'_>) -> Result<Profile> {
+        guard(|| {
+            let changes: serde_json::Map<String, serde_json::Value> = from_js("changes", changes)?;
+            Ok(Profile { inner: self.inner.replace(&changes)? })
+        })
+    }
 }
 
 /// Options of a new engine.

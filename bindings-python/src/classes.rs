@@ -90,6 +90,17 @@ impl PyProfile {
         self.inner.to_json()
     }
 
+    /// A copy with some keys changed: `{"routine.sensitivity": 0.02}` (dotted keys; the
+    /// core's `Profile::replace`). Named as a built-in profile (the default: the same name),
+    /// the copy overrides it in the engine or replay given it, so a sweep needs no renaming.
+    fn replace(&self, py: Python<'_>, changes: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text: String = py.import("json")?.call_method1("dumps", (changes,))?.extract()?;
+        let changes: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
+            pyo3::exceptions::PyTypeError::new_err(format!("changes: expected a dict of dotted keys: {e}"))
+        })?;
+        guard(|| self.inner.replace(&changes)).map(|inner| PyProfile { inner })
+    }
+
     fn __repr__(&self) -> String {
         format!("Profile({:?}, signals={:?})", self.inner.name, self.signals())
     }

@@ -39,3 +39,25 @@ def test_bad_values_are_clear_errors() -> None:
         e.triage(AT, level="urgent")
     with pytest.raises(anbu.InvalidEventError, match="caseworker"):
         e.add_person("p-9", "full", caseworker="010-1234-5678")
+
+
+def test_profile_replace_overrides_a_built_in_for_one_run() -> None:
+    c = anbu.simulate(persons=6, days=4, seed=2)
+    all_day = anbu.Profile("full").replace(
+        {
+            "schedule.office_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "schedule.office_start": "00:00",
+            "schedule.office_end": "24:00",
+            "schedule.calendar": "none",
+        }
+    )
+    assert all_day.name == "full"
+    persons = c.persons.assign(profile="full")
+    base = anbu.replay(c.events, persons)
+    over = anbu.replay(c.events, persons, profiles=[all_day])
+    assert (base.responder == "control_center").any()
+    assert (over.responder == "day_office").all()
+    with pytest.raises(anbu.InvalidProfileError, match="routine.sensitivty"):
+        anbu.Profile("full").replace({"routine.sensitivty": 1})
+    with pytest.raises(TypeError):
+        anbu.Profile("full").replace({"x": object()})

@@ -202,7 +202,7 @@ fn check_of_a_clean_cohort_exits_0_and_checks_the_persons_too() {
     let table = std::fs::read_to_string(cohort.file("persons.csv")).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     let short = cohort.file("short.csv");
-    std::fs::write(&short, format!("{}\n{}\n", lines[..lines.len() - 1].join("\n"), "p-x,,")).unwrap();
+    std::fs::write(&short, format!("{}\n{}\n", lines[..lines.len() - 1].join("\n"), "p-x,,,,")).unwrap();
     let out = anbu(&["check", &events, "--persons", path(&short)]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), format!("{}: line {}: field `profile`: required\n", path(&short), lines.len()));

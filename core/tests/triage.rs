@@ -94,3 +94,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_profile_named_as_a_built_in_overrides_it_for_that_engine_or_replay() {
+    use anbu::{Profile, ReplayOptions, replay};
+    let full = Profile::builtin("full").unwrap();
+    // The day office answers around the clock in the override.
+    let changes = serde_json::json!({
+        "schedule.office_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "schedule.office_start": "00:00",
+        "schedule.office_end": "24:00",
+        "schedule.calendar": "none",
+    });
+    let eager = full.replace(changes.as_object().unwrap()).unwrap();
+    assert_eq!(eager.name, "full");
+    let persons = [Person::new("p-1", "full").unwrap()];
+    let events: Vec<Event> = (0..5)
+        .map(|d| Event::new("p-1", t0().plus_millis(d * 24 * HOUR_MS), None, EventKind::Heartbeat).unwrap())
+        .collect();
+    let builtin = replay(events.clone(), &persons, &ReplayOptions::default()).unwrap();
+    assert!(builtin.iter().any(|a| a.responder == Responder::ControlCenter));
+    let options = ReplayOptions { profiles: vec![eager.clone()], ..ReplayOptions::default() };
+    let overridden = replay(events, &persons, &options).unwrap();
+    assert!(overridden.iter().all(|a| a.responder == Responder::DayOffice));
+    // And in an engine, surviving a snapshot.
+    let mut engine = Engine::new();
+    engine.add_profile(eager).unwrap();
+    engine.add_person(persons[0].clone()).unwrap();
+    let restored = Engine::restore(&engine.snapshot()).unwrap();
+    assert_eq!(restored.persons().count(), 1);
+}

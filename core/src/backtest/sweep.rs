@@ -128,19 +128,18 @@ fn with_key(
 
 /// A copy of `base` named for the setting, with the dotted `key` set to `value`.
 fn set_key(base: &Profile, key: &str, value: f64) -> Result<Profile> {
-    let mut tree = serde_json::to_value(base).map_err(|e| Error::profile(&base.name, key, e.to_string()))?;
-    let mut slot = &mut tree;
-    for part in key.split('.') {
-        slot = slot.get_mut(part).ok_or_else(|| Error::profile(&base.name, key, "no such key"))?;
-    }
-    if !slot.is_number() {
+    let tree = serde_json::to_value(base).map_err(|e| Error::profile(&base.name, key, e.to_string()))?;
+    let slot = tree.pointer(&format!("/{}", key.replace('.', "/")));
+    if slot.is_some_and(|v| !v.is_number()) {
         return Err(Error::profile(&base.name, key, "is not a number, so it cannot be swept"));
     }
-    *slot = serde_json::Number::from_f64(value)
+    let number = serde_json::Number::from_f64(value)
         .map(serde_json::Value::Number)
         .ok_or_else(|| Error::profile(&base.name, key, format!("must be a finite number, got {value}")))?;
-    tree["name"] = serde_json::Value::String(format!("{}~{key}={value}", base.name));
-    Profile::from_value(tree)
+    let mut changes = serde_json::Map::new();
+    changes.insert(key.to_string(), number);
+    changes.insert("name".into(), serde_json::Value::String(format!("{}~{key}={value}", base.name)));
+    base.replace(&changes)
 }
 
 impl Sweep {

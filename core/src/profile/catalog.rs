@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::{BUILTIN_PROFILES, Profile, Rules};
-use crate::error::{Error, Result};
+use super::{Profile, Rules};
+use crate::error::Result;
 use crate::event::Signal;
 use crate::person::Person;
 
@@ -16,15 +16,10 @@ pub(crate) struct Catalog {
 }
 
 impl Catalog {
-    /// Adds (or replaces) a caller's profile; built-in names are reserved.
+    /// Adds (or replaces) a caller's profile. One named as a built-in profile overrides it
+    /// here (its persons use the caller's), so that a run can change a built-in profile's
+    /// keys without renaming it.
     pub fn add(&mut self, profile: Profile) -> Result<()> {
-        if BUILTIN_PROFILES.contains(&profile.name.as_str()) {
-            return Err(Error::profile(
-                &profile.name,
-                "name",
-                "is a built-in profile's name; give your profile its own name (use `extends` to start from it)",
-            ));
-        }
         profile.validate()?;
         self.cache.retain(|(name, _), _| *name != profile.name);
         self.custom.insert(profile.name.clone(), profile);

@@ -530,6 +530,35 @@ impl Profile {
         Profile::from_value(value)
     }
 
+    /// A copy with some keys changed, checked as a loaded profile is: `changes` maps dotted
+    /// keys (`routine.sensitivity`, `inactivity.plug.threshold_h`, `name`) to their new
+    /// values. A key the profile does not have, or a value out of its range, is an error
+    /// naming the key. With the same `name` as a built-in profile, the copy overrides it in an
+    /// engine or a replay that is given it (a parameter sweep needs no renaming).
+    ///
+    /// ```
+    /// use anbu::Profile;
+    /// let full = Profile::builtin("full")?;
+    /// let changes = serde_json::json!({"routine.sensitivity": 0.02, "inactivity.plug.threshold_h": 36});
+    /// let p = full.replace(changes.as_object().unwrap())?;
+    /// assert_eq!((p.name.as_str(), p.routine.sensitivity, p.inactivity.plug.threshold_h), ("full", 0.02, 36.0));
+    /// let err = full.replace(serde_json::json!({"routine.sensitivty": 1}).as_object().unwrap()).unwrap_err();
+    /// assert!(err.to_string().contains("key `routine.sensitivty`: no such key"), "{err}");
+    /// assert!(full.replace(serde_json::json!({"levels.warning": -5}).as_object().unwrap()).is_err());
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn replace(&self, changes: &serde_json::Map<String, serde_json::Value>) -> Result<Profile> {
+        let mut tree = serde_json::to_value(self).map_err(|e| Error::profile(&self.name, "", e.to_string()))?;
+        for (key, value) in changes {
+            let mut slot = &mut tree;
+            for part in key.split('.') {
+                slot = slot.get_mut(part).ok_or_else(|| Error::profile(&self.name, key, "no such key"))?;
+            }
+            *slot = value.clone();
+        }
+        Profile::from_value(tree)
+    }
+
     /// Loads a profile from a JSON-like tree: its keys are laid over the profile it `extends`.
     pub fn from_value(value: serde_json::Value) -> Result<Profile> {
         let serde_json::Value::Object(mut doc) = value else {
