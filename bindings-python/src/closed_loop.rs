@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use anbu::{AnswerRate, CheckinOutcome, CheckinResponder, Error, ResponderSpec, Timestamp};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyMapping, PyString};
+use pyo3::types::PyString;
 use pyo3_arrow::PyTable;
 
 use crate::Replayed;
@@ -125,7 +125,7 @@ impl Responder {
         if let Ok(a) = v.cast::<PyAnswerRate>() {
             return Ok(Responder::Spec(ResponderSpec::AnswerRate(a.get().inner)));
         }
-        if v.is_instance_of::<PyMapping>() {
+        if crate::convert::is_mapping(v)? {
             let text: String = v.py().import("json")?.call_method1("dumps", (v,))?.extract()?;
             return Ok(Responder::Spec(ResponderSpec::from_json(&text).map_err(to_py)?));
         }

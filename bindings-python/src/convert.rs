@@ -241,6 +241,20 @@ fn items<'py>(m: &Bound<'py, PyAny>) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'
     list.iter().map(|item| item.extract()).collect()
 }
 
+/// Whether `v` is a mapping (a dict, or any `collections.abc.Mapping`). Dicts and text are
+/// told by type alone; anything else asks `isinstance`, whose error (a Ctrl-C that arrived
+/// while Python ran the check) is raised, not lost as `is_instance_of::<PyMapping>` would lose it.
+pub fn is_mapping(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if v.is_instance_of::<PyDict>() {
+        return Ok(true);
+    }
+    if v.is_instance_of::<PyString>() || v.is_instance_of::<PyInt>() || v.is_instance_of::<PyFloat>() {
+        return Ok(false);
+    }
+    let abc = v.py().import("collections.abc")?.getattr("Mapping")?;
+    v.is_instance(&abc)
+}
+
 /// The persons of a replay: a dict `{person: profile}` or `{person: {"profile": .., "devices": ..}}`,
 /// or rows `{"person", "profile", "devices"}` (a list of dicts or a DataFrame). Each row's
 /// cells go to the core's [`PersonRecord::set`]; an error names the row.
@@ -256,7 +270,7 @@ pub fn persons(v: &Bound<'_, PyAny>) -> PyResult<Vec<Person>> {
         for (i, (k, val)) in d.iter().enumerate() {
             let mut r = PersonRecord::default();
             let mut cells = vec![(PyString::new(py, "person").into_any(), k)];
-            if val.is_instance_of::<PyMapping>() {
+            if is_mapping(&val)? {
                 cells.extend(items(&val)?);
             } else {
                 cells.push((PyString::new(py, "profile").into_any(), val));
@@ -268,7 +282,7 @@ pub fn persons(v: &Bound<'_, PyAny>) -> PyResult<Vec<Person>> {
     }
     for (i, row) in rows(v)?.try_iter()?.enumerate() {
         let row = row?;
-        if !row.is_instance_of::<PyMapping>() {
+        if !is_mapping(&row)? {
             return Err(PyTypeError::new_err(format!(
                 "a person must be a dict with `person`, `profile` and optional `devices`, not {}",
                 row.get_type().name()?
@@ -287,7 +301,7 @@ pub fn incidents(v: &Bound<'_, PyAny>) -> PyResult<Vec<Incident>> {
     let mut out = Vec::new();
     for (i, row) in rows(v)?.try_iter()?.enumerate() {
         let row = row?;
-        if !row.is_instance_of::<PyMapping>() {
+        if !is_mapping(&row)? {
             return Err(PyTypeError::new_err("an incident must be a dict with `person`, `start` and optional `end`"));
         }
         let mut r = IncidentRecord::default();

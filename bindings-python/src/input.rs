@@ -12,7 +12,7 @@ use anbu::{Error, Event};
 use arrow_array::RecordBatch;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyMapping, PyString};
+use pyo3::types::{PyBytes, PyString};
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::arrow_in::{self, TableError};
@@ -78,7 +78,7 @@ impl Input {
                 .map_err(|e| PyTypeError::new_err(format!("cannot read the Arrow data: {e}")))?;
             return Ok(Input::Arrow(batches));
         }
-        if v.is_instance_of::<PyMapping>() || v.is_instance_of::<PyBytes>() {
+        if crate::convert::is_mapping(v)? || v.is_instance_of::<PyBytes>() {
             return Err(PyTypeError::new_err(
                 "events must be a list of dicts or Events, a DataFrame, an Arrow table, or a CSV/JSONL path",
             ));
@@ -95,7 +95,7 @@ impl Input {
                 out.push(e.get().inner.clone());
                 continue;
             }
-            if !item.is_instance_of::<PyMapping>() {
+            if !convert::is_mapping(&item)? {
                 return Err(convert::not_an_event(&item));
             }
             let event = convert::record_from_mapping(&item)?.and_then(|r| r.into_event());
@@ -131,7 +131,7 @@ pub fn one_event(v: &Bound<'_, PyAny>) -> PyResult<Event> {
     if let Ok(e) = v.cast::<PyEvent>() {
         return Ok(e.get().inner.clone());
     }
-    if !v.is_instance_of::<PyMapping>() {
+    if !convert::is_mapping(v)? {
         return Err(convert::not_an_event(v));
     }
     convert::record_from_mapping(v)?.and_then(|r| r.into_event()).map_err(to_py)

@@ -162,6 +162,18 @@ def test_replay_can_be_interrupted() -> None:
     assert time.monotonic() - start < 10
 
 
+def test_ctrl_c_while_the_persons_are_read_is_not_lost() -> None:
+    # A Ctrl-C that arrives while Python runs an `isinstance` check for the binding (is a
+    # person's value a mapping?) used to be swallowed there: the replay ran on to its end.
+    persons = {f"p-{i:06}": "full" for i in range(400_000)}
+    events = [{"person": "p-000000", "ts": "2024-01-01T00:00:00Z", "signal": "sos"}]
+    timer = threading.Timer(0.05, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        anbu.replay(events, persons, every="1h", output="arrow")
+    timer.cancel()
+
+
 def test_replay_releases_the_gil() -> None:
     # A workload of at least ~0.3 s on this build (debug or release).
     n = 500
