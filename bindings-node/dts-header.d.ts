@@ -138,6 +138,10 @@ export interface ReplayOptionsInput {
   profiles?: Array<Profile | Record<string, unknown>>
   /** Threads to use; 0 means one per core. Results do not depend on it. */
   threads?: number
+  /** Rows before this time are not returned (those after are a whole replay's). */
+  start?: TimestampInput
+  /** The grid's last time, even past the input's last event. Default: the last event. */
+  end?: TimestampInput
 }
 
 /** A replay's options with the field workflow in the loop (`replayClosedLoop`). */

@@ -8,9 +8,8 @@ instead and nothing else changes.
 
 A person's assessments depend on that person's events alone, so persons can be replayed
 anywhere, in any grouping. One thing is global: the spec's hourly grid runs up to the last
-event of the *whole* input. Each partition therefore gets that end time as the heartbeat of a
-sentinel person, whose rows are dropped, so that a partition whose own events end earlier is
-still assessed up to the common end.
+event of the *whole* input. Each partition therefore replays with that time as its ``end``, so
+that a partition whose own events end earlier is still assessed up to the common end.
 """
 
 from __future__ import annotations
@@ -27,10 +26,6 @@ from dask.distributed import Client, LocalCluster
 
 import anbu
 
-#: A person id no real person has; it only carries the end of the input.
-SENTINEL = "zz-partition-end"
-
-
 def partition_of(person: str, partitions: int) -> int:
     """The partition of a person: a stable hash of the id (the same on every machine)."""
     return zlib.crc32(person.encode()) % partitions
@@ -39,20 +34,19 @@ def partition_of(person: str, partitions: int) -> int:
 def replay_partition(events: pa.Table, persons: list[dict[str, Any]], end: datetime) -> pa.Table:
     """Replays one partition's persons up to `end`, the last event of the whole input
     (runs on a worker)."""
-    sentinel = pa.Table.from_pylist([{"person": SENTINEL, "ts": end, "signal": "heartbeat"}], schema=events.schema)
     rows: pa.Table = anbu.replay(
-        pa.concat_tables([events, sentinel]),
-        [*persons, {"person": SENTINEL, "profile": "full"}],
+        events,
+        persons,
         output="arrow",
         threads=1,  # one thread per task: the worker's threads run the tasks in parallel
+        end=end,
     )
-    return rows.filter(pc.not_equal(rows["person"], SENTINEL))
+    return rows
 
 
 def replay_on_dask(client: Client, events: pa.Table, persons: list[dict[str, Any]], partitions: int) -> pa.Table:
     """The rows of `anbu.replay(events, persons)`, computed partition by partition on the
     cluster, in `person`, `at` order."""
-    assert all(p["person"] != SENTINEL for p in persons)
     end = pc.max(events["ts"]).as_py()
     part = pa.array([partition_of(p, partitions) for p in events["person"].to_pylist()], pa.int32())
     futures = []

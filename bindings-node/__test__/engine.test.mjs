@@ -229,3 +229,17 @@ test('a built-in profile overridden for one replay: Profile.replace keeps the na
   e.addPerson({ person: 'p-1', profile: 'full' })
   assert.equal(e.assess('p-1', Date.parse('2024-05-04T23:00:00+09:00')).responder, 'day_office')
 })
+
+test('replay window: start drops earlier rows, end carries the grid past the last event', () => {
+  const c = anbu.simulate({ persons: 4, days: 3, seed: 4 })
+  const whole = anbu.replay(c.events, c.persons, { every: '1h' })
+  const ms = (a) => Date.parse(a.at)
+  const last = Math.max(...whole.map(ms))
+  const start = Math.floor((Math.min(...whole.map(ms)) + last) / 2 / H) * H
+  const end = last + 30 * H
+  const win = anbu.replay(c.events, c.persons, { every: '1h', start, end })
+  assert.ok(win.every((a) => ms(a) >= start && ms(a) <= end))
+  assert.equal(Math.max(...win.map(ms)), end)
+  assert.deepEqual(win.filter((a) => ms(a) <= last), whole.filter((a) => ms(a) >= start))
+  assert.throws(() => anbu.replay(c.events, c.persons, { start: end, end: start }), (err) => err.code === 'ANBU_INVALID_ARGUMENT' && /end/.test(err.message))
+})

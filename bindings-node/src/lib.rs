@@ -332,11 +332,11 @@ impl Job for Replay {
     }
 }
 
-/// A replay's options (`every`, `profiles`, `threads`) from an options object; the core reads
-/// `every` and `threads` ([`ReplayOptions::set`]).
+/// A replay's options (`every`, `profiles`, `threads`, `start`, `end`) from an options
+/// object; the core reads all but `profiles` ([`ReplayOptions::set`]).
 pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
     let mut opts = ReplayOptions::default();
-    for name in ["every", "threads"] {
+    for name in ["every", "threads", "start", "end"] {
         let v: Unknown = o.get_named_property_unchecked(name).map_err(napi_arg("options"))?;
         if !matches!(convert::type_of(name, &v)?, napi::ValueType::Undefined) {
             convert::with_value(name, v, |value| opts.set(name, value))??;

@@ -170,13 +170,17 @@ pub fn duration_ms(name: &str, v: &Bound<'_, PyAny>) -> PyResult<i64> {
 /// caller's profiles.
 pub fn replay_options(
     every: &Bound<'_, PyAny>,
-    threads: Option<&Bound<'_, PyAny>>,
     profiles: Option<Vec<Bound<'_, PyAny>>>,
+    settings: &[(&str, Option<&Bound<'_, PyAny>>)],
 ) -> PyResult<ReplayOptions> {
     let mut options = ReplayOptions { every_ms: duration_ms("every", every)?, ..ReplayOptions::default() };
-    if let Some(t) = threads {
-        with_value(t, |value| options.set("threads", value))?.map_err(to_py)?;
+    // The core reads each setting (`threads`, `start`, `end`): [`ReplayOptions::set`].
+    for (name, v) in settings {
+        if let Some(v) = v {
+            with_value(v, |value| options.set(name, value))?.map_err(to_py)?;
+        }
     }
+    options.check().map_err(to_py)?;
     options.profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
     Ok(options)
 }

@@ -27,7 +27,8 @@ use crate::input::{Failure, Input};
 /// returned as an Arrow table with the spec's assessment columns (`anbu.replay` makes the
 /// DataFrame), or as a list of `Assessment` objects with `objects=True`.
 #[pyfunction]
-#[pyo3(signature = (events, persons, every, profiles = None, threads = None, objects = false))]
+#[pyo3(signature = (events, persons, every, profiles = None, threads = None, objects = false, start = None, end = None))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments, one each
 fn replay_arrow<'py>(
     py: Python<'py>,
     events: &Bound<'py, PyAny>,
@@ -36,8 +37,11 @@ fn replay_arrow<'py>(
     profiles: Option<Vec<Bound<'py, PyAny>>>,
     threads: Option<&Bound<'py, PyAny>>,
     objects: bool,
+    start: Option<&Bound<'py, PyAny>>,
+    end: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut options = convert::replay_options(every, threads, profiles)?;
+    let mut options =
+        convert::replay_options(every, profiles, &[("threads", threads), ("start", start), ("end", end)])?;
     let persons = convert::persons(persons)?;
     let source = Input::extract(events)?;
     let threads = options.threads;

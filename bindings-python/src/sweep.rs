@@ -78,7 +78,7 @@ pub fn sweep<'py>(
     delay: Option<&Bound<'py, PyAny>>,
     retry: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PySweep> {
-    let mut options = convert::replay_options(every, threads, profiles)?;
+    let mut options = convert::replay_options(every, profiles, &[("threads", threads)])?;
     let policy = convert::call_policy(delay, retry)?;
     let persons = convert::persons(persons)?;
     let incidents = convert::incidents(incidents)?;

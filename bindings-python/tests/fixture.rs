@@ -90,7 +90,7 @@ fn build() -> anbu::Result<Fixture> {
         .collect::<anbu::Result<_>>()?;
     events.extend(tv);
 
-    let options = ReplayOptions { every_ms: HOUR_MS, profiles: vec![custom], threads: 1, cancel: None, progress: None };
+    let options = ReplayOptions { every_ms: HOUR_MS, profiles: vec![custom], threads: 1, ..ReplayOptions::default() };
     let rows = anbu::replay(events.clone(), &persons, &options)?;
     // The closed loop: every check-in call the assessments ask for answered at these rates.
     let rate = anbu::AnswerRate::new(0.5, 0.2, 7)?;

@@ -61,3 +61,27 @@ def test_profile_replace_overrides_a_built_in_for_one_run() -> None:
         anbu.Profile("full").replace({"routine.sensitivty": 1})
     with pytest.raises(TypeError):
         anbu.Profile("full").replace({"x": object()})
+
+
+def test_replay_window_start_and_end() -> None:
+    c = anbu.simulate(persons=5, days=3, seed=4)
+    whole = anbu.replay(c.events, c.persons, output="polars")
+    last = whole["at"].max()
+    start = whole["at"].min() + (last - whole["at"].min()) / 2
+    start = start.replace(minute=0, second=0, microsecond=0)
+    end = last + __import__("datetime").timedelta(hours=30)
+    window = anbu.replay(c.events, c.persons, output="polars", start=start, end=end)
+    assert window["at"].min() >= start and window["at"].max() == end
+    # From `start` to the input's last event, the rows are the whole replay's.
+    import polars as pl
+
+    head = window.filter(pl.col("at") <= last)
+    assert head.equals(whole.filter(pl.col("at") >= start))
+    # Past the last event, everyone is still assessed every hour up to `end`.
+    assert window.filter(pl.col("at") == end).height == whole["person"].n_unique()
+    closed = anbu.replay_closed_loop(c.events, c.persons, c, output="objects", end=end)
+    assert max(a.at for a in closed) == end
+    with pytest.raises(anbu.InvalidArgumentError, match="end"):
+        anbu.replay(c.events, c.persons, start=end, end=start)
+    with pytest.raises(anbu.InvalidArgumentError, match="start"):
+        anbu.replay(c.events, c.persons, start="yesterday")

@@ -47,11 +47,42 @@ pub struct ReplayOptions {
     /// # Ok::<(), anbu::Error>(())
     /// ```
     pub progress: Option<Arc<AtomicU64>>,
+    /// Rows before this time are not returned (they are still assessed, so the rows returned
+    /// are the same as a whole replay's from then on). None: from each person's first event.
+    pub start: Option<Timestamp>,
+    /// The grid's last time: the replay goes on to it even past the input's last event (and
+    /// stops at it, before later events). None: the input's last event.
+    ///
+    /// ```
+    /// use anbu::{Event, EventKind, Person, ReplayOptions, Timestamp, replay, HOUR_MS};
+    /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
+    /// let events = vec![Event::new("p-1", t0, None, EventKind::Heartbeat)?];
+    /// let persons = [Person::new("p-1", "full")?];
+    /// let window = ReplayOptions {
+    ///     start: Some(t0.plus_millis(10 * HOUR_MS)),
+    ///     end: Some(t0.plus_millis(48 * HOUR_MS)),
+    ///     ..ReplayOptions::default()
+    /// };
+    /// let rows = replay(events.clone(), &persons, &window)?;
+    /// assert_eq!((rows.len(), rows[0].at, rows.last().unwrap().at), (39, t0.plus_millis(10 * HOUR_MS), t0.plus_millis(48 * HOUR_MS)));
+    /// let whole = replay(events, &persons, &ReplayOptions { end: window.end, ..ReplayOptions::default() })?;
+    /// assert_eq!(rows[..], whole[10..]);
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub end: Option<Timestamp>,
 }
 
 impl Default for ReplayOptions {
     fn default() -> Self {
-        ReplayOptions { every_ms: HOUR_MS, profiles: Vec::new(), threads: 0, cancel: None, progress: None }
+        ReplayOptions {
+            every_ms: HOUR_MS,
+            profiles: Vec::new(),
+            threads: 0,
+            cancel: None,
+            progress: None,
+            start: None,
+            end: None,
+        }
     }
 }
 
@@ -73,7 +104,18 @@ impl ReplayOptions {
         match name {
             "every" => self.every_ms = crate::time::duration_ms(name, value)?,
             "threads" => self.threads = crate::value::count(name, value)?,
-            _ => return Err(Error::argument(name, "unknown replay option (options: every, threads, profiles)")),
+            "start" => {
+                self.start = (!matches!(value, Value::Null)).then(|| Timestamp::from_value(name, value)).transpose()?
+            }
+            "end" => {
+                self.end = (!matches!(value, Value::Null)).then(|| Timestamp::from_value(name, value)).transpose()?
+            }
+            _ => {
+                return Err(Error::argument(
+                    name,
+                    "unknown replay option (options: every, threads, profiles, start, end)",
+                ));
+            }
         }
         Ok(())
     }
@@ -90,7 +132,17 @@ impl ReplayOptions {
         if self.every_ms < MIN_EVERY_MS {
             return Err(too_short("every", self.every_ms, "write \"1h\" or 3600000 for an hour"));
         }
+        if let (Some(start), Some(end)) = (self.start, self.end)
+            && end < start
+        {
+            return Err(Error::argument("end", format!("{end} is before start {start}")));
+        }
         Ok(())
+    }
+
+    /// The grid's last time for an input whose last event is `last`.
+    fn last(&self, last: Option<Timestamp>) -> Option<Timestamp> {
+        last.map(|l| self.end.unwrap_or(l))
     }
 
     /// The cores a replay works on: `threads`, or every core for 0.
@@ -398,7 +450,7 @@ pub fn check_replay_rows(events: &[Event], persons: &[Person], options: &ReplayO
         *first = Some(first.map_or(e.ts, |f| f.min(e.ts)));
         last = last.max(Some(e.ts));
     }
-    let Some(last) = last else { return Ok(0) };
+    let Some(last) = options.last(last) else { return Ok(0) };
     Ok(plan.rows(&firsts, last, max_rows.min(MAX_REPLAY_ROWS))?.iter().sum())
 }
 
@@ -740,7 +792,7 @@ impl<'p> Plan<'p> {
     /// Every person's rows, in person order; `names` are the device ids by code.
     fn run<O: Output>(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<O> {
         let (persons, options) = (self.persons, self.options);
-        let Some(last) = source.last() else { return O::try_with_capacity(0) };
+        let Some(last) = options.last(source.last()) else { return O::try_with_capacity(0) };
         let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
         let per_person = self.rows(&firsts, last, MAX_REPLAY_ROWS)?;
         let rows: u64 = per_person.iter().sum();
@@ -809,13 +861,22 @@ impl<'p> Plan<'p> {
             events.clear();
             source.fill(i, &mut events);
             let person = &self.persons[i].person;
-            replay_person(person, &mut events, names, &self.rules[i], self.options.every_ms, last, calls, &mut out)?;
+            let grid = Grid { every: self.options.every_ms, start: self.options.start, last };
+            replay_person(person, &mut events, names, &self.rules[i], grid, calls, &mut out)?;
             if let Some(done) = &self.options.progress {
                 done.fetch_add(1, Ordering::Relaxed);
             }
         }
         Ok(out)
     }
+}
+
+/// A replay's grid: its step, the first time returned, and its last time.
+#[derive(Clone, Copy)]
+struct Grid {
+    every: i64,
+    start: Option<Timestamp>,
+    last: Timestamp,
 }
 
 /// One person's rows: fold events in canonical order and assess at each grid time; with
@@ -827,11 +888,11 @@ fn replay_person<O: Output>(
     events: &mut Vec<Compact>,
     names: &[Name],
     rules: &Rules,
-    every: i64,
-    last: Timestamp,
+    grid: Grid,
     calls: PartCalls<'_>,
     out: &mut O,
 ) -> Result<()> {
+    let Grid { every, start, last } = grid;
     if events.is_empty() {
         return Ok(());
     }
@@ -907,7 +968,9 @@ fn replay_person<O: Output>(
                 last_call = Some(at);
             }
         }
-        out.push(person, a);
+        if start.is_none_or(|s| at >= s) {
+            out.push(person, a);
+        }
         t += every;
     }
     Ok(())

@@ -112,6 +112,8 @@ PersonsLike = Union[Mapping[str, Any], Iterable[Mapping[str, Any]], "pandas.Data
 #: **milliseconds** (as in every anbu binding: ``3_600_000`` is an hour; a replay step
 #: under a minute is refused, so ``every=3600`` is an error, not 3.6 s).
 DurationLike = Union[str, int, float, timedelta]
+#: A time: RFC 3339 text with an offset, a timezone-aware ``datetime``, or epoch milliseconds.
+TimeLike = Union[str, datetime, int]
 #: Profiles: ``Profile`` objects, dicts, or paths of TOML/JSON files.
 ProfileLike = Union[Profile, Mapping[str, Any], str, "os.PathLike[str]"]
 
@@ -197,6 +199,8 @@ def replay(
     *,
     threads: int = ...,
     output: None = ...,
+    start: TimeLike | None = ...,
+    end: TimeLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
 def replay(
@@ -207,6 +211,8 @@ def replay(
     *,
     threads: int = ...,
     output: Literal["polars"],
+    start: TimeLike | None = ...,
+    end: TimeLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
 def replay(
@@ -217,6 +223,8 @@ def replay(
     *,
     threads: int = ...,
     output: Literal["arrow"],
+    start: TimeLike | None = ...,
+    end: TimeLike | None = ...,
 ) -> "pyarrow.Table": ...
 @overload
 def replay(
@@ -227,6 +235,8 @@ def replay(
     *,
     threads: int = ...,
     output: Literal["objects"],
+    start: TimeLike | None = ...,
+    end: TimeLike | None = ...,
 ) -> list[Assessment]: ...
 @overload
 def replay(
@@ -237,6 +247,8 @@ def replay(
     *,
     threads: int = ...,
     output: Literal["pandas"] | None = ...,
+    start: TimeLike | None = ...,
+    end: TimeLike | None = ...,
 ) -> "pandas.DataFrame": ...
 
 
@@ -248,9 +260,14 @@ def replay(
     *,
     threads: int = 0,
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
 ) -> Any:
     """Assesses every person at each multiple of ``every`` from their first event to the last
-    event of the input (the spec's Replays), in ``person``, ``at`` order.
+    event of the input (the spec's Replays), in ``person``, ``at`` order. ``end`` (a time:
+    RFC 3339 text, a ``datetime``, epoch milliseconds) is the grid's last time instead, even
+    past the last event; rows before ``start`` are not returned (the rows from ``start`` on are
+    the same as a whole replay's).
 
     Returns a DataFrame with the columns ``person``, ``at`` (UTC), ``score``, ``level``,
     ``action``, ``responder`` and ``reasons`` (a list of ``{signal, kind, detail,
@@ -263,9 +280,11 @@ def replay(
     kind = _output(events, output)
     profile_list = _profile_list(profiles)
     if kind == "objects":
-        rows: list[Assessment] = _anbu.replay_arrow(events, persons, every, profile_list, threads, objects=True)
+        rows: list[Assessment] = _anbu.replay_arrow(
+            events, persons, every, profile_list, threads, objects=True, start=start, end=end
+        )
         return rows
-    table = _anbu.replay_arrow(events, persons, every, profile_list, threads)
+    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end)
     return _ordered(_frame(table, kind), kind)
 
 
@@ -289,8 +308,10 @@ def replay_closed_loop(
     policy: Mapping[str, DurationLike] | None = None,
     threads: int = 0,
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
 ) -> Any:
-    """Replays as ``replay`` does, with the field workflow in the loop: whenever an assessment
+    """Replays as ``replay`` does (``start`` and ``end`` too), with the field workflow in the loop: whenever an assessment
     recommends an automatic check-in call (``action == "checkin_call"``) for a person who has
     check-in calls, the call is placed ``policy["delay"]`` later (default ``"5m"``; at most one
     per ``policy["retry"]``, default ``"1h"``; durations as ``every`` takes them), the
@@ -316,9 +337,9 @@ def replay_closed_loop(
     delay, retry = _policy(policy)
     args = (events, persons, responder, every, _profile_list(profiles), threads, delay, retry)
     if kind == "objects":
-        rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True)
+        rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True, start=start, end=end)
         return rows
-    return _ordered(_frame(_anbu.replay_closed_loop_arrow(*args), kind), kind)
+    return _ordered(_frame(_anbu.replay_closed_loop_arrow(*args, start=start, end=end), kind), kind)
 
 
 def sweep(

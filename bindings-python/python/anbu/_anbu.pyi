@@ -244,6 +244,8 @@ def replay_arrow(
     profiles: Sequence[_ProfileArg] | None = None,
     threads: int | None = None,
     objects: bool = False,
+    start: _Time | None = None,
+    end: _Time | None = None,
 ) -> Any: ...
 def replay_closed_loop_arrow(
     events: Any,
@@ -255,6 +257,8 @@ def replay_closed_loop_arrow(
     delay: _Duration | None = None,
     retry: _Duration | None = None,
     objects: bool = False,
+    start: _Time | None = None,
+    end: _Time | None = None,
 ) -> Any: ...
 def sweep(
     events: Any,
