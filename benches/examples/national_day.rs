@@ -104,5 +104,7 @@ fn copy_rows(to: &mut OwnedColumns, from: &OwnedColumns, range: std::ops::Range<
             to.$f.1.extend_from_slice(&from.$f.1[range.clone()]);
         )*};
     }
-    copy!(device, direction, answered, duration_s, steps, interval_s, state, watts, lux, action, outcome, until, category);
+    copy!(
+        device, direction, answered, duration_s, steps, interval_s, state, watts, lux, action, outcome, until, category
+    );
 }
