@@ -31,6 +31,7 @@ mod field {
     pub const OUTCOME: usize = 13;
     pub const UNTIL: usize = 14;
     pub const CATEGORY: usize = 15;
+    pub const FINDING: usize = 16;
 }
 
 /// The table as owned columns, or `None` if a column or cell needs the row conversion.
@@ -71,6 +72,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         outcome,
         until,
         category,
+        finding,
     } = &mut c;
     // The ids, times and signals of every batch are taken on one thread while the other takes
     // the payload's values (a table in many small batches, as read from a file, converts on
@@ -114,6 +116,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
             push_all(outcome, column(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
             push_all(until, column(field::UNTIL), n, 0, millis)?;
             push_all(category, column(field::CATEGORY), n, anbu::ConcernCategory::Other, parsed)?;
+            push_all(finding, column(field::FINDING), n, anbu::Finding::Fine, parsed)?;
         }
         Some(())
     };

@@ -158,6 +158,7 @@ pub fn events_batch(events: &[anbu::Event]) -> Result<RecordBatch, ArrowError> {
         text(&|r| r.outcome.map(|s| s.as_str())),
         time(&|r| r.until),
         text(&|r| r.category.map(|s| s.as_str())),
+        text(&|r| r.finding.map(|s| s.as_str())),
     ];
     let fields: Vec<Field> = anbu::EVENT_FIELDS
         .iter()

@@ -81,6 +81,9 @@ spec_enum! {
         /// with this person's data, reported in place of an assessment so that every other
         /// person is still assessed. No points; the level is the person's last one.
         Fault = "fault",
+        /// What a call or a visit found asks for action: a confirmed incident (`emergency`,
+        /// `deceased`) or nobody answering (`unreachable`); at least critical.
+        Disposition = "disposition",
     }
 }
 

@@ -50,8 +50,8 @@
 
 use crate::error::{Error, Location, Result};
 use crate::event::{
-    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventKind, Fields, Signal, allowed_fields,
-    check_id, check_person_id, required_fields, validate_kind,
+    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind, Fields, Finding,
+    Signal, allowed_fields, check_id, check_person_id, required_fields, validate_kind,
 };
 use crate::limits::{self, MAX_BATCH_ROWS};
 use crate::time::Timestamp;
@@ -131,6 +131,7 @@ struct Payload<'a> {
     outcome: Option<Column<'a, CheckinOutcome>>,
     until: Option<Column<'a, i64>>,
     category: Option<Column<'a, ConcernCategory>>,
+    finding: Option<Column<'a, Finding>>,
 }
 
 #[inline]
@@ -159,6 +160,7 @@ impl Payload<'_> {
         mark(&self.outcome, 9, start, present);
         mark(&self.until, 10, start, present);
         mark(&self.category, 11, start, present);
+        mark(&self.finding, 12, start, present);
     }
 }
 
@@ -183,8 +185,9 @@ pub struct EventColumns<'a> {
     present: Vec<u16>,
 }
 
-/// The bit of `EventColumns::present` of a given device (after the payload columns' bits 0 to 11).
-const DEVICE_BIT: u16 = 12;
+/// The bit of `EventColumns::present` of a given device (after the payload columns' bits).
+const DEVICE_BIT: u16 = (EVENT_FIELDS.len() - 4) as u16;
+const _: () = assert!(DEVICE_BIT < 16);
 
 /// Row `i`'s value of a column, when `mask` has the column's `bit`.
 #[inline]
@@ -337,6 +340,9 @@ impl<'a> EventColumns<'a> {
             }
             Signal::Heartbeat => EventKind::Heartbeat,
             Signal::Meter => EventKind::Meter { watts: value(&p.watts, mask, 6, i).unwrap_or(0.0) },
+            Signal::Disposition => {
+                EventKind::Disposition { finding: value(&p.finding, mask, 12, i).unwrap_or(Finding::Fine) }
+            }
         }
     }
 
@@ -361,6 +367,7 @@ impl<'a> EventColumns<'a> {
             outcome: cell(&p.outcome, i),
             until,
             category: cell(&p.category, i),
+            finding: cell(&p.finding, i),
         })
     }
 
@@ -387,6 +394,7 @@ impl<'a> EventColumns<'a> {
             p.outcome.map(|c| c.check_len("outcome", rows)),
             p.until.map(|c| c.check_len("until", rows)),
             p.category.map(|c| c.check_len("category", rows)),
+            p.finding.map(|c| c.check_len("finding", rows)),
         ];
         lens.into_iter().flatten().collect::<Result<Vec<()>>>()?;
         let mut all = vec![0u16; rows];
@@ -580,6 +588,8 @@ impl<'a> EventColumnsBuilder<'a> {
         until: i64,
         /// Sets the `category` column (optional, `checkin` with outcome `concern`).
         category: ConcernCategory,
+        /// Sets the `finding` column (`disposition`).
+        finding: Finding,
     }
 
     /// Checks every row and returns the batch. A column of the wrong length is an

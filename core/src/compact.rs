@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EventKind, Signal};
+use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EventKind, Finding, Signal};
 use crate::time::Timestamp;
 
 /// Payload word of an absent optional float (a NaN's bits, which no valid value has).
@@ -70,6 +70,7 @@ impl Compact {
             }
             EventKind::Away { until } => (until.as_millis() as u64, 0, 0),
             EventKind::Meter { watts } => (watts.to_bits(), 0, 0),
+            EventKind::Disposition { finding } => (0, 0, finding as u8),
             EventKind::Sos | EventKind::Heartbeat => (0, 0, 0),
         };
         let bits = small | if given { GIVEN } else { 0 };
@@ -109,6 +110,7 @@ impl Compact {
             Signal::Away => EventKind::Away { until: Timestamp::from_millis_in_range(self.a as i64) },
             Signal::Heartbeat => EventKind::Heartbeat,
             Signal::Meter => EventKind::Meter { watts: f64::from_bits(self.a) },
+            Signal::Disposition => EventKind::Disposition { finding: pick(Finding::ALL, small, Finding::Fine) },
         }
     }
 
@@ -118,7 +120,7 @@ impl Compact {
         match self.signal {
             Signal::Call => [small & 1, small >> 1, self.a],
             Signal::Steps | Signal::Plug => [self.a, self.b, 0],
-            Signal::Door | Signal::App => [small, 0, 0],
+            Signal::Door | Signal::App | Signal::Disposition => [small, 0, 0],
             Signal::Checkin => [small & 3, small >> 2, 0],
             Signal::Away | Signal::Meter => [self.a, 0, 0],
             Signal::Sos | Signal::Heartbeat => [0, 0, 0],
@@ -200,6 +202,7 @@ mod tests {
             EventKind::App { action: AppAction::AppOpen },
             EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None },
             EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::SelfHarm) },
+            EventKind::Disposition { finding: Finding::Unreachable },
             EventKind::Sos,
             EventKind::Away { until: t },
             EventKind::Heartbeat,

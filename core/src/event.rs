@@ -46,6 +46,9 @@ spec_enum! {
         /// the reading's interval). It feeds the plug channel; a reading is a sign of life when it
         /// stands out from the household's base load for the hour (a fridge's cycling does not).
         Meter = "meter",
+        /// What a call or a visit by a caseworker (or a responder) found (`finding`): it
+        /// closes the alert episode (see [`Finding`]).
+        Disposition = "disposition",
     }
 }
 
@@ -118,6 +121,36 @@ spec_enum! {
     }
 }
 
+spec_enum! {
+    /// What a call or a visit found about the person (a `disposition` event's `finding`).
+    pub enum Finding {
+        /// The person was seen well: a sign of life, and the silence just ended was normal
+        /// for them (the learned routine learns it, bounded; never the safety floor).
+        Fine = "fine",
+        /// The person is away (a trip, a stay with family): an absence until their next
+        /// sign of life.
+        Away = "away",
+        /// The person is in hospital: an absence until their next sign of life.
+        Hospital = "hospital",
+        /// The silent channel's devices have a technical problem: their silence is not
+        /// evidence about the person until they report again.
+        DeviceFault = "device_fault",
+        /// The person was found in an emergency: a confirmed incident.
+        Emergency = "emergency",
+        /// The person was found dead: a confirmed incident.
+        Deceased = "deceased",
+        /// Nobody answered the door or the phone: the visit could not see the person.
+        Unreachable = "unreachable",
+    }
+}
+
+impl Finding {
+    /// Whether the finding confirms an incident (`emergency`, `deceased`): a backtest's label.
+    pub fn is_incident(self) -> bool {
+        matches!(self, Finding::Emergency | Finding::Deceased)
+    }
+}
+
 impl ConcernCategory {
     /// What the person reported, as a reason names it.
     pub(crate) fn phrase(self) -> &'static str {
@@ -147,7 +180,7 @@ impl Signal {
             Signal::Door => Some(2),
             Signal::Plug | Signal::Meter => Some(3),
             Signal::App => Some(4),
-            Signal::Checkin | Signal::Sos | Signal::Away | Signal::Heartbeat => None,
+            Signal::Checkin | Signal::Sos | Signal::Away | Signal::Heartbeat | Signal::Disposition => None,
         }
     }
 
@@ -214,6 +247,11 @@ pub enum EventKind {
         /// The household's average power over the reading's interval, in watts.
         watts: f64,
     },
+    /// What a call or a visit found, at the event's time.
+    Disposition {
+        /// The finding.
+        finding: Finding,
+    },
 }
 
 impl EventKind {
@@ -230,6 +268,7 @@ impl EventKind {
             EventKind::Away { .. } => Signal::Away,
             EventKind::Heartbeat => Signal::Heartbeat,
             EventKind::Meter { .. } => Signal::Meter,
+            EventKind::Disposition { .. } => Signal::Disposition,
         }
     }
 }
@@ -320,6 +359,7 @@ fn payload_key(kind: &EventKind) -> [u64; 3] {
         EventKind::Checkin { outcome, category } => [*outcome as u64, category.map_or(0, |c| c as u64 + 1), 0],
         EventKind::Away { until } => [until.as_millis() as u64, 0, 0],
         EventKind::Meter { watts } => [f(*watts), 0, 0],
+        EventKind::Disposition { finding } => [*finding as u64, 0, 0],
         EventKind::Sos | EventKind::Heartbeat => [0, 0, 0],
     }
 }
@@ -442,10 +482,13 @@ pub struct EventRecord {
     pub until: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<ConcernCategory>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
 }
 
-/// The spec's event columns, in order (`category` last: it came after the others).
-pub const EVENT_FIELDS: [&str; 16] = [
+/// The spec's event columns, in order (`category` and `finding` last: they came after the
+/// others, in that order).
+pub const EVENT_FIELDS: [&str; 17] = [
     "person",
     "ts",
     "signal",
@@ -462,6 +505,7 @@ pub const EVENT_FIELDS: [&str; 16] = [
     "outcome",
     "until",
     "category",
+    "finding",
 ];
 
 /// What a field holds, for messages.
@@ -479,8 +523,9 @@ fn expected(column: usize) -> &'static str {
 /// The payload columns (`EVENT_FIELDS[4..]`) each signal may carry, as bits by column.
 pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
     // Bit i is `EVENT_FIELDS[4 + i]`: direction, answered, duration_s, steps, interval_s,
-    // state, watts, lux, action, outcome, until, category.
+    // state, watts, lux, action, outcome, until, category, finding.
     match signal {
+        Signal::Disposition => 0b1_0000_0000_0000,
         Signal::Call => 0b000_0000_0111,
         Signal::Steps => 0b000_0001_1000,
         Signal::Door => 0b000_0010_0000,
@@ -497,6 +542,7 @@ pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
 /// asks for; a test checks that the two agree on every combination of fields).
 pub(crate) const fn required_fields(signal: Signal) -> u16 {
     match signal {
+        Signal::Disposition => 0b1_0000_0000_0000,
         Signal::Call => 0b000_0000_0011,
         Signal::Steps => 0b000_0000_1000,
         Signal::Door => 0b000_0010_0000,
@@ -532,6 +578,7 @@ pub(crate) struct Fields {
     pub outcome: Option<CheckinOutcome>,
     pub until: Option<Timestamp>,
     pub category: Option<ConcernCategory>,
+    pub finding: Option<Finding>,
 }
 
 impl Fields {
@@ -551,6 +598,7 @@ impl Fields {
             self.outcome.is_some(),
             self.until.is_some(),
             self.category.is_some(),
+            self.finding.is_some(),
         ];
         flags.iter().enumerate().fold(0, |bits, (i, p)| bits | (u16::from(*p) << i))
     }
@@ -585,6 +633,7 @@ impl Fields {
             Signal::Away => EventKind::Away { until: required(self.until, "until", signal)? },
             Signal::Heartbeat => EventKind::Heartbeat,
             Signal::Meter => EventKind::Meter { watts: required(self.watts, "watts", signal)? },
+            Signal::Disposition => EventKind::Disposition { finding: required(self.finding, "finding", signal)? },
         })
     }
 }
@@ -605,6 +654,7 @@ impl EventRecord {
             outcome: self.outcome,
             until: self.until,
             category: self.category,
+            finding: self.finding,
         }
     }
 
@@ -761,6 +811,7 @@ impl EventRecord {
             12 => self.action = Some(choice(field, text)?),
             13 => self.outcome = Some(choice(field, text)?),
             15 => self.category = Some(choice(field, text)?),
+            16 => self.finding = Some(choice(field, text)?),
             _ => self.until = Some(Timestamp::parse_field(text).map_err(|r| Error::field(field, r))?),
         }
         Ok(())
@@ -805,6 +856,7 @@ impl From<Event> for EventRecord {
             }
             EventKind::Away { until } => r.until = Some(until),
             EventKind::Meter { watts } => r.watts = Some(watts),
+            EventKind::Disposition { finding } => r.finding = Some(finding),
             EventKind::Sos | EventKind::Heartbeat => {}
         }
         r
@@ -843,6 +895,8 @@ mod tests {
             &[("signal", "away"), ("until", "2024-05-09T00:00:00+09:00")],
             &[("signal", "heartbeat"), ("device", "door-front")],
             &[("signal", "meter"), ("device", "meter-home"), ("watts", "412.5")],
+            &[("signal", "disposition"), ("finding", "fine")],
+            &[("signal", "disposition"), ("finding", "device_fault"), ("device", "plug-tv")],
         ];
         for c in cases {
             let e = rec(&with(c)).unwrap();
@@ -885,6 +939,15 @@ mod tests {
         assert_eq!(
             err(&[("signal", "steps"), ("steps", "3"), ("category", "pain")]),
             "field `category`: does not apply to signal `steps`; leave it empty"
+        );
+        assert_eq!(err(&[("signal", "disposition")]), "field `finding`: required for signal `disposition`");
+        assert_eq!(
+            err(&[("signal", "disposition"), ("finding", "ok")]),
+            "field `finding`: unknown value `ok`, expected one of: fine, away, hospital, device_fault, emergency, deceased, unreachable"
+        );
+        assert_eq!(
+            err(&[("signal", "checkin"), ("outcome", "missed"), ("finding", "fine")]),
+            "field `finding`: does not apply to signal `checkin`; leave it empty"
         );
     }
 
@@ -951,7 +1014,7 @@ mod tests {
             assert_eq!(c.channel(), Some(c));
         }
         assert_eq!(Signal::Meter.channel(), Some(Signal::Plug));
-        for s in [Signal::Checkin, Signal::Sos, Signal::Away, Signal::Heartbeat] {
+        for s in [Signal::Checkin, Signal::Sos, Signal::Away, Signal::Heartbeat, Signal::Disposition] {
             assert_eq!(s.channel_index(), None);
         }
         let e = rec(&with(&[("signal", "meter"), ("watts", "0")])).unwrap();
@@ -972,7 +1035,7 @@ mod tests {
     fn field_masks_agree_with_into_kind() {
         let t = Timestamp::from_millis(0).unwrap();
         for &signal in Signal::ALL {
-            for mask in 0..(1u16 << 12) {
+            for mask in 0..(1u16 << 13) {
                 let has = |bit: u16| mask & (1 << bit) != 0;
                 let f = Fields {
                     direction: has(0).then_some(Direction::In),
@@ -987,6 +1050,7 @@ mod tests {
                     outcome: has(9).then_some(CheckinOutcome::Missed),
                     until: has(10).then_some(t),
                     category: has(11).then_some(ConcernCategory::Pain),
+                    finding: has(12).then_some(Finding::Fine),
                 };
                 assert_eq!(f.present(), mask);
                 let ok = mask & !allowed_fields(signal) == 0 && required_fields(signal) & !mask == 0;

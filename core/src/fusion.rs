@@ -97,7 +97,7 @@ pub(crate) fn assess(
         .and_then(|h| Some((h.category?, h.rule?)))
         .filter(|_| reasons.iter().any(|r| r.kind == ReasonKind::Concern));
     let urgent = reasons.iter().any(|r| match r.kind {
-        ReasonKind::Sos => true,
+        ReasonKind::Sos | ReasonKind::Disposition => true,
         ReasonKind::Concern => concern.is_none_or(|(_, rule)| rule.level == Level::Critical),
         _ => false,
     });

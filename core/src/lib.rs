@@ -104,7 +104,7 @@ pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
     AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord,
-    Signal,
+    Finding, Signal,
 };
 pub use crate::holidays::Calendar;
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};

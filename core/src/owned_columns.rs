@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use crate::columns::{Column, EventColumns};
-use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventRecord, Signal};
+use crate::event::{
+    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventRecord, Finding, Signal,
+};
 use crate::time::Timestamp;
 
 /// A column's values and, per row, whether the value is present (a null where it is not).
@@ -65,6 +67,8 @@ pub struct OwnedColumns {
     pub until: ColumnValues<i64>,
     /// `category` of check-in calls with outcome `concern`.
     pub category: ColumnValues<ConcernCategory>,
+    /// `finding` of dispositions.
+    pub finding: ColumnValues<Finding>,
 }
 
 fn push<T: Copy>(col: &mut ColumnValues<T>, v: Option<T>, fill: T) {
@@ -131,6 +135,7 @@ impl OwnedColumns {
         push(&mut self.outcome, r.outcome, CheckinOutcome::Missed);
         push(&mut self.until, r.until.map(Timestamp::as_millis), 0);
         push(&mut self.category, r.category, ConcernCategory::Other);
+        push(&mut self.finding, r.finding, Finding::Fine);
     }
 
     /// Appends the rows of `part`, its ids recoded into this table's dictionaries by `persons`
@@ -162,6 +167,7 @@ impl OwnedColumns {
         extend(&mut self.outcome, part.outcome);
         extend(&mut self.until, part.until);
         extend(&mut self.category, part.category);
+        extend(&mut self.finding, part.finding);
     }
 
     /// Reserves room for `rows` more rows in every column.
@@ -186,6 +192,7 @@ impl OwnedColumns {
         reserve(&mut self.outcome, rows);
         reserve(&mut self.until, rows);
         reserve(&mut self.category, rows);
+        reserve(&mut self.finding, rows);
     }
 
     /// Number of rows.
@@ -218,6 +225,7 @@ impl OwnedColumns {
             .outcome(col(&self.outcome))
             .until(col(&self.until))
             .category(col(&self.category))
+            .finding(col(&self.finding))
             .build()
     }
 }

@@ -124,6 +124,13 @@ const GAP_BINS: usize = 56;
 const GAP_SCALE: f64 = 256.0;
 /// Days over which gaps are forgotten (each closed day keeps `1 − 1/GAP_MEMORY_DAYS` of them).
 const GAP_MEMORY_DAYS: f64 = 28.0;
+/// A `fine` disposition's lesson: the silence it ended counts `LESSON_GAPS` more times among
+/// the person's gaps, while the lessons kept (fading as the gaps do) stay under
+/// `MAX_LESSONS`; past that, a `fine` is an ordinary gap. So at most `LESSON_GAPS ×
+/// MAX_LESSONS` gaps of weight come from lessons, a bounded stretch of the person's survival
+/// (the safety floor's seed rules never read it).
+pub(crate) const LESSON_GAPS: f64 = 3.0;
+pub(crate) const MAX_LESSONS: f64 = 4.0;
 /// The population prior of the survival: `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)` for a silence
 /// `x` nats past `GAP_FLOOR`: what independent hours predict, mixed with a heavier tail for
 /// the irregular days of anyone.
@@ -202,6 +209,10 @@ pub(crate) struct Routine {
     excursions: f32,
     #[serde(default, skip_serializing_if = "is_zero")]
     excursion_nats: f32,
+    /// The `fine` lessons kept, fading by the day as the gaps do (see `LESSON_GAPS`); absent
+    /// from older snapshots.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    lessons: f32,
 }
 
 /// Whether a learned amount is still nothing (written only once it is something, so that a
@@ -233,6 +244,7 @@ impl Default for Routine {
             deficit_peak: 0.0,
             excursions: 0.0,
             excursion_nats: 0.0,
+            lessons: 0.0,
         }
     }
 }
@@ -480,6 +492,7 @@ impl Routine {
         self.gap_days = (f64::from(self.gap_days) * keep + 1.0) as f32;
         self.excursions = (f64::from(self.excursions) * keep) as f32;
         self.excursion_nats = (f64::from(self.excursion_nats) * keep) as f32;
+        self.lessons = (f64::from(self.lessons) * keep) as f32;
     }
 
     /// The deficit's excursion ended well (activity came back, or the person answered a
@@ -512,12 +525,31 @@ impl Routine {
     }
 
     /// Records the joint surprise of a silence that just ended with a sign of life: a gap of
-    /// `GAP_FLOOR` nats or more adds one to its bin.
-    pub fn gap_closed(&mut self, surprise: f64) {
-        if surprise >= GAP_FLOOR {
-            let bin = (((surprise - GAP_FLOOR) / GAP_BIN) as usize).min(GAP_BINS - 1);
-            self.gap_hist.0[bin] = self.gap_hist.0[bin].saturating_add(GAP_SCALE as u16);
+    /// `GAP_FLOOR` nats or more adds one to its bin. Returns the surprise when it was kept.
+    pub fn gap_closed(&mut self, surprise: f64) -> Option<f64> {
+        self.add_gap(surprise, 1.0).then_some(surprise)
+    }
+
+    /// Adds `gaps` gaps of joint surprise `surprise` to its bin, if it reaches `GAP_FLOOR`.
+    fn add_gap(&mut self, surprise: f64, gaps: f64) -> bool {
+        if surprise < GAP_FLOOR {
+            return false;
         }
+        let bin = (((surprise - GAP_FLOOR) / GAP_BIN) as usize).min(GAP_BINS - 1);
+        self.gap_hist.0[bin] = self.gap_hist.0[bin].saturating_add((GAP_SCALE * gaps) as u16);
+        true
+    }
+
+    /// A call or a visit found the person well after a silence of joint surprise `surprise`
+    /// (kept by [`Routine::close_gap`]): the silence was normal for them, so it counts
+    /// `LESSON_GAPS` more times, unless the lessons kept have reached `MAX_LESSONS`. Returns
+    /// whether the lesson was taken.
+    pub fn lesson(&mut self, surprise: f64) -> bool {
+        if f64::from(self.lessons) + 1.0 > MAX_LESSONS || !self.add_gap(surprise, LESSON_GAPS) {
+            return false;
+        }
+        self.lessons += 1.0;
+        true
     }
 
     /// A silence of the channels in `mask` from `since` to `until` ended with a sign of life:
@@ -531,25 +563,33 @@ impl Routine {
     /// silences under a day, each hour's probability `x` bounding its cost `−ln(1 − x)` by
     /// `x / (1 − x)`. The joint surprise grows with each channel's, so bounds of the
     /// channels bound it.
-    pub fn close_gap(&mut self, mask: u8, since: Timestamp, until: Timestamp, rate: f64, ctx: &impl HourContext) {
+    ///
+    /// Returns the joint surprise when the gap was kept.
+    pub fn close_gap(
+        &mut self,
+        mask: u8,
+        since: Timestamp,
+        until: Timestamp,
+        rate: f64,
+        ctx: &impl HourContext,
+    ) -> Option<f64> {
         let (a, z) = (since.as_millis(), until.as_millis());
         if z <= a {
-            return;
+            return None;
         }
         let floor = GAP_FLOOR;
         let channels = f64::from(mask.count_ones());
         let hours = (z - a) as f64 / HOUR_MS as f64;
         if MAX_HOUR_COST * hours * ((1.0 - OTHERS) + OTHERS * channels) < floor {
-            return;
+            return None;
         }
         if ctx.away_within(a, z) {
-            return;
+            return None;
         }
         if z - a.div_euclid(HOUR_MS) * HOUR_MS > 24 * HOUR_MS {
             // Hours of a bin may repeat: channel by channel, as `surprise` walks them.
             let gap = joint((0..5).filter(|c| mask & (1 << c) != 0).map(|c| self.surprise(c, since, until, rate, ctx)));
-            self.gap_closed(gap);
-            return;
+            return self.gap_closed(gap);
         }
         // Under a day, a bin comes once (or twice across a change of clocks; its cost is then
         // computed again, the same), so costs are not kept.
@@ -560,11 +600,11 @@ impl Routine {
             (x / (1.0 - x)).min(MAX_HOUR_COST)
         });
         if bound * (1.0 + BOUND_RELATIVE_MARGIN) + BOUND_ABSOLUTE_MARGIN < floor {
-            return;
+            return None;
         }
         // The same sum, in the same order, as `surprise` gives for each channel.
         let gap = walk(&models, a, z, ctx, |m, b| -(1.0 - m.p(b).min(0.95)).ln());
-        self.gap_closed(gap);
+        self.gap_closed(gap)
     }
 
     /// The gaps kept that reached `GAP_FLOOR` (each weighted by how recent it is).
@@ -1190,7 +1230,8 @@ impl Routine {
         in_range("deficit", self.deficit.into(), 0.0, DEFICIT_MAX)?;
         in_range("deficit_peak", self.deficit_peak.into(), 0.0, DEFICIT_MAX)?;
         in_range("excursions", self.excursions.into(), 0.0, f64::from(f32::MAX))?;
-        in_range("excursion_nats", self.excursion_nats.into(), 0.0, f64::from(f32::MAX))
+        in_range("excursion_nats", self.excursion_nats.into(), 0.0, f64::from(f32::MAX))?;
+        in_range("lessons", self.lessons.into(), 0.0, MAX_LESSONS)
     }
 }
 

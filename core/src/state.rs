@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compact::Compact;
 use crate::error::{Error, Result};
-use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, EventKind, Signal};
+use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, EventKind, Finding, Signal};
 use crate::meter::MeterBase;
 use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
@@ -90,9 +90,17 @@ pub(crate) struct DeviceState {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub meter: bool,
     pub plug: Option<PlugReading>,
+    /// A `disposition` of `device_fault` reported the device faulty; cleared by its next
+    /// sign of life (absent from snapshots written before dispositions).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reported_fault: bool,
 }
 
-/// A registered absence `[start, end)`.
+/// The end of an absence that lasts until the person's next sign of life (a `disposition` of
+/// `away` or `hospital`): the latest time there is.
+pub(crate) const OPEN_END: Timestamp = Timestamp::LATEST;
+
+/// A registered absence `[start, end)`; `end` is [`OPEN_END`] until the next sign of life.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Absence {
     pub start: Timestamp,
@@ -128,6 +136,10 @@ pub(crate) struct PersonState {
     /// The household's learned base load, for a person with a whole-home meter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<Box<MeterBase>>,
+    /// The last `disposition`: what a call or a visit found, and when (absent from
+    /// snapshots written before dispositions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_disposition: Option<(Finding, Timestamp)>,
 }
 
 /// The context the routine learns in: the person's time zone, devices and absences.
@@ -190,10 +202,10 @@ impl HourContext for Context<'_> {
     }
 }
 
-/// Whether events of a signal come from a device whose reports are tracked (an absence
-/// and the emergency button are the person's, not a device's).
+/// Whether events of a signal come from a device whose reports are tracked (an absence,
+/// the emergency button and what a visit found are the person's, not a device's).
 pub(crate) fn tracks_device(signal: Signal) -> bool {
-    !matches!(signal, Signal::Away | Signal::Sos)
+    !matches!(signal, Signal::Away | Signal::Sos | Signal::Disposition)
 }
 
 /// Whether an event shows that the person did something.
@@ -205,6 +217,8 @@ fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
         EventKind::App { action } => *action != AppAction::Data,
         EventKind::Checkin { outcome, .. } => *outcome != CheckinOutcome::Missed,
         EventKind::Sos => true,
+        // A call or a visit that found the person well saw them alive.
+        EventKind::Disposition { finding } => *finding == Finding::Fine,
         // Plug readings are judged by change, meter readings against the base load, when the
         // device's report is recorded.
         EventKind::Plug { .. } | EventKind::Meter { .. } | EventKind::Away { .. } | EventKind::Heartbeat => false,
@@ -254,6 +268,7 @@ impl PersonState {
             periodic: false,
             meter: false,
             plug: None,
+            reported_fault: false,
         });
         Some(self.devices.len() as u32 - 1)
     }
@@ -286,6 +301,7 @@ impl PersonState {
         match &kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
             EventKind::Sos => self.last_sos = Some(e.ts),
+            EventKind::Disposition { finding } => self.dispose(e.ts, *finding, rules),
             EventKind::Checkin { outcome, category } => match outcome {
                 CheckinOutcome::Answered => {
                     self.last_all_clear = Some(e.ts);
@@ -325,7 +341,18 @@ impl PersonState {
                 && let Some(prev) = self.last_life_any
                 && e.ts > prev.ts
             {
-                self.routine.close_gap(rules.expected_mask(), prev.ts, e.ts, r.learning_rate, &ctx);
+                let gap = self.routine.close_gap(rules.expected_mask(), prev.ts, e.ts, r.learning_rate, &ctx);
+                if let (Some(surprise), EventKind::Disposition { finding: Finding::Fine }) = (gap, &kind) {
+                    // Seen well by a call or a visit: this silence was normal for the person.
+                    self.routine.lesson(surprise);
+                }
+            }
+            // An absence that lasts until the next sign of life ends here.
+            for a in self.absences.iter_mut().filter(|a| a.end == OPEN_END && a.start < e.ts) {
+                a.end = e.ts;
+            }
+            if let Some(d) = self.devices.get_mut(e.device as usize).filter(|_| tracks_device(e.signal)) {
+                d.reported_fault = false;
             }
             let signal = e.signal;
             if let Some(i) = signal.channel_index() {
@@ -390,6 +417,33 @@ impl PersonState {
         }
     }
 
+    /// What a call or a visit found (see [`Finding`]): `fine` is a sign of life (folded as
+    /// one by the caller) and clears what was held (an SOS, a concern); `away` and
+    /// `hospital` start an absence until the next sign of life; `device_fault` reports the
+    /// devices of every channel silent for `device_offline.after_h` or more as faulty, until
+    /// each shows life again. Every finding is kept as the last disposition (`emergency`,
+    /// `deceased` and `unreachable` are read by the `disposition` detector).
+    fn dispose(&mut self, ts: Timestamp, finding: Finding, rules: &Rules) {
+        match finding {
+            Finding::Fine => {
+                self.last_all_clear = Some(ts);
+                self.routine.all_clear();
+            }
+            Finding::Away | Finding::Hospital => self.register_absence(ts, OPEN_END),
+            Finding::DeviceFault => {
+                let silent = |i: usize| {
+                    self.last_life[i].or(self.first_ts).is_none_or(|t| ts.millis_since(t) >= rules.offline_after_ms)
+                };
+                let mask = (0..Signal::CHANNELS.len()).filter(|i| silent(*i)).fold(0u8, |m, i| m | 1 << i);
+                for d in self.devices.iter_mut().filter(|d| d.channels & mask != 0) {
+                    d.reported_fault = true;
+                }
+            }
+            Finding::Emergency | Finding::Deceased | Finding::Unreachable => {}
+        }
+        self.last_disposition = Some((finding, ts));
+    }
+
     fn register_absence(&mut self, start: Timestamp, until: Timestamp) {
         if until == start {
             // Cancels the absences under way at `start`.
@@ -450,6 +504,7 @@ impl PersonState {
         }
         folded("last_sos", self.last_sos)?;
         folded("last_walk", self.last_walk)?;
+        folded("last_disposition", self.last_disposition.map(|(_, t)| t))?;
         if self.devices.len() > MAX_DEVICES_PER_PERSON {
             return Err(format!("devices: at most {MAX_DEVICES_PER_PERSON}, got {}", self.devices.len()));
         }

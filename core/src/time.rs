@@ -160,6 +160,9 @@ impl Timestamp {
         }
     }
 
+    /// The latest accepted time (`9999-12-30T22:00:00Z`).
+    pub(crate) const LATEST: Timestamp = Timestamp::from_millis_in_range(MAX_MS);
+
     /// The Unix epoch, the earliest accepted time.
     pub(crate) const EPOCH: Timestamp = Timestamp::from_millis_in_range(MIN_MS);
 

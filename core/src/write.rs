@@ -41,13 +41,13 @@ fn cell<T: Display>(cell: &mut String, value: Option<T>) {
 /// let mut out = Vec::new();
 /// write_events_csv(&mut out, &events)?;
 /// assert_eq!(String::from_utf8(out).unwrap().lines().nth(1),
-///            Some("p-1,2024-05-01T10:02:00Z,plug,,,,,,,,85.5,,,,,"));
+///            Some("p-1,2024-05-01T10:02:00Z,plug,,,,,,,,85.5,,,,,,"));
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(EVENT_FIELDS).map_err(csv_error)?;
-    let mut cells: [String; 16] = Default::default();
+    let mut cells: [String; EVENT_FIELDS.len()] = Default::default();
     for event in events {
         let r = event.to_record();
         cell(&mut cells[0], r.person);
@@ -66,6 +66,7 @@ pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a
         cell(&mut cells[13], r.outcome);
         cell(&mut cells[14], r.until);
         cell(&mut cells[15], r.category);
+        cell(&mut cells[16], r.finding);
         out.write_record(&cells).map_err(csv_error)?;
     }
     out.flush()?;

@@ -3,8 +3,8 @@
 
 use anbu::{
     AppAction, AssessmentColumns, CheckinOutcome, Column, ConcernCategory, Direction, DoorState, Engine, EngineConfig,
-    Event, EventColumns, EventKind, EventRecord, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person, ReplayOptions,
-    Signal, Timestamp, replay, replay_columns, replay_to_columns,
+    Event, EventColumns, EventKind, EventRecord, Finding, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person,
+    ReplayOptions, Signal, Timestamp, replay, replay_columns, replay_to_columns,
 };
 use proptest::prelude::*;
 
@@ -59,6 +59,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 1500.0, -0.0][w] }),
         (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
+        (0usize..7).prop_map(|f| EventKind::Disposition { finding: Finding::ALL[f] }),
     ]
 }
 
@@ -77,6 +78,7 @@ fn event() -> impl Strategy<Value = Event> {
             (Signal::Checkin, _) => Some("checkin"),
             (Signal::Sos | Signal::Away, 1) => Some("button-a"),
             (Signal::Sos | Signal::Away, _) => Some("button-b"),
+            (Signal::Disposition, _) => Some("visit"),
         };
         let kind = match kind {
             EventKind::Away { until } if until < ts => EventKind::Away { until: ts },

@@ -32,6 +32,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 450.0, 1500.0][w] }),
         (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
+        (0usize..7).prop_map(|f| EventKind::Disposition { finding: anbu::Finding::ALL[f] }),
     ]
 }
 
@@ -49,6 +50,7 @@ fn event() -> impl Strategy<Value = Event> {
             anbu::Signal::Sos => "sos-button",
             anbu::Signal::Away => "away",
             anbu::Signal::Meter => "meter-home",
+            anbu::Signal::Disposition => "visit",
         };
         let kind = match kind {
             EventKind::Away { until } if until < ts => EventKind::Away { until: ts },

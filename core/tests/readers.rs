@@ -99,7 +99,7 @@ fn row_errors_name_line_field_and_reason() {
     assert_eq!(
         csv_error(h, "p-1,2024-05-01T10:00:00+09:00,plgu,,"),
         "line 2: field `signal`: unknown value `plgu`, expected one of: \
-         call, steps, door, plug, app, checkin, sos, away, heartbeat, meter"
+         call, steps, door, plug, app, checkin, sos, away, heartbeat, meter, disposition"
     );
     assert_eq!(
         csv_error(h, "p-1,2024-05-01T10:00:00+09:00,plug,,"),
@@ -332,9 +332,9 @@ fn spec_example_round_trips() {
     write_events_csv(&mut csv, &events).unwrap();
     let text = String::from_utf8(csv).unwrap();
     // The spec's fifteen columns (a file written before `category` still reads, above), and
-    // `category` after them.
-    assert_eq!(text.lines().next().unwrap(), format!("{},category", SPEC_CSV.lines().next().unwrap()));
-    assert_eq!(text.lines().nth(3).unwrap(), "p-001,2024-05-01T10:02:00Z,plug,plug-tv,,,,,,,85.5,120,,,,");
+    // `category` and `finding` after them.
+    assert_eq!(text.lines().next().unwrap(), format!("{},category,finding", SPEC_CSV.lines().next().unwrap()));
+    assert_eq!(text.lines().nth(3).unwrap(), "p-001,2024-05-01T10:02:00Z,plug,plug-tv,,,,,,,85.5,120,,,,,");
     assert_eq!(read(&text, Format::Csv).unwrap(), events);
     let mut jsonl = Vec::new();
     write_events_jsonl(&mut jsonl, &events).unwrap();

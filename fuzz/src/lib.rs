@@ -168,6 +168,8 @@ fn decode(data: &[u8]) -> anbu::OwnedColumns {
         // the column existed decode as they did.
         c.category.0.push(anbu::ConcernCategory::Other);
         c.category.1.push(false);
+        c.finding.0.push(anbu::Finding::Fine);
+        c.finding.1.push(false);
     }
     c
 }
@@ -212,6 +214,7 @@ pub fn columns(data: &[u8]) {
             r.action = value(&c.action, i);
             r.outcome = value(&c.outcome, i);
             r.category = value(&c.category, i);
+            r.finding = value(&c.finding, i);
             if let Some(u) = value(&c.until, i) {
                 r.set("until", anbu::Value::Time(u)).map_err(at)?;
             }

@@ -10,7 +10,14 @@ use crate::text::sentence;
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {
     match view.state.absence_at(view.at) {
         Some(a) => {
-            let detail = sentence!("registered absence until {}: silence is not counted", view.local(a.end));
+            let detail = if a.end == crate::state::OPEN_END {
+                sentence!(
+                    "away since {} (a call or visit found): silence is not counted until a sign of life",
+                    view.local(a.start)
+                )
+            } else {
+                sentence!("registered absence until {}: silence is not counted", view.local(a.end))
+            };
             out.push(Evidence::new(Signal::Away, ReasonKind::Away, detail, 0.0));
             true
         }

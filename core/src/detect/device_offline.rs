@@ -21,7 +21,9 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let blind = !expected.is_empty() && expected.iter().all(|c| view.offline_channel_last_report(*c).is_some());
     for (i, d) in offline.iter().enumerate() {
         let silent_h = view.at.hours_since(d.last_report);
-        let mut detail = if view.is_fault(d) {
+        let mut detail = if d.reported_fault {
+            sentence!("{} was reported faulty by a call or visit: its silence is not counted", d.id)
+        } else if view.is_fault(d) {
             sentence!("{} has not reported for {}: device fault? its silence is not counted", d.id, hours(silent_h))
         } else {
             sentence!(

@@ -5,6 +5,7 @@ pub(crate) mod away;
 pub(crate) mod away_from_home;
 pub(crate) mod decline;
 pub(crate) mod device_offline;
+pub(crate) mod disposition;
 pub(crate) mod inactivity;
 pub(crate) mod missed_checkins;
 pub(crate) mod no_change;
@@ -73,7 +74,7 @@ impl View<'_> {
     /// the last report among them.
     pub fn offline_channel_last_report(&self, channel: Signal) -> Option<Timestamp> {
         let mut last: Option<Timestamp> = None;
-        for d in self.state.devices.iter().filter(|d| d.periodic && d.reports_on(channel)) {
+        for d in self.state.devices.iter().filter(|d| (d.periodic || d.reported_fault) && d.reports_on(channel)) {
             if !self.is_fault(d) {
                 return None;
             }
@@ -86,10 +87,14 @@ impl View<'_> {
     /// than part of the person's silence. A mains-powered device (a plug, a sensor) that
     /// stops reporting was unplugged or broke: a person in danger does not do that. A
     /// phone that goes dark may have been switched off, or the person could not charge it:
-    /// a fault only if the person showed life by other means after it went dark.
+    /// a fault only if the person showed life by other means after it went dark. A device a
+    /// `disposition` reported faulty is one until it shows life again.
     pub fn is_fault(&self, d: &DeviceState) -> bool {
         if !self.is_offline(d) {
             return false;
+        }
+        if d.reported_fault {
+            return true;
         }
         let phone = [Signal::Call, Signal::Steps, Signal::App].into_iter().any(|c| d.reports_on(c));
         !phone || self.state.last_life_any.is_some_and(|l| l.ts > d.last_report && l.ts <= self.at)
@@ -100,8 +105,10 @@ impl View<'_> {
         self.offline_channel_last_report(channel).map_or(self.at, |last| last.min(self.at))
     }
 
+    /// Whether the device is offline: periodic and silent for `device_offline.after_h`, or
+    /// reported faulty by a `disposition` (see `PersonState::dispose`).
     pub fn is_offline(&self, d: &DeviceState) -> bool {
-        d.periodic && self.at.millis_since(d.last_report) > self.rules.offline_after_ms
+        d.reported_fault || d.periodic && self.at.millis_since(d.last_report) > self.rules.offline_after_ms
     }
 
     /// A time as the person's local `YYYY-MM-DD HH:MM`.
@@ -132,6 +139,7 @@ impl std::fmt::Display for Hours {
 pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
     let mut out = Vec::new();
     sos::detect(view, &mut out);
+    disposition::detect(view, &mut out);
     missed_checkins::detect(view, &mut out);
     let away = away::detect(view, &mut out);
     if !away {
