@@ -30,6 +30,7 @@
 //! # Ok::<(), anbu::Error>(())
 //! ```
 
+mod labels;
 mod plug_rule;
 mod sweep;
 
@@ -44,6 +45,7 @@ use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
+pub use labels::labels_from_dispositions;
 pub use plug_rule::{PLUG_RULE_PROFILE, PlugRule, plug_rule};
 pub use sweep::{OperatingPoint, Sweep, SweepSetup, sweep};
 

@@ -416,7 +416,7 @@ fn replay_with(
 }
 
 /// The error for the event at `row` of a person not in the replay's persons.
-fn not_in_persons(person: &str, row: usize) -> Error {
+pub(crate) fn not_in_persons(person: &str, row: usize) -> Error {
     Error::field("person", format!("`{person}` is not in persons")).at(Location::Index(row as u64))
 }
 

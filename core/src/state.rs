@@ -273,8 +273,7 @@ impl PersonState {
         Some(self.devices.len() as u32 - 1)
     }
 
-    /// Folds one event given as an [`crate::Event`] (for tests): registers its device and folds it.
-    #[cfg(test)]
+    /// Folds one event given as an [`crate::Event`]: registers its device and folds it.
     pub fn fold(&mut self, e: &crate::Event, rules: &Rules) {
         let device = match self.device_index(e.device()) {
             Some(i) => i as u32,
