@@ -1267,6 +1267,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_fine_lesson_stretches_the_survival_bounded_and_fading() {
+        let mut r = Routine::default();
+        let s = 6.0;
+        let before = (r.survival(s - 0.5), r.survival(s + 0.5));
+        // Below the gaps kept, a lesson is not taken.
+        assert!(!r.lesson(GAP_FLOOR - 0.1));
+        assert!(r.lesson(s));
+        let after = (r.survival(s - 0.5), r.survival(s + 0.5));
+        // Silences up to the lesson's are less surprising; past it, the tail is not held up.
+        assert!(after.0 > before.0, "{before:?} {after:?}");
+        assert!(after.1 < after.0);
+        // At most MAX_LESSONS are kept; as they fade, new ones are taken again.
+        let taken = (0..10).filter(|_| r.lesson(s)).count();
+        assert_eq!(taken as f64, MAX_LESSONS - 1.0);
+        let capped = r.survival(s - 0.5);
+        assert!(!r.lesson(s) && r.survival(s - 0.5) == capped);
+        for _ in 0..30 {
+            r.forget_gaps();
+        }
+        assert!(r.lesson(s));
+        assert!(r.check().is_ok());
+    }
+
+    #[test]
     fn deficit_evidence_is_calibrated_on_the_persons_own_excursions() {
         let mut r = Routine { deficit: 6.0, ..Routine::default() };
         // Nominal, with no excursions of their own: the CUSUM's nats past the onset.

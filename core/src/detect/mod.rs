@@ -70,15 +70,17 @@ impl View<'_> {
         })
     }
 
-    /// If the channel has periodic devices and every one of them is offline with a fault:
-    /// the last report among them.
+    /// If the channel has periodic devices (or devices a `disposition` reported faulty) and
+    /// every one of them is offline with a fault: the last report among them, a reported
+    /// device's being the channel's last sign of life (its silence since was the fault's).
     pub fn offline_channel_last_report(&self, channel: Signal) -> Option<Timestamp> {
         let mut last: Option<Timestamp> = None;
         for d in self.state.devices.iter().filter(|d| (d.periodic || d.reported_fault) && d.reports_on(channel)) {
             if !self.is_fault(d) {
                 return None;
             }
-            last = last.max(Some(d.last_report));
+            let report = if d.reported_fault { self.silent_since(channel).map(|t| t.min(d.last_report)) } else { None };
+            last = last.max(Some(report.unwrap_or(d.last_report)));
         }
         last
     }
