@@ -99,8 +99,8 @@ impl Person {
     /// Sets the installed devices (`plug,door,phone,app,checkin`): an installed device that is
     /// silent is evidence, one that is not installed is not. Empty text means "as the profile says".
     /// A `meter` (whole-home power) watches the plug channel, as a `plug` does. Every signal
-    /// name of the spec is accepted (and `phone` for `call`); `sos`, `away` and `heartbeat`
-    /// are kept but watch no channel.
+    /// name of the spec is accepted (and `phone` for `call`); `sos`, `away`, `heartbeat` and
+    /// `disposition` are kept but watch no channel.
     pub fn with_devices(mut self, devices: &str) -> Result<Person> {
         let mut out: Vec<Signal> = Vec::new();
         for name in devices.split(',').map(str::trim).filter(|s| !s.is_empty()) {
