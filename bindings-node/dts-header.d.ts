@@ -4,7 +4,18 @@
 /** A timestamp: RFC 3339 text with an offset (`2024-05-01T09:30:00+09:00`), epoch milliseconds (UTC), or a `Date`. */
 export type TimestampInput = string | number | Date
 
-export type SignalName = 'call' | 'steps' | 'door' | 'plug' | 'app' | 'checkin' | 'sos' | 'away' | 'heartbeat' | 'meter'
+export type SignalName =
+  | 'call'
+  | 'steps'
+  | 'door'
+  | 'plug'
+  | 'app'
+  | 'checkin'
+  | 'sos'
+  | 'away'
+  | 'heartbeat'
+  | 'meter'
+  | 'disposition'
 
 /** An event as a plain object with the field names of the interchange contract (see docs/interchange.md). */
 export interface EventInput {
@@ -25,6 +36,8 @@ export interface EventInput {
   until?: TimestampInput | null
   /** What the person said on a check-in call (outcome `concern` only); never free text. */
   category?: 'welfare_request' | 'pain' | 'cold' | 'threat' | 'self_harm' | 'other' | null
+  /** What a call or a visit found (signal `disposition`). */
+  finding?: 'fine' | 'away' | 'hospital' | 'device_fault' | 'emergency' | 'deceased' | 'unreachable' | null
 }
 
 /** An event as the core writes it: times as RFC 3339 text in UTC. */
@@ -63,6 +76,7 @@ export interface EventColumns {
   outcome?: Column
   until?: Column
   category?: Column
+  finding?: Column
 }
 
 /** A monitored person (the spec's Persons row); `devices` as comma-separated text or a list. */
@@ -110,6 +124,7 @@ export type ReasonKind =
   | 'unwatched'
   | 'clock_ahead'
   | 'fault'
+  | 'disposition'
 
 /** One piece of evidence behind a score. */
 export interface Reason {

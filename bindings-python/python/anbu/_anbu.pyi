@@ -97,7 +97,8 @@ class Profile:
 
 # `fields` are the spec's payload fields (`EVENT_FIELDS`), checked by the core; among them
 # `category` for a `checkin` with outcome `concern`: "welfare_request", "pain", "cold",
-# "threat", "self_harm" or "other".
+# "threat", "self_harm" or "other"; `finding` for a `disposition`: "fine", "away",
+# "hospital", "device_fault", "emergency", "deceased" or "unreachable".
 @final
 class Event:
     def __new__(cls, person: str, ts: _Time, signal: str, **fields: Any) -> Event: ...
