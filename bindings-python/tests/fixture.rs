@@ -58,6 +58,7 @@ fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
         Event::new(p, at(21, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None })?,
         Event::new(p, at(22, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None })?,
         Event::new(p, at(30, 0), Some("sos-button"), EventKind::Sos)?,
+        Event::new(p, at(32, 0), Some("visit"), EventKind::Disposition { finding: anbu::Finding::Fine })?,
     ])
 }
 

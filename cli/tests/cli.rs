@@ -234,7 +234,7 @@ fn a_bad_row_exits_3_naming_the_file_and_line_unless_skipped() {
     let cohort = Cohort::new();
     let events = cohort.file("events.csv");
     let mut body = std::fs::read_to_string(&events).unwrap();
-    body.push_str("p-001,2024-05-02T10:00:00+09:00,plug,plug-tv,,,,,,,-3,,,,,\n");
+    body.push_str("p-001,2024-05-02T10:00:00+09:00,plug,plug-tv,,,,,,,-3,,,,,,\n");
     let lines = body.lines().count();
     std::fs::write(&events, &body).unwrap();
     let out = anbu(&["replay", path(&events), "--persons", &cohort.arg("persons.csv")]);
