@@ -470,6 +470,16 @@ export declare function errorCodes(): Array<string>
  */
 export declare function events(events: EventInput[] | EventColumns): EventRecord[]
 
+/**
+ * The incidents that `disposition` events confirm (`emergency`, `deceased`): each from the
+ * person's last sign of life before it to the finding, so that recorded field data can be
+ * backtested (the core's `backtest::labels_from_dispositions`).
+ */
+export declare function labelsFromDispositions(events: EventInput[] | EventColumns, persons: PersonInput[], profiles?: Array<Profile | Record<string, unknown>>): Incident[]
+
+/** `labelsFromDispositions` on the libuv thread pool: the same incidents and errors (a rejection). */
+export declare function labelsFromDispositionsAsync(events: EventInput[] | EventColumns, persons: PersonInput[], profiles?: Array<Profile | Record<string, unknown>>): Promise<Incident[]>
+
 /** Parses a duration such as `1h`, `15m`, `3600s`, `2d` (or a bare number of milliseconds) into milliseconds. */
 export declare function parseDuration(text: string): number
 

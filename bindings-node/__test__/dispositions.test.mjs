@@ -27,3 +27,19 @@ test('a finding is checked by the core', () => {
   assert.throws(() => new anbu.Engine().ingest([found('ok')]), /field `finding`: unknown value `ok`, expected one of: fine, away, hospital/)
   assert.throws(() => new anbu.Engine().ingest([{ ...found(), finding: undefined }]), /field `finding`: required for signal `disposition`/)
 })
+
+test('emergency and deceased findings are the incidents of recorded data', async () => {
+  const events = [
+    { person: 'p-1', ts: t0, signal: 'door', device: 'door-front', state: 'open' },
+    found('fine'),
+    { ...found('emergency'), ts: t0 + 30 * H },
+    { ...found('deceased'), ts: t0 + 31 * H },
+    { ...found('unreachable'), person: 'p-2' },
+  ]
+  const persons = [{ person: 'p-1', profile: 'full' }, { person: 'p-2', profile: 'full' }]
+  const incidents = anbu.labelsFromDispositions(events, persons)
+  // From the fine visit (a sign of life) to the first finding; one per silence.
+  assert.deepEqual(incidents, [{ person: 'p-1', start: new Date(t0).toISOString().replace('.000', ''), end: new Date(t0 + 30 * H).toISOString().replace('.000', '') }])
+  assert.deepEqual(await anbu.labelsFromDispositionsAsync(events, persons, []), incidents)
+  assert.throws(() => anbu.labelsFromDispositions(events, persons.slice(0, 1)), { code: 'ANBU_INVALID_EVENT', message: 'row 4: field `person`: `p-2` is not in persons' })
+})

@@ -332,6 +332,42 @@ impl Job for Replay {
     }
 }
 
+sync_and_async! {
+    #[doc = " The incidents that `disposition` events confirm (`emergency`, `deceased`): each from the"]
+    #[doc = " person's last sign of life before it to the finding, so that recorded field data can be"]
+    #[doc = " backtested (the core's `backtest::labels_from_dispositions`)."]
+    pub fn labels_from_dispositions(events: Unknown<'_>, persons: Unknown<'_>, profiles: Option<Unknown<'_>>) -> "Incident[]";
+    #[doc = " `labelsFromDispositions` on the libuv thread pool: the same incidents and errors (a rejection)."]
+    pub fn labels_from_dispositions_async(..) -> "Promise<Incident[]>";
+    ts_args = "events: EventInput[] | EventColumns, persons: PersonInput[], profiles?: Array<Profile | Record<string, unknown>>";
+    read = Labels::read;
+}
+
+/// `labelsFromDispositions`' arguments, read.
+pub struct Labels {
+    events: Vec<anbu::Event>,
+    persons: Vec<anbu::Person>,
+    profiles: Vec<anbu::Profile>,
+}
+
+impl Labels {
+    fn read(events: Unknown<'_>, persons: Unknown<'_>, profiles: Option<Unknown<'_>>) -> anbu::Result<Labels> {
+        let profiles = match profiles {
+            Some(p) => profile_list(p)?,
+            None => Vec::new(),
+        };
+        Ok(Labels { events: any_events(events)?, persons: convert::persons(persons)?, profiles })
+    }
+}
+
+impl Job for Labels {
+    type Output = Vec<anbu::Incident>;
+
+    fn run(self) -> anbu::Result<Self::Output> {
+        anbu::backtest::labels_from_dispositions(&self.events, &self.persons, &self.profiles)
+    }
+}
+
 /// A replay's options (`every`, `profiles`, `threads`, `start`, `end`) from an options
 /// object; the core reads all but `profiles` ([`ReplayOptions::set`]).
 pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
@@ -343,13 +379,18 @@ pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
         }
     }
     let profiles: Unknown = o.get_named_property_unchecked("profiles").map_err(napi_arg("options"))?;
-    if !matches!(convert::type_of("profiles", &profiles)?, napi::ValueType::Undefined) {
-        let arr = convert::array("profiles", profiles)?;
-        opts.profiles = convert::list("profiles", &arr, |i, p| {
-            convert::profile(p).map_err(|e| e.at(Location::Index(u64::from(i))))
-        })?;
-    }
+    opts.profiles = profile_list(profiles)?;
     Ok(opts)
+}
+
+/// The caller's profiles (an array of profiles or profile objects); `undefined` is none. The
+/// error names the profile's index.
+fn profile_list(profiles: Unknown<'_>) -> anbu::Result<Vec<anbu::Profile>> {
+    if matches!(convert::type_of("profiles", &profiles)?, napi::ValueType::Undefined) {
+        return Ok(Vec::new());
+    }
+    let arr = convert::array("profiles", profiles)?;
+    convert::list("profiles", &arr, |i, p| convert::profile(p).map_err(|e| e.at(Location::Index(u64::from(i)))))
 }
 
 /// Options of `readEvents`.
