@@ -5,10 +5,11 @@ use anbu::{Action, Assessment, Error, Level, Responder, Timestamp};
 use arrow_array::RecordBatch;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::arrow_in::{Cell, TableError, col, normalize};
-use crate::classes::PyAssessment;
+use crate::classes::{PyAssessment, profile_arg};
 use crate::convert;
 use crate::input::{self, Failure};
 
@@ -197,4 +198,40 @@ pub fn backtest(
     };
     let report = input::run_interruptible(py, |_| Ok(anbu::backtest::backtest(&rows, &incidents, &persons)?))?;
     Ok(PyBacktestReport { inner: report })
+}
+
+/// Incidents as rows: dicts of `person`, `start` and `end` (aware datetimes in UTC; `end` may
+/// be `None`).
+pub fn incident_rows(py: Python<'_>, incidents: Vec<anbu::Incident>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+    incidents
+        .into_iter()
+        .map(|i| {
+            let d = PyDict::new(py);
+            d.set_item("person", i.person)?;
+            d.set_item("start", convert::to_datetime(py, i.start)?)?;
+            d.set_item("end", i.end.map(|t| convert::to_datetime(py, t)).transpose()?)?;
+            Ok(d)
+        })
+        .collect()
+}
+
+/// The incidents that `disposition` events confirm (`emergency`, `deceased`): each from the
+/// person's last sign of life before it to the finding, as rows (the core's
+/// `backtest::labels_from_dispositions`), so that recorded field data can be backtested.
+#[pyfunction]
+#[pyo3(signature = (events, persons, profiles = None))]
+pub fn labels_from_dispositions<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    persons: &Bound<'py, PyAny>,
+    profiles: Option<Vec<Bound<'py, PyAny>>>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    let profiles = profiles.unwrap_or_default().iter().map(profile_arg).collect::<PyResult<Vec<_>>>()?;
+    let persons = convert::persons(persons)?;
+    let source = input::Input::extract(events)?;
+    let incidents = input::run_interruptible(py, |cancel| {
+        let events = source.into_events(cancel, 0)?;
+        Ok(anbu::backtest::labels_from_dispositions(&events, &persons, &profiles)?)
+    })?;
+    incident_rows(py, incidents)
 }

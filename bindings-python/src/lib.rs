@@ -124,17 +124,7 @@ fn simulate_arrow<'py>(py: Python<'py>, options: Option<&Bound<'py, PyDict>>) ->
             Ok(d)
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let incidents = cohort
-        .incidents
-        .into_iter()
-        .map(|i| {
-            let d = PyDict::new(py);
-            d.set_item("person", i.person)?;
-            d.set_item("start", convert::to_datetime(py, i.start)?)?;
-            d.set_item("end", i.end.map(|t| convert::to_datetime(py, t)).transpose()?)?;
-            Ok(d)
-        })
-        .collect::<PyResult<Vec<_>>>()?;
+    let incidents = backtest::incident_rows(py, cohort.incidents)?;
     let cases = cohort
         .cases
         .into_iter()
@@ -198,6 +188,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cli, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest::labels_from_dispositions, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
     Ok(())
 }

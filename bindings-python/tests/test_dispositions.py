@@ -40,3 +40,20 @@ def test_a_finding_is_checked_by_the_core() -> None:
         anbu.Event("p-1", T0, "disposition")
     with pytest.raises(anbu.AnbuError, match=r"field `finding`: does not apply to signal `checkin`"):
         anbu.Event("p-1", T0, "checkin", outcome="missed", finding="fine")
+
+
+def test_emergency_and_deceased_findings_are_the_incidents_of_recorded_data() -> None:
+    h = timedelta(hours=1)
+    events = [
+        {"person": "p-1", "ts": T0, "signal": "door", "device": "door-front", "state": "open"},
+        found("fine"),
+        {**found("emergency"), "ts": T0 + 30 * h},
+        {**found("deceased"), "ts": T0 + 31 * h},
+        {**found("unreachable"), "person": "p-2"},
+    ]
+    persons = {"p-1": "full", "p-2": "full"}
+    incidents = anbu.labels_from_dispositions(events, persons)
+    # From the fine visit (a sign of life) to the first finding; one per silence.
+    assert incidents == [{"person": "p-1", "start": T0, "end": T0 + 30 * h}]
+    with pytest.raises(anbu.InvalidEventError, match=r"^row 4: field `person`: `p-2` is not in persons$"):
+        anbu.labels_from_dispositions(events, {"p-1": "full"})

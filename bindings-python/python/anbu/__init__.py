@@ -86,6 +86,7 @@ __all__ = [
     "__version__",
     "backtest",
     "events",
+    "labels_from_dispositions",
     "read_events",
     "replay",
     "replay_closed_loop",
@@ -382,6 +383,21 @@ def sweep(
         delay,
         retry,
     )
+
+
+def labels_from_dispositions(
+    events: EventsLike,
+    persons: PersonsLike,
+    *,
+    profiles: ProfileLike | Sequence[ProfileLike] | None = None,
+) -> list[dict[str, Any]]:
+    """The incidents that ``disposition`` events confirm (findings ``emergency`` and
+    ``deceased``), as rows ``{person, start, end}`` for ``backtest``: each from the person's
+    last sign of life before it (as their profile judges signs of life) to the finding; several
+    findings in one silence are one incident. So recorded field data, with no known onsets,
+    can be backtested. Errors name the event's row when its person is not in ``persons``.
+    """
+    return _anbu.labels_from_dispositions(events, persons, _profile_list(profiles))
 
 
 def _policy(policy: Mapping[str, DurationLike] | None) -> tuple[DurationLike | None, DurationLike | None]:

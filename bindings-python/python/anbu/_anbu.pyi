@@ -33,6 +33,7 @@ __all__ = [
     "cli",
     "duration_ms",
     "events",
+    "labels_from_dispositions",
     "read_events",
     "replay_arrow",
     "replay_closed_loop_arrow",
@@ -237,6 +238,9 @@ class AnswerRate:
     def seed(self) -> int: ...
 
 def backtest(assessments: Any, incidents: Any, persons: Any = None) -> BacktestReport: ...
+def labels_from_dispositions(
+    events: Any, persons: Any, profiles: Sequence[_ProfileArg] | None = None
+) -> list[dict[str, Any]]: ...
 def read_events(path: _Path, *, skip_bad_rows: bool = False) -> ReadOutcome: ...
 def replay_arrow(
     events: Any,
