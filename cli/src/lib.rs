@@ -91,8 +91,12 @@ struct BacktestArgs {
     #[command(flatten)]
     inputs: Inputs,
     /// The incidents table (person, start, end): .csv or .jsonl.
-    #[arg(long, value_name = "FILE")]
-    incidents: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "incidents_from_dispositions")]
+    incidents: Option<PathBuf>,
+    /// Take the incidents from the events' `disposition` rows instead (`emergency` and
+    /// `deceased` findings, each from the person's last sign of life): recorded field data.
+    #[arg(long, conflicts_with = "incidents")]
+    incidents_from_dispositions: bool,
     /// How to print the report.
     #[arg(long, value_enum, default_value = "markdown")]
     format: ReportFormat,
@@ -243,13 +247,27 @@ fn read_inputs(inputs: &Inputs, bar: &ProgressBar) -> Result<(Vec<Event>, Vec<Pe
 
 /// Reads the inputs and replays them, the bar counting the persons replayed.
 fn replay_inputs(inputs: &Inputs, bar: &ProgressBar) -> Result<(Vec<anbu::Assessment>, Vec<Person>), Failure> {
+    replay_labelled(inputs, bar, false).map(|(rows, persons, _)| (rows, persons))
+}
+
+/// [`replay_inputs`], and with `labels` the incidents the events' dispositions confirm.
+fn replay_labelled(inputs: &Inputs, bar: &ProgressBar, labels: bool) -> Result<Replayed, Failure> {
     let (events, persons, mut options) = read_inputs(inputs, bar)?;
+    let incidents = if labels {
+        anbu::backtest::labels_from_dispositions(&events, &persons, &options.profiles)
+            .map_err(in_file(&inputs.events))?
+    } else {
+        Vec::new()
+    };
     bar.set_message(format!("replaying {} events", events.len()));
     let done = Arc::new(AtomicU64::new(0));
     options.progress = Some(done.clone());
     let rows = counting(bar, persons.len() as u64, &done, || anbu::replay(events, &persons, &options))?;
-    Ok((rows, persons))
+    Ok((rows, persons, incidents))
 }
+
+/// A replay's rows, its persons, and the incidents its dispositions confirm (when asked).
+type Replayed = (Vec<anbu::Assessment>, Vec<Person>, Vec<anbu::Incident>);
 
 /// Runs `work` with the bar showing `done` of `total` persons, then a spinner again.
 fn counting<T>(bar: &ProgressBar, total: u64, done: &AtomicU64, work: impl FnOnce() -> T) -> T {
@@ -318,11 +336,17 @@ fn replay(args: ReplayArgs) -> Outcome {
 
 fn run_backtest(args: BacktestArgs) -> Outcome {
     let bar = progress();
-    let incidents =
-        anbu::read_incidents(&args.incidents, &ReadOptions::strict()).map_err(in_file(&args.incidents))?.rows;
-    let (rows, persons) = replay_inputs(&args.inputs, &bar)?;
+    let read = match &args.incidents {
+        Some(path) => Some(anbu::read_incidents(path, &ReadOptions::strict()).map_err(in_file(path))?.rows),
+        None => None,
+    };
+    let (rows, persons, labels) = replay_labelled(&args.inputs, &bar, read.is_none())?;
+    let (incidents, source) = match (read, &args.incidents) {
+        (Some(rows), Some(path)) => (rows, path),
+        _ => (labels, &args.inputs.events),
+    };
     bar.set_message(format!("scoring {} rows against {} incidents", rows.len(), incidents.len()));
-    let report = backtest(&rows, &incidents, &persons).map_err(in_file(&args.incidents))?;
+    let report = backtest(&rows, &incidents, &persons).map_err(in_file(source))?;
     bar.finish_and_clear();
     let text = match args.format {
         ReportFormat::Markdown => report.to_markdown(),

@@ -289,6 +289,30 @@ fn simulate_then_backtest_round_trip() {
 }
 
 #[test]
+fn backtest_takes_the_incidents_from_the_dispositions() {
+    let cohort = Cohort::new();
+    let events = cohort.file("events.csv");
+    let mut body = std::fs::read_to_string(&events).unwrap();
+    // A visit finds p-001 dead at the end of the period; p-002 was found well.
+    body.push_str("p-001,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,deceased\n");
+    body.push_str("p-002,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,fine\n");
+    std::fs::write(&events, &body).unwrap();
+    let args = ["backtest", path(&events), "--persons", &cohort.arg("persons.csv"), "--format", "json"];
+    let out = anbu(&[&args[..], &["--incidents-from-dispositions"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: anbu::backtest::BacktestReport = serde_json::from_slice(&out.stdout).unwrap();
+    let read = read_events(&events, &ReadOptions::strict()).unwrap().events;
+    let persons = read_persons(&cohort.file("persons.csv"), &ReadOptions::strict()).unwrap().rows;
+    let incidents = anbu::backtest::labels_from_dispositions(&read, &persons, &[]).unwrap();
+    assert_eq!(incidents.len(), 1);
+    let rows = anbu::replay(read, &persons, &ReplayOptions::default()).unwrap();
+    assert_eq!(report, anbu::backtest::backtest(&rows, &incidents, &persons).unwrap());
+    // One source of incidents or the other.
+    let out = anbu(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
 fn simulate_in_json_lines_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let out = anbu(&["simulate", "--persons", "3", "--days", "2", "--out", path(dir.path()), "--format", "jsonl"]);
