@@ -109,9 +109,18 @@ proptest! {
     /// routine what is normal, which may make the hours after it more telling; a sign of
     /// life in the past may raise the score for the same reason. And a sign of life from a
     /// phone that then goes dark turns the phone's silence from a fault into the person's
-    /// silence: the phone going dark was the field case that mattered most.)
+    /// silence: the phone going dark was the field case that mattered most. And a sign of
+    /// life ends what a disposition left open until one, an absence (`away`, `hospital`) or
+    /// devices reported faulty (`device_fault`): the silence after it counts again.)
     #[test]
     fn a_sign_of_life_never_raises_the_score(evs in events(60), profile in profile(), min in 0i64..SPAN_H * 60, which in 0usize..5) {
+        let open_until_life = |e: &Event| {
+            matches!(
+                e.kind,
+                EventKind::Disposition { finding: anbu::Finding::Away | anbu::Finding::Hospital | anbu::Finding::DeviceFault }
+            )
+        };
+        let evs: Vec<Event> = evs.into_iter().filter(|e| !open_until_life(e)).collect();
         prop_assume!(!evs.is_empty());
         let last = evs[evs.len() - 1].ts.as_millis();
         let life = sign_of_life(min.max((last - T0) / MINUTE_MS + 1), [0, 3][which % 2]);
