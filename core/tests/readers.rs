@@ -122,6 +122,25 @@ fn row_errors_name_line_field_and_reason() {
         csv_error(h, "p-1,1,door,5,open"),
         "line 2: field `watts`: does not apply to signal `door`; leave it empty"
     );
+    // A disposition's finding, by the same rules (a file written before it has no such column).
+    let d = "person,ts,signal,finding";
+    assert_eq!(csv_error(d, "p-1,1,disposition,"), "line 2: field `finding`: required for signal `disposition`");
+    assert_eq!(
+        csv_error(d, "p-1,1,disposition,Fine"),
+        "line 2: field `finding`: unknown value `Fine`, expected one of: \
+         fine, away, hospital, device_fault, emergency, deceased, unreachable"
+    );
+    assert_eq!(
+        csv_error(d, "p-1,1,sos,fine"),
+        "line 2: field `finding`: does not apply to signal `sos`; leave it empty"
+    );
+    let jsonl = r#"{"person":"p-1","ts":1,"signal":"disposition","finding":"lost"}"#;
+    assert!(
+        read(jsonl, Format::Jsonl)
+            .unwrap_err()
+            .to_string()
+            .starts_with("line 1: field `finding`: unknown value `lost`")
+    );
     let e = read("person,ts,signal\np-1,1,sos\np-1,1,sos\np-\u{1}1,1,sos\n", Format::Csv).unwrap_err();
     assert_eq!(e.to_string(), "line 4: field `person`: contains a control character");
     assert_eq!(e.kind(), ErrorKind::InvalidEvent);
