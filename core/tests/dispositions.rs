@@ -253,3 +253,50 @@ fn each_finding_acts_as_documented() {
     assert!(a.reasons.iter().any(|r| r.kind == ReasonKind::DeviceOffline && r.detail.contains("reported faulty")));
     assert_eq!((a.score, a.level), (0.0, Level::Normal), "{a:?}");
 }
+
+/// The safety floor reads no lesson: the same final silence, after weeks whose long silences
+/// were ended by the person (a door) or by a `fine` visit at the same times, gets its floor
+/// at the same hour, and is never assessed below it.
+#[test]
+fn lessons_never_touch_the_safety_floor() {
+    let floor_rows = |visits: bool| {
+        let mut home = Home::new("p-floor");
+        for d in 0..21 {
+            if d % 5 == 2 {
+                // A 30 h silence (past the seed rules), ended at 18:00 the next day.
+                let b = d as f64 * 24.0;
+                home.plug(b, b + 42.0, |_| 0.5);
+                let end = b + 42.0;
+                if visits {
+                    home.push(end, "visit", EventKind::Disposition { finding: Finding::Fine });
+                } else {
+                    home.door(end);
+                }
+            } else if d % 5 != 3 {
+                home.ordinary_day(d, true, true);
+            }
+        }
+        // The final silence: nothing but the TV's standby from day 21 on.
+        home.plug(21.0 * 24.0, 25.0 * 24.0, |_| 0.5);
+        let person = Person::new(home.id, "full").unwrap().with_devices("plug,door,phone").unwrap();
+        home.hourly(person, 21 * 24, 25 * 24 - 1)
+    };
+    let floor = |rows: &[Assessment]| -> Vec<(Timestamp, anbu::Level, anbu::Action)> {
+        rows.iter()
+            .filter(|a| a.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor))
+            .map(|a| (a.at, a.level, a.action))
+            .collect()
+    };
+    let (by_door, by_visits) = (floor_rows(false), floor_rows(true));
+    let (a, b) = (floor(&by_door), floor(&by_visits));
+    assert!(!a.is_empty(), "the final silence reaches the floor");
+    // The floor comes at the same hour, and wherever it decides one assessment the other is at
+    // least as high (the floor, or the learned routine above it).
+    assert_eq!(a.first(), b.first());
+    for (rows, floors) in [(&by_visits, &a), (&by_door, &b)] {
+        for (at, level, action) in floors {
+            let other = rows.iter().find(|r| r.at == *at).unwrap();
+            assert!((other.level, other.action) >= (*level, *action), "{other:?}");
+        }
+    }
+}
