@@ -8,6 +8,7 @@
 mod arrow_columns;
 mod arrow_in;
 mod arrow_out;
+mod assessments_in;
 mod backtest;
 mod classes;
 mod closed_loop;
@@ -15,6 +16,7 @@ mod convert;
 mod errors;
 mod input;
 mod sweep;
+mod write;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -199,5 +201,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(simulate_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(write::write_events, m)?)?;
+    m.add_function(wrap_pyfunction!(write::write_assessments, m)?)?;
     Ok(())
 }

@@ -19,7 +19,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
 from ._anbu import (
     ASSESSMENT_FIELDS,
@@ -91,6 +91,8 @@ __all__ = [
     "replay_closed_loop",
     "simulate",
     "sweep",
+    "write_assessments",
+    "write_events",
 ]
 
 #: What ``replay`` accepts as events: dicts or ``Event`` objects, a pandas or polars
@@ -482,3 +484,46 @@ def simulate(
 def events(source: EventsLike) -> list[Event]:
     """The events of any accepted input, validated by the core, as ``Event`` objects."""
     return _anbu.events(source)
+
+
+#: Where a writer writes: a path (``str`` or ``os.PathLike``), or a file object open for
+#: writing, binary or text.
+Destination = Union[str, "os.PathLike[str]", IO[bytes], IO[str]]
+
+
+def _write(data: bytes | None, destination: Any) -> None:
+    if data is None:
+        return
+    import io
+
+    if isinstance(destination, io.TextIOBase):
+        destination.write(data.decode("utf-8"))
+    else:
+        destination.write(data)
+
+
+def write_events(events: EventsLike, destination: Destination, format: str | None = None) -> None:
+    """Writes events in the interchange contract's CSV or JSON Lines form, by the core's
+    writer (as ``anbu simulate`` writes them): every field in UTC, read back identical by
+    ``read_events`` and ``replay``. ``events``: anything ``replay`` accepts (dicts,
+    ``Event`` objects, a pandas or polars DataFrame, a pyarrow Table, a file's path).
+    ``destination``: a path, or a file object open for writing (binary or text).
+    ``format``: ``"csv"`` or ``"jsonl"``; by default the path's extension (``.csv``,
+    ``.jsonl``, ``.ndjson``, ``.json``), or CSV for a file object.
+    """
+    if isinstance(destination, (str, os.PathLike)):
+        _anbu.write_events(events, destination, format)
+    else:
+        _write(_anbu.write_events(events, None, format), destination)
+
+
+def write_assessments(assessments: Any, destination: Destination, format: str | None = None) -> None:
+    """Writes assessments (``replay``'s output: a pandas or polars DataFrame, a pyarrow Table,
+    or a list of ``Assessment``) in the interchange contract's CSV form (``reasons`` as a JSON
+    cell) or JSON Lines form, by the core's writer (as ``anbu replay`` writes them).
+    ``destination`` and ``format`` as for ``write_events``.
+    """
+    if isinstance(destination, (str, os.PathLike)):
+        _anbu.write_assessments(assessments, destination, format)
+    else:
+        _write(_anbu.write_assessments(assessments, None, format), destination)

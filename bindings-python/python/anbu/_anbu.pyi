@@ -39,6 +39,8 @@ __all__ = [
     "sweep",
     "Sweep",
     "simulate_arrow",
+    "write_assessments",
+    "write_events",
 ]
 
 __version__: str
@@ -286,3 +288,5 @@ def simulate_arrow(
     nuisance_share: float | None = None,
     recent_incidents: int | None = None,
 ) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]: ...
+def write_events(events: Any, path: _Path | None = None, format: str | None = None) -> bytes | None: ...
+def write_assessments(assessments: Any, path: _Path | None = None, format: str | None = None) -> bytes | None: ...
