@@ -118,6 +118,37 @@ DurationLike = Union[str, int, float, timedelta]
 TimeLike = Union[str, datetime, int]
 #: Profiles: ``Profile`` objects, dicts, or paths of TOML/JSON files.
 ProfileLike = Union[Profile, Mapping[str, Any], str, "os.PathLike[str]"]
+#: A progress display for ``replay``, ``replay_closed_loop`` and ``simulate``: a ``tqdm`` bar
+#: (anything with ``update(n)`` and a ``total``: its total is set to the number of persons and
+#: it is advanced by the persons done), or a function ``f(done, total)`` of persons. It is
+#: called on the calling thread, with ``(0, total)`` first, then as the core counts persons
+#: done (at most every 50 ms), and with ``(total, total)`` last. An exception it raises stops
+#: the work and is raised by the call.
+ProgressLike = Union[Callable[[int, int], Any], Any]
+
+
+def _progress(progress: ProgressLike | None) -> Callable[[int, int], Any] | None:
+    """A ``tqdm``-like bar as a function ``f(done, total)``; a function as it is."""
+    if progress is None:
+        return None
+    if callable(getattr(progress, "update", None)) and hasattr(progress, "total"):
+        bar: Any = progress
+        last = [0]
+
+        def advance(done: int, total: int) -> None:
+            if bar.total != total:
+                bar.total = total
+                if callable(getattr(bar, "refresh", None)):
+                    bar.refresh()
+            if done > last[0]:
+                bar.update(done - last[0])
+                last[0] = done
+
+        return advance
+    if callable(progress):
+        f: Callable[[int, int], Any] = progress
+        return f
+    raise TypeError(f"progress must be a tqdm bar or a function (done, total), not {type(progress).__name__}")
 
 
 def _is(obj: object, module: str, name: str) -> bool:
@@ -203,6 +234,7 @@ def replay(
     output: None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
 def replay(
@@ -215,6 +247,7 @@ def replay(
     output: Literal["polars"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
 def replay(
@@ -227,6 +260,7 @@ def replay(
     output: Literal["arrow"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "pyarrow.Table": ...
 @overload
 def replay(
@@ -239,6 +273,7 @@ def replay(
     output: Literal["objects"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> list[Assessment]: ...
 @overload
 def replay(
@@ -251,6 +286,7 @@ def replay(
     output: Literal["pandas"] | None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "pandas.DataFrame": ...
 
 
@@ -264,6 +300,7 @@ def replay(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    progress: ProgressLike | None = None,
 ) -> Any:
     """Assesses every person at each multiple of ``every`` from their first event to the last
     event of the input (the spec's Replays), in ``person``, ``at`` order. ``end`` (a time:
@@ -277,16 +314,20 @@ def replay(
     DataFrame, or as ``output`` says: ``"arrow"`` gives a ``pyarrow.Table``, ``"objects"`` a
     list of ``Assessment`` (no DataFrame library needed).
 
+    ``progress``: a ``tqdm`` bar, or a function ``f(done, total)``, told of the persons
+    replayed (see ``ProgressLike``).
+
     Runs without the GIL; Ctrl-C stops it (``KeyboardInterrupt``).
     """
     kind = _output(events, output)
     profile_list = _profile_list(profiles)
+    report = _progress(progress)
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_arrow(
-            events, persons, every, profile_list, threads, objects=True, start=start, end=end
+            events, persons, every, profile_list, threads, objects=True, start=start, end=end, progress=report
         )
         return rows
-    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end)
+    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end, progress=report)
     return _ordered(_frame(table, kind), kind)
 
 
@@ -312,8 +353,9 @@ def replay_closed_loop(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    progress: ProgressLike | None = None,
 ) -> Any:
-    """Replays as ``replay`` does (``start`` and ``end`` too), with the field workflow in the loop: whenever an assessment
+    """Replays as ``replay`` does (``start``, ``end`` and ``progress`` too), with the field workflow in the loop: whenever an assessment
     recommends an automatic check-in call (``action == "checkin_call"``) for a person who has
     check-in calls, the call is placed ``policy["delay"]`` later (default ``"5m"``; at most one
     per ``policy["retry"]``, default ``"1h"``; durations as ``every`` takes them), the
@@ -338,10 +380,14 @@ def replay_closed_loop(
         responder = responder.responder
     delay, retry = _policy(policy)
     args = (events, persons, responder, every, _profile_list(profiles), threads, delay, retry)
+    report = _progress(progress)
     if kind == "objects":
-        rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True, start=start, end=end)
+        rows: list[Assessment] = _anbu.replay_closed_loop_arrow(
+            *args, objects=True, start=start, end=end, progress=report
+        )
         return rows
-    return _ordered(_frame(_anbu.replay_closed_loop_arrow(*args, start=start, end=end), kind), kind)
+    table = _anbu.replay_closed_loop_arrow(*args, start=start, end=end, progress=report)
+    return _ordered(_frame(table, kind), kind)
 
 
 def sweep(
@@ -457,13 +503,16 @@ def simulate(
     nuisance_share: float | None = None,
     recent_incidents: int | None = None,
     output: Literal["pandas", "polars", "arrow"] = "pandas",
+    progress: ProgressLike | None = None,
 ) -> Cohort:
     """A seeded simulated cohort (the core's simulator): people living alone with different
     routines, field cases that fool fixed rules, and real incidents. The same arguments give
     the same cohort. Options left out take the core's defaults. Tables are pandas DataFrames,
     or polars / pyarrow as ``output`` says; ``replay`` and ``backtest`` take them as they are.
+    ``progress`` (see ``ProgressLike``) is told of the persons simulated; Ctrl-C stops it.
     """
     events, person_rows, incident_rows, case_rows, responder = _anbu.simulate_arrow(
+        progress=_progress(progress),
         persons=persons,
         days=days,
         seed=seed,

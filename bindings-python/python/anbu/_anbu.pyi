@@ -2,7 +2,7 @@
 
 import os
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Sequence, Union, final, overload
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Literal, Mapping, Sequence, Union, final, overload
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -248,6 +248,7 @@ def replay_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def replay_closed_loop_arrow(
     events: Any,
@@ -261,6 +262,7 @@ def replay_closed_loop_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def sweep(
     events: Any,
@@ -279,6 +281,7 @@ def events(events: Any) -> list[Event]: ...
 def duration_ms(every: _Duration) -> int: ...
 def cli(argv: list[str]) -> int: ...
 def simulate_arrow(
+    progress: Callable[[int, int], Any] | None = None,
     *,
     persons: int | None = None,
     days: int | None = None,
