@@ -4,6 +4,9 @@ import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+// Removed once the test file's tests are done (its services stopped).
+export { tempDir } from '../../bindings-node/__test__/temp-dir.mjs'
+
 const server = join(dirname(fileURLToPath(import.meta.url)), 'server.js')
 
 /**
