@@ -7,7 +7,7 @@ import { after } from 'node:test'
 
 const made = []
 after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 5 })
 })
 
 /** A fresh directory under the OS's temporary directory, removed after the test file's tests. */
