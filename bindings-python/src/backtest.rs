@@ -87,14 +87,16 @@ impl PyBacktestReport {
     }
 }
 
-/// Evaluates assessments against incidents (the spec's Incidents section), per profile and overall.
+/// Evaluates assessments against incidents (the spec's Incidents section), per profile and
+/// overall; `progress` is called with `(rows scored, rows)`.
 #[pyfunction]
-#[pyo3(signature = (assessments, incidents, persons = None))]
+#[pyo3(signature = (assessments, incidents, persons = None, progress = None))]
 pub fn backtest(
     py: Python<'_>,
     assessments: &Bound<'_, PyAny>,
     incidents: &Bound<'_, PyAny>,
     persons: Option<&Bound<'_, PyAny>>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyBacktestReport> {
     let rows = crate::assessments_in::assessments(assessments, Reasons::Skip)?;
     let incidents = convert::incidents(incidents)?;
@@ -102,6 +104,10 @@ pub fn backtest(
         Some(p) => convert::persons(p)?,
         None => Vec::new(),
     };
-    let report = input::run_interruptible(py, |_| Ok(anbu::backtest::backtest(&rows, &incidents, &persons)?))?;
+    let progress = input::Progress::new(progress, rows.len());
+    let counter = input::Progress::counter(progress.as_ref());
+    let report = input::run_reporting(py, progress.as_ref(), |_| {
+        Ok(anbu::backtest::backtest_counted(&rows, &incidents, &persons, counter.as_deref())?)
+    })?;
     Ok(PyBacktestReport { inner: report })
 }

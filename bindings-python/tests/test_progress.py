@@ -47,6 +47,20 @@ def test_closed_loop_and_simulate_report(cohort: anbu.Cohort) -> None:
     assert simulated.events.equals(anbu.simulate(persons=7, days=3, seed=5, recent_incidents=2).events)
 
 
+def test_backtest_reports_rows_scored(cohort: anbu.Cohort) -> None:
+    rows = anbu.replay(cohort.events, cohort.persons, output="arrow")
+    calls: list[tuple[int, int]] = []
+    report = anbu.backtest(rows, cohort.incidents, cohort.persons, progress=lambda d, t: calls.append((d, t)))
+    _check_calls(calls, rows.num_rows)
+    assert report.to_dict() == anbu.backtest(rows, cohort.incidents, cohort.persons).to_dict()
+    with pytest.raises(Stop):
+        anbu.backtest(rows, cohort.incidents, cohort.persons, progress=lambda d, t: _raise(Stop()))
+
+
+def _raise(e: Exception) -> None:
+    raise e
+
+
 def test_a_tqdm_bar(cohort: anbu.Cohort) -> None:
     tqdm = pytest.importorskip("tqdm").tqdm
     with tqdm(file=io.StringIO(), unit="persons") as bar:

@@ -47,7 +47,6 @@ from ._anbu import (
     UnknownPersonError,
     UnknownProfileError,
     __version__,
-    backtest,
     read_events,
 )
 from . import _anbu
@@ -118,12 +117,12 @@ DurationLike = Union[str, int, float, timedelta]
 TimeLike = Union[str, datetime, int]
 #: Profiles: ``Profile`` objects, dicts, or paths of TOML/JSON files.
 ProfileLike = Union[Profile, Mapping[str, Any], str, "os.PathLike[str]"]
-#: A progress display for ``replay``, ``replay_closed_loop`` and ``simulate``: a ``tqdm`` bar
-#: (anything with ``update(n)`` and a ``total``: its total is set to the number of persons and
-#: it is advanced by the persons done), or a function ``f(done, total)`` of persons. It is
-#: called on the calling thread, with ``(0, total)`` first, then as the core counts persons
-#: done (at most every 50 ms), and with ``(total, total)`` last. An exception it raises stops
-#: the work and is raised by the call.
+#: A progress display for ``replay``, ``replay_closed_loop``, ``simulate`` (in persons) and
+#: ``backtest`` (in assessment rows): a ``tqdm`` bar (anything with ``update(n)`` and a
+#: ``total``: its total is set and it is advanced by what is done), or a function
+#: ``f(done, total)``. It is called on the calling thread, with ``(0, total)`` first, then as
+#: the core counts (looked at every 50 ms), and with ``(total, total)`` last. An exception it
+#: raises stops the work and is raised by the call.
 ProgressLike = Union[Callable[[int, int], Any], Any]
 
 
@@ -528,6 +527,17 @@ def simulate(
         cases=_rows_frame(case_rows, output),
         responder=responder,
     )
+
+
+def backtest(
+    assessments: Any, incidents: Any, persons: PersonsLike | None = None, *, progress: ProgressLike | None = None
+) -> BacktestReport:
+    """Evaluates assessments (``replay``'s output: a DataFrame, an Arrow table, or a list of
+    ``Assessment``) against incidents (rows with ``person``, ``start`` and ``end``, as
+    ``simulate`` gives them), overall and per profile (the persons' profiles; persons not
+    listed are under ``?``). ``progress`` (see ``ProgressLike``) is told of the rows scored.
+    """
+    return _anbu.backtest(assessments, incidents, persons, progress=_progress(progress))
 
 
 def events(source: EventsLike) -> list[Event]:
