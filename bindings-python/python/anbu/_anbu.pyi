@@ -2,7 +2,7 @@
 
 import os
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Sequence, Union, final, overload
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Literal, Mapping, Sequence, Union, final, overload
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -39,6 +39,8 @@ __all__ = [
     "sweep",
     "Sweep",
     "simulate_arrow",
+    "write_assessments",
+    "write_events",
 ]
 
 __version__: str
@@ -235,7 +237,9 @@ class AnswerRate:
     @property
     def seed(self) -> int: ...
 
-def backtest(assessments: Any, incidents: Any, persons: Any = None) -> BacktestReport: ...
+def backtest(
+    assessments: Any, incidents: Any, persons: Any = None, progress: Callable[[int, int], Any] | None = None
+) -> BacktestReport: ...
 def read_events(path: _Path, *, skip_bad_rows: bool = False) -> ReadOutcome: ...
 def replay_arrow(
     events: Any,
@@ -246,6 +250,7 @@ def replay_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def replay_closed_loop_arrow(
     events: Any,
@@ -259,6 +264,7 @@ def replay_closed_loop_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def sweep(
     events: Any,
@@ -277,6 +283,7 @@ def events(events: Any) -> list[Event]: ...
 def duration_ms(every: _Duration) -> int: ...
 def cli(argv: list[str]) -> int: ...
 def simulate_arrow(
+    progress: Callable[[int, int], Any] | None = None,
     *,
     persons: int | None = None,
     days: int | None = None,
@@ -286,3 +293,5 @@ def simulate_arrow(
     nuisance_share: float | None = None,
     recent_incidents: int | None = None,
 ) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]: ...
+def write_events(events: Any, path: _Path | None = None, format: str | None = None) -> bytes | None: ...
+def write_assessments(assessments: Any, path: _Path | None = None, format: str | None = None) -> bytes | None: ...

@@ -1,11 +1,10 @@
 // Starts the service on 127.0.0.1, posts persons and events, restarts it (gracefully, and
 // by killing it), and checks that nothing was lost.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { start } from '../harness.mjs'
+import { start, tempDir } from '../harness.mjs'
 
 const H = 3_600_000
 const t0 = Date.parse('2024-05-01T08:00:00+09:00')
@@ -18,7 +17,7 @@ const tv = (person, from, to) => {
 }
 
 test('events survive a graceful restart and a crash', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anbu-service-'))
+  const dir = tempDir('anbu-service-')
   let s = await start(dir)
   assert.deepEqual((await s.call('POST', '/persons', [{ person: 'p-001', profile: 'plug_only' }, { person: 'p-002', profile: 'full' }])).body, { added: 2 })
   assert.deepEqual((await s.call('POST', '/events', tv('p-001', 0, 80))).body, accepted(tv('p-001', 0, 80)))
@@ -62,7 +61,7 @@ test('events survive a graceful restart and a crash', async () => {
 })
 
 test('periodic snapshots replace the journal', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anbu-service-'))
+  const dir = tempDir('anbu-service-')
   let s = await start(dir, { ANBU_SNAPSHOT_MS: '100' })
   await s.call('POST', '/persons', { person: 'p-001', profile: 'plug_only' })
   await s.call('POST', '/events', tv('p-001', 0, 149))
