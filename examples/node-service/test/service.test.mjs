@@ -68,7 +68,9 @@ test('periodic snapshots replace the journal', async () => {
   const expected = (await s.call('GET', `/assessments?at=${AT}`)).body.items
   await new Promise((r) => setTimeout(r, 400))
   const files = readdirSync(dir)
-  assert.equal(files.filter((f) => f.endsWith('.snap')).length, 1, files.join(' '))
+  // The latest snapshot, and the one before it as the fallback once a second was written.
+  const snaps = files.filter((f) => f.endsWith('.snap')).length
+  assert.ok(snaps >= 1 && snaps <= 2, files.join(' '))
   await s.stop('SIGKILL')
   s = await start(dir)
   const health = (await s.call('GET', '/health')).body
