@@ -550,3 +550,22 @@ export declare function sweep(events: EventInput[] | EventColumns, persons: Pers
 
 /** The version of the anbu core this binding was built with. */
 export declare function version(): string
+
+/**
+ * Writes assessments (as `replay` gives them) to `path` in the interchange contract's CSV
+ * (`reasons` as a JSON cell) or JSON Lines form, by the core's writer; `format` as for `writeEvents`.
+ */
+export declare function writeAssessments(assessments: Assessment[], path: string, format?: 'csv' | 'jsonl' | null): void
+
+/** `writeAssessments` on the libuv thread pool: the same file and errors (a rejection). */
+export declare function writeAssessmentsAsync(assessments: Assessment[], path: string, format?: 'csv' | 'jsonl' | null): Promise<void>
+
+/**
+ * Writes events (event objects or columns) to `path` in the interchange contract's CSV or
+ * JSON Lines form, by the core's writer (times in UTC; read back identical by `readEvents`).
+ * `format`: `csv` or `jsonl`; by default the path's extension (`.csv`, `.jsonl`, `.ndjson`, `.json`).
+ */
+export declare function writeEvents(events: EventInput[] | EventColumns, path: string, format?: 'csv' | 'jsonl' | null): void
+
+/** `writeEvents` on the libuv thread pool: the same file and errors (a rejection). */
+export declare function writeEventsAsync(events: EventInput[] | EventColumns, path: string, format?: 'csv' | 'jsonl' | null): Promise<void>

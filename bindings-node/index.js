@@ -856,3 +856,7 @@ module.exports.simulate = nativeBinding.simulate
 module.exports.simulateAsync = nativeBinding.simulateAsync
 module.exports.sweep = nativeBinding.sweep
 module.exports.version = nativeBinding.version
+module.exports.writeAssessments = nativeBinding.writeAssessments
+module.exports.writeAssessmentsAsync = nativeBinding.writeAssessmentsAsync
+module.exports.writeEvents = nativeBinding.writeEvents
+module.exports.writeEventsAsync = nativeBinding.writeEventsAsync

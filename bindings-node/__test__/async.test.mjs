@@ -1,13 +1,12 @@
 // The `...Async` forms: the same values as the sync forms, the same errors as rejections, and
 // the event loop left free while the work runs on the libuv thread pool.
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { anbu, fixture, toColumns } from './helpers.mjs'
+import { anbu, fixture, tempDir, toColumns } from './helpers.mjs'
 
-const tmp = mkdtempSync(join(tmpdir(), 'anbu-node-async-'))
+const tmp = tempDir('anbu-node-async-')
 
 /** The error `fn` throws (it must throw one). */
 function thrown(fn) {

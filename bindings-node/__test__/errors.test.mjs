@@ -1,15 +1,14 @@
 // Every error category reaches JS as an Error with the core's stable `code` and a message
 // that names the row / field / key; a bad batch leaves the engine as it was; no panic crosses.
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { anbu, throwsCode } from './helpers.mjs'
+import { anbu, tempDir, throwsCode } from './helpers.mjs'
 
 const T0 = '2024-05-01T09:00:00+09:00'
 const ms0 = Date.parse(T0)
-const tmp = mkdtempSync(join(tmpdir(), 'anbu-node-'))
+const tmp = tempDir('anbu-node-')
 
 function engine() {
   const e = new anbu.Engine()

@@ -4,6 +4,8 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+export { tempDir } from './temp-dir.mjs'
+
 export const here = dirname(fileURLToPath(import.meta.url))
 export const root = join(here, '..')
 export const anbu = createRequire(import.meta.url)('../index.js')

@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod pool;
 mod sweep;
+mod write;
 
 use anbu::{Location, ReplayOptions};
 use napi::bindgen_prelude::{AsyncTask, Buffer, Env, FromNapiValue, JsObjectValue, Object, Uint8Array, Unknown};
@@ -19,6 +20,7 @@ use napi_derive::napi;
 
 pub use crate::closed_loop::{AnswerRate, AnswerRateOptions, replay_closed_loop, replay_closed_loop_async};
 pub use crate::sweep::sweep;
+pub use crate::write::{write_assessments, write_assessments_async, write_events, write_events_async};
 
 // Named `Result` so that napi-derive sees fallible functions (it matches the name).
 use crate::error::{JsResult as Result, bad_arg, guard, napi_arg};

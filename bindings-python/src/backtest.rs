@@ -1,106 +1,14 @@
 //! `backtest`: assessments (a replay's output) against incidents, by the core's rules.
 
 use anbu::backtest::BacktestReport;
-use anbu::{Action, Assessment, Error, Level, Responder, Timestamp};
-use arrow_array::RecordBatch;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::arrow_in::{Cell, TableError, col, normalize};
-use crate::classes::{PyAssessment, profile_arg};
+use crate::assessments_in::Reasons;
+use crate::classes::profile_arg;
 use crate::convert;
-use crate::input::{self, Failure};
-
-/// A rejected value of an assessments table: the core's reason, with the row and column.
-fn bad(row: usize, field: &str, reason: impl std::fmt::Display) -> Error {
-    Error::InvalidArgument { name: "assessments".into(), reason: format!("row {row}: field `{field}`: {reason}") }
-}
-
-fn parse<T: std::str::FromStr<Err = String>>(row: usize, field: &str, cell: Cell<'_>) -> anbu::Result<T> {
-    match cell {
-        Cell::Str(s) => s.parse().map_err(|r| bad(row, field, r)),
-        Cell::Null => Err(bad(row, field, "required")),
-        _ => Err(bad(row, field, "expected text")),
-    }
-}
-
-fn time(row: usize, field: &str, cell: Cell<'_>) -> anbu::Result<Timestamp> {
-    let t = match cell {
-        Cell::Millis(ms) => Timestamp::from_millis(ms),
-        Cell::I64(ms) => Timestamp::from_number(ms),
-        Cell::Str(s) => s.parse(),
-        Cell::Null => return Err(bad(row, field, "required")),
-        _ => return Err(bad(row, field, "expected a time")),
-    };
-    t.map_err(|e| bad(row, field, e))
-}
-
-/// Assessments from Arrow batches with (at least) the spec's columns but `reasons`.
-fn from_batches(batches: &[RecordBatch]) -> Result<Vec<Assessment>, TableError> {
-    const NEEDED: [&str; 6] = ["person", "at", "score", "level", "action", "responder"];
-    let mut out = Vec::new();
-    let mut row0 = 0;
-    for batch in batches {
-        let arrays = NEEDED
-            .iter()
-            .map(|n| match batch.column_by_name(n) {
-                Some(a) => normalize(n, a),
-                None => Err(TableError::Type(format!("assessments need a column `{n}` (as replay returns them)"))),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let cols = NEEDED.iter().zip(&arrays).map(|(n, a)| col(n, a)).collect::<Result<Vec<_>, _>>()?;
-        for i in 0..batch.num_rows() {
-            let row = row0 + i;
-            let person = match cols[0].cell(i) {
-                Cell::Str(s) => s.to_string(),
-                _ => return Err(bad(row, "person", "expected text").into()),
-            };
-            let score = match cols[2].cell(i) {
-                Cell::F64(x) => x,
-                Cell::I64(x) => x as f64,
-                _ => return Err(bad(row, "score", "expected a number").into()),
-            };
-            out.push(Assessment {
-                person,
-                at: time(row, "at", cols[1].cell(i))?,
-                score,
-                level: parse::<Level>(row, "level", cols[3].cell(i))?,
-                action: parse::<Action>(row, "action", cols[4].cell(i))?,
-                responder: parse::<Responder>(row, "responder", cols[5].cell(i))?,
-                reasons: Vec::new(),
-            });
-        }
-        row0 += batch.num_rows();
-    }
-    Ok(out)
-}
-
-/// The assessments argument: a replay's DataFrame / Arrow table, or `Assessment` objects.
-fn assessments(v: &Bound<'_, PyAny>) -> PyResult<Vec<Assessment>> {
-    if v.hasattr("__arrow_c_stream__")? || v.hasattr("__arrow_c_array__")? {
-        let batches = v
-            .extract::<AnyRecordBatch>()?
-            .into_reader()?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| PyTypeError::new_err(format!("cannot read the Arrow data: {e}")))?;
-        return from_batches(&batches).map_err(|e| Failure::from(e).into());
-    }
-    let mut out = Vec::new();
-    for item in v.try_iter()? {
-        let item = item?;
-        match item.cast::<PyAssessment>() {
-            Ok(a) => out.push(a.get().inner.clone()),
-            Err(_) => {
-                return Err(PyTypeError::new_err(
-                    "assessments must be replay's output (a DataFrame or Arrow table) or a list of Assessments",
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
+use crate::input;
 
 /// A backtest's result: everyone (`overall`), and each profile on its own (`by_profile`).
 #[pyclass(module = "anbu", name = "BacktestReport", frozen)]
@@ -181,22 +89,28 @@ impl PyBacktestReport {
     }
 }
 
-/// Evaluates assessments against incidents (the spec's Incidents section), per profile and overall.
+/// Evaluates assessments against incidents (the spec's Incidents section), per profile and
+/// overall; `progress` is called with `(rows scored, rows)`.
 #[pyfunction]
-#[pyo3(signature = (assessments, incidents, persons = None))]
+#[pyo3(signature = (assessments, incidents, persons = None, progress = None))]
 pub fn backtest(
     py: Python<'_>,
     assessments: &Bound<'_, PyAny>,
     incidents: &Bound<'_, PyAny>,
     persons: Option<&Bound<'_, PyAny>>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyBacktestReport> {
-    let rows = self::assessments(assessments)?;
+    let rows = crate::assessments_in::assessments(assessments, Reasons::Skip)?;
     let incidents = convert::incidents(incidents)?;
     let persons = match persons {
         Some(p) => convert::persons(p)?,
         None => Vec::new(),
     };
-    let report = input::run_interruptible(py, |_| Ok(anbu::backtest::backtest(&rows, &incidents, &persons)?))?;
+    let progress = input::Progress::new(progress, rows.len());
+    let counter = input::Progress::counter(progress.as_ref());
+    let report = input::run_reporting(py, progress.as_ref(), |_| {
+        Ok(anbu::backtest::backtest_counted(&rows, &incidents, &persons, counter.as_deref())?)
+    })?;
     Ok(PyBacktestReport { inner: report })
 }
 

@@ -144,7 +144,7 @@ impl Responder {
 /// as an Arrow table with the spec's assessment columns, or `Assessment` objects with
 /// `objects=True`. `delay` and `retry` are durations (default: the core's `CallPolicy`).
 #[pyfunction]
-#[pyo3(signature = (events, persons, responder, every, profiles = None, threads = None, delay = None, retry = None, objects = false, start = None, end = None))]
+#[pyo3(signature = (events, persons, responder, every, profiles = None, threads = None, delay = None, retry = None, objects = false, start = None, end = None, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn replay_closed_loop_arrow<'py>(
     py: Python<'py>,
@@ -159,6 +159,7 @@ pub fn replay_closed_loop_arrow<'py>(
     objects: bool,
     start: Option<&Bound<'py, PyAny>>,
     end: Option<&Bound<'py, PyAny>>,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let mut options =
         convert::replay_options(every, profiles, &[("threads", threads), ("start", start), ("end", end)])?;
@@ -166,7 +167,9 @@ pub fn replay_closed_loop_arrow<'py>(
     let persons = convert::persons(persons)?;
     let responder = Responder::extract(responder)?;
     let source = Input::extract(events)?;
-    let result = input::run_interruptible(py, |cancel| {
+    let progress = input::Progress::new(progress, persons.len());
+    options.progress = input::Progress::counter(progress.as_ref());
+    let result = input::run_reporting(py, progress.as_ref(), |cancel| {
         options.cancel = Some(std::sync::Arc::clone(cancel));
         let events = source.into_events(cancel, options.threads)?;
         let rows = match &responder {

@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -140,6 +140,43 @@ pub fn one_event(v: &Bound<'_, PyAny>) -> PyResult<Event> {
 /// How often the waiting thread looks for Ctrl-C.
 const POLL: Duration = Duration::from_millis(50);
 
+/// A progress callback `(done, total)`, fed from a core counter (`ReplayOptions::progress`,
+/// `SimWatch::progress`) that the waiting thread reads at each poll: called (with the GIL)
+/// when the count has moved since the last call, with `(0, total)` first and the final
+/// count last. Its exception stops the work and is raised.
+pub struct Progress<'py> {
+    callback: Bound<'py, PyAny>,
+    total: u64,
+    done: Arc<AtomicU64>,
+    reported: std::cell::Cell<Option<u64>>,
+}
+
+impl<'py> Progress<'py> {
+    /// A progress of `total` units reported to `callback`; none without one.
+    pub fn new(callback: Option<&Bound<'py, PyAny>>, total: usize) -> Option<Self> {
+        callback.filter(|c| !c.is_none()).map(|c| Progress {
+            callback: c.clone(),
+            total: total as u64,
+            done: Arc::new(AtomicU64::new(0)),
+            reported: std::cell::Cell::new(None),
+        })
+    }
+
+    /// The counter for the core to count on, if there is a progress.
+    pub fn counter(progress: Option<&Self>) -> Option<Arc<AtomicU64>> {
+        progress.map(|p| Arc::clone(&p.done))
+    }
+
+    fn report(&self) -> PyResult<()> {
+        let done = self.done.load(Ordering::Relaxed);
+        if self.reported.get() != Some(done) {
+            self.reported.set(Some(done));
+            self.callback.call1((done, self.total))?;
+        }
+        Ok(())
+    }
+}
+
 /// Runs `work` on a worker thread with the GIL released. The calling thread waits and checks
 /// for signals: on Ctrl-C (or any exception a signal handler raises) it sets the cancel flag,
 /// waits for the worker to stop, and raises that exception. A panic becomes `AnbuError`.
@@ -148,6 +185,19 @@ where
     T: Send,
     F: FnOnce(&Arc<AtomicBool>) -> Result<T, Failure> + Send,
 {
+    run_reporting(py, None, work)
+}
+
+/// [`run_interruptible`], reporting `progress` at each poll too (an exception of its callback
+/// stops the work as Ctrl-C does).
+pub fn run_reporting<T, F>(py: Python<'_>, progress: Option<&Progress<'_>>, work: F) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce(&Arc<AtomicBool>) -> Result<T, Failure> + Send,
+{
+    if let Some(p) = progress {
+        p.report()?;
+    }
     let cancel = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel();
     // `detach` needs `Send` closures; a `Receiver` is `Send` but not `Sync`.
@@ -167,13 +217,20 @@ where
         });
         loop {
             match py.detach(|| recv(Some(POLL))) {
-                Ok(r) => return r.map_err(PyErr::from),
+                Ok(r) => {
+                    let r = r.map_err(PyErr::from)?;
+                    if let Some(p) = progress {
+                        p.report()?;
+                    }
+                    return Ok(r);
+                }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(signal) = py.check_signals() {
+                    let stop = py.check_signals().err().or_else(|| progress.and_then(|p| p.report().err()));
+                    if let Some(error) = stop {
                         cancel.store(true, Ordering::Relaxed);
                         // The worker sees the flag at its next check; its result is dropped.
                         let _ = py.detach(|| recv(None));
-                        return Err(signal);
+                        return Err(error);
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {

@@ -8,6 +8,7 @@
 mod arrow_columns;
 mod arrow_in;
 mod arrow_out;
+mod assessments_in;
 mod backtest;
 mod classes;
 mod closed_loop;
@@ -15,6 +16,7 @@ mod convert;
 mod errors;
 mod input;
 mod sweep;
+mod write;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -27,7 +29,7 @@ use crate::input::{Failure, Input};
 /// returned as an Arrow table with the spec's assessment columns (`anbu.replay` makes the
 /// DataFrame), or as a list of `Assessment` objects with `objects=True`.
 #[pyfunction]
-#[pyo3(signature = (events, persons, every, profiles = None, threads = None, objects = false, start = None, end = None))]
+#[pyo3(signature = (events, persons, every, profiles = None, threads = None, objects = false, start = None, end = None, progress = None))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one each
 fn replay_arrow<'py>(
     py: Python<'py>,
@@ -39,13 +41,16 @@ fn replay_arrow<'py>(
     objects: bool,
     start: Option<&Bound<'py, PyAny>>,
     end: Option<&Bound<'py, PyAny>>,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let mut options =
         convert::replay_options(every, profiles, &[("threads", threads), ("start", start), ("end", end)])?;
     let persons = convert::persons(persons)?;
     let source = Input::extract(events)?;
     let threads = options.threads;
-    let replayed = input::run_interruptible(py, |cancel| {
+    let progress = input::Progress::new(progress, persons.len());
+    options.progress = input::Progress::counter(progress.as_ref());
+    let replayed = input::run_reporting(py, progress.as_ref(), |cancel| {
         options.cancel = Some(std::sync::Arc::clone(cancel));
         // A file, or an Arrow table of natural column types, is replayed as columns; anything
         // else (and any table the columns refuse, for the row conversion's error) as events.
@@ -90,10 +95,15 @@ fn events(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<PyEvent>> {
 
 /// A seeded simulated cohort (`anbu::sim`): events as an Arrow table, and the persons,
 /// incidents and cases as rows. Unset options take the core's defaults.
-/// Options are the core's `SimConfig` fields, read by the core (`None` takes the default).
+/// Options are the core's `SimConfig` fields, read by the core (`None` takes the default);
+/// `progress` is called with `(persons simulated, persons)`.
 #[pyfunction]
-#[pyo3(signature = (**options))]
-fn simulate_arrow<'py>(py: Python<'py>, options: Option<&Bound<'py, PyDict>>) -> PyResult<SimTables<'py>> {
+#[pyo3(signature = (progress = None, **options))]
+fn simulate_arrow<'py>(
+    py: Python<'py>,
+    progress: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<SimTables<'py>> {
     let mut cfg = anbu::sim::SimConfig::default();
     for (k, v) in options.into_iter().flat_map(|o| o.iter()) {
         if !v.is_none() {
@@ -105,8 +115,11 @@ fn simulate_arrow<'py>(py: Python<'py>, options: Option<&Bound<'py, PyDict>>) ->
     cfg.check().map_err(errors::to_py)?;
     // What `replay_closed_loop` takes to answer as this cohort (simulated again from it).
     let responder = json_object(py, &anbu::ResponderSpec::Simulated(cfg.clone()).to_value())?;
-    let (cohort, batch) = input::run_interruptible(py, |_| {
-        let cohort = anbu::sim::try_simulate(&cfg)?;
+    let progress = input::Progress::new(progress, cfg.persons.saturating_add(cfg.recent_incidents));
+    let watch = anbu::sim::SimWatch { progress: input::Progress::counter(progress.as_ref()), cancel: None };
+    let (cohort, batch) = input::run_reporting(py, progress.as_ref(), |cancel| {
+        let watch = anbu::sim::SimWatch { cancel: Some(std::sync::Arc::clone(cancel)), ..watch };
+        let cohort = anbu::sim::try_simulate_watched(&cfg, &watch)?;
         let batch = arrow_out::events_batch(&cohort.events).map_err(|e| Failure::Type(e.to_string()))?;
         Ok((cohort, batch))
     })?;
@@ -190,5 +203,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::labels_from_dispositions, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(write::write_events, m)?)?;
+    m.add_function(wrap_pyfunction!(write::write_assessments, m)?)?;
     Ok(())
 }

@@ -36,6 +36,7 @@ mod sweep;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -240,6 +241,30 @@ fn nearest_rank(sorted: &[f64], p: f64) -> Option<f64> {
 /// without any assessment count as not detected. Errors with [`Error::InvalidEvent`] on
 /// field `end`, at the incident's index, when an incident ends before it starts.
 pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[Person]) -> Result<BacktestReport> {
+    backtest_counted(assessments, incidents, persons, None)
+}
+
+/// [`backtest`], counting the assessment rows scored on `progress` (each person's rows added
+/// once they are scored, so it ends at `assessments.len()`), for a progress display.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use anbu::sim::{SimConfig, simulate};
+/// use anbu::backtest::{backtest, backtest_counted};
+/// let cohort = simulate(&SimConfig { persons: 4, days: 3, ..SimConfig::default() });
+/// let rows = anbu::replay(cohort.events.clone(), &cohort.persons, &anbu::ReplayOptions::default())?;
+/// let done = AtomicU64::new(0);
+/// let report = backtest_counted(&rows, &cohort.incidents, &cohort.persons, Some(&done))?;
+/// assert_eq!(done.load(Ordering::Relaxed), rows.len() as u64);
+/// assert_eq!(report, backtest(&rows, &cohort.incidents, &cohort.persons)?);
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn backtest_counted(
+    assessments: &[Assessment],
+    incidents: &[Incident],
+    persons: &[Person],
+    progress: Option<&AtomicU64>,
+) -> Result<BacktestReport> {
     // Incident windows per person.
     let mut windows: HashMap<&str, Vec<Window>> = HashMap::new();
     for (i, inc) in incidents.iter().enumerate() {
@@ -309,6 +334,9 @@ pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[P
         count_episodes_and_actions(group, wins, tally, &mut episodes);
         for e in &mut episodes[first..] {
             e.profile = profile(person).to_string();
+        }
+        if let Some(done) = progress {
+            done.fetch_add(group.len() as u64, Ordering::Relaxed);
         }
     }
 

@@ -224,10 +224,11 @@ pub(crate) fn assess(
     {
         let raised = score.max(cut(f.level));
         let mut detail = sentence!(
-            "safety floor: the seed rule of {} {} at {} (silent for {}, alert at {})",
+            "safety floor: the seed rule of {} {} at {} ({}silent for {}, alert at {})",
             f.channel,
             if at < f.fired_at { "fires" } else { "fired" },
             view.local(f.fired_at),
+            if f.alone { "the channel alone " } else { "" },
             detect::hours(at.hours_since(f.silent_since)),
             detect::hours(f.threshold_h)
         );

@@ -122,8 +122,9 @@ pub use crate::read::{
     read_events_from, read_incidents, read_persons,
 };
 pub use crate::write::{
-    write_assessments_csv, write_assessments_jsonl, write_events_csv, write_events_jsonl, write_incidents_csv,
-    write_incidents_jsonl, write_persons_csv, write_persons_jsonl,
+    create_file, write_assessments_as, write_assessments_csv, write_assessments_jsonl, write_events_as,
+    write_events_csv, write_events_jsonl, write_incidents_csv, write_incidents_jsonl, write_persons_csv,
+    write_persons_jsonl,
 };
 
 pub use crate::replay::{

@@ -39,6 +39,10 @@
 //! assert_eq!(cohort, simulate(&SimConfig { persons: 5, days: 3, seed: 7, ..SimConfig::default() }));
 //! ```
 
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
 use crate::error::{Error, Result};
 use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind};
 use crate::incident::Incident;
@@ -174,8 +178,45 @@ fn share(name: &str, value: Value<'_>) -> Result<f64> {
 /// assert!(try_simulate(&SimConfig { persons: 1_000_000, days: 1, ..SimConfig::default() }).is_err());
 /// ```
 pub fn try_simulate(cfg: &SimConfig) -> Result<Cohort> {
+    try_simulate_watched(cfg, &SimWatch::default())
+}
+
+/// What a caller watches a long simulation with, as [`ReplayOptions`](crate::ReplayOptions)
+/// has them: a counter of the persons simulated so far, and a flag that stops it.
+#[derive(Clone, Debug, Default)]
+pub struct SimWatch {
+    /// Counts the persons simulated so far (one added as each person is done), of
+    /// `persons + recent_incidents`, for a progress display.
+    pub progress: Option<Arc<AtomicU64>>,
+    /// Set to stop the simulation early with [`Error::Interrupted`] (looked at after each person).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// [`try_simulate`] with a progress counter and a cancel flag.
+///
+/// ```
+/// use std::sync::{Arc, atomic::{AtomicBool, AtomicU64, Ordering}};
+/// use anbu::sim::{SimConfig, SimWatch, try_simulate, try_simulate_watched};
+/// let cfg = SimConfig { persons: 4, days: 2, recent_incidents: 1, ..SimConfig::default() };
+/// let done = Arc::new(AtomicU64::new(0));
+/// let watched = try_simulate_watched(&cfg, &SimWatch { progress: Some(done.clone()), cancel: None })?;
+/// assert_eq!(done.load(Ordering::Relaxed), 5);
+/// assert_eq!(watched, try_simulate(&cfg)?);
+/// let stop = SimWatch { cancel: Some(Arc::new(AtomicBool::new(true))), ..SimWatch::default() };
+/// assert!(matches!(try_simulate_watched(&cfg, &stop), Err(anbu::Error::Interrupted)));
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn try_simulate_watched(cfg: &SimConfig, watch: &SimWatch) -> Result<Cohort> {
     cfg.check()?;
-    Ok(simulate(cfg))
+    generate(cfg, || {
+        if let Some(done) = &watch.progress {
+            done.fetch_add(1, Ordering::Relaxed);
+        }
+        match &watch.cancel {
+            Some(c) if c.load(Ordering::Relaxed) => Err(Error::Interrupted),
+            _ => Ok(()),
+        }
+    })
 }
 
 /// A simulated person's story, for display and evaluation.
@@ -521,6 +562,17 @@ impl Life {
 
 /// Simulates a cohort.
 pub fn simulate(cfg: &SimConfig) -> Cohort {
+    match generate(cfg, || Ok::<(), Infallible>(())) {
+        Ok(cohort) => cohort,
+        Err(never) => match never {},
+    }
+}
+
+/// Simulates a cohort, calling `after_each` after each person (its error stops it).
+fn generate<E>(
+    cfg: &SimConfig,
+    mut after_each: impl FnMut() -> std::result::Result<(), E>,
+) -> std::result::Result<Cohort, E> {
     let mut rng = Rng(cfg.seed ^ 0xA5A5_5A5A_1234_5678);
     let n = cfg.persons + cfg.recent_incidents;
     let width = n.to_string().len().max(3);
@@ -555,9 +607,10 @@ pub fn simulate(cfg: &SimConfig) -> Cohort {
         let life = Life { days: schedule(&plan, cfg, &mut rng), plan };
         simulate_person(&id, &life, cfg, &mut rng, &mut cohort.events);
         cohort.lives.push(life);
+        after_each()?;
     }
     cohort.events.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.person.cmp(&b.person)));
-    cohort
+    Ok(cohort)
 }
 
 /// Draws one person's plan.

@@ -5,7 +5,9 @@
 //! [`read_events_from`](crate::read_events_from).
 
 use std::fmt::{Display, Write as _};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -14,6 +16,8 @@ use crate::error::{Error, Result};
 use crate::event::{EVENT_FIELDS, Event};
 use crate::incident::{INCIDENT_FIELDS, Incident};
 use crate::person::{PERSON_FIELDS, Person, PersonRecord};
+use crate::read::Format;
+use crate::time::clip;
 
 fn csv_error(e: csv::Error) -> Error {
     Error::Io(io::Error::from(e))
@@ -150,6 +154,65 @@ pub fn write_assessments_jsonl<'a, W: Write>(
     assessments: impl IntoIterator<Item = &'a Assessment>,
 ) -> Result<()> {
     write_jsonl(w, assessments)
+}
+
+/// Creates (or empties) the file at `path` for one of the writers, buffered; an error names
+/// the file. Flush the writer when done, to see the error of the last write.
+///
+/// ```
+/// use std::io::Write;
+/// let path = std::env::temp_dir().join(format!("anbu-doc-create-{}.csv", std::process::id()));
+/// let mut out = anbu::create_file(&path)?;
+/// anbu::write_events_as(anbu::Format::Csv, &mut out, [])?;
+/// out.flush()?;
+/// assert_eq!(std::fs::read_to_string(&path)?.lines().count(), 1);
+/// std::fs::remove_file(&path)?;
+/// let err = anbu::create_file(std::path::Path::new("/nonexistent-dir/x.csv")).unwrap_err();
+/// assert!(err.to_string().contains("cannot create `/nonexistent-dir/x.csv`"), "{err}");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn create_file(path: &Path) -> Result<BufWriter<File>> {
+    let file = File::create(path).map_err(|e| {
+        Error::Io(io::Error::new(e.kind(), format!("cannot create `{}`: {e}", clip(&path.display().to_string()))))
+    })?;
+    Ok(BufWriter::new(file))
+}
+
+/// Writes events in a format: [`write_events_csv`] or [`write_events_jsonl`].
+///
+/// ```
+/// use anbu::{Event, EventKind, Format, write_events_as};
+/// let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::Sos)?;
+/// let mut out = Vec::new();
+/// write_events_as(Format::Jsonl, &mut out, [&e])?;
+/// assert!(String::from_utf8(out).unwrap().starts_with("{\"person\":\"p-1\""));
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_events_as<'a, W: Write>(format: Format, w: W, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
+    match format {
+        Format::Csv => write_events_csv(w, events),
+        Format::Jsonl => write_events_jsonl(w, events),
+    }
+}
+
+/// Writes assessments in a format: [`write_assessments_csv`] or [`write_assessments_jsonl`].
+///
+/// ```
+/// use anbu::{Assessment, Format, write_assessments_as};
+/// let mut out = Vec::new();
+/// write_assessments_as(Format::Csv, &mut out, [] as [&Assessment; 0])?;
+/// assert_eq!(String::from_utf8(out).unwrap(), "person,at,score,level,action,responder,reasons\n");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn write_assessments_as<'a, W: Write>(
+    format: Format,
+    w: W,
+    assessments: impl IntoIterator<Item = &'a Assessment>,
+) -> Result<()> {
+    match format {
+        Format::Csv => write_assessments_csv(w, assessments),
+        Format::Jsonl => write_assessments_jsonl(w, assessments),
+    }
 }
 
 /// Writes rows of text cells as CSV under a header; an absent cell is empty.

@@ -307,7 +307,10 @@ fn evidence_starts_within_hours_of_a_collapse_even_after_a_long_outing() {
     // this person's survival up through the evening); the check-in call that watch asks for,
     // missed, brings it forward.
     assert!(warning <= 30.0, "warning {warning} h after the collapse");
-    let (looped, _) = home.closed_loop(person("full"), None, &missed);
+    // He answers the calls the floor asks for while he is well (the plug's own rule asks on
+    // the day of the outing, the TV untouched for a day), and misses every one after.
+    let until_collapse = |h: f64| Some(if h < collapse { CheckinOutcome::Answered } else { CheckinOutcome::Missed });
+    let (looped, _) = home.closed_loop(person("full"), None, &until_collapse);
     let warning = hours_to(&home, &looped, collapse, Some(Level::Warning)).expect("warning");
     assert!(warning <= 12.0, "warning {warning} h after the collapse, with the calls missed");
     // The day before, nothing was raised.

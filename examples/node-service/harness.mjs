@@ -2,9 +2,20 @@
 // calls it with JSON, and stops it gracefully or by killing it.
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
+import { after } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
+// Removed once the test file's tests are done.
+export { tempDir } from '../../bindings-node/__test__/temp-dir.mjs'
+
 const server = join(dirname(fileURLToPath(import.meta.url)), 'server.js')
+
+// A service a failed test did not stop is killed once the file's tests are done: a running
+// child would keep the test file's process, and so the whole suite, from ever ending.
+const running = new Set()
+after(() => {
+  for (const child of running) child.kill('SIGKILL')
+})
 
 /**
  * Runs the service on `dataDir`; resolves once it listens and its engine is restored (it says
@@ -16,6 +27,8 @@ export async function start(dataDir, env = {}) {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ANBU_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   let err = ''
   child.stderr.on('data', (d) => {
     err += d

@@ -19,7 +19,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
 from ._anbu import (
     ASSESSMENT_FIELDS,
@@ -47,7 +47,6 @@ from ._anbu import (
     UnknownPersonError,
     UnknownProfileError,
     __version__,
-    backtest,
     read_events,
 )
 from . import _anbu
@@ -92,6 +91,8 @@ __all__ = [
     "replay_closed_loop",
     "simulate",
     "sweep",
+    "write_assessments",
+    "write_events",
 ]
 
 #: What ``replay`` accepts as events: dicts or ``Event`` objects, a pandas or polars
@@ -117,6 +118,37 @@ DurationLike = Union[str, int, float, timedelta]
 TimeLike = Union[str, datetime, int]
 #: Profiles: ``Profile`` objects, dicts, or paths of TOML/JSON files.
 ProfileLike = Union[Profile, Mapping[str, Any], str, "os.PathLike[str]"]
+#: A progress display for ``replay``, ``replay_closed_loop``, ``simulate`` (in persons) and
+#: ``backtest`` (in assessment rows): a ``tqdm`` bar (anything with ``update(n)`` and a
+#: ``total``: its total is set and it is advanced by what is done), or a function
+#: ``f(done, total)``. It is called on the calling thread, with ``(0, total)`` first, then as
+#: the core counts (looked at every 50 ms), and with ``(total, total)`` last. An exception it
+#: raises stops the work and is raised by the call.
+ProgressLike = Union[Callable[[int, int], Any], Any]
+
+
+def _progress(progress: ProgressLike | None) -> Callable[[int, int], Any] | None:
+    """A ``tqdm``-like bar as a function ``f(done, total)``; a function as it is."""
+    if progress is None:
+        return None
+    if callable(getattr(progress, "update", None)) and hasattr(progress, "total"):
+        bar: Any = progress
+        last = [0]
+
+        def advance(done: int, total: int) -> None:
+            if bar.total != total:
+                bar.total = total
+                if callable(getattr(bar, "refresh", None)):
+                    bar.refresh()
+            if done > last[0]:
+                bar.update(done - last[0])
+                last[0] = done
+
+        return advance
+    if callable(progress):
+        f: Callable[[int, int], Any] = progress
+        return f
+    raise TypeError(f"progress must be a tqdm bar or a function (done, total), not {type(progress).__name__}")
 
 
 def _is(obj: object, module: str, name: str) -> bool:
@@ -202,6 +234,7 @@ def replay(
     output: None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
 def replay(
@@ -214,6 +247,7 @@ def replay(
     output: Literal["polars"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
 def replay(
@@ -226,6 +260,7 @@ def replay(
     output: Literal["arrow"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "pyarrow.Table": ...
 @overload
 def replay(
@@ -238,6 +273,7 @@ def replay(
     output: Literal["objects"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> list[Assessment]: ...
 @overload
 def replay(
@@ -250,6 +286,7 @@ def replay(
     output: Literal["pandas"] | None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    progress: ProgressLike | None = ...,
 ) -> "pandas.DataFrame": ...
 
 
@@ -263,6 +300,7 @@ def replay(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    progress: ProgressLike | None = None,
 ) -> Any:
     """Assesses every person at each multiple of ``every`` from their first event to the last
     event of the input (the spec's Replays), in ``person``, ``at`` order. ``end`` (a time:
@@ -276,16 +314,20 @@ def replay(
     DataFrame, or as ``output`` says: ``"arrow"`` gives a ``pyarrow.Table``, ``"objects"`` a
     list of ``Assessment`` (no DataFrame library needed).
 
+    ``progress``: a ``tqdm`` bar, or a function ``f(done, total)``, told of the persons
+    replayed (see ``ProgressLike``).
+
     Runs without the GIL; Ctrl-C stops it (``KeyboardInterrupt``).
     """
     kind = _output(events, output)
     profile_list = _profile_list(profiles)
+    report = _progress(progress)
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_arrow(
-            events, persons, every, profile_list, threads, objects=True, start=start, end=end
+            events, persons, every, profile_list, threads, objects=True, start=start, end=end, progress=report
         )
         return rows
-    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end)
+    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end, progress=report)
     return _ordered(_frame(table, kind), kind)
 
 
@@ -311,8 +353,9 @@ def replay_closed_loop(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    progress: ProgressLike | None = None,
 ) -> Any:
-    """Replays as ``replay`` does (``start`` and ``end`` too), with the field workflow in the loop: whenever an assessment
+    """Replays as ``replay`` does (``start``, ``end`` and ``progress`` too), with the field workflow in the loop: whenever an assessment
     recommends an automatic check-in call (``action == "checkin_call"``) for a person who has
     check-in calls, the call is placed ``policy["delay"]`` later (default ``"5m"``; at most one
     per ``policy["retry"]``, default ``"1h"``; durations as ``every`` takes them), the
@@ -337,10 +380,14 @@ def replay_closed_loop(
         responder = responder.responder
     delay, retry = _policy(policy)
     args = (events, persons, responder, every, _profile_list(profiles), threads, delay, retry)
+    report = _progress(progress)
     if kind == "objects":
-        rows: list[Assessment] = _anbu.replay_closed_loop_arrow(*args, objects=True, start=start, end=end)
+        rows: list[Assessment] = _anbu.replay_closed_loop_arrow(
+            *args, objects=True, start=start, end=end, progress=report
+        )
         return rows
-    return _ordered(_frame(_anbu.replay_closed_loop_arrow(*args, start=start, end=end), kind), kind)
+    table = _anbu.replay_closed_loop_arrow(*args, start=start, end=end, progress=report)
+    return _ordered(_frame(table, kind), kind)
 
 
 def sweep(
@@ -471,13 +518,16 @@ def simulate(
     nuisance_share: float | None = None,
     recent_incidents: int | None = None,
     output: Literal["pandas", "polars", "arrow"] = "pandas",
+    progress: ProgressLike | None = None,
 ) -> Cohort:
     """A seeded simulated cohort (the core's simulator): people living alone with different
     routines, field cases that fool fixed rules, and real incidents. The same arguments give
     the same cohort. Options left out take the core's defaults. Tables are pandas DataFrames,
     or polars / pyarrow as ``output`` says; ``replay`` and ``backtest`` take them as they are.
+    ``progress`` (see ``ProgressLike``) is told of the persons simulated; Ctrl-C stops it.
     """
     events, person_rows, incident_rows, case_rows, responder = _anbu.simulate_arrow(
+        progress=_progress(progress),
         persons=persons,
         days=days,
         seed=seed,
@@ -495,6 +545,60 @@ def simulate(
     )
 
 
+def backtest(
+    assessments: Any, incidents: Any, persons: PersonsLike | None = None, *, progress: ProgressLike | None = None
+) -> BacktestReport:
+    """Evaluates assessments (``replay``'s output: a DataFrame, an Arrow table, or a list of
+    ``Assessment``) against incidents (rows with ``person``, ``start`` and ``end``, as
+    ``simulate`` gives them), overall and per profile (the persons' profiles; persons not
+    listed are under ``?``). ``progress`` (see ``ProgressLike``) is told of the rows scored.
+    """
+    return _anbu.backtest(assessments, incidents, persons, progress=_progress(progress))
+
+
 def events(source: EventsLike) -> list[Event]:
     """The events of any accepted input, validated by the core, as ``Event`` objects."""
     return _anbu.events(source)
+
+
+#: Where a writer writes: a path (``str`` or ``os.PathLike``), or a file object open for
+#: writing, binary or text.
+Destination = Union[str, "os.PathLike[str]", IO[bytes], IO[str]]
+
+
+def _write(data: bytes | None, destination: Any) -> None:
+    if data is None:
+        return
+    import io
+
+    if isinstance(destination, io.TextIOBase):
+        destination.write(data.decode("utf-8"))
+    else:
+        destination.write(data)
+
+
+def write_events(events: EventsLike, destination: Destination, format: str | None = None) -> None:
+    """Writes events in the interchange contract's CSV or JSON Lines form, by the core's
+    writer (as ``anbu simulate`` writes them): every field in UTC, read back identical by
+    ``read_events`` and ``replay``. ``events``: anything ``replay`` accepts (dicts,
+    ``Event`` objects, a pandas or polars DataFrame, a pyarrow Table, a file's path).
+    ``destination``: a path, or a file object open for writing (binary or text).
+    ``format``: ``"csv"`` or ``"jsonl"``; by default the path's extension (``.csv``,
+    ``.jsonl``, ``.ndjson``, ``.json``), or CSV for a file object.
+    """
+    if isinstance(destination, (str, os.PathLike)):
+        _anbu.write_events(events, destination, format)
+    else:
+        _write(_anbu.write_events(events, None, format), destination)
+
+
+def write_assessments(assessments: Any, destination: Destination, format: str | None = None) -> None:
+    """Writes assessments (``replay``'s output: a pandas or polars DataFrame, a pyarrow Table,
+    or a list of ``Assessment``) in the interchange contract's CSV form (``reasons`` as a JSON
+    cell) or JSON Lines form, by the core's writer (as ``anbu replay`` writes them).
+    ``destination`` and ``format`` as for ``write_events``.
+    """
+    if isinstance(destination, (str, os.PathLike)):
+        _anbu.write_assessments(assessments, destination, format)
+    else:
+        _write(_anbu.write_assessments(assessments, None, format), destination)

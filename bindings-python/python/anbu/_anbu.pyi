@@ -2,7 +2,7 @@
 
 import os
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Sequence, Union, final, overload
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Literal, Mapping, Sequence, Union, final, overload
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -40,6 +40,8 @@ __all__ = [
     "sweep",
     "Sweep",
     "simulate_arrow",
+    "write_assessments",
+    "write_events",
 ]
 
 __version__: str
@@ -237,7 +239,9 @@ class AnswerRate:
     @property
     def seed(self) -> int: ...
 
-def backtest(assessments: Any, incidents: Any, persons: Any = None) -> BacktestReport: ...
+def backtest(
+    assessments: Any, incidents: Any, persons: Any = None, progress: Callable[[int, int], Any] | None = None
+) -> BacktestReport: ...
 def labels_from_dispositions(
     events: Any, persons: Any, profiles: Sequence[_ProfileArg] | None = None
 ) -> list[dict[str, Any]]: ...
@@ -251,6 +255,7 @@ def replay_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def replay_closed_loop_arrow(
     events: Any,
@@ -264,6 +269,7 @@ def replay_closed_loop_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def sweep(
     events: Any,
@@ -282,6 +288,7 @@ def events(events: Any) -> list[Event]: ...
 def duration_ms(every: _Duration) -> int: ...
 def cli(argv: list[str]) -> int: ...
 def simulate_arrow(
+    progress: Callable[[int, int], Any] | None = None,
     *,
     persons: int | None = None,
     days: int | None = None,
@@ -291,3 +298,5 @@ def simulate_arrow(
     nuisance_share: float | None = None,
     recent_incidents: int | None = None,
 ) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]: ...
+def write_events(events: Any, path: _Path | None = None, format: str | None = None) -> bytes | None: ...
+def write_assessments(assessments: Any, path: _Path | None = None, format: str | None = None) -> bytes | None: ...

@@ -394,7 +394,7 @@ mod tests {
 
     #[test]
     fn ramp() {
-        let r = ChannelRule { threshold_h: 24.0, weight: 40.0 };
+        let r = ChannelRule { threshold_h: 24.0, weight: 40.0, own_floor: false };
         assert_eq!(silence_points(12.0, &r, 0.5), 0.0);
         assert_eq!(silence_points(18.0, &r, 0.5), 20.0);
         assert_eq!(silence_points(24.0, &r, 0.5), 40.0);

@@ -16,7 +16,7 @@ pub const BUILTIN_PROFILES: [&str; 5] = ["plug_only", "call_only", "call_app", "
 const SOLE_WEIGHT: f64 = 50.0;
 
 fn rule(threshold_h: f64, weight: f64) -> ChannelRule {
-    ChannelRule { threshold_h, weight }
+    ChannelRule { threshold_h, weight, own_floor: false }
 }
 
 /// The `full` profile: every signal, each channel alone reaching `watch` and two agreeing
@@ -40,7 +40,7 @@ fn full() -> Profile {
             call: rule(48.0, 30.0),
             steps: rule(24.0, 30.0),
             door: rule(24.0, 30.0),
-            plug: rule(24.0, 35.0),
+            plug: ChannelRule { own_floor: true, ..rule(24.0, 35.0) },
             app: rule(24.0, 30.0),
         },
         no_change: NoChange { watts_tolerance: 5.0, lux_tolerance: 30.0, relative_tolerance: 0.15, standby_watts: 3.0 },
@@ -91,7 +91,7 @@ pub(super) fn builtin(name: &str) -> Option<Profile> {
         // The smart-plug service: no change in power or light for 24 h.
         "plug_only" => {
             p.signals = vec![Signal::Plug, Signal::Checkin];
-            p.inactivity.plug = rule(24.0, SOLE_WEIGHT);
+            p.inactivity.plug = ChannelRule { own_floor: true, ..rule(24.0, SOLE_WEIGHT) };
         }
         // Call logs only: people who call or are called most days.
         "call_only" => {

@@ -192,6 +192,14 @@ pub struct ChannelRule {
     pub threshold_h: f64,
     /// Points the channel adds to the score at the threshold.
     pub weight: f64,
+    /// Whether the channel's own silence is a safety floor even while the person is seen
+    /// otherwise: its seed service watches it alone (the smart-plug service sees the plug and
+    /// nothing else), so it alerts when the channel alone stays silent for `threshold_h`. The
+    /// floor then asks for a check-in call before it would, and a missed one is a `warning`
+    /// (never more on this alone), until a call is answered after it asked. Default: `true`
+    /// for `plug`, `false` for the others (their seed services watch them together).
+    #[serde(default)]
+    pub own_floor: bool,
 }
 
 /// Silence thresholds and weights per activity channel.
@@ -795,7 +803,7 @@ mod tests {
     fn errors_name_the_key() {
         let msg = |j: &str| Profile::from_json(j).unwrap_err().to_string();
         assert!(msg(r#"{"name":"x","inactivity":{"plug":{"threshhold_h":3}}}"#)
-            .starts_with("profile `x`: key `inactivity.plug.threshhold_h`: unknown field `threshhold_h`, expected `threshold_h` or `weight`"));
+            .starts_with("profile `x`: key `inactivity.plug.threshhold_h`: unknown field `threshhold_h`, expected one of `threshold_h`, `weight`, `own_floor`"));
         assert!(msg(r#"{"name":"x","levels":{"watch":"high"}}"#).starts_with("profile `x`: key `levels.watch`:"));
         assert_eq!(
             msg(r#"{"name":"x","levels":{"watch":60}}"#),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { start } from '../harness.mjs'
+import { start, tempDir } from '../harness.mjs'
 
 const CHROMIUM = '/usr/bin/chromium'
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output')
@@ -87,7 +87,7 @@ const queue = (page) =>
   )
 
 test('the board in Chromium: queue, person page, acknowledge, languages, escaping', { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM} (scripts/test-all installs Debian's chromium)` }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anbu-board-'))
+  const dir = tempDir('anbu-board-')
   let s = await start(dir)
   const { context, close } = await browser()
   const dialogs = []
@@ -206,7 +206,7 @@ test('the board in Chromium: queue, person page, acknowledge, languages, escapin
 })
 
 test('acknowledgements outlive the journals snapshots drop; ids with a slash; a form without fields', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anbu-board-'))
+  const dir = tempDir('anbu-board-')
   let s = await start(dir)
   try {
     const now = Date.now()

@@ -3,13 +3,12 @@
 // assessments ranked by urgency, one error shape, /metrics, /healthz and /readyz, a log without
 // event contents, and persons added without a snapshot round trip.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import anbu from 'anbu'
 import service from '../server.js'
-import { start } from '../harness.mjs'
+import { start, tempDir } from '../harness.mjs'
 
 const { Engine } = anbu
 const { buildServer } = service
@@ -17,7 +16,7 @@ const H = 3_600_000
 const t0 = Date.parse('2024-05-01T08:00:00+09:00')
 const AT = t0 + 37 * H
 const NO_TIMER = { ANBU_SNAPSHOT_MS: '3600000' }
-const tmp = () => mkdtempSync(join(tmpdir(), 'anbu-operator-'))
+const tmp = () => tempDir('anbu-operator-')
 const plain = (x) => JSON.parse(JSON.stringify(x))
 const tv = (person, from, to, device = 'plug-tv') => {
   const out = []

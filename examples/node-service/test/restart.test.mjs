@@ -3,12 +3,11 @@
 // a damaged journal stop the start instead of being swallowed; stale temporary files go; a
 // JSON body nested 100k deep is the client's error.
 import assert from 'node:assert/strict'
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import anbu from 'anbu'
-import { start } from '../harness.mjs'
+import { start, tempDir } from '../harness.mjs'
 
 const { Engine } = anbu
 const H = 3_600_000
@@ -21,7 +20,7 @@ const tv = (person, from, to) => {
 const plain = (x) => JSON.parse(JSON.stringify(x))
 const byPerson = (rows) => [...rows].sort((a, b) => (a.person < b.person ? -1 : 1))
 const accepted = (events) => ({ results: events.map((_, index) => ({ index, status: 'accepted' })) })
-const tmp = () => mkdtempSync(join(tmpdir(), 'anbu-restart-'))
+const tmp = () => tempDir('anbu-restart-')
 const NO_TIMER = { ANBU_SNAPSHOT_MS: '3600000' }
 
 /** The service (as `current()` gives it, across restarts) and a reference engine that never stops, fed the same requests. */

@@ -1,11 +1,10 @@
 // Starts the service on 127.0.0.1, posts persons and events, restarts it (gracefully, and
 // by killing it), and checks that nothing was lost.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { start } from '../harness.mjs'
+import { start, tempDir } from '../harness.mjs'
 
 const H = 3_600_000
 const t0 = Date.parse('2024-05-01T08:00:00+09:00')
@@ -18,7 +17,7 @@ const tv = (person, from, to) => {
 }
 
 test('events survive a graceful restart and a crash', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anbu-service-'))
+  const dir = tempDir('anbu-service-')
   let s = await start(dir)
   assert.deepEqual((await s.call('POST', '/persons', [{ person: 'p-001', profile: 'plug_only' }, { person: 'p-002', profile: 'full' }])).body, { added: 2 })
   assert.deepEqual((await s.call('POST', '/events', tv('p-001', 0, 80))).body, accepted(tv('p-001', 0, 80)))
@@ -62,14 +61,16 @@ test('events survive a graceful restart and a crash', async () => {
 })
 
 test('periodic snapshots replace the journal', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'anbu-service-'))
+  const dir = tempDir('anbu-service-')
   let s = await start(dir, { ANBU_SNAPSHOT_MS: '100' })
   await s.call('POST', '/persons', { person: 'p-001', profile: 'plug_only' })
   await s.call('POST', '/events', tv('p-001', 0, 149))
   const expected = (await s.call('GET', `/assessments?at=${AT}`)).body.items
   await new Promise((r) => setTimeout(r, 400))
   const files = readdirSync(dir)
-  assert.equal(files.filter((f) => f.endsWith('.snap')).length, 1, files.join(' '))
+  // The latest snapshot, and the one before it as the fallback once a second was written.
+  const snaps = files.filter((f) => f.endsWith('.snap')).length
+  assert.ok(snaps >= 1 && snaps <= 2, files.join(' '))
   await s.stop('SIGKILL')
   s = await start(dir)
   const health = (await s.call('GET', '/health')).body

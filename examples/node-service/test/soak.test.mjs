@@ -19,12 +19,11 @@
 // printed; ANBU_SOAK_SEED=<seed> replays the same events, profiles and kill delays (where a kill
 // lands between requests still depends on timing).
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, readFileSync, watch } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, watch } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import anbu from 'anbu'
-import { start } from '../harness.mjs'
+import { start, tempDir } from '../harness.mjs'
 
 const { Engine } = anbu
 const MIN = 60_000
@@ -138,7 +137,7 @@ test('kill -9 at random points loses nothing acknowledged and changes no decisio
   const began = Date.now()
   t.diagnostic(`seed ${SEED} (replay with ANBU_SOAK_SEED=${SEED}), ${ROUNDS} rounds`)
   const main = rng(SEED)
-  const dir = mkdtempSync(join(tmpdir(), 'anbu-soak-'))
+  const dir = tempDir('anbu-soak-')
   const persons = []
   /** Registration requests the service acknowledged, in order (as the reference registers them). */
   const registered = []
