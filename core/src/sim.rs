@@ -687,14 +687,16 @@ fn schedule(plan: &Plan, cfg: &SimConfig, rng: &mut Rng) -> Vec<Day> {
     (0..cfg.days)
         .map(|day| {
             let base = day as f64 * 24.0;
-            let weekday = (day + 2) % 7; // 2024-05-01 was a Wednesday (0 = Monday)
-            let weekend = weekday >= 5;
-            let month = cfg
+            // The day's date in Seoul (the simulated persons live there): a weekend or a
+            // public holiday is a day off, when they get up later.
+            let date = cfg
                 .start
                 .plus_millis(i64::from(day) * DAY_MS + 12 * HOUR_MS)
                 .to_jiff()
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .month();
+                .to_zoned(jiff::tz::TimeZone::get("Asia/Seoul").unwrap_or(jiff::tz::TimeZone::UTC))
+                .date();
+            let weekend = date.weekday().to_monday_zero_offset() >= 5 || crate::holidays::Calendar::Kr.is_holiday(date);
+            let month = date.month();
             let winter = matches!(month, 12 | 1 | 2);
             let jitter = if r.irregular { rng.range(-3.0, 3.0) } else { rng.range(-0.5, 0.5) };
             let late = if hangover { rng.range(4.0, 8.0) } else { 0.0 };

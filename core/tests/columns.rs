@@ -384,7 +384,7 @@ fn a_large_batch_checked_in_parts_names_its_first_bad_row() {
 /// of a person not listed.
 #[test]
 fn a_large_replay_coded_on_every_core_gives_the_rows_of_one() {
-    let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 200, days: 8, ..Default::default() });
+    let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 200, days: 9, ..Default::default() });
     assert!(cohort.events.len() > 120_000, "{}", cohort.events.len());
     let options = |threads| ReplayOptions { every_ms: 6 * HOUR_MS, threads, ..ReplayOptions::default() };
     let one = replay(cohort.events.clone(), &cohort.persons, &options(1)).unwrap();
