@@ -14,6 +14,7 @@ use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
 use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
 use crate::names::Name;
+use crate::parallel;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::routine::Walks;
@@ -145,12 +146,9 @@ impl ReplayOptions {
         last.map(|l| self.end.unwrap_or(l))
     }
 
-    /// The cores a replay works on: `threads`, or every core for 0.
-    fn worker_threads(&self) -> usize {
-        match self.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        }
+    /// The threads a replay works on: `threads`, or for 0 [`crate::parallel::threads`].
+    fn worker_threads(&self) -> Result<usize> {
+        crate::parallel::threads_for(self.threads)
     }
 }
 
@@ -373,21 +371,8 @@ fn replay_with(
     let plan = Plan::new(persons, options)?;
     // The events are coded in parts, one per core: each part's persons and devices (by the
     // part's own device ids), then every part's devices recoded by the rank of their id.
-    let threads = options.worker_threads().min(events.len().div_ceil(MIN_EVENTS_PER_PART)).max(1);
-    let part = events.len().div_ceil(threads).max(1);
-    let coded: Vec<Result<CodedPart<'_>>> = if threads == 1 {
-        vec![CodedPart::of(&plan.index, &events, 0)]
-    } else {
-        std::thread::scope(|s| {
-            let index = &plan.index;
-            let handles: Vec<_> = events
-                .chunks(part)
-                .enumerate()
-                .map(|(k, chunk)| s.spawn(move || CodedPart::of(index, chunk, k * part)))
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
-        })
-    };
+    let threads = parallel::parts(events.len(), options.worker_threads()?, MIN_EVENTS_PER_PART);
+    let coded = parallel::map_chunks(&events, threads, |first, chunk| CodedPart::of(&plan.index, chunk, first));
     // The first refused event in input order is the error.
     let coded = coded.into_iter().collect::<Result<Vec<_>>>()?;
     let mut ids = DeviceIds::default();
@@ -487,13 +472,12 @@ fn drop_on_every_core(mut events: Vec<Event>, threads: usize) {
         return;
     }
     let part = events.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        while events.len() > part {
-            let tail = events.split_off(events.len() - part);
-            s.spawn(move || drop(tail));
-        }
-        drop(events);
-    });
+    let mut parts = Vec::with_capacity(threads);
+    while events.len() > part {
+        parts.push(events.split_off(events.len() - part));
+    }
+    parts.push(events);
+    parallel::run_all(parts.into_iter().map(|p| move || drop(p)));
 }
 
 /// Replays a columnar batch: exactly the rows [`replay`] gives for the batch's events
@@ -808,7 +792,7 @@ impl<'p> Plan<'p> {
             Calls::Shared(responder, policy) => Some((responder, policy)),
             Calls::None => None,
         };
-        let threads = options.worker_threads().clamp(1, order.len().max(1));
+        let threads = options.worker_threads()?.clamp(1, order.len().max(1));
 
         // `capacity`: rows the output will hold (the first part's holds them all, so that
         // the other parts are appended to it rather than every row copied once more).
@@ -816,20 +800,9 @@ impl<'p> Plan<'p> {
             let calls: PartCalls<'_> = shared.map(|(r, p)| (r as &dyn CheckinResponder, p));
             self.part(ids, capacity, source, names, last, calls)
         };
-        if threads == 1 {
-            return run(&order, rows as usize);
-        }
-        let chunk = order.len().div_ceil(threads);
-        let parts: Vec<Result<O>> = std::thread::scope(|s| {
-            let handles: Vec<_> = order
-                .chunks(chunk)
-                .enumerate()
-                .map(|(k, ids)| {
-                    let capacity = if k == 0 { rows as usize } else { ids.iter().map(|&i| rows_of(i) as usize).sum() };
-                    s.spawn(move || run(ids, capacity))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
+        let parts: Vec<Result<O>> = parallel::map_chunks(&order, threads, |first, ids| {
+            let capacity = if first == 0 { rows as usize } else { ids.iter().map(|&i| rows_of(i) as usize).sum() };
+            run(ids, capacity)
         });
         let mut parts = parts.into_iter();
         let mut out = match parts.next() {

@@ -327,3 +327,12 @@ fn replay_grid_step() {
     let err = options(MIN_EVERY_MS - 1).check().unwrap_err();
     assert!(err.to_string().starts_with("argument `every`: 59999 ms is shorter than 1 minute"), "{err}");
 }
+
+#[test]
+fn threads_of_the_switch_and_of_anbu_num_threads() {
+    use anbu::parallel::{ENV_VAR, resolve};
+    // The variable, read as every call reads it (the switch is tested in `parallel.rs`).
+    assert_eq!(resolve(0, 0, Some(&MAX_THREADS.to_string()), 1).unwrap(), MAX_THREADS);
+    let err = resolve(0, 0, Some(&(MAX_THREADS + 1).to_string()), 1).unwrap_err();
+    assert_eq!(err.to_string(), format!("argument `{ENV_VAR}`: {} threads, at most {MAX_THREADS}", MAX_THREADS + 1));
+}
