@@ -49,6 +49,8 @@ from ._anbu import (
     __version__,
     backtest,
     read_events,
+    set_threads,
+    threads,
 )
 from . import _anbu
 
@@ -89,8 +91,10 @@ __all__ = [
     "read_events",
     "replay",
     "replay_closed_loop",
+    "set_threads",
     "simulate",
     "sweep",
+    "threads",
 ]
 
 #: What ``replay`` accepts as events: dicts or ``Event`` objects, a pandas or polars

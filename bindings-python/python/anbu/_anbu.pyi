@@ -36,9 +36,11 @@ __all__ = [
     "read_events",
     "replay_arrow",
     "replay_closed_loop_arrow",
+    "set_threads",
     "sweep",
     "Sweep",
     "simulate_arrow",
+    "threads",
 ]
 
 __version__: str
@@ -276,6 +278,8 @@ def sweep(
 def events(events: Any) -> list[Event]: ...
 def duration_ms(every: _Duration) -> int: ...
 def cli(argv: list[str]) -> int: ...
+def set_threads(n: int) -> None: ...
+def threads() -> int: ...
 def simulate_arrow(
     *,
     persons: int | None = None,
