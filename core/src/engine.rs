@@ -24,7 +24,7 @@ use crate::pending::Pending;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
-use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
+use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, too_many_devices, tracks_device};
 use crate::time::{HOUR_MS, Timestamp};
 use crate::triage::TriageFilter;
 
@@ -165,10 +165,7 @@ impl<'b> Trial<'b> {
     fn check_device(&mut self, slot: &Slot, signal: Signal, device: &'b str) -> Result<()> {
         if tracks_device(signal) && slot.state.device_index(device).is_none() && !self.new_devices.contains(&device) {
             if slot.state.devices.len() + self.new_devices.len() >= MAX_DEVICES_PER_PERSON {
-                return Err(Error::field(
-                    "device",
-                    format!("person `{}` already has {MAX_DEVICES_PER_PERSON} devices", slot.person.person),
-                ));
+                return Err(too_many_devices(&slot.person.person, device));
             }
             self.new_devices.push(device);
         }

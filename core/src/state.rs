@@ -190,6 +190,19 @@ impl HourContext for Context<'_> {
     }
 }
 
+/// The error for an event of `device`, a device more than the [`MAX_DEVICES_PER_PERSON`] the
+/// person `person` has already: names both and the limit.
+pub(crate) fn too_many_devices(person: &str, device: &str) -> Error {
+    Error::field(
+        "device",
+        format!(
+            "person `{}` already has {MAX_DEVICES_PER_PERSON} devices, the most one person may have: `{}` would be one more",
+            crate::error::clip(person),
+            crate::error::clip(device)
+        ),
+    )
+}
+
 /// Whether events of a signal come from a device whose reports are tracked (an absence
 /// and the emergency button are the person's, not a device's).
 pub(crate) fn tracks_device(signal: Signal) -> bool {
@@ -231,10 +244,7 @@ impl PersonState {
             return Ok(());
         }
         if self.devices.len() >= MAX_DEVICES_PER_PERSON {
-            return Err(Error::field(
-                "device",
-                format!("person `{person}` already has {MAX_DEVICES_PER_PERSON} devices"),
-            ));
+            return Err(too_many_devices(person, id));
         }
         Ok(())
     }

@@ -38,7 +38,10 @@ fn devices_per_person() {
         e.ingest(plug(i)).unwrap();
     }
     let err = e.ingest(plug(MAX_DEVICES_PER_PERSON)).unwrap_err();
-    assert_eq!(err.to_string(), "field `device`: person `p-1` already has 32 devices");
+    assert_eq!(
+        err.to_string(),
+        "field `device`: person `p-1` already has 32 devices, the most one person may have: `plug-32` would be one more"
+    );
     // A device the person has is still taken.
     e.ingest(plug(0)).unwrap();
 }
