@@ -722,7 +722,7 @@ impl Slot {
         if tracks_device(signal) {
             match self.state.device_index(id) {
                 Some(i) => i as u32,
-                None => self.state.register_device(intern()).unwrap_or(u32::MAX),
+                None => self.state.register_device(&self.person.person, intern()).unwrap_or(u32::MAX),
             }
         } else {
             let others = self.others.get_or_insert_default();
@@ -739,7 +739,7 @@ impl Slot {
     fn code_interned(&mut self, id: &Name) -> u32 {
         match self.state.device_index_interned(id) {
             Some(i) => i as u32,
-            None => self.state.register_device(Arc::clone(id)).unwrap_or(u32::MAX),
+            None => self.state.register_device(&self.person.person, Arc::clone(id)).unwrap_or(u32::MAX),
         }
     }
 

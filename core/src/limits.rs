@@ -23,7 +23,7 @@
 //! | nesting of a JavaScript value the Node binding reads as JSON (a profile document, persons, incidents) | [`MAX_JSON_DEPTH`] (128) | the value is refused |
 //! | values in one such JavaScript value | [`MAX_JSON_VALUES`] (1,000,000) | the value is refused |
 //! | events waiting in one person's lateness buffer | [`MAX_PENDING_PER_PERSON`] (262,144) | the event (or batch) that would leave more waiting is refused |
-//! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused |
+//! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused (by a replay: the replay) |
 //! | missed check-ins a person's state keeps | [`MAX_MISSED_CHECKINS`] (32) | the oldest is forgotten |
 //! | registered absences a person's state keeps | [`MAX_ABSENCES`] (16) | the oldest is forgotten |
 //! | allowed lateness of an engine | [`MAX_ALLOWED_LATENESS_MS`] (30 days) | the configuration is refused |

@@ -18,7 +18,7 @@ use crate::parallel;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::routine::Walks;
-use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
+use crate::state::{PersonState, tracks_device};
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 use crate::value::Value;
 
@@ -871,18 +871,17 @@ fn replay_person<O: Output>(
     }
     events.sort_unstable_by(Compact::ranked_cmp);
     events.dedup_by(|a, b| a.same_event(b));
-    // Devices are registered in the order they are first folded; past the cap, a device's
-    // reports are not tracked (as when folding one event at a time).
+    // Devices are registered in the order they are first folded; past the cap, the replay is
+    // refused, as the engine refuses the event (`PersonState::register_device`).
     let mut state = PersonState::default();
     let mut registered: Vec<(u32, u32)> = Vec::new();
     for e in events.iter_mut().filter(|e| tracks_device(e.signal)) {
         let rank = e.device;
         e.device = match registered.iter().find(|(r, _)| *r == rank) {
             Some((_, i)) => *i,
-            None if state.devices.len() >= MAX_DEVICES_PER_PERSON => u32::MAX,
             None => {
                 let id = names.get(rank as usize).cloned().unwrap_or_else(|| Name::new(e.signal.as_str().to_string()));
-                let i = state.register_device(id).unwrap_or(u32::MAX);
+                let i = state.register_device(person, id)?;
                 registered.push((rank, i));
                 i
             }
@@ -931,12 +930,17 @@ fn replay_person<O: Output>(
         {
             let when = at.plus_millis(policy.delay_ms);
             if let Some(outcome) = responder.try_answer(person, when)? {
-                let device = *checkin_device.get_or_insert_with(|| {
-                    state
-                        .device_index("checkin")
-                        .map(|i| i as u32)
-                        .unwrap_or_else(|| state.register_device(Name::new("checkin".to_string())).unwrap_or(u32::MAX))
-                });
+                let device = match checkin_device {
+                    Some(d) => d,
+                    None => {
+                        let d = match state.device_index("checkin") {
+                            Some(i) => i as u32,
+                            None => state.register_device(person, Name::new("checkin".to_string()))?,
+                        };
+                        checkin_device = Some(d);
+                        d
+                    }
+                };
                 placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None }, device, true));
                 last_call = Some(at);
             }

@@ -249,11 +249,12 @@ impl PersonState {
         Ok(())
     }
 
-    /// Registers a new device and returns its index; `None` when the person has
-    /// [`MAX_DEVICES_PER_PERSON`] already (refused by [`Self::check_device`] before).
-    pub fn register_device(&mut self, id: Name) -> Option<u32> {
+    /// Registers a new device of the person `person` and returns its index; past
+    /// [`MAX_DEVICES_PER_PERSON`], the error of [`too_many_devices`]: the one policy of the
+    /// engine (which checks with [`Self::check_device`] before) and of a replay.
+    pub fn register_device(&mut self, person: &str, id: Name) -> Result<u32> {
         if self.devices.len() >= MAX_DEVICES_PER_PERSON {
-            return None;
+            return Err(too_many_devices(person, &id));
         }
         // Devices come rarely and stay: no room is kept for more.
         self.devices.reserve_exact(1);
@@ -265,7 +266,7 @@ impl PersonState {
             meter: false,
             plug: None,
         });
-        Some(self.devices.len() as u32 - 1)
+        Ok(self.devices.len() as u32 - 1)
     }
 
     /// Folds one event given as an [`crate::Event`] (for tests): registers its device and folds it.
@@ -274,7 +275,7 @@ impl PersonState {
         let device = match self.device_index(e.device()) {
             Some(i) => i as u32,
             None if tracks_device(e.signal()) => {
-                self.register_device(Name::new(e.device().to_string())).unwrap_or(u32::MAX)
+                self.register_device(&e.person, Name::new(e.device().to_string())).unwrap_or(u32::MAX)
             }
             None => u32::MAX,
         };

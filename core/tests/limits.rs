@@ -44,6 +44,22 @@ fn devices_per_person() {
     );
     // A device the person has is still taken.
     e.ingest(plug(0)).unwrap();
+    // A replay has the engine's policy: the same error for the same events (columns too).
+    let persons = [Person::new("p-1", "full").unwrap()];
+    let events: Vec<Event> = (0..MAX_DEVICES_PER_PERSON).map(plug).collect();
+    let options = anbu::ReplayOptions { every_ms: HOUR_MS, ..anbu::ReplayOptions::default() };
+    assert!(!anbu::replay(events.clone(), &persons, &options).unwrap().is_empty());
+    let more: Vec<Event> = events.iter().cloned().chain([plug(MAX_DEVICES_PER_PERSON)]).collect();
+    let columns = anbu::OwnedColumns::of(&more);
+    for err in [
+        anbu::replay(more.clone(), &persons, &options).unwrap_err(),
+        anbu::replay_columns(&columns.batch().unwrap(), &persons, &options).unwrap_err(),
+    ] {
+        assert_eq!(
+            err.to_string(),
+            "field `device`: person `p-1` already has 32 devices, the most one person may have: `plug-32` would be one more"
+        );
+    }
 }
 
 #[test]
