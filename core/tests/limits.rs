@@ -63,6 +63,25 @@ fn devices_per_person() {
 }
 
 #[test]
+fn a_check_in_call_past_the_device_cap_is_refused() {
+    // 32 plugs, then a day and a half without change: the closed loop places a call, whose
+    // `checkin` device would be the 33rd.
+    let plug = |i: usize, minute: i64| {
+        event("p-1", minute, Some(&format!("plug-{i}")), EventKind::Plug { watts: 5.0, lux: None })
+    };
+    let mut events: Vec<Event> = (0..MAX_DEVICES_PER_PERSON).map(|i| plug(i, i as i64)).collect();
+    events.push(plug(0, 36 * 60));
+    let persons = [Person::new("p-1", "full").unwrap()];
+    let options = anbu::ReplayOptions { every_ms: HOUR_MS, ..anbu::ReplayOptions::default() };
+    let always = anbu::AnswerRate::new(1.0, 0.0, 1).unwrap();
+    let err = anbu::replay_closed_loop(events, &persons, &options, &always, anbu::CallPolicy::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "field `device`: person `p-1` already has 32 devices, the most one person may have: `checkin` would be one more"
+    );
+}
+
+#[test]
 fn missed_checkins_and_absences_kept() {
     let missed = |n: usize| {
         let mut e = engine(&["p-1"]);
