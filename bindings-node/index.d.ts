@@ -529,6 +529,13 @@ export declare function replayClosedLoop(events: EventInput[] | EventColumns, pe
 export declare function replayClosedLoopAsync(events: EventInput[] | EventColumns, persons: PersonInput[], responder: AnswerRate | Cohort | ResponderSpec, options?: ClosedLoopOptions): Promise<Assessment[]>
 
 /**
+ * Sets the number of threads anbu works on in this process, for every call not given its own
+ * `threads`; 0 goes back to `ANBU_NUM_THREADS`, or one per core (the core's
+ * `parallel::set_threads`).
+ */
+export declare function setThreads(n: number): void
+
+/**
  * A seeded simulated cohort: the spec's event, person and incident tables and each person's
  * story. The same options always give the same cohort.
  */
@@ -547,6 +554,12 @@ export declare function simulateAsync(options?: SimulateOptions): Promise<Cohort
  * episodes per 100 person-months, or `null`.
  */
 export declare function sweep(events: EventInput[] | EventColumns, persons: PersonInput[], incidents: IncidentInput[], key: string, values: number[], options?: SweepOptions): SweepResult
+
+/**
+ * The number of threads anbu works on for a call not given its own `threads` (the core's
+ * `parallel::threads`).
+ */
+export declare function threads(): number
 
 /** The version of the anbu core this binding was built with. */
 export declare function version(): string

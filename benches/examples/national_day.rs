@@ -50,9 +50,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let devices = full.first().and_then(|p| p.devices()).unwrap_or(&[]).to_vec();
     let device_text: String = devices.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
     println!(
-        "{persons} persons in partitions of {partition}; {} templates, {per_person:.0} events per person-day; {} cores",
+        "{persons} persons in partitions of {partition}; {} templates, {per_person:.0} events per person-day; {} threads",
         ranges.len(),
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        anbu::parallel::threads()?
     );
 
     let (mut check_s, mut replay_s, mut events_total, mut rows_total, mut alerts) = (0.0, 0.0, 0usize, 0usize, 0usize);

@@ -79,7 +79,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
     // two cores too).
     let parts = &parts;
     let (persons, devices) = (&mut persons, &mut devices);
-    let mut ids = move || -> Option<()> {
+    let ids = move || -> Option<()> {
         for (n, by_field) in parts {
             let (person, ts, signal) =
                 (by_field[field::PERSON].as_ref()?, by_field[field::TS].as_ref()?, by_field[field::SIGNAL].as_ref()?);
@@ -97,7 +97,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         }
         Some(())
     };
-    let mut values = move || -> Option<()> {
+    let values = move || -> Option<()> {
         for (n, by_field) in parts {
             let n = *n;
             let column = |f: usize| by_field[f].as_ref();
@@ -120,15 +120,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         }
         Some(())
     };
-    let (coded, taken) = if rows >= ROWS_PER_THREAD {
-        std::thread::scope(|s| {
-            let coded = s.spawn(ids);
-            let taken = values();
-            (coded.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), taken)
-        })
-    } else {
-        (ids(), values())
-    };
+    let (coded, taken) = anbu::parallel::join_if(rows >= ROWS_PER_THREAD, ids, values);
     coded?;
     taken?;
     Some(c)

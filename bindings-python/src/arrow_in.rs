@@ -198,12 +198,7 @@ pub fn events_from_batches(
     threads: usize,
 ) -> Result<Vec<Event>, TableError> {
     let total: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(total / ROWS_PER_THREAD)
-    .max(1);
+    let threads = anbu::parallel::threads_for(threads)?.min(total / ROWS_PER_THREAD).max(1);
     if threads == 1 {
         return convert(batches, 0, cancel);
     }
@@ -226,10 +221,7 @@ pub fn events_from_batches(
     if !part.is_empty() {
         parts.push((part_start, part));
     }
-    let results: Vec<Result<Vec<Event>, TableError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = parts.iter().map(|(row0, part)| s.spawn(move || convert(part, *row0, cancel))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
-    });
+    let results = anbu::parallel::run_all(parts.iter().map(|(row0, part)| move || convert(part, *row0, cancel)));
     let mut out = Vec::with_capacity(total);
     for r in results {
         out.extend(r?);

@@ -78,15 +78,7 @@ pub fn batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowError> {
         let item_field = Arc::new(Field::new("item", DataType::Struct(reason_fields()), false));
         Ok(Arc::new(LargeListArray::try_new(item_field, offsets(reason_offsets)?, Arc::new(items), None)?))
     };
-    let (text, reasons) = if person.len() >= crate::arrow_in::ROWS_PER_THREAD {
-        std::thread::scope(|s| {
-            let reasons = s.spawn(reasons);
-            let text = head();
-            (text, reasons.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-        })
-    } else {
-        (head(), reasons())
-    };
+    let (reasons, text) = anbu::parallel::join_if(person.len() >= crate::arrow_in::ROWS_PER_THREAD, reasons, head);
     let [person, level, action, responder]: [ArrayRef; 4] =
         text.try_into().map_err(|_| ArrowError::InvalidArgumentError("four text columns".into()))?;
     let at = TimestampMillisecondArray::new(ScalarBuffer::from(at), None).with_timezone("UTC");

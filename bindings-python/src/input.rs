@@ -209,12 +209,12 @@ where
         },
         Err(_) => Err(mpsc::RecvTimeoutError::Disconnected),
     };
-    std::thread::scope(|s| {
-        let flag = Arc::clone(&cancel);
-        s.spawn(move || {
-            let r = catch_unwind(AssertUnwindSafe(|| work(&flag))).unwrap_or_else(|p| Err(Failure::Panic(p)));
-            let _ = tx.send(r);
-        });
+    let flag = Arc::clone(&cancel);
+    let worker = move || {
+        let r = catch_unwind(AssertUnwindSafe(|| work(&flag))).unwrap_or_else(|p| Err(Failure::Panic(p)));
+        let _ = tx.send(r);
+    };
+    let waiter = || {
         loop {
             match py.detach(|| recv(Some(POLL))) {
                 Ok(r) => {
@@ -238,5 +238,6 @@ where
                 }
             }
         }
-    })
+    };
+    anbu::parallel::join(worker, waiter).1
 }

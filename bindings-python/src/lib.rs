@@ -176,6 +176,21 @@ fn cli(py: Python<'_>, argv: Vec<String>) -> u8 {
     py.detach(|| anbu_cli::run(argv))
 }
 
+/// Sets the number of threads anbu works on in this process, for every call not given its own
+/// `threads`; 0 goes back to `ANBU_NUM_THREADS`, or one per core (the core's
+/// `parallel::set_threads`).
+#[pyfunction]
+fn set_threads(n: &Bound<'_, PyAny>) -> PyResult<()> {
+    convert::with_value(n, anbu::parallel::set_threads_from)?.map_err(errors::to_py)
+}
+
+/// The number of threads anbu works on for a call not given its own `threads` (the core's
+/// `parallel::threads`).
+#[pyfunction]
+fn threads() -> PyResult<usize> {
+    anbu::parallel::threads().map_err(errors::to_py)
+}
+
 #[pymodule]
 fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -205,5 +220,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
     m.add_function(wrap_pyfunction!(write::write_events, m)?)?;
     m.add_function(wrap_pyfunction!(write::write_assessments, m)?)?;
+    m.add_function(wrap_pyfunction!(set_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(threads, m)?)?;
     Ok(())
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -140,6 +143,34 @@ def test_output_types(persons: list[Any], profiles: list[Path]) -> None:
 def test_threads_do_not_change_results(expected: list[Any], persons: list[Any], profiles: list[Path]) -> None:
     for threads in (1, 2, 3):
         assert frame_rows(anbu.replay(CSV, persons, profiles=profiles, threads=threads)) == expected
+
+
+def test_set_threads_is_the_process_switch(expected: list[Any], persons: list[Any], profiles: list[Path]) -> None:
+    before = anbu.threads()
+    try:
+        for n in (1, 3):
+            anbu.set_threads(n)
+            assert anbu.threads() == n
+            assert frame_rows(anbu.replay(CSV, persons, profiles=profiles)) == expected
+        with pytest.raises(anbu.InvalidArgumentError, match="argument `threads`: must be a whole number >= 0, got -1"):
+            anbu.set_threads(-1)
+        with pytest.raises(anbu.InvalidArgumentError, match="argument `threads`: 257 threads, at most 256"):
+            anbu.set_threads(257)
+        assert anbu.threads() == 3  # a refused count leaves the switch as it was
+    finally:
+        anbu.set_threads(0)
+    assert anbu.threads() == before
+
+
+def test_anbu_num_threads_is_read_by_the_core() -> None:
+    code = "import anbu; print(anbu.threads())"
+    run = lambda value: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "ANBU_NUM_THREADS": value}
+    )
+    assert run("2").stdout == "2\n"
+    bad = run("four")
+    assert bad.returncode != 0
+    assert "InvalidArgumentError: argument `ANBU_NUM_THREADS`: must be a whole number" in bad.stderr
 
 
 def test_empty_input(persons: list[Any]) -> None:

@@ -186,12 +186,13 @@ where
             return u8::try_from(e.exit_code()).unwrap_or(2);
         }
     };
-    let result = match cli.command {
+    // A bad `ANBU_NUM_THREADS` is a usage error, before any file is read.
+    let result = anbu::parallel::threads().map_err(Failure::from).and_then(|_| match cli.command {
         Command::Replay(args) => replay(args),
         Command::Backtest(args) => run_backtest(args),
         Command::Simulate(args) => simulate(args),
         Command::Check(args) => check(args),
-    };
+    });
     match result {
         Ok(code) => code,
         // A reader of stdout that stopped reading (`| head`) is not a failure.
@@ -280,17 +281,19 @@ fn counting<T>(bar: &ProgressBar, total: u64, done: &AtomicU64, work: impl FnOnc
     }
     bar.set_length(total);
     let finished = AtomicBool::new(false);
-    let out = std::thread::scope(|s| {
-        s.spawn(|| {
+    let ((), out) = anbu::parallel::join(
+        || {
             while !finished.load(Ordering::Relaxed) {
                 bar.set_position(done.load(Ordering::Relaxed));
                 std::thread::sleep(Duration::from_millis(100));
             }
-        });
-        let out = work();
-        finished.store(true, Ordering::Relaxed);
-        out
-    });
+        },
+        || {
+            let out = work();
+            finished.store(true, Ordering::Relaxed);
+            out
+        },
+    );
     bar.set_style(spinner);
     out
 }

@@ -213,6 +213,26 @@ fn check_of_a_clean_cohort_exits_0_and_checks_the_persons_too() {
 }
 
 #[test]
+fn the_number_of_threads_is_read_from_anbu_num_threads() {
+    let cohort = Cohort::new();
+    let args = ["replay", &cohort.arg("events.csv"), "--persons", &cohort.arg("persons.csv")];
+    let with = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_anbu")).args(args).env("ANBU_NUM_THREADS", threads).output().unwrap()
+    };
+    let one = with("1");
+    assert!(one.status.success(), "{}", text(&one.stderr));
+    assert_eq!(with("3").stdout, one.stdout);
+    assert_eq!(anbu(&args).stdout, one.stdout);
+    let out = with("four");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "anbu: argument `ANBU_NUM_THREADS`: must be a whole number of threads >= 0 (0: one per core), got `four`\n"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn a_missing_file_exits_3_naming_it() {
     let cohort = Cohort::new();
     let missing = cohort.file("nowhere/events.csv");

@@ -400,22 +400,12 @@ impl<'a> EventColumns<'a> {
         let mut all = vec![0u16; rows];
         // A large batch is checked in as many parts as there are cores; the error reported
         // is the first row's in any case.
-        let threads =
-            if rows >= PARALLEL_ROWS { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { 1 };
+        let threads = if rows >= PARALLEL_ROWS { crate::parallel::threads()? } else { 1 };
         let part = rows.div_ceil(threads.max(1)).next_multiple_of(CHUNK).max(CHUNK);
         let this = &*self;
-        let checked: Vec<Result<()>> = if threads <= 1 {
-            vec![this.check_rows(0, &mut all)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = all
-                    .chunks_mut(part)
-                    .enumerate()
-                    .map(|(k, present)| s.spawn(move || this.check_rows(k * part, present)))
-                    .collect();
-                handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
-            })
-        };
+        let checked: Vec<Result<()>> = crate::parallel::run_all(
+            all.chunks_mut(part).enumerate().map(|(k, present)| move || this.check_rows(k * part, present)),
+        );
         checked.into_iter().collect::<Result<Vec<()>>>()?;
         self.present = all;
         Ok(())

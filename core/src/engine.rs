@@ -24,7 +24,7 @@ use crate::pending::Pending;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
-use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
+use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, too_many_devices, tracks_device};
 use crate::time::{HOUR_MS, Timestamp};
 use crate::triage::TriageFilter;
 
@@ -165,10 +165,7 @@ impl<'b> Trial<'b> {
     fn check_device(&mut self, slot: &Slot, signal: Signal, device: &'b str) -> Result<()> {
         if tracks_device(signal) && slot.state.device_index(device).is_none() && !self.new_devices.contains(&device) {
             if slot.state.devices.len() + self.new_devices.len() >= MAX_DEVICES_PER_PERSON {
-                return Err(Error::field(
-                    "device",
-                    format!("person `{}` already has {MAX_DEVICES_PER_PERSON} devices", slot.person.person),
-                ));
+                return Err(too_many_devices(&slot.person.person, device));
             }
             self.new_devices.push(device);
         }
@@ -725,7 +722,7 @@ impl Slot {
         if tracks_device(signal) {
             match self.state.device_index(id) {
                 Some(i) => i as u32,
-                None => self.state.register_device(intern()).unwrap_or(u32::MAX),
+                None => self.state.register_device(&self.person.person, intern()).unwrap_or(u32::MAX),
             }
         } else {
             let others = self.others.get_or_insert_default();
@@ -742,7 +739,7 @@ impl Slot {
     fn code_interned(&mut self, id: &Name) -> u32 {
         match self.state.device_index_interned(id) {
             Some(i) => i as u32,
-            None => self.state.register_device(Arc::clone(id)).unwrap_or(u32::MAX),
+            None => self.state.register_device(&self.person.person, Arc::clone(id)).unwrap_or(u32::MAX),
         }
     }
 

@@ -78,6 +78,7 @@ mod macros;
 mod meter;
 mod names;
 mod owned_columns;
+pub mod parallel;
 mod pending;
 mod person;
 mod profile;

@@ -16,13 +16,14 @@
 //! | the step of a replay's grid, the time between two check-in calls of the closed loop | [`MIN_EVERY_MS`] (1 minute) | the replay is refused |
 //! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (10 M) | the replay is refused before it allocates its rows |
 //! | assessment rows a binding returns as one object each (the Node binding's `replay`, `replayClosedLoop`) | [`MAX_OBJECT_ROWS`] (500,000) | the replay is refused before it runs |
+//! | threads of the process-wide switch and of `ANBU_NUM_THREADS` ([`crate::parallel`]) | [`MAX_THREADS`] (256) | the switch (or every call that reads the variable) is refused |
 //! | a simulated cohort | [`MAX_PERSON_DAYS`] (250,000 person-days) | the simulation is refused |
 //! | persons of one engine or replay | [`MAX_PERSONS`] (16,777,216) | the person (or the replay) is refused |
 //! | events of one batch (an engine's batch, a replay's input, a columnar batch, an array a binding is given) | [`MAX_BATCH_ROWS`] (134,217,728) | the batch is refused before anything is allocated for its rows |
 //! | nesting of a JavaScript value the Node binding reads as JSON (a profile document, persons, incidents) | [`MAX_JSON_DEPTH`] (128) | the value is refused |
 //! | values in one such JavaScript value | [`MAX_JSON_VALUES`] (1,000,000) | the value is refused |
 //! | events waiting in one person's lateness buffer | [`MAX_PENDING_PER_PERSON`] (262,144) | the event (or batch) that would leave more waiting is refused |
-//! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused |
+//! | devices of one person | [`MAX_DEVICES_PER_PERSON`] (32) | the event of a 33rd device is refused (by a replay: the replay) |
 //! | missed check-ins a person's state keeps | [`MAX_MISSED_CHECKINS`] (32) | the oldest is forgotten |
 //! | registered absences a person's state keeps | [`MAX_ABSENCES`] (16) | the oldest is forgotten |
 //! | allowed lateness of an engine | [`MAX_ALLOWED_LATENESS_MS`] (30 days) | the configuration is refused |
@@ -136,6 +137,11 @@ pub const MAX_KEY_CHARS: usize = 120;
 
 /// Most characters of a file path an error message names.
 pub const MAX_PATH_CHARS: usize = 200;
+
+/// Most threads the process-wide switch ([`crate::parallel::set_threads`]) or the environment
+/// variable `ANBU_NUM_THREADS` may ask for (a thread each reserves a stack, and a file is read
+/// in blocks of a part per thread).
+pub const MAX_THREADS: usize = 256;
 
 /// Most characters of an error's reason (which quotes clipped values, and names a few more).
 pub const MAX_REASON_CHARS: usize = 600;

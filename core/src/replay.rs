@@ -14,10 +14,11 @@ use crate::event::{CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
 use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
 use crate::names::Name;
+use crate::parallel;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::routine::Walks;
-use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, tracks_device};
+use crate::state::{PersonState, tracks_device};
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 use crate::value::Value;
 
@@ -145,12 +146,9 @@ impl ReplayOptions {
         last.map(|l| self.end.unwrap_or(l))
     }
 
-    /// The cores a replay works on: `threads`, or every core for 0.
-    fn worker_threads(&self) -> usize {
-        match self.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        }
+    /// The threads a replay works on: `threads`, or for 0 [`crate::parallel::threads`].
+    fn worker_threads(&self) -> Result<usize> {
+        crate::parallel::threads_for(self.threads)
     }
 }
 
@@ -373,21 +371,8 @@ fn replay_with(
     let plan = Plan::new(persons, options)?;
     // The events are coded in parts, one per core: each part's persons and devices (by the
     // part's own device ids), then every part's devices recoded by the rank of their id.
-    let threads = options.worker_threads().min(events.len().div_ceil(MIN_EVENTS_PER_PART)).max(1);
-    let part = events.len().div_ceil(threads).max(1);
-    let coded: Vec<Result<CodedPart<'_>>> = if threads == 1 {
-        vec![CodedPart::of(&plan.index, &events, 0)]
-    } else {
-        std::thread::scope(|s| {
-            let index = &plan.index;
-            let handles: Vec<_> = events
-                .chunks(part)
-                .enumerate()
-                .map(|(k, chunk)| s.spawn(move || CodedPart::of(index, chunk, k * part)))
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
-        })
-    };
+    let threads = parallel::parts(events.len(), options.worker_threads()?, MIN_EVENTS_PER_PART);
+    let coded = parallel::map_chunks(&events, threads, |first, chunk| CodedPart::of(&plan.index, chunk, first));
     // The first refused event in input order is the error.
     let coded = coded.into_iter().collect::<Result<Vec<_>>>()?;
     let mut ids = DeviceIds::default();
@@ -487,13 +472,12 @@ fn drop_on_every_core(mut events: Vec<Event>, threads: usize) {
         return;
     }
     let part = events.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        while events.len() > part {
-            let tail = events.split_off(events.len() - part);
-            s.spawn(move || drop(tail));
-        }
-        drop(events);
-    });
+    let mut parts = Vec::with_capacity(threads);
+    while events.len() > part {
+        parts.push(events.split_off(events.len() - part));
+    }
+    parts.push(events);
+    parallel::run_all(parts.into_iter().map(|p| move || drop(p)));
 }
 
 /// Replays a columnar batch: exactly the rows [`replay`] gives for the batch's events
@@ -808,7 +792,7 @@ impl<'p> Plan<'p> {
             Calls::Shared(responder, policy) => Some((responder, policy)),
             Calls::None => None,
         };
-        let threads = options.worker_threads().clamp(1, order.len().max(1));
+        let threads = options.worker_threads()?.clamp(1, order.len().max(1));
 
         // `capacity`: rows the output will hold (the first part's holds them all, so that
         // the other parts are appended to it rather than every row copied once more).
@@ -816,20 +800,9 @@ impl<'p> Plan<'p> {
             let calls: PartCalls<'_> = shared.map(|(r, p)| (r as &dyn CheckinResponder, p));
             self.part(ids, capacity, source, names, last, calls)
         };
-        if threads == 1 {
-            return run(&order, rows as usize);
-        }
-        let chunk = order.len().div_ceil(threads);
-        let parts: Vec<Result<O>> = std::thread::scope(|s| {
-            let handles: Vec<_> = order
-                .chunks(chunk)
-                .enumerate()
-                .map(|(k, ids)| {
-                    let capacity = if k == 0 { rows as usize } else { ids.iter().map(|&i| rows_of(i) as usize).sum() };
-                    s.spawn(move || run(ids, capacity))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or(Err(Error::Interrupted))).collect()
+        let parts: Vec<Result<O>> = parallel::map_chunks(&order, threads, |first, ids| {
+            let capacity = if first == 0 { rows as usize } else { ids.iter().map(|&i| rows_of(i) as usize).sum() };
+            run(ids, capacity)
         });
         let mut parts = parts.into_iter();
         let mut out = match parts.next() {
@@ -898,18 +871,17 @@ fn replay_person<O: Output>(
     }
     events.sort_unstable_by(Compact::ranked_cmp);
     events.dedup_by(|a, b| a.same_event(b));
-    // Devices are registered in the order they are first folded; past the cap, a device's
-    // reports are not tracked (as when folding one event at a time).
+    // Devices are registered in the order they are first folded; past the cap, the replay is
+    // refused, as the engine refuses the event (`PersonState::register_device`).
     let mut state = PersonState::default();
     let mut registered: Vec<(u32, u32)> = Vec::new();
     for e in events.iter_mut().filter(|e| tracks_device(e.signal)) {
         let rank = e.device;
         e.device = match registered.iter().find(|(r, _)| *r == rank) {
             Some((_, i)) => *i,
-            None if state.devices.len() >= MAX_DEVICES_PER_PERSON => u32::MAX,
             None => {
                 let id = names.get(rank as usize).cloned().unwrap_or_else(|| Name::new(e.signal.as_str().to_string()));
-                let i = state.register_device(id).unwrap_or(u32::MAX);
+                let i = state.register_device(person, id)?;
                 registered.push((rank, i));
                 i
             }
@@ -958,12 +930,17 @@ fn replay_person<O: Output>(
         {
             let when = at.plus_millis(policy.delay_ms);
             if let Some(outcome) = responder.try_answer(person, when)? {
-                let device = *checkin_device.get_or_insert_with(|| {
-                    state
-                        .device_index("checkin")
-                        .map(|i| i as u32)
-                        .unwrap_or_else(|| state.register_device(Name::new("checkin".to_string())).unwrap_or(u32::MAX))
-                });
+                let device = match checkin_device {
+                    Some(d) => d,
+                    None => {
+                        let d = match state.device_index("checkin") {
+                            Some(i) => i as u32,
+                            None => state.register_device(person, Name::new("checkin".to_string()))?,
+                        };
+                        checkin_device = Some(d);
+                        d
+                    }
+                };
                 placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None }, device, true));
                 last_call = Some(at);
             }

@@ -202,6 +202,19 @@ impl HourContext for Context<'_> {
     }
 }
 
+/// The error for an event of `device`, a device more than the [`MAX_DEVICES_PER_PERSON`] the
+/// person `person` has already: names both and the limit.
+pub(crate) fn too_many_devices(person: &str, device: &str) -> Error {
+    Error::field(
+        "device",
+        format!(
+            "person `{}` already has {MAX_DEVICES_PER_PERSON} devices, the most one person may have: `{}` would be one more",
+            crate::error::clip(person),
+            crate::error::clip(device)
+        ),
+    )
+}
+
 /// Whether events of a signal come from a device whose reports are tracked (an absence,
 /// the emergency button and what a visit found are the person's, not a device's).
 pub(crate) fn tracks_device(signal: Signal) -> bool {
@@ -245,19 +258,17 @@ impl PersonState {
             return Ok(());
         }
         if self.devices.len() >= MAX_DEVICES_PER_PERSON {
-            return Err(Error::field(
-                "device",
-                format!("person `{person}` already has {MAX_DEVICES_PER_PERSON} devices"),
-            ));
+            return Err(too_many_devices(person, id));
         }
         Ok(())
     }
 
-    /// Registers a new device and returns its index; `None` when the person has
-    /// [`MAX_DEVICES_PER_PERSON`] already (refused by [`Self::check_device`] before).
-    pub fn register_device(&mut self, id: Name) -> Option<u32> {
+    /// Registers a new device of the person `person` and returns its index; past
+    /// [`MAX_DEVICES_PER_PERSON`], the error of [`too_many_devices`]: the one policy of the
+    /// engine (which checks with [`Self::check_device`] before) and of a replay.
+    pub fn register_device(&mut self, person: &str, id: Name) -> Result<u32> {
         if self.devices.len() >= MAX_DEVICES_PER_PERSON {
-            return None;
+            return Err(too_many_devices(person, &id));
         }
         // Devices come rarely and stay: no room is kept for more.
         self.devices.reserve_exact(1);
@@ -270,7 +281,7 @@ impl PersonState {
             plug: None,
             reported_fault: false,
         });
-        Some(self.devices.len() as u32 - 1)
+        Ok(self.devices.len() as u32 - 1)
     }
 
     /// Folds one event given as an [`crate::Event`]: registers its device and folds it.
@@ -278,7 +289,7 @@ impl PersonState {
         let device = match self.device_index(e.device()) {
             Some(i) => i as u32,
             None if tracks_device(e.signal()) => {
-                self.register_device(Name::new(e.device().to_string())).unwrap_or(u32::MAX)
+                self.register_device(&e.person, Name::new(e.device().to_string())).unwrap_or(u32::MAX)
             }
             None => u32::MAX,
         };

@@ -313,7 +313,10 @@ fn a_batch_past_the_device_cap_is_refused_whole() {
         .unwrap();
     let before = e.snapshot();
     let err = e.ingest_columns(&batch).unwrap_err().to_string();
-    assert_eq!(err, "row 32: field `device`: person `p` already has 32 devices");
+    assert_eq!(
+        err,
+        "row 32: field `device`: person `p` already has 32 devices, the most one person may have: `plug-32` would be one more"
+    );
     assert_eq!(e.snapshot(), before);
     let events = batch.to_events();
     assert_eq!(e.ingest_batch(events.clone()).unwrap_err().to_string(), err);

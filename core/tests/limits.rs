@@ -38,9 +38,47 @@ fn devices_per_person() {
         e.ingest(plug(i)).unwrap();
     }
     let err = e.ingest(plug(MAX_DEVICES_PER_PERSON)).unwrap_err();
-    assert_eq!(err.to_string(), "field `device`: person `p-1` already has 32 devices");
+    assert_eq!(
+        err.to_string(),
+        "field `device`: person `p-1` already has 32 devices, the most one person may have: `plug-32` would be one more"
+    );
     // A device the person has is still taken.
     e.ingest(plug(0)).unwrap();
+    // A replay has the engine's policy: the same error for the same events (columns too).
+    let persons = [Person::new("p-1", "full").unwrap()];
+    let events: Vec<Event> = (0..MAX_DEVICES_PER_PERSON).map(plug).collect();
+    let options = anbu::ReplayOptions { every_ms: HOUR_MS, ..anbu::ReplayOptions::default() };
+    assert!(!anbu::replay(events.clone(), &persons, &options).unwrap().is_empty());
+    let more: Vec<Event> = events.iter().cloned().chain([plug(MAX_DEVICES_PER_PERSON)]).collect();
+    let columns = anbu::OwnedColumns::of(&more);
+    for err in [
+        anbu::replay(more.clone(), &persons, &options).unwrap_err(),
+        anbu::replay_columns(&columns.batch().unwrap(), &persons, &options).unwrap_err(),
+    ] {
+        assert_eq!(
+            err.to_string(),
+            "field `device`: person `p-1` already has 32 devices, the most one person may have: `plug-32` would be one more"
+        );
+    }
+}
+
+#[test]
+fn a_check_in_call_past_the_device_cap_is_refused() {
+    // 32 plugs, then a day and a half without change: the closed loop places a call, whose
+    // `checkin` device would be the 33rd.
+    let plug = |i: usize, minute: i64| {
+        event("p-1", minute, Some(&format!("plug-{i}")), EventKind::Plug { watts: 5.0, lux: None })
+    };
+    let mut events: Vec<Event> = (0..MAX_DEVICES_PER_PERSON).map(|i| plug(i, i as i64)).collect();
+    events.push(plug(0, 36 * 60));
+    let persons = [Person::new("p-1", "full").unwrap()];
+    let options = anbu::ReplayOptions { every_ms: HOUR_MS, ..anbu::ReplayOptions::default() };
+    let always = anbu::AnswerRate::new(1.0, 0.0, 1).unwrap();
+    let err = anbu::replay_closed_loop(events, &persons, &options, &always, anbu::CallPolicy::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "field `device`: person `p-1` already has 32 devices, the most one person may have: `checkin` would be one more"
+    );
 }
 
 #[test]
@@ -326,4 +364,13 @@ fn replay_grid_step() {
     assert!(options(MIN_EVERY_MS).check().is_ok());
     let err = options(MIN_EVERY_MS - 1).check().unwrap_err();
     assert!(err.to_string().starts_with("argument `every`: 59999 ms is shorter than 1 minute"), "{err}");
+}
+
+#[test]
+fn threads_of_the_switch_and_of_anbu_num_threads() {
+    use anbu::parallel::{ENV_VAR, resolve};
+    // The variable, read as every call reads it (the switch is tested in `parallel.rs`).
+    assert_eq!(resolve(0, 0, Some(&MAX_THREADS.to_string()), 1).unwrap(), MAX_THREADS);
+    let err = resolve(0, 0, Some(&(MAX_THREADS + 1).to_string()), 1).unwrap_err();
+    assert_eq!(err.to_string(), format!("argument `{ENV_VAR}`: {} threads, at most {MAX_THREADS}", MAX_THREADS + 1));
 }

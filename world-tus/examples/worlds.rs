@@ -117,22 +117,17 @@ fn main() -> Result<(), anbu::Error> {
     let started = Instant::now();
     // Both cores: two jobs at a time, each replay on one thread.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<anbu::Result<(char, u64, [Tally; 4])>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let j = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some(&(world, seed)) = jobs.get(j) else { break };
-                        out.push(run(world, seed, &a).map(|t| (world, seed, t)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a job panicked")).collect()
-    });
+    let worker = || {
+        let mut out = Vec::new();
+        loop {
+            let j = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let Some(&(world, seed)) = jobs.get(j) else { break };
+            out.push(run(world, seed, &a).map(|t| (world, seed, t)));
+        }
+        out
+    };
+    let results: Vec<anbu::Result<(char, u64, [Tally; 4])>> =
+        anbu::parallel::run_all([worker, worker]).into_iter().flatten().collect();
     let mut pooled: BTreeMap<char, [Tally; 4]> = BTreeMap::new();
     for r in results {
         let (world, _, tallies) = r?;

@@ -48,6 +48,8 @@ from ._anbu import (
     UnknownProfileError,
     __version__,
     read_events,
+    set_threads,
+    threads,
 )
 from . import _anbu
 
@@ -89,8 +91,10 @@ __all__ = [
     "read_events",
     "replay",
     "replay_closed_loop",
+    "set_threads",
     "simulate",
     "sweep",
+    "threads",
     "write_assessments",
     "write_events",
 ]

@@ -37,9 +37,11 @@ __all__ = [
     "read_events",
     "replay_arrow",
     "replay_closed_loop_arrow",
+    "set_threads",
     "sweep",
     "Sweep",
     "simulate_arrow",
+    "threads",
     "write_assessments",
     "write_events",
 ]
@@ -287,6 +289,8 @@ def sweep(
 def events(events: Any) -> list[Event]: ...
 def duration_ms(every: _Duration) -> int: ...
 def cli(argv: list[str]) -> int: ...
+def set_threads(n: int) -> None: ...
+def threads() -> int: ...
 def simulate_arrow(
     progress: Callable[[int, int], Any] | None = None,
     *,

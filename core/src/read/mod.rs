@@ -162,7 +162,7 @@ pub fn read_events(path: &Path, options: &ReadOptions) -> Result<ReadOutcome> {
     // A large file is read on every core where it can be (see `parallel`); where it cannot,
     // or anything in it is refused, it is read again by one streaming reader, so the outcome
     // is always that reader's.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::parallel::threads()?;
     if threads > 1 && file.metadata().is_ok_and(|m| m.is_file() && m.len() >= parallel::MIN_PARALLEL_BYTES) {
         if let Ok(Some(events)) = parallel::read_all(&file, format, threads) {
             return Ok(ReadOutcome { events, ..ReadOutcome::default() });
@@ -200,8 +200,7 @@ pub fn read_columns(path: &Path) -> Result<OwnedColumns> {
     let format = Format::from_path(path)?;
     let mut file = open(path)?;
     if format == Format::Csv {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if let Ok(Some(columns)) = parallel::read_csv_columns(&file, threads) {
+        if let Ok(Some(columns)) = parallel::read_csv_columns(&file, crate::parallel::threads()?) {
             return Ok(columns);
         }
         file.rewind().map_err(Error::Io)?;

@@ -96,10 +96,10 @@ fn read_in_blocks<T: Send>(
         let parts = cut(block, threads);
         let head = header.as_deref().unwrap_or_default();
         let parse = &parse;
-        let parsed: Vec<Option<T>> = std::thread::scope(|s| {
-            let handles: Vec<_> = parts.iter().map(|part| s.spawn(move || parse(head, part))).collect();
-            handles.into_iter().map(|h| h.join().ok().flatten()).collect()
-        });
+        // A part whose parser panics is left, with the rest, to the streaming reader.
+        let parsed: Vec<Option<T>> = crate::parallel::run_all(parts.iter().map(|part| {
+            move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(head, part))).ok().flatten()
+        }));
         for part in parsed {
             let Some(part) = part else { return Ok(false) };
             parsed_any = true;
