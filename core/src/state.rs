@@ -16,6 +16,7 @@ use crate::meter::MeterBase;
 use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
 use crate::routine::{HourContext, Routine};
+use crate::tier::{DayMarks, Mark};
 use crate::time::Timestamp;
 
 /// Steps per hour that mean walking somewhere rather than moving about at home.
@@ -123,6 +124,10 @@ pub(crate) struct PersonState {
     #[serde(default)]
     pub last_walk: Option<Timestamp>,
     pub absences: Vec<Absence>,
+    /// The days of the last 32 with a call made or answered, and with a walk (see `tier`;
+    /// absent from snapshots written before it).
+    #[serde(default, skip_serializing_if = "DayMarks::is_empty")]
+    pub days: DayMarks,
     /// The person's learned routine.
     pub routine: Routine,
     /// The household's learned base load, for a person with a whole-home meter.
@@ -282,6 +287,7 @@ impl PersonState {
             && u64::from(steps) * 3600 >= WALK_STEPS_PER_HOUR * u64::from(interval_s)
         {
             self.last_walk = Some(e.ts);
+            self.days.mark(rules, e.ts.as_millis(), Mark::Walk);
         }
         match &kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
@@ -334,6 +340,9 @@ impl PersonState {
             }
             if let EventKind::Steps { steps, .. } = kind {
                 self.routine.steps(steps);
+            }
+            if signal == Signal::Call {
+                self.days.mark(rules, e.ts.as_millis(), Mark::Call);
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
             self.missed_checkins.clear();
