@@ -124,8 +124,8 @@ pub(crate) struct PersonState {
     #[serde(default)]
     pub last_walk: Option<Timestamp>,
     pub absences: Vec<Absence>,
-    /// The days of the last 32 with a call made or answered, and with a walk (see `tier`;
-    /// absent from snapshots written before it).
+    /// The day of the first event, and the days of the last 32 with a call made or answered
+    /// and with a walk (see `tier`; absent from snapshots written before it).
     #[serde(default, skip_serializing_if = "DayMarks::is_empty")]
     pub days: DayMarks,
     /// The person's learned routine.
@@ -282,6 +282,7 @@ impl PersonState {
         let kind = e.kind();
         self.first_ts = Some(self.first_ts.map_or(e.ts, |t| t.min(e.ts)));
         self.last_ts = Some(self.last_ts.map_or(e.ts, |t| t.max(e.ts)));
+        self.days.start(rules, e.ts.as_millis());
         let mut life = is_sign_of_life(&kind, rules);
         if let EventKind::Steps { steps, interval_s } = kind
             && u64::from(steps) * 3600 >= WALK_STEPS_PER_HOUR * u64::from(interval_s)

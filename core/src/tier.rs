@@ -19,7 +19,8 @@
 //! The days are the last [`TIER_WINDOW_DAYS`] whole local days before the evaluation time (or
 //! all whole days since the person's first event, when fewer); a day counts as a call day or a
 //! walking day as the engine folded the person's events (each person keeps a bit per day of the
-//! last 32 days for each). The advice also carries the `unwatched` reason of the person's
+//! last 32 days for each, and the day of their first event; a person restored from a snapshot
+//! written before these were kept has history from their next event on). The advice also carries the `unwatched` reason of the person's
 //! assessment at the same time (a TV always on and a phone on silent: no channel can see them),
 //! so that a tier is never chosen for devices that cannot watch the person.
 //!
@@ -124,6 +125,8 @@ pub struct TierAdvice {
 /// Days with a call and days with a walk, a bit per local day (bit `k`: `k` days before `day`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DayMarks {
+    /// The local day of the first event folded since days were kept (none before).
+    since: Option<i32>,
     /// The local day index of bit 0 (none before anything is marked).
     day: Option<i32>,
     call: u32,
@@ -138,9 +141,22 @@ pub(crate) enum Mark {
 }
 
 impl DayMarks {
-    /// Whether nothing is marked (not written to snapshots then).
+    /// Whether no event was folded since days were kept (not written to snapshots then).
     pub fn is_empty(&self) -> bool {
-        self.day.is_none()
+        self.since.is_none()
+    }
+
+    /// Notes the first event folded (its local day starts the history).
+    #[inline]
+    pub fn start(&mut self, rules: &Rules, ms: i64) {
+        if self.since.is_none() {
+            self.since = i32::try_from(rules.local_parts(ms).0).ok();
+        }
+    }
+
+    /// Whole local days from the first event folded to `today`.
+    fn history(&self, today: i32) -> u32 {
+        self.since.map_or(0, |s| u32::try_from(i64::from(today) - i64::from(s)).unwrap_or(0))
     }
 
     /// Marks the local day of `ms` (events come in time order; an older day within reach is
@@ -190,11 +206,10 @@ pub(crate) fn advise(
     at: Timestamp,
     unwatched: Option<String>,
 ) -> TierAdvice {
-    let local_day = |t: Timestamp| rules.local_parts(t.as_millis()).0;
-    let today = local_day(at);
-    let history = state.first_ts.map_or(0, |f| (today - local_day(f)).clamp(0, i64::from(u32::MAX)) as u32);
+    let today = i32::try_from(rules.local_parts(at.as_millis()).0).unwrap_or(i32::MIN);
+    let history = state.days.history(today);
     let days = history.min(TIER_WINDOW_DAYS);
-    let (calls, walks) = i32::try_from(today).map_or((0, 0), |d| state.days.at(d));
+    let (calls, walks) = state.days.at(today);
     let (call_days, walk_days) = (count(calls, days), count(walks, days));
     let answer_rate = (state.routine.answer_rate() * 1000.0).round() / 1000.0;
     let (tier, reason) = if history < TIER_MIN_HISTORY_DAYS {
@@ -253,6 +268,9 @@ mod tests {
         let r = rules();
         let mut m = DayMarks::default();
         assert!(m.is_empty());
+        m.start(&r, NOON);
+        m.start(&r, NOON + DAY_MS);
+        assert!(!m.is_empty());
         m.mark(&r, NOON, Mark::Call);
         m.mark(&r, NOON + DAY_MS, Mark::Walk);
         m.mark(&r, NOON + 2 * DAY_MS, Mark::Call);
@@ -262,6 +280,7 @@ mod tests {
         let (call, walk) = m.at(today);
         assert_eq!((count(call, 14), count(walk, 14)), (3, 1));
         assert_eq!(count(call, 1), 1);
+        assert_eq!(m.history(today), 3);
         // Days older than the marks reach are forgotten.
         assert_eq!(m.at(today + 40), (0, 0));
     }
