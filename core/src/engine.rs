@@ -890,7 +890,7 @@ impl Slot {
     fn recommend_tier(&self, at: Timestamp) -> Result<TierAdvice> {
         self.check_at(at)?;
         let state = state_at(&self.state, &self.pending, &self.rules, at);
-        let mut held = self.held.clone();
+        let mut held = self.held;
         let a = fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut held, None);
         let unwatched = a.reasons.into_iter().find(|r| r.kind == ReasonKind::Unwatched).map(|r| r.detail);
         Ok(crate::tier::advise(&self.person.person, &state, &self.rules, at, unwatched))
