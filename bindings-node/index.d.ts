@@ -146,6 +146,28 @@ export interface Assessment {
   reasons: Reason[]
 }
 
+/** A pilot tier, named as the built-in profile that watches it. */
+export type Tier = 'call_only' | 'call_app' | 'call_iot' | 'full'
+
+/** The tier recommended for one person (`Engine.recommendTier`; the core's `TierAdvice`). */
+export interface TierAdvice {
+  person: string
+  /** RFC 3339, UTC. */
+  at: string
+  tier: Tier
+  /** Why, in one sentence. */
+  reason: string
+  /** Why some channel (or every channel) cannot watch the person now, if so. */
+  unwatched: string | null
+  /** Whole days of history looked at (at most 14), and of those the days with a call made or
+   * answered and the days with a walk. */
+  days: number
+  call_days: number
+  walk_days: number
+  /** The learned share of check-in calls answered, to 0.001. */
+  answer_rate: number
+}
+
 export interface ReplayOptionsInput {
   /** Interval of the evaluation grid: `1h`, `15m`, ... or milliseconds. Default: one hour. */
   every?: string | number
@@ -394,6 +416,12 @@ export declare class Engine {
    * first (level, action, score, person).
    */
   triage(at: TimestampInput, filter?: TriageFilter): Assessment[]
+  /**
+   * The pilot tier recommended for `person` at `at` (default: the later of the engine's
+   * clock and the person's newest event), with the reason and the evidence (the core's
+   * `TierAdvice`).
+   */
+  recommendTier(person: string, at?: TimestampInput): TierAdvice
   /** The whole engine as bytes, for `Engine.restore`. */
   snapshot(): Buffer
   /** An engine restored from `snapshot()` bytes; it assesses exactly as the original. */

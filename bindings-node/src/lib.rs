@@ -283,6 +283,23 @@ impl Engine {
         })
     }
 
+    /// The pilot tier recommended for `person` at `at` (default: the later of the engine's
+    /// clock and the person's newest event), with the reason and the evidence (the core's
+    /// `TierAdvice`).
+    #[napi(ts_args_type = "person: string, at?: TimestampInput", ts_return_type = "TierAdvice")]
+    pub fn recommend_tier<'env>(
+        &self,
+        env: &'env Env,
+        person: Unknown<'_>,
+        at: Option<Unknown<'_>>,
+    ) -> Result<Unknown<'env>> {
+        guard(|| {
+            let person = convert::string("person", person)?;
+            let at = at.map(|a| convert::timestamp("at", a)).transpose()?;
+            to_js_value(env, &self.inner.recommend_tier(&person, at)?)
+        })
+    }
+
     /// The whole engine as bytes, for `Engine.restore`.
     #[napi]
     pub fn snapshot(&self) -> Result<Buffer> {

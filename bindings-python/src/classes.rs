@@ -438,6 +438,24 @@ impl PyEngine {
         Ok(rows.into_iter().map(|inner| PyAssessment { inner }).collect())
     }
 
+    /// The pilot tier recommended for `person` at `at` (default: the later of the engine's
+    /// clock and the person's newest event), as a dict of the core's `TierAdvice`: `tier`,
+    /// `reason`, `unwatched`, `days`, `call_days`, `walk_days`, `answer_rate`, and `at` as a
+    /// `datetime`.
+    #[pyo3(signature = (person, at = None))]
+    fn recommend_tier<'py>(
+        &self,
+        py: Python<'py>,
+        person: &str,
+        at: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let at = at.map(|a| convert::timestamp_arg("at", a)).transpose()?;
+        let advice = guard(|| self.inner.recommend_tier(person, at))?;
+        let out = crate::backtest::json_value(py, &advice)?.into_bound(py);
+        out.set_item("at", to_datetime(py, advice.at)?)?;
+        Ok(out)
+    }
+
     /// Erases a person: their registration, state and waiting events (see the core's
     /// `Engine::remove_person`).
     fn remove_person(&mut self, person: &str) -> PyResult<()> {

@@ -6,12 +6,13 @@
 //! appended without a search. Devices are registered when their first event is taken, so
 //! that the buffer names them by index; their ids are interned once per engine.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::Assessment;
+use crate::assessment::{Assessment, ReasonKind};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result, clip};
@@ -25,6 +26,7 @@ use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
 use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, too_many_devices, tracks_device};
+use crate::tier::TierAdvice;
 use crate::time::{HOUR_MS, Timestamp};
 use crate::triage::TriageFilter;
 
@@ -554,6 +556,22 @@ impl Engine {
         Ok(crate::triage::queue(rows, filter))
     }
 
+    /// The pilot tier recommended for a person from their call and walking history, with the
+    /// reason, the evidence, and why their devices cannot watch them if so (see the `tier`
+    /// module's rules and example). `at` defaults to the later of the engine's clock and the
+    /// person's newest event; with neither, it must be given. Errors as [`Engine::assess`]
+    /// does (an unknown person, `at` before the events already folded); nothing changes.
+    pub fn recommend_tier(&self, person: &str, at: Option<Timestamp>) -> Result<TierAdvice> {
+        let slot = &self.slots[self.slot_index(person)?];
+        let at = at.or(slot.watermark.max(self.clock)).ok_or_else(|| {
+            Error::argument(
+                "at",
+                format!("person `{}` has no events and the engine no clock: give the time to advise at", clip(person)),
+            )
+        })?;
+        slot.recommend_tier(at)
+    }
+
     /// Tells the engine the time now (a wall clock): an event dated further ahead of it than
     /// its person's profile allows (`clock.max_ahead_h`) is refused, and does not move the
     /// person's lateness window. The clock only moves forward. Evaluation times do not move
@@ -842,30 +860,51 @@ impl Slot {
         })
     }
 
-    fn assess(&mut self, at: Timestamp) -> Result<Assessment> {
-        if let Some(last) = self.state.last_ts
-            && at < last
-        {
-            return Err(Error::argument(
+    /// Refuses an evaluation time before the person's events already folded.
+    fn check_at(&self, at: Timestamp) -> Result<()> {
+        match self.state.last_ts {
+            Some(last) if at < last => Err(Error::argument(
                 "at",
                 format!(
                     "{at} is before {last}, the last event already folded for person `{}`; assess at or after it",
                     self.person.person
                 ),
-            ));
+            )),
+            _ => Ok(()),
         }
-        let mut a = if self.pending.front().is_none_or(|p| p.ts > at) {
-            fusion::assess(self.person.person.clone(), &self.state, &self.rules, at, &mut self.held, None)
-        } else {
-            let mut state = self.state.clone();
-            for p in self.pending.iter().take_while(|p| p.ts <= at) {
-                state.fold_compact(p, &self.rules);
-            }
-            fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None)
-        };
+    }
+
+    fn assess(&mut self, at: Timestamp) -> Result<Assessment> {
+        self.check_at(at)?;
+        let state = state_at(&self.state, &self.pending, &self.rules, at);
+        let mut a = fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None);
         faults::annotate(&mut a, self.ahead.as_deref(), at);
         Ok(a)
     }
+
+    /// The tier advice at `at` (see `tier`): from the state at `at`, with the `unwatched`
+    /// reason of an assessment at `at` that leaves the level held for hysteresis as it was.
+    fn recommend_tier(&self, at: Timestamp) -> Result<TierAdvice> {
+        self.check_at(at)?;
+        let state = state_at(&self.state, &self.pending, &self.rules, at);
+        let mut held = self.held;
+        let a = fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut held, None);
+        let unwatched = a.reasons.into_iter().find(|r| r.kind == ReasonKind::Unwatched).map(|r| r.detail);
+        Ok(crate::tier::advise(&self.person.person, &state, &self.rules, at, unwatched))
+    }
+}
+
+/// The person's state at `at`: the folded state, and the waiting events at or before `at`
+/// folded into a copy of it (if any).
+fn state_at<'s>(state: &'s PersonState, pending: &Pending, rules: &Rules, at: Timestamp) -> Cow<'s, PersonState> {
+    if pending.front().is_none_or(|p| p.ts > at) {
+        return Cow::Borrowed(state);
+    }
+    let mut state = state.clone();
+    for p in pending.iter().take_while(|p| p.ts <= at) {
+        state.fold_compact(p, rules);
+    }
+    Cow::Owned(state)
 }
 
 /// The device id of a person's pending event.

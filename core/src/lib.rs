@@ -91,6 +91,7 @@ pub mod sim;
 mod snapshot;
 mod state;
 mod text;
+mod tier;
 mod time;
 mod triage;
 mod value;
@@ -134,6 +135,10 @@ pub use crate::replay::{
 };
 pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
+pub use crate::tier::{
+    TIER_CALL_DAYS_SHARE, TIER_MIN_HISTORY_DAYS, TIER_START, TIER_UNRELIABLE_ANSWER_RATE, TIER_WALK_DAYS_SHARE,
+    TIER_WINDOW_DAYS, Tier, TierAdvice,
+};
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
 pub use crate::triage::{TriageFilter, rank, urgency};
 pub use crate::value::Value;

@@ -16,6 +16,7 @@ use crate::meter::MeterBase;
 use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
 use crate::routine::{HourContext, Routine};
+use crate::tier::{DayMarks, Mark};
 use crate::time::Timestamp;
 
 /// Steps per hour that mean walking somewhere rather than moving about at home.
@@ -131,6 +132,10 @@ pub(crate) struct PersonState {
     #[serde(default)]
     pub last_walk: Option<Timestamp>,
     pub absences: Vec<Absence>,
+    /// The day of the first event, and the days of the last 32 with a call made or answered
+    /// and with a walk (see `tier`; absent from snapshots written before it).
+    #[serde(default, skip_serializing_if = "DayMarks::is_empty")]
+    pub days: DayMarks,
     /// The person's learned routine.
     pub routine: Routine,
     /// The household's learned base load, for a person with a whole-home meter.
@@ -302,11 +307,13 @@ impl PersonState {
         let kind = e.kind();
         self.first_ts = Some(self.first_ts.map_or(e.ts, |t| t.min(e.ts)));
         self.last_ts = Some(self.last_ts.map_or(e.ts, |t| t.max(e.ts)));
+        self.days.start(rules, e.ts.as_millis());
         let mut life = is_sign_of_life(&kind, rules);
         if let EventKind::Steps { steps, interval_s } = kind
             && u64::from(steps) * 3600 >= WALK_STEPS_PER_HOUR * u64::from(interval_s)
         {
             self.last_walk = Some(e.ts);
+            self.days.mark(rules, e.ts.as_millis(), Mark::Walk);
         }
         match &kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
@@ -371,6 +378,9 @@ impl PersonState {
             }
             if let EventKind::Steps { steps, .. } = kind {
                 self.routine.steps(steps);
+            }
+            if signal == Signal::Call {
+                self.days.mark(rules, e.ts.as_millis(), Mark::Call);
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
             self.missed_checkins.clear();
