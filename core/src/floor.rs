@@ -116,9 +116,7 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
         if view.rules.expects_checkin { (p.escalation.floor_call_ahead_h * HOUR_MS as f64).round() as i64 } else { 0 };
     let mut best: Option<(Floor, Timestamp)> = None;
     for channel in Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)) {
-        let (Some(rule), Some(silence)) = (p.inactivity.rule(channel), inactivity::silence(view, channel)) else {
-            continue;
-        };
+        let Some(rule) = p.inactivity.rule(channel) else { continue };
         let threshold_ms = (rule.threshold_h * HOUR_MS as f64).round() as i64;
         let ask = |from: Timestamp, cap: Level| {
             let fired_at = from.plus_millis(threshold_ms);
@@ -131,20 +129,27 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
                 cap,
             }
         };
-        let person = ask(silence.agreed_from, Level::Critical);
-        // The channel's own silence, as its seed service sees it: until a check-in call is
-        // answered after its call was asked for, or the person is seen after it fired.
-        let own = ask(silence.since, Level::Warning);
-        let answered = view.state.last_all_clear.is_some_and(|t| t >= own.call_at);
-        let seen = silence.agreed_from >= own.fired_at && silence.agreed_from > silence.since;
-        let asks = if rule.own_floor && own.call_at < person.call_at && !answered && !seen {
-            [Some(person), Some(own)]
+        // The person's silence, as the channel watched it.
+        let person = inactivity::silence(view, channel).map(|s| (ask(s.agreed_from, Level::Critical), s.until));
+        // The channel's own silence, as its seed service sees it (which counts a plug pulled
+        // out of the wall or offline as silence, but not a device a visit reported at fault):
+        // until a check-in call is answered after its call was asked for, or the person is
+        // seen after it fired.
+        let reported_fault = view.state.devices.iter().any(|d| d.reported_fault && d.reports_on(channel));
+        let own = if rule.own_floor && !reported_fault {
+            inactivity::silence_until(view, channel, view.at).and_then(|s| {
+                let own = ask(s.since, Level::Warning);
+                let answered = view.state.last_all_clear.is_some_and(|t| t >= own.call_at);
+                let seen = s.agreed_from >= own.fired_at && s.agreed_from > s.since;
+                let earlier = person.is_none_or(|(p, _)| own.call_at < p.call_at);
+                (earlier && !answered && !seen).then_some((own, view.at))
+            })
         } else {
-            [Some(person), None]
+            None
         };
-        for a in asks.into_iter().flatten() {
+        for (a, until) in [person, own].into_iter().flatten() {
             // Watched until `until`: the rule asks once the watched silence reaches the call.
-            if silence.until < a.call_at || view.at < a.call_at {
+            if until < a.call_at || view.at < a.call_at {
                 continue;
             }
             let f = judge(view, &a);
@@ -276,6 +281,19 @@ mod tests {
         std::sync::Arc::make_mut(&mut r.profile).inactivity.plug.own_floor = false;
         let st = state(&r, &all[..all.len() - 3]);
         assert_eq!(floor(&View { state: &st, rules: &r, at: at(24.0), walks: None }), None);
+    }
+
+    #[test]
+    fn a_plug_pulled_out_of_the_wall_is_silence_to_its_own_rule() {
+        // The TV's plug reports until 1:00, then nothing (pulled out); the door opens every
+        // two hours. The plug service sees no change: its rule fires at 25:00.
+        let mut events = plug(0.0, 1.0, 85.0);
+        events.extend(plug(1.0, 1.1, 0.5));
+        events.extend(
+            (0..12).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::Door { state: crate::event::DoorState::Open })),
+        );
+        let f = floor_at("call_iot", &events, 24.0).expect("the plug's own rule asks");
+        assert_eq!((f.level, f.action, f.channel, f.alone), (Level::Watch, Action::CheckinCall, Signal::Plug, true));
     }
 
     #[test]

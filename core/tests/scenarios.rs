@@ -130,8 +130,18 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     let cut = home.ts(61.0);
     home.events.retain(|e| e.device() == "plug-tv" && e.ts < cut);
     home.checkin(82.0, CheckinOutcome::Answered);
+    // The plug service sees no change for 24 h and alerts; anbu asks for the automatic call
+    // an hour before it would (the last change before the cut was the TV's, on day 1).
+    let asked = home.hourly(person("plug_only"), 62, 119);
+    let first = asked.iter().find(|a| a.action == Action::CheckinCall).expect("the floor asks for a call");
+    assert!(first.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor), "{first:?}");
+    assert!(max_level(&asked) <= Level::Watch, "{:?}", first_at_or_above(&asked, Level::Warning));
+    // He answers it: nothing more is asked while the plug stays dark.
+    let called = first.at;
+    home.checkin(called.hours_since(home.t0) + 0.1, CheckinOutcome::Answered);
     let rows = home.hourly(person("plug_only"), 62, 119);
     assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
+    assert!(rows.iter().filter(|a| a.at > called).all(|a| a.action == Action::None), "{:?}", rows.last());
     let late = rows.last().unwrap();
     let fault = late.reasons.iter().find(|r| r.kind == ReasonKind::DeviceOffline).expect("device_offline reason");
     assert!(fault.detail.contains("plug-tv has not reported"), "{}", fault.detail);
