@@ -16,7 +16,7 @@
 //! | the step of a replay's grid, the time between two check-in calls of the closed loop | [`MIN_EVERY_MS`] (1 minute) | the replay is refused |
 //! | assessment rows of one replay | [`MAX_REPLAY_ROWS`] (10 M) | the replay is refused before it allocates its rows |
 //! | assessment rows a binding returns as one object each (the Node binding's `replay`, `replayClosedLoop`) | [`MAX_OBJECT_ROWS`] (500,000) | the replay is refused before it runs |
-//! | threads of the process-wide switch and of `ANBU_NUM_THREADS` ([`crate::parallel`]) | [`MAX_THREADS`] (256) | the switch (or every call that reads the variable) is refused |
+//! | threads of a call (`ReplayOptions.threads`), of the process-wide switch and of `ANBU_NUM_THREADS` ([`crate::parallel`]) | [`MAX_THREADS`] (256) | the call, the switch (or every call that reads the variable) is refused |
 //! | a simulated cohort | [`MAX_PERSON_DAYS`] (250,000 person-days) | the simulation is refused |
 //! | persons of one engine or replay | [`MAX_PERSONS`] (16,777,216) | the person (or the replay) is refused |
 //! | events of one batch (an engine's batch, a replay's input, a columnar batch, an array a binding is given) | [`MAX_BATCH_ROWS`] (134,217,728) | the batch is refused before anything is allocated for its rows |

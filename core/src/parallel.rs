@@ -104,11 +104,15 @@ pub fn threads_for(explicit: usize) -> Result<usize> {
 /// assert_eq!(resolve(0, 0, Some(" 0 "), 8)?, 8); // 0 or empty: unset
 /// assert_eq!(resolve(0, 3, Some("2"), 8)?, 3);
 /// assert_eq!(resolve(4, 3, Some("2"), 8)?, 4);
+/// assert!(resolve(anbu::limits::MAX_THREADS + 1, 0, None, 8).is_err());
 /// let err = resolve(0, 0, Some("four"), 8).unwrap_err();
 /// assert!(err.to_string().starts_with("argument `ANBU_NUM_THREADS`: must be a whole number"), "{err}");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn resolve(explicit: usize, switch: usize, env: Option<&str>, cores: usize) -> Result<usize> {
+    // A call's own count is bounded as the switch and the variable are: a replay started
+    // with `threads` in the millions would start one thread per person.
+    limits::at_most("threads", explicit, MAX_THREADS, "threads")?;
     if explicit > 0 {
         return Ok(explicit);
     }

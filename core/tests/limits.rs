@@ -367,10 +367,17 @@ fn replay_grid_step() {
 }
 
 #[test]
-fn threads_of_the_switch_and_of_anbu_num_threads() {
+fn threads_of_a_call_of_the_switch_and_of_anbu_num_threads() {
     use anbu::parallel::{ENV_VAR, resolve};
     // The variable, read as every call reads it (the switch is tested in `parallel.rs`).
     assert_eq!(resolve(0, 0, Some(&MAX_THREADS.to_string()), 1).unwrap(), MAX_THREADS);
     let err = resolve(0, 0, Some(&(MAX_THREADS + 1).to_string()), 1).unwrap_err();
     assert_eq!(err.to_string(), format!("argument `{ENV_VAR}`: {} threads, at most {MAX_THREADS}", MAX_THREADS + 1));
+    // A call's own count (`ReplayOptions.threads`), at the limit and past it: refused before
+    // any thread starts.
+    assert_eq!(resolve(MAX_THREADS, 0, None, 1).unwrap(), MAX_THREADS);
+    let options = anbu::ReplayOptions { threads: MAX_THREADS + 1, ..anbu::ReplayOptions::default() };
+    let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 2, days: 1, ..Default::default() });
+    let err = anbu::replay(cohort.events, &cohort.persons, &options).unwrap_err();
+    assert_eq!(err.to_string(), format!("argument `threads`: {} threads, at most {MAX_THREADS}", MAX_THREADS + 1));
 }
