@@ -18,12 +18,9 @@ pub struct WriteTable<T> {
     format: Format,
 }
 
-/// The format asked for (`csv`, `jsonl`, ...), else the path's extension's (as the CLI picks it).
+/// The format asked for (`csv`, `jsonl`, ...), else as the core chooses for an output.
 fn format(path: &std::path::Path, format: Option<String>) -> anbu::Result<Format> {
-    match format {
-        Some(f) => f.parse(),
-        None => Format::from_path(path),
-    }
+    Format::for_output(format.as_deref().map(str::parse).transpose()?, Some(path))
 }
 
 impl WriteTable<anbu::Event> {

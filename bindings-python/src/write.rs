@@ -12,13 +12,10 @@ use crate::assessments_in::{Reasons, assessments};
 use crate::errors::to_py;
 use crate::input::{self, Failure, Input};
 
-/// The format asked for (`csv`, `jsonl`, ...), else the path's, else CSV (as the CLI picks it).
+/// The format asked for (`csv`, `jsonl`, ...), else as the core chooses for an output.
 fn format(path: Option<&Path>, format: Option<&str>) -> PyResult<Format> {
-    match (format, path) {
-        (Some(f), _) => f.parse().map_err(to_py),
-        (None, Some(p)) => Format::from_path(p).map_err(to_py),
-        (None, None) => Ok(Format::Csv),
-    }
+    let asked = format.map(str::parse).transpose().map_err(to_py)?;
+    Format::for_output(asked, path).map_err(to_py)
 }
 
 /// Runs a core writer into the file at `path`, or into bytes without one.

@@ -321,18 +321,12 @@ macro_rules! write_as {
 }
 
 fn replay(args: ReplayArgs) -> Outcome {
-    let format = match (args.format, &args.output) {
-        (Some(format), _) => format,
-        (None, Some(path)) => Format::from_path(path)?,
-        (None, None) => Format::Csv,
-    };
+    let format = Format::for_output(args.format, args.output.as_deref())?;
     let bar = progress();
     let (rows, _) = replay_inputs(&args.inputs, &bar)?;
     let rows = args.emit.keep(rows);
     bar.set_message(format!("writing {} rows", rows.len()));
-    write_to(args.output.as_deref(), |w| {
-        write_as!(format, w, &rows, anbu::write_assessments_csv, anbu::write_assessments_jsonl)
-    })?;
+    write_to(args.output.as_deref(), |w| anbu::write_assessments_as(format, w, &rows))?;
     bar.finish_and_clear();
     Ok(0)
 }
@@ -373,9 +367,7 @@ fn simulate(args: SimulateArgs) -> Outcome {
     let file = |name: &str| args.out.join(format!("{name}.{}", args.format));
     bar.set_message(format!("writing {} events", cohort.events.len()));
     let format = args.format;
-    write_to(Some(&file("events")), |w| {
-        write_as!(format, w, &cohort.events, anbu::write_events_csv, anbu::write_events_jsonl)
-    })?;
+    write_to(Some(&file("events")), |w| anbu::write_events_as(format, w, &cohort.events))?;
     write_to(Some(&file("persons")), |w| {
         write_as!(format, w, &cohort.persons, anbu::write_persons_csv, anbu::write_persons_jsonl)
     })?;

@@ -74,6 +74,26 @@ impl Format {
         })
     }
 
+    /// The format to write an output in: the one `asked` for, else the one `path`'s extension
+    /// stands for, else CSV (an output without a path, such as standard output). The CLI and
+    /// both bindings' writers choose by it.
+    ///
+    /// ```
+    /// use anbu::Format;
+    /// assert_eq!(Format::for_output(Some(Format::Csv), Some("rows.jsonl".as_ref()))?, Format::Csv);
+    /// assert_eq!(Format::for_output(None, Some("rows.jsonl".as_ref()))?, Format::Jsonl);
+    /// assert_eq!(Format::for_output(None, None)?, Format::Csv);
+    /// assert!(Format::for_output(None, Some("rows.xlsx".as_ref())).is_err());
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn for_output(asked: Option<Format>, path: Option<&Path>) -> Result<Format> {
+        match (asked, path) {
+            (Some(format), _) => Ok(format),
+            (None, Some(path)) => Format::from_path(path),
+            (None, None) => Ok(Format::Csv),
+        }
+    }
+
     /// The format's name: `csv` or `jsonl`.
     pub const fn as_str(self) -> &'static str {
         match self {
