@@ -53,6 +53,17 @@
 //! worlds example). It is reported, not hidden: the backtest prints the incidents found later
 //! than the plug rule on its own channel (a person still moving about, the TV untouched).
 //!
+//! Not a floor by default either: the seed rules *together*, as the profile's `fixed` mode adds
+//! the channels' partial silences (for `full`, about 17 h of silence in every channel reach
+//! `warning`, where each channel's rule alone waits 24 h), asking for the call an hour ahead.
+//! Measured 2026-12-05 with the worlds example: on B the incidents found later than the fixed
+//! mode fell 3 -> 0 (three declines, by 1 h) at no cost (false episodes 28.4 -> 28.6, calls
+//! 137.2 -> 137.5), but on A only 23 -> 20, at false episodes 23.8 -> 33.9, false dispatches
+//! 7.1 -> 9.0 and calls 139.5 -> 153.1 per 100 person-months: what makes the fixed mode
+//! earlier on A is mostly its other parts (missed calls weighed 1 each whatever the person's
+//! answer rate, the decaying discount of a recent sign of life). Adding the missed calls to
+//! the sum took A to 18 later, at 48.2 false episodes and 14.6 false dispatches.
+//!
 //! Every missed call weighs 1 here, however rarely the person answers; an answered call
 //! (any sign of life) ends the silence, so the floor lets the learned routine be quieter
 //! only where a call is answered, and earlier always. Fusion gives the higher of the
