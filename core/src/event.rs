@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::macros::spec_enum;
 use crate::time::{Timestamp, clip};
-use crate::value::{Value, float_text, whole, whole_from_text};
+use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
 
 spec_enum! {
     /// What kind of signal an event carries (the spec's `signal` field).
@@ -792,15 +792,10 @@ impl EventRecord {
             3 => self.device = Some(text.to_string()),
             4 => self.direction = Some(choice(field, text)?),
             5 => {
-                self.answered = Some(match text.trim().to_ascii_lowercase().as_str() {
-                    "true" => true,
-                    "false" => false,
-                    t => match whole_from_text(t) {
-                        Some(1) => true,
-                        Some(0) => false,
-                        _ => return Err(Error::field(field, format!("expected true or false, got `{}`", clip(text)))),
-                    },
-                })
+                self.answered = Some(
+                    bool_from_text(text)
+                        .ok_or_else(|| Error::field(field, format!("expected true or false, got `{}`", clip(text))))?,
+                )
             }
             6 => self.duration_s = Some(parse(field, text, "a number")?),
             7 => self.steps = Some(count(field, text, "a whole number >= 0")?),

@@ -240,7 +240,8 @@ fn write_cells_csv<W: Write, const N: usize>(
 /// write_persons_csv(&mut out, &persons)?;
 /// assert_eq!(
 ///     String::from_utf8(out).unwrap(),
-///     "person,profile,devices,district,caseworker\np-1,call_iot,\"call,door\",,\np-2,full,,,\n"
+///     "person,profile,devices,district,caseworker,night_consent,guardian\n\
+///      p-1,call_iot,\"call,door\",,,,\np-2,full,,,,,\n"
 /// );
 /// # Ok::<(), anbu::Error>(())
 /// ```
@@ -250,7 +251,8 @@ pub fn write_persons_csv<'a, W: Write>(w: W, persons: impl IntoIterator<Item = &
         PERSON_FIELDS,
         persons.into_iter().map(|p| {
             let r = PersonRecord::from(p.clone());
-            [Some(r.person), Some(r.profile), r.devices, r.district, r.caseworker]
+            let consent = r.night_consent.map(|c| c.to_string());
+            [Some(r.person), Some(r.profile), r.devices, r.district, r.caseworker, consent, r.guardian]
         }),
     )
 }
