@@ -88,6 +88,10 @@ export interface PersonInput {
   district?: string | null
   /** The caseworker in charge (a pseudonymous code, never a name or phone number). */
   caseworker?: string | null
+  /** Consent to night and holiday monitoring; absent (or null) means consented. */
+  night_consent?: boolean | string | null
+  /** The person's guardian (a pseudonymous code), to whom an SOS is routed as well (`sos.guardian`). */
+  guardian?: string | null
 }
 
 /** Which persons `Engine.triage` shows: a district, a caseworker, at a level or above. */
@@ -104,6 +108,9 @@ export interface PersonRecord {
   devices?: string
   district?: string
   caseworker?: string
+  /** `false` when the household did not consent to night and holiday monitoring; absent: consented. */
+  night_consent?: boolean
+  guardian?: string
 }
 
 export type Level = 'normal' | 'watch' | 'warning' | 'critical'
