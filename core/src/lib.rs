@@ -85,6 +85,7 @@ mod profile;
 mod pseudonym;
 mod read;
 mod replay;
+pub mod report;
 mod responder;
 mod routine;
 pub mod sim;

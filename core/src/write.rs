@@ -78,7 +78,7 @@ pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a
 }
 
 /// Writes values as JSON Lines: one JSON object per line.
-fn write_jsonl<'a, T: Serialize + 'a, W: Write>(w: W, items: impl IntoIterator<Item = &'a T>) -> Result<()> {
+pub(crate) fn write_jsonl<'a, T: Serialize + 'a, W: Write>(w: W, items: impl IntoIterator<Item = &'a T>) -> Result<()> {
     let mut out = BufWriter::new(w);
     for item in items {
         serde_json::to_writer(&mut out, item).map_err(json_error)?;
@@ -216,7 +216,7 @@ pub fn write_assessments_as<'a, W: Write>(
 }
 
 /// Writes rows of text cells as CSV under a header; an absent cell is empty.
-fn write_cells_csv<W: Write, const N: usize>(
+pub(crate) fn write_cells_csv<W: Write, const N: usize>(
     w: W,
     header: [&str; N],
     rows: impl IntoIterator<Item = [Option<String>; N]>,
