@@ -94,6 +94,27 @@ export interface PersonInput {
   guardian?: string | null
 }
 
+/** One district's counts over a period (`districtReport`; the columns of the core's `anbu::report`). */
+export interface DistrictRow {
+  /** The district's code; null for the persons without a district (one row, last). */
+  district: string | null
+  households: number
+  risk_households: number
+  auto_calls: number
+  staff_calls: number
+  texts: number
+  visits_staff: number
+  visits_police: number
+  visits_119: number
+  found_fine: number
+  found_away: number
+  found_hospital: number
+  found_device_fault: number
+  found_emergency: number
+  found_deceased: number
+  found_unreachable: number
+}
+
 /** Which persons `Engine.triage` shows: a district, a caseworker, at a level or above. */
 export interface TriageFilter {
   district?: string

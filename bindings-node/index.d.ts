@@ -94,6 +94,27 @@ export interface PersonInput {
   guardian?: string | null
 }
 
+/** One district's counts over a period (`districtReport`; the columns of the core's `anbu::report`). */
+export interface DistrictRow {
+  /** The district's code; null for the persons without a district (one row, last). */
+  district: string | null
+  households: number
+  risk_households: number
+  auto_calls: number
+  staff_calls: number
+  texts: number
+  visits_staff: number
+  visits_police: number
+  visits_119: number
+  found_fine: number
+  found_away: number
+  found_hospital: number
+  found_device_fault: number
+  found_emergency: number
+  found_deceased: number
+  found_unreachable: number
+}
+
 /** Which persons `Engine.triage` shows: a district, a caseworker, at a level or above. */
 export interface TriageFilter {
   district?: string
@@ -485,6 +506,17 @@ export declare function backtestAsync(assessments: Assessment[], incidents: Inci
 
 /** Names of the built-in profiles. */
 export declare function builtinProfiles(): Array<string>
+
+/**
+ * The per-district report of the period from `start` up to (not including) `end`: the
+ * persons (by `district`), the events (check-in calls, dispositions) and a replay's
+ * assessments (households with a risk signal), one row per district (the core's
+ * `anbu::report`; the persons without a district in one row, `district` null, last).
+ */
+export declare function districtReport(events: EventInput[] | EventColumns, persons: PersonInput[], assessments: Assessment[], start: TimestampInput, end: TimestampInput): DistrictRow[]
+
+/** `districtReport` on the libuv thread pool: the same rows and errors (a rejection). */
+export declare function districtReportAsync(events: EventInput[] | EventColumns, persons: PersonInput[], assessments: Assessment[], start: TimestampInput, end: TimestampInput): Promise<DistrictRow[]>
 
 /** Options of a new engine. */
 export interface EngineOptions {

@@ -201,6 +201,12 @@ fn tally(kind: &EventKind) -> Option<usize> {
     }
 }
 
+/// Whether the report counts an event of this kind (a check-in call, a disposition), so that a
+/// caller holding many events can keep only these for [`district_report`].
+pub fn counts(kind: &EventKind) -> bool {
+    tally(kind).is_some()
+}
+
 /// A per-district report over a period (see [`district_report`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictReport {

@@ -33,6 +33,7 @@ __all__ = [
     "cli",
     "duration_ms",
     "events",
+    "district_report",
     "labels_from_dispositions",
     "read_events",
     "replay_arrow",
@@ -250,6 +251,9 @@ def backtest(
 def labels_from_dispositions(
     events: Any, persons: Any, profiles: Sequence[_ProfileArg] | None = None
 ) -> list[dict[str, Any]]: ...
+def district_report(
+    events: Any, persons: Any, assessments: Any, start: _Time, end: _Time, output: str = "pandas"
+) -> Any: ...
 def read_events(path: _Path, *, skip_bad_rows: bool = False) -> ReadOutcome: ...
 def replay_arrow(
     events: Any,
