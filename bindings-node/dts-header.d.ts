@@ -32,12 +32,14 @@ export interface EventInput {
   watts?: number | null
   lux?: number | null
   action?: 'unlock' | 'charge' | 'sms_out' | 'data' | 'app_open' | null
-  outcome?: 'answered' | 'missed' | 'concern' | null
+  outcome?: 'answered' | 'missed' | 'concern' | 'unreachable' | 'sms_reply' | null
   until?: TimestampInput | null
   /** What the person said on a check-in call (outcome `concern` only); never free text. */
   category?: 'welfare_request' | 'pain' | 'cold' | 'threat' | 'self_harm' | 'other' | null
   /** What a call or a visit found (signal `disposition`). */
   finding?: 'fine' | 'away' | 'hospital' | 'device_fault' | 'emergency' | 'deceased' | 'unreachable' | null
+  /** Who called (`checkin`: `auto` when empty, or `staff`) or who found it (`disposition`). */
+  by?: 'auto' | 'staff' | 'call' | 'visit' | 'police' | '119' | null
 }
 
 /** An event as the core writes it: times as RFC 3339 text in UTC. */
@@ -77,6 +79,7 @@ export interface EventColumns {
   until?: Column
   category?: Column
   finding?: Column
+  by?: Column
 }
 
 /** A monitored person (the spec's Persons row); `devices` as comma-separated text or a list. */

@@ -16,15 +16,18 @@ PERSONS = [
     {"person": "p-3", "profile": "full", "district": "nowon"},
     {"person": "p-4", "profile": "full"},
 ]
-# In May: automatic calls p-1 x2 (gangbuk), p-3 x1 (nowon); p-2 found fine, p-4 found in an
-# emergency. Not counted: p-1's call in April.
+# In May: automatic calls p-1 x2 (gangbuk), p-3 x1 (nowon); a staff call to p-1 (gangbuk), a
+# text p-3 answered (nowon); p-2 found fine by a staff visit, p-4 found in an emergency by 119.
+# Not counted: p-1's call in April.
 EVENTS = [
     {"person": "p-1", "ts": "2024-04-30T10:00:00+09:00", "signal": "checkin", "outcome": "answered"},
     {"person": "p-1", "ts": "2024-05-02T10:00:00+09:00", "signal": "checkin", "outcome": "missed"},
     {"person": "p-1", "ts": "2024-05-02T11:00:00+09:00", "signal": "checkin", "outcome": "answered"},
-    {"person": "p-2", "ts": "2024-05-03T10:00:00+09:00", "signal": "disposition", "device": "visit", "finding": "fine"},
+    {"person": "p-2", "ts": "2024-05-03T10:00:00+09:00", "signal": "disposition", "finding": "fine", "by": "visit"},
     {"person": "p-3", "ts": "2024-05-31T23:00:00+09:00", "signal": "checkin", "outcome": "missed"},
-    {"person": "p-4", "ts": "2024-05-10T10:00:00+09:00", "signal": "disposition", "finding": "emergency"},
+    {"person": "p-1", "ts": "2024-05-03T10:00:00+09:00", "signal": "checkin", "outcome": "answered", "by": "staff"},
+    {"person": "p-3", "ts": "2024-05-04T10:00:00+09:00", "signal": "checkin", "outcome": "sms_reply", "by": "staff"},
+    {"person": "p-4", "ts": "2024-05-10T10:00:00+09:00", "signal": "disposition", "finding": "emergency", "by": "119"},
 ]
 # Risk signals (warning or above): p-1 twice (one household), p-4. Not: p-3 at watch.
 ASSESSED = [("p-1", "2024-05-02T11:00:00+09:00", "warning"), ("p-1", "2024-05-02T12:00:00+09:00", "critical"),
@@ -44,9 +47,9 @@ def assessments() -> Any:
 
 
 EXPECTED = [
-    ("gangbuk", {"households": 2, "risk_households": 1, "auto_calls": 2, "found_fine": 1}),
-    ("nowon", {"households": 1, "auto_calls": 1}),
-    (None, {"households": 1, "risk_households": 1, "found_emergency": 1}),
+    ("gangbuk", {"households": 2, "risk_households": 1, "auto_calls": 2, "staff_calls": 1, "visits_staff": 1, "found_fine": 1}),
+    ("nowon", {"households": 1, "auto_calls": 1, "texts": 1}),
+    (None, {"households": 1, "risk_households": 1, "visits_119": 1, "found_emergency": 1}),
 ]
 
 

@@ -185,7 +185,9 @@ fn check_lists_every_bad_row_and_exits_1() {
     let p = path(&file);
     assert_eq!(
         listed[0],
-        format!("{p}: line 3: field `outcome`: unknown value `maybe`, expected one of: answered, missed, concern")
+        format!(
+            "{p}: line 3: field `outcome`: unknown value `maybe`, expected one of: answered, missed, concern, unreachable, sms_reply"
+        )
     );
     assert!(listed[1].starts_with(&format!("{p}: line 5: field `ts`: cannot parse `soon`")), "{}", listed[1]);
     assert!(text(&out.stderr).contains("2 events, 2 bad rows"), "{}", text(&out.stderr));
@@ -254,7 +256,7 @@ fn a_bad_row_exits_3_naming_the_file_and_line_unless_skipped() {
     let cohort = Cohort::new();
     let events = cohort.file("events.csv");
     let mut body = std::fs::read_to_string(&events).unwrap();
-    body.push_str("p-001,2024-05-02T10:00:00+09:00,plug,plug-tv,,,,,,,-3,,,,,,\n");
+    body.push_str("p-001,2024-05-02T10:00:00+09:00,plug,plug-tv,,,,,,,-3,,,,,,,\n");
     let lines = body.lines().count();
     std::fs::write(&events, &body).unwrap();
     let out = anbu(&["replay", path(&events), "--persons", &cohort.arg("persons.csv")]);
@@ -313,9 +315,10 @@ fn backtest_takes_the_incidents_from_the_dispositions() {
     let cohort = Cohort::new();
     let events = cohort.file("events.csv");
     let mut body = std::fs::read_to_string(&events).unwrap();
-    // A visit finds p-001 dead at the end of the period; p-002 was found well.
-    body.push_str("p-001,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,deceased\n");
-    body.push_str("p-002,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,fine\n");
+    // A visit finds p-001 dead at the end of the period (the police opened the door); p-002
+    // was found well.
+    body.push_str("p-001,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,deceased,police\n");
+    body.push_str("p-002,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,fine,\n");
     std::fs::write(&events, &body).unwrap();
     let args = ["backtest", path(&events), "--persons", &cohort.arg("persons.csv"), "--format", "json"];
     let out = anbu(&[&args[..], &["--incidents-from-dispositions"]].concat());

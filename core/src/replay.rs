@@ -10,7 +10,7 @@ use crate::assessment_columns::AssessmentColumns;
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result, clip};
-use crate::event::{CheckinOutcome, Event, EventKind, Signal};
+use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
 use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
 use crate::names::Name;
@@ -943,7 +943,12 @@ fn replay_person<O: Output>(
                         d
                     }
                 };
-                placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None }, device, true));
+                placed.push(Compact::new(
+                    when,
+                    &EventKind::Checkin { outcome, category: None, by: CheckinBy::Auto },
+                    device,
+                    true,
+                ));
                 last_call = Some(at);
             }
         }

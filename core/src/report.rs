@@ -20,18 +20,19 @@
 //!
 //! ```
 //! use anbu::report::{Period, district_report};
-//! use anbu::{Event, EventKind, Finding, Person};
+//! use anbu::{Event, EventKind, Finding, FoundBy, Person};
 //! let t = |s: &str| s.parse::<anbu::Timestamp>().unwrap();
 //! let may = Period::new(t("2024-05-01T00:00:00+09:00"), t("2024-06-01T00:00:00+09:00"))?;
 //! let persons = [
 //!     Person::new("p-1", "full")?.with_district("gangbuk")?,
 //!     Person::new("p-2", "full")?,
 //! ];
-//! let found = EventKind::Disposition { finding: Finding::Fine };
+//! let found = EventKind::Disposition { finding: Finding::Fine, by: Some(FoundBy::Visit) };
 //! let events = [Event::new("p-1", t("2024-05-03T10:00:00+09:00"), Some("visit"), found)?];
 //! let report = district_report(may, &persons, &events, [])?;
 //! let gangbuk = &report.rows[0];
 //! assert_eq!((gangbuk.district.as_deref(), gangbuk.households, gangbuk.found_fine), (Some("gangbuk"), 1, 1));
+//! assert_eq!(gangbuk.visits_staff, 1);
 //! assert_eq!((report.rows[1].district.as_deref(), report.rows[1].households), (None, 1));
 //! # Ok::<(), anbu::Error>(())
 //! ```
@@ -44,7 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assessment::{Assessment, Level};
 use crate::error::{Error, Result, clip};
-use crate::event::{Event, EventKind};
+use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, FoundBy};
 use crate::person::Person;
 use crate::read::Format;
 use crate::time::Timestamp;
@@ -189,22 +190,37 @@ mod col {
     pub const HOUSEHOLDS: usize = 0;
     pub const RISK: usize = 1;
     pub const AUTO_CALLS: usize = 2;
+    pub const STAFF_CALLS: usize = 3;
+    pub const TEXTS: usize = 4;
+    pub const VISITS_STAFF: usize = 5;
+    pub const VISITS_POLICE: usize = 6;
+    pub const VISITS_119: usize = 7;
     pub const FOUND: usize = 8;
 }
 
-/// The counter an event adds one to, if any.
-fn tally(kind: &EventKind) -> Option<usize> {
+/// The counters an event adds one to: at most two (a disposition's finding, and who found it).
+fn tally(kind: &EventKind) -> [Option<usize>; 2] {
     match kind {
-        EventKind::Checkin { .. } => Some(col::AUTO_CALLS),
-        EventKind::Disposition { finding } => Some(col::FOUND + *finding as usize),
-        _ => None,
+        EventKind::Checkin { outcome: CheckinOutcome::SmsReply, .. } => [Some(col::TEXTS), None],
+        EventKind::Checkin { by: CheckinBy::Staff, .. } => [Some(col::STAFF_CALLS), None],
+        EventKind::Checkin { .. } => [Some(col::AUTO_CALLS), None],
+        EventKind::Disposition { finding, by } => {
+            let visit = match by {
+                Some(FoundBy::Visit) => Some(col::VISITS_STAFF),
+                Some(FoundBy::Police) => Some(col::VISITS_POLICE),
+                Some(FoundBy::Rescue) => Some(col::VISITS_119),
+                Some(FoundBy::Call) | None => None,
+            };
+            [Some(col::FOUND + *finding as usize), visit]
+        }
+        _ => [None, None],
     }
 }
 
 /// Whether the report counts an event of this kind (a check-in call, a disposition), so that a
 /// caller holding many events can keep only these for [`district_report`].
 pub fn counts(kind: &EventKind) -> bool {
-    tally(kind).is_some()
+    tally(kind)[0].is_some()
 }
 
 /// A per-district report over a period (see [`district_report`]).
@@ -247,8 +263,10 @@ pub fn district_report<'a>(
     let district_of = |person: &str| index.get(person).copied().ok_or_else(|| Error::UnknownPerson(person.to_string()));
     for e in events {
         let (_, d) = district_of(&e.person)?;
-        if let Some(c) = tally(&e.kind).filter(|_| period.contains(e.ts)) {
-            counts[d][c] += 1;
+        if period.contains(e.ts) {
+            for c in tally(&e.kind).into_iter().flatten() {
+                counts[d][c] += 1;
+            }
         }
     }
     // Per person: whether a risk signal was counted for them already.

@@ -45,7 +45,7 @@ fn cell<T: Display>(cell: &mut String, value: Option<T>) {
 /// let mut out = Vec::new();
 /// write_events_csv(&mut out, &events)?;
 /// assert_eq!(String::from_utf8(out).unwrap().lines().nth(1),
-///            Some("p-1,2024-05-01T10:02:00Z,plug,,,,,,,,85.5,,,,,,"));
+///            Some("p-1,2024-05-01T10:02:00Z,plug,,,,,,,,85.5,,,,,,,"));
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
@@ -71,6 +71,7 @@ pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a
         cell(&mut cells[14], r.until);
         cell(&mut cells[15], r.category);
         cell(&mut cells[16], r.finding);
+        cell(&mut cells[17], r.by);
         out.write_record(&cells).map_err(csv_error)?;
     }
     out.flush()?;

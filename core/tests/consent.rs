@@ -80,7 +80,11 @@ fn an_sos_or_what_the_person_said_goes_to_the_control_center_at_once() {
     assert!(!office_open(sat_2am));
     for kind in [
         EventKind::Sos,
-        EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::WelfareRequest) },
+        EventKind::Checkin {
+            outcome: CheckinOutcome::Concern,
+            category: Some(ConcernCategory::WelfareRequest),
+            by: anbu::CheckinBy::Auto,
+        },
     ] {
         let mut home = long_weekend();
         home.push(sat_2am, "sos-button", kind.clone());

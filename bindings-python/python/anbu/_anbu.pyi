@@ -104,7 +104,8 @@ class Profile:
 # `fields` are the spec's payload fields (`EVENT_FIELDS`), checked by the core; among them
 # `category` for a `checkin` with outcome `concern`: "welfare_request", "pain", "cold",
 # "threat", "self_harm" or "other"; `finding` for a `disposition`: "fine", "away",
-# "hospital", "device_fault", "emergency", "deceased" or "unreachable".
+# "hospital", "device_fault", "emergency", "deceased" or "unreachable"; `by` for a `checkin`:
+# "auto" (the default) or "staff", for a `disposition`: "call", "visit", "police" or "119".
 @final
 class Event:
     def __new__(cls, person: str, ts: _Time, signal: str, **fields: Any) -> Event: ...

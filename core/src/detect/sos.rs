@@ -38,7 +38,15 @@ mod tests {
         assert_eq!(run(&r, &press, 26.0, super::detect).len(), 0, "held 24 h");
         let cleared = [
             press[0].clone(),
-            ev(3.0, "checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None }),
+            ev(
+                3.0,
+                "checkin",
+                EventKind::Checkin {
+                    outcome: CheckinOutcome::Answered,
+                    category: None,
+                    by: crate::event::CheckinBy::Auto,
+                },
+            ),
         ];
         assert_eq!(run(&r, &cleared, 4.0, super::detect).len(), 0);
         assert!(!e[0].reason.detail.contains("guardian"));
