@@ -227,7 +227,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome, category: None })
+        ev(h, "checkin", EventKind::Checkin { outcome, category: None, by: crate::event::CheckinBy::Auto })
     }
 
     #[test]

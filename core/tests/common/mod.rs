@@ -47,7 +47,7 @@ impl Home {
         self.push(hour, "phone", EventKind::App { action: AppAction::Unlock });
     }
     pub fn checkin(&mut self, hour: f64, outcome: CheckinOutcome) {
-        self.push(hour, "checkin", EventKind::Checkin { outcome, category: None });
+        self.push(hour, "checkin", EventKind::Checkin { outcome, category: None, by: anbu::CheckinBy::Auto });
     }
 
     /// An ordinary day `d`: TV 08-12 and 18-23, out 09:30-11:00, calls, steps, phone use.
