@@ -139,6 +139,9 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
             Some(t) => sentence!("{m} check-in calls missed since the last sign of life (last at {})", view.local(t)),
             None => sentence!("{m} check-in calls missed"),
         };
+        if let Some(t) = st.last_unreachable.filter(|t| *t <= view.at) {
+            let _ = write!(detail, "; the phone was off or unreachable at {}", view.local(t));
+        }
         if (w - 1.0).abs() > 0.05 {
             let share = view.state.routine.answer_rate() * 100.0;
             // Written in place (`fmt::Write` for `String` cannot fail).
