@@ -402,11 +402,11 @@ impl Job for Labels {
     }
 }
 
-/// A replay's options (`every`, `profiles`, `threads`, `start`, `end`) from an options
+/// A replay's options (`every`, `profiles`, `threads`, `start`, `end`, `clock`) from an options
 /// object; the core reads all but `profiles` ([`ReplayOptions::set`]).
 pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
     let mut opts = ReplayOptions::default();
-    for name in ["every", "threads", "start", "end"] {
+    for name in ["every", "threads", "start", "end", "clock"] {
         let v: Unknown = o.get_named_property_unchecked(name).map_err(napi_arg("options"))?;
         if !matches!(convert::type_of(name, &v)?, napi::ValueType::Undefined) {
             convert::with_value(name, v, |value| opts.set(name, value))??;

@@ -238,6 +238,7 @@ def replay(
     output: None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
@@ -251,6 +252,7 @@ def replay(
     output: Literal["polars"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
@@ -264,6 +266,7 @@ def replay(
     output: Literal["arrow"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "pyarrow.Table": ...
 @overload
@@ -277,6 +280,7 @@ def replay(
     output: Literal["objects"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> list[Assessment]: ...
 @overload
@@ -290,6 +294,7 @@ def replay(
     output: Literal["pandas"] | None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "pandas.DataFrame": ...
 
@@ -304,13 +309,18 @@ def replay(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    clock: TimeLike | None = None,
     progress: ProgressLike | None = None,
 ) -> Any:
     """Assesses every person at each multiple of ``every`` from their first event to the last
     event of the input (the spec's Replays), in ``person``, ``at`` order. ``end`` (a time:
     RFC 3339 text, a ``datetime``, epoch milliseconds) is the grid's last time instead, even
     past the last event; rows before ``start`` are not returned (the rows from ``start`` on are
-    the same as a whole replay's).
+    the same as a whole replay's). ``clock`` (a time) is the time now, as ``Engine.set_clock``
+    tells an engine: a person's event dated further ahead of it than their profile allows
+    (``clock.max_ahead_h``) is refused for that person only (not folded, not stretching the
+    grid; that person's rows carry a ``clock_ahead`` reason naming the device); default: the
+    wall clock, or ``end`` if later.
 
     Returns a DataFrame with the columns ``person``, ``at`` (UTC), ``score``, ``level``,
     ``action``, ``responder`` and ``reasons`` (a list of ``{signal, kind, detail,
@@ -328,10 +338,10 @@ def replay(
     report = _progress(progress)
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_arrow(
-            events, persons, every, profile_list, threads, objects=True, start=start, end=end, progress=report
+            events, persons, every, profile_list, threads, objects=True, start=start, end=end, clock=clock, progress=report
         )
         return rows
-    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end, progress=report)
+    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end, clock=clock, progress=report)
     return _ordered(_frame(table, kind), kind)
 
 
@@ -357,9 +367,10 @@ def replay_closed_loop(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    clock: TimeLike | None = None,
     progress: ProgressLike | None = None,
 ) -> Any:
-    """Replays as ``replay`` does (``start``, ``end`` and ``progress`` too), with the field workflow in the loop: whenever an assessment
+    """Replays as ``replay`` does (``start``, ``end``, ``clock`` and ``progress`` too), with the field workflow in the loop: whenever an assessment
     recommends an automatic check-in call (``action == "checkin_call"``) for a person who has
     check-in calls, the call is placed ``policy["delay"]`` later (default ``"5m"``; at most one
     per ``policy["retry"]``, default ``"1h"``; durations as ``every`` takes them), the
@@ -387,10 +398,10 @@ def replay_closed_loop(
     report = _progress(progress)
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_closed_loop_arrow(
-            *args, objects=True, start=start, end=end, progress=report
+            *args, objects=True, start=start, end=end, clock=clock, progress=report
         )
         return rows
-    table = _anbu.replay_closed_loop_arrow(*args, start=start, end=end, progress=report)
+    table = _anbu.replay_closed_loop_arrow(*args, start=start, end=end, clock=clock, progress=report)
     return _ordered(_frame(table, kind), kind)
 
 

@@ -258,6 +258,7 @@ def replay_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    clock: _Time | None = None,
     progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def replay_closed_loop_arrow(
@@ -272,6 +273,7 @@ def replay_closed_loop_arrow(
     objects: bool = False,
     start: _Time | None = None,
     end: _Time | None = None,
+    clock: _Time | None = None,
     progress: Callable[[int, int], Any] | None = None,
 ) -> Any: ...
 def sweep(
