@@ -215,6 +215,8 @@ export interface SweepOptions extends ReplayOptionsInput {
   responder?: AnswerRate | Cohort | ResponderSpec
   policy?: { delay?: string | number; retry?: string | number }
   budget?: number
+  /** Told of the persons replayed, once per value: `total` is persons x values; a throw stops the sweep. */
+  progress?: (done: number, total: number) => unknown
 }
 
 /** An operating curve: per value of the swept key, the cohort's backtest with it. */

@@ -215,6 +215,8 @@ export interface SweepOptions extends ReplayOptionsInput {
   responder?: AnswerRate | Cohort | ResponderSpec
   policy?: { delay?: string | number; retry?: string | number }
   budget?: number
+  /** Told of the persons replayed, once per value: `total` is persons x values; a throw stops the sweep. */
+  progress?: (done: number, total: number) => unknown
 }
 
 /** An operating curve: per value of the swept key, the cohort's backtest with it. */
@@ -585,7 +587,9 @@ export declare function simulateAsync(options?: SimulateOptions): Promise<Cohort
  * object; not a function: a sweep replays on every core). Returns `{ key, points: [{ value,
  * report }], markdown }`, and with `options.budget` also `within_budget`: per profile (and
  * `all`) the value that finds the most incidents within 24 h within that many false alert
- * episodes per 100 person-months, or `null`.
+ * episodes per 100 person-months, or `null`. `options.progress(done, total)` is told of the
+ * persons replayed, once per value (`total`: persons x values), on the JS thread while the
+ * sweep runs on another; an exception it throws stops the sweep and is thrown here.
  */
 export declare function sweep(events: EventInput[] | EventColumns, persons: PersonInput[], incidents: IncidentInput[], key: string, values: number[], options?: SweepOptions): SweepResult
 

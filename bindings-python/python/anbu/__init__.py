@@ -417,6 +417,7 @@ def sweep(
     profiles: ProfileLike | Sequence[ProfileLike] | None = None,
     policy: Mapping[str, DurationLike] | None = None,
     threads: int = 0,
+    progress: ProgressLike | None = None,
 ) -> Sweep:
     """An operating curve: the cohort backtested once per value of a numeric profile key
     (``"routine.sensitivity"``, ``"levels.warning"``, ...), set in every profile its persons
@@ -428,6 +429,10 @@ def sweep(
     incidents within 24 h while keeping false alert episodes per 100 person-months within
     ``budget``; ``anbu.plot.operating_curve`` draws the curve. Errors name the key when it is
     not a number of the profile or a value is out of its range.
+
+    ``progress``: a ``tqdm`` bar, or a function ``f(done, total)``, told of the persons
+    replayed, once per value (``total`` is persons x values; see ``ProgressLike``); its
+    exception stops the sweep and is raised, as Ctrl-C does.
     """
     if isinstance(responder, Cohort):
         responder = responder.responder
@@ -444,6 +449,7 @@ def sweep(
         threads,
         delay,
         retry,
+        progress=_progress(progress),
     )
 
 
