@@ -405,6 +405,12 @@ export declare class Engine {
    */
   ingest(events: EventInput | EventInput[]): number
   /**
+   * Ingests one event as `ingest` does, and says what became of it: `accepted`, or
+   * `duplicate` (an exact repeat of an event still waiting within the allowed lateness:
+   * ignored, nothing changed). Errors as `ingest`'s.
+   */
+  ingestOne(event: EventInput): 'accepted' | 'duplicate'
+  /**
    * Ingests events given as columns (typed arrays, arrays, or dictionary-encoded strings),
    * atomically. Returns the number of events taken.
    */

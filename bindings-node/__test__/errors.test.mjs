@@ -165,3 +165,13 @@ test('a replay refuses a far-ahead event for its person only (as the core and Py
   assert.deepEqual(wall.map((r) => [r.person, r.at, r.level]), clean.map((r) => [r.person, r.at, r.level]))
   assert.ok(wall.every((r) => r.reasons.some((x) => x.kind === 'clock_ahead') === (r.person === 'p-2')))
 })
+
+test('ingestOne tells a duplicate from an accept (as Python and the core do)', () => {
+  const e = new anbu.Engine()
+  e.addPerson({ person: 'p-1', profile: 'full' })
+  const sos = { person: 'p-1', ts: T0, signal: 'sos' }
+  assert.equal(e.ingestOne(sos), 'accepted')
+  assert.equal(e.ingestOne(sos), 'duplicate')
+  assert.equal(e.ingestOne({ ...sos, ts: ms0 + 300_000 }), 'accepted')
+  throwsCode(assert, () => e.ingestOne({ ...sos, person: 'p-9' }), 'ANBU_UNKNOWN_PERSON', 'p-9')
+})

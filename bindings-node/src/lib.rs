@@ -222,6 +222,14 @@ impl Engine {
         })
     }
 
+    /// Ingests one event as `ingest` does, and says what became of it: `accepted`, or
+    /// `duplicate` (an exact repeat of an event still waiting within the allowed lateness:
+    /// ignored, nothing changed). Errors as `ingest`'s.
+    #[napi(ts_args_type = "event: EventInput", ts_return_type = "'accepted' | 'duplicate'")]
+    pub fn ingest_one(&mut self, event: Unknown<'_>) -> Result<&'static str> {
+        guard(|| Ok(self.inner.ingest_one(events::event_from_object(event)?)?.as_str()))
+    }
+
     /// Ingests events given as columns (typed arrays, arrays, or dictionary-encoded strings),
     /// atomically. Returns the number of events taken.
     #[napi(ts_args_type = "columns: EventColumns")]

@@ -317,3 +317,14 @@ def test_duplicate_arrow_columns_are_refused() -> None:
     with pytest.raises(anbu.FormatError, match="duplicate column `ts`") as err:
         anbu.replay(table, PERSONS)
     assert err.value.code == "ANBU_FORMAT"
+
+
+def test_ingest_one_tells_a_duplicate_from_an_accept() -> None:
+    engine = anbu.Engine()
+    engine.add_person("p-1", "full")
+    sos = {"person": "p-1", "ts": T0, "signal": "sos"}
+    assert engine.ingest_one(sos) == "accepted"
+    assert engine.ingest_one(sos) == "duplicate"
+    assert engine.ingest_one({**sos, "ts": "2024-05-01T09:05:00+09:00"}) == "accepted"
+    with pytest.raises(anbu.UnknownPersonError):
+        engine.ingest_one({**sos, "person": "p-9"})
