@@ -210,6 +210,12 @@ export interface ReplayOptionsInput {
   start?: TimestampInput
   /** The grid's last time, even past the input's last event. Default: the last event. */
   end?: TimestampInput
+  /**
+   * The time now (as `engine.setClock`): a person's event dated further ahead of it than their
+   * profile allows is refused for that person only; their rows carry a `clock_ahead` reason.
+   * Default: the wall clock, or `end` if later.
+   */
+  clock?: TimestampInput
 }
 
 /** A replay's options with the field workflow in the loop (`replayClosedLoop`). */
@@ -240,6 +246,8 @@ export interface SweepOptions extends ReplayOptionsInput {
   responder?: AnswerRate | Cohort | ResponderSpec
   policy?: { delay?: string | number; retry?: string | number }
   budget?: number
+  /** Told of the persons replayed, once per value: `total` is persons x values; a throw stops the sweep. */
+  progress?: (done: number, total: number) => unknown
 }
 
 /** An operating curve: per value of the swept key, the cohort's backtest with it. */

@@ -210,6 +210,12 @@ export interface ReplayOptionsInput {
   start?: TimestampInput
   /** The grid's last time, even past the input's last event. Default: the last event. */
   end?: TimestampInput
+  /**
+   * The time now (as `engine.setClock`): a person's event dated further ahead of it than their
+   * profile allows is refused for that person only; their rows carry a `clock_ahead` reason.
+   * Default: the wall clock, or `end` if later.
+   */
+  clock?: TimestampInput
 }
 
 /** A replay's options with the field workflow in the loop (`replayClosedLoop`). */
@@ -240,6 +246,8 @@ export interface SweepOptions extends ReplayOptionsInput {
   responder?: AnswerRate | Cohort | ResponderSpec
   policy?: { delay?: string | number; retry?: string | number }
   budget?: number
+  /** Told of the persons replayed, once per value: `total` is persons x values; a throw stops the sweep. */
+  progress?: (done: number, total: number) => unknown
 }
 
 /** An operating curve: per value of the swept key, the cohort's backtest with it. */
@@ -427,6 +435,12 @@ export declare class Engine {
    * ingested, and the error names its index). Returns the number of events taken.
    */
   ingest(events: EventInput | EventInput[]): number
+  /**
+   * Ingests one event as `ingest` does, and says what became of it: `accepted`, or
+   * `duplicate` (an exact repeat of an event still waiting within the allowed lateness:
+   * ignored, nothing changed). Errors as `ingest`'s.
+   */
+  ingestOne(event: EventInput): 'accepted' | 'duplicate'
   /**
    * Ingests events given as columns (typed arrays, arrays, or dictionary-encoded strings),
    * atomically. Returns the number of events taken.
@@ -621,7 +635,9 @@ export declare function simulateAsync(options?: SimulateOptions): Promise<Cohort
  * object; not a function: a sweep replays on every core). Returns `{ key, points: [{ value,
  * report }], markdown }`, and with `options.budget` also `within_budget`: per profile (and
  * `all`) the value that finds the most incidents within 24 h within that many false alert
- * episodes per 100 person-months, or `null`.
+ * episodes per 100 person-months, or `null`. `options.progress(done, total)` is told of the
+ * persons replayed, once per value (`total`: persons x values), on the JS thread while the
+ * sweep runs on another; an exception it throws stops the sweep and is thrown here.
  */
 export declare function sweep(events: EventInput[] | EventColumns, persons: PersonInput[], incidents: IncidentInput[], key: string, values: number[], options?: SweepOptions): SweepResult
 

@@ -136,3 +136,42 @@ test('an event too far ahead of the clock is refused, and only its person is aff
   assert.equal(rows[0].level, 'critical')
   assert.ok(rows[1].reasons.some((r) => r.kind === 'clock_ahead'))
 })
+
+test('a replay refuses a far-ahead event for its person only (as the core and Python do)', () => {
+  // The core's `a_replay_refuses_a_far_ahead_event_for_its_person_only`.
+  const at = (h) => ms0 + h * 3600000
+  const real = [
+    { person: 'p-1', ts: at(0), signal: 'sos' },
+    { person: 'p-2', ts: at(0), signal: 'heartbeat', device: 'plug-1' },
+    { person: 'p-2', ts: at(3), signal: 'heartbeat', device: 'plug-1' },
+    { person: 'p-1', ts: at(5), signal: 'heartbeat', device: 'plug-9' },
+  ]
+  const in9999 = { person: 'p-2', ts: '9999-01-01T00:00:00Z', signal: 'heartbeat', device: 'door-9' }
+  const bad = [real[0], in9999, ...real.slice(1), { person: 'p-2', ts: at(6 + 8760), signal: 'heartbeat', device: 'door-9' }]
+  const persons = [{ person: 'p-1', profile: 'full' }, { person: 'p-2', profile: 'full' }]
+  const clean = anbu.replay(real, persons, { clock: at(6) })
+  const rows = anbu.replay(bad, persons, { clock: at(6) })
+  assert.equal(rows.length, 12)
+  assert.deepEqual(rows.slice(0, 6), clean.slice(0, 6))
+  rows.slice(6).forEach((row, i) => {
+    const ok = clean[6 + i]
+    assert.deepEqual([row.person, row.at, row.level, row.action, row.score], [ok.person, ok.at, ok.level, ok.action, ok.score])
+    const note = row.reasons.filter((r) => r.kind === 'clock_ahead')
+    assert.equal(note.length, 1)
+    assert.ok(note[0].detail.startsWith('device `door-9` sent 2 events dated up to 8760.0 h ahead'), note[0].detail)
+  })
+  // At the wall clock (the default), the event in 9999 is refused for p-2 alone just the same.
+  const wall = anbu.replay(bad.slice(0, -1), persons)
+  assert.deepEqual(wall.map((r) => [r.person, r.at, r.level]), clean.map((r) => [r.person, r.at, r.level]))
+  assert.ok(wall.every((r) => r.reasons.some((x) => x.kind === 'clock_ahead') === (r.person === 'p-2')))
+})
+
+test('ingestOne tells a duplicate from an accept (as Python and the core do)', () => {
+  const e = new anbu.Engine()
+  e.addPerson({ person: 'p-1', profile: 'full' })
+  const sos = { person: 'p-1', ts: T0, signal: 'sos' }
+  assert.equal(e.ingestOne(sos), 'accepted')
+  assert.equal(e.ingestOne(sos), 'duplicate')
+  assert.equal(e.ingestOne({ ...sos, ts: ms0 + 300_000 }), 'accepted')
+  throwsCode(assert, () => e.ingestOne({ ...sos, person: 'p-9' }), 'ANBU_UNKNOWN_PERSON', 'p-9')
+})

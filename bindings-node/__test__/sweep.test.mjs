@@ -40,3 +40,19 @@ test('sweep: bad keys, values and responders are refused with the core codes', (
     'not a function',
   )
 })
+
+test('sweep: progress(done, total) counts the persons replayed once per value; a throw stops it', () => {
+  const args = [cohort.events, cohort.persons, cohort.incidents, 'levels.warning', [40, 50, 60]]
+  const calls = []
+  const curve = anbu.sweep(...args, { progress: (done, total) => calls.push([done, total]) })
+  const total = cohort.persons.length * 3
+  assert.deepEqual(calls[0], [0, total])
+  assert.deepEqual(calls.at(-1), [total, total])
+  const done = calls.map(([d]) => d)
+  assert.deepEqual(done, [...new Set(done)].sort((a, b) => a - b), 'each call reports a new count')
+  assert.ok(calls.every(([, t]) => t === total))
+  assert.deepEqual(curve.points, anbu.sweep(...args).points)
+  const stop = new Error('enough')
+  assert.throws(() => anbu.sweep(...args, { progress: () => { throw stop } }), (e) => e === stop)
+  throwsCode(assert, () => anbu.sweep(...args, { progress: 5 }), 'ANBU_INVALID_ARGUMENT', 'progress')
+})

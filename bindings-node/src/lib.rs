@@ -222,6 +222,14 @@ impl Engine {
         })
     }
 
+    /// Ingests one event as `ingest` does, and says what became of it: `accepted`, or
+    /// `duplicate` (an exact repeat of an event still waiting within the allowed lateness:
+    /// ignored, nothing changed). Errors as `ingest`'s.
+    #[napi(ts_args_type = "event: EventInput", ts_return_type = "'accepted' | 'duplicate'")]
+    pub fn ingest_one(&mut self, event: Unknown<'_>) -> Result<&'static str> {
+        guard(|| Ok(self.inner.ingest_one(events::event_from_object(event)?)?.as_str()))
+    }
+
     /// Ingests events given as columns (typed arrays, arrays, or dictionary-encoded strings),
     /// atomically. Returns the number of events taken.
     #[napi(ts_args_type = "columns: EventColumns")]
@@ -448,11 +456,11 @@ impl Job for DistrictReport {
     }
 }
 
-/// A replay's options (`every`, `profiles`, `threads`, `start`, `end`) from an options
+/// A replay's options (`every`, `profiles`, `threads`, `start`, `end`, `clock`) from an options
 /// object; the core reads all but `profiles` ([`ReplayOptions::set`]).
 pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
     let mut opts = ReplayOptions::default();
-    for name in ["every", "threads", "start", "end"] {
+    for name in ["every", "threads", "start", "end", "clock"] {
         let v: Unknown = o.get_named_property_unchecked(name).map_err(napi_arg("options"))?;
         if !matches!(convert::type_of(name, &v)?, napi::ValueType::Undefined) {
             convert::with_value(name, v, |value| opts.set(name, value))??;

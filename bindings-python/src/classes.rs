@@ -511,6 +511,14 @@ impl PyEngine {
         guard(|| self.inner.ingest(e))
     }
 
+    /// Ingests one event as `ingest` does, and says what became of it: `"accepted"`, or
+    /// `"duplicate"` (an exact repeat of an event still waiting within the allowed lateness:
+    /// ignored, nothing changed).
+    fn ingest_one(&mut self, event: &Bound<'_, PyAny>) -> PyResult<&'static str> {
+        let e = input::one_event(event)?;
+        guard(|| self.inner.ingest_one(e).map(anbu::Ingested::as_str))
+    }
+
     /// Ingests a batch atomically (a list of events/dicts, an Arrow table, or a CSV/JSONL path);
     /// returns the number of events.
     fn ingest_batch(&mut self, py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<usize> {

@@ -144,7 +144,7 @@ impl Responder {
 /// as an Arrow table with the spec's assessment columns, or `Assessment` objects with
 /// `objects=True`. `delay` and `retry` are durations (default: the core's `CallPolicy`).
 #[pyfunction]
-#[pyo3(signature = (events, persons, responder, every, profiles = None, threads = None, delay = None, retry = None, objects = false, start = None, end = None, progress = None))]
+#[pyo3(signature = (events, persons, responder, every, profiles = None, threads = None, delay = None, retry = None, objects = false, start = None, end = None, clock = None, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn replay_closed_loop_arrow<'py>(
     py: Python<'py>,
@@ -159,10 +159,14 @@ pub fn replay_closed_loop_arrow<'py>(
     objects: bool,
     start: Option<&Bound<'py, PyAny>>,
     end: Option<&Bound<'py, PyAny>>,
+    clock: Option<&Bound<'py, PyAny>>,
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut options =
-        convert::replay_options(every, profiles, &[("threads", threads), ("start", start), ("end", end)])?;
+    let mut options = convert::replay_options(
+        every,
+        profiles,
+        &[("threads", threads), ("start", start), ("end", end), ("clock", clock)],
+    )?;
     let policy = convert::call_policy(delay, retry)?;
     let persons = convert::persons(persons)?;
     let responder = Responder::extract(responder)?;

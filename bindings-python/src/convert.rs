@@ -174,7 +174,7 @@ pub fn replay_options(
     settings: &[(&str, Option<&Bound<'_, PyAny>>)],
 ) -> PyResult<ReplayOptions> {
     let mut options = ReplayOptions { every_ms: duration_ms("every", every)?, ..ReplayOptions::default() };
-    // The core reads each setting (`threads`, `start`, `end`): [`ReplayOptions::set`].
+    // The core reads each setting (`threads`, `start`, `end`, `clock`): [`ReplayOptions::set`].
     for (name, v) in settings {
         if let Some(v) = v {
             with_value(v, |value| options.set(name, value))?.map_err(to_py)?;

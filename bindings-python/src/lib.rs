@@ -30,7 +30,7 @@ use crate::input::{Failure, Input};
 /// returned as an Arrow table with the spec's assessment columns (`anbu.replay` makes the
 /// DataFrame), or as a list of `Assessment` objects with `objects=True`.
 #[pyfunction]
-#[pyo3(signature = (events, persons, every, profiles = None, threads = None, objects = false, start = None, end = None, progress = None))]
+#[pyo3(signature = (events, persons, every, profiles = None, threads = None, objects = false, start = None, end = None, clock = None, progress = None))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one each
 fn replay_arrow<'py>(
     py: Python<'py>,
@@ -42,10 +42,14 @@ fn replay_arrow<'py>(
     objects: bool,
     start: Option<&Bound<'py, PyAny>>,
     end: Option<&Bound<'py, PyAny>>,
+    clock: Option<&Bound<'py, PyAny>>,
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut options =
-        convert::replay_options(every, profiles, &[("threads", threads), ("start", start), ("end", end)])?;
+    let mut options = convert::replay_options(
+        every,
+        profiles,
+        &[("threads", threads), ("start", start), ("end", end), ("clock", clock)],
+    )?;
     let persons = convert::persons(persons)?;
     let source = Input::extract(events)?;
     let threads = options.threads;

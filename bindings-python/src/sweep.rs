@@ -62,7 +62,7 @@ impl PySweep {
 /// Backtests the cohort once per value of a numeric profile key set in every profile its
 /// persons use, open loop or (with a responder) closed loop.
 #[pyfunction]
-#[pyo3(signature = (events, persons, incidents, key, values, every, profiles = None, responder = None, threads = None, delay = None, retry = None))]
+#[pyo3(signature = (events, persons, incidents, key, values, every, profiles = None, responder = None, threads = None, delay = None, retry = None, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn sweep<'py>(
     py: Python<'py>,
@@ -77,6 +77,7 @@ pub fn sweep<'py>(
     threads: Option<&Bound<'py, PyAny>>,
     delay: Option<&Bound<'py, PyAny>>,
     retry: Option<&Bound<'py, PyAny>>,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PySweep> {
     let mut options = convert::replay_options(every, profiles, &[("threads", threads)])?;
     let policy = convert::call_policy(delay, retry)?;
@@ -93,7 +94,12 @@ pub fn sweep<'py>(
         }
     };
     let source = Input::extract(events)?;
-    let inner = input::run_interruptible(py, |cancel| {
+    let progress = input::Progress::new(
+        progress,
+        usize::try_from(anbu::backtest::progress_total(&persons, &values)).unwrap_or(usize::MAX),
+    );
+    options.progress = input::Progress::counter(progress.as_ref());
+    let inner = input::run_reporting(py, progress.as_ref(), |cancel| {
         options.cancel = Some(std::sync::Arc::clone(cancel));
         let events = source.into_events(cancel, options.threads)?;
         let setup = SweepSetup {

@@ -31,11 +31,14 @@ CASES = {
 }
 
 
-def run(setup: str, every: str) -> subprocess.CompletedProcess[str]:
+def run(setup: str, every: str, clock: str | None = "9999-12-30T22:00:00Z") -> subprocess.CompletedProcess[str]:
+    # The replay's clock is the last time there is (no event is refused as dated ahead of it),
+    # unless `clock` is None (the wall clock).
     code = textwrap.dedent(setup) + textwrap.dedent(f"""
         import anbu
         try:
-            anbu.replay(events, {{"p-1": "full"}}, every={every!r})
+            rows = anbu.replay(events, {{"p-1": "full"}}, every={every!r}, clock={clock!r}, output="objects")
+            print(len(rows), rows[-1].at, "clock_ahead" in {{r.kind for r in rows[-1].reasons}})
         except anbu.InvalidArgumentError as e:
             print(e)
     """)
@@ -50,6 +53,21 @@ def test_a_span_a_bad_time_inflates_is_refused(case: str) -> None:
         "argument `every`: 3600000 ms from person `p-1`'s first event (1970-01-01T00:00:00.001Z) to the input's "
         "last (9999-12-30T22:00:00Z) gives 70389502 rows"
     ), out.stdout
+
+
+def test_at_the_wall_clock_the_time_in_9999_is_refused_and_the_span_stays_bounded() -> None:
+    # Refused as dated ahead of the wall clock, for its person (whose rows say so with a
+    # `clock_ahead` reason): the grid ends at the last event taken, 19,844 daily rows.
+    setup = """
+        events = [
+            {"person": "p-1", "ts": "1970-01-01T00:00:00.001Z", "signal": "sos"},
+            {"person": "p-1", "ts": "2024-05-01T00:00:00Z", "signal": "heartbeat"},
+            {"person": "p-1", "ts": "9999-12-30T22:00:00Z", "signal": "heartbeat"},
+        ]
+    """
+    out = run(setup, "1d", clock=None)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.startswith("19844 2024-05-01 00:00:00+00:00 True"), out.stdout
 
 
 def test_a_fine_grid_over_a_long_span_is_refused() -> None:

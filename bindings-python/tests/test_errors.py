@@ -275,6 +275,41 @@ def test_an_event_too_far_ahead_is_refused_and_isolated() -> None:
     assert "clock_ahead" in [r.kind for r in rows[1].reasons]
 
 
+def _ahead_events(far: bool) -> list[dict[str, object]]:
+    """The core's `a_replay_refuses_a_far_ahead_event_for_its_person_only`: p-2's door sensor
+    reset to 9999 (and, with `far`, to a year past the clock at 6 h)."""
+    at = lambda h: 1_714_521_600_000 + h * 3_600_000  # noqa: E731 (2024-05-01T09:00+09:00 + h)
+    real = [
+        {"person": "p-1", "ts": at(0), "signal": "sos", "device": None},  # a device column for Arrow
+        {"person": "p-2", "ts": at(0), "signal": "heartbeat", "device": "plug-1"},
+        {"person": "p-2", "ts": at(3), "signal": "heartbeat", "device": "plug-1"},
+        {"person": "p-1", "ts": at(5), "signal": "heartbeat", "device": "plug-9"},
+    ]
+    if not far:
+        return real
+    bad = {"person": "p-2", "ts": 253370764800000, "signal": "heartbeat", "device": "door-9"}  # 9999-01-01
+    return real[:1] + [bad] + real[1:] + [{"person": "p-2", "ts": at(6 + 8760), "signal": "heartbeat", "device": "door-9"}]
+
+
+@pytest.mark.parametrize("table", [False, True])
+def test_a_replay_refuses_a_far_ahead_event_for_its_person_only(table: bool) -> None:
+    persons = {"p-1": "full", "p-2": "full"}
+    clock = 1_714_521_600_000 + 6 * 3_600_000
+    events = lambda far: pa.Table.from_pylist(_ahead_events(far)) if table else _ahead_events(far)  # noqa: E731
+    clean = anbu.replay(events(False), persons, output="objects", clock=clock)
+    rows = anbu.replay(events(True), persons, output="objects", clock=clock)
+    assert len(rows) == len(clean) == 12
+    assert rows[:6] == clean[:6]
+    for row, ok in zip(rows[6:], clean[6:]):
+        assert (row.person, row.at, row.level, row.action, row.score) == (ok.person, ok.at, ok.level, ok.action, ok.score)
+        note = [r for r in row.reasons if r.kind == "clock_ahead"]
+        assert len(note) == 1 and note[0].detail.startswith("device `door-9` sent 2 events dated up to 8760.0 h ahead")
+    # At the wall clock (the default), the event in 9999 is refused for p-2 alone just the same.
+    rows = anbu.replay(events(True)[:-1] if not table else pa.Table.from_pylist(_ahead_events(True)[:-1]), persons, output="objects")
+    assert [(r.person, r.at, r.level) for r in rows] == [(r.person, r.at, r.level) for r in clean]
+    assert all(any(r.kind == "clock_ahead" for r in row.reasons) == (row.person == "p-2") for row in rows)
+
+
 def test_duplicate_arrow_columns_are_refused() -> None:
     table = pa.Table.from_arrays(
         [pa.array(["p-1"]), pa.array([T0]), pa.array(["sos"]), pa.array([T0])], names=["person", "ts", "signal", "ts"]
@@ -282,3 +317,14 @@ def test_duplicate_arrow_columns_are_refused() -> None:
     with pytest.raises(anbu.FormatError, match="duplicate column `ts`") as err:
         anbu.replay(table, PERSONS)
     assert err.value.code == "ANBU_FORMAT"
+
+
+def test_ingest_one_tells_a_duplicate_from_an_accept() -> None:
+    engine = anbu.Engine()
+    engine.add_person("p-1", "full")
+    sos = {"person": "p-1", "ts": T0, "signal": "sos"}
+    assert engine.ingest_one(sos) == "accepted"
+    assert engine.ingest_one(sos) == "duplicate"
+    assert engine.ingest_one({**sos, "ts": "2024-05-01T09:05:00+09:00"}) == "accepted"
+    with pytest.raises(anbu.UnknownPersonError):
+        engine.ingest_one({**sos, "person": "p-9"})

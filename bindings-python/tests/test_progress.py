@@ -57,6 +57,22 @@ def test_backtest_reports_rows_scored(cohort: anbu.Cohort) -> None:
         anbu.backtest(rows, cohort.incidents, cohort.persons, progress=lambda d, t: _raise(Stop()))
 
 
+def test_sweep_reports_persons_done_once_per_value(cohort: anbu.Cohort) -> None:
+    calls: list[tuple[int, int]] = []
+    values = [40, 50, 60]
+    curve = anbu.sweep(
+        cohort.events, cohort.persons, cohort.incidents, "levels.warning", values, progress=lambda d, t: calls.append((d, t))
+    )
+    _check_calls(calls, cohort.persons.height * len(values))
+    assert curve.to_dict() == anbu.sweep(cohort.events, cohort.persons, cohort.incidents, "levels.warning", values).to_dict()
+    with pytest.raises(Stop):
+        anbu.sweep(cohort.events, cohort.persons, cohort.incidents, "levels.warning", values, progress=lambda d, t: _raise(Stop()))
+    tqdm = pytest.importorskip("tqdm").tqdm
+    with tqdm(file=io.StringIO()) as bar:
+        anbu.sweep(cohort.events, cohort.persons, cohort.incidents, "levels.warning", [50], progress=bar)
+        assert (bar.n, bar.total) == (cohort.persons.height, cohort.persons.height)
+
+
 def _raise(e: Exception) -> None:
     raise e
 

@@ -68,6 +68,11 @@ struct Inputs {
     /// The grid's step: `1h`, `15m`, `3600s`, `2d` (a bare number is milliseconds) [default: 1h].
     #[arg(long, value_name = "DURATION")]
     every: Option<String>,
+    /// The time now (RFC 3339): a person's event dated further ahead of it than their profile
+    /// allows is refused for that person only, whose rows then say which device's clock runs
+    /// ahead [default: the wall clock].
+    #[arg(long, value_name = "TIME")]
+    clock: Option<String>,
     /// Skip bad event rows (each listed on stderr with its line) instead of stopping at the first.
     #[arg(long)]
     skip_bad_rows: bool,
@@ -261,6 +266,9 @@ fn read_inputs(inputs: &Inputs, bar: &ProgressBar) -> Result<(Vec<Event>, Vec<Pe
     let mut options = ReplayOptions::default();
     if let Some(every) = &inputs.every {
         options.set("every", Value::Text(every))?;
+    }
+    if let Some(clock) = &inputs.clock {
+        options.set("clock", Value::Text(clock))?;
     }
     options.check()?;
     for path in &inputs.profiles {

@@ -140,6 +140,33 @@ fn every_is_read_by_the_core() {
 }
 
 #[test]
+fn one_persons_clock_ahead_does_not_stop_the_replay() {
+    // A person's device reset to 9999 (the event appended to the cohort's file): refused for
+    // that person, at the wall clock or a clock given; every other row is the core's as before.
+    let cohort = Cohort::new();
+    let want = cohort.core_rows();
+    let (events, persons) = (cohort.file("events.csv"), cohort.arg("persons.csv"));
+    let person = want[0].person.clone();
+    let mut csv = std::fs::read_to_string(&events).unwrap();
+    let header = csv.lines().next().unwrap().split(',').count();
+    csv.push_str(&format!("{person},9999-01-01T00:00:00Z,heartbeat,door-9{}\n", ",".repeat(header - 4)));
+    std::fs::write(&events, csv).unwrap();
+    for clock in [None, Some("2030-01-01T00:00:00Z")] {
+        let mut args = vec!["replay", path(&events), "--persons", &persons];
+        args.extend(clock.iter().flat_map(|c| ["--clock", *c]));
+        let out = anbu(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let rows = text(&out.stdout);
+        assert_eq!(rows.lines().count(), want.len() + 1, "a header and the same rows");
+        let ahead = rows.lines().filter(|l| l.contains("device `door-9` sent an event dated up to")).count();
+        assert_eq!(ahead, want.iter().filter(|a| a.person == person).count());
+    }
+    let bad = anbu(&["replay", path(&events), "--persons", &persons, "--clock", "soon"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("argument `clock`"), "{}", text(&bad.stderr));
+}
+
+#[test]
 fn profiles_from_files_are_the_callers() {
     let cohort = Cohort::new();
     let profile = cohort.file("plug_36h.toml");

@@ -48,7 +48,7 @@ use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
 pub use labels::labels_from_dispositions;
 pub use plug_rule::{PLUG_RULE_PROFILE, PlugRule, plug_rule};
-pub use sweep::{OperatingPoint, Sweep, SweepSetup, sweep};
+pub use sweep::{OperatingPoint, Sweep, SweepSetup, progress_total, sweep};
 
 /// How long after its start an incident without an `end` can still be detected.
 pub const DEFAULT_WINDOW_MS: i64 = 72 * HOUR_MS;

@@ -30,6 +30,25 @@ use crate::tier::TierAdvice;
 use crate::time::{HOUR_MS, Timestamp};
 use crate::triage::TriageFilter;
 
+/// What became of one event an engine was given without error ([`Engine::ingest_one`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ingested {
+    /// Taken.
+    Accepted,
+    /// An exact repeat of an event still waiting within the allowed lateness: ignored.
+    Duplicate,
+}
+
+impl Ingested {
+    /// The name: `accepted` or `duplicate`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Ingested::Accepted => "accepted",
+            Ingested::Duplicate => "duplicate",
+        }
+    }
+}
+
 /// Engine settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -360,6 +379,23 @@ impl Engine {
     /// Ingests one event. An exact repeat of an event still within the allowed lateness
     /// is ignored; an event later than the allowed lateness is refused.
     pub fn ingest(&mut self, event: Event) -> Result<()> {
+        self.ingest_one(event).map(|_| ())
+    }
+
+    /// Ingests one event as [`Engine::ingest`] does, and says whether it was taken or was an
+    /// exact repeat of an event still waiting within the allowed lateness (ignored, nothing
+    /// changed): what a service answers per event of a batch, besides the errors.
+    ///
+    /// ```
+    /// use anbu::{Engine, Event, EventKind, Ingested, Person};
+    /// let mut engine = Engine::new();
+    /// engine.add_person(Person::new("p-1", "full")?)?;
+    /// let sos = Event::new("p-1", "2024-05-01T09:00:00+09:00".parse()?, None, EventKind::Sos)?;
+    /// assert_eq!(engine.ingest_one(sos.clone())?, Ingested::Accepted);
+    /// assert_eq!(engine.ingest_one(sos)?.as_str(), "duplicate");
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn ingest_one(&mut self, event: Event) -> Result<Ingested> {
         let i = self.slot_index(&event.person)?;
         self.check_ahead(i, event.ts, event.signal(), event.device())?;
         let lateness = self.config.allowed_lateness_ms;
@@ -371,8 +407,11 @@ impl Engine {
             slot.check_waiting(&trial, lateness, std::iter::once((compact, event.device())))?;
         }
         let device = slot.code(event.signal(), event.device(), || self.names.intern(event.device()));
-        slot.insert(Compact::new(event.ts, &event.kind, device, event.device_given().is_some()), lateness);
-        Ok(())
+        Ok(if slot.insert(Compact::new(event.ts, &event.kind, device, event.device_given().is_some()), lateness) {
+            Ingested::Accepted
+        } else {
+            Ingested::Duplicate
+        })
     }
 
     /// Ingests a batch atomically: if any event is refused, none is ingested, and the
@@ -782,7 +821,8 @@ impl Slot {
         self.pending.push_back(e);
     }
 
-    fn insert(&mut self, e: Compact, lateness: i64) {
+    /// Inserts an event; false for an exact repeat (not stored).
+    fn insert(&mut self, e: Compact, lateness: i64) -> bool {
         let (state, others) = (&self.state, self.others.as_deref());
         if !self.pending.insert(e, |p| p.canonical_cmp(&e, |c| device_id(state, others, c))) {
             // An exact repeat: not stored, nor the id added for it.
@@ -791,7 +831,7 @@ impl Slot {
                 o.last_is_new = false;
             }
             self.release_others();
-            return;
+            return false;
         }
         if !tracks_device(e.signal) {
             let others = self.others.get_or_insert_default();
@@ -811,6 +851,7 @@ impl Slot {
             }
         }
         self.release_others();
+        true
     }
 
     /// Refuses a call whose events for this person (`batch`, each with its device id; the

@@ -2,7 +2,9 @@
 //!
 //! - An event dated further ahead of the engine's clock than the person's profile allows
 //!   (`clock.max_ahead_h`) is refused, and does not move the person's lateness window; the
-//!   person's assessments then carry a `clock_ahead` reason naming the device, for a day.
+//!   person's assessments then carry a `clock_ahead` reason naming the device, for a day. A
+//!   replay refuses them by the same rule against its own clock (`ReplayOptions::clock`), for
+//!   their person only, whose rows all carry the reason.
 //! - A person who cannot be assessed at a time (their events already folded run past it)
 //!   gets a `fault` assessment saying why, in place of failing every person's assessment.
 
@@ -51,6 +53,12 @@ fn max_ahead_ms(rules: &Rules) -> i64 {
     (rules.profile.clock.max_ahead_h * HOUR_MS as f64) as i64
 }
 
+/// Whether an event at `ts` is dated further ahead of `clock` than `rules` allow (the one
+/// rule of the engine and of a replay).
+pub(crate) fn is_ahead(rules: &Rules, ts: Timestamp, clock: Timestamp) -> bool {
+    ts.millis_since(clock) > max_ahead_ms(rules)
+}
+
 /// Checks that an event at `ts` is not dated further ahead of `clock` than `rules` allow;
 /// a refused one is noted in `note` (for the person's assessments) and is the error.
 pub(crate) fn check_ahead(
@@ -63,10 +71,10 @@ pub(crate) fn check_ahead(
     clock: Option<Timestamp>,
 ) -> Result<()> {
     let Some(clock) = clock else { return Ok(()) };
-    let (ahead, max) = (ts.millis_since(clock), max_ahead_ms(rules));
-    if ahead <= max {
+    if !is_ahead(rules, ts, clock) {
         return Ok(());
     }
+    let (ahead, max) = (ts.millis_since(clock), max_ahead_ms(rules));
     let refused = note.as_ref().map_or(0, |n| n.refused) + 1;
     *note = Some(Box::new(ClockAhead { device: device.into(), signal, ahead_ms: ahead, clock, refused }));
     Err(Error::field(

@@ -104,7 +104,7 @@ pub use crate::assessment::{
 };
 pub use crate::assessment_columns::AssessmentColumns;
 pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
-pub use crate::engine::{Engine, EngineConfig};
+pub use crate::engine::{Engine, EngineConfig, Ingested};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
     AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind,

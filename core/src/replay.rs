@@ -11,6 +11,7 @@ use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result, clip};
 use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, Signal};
+use crate::faults::{self, ClockAhead};
 use crate::fusion;
 use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
 use crate::names::Name;
@@ -71,6 +72,32 @@ pub struct ReplayOptions {
     /// # Ok::<(), anbu::Error>(())
     /// ```
     pub end: Option<Timestamp>,
+    /// The time now, as [`crate::Engine::set_clock`] tells an engine: a person's event dated
+    /// further ahead of it than their profile allows (`clock.max_ahead_h`) is refused for that
+    /// person only, as the engine refuses it: it is not folded and does not stretch the grid,
+    /// and that person's rows carry a `clock_ahead` reason naming the device. None: the wall
+    /// clock when the replay starts, or `end` if that is later (rows never depend on the wall
+    /// clock unless an event is dated after it).
+    ///
+    /// ```
+    /// use anbu::{Event, EventKind, Person, ReasonKind, ReplayOptions, Timestamp, replay, HOUR_MS};
+    /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
+    /// let events = vec![
+    ///     Event::new("p-1", t0, None, EventKind::Heartbeat)?,
+    ///     Event::new("p-2", t0, None, EventKind::Heartbeat)?,
+    ///     Event::new("p-2", t0.plus_millis(2 * HOUR_MS), Some("door-9"), EventKind::Sos)?,
+    ///     Event::new("p-2", "9999-01-01T00:00:00Z".parse()?, Some("plug-7"), EventKind::Heartbeat)?,
+    /// ];
+    /// let persons = [Person::new("p-1", "full")?, Person::new("p-2", "full")?];
+    /// let rows = replay(events, &persons, &ReplayOptions::default())?;
+    /// // The grid ends at the last event taken; p-2's SOS is still seen.
+    /// assert_eq!((rows.len(), rows.last().unwrap().level), (6, anbu::Level::Critical));
+    /// let note = rows[3].reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead).unwrap();
+    /// assert!(note.detail.starts_with("device `plug-7` sent an event dated up to"), "{}", note.detail);
+    /// assert!(rows[..3].iter().all(|a| a.reasons.iter().all(|r| r.kind != ReasonKind::ClockAhead)));
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub clock: Option<Timestamp>,
 }
 
 impl Default for ReplayOptions {
@@ -83,14 +110,15 @@ impl Default for ReplayOptions {
             progress: None,
             start: None,
             end: None,
+            clock: None,
         }
     }
 }
 
 impl ReplayOptions {
     /// Sets an option from a [`Value`], as the bindings pass theirs: `every` (a duration:
-    /// text such as `1h`, or milliseconds; see [`crate::duration_ms`]) or `threads` (a whole
-    /// number >= 0). Errors are [`Error::InvalidArgument`] naming the option.
+    /// text such as `1h`, or milliseconds; see [`crate::duration_ms`]), `threads` (a whole
+    /// number >= 0), or a time `start`, `end` or `clock` (null for none). Errors are [`Error::InvalidArgument`] naming the option.
     ///
     /// ```
     /// use anbu::{ReplayOptions, Value};
@@ -111,10 +139,13 @@ impl ReplayOptions {
             "end" => {
                 self.end = (!matches!(value, Value::Null)).then(|| Timestamp::from_value(name, value)).transpose()?
             }
+            "clock" => {
+                self.clock = (!matches!(value, Value::Null)).then(|| Timestamp::from_value(name, value)).transpose()?
+            }
             _ => {
                 return Err(Error::argument(
                     name,
-                    "unknown replay option (options: every, threads, profiles, start, end)",
+                    "unknown replay option (options: every, threads, profiles, start, end, clock)",
                 ));
             }
         }
@@ -144,6 +175,11 @@ impl ReplayOptions {
     /// The grid's last time for an input whose last event is `last`.
     fn last(&self, last: Option<Timestamp>) -> Option<Timestamp> {
         last.map(|l| self.end.unwrap_or(l))
+    }
+
+    /// The replay's clock: `clock`, else the later of the wall clock now and `end`.
+    fn now(&self) -> Timestamp {
+        self.clock.unwrap_or_else(|| self.end.map_or_else(Timestamp::now, |end| end.max(Timestamp::now())))
     }
 
     /// The threads a replay works on: `threads`, or for 0 [`crate::parallel::threads`].
@@ -373,9 +409,15 @@ fn replay_with(
     // The events are coded in parts, one per core: each part's persons and devices (by the
     // part's own device ids), then every part's devices recoded by the rank of their id.
     let threads = parallel::parts(events.len(), options.worker_threads()?, MIN_EVENTS_PER_PART);
-    let coded = parallel::map_chunks(&events, threads, |first, chunk| CodedPart::of(&plan.index, chunk, first));
+    let coded = parallel::map_chunks(&events, threads, |first, chunk| CodedPart::of(&plan, chunk, first));
     // The first refused event in input order is the error.
     let coded = coded.into_iter().collect::<Result<Vec<_>>>()?;
+    let mut notes = vec![None; persons.len()];
+    for &(i, n) in coded.iter().flat_map(|c| &c.refused) {
+        if let Some(e) = events.get(n) {
+            plan.refuse(&mut notes, i as usize, e.signal(), e.device(), e.ts);
+        }
+    }
     let mut ids = DeviceIds::default();
     let to_global: Vec<Vec<u32>> = coded.iter().map(|c| c.ids.codes_in(&mut ids)).collect();
     let (rank, names) = ids.ranks();
@@ -398,7 +440,7 @@ fn replay_with(
     }
     drop(coded);
     drop_on_every_core(events, threads);
-    plan.run(&Groups(groups), &names, calls)
+    plan.run(&Groups { groups, notes }, &names, calls)
 }
 
 /// The error for the event at `row` of a person not in the replay's persons.
@@ -430,9 +472,12 @@ pub fn check_replay_rows(events: &[Event], persons: &[Person], options: &ReplayO
     let mut firsts: Vec<Option<Timestamp>> = vec![None; persons.len()];
     let mut last = None;
     for (n, e) in events.iter().enumerate() {
-        let Some(first) = plan.index.get(e.person.as_str()).and_then(|&i| firsts.get_mut(i)) else {
+        let Some((i, first)) = plan.index.get(e.person.as_str()).and_then(|&i| Some((i, firsts.get_mut(i)?))) else {
             return Err(not_in_persons(&e.person, n));
         };
+        if plan.ahead(i, e.ts) {
+            continue;
+        }
         *first = Some(first.map_or(e.ts, |f| f.min(e.ts)));
         last = last.max(Some(e.ts));
     }
@@ -444,26 +489,33 @@ pub fn check_replay_rows(events: &[Event], persons: &[Person], options: &ReplayO
 const MIN_EVENTS_PER_PART: usize = 50_000;
 
 /// One part of a replay's events, coded: each event's person (index into the replay's
-/// persons) and compact event, its device coded by the part's own [`DeviceIds`].
+/// persons) and compact event, its device coded by the part's own [`DeviceIds`]; the events
+/// refused as dated too far ahead, by person and input index.
 struct CodedPart<'a> {
     ids: DeviceIds<'a>,
     rows: Vec<(u32, Compact)>,
+    refused: Vec<(u32, usize)>,
 }
 
 impl<'a> CodedPart<'a> {
     /// Codes `events`, the input's from index `first`; the error names the first event of a
     /// person not in the replay.
-    fn of(index: &HashMap<&str, usize>, events: &'a [Event], first: usize) -> Result<CodedPart<'a>> {
+    fn of(plan: &Plan<'_>, events: &'a [Event], first: usize) -> Result<CodedPart<'a>> {
         let mut ids = DeviceIds::default();
         let mut rows = Vec::with_capacity(events.len());
+        let mut refused = Vec::new();
         for (n, e) in events.iter().enumerate() {
-            let Some(&i) = index.get(e.person.as_str()) else {
+            let Some(&i) = plan.index.get(e.person.as_str()) else {
                 return Err(not_in_persons(&e.person, first + n));
             };
+            if plan.ahead(i, e.ts) {
+                refused.push((i as u32, first + n));
+                continue;
+            }
             let code = ids.code(e.device());
             rows.push((i as u32, Compact::new(e.ts, &e.kind, code, e.device_given().is_some())));
         }
-        Ok(CodedPart { ids, rows })
+        Ok(CodedPart { ids, rows, refused })
     }
 }
 
@@ -537,27 +589,41 @@ fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows
     let (device_of, signal_of) = (ranked(device_of), ranked(signal_of));
     // Each person's rows, by a counting sort of the row numbers (4 bytes a row): every
     // worker turns its persons' rows into events in a buffer it reuses.
+    // Events dated too far ahead are refused for their person (in input order, as events).
+    let ts_of = |n: usize| batch.timestamps().get(n).map(|&ms| Timestamp::from_millis_in_range(ms));
     let mut offsets = vec![0u32; persons.len() + 1];
+    let (mut notes, mut last) = (vec![None; persons.len()], None);
     for (n, &code) in batch.person_codes().iter().enumerate() {
         let Some(i) = person_of.get(code as usize).copied().flatten() else {
             let name = batch.person_names().get(code as usize).copied().unwrap_or_default();
             return Err(not_in_persons(name, n));
         };
+        let Some(ts) = ts_of(n) else { continue };
+        if plan.ahead(i, ts) {
+            if let Some(row) = batch.row(n) {
+                let device = row.device.and_then(|d| batch.device_names().get(d as usize).copied());
+                plan.refuse(&mut notes, i, row.signal, device.unwrap_or(row.signal.as_str()), ts);
+            }
+            continue;
+        }
+        last = last.max(Some(ts));
         offsets[i + 1] += 1;
     }
     for i in 0..persons.len() {
         offsets[i + 1] += offsets[i];
     }
-    let mut rows = vec![0u32; batch.len()];
+    let mut rows = vec![0u32; offsets[persons.len()] as usize];
     let mut next = offsets.clone();
     for (n, &code) in batch.person_codes().iter().enumerate() {
-        if let Some(i) = person_of.get(code as usize).copied().flatten() {
+        if let Some(i) = person_of.get(code as usize).copied().flatten()
+            && ts_of(n).is_some_and(|ts| !plan.ahead(i, ts))
+        {
             rows[next[i] as usize] = n as u32;
             next[i] += 1;
         }
     }
     drop(next);
-    Ok((Rows { batch, rows, offsets, device_of, signal_of }, names))
+    Ok((Rows { batch, rows, offsets, device_of, signal_of, notes, last }, names))
 }
 
 /// Where a replay's rows go: [`Assessment`]s, or [`AssessmentColumns`].
@@ -611,26 +677,38 @@ trait Source: Sync {
     fn fill(&self, i: usize, out: &mut Vec<Compact>);
     /// The time of person `i`'s first event.
     fn first(&self, i: usize) -> Option<Timestamp>;
-    /// The time of the input's last event.
+    /// The time of the input's last event (not refused).
     fn last(&self) -> Option<Timestamp>;
+    /// Person `i`'s device running ahead, if any of their events were refused as dated too far ahead.
+    fn ahead(&self, i: usize) -> Option<&ClockAhead>;
 }
 
+/// Each person's note of a device running ahead (see [`Plan::refuse`]).
+type Notes = Vec<Option<Box<ClockAhead>>>;
+
 /// Events grouped by person already.
-struct Groups(Vec<Vec<Compact>>);
+struct Groups {
+    groups: Vec<Vec<Compact>>,
+    notes: Notes,
+}
 
 impl Source for Groups {
     fn fill(&self, i: usize, out: &mut Vec<Compact>) {
-        if let Some(g) = self.0.get(i) {
+        if let Some(g) = self.groups.get(i) {
             out.extend_from_slice(g);
         }
     }
 
     fn first(&self, i: usize) -> Option<Timestamp> {
-        self.0.get(i)?.iter().map(|e| e.ts).min()
+        self.groups.get(i)?.iter().map(|e| e.ts).min()
     }
 
     fn last(&self) -> Option<Timestamp> {
-        self.0.iter().flatten().map(|e| e.ts).max()
+        self.groups.iter().flatten().map(|e| e.ts).max()
+    }
+
+    fn ahead(&self, i: usize) -> Option<&ClockAhead> {
+        self.notes.get(i)?.as_deref()
     }
 }
 
@@ -643,6 +721,9 @@ struct Rows<'b, 'a> {
     /// Device rank of each device dictionary entry, and of each signal's default device.
     device_of: Vec<u32>,
     signal_of: Vec<u32>,
+    notes: Notes,
+    /// The time of the last row not refused.
+    last: Option<Timestamp>,
 }
 
 impl Rows<'_, '_> {
@@ -674,7 +755,11 @@ impl Source for Rows<'_, '_> {
     }
 
     fn last(&self) -> Option<Timestamp> {
-        self.batch.timestamps().iter().max().map(|&ms| Timestamp::from_millis_in_range(ms))
+        self.last
+    }
+
+    fn ahead(&self, i: usize) -> Option<&ClockAhead> {
+        self.notes.get(i)?.as_deref()
     }
 }
 
@@ -721,6 +806,8 @@ struct Plan<'p> {
     options: &'p ReplayOptions,
     index: HashMap<&'p str, usize>,
     rules: Vec<Arc<Rules>>,
+    /// The replay's clock ([`ReplayOptions::clock`]).
+    clock: Timestamp,
 }
 
 impl<'p> Plan<'p> {
@@ -740,7 +827,22 @@ impl<'p> Plan<'p> {
             }
             rules.push(catalog.rules_for(p)?);
         }
-        Ok(Plan { persons, options, index, rules })
+        Ok(Plan { persons, options, index, rules, clock: options.now() })
+    }
+
+    /// Whether person `i`'s event at `ts` is dated too far ahead of the replay's clock: the
+    /// engine's rule ([`crate::Engine::set_clock`]), so the event is refused for that person only.
+    fn ahead(&self, i: usize, ts: Timestamp) -> bool {
+        self.rules.get(i).is_some_and(|r| faults::is_ahead(r, ts, self.clock))
+    }
+
+    /// Notes person `i`'s event refused as dated too far ahead, as the engine notes it (the
+    /// engine's error is not the replay's: the person's rows carry its `clock_ahead` reason).
+    fn refuse(&self, notes: &mut Notes, i: usize, signal: Signal, device: &str, ts: Timestamp) {
+        if let (Some(note), Some(rules), Some(p)) = (notes.get_mut(i), self.rules.get(i), self.persons.get(i)) {
+            let refused = faults::check_ahead(note, rules, &p.person, signal, device, ts, Some(self.clock));
+            debug_assert!(refused.is_err());
+        }
     }
 
     /// Each person's rows: the grid times from their first event (`firsts`) to the input's
@@ -836,7 +938,7 @@ impl<'p> Plan<'p> {
             source.fill(i, &mut events);
             let person = &self.persons[i].person;
             let grid = Grid { every: self.options.every_ms, start: self.options.start, last };
-            replay_person(person, &mut events, names, &self.rules[i], grid, calls, &mut out)?;
+            replay_person(person, &mut events, names, &self.rules[i], grid, calls, source.ahead(i), &mut out)?;
             if let Some(done) = &self.options.progress {
                 done.fetch_add(1, Ordering::Relaxed);
             }
@@ -855,7 +957,8 @@ struct Grid {
 
 /// One person's rows: fold events in canonical order and assess at each grid time; with
 /// `calls`, place the check-in calls the assessments ask for and fold their outcomes. The
-/// events' device codes are ranks of the ids in `names`.
+/// events' device codes are ranks of the ids in `names`; `ahead`, the person's device running
+/// ahead, is reported in every row as the engine reports it.
 #[allow(clippy::too_many_arguments)]
 fn replay_person<O: Output>(
     person: &str,
@@ -864,6 +967,7 @@ fn replay_person<O: Output>(
     rules: &Rules,
     grid: Grid,
     calls: PartCalls<'_>,
+    ahead: Option<&ClockAhead>,
     out: &mut O,
 ) -> Result<()> {
     let Grid { every, start, last } = grid;
@@ -924,7 +1028,8 @@ fn replay_person<O: Output>(
                 (None, None) => break,
             }
         }
-        let a = fusion::assess(O::person_field(person), &state, rules, at, &mut held, Some(&walks));
+        let mut a = fusion::assess(O::person_field(person), &state, rules, at, &mut held, Some(&walks));
+        faults::annotate(&mut a, ahead, at);
         // The automatic call at `checkin_call`; at `notify`, the caseworker's call (the rung
         // before a visit), answered as the simulated life allows, as automatic calls are.
         let by = match a.action {

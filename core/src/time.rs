@@ -84,6 +84,20 @@ impl Timestamp {
         }
     }
 
+    /// The wall clock now (the system's clock), within range.
+    ///
+    /// ```
+    /// let now = anbu::Timestamp::now();
+    /// assert!(now > "2024-01-01T00:00:00Z".parse::<anbu::Timestamp>()?);
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn now() -> Self {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(MIN_MS, |d| i64::try_from(d.as_millis()).unwrap_or(MAX_MS));
+        Timestamp::from_millis_in_range(ms)
+    }
+
     /// A timestamp from epoch milliseconds known to be in range (a constant in the code).
     pub(crate) const fn from_millis_in_range(ms: i64) -> Self {
         let ms = if ms < MIN_MS {

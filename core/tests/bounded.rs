@@ -14,9 +14,11 @@ fn persons() -> Vec<Person> {
     vec![Person::new("p-1", "full").unwrap(), Person::new("p-2", "full").unwrap()]
 }
 
-/// Replays `events` in all three ways; each must refuse with the same error.
+/// Replays `events` in all three ways; each must refuse with the same error. The replay's
+/// clock is the last time there is, so that no event is refused as dated ahead of it.
 fn replay_error(events: &[Event], every_ms: i64) -> anbu::Error {
-    let options = ReplayOptions { every_ms, ..ReplayOptions::default() };
+    let clock = Some("9999-12-30T22:00:00Z".parse().unwrap());
+    let options = ReplayOptions { every_ms, clock, ..ReplayOptions::default() };
     let err = replay(events.to_vec(), &persons(), &options).unwrap_err();
     let columns = anbu::OwnedColumns::of(events);
     let batch = columns.batch().unwrap();
@@ -27,17 +29,21 @@ fn replay_error(events: &[Event], every_ms: i64) -> anbu::Error {
     err
 }
 
+/// One event a millisecond after epoch 0 (p-1), and p-2's at `t0` and in 9999.
+fn epoch_and_9999() -> Vec<Event> {
+    let late: Timestamp = "9999-12-30T22:00:00Z".parse().unwrap();
+    vec![
+        Event::new("p-1", Timestamp::from_millis(1).unwrap(), None, EventKind::Sos).unwrap(),
+        Event::new("p-2", t0(), None, EventKind::Heartbeat).unwrap(),
+        Event::new("p-2", late, None, EventKind::Heartbeat).unwrap(),
+    ]
+}
+
 #[test]
 fn replay_refuses_a_span_a_bad_time_inflates_before_allocating() {
     // One event a millisecond after epoch 0 (a "missing" time off by one) and one in 9999:
     // 70 M hourly rows, which the replay used to allocate up front (5 GB) and abort on.
-    let early = Timestamp::from_millis(1).unwrap();
-    let late: Timestamp = "9999-12-30T22:00:00Z".parse().unwrap();
-    let events = vec![
-        Event::new("p-1", early, None, EventKind::Sos).unwrap(),
-        Event::new("p-2", t0(), None, EventKind::Heartbeat).unwrap(),
-        Event::new("p-2", late, None, EventKind::Heartbeat).unwrap(),
-    ];
+    let events = epoch_and_9999();
     let err = replay_error(&events, HOUR_MS);
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert_eq!(
@@ -46,6 +52,28 @@ fn replay_refuses_a_span_a_bad_time_inflates_before_allocating() {
          last (9999-12-30T22:00:00Z) gives 70389502 rows, 140302749 in all, over the limit of 10000000 assessment \
          rows per replay: check those times, or replay at a longer interval or fewer persons at a time"
     );
+}
+
+#[test]
+fn a_bad_time_in_9999_is_refused_for_its_person_and_the_span_stays_bounded() {
+    // The same input at the wall clock: the event in 9999 is dated ahead of it, refused for
+    // p-2 only (as the engine refuses it), and no longer stretches every person's grid.
+    let events = epoch_and_9999();
+    let options = ReplayOptions { every_ms: anbu::DAY_MS, ..ReplayOptions::default() };
+    let rows = replay(events.clone(), &persons(), &options).unwrap();
+    // p-1: every day from epoch 0 to the last event taken (p-2's at t0); p-2: that one day.
+    let days = t0().millis_since(events[0].ts) / anbu::DAY_MS + 1;
+    assert_eq!(rows.len() as i64, days + 1);
+    let p2 = rows.last().unwrap();
+    assert_eq!((p2.person.as_str(), p2.at), ("p-2", t0()));
+    assert!(p2.reasons.iter().any(|r| r.kind == anbu::ReasonKind::ClockAhead), "{p2:?}");
+    let columns = anbu::OwnedColumns::of(&events);
+    // The same rows by columns (the reason's text names the wall clock, so not compared).
+    let key = |rows: &[anbu::Assessment]| -> Vec<_> {
+        rows.iter().map(|a| (a.person.clone(), a.at, a.level, a.score)).collect()
+    };
+    assert_eq!(key(&replay_columns(&columns.batch().unwrap(), &persons(), &options).unwrap()), key(&rows));
+    assert_eq!(anbu::check_replay_rows(&events, &persons(), &options, u64::MAX).unwrap(), rows.len() as u64);
 }
 
 #[test]

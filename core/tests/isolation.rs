@@ -139,3 +139,56 @@ fn the_clock_and_a_device_running_ahead_survive_a_restart() {
     let ahead = |x: &anbu::Assessment| x.reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead).cloned();
     assert_eq!(ahead(&a).map(|r| r.kind), ahead(&b).map(|r| r.kind));
 }
+
+/// A replay of `events` at `clock`, by events and by columns (the same rows, checked).
+fn replay_at(events: &[Event], persons: &[Person], clock: Timestamp) -> Vec<anbu::Assessment> {
+    let options = anbu::ReplayOptions { clock: Some(clock), ..anbu::ReplayOptions::default() };
+    let rows = anbu::replay(events.to_vec(), persons, &options).unwrap();
+    let columns = anbu::OwnedColumns::of(events);
+    let batch = columns.batch().unwrap();
+    assert_eq!(anbu::replay_columns(&batch, persons, &options).unwrap(), rows);
+    assert_eq!(anbu::replay_to_columns(&batch, persons, &options).unwrap().len(), rows.len());
+    assert_eq!(anbu::check_replay_rows(events, persons, &options, u64::MAX).unwrap(), rows.len() as u64);
+    rows
+}
+
+#[test]
+fn a_replay_refuses_a_far_ahead_event_for_its_person_only() {
+    let persons = ["p-1", "p-2"].map(|p| Person::new(p, "full").unwrap());
+    let real = vec![sos("p-1", 0), beat("p-2", 0, "plug-1"), beat("p-2", 3, "plug-1"), beat("p-1", 5, "plug-9")];
+    let clock = at(6);
+    let clean = replay_at(&real, &persons, clock);
+    assert_eq!(clean.len(), 12);
+    // p-2's door sensor reset to 9999, and then to a year ahead; the replay's clock is at 6 h.
+    let mut bad = real.clone();
+    bad.insert(
+        1,
+        Event::new("p-2", "9999-01-01T00:00:00Z".parse().unwrap(), Some("door-9"), EventKind::Heartbeat).unwrap(),
+    );
+    bad.push(beat("p-2", 6 + 8760, "door-9"));
+    let rows = replay_at(&bad, &persons, clock);
+    // The same rows (the grid still ends at the last event taken), p-1's unchanged; each of
+    // p-2's says which device runs ahead, as the engine's assessments do.
+    assert_eq!(rows.len(), clean.len());
+    assert_eq!(rows[..6], clean[..6]);
+    for (row, clean) in rows[6..].iter().zip(&clean[6..]) {
+        assert_eq!((row.level, row.action, row.score), (clean.level, clean.action, clean.score));
+        let note = row.reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead).expect("the device is named");
+        assert_eq!(note.contribution, 0.0);
+        assert!(note.detail.starts_with("device `door-9` sent 2 events dated up to 8760.0 h ahead"), "{}", note.detail);
+    }
+    // The engine, told the same clock, refuses the same events and says the same.
+    let mut e = engine(&["p-1", "p-2"]);
+    e.set_clock(clock);
+    let taken: Vec<bool> = bad.iter().map(|ev| e.ingest(ev.clone()).is_ok()).collect();
+    assert_eq!(taken, [true, false, true, true, true, false]);
+    let live = e.assess("p-2", at(5)).unwrap();
+    assert_eq!(
+        live.reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead),
+        rows[11].reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead)
+    );
+    // Within the profile's limit an event ahead of the clock is taken and stretches the grid.
+    let mut near = real;
+    near.push(beat("p-2", 7, "plug-1"));
+    assert_eq!(replay_at(&near, &persons, clock).len(), 16);
+}

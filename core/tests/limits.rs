@@ -249,6 +249,11 @@ fn message_lengths() {
     assert!(err.contains(&format!("`{at}…`")), "{err}");
 }
 
+/// A replay's clock past the events of the tests of row limits (decades after `t0`).
+fn far_clock() -> Timestamp {
+    "2100-01-01T00:00:00Z".parse().unwrap()
+}
+
 #[test]
 fn replay_rows() {
     // One person, a minute grid: MAX_REPLAY_ROWS rows from their first event to their last.
@@ -258,7 +263,8 @@ fn replay_rows() {
         let events = [first, last].map(|t| Event::new("p-1", t, None, EventKind::Heartbeat).unwrap()).to_vec();
         // Cancelled before it starts: a replay that passes the count stops at its first person.
         let cancel = Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)));
-        let options = anbu::ReplayOptions { every_ms: MINUTE_MS, cancel, ..anbu::ReplayOptions::default() };
+        let clock = Some(far_clock());
+        let options = anbu::ReplayOptions { every_ms: MINUTE_MS, cancel, clock, ..anbu::ReplayOptions::default() };
         anbu::replay(events, &[Person::new("p-1", "full").unwrap()], &options).unwrap_err()
     };
     assert_eq!(replay(MAX_REPLAY_ROWS).kind(), ErrorKind::Interrupted);
@@ -334,7 +340,9 @@ fn object_rows() {
         let events =
             [0, hours].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Sos).unwrap());
         let persons = [Person::new("p-1", "full").unwrap()];
-        anbu::check_replay_rows(&events, &persons, &anbu::ReplayOptions::default(), MAX_OBJECT_ROWS)
+        // The replay's clock past the last event (57 years on), which it would refuse as ahead.
+        let options = anbu::ReplayOptions { clock: Some(far_clock()), ..anbu::ReplayOptions::default() };
+        anbu::check_replay_rows(&events, &persons, &options, MAX_OBJECT_ROWS)
     };
     assert_eq!(rows(MAX_OBJECT_ROWS as i64 - 1).unwrap(), MAX_OBJECT_ROWS);
     let err = rows(MAX_OBJECT_ROWS as i64).unwrap_err();

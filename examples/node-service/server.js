@@ -340,7 +340,7 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
   let version = 0
   /** The last assessment of everyone, ranked: later pages of the same walk are cut from it. */
   let ranked = null
-  const counts = { ingested: 0, refused: { late: 0, invalid: 0 }, served: Object.fromEntries(LEVELS.map((l) => [l, 0])), snapshots: 0 }
+  const counts = { ingested: 0, duplicates: 0, refused: { late: 0, invalid: 0 }, served: Object.fromEntries(LEVELS.map((l) => [l, 0])), snapshots: 0 }
   let lastLevels = null
 
   const app = Fastify({
@@ -515,7 +515,7 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     required: ['index', 'status'],
     properties: {
       index: { type: 'integer' },
-      status: { type: 'string', enum: ['accepted', 'late', 'invalid'] },
+      status: { type: 'string', enum: ['accepted', 'duplicate', 'late', 'invalid'] },
       code: { type: 'string' },
       reason: { type: 'string' },
     },
@@ -532,8 +532,9 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
       engine.setClock(clock)
       const results = []
       // The events the engine took, and those it refused after noting something (a device
-      // whose clock runs ahead): what replay must do again. Events that do not parse, late ones
-      // and unknown persons' change nothing and are not journaled.
+      // whose clock runs ahead): what replay must do again. Events that do not parse, late ones,
+      // unknown persons' and exact repeats of events already taken (`duplicate`, which the
+      // engine ignores) change nothing and are not journaled.
       const each = []
       const refused = []
       // Journaled whatever happens next: what the engine took stays taken.
@@ -548,9 +549,9 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
             return
           }
           try {
-            engine.ingest(event)
-            each.push(event)
-            results.push({ index, status: 'accepted' })
+            const status = engine.ingestOne(event)
+            if (status === 'accepted') each.push(event)
+            results.push({ index, status })
           } catch (err) {
             if (!err.code || err.code === 'ANBU_INTERNAL') throw err
             const late = err.code === 'ANBU_LATE_EVENT'
@@ -565,7 +566,10 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
         if (each.length) journal({ each, refused, clock })
         counts.ingested += each.length - refused.length
       }
-      for (const r of results) if (r.status !== 'accepted') counts.refused[r.status]++
+      for (const r of results) {
+        if (r.status === 'duplicate') counts.duplicates++
+        else if (r.status !== 'accepted') counts.refused[r.status]++
+      }
       return { results }
     },
   )
@@ -676,6 +680,7 @@ function buildServer({ dataDir, snapshotMs = 60_000, logger = false } = {}) {
     metric('anbu_ready', 'gauge', 'Whether the engine is restored and the journal open (1) or not yet (0).', [[{}, engine ? 1 : 0]])
     metric('anbu_persons', 'gauge', 'Persons registered in the engine.', [[{}, engine ? engine.size : 0]])
     metric('anbu_events_ingested_total', 'counter', 'Events the engine accepted.', [[{}, counts.ingested]])
+    metric('anbu_events_duplicate_total', 'counter', 'Exact repeats of events already accepted (ignored).', [[{}, counts.duplicates]])
     metric(
       'anbu_events_refused_total',
       'counter',

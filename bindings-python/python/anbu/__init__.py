@@ -239,6 +239,7 @@ def replay(
     output: None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
@@ -252,6 +253,7 @@ def replay(
     output: Literal["polars"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "polars.DataFrame": ...
 @overload
@@ -265,6 +267,7 @@ def replay(
     output: Literal["arrow"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "pyarrow.Table": ...
 @overload
@@ -278,6 +281,7 @@ def replay(
     output: Literal["objects"],
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> list[Assessment]: ...
 @overload
@@ -291,6 +295,7 @@ def replay(
     output: Literal["pandas"] | None = ...,
     start: TimeLike | None = ...,
     end: TimeLike | None = ...,
+    clock: TimeLike | None = ...,
     progress: ProgressLike | None = ...,
 ) -> "pandas.DataFrame": ...
 
@@ -305,13 +310,18 @@ def replay(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    clock: TimeLike | None = None,
     progress: ProgressLike | None = None,
 ) -> Any:
     """Assesses every person at each multiple of ``every`` from their first event to the last
     event of the input (the spec's Replays), in ``person``, ``at`` order. ``end`` (a time:
     RFC 3339 text, a ``datetime``, epoch milliseconds) is the grid's last time instead, even
     past the last event; rows before ``start`` are not returned (the rows from ``start`` on are
-    the same as a whole replay's).
+    the same as a whole replay's). ``clock`` (a time) is the time now, as ``Engine.set_clock``
+    tells an engine: a person's event dated further ahead of it than their profile allows
+    (``clock.max_ahead_h``) is refused for that person only (not folded, not stretching the
+    grid; that person's rows carry a ``clock_ahead`` reason naming the device); default: the
+    wall clock, or ``end`` if later.
 
     Returns a DataFrame with the columns ``person``, ``at`` (UTC), ``score``, ``level``,
     ``action``, ``responder`` and ``reasons`` (a list of ``{signal, kind, detail,
@@ -329,10 +339,10 @@ def replay(
     report = _progress(progress)
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_arrow(
-            events, persons, every, profile_list, threads, objects=True, start=start, end=end, progress=report
+            events, persons, every, profile_list, threads, objects=True, start=start, end=end, clock=clock, progress=report
         )
         return rows
-    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end, progress=report)
+    table = _anbu.replay_arrow(events, persons, every, profile_list, threads, start=start, end=end, clock=clock, progress=report)
     return _ordered(_frame(table, kind), kind)
 
 
@@ -358,9 +368,10 @@ def replay_closed_loop(
     output: Literal["pandas", "polars", "arrow", "objects"] | None = None,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    clock: TimeLike | None = None,
     progress: ProgressLike | None = None,
 ) -> Any:
-    """Replays as ``replay`` does (``start``, ``end`` and ``progress`` too), with the field workflow in the loop: whenever an assessment
+    """Replays as ``replay`` does (``start``, ``end``, ``clock`` and ``progress`` too), with the field workflow in the loop: whenever an assessment
     recommends an automatic check-in call (``action == "checkin_call"``) for a person who has
     check-in calls, the call is placed ``policy["delay"]`` later (default ``"5m"``; at most one
     per ``policy["retry"]``, default ``"1h"``; durations as ``every`` takes them), the
@@ -388,10 +399,10 @@ def replay_closed_loop(
     report = _progress(progress)
     if kind == "objects":
         rows: list[Assessment] = _anbu.replay_closed_loop_arrow(
-            *args, objects=True, start=start, end=end, progress=report
+            *args, objects=True, start=start, end=end, clock=clock, progress=report
         )
         return rows
-    table = _anbu.replay_closed_loop_arrow(*args, start=start, end=end, progress=report)
+    table = _anbu.replay_closed_loop_arrow(*args, start=start, end=end, clock=clock, progress=report)
     return _ordered(_frame(table, kind), kind)
 
 
@@ -407,6 +418,7 @@ def sweep(
     profiles: ProfileLike | Sequence[ProfileLike] | None = None,
     policy: Mapping[str, DurationLike] | None = None,
     threads: int = 0,
+    progress: ProgressLike | None = None,
 ) -> Sweep:
     """An operating curve: the cohort backtested once per value of a numeric profile key
     (``"routine.sensitivity"``, ``"levels.warning"``, ...), set in every profile its persons
@@ -418,6 +430,10 @@ def sweep(
     incidents within 24 h while keeping false alert episodes per 100 person-months within
     ``budget``; ``anbu.plot.operating_curve`` draws the curve. Errors name the key when it is
     not a number of the profile or a value is out of its range.
+
+    ``progress``: a ``tqdm`` bar, or a function ``f(done, total)``, told of the persons
+    replayed, once per value (``total`` is persons x values; see ``ProgressLike``); its
+    exception stops the sweep and is raised, as Ctrl-C does.
     """
     if isinstance(responder, Cohort):
         responder = responder.responder
@@ -434,6 +450,7 @@ def sweep(
         threads,
         delay,
         retry,
+        progress=_progress(progress),
     )
 
 

@@ -50,6 +50,33 @@ pub struct SweepSetup<'a> {
     pub calls: Option<(&'a (dyn CheckinResponder + Sync), CallPolicy)>,
 }
 
+/// Where a sweep's progress ends: its replays count each person replayed on
+/// `options.progress` ([`ReplayOptions::progress`]), once per value swept.
+///
+/// ```
+/// use std::sync::{Arc, atomic::{AtomicU64, Ordering}};
+/// use anbu::backtest::{SweepSetup, progress_total, sweep};
+/// use anbu::sim::{SimConfig, simulate};
+/// use anbu::ReplayOptions;
+/// let cohort = simulate(&SimConfig { persons: 4, days: 3, ..SimConfig::default() });
+/// let done = Arc::new(AtomicU64::new(0));
+/// let options = ReplayOptions { progress: Some(done.clone()), ..ReplayOptions::default() };
+/// let setup = SweepSetup {
+///     events: &cohort.events,
+///     persons: &cohort.persons,
+///     incidents: &cohort.incidents,
+///     options: &options,
+///     calls: None,
+/// };
+/// let values = [40.0, 50.0, 60.0];
+/// sweep(&setup, "levels.warning", &values)?;
+/// assert_eq!((done.load(Ordering::Relaxed), progress_total(&cohort.persons, &values)), (12, 12));
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn progress_total(persons: &[Person], values: &[f64]) -> u64 {
+    (persons.len() as u64).saturating_mul(values.len() as u64)
+}
+
 /// One setting of the swept key and how the cohort was served with it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OperatingPoint {

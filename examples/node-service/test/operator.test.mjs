@@ -67,10 +67,19 @@ test('a batch with one late event: the others are taken, the late one is reporte
   assert.match(results[4].reason, /watts/)
   ref.ingest([batch[0], batch[2]])
 
-  // A request of refused events only writes nothing.
+  // A request of refused events only writes nothing; nor does one of exact repeats of events
+  // taken, told apart as `duplicate` (a new event beside them is taken).
   const before = journals(dir)
   assert.deepEqual((await s.call('POST', '/events', [late])).body.results.map((r) => r.status), ['late'])
   assert.equal(journals(dir), before)
+  assert.deepEqual((await s.call('POST', '/events', [batch[2], batch[0]])).body.results, [
+    { index: 0, status: 'duplicate' },
+    { index: 1, status: 'duplicate' },
+  ])
+  assert.equal(journals(dir), before)
+  const next = tv('p-001', 122, 123)[0]
+  assert.deepEqual((await s.call('POST', '/events', [batch[2], next])).body.results.map((r) => r.status), ['duplicate', 'accepted'])
+  ref.ingest([next])
   for (const refused of ['plug-late', 'door-nobody', 'plug-bad', 'p-404']) assert.ok(!before.includes(refused), refused)
 
   // A crash: the journal gives back exactly what was taken.
@@ -289,6 +298,9 @@ test('/metrics is Prometheus text, and its counts move', async () => {
   const served = (await s.call('GET', `/assessments?at=${AT}`)).body.items
   const m1 = await scrape()
   assert.equal(m1.get('anbu_events_ingested_total') - m0.get('anbu_events_ingested_total'), 145 + 148)
+  assert.equal(m1.get('anbu_events_duplicate_total'), 0)
+  await s.call('POST', '/events', tv('p-002', 146, 148))
+  assert.equal((await scrape()).get('anbu_events_duplicate_total'), 2)
   assert.equal(m1.get('anbu_events_refused_total{status="late"}'), 1)
   assert.equal(m1.get('anbu_persons'), 2)
   assert.ok(m1.get('anbu_journal_bytes') > m0.get('anbu_journal_bytes'))
