@@ -879,7 +879,21 @@ impl<'p> Plan<'p> {
     /// Every person's rows, in person order; `names` are the device ids by code.
     fn run<O: Output>(&self, source: &dyn Source, names: &[Name], calls: Calls<'_>) -> Result<O> {
         let (persons, options) = (self.persons, self.options);
-        let Some(last) = options.last(source.last()) else { return O::try_with_capacity(0) };
+        let Some(last) = options.last(source.last()) else {
+            // Nothing left to replay because every event was dated too far ahead: say so,
+            // rather than return no rows (data of a simulated future needs its own clock).
+            if (0..persons.len()).any(|i| source.ahead(i).is_some()) {
+                return Err(Error::argument(
+                    "clock",
+                    format!(
+                        "every event is dated too far after the replay's clock {} (the profiles' \
+                         `clock.max_ahead_h`): give the replay a later clock to replay data dated in the future",
+                        self.clock
+                    ),
+                ));
+            }
+            return O::try_with_capacity(0);
+        };
         let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
         let per_person = self.rows(&firsts, last, MAX_REPLAY_ROWS)?;
         let rows: u64 = per_person.iter().sum();

@@ -192,3 +192,16 @@ fn a_replay_refuses_a_far_ahead_event_for_its_person_only() {
     near.push(beat("p-2", 7, "plug-1"));
     assert_eq!(replay_at(&near, &persons, clock).len(), 16);
 }
+
+#[test]
+fn a_replay_of_data_dated_in_the_future_says_so_instead_of_returning_nothing() {
+    // Every event a year after the replay's clock (a simulated future): an error that names
+    // the clock, not an empty result; with a later clock, the rows.
+    let persons = [Person::new("p-1", "full").unwrap()];
+    let future = vec![beat("p-1", 8760, "plug-1"), beat("p-1", 8763, "plug-1")];
+    let options = anbu::ReplayOptions { clock: Some(at(0)), ..anbu::ReplayOptions::default() };
+    let err = anbu::replay(future.clone(), &persons, &options).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    assert!(err.to_string().contains("every event is dated too far after the replay's clock"), "{err}");
+    assert_eq!(replay_at(&future, &persons, at(8763)).len(), 4);
+}
