@@ -4,7 +4,7 @@
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
-use crate::text::sentence;
+use crate::messages::{Msg, say};
 use crate::time::HOUR_MS;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
@@ -14,7 +14,7 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let held = t <= view.at && view.at.millis_since(t) <= (s.hold_h * HOUR_MS as f64) as i64;
     let cleared = st.last_all_clear.is_some_and(|a| a > t);
     if held && !cleared && s.points > 0.0 {
-        let detail = sentence!("emergency button pressed at {}", view.local(t));
+        let detail = say!(view.locale(), Msg::SosPressed, view.local(t));
         out.push(Evidence::new(Signal::Sos, ReasonKind::Sos, detail, s.points));
     }
 }
