@@ -25,17 +25,13 @@ spec_enum! {
     /// assert_eq!("ko".parse::<Locale>(), Ok(Locale::Ko));
     /// # Ok::<(), anbu::Error>(())
     /// ```
+    #[derive(Default)]
     pub enum Locale {
-        /// English.
+        /// English (the default).
+        #[default]
         En = "en",
         /// Korean.
         Ko = "ko",
-    }
-}
-
-impl Default for Locale {
-    fn default() -> Self {
-        Locale::En
     }
 }
 
@@ -117,7 +113,7 @@ messages! {
     JudgedFixed: "alert at {0}", "경보 기준 {0}";
     JudgedUsual: "usual for this person at these hours", "이 시간대에 이분에게 흔한 일";
     JudgedRare: "this person's silences this unusual end on their own about 1 time in {0}",
-        "이만큼 드문 무활동이 저절로 끝나는 경우 약 {0}번 중 1번";
+        "이 정도 무활동이 별일 없이 끝나는 경우 약 {0}번 중 1번";
     JudgedNever: "this person's silences almost never get this unusual", "이분에게 이 정도 무활동은 거의 없음";
     JudgedChance: "; chance that something is wrong: {0}", "; 이상 가능성 {0}";
     JudgedReliability: "; silent {0} while the person was seen otherwise, it counts x{1}",
