@@ -220,6 +220,26 @@ messages! {
         "; 먼저 건 안부 전화 이후 {0}회 미응답";
     FloorAtLeast: ": at least {0}, {1}; the learned routine alone judged {2}",
         ": 최소 {0}, {1}; 학습된 생활 패턴만으로는 {2}";
+
+    // The engine's own reasons (`faults`).
+    ClockAhead: "device `{0}` sent {1} dated up to {2} h ahead of the engine's clock (last at {3}): refused; check the device's clock",
+        "기기 `{0}`: 시스템 시각보다 최대 {2}시간 앞선 {1} 수신(마지막 {3}): 거부함, 기기 시계 점검 필요";
+    ClockOneEvent: "an event", "이벤트 1건";
+    ClockEvents: "{0} events", "이벤트 {0}건";
+    Fault: "cannot assess this person now (a technical problem, device clock ahead?): {0}",
+        "지금 이분을 판정할 수 없음(기술 문제, 기기 시계 앞섬?): {0}";
+
+    // Tier advice (`tier`).
+    TierYoung: "only {0} whole days of history (fewer than {1}): start with the call log, the pilot's first tier",
+        "온전한 기록 {0}일뿐({1}일 미만): 시범사업 첫 단계인 통화 기록부터 시작";
+    TierUnreliable: "answers about {0}% of check-in calls: the phone cannot be relied on, so every device watches them",
+        "안부 전화 응답률 약 {0}%: 전화에 기댈 수 없어 모든 기기로 살핌";
+    TierCallOnly: "calls or answers on {0} of the last {1} days: the call log watches them",
+        "최근 {1}일 중 {0}일 통화 발신·수신: 통화 기록으로 살핌";
+    TierCallApp: "calls or answers on only {0} of the last {1} days but walks on {2}: the step-count app watches them",
+        "최근 {1}일 중 통화는 {0}일뿐이나 걸은 날 {2}일: 걸음 수 앱으로 살핌";
+    TierCallIot: "calls or answers on {0} and walks on {1} of the last {2} days: a door sensor and a smart plug watch them at home",
+        "최근 {2}일 중 통화 {0}일, 걸은 날 {1}일: 집 안의 문 센서와 스마트 플러그로 살핌";
 }
 
 impl Msg {
