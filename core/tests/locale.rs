@@ -4,7 +4,10 @@
 
 mod common;
 
-use anbu::{Assessment, CheckinOutcome, ConcernCategory, EventKind, Locale, Profile, ReasonKind};
+use anbu::{
+    Assessment, CheckinOutcome, ConcernCategory, DoorState, Engine, Event, EventKind, HOUR_MS, Locale, Person, Profile,
+    ReasonKind, Timestamp,
+};
 use common::{Home, person};
 
 /// The built-in `full`, in `locale`, named `full_{locale}`.
@@ -96,4 +99,35 @@ fn what_the_person_said_is_routed_in_korean() {
          routed to 119 (ambulance)"
     );
     assert_eq!(said(&ko), "2024-05-05 14:00 안부 전화 응답, 통증 호소(pain): 위급, 현장 출동, 119(구급) 연계");
+}
+
+#[test]
+fn tier_advice_and_the_engines_own_reasons_follow_the_locale() {
+    let t0: Timestamp = "2024-05-01T00:00:00+09:00".parse().unwrap();
+    let door = |h: i64| {
+        let kind = EventKind::Door { state: DoorState::Open };
+        Event::new("p", t0.plus_millis(h * HOUR_MS), Some("door-9"), kind).unwrap()
+    };
+    let mut texts = Vec::new();
+    for locale in ["en", "ko"] {
+        let mut e = Engine::new();
+        e.add_profile(full_in(locale)).unwrap();
+        e.add_person(Person::new("p", &format!("full_{locale}")).unwrap()).unwrap();
+        e.set_clock(t0);
+        e.ingest(door(0)).unwrap();
+        let refused = e.ingest(door(8760)).unwrap_err().to_string();
+        assert!(refused.contains("8760.0 h ahead of the engine's clock"), "errors are English: {refused}");
+        let a = e.assess("p", t0.plus_millis(HOUR_MS)).unwrap();
+        let note = a.reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead).unwrap().detail.clone();
+        let tier = e.recommend_tier("p", Some(t0.plus_millis(HOUR_MS))).unwrap().reason;
+        texts.push((note, tier));
+    }
+    assert!(texts[0].0.starts_with("device `door-9` sent an event dated up to 8760.0 h ahead"), "{}", texts[0].0);
+    assert!(texts[0].1.starts_with("only 0 whole days of history"), "{}", texts[0].1);
+    assert!(
+        texts[1].0.starts_with("기기 `door-9`: 시스템 시각보다 최대 8760.0시간 앞선 이벤트 1건 수신"),
+        "{}",
+        texts[1].0
+    );
+    assert!(texts[1].1.starts_with("온전한 기록 0일뿐"), "{}", texts[1].1);
 }
