@@ -111,10 +111,10 @@ messages! {
 
     // How a channel's silence was judged (`inactivity`).
     JudgedFixed: "alert at {0}", "경보 기준 {0}";
-    JudgedUsual: "usual for this person at these hours", "이 시간대에 이분에게 흔한 일";
+    JudgedUsual: "usual for this person at these hours", "이 시간대 대상자에게 흔한 일";
     JudgedRare: "this person's silences this unusual end on their own about 1 time in {0}",
         "이 정도 무활동이 별일 없이 끝나는 경우 약 {0}번 중 1번";
-    JudgedNever: "this person's silences almost never get this unusual", "이분에게 이 정도 무활동은 거의 없음";
+    JudgedNever: "this person's silences almost never get this unusual", "대상자에게 이 정도 무활동은 거의 없음";
     JudgedChance: "; chance that something is wrong: {0}", "; 이상 가능성 {0}";
     JudgedReliability: "; silent {0} while the person was seen otherwise, it counts x{1}",
         "; 다른 신호로 활동이 보이는 동안에도 {0} 무신호, 반영 x{1}";
@@ -146,7 +146,7 @@ messages! {
         "{0}: {1} 동안 수신 없음, 기기 고장 의심, 무신호 미반영";
     DeviceDark: "{0} has not reported for {1} and nothing else showed life since: switched off, or its owner unable to charge it?",
         "{0}: {1} 동안 수신 없고 그 뒤 다른 활동 신호도 없음: 전원을 껐거나 충전하지 못하는 상황?";
-    DeviceNoneWorking: "; no working device watches this person", "; 이분을 지켜보는 정상 기기 없음";
+    DeviceNoneWorking: "; no working device watches this person", "; 대상자를 지켜보는 정상 기기 없음";
 
     // `disposition`.
     FoundEmergency: "a call or visit at {0} found an emergency: a confirmed incident",
@@ -179,14 +179,14 @@ messages! {
     ConcernCategory: " ({0})", " ({0})";
     ConcernRouted: "check-in call at {0} answered, but the person reported {1} ({2}): {3}, {4}, routed to {5}",
         "{0} 안부 전화 응답, {1}({2}): {3}, {4}, {5} 연계";
-    MissedOne: "check-in call at {0} missed since the last sign of life", "마지막 활동 신호 이후 {0} 안부 전화 미응답";
+    MissedOne: "check-in call at {0} missed since the last sign of life", "{0} 안부 전화 미응답 (마지막 활동 신호 이후)";
     MissedSince: "{0} check-in calls missed since the last sign of life (last at {1})",
         "마지막 활동 신호 이후 안부 전화 {0}회 미응답 (마지막 {1})";
     Missed: "{0} check-in calls missed", "안부 전화 {0}회 미응답";
-    AnswerRate: "; this person answers {0}% of check-in calls", "; 이분의 안부 전화 응답률 {0}%";
+    AnswerRate: "; this person answers {0}% of check-in calls", "; 대상자의 안부 전화 응답률 {0}%";
 
     // `unwatched`.
-    UnwatchedNone: "no channel can see this person: ", "이분을 볼 수 있는 채널 없음: ";
+    UnwatchedNone: "no channel can see this person: ", "대상자를 볼 수 있는 채널 없음: ";
     UnwatchedSome: "not watching the person now: ", "지금 감지하지 못하는 채널: ";
     UnwatchedOffline: " (its devices offline for {0}: a fault)", " (기기 {0} 동안 오프라인: 고장)";
     UnwatchedStale: " (silent for days while the person was seen otherwise: the learned routine hardly counts it)",
@@ -210,14 +210,14 @@ messages! {
         "점수가 {1} 아래로 내려갈 때까지 {0} 유지(히스테리시스)";
     SaidCallsFor: "what the person said ({0}) calls for at least {1}, {2}", "대상자 발언({0}): 최소 {1}, {2}";
     Floor: "safety floor: the seed rule of {0} {1} at {2} ({3}silent for {4}, alert at {5})",
-        "안전 하한: {0} 기본 규칙 {2} {1} ({3}{4} 무신호, 경보 기준 {5})";
+        "안전 하한: {0} 기존 서비스 규칙 {2} {1} ({3}{4} 무신호, 경보 기준 {5})";
     FloorFires: "fires", "발령 예정";
     FloorFired: "fired", "발령";
     FloorAlone: "the channel alone ", "이 채널만 ";
     FloorMissedOne: "; {0} check-in call missed since the call went ahead of it",
-        "; 먼저 건 안부 전화 이후 {0}회 미응답";
+        "; 규칙보다 먼저 건 안부 전화 이후 {0}회 미응답";
     FloorMissed: "; {0} check-in calls missed since the call went ahead of it",
-        "; 먼저 건 안부 전화 이후 {0}회 미응답";
+        "; 규칙보다 먼저 건 안부 전화 이후 {0}회 미응답";
     FloorAtLeast: ": at least {0}, {1}; the learned routine alone judged {2}",
         ": 최소 {0}, {1}; 학습된 생활 패턴만으로는 {2}";
 
@@ -227,7 +227,7 @@ messages! {
     ClockOneEvent: "an event", "이벤트 1건";
     ClockEvents: "{0} events", "이벤트 {0}건";
     Fault: "cannot assess this person now (a technical problem, device clock ahead?): {0}",
-        "지금 이분을 판정할 수 없음(기술 문제, 기기 시계 앞섬?): {0}";
+        "지금 대상자를 판정할 수 없음(기술 문제, 기기 시계 앞섬?): {0}";
 
     // Tier advice (`tier`).
     TierYoung: "only {0} whole days of history (fewer than {1}): start with the call log, the pilot's first tier",
