@@ -32,12 +32,14 @@ export interface EventInput {
   watts?: number | null
   lux?: number | null
   action?: 'unlock' | 'charge' | 'sms_out' | 'data' | 'app_open' | null
-  outcome?: 'answered' | 'missed' | 'concern' | null
+  outcome?: 'answered' | 'missed' | 'concern' | 'unreachable' | 'sms_reply' | null
   until?: TimestampInput | null
   /** What the person said on a check-in call (outcome `concern` only); never free text. */
   category?: 'welfare_request' | 'pain' | 'cold' | 'threat' | 'self_harm' | 'other' | null
   /** What a call or a visit found (signal `disposition`). */
   finding?: 'fine' | 'away' | 'hospital' | 'device_fault' | 'emergency' | 'deceased' | 'unreachable' | null
+  /** Who called (`checkin`: `auto` when empty, or `staff`) or who found it (`disposition`). */
+  by?: 'auto' | 'staff' | 'call' | 'visit' | 'police' | '119' | null
 }
 
 /** An event as the core writes it: times as RFC 3339 text in UTC. */
@@ -77,6 +79,7 @@ export interface EventColumns {
   until?: Column
   category?: Column
   finding?: Column
+  by?: Column
 }
 
 /** A monitored person (the spec's Persons row); `devices` as comma-separated text or a list. */
@@ -88,6 +91,31 @@ export interface PersonInput {
   district?: string | null
   /** The caseworker in charge (a pseudonymous code, never a name or phone number). */
   caseworker?: string | null
+  /** Consent to night and holiday monitoring; absent (or null) means consented. */
+  night_consent?: boolean | string | null
+  /** The person's guardian (a pseudonymous code), to whom an SOS is routed as well (`sos.guardian`). */
+  guardian?: string | null
+}
+
+/** One district's counts over a period (`districtReport`; the columns of the core's `anbu::report`). */
+export interface DistrictRow {
+  /** The district's code; null for the persons without a district (one row, last). */
+  district: string | null
+  households: number
+  risk_households: number
+  auto_calls: number
+  staff_calls: number
+  texts: number
+  visits_staff: number
+  visits_police: number
+  visits_119: number
+  found_fine: number
+  found_away: number
+  found_hospital: number
+  found_device_fault: number
+  found_emergency: number
+  found_deceased: number
+  found_unreachable: number
 }
 
 /** Which persons `Engine.triage` shows: a district, a caseworker, at a level or above. */
@@ -104,6 +132,9 @@ export interface PersonRecord {
   devices?: string
   district?: string
   caseworker?: string
+  /** `false` when the household did not consent to night and holiday monitoring; absent: consented. */
+  night_consent?: boolean
+  guardian?: string
 }
 
 export type Level = 'normal' | 'watch' | 'warning' | 'critical'
@@ -478,6 +509,17 @@ export declare function backtestAsync(assessments: Assessment[], incidents: Inci
 
 /** Names of the built-in profiles. */
 export declare function builtinProfiles(): Array<string>
+
+/**
+ * The per-district report of the period from `start` up to (not including) `end`: the
+ * persons (by `district`), the events (check-in calls, dispositions) and a replay's
+ * assessments (households with a risk signal), one row per district (the core's
+ * `anbu::report`; the persons without a district in one row, `district` null, last).
+ */
+export declare function districtReport(events: EventInput[] | EventColumns, persons: PersonInput[], assessments: Assessment[], start: TimestampInput, end: TimestampInput): DistrictRow[]
+
+/** `districtReport` on the libuv thread pool: the same rows and errors (a rejection). */
+export declare function districtReportAsync(events: EventInput[] | EventColumns, persons: PersonInput[], assessments: Assessment[], start: TimestampInput, end: TimestampInput): Promise<DistrictRow[]>
 
 /** Options of a new engine. */
 export interface EngineOptions {

@@ -106,6 +106,6 @@ fn copy_rows(to: &mut OwnedColumns, from: &OwnedColumns, range: std::ops::Range<
     }
     copy!(
         device, direction, answered, duration_s, steps, interval_s, state, watts, lux, action, outcome, until,
-        category, finding
+        category, finding, by
     );
 }

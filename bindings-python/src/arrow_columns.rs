@@ -32,6 +32,7 @@ mod field {
     pub const UNTIL: usize = 14;
     pub const CATEGORY: usize = 15;
     pub const FINDING: usize = 16;
+    pub const BY: usize = 17;
 }
 
 /// The table as owned columns, or `None` if a column or cell needs the row conversion.
@@ -73,6 +74,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         until,
         category,
         finding,
+        by,
     } = &mut c;
     // The ids, times and signals of every batch are taken on one thread while the other takes
     // the payload's values (a table in many small batches, as read from a file, converts on
@@ -117,6 +119,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
             push_all(until, column(field::UNTIL), n, 0, millis)?;
             push_all(category, column(field::CATEGORY), n, anbu::ConcernCategory::Other, parsed)?;
             push_all(finding, column(field::FINDING), n, anbu::Finding::Fine, parsed)?;
+            push_all(by, column(field::BY), n, anbu::By::Auto, parsed)?;
         }
         Some(())
     };

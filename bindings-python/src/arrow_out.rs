@@ -151,6 +151,7 @@ pub fn events_batch(events: &[anbu::Event]) -> Result<RecordBatch, ArrowError> {
         time(&|r| r.until),
         text(&|r| r.category.map(|s| s.as_str())),
         text(&|r| r.finding.map(|s| s.as_str())),
+        text(&|r| r.by.map(|s| s.as_str())),
     ];
     let fields: Vec<Field> = anbu::EVENT_FIELDS
         .iter()

@@ -23,7 +23,7 @@ pub(crate) fn json_value(py: Python<'_>, value: &impl serde::Serialize) -> PyRes
 
 /// Rows of the core's records as the DataFrame `output` names (made by the Python package's
 /// `_records_frame`, which types times and ordered vocabularies), or as dicts for "records".
-fn records_frame(py: Python<'_>, rows: &[impl serde::Serialize], output: &str) -> PyResult<Py<PyAny>> {
+pub(crate) fn records_frame(py: Python<'_>, rows: &[impl serde::Serialize], output: &str) -> PyResult<Py<PyAny>> {
     let records = json_value(py, &rows)?;
     if output == "records" {
         return Ok(records);

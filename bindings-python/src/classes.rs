@@ -401,8 +401,10 @@ impl PyEngine {
     }
 
     /// Registers a person (or changes their profile and devices), with the district and the
-    /// caseworker (codes, never names) that look after them.
-    #[pyo3(signature = (person, profile, devices = None, district = None, caseworker = None))]
+    /// caseworker (codes, never names) that look after them, the household's consent to night
+    /// and holiday monitoring and their guardian (a code).
+    #[pyo3(signature = (person, profile, devices = None, district = None, caseworker = None, night_consent = None, guardian = None))]
+    #[allow(clippy::too_many_arguments)]
     fn add_person(
         &mut self,
         person: &str,
@@ -410,11 +412,19 @@ impl PyEngine {
         devices: Option<Bound<'_, PyAny>>,
         district: Option<Bound<'_, PyAny>>,
         caseworker: Option<Bound<'_, PyAny>>,
+        night_consent: Option<Bound<'_, PyAny>>,
+        guardian: Option<Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let p = convert::person(
             person,
             profile,
-            [("devices", devices), ("district", district), ("caseworker", caseworker)],
+            [
+                ("devices", devices),
+                ("district", district),
+                ("caseworker", caseworker),
+                ("night_consent", night_consent),
+                ("guardian", guardian),
+            ],
         )?
         .map_err(to_py)?;
         guard(|| self.inner.add_person(p))
@@ -484,6 +494,8 @@ impl PyEngine {
                 d.set_item("devices", r.devices)?;
                 d.set_item("district", r.district)?;
                 d.set_item("caseworker", r.caseworker)?;
+                d.set_item("night_consent", r.night_consent)?;
+                d.set_item("guardian", r.guardian)?;
                 Ok(d)
             })
             .collect()

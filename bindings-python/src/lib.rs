@@ -15,6 +15,7 @@ mod closed_loop;
 mod convert;
 mod errors;
 mod input;
+mod report;
 mod sweep;
 mod write;
 
@@ -218,6 +219,7 @@ fn _anbu(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::labels_from_dispositions, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(report::district_report, m)?)?;
     m.add_function(wrap_pyfunction!(write::write_events, m)?)?;
     m.add_function(wrap_pyfunction!(write::write_assessments, m)?)?;
     m.add_function(wrap_pyfunction!(set_threads, m)?)?;

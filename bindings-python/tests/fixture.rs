@@ -52,13 +52,28 @@ fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
         )?,
         Event::new(p, at(3, 0), None, EventKind::App { action: AppAction::Unlock })?,
         Event::new(p, at(3, 1), None, EventKind::App { action: AppAction::Data })?,
-        Event::new(p, at(4, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None })?,
+        Event::new(
+            p,
+            at(4, 0),
+            None,
+            EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None, by: anbu::CheckinBy::Auto },
+        )?,
         Event::new(p, at(5, 0), Some("door-front"), EventKind::Heartbeat)?,
         Event::new(p, at(6, 0), None, EventKind::Away { until: at(20, 0) })?,
-        Event::new(p, at(21, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None })?,
-        Event::new(p, at(22, 0), None, EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None })?,
+        Event::new(
+            p,
+            at(21, 0),
+            None,
+            EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto },
+        )?,
+        Event::new(
+            p,
+            at(22, 0),
+            None,
+            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None, by: anbu::CheckinBy::Auto },
+        )?,
         Event::new(p, at(30, 0), Some("sos-button"), EventKind::Sos)?,
-        Event::new(p, at(32, 0), Some("visit"), EventKind::Disposition { finding: anbu::Finding::Fine })?,
+        Event::new(p, at(32, 0), Some("visit"), EventKind::Disposition { finding: anbu::Finding::Fine, by: None })?,
     ])
 }
 

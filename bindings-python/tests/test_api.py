@@ -90,7 +90,8 @@ def test_profiles() -> None:
     engine.add_profile(doc)
     engine.add_person("p-1", "plug_36h", devices=["plug"])
     assert engine.persons() == [
-        {"person": "p-1", "profile": "plug_36h", "devices": "plug", "district": None, "caseworker": None}
+        {"person": "p-1", "profile": "plug_36h", "devices": "plug", "district": None, "caseworker": None,
+         "night_consent": None, "guardian": None}
     ]
 
 
@@ -127,7 +128,8 @@ def test_meter_events_round_trip() -> None:
     engine = anbu.Engine()
     engine.add_person("p-1", "plug_only", devices="meter,checkin")
     assert engine.persons() == [
-        {"person": "p-1", "profile": "plug_only", "devices": "checkin,meter", "district": None, "caseworker": None}
+        {"person": "p-1", "profile": "plug_only", "devices": "checkin,meter", "district": None, "caseworker": None,
+         "night_consent": None, "guardian": None}
     ]
     engine.ingest(m)
     assert engine.assess("p-1", m.ts).level == "normal"

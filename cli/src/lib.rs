@@ -43,6 +43,9 @@ enum Command {
     /// Replay, then score the assessments against known incidents (a Markdown table or JSON).
     #[command(after_help = EXIT_CODES)]
     Backtest(BacktestArgs),
+    /// Replay, then count a period per district: households, risk signals, calls, visits, findings.
+    #[command(after_help = EXIT_CODES)]
+    Report(ReportArgs),
     /// Simulate a cohort: write its events, persons and incidents into a directory.
     #[command(after_help = EXIT_CODES)]
     Simulate(SimulateArgs),
@@ -109,6 +112,36 @@ enum ReportFormat {
     Markdown,
     /// The report as JSON (`overall` and `by_profile`).
     Json,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// The period's first instant (RFC 3339: `2024-05-01T00:00:00+09:00`).
+    #[arg(long, value_name = "TIME")]
+    start: String,
+    /// The first instant after the period (excluded).
+    #[arg(long, value_name = "TIME")]
+    end: String,
+    /// Where to write the rows (stdout when not given).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// `markdown` (the core's table), `csv` or `jsonl`; by default from the output's
+    /// extension, and the Markdown table on stdout.
+    #[arg(long, value_enum)]
+    format: Option<TableFormat>,
+}
+
+/// How `report` writes its rows.
+#[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    /// The core's Markdown table: one row per district, then `all`.
+    Markdown,
+    /// The core's CSV writer.
+    Csv,
+    /// The core's JSON Lines writer.
+    Jsonl,
 }
 
 #[derive(Args)]
@@ -190,6 +223,7 @@ where
     let result = anbu::parallel::threads().map_err(Failure::from).and_then(|_| match cli.command {
         Command::Replay(args) => replay(args),
         Command::Backtest(args) => run_backtest(args),
+        Command::Report(args) => report(args),
         Command::Simulate(args) => simulate(args),
         Command::Check(args) => check(args),
     });
@@ -350,6 +384,32 @@ fn run_backtest(args: BacktestArgs) -> Outcome {
         ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| Error::Io(e.into()))? + "\n",
     };
     write_to(None, |w| Ok(w.write_all(text.as_bytes())?))?;
+    Ok(0)
+}
+
+fn report(args: ReportArgs) -> Outcome {
+    let time = |name: &str, text: &str| anbu::Timestamp::from_value(name, Value::Text(text));
+    let period = anbu::report::Period::new(time("start", &args.start)?, time("end", &args.end)?)?;
+    let format = match (args.format, &args.output) {
+        (Some(TableFormat::Csv), _) => Some(Format::Csv),
+        (Some(TableFormat::Jsonl), _) => Some(Format::Jsonl),
+        (None, Some(path)) => Some(Format::for_output(None, Some(path))?),
+        (Some(TableFormat::Markdown), _) | (None, None) => None,
+    };
+    let bar = progress();
+    let (events, persons, mut options) = read_inputs(&args.inputs, &bar)?;
+    let counted: Vec<Event> = events.iter().filter(|e| anbu::report::counts(&e.kind)).cloned().collect();
+    bar.set_message(format!("replaying {} events", events.len()));
+    let done = Arc::new(AtomicU64::new(0));
+    options.progress = Some(done.clone());
+    let rows = counting(&bar, persons.len() as u64, &done, || anbu::replay(events, &persons, &options))?;
+    let report =
+        anbu::report::district_report(period, &persons, &counted, &rows).map_err(in_file(&args.inputs.events))?;
+    bar.finish_and_clear();
+    write_to(args.output.as_deref(), |w| match format {
+        Some(format) => anbu::report::write_district_report_as(format, w, &report.rows),
+        None => Ok(w.write_all(report.to_string().as_bytes())?),
+    })?;
     Ok(0)
 }
 

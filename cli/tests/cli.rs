@@ -185,7 +185,9 @@ fn check_lists_every_bad_row_and_exits_1() {
     let p = path(&file);
     assert_eq!(
         listed[0],
-        format!("{p}: line 3: field `outcome`: unknown value `maybe`, expected one of: answered, missed, concern")
+        format!(
+            "{p}: line 3: field `outcome`: unknown value `maybe`, expected one of: answered, missed, concern, unreachable, sms_reply"
+        )
     );
     assert!(listed[1].starts_with(&format!("{p}: line 5: field `ts`: cannot parse `soon`")), "{}", listed[1]);
     assert!(text(&out.stderr).contains("2 events, 2 bad rows"), "{}", text(&out.stderr));
@@ -202,7 +204,7 @@ fn check_of_a_clean_cohort_exits_0_and_checks_the_persons_too() {
     let table = std::fs::read_to_string(cohort.file("persons.csv")).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     let short = cohort.file("short.csv");
-    std::fs::write(&short, format!("{}\n{}\n", lines[..lines.len() - 1].join("\n"), "p-x,,,,")).unwrap();
+    std::fs::write(&short, format!("{}\n{}\n", lines[..lines.len() - 1].join("\n"), "p-x,,,,,,")).unwrap();
     let out = anbu(&["check", &events, "--persons", path(&short)]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), format!("{}: line {}: field `profile`: required\n", path(&short), lines.len()));
@@ -254,7 +256,7 @@ fn a_bad_row_exits_3_naming_the_file_and_line_unless_skipped() {
     let cohort = Cohort::new();
     let events = cohort.file("events.csv");
     let mut body = std::fs::read_to_string(&events).unwrap();
-    body.push_str("p-001,2024-05-02T10:00:00+09:00,plug,plug-tv,,,,,,,-3,,,,,,\n");
+    body.push_str("p-001,2024-05-02T10:00:00+09:00,plug,plug-tv,,,,,,,-3,,,,,,,\n");
     let lines = body.lines().count();
     std::fs::write(&events, &body).unwrap();
     let out = anbu(&["replay", path(&events), "--persons", &cohort.arg("persons.csv")]);
@@ -313,9 +315,10 @@ fn backtest_takes_the_incidents_from_the_dispositions() {
     let cohort = Cohort::new();
     let events = cohort.file("events.csv");
     let mut body = std::fs::read_to_string(&events).unwrap();
-    // A visit finds p-001 dead at the end of the period; p-002 was found well.
-    body.push_str("p-001,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,deceased\n");
-    body.push_str("p-002,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,fine\n");
+    // A visit finds p-001 dead at the end of the period (the police opened the door); p-002
+    // was found well.
+    body.push_str("p-001,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,deceased,police\n");
+    body.push_str("p-002,2024-05-06T12:00:00+09:00,disposition,visit,,,,,,,,,,,,,fine,\n");
     std::fs::write(&events, &body).unwrap();
     let args = ["backtest", path(&events), "--persons", &cohort.arg("persons.csv"), "--format", "json"];
     let out = anbu(&[&args[..], &["--incidents-from-dispositions"]].concat());
@@ -329,6 +332,39 @@ fn backtest_takes_the_incidents_from_the_dispositions() {
     assert_eq!(report, anbu::backtest::backtest(&rows, &incidents, &persons).unwrap());
     // One source of incidents or the other.
     let out = anbu(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
+fn report_counts_the_replayed_period_per_district() {
+    let cohort = Cohort::new();
+    // Two districts, and the last person without one.
+    let persons = read_persons(&cohort.file("persons.csv"), &ReadOptions::strict()).unwrap().rows;
+    let n = persons.len();
+    let persons: Vec<anbu::Person> = persons
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| if i + 1 == n { p } else { p.with_district(["gangbuk", "nowon"][i % 2]).unwrap() })
+        .collect();
+    anbu::write_persons_csv(File::create(cohort.file("persons.csv")).unwrap(), &persons).unwrap();
+    let (start, end) = ("2024-05-02T00:00:00+09:00", "2024-05-05T00:00:00+09:00");
+    let args =
+        ["report", &cohort.arg("events.csv"), "--persons", &cohort.arg("persons.csv"), "--start", start, "--end", end];
+    let out = anbu(&[&args[..], &["--format", "jsonl"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<anbu::report::DistrictRow> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let events = read_events(&cohort.file("events.csv"), &ReadOptions::strict()).unwrap().events;
+    let period = anbu::report::Period::new(start.parse().unwrap(), end.parse().unwrap()).unwrap();
+    let want = anbu::report::district_report(period, &persons, &events, &cohort.core_rows()).unwrap();
+    assert_eq!(rows, want.rows);
+    let districts: Vec<Option<&str>> = rows.iter().map(|r| r.district.as_deref()).collect();
+    assert_eq!(districts, [Some("gangbuk"), Some("nowon"), None]);
+    assert!(want.total().auto_calls > 0, "the simulated persons have automatic calls");
+    // The Markdown table by default; a period that ends before it starts is a usage error.
+    let out = anbu(&args);
+    assert_eq!(text(&out.stdout), want.to_string());
+    let out = anbu(&[&args[..6], &["--start", end, "--end", start]].concat());
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
 

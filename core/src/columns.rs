@@ -50,8 +50,8 @@
 
 use crate::error::{Error, Location, Result};
 use crate::event::{
-    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind, Fields, Finding,
-    Signal, allowed_fields, check_id, check_person_id, required_fields, validate_kind,
+    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind,
+    Fields, Finding, Signal, allowed_fields, check_id, check_person_id, required_fields, validate_kind,
 };
 use crate::limits::{self, MAX_BATCH_ROWS};
 use crate::time::Timestamp;
@@ -132,6 +132,7 @@ struct Payload<'a> {
     until: Option<Column<'a, i64>>,
     category: Option<Column<'a, ConcernCategory>>,
     finding: Option<Column<'a, Finding>>,
+    by: Option<Column<'a, By>>,
 }
 
 #[inline]
@@ -161,6 +162,7 @@ impl Payload<'_> {
         mark(&self.until, 10, start, present);
         mark(&self.category, 11, start, present);
         mark(&self.finding, 12, start, present);
+        mark(&self.by, 13, start, present);
     }
 }
 
@@ -333,6 +335,7 @@ impl<'a> EventColumns<'a> {
             Signal::Checkin => EventKind::Checkin {
                 outcome: value(&p.outcome, mask, 9, i).unwrap_or(CheckinOutcome::Answered),
                 category: value(&p.category, mask, 11, i),
+                by: value(&p.by, mask, 13, i).and_then(|b| b.checkin().ok()).unwrap_or(CheckinBy::Auto),
             },
             Signal::Sos => EventKind::Sos,
             Signal::Away => {
@@ -340,9 +343,10 @@ impl<'a> EventColumns<'a> {
             }
             Signal::Heartbeat => EventKind::Heartbeat,
             Signal::Meter => EventKind::Meter { watts: value(&p.watts, mask, 6, i).unwrap_or(0.0) },
-            Signal::Disposition => {
-                EventKind::Disposition { finding: value(&p.finding, mask, 12, i).unwrap_or(Finding::Fine) }
-            }
+            Signal::Disposition => EventKind::Disposition {
+                finding: value(&p.finding, mask, 12, i).unwrap_or(Finding::Fine),
+                by: value(&p.by, mask, 13, i).and_then(|b| b.disposition().ok()),
+            },
         }
     }
 
@@ -368,6 +372,7 @@ impl<'a> EventColumns<'a> {
             until,
             category: cell(&p.category, i),
             finding: cell(&p.finding, i),
+            by: cell(&p.by, i),
         })
     }
 
@@ -395,6 +400,7 @@ impl<'a> EventColumns<'a> {
             p.until.map(|c| c.check_len("until", rows)),
             p.category.map(|c| c.check_len("category", rows)),
             p.finding.map(|c| c.check_len("finding", rows)),
+            p.by.map(|c| c.check_len("by", rows)),
         ];
         lens.into_iter().flatten().collect::<Result<Vec<()>>>()?;
         let mut all = vec![0u16; rows];
@@ -455,7 +461,8 @@ impl<'a> EventColumns<'a> {
             Some(d) => self.device_names.get(d as usize).is_some_and(|id| devices.passes(d as usize, || check_id(id))),
             None => true,
         };
-        shape && until && person_ok && device_ok && validate_kind(&self.kind(i, mask, signal, ts), ts).is_ok()
+        let by_ok = value(&self.payload.by, mask, 13, i).is_none_or(|b| b.fits(signal));
+        shape && until && by_ok && person_ok && device_ok && validate_kind(&self.kind(i, mask, signal, ts), ts).is_ok()
     }
 
     /// The checks of one row, in the order a record of it meets them: its values as read
@@ -580,6 +587,9 @@ impl<'a> EventColumnsBuilder<'a> {
         category: ConcernCategory,
         /// Sets the `finding` column (`disposition`).
         finding: Finding,
+        /// Sets the `by` column (optional: `auto`/`staff` on `checkin`; `call`, `visit`,
+        /// `police`, `119` on `disposition`).
+        by: By,
     }
 
     /// Checks every row and returns the batch. A column of the wrong length is an

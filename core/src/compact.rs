@@ -9,7 +9,9 @@
 
 use std::cmp::Ordering;
 
-use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EventKind, Finding, Signal};
+use crate::event::{
+    AppAction, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, EventKind, Finding, FoundBy, Signal,
+};
 use crate::time::Timestamp;
 
 /// Payload word of an absent optional float (a NaN's bits, which no valid value has).
@@ -64,13 +66,14 @@ impl Compact {
             EventKind::Door { state } => (0, 0, state as u8),
             EventKind::Plug { watts, lux } => (watts.to_bits(), opt_bits(lux), 0),
             EventKind::App { action } => (0, 0, action as u8),
-            // The outcome in bits 0-1, the category (+1, 0 for none) in bits 2-4.
-            EventKind::Checkin { outcome, category } => {
-                (0, 0, outcome as u8 | (category.map_or(0, |c| c as u8 + 1) << 2))
+            // The outcome in bits 0-2, the category (+1, 0 for none) in bits 3-5; who called in `a`.
+            EventKind::Checkin { outcome, category, by } => {
+                (by as u64, 0, outcome as u8 | (category.map_or(0, |c| c as u8 + 1) << 3))
             }
             EventKind::Away { until } => (until.as_millis() as u64, 0, 0),
             EventKind::Meter { watts } => (watts.to_bits(), 0, 0),
-            EventKind::Disposition { finding } => (0, 0, finding as u8),
+            // Who found it (+1, 0 for none) in `a`.
+            EventKind::Disposition { finding, by } => (by.map_or(0, |b| b as u64 + 1), 0, finding as u8),
             EventKind::Sos | EventKind::Heartbeat => (0, 0, 0),
         };
         let bits = small | if given { GIVEN } else { 0 };
@@ -103,14 +106,21 @@ impl Compact {
             Signal::App => EventKind::App { action: pick(AppAction::ALL, small, AppAction::Unlock) },
             Signal::Checkin => {
                 let category =
-                    (small >> 2).checked_sub(1).map(|c| pick(ConcernCategory::ALL, c, ConcernCategory::Other));
-                EventKind::Checkin { outcome: pick(CheckinOutcome::ALL, small & 3, CheckinOutcome::Answered), category }
+                    (small >> 3).checked_sub(1).map(|c| pick(ConcernCategory::ALL, c, ConcernCategory::Other));
+                EventKind::Checkin {
+                    outcome: pick(CheckinOutcome::ALL, small & 7, CheckinOutcome::Answered),
+                    category,
+                    by: pick(CheckinBy::ALL, self.a as u8, CheckinBy::Auto),
+                }
             }
             Signal::Sos => EventKind::Sos,
             Signal::Away => EventKind::Away { until: Timestamp::from_millis_in_range(self.a as i64) },
             Signal::Heartbeat => EventKind::Heartbeat,
             Signal::Meter => EventKind::Meter { watts: f64::from_bits(self.a) },
-            Signal::Disposition => EventKind::Disposition { finding: pick(Finding::ALL, small, Finding::Fine) },
+            Signal::Disposition => EventKind::Disposition {
+                finding: pick(Finding::ALL, small, Finding::Fine),
+                by: (self.a as u8).checked_sub(1).map(|b| pick(FoundBy::ALL, b, FoundBy::Visit)),
+            },
         }
     }
 
@@ -120,8 +130,9 @@ impl Compact {
         match self.signal {
             Signal::Call => [small & 1, small >> 1, self.a],
             Signal::Steps | Signal::Plug => [self.a, self.b, 0],
-            Signal::Door | Signal::App | Signal::Disposition => [small, 0, 0],
-            Signal::Checkin => [small & 3, small >> 2, 0],
+            Signal::Door | Signal::App => [small, 0, 0],
+            Signal::Disposition => [small, self.a, 0],
+            Signal::Checkin => [small & 7, small >> 3, self.a],
             Signal::Away | Signal::Meter => [self.a, 0, 0],
             Signal::Sos | Signal::Heartbeat => [0, 0, 0],
         }
@@ -200,9 +211,15 @@ mod tests {
             EventKind::Plug { watts: 85.5, lux: None },
             EventKind::Plug { watts: -0.0, lux: Some(0.0) },
             EventKind::App { action: AppAction::AppOpen },
-            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None },
-            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::SelfHarm) },
-            EventKind::Disposition { finding: Finding::Unreachable },
+            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None, by: CheckinBy::Auto },
+            EventKind::Checkin {
+                outcome: CheckinOutcome::Concern,
+                category: Some(ConcernCategory::SelfHarm),
+                by: CheckinBy::Staff,
+            },
+            EventKind::Checkin { outcome: CheckinOutcome::SmsReply, category: None, by: CheckinBy::Staff },
+            EventKind::Disposition { finding: Finding::Unreachable, by: None },
+            EventKind::Disposition { finding: Finding::Fine, by: Some(FoundBy::Rescue) },
             EventKind::Sos,
             EventKind::Away { until: t },
             EventKind::Heartbeat,

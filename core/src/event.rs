@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::macros::spec_enum;
 use crate::time::{Timestamp, clip};
-use crate::value::{Value, float_text, whole, whole_from_text};
+use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
 
 spec_enum! {
     /// What kind of signal an event carries (the spec's `signal` field).
@@ -90,7 +90,7 @@ spec_enum! {
 }
 
 spec_enum! {
-    /// Outcome of an automatic check-in call.
+    /// Outcome of a check-in call (automatic, or a staff member's call or text: see [`CheckinBy`]).
     pub enum CheckinOutcome {
         /// The person answered and is fine.
         Answered = "answered",
@@ -98,6 +98,125 @@ spec_enum! {
         Missed = "missed",
         /// Answered, but the person asked for help or reported pain.
         Concern = "concern",
+        /// The call could not ring: the phone is off or out of service. A failed attempt,
+        /// counted as `missed` is.
+        Unreachable = "unreachable",
+        /// The person answered a text message: a sign of life, as `answered` is.
+        SmsReply = "sms_reply",
+    }
+}
+
+spec_enum! {
+    /// Who placed a check-in call (a `checkin` event's optional `by`; empty is `auto`, so
+    /// files written before the field keep their meaning).
+    pub enum CheckinBy {
+        /// The automatic (AI) check-in call.
+        Auto = "auto",
+        /// A caseworker's or the control center's call or text.
+        Staff = "staff",
+    }
+}
+
+spec_enum! {
+    /// Who found what a `disposition` reports (its optional `by`).
+    pub enum FoundBy {
+        /// A call (a caseworker's or the control center's).
+        Call = "call",
+        /// A staff visit.
+        Visit = "visit",
+        /// The police.
+        Police = "police",
+        /// The 119 emergency service (fire and ambulance).
+        Rescue = "119",
+    }
+}
+
+spec_enum! {
+    /// The `by` column of the flat record: a [`CheckinBy`] on a `checkin` row, a [`FoundBy`]
+    /// on a `disposition` row (one column, as the spec's table has one).
+    pub enum By {
+        /// [`CheckinBy::Auto`].
+        Auto = "auto",
+        /// [`CheckinBy::Staff`].
+        Staff = "staff",
+        /// [`FoundBy::Call`].
+        Call = "call",
+        /// [`FoundBy::Visit`].
+        Visit = "visit",
+        /// [`FoundBy::Police`].
+        Police = "police",
+        /// [`FoundBy::Rescue`].
+        Rescue = "119",
+    }
+}
+
+impl From<CheckinBy> for By {
+    fn from(b: CheckinBy) -> By {
+        match b {
+            CheckinBy::Auto => By::Auto,
+            CheckinBy::Staff => By::Staff,
+        }
+    }
+}
+
+impl From<FoundBy> for By {
+    fn from(b: FoundBy) -> By {
+        match b {
+            FoundBy::Call => By::Call,
+            FoundBy::Visit => By::Visit,
+            FoundBy::Police => By::Police,
+            FoundBy::Rescue => By::Rescue,
+        }
+    }
+}
+
+impl By {
+    /// Whether this value applies to a row of `signal` (other signals refuse the column).
+    #[inline]
+    pub(crate) fn fits(self, signal: Signal) -> bool {
+        match signal {
+            Signal::Checkin => self.checkin().is_ok(),
+            Signal::Disposition => self.disposition().is_ok(),
+            _ => true,
+        }
+    }
+
+    /// The value for a `checkin` row, or the error naming the values that apply.
+    pub(crate) fn checkin(self) -> Result<CheckinBy> {
+        match self {
+            By::Auto => Ok(CheckinBy::Auto),
+            By::Staff => Ok(CheckinBy::Staff),
+            _ => Err(Error::field(
+                "by",
+                format!("`{self}` does not apply to signal `checkin`, expected one of: {}", CheckinBy::expected()),
+            )),
+        }
+    }
+
+    /// The value for a `disposition` row, or the error naming the values that apply.
+    pub(crate) fn disposition(self) -> Result<FoundBy> {
+        match self {
+            By::Call => Ok(FoundBy::Call),
+            By::Visit => Ok(FoundBy::Visit),
+            By::Police => Ok(FoundBy::Police),
+            By::Rescue => Ok(FoundBy::Rescue),
+            _ => Err(Error::field(
+                "by",
+                format!("`{self}` does not apply to signal `disposition`, expected one of: {}", FoundBy::expected()),
+            )),
+        }
+    }
+}
+
+impl CheckinOutcome {
+    /// Whether the outcome shows the person alive (`answered`, `concern`, `sms_reply`).
+    pub fn is_life(self) -> bool {
+        !self.is_failed()
+    }
+
+    /// Whether the attempt failed (`missed`, `unreachable`).
+    pub fn is_failed(self) -> bool {
+        matches!(self, CheckinOutcome::Missed | CheckinOutcome::Unreachable)
     }
 }
 
@@ -212,12 +331,14 @@ pub enum EventKind {
         /// What the person (or phone) did.
         action: AppAction,
     },
-    /// An automatic check-in call.
+    /// A check-in call: the automatic one, or a staff member's call or text.
     Checkin {
         /// Its outcome.
         outcome: CheckinOutcome,
         /// What the person said, for outcome `concern` only (refused with any other outcome).
         category: Option<ConcernCategory>,
+        /// Who called (`auto` when the row leaves it empty; writers leave it empty for `auto`).
+        by: CheckinBy,
     },
     /// The emergency button.
     Sos,
@@ -237,6 +358,8 @@ pub enum EventKind {
     Disposition {
         /// The finding.
         finding: Finding,
+        /// Who found it, if the row says.
+        by: Option<FoundBy>,
     },
 }
 
@@ -342,10 +465,12 @@ fn payload_key(kind: &EventKind) -> [u64; 3] {
         EventKind::Door { state } => [*state as u64, 0, 0],
         EventKind::Plug { watts, lux } => [f(*watts), of(*lux), 0],
         EventKind::App { action } => [*action as u64, 0, 0],
-        EventKind::Checkin { outcome, category } => [*outcome as u64, category.map_or(0, |c| c as u64 + 1), 0],
+        EventKind::Checkin { outcome, category, by } => {
+            [*outcome as u64, category.map_or(0, |c| c as u64 + 1), *by as u64]
+        }
         EventKind::Away { until } => [until.as_millis() as u64, 0, 0],
         EventKind::Meter { watts } => [f(*watts), 0, 0],
-        EventKind::Disposition { finding } => [*finding as u64, 0, 0],
+        EventKind::Disposition { finding, by } => [*finding as u64, by.map_or(0, |b| b as u64 + 1), 0],
         EventKind::Sos | EventKind::Heartbeat => [0, 0, 0],
     }
 }
@@ -410,10 +535,12 @@ fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
         }
         EventKind::Meter { watts } => finite_non_negative("watts", *watts),
         EventKind::Away { until } if *until < ts => Err(Error::field("until", format!("{until} is before ts {ts}"))),
-        EventKind::Checkin { outcome, category: Some(_) } if *outcome != CheckinOutcome::Concern => Err(Error::field(
-            "category",
-            format!("applies only to outcome `concern`, got outcome `{outcome}`; leave it empty"),
-        )),
+        EventKind::Checkin { outcome, category: Some(_), .. } if *outcome != CheckinOutcome::Concern => {
+            Err(Error::field(
+                "category",
+                format!("applies only to outcome `concern`, got outcome `{outcome}`; leave it empty"),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -470,11 +597,13 @@ pub struct EventRecord {
     pub category: Option<ConcernCategory>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<By>,
 }
 
-/// The spec's event columns, in order (`category` and `finding` last: they came after the
+/// The spec's event columns, in order (`category`, `finding` and `by` last: they came after the
 /// others, in that order).
-pub const EVENT_FIELDS: [&str; 17] = [
+pub const EVENT_FIELDS: [&str; 18] = [
     "person",
     "ts",
     "signal",
@@ -492,6 +621,7 @@ pub const EVENT_FIELDS: [&str; 17] = [
     "until",
     "category",
     "finding",
+    "by",
 ];
 
 /// What a field holds, for messages.
@@ -509,15 +639,15 @@ fn expected(column: usize) -> &'static str {
 /// The payload columns (`EVENT_FIELDS[4..]`) each signal may carry, as bits by column.
 pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
     // Bit i is `EVENT_FIELDS[4 + i]`: direction, answered, duration_s, steps, interval_s,
-    // state, watts, lux, action, outcome, until, category, finding.
+    // state, watts, lux, action, outcome, until, category, finding, by.
     match signal {
-        Signal::Disposition => 0b1_0000_0000_0000,
+        Signal::Disposition => 0b11_0000_0000_0000,
         Signal::Call => 0b000_0000_0111,
         Signal::Steps => 0b000_0001_1000,
         Signal::Door => 0b000_0010_0000,
         Signal::Plug => 0b000_1100_0000,
         Signal::App => 0b001_0000_0000,
-        Signal::Checkin => 0b1010_0000_0000,
+        Signal::Checkin => 0b10_1010_0000_0000,
         Signal::Away => 0b100_0000_0000,
         Signal::Meter => 0b000_0100_0000,
         Signal::Sos | Signal::Heartbeat => 0,
@@ -565,6 +695,7 @@ pub(crate) struct Fields {
     pub until: Option<Timestamp>,
     pub category: Option<ConcernCategory>,
     pub finding: Option<Finding>,
+    pub by: Option<By>,
 }
 
 impl Fields {
@@ -585,6 +716,7 @@ impl Fields {
             self.until.is_some(),
             self.category.is_some(),
             self.finding.is_some(),
+            self.by.is_some(),
         ];
         flags.iter().enumerate().fold(0, |bits, (i, p)| bits | (u16::from(*p) << i))
     }
@@ -612,14 +744,19 @@ impl Fields {
             Signal::Door => EventKind::Door { state: required(self.state, "state", signal)? },
             Signal::Plug => EventKind::Plug { watts: required(self.watts, "watts", signal)?, lux: self.lux },
             Signal::App => EventKind::App { action: required(self.action, "action", signal)? },
-            Signal::Checkin => {
-                EventKind::Checkin { outcome: required(self.outcome, "outcome", signal)?, category: self.category }
-            }
+            Signal::Checkin => EventKind::Checkin {
+                outcome: required(self.outcome, "outcome", signal)?,
+                category: self.category,
+                by: self.by.map_or(Ok(CheckinBy::Auto), By::checkin)?,
+            },
             Signal::Sos => EventKind::Sos,
             Signal::Away => EventKind::Away { until: required(self.until, "until", signal)? },
             Signal::Heartbeat => EventKind::Heartbeat,
             Signal::Meter => EventKind::Meter { watts: required(self.watts, "watts", signal)? },
-            Signal::Disposition => EventKind::Disposition { finding: required(self.finding, "finding", signal)? },
+            Signal::Disposition => EventKind::Disposition {
+                finding: required(self.finding, "finding", signal)?,
+                by: self.by.map(By::disposition).transpose()?,
+            },
         })
     }
 }
@@ -641,6 +778,7 @@ impl EventRecord {
             until: self.until,
             category: self.category,
             finding: self.finding,
+            by: self.by,
         }
     }
 
@@ -778,15 +916,10 @@ impl EventRecord {
             3 => self.device = Some(text.to_string()),
             4 => self.direction = Some(choice(field, text)?),
             5 => {
-                self.answered = Some(match text.trim().to_ascii_lowercase().as_str() {
-                    "true" => true,
-                    "false" => false,
-                    t => match whole_from_text(t) {
-                        Some(1) => true,
-                        Some(0) => false,
-                        _ => return Err(Error::field(field, format!("expected true or false, got `{}`", clip(text)))),
-                    },
-                })
+                self.answered = Some(
+                    bool_from_text(text)
+                        .ok_or_else(|| Error::field(field, format!("expected true or false, got `{}`", clip(text))))?,
+                )
             }
             6 => self.duration_s = Some(parse(field, text, "a number")?),
             7 => self.steps = Some(count(field, text, "a whole number >= 0")?),
@@ -798,6 +931,7 @@ impl EventRecord {
             13 => self.outcome = Some(choice(field, text)?),
             15 => self.category = Some(choice(field, text)?),
             16 => self.finding = Some(choice(field, text)?),
+            17 => self.by = Some(choice(field, text)?),
             _ => self.until = Some(Timestamp::parse_field(text).map_err(|r| Error::field(field, r))?),
         }
         Ok(())
@@ -836,13 +970,18 @@ impl From<Event> for EventRecord {
                 r.lux = lux;
             }
             EventKind::App { action } => r.action = Some(action),
-            EventKind::Checkin { outcome, category } => {
+            EventKind::Checkin { outcome, category, by } => {
                 r.outcome = Some(outcome);
                 r.category = category;
+                // `auto` is the default: left empty, as files before the field had it.
+                r.by = (by != CheckinBy::Auto).then_some(By::from(by));
             }
             EventKind::Away { until } => r.until = Some(until),
             EventKind::Meter { watts } => r.watts = Some(watts),
-            EventKind::Disposition { finding } => r.finding = Some(finding),
+            EventKind::Disposition { finding, by } => {
+                r.finding = Some(finding);
+                r.by = by.map(By::from);
+            }
             EventKind::Sos | EventKind::Heartbeat => {}
         }
         r
@@ -883,6 +1022,10 @@ mod tests {
             &[("signal", "meter"), ("device", "meter-home"), ("watts", "412.5")],
             &[("signal", "disposition"), ("finding", "fine")],
             &[("signal", "disposition"), ("finding", "device_fault"), ("device", "plug-tv")],
+            &[("signal", "checkin"), ("outcome", "unreachable"), ("by", "staff")],
+            &[("signal", "checkin"), ("outcome", "sms_reply")],
+            &[("signal", "disposition"), ("finding", "unreachable"), ("by", "119")],
+            &[("signal", "disposition"), ("finding", "fine"), ("by", "visit")],
         ];
         for c in cases {
             let e = rec(&with(c)).unwrap();
@@ -893,6 +1036,16 @@ mod tests {
         }
         let steps = rec(&with(&[("signal", "steps"), ("steps", "5")])).unwrap();
         assert_eq!(steps.kind, EventKind::Steps { steps: 5, interval_s: 3600 });
+        // `by` empty is `auto`, and `auto` is written empty (as files before the field had it).
+        let auto = rec(&with(&[("signal", "checkin"), ("outcome", "missed"), ("by", "auto")])).unwrap();
+        assert_eq!(auto, rec(&with(&[("signal", "checkin"), ("outcome", "missed")])).unwrap());
+        assert_eq!(
+            auto.kind,
+            EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: CheckinBy::Auto }
+        );
+        assert_eq!(auto.to_record().by, None);
+        let found = rec(&with(&[("signal", "disposition"), ("finding", "fine"), ("by", "police")])).unwrap();
+        assert_eq!(found.to_record().by, Some(By::Police));
     }
 
     #[test]
@@ -935,6 +1088,29 @@ mod tests {
             err(&[("signal", "checkin"), ("outcome", "missed"), ("finding", "fine")]),
             "field `finding`: does not apply to signal `checkin`; leave it empty"
         );
+        // `by`: one column, each signal's own values.
+        let by: [(&[(&str, &str)], &str); 5] = [
+            (
+                &[("signal", "checkin"), ("outcome", "missed"), ("by", "robot")],
+                "field `by`: unknown value `robot`, expected one of: auto, staff, call, visit, police, 119",
+            ),
+            (
+                &[("signal", "checkin"), ("outcome", "missed"), ("by", "visit")],
+                "field `by`: `visit` does not apply to signal `checkin`, expected one of: auto, staff",
+            ),
+            (
+                &[("signal", "disposition"), ("finding", "fine"), ("by", "staff")],
+                "field `by`: `staff` does not apply to signal `disposition`, expected one of: call, visit, police, 119",
+            ),
+            (&[("signal", "sos"), ("by", "staff")], "field `by`: does not apply to signal `sos`; leave it empty"),
+            (
+                &[("signal", "checkin"), ("outcome", "answerd")],
+                "field `outcome`: unknown value `answerd`, expected one of: answered, missed, concern, unreachable, sms_reply",
+            ),
+        ];
+        for (pairs, want) in by {
+            assert_eq!(rec(&with(pairs)).unwrap_err().to_string(), want);
+        }
     }
 
     #[test]
@@ -1021,7 +1197,7 @@ mod tests {
     fn field_masks_agree_with_into_kind() {
         let t = Timestamp::from_millis(0).unwrap();
         for &signal in Signal::ALL {
-            for mask in 0..(1u16 << 13) {
+            for mask in 0..(1u16 << 14) {
                 let has = |bit: u16| mask & (1 << bit) != 0;
                 let f = Fields {
                     direction: has(0).then_some(Direction::In),
@@ -1037,6 +1213,7 @@ mod tests {
                     until: has(10).then_some(t),
                     category: has(11).then_some(ConcernCategory::Pain),
                     finding: has(12).then_some(Finding::Fine),
+                    by: has(13).then_some(if signal == Signal::Disposition { By::Visit } else { By::Staff }),
                 };
                 assert_eq!(f.present(), mask);
                 let ok = mask & !allowed_fields(signal) == 0 && required_fields(signal) & !mask == 0;

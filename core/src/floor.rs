@@ -152,7 +152,9 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
                 let own = ask(s.since, Level::Warning);
                 let answered = view.state.last_all_clear.is_some_and(|t| t >= own.call_at);
                 let seen = s.agreed_from >= own.fired_at && s.agreed_from > s.since;
-                let earlier = person.is_none_or(|(p, _)| own.call_at < p.call_at);
+                // The person's own ask covers it unless the channel stopped watching before
+                // that ask's call (a plug pulled out of the wall: its service still alerts).
+                let earlier = person.is_none_or(|(p, until)| own.call_at < p.call_at || until < p.call_at);
                 (earlier && !answered && !seen).then_some((own, view.at))
             })
         } else {
@@ -225,7 +227,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome, category: None })
+        ev(h, "checkin", EventKind::Checkin { outcome, category: None, by: crate::event::CheckinBy::Auto })
     }
 
     #[test]
@@ -305,6 +307,20 @@ mod tests {
         );
         let f = floor_at("call_iot", &events, 24.0).expect("the plug's own rule asks");
         assert_eq!((f.level, f.action, f.channel, f.alone), (Level::Watch, Action::CheckinCall, Signal::Plug, true));
+        // With nothing else to see the person either (a plug-only household), it still asks:
+        // the person's own silence stopped counting when the plug stopped reporting.
+        let mut alone = plug(0.0, 1.0, 85.0);
+        alone.extend(plug(1.0, 1.1, 0.5));
+        assert_eq!(floor_at("plug_only", &alone, 23.9), None);
+        let f = floor_at("plug_only", &alone, 24.0).expect("the plug's own rule asks");
+        assert_eq!((f.level, f.action, f.alone), (Level::Watch, Action::CheckinCall, true));
+        // A missed call is the plug service's alert, and no more on this alone.
+        alone.push(checkin(24.5, CheckinOutcome::Missed));
+        alone.push(checkin(27.0, CheckinOutcome::Missed));
+        assert_eq!(
+            floor_at("plug_only", &alone, 28.0).map(|f| (f.level, f.action)),
+            Some((Level::Warning, Action::Notify))
+        );
     }
 
     #[test]

@@ -14,7 +14,11 @@
 //! 4. The score is the sum, clamped to 0-100 and rounded to one decimal; the level comes
 //!    from the profile's cut-offs, the action from its escalation policy (warning: a
 //!    check-in call; warning with a missed check-in since the last sign of life: notify the
-//!    caseworker; critical: dispatch), the responder from its schedule.
+//!    caseworker; critical: dispatch), the responder from its schedule. A household that did
+//!    not consent to night and holiday monitoring is the day office's: outside its hours the
+//!    level is kept, and an `escalation` reason (no points) says the action waits for the
+//!    office's next opening, unless the person asked (an SOS, what they said on a call),
+//!    which goes to the control center at once.
 //!
 //! 5. The safety floor (see `floor`): for an `adaptive` profile, once the seed rule of a
 //!    channel it watches has fired, the assessment is at least what the seed rules' ladder
@@ -249,7 +253,21 @@ pub(crate) fn assess(
         sort_reasons(&mut reasons);
         (score, level, action) = (raised, f.level, f.action);
     }
-    Assessment { person, at, score, level, action, responder: rules.responder(at), reasons }
+    // The person asked (the button, what they said on a call): routed at once, consent or not.
+    let asked = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));
+    if action != Action::None && !asked && rules.waits_for_office(at) {
+        reasons.push(Reason {
+            signal: crate::event::Signal::Checkin,
+            kind: ReasonKind::Escalation,
+            detail: match rules.next_opening(at) {
+                Some(t) => say!(loc, Msg::NoConsentWaits, Msg::action(action).at(loc), view.local(t)),
+                None => say!(loc, Msg::NoConsentNoOpening, Msg::action(action).at(loc)),
+            },
+            contribution: 0.0,
+        });
+        sort_reasons(&mut reasons);
+    }
+    Assessment { person, at, score, level, action, responder: rules.route(at, asked), reasons }
 }
 
 /// Strongest first; ties in a fixed order.

@@ -86,6 +86,7 @@ mod profile;
 mod pseudonym;
 mod read;
 mod replay;
+pub mod report;
 mod responder;
 mod routine;
 pub mod sim;
@@ -106,8 +107,8 @@ pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
-    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind, EventRecord,
-    Finding, Signal,
+    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind,
+    EventRecord, Finding, FoundBy, Signal,
 };
 pub use crate::holidays::Calendar;
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};

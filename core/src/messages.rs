@@ -157,6 +157,7 @@ messages! {
 
     // `sos`.
     SosPressed: "emergency button pressed at {0}", "{0} 응급 버튼 누름";
+    SosGuardian: "; routed to the guardian as well", "; 보호자에게도 연계";
 
     // `away`, `away_from_home`.
     AwayFound: "away since {0} (a call or visit found): silence is not counted until a sign of life",
@@ -220,6 +221,10 @@ messages! {
         "; 규칙보다 먼저 건 안부 전화 이후 {0}회 미응답";
     FloorAtLeast: ": at least {0}, {1}; the learned routine alone judged {2}",
         ": 최소 {0}, {1}; 학습된 생활 패턴만으로는 {2}";
+    NoConsentWaits: "no consent to night and holiday monitoring: {0} waits for the day office's next opening, {1}",
+        "야간·휴일 모니터링 미동의: 주간 근무 시작({1})까지 {0} 보류";
+    NoConsentNoOpening: "no consent to night and holiday monitoring: {0} waits for the day office, which has no working day within a year",
+        "야간·휴일 모니터링 미동의: 1년 안에 주간 근무일이 없어 {0} 보류";
 
     // The engine's own reasons (`faults`).
     ClockAhead: "device `{0}` sent {1} dated up to {2} h ahead of the engine's clock (last at {3}): refused; check the device's clock",

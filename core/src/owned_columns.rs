@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::columns::{Column, EventColumns};
 use crate::event::{
-    AppAction, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventRecord, Finding, Signal,
+    AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventRecord, Finding, Signal,
 };
 use crate::time::Timestamp;
 
@@ -69,6 +69,8 @@ pub struct OwnedColumns {
     pub category: ColumnValues<ConcernCategory>,
     /// `finding` of dispositions.
     pub finding: ColumnValues<Finding>,
+    /// `by` of check-in calls and dispositions.
+    pub by: ColumnValues<By>,
 }
 
 fn push<T: Copy>(col: &mut ColumnValues<T>, v: Option<T>, fill: T) {
@@ -136,6 +138,7 @@ impl OwnedColumns {
         push(&mut self.until, r.until.map(Timestamp::as_millis), 0);
         push(&mut self.category, r.category, ConcernCategory::Other);
         push(&mut self.finding, r.finding, Finding::Fine);
+        push(&mut self.by, r.by, By::Auto);
     }
 
     /// Appends the rows of `part`, its ids recoded into this table's dictionaries by `persons`
@@ -168,6 +171,7 @@ impl OwnedColumns {
         extend(&mut self.until, part.until);
         extend(&mut self.category, part.category);
         extend(&mut self.finding, part.finding);
+        extend(&mut self.by, part.by);
     }
 
     /// Reserves room for `rows` more rows in every column.
@@ -193,6 +197,7 @@ impl OwnedColumns {
         reserve(&mut self.until, rows);
         reserve(&mut self.category, rows);
         reserve(&mut self.finding, rows);
+        reserve(&mut self.by, rows);
     }
 
     /// Number of rows.
@@ -226,6 +231,7 @@ impl OwnedColumns {
             .until(col(&self.until))
             .category(col(&self.category))
             .finding(col(&self.finding))
+            .by(col(&self.by))
             .build()
     }
 }

@@ -20,6 +20,10 @@ use crate::value::Value;
 /// let p = p.with_district("seoul-gangbuk")?.with_caseworker("cw-17")?;
 /// assert_eq!((p.district(), p.caseworker()), (Some("seoul-gangbuk"), Some("cw-17")));
 /// assert!(Person::new("p-001", "full")?.with_caseworker("010-1234-5678").is_err());
+/// // A household that did not consent to night and holiday monitoring, with a guardian (a code).
+/// let p = p.with_night_consent(false).with_guardian("g-203")?;
+/// assert_eq!((p.night_consent(), p.guardian()), (false, Some("g-203")));
+/// assert!(Person::new("p-001", "full")?.night_consent(), "absent: consented");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +36,8 @@ pub struct Person {
     devices: Option<Vec<Signal>>,
     district: Option<String>,
     caseworker: Option<String>,
+    night_consent: bool,
+    guardian: Option<String>,
 }
 
 /// The Persons table's row: `person`, `profile`, optional comma-separated `devices`.
@@ -51,6 +57,14 @@ pub struct PersonRecord {
     /// The caseworker in charge, as a pseudonymous code (never a name or a phone number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caseworker: Option<String>,
+    /// Consent to night and holiday monitoring (by the 24 h control center): `false` when the
+    /// household did not consent; absent means consented (files written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub night_consent: Option<bool>,
+    /// The person's guardian (a family member, say), as a pseudonymous code, to whom an SOS is
+    /// routed as well where the profile says so (`sos.guardian`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guardian: Option<String>,
 }
 
 impl Person {
@@ -69,6 +83,8 @@ impl Person {
             devices: None,
             district: None,
             caseworker: None,
+            night_consent: true,
+            guardian: None,
         })
     }
 
@@ -84,6 +100,31 @@ impl Person {
     pub fn with_caseworker(mut self, caseworker: &str) -> Result<Person> {
         self.caseworker = code("caseworker", caseworker)?;
         Ok(self)
+    }
+
+    /// Sets whether the household consented to night and holiday monitoring. Without it, the
+    /// 24 h control center does not act on them outside the day office's hours: what is found
+    /// then waits for the office's next opening, except an SOS and what the person said on a
+    /// call (see [`Assessment::responder`](crate::Assessment::responder)). Consented by default.
+    pub fn with_night_consent(mut self, consented: bool) -> Person {
+        self.night_consent = consented;
+        self
+    }
+
+    /// Sets the person's guardian, as a pseudonymous code (checked as [`Person::with_district`]).
+    pub fn with_guardian(mut self, guardian: &str) -> Result<Person> {
+        self.guardian = code("guardian", guardian)?;
+        Ok(self)
+    }
+
+    /// Whether the household consented to night and holiday monitoring (`true` unless told).
+    pub fn night_consent(&self) -> bool {
+        self.night_consent
+    }
+
+    /// The guardian's code, when given.
+    pub fn guardian(&self) -> Option<&str> {
+        self.guardian.as_deref()
     }
 
     /// The district, when given.
@@ -123,7 +164,7 @@ impl Person {
     }
 }
 
-/// An optional code of the persons table (`district`, `caseworker`): checked as ids are.
+/// An optional code of the persons table (`district`, `caseworker`, `guardian`): checked as ids are.
 fn code(field: &str, text: &str) -> Result<Option<String>> {
     let text = text.trim();
     if text.is_empty() {
@@ -134,22 +175,28 @@ fn code(field: &str, text: &str) -> Result<Option<String>> {
 }
 
 /// The persons table's columns, in order.
-pub const PERSON_FIELDS: [&str; 5] = ["person", "profile", "devices", "district", "caseworker"];
+pub const PERSON_FIELDS: [&str; 7] =
+    ["person", "profile", "devices", "district", "caseworker", "night_consent", "guardian"];
 
 impl PersonRecord {
     /// Sets one field of a persons-table row from a [`Value`], as every source gives it (a
     /// Python dict or DataFrame row, a JavaScript object): text, or a whole number (an id);
     /// null and empty text leave it absent. An unknown field is an error naming the table's
-    /// fields. [`Person::try_from`] then checks the row.
+    /// fields. `night_consent` is `true`/`false` (or `1`/`0`, a boolean of the source).
+    /// [`Person::try_from`] then checks the row.
     ///
     /// ```
     /// use anbu::{Person, PersonRecord, Value};
     /// let mut r = PersonRecord::default();
     /// r.set("person", Value::Int(1001))?;
     /// r.set("profile", Value::Text("full"))?;
-    /// assert_eq!(Person::try_from(r)?.person, "1001");
+    /// assert_eq!(Person::try_from(r.clone())?.person, "1001");
     /// let err = PersonRecord::default().set("device", Value::Text("plug")).unwrap_err();
-    /// assert_eq!(err.to_string(), "field `device`: unknown field; the persons table's fields are: person, profile, devices, district, caseworker");
+    /// assert_eq!(err.to_string(), "field `device`: unknown field; the persons table's fields are: person, profile, devices, district, caseworker, night_consent, guardian");
+    /// r.set("night_consent", Value::Text("false"))?;
+    /// assert!(!Person::try_from(r.clone())?.night_consent());
+    /// let err = r.set("night_consent", Value::Text("maybe")).unwrap_err();
+    /// assert_eq!(err.to_string(), "field `night_consent`: expected true or false, got text `maybe`");
     /// # Ok::<(), anbu::Error>(())
     /// ```
     pub fn set(&mut self, field: &str, value: Value<'_>) -> Result<()> {
@@ -162,6 +209,20 @@ impl PersonRecord {
                 )),
             };
         };
+        if field == "night_consent" {
+            self.night_consent = match value {
+                Value::Null => None,
+                Value::Bool(b) => Some(b),
+                Value::Text(t) if t.trim().is_empty() => None,
+                Value::Text(t) => Some(crate::value::bool_from_text(t).ok_or_else(|| bad_consent(value))?),
+                other => Some(match other.as_whole() {
+                    Some(1) => true,
+                    Some(0) => false,
+                    _ => return Err(bad_consent(other)),
+                }),
+            };
+            return Ok(());
+        }
         let text = match value {
             Value::Null => String::new(),
             Value::Text(t) => t.to_string(),
@@ -176,10 +237,16 @@ impl PersonRecord {
             1 => self.profile = text,
             2 => self.devices = optional,
             3 => self.district = optional,
-            _ => self.caseworker = optional,
+            4 => self.caseworker = optional,
+            _ => self.guardian = optional,
         }
         Ok(())
     }
+}
+
+/// A `night_consent` value that is not a yes or a no.
+fn bad_consent(value: Value<'_>) -> Error {
+    Error::field("night_consent", format!("expected true or false, got {}", value.what()))
 }
 
 impl TryFrom<PersonRecord> for Person {
@@ -195,13 +262,24 @@ impl TryFrom<PersonRecord> for Person {
         if let Some(d) = r.devices {
             p = p.with_devices(&d)?;
         }
-        p.with_district(r.district.as_deref().unwrap_or(""))?.with_caseworker(r.caseworker.as_deref().unwrap_or(""))
+        Ok(p.with_district(r.district.as_deref().unwrap_or(""))?
+            .with_caseworker(r.caseworker.as_deref().unwrap_or(""))?
+            .with_guardian(r.guardian.as_deref().unwrap_or(""))?
+            .with_night_consent(r.night_consent.unwrap_or(true)))
     }
 }
 
 impl From<Person> for PersonRecord {
     fn from(p: Person) -> PersonRecord {
         let devices = p.devices.map(|d| d.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","));
-        PersonRecord { person: p.person, profile: p.profile, devices, district: p.district, caseworker: p.caseworker }
+        PersonRecord {
+            person: p.person,
+            profile: p.profile,
+            devices,
+            district: p.district,
+            caseworker: p.caseworker,
+            night_consent: (!p.night_consent).then_some(false),
+            guardian: p.guardian,
+        }
     }
 }

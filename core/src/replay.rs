@@ -10,7 +10,7 @@ use crate::assessment_columns::AssessmentColumns;
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result, clip};
-use crate::event::{CheckinOutcome, Event, EventKind, Signal};
+use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, Signal};
 use crate::fusion;
 use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
 use crate::names::Name;
@@ -272,7 +272,8 @@ impl Default for CallPolicy {
 
 /// Replays as [`replay`] does, with the field workflow in the loop: whenever an assessment
 /// recommends [`Action::CheckinCall`] for a person who has check-in calls, the call is placed
-/// (at most one per `policy.retry_ms`), `responder` says how it went, and the outcome is
+/// (at most one per `policy.retry_ms`; for a household that did not consent to night and
+/// holiday monitoring, only while the day office is open), `responder` says how it went, and the outcome is
 /// folded as a `checkin` event (device `checkin`) before the next assessment. This is how a
 /// profile's escalation is backtested: an alert the automatic call would have cleared is
 /// never raised.
@@ -926,6 +927,7 @@ fn replay_person<O: Output>(
         if let Some((responder, policy)) = calls
             && rules.expects_checkin
             && a.action == Action::CheckinCall
+            && !rules.waits_for_office(at)
             && last_call.is_none_or(|c| at.millis_since(c) >= policy.retry_ms)
         {
             let when = at.plus_millis(policy.delay_ms);
@@ -941,7 +943,12 @@ fn replay_person<O: Output>(
                         d
                     }
                 };
-                placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None }, device, true));
+                placed.push(Compact::new(
+                    when,
+                    &EventKind::Checkin { outcome, category: None, by: CheckinBy::Auto },
+                    device,
+                    true,
+                ));
                 last_call = Some(at);
             }
         }

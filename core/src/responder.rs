@@ -211,8 +211,8 @@ fn spec_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> Error {
     }
 }
 
-/// The outcome a caller's responder function gave as text: `answered`, `missed` or
-/// `concern`; anything else is [`Error::InvalidArgument`] of `responder`, naming the value,
+/// The outcome a caller's responder function gave as text: a [`CheckinOutcome`] (`answered`,
+/// `missed`, `concern`, `unreachable`, `sms_reply`); anything else is [`Error::InvalidArgument`] of `responder`, naming the value,
 /// the person and the time of the call.
 ///
 /// ```
@@ -228,9 +228,10 @@ pub fn parse_checkin_answer(answer: &str, person: &str, at: Timestamp) -> Result
         Error::argument(
             "responder",
             format!(
-                "returned `{}` for the call to `{}` at {at}: expected `answered`, `missed`, `concern` or none",
+                "returned `{}` for the call to `{}` at {at}: expected one of {} or none",
                 clip(answer),
-                clip(person)
+                clip(person),
+                CheckinOutcome::expected()
             ),
         )
     })

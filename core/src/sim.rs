@@ -44,7 +44,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
-use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind};
+use crate::event::{AppAction, CheckinBy, CheckinOutcome, Direction, DoorState, Event, EventKind};
 use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
@@ -894,7 +894,7 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
             let h = base + 10.0 + rng.range(0.0, 0.2);
             if h < total_h {
                 let outcome = life.checkin_outcome(h, rng);
-                push(out, id, cfg, h, "checkin", EventKind::Checkin { outcome, category: None });
+                push(out, id, cfg, h, "checkin", EventKind::Checkin { outcome, category: None, by: CheckinBy::Auto });
             }
         }
         if plan.incident == Some("sos") && !sos_done && plan.incident_at < base + 24.0 {

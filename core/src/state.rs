@@ -233,10 +233,10 @@ fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
         EventKind::Steps { steps, .. } => *steps >= rules.profile.inactivity.min_steps.max(1),
         EventKind::Door { .. } => true,
         EventKind::App { action } => *action != AppAction::Data,
-        EventKind::Checkin { outcome, .. } => *outcome != CheckinOutcome::Missed,
+        EventKind::Checkin { outcome, .. } => outcome.is_life(),
         EventKind::Sos => true,
         // A call or a visit that found the person well saw them alive.
-        EventKind::Disposition { finding } => *finding == Finding::Fine,
+        EventKind::Disposition { finding, .. } => *finding == Finding::Fine,
         // Plug readings are judged by change, meter readings against the base load, when the
         // device's report is recorded.
         EventKind::Plug { .. } | EventKind::Meter { .. } | EventKind::Away { .. } | EventKind::Heartbeat => false,
@@ -318,9 +318,9 @@ impl PersonState {
         match &kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
             EventKind::Sos => self.last_sos = Some(e.ts),
-            EventKind::Disposition { finding } => self.dispose(e.ts, *finding, rules),
-            EventKind::Checkin { outcome, category } => match outcome {
-                CheckinOutcome::Answered => {
+            EventKind::Disposition { finding, .. } => self.dispose(e.ts, *finding, rules),
+            EventKind::Checkin { outcome, category, .. } => match outcome {
+                CheckinOutcome::Answered | CheckinOutcome::SmsReply => {
                     self.last_all_clear = Some(e.ts);
                     self.routine.checkin(true);
                     self.routine.all_clear();
@@ -335,7 +335,7 @@ impl PersonState {
                     }
                     self.routine.checkin(true);
                 }
-                CheckinOutcome::Missed => {
+                CheckinOutcome::Missed | CheckinOutcome::Unreachable => {
                     self.routine.checkin(false);
                     if self.missed_checkins.len() == MAX_MISSED {
                         self.missed_checkins.remove(0);
@@ -359,7 +359,7 @@ impl PersonState {
                 && e.ts > prev.ts
             {
                 let gap = self.routine.close_gap(rules.expected_mask(), prev.ts, e.ts, r.learning_rate, &ctx);
-                if let (Some(surprise), EventKind::Disposition { finding: Finding::Fine }) = (gap, &kind) {
+                if let (Some(surprise), EventKind::Disposition { finding: Finding::Fine, .. }) = (gap, &kind) {
                     // Seen well by a call or a visit: this silence was normal for the person.
                     self.routine.lesson(surprise);
                 }

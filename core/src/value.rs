@@ -101,6 +101,20 @@ pub(crate) fn float_text(x: f64) -> String {
     if x.is_nan() { "NaN".to_string() } else { format!("{x}") }
 }
 
+/// A yes/no read from text (a CSV cell): `true` or `false` in any case, or the whole numbers
+/// `1` and `0`. `None` for anything else.
+pub(crate) fn bool_from_text(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        t => match whole_from_text(t) {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+    }
+}
+
 /// A whole number read from text: digits, or a float's text without a fraction (`3.0`,
 /// `1e3`), as [`whole`] reads a float. `None` for anything else.
 pub(crate) fn whole_from_text(text: &str) -> Option<i64> {

@@ -45,7 +45,7 @@ fn cell<T: Display>(cell: &mut String, value: Option<T>) {
 /// let mut out = Vec::new();
 /// write_events_csv(&mut out, &events)?;
 /// assert_eq!(String::from_utf8(out).unwrap().lines().nth(1),
-///            Some("p-1,2024-05-01T10:02:00Z,plug,,,,,,,,85.5,,,,,,"));
+///            Some("p-1,2024-05-01T10:02:00Z,plug,,,,,,,,85.5,,,,,,,"));
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
@@ -71,6 +71,7 @@ pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a
         cell(&mut cells[14], r.until);
         cell(&mut cells[15], r.category);
         cell(&mut cells[16], r.finding);
+        cell(&mut cells[17], r.by);
         out.write_record(&cells).map_err(csv_error)?;
     }
     out.flush()?;
@@ -78,7 +79,7 @@ pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a
 }
 
 /// Writes values as JSON Lines: one JSON object per line.
-fn write_jsonl<'a, T: Serialize + 'a, W: Write>(w: W, items: impl IntoIterator<Item = &'a T>) -> Result<()> {
+pub(crate) fn write_jsonl<'a, T: Serialize + 'a, W: Write>(w: W, items: impl IntoIterator<Item = &'a T>) -> Result<()> {
     let mut out = BufWriter::new(w);
     for item in items {
         serde_json::to_writer(&mut out, item).map_err(json_error)?;
@@ -216,7 +217,7 @@ pub fn write_assessments_as<'a, W: Write>(
 }
 
 /// Writes rows of text cells as CSV under a header; an absent cell is empty.
-fn write_cells_csv<W: Write, const N: usize>(
+pub(crate) fn write_cells_csv<W: Write, const N: usize>(
     w: W,
     header: [&str; N],
     rows: impl IntoIterator<Item = [Option<String>; N]>,
@@ -240,7 +241,8 @@ fn write_cells_csv<W: Write, const N: usize>(
 /// write_persons_csv(&mut out, &persons)?;
 /// assert_eq!(
 ///     String::from_utf8(out).unwrap(),
-///     "person,profile,devices,district,caseworker\np-1,call_iot,\"call,door\",,\np-2,full,,,\n"
+///     "person,profile,devices,district,caseworker,night_consent,guardian\n\
+///      p-1,call_iot,\"call,door\",,,,\np-2,full,,,,,\n"
 /// );
 /// # Ok::<(), anbu::Error>(())
 /// ```
@@ -250,7 +252,8 @@ pub fn write_persons_csv<'a, W: Write>(w: W, persons: impl IntoIterator<Item = &
         PERSON_FIELDS,
         persons.into_iter().map(|p| {
             let r = PersonRecord::from(p.clone());
-            [Some(r.person), Some(r.profile), r.devices, r.district, r.caseworker]
+            let consent = r.night_consent.map(|c| c.to_string());
+            [Some(r.person), Some(r.profile), r.devices, r.district, r.caseworker, consent, r.guardian]
         }),
     )
 }

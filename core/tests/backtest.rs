@@ -382,6 +382,30 @@ mod sweeps {
     use anbu::{CallPolicy, ErrorKind, Profile, ReplayOptions};
 
     #[test]
+    fn a_higher_sensitivity_never_detects_less_nor_later() {
+        // `routine.sensitivity`, the one key that moves the whole trade-off (the prior hazard):
+        // more sensitive never detects fewer incidents, nor fewer within 24 h, on the same cohort.
+        let cohort = simulate(&SimConfig { persons: 40, days: 21, seed: 5, ..SimConfig::default() });
+        let options = ReplayOptions::default();
+        let setup = SweepSetup {
+            events: &cohort.events,
+            persons: &cohort.persons,
+            incidents: &cohort.incidents,
+            options: &options,
+            calls: None,
+        };
+        let curve = sweep(&setup, "routine.sensitivity", &[0.001, 0.01, 0.1]).expect("sweep");
+        for pair in curve.points.windows(2) {
+            let (less, more) = (&pair[0].report.overall, &pair[1].report.overall);
+            assert!(more.detected >= less.detected, "{}", curve.to_markdown());
+            assert!(more.detected_within_24h >= less.detected_within_24h, "{}", curve.to_markdown());
+            assert!(more.false_episodes >= less.false_episodes, "{}", curve.to_markdown());
+        }
+        let (least, most) = (&curve.points[0].report.overall, &curve.points[2].report.overall);
+        assert!(most.false_episodes > least.false_episodes, "the key moves the trade-off: {}", curve.to_markdown());
+    }
+
+    #[test]
     fn a_lower_warning_cut_off_never_detects_less_and_reports_under_the_profiles_names() {
         let cohort = simulate(&SimConfig { persons: 40, days: 21, seed: 3, ..SimConfig::default() });
         let options = ReplayOptions::default();

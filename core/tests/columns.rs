@@ -2,9 +2,9 @@
 //! and ingesting or replaying it gives exactly what its events give.
 
 use anbu::{
-    AppAction, AssessmentColumns, CheckinOutcome, Column, ConcernCategory, Direction, DoorState, Engine, EngineConfig,
-    Event, EventColumns, EventKind, EventRecord, Finding, HOUR_MS, Location, MINUTE_MS, OwnedColumns, Person,
-    ReplayOptions, Signal, Timestamp, replay, replay_columns, replay_to_columns,
+    AppAction, AssessmentColumns, By, CheckinOutcome, Column, ConcernCategory, Direction, DoorState, Engine,
+    EngineConfig, Event, EventColumns, EventKind, EventRecord, Finding, HOUR_MS, Location, MINUTE_MS, OwnedColumns,
+    Person, ReplayOptions, Signal, Timestamp, replay, replay_columns, replay_to_columns,
 };
 use proptest::prelude::*;
 
@@ -50,16 +50,24 @@ fn kind() -> impl Strategy<Value = EventKind> {
             lux: l.map(|l| [5.0, 120.0, 0.0][l as usize])
         }),
         (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o], category: None }),
+        (0usize..5, 0usize..2).prop_map(|(o, b)| EventKind::Checkin {
+            outcome: CheckinOutcome::ALL[o],
+            category: None,
+            by: anbu::CheckinBy::ALL[b]
+        }),
         (0usize..6).prop_map(|c| EventKind::Checkin {
             outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::ALL[c])
+            category: Some(ConcernCategory::ALL[c]),
+            by: anbu::CheckinBy::Auto
         }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 1500.0, -0.0][w] }),
         (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
-        (0usize..7).prop_map(|f| EventKind::Disposition { finding: Finding::ALL[f] }),
+        (0usize..7, 0usize..5).prop_map(|(f, b)| EventKind::Disposition {
+            finding: Finding::ALL[f],
+            by: anbu::FoundBy::ALL.get(b).copied()
+        }),
     ]
 }
 
@@ -123,7 +131,7 @@ fn split<T: Copy + Default>(v: &[Option<T>]) -> (Vec<T>, Vec<bool>) {
 
 /// A field of a record set to an odd (often invalid) value, or cleared.
 fn mutation() -> impl Strategy<Value = (usize, u8)> {
-    (0usize..16, 0u8..6)
+    (0usize..18, 0u8..6)
 }
 
 fn mutate(r: &mut EventRecord, (field, v): (usize, u8)) {
@@ -150,7 +158,10 @@ fn mutate(r: &mut EventRecord, (field, v): (usize, u8)) {
         12 => r.action = [None, Some(AppAction::Data)][v as usize % 2],
         13 => r.outcome = [None, Some(CheckinOutcome::Concern)][v as usize % 2],
         14 => r.until = [None, t(-1), t(80)][v as usize % 3],
-        _ => r.category = [None, Some(ConcernCategory::Pain)][v as usize % 2],
+        15 => r.category = [None, Some(ConcernCategory::Pain)][v as usize % 2],
+        16 => r.finding = [None, Some(Finding::Unreachable)][v as usize % 2],
+        // A value of either signal's vocabulary, so that one on the other signal is refused.
+        _ => r.by = [None, Some(By::Staff), Some(By::Rescue), Some(By::Auto)][v as usize % 4],
     }
 }
 

@@ -90,7 +90,7 @@ fn missed_checkins_and_absences_kept() {
                 "p-1",
                 i as i64,
                 None,
-                EventKind::Checkin { outcome: anbu::CheckinOutcome::Missed, category: None },
+                EventKind::Checkin { outcome: anbu::CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto },
             ))
             .unwrap();
         }

@@ -87,7 +87,11 @@ fn what_the_person_said_is_routed_in_korean() {
     for d in 0..5 {
         home.ordinary_day(d, true, true);
     }
-    let kind = EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::Pain) };
+    let kind = EventKind::Checkin {
+        outcome: CheckinOutcome::Concern,
+        category: Some(ConcernCategory::Pain),
+        by: anbu::CheckinBy::Auto,
+    };
     home.push(4.0 * 24.0 + 14.0, "checkin", kind);
     let (en, ko) = both(&home, 4 * 24 + 13, 4 * 24 + 15);
     let said = |rows: &[Assessment]| {

@@ -23,16 +23,24 @@ fn kind() -> impl Strategy<Value = EventKind> {
             lux: l.map(|l| [5.0, 120.0, 400.0][l as usize])
         }),
         (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..3).prop_map(|o| EventKind::Checkin { outcome: CheckinOutcome::ALL[o], category: None }),
+        (0usize..5, 0usize..2).prop_map(|(o, b)| EventKind::Checkin {
+            outcome: CheckinOutcome::ALL[o],
+            category: None,
+            by: anbu::CheckinBy::ALL[b]
+        }),
         (0usize..6).prop_map(|c| EventKind::Checkin {
             outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::ALL[c])
+            category: Some(ConcernCategory::ALL[c]),
+            by: anbu::CheckinBy::Auto
         }),
         Just(EventKind::Sos),
         Just(EventKind::Heartbeat),
         (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 450.0, 1500.0][w] }),
         (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
-        (0usize..7).prop_map(|f| EventKind::Disposition { finding: anbu::Finding::ALL[f] }),
+        (0usize..7, 0usize..5).prop_map(|(f, b)| EventKind::Disposition {
+            finding: anbu::Finding::ALL[f],
+            by: anbu::FoundBy::ALL.get(b).copied()
+        }),
     ]
 }
 
@@ -95,7 +103,10 @@ fn sign_of_life(min: i64, which: usize) -> Event {
         0 => ("door-front", EventKind::Door { state: DoorState::Open }),
         1 => ("phone", EventKind::Call { direction: Direction::Out, answered: true, duration_s: None }),
         2 => ("phone", EventKind::App { action: AppAction::Unlock }),
-        3 => ("checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None }),
+        3 => (
+            "checkin",
+            EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None, by: anbu::CheckinBy::Auto },
+        ),
         _ => ("phone", EventKind::Steps { steps: 500, interval_s: 3600 }),
     };
     Event::new("p", ts, Some(device), kind).unwrap()
@@ -117,7 +128,10 @@ proptest! {
         let open_until_life = |e: &Event| {
             matches!(
                 e.kind,
-                EventKind::Disposition { finding: anbu::Finding::Away | anbu::Finding::Hospital | anbu::Finding::DeviceFault }
+                EventKind::Disposition {
+                    finding: anbu::Finding::Away | anbu::Finding::Hospital | anbu::Finding::DeviceFault,
+                    ..
+                }
             )
         };
         let evs: Vec<Event> = evs.into_iter().filter(|e| !open_until_life(e)).collect();

@@ -47,7 +47,7 @@ fn spec_events() -> Vec<Event> {
             "p-002",
             "2024-05-02T10:00:00+09:00",
             None,
-            EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None },
+            EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto },
         ),
         e("p-002", "2024-05-03T00:00:00+09:00", None, EventKind::Away { until: ts("2024-05-09T00:00:00+09:00") }),
     ]
@@ -79,7 +79,10 @@ fn csv_and_jsonl_give_the_same_events() {
 fn columns_in_any_order_and_subset() {
     let text = "signal,ts,person,outcome\r\ncheckin,1714525200000,p-002,missed\r\n";
     let events = read(text, Format::Csv).unwrap();
-    assert_eq!(events[0].kind, EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None });
+    assert_eq!(
+        events[0].kind,
+        EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto }
+    );
     // A byte-order mark (as Excel writes) is not part of the first column's name.
     let text = "\u{feff}person,ts,signal\np-1,1,sos\n";
     assert_eq!(read(text, Format::Csv).unwrap().len(), 1);
@@ -140,6 +143,36 @@ fn row_errors_name_line_field_and_reason() {
             .unwrap_err()
             .to_string()
             .starts_with("line 1: field `finding`: unknown value `lost`")
+    );
+    // Who called or found it, by the same rules (a file written before it has no such column:
+    // its check-ins are the automatic calls).
+    let b = "person,ts,signal,outcome,finding,by";
+    assert_eq!(
+        csv_error(b, "p-1,1,checkin,missed,,police"),
+        "line 2: field `by`: `police` does not apply to signal `checkin`, expected one of: auto, staff"
+    );
+    assert_eq!(
+        csv_error(b, "p-1,1,disposition,,fine,staff"),
+        "line 2: field `by`: `staff` does not apply to signal `disposition`, expected one of: call, visit, police, 119"
+    );
+    assert_eq!(
+        csv_error(b, "p-1,1,checkin,missed,,robot"),
+        "line 2: field `by`: unknown value `robot`, expected one of: auto, staff, call, visit, police, 119"
+    );
+    assert_eq!(csv_error(b, "p-1,1,sos,,,staff"), "line 2: field `by`: does not apply to signal `sos`; leave it empty");
+    let staff = read(&format!("{b}\np-1,1,checkin,unreachable,,staff\np-1,2,disposition,,fine,119\n"), Format::Csv);
+    let json = read(
+        "{\"person\":\"p-1\",\"ts\":1,\"signal\":\"checkin\",\"outcome\":\"unreachable\",\"by\":\"staff\"}\n\
+         {\"person\":\"p-1\",\"ts\":2,\"signal\":\"disposition\",\"finding\":\"fine\",\"by\":\"119\"}\n",
+        Format::Jsonl,
+    );
+    assert_eq!(staff.as_ref().unwrap(), json.as_ref().unwrap());
+    assert_eq!(
+        staff.unwrap().iter().map(|e| e.kind.clone()).collect::<Vec<_>>(),
+        [
+            EventKind::Checkin { outcome: CheckinOutcome::Unreachable, category: None, by: anbu::CheckinBy::Staff },
+            EventKind::Disposition { finding: anbu::Finding::Fine, by: Some(anbu::FoundBy::Rescue) },
+        ]
     );
     let e = read("person,ts,signal\np-1,1,sos\np-1,1,sos\np-\u{1}1,1,sos\n", Format::Csv).unwrap_err();
     assert_eq!(e.to_string(), "line 4: field `person`: contains a control character");
@@ -351,9 +384,9 @@ fn spec_example_round_trips() {
     write_events_csv(&mut csv, &events).unwrap();
     let text = String::from_utf8(csv).unwrap();
     // The spec's fifteen columns (a file written before `category` still reads, above), and
-    // `category` and `finding` after them.
-    assert_eq!(text.lines().next().unwrap(), format!("{},category,finding", SPEC_CSV.lines().next().unwrap()));
-    assert_eq!(text.lines().nth(3).unwrap(), "p-001,2024-05-01T10:02:00Z,plug,plug-tv,,,,,,,85.5,120,,,,,");
+    // `category`, `finding` and `by` after them.
+    assert_eq!(text.lines().next().unwrap(), format!("{},category,finding,by", SPEC_CSV.lines().next().unwrap()));
+    assert_eq!(text.lines().nth(3).unwrap(), "p-001,2024-05-01T10:02:00Z,plug,plug-tv,,,,,,,85.5,120,,,,,,");
     assert_eq!(read(&text, Format::Csv).unwrap(), events);
     let mut jsonl = Vec::new();
     write_events_jsonl(&mut jsonl, &events).unwrap();
@@ -392,7 +425,7 @@ fn kind(ts: i64) -> impl Strategy<Value = EventKind> {
         ])
         .prop_map(|action| EventKind::App { action }),
         proptest::sample::select(vec![CheckinOutcome::Answered, CheckinOutcome::Missed, CheckinOutcome::Concern])
-            .prop_map(|outcome| EventKind::Checkin { outcome, category: None }),
+            .prop_map(|outcome| EventKind::Checkin { outcome, category: None, by: anbu::CheckinBy::Auto }),
         Just(EventKind::Sos),
         (0i64..1_000_000_000_000).prop_map(move |d| EventKind::Away { until: Timestamp::from_millis(ts + d).unwrap() }),
         Just(EventKind::Heartbeat),

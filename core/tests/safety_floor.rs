@@ -251,14 +251,22 @@ impl Life {
                     self.incident.as_ref().and_then(|inc| inc.outcomes.get(i).copied().flatten())
                 };
                 if let Some(outcome) = outcome {
-                    push(u64::from(h) * 60 + 30, "checkin", EventKind::Checkin { outcome, category: None });
+                    push(
+                        u64::from(h) * 60 + 30,
+                        "checkin",
+                        EventKind::Checkin { outcome, category: None, by: anbu::CheckinBy::Auto },
+                    );
                 }
                 // A second call an hour later, as the field does after a missed one.
                 if alive && outcome == Some(CheckinOutcome::Missed) && rng.chance(5) {
                     push(
                         u64::from(h) * 60 + 90,
                         "checkin",
-                        EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None },
+                        EventKind::Checkin {
+                            outcome: CheckinOutcome::Missed,
+                            category: None,
+                            by: anbu::CheckinBy::Auto,
+                        },
                     );
                 }
             }

@@ -12,13 +12,7 @@ use common::{Home, first_at_or_above, hours_after, max_level, person};
 
 #[test]
 fn tv_left_on_day_and_night_is_not_a_sign_of_life_but_other_channels_are() {
-    let mut home = Home::new("p");
-    for d in 0..5 {
-        home.ordinary_day(d, true, true);
-    }
-    // Replace the TV pattern by a TV that is never switched off.
-    home.events.retain(|e| e.device() != "plug-tv");
-    home.plug(0.0, 120.0, |h| 85.0 + (h * 7.0).sin()); // +-1 W of noise, within tolerance
+    let home = common::tv_never_switched_off(5);
     // The seed rule (plug only) sees no change for days and raises a warning...
     let plug_alone =
         Home { events: home.events.iter().filter(|e| e.device() == "plug-tv").cloned().collect(), ..Home::new("p") };
@@ -38,23 +32,9 @@ fn tv_left_on_does_not_hide_a_collapse() {
     // Ten ordinary days with a TV that is never switched off, then a collapse at 10:00 on
     // day 10, right after answering the check-in call. The TV stays on; the phone keeps
     // reporting zero steps.
-    let mut home = Home::new("p");
-    for d in 0..10 {
-        home.ordinary_day(d, true, true);
-        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Answered);
-    }
-    home.ordinary_day(10, true, true);
-    let collapse = 10.0 * 24.0 + 10.0;
-    let cut = home.ts(collapse);
-    home.events.retain(|e| e.device() != "plug-tv" && e.ts <= cut);
-    home.checkin(collapse, CheckinOutcome::Answered);
-    home.plug(0.0, 14.0 * 24.0, |_| 85.0);
-    for h in (collapse as u32 + 1)..(14 * 24) {
-        home.steps(h as f64 + 0.99, 0);
-    }
     // Two distinct attempts: misses at least `escalation.confirm_within_h` (2 h) apart.
-    home.checkin(collapse + 24.0, CheckinOutcome::Missed);
-    home.checkin(collapse + 26.0, CheckinOutcome::Missed);
+    let (home, collapse) = common::tv_on_collapse(&[24.0, 26.0]);
+    let cut = home.ts(collapse);
     let rows = home.hourly(person("full"), 24, 14 * 24 - 1);
     // Before the collapse, the TV left on raised nothing.
     assert!(rows.iter().filter(|a| a.at <= cut).all(|a| a.level < Level::Warning));
@@ -80,15 +60,7 @@ fn tv_left_on_does_not_hide_a_collapse() {
 
 #[test]
 fn phone_kept_on_silent_misses_checkins_while_fine() {
-    let mut home = Home::new("p");
-    for d in 0..7 {
-        home.ordinary_day(d, true, true);
-        let b = d as f64 * 24.0;
-        // Every check-in call and every incoming call goes unanswered.
-        home.checkin(b + 10.0, CheckinOutcome::Missed);
-        home.checkin(b + 15.0, CheckinOutcome::Missed);
-        home.call(b + 16.0, Direction::In, false);
-    }
+    let home = common::phone_on_silent(7);
     for profile in ["full", "call_app", "call_iot"] {
         let rows = home.hourly(person(profile), 1, 167);
         assert!(max_level(&rows) <= Level::Watch, "{profile}: {:?}", first_at_or_above(&rows, Level::Warning));
@@ -98,18 +70,8 @@ fn phone_kept_on_silent_misses_checkins_while_fine() {
 
 #[test]
 fn prepaid_phone_without_credit_makes_no_calls_for_weeks() {
-    let mut home = Home::new("p");
-    for d in 0..21 {
-        home.ordinary_day(d, true, true);
-        let b = d as f64 * 24.0;
-        // No credit: no outgoing calls; friends call every other day and get through.
-        let day_start = home.ts(b);
-        home.events
-            .retain(|e| !(e.ts >= day_start && matches!(e.kind, EventKind::Call { direction: Direction::Out, .. })));
-        if d % 2 == 0 {
-            home.call(b + 17.0, Direction::In, true);
-        }
-    }
+    // No credit: no outgoing calls; friends call every other day and get through.
+    let home = common::prepaid_without_credit(21);
     // With steps and phone use, nothing is wrong.
     for profile in ["call_app", "full", "call_iot"] {
         let rows = home.hourly(person(profile), 1, 503);
@@ -122,13 +84,8 @@ fn prepaid_phone_without_credit_makes_no_calls_for_weeks() {
 
 #[test]
 fn plug_pulled_out_of_the_wall_is_a_device_fault() {
-    let mut home = Home::new("p");
-    for d in 0..5 {
-        home.ordinary_day(d, false, true);
-    }
     // A plug-only household. Unplugged on day 2 at 13:00: no more readings.
-    let cut = home.ts(61.0);
-    home.events.retain(|e| e.device() == "plug-tv" && e.ts < cut);
+    let mut home = common::plug_pulled(5, 61.0);
     home.checkin(82.0, CheckinOutcome::Answered);
     // The plug service sees no change for 24 h and alerts; anbu asks for the automatic call
     // an hour before it would (the last change before the cut was the TV's, on day 1).
@@ -220,32 +177,7 @@ fn registered_absence_suppresses_silence_until_it_ends() {
 
 #[test]
 fn ten_day_decline_then_collapse() {
-    let mut home = Home::new("p");
-    for d in 0..4 {
-        home.ordinary_day(d, true, true);
-    }
-    // Ten days of fading activity: fewer steps, TV later and shorter, no more going out.
-    for d in 4..14 {
-        let b = d as f64 * 24.0;
-        let fade = 1.0 - (d - 4) as f64 / 10.0;
-        let tv_end = 12.0 + 8.0 * fade;
-        home.plug(b, b + 24.0, |h| if (8.0..tv_end).contains(&(h - b)) { 85.0 } else { 0.5 });
-        for h in 8..20 {
-            home.steps(b + h as f64, (300.0 * fade) as u32 + 10);
-        }
-        if d % 3 == 0 {
-            home.call(b + 19.0, Direction::Out, true);
-        }
-        home.unlock(b + 9.0);
-        home.checkin(b + 10.0, CheckinOutcome::Answered);
-    }
-    // Day 14: collapse at 07:00. The phone goes dark, the check-ins go unanswered.
-    home.plug(14.0 * 24.0, 17.0 * 24.0, |_| 0.5);
-    for d in 14..17 {
-        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Missed);
-        home.checkin(d as f64 * 24.0 + 11.0, CheckinOutcome::Missed);
-    }
-    let collapse = 14.0 * 24.0 + 7.0;
+    let (home, collapse) = common::ten_day_decline_then_collapse();
     let rows = home.hourly(person("full"), 1, 17 * 24 - 1);
     let before: Vec<_> = rows.iter().filter(|a| a.at <= home.ts(collapse)).collect();
     assert!(before.iter().all(|a| a.level < Level::Critical));

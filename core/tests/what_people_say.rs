@@ -25,7 +25,8 @@ fn said_all(categories: &[Option<ConcernCategory>]) -> Assessment {
     }
     let t = 4.0 * 24.0 + 14.0;
     for (i, category) in categories.iter().enumerate() {
-        let kind = EventKind::Checkin { outcome: CheckinOutcome::Concern, category: *category };
+        let kind =
+            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: *category, by: anbu::CheckinBy::Auto };
         home.push(t + i as f64 / 60.0, "checkin", kind);
     }
     let rows = home.hourly(person("full"), 4 * 24 + 1, 4 * 24 + 15);
@@ -112,7 +113,11 @@ fn an_answered_call_clears_what_was_said() {
     home.push(
         t,
         "checkin",
-        EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::WelfareRequest) },
+        EventKind::Checkin {
+            outcome: CheckinOutcome::Concern,
+            category: Some(ConcernCategory::WelfareRequest),
+            by: anbu::CheckinBy::Auto,
+        },
     );
     home.checkin(t + 1.5, CheckinOutcome::Answered);
     let rows = home.hourly(person("full"), 4 * 24 + 1, 4 * 24 + 16);
@@ -142,7 +147,11 @@ fn the_profile_routes_each_category() {
     home.push(
         4.0 * 24.0 + 14.0,
         "checkin",
-        EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::WelfareRequest) },
+        EventKind::Checkin {
+            outcome: CheckinOutcome::Concern,
+            category: Some(ConcernCategory::WelfareRequest),
+            by: anbu::CheckinBy::Auto,
+        },
     );
     let rows = home.hourly_with(Some(p), Person::new("p", "visit_welfare").unwrap(), 4 * 24 + 1, 4 * 24 + 15);
     let a = rows.last().unwrap();
@@ -179,7 +188,11 @@ fn categories_in_files_are_checked() {
     .unwrap();
     assert_eq!(
         ok.events[0].kind,
-        EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(ConcernCategory::Threat) }
+        EventKind::Checkin {
+            outcome: CheckinOutcome::Concern,
+            category: Some(ConcernCategory::Threat),
+            by: anbu::CheckinBy::Auto
+        }
     );
     let err = read(csv("p-1,2024-05-01T10:00:00+09:00,checkin,concern,lonely\n")).unwrap_err().to_string();
     assert_eq!(
@@ -202,7 +215,10 @@ fn categories_in_files_are_checked() {
     assert_eq!(columns.batch().unwrap().to_events(), ok.events[..1].to_vec());
     std::fs::remove_dir_all(&dir).unwrap();
     let old = read("person,ts,signal,outcome\np-1,2024-05-01T10:00:00+09:00,checkin,concern\n".into()).unwrap();
-    assert_eq!(old.events[0].kind, EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None });
+    assert_eq!(
+        old.events[0].kind,
+        EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None, by: anbu::CheckinBy::Auto }
+    );
 }
 
 #[test]

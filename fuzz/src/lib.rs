@@ -170,6 +170,8 @@ fn decode(data: &[u8]) -> anbu::OwnedColumns {
         c.category.1.push(false);
         c.finding.0.push(anbu::Finding::Fine);
         c.finding.1.push(false);
+        c.by.0.push(anbu::By::Auto);
+        c.by.1.push(false);
     }
     c
 }
@@ -215,6 +217,7 @@ pub fn columns(data: &[u8]) {
             r.outcome = value(&c.outcome, i);
             r.category = value(&c.category, i);
             r.finding = value(&c.finding, i);
+            r.by = value(&c.by, i);
             if let Some(u) = value(&c.until, i) {
                 r.set("until", anbu::Value::Time(u)).map_err(at)?;
             }

@@ -86,6 +86,7 @@ __all__ = [
     "Cohort",
     "__version__",
     "backtest",
+    "district_report",
     "events",
     "labels_from_dispositions",
     "read_events",
@@ -449,6 +450,25 @@ def labels_from_dispositions(
     can be backtested. Errors name the event's row when its person is not in ``persons``.
     """
     return _anbu.labels_from_dispositions(events, persons, _profile_list(profiles))
+
+
+def district_report(
+    events: EventsLike,
+    persons: PersonsLike,
+    assessments: Any,
+    start: TimeLike,
+    end: TimeLike,
+    *,
+    output: Literal["pandas", "polars", "arrow", "records"] = "pandas",
+) -> Any:
+    """The per-district report of the period from ``start`` up to (not including) ``end``, as
+    the Seoul services' press releases table a month: per district, the households watched,
+    those with a risk signal (an assessment at ``warning`` or above), automatic check-in
+    calls, staff calls and texts, visits by kind and dispositions by finding (the columns of
+    ``anbu::report``; the persons without a district in one row, ``district`` null, last).
+    ``assessments`` are a replay's output; the counting is the core's.
+    """
+    return _anbu.district_report(events, persons, assessments, start, end, output)
 
 
 def _policy(policy: Mapping[str, DurationLike] | None) -> tuple[DurationLike | None, DurationLike | None]:

@@ -33,6 +33,7 @@ __all__ = [
     "cli",
     "duration_ms",
     "events",
+    "district_report",
     "labels_from_dispositions",
     "read_events",
     "replay_arrow",
@@ -103,7 +104,8 @@ class Profile:
 # `fields` are the spec's payload fields (`EVENT_FIELDS`), checked by the core; among them
 # `category` for a `checkin` with outcome `concern`: "welfare_request", "pain", "cold",
 # "threat", "self_harm" or "other"; `finding` for a `disposition`: "fine", "away",
-# "hospital", "device_fault", "emergency", "deceased" or "unreachable".
+# "hospital", "device_fault", "emergency", "deceased" or "unreachable"; `by` for a `checkin`:
+# "auto" (the default) or "staff", for a `disposition`: "call", "visit", "police" or "119".
 @final
 class Event:
     def __new__(cls, person: str, ts: _Time, signal: str, **fields: Any) -> Event: ...
@@ -171,6 +173,8 @@ class Engine:
         devices: str | Sequence[str] | None = None,
         district: str | None = None,
         caseworker: str | None = None,
+        night_consent: bool | None = None,
+        guardian: str | None = None,
     ) -> None: ...
     def add_persons(self, persons: Any) -> int: ...
     def remove_person(self, person: str) -> None: ...
@@ -248,6 +252,9 @@ def backtest(
 def labels_from_dispositions(
     events: Any, persons: Any, profiles: Sequence[_ProfileArg] | None = None
 ) -> list[dict[str, Any]]: ...
+def district_report(
+    events: Any, persons: Any, assessments: Any, start: _Time, end: _Time, output: str = "pandas"
+) -> Any: ...
 def read_events(path: _Path, *, skip_bad_rows: bool = False) -> ReadOutcome: ...
 def replay_arrow(
     events: Any,

@@ -30,8 +30,8 @@ use crate::state::PersonState;
 /// let at = |h: i64| t0.plus_millis(h * HOUR_MS);
 /// let events = vec![
 ///     Event::new("p-1", at(0), Some("door"), EventKind::Door { state: DoorState::Open })?,
-///     Event::new("p-1", at(30), None, EventKind::Disposition { finding: Finding::Emergency })?,
-///     Event::new("p-1", at(31), None, EventKind::Disposition { finding: Finding::Deceased })?,
+///     Event::new("p-1", at(30), None, EventKind::Disposition { finding: Finding::Emergency, by: None })?,
+///     Event::new("p-1", at(31), None, EventKind::Disposition { finding: Finding::Deceased, by: None })?,
 /// ];
 /// let incidents = labels_from_dispositions(&events, &[Person::new("p-1", "full")?], &[])?;
 /// assert_eq!(incidents.len(), 1);
@@ -51,7 +51,7 @@ pub fn labels_from_dispositions(events: &[Event], persons: &[Person], profiles: 
     }
     let mut out = Vec::new();
     for (person, mut events) in persons.iter().zip(by_person) {
-        if !events.iter().any(|e| matches!(e.kind, EventKind::Disposition { finding } if finding.is_incident())) {
+        if !events.iter().any(|e| matches!(e.kind, EventKind::Disposition { finding, .. } if finding.is_incident())) {
             continue;
         }
         let rules = catalog.rules_for(person)?;
@@ -60,7 +60,7 @@ pub fn labels_from_dispositions(events: &[Event], persons: &[Person], profiles: 
         let mut state = PersonState::default();
         let mut last: Option<Incident> = None;
         for e in events {
-            if let EventKind::Disposition { finding } = e.kind
+            if let EventKind::Disposition { finding, .. } = e.kind
                 && finding.is_incident()
             {
                 let start = state.last_life_any.map(|l| l.ts).or(state.first_ts).unwrap_or(e.ts);
@@ -88,7 +88,7 @@ mod tests {
         let at = |h: i64| t0.plus_millis(h * HOUR_MS);
         let ev = |p: &str, h: i64, kind: EventKind| Event::new(p, at(h), Some("dev"), kind).unwrap();
         let door = || EventKind::Door { state: DoorState::Open };
-        let found = |finding| EventKind::Disposition { finding };
+        let found = |finding| EventKind::Disposition { finding, by: None };
         let events = vec![
             ev("a", 0, door()),
             ev("a", 5, door()),

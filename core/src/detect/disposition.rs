@@ -32,7 +32,7 @@ mod tests {
     use crate::event::{DoorState, EventKind, Finding};
 
     fn found(finding: Finding) -> crate::event::Event {
-        ev(10.0, "visit", EventKind::Disposition { finding })
+        ev(10.0, "visit", EventKind::Disposition { finding, by: None })
     }
 
     #[test]
@@ -50,7 +50,7 @@ mod tests {
             let after = run(&r, &[found(finding), door.clone()], 13.0, super::detect);
             assert_eq!(after.len(), usize::from(finding == Finding::Deceased), "{finding}");
             // A later disposition replaces it.
-            let fine = ev(12.0, "visit", EventKind::Disposition { finding: Finding::Hospital });
+            let fine = ev(12.0, "visit", EventKind::Disposition { finding: Finding::Hospital, by: None });
             assert!(run(&r, &[found(finding), fine], 13.0, super::detect).is_empty());
         }
         for finding in [Finding::Fine, Finding::Away, Finding::Hospital, Finding::DeviceFault] {

@@ -165,7 +165,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome, category: None })
+        ev(h, "checkin", EventKind::Checkin { outcome, category: None, by: crate::event::CheckinBy::Auto })
     }
 
     #[test]
@@ -210,6 +210,7 @@ mod tests {
             EventKind::Checkin {
                 outcome: CheckinOutcome::Concern,
                 category: Some(crate::event::ConcernCategory::WelfareRequest),
+                by: crate::event::CheckinBy::Auto,
             },
         );
         let events = [checkin(1.0, CheckinOutcome::Concern), welfare];

@@ -1,10 +1,12 @@
 //! `sos`: the emergency button means critical at once, held for the profile's `hold_h`
-//! unless a later check-in call is answered normally.
+//! unless a later check-in call is answered normally. Where the profile says so
+//! (`sos.guardian`) and the person has a guardian, the reason says the press is routed to
+//! the guardian as well.
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
-use crate::messages::{Msg, say};
+use crate::messages::{Msg, say, say_more};
 use crate::time::HOUR_MS;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
@@ -14,7 +16,10 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let held = t <= view.at && view.at.millis_since(t) <= (s.hold_h * HOUR_MS as f64) as i64;
     let cleared = st.last_all_clear.is_some_and(|a| a > t);
     if held && !cleared && s.points > 0.0 {
-        let detail = say!(view.locale(), Msg::SosPressed, view.local(t));
+        let mut detail = say!(view.locale(), Msg::SosPressed, view.local(t));
+        if s.guardian && view.rules.guardian {
+            say_more!(detail, view.locale(), Msg::SosGuardian);
+        }
         out.push(Evidence::new(Signal::Sos, ReasonKind::Sos, detail, s.points));
     }
 }
@@ -35,8 +40,34 @@ mod tests {
         assert_eq!(run(&r, &press, 26.0, super::detect).len(), 0, "held 24 h");
         let cleared = [
             press[0].clone(),
-            ev(3.0, "checkin", EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None }),
+            ev(
+                3.0,
+                "checkin",
+                EventKind::Checkin {
+                    outcome: CheckinOutcome::Answered,
+                    category: None,
+                    by: crate::event::CheckinBy::Auto,
+                },
+            ),
         ];
         assert_eq!(run(&r, &cleared, 4.0, super::detect).len(), 0);
+        assert!(!e[0].reason.detail.contains("guardian"));
+    }
+
+    #[test]
+    fn routed_to_the_guardian_where_the_profile_says_so_and_there_is_one() {
+        let press = [ev(1.0, "sos-button", EventKind::Sos)];
+        let detail = |profile_says: bool, has_one: bool| {
+            let mut r = rules("full", false);
+            let mut p = (*r.profile).clone();
+            p.sos.guardian = profile_says;
+            r.profile = std::sync::Arc::new(p);
+            let r = r.with_household(true, has_one);
+            run(&r, &press, 2.0, super::detect)[0].reason.detail.clone()
+        };
+        assert!(detail(true, true).ends_with("; routed to the guardian as well"), "{}", detail(true, true));
+        for (says, has) in [(true, false), (false, true), (false, false)] {
+            assert!(!detail(says, has).contains("guardian"), "{says} {has}");
+        }
     }
 }

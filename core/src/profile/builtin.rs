@@ -55,7 +55,7 @@ fn full() -> Profile {
             concern_hold_h: 24.0,
             categories: ConcernRules::default(),
         },
-        sos: Sos { points: 100.0, hold_h: 24.0 },
+        sos: Sos { points: 100.0, hold_h: 24.0, guardian: false },
         device_offline: DeviceOffline { after_h: 6.0, blind_points: 0.0 },
         clock: Clock::default(),
         escalation: Escalation {

@@ -8,11 +8,15 @@ use crate::error::Result;
 use crate::event::Signal;
 use crate::person::Person;
 
+/// What a person's rules depend on: the profile, the installed devices, the consent to night
+/// and holiday monitoring and whether there is a guardian.
+type RulesKey = (String, Option<Vec<Signal>>, bool, bool);
+
 /// Caller-supplied profiles by name, and compiled rules shared between persons.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Catalog {
     custom: BTreeMap<String, Profile>,
-    cache: HashMap<(String, Option<Vec<Signal>>), Arc<Rules>>,
+    cache: HashMap<RulesKey, Arc<Rules>>,
 }
 
 impl Catalog {
@@ -21,7 +25,7 @@ impl Catalog {
     /// keys without renaming it.
     pub fn add(&mut self, profile: Profile) -> Result<()> {
         profile.validate()?;
-        self.cache.retain(|(name, _), _| *name != profile.name);
+        self.cache.retain(|(name, ..), _| *name != profile.name);
         self.custom.insert(profile.name.clone(), profile);
         Ok(())
     }
@@ -39,17 +43,21 @@ impl Catalog {
         }
     }
 
-    /// The compiled rules for a person (profile plus installed devices).
+    /// The compiled rules for a person (profile plus installed devices and household).
     pub fn rules_for(&mut self, person: &Person) -> Result<Arc<Rules>> {
-        let key = (person.profile.clone(), person.devices().map(<[Signal]>::to_vec));
+        let (consent, guardian) = (person.night_consent(), person.guardian().is_some());
+        let key = (person.profile.clone(), person.devices().map(<[Signal]>::to_vec), consent, guardian);
         if let Some(r) = self.cache.get(&key) {
             return Ok(Arc::clone(r));
         }
         let base = Rules::compile(&self.profile(&person.profile)?)?;
-        let rules = Arc::new(match person.devices() {
-            Some(d) => base.with_installed(d),
-            None => base,
-        });
+        let rules = Arc::new(
+            match person.devices() {
+                Some(d) => base.with_installed(d),
+                None => base,
+            }
+            .with_household(consent, guardian),
+        );
         self.cache.insert(key, Arc::clone(&rules));
         Ok(rules)
     }

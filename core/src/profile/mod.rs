@@ -408,6 +408,10 @@ pub struct Sos {
     pub points: f64,
     /// Hours a press is held, unless a later check-in is answered.
     pub hold_h: f64,
+    /// Whether a press is routed to the person's guardian as well, where the person has one
+    /// (the SOS reason says so). Absent from profiles written before it: `false`.
+    #[serde(default)]
+    pub guardian: bool,
 }
 
 /// Devices that stop reporting.

@@ -29,6 +29,10 @@ pub(crate) struct Rules {
     fixed_offset: (i64, i64),
     /// Powers of the routine's learning rate, memoised for every person of these rules.
     pub decay: crate::routine::Decay,
+    /// The household's consent to night and holiday monitoring (see [`Rules::route`]).
+    pub night_consent: bool,
+    /// Whether the person has a guardian an SOS is routed to as well (with `sos.guardian`).
+    pub guardian: bool,
 }
 
 fn parse_hhmm(text: &str) -> Option<u16> {
@@ -89,6 +93,8 @@ impl Rules {
             expects_checkin: p.signals.contains(&Signal::Checkin),
             offline_after_ms: (p.device_offline.after_h * HOUR_MS as f64) as i64,
             decay: crate::routine::Decay::new(p.routine.learning_rate),
+            night_consent: true,
+            guardian: false,
         })
     }
 
@@ -109,6 +115,14 @@ impl Rules {
         }
         r.expects_checkin = installed.contains(&Signal::Checkin);
         r
+    }
+
+    /// Rules for a household: its consent to night and holiday monitoring, and whether it
+    /// has a guardian.
+    pub fn with_household(mut self, night_consent: bool, guardian: bool) -> Rules {
+        self.night_consent = night_consent;
+        self.guardian = guardian;
+        self
     }
 
     /// Local day index (days since 1970-01-01 local), hour of day and weekday (Monday = 0).
@@ -154,17 +168,62 @@ impl Rules {
         HourBins { rules: self, ms: start_ms, local_hour: None, day: None }
     }
 
-    /// Who responds at `at`: the day office in office hours on a working day, else the control center.
-    pub fn responder(&self, at: Timestamp) -> Responder {
+    /// Whether local date `date` is a working day of the day office (an office day, not a holiday).
+    fn working_day(&self, date: jiff::civil::Date) -> bool {
+        self.office_days[Weekday::from_jiff(date.weekday()) as usize] && !self.is_holiday(day_index(date))
+    }
+
+    /// The local date and minute of the day of `at`.
+    fn local_date_minute(&self, at: Timestamp) -> (jiff::civil::Date, u16) {
         let z = at.to_jiff().to_zoned(self.tz.clone());
-        let day = Weekday::from_jiff(z.weekday());
-        let minute = z.hour() as u16 * 60 + z.minute() as u16;
-        let working = self.office_days[day as usize] && !self.is_holiday(day_index(z.date()));
-        if working && minute >= self.office_start_min && minute < self.office_end_min {
+        (z.date(), z.hour() as u16 * 60 + z.minute() as u16)
+    }
+
+    /// Whether the day office is open at `at`: office hours of a working day.
+    pub fn office_open(&self, at: Timestamp) -> bool {
+        let (date, minute) = self.local_date_minute(at);
+        self.working_day(date) && minute >= self.office_start_min && minute < self.office_end_min
+    }
+
+    /// Who responds at `at`: the day office in office hours on a working day, else the control
+    /// center; but a household that did not consent to night and holiday monitoring is left
+    /// to the day office unless the person asked (an SOS, what they said on a call: `asked`).
+    pub fn route(&self, at: Timestamp, asked: bool) -> Responder {
+        if self.office_open(at) || !(self.night_consent || asked) {
             Responder::DayOffice
         } else {
             Responder::ControlCenter
         }
+    }
+
+    /// Who responds at `at` when the person did not ask (see [`Rules::route`]).
+    pub fn responder(&self, at: Timestamp) -> Responder {
+        self.route(at, false)
+    }
+
+    /// Whether what is found at `at` waits for the day office: the household did not consent
+    /// to night and holiday monitoring and the office is closed.
+    pub fn waits_for_office(&self, at: Timestamp) -> bool {
+        !self.night_consent && !self.office_open(at)
+    }
+
+    /// The day office's next opening after `at` (the start of office hours of the next
+    /// working day, today's if it is still to come), within a year; `None` if the office has
+    /// no working day in that year.
+    pub fn next_opening(&self, at: Timestamp) -> Option<Timestamp> {
+        let (mut date, minute) = self.local_date_minute(at);
+        if minute >= self.office_start_min {
+            date = date.tomorrow().ok()?;
+        }
+        for _ in 0..=366 {
+            if self.working_day(date) {
+                let (h, m) = ((self.office_start_min / 60) as i8, (self.office_start_min % 60) as i8);
+                let opening = date.at(h, m, 0, 0).to_zoned(self.tz.clone()).ok()?;
+                return Timestamp::from_millis(opening.timestamp().as_millisecond()).ok();
+            }
+            date = date.tomorrow().ok()?;
+        }
+        None
     }
 }
 
@@ -250,6 +309,38 @@ mod tests {
         assert_eq!(r.responder(at("2024-05-04T10:00:00+09:00")), Responder::ControlCenter);
         assert_eq!(r.responder(at("2024-05-06T10:00:00+09:00")), Responder::ControlCenter);
         assert_eq!(r.responder(at("2024-05-07T10:00:00+09:00")), Responder::DayOffice);
+    }
+
+    #[test]
+    fn without_night_consent_the_day_office_responds_unless_the_person_asked() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let consented = Rules::compile(&Profile::builtin("full").unwrap()).unwrap();
+        let not = consented.clone().with_household(false, false);
+        // Wednesday 2024-05-01 in Seoul: 10:00 is office hours, 22:00 is not.
+        let (day, night) = (at("2024-05-01T10:00:00+09:00"), at("2024-05-01T22:00:00+09:00"));
+        assert_eq!((not.route(day, false), not.route(day, true)), (Responder::DayOffice, Responder::DayOffice));
+        assert_eq!(not.route(night, false), Responder::DayOffice);
+        assert_eq!(not.route(night, true), Responder::ControlCenter, "the person asked");
+        assert_eq!(consented.route(night, false), Responder::ControlCenter);
+        assert!(not.waits_for_office(night) && !not.waits_for_office(day) && !consented.waits_for_office(night));
+    }
+
+    #[test]
+    fn the_next_opening_skips_nights_weekends_and_holidays() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let r = Rules::compile(&Profile::builtin("full").unwrap()).unwrap();
+        let next = |s: &str| r.next_opening(at(s)).unwrap();
+        // Before 09:00 on a working day: that morning; from 09:00 on: the next working day's.
+        assert_eq!(next("2024-05-01T07:30:00+09:00"), at("2024-05-01T09:00:00+09:00"));
+        assert_eq!(next("2024-05-01T09:00:00+09:00"), at("2024-05-02T09:00:00+09:00"));
+        assert_eq!(next("2024-05-01T22:00:00+09:00"), at("2024-05-02T09:00:00+09:00"));
+        // Friday evening 3 May 2024: Saturday, Sunday (어린이날) and Monday (its substitute
+        // day) are not working days.
+        assert_eq!(next("2024-05-03T18:00:00+09:00"), at("2024-05-07T09:00:00+09:00"));
+        // An office with no working day never opens.
+        let mut p = Profile::builtin("full").unwrap();
+        p.schedule.office_days.clear();
+        assert_eq!(Rules::compile(&p).unwrap().next_opening(at("2024-05-01T22:00:00+09:00")), None);
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl Home {
         self.push(hour, "phone", EventKind::App { action: AppAction::Unlock });
     }
     pub fn checkin(&mut self, hour: f64, outcome: CheckinOutcome) {
-        self.push(hour, "checkin", EventKind::Checkin { outcome, category: None });
+        self.push(hour, "checkin", EventKind::Checkin { outcome, category: None, by: anbu::CheckinBy::Auto });
     }
 
     /// An ordinary day `d`: TV 08-12 and 18-23, out 09:30-11:00, calls, steps, phone use.
@@ -251,4 +251,117 @@ pub fn floor_violation(
         }
     }
     None
+}
+
+// --- Field cases, shared by the scenario tests and the casebook ------------------------------
+
+/// `days` ordinary days with a TV that is never switched off (±1 W of noise, within the
+/// plug's tolerance).
+pub fn tv_never_switched_off(days: u32) -> Home {
+    let mut home = Home::new("p");
+    for d in 0..days {
+        home.ordinary_day(d, true, true);
+    }
+    home.events.retain(|e| e.device() != "plug-tv");
+    home.plug(0.0, f64::from(days) * 24.0, |h| 85.0 + (h * 7.0).sin());
+    home
+}
+
+/// Ten ordinary days with a TV that is never switched off and a check-in call answered each
+/// day at 10:00, then a collapse on day 10 at 10:00 right after answering it: the TV stays
+/// on, the phone reports zero steps until day 14, and the calls at `missed` hours after the
+/// collapse go unanswered. Returns the home and the hour of the collapse.
+pub fn tv_on_collapse(missed: &[f64]) -> (Home, f64) {
+    let mut home = Home::new("p");
+    for d in 0..10 {
+        home.ordinary_day(d, true, true);
+        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Answered);
+    }
+    home.ordinary_day(10, true, true);
+    let collapse = 10.0 * 24.0 + 10.0;
+    let cut = home.ts(collapse);
+    home.events.retain(|e| e.device() != "plug-tv" && e.ts <= cut);
+    home.checkin(collapse, CheckinOutcome::Answered);
+    home.plug(0.0, 14.0 * 24.0, |_| 85.0);
+    for h in (collapse as u32 + 1)..(14 * 24) {
+        home.steps(h as f64 + 0.99, 0);
+    }
+    for m in missed {
+        home.checkin(collapse + m, CheckinOutcome::Missed);
+    }
+    (home, collapse)
+}
+
+/// `days` ordinary days in which every check-in call (10:00 and 15:00) and every incoming
+/// call (16:00) goes unanswered: a phone kept on silent.
+pub fn phone_on_silent(days: u32) -> Home {
+    let mut home = Home::new("p");
+    for d in 0..days {
+        home.ordinary_day(d, true, true);
+        let b = d as f64 * 24.0;
+        home.checkin(b + 10.0, CheckinOutcome::Missed);
+        home.checkin(b + 15.0, CheckinOutcome::Missed);
+        home.call(b + 16.0, Direction::In, false);
+    }
+    home
+}
+
+/// `days` ordinary days without an outgoing call (a prepaid phone without credit); a
+/// friend's calls get through every other day at 17:00.
+pub fn prepaid_without_credit(days: u32) -> Home {
+    let mut home = Home::new("p");
+    for d in 0..days {
+        home.ordinary_day(d, true, true);
+        let b = d as f64 * 24.0;
+        let day_start = home.ts(b);
+        home.events
+            .retain(|e| !(e.ts >= day_start && matches!(e.kind, EventKind::Call { direction: Direction::Out, .. })));
+        if d % 2 == 0 {
+            home.call(b + 17.0, Direction::In, true);
+        }
+    }
+    home
+}
+
+/// A plug-only household (`days` ordinary days of TV) whose plug is pulled out of the wall at
+/// `cut` hours: the plug's readings until then, nothing else.
+pub fn plug_pulled(days: u32, cut: f64) -> Home {
+    let mut home = Home::new("p");
+    for d in 0..days {
+        home.ordinary_day(d, false, true);
+    }
+    let cut = home.ts(cut);
+    home.events.retain(|e| e.device() == "plug-tv" && e.ts < cut);
+    home
+}
+
+/// Four ordinary days, then ten of fading activity (fewer steps, the TV shorter, no more
+/// going out, a call every third day, the check-in call answered), then a collapse on day 14
+/// at 07:00: the phone goes dark, the plug reports standby, the check-in calls at 10:00 and
+/// 11:00 of days 14-16 go unanswered. Returns the home and the hour of the collapse.
+pub fn ten_day_decline_then_collapse() -> (Home, f64) {
+    let mut home = Home::new("p");
+    for d in 0..4 {
+        home.ordinary_day(d, true, true);
+    }
+    for d in 4..14 {
+        let b = d as f64 * 24.0;
+        let fade = 1.0 - (d - 4) as f64 / 10.0;
+        let tv_end = 12.0 + 8.0 * fade;
+        home.plug(b, b + 24.0, |h| if (8.0..tv_end).contains(&(h - b)) { 85.0 } else { 0.5 });
+        for h in 8..20 {
+            home.steps(b + h as f64, (300.0 * fade) as u32 + 10);
+        }
+        if d % 3 == 0 {
+            home.call(b + 19.0, Direction::Out, true);
+        }
+        home.unlock(b + 9.0);
+        home.checkin(b + 10.0, CheckinOutcome::Answered);
+    }
+    home.plug(14.0 * 24.0, 17.0 * 24.0, |_| 0.5);
+    for d in 14..17 {
+        home.checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Missed);
+        home.checkin(d as f64 * 24.0 + 11.0, CheckinOutcome::Missed);
+    }
+    (home, 14.0 * 24.0 + 7.0)
 }
