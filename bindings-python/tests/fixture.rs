@@ -73,7 +73,24 @@ fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
             EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None, by: anbu::CheckinBy::Auto },
         )?,
         Event::new(p, at(30, 0), Some("sos-button"), EventKind::Sos)?,
-        Event::new(p, at(32, 0), Some("visit"), EventKind::Disposition { finding: anbu::Finding::Fine, by: None })?,
+        Event::new(
+            p,
+            at(31, 0),
+            Some("caseworker"),
+            EventKind::Checkin { outcome: CheckinOutcome::Unreachable, category: None, by: anbu::CheckinBy::Staff },
+        )?,
+        Event::new(
+            p,
+            at(31, 30),
+            Some("caseworker"),
+            EventKind::Checkin { outcome: CheckinOutcome::SmsReply, category: None, by: anbu::CheckinBy::Staff },
+        )?,
+        Event::new(
+            p,
+            at(32, 0),
+            Some("visit"),
+            EventKind::Disposition { finding: anbu::Finding::Fine, by: Some(anbu::FoundBy::Visit) },
+        )?,
     ])
 }
 

@@ -28,6 +28,10 @@
 //!    level's cut-off. Elsewhere the routine's assessment is given unchanged. The held
 //!    state (hysteresis, the call-first clock) stays the routine's own.
 //!
+//! 6. The ladder (see `ladder`): a `dispatch` on silence and missed automatic calls waits at
+//!    `notify` until the caseworker's call or text was tried (missed or unreachable) or
+//!    `escalation.caseworker_h` passed; SOS and what the person said skip it.
+//!
 //! Deterministic: the same state and time give the same assessment.
 
 use std::cell::RefCell;
@@ -252,6 +256,21 @@ pub(crate) fn assess(
         });
         sort_reasons(&mut reasons);
         (score, level, action) = (raised, f.level, f.action);
+    }
+    // The caseworker's rung before a visit on silence (SOS and what the person said skip it).
+    if action == Action::Dispatch
+        && !urgent
+        && concern.is_none_or(|(_, rule)| rule.action != Action::Dispatch)
+        && let Some(detail) = crate::ladder::caseworker_pending(&view)
+    {
+        reasons.push(Reason {
+            signal: crate::event::Signal::Checkin,
+            kind: ReasonKind::Escalation,
+            detail,
+            contribution: 0.0,
+        });
+        sort_reasons(&mut reasons);
+        action = Action::Notify;
     }
     // The person asked (the button, what they said on a call): routed at once, consent or not.
     let asked = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));

@@ -73,6 +73,7 @@ mod floor;
 mod fusion;
 pub mod holidays;
 mod incident;
+mod ladder;
 pub mod limits;
 mod macros;
 mod messages;

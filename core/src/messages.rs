@@ -184,6 +184,7 @@ messages! {
     MissedSince: "{0} check-in calls missed since the last sign of life (last at {1})",
         "마지막 활동 신호 이후 안부 전화 {0}회 미응답 (마지막 {1})";
     Missed: "{0} check-in calls missed", "안부 전화 {0}회 미응답";
+    PhoneOff: "; the phone was off or unreachable at {0}", "; {0} 전화기 꺼짐 또는 연결 안 됨";
     AnswerRate: "; this person answers {0}% of check-in calls", "; 대상자의 안부 전화 응답률 {0}%";
 
     // `unwatched`.
@@ -225,6 +226,10 @@ messages! {
         "야간·휴일 모니터링 미동의: 주간 근무 시작({1})까지 {0} 보류";
     NoConsentNoOpening: "no consent to night and holiday monitoring: {0} waits for the day office, which has no working day within a year",
         "야간·휴일 모니터링 미동의: 1년 안에 주간 근무일이 없어 {0} 보류";
+
+    // The ladder (`ladder`).
+    CaseworkerFirst: "the caseworker's call or text goes before a visit: dispatch once a staff call is missed or unreachable, or at {0} without a sign of life",
+        "현장 방문 전에 담당 복지사 전화·문자 먼저: 직원 전화가 미응답·연결 안 되면, 또는 {0}까지 활동 신호가 없으면 현장 출동";
 
     // The engine's own reasons (`faults`).
     ClockAhead: "device `{0}` sent {1} dated up to {2} h ahead of the engine's clock (last at {3}): refused; check the device's clock",

@@ -901,6 +901,7 @@ fn replay_person<O: Output>(
     let mut placed: Vec<Compact> = Vec::new();
     let mut next_placed = 0;
     let mut last_call: Option<Timestamp> = None;
+    let mut last_staff_call: Option<Timestamp> = None;
     let mut checkin_device: Option<u32> = None;
     while t <= last.as_millis() {
         let at = Timestamp::from_millis(t).unwrap_or(last);
@@ -924,10 +925,17 @@ fn replay_person<O: Output>(
             }
         }
         let a = fusion::assess(O::person_field(person), &state, rules, at, &mut held, Some(&walks));
+        // The automatic call at `checkin_call`; at `notify`, the caseworker's call (the rung
+        // before a visit), answered as the simulated life allows, as automatic calls are.
+        let by = match a.action {
+            Action::CheckinCall => Some((CheckinBy::Auto, &mut last_call)),
+            Action::Notify => Some((CheckinBy::Staff, &mut last_staff_call)),
+            _ => None,
+        };
         if let Some((responder, policy)) = calls
             && rules.expects_checkin
-            && a.action == Action::CheckinCall
             && !rules.waits_for_office(at)
+            && let Some((by, last_call)) = by
             && last_call.is_none_or(|c| at.millis_since(c) >= policy.retry_ms)
         {
             let when = at.plus_millis(policy.delay_ms);
@@ -943,13 +951,8 @@ fn replay_person<O: Output>(
                         d
                     }
                 };
-                placed.push(Compact::new(
-                    when,
-                    &EventKind::Checkin { outcome, category: None, by: CheckinBy::Auto },
-                    device,
-                    true,
-                ));
-                last_call = Some(at);
+                placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None, by }, device, true));
+                *last_call = Some(at);
             }
         }
         if start.is_none_or(|s| at >= s) {

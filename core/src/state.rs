@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compact::Compact;
 use crate::error::{Error, Result};
-use crate::event::{AppAction, CheckinOutcome, ConcernCategory, Direction, EventKind, Finding, Signal};
+use crate::event::{AppAction, CheckinBy, CheckinOutcome, ConcernCategory, Direction, EventKind, Finding, Signal};
 use crate::meter::MeterBase;
 use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
@@ -145,6 +145,14 @@ pub(crate) struct PersonState {
     /// snapshots written before dispositions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_disposition: Option<(Finding, Timestamp)>,
+    /// The last staff call or text (a `checkin` by `staff`) missed or unreachable since the
+    /// last sign of life: the caseworker's rung was tried (absent from snapshots before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_failed: Option<Timestamp>,
+    /// The last automatic call that could not ring (outcome `unreachable`) since the last
+    /// sign of life, for the reason's words (absent from snapshots before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_unreachable: Option<Timestamp>,
 }
 
 /// The context the routine learns in: the person's time zone, devices and absences.
@@ -319,6 +327,18 @@ impl PersonState {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
             EventKind::Sos => self.last_sos = Some(e.ts),
             EventKind::Disposition { finding, .. } => self.dispose(e.ts, *finding, rules),
+            EventKind::Checkin { outcome, by: CheckinBy::Staff, .. } if outcome.is_failed() => {
+                // The caseworker's call or text went unanswered: their rung was tried. It is
+                // not an automatic call, so it neither counts as one nor teaches the answer rate.
+                self.staff_failed = Some(self.staff_failed.map_or(e.ts, |t| t.max(e.ts)));
+            }
+            EventKind::Checkin {
+                outcome: CheckinOutcome::Answered | CheckinOutcome::SmsReply,
+                by: CheckinBy::Staff,
+                ..
+            } => {
+                self.last_all_clear = Some(e.ts);
+            }
             EventKind::Checkin { outcome, category, .. } => match outcome {
                 CheckinOutcome::Answered | CheckinOutcome::SmsReply => {
                     self.last_all_clear = Some(e.ts);
@@ -336,6 +356,9 @@ impl PersonState {
                     self.routine.checkin(true);
                 }
                 CheckinOutcome::Missed | CheckinOutcome::Unreachable => {
+                    if *outcome == CheckinOutcome::Unreachable {
+                        self.last_unreachable = Some(e.ts);
+                    }
                     self.routine.checkin(false);
                     if self.missed_checkins.len() == MAX_MISSED {
                         self.missed_checkins.remove(0);
@@ -384,6 +407,8 @@ impl PersonState {
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
             self.missed_checkins.clear();
+            self.staff_failed = None;
+            self.last_unreachable = None;
         }
     }
 

@@ -73,6 +73,14 @@ fn check(test: &str, a: &Assessment) {
     }
 }
 
+/// The first assessment that sends someone, after the ladder's rung before it: at the first
+/// `critical` on silence and missed calls, the caseworker calls or texts (`notify`) first.
+fn sent_after_the_caseworker(rows: &[Assessment]) -> &Assessment {
+    let crit = first_at_or_above(rows, Level::Critical).expect("critical");
+    assert_eq!(crit.action, Action::Notify, "the caseworker's rung first: {crit:#?}");
+    rows.iter().find(|a| a.action == Action::Dispatch).expect("someone is sent")
+}
+
 /// Ordinary days `0..days`, then a check-in call on `day` at `hour` in which the person
 /// said something of `category`; assessed an hour later.
 fn said(category: ConcernCategory, day: u32, hour: f64) -> Assessment {
@@ -148,9 +156,9 @@ fn frail_man_who_could_not_switch_the_tv_off() {
     // go unanswered.
     let (home, collapse) = common::tv_on_collapse(&[12.0, 14.0]);
     let rows = home.hourly(person("full"), 10 * 24, 13 * 24 - 1);
-    let crit = first_at_or_above(&rows, Level::Critical).expect("someone is sent");
-    assert!(crit.at <= home.ts(collapse + 24.0), "found only at {}", crit.at);
-    check("frail_man_who_could_not_switch_the_tv_off", crit);
+    let sent = sent_after_the_caseworker(&rows);
+    assert!(sent.at <= home.ts(collapse + 24.0), "found only at {}", sent.at);
+    check("frail_man_who_could_not_switch_the_tv_off", sent);
 }
 
 #[test]
@@ -194,9 +202,9 @@ fn ten_days_without_eating() {
     let (home, collapse) = common::ten_day_decline_then_collapse();
     let rows = home.hourly(person("full"), 1, 17 * 24 - 1);
     let after: Vec<Assessment> = rows.into_iter().filter(|a| a.at > home.ts(collapse)).collect();
-    let crit = first_at_or_above(&after, Level::Critical).expect("someone is sent");
-    assert!(crit.at <= home.ts(collapse + 30.0), "found only at {}", crit.at);
-    check("ten_days_without_eating", crit);
+    let sent = sent_after_the_caseworker(&after);
+    assert!(sent.at <= home.ts(collapse + 30.0), "found only at {}", sent.at);
+    check("ten_days_without_eating", sent);
 }
 
 // --- The list ---------------------------------------------------------------------------------

@@ -107,8 +107,11 @@ fn fine_visits_end_false_alerts_without_delaying_detection() {
         before.overall.incidents
     );
     assert!(!visits.is_empty());
-    // Each visit ends its alert: far fewer hours of false alerts.
-    assert!(false_hours(&after) * 4.0 < false_hours(&before));
+    // Each visit ends its alert: far fewer hours of false alerts. Since the caseworker's rung
+    // (issue 16) the closed loop's caseworker call, answered, ends most false alerts before
+    // any visit (seed 3: 341 -> 41 hours without visits); the visits halve what is left
+    // (41 -> 20). Before the rung this asserted a fourth (341 -> 22).
+    assert!(false_hours(&after) * 2.0 <= false_hours(&before));
     // The lessons never add an alert the routine raises.
     assert!(by_the_routine(&rows_after, &after) <= by_the_routine(&rows_before, &before));
     // No incident is detected later (nor missed).

@@ -112,10 +112,12 @@ fn the_tv_never_comes_on_again() {
     assert_eq!(a.score, 25.0, "{a:?}");
     // With the workflow in the loop and every call missed: the call at 23 h, the caseworker
     // when the rule fires (24 h), as the seed rule alerts, who takes it from there. (The profile in `fixed` mode calls from
-    // watch strength, 18 h, before the rule fires, and dispatches on three misses at 21 h.)
+    // watch strength, 18 h, before the rule fires, notifies on three misses at 21 h, dispatching after its caseworker call at 22 h.)
     let (anbu, fixed) = missed_both(&home, "plug_only");
     assert_eq!(rungs(&home, &anbu, last_change), [Some(23.0), Some(24.0), None]);
-    assert_eq!(rungs(&home, &fixed, last_change), [Some(18.0), Some(21.0), Some(21.0)]);
+    // Since the caseworker's rung (issue 16), the visit comes after the caseworker's call,
+    // placed at notify and missed: 22 h (before, 21 h with the notification).
+    assert_eq!(rungs(&home, &fixed, last_change), [Some(18.0), Some(21.0), Some(22.0)]);
 }
 
 #[test]
@@ -166,8 +168,11 @@ fn tv_untouched_and_two_missed_calls_are_never_normal() {
     home.checkin(tv_on + 40.0, CheckinOutcome::Missed);
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
     // A check-in call from 18 h; the caseworker at the first missed call (26 h, also when
-    // the 2 h wait for an outcome ends); someone sent at the second (40 h).
-    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), ([Some(23.0), Some(26.0), Some(40.0)], 24.0));
+    // the 2 h wait for an outcome ends); someone sent an hour after the second (40 h): the
+    // caseworker's rung, `escalation.caseworker_h` (issue 16; before it, at 40 h).
+    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), ([Some(23.0), Some(26.0), Some(41.0)], 24.0));
+    let a = at(&home, &anbu, tv_on + 40.0);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Notify), "{a:?}");
     // One missed call after the rule fired: the caseworker is told.
     let a = at(&home, &anbu, tv_on + 27.0);
     assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");

@@ -6,7 +6,7 @@ mod common;
 use anbu::{
     Action, Assessment, CheckinOutcome, Direction, Engine, EventKind, Level, MINUTE_MS, Person, ReasonKind, Responder,
 };
-use common::{Home, first_at_or_above, hours_after, max_level, person};
+use common::{Home, collapse_at_10_on_day_2_with_the_tv_on, first_at_or_above, hours_after, max_level, person};
 
 // --- Nuisances: the fixed rules alarm, anbu does not --------------------------------------
 
@@ -51,8 +51,13 @@ fn tv_left_on_does_not_hide_a_collapse() {
     let notify = after.iter().find(|a| a.at == home.ts(collapse + 24.0)).unwrap();
     assert_eq!(notify.action, Action::Notify, "{notify:?}");
     let crit = first_at_or_above(&after, Level::Critical).expect("critical after missed check-ins");
-    assert_eq!(crit.action, Action::Dispatch);
+    // The caseworker's rung before a visit (issue 16; before it, dispatch came with the
+    // critical level): no staff call is recorded here, so the visit waits
+    // `escalation.caseworker_h` (1 h).
+    assert_eq!(crit.action, Action::Notify, "{crit:?}");
     assert!(crit.at <= home.ts(collapse + 26.0), "critical only at {}", crit.at);
+    let dispatch = after.iter().find(|a| a.action == Action::Dispatch).expect("dispatch");
+    assert!(dispatch.at.hours_since(crit.at) <= 1.0, "dispatch only at {}", dispatch.at);
     // The TV's flat load is reported as such, not as a sign of life.
     let plug = crit.reasons.iter().find(|r| r.signal == anbu::Signal::Plug).expect("plug reason");
     assert!(plug.detail.contains("on at a steady 85 W"), "{}", plug.detail);
@@ -185,27 +190,10 @@ fn ten_day_decline_then_collapse() {
     let warn = first_at_or_above(&after, Level::Warning).expect("warning");
     assert!(hours_after(&home, warn, collapse) <= 24.0);
     let crit = first_at_or_above(&after, Level::Critical).expect("critical");
-    assert_eq!(crit.action, Action::Dispatch);
-    assert!(hours_after(&home, crit, collapse) <= 30.0, "{}", hours_after(&home, crit, collapse));
-}
-
-/// Two ordinary days, then a collapse at 10:00 on day 2 with the TV on: the plug keeps
-/// reporting the same load and the phone zero steps; check-in calls missed at `missed` hours.
-fn collapse_at_10_on_day_2_with_the_tv_on(missed: &[f64]) -> Home {
-    let mut home = Home::new("p");
-    for d in 0..3 {
-        home.ordinary_day(d, true, true);
-    }
-    let collapse = home.ts(58.0);
-    home.events.retain(|e| e.ts <= collapse);
-    home.plug(58.25, 96.0, |_| 85.0);
-    for h in 58..96 {
-        home.steps(h as f64 + 0.99, 0);
-    }
-    for h in missed {
-        home.checkin(*h, CheckinOutcome::Missed);
-    }
-    home
+    // The caseworker's rung first (issue 16), then a visit `escalation.caseworker_h` later.
+    assert_eq!(crit.action, Action::Notify, "{crit:?}");
+    let dispatch = after.iter().find(|a| a.action == Action::Dispatch).expect("dispatch");
+    assert!(hours_after(&home, dispatch, collapse) <= 31.0, "{}", hours_after(&home, dispatch, collapse));
 }
 
 #[test]
@@ -232,7 +220,12 @@ fn sudden_collapse_is_escalated_step_by_step() {
     assert_eq!(notify.action, Action::Notify, "{notify:?}");
     let one = rows.iter().find(|a| a.at == home.ts(81.0)).unwrap();
     assert_eq!(one.level, Level::Warning, "{one:?}");
+    // The second miss confirms the silence: critical, and the caseworker's call or text goes
+    // before a visit (issue 16; before it, this was dispatch at once)...
     let crit = rows.iter().find(|a| a.at == home.ts(82.0)).unwrap();
+    assert_eq!((crit.level, crit.action), (Level::Critical, Action::Notify), "{crit:?}");
+    // ...for `escalation.caseworker_h` (1 h) without a sign of life: then a visit.
+    let crit = rows.iter().find(|a| a.at == home.ts(83.0)).unwrap();
     assert_eq!((crit.level, crit.action), (Level::Critical, Action::Dispatch), "{crit:?}");
     // Before the check-ins, silence alone stayed below critical, however long.
     assert!(rows.iter().filter(|a| a.at < home.ts(80.0)).all(|a| a.level < Level::Critical));

@@ -140,6 +140,9 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
             Some(t) => say!(loc, Msg::MissedSince, m, view.local(t)),
             None => say!(loc, Msg::Missed, m),
         };
+        if let Some(t) = st.last_unreachable.filter(|t| *t <= view.at) {
+            say_more!(detail, loc, Msg::PhoneOff, view.local(t));
+        }
         if (w - 1.0).abs() > 0.05 {
             let share = view.state.routine.answer_rate() * 100.0;
             say_more!(detail, loc, Msg::AnswerRate, fixed(share, 0));

@@ -67,6 +67,7 @@ fn full() -> Profile {
             warning_after_missed_checkins: 1,
             confirm_within_h: 2.0,
             floor_call_ahead_h: super::DEFAULT_FLOOR_CALL_AHEAD_H,
+            caseworker_h: super::DEFAULT_CASEWORKER_H,
         },
         routine: RoutineRules {
             mode: SilenceMode::Adaptive,

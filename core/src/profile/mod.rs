@@ -482,11 +482,28 @@ pub struct Escalation {
     /// call when the rule fires.
     #[serde(default = "default_floor_call_ahead_h")]
     pub floor_call_ahead_h: f64,
+    /// The caseworker's rung: a `dispatch` on silence and missed automatic calls waits at
+    /// `notify` until a staff call or text (`checkin` with `by` `staff`) is missed or
+    /// unreachable after the automatic calls were missed, or this many hours have passed
+    /// since the missed call that confirmed the silence without a sign of life. SOS and what
+    /// the person said skip it. 0 turns the rung off (dispatch as the calls confirm).
+    #[serde(default = "default_caseworker_h")]
+    pub caseworker_h: f64,
 }
 
 fn default_floor_call_ahead_h() -> f64 {
     DEFAULT_FLOOR_CALL_AHEAD_H
 }
+
+fn default_caseworker_h() -> f64 {
+    DEFAULT_CASEWORKER_H
+}
+
+/// The default of `escalation.caseworker_h`: one hour. The caseworker or the control center
+/// calls or texts at once when notified; an hour is enough for that call to have an outcome
+/// on the backtests' hourly grid, and bounds what the rung can delay a visit by when no staff
+/// call is recorded.
+pub const DEFAULT_CASEWORKER_H: f64 = 1.0;
 
 /// The default of `escalation.floor_call_ahead_h`: one hour, the assessment grid's step
 /// in the backtests, enough for an automatic call placed at the ask to have an outcome.
@@ -728,6 +745,7 @@ impl Profile {
         )?;
         c.range("escalation.confirm_within_h", self.escalation.confirm_within_h, 0.0, 72.0)?;
         c.range("escalation.floor_call_ahead_h", self.escalation.floor_call_ahead_h, 0.0, 12.0)?;
+        c.range("escalation.caseworker_h", self.escalation.caseworker_h, 0.0, 72.0)?;
         c.range("device_offline.after_h", self.device_offline.after_h, 0.1, 720.0)?;
         c.range("device_offline.blind_points", self.device_offline.blind_points, 0.0, 100.0)?;
         c.range("clock.max_ahead_h", self.clock.max_ahead_h, 0.1, 168.0)?;

@@ -158,6 +158,25 @@ fn debug_print(home: &Home, out: &[Assessment]) {
     }
 }
 
+/// Two ordinary days, then a collapse at 10:00 on day 2 with the TV on: the plug keeps
+/// reporting the same load and the phone zero steps; check-in calls missed at `missed` hours.
+pub fn collapse_at_10_on_day_2_with_the_tv_on(missed: &[f64]) -> Home {
+    let mut home = Home::new("p");
+    for d in 0..3 {
+        home.ordinary_day(d, true, true);
+    }
+    let collapse = home.ts(58.0);
+    home.events.retain(|e| e.ts <= collapse);
+    home.plug(58.25, 96.0, |_| 85.0);
+    for h in 58..96 {
+        home.steps(h as f64 + 0.99, 0);
+    }
+    for h in missed {
+        home.checkin(*h, CheckinOutcome::Missed);
+    }
+    home
+}
+
 pub fn max_level(rows: &[Assessment]) -> Level {
     rows.iter().map(|a| a.level).max().unwrap_or(Level::Normal)
 }
@@ -236,11 +255,16 @@ pub fn floor_violation(
         }
         let run = *since.get_or_insert(a.at);
         let from = urgent.iter().filter(|t| **t <= a.at).fold(run, |f, t| f.max(*t));
-        let m = missed.iter().filter(|t| **t >= from && **t <= a.at).count();
+        let mut since_from = missed.iter().filter(|t| **t >= from && **t <= a.at);
+        let m = since_from.clone().count();
+        // The caseworker's rung (issue 16): a visit on missed calls waits at notify for up to
+        // `escalation.caseworker_h` (1 h by default) after the second miss.
+        let rung = since_from.nth(1).is_some_and(|second| a.at.millis_since(*second) < HOUR_MS);
         let need = match (checkin, m) {
             (false, _) => (Level::Warning, Action::Notify),
             (true, 0) => (Level::Watch, Action::CheckinCall),
             (true, 1) => (Level::Warning, Action::Notify),
+            (true, _) if rung => (Level::Critical, Action::Notify),
             (true, _) => (Level::Critical, Action::Dispatch),
         };
         if (a.level, a.action) < need {

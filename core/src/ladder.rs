@@ -1,0 +1,38 @@
+//! The ladder as the Korean services run it: the automatic check-in call, then the
+//! caseworker's (or the control center's) call or text, then a visit.
+//!
+//! Silence confirmed by missed automatic calls asks for `dispatch` only once the caseworker's
+//! rung was tried: a staff call or text (`checkin` with `by` `staff`) missed or unreachable
+//! after the automatic calls began to be missed, or `escalation.caseworker_h` hours after the
+//! missed call that confirmed the silence, with no sign of life since. Until then the action
+//! is `notify` (the level may be `critical`), and a reason says so. SOS, a disposition that
+//! found an emergency or nobody at the door, and what the person said skip the rung.
+
+use crate::detect::View;
+use crate::detect::missed_checkins::distinct_misses;
+use crate::messages::{Msg, say};
+use crate::time::{HOUR_MS, Timestamp};
+
+/// Why a `dispatch` on silence and missed automatic calls waits at `notify`, if it does: the
+/// reason's detail.
+pub(crate) fn caseworker_pending(view: &View<'_>) -> Option<String> {
+    let esc = &view.rules.profile.escalation;
+    if esc.caseworker_h <= 0.0 || !view.rules.expects_checkin {
+        return None;
+    }
+    let st = view.state;
+    // The automatic calls missed since the last sign of life (the state keeps no others).
+    let misses: Vec<Timestamp> = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).collect();
+    let first = *misses.first()?;
+    if st.staff_failed.is_some_and(|t| t >= first && t <= view.at) {
+        return None;
+    }
+    // The miss that confirmed the silence: the one that made `critical_after_missed_checkins`
+    // distinct attempts (the last one, if fewer were needed or counted).
+    let need = esc.critical_after_missed_checkins.max(1);
+    let confirmed = (1..=misses.len())
+        .find(|n| distinct_misses(misses[..*n].iter().copied(), esc.confirm_within_h) >= need)
+        .map_or(misses[misses.len() - 1], |n| misses[n - 1]);
+    let due = confirmed.plus_millis((esc.caseworker_h * HOUR_MS as f64).round() as i64);
+    (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)))
+}

@@ -1,0 +1,135 @@
+//! The ladder as the Korean services run it (issue 16, item 2): the automatic call, then the
+//! caseworker's call or text, then a visit. Silence confirmed by missed automatic calls
+//! waits at `notify` for the caseworker's rung; SOS and what the person said skip it.
+
+mod common;
+
+use anbu::{
+    Action, Assessment, CheckinBy, CheckinOutcome, Engine, EventKind, Finding, Level, Person, Profile, ReasonKind,
+};
+use common::{Home, collapse_at_10_on_day_2_with_the_tv_on, person};
+
+/// A staff call or text at `hour`.
+fn staff(home: &mut Home, hour: f64, outcome: CheckinOutcome) {
+    home.push(hour, "caseworker", EventKind::Checkin { outcome, category: None, by: CheckinBy::Staff });
+}
+
+/// The assessment at `hour`, all events ingested.
+fn at(home: &Home, hour: f64) -> Assessment {
+    let mut engine = Engine::new();
+    engine.add_person(person("full")).unwrap();
+    let mut events: Vec<_> = home.events.iter().filter(|e| e.ts <= home.ts(hour)).cloned().collect();
+    events.sort_by_key(|e| e.ts);
+    engine.ingest_batch(events).unwrap();
+    engine.assess(home.id, home.ts(hour)).unwrap()
+}
+
+fn rung(a: &Assessment) -> bool {
+    a.reasons.iter().any(|r| r.kind == ReasonKind::Escalation && r.detail.starts_with("the caseworker's call or text"))
+}
+
+#[test]
+fn two_missed_automatic_calls_notify_the_caseworker_before_anyone_is_sent() {
+    // Collapse at 10:00 on day 2; automatic calls missed at 80 h and 82 h.
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    let a = at(&home, 82.5);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Notify), "{a:?}");
+    assert!(rung(&a), "{a:?}");
+    // `escalation.caseworker_h` (1 h) after the confirming miss without a sign of life: a visit.
+    let a = at(&home, 83.0);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
+    assert!(!rung(&a));
+}
+
+#[test]
+fn a_staff_call_missed_or_unreachable_completes_the_rung() {
+    for outcome in [CheckinOutcome::Missed, CheckinOutcome::Unreachable] {
+        let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+        staff(&mut home, 82.1, outcome);
+        let a = at(&home, 82.5);
+        assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{outcome}: {a:?}");
+        // A staff attempt after the first automatic miss counts too (the caseworker called
+        // when notified), and a staff miss is not an automatic one: it confirms nothing alone.
+        let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+        staff(&mut home, 80.2, outcome);
+        assert_eq!(at(&home, 82.1).action, Action::Dispatch, "{outcome}");
+        let mut early = collapse_at_10_on_day_2_with_the_tv_on(&[80.0]);
+        staff(&mut early, 80.2, outcome);
+        assert!(at(&early, 80.5).level < Level::Critical, "{outcome}");
+    }
+}
+
+#[test]
+fn a_staff_call_answered_or_a_text_reply_brings_it_back_down() {
+    for (by, outcome) in [
+        (CheckinBy::Staff, CheckinOutcome::Answered),
+        (CheckinBy::Staff, CheckinOutcome::SmsReply),
+        (CheckinBy::Auto, CheckinOutcome::SmsReply),
+    ] {
+        let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+        home.push(82.2, "caseworker", EventKind::Checkin { outcome, category: None, by });
+        let a = at(&home, 82.5);
+        assert!(a.level < Level::Warning && a.action != Action::Dispatch, "{by} {outcome}: {a:?}");
+        assert!(!a.reasons.iter().any(|r| r.kind == ReasonKind::MissedCheckins), "{a:?}");
+    }
+}
+
+#[test]
+fn an_unreachable_phone_counts_as_a_missed_call_and_says_so() {
+    let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0]);
+    home.checkin(82.0, CheckinOutcome::Unreachable);
+    let a = at(&home, 82.5);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Notify), "{a:?}");
+    let missed = a.reasons.iter().find(|r| r.kind == ReasonKind::MissedCheckins).expect("missed_checkins");
+    assert!(missed.detail.starts_with("2 check-in calls missed"), "{}", missed.detail);
+    assert!(missed.detail.contains("the phone was off or unreachable at"), "{}", missed.detail);
+    assert_eq!(at(&home, 83.0).action, Action::Dispatch);
+}
+
+#[test]
+fn sos_and_a_door_nobody_opened_skip_the_rung() {
+    let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    home.push(82.2, "sos-button", EventKind::Sos);
+    let a = at(&home, 82.5);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
+    let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    home.push(82.2, "visit", EventKind::Disposition { finding: Finding::Unreachable, by: Some(anbu::FoundBy::Visit) });
+    let a = at(&home, 82.5);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
+}
+
+#[test]
+fn the_rung_can_be_turned_off_and_old_profiles_keep_it_by_default() {
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    let doc = r#"{"name":"no_rung","extends":"full","escalation":{"caseworker_h":0}}"#;
+    let rows = home.hourly_with(Some(Profile::from_json(doc).unwrap()), Person::new("p", "no_rung").unwrap(), 82, 82);
+    assert_eq!((rows[0].level, rows[0].action), (Level::Critical, Action::Dispatch), "{:?}", rows[0]);
+    // A profile file written before the key gets the default, one hour.
+    let old = Profile::from_json(r#"{"name":"old","extends":"full"}"#).unwrap();
+    assert_eq!(old.escalation.caseworker_h, 1.0);
+    let err = Profile::from_json(r#"{"name":"bad","extends":"full","escalation":{"caseworker_h":-1}}"#).unwrap_err();
+    assert!(err.to_string().contains("escalation.caseworker_h"), "{err}");
+}
+
+#[test]
+fn in_the_closed_loop_the_caseworker_calls_and_a_person_who_is_fine_answers() {
+    // A silent home (the phone left in a drawer, say) whose automatic calls go unanswered
+    // until 77:00; from then on the person answers.
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[]);
+    let fine_from = 77.0;
+    let answer = |h: f64| Some(if h < fine_from { CheckinOutcome::Missed } else { CheckinOutcome::Answered });
+    let (rows, _) = home.closed_loop(person("full"), None, &answer);
+    // The automatic calls' misses confirm the silence: critical, and the caseworker is notified
+    // rather than anyone sent...
+    let notify = rows.iter().position(|a| a.level == Level::Critical).expect("critical");
+    assert_eq!(rows[notify].action, Action::Notify, "{:?}", rows[notify]);
+    assert!(rung(&rows[notify]));
+    // ...whose call, placed at once, is answered: nobody is sent.
+    assert!(home.ts(fine_from) <= rows[notify].at, "{:?}", rows[notify]);
+    assert!(rows[notify + 1..].iter().all(|a| a.level < Level::Critical), "{:?}", rows[notify + 1]);
+    // The same home whose caseworker call goes unanswered too: a visit next hour.
+    let never = |_: f64| Some(CheckinOutcome::Missed);
+    let (rows, _) = home.closed_loop(person("full"), None, &never);
+    let notify = rows.iter().position(|a| a.level == Level::Critical).expect("critical");
+    assert_eq!((rows[notify].action, rows[notify + 1].action), (Action::Notify, Action::Dispatch));
+}
