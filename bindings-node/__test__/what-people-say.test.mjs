@@ -46,3 +46,22 @@ test('a bad device names the persons row', () => {
   const persons = [{ person: 'p-1', profile: 'full' }, { person: 'p-2', profile: 'full', devices: 'plug,tv' }]
   assert.throws(() => anbu.replay([concern()], persons), { code: 'ANBU_INVALID_EVENT', message: /^row 1: field `devices`: unknown value `tv`/ })
 })
+
+test("a ko profile's reasons are Korean (the core writes them; the binding passes the key)", () => {
+  const details = {}
+  for (const locale of ['en', 'ko']) {
+    const profile = anbu.Profile.fromObject({ name: `call_only_${locale}`, extends: 'call_only', locale })
+    const engine = new anbu.Engine()
+    engine.addProfile(profile)
+    engine.addPerson({ person: 'p-1', profile: `call_only_${locale}` })
+    engine.ingest([concern('pain')])
+    const a = engine.assess('p-1', t0 + H)
+    assert.deepEqual([a.level, a.action], ['critical', 'dispatch'])
+    details[locale] = a.reasons.find((r) => r.kind === 'concern').detail
+  }
+  assert.equal(
+    details.en,
+    'check-in call at 2024-05-01 08:00 answered, but the person reported pain (pain): critical, dispatch, routed to 119 (ambulance)',
+  )
+  assert.equal(details.ko, '2024-05-01 08:00 안부 전화 응답, 통증 호소(pain): 위급, 현장 출동, 119(구급) 연계')
+})

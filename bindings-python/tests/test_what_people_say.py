@@ -66,3 +66,26 @@ def test_a_bad_device_names_the_persons_row() -> None:
     persons = [{"person": "p-1", "profile": "full"}, {"person": "p-2", "profile": "full", "devices": "plug,tv"}]
     with pytest.raises(anbu.InvalidEventError, match=r"^row 1: field `devices`: unknown value `tv`"):
         anbu.replay([concern(None)], persons, output="objects")
+
+
+def test_a_ko_profile_writes_its_reasons_in_korean() -> None:
+    """The profile's `locale` (issue 16, item 7): the core writes the reasons; the binding
+    only passes the key through."""
+    at = T0 + timedelta(hours=1)
+    details = {}
+    for locale in ("en", "ko"):
+        profile = anbu.Profile.from_dict({"name": f"call_only_{locale}", "extends": "call_only", "locale": locale})
+        engine = anbu.Engine()
+        engine.add_profile(profile)
+        engine.add_person("p-1", profile.name)
+        engine.ingest(anbu.Event.from_dict(concern("pain")))
+        a = engine.assess("p-1", at)
+        assert (a.level, a.action) == EXPECTED[None]
+        details[locale] = next(r.detail for r in a.reasons if r.kind == "concern")
+        rows = anbu.replay([concern("pain")], {"p-1": profile.name}, profiles=[profile], output="objects")
+        assert next(r.detail for r in rows[0].reasons if r.kind == "concern") == details[locale]
+    assert details["en"] == (
+        "check-in call at 2024-05-01 08:00 answered, but the person reported pain (pain): critical, dispatch, "
+        "routed to 119 (ambulance)"
+    )
+    assert details["ko"] == "2024-05-01 08:00 안부 전화 응답, 통증 호소(pain): 위급, 현장 출동, 119(구급) 연계"

@@ -919,7 +919,7 @@ impl Slot {
         self.check_at(at)?;
         let state = state_at(&self.state, &self.pending, &self.rules, at);
         let mut a = fusion::assess(self.person.person.clone(), &state, &self.rules, at, &mut self.held, None);
-        faults::annotate(&mut a, self.ahead.as_deref(), at);
+        faults::annotate(&mut a, self.ahead.as_deref(), at, self.rules.profile.locale);
         Ok(a)
     }
 

@@ -270,20 +270,6 @@ impl Finding {
     }
 }
 
-impl ConcernCategory {
-    /// What the person reported, as a reason names it.
-    pub(crate) fn phrase(self) -> &'static str {
-        match self {
-            ConcernCategory::WelfareRequest => "a request for welfare help",
-            ConcernCategory::Pain => "pain",
-            ConcernCategory::Cold => "being cold",
-            ConcernCategory::Threat => "a threat",
-            ConcernCategory::SelfHarm => "thoughts of self-harm",
-            ConcernCategory::Other => "a concern",
-        }
-    }
-}
-
 impl Signal {
     /// The signals whose silence is evidence (the activity channels), in a fixed order.
     pub const CHANNELS: [Signal; 5] = [Signal::Call, Signal::Steps, Signal::Door, Signal::Plug, Signal::App];

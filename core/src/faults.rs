@@ -11,6 +11,7 @@
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
 use crate::error::{Error, Result, clip};
 use crate::event::Signal;
+use crate::messages::{Locale, Msg, say};
 use crate::profile::Rules;
 use crate::text::fixed;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
@@ -91,18 +92,15 @@ pub(crate) fn check_ahead(
 }
 
 /// Adds the `clock_ahead` reason to an assessment at `at` while the note is recent.
-pub(crate) fn annotate(a: &mut Assessment, note: Option<&ClockAhead>, at: Timestamp) {
+pub(crate) fn annotate(a: &mut Assessment, note: Option<&ClockAhead>, at: Timestamp, locale: Locale) {
     let Some(n) = note else { return };
     if at.millis_since(n.clock) > REPORT_MS {
         return;
     }
-    let detail = format!(
-        "device `{}` sent {} dated up to {} h ahead of the engine's clock (last at {}): refused; check the device's clock",
-        clip(&n.device),
-        if n.refused == 1 { "an event".to_string() } else { format!("{} events", n.refused) },
-        fixed(n.ahead_ms as f64 / HOUR_MS as f64, 1),
-        n.clock,
-    );
+    let refused =
+        if n.refused == 1 { say!(locale, Msg::ClockOneEvent) } else { say!(locale, Msg::ClockEvents, n.refused) };
+    let detail =
+        say!(locale, Msg::ClockAhead, clip(&n.device), refused, fixed(n.ahead_ms as f64 / HOUR_MS as f64, 1), n.clock);
     a.reasons.push(Reason { signal: n.signal, kind: ReasonKind::ClockAhead, detail, contribution: 0.0 });
 }
 
@@ -119,7 +117,7 @@ pub(crate) fn fault_assessment(
     let reason = Reason {
         signal: Signal::Heartbeat,
         kind: ReasonKind::Fault,
-        detail: format!("cannot assess this person now (a technical problem, device clock ahead?): {error}"),
+        detail: say!(rules.profile.locale, Msg::Fault, error),
         contribution: 0.0,
     };
     Assessment {

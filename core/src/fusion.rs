@@ -35,15 +35,14 @@
 //! Deterministic: the same state and time give the same assessment.
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
 use crate::detect::{self, Evidence, View};
+use crate::messages::{Msg, say, say_more};
 use crate::profile::Rules;
 use crate::routine::Walks;
 use crate::state::PersonState;
 use crate::text::fixed;
-use crate::text::sentence;
 use crate::time::Timestamp;
 
 /// What an assessment remembers for the next one.
@@ -71,6 +70,7 @@ pub(crate) fn assess(
     let view = View { state, rules, at, walks };
     let evidence = detect::detect_all(&view);
     let p = &rules.profile;
+    let loc = p.locale;
 
     let contradicted: f64 = evidence.iter().map(|e| e.contradicted).sum();
     let mut reasons: Vec<Reason> = evidence.into_iter().map(|e: Evidence| e.reason).collect();
@@ -80,11 +80,12 @@ pub(crate) fn assess(
         && factor < 1.0
         && let Some(life) = state.last_life_any.filter(|l| l.ts <= at)
     {
-        let detail = sentence!(
-            "sign of life ({}) at {}, {} ago: silence elsewhere before it counts x{}",
-            life.signal,
+        let detail = say!(
+            loc,
+            Msg::RecentLife,
+            Msg::signal(life.signal).at(loc),
             view.local(life.ts),
-            detect::hours(at.hours_since(life.ts)),
+            view.hours(at.hours_since(life.ts)),
             fixed(factor, 2)
         );
         reasons.push(Reason {
@@ -125,10 +126,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: sentence!(
-                "held below warning until a check-in call is missed ({misses} so far), for at most {}: an automatic call goes first",
-                detect::hours(esc.confirm_within_h)
-            ),
+            detail: say!(loc, Msg::HeldBelowWarning, misses, view.hours(esc.confirm_within_h)),
             contribution: below - total,
         });
         total = below;
@@ -136,10 +134,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: sentence!(
-                "no check-in call answered or missed in the {} since the silence reached warning",
-                detect::hours(at.hours_since(since))
-            ),
+            detail: say!(loc, Msg::NoCallSinceWarning, view.hours(at.hours_since(since))),
             contribution: 0.0,
         });
     }
@@ -154,7 +149,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: sentence!("warning confirmed by {misses} missed check-in calls: someone must go"),
+            detail: say!(loc, Msg::ConfirmedByMisses, misses),
             contribution: p.levels.critical - total,
         });
         total = p.levels.critical;
@@ -163,10 +158,7 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: sentence!(
-                "held below critical until {} check-in calls are missed ({misses} so far)",
-                esc.critical_after_missed_checkins
-            ),
+            detail: say!(loc, Msg::HeldBelowCritical, esc.critical_after_missed_checkins, misses),
             contribution: hold_at - total,
         });
         total = hold_at;
@@ -189,10 +181,7 @@ pub(crate) fn assess(
             reasons.push(Reason {
                 signal: crate::event::Signal::Checkin,
                 kind: ReasonKind::Escalation,
-                detail: sentence!(
-                    "held at {kept} until the score falls below {} (hysteresis)",
-                    fixed(cut(kept) - p.levels.hysteresis, 0)
-                ),
+                detail: say!(loc, Msg::Hysteresis, Msg::level(kept).at(loc), fixed(cut(kept) - p.levels.hysteresis, 0)),
                 contribution: 0.0,
             });
         }
@@ -221,7 +210,13 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: sentence!("what the person said ({category}) calls for at least {}, {}", rule.level, rule.action),
+            detail: say!(
+                loc,
+                Msg::SaidCallsFor,
+                category,
+                Msg::level(rule.level).at(loc),
+                Msg::action(rule.action).at(loc)
+            ),
             contribution: round1(raised - score),
         });
         sort_reasons(&mut reasons);
@@ -231,24 +226,28 @@ pub(crate) fn assess(
         && (f.level, f.action) > (level, action)
     {
         let raised = score.max(cut(f.level));
-        let mut detail = sentence!(
-            "safety floor: the seed rule of {} {} at {} ({}silent for {}, alert at {})",
-            f.channel,
-            if at < f.fired_at { "fires" } else { "fired" },
+        let mut detail = say!(
+            loc,
+            Msg::Floor,
+            Msg::signal(f.channel).at(loc),
+            if at < f.fired_at { Msg::FloorFires } else { Msg::FloorFired }.at(loc),
             view.local(f.fired_at),
-            if f.alone { "the channel alone " } else { "" },
-            detect::hours(at.hours_since(f.silent_since)),
-            detect::hours(f.threshold_h)
+            if f.alone { Msg::FloorAlone.text(loc) } else { "" },
+            view.hours(at.hours_since(f.silent_since)),
+            view.hours(f.threshold_h)
         );
         if f.misses > 0 {
-            let _ = write!(
-                detail,
-                "; {} check-in call{} missed since the call went ahead of it",
-                f.misses,
-                if f.misses == 1 { "" } else { "s" }
-            );
+            let m = if f.misses == 1 { Msg::FloorMissedOne } else { Msg::FloorMissed };
+            say_more!(detail, loc, m, f.misses);
         }
-        let _ = write!(detail, ": at least {}, {}; the learned routine alone judged {level}", f.level, f.action);
+        say_more!(
+            detail,
+            loc,
+            Msg::FloorAtLeast,
+            Msg::level(f.level).at(loc),
+            Msg::action(f.action).at(loc),
+            Msg::level(level).at(loc)
+        );
         reasons.push(Reason {
             signal: f.channel,
             kind: ReasonKind::SafetyFloor,
@@ -280,13 +279,8 @@ pub(crate) fn assess(
             signal: crate::event::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail: match rules.next_opening(at) {
-                Some(t) => sentence!(
-                    "no consent to night and holiday monitoring: {action} waits for the day office's next opening, {}",
-                    view.local(t)
-                ),
-                None => sentence!(
-                    "no consent to night and holiday monitoring: {action} waits for the day office, which has no working day within a year"
-                ),
+                Some(t) => say!(loc, Msg::NoConsentWaits, Msg::action(action).at(loc), view.local(t)),
+                None => say!(loc, Msg::NoConsentNoOpening, Msg::action(action).at(loc)),
             },
             contribution: 0.0,
         });

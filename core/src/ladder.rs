@@ -10,7 +10,7 @@
 
 use crate::detect::View;
 use crate::detect::missed_checkins::distinct_misses;
-use crate::text::sentence;
+use crate::messages::{Msg, say};
 use crate::time::{HOUR_MS, Timestamp};
 
 /// Why a `dispatch` on silence and missed automatic calls waits at `notify`, if it does: the
@@ -34,10 +34,5 @@ pub(crate) fn caseworker_pending(view: &View<'_>) -> Option<String> {
         .find(|n| distinct_misses(misses[..*n].iter().copied(), esc.confirm_within_h) >= need)
         .map_or(misses[misses.len() - 1], |n| misses[n - 1]);
     let due = confirmed.plus_millis((esc.caseworker_h * HOUR_MS as f64).round() as i64);
-    (view.at < due).then(|| {
-        sentence!(
-            "the caseworker's call or text goes before a visit: dispatch once a staff call is missed or unreachable, or at {} without a sign of life",
-            view.local(due)
-        )
-    })
+    (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)))
 }

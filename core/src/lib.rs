@@ -76,6 +76,7 @@ mod incident;
 mod ladder;
 pub mod limits;
 mod macros;
+mod messages;
 mod meter;
 mod names;
 mod owned_columns;
@@ -115,6 +116,7 @@ pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 pub use crate::limits::{
     MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS, MIN_EVERY_MS,
 };
+pub use crate::messages::Locale;
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 pub use crate::profile::{

@@ -2,29 +2,9 @@
 //! machinery: exactly the text `format!` writes, at a fraction of its cost (a replay writes a
 //! sentence for every reported reason of every hourly row).
 
-use std::fmt::{self, Write};
+use std::fmt;
 
 use crate::time::Timestamp;
-
-/// Room for a typical reason's sentence, reserved up front so that writing it does not
-/// grow its string again and again.
-const SENTENCE_BYTES: usize = 128;
-
-/// A reason's sentence: what `format!` writes, into a string with room for a typical one.
-pub(crate) fn write_sentence(args: fmt::Arguments<'_>) -> String {
-    let mut s = String::with_capacity(SENTENCE_BYTES);
-    // Writing to a `String` cannot fail.
-    let _ = s.write_fmt(args);
-    s
-}
-
-/// `format!` for a reason's sentence (see [`write_sentence`]).
-macro_rules! sentence {
-    ($($arg:tt)*) => {
-        $crate::text::write_sentence(format_args!($($arg)*))
-    };
-}
-pub(crate) use sentence;
 
 /// `x` with `decimals` digits after the point (at most 3): the text of
 /// `format!("{x:.decimals$}")`, which rounds the exact binary value of `x`.
@@ -144,13 +124,6 @@ mod tests {
         for x in [-0.0, -0.04, -1.25, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             assert_eq!(fixed(x, 1).to_string(), format!("{x:.1}"), "{x}");
         }
-    }
-
-    #[test]
-    fn sentences_are_what_format_writes() {
-        let long = "x".repeat(3 * SENTENCE_BYTES);
-        assert_eq!(sentence!("{} for {}", "door", fixed(2.25, 1)), format!("{} for {:.1}", "door", 2.25));
-        assert_eq!(sentence!("{long}!"), format!("{long}!"));
     }
 
     #[test]

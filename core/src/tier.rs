@@ -44,6 +44,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{Msg, say};
 use crate::profile::Rules;
 use crate::state::PersonState;
 use crate::text::fixed;
@@ -212,40 +213,17 @@ pub(crate) fn advise(
     let (calls, walks) = state.days.at(today);
     let (call_days, walk_days) = (count(calls, days), count(walks, days));
     let answer_rate = (state.routine.answer_rate() * 1000.0).round() / 1000.0;
+    let loc = rules.profile.locale;
     let (tier, reason) = if history < TIER_MIN_HISTORY_DAYS {
-        (
-            TIER_START,
-            format!(
-                "only {history} whole days of history (fewer than {TIER_MIN_HISTORY_DAYS}): start with the call log, \
-                 the pilot's first tier"
-            ),
-        )
+        (TIER_START, say!(loc, Msg::TierYoung, history, TIER_MIN_HISTORY_DAYS))
     } else if answer_rate < TIER_UNRELIABLE_ANSWER_RATE {
-        (
-            Tier::Full,
-            format!(
-                "answers about {}% of check-in calls: the phone cannot be relied on, so every device watches them",
-                fixed(answer_rate * 100.0, 0)
-            ),
-        )
+        (Tier::Full, say!(loc, Msg::TierUnreliable, fixed(answer_rate * 100.0, 0)))
     } else if reaches(call_days, days, TIER_CALL_DAYS_SHARE) {
-        (Tier::CallOnly, format!("calls or answers on {call_days} of the last {days} days: the call log watches them"))
+        (Tier::CallOnly, say!(loc, Msg::TierCallOnly, call_days, days))
     } else if reaches(walk_days, days, TIER_WALK_DAYS_SHARE) {
-        (
-            Tier::CallApp,
-            format!(
-                "calls or answers on only {call_days} of the last {days} days but walks on {walk_days}: the step-count \
-                 app watches them"
-            ),
-        )
+        (Tier::CallApp, say!(loc, Msg::TierCallApp, call_days, days, walk_days))
     } else {
-        (
-            Tier::CallIot,
-            format!(
-                "calls or answers on {call_days} and walks on {walk_days} of the last {days} days: a door sensor and a \
-                 smart plug watch them at home"
-            ),
-        )
+        (Tier::CallIot, say!(loc, Msg::TierCallIot, call_days, walk_days, days))
     };
     TierAdvice { person: person.to_string(), at, tier, reason, unwatched, days, call_days, walk_days, answer_rate }
 }

@@ -11,6 +11,7 @@ fn readme_profile_example_loads() {
     assert_eq!(p.schedule.holidays.len(), 1);
     assert_eq!(p.schedule.calendar, anbu::Calendar::Kr);
     assert_eq!(p.meter, anbu::MeterRules::default());
+    assert_eq!(p.locale, anbu::Locale::Ko);
     let mut bad = p.clone();
     bad.inactivity.plug.threshold_h = 0.0;
     let msg = bad.validate().unwrap_err().to_string();

@@ -4,19 +4,16 @@
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
-use crate::text::sentence;
+use crate::messages::{Msg, say};
 
 /// Adds the `away` reason and returns whether an absence is under way.
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {
     match view.state.absence_at(view.at) {
         Some(a) => {
             let detail = if a.end == crate::state::OPEN_END {
-                sentence!(
-                    "away since {} (a call or visit found): silence is not counted until a sign of life",
-                    view.local(a.start)
-                )
+                say!(view.locale(), Msg::AwayFound, view.local(a.start))
             } else {
-                sentence!("registered absence until {}: silence is not counted", view.local(a.end))
+                say!(view.locale(), Msg::AwayRegistered, view.local(a.end))
             };
             out.push(Evidence::new(Signal::Away, ReasonKind::Away, detail, 0.0));
             true

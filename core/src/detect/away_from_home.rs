@@ -4,10 +4,10 @@
 //! reason says why. A collapse at home after a phone call does not look like this: no
 //! steps are counted after the door, or the home saw something after the door.
 
-use super::{Evidence, View, hours};
+use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
-use crate::text::sentence;
+use crate::messages::{Msg, say};
 use crate::time::HOUR_MS;
 
 /// Share of home-silence evidence kept while the person seems to be out and well.
@@ -38,11 +38,13 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {
     if view.at.millis_since(phone) > PHONE_RECENT_H * HOUR_MS || view.at.millis_since(door) < 2 * HOUR_MS {
         return false;
     }
-    let detail = sentence!(
-        "probably away from home: left by the door at {}, phone active at {} ({} ago); the home's silence counts x{AWAY_FACTOR}",
+    let detail = say!(
+        view.locale(),
+        Msg::AwayFromHome,
         view.local(door),
         view.local(phone),
-        hours(view.at.hours_since(phone))
+        view.hours(view.at.hours_since(phone)),
+        AWAY_FACTOR
     );
     out.push(Evidence::new(Signal::Door, ReasonKind::Away, detail, 0.0));
     true

@@ -15,10 +15,10 @@ use super::inactivity::{DEFICIT_ONSET, DeficitPoints, Percent};
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
+use crate::messages::{Msg, say, say_more};
 use crate::profile::SilenceMode;
 use crate::state::Context;
 use crate::text::fixed;
-use crate::text::sentence;
 use crate::time::HOUR_MS;
 
 /// Share of decline evidence kept after an answered check-in call in the last day.
@@ -26,6 +26,7 @@ const AFTER_ANSWER: f64 = 0.3;
 
 pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut Vec<Evidence>) {
     let r = &view.rules.profile.routine;
+    let loc = view.locale();
     if r.mode != SilenceMode::Adaptive {
         return;
     }
@@ -38,25 +39,14 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
         r.decline_weight * strength * if answered_recently { AFTER_ANSWER } else { 1.0 }
     });
     if let Some(d) = deficit.filter(|d| d.points > 0.0) {
-        let detail = sentence!(
-            "activity well below this person's usual for hours: a deficit of {} nats (CUSUM; evidence from {}); \
-             chance that something is wrong: {}",
-            fixed(d.deficit, 1),
-            fixed(DEFICIT_ONSET, 0),
-            Percent(d.p)
-        );
+        let detail = say!(loc, Msg::DeclineDeficit, fixed(d.deficit, 1), fixed(DEFICIT_ONSET, 0), Percent(d.p, loc));
         out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, d.points));
     }
     if let Some(d) = trend.filter(|_| trend_points > 0.0) {
-        let what = if d.steps { "steps" } else { "signs of life" };
-        let mut detail = sentence!(
-            "activity down {}% over the last days: {} {what} a day against a usual {} (EWMA)",
-            fixed(d.drop * 100.0, 0),
-            fixed(d.recent, 0),
-            fixed(d.usual, 0)
-        );
+        let msg = if d.steps { Msg::DeclineSteps } else { Msg::DeclineSigns };
+        let mut detail = say!(loc, msg, fixed(d.drop * 100.0, 0), fixed(d.recent, 0), fixed(d.usual, 0));
         if answered_recently {
-            detail.push_str("; a check-in call was answered in the last day");
+            say_more!(detail, loc, Msg::DeclineAnswered);
         }
         out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, trend_points));
     }

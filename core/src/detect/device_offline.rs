@@ -6,10 +6,10 @@
 //! the silence would weigh had the devices kept watching, so a person seen alive a moment
 //! ago by other means is a technical ticket, not a welfare concern.
 
-use super::{Evidence, View, hours};
+use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
-use crate::text::sentence;
+use crate::messages::{Msg, say, say_more};
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let mut offline: Vec<_> = view.state.devices.iter().filter(|d| view.is_offline(d)).collect();
@@ -19,22 +19,19 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     offline.sort_by(|a, b| a.last_report.cmp(&b.last_report).then_with(|| a.id.cmp(&b.id)));
     let expected: Vec<Signal> = Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)).collect();
     let blind = !expected.is_empty() && expected.iter().all(|c| view.offline_channel_last_report(*c).is_some());
+    let loc = view.locale();
     for (i, d) in offline.iter().enumerate() {
         let silent_h = view.at.hours_since(d.last_report);
         let mut detail = if d.reported_fault {
-            sentence!("{} was reported faulty by a call or visit: its silence is not counted", d.id)
+            say!(loc, Msg::DeviceReportedFaulty, d.id)
         } else if view.is_fault(d) {
-            sentence!("{} has not reported for {}: device fault? its silence is not counted", d.id, hours(silent_h))
+            say!(loc, Msg::DeviceFault, d.id, view.hours(silent_h))
         } else {
-            sentence!(
-                "{} has not reported for {} and nothing else showed life since: switched off, or its owner unable to charge it?",
-                d.id,
-                hours(silent_h)
-            )
+            say!(loc, Msg::DeviceDark, d.id, view.hours(silent_h))
         };
         let mut points = 0.0;
         if blind && i == 0 {
-            detail.push_str("; no working device watches this person");
+            say_more!(detail, loc, Msg::DeviceNoneWorking);
             points = view.rules.profile.device_offline.blind_points.min(super::inactivity::points_if_watched(view));
         }
         let signal = if d.meter { Signal::Meter } else { d.first_channel().unwrap_or(Signal::Heartbeat) };

@@ -10,23 +10,19 @@
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::{Finding, Signal};
-use crate::text::sentence;
+use crate::messages::{Msg, say};
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let st = view.state;
     let Some((finding, t)) = st.last_disposition.filter(|(_, t)| *t <= view.at) else { return };
     let seen_since = st.last_life_any.is_some_and(|l| l.ts > t && l.ts <= view.at);
-    let detail = match finding {
-        Finding::Emergency if !seen_since => {
-            sentence!("a call or visit at {} found an emergency: a confirmed incident", view.local(t))
-        }
-        Finding::Deceased => sentence!("a visit at {} found the person dead: a confirmed incident", view.local(t)),
-        Finding::Unreachable if !seen_since => sentence!(
-            "nobody answered at {} and nothing has shown life since: reach the person (police or 119 to open the door)",
-            view.local(t)
-        ),
+    let msg = match finding {
+        Finding::Emergency if !seen_since => Msg::FoundEmergency,
+        Finding::Deceased => Msg::FoundDeceased,
+        Finding::Unreachable if !seen_since => Msg::FoundUnreachable,
         _ => return,
     };
+    let detail = say!(view.locale(), msg, view.local(t));
     out.push(Evidence::new(Signal::Disposition, ReasonKind::Disposition, detail, view.rules.profile.levels.critical));
 }
 

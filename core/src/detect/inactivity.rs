@@ -12,10 +12,10 @@ use std::fmt::{self, Display};
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
+use crate::messages::{Locale, Msg, render_to, say};
 use crate::profile::{ChannelRule, SilenceMode};
 use crate::state::Context;
 use crate::text::fixed;
-use crate::text::sentence;
 use crate::time::Timestamp;
 
 /// A channel's prior reliability: the probability that its silence means what the routine
@@ -226,6 +226,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
             let learned = total * silence_share * share(x.tempered);
             let points = learned + (1.0 - conf) * x.fixed_all;
             let judged = Judged {
+                locale: p.locale,
                 adaptive: adaptive && conf > 0.0,
                 evidence: total > 0.0,
                 conf,
@@ -255,6 +256,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
 /// How a channel's silence was judged: what its reason's detail says in brackets.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Judged {
+    locale: Locale,
     adaptive: bool,
     /// Whether the person's silence is evidence (the posterior has points).
     evidence: bool,
@@ -269,56 +271,46 @@ pub(crate) struct Judged {
     before_h: f64,
 }
 
-// Written piece by piece (a `write!` per piece would parse its format again, and this is
-// written for most rows of a replay).
+// Written piece by piece, each piece a message of the table (this is written for most
+// rows of a replay).
 impl Display for Judged {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = self.locale;
         if !self.adaptive {
-            f.write_str("alert at ")?;
-            return Display::fmt(&hours(self.threshold_h), f);
+            return render_to(f, loc, Msg::JudgedFixed, &[&hours(self.threshold_h, loc)]);
         }
         let n = 1.0 / self.survival.max(1e-12);
         if n < 1.5 {
-            f.write_str("usual for this person at these hours")?;
+            render_to(f, loc, Msg::JudgedUsual, &[])?;
         } else if n < 10_000.0 {
-            f.write_str("this person's silences this unusual end on their own about 1 time in ")?;
-            Display::fmt(&fixed(n, 0), f)?;
+            render_to(f, loc, Msg::JudgedRare, &[&fixed(n, 0)])?;
         } else {
-            f.write_str("this person's silences almost never get this unusual")?;
+            render_to(f, loc, Msg::JudgedNever, &[])?;
         }
-        f.write_str("; chance that something is wrong: ")?;
-        Display::fmt(&Percent(self.p), f)?;
+        render_to(f, loc, Msg::JudgedChance, &[&Percent(self.p, loc)])?;
         if self.reliability < 0.9 {
-            f.write_str("; silent ")?;
-            Display::fmt(&hours(self.before_h), f)?;
-            f.write_str(" while the person was seen otherwise, it counts x")?;
-            Display::fmt(&fixed(self.reliability, 2), f)?;
+            render_to(f, loc, Msg::JudgedReliability, &[&hours(self.before_h, loc), &fixed(self.reliability, 2)])?;
         }
         if self.conf < 1.0 {
-            f.write_str("; routine ")?;
-            Display::fmt(&fixed(self.conf * 100.0, 0), f)?;
-            f.write_str("% learned, alert at ")?;
-            Display::fmt(&hours(self.threshold_h), f)?;
-            f.write_str(" until then")?;
+            render_to(f, loc, Msg::JudgedLearning, &[&fixed(self.conf * 100.0, 0), &hours(self.threshold_h, loc)])?;
         }
         Ok(())
     }
 }
 
-/// A probability as a whole percentage, "<1%" and ">99%" at the ends.
+/// A probability as a whole percentage, "<1%" and ">99%" at the ends, in a locale.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Percent(pub f64);
+pub(crate) struct Percent(pub f64, pub Locale);
 
 impl Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let pc = self.0 * 100.0;
         if pc < 1.0 {
-            f.write_str("<1%")
+            render_to(f, self.1, Msg::PercentBelow, &[])
         } else if pc > 99.0 {
-            f.write_str(">99%")
+            render_to(f, self.1, Msg::PercentAbove, &[])
         } else {
-            Display::fmt(&fixed(pc, 0), f)?;
-            f.write_str("%")
+            render_to(f, self.1, Msg::Percent, &[&fixed(pc, 0)])
         }
     }
 }
@@ -364,19 +356,20 @@ pub(crate) fn silence_until(view: &View<'_>, channel: Signal, until: Timestamp) 
     Some(Silence { since, agreed_from, until, hours, agreed_hours: until.hours_since(agreed_from).max(0.0) })
 }
 
-fn what(channel: Signal) -> &'static str {
+fn what(channel: Signal) -> Msg {
     match channel {
-        Signal::Call => "no call made or answered",
-        Signal::Steps => "no steps counted",
-        Signal::Door => "door not opened or closed",
-        Signal::App => "phone not used",
-        _ => "no activity",
+        Signal::Call => Msg::SilentCall,
+        Signal::Steps => Msg::SilentSteps,
+        Signal::Door => Msg::SilentDoor,
+        Signal::App => Msg::SilentApp,
+        _ => Msg::SilentOther,
     }
 }
 
 pub(crate) fn detect(scores: &[ChannelScore], out: &mut Vec<Evidence>) {
     for sc in scores.iter().filter(|sc| sc.channel != Signal::Plug && sc.reported()) {
-        let detail = sentence!("{} for {} ({})", what(sc.channel), hours(sc.silence.hours), sc.judged);
+        let loc = sc.judged.locale;
+        let detail = say!(loc, Msg::Inactivity, what(sc.channel).at(loc), hours(sc.silence.hours, loc), sc.judged);
         out.push(Evidence::new(sc.channel, ReasonKind::Inactivity, detail, sc.points).contradicted(sc.contradicted));
     }
 }

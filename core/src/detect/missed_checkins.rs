@@ -8,15 +8,13 @@
 //! reason names the category and the route; of several held, the one whose rule asks for
 //! most counts.
 
-use std::fmt::Write;
-
 use super::{Evidence, View};
 use crate::assessment::Level;
 use crate::assessment::ReasonKind;
 use crate::event::{ConcernCategory, Signal};
+use crate::messages::{Msg, say, say_more};
 use crate::profile::{ConcernRule, SilenceMode};
 use crate::text::fixed;
-use crate::text::sentence;
 use crate::time::{HOUR_MS, Timestamp};
 
 /// How much one missed call weighs for this person: 1 for someone who answers 90% of
@@ -105,22 +103,25 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let p = &view.rules.profile;
     let c = &p.checkins;
     let st = view.state;
+    let loc = p.locale;
     match held_concern(view) {
         Some(HeldConcern { at: t, category, rule: None }) => {
-            let mut detail = sentence!("check-in call at {} answered, but the person asked for help", view.local(t));
+            let mut detail = say!(loc, Msg::ConcernHelp, view.local(t));
             if let Some(category) = category {
-                let _ = write!(detail, " ({category})");
+                say_more!(detail, loc, Msg::ConcernCategory, category);
             }
             out.push(Evidence::new(Signal::Checkin, ReasonKind::Concern, detail, c.concern_points));
         }
         Some(HeldConcern { at: t, category: Some(category), rule: Some(rule) }) => {
-            let detail = sentence!(
-                "check-in call at {} answered, but the person reported {} ({category}): {}, {}, routed to {}",
+            let detail = say!(
+                loc,
+                Msg::ConcernRouted,
                 view.local(t),
-                category.phrase(),
-                rule.level,
-                rule.action,
-                rule.route.phrase()
+                Msg::category(category).at(loc),
+                category,
+                Msg::level(rule.level).at(loc),
+                Msg::action(rule.action).at(loc),
+                Msg::route(rule.route).at(loc)
             );
             out.push(Evidence::new(Signal::Checkin, ReasonKind::Concern, detail, p.levels.cut(rule.level)));
         }
@@ -135,17 +136,16 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
         let points = (c.points_each * m as f64 * w).min(c.max_points);
         let last = st.missed_checkins.iter().filter(|t| **t <= view.at).max().copied();
         let mut detail = match last {
-            Some(t) if m == 1 => sentence!("check-in call at {} missed since the last sign of life", view.local(t)),
-            Some(t) => sentence!("{m} check-in calls missed since the last sign of life (last at {})", view.local(t)),
-            None => sentence!("{m} check-in calls missed"),
+            Some(t) if m == 1 => say!(loc, Msg::MissedOne, view.local(t)),
+            Some(t) => say!(loc, Msg::MissedSince, m, view.local(t)),
+            None => say!(loc, Msg::Missed, m),
         };
         if let Some(t) = st.last_unreachable.filter(|t| *t <= view.at) {
-            let _ = write!(detail, "; the phone was off or unreachable at {}", view.local(t));
+            say_more!(detail, loc, Msg::PhoneOff, view.local(t));
         }
         if (w - 1.0).abs() > 0.05 {
             let share = view.state.routine.answer_rate() * 100.0;
-            // Written in place (`fmt::Write` for `String` cannot fail).
-            let _ = write!(detail, "; this person answers {}% of check-in calls", fixed(share, 0));
+            say_more!(detail, loc, Msg::AnswerRate, fixed(share, 0));
         }
         if points > 0.0 {
             out.push(Evidence::new(Signal::Checkin, ReasonKind::MissedCheckins, detail, points));

@@ -16,6 +16,7 @@ use std::cell::RefCell;
 
 use crate::assessment::{Reason, ReasonKind};
 use crate::event::Signal;
+use crate::messages::{Locale, Msg, render_to};
 use crate::profile::Rules;
 use crate::routine::Walks;
 use crate::state::{DeviceState, PersonState};
@@ -113,27 +114,36 @@ impl View<'_> {
         d.reported_fault || d.periodic && self.at.millis_since(d.last_report) > self.rules.offline_after_ms
     }
 
+    /// The language of the person's reasons (their profile's).
+    pub fn locale(&self) -> Locale {
+        self.rules.profile.locale
+    }
+
+    /// Hours, readably, in the person's language (see [`hours`]).
+    pub fn hours(&self, h: f64) -> Hours {
+        hours(h, self.locale())
+    }
+
     /// A time as the person's local `YYYY-MM-DD HH:MM`.
     pub fn local(&self, t: Timestamp) -> crate::text::LocalMinute {
         crate::text::local_minute(t, &self.rules.tz)
     }
 }
 
-/// Hours, readably: one decimal below 10 h, whole hours above (written where it is used,
-/// without a string of its own).
-pub(crate) fn hours(h: f64) -> Hours {
-    Hours(h)
+/// Hours, readably: one decimal below 10 h, whole hours above, in `locale` (written where
+/// it is used, without a string of its own).
+pub(crate) fn hours(h: f64, locale: Locale) -> Hours {
+    Hours(h, locale)
 }
 
 /// See [`hours`].
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Hours(f64);
+pub(crate) struct Hours(f64, Locale);
 
 impl std::fmt::Display for Hours {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let h = self.0;
-        std::fmt::Display::fmt(&fixed(h, if h < 10.0 { 1 } else { 0 }), f)?;
-        f.write_str(" h")
+        render_to(f, self.1, Msg::Hours, &[&fixed(h, if h < 10.0 { 1 } else { 0 })])
     }
 }
 

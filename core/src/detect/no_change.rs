@@ -11,15 +11,16 @@
 //! the reason says so in its own words and under the signal `meter`.
 
 use super::inactivity::ChannelScore;
-use super::{Evidence, View, hours};
+use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
+use crate::messages::{Msg, say};
 use crate::text::fixed;
-use crate::text::sentence;
 
 pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evidence>) {
     let Some(sc) = scores.iter().find(|sc| sc.channel == Signal::Plug && sc.reported()) else { return };
     let p = &view.rules.profile;
+    let loc = p.locale;
     // Describe the plug that reported last.
     let plug = view
         .state
@@ -31,27 +32,28 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
         let hour = view.rules.local_parts(view.at.as_millis()).1;
         let unattended = view.state.meter.as_ref().and_then(|m| m.unattended(hour, &p.meter));
         let detail = match (unattended, d.plug) {
-            (Some((top, _)), Some(r)) => sentence!(
-                "{} at {} W, the household's usual load (up to about {} W at this hour): no appliance switched on or off for {} ({})",
+            (Some((top, _)), Some(r)) => say!(
+                loc,
+                Msg::MeterUsualLoad,
                 d.id,
                 fixed(r.watts, 0),
                 fixed(top, 0),
-                hours(sc.silence.hours),
+                view.hours(sc.silence.hours),
                 sc.judged
             ),
-            _ => sentence!("{}: no appliance switched on or off for {} ({})", d.id, hours(sc.silence.hours), sc.judged),
+            _ => say!(loc, Msg::MeterNoSwitch, d.id, view.hours(sc.silence.hours), sc.judged),
         };
         out.push(Evidence::new(Signal::Meter, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
         return;
     }
     let how = match plug.and_then(|d| d.plug.map(|r| (d, r))) {
         Some((d, r)) if r.watts > p.no_change.standby_watts => {
-            sentence!("{} on at a steady {} W but untouched", d.id, fixed(r.watts, 0))
+            say!(loc, Msg::PlugSteady, d.id, fixed(r.watts, 0))
         }
-        Some((d, _)) => sentence!("{} off, nothing switched on", d.id),
-        None => "no plug reading".to_string(),
+        Some((d, _)) => say!(loc, Msg::PlugOff, d.id),
+        None => say!(loc, Msg::PlugNoReading),
     };
-    let detail = sentence!("{how}: no change in power or light for {} ({})", hours(sc.silence.hours), sc.judged);
+    let detail = say!(loc, Msg::NoChange, how, view.hours(sc.silence.hours), sc.judged);
     out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
 }
 

@@ -6,7 +6,7 @@
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
-use crate::text::sentence;
+use crate::messages::{Msg, say, say_more};
 use crate::time::HOUR_MS;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
@@ -16,8 +16,10 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let held = t <= view.at && view.at.millis_since(t) <= (s.hold_h * HOUR_MS as f64) as i64;
     let cleared = st.last_all_clear.is_some_and(|a| a > t);
     if held && !cleared && s.points > 0.0 {
-        let guardian = if s.guardian && view.rules.guardian { "; routed to the guardian as well" } else { "" };
-        let detail = sentence!("emergency button pressed at {}{guardian}", view.local(t));
+        let mut detail = say!(view.locale(), Msg::SosPressed, view.local(t));
+        if s.guardian && view.rules.guardian {
+            say_more!(detail, view.locale(), Msg::SosGuardian);
+        }
         out.push(Evidence::new(Signal::Sos, ReasonKind::Sos, detail, s.points));
     }
 }

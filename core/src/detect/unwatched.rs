@@ -12,12 +12,11 @@
 //! alert for the operator (check the devices), not a person alert. It adds no points and
 //! changes no level; it is written only when something is degraded.
 
-use std::fmt::Write;
-
 use super::inactivity::ChannelScore;
-use super::{Evidence, View, hours};
+use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
+use crate::messages::{Msg, say_more};
 
 /// Why a channel cannot watch the person now.
 #[derive(Clone, Copy, Debug)]
@@ -51,37 +50,33 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
     let channels = || Signal::CHANNELS.into_iter().zip(state).filter_map(|(c, s)| s.map(|b| (c, b)));
     let first = channels().find_map(|(c, b)| b.map(|_| c)).unwrap_or(Signal::Heartbeat);
     let none_watching = channels().all(|(_, b)| b.is_some());
+    let loc = view.locale();
     let mut detail = String::with_capacity(160);
-    // Written in place (`fmt::Write` for `String` cannot fail).
-    detail.push_str(if none_watching { "no channel can see this person: " } else { "not watching the person now: " });
+    say_more!(detail, loc, if none_watching { Msg::UnwatchedNone } else { Msg::UnwatchedSome });
     for (i, (channel, why)) in channels().filter_map(|(c, b)| b.map(|b| (c, b))).enumerate() {
         if i > 0 {
-            detail.push_str(", ");
+            say_more!(detail, loc, Msg::ListSep);
         }
-        detail.push_str(channel.as_str());
+        say_more!(detail, loc, Msg::signal(channel));
         match why {
             Blind::Offline(last) => {
-                let _ = write!(detail, " (its devices offline for {}: a fault)", hours(view.at.hours_since(last)));
+                say_more!(detail, loc, Msg::UnwatchedOffline, view.hours(view.at.hours_since(last)))
             }
-            Blind::Stale => {
-                detail.push_str(
-                    " (silent for days while the person was seen otherwise: the learned routine hardly counts it)",
-                );
-            }
+            Blind::Stale => say_more!(detail, loc, Msg::UnwatchedStale),
         }
     }
     if none_watching {
-        detail.push_str(": check the devices");
+        say_more!(detail, loc, Msg::UnwatchedCheck);
         if view.rules.expects_checkin {
-            detail.push_str(" (only check-in calls reach the person)");
+            say_more!(detail, loc, Msg::UnwatchedCallsOnly);
         }
     } else {
-        detail.push_str("; still watching: ");
+        say_more!(detail, loc, Msg::UnwatchedStill);
         for (i, channel) in channels().filter(|(_, b)| b.is_none()).map(|(c, _)| c).enumerate() {
             if i > 0 {
-                detail.push_str(", ");
+                say_more!(detail, loc, Msg::ListSep);
             }
-            detail.push_str(channel.as_str());
+            say_more!(detail, loc, Msg::signal(channel));
         }
     }
     out.push(Evidence::new(first, ReasonKind::Unwatched, detail, 0.0));

@@ -7,6 +7,7 @@ use super::{
 use crate::assessment::Action;
 use crate::event::Signal;
 use crate::holidays::Calendar;
+use crate::messages::Locale;
 
 /// Names of the built-in profiles.
 pub const BUILTIN_PROFILES: [&str; 5] = ["plug_only", "call_only", "call_app", "call_iot", "full"];
@@ -80,6 +81,7 @@ fn full() -> Profile {
             decline_onset: 0.35,
             decline_full: 0.7,
         },
+        locale: Locale::En,
     }
 }
 

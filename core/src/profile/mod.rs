@@ -33,6 +33,7 @@ use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
 use crate::event::{ConcernCategory, Signal};
 use crate::holidays::Calendar;
 use crate::macros::spec_enum;
+use crate::messages::Locale;
 
 pub use builtin::BUILTIN_PROFILES;
 pub(crate) use catalog::Catalog;
@@ -79,6 +80,10 @@ pub struct Profile {
     pub escalation: Escalation,
     /// Learning the person's own routine.
     pub routine: RoutineRules,
+    /// The language of the assessments' reasons, `en` or `ko` (absent from profiles written
+    /// before it: `en`).
+    #[serde(default)]
+    pub locale: Locale,
 }
 
 spec_enum! {
@@ -334,19 +339,6 @@ spec_enum! {
         Police = "police",
         /// The suicide-prevention crisis line (109), and the caseworker.
         CrisisLine = "crisis_line",
-    }
-}
-
-impl Route {
-    /// The route as the reason names it.
-    pub(crate) fn phrase(self) -> &'static str {
-        match self {
-            Route::CaseworkerCallback => "a call-back by the caseworker",
-            Route::Visit => "a visit",
-            Route::Ambulance => "119 (ambulance)",
-            Route::Police => "the police (112)",
-            Route::CrisisLine => "the crisis line (109) and the caseworker",
-        }
     }
 }
 
