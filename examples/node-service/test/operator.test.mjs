@@ -97,6 +97,10 @@ function cohort() {
     const person = `p-${String(i).padStart(3, '0')}`
     persons.push({ person, profile: i % 8 === 3 ? 'full' : 'plug_only' })
     events.push(...tv(person, 0, [40, 60, 80, 120, 146][i % 5]))
+    // Every fifth switches the TV off at 36:30, after its plug was silent since 10:00: a sign
+    // of life, so these are normal (the others' plugs have been unchanged or silent for over
+    // 24 h, which the plug service alerts on and anbu's floor asks a call for).
+    if (i % 5 === 0) events.push({ person, ts: t0 + 36.5 * H, signal: 'plug', device: 'plug-tv', watts: 0 })
     if (i % 8 === 3) events.push({ person, ts: t0 + 36.75 * H, signal: 'sos', device: 'button' })
   }
   return { persons, events }
