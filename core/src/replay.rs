@@ -1043,7 +1043,7 @@ fn replay_person<O: Output>(
             }
         }
         let mut a = fusion::assess(O::person_field(person), &state, rules, at, &mut held, Some(&walks));
-        faults::annotate(&mut a, ahead, at);
+        faults::annotate(&mut a, ahead, at, rules.profile.locale);
         // The automatic call at `checkin_call`; at `notify`, the caseworker's call (the rung
         // before a visit), answered as the simulated life allows, as automatic calls are.
         let by = match a.action {
