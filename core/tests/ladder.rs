@@ -127,6 +127,19 @@ fn a_visit_names_its_kind() {
 }
 
 #[test]
+fn a_change_of_the_visit_kind_is_a_change_a_caseworkers_system_stores() {
+    // The staff visit found nobody at the door: the next row sends the police.
+    let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    home.push(83.5, "visit", EventKind::Disposition { finding: Finding::Unreachable, by: Some(anbu::FoundBy::Visit) });
+    let rows = vec![at(&home, 83.0), at(&home, 84.0)];
+    assert_eq!(
+        rows.iter().map(|a| (a.action, a.visit)).collect::<Vec<_>>(),
+        [(Action::Dispatch, Some(VisitKind::Visit)), (Action::Dispatch, Some(VisitKind::Police))]
+    );
+    assert_eq!(anbu::Emit::Changes.keep(rows.clone()), rows);
+}
+
+#[test]
 fn the_rung_can_be_turned_off_and_old_profiles_keep_it_by_default() {
     let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
     let doc = r#"{"name":"no_rung","extends":"full","escalation":{"caseworker_h":0}}"#;
