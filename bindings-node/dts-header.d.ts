@@ -140,6 +140,8 @@ export interface PersonRecord {
 export type Level = 'normal' | 'watch' | 'warning' | 'critical'
 export type Action = 'none' | 'checkin_call' | 'notify' | 'dispatch'
 export type Responder = 'day_office' | 'control_center'
+/** Which kind of visit a `dispatch` is: staff, the police or 119. */
+export type VisitKind = 'visit' | 'police' | '119'
 export type ReasonKind =
   | 'inactivity'
   | 'no_change'
@@ -175,6 +177,8 @@ export interface Assessment {
   action: Action
   responder: Responder
   reasons: Reason[]
+  /** For a `dispatch`, who goes (`visit` by staff, `police`, `119`); absent otherwise. */
+  visit?: VisitKind
 }
 
 /** A pilot tier, named as the built-in profile that watches it. */

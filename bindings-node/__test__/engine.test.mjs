@@ -243,3 +243,23 @@ test('replay window: start drops earlier rows, end carries the grid past the las
   assert.deepEqual(win.filter((a) => ms(a) <= last), whole.filter((a) => ms(a) >= start))
   assert.throws(() => anbu.replay(c.events, c.persons, { start: end, end: start }), (err) => err.code === 'ANBU_INVALID_ARGUMENT' && /end/.test(err.message))
 })
+
+test('a dispatch names its kind of visit: the button is 119, a threat said on a call the police', () => {
+  const e = new anbu.Engine()
+  const at0 = Date.parse('2024-05-01T09:00:00+09:00')
+  for (const person of ['p-1', 'p-2', 'p-3']) e.addPerson({ person, profile: 'full' })
+  e.ingest([
+    { person: 'p-1', ts: at0, signal: 'sos' },
+    { person: 'p-2', ts: at0, signal: 'checkin', outcome: 'concern', category: 'threat' },
+    { person: 'p-3', ts: at0, signal: 'heartbeat' },
+  ])
+  const [sos, threat, quiet] = ['p-1', 'p-2', 'p-3'].map((p) => e.assess(p, at0 + H))
+  assert.deepEqual([sos.action, sos.visit], ['dispatch', '119'])
+  assert.deepEqual([threat.action, threat.visit], ['dispatch', 'police'])
+  assert.notEqual(quiet.action, 'dispatch')
+  assert.equal('visit' in quiet, false)
+  // The objects go back into the core's writers as they came out.
+  const rows = anbu.replay([{ person: 'p-1', ts: at0, signal: 'sos' }], [{ person: 'p-1', profile: 'full' }], { every: '1h' })
+  assert.ok(rows.some((a) => a.visit === '119'))
+  assert.ok(rows.every((a) => (a.action === 'dispatch') === (a.visit !== undefined)))
+})

@@ -21,7 +21,8 @@ fn reason_fields() -> Fields {
     ])
 }
 
-/// The schema: `person`, `at` (UTC milliseconds), `score`, `level`, `action`, `responder`, `reasons`.
+/// The schema: `person`, `at` (UTC milliseconds), `score`, `level`, `action`, `responder`, `reasons`,
+/// `visit` (null unless the action is `dispatch`).
 pub fn schema() -> Arc<Schema> {
     let reason = Field::new("item", DataType::Struct(reason_fields()), false);
     Arc::new(Schema::new(vec![
@@ -32,6 +33,7 @@ pub fn schema() -> Arc<Schema> {
         Field::new(anbu::ASSESSMENT_FIELDS[4], DataType::LargeUtf8, false),
         Field::new(anbu::ASSESSMENT_FIELDS[5], DataType::LargeUtf8, false),
         Field::new(anbu::ASSESSMENT_FIELDS[6], DataType::LargeList(Arc::new(reason)), false),
+        Field::new(anbu::ASSESSMENT_FIELDS[7], DataType::LargeUtf8, true),
     ]))
 }
 
@@ -47,6 +49,7 @@ pub fn batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowError> {
         level,
         action,
         responder,
+        visit,
         reason_offsets,
         reason_signal,
         reason_kind,
@@ -83,7 +86,11 @@ pub fn batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowError> {
         text.try_into().map_err(|_| ArrowError::InvalidArgumentError("four text columns".into()))?;
     let at = TimestampMillisecondArray::new(ScalarBuffer::from(at), None).with_timezone("UTC");
     let score = Float64Array::new(ScalarBuffer::from(score), None);
-    RecordBatch::try_new(schema(), vec![person, Arc::new(at), Arc::new(score), level, action, responder, reasons?])
+    let visit: LargeStringArray = visit.iter().map(|v| v.map(|k| k.as_str())).collect();
+    RecordBatch::try_new(
+        schema(),
+        vec![person, Arc::new(at), Arc::new(score), level, action, responder, reasons?, Arc::new(visit)],
+    )
 }
 
 /// Offsets as Arrow takes them, checked first (from 0, never decreasing) so that taking them

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use anbu::{Action, Assessment, Error, Level, Reason, Responder, Timestamp};
+use anbu::{Action, Assessment, Error, Level, Reason, Responder, Timestamp, VisitKind};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, GenericListArray, OffsetSizeTrait, RecordBatch};
 use arrow_schema::DataType;
@@ -35,6 +35,15 @@ fn parse<T: std::str::FromStr<Err = String>>(row: usize, field: &str, cell: Cell
     }
 }
 
+/// An optional text cell: null, empty, or a missing value as pandas reads one (NaN) is none.
+fn optional<T: std::str::FromStr<Err = String>>(row: usize, field: &str, cell: Cell<'_>) -> anbu::Result<Option<T>> {
+    match cell {
+        Cell::Null | Cell::Str("") => Ok(None),
+        Cell::F64(x) if x.is_nan() => Ok(None),
+        cell => parse(row, field, cell).map(Some),
+    }
+}
+
 fn time(row: usize, field: &str, cell: Cell<'_>) -> anbu::Result<Timestamp> {
     let t = match cell {
         Cell::Millis(ms) => Timestamp::from_millis(ms),
@@ -47,7 +56,8 @@ fn time(row: usize, field: &str, cell: Cell<'_>) -> anbu::Result<Timestamp> {
 }
 
 /// Assessments from Arrow batches with (at least) the spec's columns but `reasons`, which is
-/// read too (a list of `{signal, kind, detail, contribution}` per row) with `Reasons::Read`.
+/// read too (a list of `{signal, kind, detail, contribution}` per row) with `Reasons::Read`,
+/// and `visit`, read where the table has it (tables written before it have none).
 fn from_batches(batches: &[RecordBatch], reasons: Reasons) -> Result<Vec<Assessment>, TableError> {
     const NEEDED: [&str; 6] = ["person", "at", "score", "level", "action", "responder"];
     let mut out = Vec::new();
@@ -61,6 +71,8 @@ fn from_batches(batches: &[RecordBatch], reasons: Reasons) -> Result<Vec<Assessm
             })
             .collect::<Result<Vec<_>, _>>()?;
         let cols = NEEDED.iter().zip(&arrays).map(|(n, a)| col(n, a)).collect::<Result<Vec<_>, _>>()?;
+        let visit = batch.column_by_name("visit").map(|a| normalize("visit", a)).transpose()?;
+        let visit = visit.as_ref().map(|a| col("visit", a)).transpose()?;
         let mut row_reasons = match (reasons, batch.column_by_name("reasons")) {
             (Reasons::Read, Some(a)) => reasons_of(a, row0)?.into_iter(),
             _ => Vec::new().into_iter(),
@@ -84,6 +96,10 @@ fn from_batches(batches: &[RecordBatch], reasons: Reasons) -> Result<Vec<Assessm
                 action: parse::<Action>(row, "action", cols[4].cell(i))?,
                 responder: parse::<Responder>(row, "responder", cols[5].cell(i))?,
                 reasons: row_reasons.next().unwrap_or_default(),
+                visit: match &visit {
+                    Some(c) => optional::<VisitKind>(row, "visit", c.cell(i))?,
+                    None => None,
+                },
             });
         }
         row0 += batch.num_rows();

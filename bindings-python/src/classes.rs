@@ -330,6 +330,12 @@ impl PyAssessment {
         self.inner.responder.as_str()
     }
 
+    /// For a `dispatch`, who goes: `visit` (staff), `police` or `119`; `None` otherwise.
+    #[getter]
+    fn visit(&self) -> Option<&'static str> {
+        self.inner.visit.map(|v| v.as_str())
+    }
+
     /// The evidence, strongest first.
     #[getter]
     fn reasons(&self) -> Vec<PyReason> {
@@ -350,14 +356,16 @@ impl PyAssessment {
             reasons.append(r.to_dict(py)?)?;
         }
         d.set_item("reasons", reasons)?;
+        d.set_item("visit", self.visit())?;
         Ok(d)
     }
 
     fn __repr__(&self) -> String {
         let a = &self.inner;
         let top = a.reasons.first().map(|r| format!(", top={:?}", r.kind.as_str())).unwrap_or_default();
+        let visit = a.visit.map(|v| format!(", visit={:?}", v.as_str())).unwrap_or_default();
         format!(
-            "Assessment(person={:?}, at={:?}, score={}, level={:?}, action={:?}, responder={:?}, reasons={}{top})",
+            "Assessment(person={:?}, at={:?}, score={}, level={:?}, action={:?}, responder={:?}, reasons={}{top}{visit})",
             a.person,
             a.at.to_string(),
             a.score,

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import anbu
@@ -259,3 +260,30 @@ def test_replay_is_typed_by_its_output(tmp_path: Path) -> None:
     # Only the deliberate mistake is reported.
     errors = [line for line in out.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "typed.py:7:" in errors[0] and "list[Assessment]" in errors[0], out.stdout
+
+
+def test_a_dispatch_names_its_kind_of_visit(tmp_path: Path) -> None:
+    """`visit`: for a dispatch, who goes (the core decides: an SOS is 119); none otherwise."""
+    engine = anbu.Engine()
+    engine.add_person("p-001", "full")
+    engine.ingest(anbu.Event("p-001", T0, "sos"))
+    a = engine.assess("p-001", T0 + timedelta(minutes=5))
+    assert (a.action, a.visit) == ("dispatch", "119")
+    assert a.to_dict()["visit"] == "119" and repr(a).endswith(', visit="119")')
+    assert tv_engine().assess("p-001", T0 + timedelta(hours=37)).visit is None
+    # In a DataFrame: the last column, an ordered categorical, empty but on the dispatch.
+    events = [
+        {"person": "p-001", "ts": "2024-05-01T00:00:00Z", "signal": "door", "state": "open"},
+        {"person": "p-001", "ts": "2024-05-01T02:30:00Z", "signal": "sos"},
+    ]
+    persons = [{"person": "p-001", "profile": "full"}]
+    rows = anbu.replay(events, persons, every="1h", end="2024-05-01T04:00:00Z", output="pandas")
+    assert list(rows.columns) == anbu.ASSESSMENT_FIELDS
+    assert rows["visit"].dtype == pd.CategoricalDtype(dict(anbu.ORDERED_COLUMNS)["visit"], ordered=True)
+    sent = rows[rows["action"] == "dispatch"]
+    assert len(sent) and (sent["visit"] == "119").all()
+    assert rows[rows["action"] != "dispatch"]["visit"].isna().all()
+    # Written back from the DataFrame, as the core writes it.
+    anbu.write_assessments(rows, tmp_path / "rows.jsonl")
+    lines = [json.loads(line) for line in (tmp_path / "rows.jsonl").read_text().splitlines()]
+    assert [line.get("visit") for line in lines] == [None if v != v else v for v in rows["visit"].astype(object)]

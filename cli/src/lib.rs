@@ -83,7 +83,7 @@ struct ReplayArgs {
     #[command(flatten)]
     inputs: Inputs,
     /// Which rows to write: `all`, or `changes` (each person's first row and the rows whose
-    /// level, action or responder changed).
+    /// level, action (with its kind of visit) or responder changed).
     #[arg(long, value_name = "all|changes", default_value = "all", value_parser = parse_emit)]
     emit: Emit,
     /// Where to write the rows (stdout when not given).

@@ -69,7 +69,7 @@ fn replay_to_csv_gives_the_cores_rows() {
     let want = cohort.core_rows();
     assert!(!want.is_empty());
     let mut csv = csv_rows(&std::fs::read_to_string(&out_file).unwrap());
-    assert_eq!(csv.remove(0), ["person", "at", "score", "level", "action", "responder", "reasons"]);
+    assert_eq!(csv.remove(0), anbu::ASSESSMENT_FIELDS);
     assert_eq!(csv.len(), want.len());
     for (row, a) in csv.iter().zip(&want) {
         assert_eq!(
@@ -78,6 +78,7 @@ fn replay_to_csv_gives_the_cores_rows() {
         );
         let reasons: Vec<anbu::Reason> = serde_json::from_str(&row[6]).unwrap();
         assert_eq!(reasons, a.reasons);
+        assert_eq!(row[7], a.visit.map_or("", anbu::VisitKind::as_str));
     }
 }
 
@@ -99,7 +100,7 @@ fn replay_to_jsonl_by_extension_and_to_stdout() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), std::fs::read_to_string(&out_file).unwrap());
     let out = anbu(&["replay", &events, "--persons", &persons]);
-    assert!(text(&out.stdout).starts_with("person,at,score,level,action,responder,reasons\n"));
+    assert!(text(&out.stdout).starts_with("person,at,score,level,action,responder,reasons,visit\n"));
     // No progress drawn where stderr is not a terminal.
     assert_eq!(text(&out.stderr), "");
 }

@@ -35,6 +35,19 @@ spec_enum! {
 }
 
 spec_enum! {
+    /// Which kind of visit a `dispatch` is: who goes to the door. Ordered from a staff visit
+    /// to 119, the order in which one kind outranks another when several apply.
+    pub enum VisitKind {
+        /// A staff visit (the caseworker, the control center's staff).
+        Visit = "visit",
+        /// The police (112), who can open the door or answer a threat.
+        Police = "police",
+        /// 119: an ambulance, the fire service.
+        Ambulance = "119",
+    }
+}
+
+spec_enum! {
     /// Who handles it now, from the profile's schedule.
     pub enum Responder {
         /// The caseworker's office (weekday office hours).
@@ -124,15 +137,26 @@ pub struct Assessment {
     pub responder: Responder,
     /// The evidence, strongest first.
     pub reasons: Vec<Reason>,
+    /// Which kind of visit a `dispatch` is; none for every other action (and absent from
+    /// files written before it). Decided once, from the evidence, the strongest kind that
+    /// applies: an SOS or a disposition that found an `emergency` is `119`; a disposition
+    /// that found nobody at the door (`unreachable`) or the person dead (`deceased`) is
+    /// `police` (who open the door); what the person said, if its category's rule
+    /// dispatches, goes where the category is routed ([`Route::visit`](crate::Route::visit):
+    /// `ambulance` is `119`, `police` is `police`, the others a staff `visit`); anything
+    /// else (silence, missed calls, decline) is a staff `visit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitKind>,
 }
 
 /// The spec's assessment columns, in order.
-pub const ASSESSMENT_FIELDS: [&str; 7] = ["person", "at", "score", "level", "action", "responder", "reasons"];
+/// (`visit` is the last, so that a reader of the older six knows the columns it knows.)
+pub const ASSESSMENT_FIELDS: [&str; 8] = ["person", "at", "score", "level", "action", "responder", "reasons", "visit"];
 
 /// The columns of anbu's tables that hold a closed vocabulary, each with its values in
 /// their order (`normal` < `watch` < `warning` < `critical`; actions from none to dispatch),
 /// so that a DataFrame can give them an ordered categorical type: the assessment's `level`,
-/// `action` and `responder`, and a backtest episode's `kind` and `peak`.
+/// `action`, `responder` and `visit`, and a backtest episode's `kind` and `peak`.
 ///
 /// ```
 /// let columns = anbu::ordered_columns();
@@ -148,6 +172,7 @@ pub fn ordered_columns() -> Vec<(&'static str, Vec<&'static str>)> {
         ("level", level.clone()),
         ("action", names(Action::ALL, Action::as_str)),
         ("responder", names(Responder::ALL, Responder::as_str)),
+        ("visit", names(VisitKind::ALL, VisitKind::as_str)),
         ("kind", names(crate::backtest::EpisodeKind::ALL, crate::backtest::EpisodeKind::as_str)),
         ("peak", level),
     ]

@@ -2,7 +2,7 @@
 //! row, laid out as an Arrow table holds them (offsets of 64 bits, the reasons' sentences in
 //! one buffer), so that a binding hands the buffers over instead of copying every string.
 
-use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind, Responder};
+use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind, Responder, VisitKind};
 use crate::error::Result;
 use crate::event::Signal;
 use crate::limits;
@@ -47,6 +47,8 @@ pub struct AssessmentColumns {
     pub action: Vec<Action>,
     /// Responders.
     pub responder: Vec<Responder>,
+    /// Which kind of visit each `dispatch` is (none for other actions).
+    pub visit: Vec<Option<VisitKind>>,
     /// Where each row's reasons begin in the reason columns, and after the last row, where
     /// they end (one entry more than rows, the first 0).
     pub reason_offsets: Vec<i64>,
@@ -82,6 +84,7 @@ impl AssessmentColumns {
             level: Vec::with_capacity(rows),
             action: Vec::with_capacity(rows),
             responder: Vec::with_capacity(rows),
+            visit: Vec::with_capacity(rows),
             reason_offsets,
             reason_signal: Vec::new(),
             reason_kind: Vec::new(),
@@ -101,6 +104,7 @@ impl AssessmentColumns {
         limits::try_reserve(&mut out.level, rows, what)?;
         limits::try_reserve(&mut out.action, rows, what)?;
         limits::try_reserve(&mut out.responder, rows, what)?;
+        limits::try_reserve(&mut out.visit, rows, what)?;
         limits::try_reserve(&mut out.reason_offsets, rows, what)?;
         Ok(out)
     }
@@ -133,6 +137,7 @@ impl AssessmentColumns {
         self.level.push(a.level);
         self.action.push(a.action);
         self.responder.push(a.responder);
+        self.visit.push(a.visit);
         for r in &a.reasons {
             self.reason_signal.push(r.signal);
             self.reason_kind.push(r.kind);
@@ -154,6 +159,7 @@ impl AssessmentColumns {
         self.level.extend(other.level);
         self.action.extend(other.action);
         self.responder.extend(other.responder);
+        self.visit.extend(other.visit);
         self.reason_offsets.extend(other.reason_offsets.iter().skip(1).map(|o| o + reasons));
         self.reason_signal.extend(other.reason_signal);
         self.reason_kind.extend(other.reason_kind);
@@ -188,8 +194,9 @@ impl AssessmentColumns {
         };
         let rows = self.person.iter().zip(&self.at).zip(&self.score).zip(&self.level).zip(&self.action);
         rows.zip(&self.responder)
+            .zip(&self.visit)
             .enumerate()
-            .map(|(i, (((((person, at), score), level), action), responder))| Assessment {
+            .map(|(i, ((((((person, at), score), level), action), responder), visit))| Assessment {
                 person: self.names.get(*person as usize).cloned().unwrap_or_default(),
                 at: Timestamp::from_millis_in_range(*at),
                 score: *score,
@@ -197,6 +204,7 @@ impl AssessmentColumns {
                 action: *action,
                 responder: *responder,
                 reasons: range(&self.reason_offsets, i).filter_map(reason).collect(),
+                visit: *visit,
             })
             .collect()
     }

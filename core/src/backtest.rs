@@ -19,7 +19,7 @@
 //! let t0 = anbu::Timestamp::from_millis(1_714_521_600_000)?;
 //! let row = |h: i64, level: Level| Assessment {
 //!     person: "p-1".into(), at: t0.plus_millis(h * HOUR_MS), score: 0.0, level,
-//!     action: Action::None, responder: Responder::DayOffice, reasons: Vec::new(),
+//!     action: Action::None, responder: Responder::DayOffice, reasons: Vec::new(), visit: None,
 //! };
 //! let rows = vec![row(0, Level::Normal), row(1, Level::Warning), row(2, Level::Normal)];
 //! let incidents = vec![Incident { person: "p-1".into(), start: t0, end: None }];

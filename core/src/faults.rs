@@ -128,5 +128,6 @@ pub(crate) fn fault_assessment(
         action: Action::None,
         responder: rules.responder(at),
         reasons: vec![reason],
+        visit: None,
     }
 }

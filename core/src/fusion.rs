@@ -30,7 +30,8 @@
 //!
 //! 6. The ladder (see `ladder`): a `dispatch` on silence and missed automatic calls waits at
 //!    `notify` until the caseworker's call or text was tried (missed or unreachable) or
-//!    `escalation.caseworker_h` passed; SOS and what the person said skip it.
+//!    `escalation.caseworker_h` passed; SOS and what the person said skip it. A `dispatch`
+//!    names its kind (`visit`, `police`, `119`; see [`Assessment::visit`]).
 //!
 //! Deterministic: the same state and time give the same assessment.
 
@@ -286,7 +287,9 @@ pub(crate) fn assess(
         });
         sort_reasons(&mut reasons);
     }
-    Assessment { person, at, score, level, action, responder: rules.route(at, asked), reasons }
+    let visit = (action == Action::Dispatch)
+        .then(|| crate::ladder::visit_kind(&view, &reasons, concern.as_ref().map(|(_, rule)| rule)));
+    Assessment { person, at, score, level, action, responder: rules.route(at, asked), reasons, visit }
 }
 
 /// Strongest first; ties in a fixed order.

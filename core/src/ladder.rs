@@ -7,10 +7,15 @@
 //! missed call that confirmed the silence, with no sign of life since. Until then the action
 //! is `notify` (the level may be `critical`), and a reason says so. SOS, a disposition that
 //! found an emergency or nobody at the door, and what the person said skip the rung.
+//!
+//! The visit names its kind ([`visit_kind`]): a staff `visit`, `police` or `119`.
 
+use crate::assessment::{Action, Reason, ReasonKind, VisitKind};
 use crate::detect::View;
 use crate::detect::missed_checkins::distinct_misses;
+use crate::event::Finding;
 use crate::messages::{Msg, say};
+use crate::profile::ConcernRule;
 use crate::time::{HOUR_MS, Timestamp};
 
 /// Why a `dispatch` on silence and missed automatic calls waits at `notify`, if it does: the
@@ -35,4 +40,19 @@ pub(crate) fn caseworker_pending(view: &View<'_>) -> Option<String> {
         .map_or(misses[misses.len() - 1], |n| misses[n - 1]);
     let due = confirmed.plus_millis((esc.caseworker_h * HOUR_MS as f64).round() as i64);
     (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)))
+}
+
+/// Which kind of visit a `dispatch` is (the rule is [`Assessment::visit`](crate::Assessment::visit)'s):
+/// the strongest kind that the reasons call for, a staff visit if none does. `concern` is the
+/// rule of what the person said, if a `concern` reason shows it.
+pub(crate) fn visit_kind(view: &View<'_>, reasons: &[Reason], concern: Option<&ConcernRule>) -> VisitKind {
+    let has = |kind: ReasonKind| reasons.iter().any(|r| r.kind == kind);
+    let sos = has(ReasonKind::Sos).then_some(VisitKind::Ambulance);
+    let found =
+        view.state.last_disposition.filter(|_| has(ReasonKind::Disposition)).map(|(finding, _)| match finding {
+            Finding::Emergency => VisitKind::Ambulance,
+            _ => VisitKind::Police,
+        });
+    let said = concern.filter(|rule| rule.action == Action::Dispatch).map(|rule| rule.route.visit());
+    [sos, found, said].into_iter().flatten().max().unwrap_or(VisitKind::Visit)
 }

@@ -101,7 +101,7 @@ mod value;
 mod write;
 
 pub use crate::assessment::{
-    ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder, ordered_columns,
+    ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder, VisitKind, ordered_columns,
 };
 pub use crate::assessment_columns::AssessmentColumns;
 pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};

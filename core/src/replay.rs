@@ -189,8 +189,8 @@ impl ReplayOptions {
 }
 
 /// Which of a replay's rows to keep: `all` of them, or only the `changes`, the rows a
-/// caseworker's system stores: each person's first row, and every row whose level, action or
-/// responder differs from that person's row before it.
+/// caseworker's system stores: each person's first row, and every row whose level, action
+/// (with its kind of visit) or responder differs from that person's row before it.
 ///
 /// ```
 /// use anbu::{Emit, Event, EventKind, Person, ReplayOptions, replay, HOUR_MS};
@@ -210,7 +210,8 @@ pub enum Emit {
     /// Every row.
     #[default]
     All,
-    /// Each person's first row, and the rows whose level, action or responder changed.
+    /// Each person's first row, and the rows whose level, action (with its kind of visit) or
+    /// responder changed.
     Changes,
 }
 
@@ -223,7 +224,8 @@ impl Emit {
         let changed: Vec<bool> = std::iter::once(true)
             .chain(rows.windows(2).map(|w| {
                 let (a, b) = (&w[0], &w[1]);
-                a.person != b.person || (a.level, a.action, a.responder) != (b.level, b.action, b.responder)
+                a.person != b.person
+                    || (a.level, a.action, a.visit, a.responder) != (b.level, b.action, b.visit, b.responder)
             }))
             .collect();
         let mut changed = changed.into_iter();

@@ -105,24 +105,24 @@ pub fn write_events_jsonl<'a, W: Write>(w: W, events: impl IntoIterator<Item = &
 }
 
 /// Writes assessments as CSV with the spec's columns ([`ASSESSMENT_FIELDS`]) and a header
-/// row; `reasons` is a JSON string of the list.
+/// row; `reasons` is a JSON string of the list, `visit` empty unless the action is `dispatch`.
 ///
 /// ```
 /// use anbu::{Action, Assessment, Level, Responder, write_assessments_csv};
 /// let a = Assessment { person: "p-1".into(), at: "2024-05-01T10:00:00Z".parse()?, score: 12.5,
 ///                      level: Level::Normal, action: Action::None, responder: Responder::DayOffice,
-///                      reasons: vec![] };
+///                      reasons: vec![], visit: None };
 /// let mut out = Vec::new();
 /// write_assessments_csv(&mut out, [&a])?;
 /// assert_eq!(String::from_utf8(out).unwrap(),
-///            "person,at,score,level,action,responder,reasons\n\
-///             p-1,2024-05-01T10:00:00Z,12.5,normal,none,day_office,[]\n");
+///            "person,at,score,level,action,responder,reasons,visit\n\
+///             p-1,2024-05-01T10:00:00Z,12.5,normal,none,day_office,[],\n");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_assessments_csv<'a, W: Write>(w: W, assessments: impl IntoIterator<Item = &'a Assessment>) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(ASSESSMENT_FIELDS).map_err(csv_error)?;
-    let mut cells: [String; 7] = Default::default();
+    let mut cells: [String; 8] = Default::default();
     for a in assessments {
         cell(&mut cells[0], Some(&a.person));
         cell(&mut cells[1], Some(a.at));
@@ -131,23 +131,26 @@ pub fn write_assessments_csv<'a, W: Write>(w: W, assessments: impl IntoIterator<
         cell(&mut cells[4], Some(a.action));
         cell(&mut cells[5], Some(a.responder));
         cells[6] = serde_json::to_string(&a.reasons).map_err(json_error)?;
+        cell(&mut cells[7], a.visit);
         out.write_record(&cells).map_err(csv_error)?;
     }
     out.flush()?;
     Ok(())
 }
 
-/// Writes assessments as JSON Lines: one object per assessment, `reasons` as a list of objects.
+/// Writes assessments as JSON Lines: one object per assessment, `reasons` as a list of
+/// objects, `visit` only where the action is `dispatch`.
 ///
 /// ```
 /// use anbu::{Action, Assessment, Level, Responder, write_assessments_jsonl};
 /// let a = Assessment { person: "p-1".into(), at: "2024-05-01T10:00:00Z".parse()?, score: 0.0,
 ///                      level: Level::Normal, action: Action::None, responder: Responder::ControlCenter,
-///                      reasons: vec![] };
+///                      reasons: vec![], visit: None };
 /// let mut out = Vec::new();
 /// write_assessments_jsonl(&mut out, [&a])?;
 /// let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
 /// assert_eq!(line["responder"], "control_center");
+/// assert!(line.get("visit").is_none());
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_assessments_jsonl<'a, W: Write>(
@@ -202,7 +205,7 @@ pub fn write_events_as<'a, W: Write>(format: Format, w: W, events: impl IntoIter
 /// use anbu::{Assessment, Format, write_assessments_as};
 /// let mut out = Vec::new();
 /// write_assessments_as(Format::Csv, &mut out, [] as [&Assessment; 0])?;
-/// assert_eq!(String::from_utf8(out).unwrap(), "person,at,score,level,action,responder,reasons\n");
+/// assert_eq!(String::from_utf8(out).unwrap(), "person,at,score,level,action,responder,reasons,visit\n");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_assessments_as<'a, W: Write>(
@@ -308,7 +311,7 @@ pub fn write_incidents_jsonl<'a, W: Write>(w: W, incidents: impl IntoIterator<It
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assessment::{Action, Level, Reason, ReasonKind, Responder};
+    use crate::assessment::{Action, Level, Reason, ReasonKind, Responder, VisitKind};
     use crate::event::Signal;
 
     #[test]
@@ -317,8 +320,8 @@ mod tests {
             person: "p-1".into(),
             at: crate::Timestamp::from_millis(0).unwrap(),
             score: 71.0,
-            level: Level::Warning,
-            action: Action::CheckinCall,
+            level: Level::Critical,
+            action: Action::Dispatch,
             responder: Responder::ControlCenter,
             reasons: vec![Reason {
                 signal: Signal::Plug,
@@ -326,6 +329,7 @@ mod tests {
                 detail: "TV unchanged for 30 h, \"on\"".into(),
                 contribution: 40.5,
             }],
+            visit: Some(VisitKind::Police),
         };
         let mut out = Vec::new();
         write_assessments_csv(&mut out, [&a]).unwrap();
@@ -334,5 +338,6 @@ mod tests {
         assert_eq!(&row[2], "71");
         let reasons: Vec<Reason> = serde_json::from_str(&row[6]).unwrap();
         assert_eq!(reasons, a.reasons);
+        assert_eq!(&row[7], "police");
     }
 }

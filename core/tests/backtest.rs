@@ -21,6 +21,7 @@ fn row(person: &str, h: i64, level: Level, action: Action) -> Assessment {
         action,
         responder: Responder::DayOffice,
         reasons: Vec::new(),
+        visit: None,
     }
 }
 

@@ -7,21 +7,31 @@
 
 mod common;
 
-use anbu::{Action, Assessment, CheckinOutcome, ConcernCategory, EventKind, Level, ReasonKind, Responder};
+use anbu::{Action, Assessment, CheckinOutcome, ConcernCategory, EventKind, Level, ReasonKind, Responder, VisitKind};
 use common::{Home, first_at_or_above, person};
 
-/// One field case: its test, what anbu gives where the field acted, and a phrase the
-/// deciding reason must hold (the route, or what is wrong).
+/// One field case: its test, what anbu gives where the field acted (a `dispatch` names its
+/// kind of visit), and a phrase the deciding reason must hold (the route, or what is wrong).
 struct Case {
     test: &'static str,
     level: Level,
     action: Action,
+    visit: Option<VisitKind>,
     responder: Responder,
     says: &'static str,
 }
 
 const fn case(test: &'static str, level: Level, action: Action, responder: Responder, says: &'static str) -> Case {
-    Case { test, level, action, responder, says }
+    let visit = match action {
+        Action::Dispatch => Some(VisitKind::Visit),
+        _ => None,
+    };
+    Case { test, level, action, visit, responder, says }
+}
+
+/// A `dispatch` case whose visit is not a staff visit.
+const fn sent(kind: VisitKind, c: Case) -> Case {
+    Case { visit: Some(kind), ..c }
 }
 
 /// The twelve cases, in the README's order.
@@ -48,8 +58,20 @@ const CASEBOOK: [Case; 12] = [
         Responder::DayOffice,
         "a call-back by the caseworker",
     ),
-    case("threat_from_an_ex_spouse", Level::Critical, Action::Dispatch, Responder::ControlCenter, "the police (112)"),
-    case("pain", Level::Critical, Action::Dispatch, Responder::ControlCenter, "119 (ambulance)"),
+    sent(
+        VisitKind::Police,
+        case(
+            "threat_from_an_ex_spouse",
+            Level::Critical,
+            Action::Dispatch,
+            Responder::ControlCenter,
+            "the police (112)",
+        ),
+    ),
+    sent(
+        VisitKind::Ambulance,
+        case("pain", Level::Critical, Action::Dispatch, Responder::ControlCenter, "119 (ambulance)"),
+    ),
     case("tv_left_on_day_and_night", Level::Normal, Action::None, Responder::DayOffice, ""),
     case(
         "frail_man_who_could_not_switch_the_tv_off",
@@ -67,7 +89,7 @@ const CASEBOOK: [Case; 12] = [
 /// Holds the case's assessment where the field acted to [`CASEBOOK`].
 fn check(test: &str, a: &Assessment) {
     let c = CASEBOOK.iter().find(|c| c.test == test).expect("the case is in CASEBOOK");
-    assert_eq!((a.level, a.action, a.responder), (c.level, c.action, c.responder), "{test}: {a:#?}");
+    assert_eq!((a.level, a.action, a.visit, a.responder), (c.level, c.action, c.visit, c.responder), "{test}: {a:#?}");
     if !c.says.is_empty() {
         assert!(a.reasons.iter().any(|r| r.detail.contains(c.says)), "{test}: no reason says {:?}: {a:#?}", c.says);
     }
@@ -223,12 +245,13 @@ fn every_case_has_its_test_and_the_readme_lists_them_as_they_are() {
     assert_eq!(rows.len(), CASEBOOK.len(), "the README's casebook table has a row per case");
     for (i, (c, row)) in CASEBOOK.iter().zip(&rows).enumerate() {
         assert!(source.contains(&format!("fn {}()", c.test)), "{} has a test", c.test);
-        let cells = [row[0], row[2], row[3], row[4], row[5]];
+        let cells = [row[0], row[2], row[3], row[4], row[5], row[6]];
         let want = [
             (i + 1).to_string(),
             format!("`{}`", c.test),
             format!("`{}`", c.level),
             format!("`{}`", c.action),
+            c.visit.map_or(String::new(), |v| format!("`{v}`")),
             format!("`{}`", c.responder),
         ];
         assert_eq!(cells.map(str::to_string), want, "README casebook row {}", i + 1);

@@ -48,6 +48,7 @@ fn assessed(person: &str, at: &str, level: Level) -> Assessment {
         action: Action::None,
         responder: Responder::DayOffice,
         reasons: Vec::new(),
+        visit: None,
     }
 }
 

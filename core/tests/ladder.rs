@@ -6,6 +6,7 @@ mod common;
 
 use anbu::{
     Action, Assessment, CheckinBy, CheckinOutcome, Engine, EventKind, Finding, Level, Person, Profile, ReasonKind,
+    VisitKind,
 };
 use common::{Home, collapse_at_10_on_day_2_with_the_tv_on, person};
 
@@ -96,6 +97,46 @@ fn sos_and_a_door_nobody_opened_skip_the_rung() {
     home.push(82.2, "visit", EventKind::Disposition { finding: Finding::Unreachable, by: Some(anbu::FoundBy::Visit) });
     let a = at(&home, 82.5);
     assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
+}
+
+#[test]
+fn a_visit_names_its_kind() {
+    // Silence and missed calls, once the caseworker's rung is done: a staff visit. Before it
+    // (at `notify`), and before anything is wrong, no visit at all.
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    assert_eq!(at(&home, 82.5).visit, None);
+    assert_eq!(at(&home, 20.0).visit, None);
+    let a = at(&home, 83.0);
+    assert_eq!((a.action, a.visit), (Action::Dispatch, Some(VisitKind::Visit)), "{a:?}");
+    // A door nobody opened or a death found: the police; an emergency found, or the button: 119.
+    for (finding, kind) in [
+        (Finding::Unreachable, VisitKind::Police),
+        (Finding::Deceased, VisitKind::Police),
+        (Finding::Emergency, VisitKind::Ambulance),
+    ] {
+        let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+        home.push(82.2, "visit", EventKind::Disposition { finding, by: Some(anbu::FoundBy::Visit) });
+        let a = at(&home, 82.5);
+        assert_eq!((a.action, a.visit), (Action::Dispatch, Some(kind)), "{finding}: {a:?}");
+    }
+    let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    home.push(82.2, "sos-button", EventKind::Sos);
+    let a = at(&home, 82.5);
+    assert_eq!((a.action, a.visit), (Action::Dispatch, Some(VisitKind::Ambulance)), "{a:?}");
+    assert_eq!(a.visit.map(VisitKind::as_str), Some("119"));
+}
+
+#[test]
+fn a_change_of_the_visit_kind_is_a_change_a_caseworkers_system_stores() {
+    // The staff visit found nobody at the door: the next row sends the police.
+    let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    home.push(83.5, "visit", EventKind::Disposition { finding: Finding::Unreachable, by: Some(anbu::FoundBy::Visit) });
+    let rows = vec![at(&home, 83.0), at(&home, 84.0)];
+    assert_eq!(
+        rows.iter().map(|a| (a.action, a.visit)).collect::<Vec<_>>(),
+        [(Action::Dispatch, Some(VisitKind::Visit)), (Action::Dispatch, Some(VisitKind::Police))]
+    );
+    assert_eq!(anbu::Emit::Changes.keep(rows.clone()), rows);
 }
 
 #[test]

@@ -78,6 +78,7 @@ fn row(person: u8, level: u8, action: u8, score: u8) -> Assessment {
         action: Action::ALL[usize::from(action) % 4],
         responder: Responder::DayOffice,
         reasons: Vec::new(),
+        visit: None,
     }
 }
 

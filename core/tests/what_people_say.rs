@@ -7,7 +7,7 @@ mod common;
 
 use anbu::{
     Action, Assessment, CheckinOutcome, ConcernCategory, Engine, EventKind, Format, Level, Person, Profile,
-    ReadOptions, ReasonKind, ReplayOptions, read_events_from, replay,
+    ReadOptions, ReasonKind, ReplayOptions, VisitKind, read_events_from, replay,
 };
 use common::{Home, person};
 
@@ -41,7 +41,7 @@ fn concern_reason(a: &Assessment) -> &str {
 fn a_welfare_request_is_a_caseworker_call_back_not_a_dispatch() {
     // Casebook: medical-bill support, care after a hospital stay, counselling for drinking.
     let a = said(Some(ConcernCategory::WelfareRequest));
-    assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
+    assert_eq!((a.level, a.action, a.visit), (Level::Warning, Action::Notify, None), "{a:?}");
     let detail = concern_reason(&a);
     assert!(detail.contains("(welfare_request)") && detail.contains("call-back by the caseworker"), "{detail}");
 }
@@ -57,7 +57,7 @@ fn cold_in_a_cold_snap_is_a_call_back_too() {
 #[test]
 fn pain_is_119() {
     let a = said(Some(ConcernCategory::Pain));
-    assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
+    assert_eq!((a.level, a.action, a.visit), (Level::Critical, Action::Dispatch, Some(VisitKind::Ambulance)), "{a:?}");
     let detail = concern_reason(&a);
     assert!(detail.contains("(pain)") && detail.contains("119"), "{detail}");
 }
@@ -66,7 +66,7 @@ fn pain_is_119() {
 fn a_threat_goes_to_the_police() {
     // Casebook: a threat from an ex-spouse.
     let a = said(Some(ConcernCategory::Threat));
-    assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
+    assert_eq!((a.level, a.action, a.visit), (Level::Critical, Action::Dispatch, Some(VisitKind::Police)), "{a:?}");
     let detail = concern_reason(&a);
     assert!(detail.contains("(threat)") && detail.contains("police (112)"), "{detail}");
 }
@@ -75,6 +75,8 @@ fn a_threat_goes_to_the_police() {
 fn self_harm_goes_to_the_crisis_line_and_the_caseworker() {
     let a = said(Some(ConcernCategory::SelfHarm));
     assert_eq!(a.level, Level::Critical, "{a:?}");
+    // The crisis line sends nobody: if the rule dispatches, staff go.
+    assert_eq!(a.visit, (a.action == Action::Dispatch).then_some(VisitKind::Visit), "{a:?}");
     let detail = concern_reason(&a);
     assert!(detail.contains("(self_harm)") && detail.contains("crisis line (109) and the caseworker"), "{detail}");
 }

@@ -52,6 +52,7 @@ const STRINGS = {
     error: '오류',
     levels: { normal: '정상', watch: '관심', warning: '경고', critical: '위급' },
     actions: { none: '조치 없음', checkin_call: '안부 전화', notify: '담당자 통보', dispatch: '현장 출동' },
+    visits: { visit: '직원 방문', police: '경찰', 119: '119' },
     responders: { day_office: '주간 담당 사무소', control_center: '관제센터' },
   },
   en: {
@@ -92,6 +93,7 @@ const STRINGS = {
     error: 'Error',
     levels: { normal: 'Normal', watch: 'Watch', warning: 'Warning', critical: 'Critical' },
     actions: { none: 'None', checkin_call: 'Check-in call', notify: 'Notify caseworker', dispatch: 'Dispatch' },
+    visits: { visit: 'staff visit', police: 'police', 119: '119' },
     responders: { day_office: 'Day office', control_center: 'Control center' },
   },
 }
@@ -144,10 +146,17 @@ function profileZone(name) {
   return zones.get(name)
 }
 
+/** An assessment's action as the board names it, a dispatch with its kind of visit: `현장 출동 (경찰)`. */
+const actionLabel = (t, a) => {
+  const action = t.actions[a.action] ?? a.action
+  return a.visit ? `${action} (${t.visits[a.visit] ?? a.visit})` : action
+}
+
 /** Same row of the timeline: nothing an operator acts on changed. */
 const sameRow = (a, b) =>
   a.level === b.level &&
   a.action === b.action &&
+  a.visit === b.visit &&
   a.responder === b.responder &&
   a.reasons.length === b.reasons.length &&
   a.reasons.every((r, i) => r.kind === b.reasons[i].kind && r.signal === b.reasons[i].signal)
@@ -376,7 +385,7 @@ function registerBoard(app, service) {
               `<tr class="row-${esc(a.level)}" data-person="${esc(a.person)}"><td class="num">${i + 1}</td>` +
                 `<td><a class="person" href="${esc(personHref(a.person, lang))}">${esc(a.person)}</a></td>` +
                 `<td>${badge(t, a.level)}</td><td class="num">${esc(a.score.toFixed(1))}</td>` +
-                `<td>${esc(t.actions[a.action] ?? a.action)}</td><td>${esc(t.responders[a.responder] ?? a.responder)}</td>` +
+                `<td>${esc(actionLabel(t, a))}</td><td>${esc(t.responders[a.responder] ?? a.responder)}</td>` +
                 `<td class="detail">${first ? esc(first.detail) : ''}</td>` +
                 `<td>${ack || a.action !== 'none' ? ackCell(t, ack && { ...ack, tz }) : ''}</td>` +
                 `<td>${needsAck(a, ack) ? ackForm(t, lang, a.person, 'board') : ''}</td></tr>`,
@@ -413,7 +422,7 @@ function registerBoard(app, service) {
           `<table id="now"><tbody>` +
             `<tr><th>${esc(t.now)}</th><td><time datetime="${esc(a.at)}">${esc(now.text)}</time></td></tr>` +
             `<tr><th>${esc(t.score)}</th><td>${esc(a.score.toFixed(1))}</td></tr>` +
-            `<tr><th>${esc(t.action)}</th><td>${esc(t.actions[a.action] ?? a.action)}</td></tr>` +
+            `<tr><th>${esc(t.action)}</th><td>${esc(actionLabel(t, a))}</td></tr>` +
             `<tr><th>${esc(t.responder)}</th><td>${esc(t.responders[a.responder] ?? a.responder)}</td></tr>` +
             `<tr><th>${esc(t.reasons)}</th><td>${reasonList(a.reasons)}</td></tr>` +
             `<tr><th>${esc(t.ack)}</th><td id="ack">${ackCell(t, ack && { ...ack, tz })} ${needsAck(a, ack) ? ackForm(t, lang, person, 'person') : ''}</td></tr>` +
@@ -433,7 +442,7 @@ function registerBoard(app, service) {
               `<tr class="row-${esc(r.level)}"><td><time datetime="${esc(r.at)}">${esc(from.text)}</time></td>` +
                 `<td>${r.until === r.at ? '' : `<time datetime="${esc(r.until)}">${esc(until.text)}</time>`}</td>` +
                 `<td>${badge(t, r.level)}</td><td class="num">${esc(r.score.toFixed(1))}</td>` +
-                `<td>${esc(t.actions[r.action] ?? r.action)}</td><td>${esc(t.responders[r.responder] ?? r.responder)}</td>` +
+                `<td>${esc(actionLabel(t, r))}</td><td>${esc(t.responders[r.responder] ?? r.responder)}</td>` +
                 `<td>${reasonList(r.reasons)}</td></tr>`,
             )
           }

@@ -313,6 +313,7 @@ const SCHEMAS = [
       level: { type: 'string' },
       action: { type: 'string' },
       responder: { type: 'string' },
+      visit: { type: 'string' },
       reasons: {
         type: 'array',
         items: {

@@ -181,7 +181,7 @@ def _to_pandas(table: object) -> Any:
 
 def _ordered(frame: Any, output: str) -> Any:
     """Gives the columns of a closed vocabulary (``ORDERED_COLUMNS``: level, action, responder,
-    an episode's kind and peak) an ordered type: a pandas ordered ``Categorical`` or a polars
+    visit, an episode's kind and peak) an ordered type: a pandas ordered ``Categorical`` or a polars
     ``Enum``, so that ``rows.level.max()`` is the most severe level, not the last in the
     alphabet."""
     present = [(name, values) for name, values in ORDERED_COLUMNS if name in frame.columns]
@@ -324,8 +324,9 @@ def replay(
     wall clock, or ``end`` if later.
 
     Returns a DataFrame with the columns ``person``, ``at`` (UTC), ``score``, ``level``,
-    ``action``, ``responder`` and ``reasons`` (a list of ``{signal, kind, detail,
-    contribution}`` per row): pandas by default, polars when ``events`` is a polars
+    ``action``, ``responder``, ``reasons`` (a list of ``{signal, kind, detail,
+    contribution}`` per row) and ``visit`` (for a ``dispatch``, ``visit``, ``police`` or
+    ``119``; null otherwise): pandas by default, polars when ``events`` is a polars
     DataFrame, or as ``output`` says: ``"arrow"`` gives a ``pyarrow.Table``, ``"objects"`` a
     list of ``Assessment`` (no DataFrame library needed).
 

@@ -28,7 +28,7 @@ mod schedule;
 
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::{Action, Level};
+use crate::assessment::{Action, Level, VisitKind};
 use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
 use crate::event::{ConcernCategory, Signal};
 use crate::holidays::Calendar;
@@ -339,6 +339,25 @@ spec_enum! {
         Police = "police",
         /// The suicide-prevention crisis line (109), and the caseworker.
         CrisisLine = "crisis_line",
+    }
+}
+
+impl Route {
+    /// The kind of visit a `dispatch` on a `concern` routed here is: `ambulance` is `119`,
+    /// `police` is `police`; the others are a staff `visit` (the crisis line and a call-back
+    /// send nobody, so if the rule dispatches, staff go).
+    ///
+    /// ```
+    /// use anbu::{Route, VisitKind};
+    /// assert_eq!(Route::Ambulance.visit(), VisitKind::Ambulance);
+    /// assert_eq!(Route::CrisisLine.visit(), VisitKind::Visit);
+    /// ```
+    pub fn visit(self) -> VisitKind {
+        match self {
+            Route::Ambulance => VisitKind::Ambulance,
+            Route::Police => VisitKind::Police,
+            Route::CaseworkerCallback | Route::Visit | Route::CrisisLine => VisitKind::Visit,
+        }
     }
 }
 

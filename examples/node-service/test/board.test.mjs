@@ -113,7 +113,7 @@ test('the board in Chromium: queue, person page, acknowledge, languages, escapin
     assert.equal(await page.textContent('[data-count="normal"]'), '4')
     // Action, responder and the first reason, as the core wrote it.
     const first = await page.$$eval('#queue tbody tr:first-child td', (tds) => tds.map((td) => td.textContent))
-    assert.equal(first[4], '현장 출동')
+    assert.equal(first[4], '현장 출동 (119)')
     assert.equal(first[5], '관제센터')
     assert.match(first[6], /^emergency button pressed at \d{4}-\d\d-\d\d \d\d:\d\d$/)
     await shot(page, 'queue-ko')
@@ -166,6 +166,8 @@ test('the board in Chromium: queue, person page, acknowledge, languages, escapin
         ['p-warn', 'Warning'],
       ],
     )
+    // A dispatch names its kind of visit: the button is 119.
+    assert.equal(await page.$eval('#queue tbody tr:first-child td:nth-child(5)', (td) => td.textContent), 'Dispatch (119)')
     assert.deepEqual(await page.$$eval('#queue thead th', (ths) => ths.map((th) => th.textContent).slice(1, 8)), [
       'Person',
       'Level',
