@@ -154,8 +154,9 @@ impl DistrictRow {
         ]
     }
 
-    fn count_mut(&mut self, i: usize) -> &mut u64 {
-        let all = [
+    /// Every count, mutable, in the order of [`REPORT_FIELDS`] (after `district`).
+    fn counts_mut(&mut self) -> [&mut u64; 15] {
+        [
             &mut self.households,
             &mut self.risk_households,
             &mut self.auto_calls,
@@ -171,15 +172,14 @@ impl DistrictRow {
             &mut self.found_emergency,
             &mut self.found_deceased,
             &mut self.found_unreachable,
-        ];
-        all.into_iter().nth(i).expect("a count's index")
+        ]
     }
 
     /// The row of `district` with every count from `counts` (in the order of [`REPORT_FIELDS`]).
     fn from_counts(district: Option<String>, counts: [u64; 15]) -> DistrictRow {
         let mut row = DistrictRow { district, ..DistrictRow::default() };
-        for (i, c) in counts.into_iter().enumerate() {
-            *row.count_mut(i) = c;
+        for (slot, c) in row.counts_mut().into_iter().zip(counts) {
+            *slot = c;
         }
         row
     }
@@ -383,8 +383,8 @@ mod tests {
         fields.sort_unstable();
         assert_eq!(sorted, fields);
         let mut row = DistrictRow::default();
-        for i in 0..15 {
-            *row.count_mut(i) = i as u64 + 1;
+        for (i, slot) in row.counts_mut().into_iter().enumerate() {
+            *slot = i as u64 + 1;
         }
         let json = serde_json::to_value(&row).unwrap();
         for (i, name) in REPORT_FIELDS[1..].iter().enumerate() {
