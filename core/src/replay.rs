@@ -472,19 +472,38 @@ pub fn check_replay_rows(events: &[Event], persons: &[Person], options: &ReplayO
     limits::at_most("events", events.len(), MAX_BATCH_ROWS, "events in one replay")?;
     let plan = Plan::new(persons, options)?;
     let mut firsts: Vec<Option<Timestamp>> = vec![None; persons.len()];
+    let mut ahead = vec![false; persons.len()];
     let mut last = None;
     for (n, e) in events.iter().enumerate() {
         let Some((i, first)) = plan.index.get(e.person.as_str()).and_then(|&i| Some((i, firsts.get_mut(i)?))) else {
             return Err(not_in_persons(&e.person, n));
         };
         if plan.ahead(i, e.ts) {
+            if let Some(a) = ahead.get_mut(i) {
+                *a = true;
+            }
             continue;
         }
         *first = Some(first.map_or(e.ts, |f| f.min(e.ts)));
         last = last.max(Some(e.ts));
     }
     let Some(last) = options.last(last) else { return Ok(0) };
+    let firsts = grid_firsts(firsts, |i| ahead.get(i).copied().unwrap_or(false));
     Ok(plan.rows(&firsts, last, max_rows.min(MAX_REPLAY_ROWS))?.iter().sum())
+}
+
+/// Where each person's grid starts: at their first event taken. A person all of whose events
+/// were refused as dated too far ahead (`ahead`) starts where the replay does, at the earliest
+/// first event of anyone, so that their rows report the device running ahead (a technical
+/// problem the operator must see) rather than the person dropping out of the replay.
+fn grid_firsts(mut firsts: Vec<Option<Timestamp>>, ahead: impl Fn(usize) -> bool) -> Vec<Option<Timestamp>> {
+    let earliest = firsts.iter().flatten().min().copied();
+    for (i, first) in firsts.iter_mut().enumerate() {
+        if first.is_none() && ahead(i) {
+            *first = earliest;
+        }
+    }
+    firsts
 }
 
 /// Events from which a replay's events are coded in parts on every core.
@@ -896,8 +915,9 @@ impl<'p> Plan<'p> {
             }
             return O::try_with_capacity(0);
         };
-        let firsts: Vec<Option<Timestamp>> = (0..persons.len()).map(|i| source.first(i)).collect();
-        let per_person = self.rows(&firsts, last, MAX_REPLAY_ROWS)?;
+        let firsts = grid_firsts((0..persons.len()).map(|i| source.first(i)).collect(), |i| source.ahead(i).is_some());
+        let firsts = &firsts[..];
+        let per_person = self.rows(firsts, last, MAX_REPLAY_ROWS)?;
         let rows: u64 = per_person.iter().sum();
         let rows_of = |i: usize| per_person[i];
 
@@ -906,7 +926,7 @@ impl<'p> Plan<'p> {
         let shared = match calls {
             // A responder that stays on this thread: every person here, in order.
             Calls::Here(responder, policy) => {
-                return self.part(&order, rows as usize, source, names, last, Some((responder, policy)));
+                return self.part(&order, rows as usize, source, names, (firsts, last), Some((responder, policy)));
             }
             Calls::Shared(responder, policy) => Some((responder, policy)),
             Calls::None => None,
@@ -917,7 +937,7 @@ impl<'p> Plan<'p> {
         // the other parts are appended to it rather than every row copied once more).
         let run = |ids: &[usize], capacity: usize| -> Result<O> {
             let calls: PartCalls<'_> = shared.map(|(r, p)| (r as &dyn CheckinResponder, p));
-            self.part(ids, capacity, source, names, last, calls)
+            self.part(ids, capacity, source, names, (firsts, last), calls)
         };
         let parts: Vec<Result<O>> = parallel::map_chunks(&order, threads, |first, ids| {
             let capacity = if first == 0 { rows as usize } else { ids.iter().map(|&i| rows_of(i) as usize).sum() };
@@ -934,14 +954,15 @@ impl<'p> Plan<'p> {
         Ok(out)
     }
 
-    /// The rows of the persons `ids` (in that order), `capacity` rows reserved.
+    /// The rows of the persons `ids` (in that order), `capacity` rows reserved; each person's
+    /// grid runs from their `firsts` (see [`grid_firsts`]) to `last`.
     fn part<O: Output>(
         &self,
         ids: &[usize],
         capacity: usize,
         source: &dyn Source,
         names: &[Name],
-        last: Timestamp,
+        (firsts, last): (&[Option<Timestamp>], Timestamp),
         calls: PartCalls<'_>,
     ) -> Result<O> {
         let mut out = O::try_with_capacity(capacity)?;
@@ -953,7 +974,8 @@ impl<'p> Plan<'p> {
             events.clear();
             source.fill(i, &mut events);
             let person = &self.persons[i].person;
-            let grid = Grid { every: self.options.every_ms, start: self.options.start, last };
+            let Some(first) = firsts.get(i).copied().flatten() else { continue };
+            let grid = Grid { every: self.options.every_ms, first, start: self.options.start, last };
             replay_person(person, &mut events, names, &self.rules[i], grid, calls, source.ahead(i), &mut out)?;
             if let Some(done) = &self.options.progress {
                 done.fetch_add(1, Ordering::Relaxed);
@@ -963,10 +985,12 @@ impl<'p> Plan<'p> {
     }
 }
 
-/// A replay's grid: its step, the first time returned, and its last time.
+/// A person's grid: its step, the time it starts from (the first grid time at or after it),
+/// the first time returned, and its last time.
 #[derive(Clone, Copy)]
 struct Grid {
     every: i64,
+    first: Timestamp,
     start: Option<Timestamp>,
     last: Timestamp,
 }
@@ -986,10 +1010,7 @@ fn replay_person<O: Output>(
     ahead: Option<&ClockAhead>,
     out: &mut O,
 ) -> Result<()> {
-    let Grid { every, start, last } = grid;
-    if events.is_empty() {
-        return Ok(());
-    }
+    let Grid { every, first, start, last } = grid;
     events.sort_unstable_by(Compact::ranked_cmp);
     events.dedup_by(|a, b| a.same_event(b));
     // Devices are registered in the order they are first folded; past the cap, the replay is
@@ -1008,7 +1029,7 @@ fn replay_person<O: Output>(
             }
         };
     }
-    let first = events[0].ts.as_millis();
+    let first = first.as_millis();
     let mut t = first.div_euclid(every) * every;
     if t < first {
         t += every;

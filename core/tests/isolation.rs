@@ -205,3 +205,31 @@ fn a_replay_of_data_dated_in_the_future_says_so_instead_of_returning_nothing() {
     assert!(err.to_string().contains("every event is dated too far after the replay's clock"), "{err}");
     assert_eq!(replay_at(&future, &persons, at(8763)).len(), 4);
 }
+
+#[test]
+fn a_person_whose_every_event_runs_ahead_gets_rows_that_say_so() {
+    // p-2's only device is a year ahead: in a replay where p-1 has rows, p-2 has rows over
+    // the replay's grid too, each naming the device, rather than no rows at all.
+    let persons = ["p-1", "p-2"].map(|p| Person::new(p, "full").unwrap());
+    let events = vec![beat("p-1", 0, "plug-1"), beat("p-2", 8760, "door-9"), beat("p-1", 5, "plug-1")];
+    let clock = at(6);
+    let rows = replay_at(&events, &persons, clock);
+    assert_eq!(rows.len(), 12, "six grid times for each");
+    let (p1, p2) = rows.split_at(6);
+    assert!(p1.iter().all(|r| r.person == "p-1" && r.reasons.iter().all(|r| r.kind != ReasonKind::ClockAhead)));
+    // The same rows as a replay of p-1 alone.
+    assert_eq!(p1, &replay_at(&[events[0].clone(), events[2].clone()], &persons[..1], clock)[..]);
+    let mut e = engine(&["p-2"]);
+    e.set_clock(clock);
+    assert!(e.ingest(events[1].clone()).is_err());
+    for (h, row) in p2.iter().enumerate() {
+        assert_eq!((row.person.as_str(), row.at), ("p-2", at(h as i64)));
+        let note = row.reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead).expect("the device is named");
+        assert!(note.detail.starts_with("device `door-9` sent an event dated up to 8754.0 h ahead"), "{}", note.detail);
+        // As the engine, told the same clock, says of p-2.
+        assert_eq!(
+            Some(note),
+            e.assess("p-2", row.at).unwrap().reasons.iter().find(|r| r.kind == ReasonKind::ClockAhead)
+        );
+    }
+}
