@@ -310,6 +310,21 @@ def test_a_replay_refuses_a_far_ahead_event_for_its_person_only(table: bool) -> 
     assert all(any(r.kind == "clock_ahead" for r in row.reasons) == (row.person == "p-2") for row in rows)
 
 
+@pytest.mark.parametrize("table", [False, True])
+def test_a_person_whose_every_event_runs_ahead_still_has_rows(table: bool) -> None:
+    # p-2's one device is a year ahead: p-2 has rows over the replay's grid, each saying so.
+    persons = {"p-1": "full", "p-2": "full"}
+    clock = 1_714_521_600_000 + 6 * 3_600_000
+    events = [e for e in _ahead_events(True) if e["person"] == "p-1" or e["device"] == "door-9"]
+    events = [e for e in events if e["ts"] != 253370764800000]
+    rows = anbu.replay(pa.Table.from_pylist(events) if table else events, persons, output="objects", clock=clock)
+    assert [r.person for r in rows] == ["p-1"] * 6 + ["p-2"] * 6
+    assert [r.at for r in rows[6:]] == [r.at for r in rows[:6]]
+    for row in rows[6:]:
+        assert [r.kind for r in row.reasons] == ["clock_ahead"]
+        assert row.reasons[0].detail.startswith("device `door-9` sent an event dated up to 8760.0 h ahead")
+
+
 def test_duplicate_arrow_columns_are_refused() -> None:
     table = pa.Table.from_arrays(
         [pa.array(["p-1"]), pa.array([T0]), pa.array(["sos"]), pa.array([T0])], names=["person", "ts", "signal", "ts"]
