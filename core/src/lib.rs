@@ -33,7 +33,8 @@
 //!
 //! Over many persons and days the same road runs in batch: [`replay`] assesses everyone on a
 //! time grid, [`replay_closed_loop`] with the check-in calls it asks for placed and answered,
-//! [`backtest`] scores assessments against known incidents, and [`sim`] simulates cohorts.
+//! [`backtest`] scores assessments against known incidents, and `sim` simulates cohorts (the
+//! default feature `sim`; without it, the engine, replay and backtest alone).
 //!
 //! ```
 //! use anbu::{Action, Engine, Event, EventKind, HOUR_MS, Level, Person, ReasonKind, Signal, Timestamp};
@@ -90,6 +91,7 @@ mod replay;
 pub mod report;
 mod responder;
 mod routine;
+#[cfg(feature = "sim")]
 pub mod sim;
 mod snapshot;
 mod state;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, clip};
 use crate::event::CheckinOutcome;
 use crate::replay::CheckinResponder;
+#[cfg(feature = "sim")]
 use crate::sim::{SimConfig, simulate};
 use crate::time::Timestamp;
 
@@ -154,10 +155,12 @@ impl CheckinResponder for AnswerRate {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum ResponderSpec {
     /// An [`AnswerRate`].
     AnswerRate(AnswerRate),
-    /// The simulated cohort of this configuration.
+    /// The simulated cohort of this configuration (the `sim` feature).
+    #[cfg(feature = "sim")]
     Simulated(SimConfig),
 }
 
@@ -176,6 +179,7 @@ impl ResponderSpec {
 
     /// The spec, if a simulated cohort's size is within [`crate::sim::MAX_PERSON_DAYS`].
     fn checked(self) -> Result<Self> {
+        #[cfg(feature = "sim")]
         if let ResponderSpec::Simulated(cfg) = &self {
             cfg.check().map_err(|e| match e {
                 Error::InvalidArgument { name, reason } => {
@@ -196,6 +200,7 @@ impl ResponderSpec {
     pub fn responder(&self) -> Box<dyn CheckinResponder + Send + Sync> {
         match self {
             ResponderSpec::AnswerRate(a) => Box::new(*a),
+            #[cfg(feature = "sim")]
             ResponderSpec::Simulated(cfg) => Box::new(simulate(cfg)),
         }
     }
