@@ -55,9 +55,6 @@ pub(crate) struct Held {
     pub unconfirmed_since: Option<Timestamp>,
 }
 
-/// Hours within which a previous level is held by hysteresis.
-const HOLD_H: i64 = 6;
-
 /// Assesses one person at `at` from the folded state; `held` is the previous assessment's
 /// time and level (hysteresis), updated when `at` is later.
 pub(crate) fn assess(
@@ -171,7 +168,7 @@ pub(crate) fn assess(
     let mut level = raw;
     if let Some((prev_at, prev)) = held.last
         && at > prev_at
-        && at.millis_since(prev_at) <= HOLD_H * crate::time::HOUR_MS
+        && at.millis_since(prev_at) as f64 <= p.levels.hysteresis_h * crate::time::HOUR_MS as f64
         && prev > raw
     {
         // Hysteresis: stay at the previous level while the score is within the margin.
@@ -306,4 +303,36 @@ fn sort_reasons(reasons: &mut [Reason]) {
 fn round1(x: f64) -> f64 {
     let r = (x * 10.0).round() / 10.0;
     if r == 0.0 { 0.0 } else { r }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testing::{at, plug, rules, state};
+
+    #[test]
+    fn a_level_is_held_only_within_the_hysteresis_window() {
+        // The TV off from 1:00 under the plug service's seed rule (no check-in calls): find a
+        // time whose score is just under `warning`, and say the person was at `warning` 3 h before.
+        let mut r = rules("plug_only", false);
+        r.expects_checkin = false;
+        let mut events = plug(0.0, 1.0, 85.0);
+        events.extend(plug(1.0, 30.0, 0.5));
+        let st = state(&r, &events);
+        let assess_at = |r: &Rules, h: f64, held: &mut Held| assess("p".into(), &st, r, at(h), held, None);
+        let cut = r.profile.levels.warning;
+        let h = (40..120)
+            .map(|q| q as f64 / 4.0)
+            .find(|h| {
+                let s = assess_at(&r, *h, &mut Held::default()).score;
+                s < cut && s >= cut - r.profile.levels.hysteresis
+            })
+            .expect("a score within the margin below warning");
+        let warned = || Held { last: Some((at(h - 3.0), Level::Warning)), unconfirmed_since: None };
+        assert_eq!(assess_at(&r, h, &mut Held::default()).level, Level::Watch);
+        assert_eq!(r.profile.levels.hysteresis_h, crate::profile::DEFAULT_HYSTERESIS_H);
+        assert_eq!(assess_at(&r, h, &mut warned()).level, Level::Warning, "held: 3 h is within 6 h");
+        std::sync::Arc::make_mut(&mut r.profile).levels.hysteresis_h = 2.0;
+        assert_eq!(assess_at(&r, h, &mut warned()).level, Level::Watch, "not held: 3 h is past 2 h");
+    }
 }

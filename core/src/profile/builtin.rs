@@ -34,7 +34,13 @@ fn full() -> Profile {
             calendar: Calendar::Kr,
             holidays: Vec::new(),
         },
-        levels: Levels { watch: 25.0, warning: 50.0, critical: 80.0, hysteresis: 10.0 },
+        levels: Levels {
+            watch: 25.0,
+            warning: 50.0,
+            critical: 80.0,
+            hysteresis: 10.0,
+            hysteresis_h: super::DEFAULT_HYSTERESIS_H,
+        },
         inactivity: Inactivity {
             onset: 0.5,
             min_steps: 10,

@@ -175,6 +175,17 @@ pub struct Levels {
     /// Hysteresis, points: once at a level, a person stays there until the score falls
     /// this far below the level's cut-off, so that levels do not flap.
     pub hysteresis: f64,
+    /// Hysteresis window, hours: a level is held (see `hysteresis`) only while the previous
+    /// assessment is at most this old. Absent in a profile: [`DEFAULT_HYSTERESIS_H`].
+    #[serde(default = "default_hysteresis_h")]
+    pub hysteresis_h: f64,
+}
+
+/// The built-in `levels.hysteresis_h`, hours.
+pub const DEFAULT_HYSTERESIS_H: f64 = 6.0;
+
+fn default_hysteresis_h() -> f64 {
+    DEFAULT_HYSTERESIS_H
 }
 
 impl Levels {
@@ -707,6 +718,7 @@ impl Profile {
             return Err(Error::profile(&self.name, "levels", "cut-offs must rise: watch < warning < critical"));
         }
         c.range("levels.hysteresis", l.hysteresis, 0.0, l.watch)?;
+        c.range("levels.hysteresis_h", l.hysteresis_h, 0.0, 72.0)?;
         c.range("inactivity.onset", self.inactivity.onset, 0.0, 0.95)?;
         let r = &self.routine;
         c.range("routine.learning_rate", r.learning_rate, 0.001, 1.0)?;
