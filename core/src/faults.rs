@@ -14,11 +14,8 @@ use crate::event::Signal;
 use crate::messages::{Locale, Msg, say};
 use crate::profile::Rules;
 use crate::text::fixed;
-use crate::time::{DAY_MS, HOUR_MS, Timestamp};
-
-/// How long a person's assessments report a device's clock running ahead after its last
-/// refused event.
-const REPORT_MS: i64 = DAY_MS;
+use crate::time::{HOUR_MS, Timestamp};
+use crate::tuning::CLOCK_AHEAD_REPORT_MS;
 
 /// A device of a person whose events were refused as dated too far ahead (kept in snapshots).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -94,7 +91,7 @@ pub(crate) fn check_ahead(
 /// Adds the `clock_ahead` reason to an assessment at `at` while the note is recent.
 pub(crate) fn annotate(a: &mut Assessment, note: Option<&ClockAhead>, at: Timestamp, locale: Locale) {
     let Some(n) = note else { return };
-    if at.millis_since(n.clock) > REPORT_MS {
+    if at.millis_since(n.clock) > CLOCK_AHEAD_REPORT_MS {
         return;
     }
     let refused =

@@ -99,6 +99,7 @@ mod text;
 mod tier;
 mod time;
 mod triage;
+mod tuning;
 mod value;
 mod write;
 

@@ -34,14 +34,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::profile::MeterRules;
+use crate::tuning::{METER_INWARD, METER_OUTWARD};
 
 /// Hour bins (local hour of day).
 pub(crate) const HOURS: usize = 24;
-/// Weight of a reading that moves a level outward (the low level down, the high level up).
-const FAST: f32 = 0.25;
-/// Weight of a reading that moves a level inward. With `FAST / SLOW = 50` the levels settle
-/// near the 15th and 85th percentiles of a fridge's cycle.
-const SLOW: f32 = 0.005;
 /// Readings after which an hour's spread counts toward the swing (4 days of 15-minute readings).
 pub(crate) const LEARNED: u8 = 16;
 /// The swing, watts, while no hour is learned: a fridge's full cycle.
@@ -117,9 +113,9 @@ impl MeterBase {
             self.high[hour] = w;
         } else {
             let low = &mut self.low[hour];
-            *low += if w < *low { FAST } else { SLOW } * (w - *low);
+            *low += if w < *low { METER_OUTWARD } else { METER_INWARD } * (w - *low);
             let high = &mut self.high[hour];
-            *high += if w > *high { FAST } else { SLOW } * (w - *high);
+            *high += if w > *high { METER_OUTWARD } else { METER_INWARD } * (w - *high);
         }
         *n = n.saturating_add(1);
     }

@@ -100,65 +100,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Signal;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
+use crate::tuning::{
+    ANSWER_PRIOR, ANSWER_RATE, DAILY_FAST, DAILY_SLOW, DECLINE_MIN_DAYS, DECLINE_MIN_STEPS, DEFICIT_CAP, DEFICIT_MAX,
+    DEFICIT_MIN_HELD, DEFICIT_ONSET, DEFICIT_RESET, DEFICIT_RHO, GAP_BIN, GAP_FLOOR, GAP_MEMORY_DAYS, LESSON_GAPS,
+    MAX_LESSONS, OTHERS, POP_DAYS, POP_EXCURSIONS, POP_GAPS, POP_GAPS_PER_DAY, POP_TAU, POP_W, PRIOR_DAYS, PRIOR_P,
+};
 
 /// Bins: 24 local hours on weekdays, then 24 on weekend days and holidays.
 pub(crate) const BINS: usize = 48;
 /// Longest stretch of hours closed at once (a longer gap is skipped, not learned).
 const MAX_CLOSE_HOURS: i64 = 14 * 24;
 const SCALE: f64 = 65535.0;
-/// Probability prior for check-in answering.
-const ANSWER_PRIOR: f64 = 0.9;
-const ANSWER_RATE: f64 = 0.1;
-const FAST: f64 = 0.35;
-const SLOW: f64 = 0.06;
-/// The prior of a bin's probability before anything is learned, and its worth in days.
-const PRIOR_P: f64 = 0.1;
-const PRIOR_DAYS: f64 = 3.0;
-/// The survival of this person's gaps between signs of life (see [`GapHist`]): gaps are
-/// kept from `GAP_FLOOR` nats of joint surprise (`s0`), in bins of `GAP_BIN` nats, the last
-/// bin open-ended.
-pub(crate) const GAP_FLOOR: f64 = 1.0;
-const GAP_BIN: f64 = 0.5;
 const GAP_BINS: usize = 56;
 /// A gap's weight in a bin, in the bin's `u16` units.
 const GAP_SCALE: f64 = 256.0;
-/// Days over which gaps are forgotten (each closed day keeps `1 − 1/GAP_MEMORY_DAYS` of them).
-const GAP_MEMORY_DAYS: f64 = 28.0;
-/// A `fine` disposition's lesson: the silence it ended counts `LESSON_GAPS` more times among
-/// the person's gaps, while the lessons kept (fading as the gaps do) stay under
-/// `MAX_LESSONS`; past that, a `fine` is an ordinary gap. So at most `LESSON_GAPS ×
-/// MAX_LESSONS` gaps of weight come from lessons, a bounded stretch of the person's survival
-/// (the safety floor's seed rules never read it).
-pub(crate) const LESSON_GAPS: f64 = 3.0;
-pub(crate) const MAX_LESSONS: f64 = 4.0;
-/// The population prior of the survival: `S0(x) = w·e^(−x) + (1 − w)·e^(−x/τ)` for a silence
-/// `x` nats past `GAP_FLOOR`: what independent hours predict, mixed with a heavier tail for
-/// the irregular days of anyone.
-const POP_W: f64 = 0.6;
-const POP_TAU: f64 = 2.0;
-/// The prior's worth, in gaps: a person with fewer of their own leans on it.
-const POP_GAPS: f64 = 4.0;
-/// Gaps reaching `GAP_FLOOR` a day before anything is learned, and that prior's worth in days.
-const POP_GAPS_PER_DAY: f64 = 3.0;
-const POP_DAYS: f64 = 3.0;
-/// The most the hours of one silence add to the activity deficit, nats.
-const DEFICIT_CAP: f64 = 3.0;
-/// Activity, as a share of usual, that the deficit looks for.
-const DEFICIT_RHO: f64 = 0.3;
-/// Share of data a channel's routine must hold before its hours count in the deficit.
-const DEFICIT_MIN_HELD: f64 = 0.3;
-/// Ceiling of the deficit, nats.
-const DEFICIT_MAX: f64 = 100.0;
-/// The activity deficit (nats) from which it is evidence.
-pub(crate) const DEFICIT_ONSET: f64 = 2.0;
-/// A deficit's excursion ends when it falls back to this (nats); its peak is then learned.
-const DEFICIT_RESET: f64 = 0.5;
-/// The nominal prior's worth, in excursions (see [`Routine::deficit_llr`]).
-const POP_EXCURSIONS: f64 = 4.0;
-/// Usual daily steps below which steps are not judged for a decline.
-const DECLINE_MIN_STEPS: f32 = 500.0;
-/// Days of history before a decline can be judged.
-const DECLINE_MIN_DAYS: u16 = 10;
 
 /// The learned routine of one person.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1149,9 +1104,6 @@ fn walk(
     joint(sums.iter().zip(models).filter(|(_, m)| m.is_some()).map(|(s, _)| *s))
 }
 
-/// Weight of the other channels' surprise in the joint surprise.
-const OTHERS: f64 = 0.35;
-
 /// The joint surprise of channels silent together: the largest counts fully, the others
 /// at `OTHERS`. Channels are not independent given the person's state (asleep, the phone,
 /// the TV and the door are all quiet), so adding their surprises outright would count one
@@ -1195,7 +1147,7 @@ fn ewma_step((fast, slow, fast_s, slow_s, days): Daily, count: u32, steps: u32) 
     if days == 0 {
         (x, x, y, y, 1)
     } else {
-        let (f, s) = (FAST as f32, SLOW as f32);
+        let (f, s) = (DAILY_FAST as f32, DAILY_SLOW as f32);
         (
             fast + f * (x - fast),
             slow + s * (x - slow),

@@ -9,11 +9,7 @@ use crate::assessment::ReasonKind;
 use crate::event::Signal;
 use crate::messages::{Msg, say};
 use crate::time::HOUR_MS;
-
-/// Share of home-silence evidence kept while the person seems to be out and well.
-pub(crate) const AWAY_FACTOR: f64 = 0.2;
-/// How recent the phone side's sign of life must be.
-const PHONE_RECENT_H: i64 = 24;
+use crate::tuning::{AWAY_FACTOR, PHONE_RECENT_H};
 
 /// Whether the evidence says the person is out and well; adds the `away` reason if so.
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {

@@ -11,7 +11,7 @@
 //! It raises `watch` or `warning`. An answered check-in call in the last day says the
 //! person is fine for now: it weakens the trend and clears the deficit.
 
-use super::inactivity::{DEFICIT_ONSET, DeficitPoints, Percent};
+use super::inactivity::{DeficitPoints, Percent};
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::event::Signal;
@@ -20,9 +20,7 @@ use crate::profile::SilenceMode;
 use crate::state::Context;
 use crate::text::fixed;
 use crate::time::HOUR_MS;
-
-/// Share of decline evidence kept after an answered check-in call in the last day.
-const AFTER_ANSWER: f64 = 0.3;
+use crate::tuning::{DECLINE_AFTER_ANSWER, DEFICIT_ONSET};
 
 pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut Vec<Evidence>) {
     let r = &view.rules.profile.routine;
@@ -36,7 +34,7 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
         view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS);
     let trend_points = trend.map_or(0.0, |d| {
         let strength = ((d.drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0);
-        r.decline_weight * strength * if answered_recently { AFTER_ANSWER } else { 1.0 }
+        r.decline_weight * strength * if answered_recently { DECLINE_AFTER_ANSWER } else { 1.0 }
     });
     if let Some(d) = deficit.filter(|d| d.points > 0.0) {
         let detail = say!(loc, Msg::DeclineDeficit, fixed(d.deficit, 1), fixed(DEFICIT_ONSET, 0), Percent(d.p, loc));

@@ -17,27 +17,7 @@ use crate::profile::{ChannelRule, SilenceMode};
 use crate::state::Context;
 use crate::text::fixed;
 use crate::time::Timestamp;
-
-/// A channel's prior reliability: the probability that its silence means what the routine
-/// says (the rest of the time it has changed: a TV left on, a plug pulled, a phone without
-/// credit, and its silence says nothing).
-const RELIABLE_PRIOR: f64 = 0.999;
-/// Hours a channel may stay silent past the last sign of life elsewhere before it is
-/// reported as no longer watching the person (`unwatched`); its evidence is down-weighted by
-/// its reliability, not dropped.
-const STALE_H: f64 = 48.0;
-/// A channel is reported (with no points) once its reliability falls below this: it is
-/// down-weighted, never dropped without a trace.
-const REPORT_UNRELIABLE: f64 = 0.1;
-/// The activity deficit (nats of its CUSUM) beyond which it is evidence (see
-/// `Routine::deficit_llr`).
-pub(crate) use crate::routine::DEFICIT_ONSET;
-/// Posterior probabilities at the level cut-offs: the silence score passes through
-/// `levels.watch` at `P_WATCH`, `levels.warning` at `P_WARNING`, `levels.critical` at
-/// `P_CRITICAL` (and 0 at 0, 100 at 1), linearly in between.
-pub(crate) const P_WATCH: f64 = 0.25;
-pub(crate) const P_WARNING: f64 = 0.5;
-pub(crate) const P_CRITICAL: f64 = 0.8;
+use crate::tuning::{P_CRITICAL, P_WARNING, P_WATCH, RELIABLE_PRIOR, REPORT_UNRELIABLE, STALE_H};
 
 /// Points for `silence_h` hours of silence under a rule.
 pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> f64 {

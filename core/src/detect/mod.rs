@@ -159,8 +159,8 @@ pub(crate) fn detect_all(view: &View<'_>) -> Vec<Evidence> {
         let mut scores = judgement.scores;
         if away_from_home::detect(view, &mut out) {
             for sc in scores.iter_mut().filter(|sc| matches!(sc.channel, Signal::Door | Signal::Plug)) {
-                sc.points *= away_from_home::AWAY_FACTOR;
-                sc.contradicted *= away_from_home::AWAY_FACTOR;
+                sc.points *= crate::tuning::AWAY_FACTOR;
+                sc.contradicted *= crate::tuning::AWAY_FACTOR;
             }
         }
         inactivity::detect(&scores, &mut out);
