@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod days;
 pub mod incidents;
 pub mod life;
 pub mod occupancy;
@@ -39,6 +40,7 @@ use std::collections::HashMap;
 
 use anbu::{Event, Incident, MINUTE_MS, Person, Timestamp};
 
+use crate::days::DaysOff;
 use crate::incidents::{IncidentKind, IncidentPlan};
 use crate::life::{Calendar, Episode, Life, NUISANCES, Persona};
 use crate::occupancy::{SLOTS_PER_DAY, State};
@@ -61,7 +63,8 @@ pub struct WorldConfig {
     pub days: u32,
     /// The seed: the same seed, the same world.
     pub seed: u64,
-    /// Start of day 0 (a local midnight; day 0 is taken to be a Monday).
+    /// Start of day 0 (a local midnight in Seoul); weekends and Korea's public holidays are
+    /// days off (see `days`).
     pub start: Timestamp,
     /// Share of persons with an incident.
     pub incident_share: f64,
@@ -161,6 +164,7 @@ pub fn generate(cfg: &WorldConfig) -> World {
     let incidents = deal(n, (n as f64 * cfg.incident_share).round() as usize, &IncidentKind::ALL, &mut rng);
     let nuisances = deal(n, (n as f64 * cfg.nuisance_share).round() as usize, &NUISANCES, &mut rng);
 
+    let days_off = DaysOff::new(cfg.start, days);
     let mut world = World {
         events: Vec::new(),
         persons: Vec::with_capacity(n),
@@ -186,7 +190,8 @@ pub fn generate(cfg: &WorldConfig) -> World {
             _ => {}
         }
         let devices = Devices::of_profile(profile);
-        let persona = Persona::draw(&mut rng);
+        let mut persona = Persona::draw(&mut rng);
+        persona.habits.days_off = days_off.clone();
         let plan = incidents[i].map(|k| IncidentPlan::draw(k, days, &mut rng));
         let calendar = calendar(&plan, nuisance, days, &mut rng);
         let life = Life::draw(persona, calendar.episodes, plan, slots, &mut rng);

@@ -59,7 +59,7 @@ impl Persona {
         let call_scale = if rare_caller { 0.15 } else { 1.0 };
         Persona {
             routine,
-            habits: Habits { shift, out_prob, home_by_night: rng.range(0.15, 0.5) },
+            habits: Habits { days_off: Default::default(), shift, out_prob, home_by_night: rng.range(0.15, 0.5) },
             tv_propensity: tv,
             tv_sleeper: rng.chance(0.25),
             tv_watts: rng.range(55.0, 160.0),

@@ -56,8 +56,10 @@ impl State {
 }
 
 /// The person-level knobs of the chain.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Habits {
+    /// The world's days off, lived by the weekend tables.
+    pub days_off: crate::days::DaysOff,
     /// The person's clock against the table's, in slots: +6 lives an hour later.
     pub shift: i64,
     /// Probability that leaving activity by day is going out (rather than a nap).
@@ -66,15 +68,11 @@ pub struct Habits {
     pub home_by_night: f64,
 }
 
-/// Day 0 of the world is a Monday: whether `day` falls on a weekend.
-pub fn is_weekend(day: i64) -> bool {
-    day.rem_euclid(7) >= 5
-}
-
-/// The table step and day type at world slot `slot` on a clock shifted by `shift` slots.
-pub fn table_time(slot: i64, shift: i64) -> (usize, bool) {
-    let s = slot - shift;
-    (s.rem_euclid(SLOTS_PER_DAY) as usize, is_weekend(s.div_euclid(SLOTS_PER_DAY)))
+/// The table step, and whether the weekend tables apply (a day off), at world slot `slot` on
+/// the person's clock (shifted by `habits.shift` slots).
+pub fn table_time(slot: i64, habits: &Habits) -> (usize, bool) {
+    let s = slot - habits.shift;
+    (s.rem_euclid(SLOTS_PER_DAY) as usize, habits.days_off.is_off(s.div_euclid(SLOTS_PER_DAY)))
 }
 
 /// P(active at the next step | active now or not), from the tables.
@@ -105,7 +103,7 @@ pub fn is_night(step: usize) -> bool {
 /// person's strength: getting up is slower by its square root, going out rarer by its
 /// square, and below 0.4 someone out comes home to bed.
 pub fn next(cur: State, slot: i64, habits: &Habits, vigor: f64, rng: &mut Rng) -> State {
-    let (step, weekend) = table_time(slot, habits.shift);
+    let (step, weekend) = table_time(slot, habits);
     match cur {
         State::Home => {
             if rng.chance(p_active_next(weekend, step, true)) {
@@ -150,7 +148,7 @@ pub fn next(cur: State, slot: i64, habits: &Habits, vigor: f64, rng: &mut Rng) -
 
 /// The state at world slot 0 (local midnight), from the tables' start probabilities.
 pub fn first(habits: &Habits, rng: &mut Rng) -> State {
-    let (_, weekend) = table_time(0, habits.shift);
+    let (_, weekend) = table_time(0, habits);
     let p = if weekend { crate::tables::START_ACTIVE_WEEKEND } else { crate::tables::START_ACTIVE_WEEKDAY };
     if rng.chance(p) { State::Home } else { State::Asleep }
 }

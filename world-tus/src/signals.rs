@@ -278,7 +278,7 @@ fn tv_states(life: &Life, rng: &mut Rng) -> Vec<bool> {
         on = match s {
             _ if life.in_episode(Episode::TvAlwaysOn, k) => true,
             State::Home => {
-                let (step, weekend) = occupancy::table_time(k as i64, p.habits.shift);
+                let (step, weekend) = occupancy::table_time(k as i64, &p.habits);
                 let share = (occupancy::p_activity(weekend, TV, step) * p.tv_propensity).min(0.9);
                 let start = (share * stop / (1.0 - share)).min(1.0);
                 if on { !rng.chance(stop) } else { rng.chance(start) }

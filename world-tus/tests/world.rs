@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use anbu::{CallPolicy, CheckinOutcome, CheckinResponder, Format, HOUR_MS, ReadOptions, ReplayOptions};
-use anbu_world_tus::occupancy::{SLOTS_PER_DAY, State, is_weekend};
+use anbu_world_tus::days::DaysOff;
+use anbu_world_tus::occupancy::{SLOTS_PER_DAY, State};
 use anbu_world_tus::{World, WorldConfig, generate};
 
 fn small(persons: usize, days: u32, seed: u64) -> World {
@@ -102,6 +103,7 @@ fn the_occupancy_chain_gives_plausible_days() {
         nuisance_share: 0.0,
         ..WorldConfig::default()
     });
+    let off = DaysOff::new(world.config().start, 28);
     let (mut night, mut night_asleep) = (0usize, 0usize);
     let (mut day, mut day_out, mut day_home) = (0usize, 0usize, 0usize);
     for life in world.lives() {
@@ -114,7 +116,7 @@ fn the_occupancy_chain_gives_plausible_days() {
                 night += 1;
                 night_asleep += usize::from(*s == State::Asleep);
             }
-            if !is_weekend(d) && (60..96).contains(&step) {
+            if !off.is_off(d) && (60..96).contains(&step) {
                 day += 1;
                 day_out += usize::from(*s == State::Out);
                 day_home += usize::from(*s == State::Home);
