@@ -38,11 +38,8 @@ impl AnswerRate {
     #[napi(constructor)]
     pub fn new(options: AnswerRateOptions) -> Result<AnswerRate> {
         guard(|| {
-            let seed = options.seed.unwrap_or(0.0);
-            if !(seed.fract() == 0.0 && (0.0..9.007_199_254_740_992e15).contains(&seed)) {
-                return Err(bad_arg("seed", format!("must be a whole number >= 0, got {seed}")));
-            }
-            let inner = anbu::AnswerRate::new(options.rate, options.concern_rate.unwrap_or(0.0), seed as u64)?;
+            let seed = anbu::AnswerRate::seed_from(options.seed.map_or(anbu::Value::Null, anbu::Value::Float))?;
+            let inner = anbu::AnswerRate::new(options.rate, options.concern_rate.unwrap_or(0.0), seed)?;
             Ok(AnswerRate { inner })
         })
     }
