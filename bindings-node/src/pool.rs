@@ -7,12 +7,16 @@
 //! (`resolve`). So both forms take the same arguments, and an error, whether from reading
 //! the arguments or from the core, rejects the promise with the very `code` and message the
 //! sync form throws; a panic becomes `ANBU_INTERNAL` on either thread ([`guard`]).
+//!
+//! The binding's own module: it mirrors no core module (the core's `parallel`, the threads a
+//! job runs on, is [`crate::parallel`]); the libuv pool is Node's.
 #![forbid(unsafe_code)]
 
 use napi::ScopedTask;
 use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Unknown};
 
 use crate::error::{JsResult, guard};
+use crate::value::to_js_value;
 
 /// Work read from JS arguments that needs no JS value to run.
 pub trait Job: Send + Sized + 'static {
@@ -24,7 +28,7 @@ pub trait Job: Send + Sized + 'static {
 
     /// The sync form: runs the job read by `read` and converts its output, on this thread.
     fn sync<'env>(env: &'env Env, read: impl FnOnce() -> anbu::Result<Self>) -> JsResult<Unknown<'env>> {
-        guard(|| crate::to_js_value(env, &read()?.run()?))
+        guard(|| to_js_value(env, &read()?.run()?))
     }
 
     /// The async form: reads the job with `read` now (on the JS thread); it runs on the pool.
@@ -48,7 +52,7 @@ impl<'task, J: Job> ScopedTask<'task> for Pooled<J> {
     }
 
     fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        match output.and_then(|out| guard(|| crate::to_js_value(env, &out))) {
+        match output.and_then(|out| guard(|| to_js_value(env, &out))) {
             Ok(value) => Ok(value),
             Err(e) => Err(rejection(env, e)),
         }

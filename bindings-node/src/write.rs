@@ -8,8 +8,9 @@ use napi::bindgen_prelude::{AsyncTask, Env, Unknown};
 use napi_derive::napi;
 
 use crate::error::JsResult as Result;
+use crate::event::any_events;
 use crate::pool::{Job, Pooled, sync_and_async};
-use crate::{any_events, from_js_list};
+use crate::value::from_js_list;
 
 /// A table to write: its rows, where, and in which format.
 pub struct WriteTable<T> {

@@ -18,6 +18,7 @@ use crate::replay::CheckinResponder;
 #[cfg(feature = "sim")]
 use crate::sim::{SimConfig, simulate};
 use crate::time::Timestamp;
+use crate::value::Value;
 
 /// Answers every check-in call at fixed rates: answered with probability `rate` (otherwise
 /// missed), and an answered call is a request for help (`concern`) with probability
@@ -99,6 +100,24 @@ impl AnswerRate {
     /// The seed of the draws.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// A seed as a binding is given it (a host number): a whole number >= 0, else
+    /// [`Error::InvalidArgument`] naming `seed`; absent ([`Value::Null`]) is 0, the default.
+    ///
+    /// ```
+    /// use anbu::{AnswerRate, Value};
+    /// assert_eq!(AnswerRate::seed_from(Value::Float(7.0))?, 7);
+    /// assert_eq!(AnswerRate::seed_from(Value::Null)?, 0);
+    /// let err = AnswerRate::seed_from(Value::Float(-1.0)).unwrap_err();
+    /// assert_eq!(err.to_string(), "argument `seed`: must be a whole number >= 0, got -1");
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn seed_from(value: Value<'_>) -> Result<u64> {
+        match value {
+            Value::Null => Ok(0),
+            value => crate::value::count("seed", value),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 use anbu::sim::{SimConfig, simulate};
 use anbu::{
     Action, AnswerRate, CallPolicy, CheckinOutcome, CheckinResponder, HOUR_MS, Level, Person, ReplayOptions,
-    ResponderSpec, Timestamp, replay, replay_closed_loop, replay_closed_loop_sequential,
+    ResponderSpec, Timestamp, Value, replay, replay_closed_loop, replay_closed_loop_sequential,
 };
 use common::Home;
 
@@ -116,4 +116,23 @@ fn a_failing_responder_stops_the_replay_with_its_error() {
     assert_eq!(err.kind().code(), "ANBU_INVALID_ARGUMENT");
     assert!(err.to_string().contains("`maybe`") && err.to_string().contains("p-silent"), "{err}");
     assert_eq!(failing.calls.get(), 2, "no call after the failure");
+}
+
+#[test]
+fn a_seed_from_a_binding_is_a_whole_number_at_least_zero() {
+    assert_eq!(AnswerRate::seed_from(Value::Null).unwrap(), 0);
+    assert_eq!(AnswerRate::seed_from(Value::Float(3.0)).unwrap(), 3);
+    assert_eq!(AnswerRate::seed_from(Value::Int(3)).unwrap(), 3);
+    // Past 2^53, where a host number has no fraction to lose, a whole float is still a seed.
+    assert_eq!(AnswerRate::seed_from(Value::Float(2f64.powi(60))).unwrap(), 1 << 60);
+    for (bad, shown) in [(-1.0, "-1"), (1.5, "1.5"), (f64::NAN, "NaN"), (f64::INFINITY, "inf")] {
+        let err = AnswerRate::seed_from(Value::Float(bad)).unwrap_err();
+        assert_eq!(err.kind(), anbu::ErrorKind::InvalidArgument);
+        assert_eq!(err.to_string(), format!("argument `seed`: must be a whole number >= 0, got {shown}"));
+    }
+    let err = AnswerRate::seed_from(Value::Text("7")).unwrap_err();
+    assert!(err.to_string().starts_with("argument `seed`: must be a whole number >= 0"), "{err}");
+    // The seed read is the seed drawn with.
+    let rate = AnswerRate::new(0.5, 0.0, AnswerRate::seed_from(Value::Float(9.0)).unwrap()).unwrap();
+    assert_eq!(rate.seed(), 9);
 }

@@ -1,58 +1,15 @@
-//! Events from JS: plain objects with the spec's field names, or columns (typed arrays).
-//!
-//! Each cell becomes the core's [`Value`] and goes through [`EventRecord::set`], then
-//! [`EventRecord::into_event`]: the rules and messages are the core's (an empty string is
-//! absent, as an empty CSV cell is; a whole number is a whole number however it is stored).
+//! Events from JS columns (typed arrays, arrays, dictionary-encoded strings): the columnar
+//! form of the events table (the core's `columns`), each cell read as an event object's is
+//! ([`crate::event::set_cell`]).
 #![forbid(unsafe_code)]
 
-use anbu::{Error, Event, EventRecord, Location, Value};
+use anbu::{Event, EventRecord, Location, Value};
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, TypedArray, TypedArrayType, Unknown};
 use napi::{JsValue, ValueType};
 
-use crate::convert::{list, type_name, type_of, with_value};
 use crate::error::{bad_arg, napi_arg};
-
-/// Sets one field of a record from a JS value, as the core reads a [`Value`].
-fn set_cell(rec: &mut EventRecord, field: &str, v: Unknown<'_>) -> anbu::Result<()> {
-    match type_of("events", &v)? {
-        ValueType::Undefined | ValueType::Null | ValueType::String | ValueType::Number | ValueType::Boolean => {
-            with_value("events", v, |value| rec.set(field, value))?
-        }
-        ValueType::Object if v.is_date().map_err(napi_arg("events"))? => {
-            with_value("events", v, |value| rec.set(field, value))?
-        }
-        t => Err(Error::InvalidEvent {
-            location: None,
-            field: field.to_string(),
-            reason: format!("expected a string, number or boolean, got {}", type_name(t)),
-        }),
-    }
-}
-
-/// One event from a plain object.
-pub fn event_from_object(v: Unknown<'_>) -> anbu::Result<Event> {
-    let t = type_of("events", &v)?;
-    if t != ValueType::Object || v.is_array().map_err(napi_arg("events"))? {
-        return Err(bad_arg("events", format!("an event must be an object, got {}", type_name(t))));
-    }
-    let obj = Object::from_unknown(v).map_err(napi_arg("events"))?;
-    let keys = obj.get_property_names().map_err(napi_arg("events"))?;
-    let n = keys.get_array_length_unchecked().map_err(napi_arg("events"))?;
-    let mut rec = EventRecord::default();
-    for k in 0..n {
-        let key: Unknown = keys.get_element(k).map_err(napi_arg("events"))?;
-        let value: Unknown = obj.get_property_unchecked(key).map_err(napi_arg("events"))?;
-        let key = String::from_unknown(key).map_err(napi_arg("events"))?;
-        set_cell(&mut rec, &key, value)?;
-    }
-    rec.into_event()
-}
-
-/// Events from an array of plain objects; an error names the index. The array's length (of a
-/// sparse array, up to 2^32 - 1) is checked against the core's limit before anything is allocated.
-pub fn events_from_array(arr: &Object<'_>) -> anbu::Result<Vec<Event>> {
-    list("events", arr, |i, v| event_from_object(v).map_err(|e| e.at(Location::Index(u64::from(i)))))
-}
+use crate::event::set_cell;
+use crate::value::{list, type_name, type_of};
 
 /// A column of numbers from a typed array (NaN in a float array means absent).
 struct Numbers<'env> {

@@ -1,10 +1,10 @@
-//! Conversions of JS values into core types. Every check and message beyond "this JS value
-//! has the wrong type" is the core's.
+//! JS values as the core's [`Value`] and plain data, and the core's results as JS values.
+//! Every check and message beyond "this JS value has the wrong type" is the core's.
 #![forbid(unsafe_code)]
 
+use anbu::Value;
 use anbu::limits::{MAX_JSON_DEPTH, MAX_JSON_VALUES};
-use anbu::{Incident, IncidentRecord, Person, PersonRecord, Timestamp, Value};
-use napi::bindgen_prelude::{BigInt, ClassInstance, FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{BigInt, Env, FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{JsDate, JsValue, ValueType};
 
 use crate::error::{bad_arg, napi_arg};
@@ -63,16 +63,6 @@ pub fn with_value<T>(name: &str, v: Unknown<'_>, f: impl FnOnce(Value<'_>) -> T)
             return Err(bad_arg(name, format!("expected a string, number, boolean or Date, got {}", type_name(t))));
         }
     })
-}
-
-/// A timestamp argument: RFC 3339 text with an offset, epoch milliseconds, or a `Date`.
-pub fn timestamp(name: &'static str, v: Unknown<'_>) -> anbu::Result<Timestamp> {
-    with_value(name, v, |value| Timestamp::from_value(name, value))?
-}
-
-/// A duration argument: text such as `1h` / `15m`, or a number of milliseconds.
-pub fn duration_ms(name: &'static str, v: Unknown<'_>) -> anbu::Result<i64> {
-    with_value(name, v, |value| anbu::duration_ms(name, value))?
 }
 
 /// A plain JS object or array as JSON-like data, as napi's own conversion reads it (at most
@@ -176,7 +166,7 @@ pub fn is_array(name: &'static str, v: &Unknown<'_>) -> anbu::Result<bool> {
 
 /// Calls `set` with each own property of a plain object (a table's row) as a core [`Value`];
 /// an array of names is the persons table's comma-separated text.
-fn set_cells(
+pub(crate) fn set_cells(
     name: &'static str,
     v: Unknown<'_>,
     mut set: impl FnMut(&str, Value<'_>) -> anbu::Result<()>,
@@ -201,33 +191,12 @@ fn set_cells(
     Ok(())
 }
 
-/// A person: `{ person, profile, devices? }` (the spec's Persons row), read by the core's
-/// [`PersonRecord::set`]; `devices` may be a list.
-pub fn person(v: Unknown<'_>) -> anbu::Result<Person> {
-    let mut r = PersonRecord::default();
-    set_cells("person", v, |field, value| r.set(field, value))?;
-    Person::try_from(r)
-}
-
-/// A list of persons.
-pub fn persons(v: Unknown<'_>) -> anbu::Result<Vec<Person>> {
-    rows("persons", v, person)
-}
-
-/// An incident: `{ person, start, end? }`, read by the core's [`IncidentRecord::set`].
-pub fn incident(v: Unknown<'_>) -> anbu::Result<Incident> {
-    let mut r = IncidentRecord::default();
-    set_cells("incident", v, |field, value| r.set(field, value))?;
-    r.into_incident()
-}
-
-/// A list of incidents.
-pub fn incidents(v: Unknown<'_>) -> anbu::Result<Vec<Incident>> {
-    rows("incidents", v, incident)
-}
-
 /// Each element of an array argument `name` read by `row`; an error names its index.
-fn rows<T>(name: &'static str, v: Unknown<'_>, row: impl Fn(Unknown<'_>) -> anbu::Result<T>) -> anbu::Result<Vec<T>> {
+pub(crate) fn rows<T>(
+    name: &'static str,
+    v: Unknown<'_>,
+    row: impl Fn(Unknown<'_>) -> anbu::Result<T>,
+) -> anbu::Result<Vec<T>> {
     list(name, &array(name, v)?, |i, p| row(p).map_err(|e| e.at(anbu::Location::Index(u64::from(i)))))
 }
 
@@ -239,15 +208,19 @@ pub fn array<'env>(name: &'static str, v: Unknown<'env>) -> anbu::Result<Object<
     Object::from_unknown(v).map_err(napi_arg(name))
 }
 
-/// A profile: a `Profile` instance, or a profile document as a plain object.
-pub fn profile(v: Unknown<'_>) -> anbu::Result<anbu::Profile> {
-    if type_of("profile", &v)? == ValueType::Object
-        && let Ok(p) = ClassInstance::<crate::Profile>::from_unknown(v)
-    {
-        return Ok(p.inner.clone());
-    }
-    match type_of("profile", &v)? {
-        ValueType::Object => anbu::Profile::from_value(json("profile", v)?),
-        t => Err(bad_arg("profile", format!("expected a Profile or a profile object, got {}", type_name(t)))),
-    }
+/// Converts a value the core serializes (spec field names, RFC 3339 times) into JS.
+pub(crate) fn to_js_value<'env, T: serde::Serialize>(env: &'env Env, value: &T) -> anbu::Result<Unknown<'env>> {
+    env.to_js_value(value).map_err(|e| bad_arg("result", e.reason.clone()))
+}
+
+/// Deserializes a JS array into core values (assessments, incidents); the error names the path.
+pub(crate) fn from_js_list<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<Vec<T>> {
+    from_js(name, v)
+}
+
+/// Deserializes a JS value into a core value (a filter, a list of assessments); `null` and
+/// `undefined` are JSON's null; the error names the path.
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(name: &'static str, v: Unknown<'_>) -> anbu::Result<T> {
+    let value = json(name, v)?;
+    serde_path_to_error::deserialize(value).map_err(|e| bad_arg(name, format!("{}: {}", e.path(), e.inner())))
 }

@@ -10,9 +10,12 @@ use anbu::{CallPolicy, CheckinResponder, ReplayOptions};
 use napi::bindgen_prelude::{Env, FnArgs, FromNapiValue, Function, JsObjectValue, Unknown};
 use napi_derive::napi;
 
-use crate::closed_loop::{Responder, call_policy, responder};
-use crate::convert;
 use crate::error::{JsResult as Result, bad_arg, guard, napi_arg};
+use crate::event::any_events;
+use crate::replay::{call_policy, replay_options};
+use crate::responder::{Responder, responder};
+use crate::value::{self, to_js_value};
+use crate::{incident, person};
 
 /// Backtests the cohort once per value of a numeric profile key (`routine.sensitivity`,
 /// `levels.warning`, ...) set in every profile its persons use; in the closed loop when
@@ -38,20 +41,19 @@ pub fn sweep<'env>(
 ) -> Result<Unknown<'env>> {
     let mut thrown = None;
     let result = guard(|| {
-        let values = convert::list("values", &convert::array("values", values)?, |_, v| {
-            match convert::type_of("values", &v)? {
+        let values =
+            value::list("values", &value::array("values", values)?, |_, v| match value::type_of("values", &v)? {
                 napi::ValueType::Number => f64::from_unknown(v).map_err(napi_arg("values")),
-                t => Err(bad_arg("values", format!("expected numbers, got {}", convert::type_name(t)))),
-            }
-        })?;
-        let events = crate::any_events(events)?;
-        let persons = convert::persons(persons)?;
-        let incidents = convert::incidents(incidents)?;
+                t => Err(bad_arg("values", format!("expected numbers, got {}", value::type_name(t)))),
+            })?;
+        let events = any_events(events)?;
+        let persons = person::persons(persons)?;
+        let incidents = incident::incidents(incidents)?;
         let (mut opts, policy, answers, budget, progress) = match options {
             Some(o) => {
-                let o = convert::object("options", o)?;
+                let o = value::object("options", o)?;
                 let r: Unknown = o.get_named_property_unchecked("responder").map_err(napi_arg("responder"))?;
-                let answers = match convert::type_of("responder", &r)? {
+                let answers = match value::type_of("responder", &r)? {
                     napi::ValueType::Undefined => None,
                     _ => match responder(r)? {
                         Responder::Spec(spec) => Some(spec.responder()),
@@ -64,19 +66,19 @@ pub fn sweep<'env>(
                     },
                 };
                 let b: Unknown = o.get_named_property_unchecked("budget").map_err(napi_arg("budget"))?;
-                let budget = match convert::type_of("budget", &b)? {
+                let budget = match value::type_of("budget", &b)? {
                     napi::ValueType::Undefined => None,
                     _ => Some(f64::from_unknown(b).map_err(napi_arg("budget"))?),
                 };
                 let p: Unknown = o.get_named_property_unchecked("progress").map_err(napi_arg("progress"))?;
-                let progress = match convert::type_of("progress", &p)? {
+                let progress = match value::type_of("progress", &p)? {
                     napi::ValueType::Undefined | napi::ValueType::Null => None,
                     napi::ValueType::Function => Some(Function::from_unknown(p).map_err(napi_arg("progress"))?),
                     t => {
-                        return Err(bad_arg("progress", format!("expected a function, got {}", convert::type_name(t))));
+                        return Err(bad_arg("progress", format!("expected a function, got {}", value::type_name(t))));
                     }
                 };
-                (crate::replay_options(&o)?, call_policy(&o)?, answers, budget, progress)
+                (replay_options(&o)?, call_policy(&o)?, answers, budget, progress)
             }
             None => (ReplayOptions::default(), CallPolicy::default(), None, None, None),
         };
@@ -109,7 +111,7 @@ pub fn sweep<'env>(
                 map.insert("within_budget".into(), picks);
             }
         }
-        crate::to_js_value(env, &value)
+        to_js_value(env, &value)
     });
     if let Some(e) = thrown {
         // Throw the callback's own exception again: with it pending, the error returned below
