@@ -34,8 +34,13 @@ pub struct PyAnswerRate {
 #[pymethods]
 impl PyAnswerRate {
     #[new]
-    #[pyo3(signature = (rate, concern_rate = 0.0, seed = 0))]
-    fn new(rate: f64, concern_rate: f64, seed: u64) -> PyResult<Self> {
+    #[pyo3(signature = (rate, concern_rate = 0.0, seed = None))]
+    fn new(rate: f64, concern_rate: f64, seed: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        // The core reads the seed (a whole number >= 0; absent is 0), as from Node.
+        let seed = match seed {
+            Some(s) => convert::with_value(s, AnswerRate::seed_from)?.map_err(to_py)?,
+            None => 0,
+        };
         Ok(PyAnswerRate { inner: AnswerRate::new(rate, concern_rate, seed).map_err(to_py)? })
     }
 

@@ -165,3 +165,14 @@ def test_bad_rates_and_arguments() -> None:
     a = anbu.AnswerRate(rate=0.9, concern_rate=0.05, seed=3)
     assert (a.rate, a.concern_rate, a.seed) == (0.9, 0.05, 3)
     assert repr(a) == "AnswerRate(rate=0.9, concern_rate=0.05, seed=3)"
+
+
+def test_an_answer_rate_seed_is_read_by_the_core() -> None:
+    # The same rule, error code and text as Node's `new AnswerRate(rate, 0, seed)`.
+    assert anbu.AnswerRate(0.5, seed=7.0).seed == 7
+    assert anbu.AnswerRate(0.5).seed == 0
+    for bad, shown in [(-1, "-1"), (1.5, "1.5")]:
+        with pytest.raises(anbu.InvalidArgumentError) as err:
+            anbu.AnswerRate(0.5, seed=bad)
+        assert err.value.code == "ANBU_INVALID_ARGUMENT"
+        assert str(err.value) == f"argument `seed`: must be a whole number >= 0, got {shown}"
