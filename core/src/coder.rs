@@ -5,11 +5,12 @@
 //! error of [`too_many_devices`] (by the engine: that event, or the whole atomic batch, which
 //! checks first with [`NewDevices`]; by a replay: the replay).
 //!
-//! Events one at a time are coded by their device id. A batch's rows (an engine's columnar
-//! batch, a replay's events) are coded by a key instead, each distinct id of the batch coded
-//! once ([`DeviceIds`], [`BatchKeys`]), and each person's keys looked up in a short table
-//! ([`DeviceKeys`], [`DeviceKeyTable`]) that gives the device index of a key once one of its
-//! rows was coded: no per-row hashing.
+//! An engine's events one at a time are coded by their device id, a scan of the person's
+//! few devices. A batch's rows are coded by a key instead, a code of the batch's distinct ids
+//! ([`DeviceIds`]): a replay's events hash their id once each (in parts, on every core), a
+//! columnar batch (an engine's, a replay's) each entry of its dictionary once ([`BatchKeys`]),
+//! and no row is hashed again: each person's keys are looked up in a short table
+//! ([`DeviceKeyTable`]) that gives a key's device index once one of its rows was coded.
 //!
 //! ```
 //! use anbu::{Engine, Event, EventKind, Person, ReplayOptions, replay, MAX_DEVICES_PER_PERSON};
@@ -175,8 +176,8 @@ impl<'b> NewDevices<'b> {
     }
 }
 
-/// Device ids coded by first appearance (each distinct id hashed once per occurrence, its
-/// code then reused by key), and finally by rank (the ids' order).
+/// Device ids coded by first appearance, and finally by rank (the ids' order, so that the
+/// codes of ids coded in parts agree).
 #[derive(Default)]
 pub(crate) struct DeviceIds<'a> {
     codes: HashMap<&'a str, u32>,
