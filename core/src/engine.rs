@@ -13,19 +13,20 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::{Assessment, ReasonKind};
+use crate::coder::{self, BatchKeys, CHECKED, DeviceIds, DeviceKeyTable, NewDevices, Persons, tracks_device};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result, clip};
 use crate::event::{Event, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
-use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PENDING_PER_PERSON, MAX_PERSONS};
+use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PENDING_PER_PERSON};
 use crate::names::{Name, Names};
 use crate::pending::Pending;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
-use crate::state::{MAX_DEVICES_PER_PERSON, PersonState, too_many_devices, tracks_device};
+use crate::state::PersonState;
 use crate::tier::TierAdvice;
 use crate::time::{HOUR_MS, Timestamp};
 use crate::triage::TriageFilter;
@@ -116,7 +117,8 @@ struct Slot {
 pub struct Engine {
     config: EngineConfig,
     catalog: Catalog,
-    index: HashMap<String, usize>,
+    /// Each person's slot (see `coder`).
+    persons: Persons<'static>,
     slots: Vec<Slot>,
     /// The persons' device ids, one copy each.
     names: Names,
@@ -147,8 +149,8 @@ impl Others {
 /// What a batch would do to one person, worked out before anything is taken.
 struct Trial<'b> {
     watermark: Option<Timestamp>,
-    /// Devices the batch would register, in order.
-    new_devices: Vec<&'b str>,
+    /// Devices the batch would register.
+    new_devices: NewDevices<'b>,
     /// The person's events in the batch, and the index of the last.
     taken: usize,
     last: usize,
@@ -156,7 +158,7 @@ struct Trial<'b> {
 
 impl<'b> Trial<'b> {
     fn of(slot: &Slot) -> Self {
-        Trial { watermark: slot.watermark, new_devices: Vec::new(), taken: 0, last: 0 }
+        Trial { watermark: slot.watermark, new_devices: NewDevices::default(), taken: 0, last: 0 }
     }
 
     /// Whether the batch might leave more events waiting than the person may have (then
@@ -184,11 +186,8 @@ impl<'b> Trial<'b> {
 
     /// Checks that the person may have the event's device, noting it if new.
     fn check_device(&mut self, slot: &Slot, signal: Signal, device: &'b str) -> Result<()> {
-        if tracks_device(signal) && slot.state.device_index(device).is_none() && !self.new_devices.contains(&device) {
-            if slot.state.devices.len() + self.new_devices.len() >= MAX_DEVICES_PER_PERSON {
-                return Err(too_many_devices(&slot.person.person, device));
-            }
-            self.new_devices.push(device);
+        if tracks_device(signal) {
+            self.new_devices.check(&slot.state.devices, &slot.person.person, device)?;
         }
         Ok(())
     }
@@ -197,81 +196,6 @@ impl<'b> Trial<'b> {
         self.watermark = Some(self.watermark.map_or(ts, |w| w.max(ts)));
         self.taken += 1;
     }
-}
-
-/// A device key (see [`device_key`]) checked for a person in the dry run, its index not known yet.
-const CHECKED: u32 = u32::MAX - 1;
-
-/// Per person of a columnar batch and device key: the person's device index, or [`CHECKED`].
-/// A dense table when it is small next to the batch (the common case: a few device ids),
-/// else a short list per person.
-enum DeviceCodes {
-    Dense { keys: usize, codes: Vec<u32>, rows: usize },
-    Lists(Vec<Vec<(u32, u32)>>),
-}
-
-/// No entry in a [`DeviceCodes`] table.
-const NO_CODE: u32 = u32::MAX;
-
-impl DeviceCodes {
-    fn new(batch: &EventColumns<'_>) -> Self {
-        let keys = batch.device_names().len() + Signal::ALL.len();
-        DeviceCodes::Dense { keys, codes: Vec::new(), rows: batch.len() }
-    }
-
-    /// Makes room for one more person.
-    fn add_part(&mut self) {
-        match self {
-            DeviceCodes::Dense { keys, codes, rows } => {
-                if codes.len() + *keys <= 4 * *rows + 4096 {
-                    codes.resize(codes.len() + *keys, NO_CODE);
-                } else {
-                    let lists = codes
-                        .chunks(*keys)
-                        .map(|c| {
-                            c.iter().enumerate().filter(|(_, v)| **v != NO_CODE).map(|(k, v)| (k as u32, *v)).collect()
-                        })
-                        .chain(std::iter::once(Vec::new()))
-                        .collect();
-                    *self = DeviceCodes::Lists(lists);
-                }
-            }
-            DeviceCodes::Lists(lists) => lists.push(Vec::new()),
-        }
-    }
-
-    #[inline]
-    fn get(&self, part: usize, key: u32) -> Option<u32> {
-        let code = match self {
-            DeviceCodes::Dense { keys, codes, .. } => codes.get(part * *keys + key as usize).copied(),
-            DeviceCodes::Lists(lists) => lists.get(part)?.iter().find(|(k, _)| *k == key).map(|(_, c)| *c),
-        };
-        code.filter(|c| *c != NO_CODE)
-    }
-
-    fn set(&mut self, part: usize, key: u32, code: u32) {
-        match self {
-            DeviceCodes::Dense { keys, codes, .. } => {
-                if let Some(c) = codes.get_mut(part * *keys + key as usize) {
-                    *c = code;
-                }
-            }
-            DeviceCodes::Lists(lists) => {
-                if let Some(list) = lists.get_mut(part) {
-                    match list.iter_mut().find(|(k, _)| *k == key) {
-                        Some((_, c)) => *c = code,
-                        None => list.push((key, code)),
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A row's device as a key of the batch: its dictionary code, or past the dictionary the
-/// signal whose name it defaults to.
-fn device_key(batch: &EventColumns<'_>, device: Option<u32>, signal: Signal) -> u32 {
-    device.unwrap_or(batch.device_names().len() as u32 + signal as u32)
 }
 
 /// No slot resolved yet for a dictionary entry.
@@ -312,14 +236,13 @@ impl Engine {
     /// Registers a person, or changes an existing person's profile and devices (their state is kept).
     pub fn add_person(&mut self, person: Person) -> Result<()> {
         let rules = self.catalog.rules_for(&person)?;
-        match self.index.get(&person.person) {
-            Some(&i) => {
+        match self.persons.get(&person.person) {
+            Some(i) => {
                 self.slots[i].person = person;
                 self.slots[i].rules = rules;
             }
             None => {
-                limits::at_most("persons", self.slots.len() + 1, MAX_PERSONS, "persons in one engine")?;
-                self.index.insert(person.person.clone(), self.slots.len());
+                self.persons.add(person.person.clone(), "persons in one engine")?;
                 self.slots.push(Slot::new(person, rules));
             }
         }
@@ -347,12 +270,7 @@ impl Engine {
     pub fn remove_person(&mut self, person: &str) -> Result<()> {
         let i = self.slot_index(person)?;
         self.slots.remove(i);
-        self.index.remove(person);
-        for v in self.index.values_mut() {
-            if *v > i {
-                *v -= 1;
-            }
-        }
+        self.persons.remove(person);
         self.names.forget_unused();
         Ok(())
     }
@@ -373,7 +291,7 @@ impl Engine {
     }
 
     fn slot_index(&self, person: &str) -> Result<usize> {
-        self.index.get(person).copied().ok_or_else(|| Error::UnknownPerson(person.to_string()))
+        self.persons.index(person)
     }
 
     /// Ingests one event. An exact repeat of an event still within the allowed lateness
@@ -406,7 +324,7 @@ impl Engine {
             let compact = Compact::new(event.ts, &event.kind, 0, event.device_given().is_some());
             slot.check_waiting(&trial, lateness, std::iter::once((compact, event.device())))?;
         }
-        let device = slot.code(event.signal(), event.device(), || self.names.intern(event.device()));
+        let device = slot.code(event.signal(), event.device(), || self.names.intern(event.device()))?;
         Ok(if slot.insert(Compact::new(event.ts, &event.kind, device, event.device_given().is_some()), lateness) {
             Ingested::Accepted
         } else {
@@ -446,7 +364,7 @@ impl Engine {
         for e in events {
             let i = self.slot_index(&e.person)?;
             let slot = &mut self.slots[i];
-            let device = slot.code(e.signal(), e.device(), || self.names.intern(e.device()));
+            let device = slot.code(e.signal(), e.device(), || self.names.intern(e.device()))?;
             slot.insert(Compact::new(e.ts, &e.kind, device, e.device_given().is_some()), lateness);
         }
         Ok(n)
@@ -465,7 +383,9 @@ impl Engine {
         let mut part_of = vec![UNRESOLVED; names.len()];
         let mut parts: Vec<(usize, Trial<'_>)> = Vec::new();
         let mut part_of_slot: HashMap<usize, usize> = HashMap::new();
-        let mut codes = DeviceCodes::new(batch);
+        let mut ids = DeviceIds::default();
+        let keys = BatchKeys::new(batch, &mut ids);
+        let mut codes = DeviceKeyTable::new(ids.len(), batch.len());
         for n in 0..batch.len() {
             let Some((p, ts, signal, device)) = batch.key(n) else { break };
             let p = p as usize;
@@ -487,9 +407,8 @@ impl Engine {
             let slot = &self.slots[*i];
             trial.check_late(slot, lateness, ts).map_err(at)?;
             if tracks_device(signal) {
-                let key = device_key(batch, device, signal);
+                let key = keys.key(device, signal);
                 if codes.get(part, key).is_none() {
-                    let id = batch.device_name(device).unwrap_or(signal.as_str());
                     trial.check_device(slot, signal, id).map_err(at)?;
                     codes.set(part, key, CHECKED);
                 }
@@ -511,35 +430,17 @@ impl Engine {
                 .check_waiting(trial, lateness, batch)
                 .map_err(|err| err.at(Location::Index(trial.last as u64)))?;
         }
-        // Device dictionary entry -> the engine's copy of the id, interned when first used.
-        let mut interned: Vec<Option<Name>> = vec![None; batch.device_names().len()];
         let mut taken = 0;
         for n in 0..batch.len() {
             let Some(row) = batch.row(n) else { break };
             let Some(&part) = part_of.get(row.person as usize) else { continue };
             let Some(slot) = parts.get(part).and_then(|(i, _)| self.slots.get_mut(*i)) else { continue };
+            let id = batch.device_name(row.device).unwrap_or(row.signal.as_str());
             let code = if tracks_device(row.signal) {
-                let key = device_key(batch, row.device, row.signal);
-                match codes.get(part, key) {
-                    Some(code) if code != CHECKED => code,
-                    _ => {
-                        let code = match row.device.and_then(|d| interned.get_mut(d as usize)) {
-                            Some(name) => {
-                                let id = batch.device_name(row.device).unwrap_or_default();
-                                slot.code_interned(name.get_or_insert_with(|| self.names.intern(id)))
-                            }
-                            None => {
-                                let id = row.signal.as_str();
-                                slot.code(row.signal, id, || self.names.intern(id))
-                            }
-                        };
-                        codes.set(part, key, code);
-                        code
-                    }
-                }
+                let (key, names) = (keys.key(row.device, row.signal), &mut self.names);
+                codes.code(part, &mut slot.state.devices, &slot.person.person, key, id, || names.intern(id))?
             } else {
-                let id = batch.device_name(row.device).unwrap_or(row.signal.as_str());
-                slot.code(row.signal, id, || self.names.intern(id))
+                slot.code(row.signal, id, || self.names.intern(id))?
             };
             slot.insert(Compact::new(row.ts, &row.kind, code, row.device.is_some()), lateness);
             taken += 1;
@@ -703,7 +604,7 @@ impl Engine {
         }
         for p in snap.persons {
             let id = p.person.person.clone();
-            if engine.index.contains_key(&id) {
+            if engine.persons.get(&id).is_some() {
                 return Err(Error::Snapshot(format!("person `{id}` appears twice")));
             }
             engine.add_person(p.person).map_err(|e| Error::Snapshot(e.to_string()))?;
@@ -716,10 +617,9 @@ impl Engine {
                 d.id = engine.names.intern(&d.id);
             }
             for e in &pending {
-                if tracks_device(e.signal()) && slot.state.check_device(&id, e.signal(), e.device()).is_err() {
-                    return Err(Error::Snapshot(format!("person `{id}` has too many devices")));
-                }
-                let device = slot.code(e.signal(), e.device(), || engine.names.intern(e.device()));
+                let device = slot
+                    .code(e.signal(), e.device(), || engine.names.intern(e.device()))
+                    .map_err(|_| Error::Snapshot(format!("person `{id}` has too many devices")))?;
                 slot.push(Compact::new(e.ts, &e.kind, device, e.device_given().is_some()));
             }
             slot.watermark = p.watermark;
@@ -772,32 +672,19 @@ impl Slot {
         self.watermark.map(|w| w.plus_millis(-lateness))
     }
 
-    /// The device code of an event that was checked (see [`Trial::take`]): a tracked
-    /// device's index (registered if new, with its id from `intern`), or an untracked one's
+    /// The device code of an event (checked by [`Trial::take`]): a tracked device's index
+    /// (registered if new, with its id from `intern`; see `coder`), or an untracked one's
     /// index into `others`.
-    fn code(&mut self, signal: Signal, id: &str, intern: impl FnOnce() -> Name) -> u32 {
+    fn code(&mut self, signal: Signal, id: &str, intern: impl FnOnce() -> Name) -> Result<u32> {
         if tracks_device(signal) {
-            match self.state.device_index(id) {
-                Some(i) => i as u32,
-                None => self.state.register_device(&self.person.person, intern()).unwrap_or(u32::MAX),
-            }
-        } else {
-            let others = self.others.get_or_insert_default();
-            others.last_is_new = others.ids.last().is_none_or(|o| **o != *id);
-            if others.last_is_new {
-                others.ids.push(id.into());
-            }
-            others.ids.len() as u32 - 1
+            return coder::device(&mut self.state.devices, &self.person.person, id, intern);
         }
-    }
-
-    /// The device code of a tracked event whose id is interned.
-    #[inline]
-    fn code_interned(&mut self, id: &Name) -> u32 {
-        match self.state.device_index_interned(id) {
-            Some(i) => i as u32,
-            None => self.state.register_device(&self.person.person, Arc::clone(id)).unwrap_or(u32::MAX),
+        let others = self.others.get_or_insert_default();
+        others.last_is_new = others.ids.last().is_none_or(|o| **o != *id);
+        if others.last_is_new {
+            others.ids.push(id.into());
         }
+        Ok(others.ids.len() as u32 - 1)
     }
 
     /// The device id of a pending event.

@@ -63,6 +63,7 @@
 mod assessment;
 mod assessment_columns;
 pub mod backtest;
+mod coder;
 mod columns;
 mod compact;
 mod detect;

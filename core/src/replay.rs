@@ -1,15 +1,15 @@
 //! Batch replay: every person assessed on a fixed time grid, as the spec's Replays section says.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::assessment::{Action, Assessment};
 use crate::assessment_columns::AssessmentColumns;
+use crate::coder::{self, BatchKeys, DeviceIds, DeviceKeyTable, Persons, tracks_device};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Location, Result, clip};
+use crate::error::{Error, Result, clip};
 use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion;
@@ -19,7 +19,7 @@ use crate::parallel;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile, Rules};
 use crate::routine::Walks;
-use crate::state::{PersonState, tracks_device};
+use crate::state::PersonState;
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 use crate::value::Value;
 
@@ -445,11 +445,6 @@ fn replay_with(
     plan.run(&Groups { groups, notes }, &names, calls)
 }
 
-/// The error for the event at `row` of a person not in the replay's persons.
-pub(crate) fn not_in_persons(person: &str, row: usize) -> Error {
-    Error::field("person", format!("`{person}` is not in persons")).at(Location::Index(row as u64))
-}
-
 /// The rows [`replay`] (or [`replay_closed_loop`]) would give for `events`, counted without
 /// replaying them: each person's grid times from their first event to the input's last.
 /// More than `max_rows` (or than [`MAX_REPLAY_ROWS`], the most any replay gives) is refused
@@ -475,9 +470,8 @@ pub fn check_replay_rows(events: &[Event], persons: &[Person], options: &ReplayO
     let mut ahead = vec![false; persons.len()];
     let mut last = None;
     for (n, e) in events.iter().enumerate() {
-        let Some((i, first)) = plan.index.get(e.person.as_str()).and_then(|&i| Some((i, firsts.get_mut(i)?))) else {
-            return Err(not_in_persons(&e.person, n));
-        };
+        let i = plan.index.index_at(&e.person, n)?;
+        let Some(first) = firsts.get_mut(i) else { continue };
         if plan.ahead(i, e.ts) {
             if let Some(a) = ahead.get_mut(i) {
                 *a = true;
@@ -526,9 +520,7 @@ impl<'a> CodedPart<'a> {
         let mut rows = Vec::with_capacity(events.len());
         let mut refused = Vec::new();
         for (n, e) in events.iter().enumerate() {
-            let Some(&i) = plan.index.get(e.person.as_str()) else {
-                return Err(not_in_persons(&e.person, first + n));
-            };
+            let i = plan.index.index_at(&e.person, first + n)?;
             if plan.ahead(i, e.ts) {
                 refused.push((i as u32, first + n));
                 continue;
@@ -594,20 +586,13 @@ pub fn replay_to_columns(
 fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows<'b, 'a>, Vec<Name>)> {
     let persons = plan.persons;
     // Dictionary entries -> persons and device codes, once per entry.
-    let mut person_of: Vec<Option<usize>> = vec![None; batch.person_names().len()];
-    for (p, name) in person_of.iter_mut().zip(batch.person_names()) {
-        *p = plan.index.get(name).copied();
-    }
-    // Device codes are ranks of the ids (as `DeviceIds::rank` gives them), known from the
+    let person_of = plan.index.dictionary(batch.person_names());
+    // Device codes are ranks of the ids (as `DeviceIds::ranks` gives them), known from the
     // dictionaries before any row is read.
     let mut ids = DeviceIds::default();
-    let device_of: Vec<u32> = batch.device_names().iter().map(|d| ids.code(d)).collect();
-    let signal_of: Vec<u32> = Signal::ALL.iter().map(|s| ids.code(s.as_str())).collect();
+    let keys = BatchKeys::new(batch, &mut ids);
     let (rank, names) = ids.ranks();
-    let ranked = |codes: Vec<u32>| -> Vec<u32> {
-        codes.into_iter().map(|c| rank.get(c as usize).copied().unwrap_or(u32::MAX)).collect()
-    };
-    let (device_of, signal_of) = (ranked(device_of), ranked(signal_of));
+    let keys = keys.recoded(&rank);
     // Each person's rows, by a counting sort of the row numbers (4 bytes a row): every
     // worker turns its persons' rows into events in a buffer it reuses.
     // Events dated too far ahead are refused for their person (in input order, as events).
@@ -617,7 +602,7 @@ fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows
     for (n, &code) in batch.person_codes().iter().enumerate() {
         let Some(i) = person_of.get(code as usize).copied().flatten() else {
             let name = batch.person_names().get(code as usize).copied().unwrap_or_default();
-            return Err(not_in_persons(name, n));
+            return Err(coder::not_in_persons(name, n));
         };
         let Some(ts) = ts_of(n) else { continue };
         if plan.ahead(i, ts) {
@@ -644,7 +629,7 @@ fn rows_of<'b, 'a>(plan: &Plan<'_>, batch: &'b EventColumns<'a>) -> Result<(Rows
         }
     }
     drop(next);
-    Ok((Rows { batch, rows, offsets, device_of, signal_of, notes, last }, names))
+    Ok((Rows { batch, rows, offsets, keys, notes, last }, names))
 }
 
 /// Where a replay's rows go: [`Assessment`]s, or [`AssessmentColumns`].
@@ -739,9 +724,8 @@ struct Rows<'b, 'a> {
     /// Row numbers, person after person; person `i`'s are `rows[offsets[i]..offsets[i + 1]]`.
     rows: Vec<u32>,
     offsets: Vec<u32>,
-    /// Device rank of each device dictionary entry, and of each signal's default device.
-    device_of: Vec<u32>,
-    signal_of: Vec<u32>,
+    /// Each row's device rank, by its key.
+    keys: BatchKeys,
     notes: Notes,
     /// The time of the last row not refused.
     last: Option<Timestamp>,
@@ -762,11 +746,8 @@ impl Source for Rows<'_, '_> {
         out.reserve(rows.len());
         for &n in rows {
             let Some(row) = self.batch.row(n as usize) else { continue };
-            let code = match row.device {
-                Some(d) => self.device_of.get(d as usize),
-                None => self.signal_of.get(row.signal as usize),
-            };
-            out.push(Compact::new(row.ts, &row.kind, code.copied().unwrap_or(u32::MAX), row.device.is_some()));
+            let code = self.keys.key(row.device, row.signal);
+            out.push(Compact::new(row.ts, &row.kind, code, row.device.is_some()));
         }
     }
 
@@ -784,48 +765,12 @@ impl Source for Rows<'_, '_> {
     }
 }
 
-/// The device ids of a replay's input, coded by first appearance, then by rank.
-#[derive(Default)]
-struct DeviceIds<'a> {
-    codes: HashMap<&'a str, u32>,
-}
-
-impl<'a> DeviceIds<'a> {
-    fn code(&mut self, id: &'a str) -> u32 {
-        let next = self.codes.len() as u32;
-        *self.codes.entry(id).or_insert(next)
-    }
-
-    /// Codes this table's ids in `all`: the code in `all` of each of this table's codes.
-    fn codes_in(&self, all: &mut DeviceIds<'a>) -> Vec<u32> {
-        let mut to = vec![u32::MAX; self.codes.len()];
-        for (id, code) in &self.codes {
-            if let Some(t) = to.get_mut(*code as usize) {
-                *t = all.code(id);
-            }
-        }
-        to
-    }
-
-    /// The rank of each code's id, and the ids by rank, interned.
-    fn ranks(self) -> (Vec<u32>, Vec<Name>) {
-        let mut by_code: Vec<(&str, u32)> = self.codes.into_iter().collect();
-        by_code.sort_unstable();
-        let mut rank = vec![u32::MAX; by_code.len()];
-        for (r, (_, code)) in by_code.iter().enumerate() {
-            if let Some(x) = rank.get_mut(*code as usize) {
-                *x = r as u32;
-            }
-        }
-        (rank, by_code.into_iter().map(|(id, _)| Name::new(id.to_string())).collect())
-    }
-}
-
 /// The persons of a replay, their rules, and how to run it.
 struct Plan<'p> {
     persons: &'p [Person],
     options: &'p ReplayOptions,
-    index: HashMap<&'p str, usize>,
+    /// Each person's place in `persons` (see `coder`).
+    index: Persons<'p>,
     rules: Vec<Arc<Rules>>,
     /// The replay's clock ([`ReplayOptions::clock`]).
     clock: Timestamp,
@@ -839,13 +784,10 @@ impl<'p> Plan<'p> {
         for p in &options.profiles {
             catalog.add(p.clone())?;
         }
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index = Persons::default();
         let mut rules: Vec<Arc<Rules>> = Vec::with_capacity(persons.len());
-        for (i, p) in persons.iter().enumerate() {
-            if index.insert(p.person.as_str(), i).is_some() {
-                return Err(Error::field("person", format!("`{}` is listed twice in persons", p.person))
-                    .at(Location::Index(i as u64)));
-            }
+        for p in persons {
+            index.add(p.person.as_str(), "persons in one replay")?;
             rules.push(catalog.rules_for(p)?);
         }
         Ok(Plan { persons, options, index, rules, clock: options.now() })
@@ -1014,20 +956,14 @@ fn replay_person<O: Output>(
     events.sort_unstable_by(Compact::ranked_cmp);
     events.dedup_by(|a, b| a.same_event(b));
     // Devices are registered in the order they are first folded; past the cap, the replay is
-    // refused, as the engine refuses the event (`PersonState::register_device`).
+    // refused with the engine's error for the event (see `coder`).
     let mut state = PersonState::default();
-    let mut registered: Vec<(u32, u32)> = Vec::new();
+    let mut registered = DeviceKeyTable::one_person();
     for e in events.iter_mut().filter(|e| tracks_device(e.signal)) {
-        let rank = e.device;
-        e.device = match registered.iter().find(|(r, _)| *r == rank) {
-            Some((_, i)) => *i,
-            None => {
-                let id = names.get(rank as usize).cloned().unwrap_or_else(|| Name::new(e.signal.as_str().to_string()));
-                let i = state.register_device(person, id)?;
-                registered.push((rank, i));
-                i
-            }
-        };
+        let name = names.get(e.device as usize);
+        let id = name.map_or(e.signal.as_str(), |n| n.as_str());
+        let name = || name.cloned().unwrap_or_else(|| Name::new(id.to_string()));
+        e.device = registered.code(0, &mut state.devices, person, e.device, id, name)?;
     }
     let first = first.as_millis();
     let mut t = first.div_euclid(every) * every;
@@ -1085,12 +1021,8 @@ fn replay_person<O: Output>(
                 let device = match checkin_device {
                     Some(d) => d,
                     None => {
-                        let d = match state.device_index("checkin") {
-                            Some(i) => i as u32,
-                            None => state.register_device(person, Name::new("checkin".to_string()))?,
-                        };
-                        checkin_device = Some(d);
-                        d
+                        let name = || Name::new("checkin".to_string());
+                        *checkin_device.insert(coder::device(&mut state.devices, person, "checkin", name)?)
                     }
                 };
                 placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None, by }, device, true));

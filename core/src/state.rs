@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::coder::{self, tracks_device};
 use crate::compact::Compact;
-use crate::error::{Error, Result};
 use crate::event::{AppAction, CheckinBy, CheckinOutcome, ConcernCategory, Direction, EventKind, Finding, Signal};
 use crate::meter::MeterBase;
 use crate::names::Name;
@@ -21,8 +21,7 @@ use crate::time::Timestamp;
 
 /// Steps per hour that mean walking somewhere rather than moving about at home.
 const WALK_STEPS_PER_HOUR: u64 = 400;
-pub(crate) use crate::limits::MAX_DEVICES_PER_PERSON;
-use crate::limits::{MAX_ABSENCES, MAX_MISSED_CHECKINS as MAX_MISSED};
+use crate::limits::{MAX_ABSENCES, MAX_DEVICES_PER_PERSON, MAX_MISSED_CHECKINS as MAX_MISSED};
 
 /// A sign of life: when, and in which signal.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,6 +57,19 @@ impl PlugReading {
 }
 
 impl DeviceState {
+    /// A device just registered (see `coder`): no event of it folded yet.
+    pub fn new(id: Name) -> Self {
+        DeviceState {
+            id,
+            channels: 0,
+            last_report: Timestamp::EPOCH,
+            periodic: false,
+            meter: false,
+            plug: None,
+            reported_fault: false,
+        }
+    }
+
     /// Whether the device reports on an activity channel.
     pub fn reports_on(&self, channel: Signal) -> bool {
         channel.channel_index().is_some_and(|i| self.channels & (1 << i) != 0)
@@ -71,7 +83,7 @@ impl DeviceState {
 
 /// One device of the person.
 ///
-/// A device is registered when its first event is taken (see [`PersonState::register_device`]),
+/// A device is registered when its first event is taken (see `coder`),
 /// so that events waiting in the lateness buffer can name it by index. Until one of its
 /// events is folded it reports on no channel, is not periodic and has no plug reading,
 /// which every detector reads as "not there".
@@ -215,25 +227,6 @@ impl HourContext for Context<'_> {
     }
 }
 
-/// The error for an event of `device`, a device more than the [`MAX_DEVICES_PER_PERSON`] the
-/// person `person` has already: names both and the limit.
-pub(crate) fn too_many_devices(person: &str, device: &str) -> Error {
-    Error::field(
-        "device",
-        format!(
-            "person `{}` already has {MAX_DEVICES_PER_PERSON} devices, the most one person may have: `{}` would be one more",
-            crate::error::clip(person),
-            crate::error::clip(device)
-        ),
-    )
-}
-
-/// Whether events of a signal come from a device whose reports are tracked (an absence,
-/// the emergency button and what a visit found are the person's, not a device's).
-pub(crate) fn tracks_device(signal: Signal) -> bool {
-    !matches!(signal, Signal::Away | Signal::Sos | Signal::Disposition)
-}
-
 /// Whether an event shows that the person did something.
 fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
     match kind {
@@ -252,59 +245,13 @@ fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
 }
 
 impl PersonState {
-    /// The index of the device `id`, if registered.
-    #[inline]
-    pub fn device_index(&self, id: &str) -> Option<usize> {
-        self.devices.iter().position(|d| d.id.as_str() == id)
-    }
-
-    /// The index of the device `id` (interned by the same table as the devices' ids), if registered.
-    #[inline]
-    pub fn device_index_interned(&self, id: &Name) -> Option<usize> {
-        self.devices.iter().position(|d| std::sync::Arc::ptr_eq(&d.id, id)).or_else(|| self.device_index(id))
-    }
-
-    /// Checks that an event of `signal` from device `id` may be taken: the device is known,
-    /// or the person may have one more (so that no input exhausts memory).
-    pub fn check_device(&self, person: &str, signal: Signal, id: &str) -> Result<()> {
-        if !tracks_device(signal) || self.device_index(id).is_some() {
-            return Ok(());
-        }
-        if self.devices.len() >= MAX_DEVICES_PER_PERSON {
-            return Err(too_many_devices(person, id));
-        }
-        Ok(())
-    }
-
-    /// Registers a new device of the person `person` and returns its index; past
-    /// [`MAX_DEVICES_PER_PERSON`], the error of [`too_many_devices`]: the one policy of the
-    /// engine (which checks with [`Self::check_device`] before) and of a replay.
-    pub fn register_device(&mut self, person: &str, id: Name) -> Result<u32> {
-        if self.devices.len() >= MAX_DEVICES_PER_PERSON {
-            return Err(too_many_devices(person, &id));
-        }
-        // Devices come rarely and stay: no room is kept for more.
-        self.devices.reserve_exact(1);
-        self.devices.push(DeviceState {
-            id,
-            channels: 0,
-            last_report: Timestamp::EPOCH,
-            periodic: false,
-            meter: false,
-            plug: None,
-            reported_fault: false,
-        });
-        Ok(self.devices.len() as u32 - 1)
-    }
-
     /// Folds one event given as an [`crate::Event`]: registers its device and folds it.
     pub fn fold(&mut self, e: &crate::Event, rules: &Rules) {
-        let device = match self.device_index(e.device()) {
-            Some(i) => i as u32,
-            None if tracks_device(e.signal()) => {
-                self.register_device(&e.person, Name::new(e.device().to_string())).unwrap_or(u32::MAX)
-            }
-            None => u32::MAX,
+        let device = if tracks_device(e.signal()) {
+            let name = || Name::new(e.device().to_string());
+            coder::device(&mut self.devices, &e.person, e.device(), name).unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
         };
         self.fold_compact(&Compact::new(e.ts, &e.kind, device, e.device_given().is_some()), rules);
     }

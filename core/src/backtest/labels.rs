@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
+use crate::coder::not_in_persons;
 use crate::error::Result;
 use crate::event::{Event, EventKind};
 use crate::incident::Incident;
 use crate::person::Person;
 use crate::profile::{Catalog, Profile};
-use crate::replay::not_in_persons;
 use crate::state::PersonState;
 
 /// The incidents that `disposition` events confirm: each `emergency` or `deceased` finding
