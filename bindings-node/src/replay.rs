@@ -16,11 +16,11 @@ use napi_derive::napi;
 
 use crate::error::{JsResult as Result, bad_arg, guard, napi_arg};
 use crate::event::any_events;
+use crate::person;
 use crate::pool::{Job, Pooled, sync_and_async};
 use crate::profile::profile_list;
 use crate::responder::{JsResponder, Responder, responder};
 use crate::value::{self, to_js_value};
-use crate::{person, time};
 
 sync_and_async! {
     #[doc = " Replays events: each person is assessed at every multiple of `every` (default: the core's,"]
@@ -67,7 +67,7 @@ impl Job for Replay {
 /// object; the core reads all but `profiles` ([`ReplayOptions::set`]).
 pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
     let mut opts = ReplayOptions::default();
-    for name in ["every", "threads", "start", "end", "clock"] {
+    for name in ReplayOptions::KEYS {
         let v: Unknown = o.get_named_property_unchecked(name).map_err(napi_arg("options"))?;
         if !matches!(value::type_of(name, &v)?, napi::ValueType::Undefined) {
             value::with_value(name, v, |value| opts.set(name, value))??;
@@ -85,19 +85,19 @@ pub(crate) fn call_policy(o: &Object<'_>) -> anbu::Result<CallPolicy> {
     if matches!(value::type_of("policy", &p)?, ValueType::Undefined) {
         return Ok(policy);
     }
-    if let serde_json::Value::Object(keys) = value::json("policy", p)?
-        && let Some(key) = keys.keys().find(|k| *k != "delay" && *k != "retry")
-    {
-        return Err(bad_arg("policy", format!("unknown key `{key}` (keys: delay, retry)")));
-    }
+    // Every key of the object, for the core to take or refuse (naming the keys).
+    let keys: Vec<String> = match value::json("policy", p)? {
+        serde_json::Value::Object(keys) => keys.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
     let p = value::object("policy", p)?;
-    let delay: Unknown = p.get_named_property_unchecked("delay").map_err(napi_arg("policy"))?;
-    if !matches!(value::type_of("delay", &delay)?, ValueType::Undefined) {
-        policy.delay_ms = time::duration_ms("delay", delay)?;
-    }
-    let retry: Unknown = p.get_named_property_unchecked("retry").map_err(napi_arg("policy"))?;
-    if !matches!(value::type_of("retry", &retry)?, ValueType::Undefined) {
-        policy.retry_ms = time::duration_ms("retry", retry)?;
+    for key in keys {
+        let v: Unknown = p.get_named_property_unchecked(&key).map_err(napi_arg("policy"))?;
+        // A value that is not one names its key (one of the core's, else the policy).
+        let name = CallPolicy::KEYS.into_iter().find(|k| *k == key).unwrap_or("policy");
+        if !matches!(value::type_of(name, &v)?, ValueType::Undefined) {
+            value::with_value(name, v, |value| policy.set(&key, value))??;
+        }
     }
     Ok(policy)
 }

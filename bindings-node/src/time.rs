@@ -17,8 +17,3 @@ pub fn parse_duration(text: String) -> Result<i64> {
 pub fn timestamp(name: &'static str, v: Unknown<'_>) -> anbu::Result<Timestamp> {
     with_value(name, v, |value| Timestamp::from_value(name, value))?
 }
-
-/// A duration argument: text such as `1h` / `15m`, or a number of milliseconds.
-pub fn duration_ms(name: &'static str, v: Unknown<'_>) -> anbu::Result<i64> {
-    with_value(name, v, |value| anbu::duration_ms(name, value))?
-}

@@ -144,11 +144,11 @@ pub fn timestamp_arg(name: &str, v: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
 /// where given.
 pub fn call_policy(delay: Option<&Bound<'_, PyAny>>, retry: Option<&Bound<'_, PyAny>>) -> PyResult<anbu::CallPolicy> {
     let mut policy = anbu::CallPolicy::default();
-    if let Some(d) = delay {
-        policy.delay_ms = duration_ms("delay", d)?;
-    }
-    if let Some(r) = retry {
-        policy.retry_ms = duration_ms("retry", r)?;
+    // A `timedelta` in milliseconds; the core reads each (`CallPolicy::set`).
+    for (name, v) in [("delay", delay), ("retry", retry)] {
+        if let Some(v) = v {
+            policy.set(name, Value::Int(duration_ms(name, v)?)).map_err(to_py)?;
+        }
     }
     Ok(policy)
 }

@@ -116,6 +116,10 @@ impl Default for ReplayOptions {
 }
 
 impl ReplayOptions {
+    /// The options [`ReplayOptions::set`] takes (a binding reads these from its host's
+    /// options object; `profiles` are the binding's own to convert).
+    pub const KEYS: [&'static str; 5] = ["every", "threads", "start", "end", "clock"];
+
     /// Sets an option from a [`Value`], as the bindings pass theirs: `every` (a duration:
     /// text such as `1h`, or milliseconds; see [`crate::duration_ms`]), `threads` (a whole
     /// number >= 0), or a time `start`, `end` or `clock` (null for none). Errors are [`Error::InvalidArgument`] naming the option.
@@ -145,7 +149,7 @@ impl ReplayOptions {
             _ => {
                 return Err(Error::argument(
                     name,
-                    "unknown replay option (options: every, threads, profiles, start, end, clock)",
+                    format!("unknown replay option (options: profiles, {})", Self::KEYS.join(", ")),
                 ));
             }
         }
@@ -305,6 +309,38 @@ pub struct CallPolicy {
 impl Default for CallPolicy {
     fn default() -> Self {
         CallPolicy { delay_ms: 5 * MINUTE_MS, retry_ms: HOUR_MS }
+    }
+}
+
+impl CallPolicy {
+    /// The keys [`CallPolicy::set`] takes.
+    pub const KEYS: [&'static str; 2] = ["delay", "retry"];
+
+    /// Sets `delay` or `retry` from a [`Value`], as the bindings pass theirs: a duration (text
+    /// such as `5m`, or milliseconds; see [`crate::duration_ms`]). Another key is
+    /// [`Error::InvalidArgument`] of `policy`, naming the keys; range checks are the replay's.
+    ///
+    /// ```
+    /// use anbu::{CallPolicy, Value};
+    /// let mut policy = CallPolicy::default();
+    /// policy.set("retry", Value::Text("2h"))?;
+    /// assert_eq!(policy.retry_ms, 7_200_000);
+    /// let err = policy.set("dealy", Value::Int(1)).unwrap_err();
+    /// assert_eq!(err.to_string(), "argument `policy`: unknown key `dealy` (keys: delay, retry)");
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
+        match name {
+            "delay" => self.delay_ms = crate::time::duration_ms(name, value)?,
+            "retry" => self.retry_ms = crate::time::duration_ms(name, value)?,
+            _ => {
+                return Err(Error::argument(
+                    "policy",
+                    format!("unknown key `{}` (keys: {})", clip(name), Self::KEYS.join(", ")),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
