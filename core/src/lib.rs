@@ -59,6 +59,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod assessment;
 mod assessment_columns;
 pub mod backtest;
@@ -129,8 +131,8 @@ pub use crate::read::{
 };
 pub use crate::write::{
     create_file, write_assessments_as, write_assessments_csv, write_assessments_jsonl, write_events_as,
-    write_events_csv, write_events_jsonl, write_incidents_csv, write_incidents_jsonl, write_persons_csv,
-    write_persons_jsonl,
+    write_events_csv, write_events_jsonl, write_incidents_as, write_incidents_csv, write_incidents_jsonl,
+    write_persons_as, write_persons_csv, write_persons_jsonl,
 };
 
 pub use crate::replay::{
