@@ -57,7 +57,7 @@ impl From<Failure> for PyErr {
 
 /// Events as given by the caller.
 pub enum Input {
-    /// A CSV or JSON Lines file, read by the core.
+    /// An event file (CSV, JSON Lines, Parquet, Arrow IPC), read by the core.
     Path(PathBuf),
     /// Arrow record batches (pyarrow, polars, pandas through pyarrow).
     Arrow(Vec<RecordBatch>),

@@ -421,6 +421,9 @@ fn simulate(args: SimulateArgs) -> Outcome {
     }
     let bar = progress();
     bar.set_message(format!("simulating {} persons over {} days", cfg.persons, cfg.days));
+    // Persons and incidents are text tables: the core's writer refuses another format before
+    // any file is made.
+    anbu::write_persons_as(args.format, io::sink(), [])?;
     let cohort = try_simulate(&cfg)?;
     std::fs::create_dir_all(&args.out).map_err(|e| in_file(&args.out)(Error::Io(e)))?;
     let file = |name: &str| args.out.join(format!("{name}.{}", args.format));
