@@ -185,11 +185,66 @@ fn check_file_blocks<R: Read + Seek>(name: &str, input: &mut R, len: u64) -> Res
     let bytes = read_n(input, footer_len)?;
     let footer = arrow_ipc::root_as_footer(&bytes).map_err(|_| bad("its footer is damaged"))?;
     let blocks = footer.recordBatches().into_iter().flatten().chain(footer.dictionaries().into_iter().flatten());
-    for block in blocks {
+    for (i, block) in blocks.enumerate() {
         let (at, meta, body) = (block.offset(), i64::from(block.metaDataLength()), block.bodyLength());
         let inside = at >= 0 && meta >= 0 && body >= 0 && (at as u64 + meta as u64).saturating_add(body as u64) <= len;
         if !inside {
             return Err(bad("its footer names data outside the file"));
+        }
+        input.seek(SeekFrom::Start(at as u64))?;
+        let bytes = read_n(input, meta as u64)?;
+        // The message's length prefix: a continuation marker and a length, or (older files) a length.
+        let skip = if bytes.starts_with(&[0xff; 4]) { 8 } else { 4 };
+        let message = bytes.get(skip..).and_then(|b| arrow_ipc::root_as_message(b).ok());
+        let message = message.ok_or_else(|| bad("a block's header is damaged"))?;
+        check_buffers(name, input, &message, (at + meta) as u64, body as u64, i)?;
+    }
+    Ok(())
+}
+
+/// Most bytes a compressed buffer may declare per compressed byte: 65,536, past what zstd
+/// (at most about 32,768 to 1, a block of one repeated byte) or lz4 (255 to 1) can give.
+const MAX_RATIO: u64 = 1 << 16;
+
+/// Most bytes a compressed buffer may declare per row of its batch (ids are at most 128
+/// bytes; offsets and numbers 8).
+const MAX_BYTES_PER_ROW: u64 = 256;
+
+/// Checks a record batch's buffers: each inside the message's body (arrow-ipc would panic
+/// slicing past it), and, when the body is compressed, the size each declares once
+/// decompressed: arrow-ipc allocates that before it decompresses, so a forged size would be
+/// an allocation out of proportion to the file (or, failing, an abort). At most
+/// [`MAX_RATIO`] times the compressed buffer, and [`MAX_BYTES_PER_ROW`] times the batch's rows.
+fn check_buffers<R: Read + Seek>(
+    name: &str,
+    input: &mut R,
+    message: &arrow_ipc::Message<'_>,
+    body_at: u64,
+    body_len: u64,
+    i: usize,
+) -> Result<()> {
+    let bad = |reason: &str| corrupt(name, Format::Arrow, format!("message {i}: {reason}"));
+    let batch = message.header_as_record_batch().or_else(|| message.header_as_dictionary_batch()?.data());
+    let Some(batch) = batch else { return Ok(()) };
+    let compressed = batch.compression().is_some();
+    let rows = u64::try_from(batch.length()).map_err(|_| bad("a negative length"))?;
+    for buffer in batch.buffers().into_iter().flatten() {
+        let (offset, size) = (buffer.offset(), buffer.length());
+        let (Ok(offset), Ok(size)) = (u64::try_from(offset), u64::try_from(size)) else {
+            return Err(bad("a negative length"));
+        };
+        if offset.saturating_add(size) > body_len {
+            return Err(bad("a buffer lies outside its body"));
+        }
+        if !compressed || size < 8 {
+            continue;
+        }
+        input.seek(SeekFrom::Start(body_at + offset))?;
+        let prefix = read_n(input, 8)?;
+        let declared = i64::from_le_bytes(prefix.try_into().unwrap_or_default());
+        let most = size.saturating_mul(MAX_RATIO).min(rows.saturating_add(1).saturating_mul(MAX_BYTES_PER_ROW));
+        if u64::try_from(declared).is_ok_and(|d| d > most) {
+            return Err(bad("a compressed buffer declares more bytes than it can hold"));
         }
     }
     Ok(())
@@ -223,6 +278,7 @@ fn check_stream_messages<R: Read + Seek>(name: &str, input: &mut R, len: u64) ->
         if at.saturating_add(body) > len {
             return Err(bad(i, "its body ends past the end of the file"));
         }
+        check_buffers(name, input, &message, at, body, i)?;
         at += body;
         input.seek(SeekFrom::Start(at))?;
     }
@@ -378,6 +434,29 @@ mod tests {
         let err = check_rows("f", Format::Parquet, limit + 1).unwrap_err().to_string();
         assert_eq!(err, format!("`f`: {} rows, at most {limit} in one file: split it", limit + 1));
         assert!(check_rows("f", Format::Arrow, -1).is_err());
+    }
+
+    #[test]
+    fn a_compressed_buffer_may_not_declare_more_than_it_can_hold() {
+        use arrow_array::Int64Array;
+        use arrow_ipc::CompressionType;
+        use arrow_ipc::writer::{IpcWriteOptions, StreamWriter};
+        let batch =
+            RecordBatch::try_from_iter([("steps", Arc::new(Int64Array::from(vec![7_i64; 1000])) as ArrayRef)]).unwrap();
+        let options = IpcWriteOptions::default().try_with_compression(Some(CompressionType::LZ4_FRAME)).unwrap();
+        let mut bytes = Vec::new();
+        let mut writer = StreamWriter::try_new_with_options(&mut bytes, &batch.schema(), options).unwrap();
+        writer.write(&batch).unwrap();
+        writer.finish().unwrap();
+        drop(writer);
+        assert_eq!(batches_from_bytes(Format::Arrow, bytes.clone()).unwrap(), [batch]);
+        // The values' buffer: its decompressed length (8,000 bytes), then an lz4 frame.
+        let mut prefix = 8000_i64.to_le_bytes().to_vec();
+        prefix.extend([0x04, 0x22, 0x4d, 0x18]);
+        let at = bytes.windows(12).position(|w| w == prefix).expect("the values' buffer");
+        bytes[at..at + 8].copy_from_slice(&(1_i64 << 40).to_le_bytes());
+        let err = batches_from_bytes(Format::Arrow, bytes).unwrap_err().to_string();
+        assert!(err.contains("a compressed buffer declares more bytes than it can hold"), "{err}");
     }
 
     #[test]
