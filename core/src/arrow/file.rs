@@ -63,6 +63,9 @@ pub(crate) fn read_file(path: &Path, format: Format) -> Result<Vec<RecordBatch>>
 /// assert!(err.to_string().starts_with("`bytes`: not a readable Parquet file"), "{err}");
 /// ```
 pub fn batches_from_bytes(format: Format, bytes: Vec<u8>) -> Result<Vec<RecordBatch>> {
+    if !format.is_columnar() {
+        return Err(Error::argument("format", format!("{format} is not a columnar format: use parquet or arrow")));
+    }
     let (name, bytes) = ("bytes", Bytes::from(bytes));
     let len = bytes.len() as u64;
     contained(name, format, || match format {
@@ -467,5 +470,7 @@ mod tests {
                 assert_eq!(err.kind(), crate::ErrorKind::Format, "{format} {bytes:?}: {err}");
             }
         }
+        let err = batches_from_bytes(Format::Csv, b"person\n".to_vec()).unwrap_err().to_string();
+        assert_eq!(err, "argument `format`: csv is not a columnar format: use parquet or arrow");
     }
 }
