@@ -11,9 +11,9 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::arrow_in::{Cell, TableError, col, normalize};
 use crate::classes::PyAssessment;
 use crate::input::Failure;
+use anbu::arrow::{Cell, TableError, col, normalize};
 
 /// Whether to read a table's `reasons` column (the backtest does not need them).
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -612,7 +612,8 @@ impl PyReadOutcome {
     }
 }
 
-/// Reads a CSV or JSON Lines event file with the core's reader (format from the extension).
+/// Reads an event file (CSV, JSON Lines, Parquet or Arrow IPC) with the core's reader (format
+/// from the extension).
 #[pyfunction]
 #[pyo3(signature = (path, *, skip_bad_rows = false))]
 pub fn read_events(py: Python<'_>, path: PathBuf, skip_bad_rows: bool) -> PyResult<PyReadOutcome> {

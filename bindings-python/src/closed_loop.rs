@@ -202,7 +202,7 @@ pub fn replay_closed_loop_arrow<'py>(
         }
         Replayed::Columns(columns) => {
             let batch = py
-                .detach(|| crate::arrow_out::batch(*columns))
+                .detach(|| anbu::arrow::assessments_batch(*columns))
                 .map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
             let schema = batch.schema();
             Ok(PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any())

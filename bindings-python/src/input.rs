@@ -15,10 +15,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::arrow_in::{self, TableError};
 use crate::classes::PyEvent;
 use crate::convert::{self, at_index};
 use crate::errors::{internal, to_py};
+use anbu::arrow::TableError;
 
 /// Why batch work failed.
 pub enum Failure {
@@ -57,7 +57,7 @@ impl From<Failure> for PyErr {
 
 /// Events as given by the caller.
 pub enum Input {
-    /// A CSV or JSON Lines file, read by the core.
+    /// An event file (CSV, JSON Lines, Parquet, Arrow IPC), read by the core.
     Path(PathBuf),
     /// Arrow record batches (pyarrow, polars, pandas through pyarrow).
     Arrow(Vec<RecordBatch>),
@@ -110,7 +110,7 @@ impl Input {
     pub fn columns(&self) -> Result<Option<anbu::OwnedColumns>, Failure> {
         match self {
             Input::Path(p) => Ok(Some(anbu::read_columns(p)?)),
-            Input::Arrow(batches) => Ok(crate::arrow_columns::columns_from_batches(batches)),
+            Input::Arrow(batches) => Ok(anbu::arrow::columns_from_batches(batches)),
             Input::Events(_) => Ok(None),
         }
     }
@@ -120,7 +120,7 @@ impl Input {
     pub fn into_events(self, cancel: &AtomicBool, threads: usize) -> Result<Vec<Event>, Failure> {
         match self {
             Input::Path(p) => Ok(anbu::read_events(&p, &anbu::ReadOptions::strict())?.events),
-            Input::Arrow(batches) => Ok(arrow_in::events_from_batches(&batches, cancel, threads)?),
+            Input::Arrow(batches) => Ok(anbu::arrow::events_from_batches(&batches, cancel, threads)?),
             Input::Events(events) => Ok(events),
         }
     }

@@ -5,9 +5,6 @@
 //! Batch work (reading, converting Arrow tables, replaying) runs without the GIL and stops
 //! on Ctrl-C.
 
-mod arrow_columns;
-mod arrow_in;
-mod arrow_out;
 mod assessments_in;
 mod backtest;
 mod classes;
@@ -79,7 +76,9 @@ fn replay_arrow<'py>(
         }
         Replayed::Columns(columns) => columns,
     };
-    let batch = py.detach(|| arrow_out::batch(*columns)).map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
+    let batch = py
+        .detach(|| anbu::arrow::assessments_batch(*columns))
+        .map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
     let schema = batch.schema();
     Ok(PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any())
 }
@@ -125,7 +124,7 @@ fn simulate_arrow<'py>(
     let (cohort, batch) = input::run_reporting(py, progress.as_ref(), |cancel| {
         let watch = anbu::sim::SimWatch { cancel: Some(std::sync::Arc::clone(cancel)), ..watch };
         let cohort = anbu::sim::try_simulate_watched(&cfg, &watch)?;
-        let batch = arrow_out::events_batch(&cohort.events).map_err(|e| Failure::Type(e.to_string()))?;
+        let batch = anbu::arrow::events_batch(&cohort.events).map_err(|e| Failure::Type(e.to_string()))?;
         Ok((cohort, batch))
     })?;
     let schema = batch.schema();

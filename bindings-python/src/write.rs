@@ -1,4 +1,4 @@
-//! `write_events` / `write_assessments`: the core's CSV and JSON Lines writers, to a file or
+//! `write_events` / `write_assessments`: the core's writers (CSV, JSON Lines, Parquet, Arrow IPC), to a file or
 //! as bytes (which the package writes to a file object).
 
 use std::io::Write;

@@ -89,8 +89,9 @@ struct ReplayArgs {
     /// Where to write the rows (stdout when not given).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// `csv` or `jsonl`; by default from the output's extension, and CSV on stdout.
-    #[arg(long, value_name = "csv|jsonl", value_parser = parse_format)]
+    /// `csv`, `jsonl`, `parquet` or `arrow`; by default from the output's extension, and
+    /// CSV on stdout.
+    #[arg(long, value_name = "csv|jsonl|parquet|arrow", value_parser = parse_format)]
     format: Option<Format>,
 }
 
@@ -352,16 +353,6 @@ fn write_to(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> anbu::Res
     }
 }
 
-/// Calls the core's CSV or JSON Lines writer of a table.
-macro_rules! write_as {
-    ($format:expr, $out:expr, $rows:expr, $csv:path, $jsonl:path) => {
-        match $format {
-            Format::Csv => $csv($out, $rows),
-            Format::Jsonl => $jsonl($out, $rows),
-        }
-    };
-}
-
 fn replay(args: ReplayArgs) -> Outcome {
     let format = Format::for_output(args.format, args.output.as_deref())?;
     let bar = progress();
@@ -430,18 +421,17 @@ fn simulate(args: SimulateArgs) -> Outcome {
     }
     let bar = progress();
     bar.set_message(format!("simulating {} persons over {} days", cfg.persons, cfg.days));
+    // Persons and incidents are text tables: the core's writer refuses another format before
+    // any file is made.
+    anbu::write_persons_as(args.format, io::sink(), [])?;
     let cohort = try_simulate(&cfg)?;
     std::fs::create_dir_all(&args.out).map_err(|e| in_file(&args.out)(Error::Io(e)))?;
     let file = |name: &str| args.out.join(format!("{name}.{}", args.format));
     bar.set_message(format!("writing {} events", cohort.events.len()));
     let format = args.format;
     write_to(Some(&file("events")), |w| anbu::write_events_as(format, w, &cohort.events))?;
-    write_to(Some(&file("persons")), |w| {
-        write_as!(format, w, &cohort.persons, anbu::write_persons_csv, anbu::write_persons_jsonl)
-    })?;
-    write_to(Some(&file("incidents")), |w| {
-        write_as!(format, w, &cohort.incidents, anbu::write_incidents_csv, anbu::write_incidents_jsonl)
-    })?;
+    write_to(Some(&file("persons")), |w| anbu::write_persons_as(format, w, &cohort.persons))?;
+    write_to(Some(&file("incidents")), |w| anbu::write_incidents_as(format, w, &cohort.incidents))?;
     bar.finish_and_clear();
     eprintln!(
         "anbu: wrote {} events, {} persons and {} incidents to {}",

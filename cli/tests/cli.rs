@@ -303,9 +303,9 @@ fn usage_errors_exit_2_and_help_lists_the_exit_codes() {
     assert_eq!(anbu(&["replay"]).status.code(), Some(2));
     assert_eq!(anbu(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(anbu(&["replay", "e.csv", "--persons", "p.csv", "--emit", "some"]).status.code(), Some(2));
-    let out = anbu(&["replay", "e.csv", "--persons", "p.csv", "--format", "parquet"]);
+    let out = anbu(&["replay", "e.csv", "--persons", "p.csv", "--format", "xlsx"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unknown format `parquet`"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("unknown format `xlsx`"), "{}", text(&out.stderr));
     for args in [vec!["--help"], vec!["check", "--help"]] {
         let help = text(&anbu(&args).stdout);
         for code in ["0  done", "1  `check` found bad rows", "2  usage error", "3  input, I/O or validation error"] {
@@ -408,6 +408,49 @@ fn simulate_in_json_lines_reads_back() {
     let bad = anbu(&["simulate", "--persons", "100000000", "--out", path(dir.path())]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("person-days"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn replay_reads_and_writes_parquet_as_csv() {
+    let cohort = Cohort::new();
+    let events = read_events(&cohort.file("events.csv"), &ReadOptions::strict()).unwrap().events;
+    let input = cohort.file("events.parquet");
+    anbu::write_events_as(Format::Parquet, File::create(&input).unwrap(), &events).unwrap();
+    let persons = cohort.arg("persons.csv");
+    let out = anbu(&["check", path(&input)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains(&format!("{} events, 0 bad rows", events.len())), "{}", text(&out.stderr));
+    let (csv_out, parquet_out) = (cohort.file("rows.csv"), cohort.file("rows.out"));
+    let out = anbu(&["replay", path(&input), "--persons", &persons, "-o", path(&csv_out)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = anbu(&["replay", path(&input), "--persons", &persons, "-o", path(&parquet_out), "--format", "parquet"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The Parquet rows are the CSV rows: person, time, score, level, action, responder.
+    let mut csv = csv_rows(&std::fs::read_to_string(&csv_out).unwrap());
+    csv.remove(0);
+    let batches = anbu::arrow::batches_from_bytes(Format::Parquet, std::fs::read(&parquet_out).unwrap()).unwrap();
+    let mut rows = Vec::new();
+    for b in &batches {
+        let text = |i: usize| arrow_cast::display::ArrayFormatter::try_new(b.column(i).as_ref(), &Default::default());
+        let cols: Vec<_> = [0, 2, 3, 4, 5].map(|i| text(i).unwrap()).into_iter().collect();
+        let at = b.column(1).as_any().downcast_ref::<arrow_array::TimestampMillisecondArray>().unwrap();
+        for r in 0..b.num_rows() {
+            let ts = anbu::Timestamp::from_millis(at.value(r)).unwrap().to_string();
+            rows.push((cols[0].value(r).to_string(), ts, cols[1].value(r).to_string(), cols[2].value(r).to_string()));
+        }
+    }
+    assert_eq!(rows.len(), csv.len());
+    for (row, (person, at, score, level)) in csv.iter().zip(&rows) {
+        let at_csv: anbu::Timestamp = row[1].parse().unwrap();
+        assert_eq!((&row[0], at_csv.to_string(), &row[3]), (person, at.clone(), level));
+        assert_eq!(row[2].parse::<f64>().unwrap(), score.parse::<f64>().unwrap());
+    }
+    // A file cut short exits 3, naming it.
+    let bytes = std::fs::read(&input).unwrap();
+    std::fs::write(&input, &bytes[..bytes.len() / 2]).unwrap();
+    let out = anbu(&["replay", path(&input), "--persons", &persons]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("events.parquet`: not a readable Parquet file"), "{}", text(&out.stderr));
 }
 
 /// The rows of a CSV text, each as its cells.

@@ -110,10 +110,10 @@ impl AssessmentColumns {
     }
 
     /// The assessments as columns (each person coded by the first row that names them).
-    pub fn of(rows: &[Assessment]) -> Self {
+    pub fn of<A: std::borrow::Borrow<Assessment>>(rows: &[A]) -> Self {
         let mut out = AssessmentColumns::with_capacity(rows.len());
         let mut codes = IdCodes::default();
-        for a in rows {
+        for a in rows.iter().map(A::borrow) {
             let code = codes.code(&mut out.names, &a.person);
             out.push_coded(code, a);
         }

@@ -36,6 +36,15 @@
 //! [`backtest`] scores assessments against known incidents, and `sim` simulates cohorts (the
 //! default feature `sim`; without it, the engine, replay and backtest alone).
 //!
+//! ## Features
+//!
+//! One optional cargo feature, off by default so that a vendor can embed the engine alone:
+//! `arrow`, Arrow record batches in and out (`anbu::arrow`: what the Python binding converts its
+//! tables with) and event files as Parquet or Arrow IPC (`.parquet`, `.arrow`, `.feather`,
+//! `.ipc`) in [`read_events`], [`read_columns`], [`write_events_as`] and
+//! [`write_assessments_as`]. Without it, such a file is an error naming the file and the
+//! feature.
+//!
 //! ```
 //! use anbu::{Action, Engine, Event, EventKind, HOUR_MS, Level, Person, ReasonKind, Signal, Timestamp};
 //!
@@ -60,6 +69,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod assessment;
 mod assessment_columns;
 pub mod backtest;
@@ -133,8 +144,8 @@ pub use crate::read::{
 };
 pub use crate::write::{
     create_file, write_assessments_as, write_assessments_csv, write_assessments_jsonl, write_events_as,
-    write_events_csv, write_events_jsonl, write_incidents_csv, write_incidents_jsonl, write_persons_csv,
-    write_persons_jsonl,
+    write_events_csv, write_events_jsonl, write_incidents_as, write_incidents_csv, write_incidents_jsonl,
+    write_persons_as, write_persons_csv, write_persons_jsonl,
 };
 
 pub use crate::replay::{

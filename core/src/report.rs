@@ -363,6 +363,7 @@ pub fn write_district_report_as<'a, W: Write>(
     match format {
         Format::Csv => write_district_report_csv(w, rows),
         Format::Jsonl => write_district_report_jsonl(w, rows),
+        Format::Parquet | Format::Arrow => Err(format.text_only("district reports")),
     }
 }
 

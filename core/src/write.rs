@@ -182,7 +182,9 @@ pub fn create_file(path: &Path) -> Result<BufWriter<File>> {
     Ok(BufWriter::new(file))
 }
 
-/// Writes events in a format: [`write_events_csv`] or [`write_events_jsonl`].
+/// Writes events in a format: [`write_events_csv`] or [`write_events_jsonl`], or (with the
+/// `arrow` feature) as Parquet or an Arrow IPC file with the columns of
+/// [`crate::arrow::events_batch`].
 ///
 /// ```
 /// use anbu::{Event, EventKind, Format, write_events_as};
@@ -196,10 +198,13 @@ pub fn write_events_as<'a, W: Write>(format: Format, w: W, events: impl IntoIter
     match format {
         Format::Csv => write_events_csv(w, events),
         Format::Jsonl => write_events_jsonl(w, events),
+        Format::Parquet | Format::Arrow => columnar::write_events(format, w, events),
     }
 }
 
-/// Writes assessments in a format: [`write_assessments_csv`] or [`write_assessments_jsonl`].
+/// Writes assessments in a format: [`write_assessments_csv`] or [`write_assessments_jsonl`],
+/// or (with the `arrow` feature) as Parquet or an Arrow IPC file with the columns of
+/// [`crate::arrow::assessments_batch`] (`reasons` a list of structs).
 ///
 /// ```
 /// use anbu::{Assessment, Format, write_assessments_as};
@@ -216,6 +221,61 @@ pub fn write_assessments_as<'a, W: Write>(
     match format {
         Format::Csv => write_assessments_csv(w, assessments),
         Format::Jsonl => write_assessments_jsonl(w, assessments),
+        Format::Parquet | Format::Arrow => columnar::write_assessments(format, w, assessments),
+    }
+}
+
+/// Without the `arrow` feature, Parquet and Arrow IPC output is refused, naming the feature.
+#[cfg(not(feature = "arrow"))]
+mod columnar {
+    use std::io::Write;
+
+    use crate::error::Result;
+    use crate::read::Format;
+
+    pub(crate) fn write_events<'a, T: 'a>(
+        format: Format,
+        _: impl Write,
+        _: impl IntoIterator<Item = &'a T>,
+    ) -> Result<()> {
+        Err(format.needs_arrow(None))
+    }
+
+    pub(crate) use write_events as write_assessments;
+}
+#[cfg(feature = "arrow")]
+use crate::arrow::file as columnar;
+
+/// Writes persons in a format: [`write_persons_csv`] or [`write_persons_jsonl`] (a persons
+/// table is text only: Parquet or Arrow IPC is an [`Error::InvalidArgument`]).
+///
+/// ```
+/// let mut out = Vec::new();
+/// assert!(anbu::write_persons_as(anbu::Format::Parquet, &mut out, []).is_err());
+/// ```
+pub fn write_persons_as<'a, W: Write>(
+    format: Format,
+    w: W,
+    persons: impl IntoIterator<Item = &'a Person>,
+) -> Result<()> {
+    match format {
+        Format::Csv => write_persons_csv(w, persons),
+        Format::Jsonl => write_persons_jsonl(w, persons),
+        Format::Parquet | Format::Arrow => Err(format.text_only("persons tables")),
+    }
+}
+
+/// Writes incidents in a format: [`write_incidents_csv`] or [`write_incidents_jsonl`] (text
+/// only, as [`write_persons_as`]).
+pub fn write_incidents_as<'a, W: Write>(
+    format: Format,
+    w: W,
+    incidents: impl IntoIterator<Item = &'a Incident>,
+) -> Result<()> {
+    match format {
+        Format::Csv => write_incidents_csv(w, incidents),
+        Format::Jsonl => write_incidents_jsonl(w, incidents),
+        Format::Parquet | Format::Arrow => Err(format.text_only("incidents tables")),
     }
 }
 

@@ -146,14 +146,14 @@ fn line_length() {
                 let head = "p-1,2024-05-01T09:00:00+09:00,plug,plug-tv,85.5";
                 format!("{head}{}", "0".repeat(len - head.len()))
             }
-            Format::Jsonl => {
+            _ => {
                 let head = "{\"person\":\"p-1\",\"ts\":\"2024-05-01T09:00:00+09:00\",\"signal\":\"sos\"}";
                 format!("{head}{}", " ".repeat(len - head.len()))
             }
         };
         let text = |len: usize| match format {
             Format::Csv => format!("person,ts,signal,device,watts\n{}\n", line(len)),
-            Format::Jsonl => format!("{}\n", line(len)),
+            _ => format!("{}\n", line(len)),
         };
         let at = read_events_from(text(MAX_LINE_BYTES).as_bytes(), format, &ReadOptions::strict());
         assert_eq!(at.map(|o| o.events.len()).ok(), Some(1), "{format:?} at the limit");

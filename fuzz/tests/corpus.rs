@@ -8,12 +8,13 @@
 
 use std::path::Path;
 
-const TARGETS: [(&str, fn(&[u8])); 5] = [
+const TARGETS: [(&str, fn(&[u8])); 6] = [
     ("csv_reader", anbu_fuzz::csv_reader),
     ("jsonl_reader", anbu_fuzz::jsonl_reader),
     ("profile_json", anbu_fuzz::profile_json),
     ("profile_toml", anbu_fuzz::profile_toml),
     ("columns", anbu_fuzz::columns),
+    ("columnar_file", anbu_fuzz::columnar_file),
 ];
 
 /// libFuzzer's `-rss_limit_mb` in the README's command.

@@ -3,12 +3,13 @@
 
 use proptest::prelude::*;
 
-const SEEDS: [(&str, &[u8]); 5] = [
+const SEEDS: [(&str, &[u8]); 6] = [
     ("csv_reader", include_bytes!("../seeds/csv_reader/spec.csv")),
     ("jsonl_reader", include_bytes!("../seeds/jsonl_reader/spec.jsonl")),
     ("profile_json", include_bytes!("../seeds/profile_json/plug_36h.json")),
     ("profile_toml", include_bytes!("../seeds/profile_toml/plug_36h.toml")),
     ("columns", include_bytes!("../seeds/columns/three_rows.bin")),
+    ("columnar_file", include_bytes!("../seeds/columnar_file/parquet.bin")),
 ];
 
 fn run(target: &str, data: &[u8]) {
@@ -18,6 +19,7 @@ fn run(target: &str, data: &[u8]) {
         "profile_json" => anbu_fuzz::profile_json(data),
         "profile_toml" => anbu_fuzz::profile_toml(data),
         "columns" => anbu_fuzz::columns(data),
+        "columnar_file" => anbu_fuzz::columnar_file(data),
         other => panic!("unknown target {other}"),
     }
 }

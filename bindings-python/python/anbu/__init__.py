@@ -102,7 +102,7 @@ __all__ = [
 
 #: What ``replay`` accepts as events: dicts or ``Event`` objects, a pandas or polars
 #: DataFrame, a pyarrow Table or RecordBatch (anything with the Arrow PyCapsule interface),
-#: or the path of a CSV / JSON Lines file (read by the core's reader).
+#: or the path of a CSV, JSON Lines, Parquet or Arrow IPC file (read by the core's reader).
 EventsLike = Union[
     Iterable[Union[Mapping[str, Any], Event]],
     "pandas.DataFrame",
@@ -625,8 +625,9 @@ def write_events(events: EventsLike, destination: Destination, format: str | Non
     ``read_events`` and ``replay``. ``events``: anything ``replay`` accepts (dicts,
     ``Event`` objects, a pandas or polars DataFrame, a pyarrow Table, a file's path).
     ``destination``: a path, or a file object open for writing (binary or text).
-    ``format``: ``"csv"`` or ``"jsonl"``; by default the path's extension (``.csv``,
-    ``.jsonl``, ``.ndjson``, ``.json``), or CSV for a file object.
+    ``format``: ``"csv"``, ``"jsonl"``, ``"parquet"`` or ``"arrow"`` (an Arrow IPC file);
+    by default the path's extension (``.csv``, ``.jsonl``, ``.ndjson``, ``.json``,
+    ``.parquet``, ``.arrow``, ``.feather``, ``.ipc``), or CSV for a file object.
     """
     if isinstance(destination, (str, os.PathLike)):
         _anbu.write_events(events, destination, format)

@@ -1,4 +1,5 @@
-//! Readers for the spec's event tables: CSV and JSON Lines.
+//! Readers for the spec's event tables: CSV and JSON Lines, and (with the `arrow` feature)
+//! Parquet and Arrow IPC files (see [`crate::arrow`]).
 //!
 //! Both readers stream: they hold one line (at most [`MAX_LINE_BYTES`]) at a time, so a
 //! multi-gigabyte file is read in constant memory. Every error names the physical line
@@ -22,6 +23,8 @@ pub use self::csv::CsvEventReader;
 pub use self::jsonl::JsonlEventReader;
 pub use self::table::{TableOutcome, read_incidents, read_persons};
 use crate::error::{Error, Location, Result};
+#[cfg(not(feature = "arrow"))]
+use crate::error::{MAX_PATH_CHARS, clip_to};
 use crate::event::Event;
 use crate::owned_columns::OwnedColumns;
 use crate::time::clip;
@@ -41,23 +44,30 @@ fn format_error(line: u64, reason: impl Into<String>) -> Error {
     Error::Format { location: Some(Location::Line(line)), reason: reason.into() }
 }
 
-/// The text format of an event table.
+/// The format of an event table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     /// Comma-separated values with a header row naming the columns.
     Csv,
     /// JSON Lines: one JSON object per line.
     Jsonl,
+    /// Apache Parquet, read and written with the `arrow` feature.
+    Parquet,
+    /// An Arrow IPC file or stream (`.arrow`, Feather version 2, `.ipc`), read and written
+    /// with the `arrow` feature.
+    Arrow,
 }
 
 impl Format {
     /// The format a file name's extension stands for: `.csv`, or `.jsonl`, `.ndjson` and `.json`
-    /// (read as JSON Lines). Any other extension is an [`Error::InvalidArgument`].
+    /// (read as JSON Lines), `.parquet`, or `.arrow`, `.feather` and `.ipc` (Arrow IPC). Any
+    /// other extension is an [`Error::InvalidArgument`].
     ///
     /// ```
     /// use anbu::Format;
     /// assert_eq!(Format::from_path("events.CSV".as_ref())?, Format::Csv);
     /// assert_eq!(Format::from_path("events.ndjson".as_ref())?, Format::Jsonl);
+    /// assert_eq!(Format::from_path("events.feather".as_ref())?, Format::Arrow);
     /// assert!(Format::from_path("events.xlsx".as_ref()).is_err());
     /// # Ok::<(), anbu::Error>(())
     /// ```
@@ -67,7 +77,7 @@ impl Format {
             Error::argument(
                 "path",
                 format!(
-                    "cannot tell the format of `{}` from its extension: use .csv, .jsonl, .ndjson or .json",
+                    "cannot tell the format of `{}` from its extension: use .csv, .jsonl, .ndjson, .json, .parquet, .arrow, .feather or .ipc",
                     clip(&path.display().to_string())
                 ),
             )
@@ -94,12 +104,39 @@ impl Format {
         }
     }
 
-    /// The format's name: `csv` or `jsonl`.
+    /// The format's name: `csv`, `jsonl`, `parquet` or `arrow`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
+            Format::Parquet => "parquet",
+            Format::Arrow => "arrow",
         }
+    }
+
+    /// Whether the format is a columnar one (Parquet or Arrow IPC), read and written by the
+    /// `arrow` feature.
+    pub const fn is_columnar(self) -> bool {
+        matches!(self, Format::Parquet | Format::Arrow)
+    }
+
+    /// The error for a table this format does not hold (a columnar format where only the
+    /// text formats are read or written, such as a persons table).
+    pub(crate) fn text_only(self, table: &str) -> Error {
+        Error::argument("format", format!("{table} are read and written as csv or jsonl, not {self}"))
+    }
+
+    /// The error for a columnar file without the `arrow` feature, naming the file.
+    #[cfg(not(feature = "arrow"))]
+    pub(crate) fn needs_arrow(self, path: Option<&Path>) -> Error {
+        let file = path.map(|p| format!("`{}`: ", clip_to(&p.display().to_string(), MAX_PATH_CHARS)));
+        Error::argument(
+            "format",
+            format!(
+                "{}{self} files need anbu's `arrow` feature, which this build leaves out",
+                file.unwrap_or_default()
+            ),
+        )
     }
 }
 
@@ -112,14 +149,20 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = Error;
 
-    /// Parses `csv`, `jsonl`, `ndjson` or `json` (any case).
+    /// Parses `csv`, `jsonl`, `ndjson` or `json`, `parquet`, or `arrow`, `feather` or `ipc`
+    /// (any case).
     fn from_str(s: &str) -> Result<Format> {
         match s.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(Format::Csv),
             "jsonl" | "ndjson" | "json" => Ok(Format::Jsonl),
+            "parquet" => Ok(Format::Parquet),
+            "arrow" | "feather" | "ipc" => Ok(Format::Arrow),
             _ => Err(Error::argument(
                 "format",
-                format!("unknown format `{}`, expected one of: csv, jsonl, ndjson, json", clip(s)),
+                format!(
+                    "unknown format `{}`, expected one of: csv, jsonl, ndjson, json, parquet, arrow, feather, ipc",
+                    clip(s)
+                ),
             )),
         }
     }
@@ -178,6 +221,9 @@ pub struct ReadOutcome {
 /// ```
 pub fn read_events(path: &Path, options: &ReadOptions) -> Result<ReadOutcome> {
     let format = Format::from_path(path)?;
+    if format.is_columnar() {
+        return read_columnar(path, format, options);
+    }
     let mut file = open(path)?;
     // A large file is read on every core where it can be (see `parallel`); where it cannot,
     // or anything in it is refused, it is read again by one streaming reader, so the outcome
@@ -218,6 +264,18 @@ pub fn read_events(path: &Path, options: &ReadOptions) -> Result<ReadOutcome> {
 /// ```
 pub fn read_columns(path: &Path) -> Result<OwnedColumns> {
     let format = Format::from_path(path)?;
+    #[cfg(feature = "arrow")]
+    if format.is_columnar() {
+        let batches = crate::arrow::file::read_file(path, format)?;
+        if let Some(columns) = crate::arrow::columns_from_batches(&batches) {
+            return Ok(columns);
+        }
+        let events = crate::arrow::events_with(&batches, &ReadOptions::strict())?.events;
+        return Ok(OwnedColumns::of(&events));
+    }
+    if format.is_columnar() {
+        return Ok(OwnedColumns::of(&read_columnar(path, format, &ReadOptions::strict())?.events));
+    }
     let mut file = open(path)?;
     if format == Format::Csv {
         if let Ok(Some(columns)) = parallel::read_csv_columns(&file, crate::parallel::threads()?) {
@@ -228,8 +286,21 @@ pub fn read_columns(path: &Path) -> Result<OwnedColumns> {
     Ok(OwnedColumns::of(&read_events_from(file, format, &ReadOptions::strict())?.events))
 }
 
+/// Reads a Parquet or Arrow IPC file: its rows are numbered from 0, as an Arrow table's are.
+#[cfg(feature = "arrow")]
+fn read_columnar(path: &Path, format: Format, options: &ReadOptions) -> Result<ReadOutcome> {
+    let batches = crate::arrow::file::read_file(path, format)?;
+    Ok(crate::arrow::events_with(&batches, options)?)
+}
+
+/// Without the `arrow` feature, a Parquet or Arrow IPC file is refused, naming the feature.
+#[cfg(not(feature = "arrow"))]
+fn read_columnar(path: &Path, format: Format, _options: &ReadOptions) -> Result<ReadOutcome> {
+    Err(format.needs_arrow(Some(path)))
+}
+
 /// Opens an input file; the error names it.
-fn open(path: &Path) -> Result<File> {
+pub(crate) fn open(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| {
         Error::Io(io::Error::new(e.kind(), format!("cannot open `{}`: {e}", clip(&path.display().to_string()))))
     })
@@ -253,7 +324,22 @@ pub fn read_events_from<R: Read>(reader: R, format: Format, options: &ReadOption
     match format {
         Format::Csv => collect(CsvEventReader::new(reader), options),
         Format::Jsonl => collect(JsonlEventReader::new(BufReader::with_capacity(BUF_BYTES, reader)), options),
+        Format::Parquet | Format::Arrow => read_columnar_from(reader, format, options),
     }
+}
+
+/// A Parquet or Arrow IPC input held whole in memory (a file path is read without that).
+#[cfg(feature = "arrow")]
+fn read_columnar_from<R: Read>(mut reader: R, format: Format, options: &ReadOptions) -> Result<ReadOutcome> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let batches = crate::arrow::batches_from_bytes(format, bytes)?;
+    Ok(crate::arrow::events_with(&batches, options)?)
+}
+
+#[cfg(not(feature = "arrow"))]
+fn read_columnar_from<R: Read>(_reader: R, format: Format, _options: &ReadOptions) -> Result<ReadOutcome> {
+    Err(format.needs_arrow(None))
 }
 
 /// Reads one physical line into `buf` (without its `\n` or `\r\n`), keeping at most
@@ -343,9 +429,26 @@ mod tests {
         assert_eq!("json".parse::<Format>().unwrap(), Format::Jsonl);
         assert_eq!(Format::Jsonl.to_string(), "jsonl");
         let e = "xml".parse::<Format>().unwrap_err().to_string();
-        assert_eq!(e, "argument `format`: unknown format `xml`, expected one of: csv, jsonl, ndjson, json");
+        assert_eq!(
+            e,
+            "argument `format`: unknown format `xml`, expected one of: csv, jsonl, ndjson, json, parquet, arrow, feather, ipc"
+        );
         let e = Format::from_path(Path::new("a/events")).unwrap_err().to_string();
         assert!(e.contains("cannot tell the format of `a/events`"), "{e}");
+    }
+
+    #[cfg(not(feature = "arrow"))]
+    #[test]
+    fn columnar_files_without_the_feature_name_the_file_and_the_feature() {
+        let e = read_events(Path::new("in/events.parquet"), &ReadOptions::strict()).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "argument `format`: `in/events.parquet`: parquet files need anbu's `arrow` feature, which this build leaves out"
+        );
+        let e = read_columns(Path::new("events.feather")).unwrap_err().to_string();
+        assert!(e.contains("`events.feather`: arrow files need anbu's `arrow` feature"), "{e}");
+        let e = crate::write_events_as(Format::Parquet, Vec::new(), []).unwrap_err().to_string();
+        assert!(e.contains("parquet files need anbu's `arrow` feature"), "{e}");
     }
 
     #[test]

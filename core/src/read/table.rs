@@ -113,6 +113,9 @@ fn read_table_file<T: Table>(path: &Path, options: &ReadOptions) -> Result<Table
 }
 
 fn read_table<T: Table, R: Read>(reader: R, format: Format, options: &ReadOptions) -> Result<TableOutcome<T>> {
+    if format.is_columnar() {
+        return Err(format.text_only(&format!("{} tables", T::NAME)));
+    }
     let mut input = BufReader::with_capacity(BUF_BYTES, reader);
     let mut buf = Vec::new();
     let mut line = 0u64;
@@ -134,7 +137,7 @@ fn read_table<T: Table, R: Read>(reader: R, format: Format, options: &ReadOption
                     continue;
                 }
                 (Format::Csv, Some(columns), Ok(text)) => csv_row::<T>(columns, text),
-                (Format::Jsonl, _, Ok(text)) => json_row::<T>(text),
+                (_, _, Ok(text)) => json_row::<T>(text),
             }
             .map_err(|e| e.at(Location::Line(line)))
         };

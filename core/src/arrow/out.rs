@@ -1,15 +1,21 @@
 //! Assessments as an Arrow record batch with the spec's assessment columns (64-bit offsets:
 //! a large replay's reason texts may pass 2 GiB).
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
-use anbu::AssessmentColumns;
 use arrow_array::builder::LargeStringBuilder;
 use arrow_array::{
     ArrayRef, Float64Array, LargeListArray, LargeStringArray, RecordBatch, StructArray, TimestampMillisecondArray,
 };
 use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
-use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+
+use super::events_in::ROWS_PER_THREAD;
+use crate::assessment::ASSESSMENT_FIELDS;
+use crate::assessment_columns::AssessmentColumns;
+use crate::event::{EVENT_FIELDS, Event, EventRecord};
+use crate::time::Timestamp;
 
 /// The fields of one reason.
 fn reason_fields() -> Fields {
@@ -23,24 +29,24 @@ fn reason_fields() -> Fields {
 
 /// The schema: `person`, `at` (UTC milliseconds), `score`, `level`, `action`, `responder`, `reasons`,
 /// `visit` (null unless the action is `dispatch`).
-pub fn schema() -> Arc<Schema> {
+pub fn assessments_schema() -> Arc<Schema> {
     let reason = Field::new("item", DataType::Struct(reason_fields()), false);
     Arc::new(Schema::new(vec![
-        Field::new(anbu::ASSESSMENT_FIELDS[0], DataType::LargeUtf8, false),
-        Field::new(anbu::ASSESSMENT_FIELDS[1], DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), false),
-        Field::new(anbu::ASSESSMENT_FIELDS[2], DataType::Float64, false),
-        Field::new(anbu::ASSESSMENT_FIELDS[3], DataType::LargeUtf8, false),
-        Field::new(anbu::ASSESSMENT_FIELDS[4], DataType::LargeUtf8, false),
-        Field::new(anbu::ASSESSMENT_FIELDS[5], DataType::LargeUtf8, false),
-        Field::new(anbu::ASSESSMENT_FIELDS[6], DataType::LargeList(Arc::new(reason)), false),
-        Field::new(anbu::ASSESSMENT_FIELDS[7], DataType::LargeUtf8, true),
+        Field::new(ASSESSMENT_FIELDS[0], DataType::LargeUtf8, false),
+        Field::new(ASSESSMENT_FIELDS[1], DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), false),
+        Field::new(ASSESSMENT_FIELDS[2], DataType::Float64, false),
+        Field::new(ASSESSMENT_FIELDS[3], DataType::LargeUtf8, false),
+        Field::new(ASSESSMENT_FIELDS[4], DataType::LargeUtf8, false),
+        Field::new(ASSESSMENT_FIELDS[5], DataType::LargeUtf8, false),
+        Field::new(ASSESSMENT_FIELDS[6], DataType::LargeList(Arc::new(reason)), false),
+        Field::new(ASSESSMENT_FIELDS[7], DataType::LargeUtf8, true),
     ]))
 }
 
 /// The rows as one record batch: the times, scores, offsets and the reasons' sentences handed
 /// over as they are, the text columns written out (a large one's row columns and reasons side
 /// by side).
-pub fn batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowError> {
+pub fn assessments_batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowError> {
     let AssessmentColumns {
         names,
         person,
@@ -81,14 +87,14 @@ pub fn batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowError> {
         let item_field = Arc::new(Field::new("item", DataType::Struct(reason_fields()), false));
         Ok(Arc::new(LargeListArray::try_new(item_field, offsets(reason_offsets)?, Arc::new(items), None)?))
     };
-    let (reasons, text) = anbu::parallel::join_if(person.len() >= crate::arrow_in::ROWS_PER_THREAD, reasons, head);
+    let (reasons, text) = crate::parallel::join_if(person.len() >= ROWS_PER_THREAD, reasons, head);
     let [person, level, action, responder]: [ArrayRef; 4] =
         text.try_into().map_err(|_| ArrowError::InvalidArgumentError("four text columns".into()))?;
     let at = TimestampMillisecondArray::new(ScalarBuffer::from(at), None).with_timezone("UTC");
     let score = Float64Array::new(ScalarBuffer::from(score), None);
     let visit: LargeStringArray = visit.iter().map(|v| v.map(|k| k.as_str())).collect();
     RecordBatch::try_new(
-        schema(),
+        assessments_schema(),
         vec![person, Arc::new(at), Arc::new(score), level, action, responder, reasons?, Arc::new(visit)],
     )
 }
@@ -119,13 +125,13 @@ where
 
 /// Events as one record batch with the spec's event columns (absent fields are null; `device`
 /// is null when it defaulted to the signal's name).
-pub fn events_batch(events: &[anbu::Event]) -> Result<RecordBatch, ArrowError> {
+pub fn events_batch<E: Borrow<Event>>(events: &[E]) -> Result<RecordBatch, ArrowError> {
     use arrow_array::{BooleanArray, Int64Array};
-    let records: Vec<anbu::EventRecord> = events.iter().map(|e| e.to_record()).collect();
-    let text = |f: &dyn Fn(&anbu::EventRecord) -> Option<&str>| -> ArrayRef {
+    let records: Vec<EventRecord> = events.iter().map(|e| e.borrow().to_record()).collect();
+    let text = |f: &dyn Fn(&EventRecord) -> Option<&str>| -> ArrayRef {
         Arc::new(records.iter().map(f).collect::<LargeStringArray>())
     };
-    let time = |f: &dyn Fn(&anbu::EventRecord) -> Option<anbu::Timestamp>| -> ArrayRef {
+    let time = |f: &dyn Fn(&EventRecord) -> Option<Timestamp>| -> ArrayRef {
         Arc::new(
             records
                 .iter()
@@ -134,10 +140,10 @@ pub fn events_batch(events: &[anbu::Event]) -> Result<RecordBatch, ArrowError> {
                 .with_timezone("UTC"),
         )
     };
-    let number = |f: &dyn Fn(&anbu::EventRecord) -> Option<f64>| -> ArrayRef {
+    let number = |f: &dyn Fn(&EventRecord) -> Option<f64>| -> ArrayRef {
         Arc::new(records.iter().map(f).collect::<Float64Array>())
     };
-    let count = |f: &dyn Fn(&anbu::EventRecord) -> Option<u32>| -> ArrayRef {
+    let count = |f: &dyn Fn(&EventRecord) -> Option<u32>| -> ArrayRef {
         Arc::new(records.iter().map(|r| f(r).map(i64::from)).collect::<Int64Array>())
     };
     let columns: Vec<ArrayRef> = vec![
@@ -160,12 +166,27 @@ pub fn events_batch(events: &[anbu::Event]) -> Result<RecordBatch, ArrowError> {
         text(&|r| r.finding.map(|s| s.as_str())),
         text(&|r| r.by.map(|s| s.as_str())),
     ];
-    let fields: Vec<Field> = anbu::EVENT_FIELDS
+    RecordBatch::try_new(events_schema(), columns)
+}
+
+/// The schema of [`events_batch`]: ids and enums as text, `ts` and `until` as UTC
+/// millisecond timestamps, `duration_s`, `watts` and `lux` as doubles, `steps` and
+/// `interval_s` as 64-bit integers, `answered` a boolean; only `person`, `ts` and `signal`
+/// are never null.
+pub fn events_schema() -> SchemaRef {
+    let time = DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()));
+    let fields: Vec<Field> = EVENT_FIELDS
         .iter()
-        .zip(&columns)
-        .map(|(name, c)| {
-            Field::new(*name, c.data_type().clone(), *name != "person" && *name != "ts" && *name != "signal")
+        .map(|&name| {
+            let kind = match name {
+                "ts" | "until" => time.clone(),
+                "answered" => DataType::Boolean,
+                "duration_s" | "watts" | "lux" => DataType::Float64,
+                "steps" | "interval_s" => DataType::Int64,
+                _ => DataType::LargeUtf8,
+            };
+            Field::new(name, kind, !matches!(name, "person" | "ts" | "signal"))
         })
         .collect();
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+    Arc::new(Schema::new(fields))
 }

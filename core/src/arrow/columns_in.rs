@@ -4,16 +4,21 @@
 //! Only for tables whose every column has its natural type (text for ids and enums, a time
 //! zone–aware timestamp or epoch milliseconds for times, numbers, booleans). Anything else, or
 //! any cell that does not convert, gives `None`: the caller then converts row by row
-//! (`arrow_in`), which gives the same events, or the error that names the row and field.
+//! (`events_in`), which gives the same events, or the error that names the row and field.
 
 use std::str::FromStr;
 
-use anbu::{ColumnValues, IdCodes, OwnedColumns, Signal};
 use arrow_array::RecordBatch;
 
-use crate::arrow_in::{Cell, Col, ROWS_PER_THREAD, col, spec_columns};
+use super::cells::{Cell, Col, col, spec_columns};
+use super::events_in::ROWS_PER_THREAD;
+use crate::event::{
+    AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Finding, Signal,
+};
+use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
+use crate::time::Timestamp;
 
-/// The spec fields, by position in [`anbu::EVENT_FIELDS`].
+/// The spec fields, by position in [`EVENT_FIELDS`].
 mod field {
     pub const PERSON: usize = 0;
     pub const TS: usize = 1;
@@ -44,9 +49,9 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         .iter()
         .zip(&spec)
         .map(|(batch, (fields, arrays))| {
-            let mut by_field: [Option<Col<'_>>; anbu::EVENT_FIELDS.len()] = Default::default();
+            let mut by_field: [Option<Col<'_>>; EVENT_FIELDS.len()] = Default::default();
             for (f, a) in fields.iter().zip(arrays) {
-                *by_field.get_mut(*f)? = Some(col(anbu::EVENT_FIELDS[*f], a).ok()?);
+                *by_field.get_mut(*f)? = Some(col(EVENT_FIELDS[*f], a).ok()?);
             }
             Some((batch.num_rows(), by_field))
         })
@@ -103,7 +108,7 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         for (n, by_field) in parts {
             let n = *n;
             let column = |f: usize| by_field[f].as_ref();
-            push_all(direction, column(field::DIRECTION), n, anbu::Direction::In, parsed)?;
+            push_all(direction, column(field::DIRECTION), n, Direction::In, parsed)?;
             push_all(answered, column(field::ANSWERED), n, false, |cell| match cell {
                 Cell::Bool(b) => Some(b),
                 _ => None,
@@ -111,19 +116,19 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
             push_all(duration_s, column(field::DURATION_S), n, 0.0, float)?;
             push_all(steps, column(field::STEPS), n, 0, count)?;
             push_all(interval_s, column(field::INTERVAL_S), n, 0, count)?;
-            push_all(state, column(field::STATE), n, anbu::DoorState::Open, parsed)?;
+            push_all(state, column(field::STATE), n, DoorState::Open, parsed)?;
             push_all(watts, column(field::WATTS), n, 0.0, float)?;
             push_all(lux, column(field::LUX), n, 0.0, float)?;
-            push_all(action, column(field::ACTION), n, anbu::AppAction::Unlock, parsed)?;
-            push_all(outcome, column(field::OUTCOME), n, anbu::CheckinOutcome::Missed, parsed)?;
+            push_all(action, column(field::ACTION), n, AppAction::Unlock, parsed)?;
+            push_all(outcome, column(field::OUTCOME), n, CheckinOutcome::Missed, parsed)?;
             push_all(until, column(field::UNTIL), n, 0, millis)?;
-            push_all(category, column(field::CATEGORY), n, anbu::ConcernCategory::Other, parsed)?;
-            push_all(finding, column(field::FINDING), n, anbu::Finding::Fine, parsed)?;
-            push_all(by, column(field::BY), n, anbu::By::Auto, parsed)?;
+            push_all(category, column(field::CATEGORY), n, ConcernCategory::Other, parsed)?;
+            push_all(finding, column(field::FINDING), n, Finding::Fine, parsed)?;
+            push_all(by, column(field::BY), n, By::Auto, parsed)?;
         }
         Some(())
     };
-    let (coded, taken) = anbu::parallel::join_if(rows >= ROWS_PER_THREAD, ids, values);
+    let (coded, taken) = crate::parallel::join_if(rows >= ROWS_PER_THREAD, ids, values);
     coded?;
     taken?;
     Some(c)
@@ -171,7 +176,7 @@ fn push_all<T: Copy>(
 fn millis(cell: Cell<'_>) -> Option<i64> {
     match cell {
         Cell::Millis(ms) => Some(ms),
-        Cell::I64(ms) => anbu::Timestamp::from_number(ms).ok().map(anbu::Timestamp::as_millis),
+        Cell::I64(ms) => Timestamp::from_number(ms).ok().map(Timestamp::as_millis),
         _ => None,
     }
 }
@@ -207,13 +212,13 @@ fn parsed<T: FromStr>(cell: Cell<'_>) -> Option<T> {
 mod tests {
     use std::sync::Arc;
 
-    use anbu::{DoorState, Event, EventKind};
     use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt64Array};
 
     use super::*;
+    use crate::event::{Event, EventKind};
 
     fn events() -> Vec<Event> {
-        let t0: anbu::Timestamp = "2024-05-01T08:30:00+09:00".parse().unwrap();
+        let t0: Timestamp = "2024-05-01T08:30:00+09:00".parse().unwrap();
         vec![
             Event::new("p-1", t0, Some("door-front"), EventKind::Door { state: DoorState::Open }).unwrap(),
             Event::new("p-2", t0, None, EventKind::Steps { steps: 120, interval_s: 3600 }).unwrap(),
@@ -248,9 +253,9 @@ mod tests {
     fn a_large_table_converts_as_its_events_do() {
         // Past `ROWS_PER_THREAD` rows in all the ids are coded on a thread of their own, also
         // for a table in batches each smaller than that (as a file is read).
-        let cohort = anbu::sim::simulate(&anbu::sim::SimConfig { persons: 100, days: 14, ..Default::default() });
+        let cohort = crate::sim::simulate(&crate::sim::SimConfig { persons: 100, days: 14, ..Default::default() });
         assert!(cohort.events.len() >= ROWS_PER_THREAD, "{}", cohort.events.len());
-        let batch = crate::arrow_out::events_batch(&cohort.events).unwrap();
+        let batch = super::super::events_batch(&cohort.events).unwrap();
         let (first, rest) = (batch.slice(0, 1000), batch.slice(1000, batch.num_rows() - 1000));
         let columns = columns_from_batches(&[first, rest]).expect("natural types convert");
         assert_eq!(columns, OwnedColumns::of(&cohort.events));

@@ -1,12 +1,8 @@
-//! Arrow tables of events (pyarrow, polars, pandas via pyarrow) into core events, column by
-//! column, without Python objects per row. Each cell is handed to the core as the value of
-//! its spec field; the core validates the record and names the field; this module adds the
-//! row index.
+//! An Arrow column's cells, in the few physical types the conversions read (other types are
+//! cast to one of them first), and a cell as the core reads a [`Value`].
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use anbu::{Error, Event, EventRecord, Timestamp, Value};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
@@ -15,58 +11,68 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 
-use crate::convert::at_index;
-
-/// Why a table cannot be converted (not the core's business: the table's shape).
-#[derive(Debug)]
-pub enum TableError {
-    /// A row or column the core refused.
-    Core(Error),
-    /// A column of a type that is not text, number, boolean or time.
-    Type(String),
-}
-
-impl From<Error> for TableError {
-    fn from(e: Error) -> Self {
-        TableError::Core(e)
-    }
-}
+use super::TableError;
+use crate::error::Error;
+use crate::event::{EVENT_FIELDS, EventRecord};
+use crate::time::Timestamp;
+use crate::value::Value;
 
 /// A column's cells, in the few physical types the conversion reads.
-pub(crate) enum Col<'a> {
+pub enum Col<'a> {
+    /// A column of nulls only.
     Null,
+    /// Text (32-bit offsets).
     Str(&'a arrow_array::StringArray),
+    /// Text (64-bit offsets).
     LargeStr(&'a arrow_array::LargeStringArray),
+    /// Text (views).
     View(&'a arrow_array::StringViewArray),
+    /// Booleans.
     Bool(&'a arrow_array::BooleanArray),
+    /// Signed integers (narrower ones are cast to these).
     I64(&'a arrow_array::Int64Array),
+    /// Unsigned 64-bit integers.
     U64(&'a arrow_array::UInt64Array),
+    /// Floating-point numbers (narrower ones and decimals are cast to these).
     F64(&'a arrow_array::Float64Array),
     /// Epoch time in a unit: milliseconds = value * mul / div (floored).
     Time {
+        /// The values in the column's unit.
         values: &'a [i64],
+        /// Which are null.
         nulls: Option<&'a arrow_buffer::NullBuffer>,
+        /// Multiplier to milliseconds.
         mul: i64,
+        /// Divisor to milliseconds.
         div: i64,
+        /// Whether the timestamps have no time zone.
         naive: bool,
     },
 }
 
 /// One cell.
-pub(crate) enum Cell<'a> {
+pub enum Cell<'a> {
+    /// No value.
     Null,
+    /// Text.
     Str(&'a str),
+    /// A boolean.
     Bool(bool),
+    /// A signed integer.
     I64(i64),
+    /// An unsigned integer.
     U64(u64),
+    /// A floating-point number.
     F64(f64),
+    /// A time zone–aware time, in epoch milliseconds.
     Millis(i64),
     /// A time without an offset (an Arrow timestamp without a time zone), as if UTC.
     Naive(i64),
 }
 
 impl Col<'_> {
-    pub(crate) fn cell(&self, i: usize) -> Cell<'_> {
+    /// The cell of row `i` (null past the end).
+    pub fn cell(&self, i: usize) -> Cell<'_> {
         macro_rules! get {
             ($a:expr, $v:expr) => {
                 if $a.is_null(i) { Cell::Null } else { $v }
@@ -95,8 +101,8 @@ impl Col<'_> {
 }
 
 /// Sets field `f` of `r` from a cell, as the core reads a [`Value`].
-fn apply(r: &mut EventRecord, f: usize, cell: Cell<'_>) -> anbu::Result<()> {
-    let name = anbu::EVENT_FIELDS[f];
+pub(crate) fn apply(r: &mut EventRecord, f: usize, cell: Cell<'_>) -> crate::Result<()> {
+    let name = EVENT_FIELDS[f];
     let naive;
     let value = match cell {
         Cell::Null => Value::Null,
@@ -122,7 +128,7 @@ fn apply(r: &mut EventRecord, f: usize, cell: Cell<'_>) -> anbu::Result<()> {
 }
 
 /// The column as one of the physical types of [`Col`], cast when needed.
-pub(crate) fn normalize(name: &str, a: &ArrayRef) -> Result<ArrayRef, TableError> {
+pub fn normalize(name: &str, a: &ArrayRef) -> Result<ArrayRef, TableError> {
     let target = match a.data_type() {
         DataType::Null
         | DataType::Utf8
@@ -154,7 +160,8 @@ pub(crate) fn normalize(name: &str, a: &ArrayRef) -> Result<ArrayRef, TableError
     arrow_cast::cast(a, &target).map_err(|e| TableError::Type(format!("column `{name}`: {e}")))
 }
 
-pub(crate) fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError> {
+/// A column (of a type [`normalize`] gives) as one of the [`Col`] types.
+pub fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError> {
     let bad = || TableError::Type(format!("column `{name}`: unexpected Arrow layout {}", a.data_type()));
     let naive = matches!(a.data_type(), DataType::Timestamp(_, None));
     let time = |mul: i64, div: i64, values: &'a [i64]| Col::Time { values, nulls: a.nulls(), mul, div, naive };
@@ -183,56 +190,10 @@ pub(crate) fn col<'a>(name: &str, a: &'a ArrayRef) -> Result<Col<'a>, TableError
     })
 }
 
-/// How often (in rows) the conversion looks at the cancel flag.
-const CANCEL_EVERY: usize = 1 << 16;
-
-/// Fewest rows worth a conversion thread of their own.
-pub(crate) const ROWS_PER_THREAD: usize = 100_000;
-
-/// The events of record batches, in row order; an error names the row (0-based, over all
-/// batches), the first bad row when several are. Large tables are converted on `threads`
-/// threads (0: one per core), each on a contiguous range of rows.
-pub fn events_from_batches(
-    batches: &[RecordBatch],
-    cancel: &AtomicBool,
-    threads: usize,
-) -> Result<Vec<Event>, TableError> {
-    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let threads = anbu::parallel::threads_for(threads)?.min(total / ROWS_PER_THREAD).max(1);
-    if threads == 1 {
-        return convert(batches, 0, cancel);
-    }
-    // Contiguous parts of about `total / threads` rows (slices share the buffers).
-    let per = total.div_ceil(threads);
-    let mut parts: Vec<(usize, Vec<RecordBatch>)> = Vec::with_capacity(threads);
-    let (mut part, mut part_rows, mut part_start, mut row) = (Vec::new(), 0, 0, 0);
-    for b in batches {
-        let mut offset = 0;
-        while offset < b.num_rows() {
-            let take = (per - part_rows).min(b.num_rows() - offset);
-            part.push(b.slice(offset, take));
-            (offset, part_rows, row) = (offset + take, part_rows + take, row + take);
-            if part_rows == per {
-                parts.push((part_start, std::mem::take(&mut part)));
-                (part_rows, part_start) = (0, row);
-            }
-        }
-    }
-    if !part.is_empty() {
-        parts.push((part_start, part));
-    }
-    let results = anbu::parallel::run_all(parts.iter().map(|(row0, part)| move || convert(part, *row0, cancel)));
-    let mut out = Vec::with_capacity(total);
-    for r in results {
-        out.extend(r?);
-    }
-    Ok(out)
-}
-
-/// A batch's columns: each one's spec field (its position in [`anbu::EVENT_FIELDS`]) and its
+/// A batch's columns: each one's spec field (its position in [`EVENT_FIELDS`]) and its
 /// array in one of the physical types of [`Col`]. pandas keeps a DataFrame's index in extra
 /// columns, which are left out; any other column that is not a spec field is the core's error.
-pub(crate) fn spec_columns(batch: &RecordBatch) -> Result<(Vec<usize>, Vec<ArrayRef>), TableError> {
+pub fn spec_columns(batch: &RecordBatch) -> Result<(Vec<usize>, Vec<ArrayRef>), TableError> {
     let schema = batch.schema();
     let mut fields = Vec::with_capacity(batch.num_columns());
     let mut arrays = Vec::with_capacity(batch.num_columns());
@@ -241,7 +202,7 @@ pub(crate) fn spec_columns(batch: &RecordBatch) -> Result<(Vec<usize>, Vec<Array
         if name.starts_with("__index_level_") {
             continue;
         }
-        let Some(f) = anbu::EVENT_FIELDS.iter().position(|n| n == name) else {
+        let Some(f) = EVENT_FIELDS.iter().position(|n| n == name) else {
             // The core names the spec's fields.
             let mut probe = EventRecord::default();
             probe.set_text(name, "?")?;
@@ -254,29 +215,4 @@ pub(crate) fn spec_columns(batch: &RecordBatch) -> Result<(Vec<usize>, Vec<Array
         arrays.push(normalize(name, array)?);
     }
     Ok((fields, arrays))
-}
-
-/// Converts batches whose first row is row `row0` of the whole table.
-fn convert(batches: &[RecordBatch], row0: usize, cancel: &AtomicBool) -> Result<Vec<Event>, TableError> {
-    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let mut out = Vec::with_capacity(total);
-    let mut row0 = row0;
-    for batch in batches {
-        let (fields, arrays) = spec_columns(batch)?;
-        let cols =
-            fields.iter().zip(&arrays).map(|(f, a)| col(anbu::EVENT_FIELDS[*f], a)).collect::<Result<Vec<_>, _>>()?;
-        for i in 0..batch.num_rows() {
-            let row = row0 + i;
-            if row.is_multiple_of(CANCEL_EVERY) && cancel.load(Ordering::Relaxed) {
-                return Err(Error::Interrupted.into());
-            }
-            let mut r = EventRecord::default();
-            for (f, c) in fields.iter().zip(&cols) {
-                apply(&mut r, *f, c.cell(i)).map_err(|e| at_index(e, row))?;
-            }
-            out.push(r.into_event().map_err(|e| at_index(e, row))?);
-        }
-        row0 += batch.num_rows();
-    }
-    Ok(out)
 }
