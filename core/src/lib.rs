@@ -33,13 +33,14 @@
 //!
 //! Over many persons and days the same road runs in batch: [`replay`] assesses everyone on a
 //! time grid, [`replay_closed_loop`] with the check-in calls it asks for placed and answered,
-//! [`backtest`] scores assessments against known incidents, and `sim` simulates cohorts (the
-//! default feature `sim`; without it, the engine, replay and backtest alone).
+//! [`backtest`] scores assessments against known incidents, and `sim` simulates cohorts.
 //!
 //! ## Features
 //!
-//! One optional cargo feature, off by default so that a vendor can embed the engine alone:
-//! `arrow`, Arrow record batches in and out (`anbu::arrow`: what the Python binding converts its
+//! - `sim` (on by default): the cohort simulator (`anbu::sim`) and the simulated responder of
+//!   closed-loop replays; `default-features = false` leaves it out, so that a vendor can embed
+//!   the engine alone.
+//! - `arrow` (off by default): Arrow record batches in and out (`anbu::arrow`: what the Python binding converts its
 //! tables with) and event files as Parquet or Arrow IPC (`.parquet`, `.arrow`, `.feather`,
 //! `.ipc`) in [`read_events`], [`read_columns`], [`write_events_as`] and
 //! [`write_assessments_as`]. Without it, such a file is an error naming the file and the
