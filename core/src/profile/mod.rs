@@ -176,7 +176,7 @@ pub struct Levels {
     /// this far below the level's cut-off, so that levels do not flap.
     pub hysteresis: f64,
     /// Hysteresis window, hours: a level is held (see `hysteresis`) only while the previous
-    /// assessment is at most this old. Absent in a profile: [`DEFAULT_HYSTERESIS_H`].
+    /// assessment is at most this old. Absent in a profile: 6 h.
     #[serde(default = "default_hysteresis_h")]
     pub hysteresis_h: f64,
 }
