@@ -1,7 +1,7 @@
 // writeEvents / writeAssessments: the core's writers, so files read back identical and are the
 // same bytes as the command line's and Python's.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { anbu, tempDir, throwsCode, toColumns } from './helpers.mjs'
@@ -21,6 +21,22 @@ test('events written read back identical, in both formats and from columns', asy
   const forced = join(tmp, 'events.txt')
   anbu.writeEvents(cohort.events, forced, 'jsonl')
   assert.equal(readFileSync(forced, 'utf8'), readFileSync(join(tmp, 'events.jsonl'), 'utf8'))
+})
+
+test('events as Parquet and Arrow IPC: written and read by the core, as in Python and the CLI', async () => {
+  const csv = join(tmp, 'same.csv')
+  anbu.writeEvents(cohort.events, csv)
+  for (const ext of ['parquet', 'arrow', 'feather', 'ipc']) {
+    const path = join(tmp, `events.${ext}`)
+    anbu.writeEvents(cohort.events, path)
+    assert.deepEqual(anbu.readEvents(path).events, anbu.readEvents(csv).events, ext)
+    await anbu.writeEventsAsync(toColumns(cohort.events), join(tmp, `columns.${ext}`))
+    assert.deepEqual((await anbu.readEventsAsync(join(tmp, `columns.${ext}`))).events, anbu.events(cohort.events), ext)
+  }
+  // A damaged file is a format error naming it.
+  const bad = join(tmp, 'cut.parquet')
+  writeFileSync(bad, readFileSync(join(tmp, 'events.parquet')).subarray(0, 100))
+  throwsCode(assert, () => anbu.readEvents(bad), 'ANBU_FORMAT', 'cut.parquet')
 })
 
 test('assessments written hold every field, reasons included', async () => {
