@@ -40,11 +40,11 @@
 //! - `sim` (on by default): the cohort simulator (`anbu::sim`) and the simulated responder of
 //!   closed-loop replays; `default-features = false` leaves it out, so that a vendor can embed
 //!   the engine alone.
-//! - `arrow` (off by default): Arrow record batches in and out (`anbu::arrow`: what the Python binding converts its
-//! tables with) and event files as Parquet or Arrow IPC (`.parquet`, `.arrow`, `.feather`,
-//! `.ipc`) in [`read_events`], [`read_columns`], [`write_events_as`] and
-//! [`write_assessments_as`]. Without it, such a file is an error naming the file and the
-//! feature.
+//! - `arrow` (off by default): Arrow record batches in and out (`anbu::arrow`: what the Python
+//!   binding converts its tables with) and event files as Parquet or Arrow IPC (`.parquet`, `.arrow`, `.feather`,
+//!   `.ipc`) in [`read_events`], [`read_columns`], [`write_events_as`] and
+//!   [`write_assessments_as`]. Without it, such a file is an error naming the file and the
+//!   feature.
 //!
 //! ```
 //! use anbu::{Action, Engine, Event, EventKind, HOUR_MS, Level, Person, ReasonKind, Signal, Timestamp};
