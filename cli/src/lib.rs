@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Assess every person on a time grid and write the assessment rows (CSV or JSON Lines).
+    /// Assess every person on a time grid and write the assessment rows (CSV, JSON Lines, Parquet or Arrow IPC).
     #[command(after_help = EXIT_CODES)]
     Replay(ReplayArgs),
     /// Replay, then score the assessments against known incidents (a Markdown table or JSON).
@@ -57,7 +57,7 @@ enum Command {
 /// What a replay reads.
 #[derive(Args)]
 struct Inputs {
-    /// The event file: .csv, or JSON Lines (.jsonl, .ndjson, .json).
+    /// The event file: .csv, JSON Lines (.jsonl, .ndjson, .json), Parquet (.parquet) or Arrow IPC (.arrow, .feather, .ipc).
     events: PathBuf,
     /// The persons table (person, profile, devices): .csv or .jsonl.
     #[arg(long, value_name = "FILE")]
@@ -171,7 +171,7 @@ struct SimulateArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// The event file: .csv, or JSON Lines (.jsonl, .ndjson, .json).
+    /// The event file: .csv, JSON Lines (.jsonl, .ndjson, .json), Parquet (.parquet) or Arrow IPC (.arrow, .feather, .ipc).
     events: PathBuf,
     /// A persons table to check too, and against the events (every event's person listed,
     /// every profile known).
