@@ -1,25 +1,48 @@
-//! Assessments given back by the caller (a replay's DataFrame or Arrow table, or `Assessment`
-//! objects), for the backtest and the writers.
+//! Arrow (the core's `arrow`): Arrow data of any Python library (the Arrow PyCapsule
+//! interface) as record batches, record batches as a `pyarrow`-compatible table, and a
+//! replay's assessment columns read back from Arrow.
 
 use std::sync::Arc;
 
+use anbu::arrow::{Cell, TableError, col, normalize};
 use anbu::{Action, Assessment, Error, Level, Reason, Responder, Timestamp, VisitKind};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, GenericListArray, OffsetSizeTrait, RecordBatch};
 use arrow_schema::DataType;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::classes::PyAssessment;
-use crate::input::Failure;
-use anbu::arrow::{Cell, TableError, col, normalize};
+use crate::assessment::Reasons;
+use crate::run::Failure;
 
-/// Whether to read a table's `reasons` column (the backtest does not need them).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Reasons {
-    Read,
-    Skip,
+/// The record batches of any Arrow data (pyarrow, polars, pandas through pyarrow; imported
+/// zero-copy with the GIL).
+pub fn batches(v: &Bound<'_, PyAny>) -> PyResult<Vec<RecordBatch>> {
+    v.extract::<AnyRecordBatch>()?
+        .into_reader()?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PyTypeError::new_err(format!("cannot read the Arrow data: {e}")))
+}
+
+/// Whether `v` is Arrow data (it has the Arrow PyCapsule interface).
+pub fn is_arrow(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(v.hasattr("__arrow_c_stream__")? || v.hasattr("__arrow_c_array__")?)
+}
+
+/// A record batch as a table (`pyo3_arrow.Table`, which pyarrow and polars take).
+pub fn table<'py>(py: Python<'py>, batch: RecordBatch) -> PyResult<Bound<'py, PyAny>> {
+    let schema = batch.schema();
+    Ok(PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any())
+}
+
+/// A replay's assessment columns as a table with the spec's assessment columns (built
+/// without the GIL).
+pub fn assessments_table(py: Python<'_>, columns: anbu::AssessmentColumns) -> PyResult<Bound<'_, PyAny>> {
+    let batch =
+        py.detach(|| anbu::arrow::assessments_batch(columns)).map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
+    table(py, batch)
 }
 
 /// A rejected value of an assessments table: the core's reason, with the row and column.
@@ -58,7 +81,7 @@ fn time(row: usize, field: &str, cell: Cell<'_>) -> anbu::Result<Timestamp> {
 /// Assessments from Arrow batches with (at least) the spec's columns but `reasons`, which is
 /// read too (a list of `{signal, kind, detail, contribution}` per row) with `Reasons::Read`,
 /// and `visit`, read where the table has it (tables written before it have none).
-fn from_batches(batches: &[RecordBatch], reasons: Reasons) -> Result<Vec<Assessment>, TableError> {
+pub fn assessments_from_batches(batches: &[RecordBatch], reasons: Reasons) -> Result<Vec<Assessment>, TableError> {
     const NEEDED: [&str; 6] = ["person", "at", "score", "level", "action", "responder"];
     let mut out = Vec::new();
     let mut row0 = 0;
@@ -103,31 +126,6 @@ fn from_batches(batches: &[RecordBatch], reasons: Reasons) -> Result<Vec<Assessm
             });
         }
         row0 += batch.num_rows();
-    }
-    Ok(out)
-}
-
-/// The assessments argument: a replay's DataFrame / Arrow table, or `Assessment` objects.
-pub fn assessments(v: &Bound<'_, PyAny>, reasons: Reasons) -> PyResult<Vec<Assessment>> {
-    if v.hasattr("__arrow_c_stream__")? || v.hasattr("__arrow_c_array__")? {
-        let batches = v
-            .extract::<AnyRecordBatch>()?
-            .into_reader()?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| PyTypeError::new_err(format!("cannot read the Arrow data: {e}")))?;
-        return from_batches(&batches, reasons).map_err(|e| Failure::from(e).into());
-    }
-    let mut out = Vec::new();
-    for item in v.try_iter()? {
-        let item = item?;
-        match item.cast::<PyAssessment>() {
-            Ok(a) => out.push(a.get().inner.clone()),
-            Err(_) => {
-                return Err(PyTypeError::new_err(
-                    "assessments must be replay's output (a DataFrame or Arrow table) or a list of Assessments",
-                ));
-            }
-        }
     }
     Ok(out)
 }
