@@ -168,7 +168,8 @@ pub enum Reasons {
 pub fn assessments(v: &Bound<'_, PyAny>, reasons: Reasons) -> PyResult<Vec<Assessment>> {
     if arrow::is_arrow(v)? {
         let batches = arrow::batches(v)?;
-        return arrow::assessments_from_batches(&batches, reasons).map_err(|e| Failure::from(e).into());
+        return anbu::arrow::assessments_from_batches(&batches, reasons == Reasons::Read)
+            .map_err(|e| Failure::from(e).into());
     }
     let mut out = Vec::new();
     for item in v.try_iter()? {
