@@ -20,7 +20,7 @@
 //! | `assessment.rs` | `assessment` | `Assessment`, `Reason`; the assessments argument |
 //! | `time.rs` | `time` | `duration_ms`; `datetime`s, `timedelta`s, time and duration arguments |
 //! | `value.rs` | `value` | Python values as the core's `Value`, table rows, results as Python data |
-//! | `arrow.rs` | `arrow` | Arrow data in (PyCapsule) and out; assessments read back from Arrow |
+//! | `arrow.rs` | `arrow` | Arrow data (the PyCapsule interface) as record batches, and tables out |
 //! | `replay.rs` | `replay` | `replay_arrow`, `replay_closed_loop_arrow`; the call policy |
 //! | `responder.rs` | `responder` | `AnswerRate`; the `responder` argument |
 //! | `sim.rs` | `sim` | `simulate_arrow` |
