@@ -2,11 +2,10 @@
 
 use pyo3::prelude::*;
 
-use crate::assessments_in::Reasons;
-use crate::backtest::records_frame;
-use crate::convert;
-use crate::errors::to_py;
-use crate::input;
+use crate::assessment::Reasons;
+use crate::error::to_py;
+use crate::value::records_frame;
+use crate::{event, person, run, time};
 
 /// The per-district report of the period from `start` up to `end`: the persons (by their
 /// `district`), the events (check-in calls, dispositions) and a replay's assessments (the
@@ -23,13 +22,12 @@ pub fn district_report(
     end: &Bound<'_, PyAny>,
     output: &str,
 ) -> PyResult<Py<PyAny>> {
-    let period =
-        anbu::report::Period::new(convert::timestamp_arg("start", start)?, convert::timestamp_arg("end", end)?)
-            .map_err(to_py)?;
-    let persons = convert::persons(persons)?;
-    let rows = crate::assessments_in::assessments(assessments, Reasons::Skip)?;
-    let source = input::Input::extract(events)?;
-    let report = input::run_interruptible(py, |cancel| {
+    let period = anbu::report::Period::new(time::timestamp_arg("start", start)?, time::timestamp_arg("end", end)?)
+        .map_err(to_py)?;
+    let persons = person::persons(persons)?;
+    let rows = crate::assessment::assessments(assessments, Reasons::Skip)?;
+    let source = event::Input::extract(events)?;
+    let report = run::run_interruptible(py, |cancel| {
         let events = source.into_events(cancel, 0)?;
         Ok(anbu::report::district_report(period, &persons, &events, &rows)?)
     })?;

@@ -8,9 +8,10 @@ use anbu::Format;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::assessments_in::{Reasons, assessments};
-use crate::errors::to_py;
-use crate::input::{self, Failure, Input};
+use crate::assessment::{Reasons, assessments};
+use crate::error::to_py;
+use crate::event::Input;
+use crate::run::{self, Failure};
 
 /// The format asked for (`csv`, `jsonl`, ...), else as the core chooses for an output.
 fn format(path: Option<&Path>, format: Option<&str>) -> PyResult<Format> {
@@ -54,7 +55,7 @@ pub fn write_events<'py>(
 ) -> PyResult<Option<Bound<'py, PyBytes>>> {
     let format = self::format(path.as_deref(), format)?;
     let source = Input::extract(events)?;
-    let out = input::run_interruptible(py, |cancel| {
+    let out = run::run_interruptible(py, |cancel| {
         let events = source.into_events(cancel, 0)?;
         write_to(path.as_deref(), |w| anbu::write_events_as(format, w, &events)).map_err(Failure::from)
     })?;
@@ -73,7 +74,7 @@ pub fn write_assessments<'py>(
 ) -> PyResult<Option<Bound<'py, PyBytes>>> {
     let format = self::format(path.as_deref(), format)?;
     let rows = self::assessments(assessments, Reasons::Read)?;
-    let out = input::run_interruptible(py, |_| {
+    let out = run::run_interruptible(py, |_| {
         write_to(path.as_deref(), |w| anbu::write_assessments_as(format, w, &rows)).map_err(Failure::from)
     })?;
     Ok(bytes(py, out))

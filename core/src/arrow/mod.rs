@@ -19,6 +19,7 @@
 //! # Ok::<(), anbu::Error>(())
 //! ```
 
+mod assessments_in;
 mod cells;
 mod columns_in;
 mod events_in;
@@ -27,6 +28,7 @@ mod out;
 
 pub use arrow_array::RecordBatch;
 
+pub use self::assessments_in::assessments_from_batches;
 pub use self::cells::{Cell, Col, col, normalize, spec_columns};
 pub use self::columns_in::columns_from_batches;
 pub(crate) use self::events_in::events_with;

@@ -5,10 +5,11 @@ use anbu::backtest::{Sweep, SweepSetup};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-use crate::backtest::{PyBacktestReport, json_value};
-use crate::closed_loop::Responder;
-use crate::convert;
-use crate::input::{self, Input};
+use crate::backtest::PyBacktestReport;
+use crate::event::Input;
+use crate::responder::Responder;
+use crate::value::json_value;
+use crate::{incident, person, replay, run};
 
 /// An operating curve: the swept key and, per value, the backtest of the cohort with it.
 #[pyclass(module = "anbu", name = "Sweep", frozen)]
@@ -79,10 +80,10 @@ pub fn sweep<'py>(
     retry: Option<&Bound<'py, PyAny>>,
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PySweep> {
-    let mut options = convert::replay_options(every, profiles, &[("threads", threads)])?;
-    let policy = convert::call_policy(delay, retry)?;
-    let persons = convert::persons(persons)?;
-    let incidents = convert::incidents(incidents)?;
+    let mut options = replay::replay_options(every, profiles, &[("threads", threads)])?;
+    let policy = replay::call_policy(delay, retry)?;
+    let persons = person::persons(persons)?;
+    let incidents = incident::incidents(incidents)?;
     let responder = match responder.map(Responder::extract).transpose()? {
         None => None,
         Some(Responder::Spec(spec)) => Some(spec.responder()),
@@ -94,12 +95,12 @@ pub fn sweep<'py>(
         }
     };
     let source = Input::extract(events)?;
-    let progress = input::Progress::new(
+    let progress = run::Progress::new(
         progress,
         usize::try_from(anbu::backtest::progress_total(&persons, &values)).unwrap_or(usize::MAX),
     );
-    options.progress = input::Progress::counter(progress.as_ref());
-    let inner = input::run_reporting(py, progress.as_ref(), |cancel| {
+    options.progress = run::Progress::counter(progress.as_ref());
+    let inner = run::run_reporting(py, progress.as_ref(), |cancel| {
         options.cancel = Some(std::sync::Arc::clone(cancel));
         let events = source.into_events(cancel, options.threads)?;
         let setup = SweepSetup {

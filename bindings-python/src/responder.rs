@@ -1,5 +1,4 @@
-//! `replay_closed_loop`: a replay with the automatic check-in calls the assessments ask for
-//! placed and answered by a responder (the core's `replay_closed_loop`).
+//! Responders (the core's `responder`): the `AnswerRate` class and the `responder` argument.
 //!
 //! Responders: an `AnswerRate` (the core's), a responder spec (a dict the core parses:
 //! `{"answer_rate": {...}}` or `{"simulated": {...}}`, which `simulate()` hands out as
@@ -14,13 +13,9 @@ use anbu::{AnswerRate, CheckinOutcome, CheckinResponder, Error, ResponderSpec, T
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use pyo3_arrow::PyTable;
 
-use crate::Replayed;
-use crate::classes::PyAssessment;
-use crate::convert;
-use crate::errors::to_py;
-use crate::input::{self, Failure, Input};
+use crate::error::to_py;
+use crate::{time, value};
 
 /// Answers every check-in call at fixed rates (the core's `AnswerRate`): answered with
 /// probability `rate`, otherwise missed; an answered call is a request for help (`concern`)
@@ -38,7 +33,7 @@ impl PyAnswerRate {
     fn new(rate: f64, concern_rate: f64, seed: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         // The core reads the seed (a whole number >= 0; absent is 0), as from Node.
         let seed = match seed {
-            Some(s) => convert::with_value(s, AnswerRate::seed_from)?.map_err(to_py)?,
+            Some(s) => value::with_value(s, AnswerRate::seed_from)?.map_err(to_py)?,
             None => 0,
         };
         Ok(PyAnswerRate { inner: AnswerRate::new(rate, concern_rate, seed).map_err(to_py)? })
@@ -72,13 +67,13 @@ impl PyAnswerRate {
 /// that stops the replay) and raised in place of the core's error.
 pub(crate) struct Callable {
     function: Py<PyAny>,
-    raised: Mutex<Option<PyErr>>,
+    pub(crate) raised: Mutex<Option<PyErr>>,
 }
 
 impl Callable {
     fn call(&self, person: &str, at: Timestamp) -> Result<Option<CheckinOutcome>, CallError> {
         Python::attach(|py| {
-            let when = convert::to_datetime(py, at).map_err(CallError::Raised)?;
+            let when = time::to_datetime(py, at).map_err(CallError::Raised)?;
             let answer = self.function.call1(py, (person, when)).map_err(CallError::Raised)?;
             let answer = answer.bind(py);
             if answer.is_none() {
@@ -130,7 +125,7 @@ impl Responder {
         if let Ok(a) = v.cast::<PyAnswerRate>() {
             return Ok(Responder::Spec(ResponderSpec::AnswerRate(a.get().inner)));
         }
-        if crate::convert::is_mapping(v)? {
+        if value::is_mapping(v)? {
             let text: String = v.py().import("json")?.call_method1("dumps", (v,))?.extract()?;
             return Ok(Responder::Spec(ResponderSpec::from_json(&text).map_err(to_py)?));
         }
@@ -142,70 +137,5 @@ impl Responder {
              (person, at) -> 'answered' | 'missed' | 'concern' | None, not {}",
             v.get_type().name()?
         )))
-    }
-}
-
-/// Replays with the automatic check-in calls in the loop (the core's `replay_closed_loop`),
-/// as an Arrow table with the spec's assessment columns, or `Assessment` objects with
-/// `objects=True`. `delay` and `retry` are durations (default: the core's `CallPolicy`).
-#[pyfunction]
-#[pyo3(signature = (events, persons, responder, every, profiles = None, threads = None, delay = None, retry = None, objects = false, start = None, end = None, clock = None, progress = None))]
-#[allow(clippy::too_many_arguments)]
-pub fn replay_closed_loop_arrow<'py>(
-    py: Python<'py>,
-    events: &Bound<'py, PyAny>,
-    persons: &Bound<'py, PyAny>,
-    responder: &Bound<'py, PyAny>,
-    every: &Bound<'py, PyAny>,
-    profiles: Option<Vec<Bound<'py, PyAny>>>,
-    threads: Option<&Bound<'py, PyAny>>,
-    delay: Option<&Bound<'py, PyAny>>,
-    retry: Option<&Bound<'py, PyAny>>,
-    objects: bool,
-    start: Option<&Bound<'py, PyAny>>,
-    end: Option<&Bound<'py, PyAny>>,
-    clock: Option<&Bound<'py, PyAny>>,
-    progress: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let mut options = convert::replay_options(
-        every,
-        profiles,
-        &[("threads", threads), ("start", start), ("end", end), ("clock", clock)],
-    )?;
-    let policy = convert::call_policy(delay, retry)?;
-    let persons = convert::persons(persons)?;
-    let responder = Responder::extract(responder)?;
-    let source = Input::extract(events)?;
-    let progress = input::Progress::new(progress, persons.len());
-    options.progress = input::Progress::counter(progress.as_ref());
-    let result = input::run_reporting(py, progress.as_ref(), |cancel| {
-        options.cancel = Some(std::sync::Arc::clone(cancel));
-        let events = source.into_events(cancel, options.threads)?;
-        let rows = match &responder {
-            Responder::Spec(spec) => {
-                let responder = spec.responder();
-                anbu::replay_closed_loop(events, &persons, &options, &*responder, policy)?
-            }
-            Responder::Callable(c) => anbu::replay_closed_loop_sequential(events, &persons, &options, c, policy)?,
-        };
-        Ok(if objects { Replayed::Rows(rows) } else { Replayed::Columns(Box::new(anbu::AssessmentColumns::of(&rows))) })
-    });
-    if let Responder::Callable(c) = &responder
-        && let Some(raised) = c.raised.lock().ok().and_then(|mut slot| slot.take())
-    {
-        return Err(raised);
-    }
-    match result? {
-        Replayed::Rows(rows) => {
-            let list: Vec<PyAssessment> = rows.into_iter().map(|inner| PyAssessment { inner }).collect();
-            Ok(list.into_pyobject(py)?.into_any())
-        }
-        Replayed::Columns(columns) => {
-            let batch = py
-                .detach(|| anbu::arrow::assessments_batch(*columns))
-                .map_err(|e| PyErr::from(Failure::Type(e.to_string())))?;
-            let schema = batch.schema();
-            Ok(PyTable::try_new(vec![batch], schema)?.into_pyobject(py)?.into_any())
-        }
     }
 }

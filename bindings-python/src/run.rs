@@ -1,24 +1,18 @@
-//! Event inputs (a path for the core's reader, an Arrow table, a list of dicts or `Event`s),
-//! and running batch work with the GIL released and Ctrl-C honoured.
+//! The binding's own: batch work run with the GIL released, Ctrl-C honoured and progress
+//! reported, and why it failed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use anbu::{Error, Event};
-use arrow_array::RecordBatch;
+use anbu::Error;
+use anbu::arrow::TableError;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
-use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::classes::PyEvent;
-use crate::convert::{self, at_index};
-use crate::errors::{internal, to_py};
-use anbu::arrow::TableError;
+use crate::error::{internal, to_py};
 
 /// Why batch work failed.
 pub enum Failure {
@@ -53,88 +47,6 @@ impl From<Failure> for PyErr {
             Failure::Panic(p) => internal(p),
         }
     }
-}
-
-/// Events as given by the caller.
-pub enum Input {
-    /// An event file (CSV, JSON Lines, Parquet, Arrow IPC), read by the core.
-    Path(PathBuf),
-    /// Arrow record batches (pyarrow, polars, pandas through pyarrow).
-    Arrow(Vec<RecordBatch>),
-    /// Events already validated (from dicts or `Event`s).
-    Events(Vec<Event>),
-}
-
-impl Input {
-    /// Takes the caller's events argument (with the GIL: Arrow data is imported zero-copy).
-    pub fn extract(v: &Bound<'_, PyAny>) -> PyResult<Input> {
-        if v.is_instance_of::<PyString>() || v.hasattr("__fspath__")? {
-            return Ok(Input::Path(v.extract()?));
-        }
-        if v.hasattr("__arrow_c_stream__")? || v.hasattr("__arrow_c_array__")? {
-            let reader = v.extract::<AnyRecordBatch>()?.into_reader()?;
-            let batches = reader
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| PyTypeError::new_err(format!("cannot read the Arrow data: {e}")))?;
-            return Ok(Input::Arrow(batches));
-        }
-        if crate::convert::is_mapping(v)? || v.is_instance_of::<PyBytes>() {
-            return Err(PyTypeError::new_err(
-                "events must be a list of dicts or Events, a DataFrame, an Arrow table, or a CSV/JSONL path",
-            ));
-        }
-        let iter = v.try_iter().map_err(|_| {
-            PyTypeError::new_err(
-                "events must be a list of dicts or Events, a DataFrame, an Arrow table, or a CSV/JSONL path",
-            )
-        })?;
-        let mut out = Vec::new();
-        for (i, item) in iter.enumerate() {
-            let item = item?;
-            if let Ok(e) = item.cast::<PyEvent>() {
-                out.push(e.get().inner.clone());
-                continue;
-            }
-            if !convert::is_mapping(&item)? {
-                return Err(convert::not_an_event(&item));
-            }
-            let event = convert::record_from_mapping(&item)?.and_then(|r| r.into_event());
-            out.push(event.map_err(|e| to_py(at_index(e, i)))?);
-        }
-        Ok(Input::Events(out))
-    }
-
-    /// The events as the core's columns, without an event per row where they can be: a file
-    /// (read by the core's `read_columns`, whose errors are its event reader's), or an Arrow
-    /// table whose every column converts (see `arrow_columns`).
-    pub fn columns(&self) -> Result<Option<anbu::OwnedColumns>, Failure> {
-        match self {
-            Input::Path(p) => Ok(Some(anbu::read_columns(p)?)),
-            Input::Arrow(batches) => Ok(anbu::arrow::columns_from_batches(batches)),
-            Input::Events(_) => Ok(None),
-        }
-    }
-
-    /// The events (reading or converting without the GIL);
-    /// `threads` as in `ReplayOptions` (0: one per core) for converting Arrow tables.
-    pub fn into_events(self, cancel: &AtomicBool, threads: usize) -> Result<Vec<Event>, Failure> {
-        match self {
-            Input::Path(p) => Ok(anbu::read_events(&p, &anbu::ReadOptions::strict())?.events),
-            Input::Arrow(batches) => Ok(anbu::arrow::events_from_batches(&batches, cancel, threads)?),
-            Input::Events(events) => Ok(events),
-        }
-    }
-}
-
-/// One event argument: an `Event` or a dict.
-pub fn one_event(v: &Bound<'_, PyAny>) -> PyResult<Event> {
-    if let Ok(e) = v.cast::<PyEvent>() {
-        return Ok(e.get().inner.clone());
-    }
-    if !convert::is_mapping(v)? {
-        return Err(convert::not_an_event(v));
-    }
-    convert::record_from_mapping(v)?.and_then(|r| r.into_event()).map_err(to_py)
 }
 
 /// How often the waiting thread looks for Ctrl-C.
