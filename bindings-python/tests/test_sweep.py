@@ -52,5 +52,8 @@ def test_bad_keys_and_responders_are_refused(cohort: anbu.Cohort) -> None:
         anbu.sweep(*args, "levels.nonsense", [1])
     with pytest.raises(anbu.InvalidProfileError, match="levels.warning"):
         anbu.sweep(*args, "levels.warning", [-5])
-    with pytest.raises(TypeError, match="not a callable"):
+    # The core's error, as from Node: a sweep replays on every core.
+    with pytest.raises(anbu.InvalidArgumentError, match="not a function") as err:
         anbu.sweep(*args, "levels.warning", [50], responder=lambda person, at: "answered")
+    assert err.value.code == "ANBU_INVALID_ARGUMENT"
+    assert str(err.value).startswith("argument `responder`: a sweep replays on every core")

@@ -153,7 +153,7 @@ pub use crate::replay::{
     CallPolicy, CheckinResponder, Emit, ReplayOptions, check_replay_rows, replay, replay_closed_loop,
     replay_closed_loop_sequential, replay_columns, replay_to_columns,
 };
-pub use crate::responder::{AnswerRate, ResponderSpec, parse_checkin_answer};
+pub use crate::responder::{AnswerRate, ResponderSpec, function_responder_in_sweep, parse_checkin_answer};
 pub use crate::snapshot::{SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use crate::tier::{
     TIER_CALL_DAYS_SHARE, TIER_MIN_HISTORY_DAYS, TIER_START, TIER_UNRELIABLE_ANSWER_RATE, TIER_WALK_DAYS_SHARE,

@@ -225,6 +225,22 @@ impl ResponderSpec {
     }
 }
 
+/// The error for a host's function (a Python callable, a JavaScript function) given as the
+/// responder of a [`crate::backtest::sweep`]: a sweep replays on every core, where a host's
+/// function cannot be called; one text and code from every binding.
+///
+/// ```
+/// let err = anbu::function_responder_in_sweep();
+/// assert_eq!(err.kind().code(), "ANBU_INVALID_ARGUMENT");
+/// assert!(err.to_string().starts_with("argument `responder`: a sweep replays on every core"));
+/// ```
+pub fn function_responder_in_sweep() -> Error {
+    Error::argument(
+        "responder",
+        "a sweep replays on every core: give an AnswerRate, a simulated cohort or a responder spec, not a function",
+    )
+}
+
 fn spec_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> Error {
     let path = e.path().to_string();
     let inner = e.into_inner().to_string();

@@ -57,12 +57,7 @@ pub fn sweep<'env>(
                     napi::ValueType::Undefined => None,
                     _ => match responder(r)? {
                         Responder::Spec(spec) => Some(spec.responder()),
-                        Responder::Function(_) => {
-                            return Err(bad_arg(
-                                "responder",
-                                "a sweep replays on every core: give an AnswerRate, a cohort or a responder object, not a function",
-                            ));
-                        }
+                        Responder::Function(_) => return Err(anbu::function_responder_in_sweep()),
                     },
                 };
                 let b: Unknown = o.get_named_property_unchecked("budget").map_err(napi_arg("budget"))?;

@@ -2,10 +2,10 @@
 //! `backtest::sweep`).
 
 use anbu::backtest::{Sweep, SweepSetup};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use crate::backtest::PyBacktestReport;
+use crate::error::to_py;
 use crate::event::Input;
 use crate::responder::Responder;
 use crate::value::json_value;
@@ -87,12 +87,7 @@ pub fn sweep<'py>(
     let responder = match responder.map(Responder::extract).transpose()? {
         None => None,
         Some(Responder::Spec(spec)) => Some(spec.responder()),
-        Some(Responder::Callable(_)) => {
-            return Err(PyTypeError::new_err(
-                "a sweep replays on every core: its responder must be an AnswerRate, a simulated Cohort or a \
-                 responder dict, not a callable",
-            ));
-        }
+        Some(Responder::Callable(_)) => return Err(to_py(anbu::function_responder_in_sweep())),
     };
     let source = Input::extract(events)?;
     let progress = run::Progress::new(
