@@ -46,6 +46,10 @@ enum Command {
     /// Replay, then count a period per district: households, risk signals, calls, visits, findings.
     #[command(after_help = EXIT_CODES)]
     Report(ReportArgs),
+    /// Replay, then list who needs action now, most urgent first: the triage queue of each
+    /// person's latest assessment (a Markdown table, CSV or JSON Lines).
+    #[command(after_help = EXIT_CODES)]
+    Triage(TriageArgs),
     /// Simulate a cohort: write its events, persons and incidents into a directory.
     #[command(after_help = EXIT_CODES)]
     Simulate(SimulateArgs),
@@ -139,7 +143,29 @@ struct ReportArgs {
     format: Option<TableFormat>,
 }
 
-/// How `report` writes its rows.
+#[derive(Args)]
+struct TriageArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Only the persons of this district (the persons table's `district`).
+    #[arg(long)]
+    district: Option<String>,
+    /// Only the persons of this caseworker (the persons table's `caseworker`).
+    #[arg(long)]
+    caseworker: Option<String>,
+    /// Only those at this level or above: `normal`, `watch`, `warning` or `critical`.
+    #[arg(long, value_name = "LEVEL", default_value = "watch")]
+    min_level: String,
+    /// Where to write the queue (stdout when not given).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// `markdown`, `csv` or `jsonl` (the assessment rows); by default from the output's
+    /// extension, and the Markdown table on stdout.
+    #[arg(long, value_enum)]
+    format: Option<TableFormat>,
+}
+
+/// How `report` and `triage` write their rows.
 #[derive(Clone, Copy, ValueEnum)]
 enum TableFormat {
     /// The core's Markdown table: one row per district, then `all`.
@@ -230,6 +256,7 @@ where
         Command::Replay(args) => replay(args),
         Command::Backtest(args) => run_backtest(args),
         Command::Report(args) => report(args),
+        Command::Triage(args) => triage(args),
         Command::Simulate(args) => simulate(args),
         Command::Check(args) => check(args),
     });
@@ -389,12 +416,7 @@ fn run_backtest(args: BacktestArgs) -> Outcome {
 fn report(args: ReportArgs) -> Outcome {
     let time = |name: &str, text: &str| anbu::Timestamp::from_value(name, Value::Text(text));
     let period = anbu::report::Period::new(time("start", &args.start)?, time("end", &args.end)?)?;
-    let format = match (args.format, &args.output) {
-        (Some(TableFormat::Csv), _) => Some(Format::Csv),
-        (Some(TableFormat::Jsonl), _) => Some(Format::Jsonl),
-        (None, Some(path)) => Some(Format::for_output(None, Some(path))?),
-        (Some(TableFormat::Markdown), _) | (None, None) => None,
-    };
+    let format = table_format(args.format, args.output.as_deref())?;
     let bar = progress();
     let (events, persons, mut options) = read_inputs(&args.inputs, &bar)?;
     let counted: Vec<Event> = events.iter().filter(|e| anbu::report::counts(&e.kind)).cloned().collect();
@@ -410,6 +432,32 @@ fn report(args: ReportArgs) -> Outcome {
         None => Ok(w.write_all(report.to_string().as_bytes())?),
     })?;
     Ok(0)
+}
+
+fn triage(args: TriageArgs) -> Outcome {
+    let filter = anbu::TriageFilter { district: args.district, caseworker: args.caseworker, ..Default::default() }
+        .with_level(&args.min_level)?;
+    let format = table_format(args.format, args.output.as_deref())?;
+    let bar = progress();
+    let (rows, persons) = replay_inputs(&args.inputs, &bar)?;
+    let queue = anbu::triage_latest(&rows, &persons, &filter);
+    bar.finish_and_clear();
+    write_to(args.output.as_deref(), |w| match format {
+        Some(format) => anbu::write_assessments_as(format, w, &queue),
+        None => Ok(w.write_all(anbu::triage_markdown(&queue).as_bytes())?),
+    })?;
+    Ok(0)
+}
+
+/// The format of a table written by `report` or `triage`: CSV or JSON Lines (by `format`, else
+/// by the output's extension), or none for the Markdown table.
+fn table_format(format: Option<TableFormat>, output: Option<&Path>) -> Result<Option<Format>, Failure> {
+    Ok(match (format, output) {
+        (Some(TableFormat::Csv), _) => Some(Format::Csv),
+        (Some(TableFormat::Jsonl), _) => Some(Format::Jsonl),
+        (None, Some(path)) => Some(Format::for_output(None, Some(path))?),
+        (Some(TableFormat::Markdown), _) | (None, None) => None,
+    })
 }
 
 fn simulate(args: SimulateArgs) -> Outcome {

@@ -462,3 +462,36 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
+
+#[test]
+fn triage_lists_each_persons_latest_row_most_urgent_first() {
+    let cohort = Cohort::new();
+    let args = |extra: &[&str]| {
+        let mut a = vec!["triage".to_string(), cohort.arg("events.csv"), "--persons".into(), cohort.arg("persons.csv")];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        let out = anbu(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let parse =
+        |jsonl: &str| -> Vec<anbu::Assessment> { jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect() };
+    // Everyone (`normal` and above): one row per person, their latest, in the core's order.
+    let core = cohort.core_rows();
+    let all = parse(&args(&["--min-level", "normal", "--format", "jsonl"]));
+    assert_eq!(all.len(), 6);
+    let last = core.iter().map(|a| a.at).max().unwrap();
+    let mut want: Vec<anbu::Assessment> = core.iter().filter(|a| a.at == last).cloned().collect();
+    anbu::rank(&mut want);
+    assert_eq!(all, want);
+    // By default those at `watch` or above, as a Markdown table in the same order.
+    let markdown = args(&[]);
+    let watched: Vec<&anbu::Assessment> = want.iter().filter(|a| a.level >= anbu::Level::Watch).collect();
+    let lines: Vec<&str> = markdown.lines().collect();
+    assert_eq!(lines[0], "| # | person | level | action | visit | responder | score | why |");
+    assert_eq!(lines.len(), 2 + watched.len(), "{markdown}");
+    for (i, (line, a)) in lines[2..].iter().zip(&watched).enumerate() {
+        assert!(line.starts_with(&format!("| {} | {} | {} | {} |", i + 1, a.person, a.level, a.action)), "{line}");
+    }
+    // A district nobody is in: the header alone.
+    assert_eq!(args(&["--district", "nowhere"]).lines().count(), 2);
+}

@@ -160,7 +160,7 @@ pub use crate::tier::{
     TIER_WINDOW_DAYS, Tier, TierAdvice,
 };
 pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
-pub use crate::triage::{TriageFilter, rank, urgency};
+pub use crate::triage::{TriageFilter, rank, triage_latest, triage_markdown, urgency};
 pub use crate::value::Value;
 
 /// The README's examples, run as doctests.

@@ -92,6 +92,75 @@ pub fn rank(rows: &mut [Assessment]) {
     rows.sort_by(urgency);
 }
 
+/// The queue from a replay's rows (a batch job's "now"): the latest row of each person of
+/// `persons` that `filter` covers, those at `filter.min_level` or above, most urgent first.
+///
+/// ```
+/// use anbu::{Event, EventKind, Level, Person, ReplayOptions, Timestamp, TriageFilter, replay, HOUR_MS};
+/// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
+/// let persons = [Person::new("p-1", "full")?, Person::new("p-2", "full")?];
+/// let events = vec![
+///     Event::new("p-1", t0, Some("plug-1"), EventKind::Heartbeat)?,
+///     Event::new("p-2", t0.plus_millis(2 * HOUR_MS), None, EventKind::Sos)?,
+/// ];
+/// let rows = replay(events, &persons, &ReplayOptions::default())?;
+/// let filter = TriageFilter { min_level: Level::Watch, ..TriageFilter::default() };
+/// let queue = anbu::triage_latest(&rows, &persons, &filter);
+/// assert_eq!(queue.len(), 1);
+/// assert_eq!((queue[0].person.as_str(), queue[0].level), ("p-2", Level::Critical));
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn triage_latest(rows: &[Assessment], persons: &[Person], filter: &TriageFilter) -> Vec<Assessment> {
+    let covered: std::collections::HashSet<&str> =
+        persons.iter().filter(|p| filter.covers(p)).map(|p| p.person.as_str()).collect();
+    let mut latest: std::collections::HashMap<&str, &Assessment> = std::collections::HashMap::new();
+    for a in rows.iter().filter(|a| covered.contains(a.person.as_str())) {
+        let slot = latest.entry(a.person.as_str()).or_insert(a);
+        if a.at > slot.at {
+            *slot = a;
+        }
+    }
+    queue(latest.into_values().cloned().collect(), filter)
+}
+
+/// A triage queue as a Markdown table, one row per person in its order: the level, the
+/// action (with the kind of visit), who responds, the score and the first reason that adds
+/// points (what the operator's board shows).
+///
+/// ```
+/// use anbu::{Action, Assessment, Level, Responder, Timestamp};
+/// let row = Assessment {
+///     person: "p-2".into(), at: Timestamp::from_millis(1_714_521_600_000)?, score: 100.0,
+///     level: Level::Critical, action: Action::Dispatch, responder: Responder::ControlCenter,
+///     reasons: Vec::new(), visit: None,
+/// };
+/// let table = anbu::triage_markdown(&[row]);
+/// assert!(table.lines().nth(2).unwrap().starts_with("| 1 | p-2 | critical | dispatch |"), "{table}");
+/// # Ok::<(), anbu::Error>(())
+/// ```
+pub fn triage_markdown(queue: &[Assessment]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("| # | person | level | action | visit | responder | score | why |\n");
+    out.push_str("|---:|---|---|---|---|---|---:|---|\n");
+    for (i, a) in queue.iter().enumerate() {
+        let why = a.reasons.iter().find(|r| r.contribution > 0.0).map_or("", |r| r.detail.as_str());
+        let visit = a.visit.map_or_else(String::new, |v| v.to_string());
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {:.1} | {} |",
+            i + 1,
+            a.person,
+            a.level,
+            a.action,
+            visit,
+            a.responder,
+            a.score,
+            why.replace('|', "\\|")
+        );
+    }
+    out
+}
+
 /// The queue from assessments of everyone `filter` covers: those at `filter.min_level` or
 /// above, most urgent first.
 pub(crate) fn queue(mut rows: Vec<Assessment>, filter: &TriageFilter) -> Vec<Assessment> {
