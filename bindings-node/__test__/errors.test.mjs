@@ -175,3 +175,16 @@ test('ingestOne tells a duplicate from an accept (as Python and the core do)', (
   assert.equal(e.ingestOne({ ...sos, ts: ms0 + 300_000 }), 'accepted')
   throwsCode(assert, () => e.ingestOne({ ...sos, person: 'p-9' }), 'ANBU_UNKNOWN_PERSON', 'p-9')
 })
+
+test('a misspelt replay option is refused, naming it, not left at its default', async () => {
+  const events = [{ person: 'p-1', ts: '2024-05-01T09:00:00+09:00', signal: 'sos' }]
+  const persons = [{ person: 'p-1', profile: 'full' }]
+  const unknown = 'unknown replay option (options: profiles, every, threads, start, end, clock)'
+  throwsCode(assert, () => anbu.replay(events, persons, { evry: '15m' }), 'ANBU_INVALID_ARGUMENT', `argument \`evry\`: ${unknown}`)
+  await assert.rejects(anbu.replayAsync(events, persons, { evry: '15m' }), (e) => e.code === 'ANBU_INVALID_ARGUMENT')
+  const rate = new anbu.AnswerRate({ rate: 1 })
+  throwsCode(assert, () => anbu.replayClosedLoop(events, persons, rate, { polcy: {} }), 'ANBU_INVALID_ARGUMENT', 'argument `polcy`')
+  // Each function's own keys, and undefined values, are taken.
+  assert.equal(anbu.replay(events, persons, { every: '1h', threads: undefined }).length, 1)
+  assert.equal(anbu.replayClosedLoop(events, persons, rate, { policy: { retry: '2h' } }).length, 1)
+})

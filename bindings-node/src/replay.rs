@@ -46,7 +46,7 @@ impl Replay {
         let events = any_events(events)?;
         let persons = person::persons(persons)?;
         let options = match options {
-            Some(o) => replay_options(&value::object("options", o)?)?,
+            Some(o) => replay_options(&value::object("options", o)?, &[])?,
             None => ReplayOptions::default(),
         };
         Ok(Replay { events, persons, options })
@@ -64,14 +64,24 @@ impl Job for Replay {
 }
 
 /// A replay's options (`every`, `profiles`, `threads`, `start`, `end`, `clock`) from an options
-/// object; the core reads all but `profiles` ([`ReplayOptions::set`]).
-pub(crate) fn replay_options(o: &Object<'_>) -> anbu::Result<ReplayOptions> {
+/// object; the core reads all but `profiles` ([`ReplayOptions::set`]), and refuses a key that
+/// is neither its nor one of `extra` (the caller's own: `policy`...), so that a misspelt
+/// option (`evry`) is an error, not a silent default, as a misspelt keyword is in Python.
+pub(crate) fn replay_options(o: &Object<'_>, extra: &[&str]) -> anbu::Result<ReplayOptions> {
     let mut opts = ReplayOptions::default();
-    for name in ReplayOptions::KEYS {
-        let v: Unknown = o.get_named_property_unchecked(name).map_err(napi_arg("options"))?;
-        if !matches!(value::type_of(name, &v)?, napi::ValueType::Undefined) {
-            value::with_value(name, v, |value| opts.set(name, value))??;
+    for key in Object::keys(o).map_err(napi_arg("options"))? {
+        if key == "profiles" || extra.contains(&key.as_str()) {
+            continue;
         }
+        let v: Unknown = o.get_named_property_unchecked(&key).map_err(napi_arg("options"))?;
+        if matches!(value::type_of("options", &v)?, napi::ValueType::Undefined) {
+            continue;
+        }
+        // A key not the core's: its error, whatever the value.
+        let Some(name) = ReplayOptions::KEYS.into_iter().find(|k| *k == key) else {
+            return Err(opts.set(&key, anbu::Value::Null).err().unwrap_or_else(|| bad_arg("options", key)));
+        };
+        value::with_value(name, v, |value| opts.set(name, value))??;
     }
     let profiles: Unknown = o.get_named_property_unchecked("profiles").map_err(napi_arg("options"))?;
     opts.profiles = profile_list(profiles)?;
@@ -199,7 +209,7 @@ impl ClosedLoop {
         let (options, policy) = match options {
             Some(o) => {
                 let o = value::object("options", o)?;
-                (replay_options(&o)?, call_policy(&o)?)
+                (replay_options(&o, &["policy"])?, call_policy(&o)?)
             }
             None => (anbu::ReplayOptions::default(), CallPolicy::default()),
         };

@@ -73,7 +73,13 @@ pub fn sweep<'env>(
                         return Err(bad_arg("progress", format!("expected a function, got {}", value::type_name(t))));
                     }
                 };
-                (replay_options(&o)?, call_policy(&o)?, answers, budget, progress)
+                (
+                    replay_options(&o, &["responder", "policy", "budget", "progress"])?,
+                    call_policy(&o)?,
+                    answers,
+                    budget,
+                    progress,
+                )
             }
             None => (ReplayOptions::default(), CallPolicy::default(), None, None, None),
         };
