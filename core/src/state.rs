@@ -30,7 +30,7 @@ pub(crate) struct Life {
     pub signal: Signal,
 }
 
-/// A smart plug's (or a whole-home meter's) last reading (24 bytes: an absent `lux` is kept as
+/// A smart plug's (or a whole-home meter's) last reading (32 bytes: an absent `lux` is kept as
 /// a NaN's bits, which no reading has; written as the optional number it is). For a meter,
 /// `steady_since` is the last reading that was a sign of life (or the first reading).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,14 +40,43 @@ pub(crate) struct PlugReading {
     lux: u64,
     /// When the reading last changed (or was first seen).
     pub steady_since: Timestamp,
+    /// How fast the light moved from the reading before to this one, lux an hour (0 without
+    /// light, or after a gap longer than `LIGHT_TREND_H`): daylight's trend.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lux_trend: f32,
+    /// How much the load wavers from one reading to the next while the appliance stays on,
+    /// watts (the root of an exponential average of the squared changes; see `WAVER_RATE`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waver: f32,
+}
+
+/// Whether a learned figure is still at its start (left out of a snapshot, so that a reading
+/// written before the figure existed reads and writes back as it was).
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 /// `PlugReading::lux` of a reading without light.
 const NO_LUX: u64 = u64::MAX;
 
+/// Longest time between two readings of a plug over which the light's trend is carried: daylight
+/// moves the light by about as much from one reading to the next as from the one before, so
+/// a change in light is a sign of life only where it breaks that trend (a lamp switched on or
+/// off), not where it goes on with it (dawn, dusk, a cloud's slow passing). Over a longer gap
+/// nothing is carried, and any change counts.
+const LIGHT_TREND_H: f64 = 2.0;
+
+/// Weight of each reading's change in a plug's learned waver (`PlugReading::waver`).
+const WAVER_RATE: f64 = 0.1;
+/// How many times its usual waver (the root mean square of its changes) a plug's load must
+/// move, while the appliance stays on, to be a sign of life in the learned routine: for
+/// changes spread as a normal law's, a waver this large comes about once in 15,000 readings of
+/// an untouched appliance.
+const WAVER_TIMES: f64 = 4.0;
+
 impl PlugReading {
     fn new(watts: f64, lux: Option<f64>, steady_since: Timestamp) -> Self {
-        PlugReading { watts, lux: lux.map_or(NO_LUX, f64::to_bits), steady_since }
+        PlugReading { watts, lux: lux.map_or(NO_LUX, f64::to_bits), steady_since, lux_trend: 0.0, waver: 0.0 }
     }
 
     /// The light measured with the reading.
@@ -365,6 +394,7 @@ impl PersonState {
         let signal = e.signal;
         // Registered when the event was taken; never grow past the cap.
         let Some(d) = self.devices.get_mut(e.device as usize) else { return false };
+        let before = d.last_report;
         d.last_report = d.last_report.max(e.ts);
         if let Some(i) = signal.channel_index() {
             d.channels |= 1 << i;
@@ -375,20 +405,52 @@ impl PersonState {
         match kind {
             EventKind::Plug { watts, lux } => {
                 let nc = &rules.profile.no_change;
+                let differs =
+                    |a: f64, b: f64, abs_tol: f64| (a - b).abs() > abs_tol.max(nc.relative_tolerance * a.max(b));
+                let hours = e.ts.hours_since(before);
+                let fresh = hours > 0.0 && hours <= LIGHT_TREND_H;
+                let adaptive = rules.profile.routine.mode == SilenceMode::Adaptive;
+                // While the appliance stays on, its load wavers (a TV's picture): the learned
+                // routine takes a change for a sign of life only beyond `WAVER_TIMES` this
+                // plug's usual waver. Switching on or off (across standby) always counts.
+                let on = |w: f64| w > nc.standby_watts;
+                let staying_on = d.plug.is_some_and(|prev| adaptive && fresh && on(prev.watts) && on(*watts));
+                let waver_tol =
+                    d.plug.map_or(0.0, |prev| if staying_on { WAVER_TIMES * f64::from(prev.waver) } else { 0.0 });
+                let power = d.plug.is_some_and(|prev| differs(prev.watts, *watts, nc.watts_tolerance.max(waver_tol)));
                 let changed = d.plug.is_some_and(|prev| {
-                    let differs =
-                        |a: f64, b: f64, abs_tol: f64| (a - b).abs() > abs_tol.max(nc.relative_tolerance * a.max(b));
                     let light = match (prev.lux(), lux) {
-                        (Some(a), Some(b)) => differs(a, *b, nc.lux_tolerance),
+                        // Daylight moves the light steadily; a lamp switched on or off breaks
+                        // that trend (see `LIGHT_TREND_H`). The seed rule (`fixed`) counts
+                        // every change.
+                        (Some(a), Some(b)) => {
+                            let trend = if adaptive && fresh { f64::from(prev.lux_trend) * hours } else { 0.0 };
+                            differs(a, *b, nc.lux_tolerance) && differs((a + trend).max(0.0), *b, nc.lux_tolerance)
+                        }
                         _ => false,
                     };
-                    differs(prev.watts, *watts, nc.watts_tolerance) || light
+                    power || light
                 });
                 let steady_since = match d.plug {
                     Some(prev) if !changed => prev.steady_since,
                     _ => e.ts,
                 };
-                d.plug = Some(PlugReading::new(*watts, *lux, steady_since));
+                let lux_trend = match (d.plug.and_then(|p| p.lux()), lux) {
+                    (Some(a), Some(b)) if fresh => ((b - a) / hours) as f32,
+                    _ => 0.0,
+                };
+                // The waver's root mean square, each change held at the tolerance it was
+                // judged by (so that a switch's jump teaches little).
+                let waver = match d.plug {
+                    Some(prev) if staying_on => {
+                        let w = f64::from(prev.waver);
+                        let tol = waver_tol.max(nc.watts_tolerance).max(nc.relative_tolerance * prev.watts.max(*watts));
+                        let x = (prev.watts - *watts).abs().min(tol);
+                        (w * w + WAVER_RATE * (x * x - w * w)).max(0.0).sqrt() as f32
+                    }
+                    _ => d.plug.map_or(0.0, |prev| prev.waver),
+                };
+                d.plug = Some(PlugReading { lux_trend, waver, ..PlugReading::new(*watts, *lux, steady_since) });
                 changed
             }
             EventKind::Meter { watts } => {

@@ -87,11 +87,15 @@ fn a_collapse_seen_by_a_whole_home_meter_raises_the_alarm_a_plug_feed_would_not(
     assert!(r.detail.contains(" W, the household's usual load (up to about "), "{}", r.detail);
     assert!(r.detail.contains("no appliance switched on or off for 2"), "{}", r.detail);
 
-    // The field defect: the same readings fed as a plug count the fridge as life: score 0.
+    // The field defect: the same readings fed as a plug. The seed rule's tolerance (15% of the
+    // load) takes most cycles of the fridge (40-150 W) for a change, a sign of life; the learned
+    // routine learns how much this plug's load wavers while on (`no_change`), and finds the
+    // collapse as well, if later than the meter (no base load by the hour to judge by).
     let as_plug = household("meter-home", |watts| EventKind::Plug { watts, lux: None });
     let rows = assess(&as_plug, "plug,checkin");
-    let after: Vec<_> = rows.iter().filter(|a| a.at.hours_since(home.t0) > COLLAPSE_H).collect();
-    assert!(after.iter().all(|a| a.score == 0.0 && a.level == Level::Normal), "{:?}", after.last());
+    assert!(at(&rows, &as_plug, COLLAPSE_H + 48.0).level >= Level::Warning);
+    let before: Vec<_> = rows.iter().filter(|a| a.at.hours_since(home.t0) <= COLLAPSE_H).collect();
+    assert!(before.iter().filter(|a| a.at.hours_since(home.t0) >= 7.0 * 24.0).all(|a| a.level == Level::Normal));
 }
 
 #[test]

@@ -88,6 +88,63 @@ mod tests {
         assert!(points > 50.0, "{points}");
     }
 
+    /// Where the plug's last change was, after hourly readings of `lux(h)` and `watts(h)`
+    /// from 00:00 to `until`, in the learned routine (`adaptive`) or the seed rule.
+    fn steady_since(
+        adaptive: bool,
+        until: f64,
+        every: f64,
+        watts: impl Fn(f64) -> f64,
+        lux: impl Fn(f64) -> f64,
+    ) -> f64 {
+        use crate::event::EventKind;
+        let r = rules("plug_only", adaptive);
+        let n = (until / every).floor() as usize;
+        let events: Vec<_> = (0..=n)
+            .map(|k| k as f64 * every)
+            .map(|h| ev(h, "plug-tv", EventKind::Plug { watts: watts(h), lux: Some(lux(h).round()) }))
+            .collect();
+        let st = state(&r, &events);
+        st.devices.iter().find_map(|d| d.plug).unwrap().steady_since.hours_since(at(0.0))
+    }
+
+    #[test]
+    fn daylight_is_not_a_sign_of_life_but_a_lamp_is() {
+        // A TV on standby; the light at the plug rises and falls with the sun through a window
+        // (hourly readings), then a lamp is switched on at 20:00.
+        let sun = |h: f64| (((h - 6.0) / 12.0 * std::f64::consts::PI).sin() * 400.0).max(0.0);
+        let lamp = |h: f64| sun(h) + if h >= 20.0 { 150.0 } else { 0.0 };
+        let standby = |_| 0.5;
+        // The learned routine sees the light come up at dawn (it breaks the dark night), then
+        // nothing: daylight goes on with its trend.
+        assert_eq!(steady_since(true, 19.0, 1.0, standby, lamp), 7.0);
+        // The seed rule counts every change beyond the tolerance, daylight's too.
+        assert_eq!(steady_since(false, 19.0, 1.0, standby, lamp), 18.0);
+        // The lamp breaks the trend: a sign of life in both.
+        assert_eq!(steady_since(true, 20.0, 1.0, standby, lamp), 20.0);
+        assert_eq!(steady_since(false, 20.0, 1.0, standby, lamp), 20.0);
+    }
+
+    #[test]
+    fn a_tv_whose_power_wavers_is_untouched_until_switched() {
+        // On at about 110 W from 01:00, its power wavering by up to 15 W from one reading to
+        // the next (every 15 minutes, a fixed pattern), then switched off at 30:00.
+        let waver = [0.0, 12.0, -3.0, 9.0, -6.0, 15.0, 1.0, -9.0, 6.0, -12.0, 3.0, 10.0, -5.0];
+        let tv = |h: f64| match h {
+            h if !(1.0..30.0).contains(&h) => 0.5,
+            h => 110.0 + waver[((h * 4.0).round() as usize * 7) % waver.len()],
+        };
+        let dark = |_| 0.0;
+        // The seed rule takes the larger wavers for changes (beyond 15% of the load).
+        assert!(steady_since(false, 29.9, 0.25, tv, dark) > 20.0);
+        // The learned routine learns within hours how much this plug wavers: nothing changed
+        // since.
+        assert!(steady_since(true, 29.9, 0.25, tv, dark) < 6.0);
+        // Switched off: a sign of life in both.
+        assert_eq!(steady_since(true, 30.0, 0.25, tv, dark), 30.0);
+        assert_eq!(steady_since(false, 30.0, 0.25, tv, dark), 30.0);
+    }
+
     #[test]
     fn a_change_resets_the_silence() {
         let mut events = plug(0.0, 20.0, 0.5);

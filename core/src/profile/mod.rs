@@ -261,7 +261,10 @@ impl Inactivity {
 /// A reading changes when its power differs from the previous reading by more than
 /// `max(watts_tolerance, relative_tolerance × the larger reading)`, or its light by more
 /// than `max(lux_tolerance, relative_tolerance × the larger light)`. A TV left on day and
-/// night draws a steady load: its readings repeat, and repeating is not a sign of life.
+/// night draws a steady load: its readings repeat, and repeating is not a sign of life. In
+/// `adaptive` mode, light that goes on with its trend (daylight) and a load that wavers within
+/// what this plug's load usually does while on are not changes either (see
+/// `docs/interchange.md`, Signals).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoChange {
