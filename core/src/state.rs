@@ -18,6 +18,7 @@ use crate::profile::{Rules, SilenceMode};
 use crate::routine::{HourContext, Routine};
 use crate::tier::{DayMarks, Mark};
 use crate::time::Timestamp;
+use crate::tuning::{LIGHT_TREND_H, WAVER_RATE, WAVER_TIMES};
 
 /// Steps per hour that mean walking somewhere rather than moving about at home.
 const WALK_STEPS_PER_HOUR: u64 = 400;
@@ -58,21 +59,6 @@ fn is_zero(x: &f32) -> bool {
 
 /// `PlugReading::lux` of a reading without light.
 const NO_LUX: u64 = u64::MAX;
-
-/// Longest time between two readings of a plug over which the light's trend is carried: daylight
-/// moves the light by about as much from one reading to the next as from the one before, so
-/// a change in light is a sign of life only where it breaks that trend (a lamp switched on or
-/// off), not where it goes on with it (dawn, dusk, a cloud's slow passing). Over a longer gap
-/// nothing is carried, and any change counts.
-const LIGHT_TREND_H: f64 = 2.0;
-
-/// Weight of each reading's change in a plug's learned waver (`PlugReading::waver`).
-const WAVER_RATE: f64 = 0.1;
-/// How many times its usual waver (the root mean square of its changes) a plug's load must
-/// move, while the appliance stays on, to be a sign of life in the learned routine: for
-/// changes spread as a normal law's, a waver this large comes about once in 15,000 readings of
-/// an untouched appliance.
-const WAVER_TIMES: f64 = 4.0;
 
 impl PlugReading {
     fn new(watts: f64, lux: Option<f64>, steady_since: Timestamp) -> Self {

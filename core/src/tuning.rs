@@ -126,3 +126,20 @@ pub(crate) const METER_INWARD: f32 = 0.005;
 /// How long a person's assessments report a device's clock running ahead after its last
 /// refused event, milliseconds.
 pub(crate) const CLOCK_AHEAD_REPORT_MS: i64 = DAY_MS;
+
+// --- A plug's signs of life in the learned routine (`state`) ---------------------------------
+
+/// Longest time between two readings of a plug over which the light's trend is carried: daylight
+/// moves the light by about as much from one reading to the next as from the one before, so
+/// a change in light is a sign of life only where it breaks that trend (a lamp switched on or
+/// off), not where it goes on with it (dawn, dusk, a cloud's slow passing). Over a longer gap
+/// nothing is carried, and any change counts.
+pub(crate) const LIGHT_TREND_H: f64 = 2.0;
+
+/// Weight of each reading's change in a plug's learned waver (`PlugReading::waver`).
+pub(crate) const WAVER_RATE: f64 = 0.1;
+/// How many times its usual waver (the root mean square of its changes) a plug's load must
+/// move, while the appliance stays on, to be a sign of life in the learned routine: for
+/// changes spread as a normal law's, a waver this large comes about once in 15,000 readings of
+/// an untouched appliance.
+pub(crate) const WAVER_TIMES: f64 = 4.0;
