@@ -18,8 +18,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::macros::spec_enum;
-use crate::time::{Timestamp, clip};
-use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
+pub use crate::schema::EVENT_FIELDS;
+use crate::schema::{Field, FieldType, HEAD, choice_fields, payload_fields, what};
+use crate::time::Timestamp;
+use crate::value::{Value, float_text, whole};
 
 spec_enum! {
     /// What kind of signal an event carries (the spec's `signal` field).
@@ -261,6 +263,17 @@ spec_enum! {
         /// Nobody answered the door or the phone: the visit could not see the person.
         Unreachable = "unreachable",
     }
+}
+
+choice_fields! {
+    Signal = Sos,
+    Direction = In,
+    DoorState = Open,
+    AppAction = Unlock,
+    CheckinOutcome = Missed,
+    ConcernCategory = Other,
+    Finding = Fine,
+    By = Auto,
 }
 
 impl Finding {
@@ -545,243 +558,275 @@ fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
     }
 }
 
-/// An event as the spec's flat record: every column optional.
-///
-/// This is the shape events have in JSON objects, CSV rows, Python dicts and JS objects.
-/// [`EventRecord::into_event`] checks it: required fields present, fields that do not
-/// apply to the signal absent, values in range.
-///
-/// ```
-/// use anbu::EventRecord;
-/// let r: EventRecord = serde_json::from_str(
-///     r#"{"person":"p-1","ts":"2024-05-01T10:00:00+09:00","signal":"checkin","outcome":"missed"}"#)?;
-/// let e = r.into_event()?;
-/// assert_eq!(e.device(), "checkin");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct EventRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub person: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ts: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signal: Option<Signal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answered: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_s: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_s: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<DoorState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watts: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lux: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<AppAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<CheckinOutcome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<ConcernCategory>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finding: Option<Finding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by: Option<By>,
+/// Generates, from the schema's table (see `schema`), the flat record, the typed payload of a
+/// row, the fields each signal allows and requires, and the readers of a field.
+macro_rules! event_payload {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)?; )*) => {
+        /// An event as the spec's flat record: every column optional.
+        ///
+        /// This is the shape events have in JSON objects, CSV rows, Python dicts and JS objects.
+        /// [`EventRecord::into_event`] checks it: required fields present, fields that do not
+        /// apply to the signal absent, values in range.
+        ///
+        /// ```
+        /// use anbu::EventRecord;
+        /// let r: EventRecord = serde_json::from_str(
+        ///     r#"{"person":"p-1","ts":"2024-05-01T10:00:00+09:00","signal":"checkin","outcome":"missed"}"#)?;
+        /// let e = r.into_event()?;
+        /// assert_eq!(e.device(), "checkin");
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct EventRecord {
+            /// Pseudonymous id of the monitored person.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub person: Option<String>,
+            /// When it happened.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub ts: Option<Timestamp>,
+            /// The signal.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub signal: Option<Signal>,
+            /// The source device id (empty: the signal's name).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub device: Option<String>,
+            $(
+                $(#[$doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $name: Option<$ty>,
+            )*
+        }
+
+        /// The payload fields of one row, typed and each optional: what a record, a CSV row or a
+        /// row of columns carries besides person, ts, signal and device.
+        ///
+        /// [`Fields::into_kind`] is the one place where a row's payload is checked against its
+        /// signal, whichever way the row came in.
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
+        pub(crate) struct Fields {
+            $( pub $name: Option<$ty>, )*
+        }
+
+        /// A row's payload fields, each read when asked for: [`kind_of`] reads only those of
+        /// the row's signal.
+        pub(crate) trait PayloadSource {
+            $( $(#[$doc])* fn $name(&self) -> Option<$ty>; )*
+        }
+
+        impl PayloadSource for Fields {
+            $( #[inline] fn $name(&self) -> Option<$ty> { self.$name } )*
+        }
+
+        impl Fields {
+            /// The fields of `mask` present, each with a valid value of its type (a test's).
+            #[cfg(test)]
+            fn filled(mask: u16) -> Fields {
+                Fields { $( $name: (mask & (1 << Field::$name as u16) != 0)
+                    .then(|| <$ty as FieldType>::from_checked_cell(<$ty as FieldType>::FILL)), )* }
+            }
+
+            /// The fields that are present, as bits (see [`Field`]).
+            #[inline]
+            fn present(&self) -> u16 {
+                0 $( | (u16::from(self.$name.is_some()) << Field::$name as u16) )*
+            }
+        }
+
+        /// The payload fields `signal` allows (`required`: requires), as bits (see [`Field`]).
+        #[allow(clippy::match_single_binding)]
+        const fn signal_fields(signal: Signal, required: bool) -> u16 {
+            let allowed = 0 $( | match signal { $(Signal::$on => 1 << Field::$name as u16,)* _ => 0 } )*;
+            let needed = 0 $( | match signal { $(Signal::$req => 1 << Field::$name as u16,)* _ => 0 } )*;
+            if required { needed } else { allowed }
+        }
+
+        impl EventRecord {
+            /// The payload fields of this record.
+            fn fields(&self) -> Fields {
+                Fields { $( $name: self.$name ),* }
+            }
+
+            /// The record of an event's parts.
+            fn of_parts(person: String, ts: Timestamp, signal: Signal, device: Option<String>, f: Fields) -> Self {
+                EventRecord { person: Some(person), ts: Some(ts), signal: Some(signal), device, $( $name: f.$name ),* }
+            }
+
+            /// Sets payload field `field` from a cell's (non-empty) text.
+            fn set_payload_text(&mut self, field: Field, text: &str) -> Result<()> {
+                match field {
+                    $( Field::$name => {
+                        self.$name = Some(<$ty as FieldType>::from_text(stringify!($name), text, what!($ty $(, $what)?))?);
+                    } )*
+                }
+                Ok(())
+            }
+
+            /// Sets payload field `field` from a [`Value`] (null and empty text leave it as it is).
+            fn set_payload(&mut self, field: Field, value: Value<'_>) -> Result<()> {
+                match field {
+                    $( Field::$name => {
+                        if let Some(v) = <$ty as FieldType>::from_value(stringify!($name), value, what!($ty $(, $what)?))? {
+                            self.$name = Some(v);
+                        }
+                    } )*
+                }
+                Ok(())
+            }
+
+            /// Hands the visitor each payload field: its name, its column in [`EVENT_FIELDS`] and
+            /// how to read it from a record (a writer's columns).
+            pub(crate) fn visit_payload(v: &mut impl PayloadVisitor) {
+                $( v.field(stringify!($name), HEAD + Field::$name as usize, |r: &EventRecord| r.$name); )*
+            }
+        }
+    };
 }
 
-/// The spec's event columns, in order (`category`, `finding` and `by` last: they came after the
-/// others, in that order).
-pub const EVENT_FIELDS: [&str; 18] = [
-    "person",
-    "ts",
-    "signal",
-    "device",
-    "direction",
-    "answered",
-    "duration_s",
-    "steps",
-    "interval_s",
-    "state",
-    "watts",
-    "lux",
-    "action",
-    "outcome",
-    "until",
-    "category",
-    "finding",
-    "by",
-];
+payload_fields!(event_payload);
 
-/// What a field holds, for messages.
-fn expected(column: usize) -> &'static str {
-    match EVENT_FIELDS.get(column) {
-        Some(&"person" | &"device") => "text or a whole number",
-        Some(&"ts" | &"until") => "RFC 3339 text, epoch milliseconds or a time",
-        Some(&"answered") => "true or false",
-        Some(&"duration_s" | &"watts" | &"lux") => "a number",
-        Some(&"steps" | &"interval_s") => "a whole number",
-        _ => "text",
+/// What a writer does with each payload field (see [`EventRecord::visit_payload`]).
+pub(crate) trait PayloadVisitor {
+    /// The field `name`, at `column` of [`EVENT_FIELDS`], as `get` reads it from a record.
+    fn field<T: FieldType>(&mut self, name: &'static str, column: usize, get: impl Fn(&EventRecord) -> Option<T>);
+}
+
+/// The payload fields each signal allows, as bits by [`Field`], computed from the schema.
+const ALLOWED: [u16; Signal::ALL.len()] = signal_masks(false);
+/// The payload fields each signal requires, as bits by [`Field`], computed from the schema.
+const REQUIRED: [u16; Signal::ALL.len()] = signal_masks(true);
+
+const fn signal_masks(required: bool) -> [u16; Signal::ALL.len()] {
+    let mut out = [0; Signal::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = signal_fields(Signal::ALL[i], required);
+        i += 1;
     }
+    out
 }
 
-/// The payload columns (`EVENT_FIELDS[4..]`) each signal may carry, as bits by column.
+/// The payload fields `signal` may carry, as bits (see [`Field`]).
+#[inline]
 pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
-    // Bit i is `EVENT_FIELDS[4 + i]`: direction, answered, duration_s, steps, interval_s,
-    // state, watts, lux, action, outcome, until, category, finding, by.
-    match signal {
-        Signal::Disposition => 0b11_0000_0000_0000,
-        Signal::Call => 0b000_0000_0111,
-        Signal::Steps => 0b000_0001_1000,
-        Signal::Door => 0b000_0010_0000,
-        Signal::Plug => 0b000_1100_0000,
-        Signal::App => 0b001_0000_0000,
-        Signal::Checkin => 0b10_1010_0000_0000,
-        Signal::Away => 0b100_0000_0000,
-        Signal::Meter => 0b000_0100_0000,
-        Signal::Sos | Signal::Heartbeat => 0,
-    }
+    ALLOWED[signal as usize]
 }
 
-/// The payload columns each signal requires, as bits by column (what [`Fields::into_kind`]
-/// asks for; a test checks that the two agree on every combination of fields).
+/// The payload fields `signal` requires, as bits (see [`Field`]): what [`kind_of`] asks for
+/// (a test checks that the two agree on every combination of fields).
+#[inline]
 pub(crate) const fn required_fields(signal: Signal) -> u16 {
-    match signal {
-        Signal::Disposition => 0b1_0000_0000_0000,
-        Signal::Call => 0b000_0000_0011,
-        Signal::Steps => 0b000_0000_1000,
-        Signal::Door => 0b000_0010_0000,
-        Signal::Plug => 0b000_0100_0000,
-        Signal::App => 0b001_0000_0000,
-        Signal::Checkin => 0b010_0000_0000,
-        Signal::Away => 0b100_0000_0000,
-        Signal::Meter => 0b000_0100_0000,
-        Signal::Sos | Signal::Heartbeat => 0,
-    }
+    REQUIRED[signal as usize]
 }
 
 fn required<T>(value: Option<T>, field: &str, signal: Signal) -> Result<T> {
     value.ok_or_else(|| Error::field(field, format!("required for signal `{signal}`")))
 }
 
-/// The payload fields of one row, typed and each optional: what a record, a CSV row or a
-/// row of columns carries besides person, ts, signal and device.
-///
-/// [`Fields::into_kind`] is the one place where a row's payload is checked against its
-/// signal, whichever way the row came in.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct Fields {
-    pub direction: Option<Direction>,
-    pub answered: Option<bool>,
-    pub duration_s: Option<f64>,
-    pub steps: Option<u32>,
-    pub interval_s: Option<u32>,
-    pub state: Option<DoorState>,
-    pub watts: Option<f64>,
-    pub lux: Option<f64>,
-    pub action: Option<AppAction>,
-    pub outcome: Option<CheckinOutcome>,
-    pub until: Option<Timestamp>,
-    pub category: Option<ConcernCategory>,
-    pub finding: Option<Finding>,
-    pub by: Option<By>,
+/// The payload for `signal` from the fields of a row (which carries no field `signal` does
+/// not allow: see [`Fields::into_kind`]): the fields it requires must be present. This is
+/// where a signal's fields get their meaning and defaults.
+#[inline]
+pub(crate) fn kind_of(f: &impl PayloadSource, signal: Signal) -> Result<EventKind> {
+    Ok(match signal {
+        Signal::Call => EventKind::Call {
+            direction: required(f.direction(), "direction", signal)?,
+            answered: required(f.answered(), "answered", signal)?,
+            duration_s: f.duration_s(),
+        },
+        Signal::Steps => EventKind::Steps {
+            steps: required(f.steps(), "steps", signal)?,
+            interval_s: f.interval_s().unwrap_or(3600),
+        },
+        Signal::Door => EventKind::Door { state: required(f.state(), "state", signal)? },
+        Signal::Plug => EventKind::Plug { watts: required(f.watts(), "watts", signal)?, lux: f.lux() },
+        Signal::App => EventKind::App { action: required(f.action(), "action", signal)? },
+        Signal::Checkin => EventKind::Checkin {
+            outcome: required(f.outcome(), "outcome", signal)?,
+            category: f.category(),
+            by: f.by().map_or(Ok(CheckinBy::Auto), By::checkin)?,
+        },
+        Signal::Sos => EventKind::Sos,
+        Signal::Away => EventKind::Away { until: required(f.until(), "until", signal)? },
+        Signal::Heartbeat => EventKind::Heartbeat,
+        Signal::Meter => EventKind::Meter { watts: required(f.watts(), "watts", signal)? },
+        Signal::Disposition => EventKind::Disposition {
+            finding: required(f.finding(), "finding", signal)?,
+            by: f.by().map(By::disposition).transpose()?,
+        },
+    })
+}
+
+impl From<&EventKind> for Fields {
+    /// The fields of a payload, as a record has them (the inverse of [`kind_of`]).
+    fn from(kind: &EventKind) -> Fields {
+        let mut f = Fields::default();
+        match *kind {
+            EventKind::Call { direction, answered, duration_s } => {
+                f.direction = Some(direction);
+                f.answered = Some(answered);
+                f.duration_s = duration_s;
+            }
+            EventKind::Steps { steps, interval_s } => {
+                f.steps = Some(steps);
+                f.interval_s = Some(interval_s);
+            }
+            EventKind::Door { state } => f.state = Some(state),
+            EventKind::Plug { watts, lux } => {
+                f.watts = Some(watts);
+                f.lux = lux;
+            }
+            EventKind::App { action } => f.action = Some(action),
+            EventKind::Checkin { outcome, category, by } => {
+                f.outcome = Some(outcome);
+                f.category = category;
+                // `auto` is the default: left empty, as files before the field had it.
+                f.by = (by != CheckinBy::Auto).then_some(By::from(by));
+            }
+            EventKind::Away { until } => f.until = Some(until),
+            EventKind::Meter { watts } => f.watts = Some(watts),
+            EventKind::Disposition { finding, by } => {
+                f.finding = Some(finding);
+                f.by = by.map(By::from);
+            }
+            EventKind::Sos | EventKind::Heartbeat => {}
+        }
+        f
+    }
 }
 
 impl Fields {
-    /// The fields that are present, as bits by column (see [`allowed_fields`]).
-    #[inline]
-    fn present(&self) -> u16 {
-        let flags = [
-            self.direction.is_some(),
-            self.answered.is_some(),
-            self.duration_s.is_some(),
-            self.steps.is_some(),
-            self.interval_s.is_some(),
-            self.state.is_some(),
-            self.watts.is_some(),
-            self.lux.is_some(),
-            self.action.is_some(),
-            self.outcome.is_some(),
-            self.until.is_some(),
-            self.category.is_some(),
-            self.finding.is_some(),
-            self.by.is_some(),
-        ];
-        flags.iter().enumerate().fold(0, |bits, (i, p)| bits | (u16::from(*p) << i))
-    }
-
     /// The payload for `signal`: every present field must apply to it (the first that does
-    /// not is named), and the fields it requires must be present. Values are checked by
-    /// [`validate_kind`], after the ids.
+    /// not is named), and the fields it requires must be present ([`kind_of`]). Values are
+    /// checked by [`validate_kind`], after the ids.
     #[inline]
     pub fn into_kind(self, signal: Signal) -> Result<EventKind> {
         let stray = self.present() & !allowed_fields(signal);
         if stray != 0 {
-            let field = EVENT_FIELDS[4 + stray.trailing_zeros() as usize];
+            let field = EVENT_FIELDS[HEAD + stray.trailing_zeros() as usize];
             return Err(Error::field(field, format!("does not apply to signal `{signal}`; leave it empty")));
         }
-        Ok(match signal {
-            Signal::Call => EventKind::Call {
-                direction: required(self.direction, "direction", signal)?,
-                answered: required(self.answered, "answered", signal)?,
-                duration_s: self.duration_s,
-            },
-            Signal::Steps => EventKind::Steps {
-                steps: required(self.steps, "steps", signal)?,
-                interval_s: self.interval_s.unwrap_or(3600),
-            },
-            Signal::Door => EventKind::Door { state: required(self.state, "state", signal)? },
-            Signal::Plug => EventKind::Plug { watts: required(self.watts, "watts", signal)?, lux: self.lux },
-            Signal::App => EventKind::App { action: required(self.action, "action", signal)? },
-            Signal::Checkin => EventKind::Checkin {
-                outcome: required(self.outcome, "outcome", signal)?,
-                category: self.category,
-                by: self.by.map_or(Ok(CheckinBy::Auto), By::checkin)?,
-            },
-            Signal::Sos => EventKind::Sos,
-            Signal::Away => EventKind::Away { until: required(self.until, "until", signal)? },
-            Signal::Heartbeat => EventKind::Heartbeat,
-            Signal::Meter => EventKind::Meter { watts: required(self.watts, "watts", signal)? },
-            Signal::Disposition => EventKind::Disposition {
-                finding: required(self.finding, "finding", signal)?,
-                by: self.by.map(By::disposition).transpose()?,
-            },
-        })
+        kind_of(&self, signal)
+    }
+}
+
+/// Reads an id (`person`, `device`) from a [`Value`]: text, or a whole number.
+fn id_value(field: &str, value: Value<'_>) -> Result<Option<String>> {
+    let bad = |what: String| Err(Error::field(field, format!("expected text or a whole number, got {what}")));
+    match value {
+        Value::Null | Value::Text("") => Ok(None),
+        Value::Text(t) => Ok(Some(t.to_string())),
+        Value::Int(i) => Ok(Some(i.to_string())),
+        Value::Float(x) => match whole(x) {
+            Some(i) => Ok(Some(i.to_string())),
+            None => bad(float_text(x)),
+        },
+        Value::Bool(b) => bad(format!("{b}")),
+        Value::Time(_) => bad(value.what()),
     }
 }
 
 impl EventRecord {
-    /// The payload fields of this record.
-    fn fields(&self) -> Fields {
-        Fields {
-            direction: self.direction,
-            answered: self.answered,
-            duration_s: self.duration_s,
-            steps: self.steps,
-            interval_s: self.interval_s,
-            state: self.state,
-            watts: self.watts,
-            lux: self.lux,
-            action: self.action,
-            outcome: self.outcome,
-            until: self.until,
-            category: self.category,
-            finding: self.finding,
-            by: self.by,
-        }
-    }
-
     /// Validates the record into an [`Event`]; the error names the field and the reason.
     pub fn into_event(self) -> Result<Event> {
         let person = self.person.as_deref().ok_or_else(|| Error::field("person", "required"))?;
@@ -808,68 +853,16 @@ impl EventRecord {
 
     /// [`Self::set`] of the field `EVENT_FIELDS[column]`.
     pub(crate) fn set_column(&mut self, column: usize, value: Value<'_>) -> Result<()> {
-        // Columns of `EVENT_FIELDS`.
-        const PERSON: usize = 0;
-        const TS: usize = 1;
-        const DEVICE: usize = 3;
-        const ANSWERED: usize = 5;
-        const DURATION_S: usize = 6;
-        const STEPS: usize = 7;
-        const INTERVAL_S: usize = 8;
-        const WATTS: usize = 10;
-        const LUX: usize = 11;
-        const UNTIL: usize = 14;
         let Some(&field) = EVENT_FIELDS.get(column) else {
             return Err(Error::field("column", format!("no spec field at column {column}")));
         };
-        let id = matches!(column, PERSON | DEVICE);
-        match value {
-            Value::Null => {}
-            Value::Text(t) => return self.set_column_text(column, t),
-            Value::Time(_) | Value::Int(_) if matches!(column, TS | UNTIL) => {
-                let t = Timestamp::check_value(value).map_err(|r| Error::field(field, r))?;
-                if column == TS {
-                    self.ts = Some(t);
-                } else {
-                    self.until = Some(t);
-                }
-            }
-            Value::Bool(b) if column == ANSWERED => self.answered = Some(b),
-            Value::Int(i @ (0 | 1)) if column == ANSWERED => self.answered = Some(i == 1),
-            Value::Int(i) if matches!(column, STEPS | INTERVAL_S) && u32::try_from(i).is_ok() => {
-                let v = u32::try_from(i).ok();
-                if column == STEPS {
-                    self.steps = v;
-                } else {
-                    self.interval_s = v;
-                }
-            }
-            Value::Int(i) if matches!(column, DURATION_S | WATTS | LUX) => {
-                return self.set_column(column, Value::Float(i as f64));
-            }
-            Value::Int(i) => return self.set_column_text(column, &i.to_string()),
-            Value::Float(x) => match whole(x) {
-                Some(i) if !matches!(column, DURATION_S | WATTS | LUX) => {
-                    return self.set_column(column, Value::Int(i));
-                }
-                _ if column == DURATION_S => self.duration_s = Some(x),
-                _ if column == WATTS => self.watts = Some(x),
-                _ if column == LUX => self.lux = Some(x),
-                _ if id => {
-                    return Err(Error::field(field, format!("expected text or a whole number, got {}", float_text(x))));
-                }
-                _ => return self.set_column_text(column, &float_text(x)),
-            },
-            Value::Bool(b) if id => {
-                return Err(Error::field(field, format!("expected text or a whole number, got {b}")));
-            }
-            Value::Bool(b) => return self.set_column_text(column, if b { "true" } else { "false" }),
-            Value::Time(ms) => {
-                return Err(Error::field(
-                    field,
-                    format!("expected {}, got {}", expected(column), Value::Time(ms).what()),
-                ));
-            }
+        let what = <Timestamp as FieldType>::WHAT;
+        match column {
+            0 => self.person = id_value(field, value)?.or(self.person.take()),
+            1 => self.ts = <Timestamp as FieldType>::from_value(field, value, what)?.or(self.ts),
+            2 => self.signal = <Signal as FieldType>::from_value(field, value, what)?.or(self.signal),
+            3 => self.device = id_value(field, value)?.or(self.device.take()),
+            _ => self.set_payload(Field::ALL[column - HEAD], value)?,
         }
         Ok(())
     }
@@ -893,46 +886,15 @@ impl EventRecord {
         if text.is_empty() {
             return Ok(());
         }
-        fn parse<T: std::str::FromStr>(field: &str, text: &str, what: &str) -> Result<T> {
-            text.trim().parse().map_err(|_| Error::field(field, format!("expected {what}, got `{}`", clip(text))))
-        }
-        // A count: a whole number, also as a whole float's text (`3.0`, as pandas writes it).
-        fn count(field: &str, text: &str, what: &str) -> Result<u32> {
-            whole_from_text(text)
-                .and_then(|i| u32::try_from(i).ok())
-                .ok_or_else(|| Error::field(field, format!("expected {what}, got `{}`", clip(text))))
-        }
-        fn choice<T: std::str::FromStr<Err = String>>(field: &str, text: &str) -> Result<T> {
-            text.trim().parse().map_err(|r| Error::field(field, r))
-        }
         let Some(&field) = EVENT_FIELDS.get(column) else {
             return Err(Error::field("column", format!("no spec field at column {column}")));
         };
-        // The arms follow `EVENT_FIELDS`.
         match column {
             0 => self.person = Some(text.to_string()),
-            1 => self.ts = Some(Timestamp::parse_field(text).map_err(|r| Error::field(field, r))?),
-            2 => self.signal = Some(choice(field, text)?),
+            1 => self.ts = Some(<Timestamp as FieldType>::from_text(field, text, "")?),
+            2 => self.signal = Some(<Signal as FieldType>::from_text(field, text, "")?),
             3 => self.device = Some(text.to_string()),
-            4 => self.direction = Some(choice(field, text)?),
-            5 => {
-                self.answered = Some(
-                    bool_from_text(text)
-                        .ok_or_else(|| Error::field(field, format!("expected true or false, got `{}`", clip(text))))?,
-                )
-            }
-            6 => self.duration_s = Some(parse(field, text, "a number")?),
-            7 => self.steps = Some(count(field, text, "a whole number >= 0")?),
-            8 => self.interval_s = Some(count(field, text, "a whole number of seconds > 0")?),
-            9 => self.state = Some(choice(field, text)?),
-            10 => self.watts = Some(parse(field, text, "a number")?),
-            11 => self.lux = Some(parse(field, text, "a number")?),
-            12 => self.action = Some(choice(field, text)?),
-            13 => self.outcome = Some(choice(field, text)?),
-            15 => self.category = Some(choice(field, text)?),
-            16 => self.finding = Some(choice(field, text)?),
-            17 => self.by = Some(choice(field, text)?),
-            _ => self.until = Some(Timestamp::parse_field(text).map_err(|r| Error::field(field, r))?),
+            _ => self.set_payload_text(Field::ALL[column - HEAD], text)?,
         }
         Ok(())
     }
@@ -947,44 +909,8 @@ impl TryFrom<EventRecord> for Event {
 
 impl From<Event> for EventRecord {
     fn from(e: Event) -> Self {
-        let mut r = EventRecord {
-            person: Some(e.person),
-            ts: Some(e.ts),
-            signal: Some(e.kind.signal()),
-            device: e.device,
-            ..EventRecord::default()
-        };
-        match e.kind {
-            EventKind::Call { direction, answered, duration_s } => {
-                r.direction = Some(direction);
-                r.answered = Some(answered);
-                r.duration_s = duration_s;
-            }
-            EventKind::Steps { steps, interval_s } => {
-                r.steps = Some(steps);
-                r.interval_s = Some(interval_s);
-            }
-            EventKind::Door { state } => r.state = Some(state),
-            EventKind::Plug { watts, lux } => {
-                r.watts = Some(watts);
-                r.lux = lux;
-            }
-            EventKind::App { action } => r.action = Some(action),
-            EventKind::Checkin { outcome, category, by } => {
-                r.outcome = Some(outcome);
-                r.category = category;
-                // `auto` is the default: left empty, as files before the field had it.
-                r.by = (by != CheckinBy::Auto).then_some(By::from(by));
-            }
-            EventKind::Away { until } => r.until = Some(until),
-            EventKind::Meter { watts } => r.watts = Some(watts),
-            EventKind::Disposition { finding, by } => {
-                r.finding = Some(finding);
-                r.by = by.map(By::from);
-            }
-            EventKind::Sos | EventKind::Heartbeat => {}
-        }
-        r
+        let fields = Fields::from(&e.kind);
+        EventRecord::of_parts(e.person, e.ts, e.kind.signal(), e.device, fields)
     }
 }
 
@@ -1195,26 +1121,12 @@ mod tests {
 
     #[test]
     fn field_masks_agree_with_into_kind() {
-        let t = Timestamp::from_millis(0).unwrap();
         for &signal in Signal::ALL {
-            for mask in 0..(1u16 << 14) {
-                let has = |bit: u16| mask & (1 << bit) != 0;
-                let f = Fields {
-                    direction: has(0).then_some(Direction::In),
-                    answered: has(1).then_some(true),
-                    duration_s: has(2).then_some(1.0),
-                    steps: has(3).then_some(1),
-                    interval_s: has(4).then_some(60),
-                    state: has(5).then_some(DoorState::Open),
-                    watts: has(6).then_some(1.0),
-                    lux: has(7).then_some(1.0),
-                    action: has(8).then_some(AppAction::Unlock),
-                    outcome: has(9).then_some(CheckinOutcome::Missed),
-                    until: has(10).then_some(t),
-                    category: has(11).then_some(ConcernCategory::Pain),
-                    finding: has(12).then_some(Finding::Fine),
-                    by: has(13).then_some(if signal == Signal::Disposition { By::Visit } else { By::Staff }),
-                };
+            for mask in 0..(1u16 << crate::schema::PAYLOAD) {
+                let mut f = Fields::filled(mask);
+                if signal == Signal::Disposition && f.by.is_some() {
+                    f.by = Some(By::Visit);
+                }
                 assert_eq!(f.present(), mask);
                 let ok = mask & !allowed_fields(signal) == 0 && required_fields(signal) & !mask == 0;
                 assert_eq!(f.into_kind(signal).is_ok(), ok, "{signal} {mask:b}");

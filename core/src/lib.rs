@@ -104,6 +104,7 @@ mod replay;
 pub mod report;
 mod responder;
 mod routine;
+mod schema;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod snapshot;
