@@ -50,10 +50,11 @@
 
 use crate::error::{Error, Location, Result};
 use crate::event::{
-    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind,
-    Fields, Finding, Signal, allowed_fields, check_id, check_person_id, required_fields, validate_kind,
+    AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventKind, Fields, Finding,
+    PayloadSource, Signal, allowed_fields, check_id, check_person_id, kind_of, required_fields, validate_kind,
 };
 use crate::limits::{self, MAX_BATCH_ROWS};
+use crate::schema::{Field, FieldType, PAYLOAD, column_type, payload_fields};
 use crate::time::Timestamp;
 
 /// One column of a batch: a value per row and, optionally, which rows have one (`false`
@@ -116,54 +117,82 @@ impl<'a, T: Copy> From<&'a [T]> for Column<'a, T> {
     }
 }
 
-/// The payload columns, each optional (an absent column is null in every row).
-#[derive(Clone, Copy, Debug, Default)]
-struct Payload<'a> {
-    direction: Option<Column<'a, Direction>>,
-    answered: Option<Column<'a, bool>>,
-    duration_s: Option<Column<'a, f64>>,
-    steps: Option<Column<'a, u32>>,
-    interval_s: Option<Column<'a, u32>>,
-    state: Option<Column<'a, DoorState>>,
-    watts: Option<Column<'a, f64>>,
-    lux: Option<Column<'a, f64>>,
-    action: Option<Column<'a, AppAction>>,
-    outcome: Option<Column<'a, CheckinOutcome>>,
-    until: Option<Column<'a, i64>>,
-    category: Option<Column<'a, ConcernCategory>>,
-    finding: Option<Column<'a, Finding>>,
-    by: Option<Column<'a, By>>,
+/// Generates, from the schema's table (see `schema`), the payload columns of a batch, their
+/// checks, a row's fields read from them, and the builder's setters.
+macro_rules! columns_payload {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)?; )*) => {
+        /// The payload columns, each optional (an absent column is null in every row).
+        #[derive(Clone, Copy, Debug, Default)]
+        struct Payload<'a> {
+            $( $name: Option<Column<'a, column_type!($ty $(, $cell)?)>>, )*
+        }
+
+        impl Payload<'_> {
+            /// Ors into `present` the payload fields (as bits, see [`Field`]) that the rows from
+            /// `start` have.
+            fn mark(&self, start: usize, present: &mut [u16]) {
+                $( if let Some(c) = &self.$name {
+                    c.mark(Field::$name as u16, start, present);
+                } )*
+            }
+
+            /// Checks that every column has `rows` values (and validity entries).
+            fn check_len(&self, rows: usize) -> Result<()> {
+                $( if let Some(c) = &self.$name {
+                    c.check_len(stringify!($name), rows)?;
+                } )*
+                Ok(())
+            }
+
+            /// The payload fields of row `i`, as a record of the row would have them.
+            #[inline]
+            fn fields(&self, i: usize) -> Result<Fields> {
+                Ok(Fields { $( $name: match cell(&self.$name, i) {
+                    Some(c) => Some(<$ty as FieldType>::check_cell(stringify!($name), c)?),
+                    None => None,
+                }, )* })
+            }
+
+            /// Whether row `i`'s values read as a record's do (a time in range).
+            #[inline]
+            fn cells_ok(&self, i: usize) -> bool {
+                true $( && cell(&self.$name, i).is_none_or(|c| <$ty as FieldType>::check_cell(stringify!($name), c).is_ok()) )*
+            }
+        }
+
+        impl PayloadSource for RowFields<'_, '_> {
+            $( #[inline]
+            fn $name(&self) -> Option<$ty> {
+                value(&self.payload.$name, self.mask, Field::$name as u16, self.i).map(<$ty as FieldType>::from_checked_cell)
+            } )*
+        }
+
+        impl<'a> EventColumnsBuilder<'a> {
+            $(
+                #[doc = concat!("Sets the `", stringify!($name), "` column:")]
+                $(#[$doc])*
+                pub fn $name(mut self, column: Column<'a, column_type!($ty $(, $cell)?)>) -> Self {
+                    self.batch.payload.$name = Some(column);
+                    self
+                }
+            )*
+        }
+    };
+}
+
+payload_fields!(columns_payload);
+
+/// Row `i`'s payload fields, read from the columns its `mask` has, once the row is checked
+/// (or its values are: see [`Payload::cells_ok`]).
+struct RowFields<'p, 'a> {
+    payload: &'p Payload<'a>,
+    mask: u16,
+    i: usize,
 }
 
 #[inline]
 fn cell<T: Copy>(c: &Option<Column<'_, T>>, i: usize) -> Option<T> {
     c.as_ref().and_then(|c| c.get(i))
-}
-
-impl Payload<'_> {
-    /// Ors into `present` the payload fields (as bits by column, see `event::allowed_fields`)
-    /// that the rows from `start` have.
-    fn mark(&self, start: usize, present: &mut [u16]) {
-        fn mark<T: Copy>(c: &Option<Column<'_, T>>, bit: u16, start: usize, present: &mut [u16]) {
-            if let Some(c) = c {
-                c.mark(bit, start, present);
-            }
-        }
-        mark(&self.direction, 0, start, present);
-        mark(&self.answered, 1, start, present);
-        mark(&self.duration_s, 2, start, present);
-        mark(&self.steps, 3, start, present);
-        mark(&self.interval_s, 4, start, present);
-        mark(&self.state, 5, start, present);
-        mark(&self.watts, 6, start, present);
-        mark(&self.lux, 7, start, present);
-        mark(&self.action, 8, start, present);
-        mark(&self.outcome, 9, start, present);
-        mark(&self.until, 10, start, present);
-        mark(&self.category, 11, start, present);
-        mark(&self.finding, 12, start, present);
-        mark(&self.by, 13, start, present);
-    }
 }
 
 /// Rows checked at a time, with their payload fields as bits.
@@ -188,7 +217,7 @@ pub struct EventColumns<'a> {
 }
 
 /// The bit of `EventColumns::present` of a given device (after the payload columns' bits).
-const DEVICE_BIT: u16 = (EVENT_FIELDS.len() - 4) as u16;
+const DEVICE_BIT: u16 = PAYLOAD as u16;
 const _: () = assert!(DEVICE_BIT < 16);
 
 /// Row `i`'s value of a column, when `mask` has the column's `bit`.
@@ -300,7 +329,7 @@ impl<'a> EventColumns<'a> {
             (self.person.get(i)?, self.ts.get(i)?, self.signal.get(i)?, self.present.get(i)?);
         let ts = Timestamp::from_millis_in_range(ms);
         let device = value(&self.device, mask, DEVICE_BIT, i);
-        Some(Row { person, ts, signal, device, kind: self.kind(i, mask, signal, ts) })
+        Some(Row { person, ts, signal, device, kind: self.kind(i, mask, signal).ok()? })
     }
 
     /// Row `i`'s person code, time, signal and device code.
@@ -311,69 +340,12 @@ impl<'a> EventColumns<'a> {
         Some((person, Timestamp::from_millis_in_range(ms), signal, value(&self.device, mask, DEVICE_BIT, i)))
     }
 
-    /// Row `i`'s payload, read from the columns its signal uses (`mask`: the row's fields).
-    /// For a checked row this is what [`Fields::into_kind`] gives (the fallbacks are for
-    /// fields it requires).
+    /// Row `i`'s payload, read from the columns its signal uses (`mask`: the row's fields),
+    /// as [`Fields::into_kind`] reads a record's ([`kind_of`]). An error only for a row
+    /// without a field its signal requires.
     #[inline]
-    fn kind(&self, i: usize, mask: u16, signal: Signal, ts: Timestamp) -> EventKind {
-        let p = &self.payload;
-        match signal {
-            Signal::Call => EventKind::Call {
-                direction: value(&p.direction, mask, 0, i).unwrap_or(Direction::In),
-                answered: value(&p.answered, mask, 1, i).unwrap_or(false),
-                duration_s: value(&p.duration_s, mask, 2, i),
-            },
-            Signal::Steps => EventKind::Steps {
-                steps: value(&p.steps, mask, 3, i).unwrap_or(0),
-                interval_s: value(&p.interval_s, mask, 4, i).unwrap_or(3600),
-            },
-            Signal::Door => EventKind::Door { state: value(&p.state, mask, 5, i).unwrap_or(DoorState::Open) },
-            Signal::Plug => {
-                EventKind::Plug { watts: value(&p.watts, mask, 6, i).unwrap_or(0.0), lux: value(&p.lux, mask, 7, i) }
-            }
-            Signal::App => EventKind::App { action: value(&p.action, mask, 8, i).unwrap_or(AppAction::Unlock) },
-            Signal::Checkin => EventKind::Checkin {
-                outcome: value(&p.outcome, mask, 9, i).unwrap_or(CheckinOutcome::Answered),
-                category: value(&p.category, mask, 11, i),
-                by: value(&p.by, mask, 13, i).and_then(|b| b.checkin().ok()).unwrap_or(CheckinBy::Auto),
-            },
-            Signal::Sos => EventKind::Sos,
-            Signal::Away => {
-                EventKind::Away { until: value(&p.until, mask, 10, i).map_or(ts, Timestamp::from_millis_in_range) }
-            }
-            Signal::Heartbeat => EventKind::Heartbeat,
-            Signal::Meter => EventKind::Meter { watts: value(&p.watts, mask, 6, i).unwrap_or(0.0) },
-            Signal::Disposition => EventKind::Disposition {
-                finding: value(&p.finding, mask, 12, i).unwrap_or(Finding::Fine),
-                by: value(&p.by, mask, 13, i).and_then(|b| b.disposition().ok()),
-            },
-        }
-    }
-
-    /// The payload fields of row `i`, as a record of the row would have them.
-    #[inline]
-    fn fields(&self, i: usize) -> Result<Fields> {
-        let p = &self.payload;
-        let until = match cell(&p.until, i) {
-            Some(ms) => Some(Timestamp::check_millis(ms).map_err(|r| Error::field("until", r))?),
-            None => None,
-        };
-        Ok(Fields {
-            direction: cell(&p.direction, i),
-            answered: cell(&p.answered, i),
-            duration_s: cell(&p.duration_s, i),
-            steps: cell(&p.steps, i),
-            interval_s: cell(&p.interval_s, i),
-            state: cell(&p.state, i),
-            watts: cell(&p.watts, i),
-            lux: cell(&p.lux, i),
-            action: cell(&p.action, i),
-            outcome: cell(&p.outcome, i),
-            until,
-            category: cell(&p.category, i),
-            finding: cell(&p.finding, i),
-            by: cell(&p.by, i),
-        })
+    fn kind(&self, i: usize, mask: u16, signal: Signal) -> Result<EventKind> {
+        kind_of(&RowFields { payload: &self.payload, mask, i }, signal)
     }
 
     /// Checks the whole batch; the first bad row's error names its index and field.
@@ -385,24 +357,7 @@ impl<'a> EventColumns<'a> {
         if let Some(c) = &self.device {
             c.check_len("device", rows)?;
         }
-        let p = &self.payload;
-        let lens = [
-            p.direction.map(|c| c.check_len("direction", rows)),
-            p.answered.map(|c| c.check_len("answered", rows)),
-            p.duration_s.map(|c| c.check_len("duration_s", rows)),
-            p.steps.map(|c| c.check_len("steps", rows)),
-            p.interval_s.map(|c| c.check_len("interval_s", rows)),
-            p.state.map(|c| c.check_len("state", rows)),
-            p.watts.map(|c| c.check_len("watts", rows)),
-            p.lux.map(|c| c.check_len("lux", rows)),
-            p.action.map(|c| c.check_len("action", rows)),
-            p.outcome.map(|c| c.check_len("outcome", rows)),
-            p.until.map(|c| c.check_len("until", rows)),
-            p.category.map(|c| c.check_len("category", rows)),
-            p.finding.map(|c| c.check_len("finding", rows)),
-            p.by.map(|c| c.check_len("by", rows)),
-        ];
-        lens.into_iter().flatten().collect::<Result<Vec<()>>>()?;
+        self.payload.check_len(rows)?;
         let mut all = vec![0u16; rows];
         // A large batch is checked in as many parts as there are cores; the error reported
         // is the first row's in any case.
@@ -451,18 +406,17 @@ impl<'a> EventColumns<'a> {
         let Some(&ms) = self.ts.get(i) else { return false };
         let Ok(ts) = Timestamp::check_millis(ms) else { return false };
         let shape = present & !allowed_fields(signal) == 0 && required_fields(signal) & !present == 0;
-        let until = match cell(&self.payload.until, i) {
-            Some(u) => Timestamp::check_millis(u).is_ok(),
-            None => true,
-        };
         let person = person as usize;
         let person_ok = self.person_names.get(person).is_some_and(|id| persons.passes(person, || check_person_id(id)));
         let device_ok = match device {
             Some(d) => self.device_names.get(d as usize).is_some_and(|id| devices.passes(d as usize, || check_id(id))),
             None => true,
         };
-        let by_ok = value(&self.payload.by, mask, 13, i).is_none_or(|b| b.fits(signal));
-        shape && until && by_ok && person_ok && device_ok && validate_kind(&self.kind(i, mask, signal, ts), ts).is_ok()
+        shape
+            && self.payload.cells_ok(i)
+            && person_ok
+            && device_ok
+            && self.kind(i, mask, signal).is_ok_and(|kind| validate_kind(&kind, ts).is_ok())
     }
 
     /// The checks of one row, in the order a record of it meets them: its values as read
@@ -490,7 +444,7 @@ impl<'a> EventColumns<'a> {
             },
             None => None,
         };
-        let fields = self.fields(i)?;
+        let fields = self.payload.fields(i)?;
         let signal = self.signal.get(i).copied().unwrap_or(Signal::Heartbeat);
         let kind = fields.into_kind(signal)?;
         persons.check(person, || check_person_id(person_id)).map_err(|r| Error::field("person", r))?;
@@ -539,18 +493,6 @@ impl Checked {
     }
 }
 
-macro_rules! payload_setters {
-    ($($(#[$doc:meta])* $field:ident: $t:ty),+ $(,)?) => {
-        $(
-            $(#[$doc])*
-            pub fn $field(mut self, column: Column<'a, $t>) -> Self {
-                self.batch.payload.$field = Some(column);
-                self
-            }
-        )+
-    };
-}
-
 impl<'a> EventColumnsBuilder<'a> {
     /// Sets the device column: codes into the `names` dictionary of device ids; a null row's
     /// device defaults to the signal's name, as in the spec.
@@ -558,38 +500,6 @@ impl<'a> EventColumnsBuilder<'a> {
         self.batch.device_names = names.iter().map(AsRef::as_ref).collect();
         self.batch.device = Some(codes);
         self
-    }
-
-    payload_setters! {
-        /// Sets the `direction` column (`call`).
-        direction: Direction,
-        /// Sets the `answered` column (`call`).
-        answered: bool,
-        /// Sets the `duration_s` column (optional, `call`).
-        duration_s: f64,
-        /// Sets the `steps` column (`steps`).
-        steps: u32,
-        /// Sets the `interval_s` column (optional, `steps`; default 3600).
-        interval_s: u32,
-        /// Sets the `state` column (`door`).
-        state: DoorState,
-        /// Sets the `watts` column (`plug`, `meter`).
-        watts: f64,
-        /// Sets the `lux` column (optional, `plug`).
-        lux: f64,
-        /// Sets the `action` column (`app`).
-        action: AppAction,
-        /// Sets the `outcome` column (`checkin`).
-        outcome: CheckinOutcome,
-        /// Sets the `until` column (`away`), in epoch milliseconds.
-        until: i64,
-        /// Sets the `category` column (optional, `checkin` with outcome `concern`).
-        category: ConcernCategory,
-        /// Sets the `finding` column (`disposition`).
-        finding: Finding,
-        /// Sets the `by` column (optional: `auto`/`staff` on `checkin`; `call`, `visit`,
-        /// `police`, `119` on `disposition`).
-        by: By,
     }
 
     /// Checks every row and returns the batch. A column of the wrong length is an

@@ -173,16 +173,6 @@ impl From<FoundBy> for By {
 }
 
 impl By {
-    /// Whether this value applies to a row of `signal` (other signals refuse the column).
-    #[inline]
-    pub(crate) fn fits(self, signal: Signal) -> bool {
-        match signal {
-            Signal::Checkin => self.checkin().is_ok(),
-            Signal::Disposition => self.disposition().is_ok(),
-            _ => true,
-        }
-    }
-
     /// The value for a `checkin` row, or the error naming the values that apply.
     pub(crate) fn checkin(self) -> Result<CheckinBy> {
         match self {
@@ -561,7 +551,7 @@ fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
 /// Generates, from the schema's table (see `schema`), the flat record, the typed payload of a
 /// row, the fields each signal allows and requires, and the readers of a field.
 macro_rules! event_payload {
-    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)?; )*) => {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)?; )*) => {
         /// An event as the spec's flat record: every column optional.
         ///
         /// This is the shape events have in JSON objects, CSV rows, Python dicts and JS objects.
@@ -643,7 +633,7 @@ macro_rules! event_payload {
 
         impl EventRecord {
             /// The payload fields of this record.
-            fn fields(&self) -> Fields {
+            pub(crate) fn fields(&self) -> Fields {
                 Fields { $( $name: self.$name ),* }
             }
 

@@ -22,7 +22,9 @@ use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
 /// Calls the macro `$gen` with the table of the spec's payload fields, in column order (the
 /// order of [`EVENT_FIELDS`] after `person`, `ts`, `signal` and `device`). Each line:
 ///
-/// `/// docs` `name: Type, on [signals], required [signals] (, text "what a cell must be")?;`
+/// `/// docs` `name: Type, on [signals], required [signals] (, text "what a cell must be")?
+/// (, column ColumnType)?;` (the column type when a column holds another type than the
+/// record: the type's [`FieldType::Cell`]).
 ///
 /// A new payload field is one line here (and, where a signal uses it, that signal's
 /// `EventKind` variant and its arms in `event` and `compact`).
@@ -49,8 +51,8 @@ macro_rules! payload_fields {
             action: AppAction, on [App], required [App];
             /// `checkin`: the call's outcome.
             outcome: CheckinOutcome, on [Checkin], required [Checkin];
-            /// `away`: the end of the absence.
-            until: Timestamp, on [Away], required [Away];
+            /// `away`: the end of the absence (a column holds epoch milliseconds).
+            until: Timestamp, on [Away], required [Away], column i64;
             /// `checkin` with outcome `concern` (optional): what the person said.
             category: ConcernCategory, on [Checkin], required [];
             /// `disposition`: what the call or visit found.
@@ -67,7 +69,7 @@ pub(crate) use payload_fields;
 /// The index of each payload field: its bit in a mask of fields, and its column in
 /// [`EVENT_FIELDS`] less [`HEAD`].
 macro_rules! field_index {
-    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)?; )*) => {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)?; )*) => {
         /// The payload fields, in column order: `Field::x as u16` is field `x`'s bit in a
         /// mask of fields.
         #[allow(non_camel_case_types, dead_code)]
@@ -397,3 +399,15 @@ macro_rules! what {
 }
 
 pub(crate) use what;
+
+/// A field's column type from the table, or its type.
+macro_rules! column_type {
+    ($ty:ty) => {
+        $ty
+    };
+    ($ty:ty, $cell:ty) => {
+        $cell
+    };
+}
+
+pub(crate) use column_type;

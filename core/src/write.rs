@@ -13,10 +13,11 @@ use serde::Serialize;
 
 use crate::assessment::{ASSESSMENT_FIELDS, Assessment};
 use crate::error::{Error, Result};
-use crate::event::{EVENT_FIELDS, Event};
+use crate::event::{EVENT_FIELDS, Event, EventRecord, PayloadVisitor};
 use crate::incident::{INCIDENT_FIELDS, Incident};
 use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 use crate::read::Format;
+use crate::schema::FieldType;
 use crate::time::clip;
 
 fn csv_error(e: csv::Error) -> Error {
@@ -33,6 +34,21 @@ fn cell<T: Display>(cell: &mut String, value: Option<T>) {
     if let Some(v) = value {
         // Writing to a String cannot fail.
         let _ = write!(cell, "{v}");
+    }
+}
+
+/// A record's payload fields into its row of CSV cells.
+struct Cells<'a> {
+    record: &'a EventRecord,
+    cells: &'a mut [String],
+}
+
+impl PayloadVisitor for Cells<'_> {
+    #[inline]
+    fn field<T: FieldType>(&mut self, _name: &'static str, column: usize, get: impl Fn(&EventRecord) -> Option<T>) {
+        if let Some(c) = self.cells.get_mut(column) {
+            cell(c, get(self.record));
+        }
     }
 }
 
@@ -54,24 +70,11 @@ pub fn write_events_csv<'a, W: Write>(w: W, events: impl IntoIterator<Item = &'a
     let mut cells: [String; EVENT_FIELDS.len()] = Default::default();
     for event in events {
         let r = event.to_record();
+        EventRecord::visit_payload(&mut Cells { record: &r, cells: &mut cells });
         cell(&mut cells[0], r.person);
         cell(&mut cells[1], r.ts);
         cell(&mut cells[2], r.signal);
         cell(&mut cells[3], r.device);
-        cell(&mut cells[4], r.direction);
-        cell(&mut cells[5], r.answered);
-        cell(&mut cells[6], r.duration_s);
-        cell(&mut cells[7], r.steps);
-        cell(&mut cells[8], r.interval_s);
-        cell(&mut cells[9], r.state);
-        cell(&mut cells[10], r.watts);
-        cell(&mut cells[11], r.lux);
-        cell(&mut cells[12], r.action);
-        cell(&mut cells[13], r.outcome);
-        cell(&mut cells[14], r.until);
-        cell(&mut cells[15], r.category);
-        cell(&mut cells[16], r.finding);
-        cell(&mut cells[17], r.by);
         out.write_record(&cells).map_err(csv_error)?;
     }
     out.flush()?;
