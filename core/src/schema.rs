@@ -175,9 +175,11 @@ pub(crate) trait FieldType: Copy + Display {
 
     /// A column's value of a value of the field's natural type (a table column of its type),
     /// without reading text; `None` for anything else (read as a record reads it instead).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     fn typed_cell(value: Value<'_>) -> Option<Self::Cell>;
 
     /// The value as a [`Value`], for writers.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     fn to_value(self) -> Value<'static>;
 }
 

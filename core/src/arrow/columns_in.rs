@@ -12,11 +12,11 @@ use arrow_array::RecordBatch;
 
 use super::cells::{Cell, Col, col, spec_columns};
 use super::events_in::ROWS_PER_THREAD;
-use crate::event::{
-    AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Finding, Signal,
-};
-use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
+use crate::event::{EVENT_FIELDS, Signal};
+use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns, PayloadColumnsVisitor};
+use crate::schema::FieldType;
 use crate::time::Timestamp;
+use crate::value::Value;
 
 /// The spec fields, by position in [`EVENT_FIELDS`].
 mod field {
@@ -24,20 +24,6 @@ mod field {
     pub const TS: usize = 1;
     pub const SIGNAL: usize = 2;
     pub const DEVICE: usize = 3;
-    pub const DIRECTION: usize = 4;
-    pub const ANSWERED: usize = 5;
-    pub const DURATION_S: usize = 6;
-    pub const STEPS: usize = 7;
-    pub const INTERVAL_S: usize = 8;
-    pub const STATE: usize = 9;
-    pub const WATTS: usize = 10;
-    pub const LUX: usize = 11;
-    pub const ACTION: usize = 12;
-    pub const OUTCOME: usize = 13;
-    pub const UNTIL: usize = 14;
-    pub const CATEGORY: usize = 15;
-    pub const FINDING: usize = 16;
-    pub const BY: usize = 17;
 }
 
 /// The table as owned columns, or `None` if a column or cell needs the row conversion.
@@ -57,87 +43,90 @@ pub fn columns_from_batches(batches: &[RecordBatch]) -> Option<OwnedColumns> {
         })
         .collect::<Option<Vec<_>>>()?;
     let mut c = OwnedColumns::default();
-    reserve(&mut c, rows);
+    let (mut names, mut person_codes, mut times, mut signals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut device_names, mut device_codes) = (Vec::new(), (Vec::new(), Vec::new()));
+    person_codes.reserve(rows);
+    times.reserve(rows);
+    signals.reserve(rows);
     let (mut persons, mut devices) = (IdCodes::default(), IdCodes::default());
-    let OwnedColumns {
-        names,
-        person: person_codes,
-        ts: times,
-        signal: signals,
-        device_names,
-        device: device_codes,
-        direction,
-        answered,
-        duration_s,
-        steps,
-        interval_s,
-        state,
-        watts,
-        lux,
-        action,
-        outcome,
-        until,
-        category,
-        finding,
-        by,
-    } = &mut c;
     // The ids, times and signals of every batch are taken on one thread while the other takes
     // the payload's values (a table in many small batches, as read from a file, converts on
     // two cores too).
     let parts = &parts;
     let (persons, devices) = (&mut persons, &mut devices);
+    let (names_out, device_names_out) = (&mut names, &mut device_names);
+    let (person_out, times_out, signals_out, device_out) =
+        (&mut person_codes, &mut times, &mut signals, &mut device_codes);
     let ids = move || -> Option<()> {
         for (n, by_field) in parts {
             let (person, ts, signal) =
                 (by_field[field::PERSON].as_ref()?, by_field[field::TS].as_ref()?, by_field[field::SIGNAL].as_ref()?);
             for i in 0..*n {
                 let Cell::Str(p) = person.cell(i) else { return None };
-                person_codes.push(persons.code(names, p));
-                times.push(millis(ts.cell(i))?);
+                person_out.push(persons.code(names_out, p));
+                times_out.push(<Timestamp as FieldType>::typed_cell(typed_value(ts.cell(i))?)?);
                 let Cell::Str(s) = signal.cell(i) else { return None };
-                signals.push(Signal::from_str(s).ok()?);
+                signals_out.push(Signal::from_str(s).ok()?);
             }
-            push_all(device_codes, by_field[field::DEVICE].as_ref(), *n, 0, |cell| match cell {
-                Cell::Str(d) => Some(devices.code(device_names, d)),
+            push_all(device_out, by_field[field::DEVICE].as_ref(), *n, 0, |cell| match cell {
+                Cell::Str(d) => Some(devices.code(device_names_out, d)),
                 _ => None,
             })?;
         }
         Some(())
     };
+    let payload = &mut c;
     let values = move || -> Option<()> {
         for (n, by_field) in parts {
-            let n = *n;
-            let column = |f: usize| by_field[f].as_ref();
-            push_all(direction, column(field::DIRECTION), n, Direction::In, parsed)?;
-            push_all(answered, column(field::ANSWERED), n, false, |cell| match cell {
-                Cell::Bool(b) => Some(b),
-                _ => None,
-            })?;
-            push_all(duration_s, column(field::DURATION_S), n, 0.0, float)?;
-            push_all(steps, column(field::STEPS), n, 0, count)?;
-            push_all(interval_s, column(field::INTERVAL_S), n, 0, count)?;
-            push_all(state, column(field::STATE), n, DoorState::Open, parsed)?;
-            push_all(watts, column(field::WATTS), n, 0.0, float)?;
-            push_all(lux, column(field::LUX), n, 0.0, float)?;
-            push_all(action, column(field::ACTION), n, AppAction::Unlock, parsed)?;
-            push_all(outcome, column(field::OUTCOME), n, CheckinOutcome::Missed, parsed)?;
-            push_all(until, column(field::UNTIL), n, 0, millis)?;
-            push_all(category, column(field::CATEGORY), n, ConcernCategory::Other, parsed)?;
-            push_all(finding, column(field::FINDING), n, Finding::Fine, parsed)?;
-            push_all(by, column(field::BY), n, By::Auto, parsed)?;
+            let mut fill = Fill { by_field, n: *n, ok: true };
+            payload.visit_payload_mut(&mut fill);
+            fill.ok.then_some(())?;
         }
         Some(())
     };
     let (coded, taken) = crate::parallel::join_if(rows >= ROWS_PER_THREAD, ids, values);
     coded?;
     taken?;
+    c.names = names;
+    c.person = person_codes;
+    c.ts = times;
+    c.signal = signals;
+    c.device_names = device_names;
+    c.device = device_codes;
     Some(c)
 }
 
-fn reserve(c: &mut OwnedColumns, rows: usize) {
-    c.person.reserve(rows);
-    c.ts.reserve(rows);
-    c.signal.reserve(rows);
+/// Fills each payload column from a batch's column of its field.
+struct Fill<'b, 'c> {
+    by_field: &'b [Option<Col<'c>>; EVENT_FIELDS.len()],
+    n: usize,
+    /// Whether every cell so far converted.
+    ok: bool,
+}
+
+impl PayloadColumnsVisitor for Fill<'_, '_> {
+    fn column<T: FieldType>(&mut self, column: usize, values: &mut ColumnValues<T::Cell>) {
+        if self.ok {
+            let cells = self.by_field.get(column).and_then(Option::as_ref);
+            self.ok = push_all(values, cells, self.n, T::FILL, |cell| T::typed_cell(typed_value(cell)?)).is_some();
+        }
+    }
+}
+
+/// A cell as a [`Value`] of its natural type, for [`FieldType::typed_cell`]: `None` for a time
+/// without an offset (the row conversion reads it). An unsigned integer is a float, so that a
+/// time column takes only signed epoch milliseconds, as it did.
+fn typed_value(cell: Cell<'_>) -> Option<Value<'_>> {
+    Some(match cell {
+        Cell::Null => Value::Null,
+        Cell::Str(s) => Value::Text(s),
+        Cell::Bool(b) => Value::Bool(b),
+        Cell::I64(i) => Value::Int(i),
+        Cell::U64(u) => Value::Float(u as f64),
+        Cell::F64(x) => Value::Float(x),
+        Cell::Millis(ms) => Value::Time(ms),
+        Cell::Naive(_) => return None,
+    })
 }
 
 /// Appends `n` rows of a column (all absent if the table has no such column); a present cell
@@ -171,43 +160,6 @@ fn push_all<T: Copy>(
     Some(())
 }
 
-/// A time: epoch milliseconds of an aware timestamp, or a number of them the core takes
-/// (not one that can only be epoch seconds: the row conversion names it).
-fn millis(cell: Cell<'_>) -> Option<i64> {
-    match cell {
-        Cell::Millis(ms) => Some(ms),
-        Cell::I64(ms) => Timestamp::from_number(ms).ok().map(Timestamp::as_millis),
-        _ => None,
-    }
-}
-
-fn float(cell: Cell<'_>) -> Option<f64> {
-    match cell {
-        Cell::F64(x) => Some(x),
-        Cell::I64(i) => Some(i as f64),
-        Cell::U64(u) => Some(u as f64),
-        _ => None,
-    }
-}
-
-/// A count: a whole number that fits (pandas keeps a count column with gaps as floats).
-fn count(cell: Cell<'_>) -> Option<u32> {
-    match cell {
-        Cell::I64(i) => i.try_into().ok(),
-        Cell::U64(u) => u.try_into().ok(),
-        Cell::F64(x) if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) => Some(x as u32),
-        _ => None,
-    }
-}
-
-/// An enum from its spec name.
-fn parsed<T: FromStr>(cell: Cell<'_>) -> Option<T> {
-    match cell {
-        Cell::Str(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -215,7 +167,7 @@ mod tests {
     use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt64Array};
 
     use super::*;
-    use crate::event::{Event, EventKind};
+    use crate::event::{DoorState, Event, EventKind};
 
     fn events() -> Vec<Event> {
         let t0: Timestamp = "2024-05-01T08:30:00+09:00".parse().unwrap();

@@ -14,8 +14,10 @@ use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeU
 use super::events_in::ROWS_PER_THREAD;
 use crate::assessment::ASSESSMENT_FIELDS;
 use crate::assessment_columns::AssessmentColumns;
-use crate::event::{EVENT_FIELDS, Event, EventRecord};
+use crate::event::{Event, EventRecord, PayloadVisitor};
+use crate::schema::{FieldType, Kind};
 use crate::time::Timestamp;
+use crate::value::Value;
 
 /// The fields of one reason.
 fn reason_fields() -> Fields {
@@ -126,7 +128,6 @@ where
 /// Events as one record batch with the spec's event columns (absent fields are null; `device`
 /// is null when it defaulted to the signal's name).
 pub fn events_batch<E: Borrow<Event>>(events: &[E]) -> Result<RecordBatch, ArrowError> {
-    use arrow_array::{BooleanArray, Int64Array};
     let records: Vec<EventRecord> = events.iter().map(|e| e.borrow().to_record()).collect();
     let text = |f: &dyn Fn(&EventRecord) -> Option<&str>| -> ArrayRef {
         Arc::new(records.iter().map(f).collect::<LargeStringArray>())
@@ -140,33 +141,68 @@ pub fn events_batch<E: Borrow<Event>>(events: &[E]) -> Result<RecordBatch, Arrow
                 .with_timezone("UTC"),
         )
     };
-    let number = |f: &dyn Fn(&EventRecord) -> Option<f64>| -> ArrayRef {
-        Arc::new(records.iter().map(f).collect::<Float64Array>())
-    };
-    let count = |f: &dyn Fn(&EventRecord) -> Option<u32>| -> ArrayRef {
-        Arc::new(records.iter().map(|r| f(r).map(i64::from)).collect::<Int64Array>())
-    };
-    let columns: Vec<ArrayRef> = vec![
+    let mut columns: Vec<ArrayRef> = vec![
         text(&|r| r.person.as_deref()),
         time(&|r| r.ts),
         text(&|r| r.signal.map(|s| s.as_str())),
         text(&|r| r.device.as_deref()),
-        text(&|r| r.direction.map(|s| s.as_str())),
-        Arc::new(records.iter().map(|r| r.answered).collect::<BooleanArray>()),
-        number(&|r| r.duration_s),
-        count(&|r| r.steps),
-        count(&|r| r.interval_s),
-        text(&|r| r.state.map(|s| s.as_str())),
-        number(&|r| r.watts),
-        number(&|r| r.lux),
-        text(&|r| r.action.map(|s| s.as_str())),
-        text(&|r| r.outcome.map(|s| s.as_str())),
-        time(&|r| r.until),
-        text(&|r| r.category.map(|s| s.as_str())),
-        text(&|r| r.finding.map(|s| s.as_str())),
-        text(&|r| r.by.map(|s| s.as_str())),
     ];
+    EventRecord::visit_payload(&mut PayloadArrays { records: &records, columns: &mut columns });
     RecordBatch::try_new(events_schema(), columns)
+}
+
+/// The Arrow type of a payload field's values.
+fn data_type(kind: Kind) -> DataType {
+    match kind {
+        Kind::Text => DataType::LargeUtf8,
+        Kind::Bool => DataType::Boolean,
+        Kind::Number => DataType::Float64,
+        Kind::Count => DataType::Int64,
+        Kind::Time => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+    }
+}
+
+/// Appends each payload field's column of `records`.
+struct PayloadArrays<'r> {
+    records: &'r [EventRecord],
+    columns: &'r mut Vec<ArrayRef>,
+}
+
+impl PayloadVisitor for PayloadArrays<'_> {
+    fn field<T: FieldType>(&mut self, _name: &'static str, _column: usize, get: impl Fn(&EventRecord) -> Option<T>) {
+        use arrow_array::{BooleanArray, Int64Array};
+        let values = self.records.iter().map(|r| get(r).map(T::to_value));
+        let array: ArrayRef = match T::KIND {
+            Kind::Text => Arc::new(
+                values.map(|v| if let Some(Value::Text(t)) = v { Some(t) } else { None }).collect::<LargeStringArray>(),
+            ),
+            Kind::Bool => Arc::new(
+                values.map(|v| if let Some(Value::Bool(b)) = v { Some(b) } else { None }).collect::<BooleanArray>(),
+            ),
+            Kind::Number => Arc::new(
+                values.map(|v| if let Some(Value::Float(x)) = v { Some(x) } else { None }).collect::<Float64Array>(),
+            ),
+            Kind::Count => Arc::new(
+                values.map(|v| if let Some(Value::Int(i)) = v { Some(i) } else { None }).collect::<Int64Array>(),
+            ),
+            Kind::Time => Arc::new(
+                values
+                    .map(|v| if let Some(Value::Time(ms)) = v { Some(ms) } else { None })
+                    .collect::<TimestampMillisecondArray>()
+                    .with_timezone("UTC"),
+            ),
+        };
+        self.columns.push(array);
+    }
+}
+
+/// The Arrow field of each payload field.
+struct PayloadSchema(Vec<Field>);
+
+impl PayloadVisitor for PayloadSchema {
+    fn field<T: FieldType>(&mut self, name: &'static str, _column: usize, _get: impl Fn(&EventRecord) -> Option<T>) {
+        self.0.push(Field::new(name, data_type(T::KIND), true));
+    }
 }
 
 /// The schema of [`events_batch`]: ids and enums as text, `ts` and `until` as UTC
@@ -174,19 +210,13 @@ pub fn events_batch<E: Borrow<Event>>(events: &[E]) -> Result<RecordBatch, Arrow
 /// `interval_s` as 64-bit integers, `answered` a boolean; only `person`, `ts` and `signal`
 /// are never null.
 pub fn events_schema() -> SchemaRef {
-    let time = DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()));
-    let fields: Vec<Field> = EVENT_FIELDS
-        .iter()
-        .map(|&name| {
-            let kind = match name {
-                "ts" | "until" => time.clone(),
-                "answered" => DataType::Boolean,
-                "duration_s" | "watts" | "lux" => DataType::Float64,
-                "steps" | "interval_s" => DataType::Int64,
-                _ => DataType::LargeUtf8,
-            };
-            Field::new(name, kind, !matches!(name, "person" | "ts" | "signal"))
-        })
-        .collect();
-    Arc::new(Schema::new(fields))
+    let text = DataType::LargeUtf8;
+    let mut fields = PayloadSchema(vec![
+        Field::new("person", text.clone(), false),
+        Field::new("ts", data_type(Kind::Time), false),
+        Field::new("signal", text.clone(), false),
+        Field::new("device", text, true),
+    ]);
+    EventRecord::visit_payload(&mut fields);
+    Arc::new(Schema::new(fields.0))
 }
