@@ -344,7 +344,7 @@ impl<'a> EventColumns<'a> {
     /// as [`Fields::into_kind`] reads a record's ([`kind_of`]). An error only for a row
     /// without a field its signal requires.
     #[inline]
-    fn kind(&self, i: usize, mask: u16, signal: Signal) -> Result<EventKind> {
+    fn kind(&self, i: usize, mask: u16, signal: Signal) -> std::result::Result<EventKind, ()> {
         kind_of(&RowFields { payload: &self.payload, mask, i }, signal)
     }
 

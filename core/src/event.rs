@@ -709,15 +709,44 @@ pub(crate) const fn required_fields(signal: Signal) -> u16 {
     REQUIRED[signal as usize]
 }
 
-fn required<T>(value: Option<T>, field: &str, signal: Signal) -> Result<T> {
-    value.ok_or_else(|| Error::field(field, format!("required for signal `{signal}`")))
+/// How [`kind_of`] reports a row it cannot read: a record's reader wants the error that names
+/// the field ([`Error`]); the checked columns, whose rows passed their checks, want only to
+/// know (`()`), and so carry no `Error` through their hot path.
+pub(crate) trait KindError: Sized {
+    /// A field `signal` requires is missing.
+    fn missing(field: &'static str, signal: Signal) -> Self;
+    /// A value does not fit the signal (a `by` of the wrong kind).
+    fn unfit(e: Error) -> Self;
+}
+
+impl KindError for Error {
+    #[inline]
+    fn missing(field: &'static str, signal: Signal) -> Self {
+        Error::field(field, format!("required for signal `{signal}`"))
+    }
+    #[inline]
+    fn unfit(e: Error) -> Self {
+        e
+    }
+}
+
+impl KindError for () {
+    #[inline]
+    fn missing(_: &'static str, _: Signal) -> Self {}
+    #[inline]
+    fn unfit(_: Error) -> Self {}
+}
+
+#[inline]
+fn required<T, E: KindError>(value: Option<T>, field: &'static str, signal: Signal) -> std::result::Result<T, E> {
+    value.ok_or_else(|| E::missing(field, signal))
 }
 
 /// The payload for `signal` from the fields of a row (which carries no field `signal` does
 /// not allow: see [`Fields::into_kind`]): the fields it requires must be present. This is
 /// where a signal's fields get their meaning and defaults.
 #[inline]
-pub(crate) fn kind_of(f: &impl PayloadSource, signal: Signal) -> Result<EventKind> {
+pub(crate) fn kind_of<E: KindError>(f: &impl PayloadSource, signal: Signal) -> std::result::Result<EventKind, E> {
     Ok(match signal {
         Signal::Call => EventKind::Call {
             direction: required(f.direction(), "direction", signal)?,
@@ -734,7 +763,7 @@ pub(crate) fn kind_of(f: &impl PayloadSource, signal: Signal) -> Result<EventKin
         Signal::Checkin => EventKind::Checkin {
             outcome: required(f.outcome(), "outcome", signal)?,
             category: f.category(),
-            by: f.by().map_or(Ok(CheckinBy::Auto), By::checkin)?,
+            by: f.by().map_or(Ok(CheckinBy::Auto), By::checkin).map_err(E::unfit)?,
         },
         Signal::Sos => EventKind::Sos,
         Signal::Away => EventKind::Away { until: required(f.until(), "until", signal)? },
@@ -742,7 +771,7 @@ pub(crate) fn kind_of(f: &impl PayloadSource, signal: Signal) -> Result<EventKin
         Signal::Meter => EventKind::Meter { watts: required(f.watts(), "watts", signal)? },
         Signal::Disposition => EventKind::Disposition {
             finding: required(f.finding(), "finding", signal)?,
-            by: f.by().map(By::disposition).transpose()?,
+            by: f.by().map(By::disposition).transpose().map_err(E::unfit)?,
         },
     })
 }
@@ -796,7 +825,7 @@ impl Fields {
             let field = EVENT_FIELDS[HEAD + stray.trailing_zeros() as usize];
             return Err(Error::field(field, format!("does not apply to signal `{signal}`; leave it empty")));
         }
-        kind_of(&self, signal)
+        kind_of::<Error>(&self, signal)
     }
 }
 
