@@ -405,8 +405,9 @@ fn the_floor_reason_appears_only_where_the_floor_decides() {
         let on_floor: Vec<_> = a.reasons.iter().filter(|r| r.kind == anbu::ReasonKind::SafetyFloor).collect();
         if let Some(r) = on_floor.first() {
             floored += 1;
-            // The floor asks for its call an hour ahead of the rule (`escalation.floor_call_ahead_h`).
-            assert!(a.at >= fired.plus_millis(-anbu::HOUR_MS), "{a:?}");
+            // The floor asks for its call ahead of the rule by `escalation.floor_call_ahead_h`.
+            let ahead = Profile::builtin("plug_only").unwrap().escalation.floor_call_ahead_h;
+            assert!(a.at >= fired.plus_millis(-(ahead * anbu::HOUR_MS as f64) as i64), "{a:?}");
             let tense = if a.at < fired { "fires" } else { "fired" };
             assert!(r.detail.starts_with(&format!("safety floor: the seed rule of plug {tense} at ")), "{}", r.detail);
             let sum: f64 = a.reasons.iter().map(|r| r.contribution).sum();

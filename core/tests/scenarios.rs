@@ -91,11 +91,13 @@ fn prepaid_phone_without_credit_makes_no_calls_for_weeks() {
 fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     // A plug-only household. Unplugged on day 2 at 13:00: no more readings.
     let mut home = common::plug_pulled(5, 61.0);
-    home.checkin(82.0, CheckinOutcome::Answered);
-    // The plug service sees no change for 24 h and alerts; anbu asks for the automatic call
-    // an hour before it would (the last change before the cut was the TV's, on day 1).
+    home.checkin(81.0, CheckinOutcome::Answered);
+    // The plug service sees no change for 24 h and alerts (at 84 h; the last change before
+    // the cut was the TV's, on day 2); anbu asks for the automatic call two hours before it
+    // would (82 h): the call answered at 81 h, before the ask, does not stand for it.
     let asked = home.hourly(person("plug_only"), 62, 119);
     let first = asked.iter().find(|a| a.action == Action::CheckinCall).expect("the floor asks for a call");
+    assert_eq!(first.at, home.ts(82.0), "{first:?}");
     assert!(first.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor), "{first:?}");
     assert!(max_level(&asked) <= Level::Watch, "{:?}", first_at_or_above(&asked, Level::Warning));
     // He answers it: nothing more is asked while the plug stays dark.

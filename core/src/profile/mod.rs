@@ -511,8 +511,8 @@ pub struct Escalation {
     pub confirm_within_h: f64,
     /// Hours before a channel's seed rule fires that the safety floor asks for the automatic
     /// check-in call, so that the call's outcome is known when the rule fires: a call missed
-    /// then is `warning` no later than the seed rule alerts (see `floor`). 0 asks for the
-    /// call when the rule fires.
+    /// then is `warning` when the seed rule alerts, not before (until then the call is asked
+    /// for again; see `floor`). 0 asks for the call when the rule fires.
     #[serde(default = "default_floor_call_ahead_h")]
     pub floor_call_ahead_h: f64,
     /// The caseworker's rung: a `dispatch` on silence and missed automatic calls waits at
@@ -538,9 +538,10 @@ fn default_caseworker_h() -> f64 {
 /// call is recorded.
 pub const DEFAULT_CASEWORKER_H: f64 = 1.0;
 
-/// The default of `escalation.floor_call_ahead_h`: one hour, the assessment grid's step
-/// in the backtests, enough for an automatic call placed at the ask to have an outcome.
-pub const DEFAULT_FLOOR_CALL_AHEAD_H: f64 = 1.0;
+/// The default of `escalation.floor_call_ahead_h`: two hours, enough on the backtests'
+/// hourly grid for the call and a retry to have an outcome before the rule fires (see
+/// `floor`: a miss is a warning when the rule fires, not before).
+pub const DEFAULT_FLOOR_CALL_AHEAD_H: f64 = 2.0;
 
 /// Range checks, each naming its key.
 struct Checker<'a> {
