@@ -207,7 +207,7 @@ pub fn write_events_as<'a, W: Write>(format: Format, w: W, events: impl IntoIter
 
 /// Writes assessments in a format: [`write_assessments_csv`] or [`write_assessments_jsonl`],
 /// or (with the `arrow` feature) as Parquet or an Arrow IPC file with the columns of
-/// [`crate::arrow::assessments_batch`] (`reasons` a list of structs).
+/// `anbu::arrow::assessments_batch` (`reasons` a list of structs).
 ///
 /// ```
 /// use anbu::{Assessment, Format, write_assessments_as};
