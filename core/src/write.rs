@@ -187,7 +187,7 @@ pub fn create_file(path: &Path) -> Result<BufWriter<File>> {
 
 /// Writes events in a format: [`write_events_csv`] or [`write_events_jsonl`], or (with the
 /// `arrow` feature) as Parquet or an Arrow IPC file with the columns of
-/// [`crate::arrow::events_batch`].
+/// `anbu::arrow::events_batch`.
 ///
 /// ```
 /// use anbu::{Event, EventKind, Format, write_events_as};
