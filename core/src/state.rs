@@ -250,12 +250,14 @@ fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
         EventKind::Door { .. } => true,
         EventKind::App { action } => *action != AppAction::Data,
         EventKind::Checkin { outcome, .. } => outcome.is_life(),
-        EventKind::Sos => true,
+        EventKind::Sos { .. } => true,
         // A call or a visit that found the person well saw them alive.
         EventKind::Disposition { finding, .. } => *finding == Finding::Fine,
         // Plug readings are judged by change, meter readings against the base load, when the
         // device's report is recorded.
-        EventKind::Plug { .. } | EventKind::Meter { .. } | EventKind::Away { .. } | EventKind::Heartbeat => false,
+        EventKind::Plug { .. } | EventKind::Meter { .. } | EventKind::Away { .. } | EventKind::Heartbeat { .. } => {
+            false
+        }
     }
 }
 
@@ -287,7 +289,7 @@ impl PersonState {
         }
         match &kind {
             EventKind::Away { until } => self.register_absence(e.ts, *until),
-            EventKind::Sos => self.last_sos = Some(e.ts),
+            EventKind::Sos { .. } => self.last_sos = Some(e.ts),
             EventKind::Disposition { finding, .. } => self.dispose(e.ts, *finding, rules),
             EventKind::Checkin { outcome, by: CheckinBy::Staff, .. } if outcome.is_failed() => {
                 // The caseworker's call or text went unanswered: their rung was tried. It is
