@@ -95,6 +95,7 @@ mod meter;
 mod names;
 mod owned_columns;
 pub mod parallel;
+mod payload;
 mod pending;
 mod person;
 mod profile;

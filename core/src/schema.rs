@@ -3,13 +3,14 @@
 //!
 //! Each line of [`payload_fields!`] is one field: its name, its type, the signals it applies
 //! to (`on`), the signals that require it (`required`), and optionally how a bad cell is
-//! described (`text`), the check of a value (`check`) and a setter (`set`). From the table come the record's payload ([`crate::EventRecord`]), the
-//! typed payload of a row (`event::Fields`), [`EVENT_FIELDS`], the allowed and required
-//! fields of each signal as bits, the readers of a cell and of a [`Value`], the columns of a
-//! batch ([`crate::EventColumns`]) and of [`crate::OwnedColumns`], the writers (CSV,
-//! Arrow), the checks of its values and the setters of `EventKind`'s optional fields. A field's
-//! *meaning* for a signal (which `EventKind` variant carries it, required or with a default)
-//! is the signal's, and lives with `EventKind` in `event`.
+//! described (`text`), the check of a present value (`check`) and the name of its setter
+//! (`set`). From the table come the record's payload ([`crate::EventRecord`]), the typed
+//! payload of a row (`event::Fields`), [`EVENT_FIELDS`], the allowed and required fields of
+//! each signal as bits, the readers of a cell and of a [`Value`], the columns of a batch
+//! ([`crate::EventColumns`]) and of [`crate::OwnedColumns`], the writers (CSV, Arrow), the
+//! checks of the values and the setters of `EventKind`'s optional fields. A field's *meaning*
+//! for a signal (which `EventKind` variant carries it, required or with a default) is the
+//! signal's, and lives with `EventKind` in `payload`.
 //!
 //! Each module that needs the fields hands a generator macro of its own to
 //! [`payload_fields!`], which calls it with the table; the table itself names no module.
@@ -18,7 +19,7 @@
 //!
 //! 1. A line in [`payload_fields!`]: name, type, the signals it applies to and those that
 //!    require it, and optionally its check (a function in `event`) and its setter.
-//! 2. A line in the payload of each signal that carries it (`event_kinds!` in `event`): a
+//! 2. A line in the payload of each signal that carries it (`event_kinds!` in `payload`): a
 //!    required field among the constructor's arguments (before the `;`), an optional one
 //!    after it (`Option<T>`, or `T = default`). `EventKind`'s variant, constructor, reading
 //!    from a row (`kind_of`), writing back, checks and canonical order come from it.
@@ -47,7 +48,7 @@ use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
 /// a signal carries optionally).
 ///
 /// A new payload field is one line here, and one line in the payload of each signal that
-/// carries it (`event_kinds!` in `event`, from which `EventKind`, its constructor and its
+/// carries it (`event_kinds!` in `payload`, from which `EventKind`, its constructor and its
 /// conversions come), and its packing in `compact` (whose tests fail until it is packed and
 /// ordered): see the module docs.
 macro_rules! payload_fields {
