@@ -411,7 +411,9 @@ pub(crate) fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
 fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
     check_fields(kind)?;
     match kind {
-        EventKind::Away { until } if *until < ts => Err(Error::field("until", format!("{until} is before ts {ts}"))),
+        EventKind::Away { until, .. } if *until < ts => {
+            Err(Error::field("until", format!("{until} is before ts {ts}")))
+        }
         EventKind::Checkin { outcome, category: Some(_), .. } if *outcome != CheckinOutcome::Concern => {
             Err(Error::field(
                 "category",

@@ -204,7 +204,7 @@ fn tally(kind: &EventKind) -> [Option<usize>; 2] {
         EventKind::Checkin { outcome: CheckinOutcome::SmsReply, .. } => [Some(col::TEXTS), None],
         EventKind::Checkin { by: CheckinBy::Staff, .. } => [Some(col::STAFF_CALLS), None],
         EventKind::Checkin { .. } => [Some(col::AUTO_CALLS), None],
-        EventKind::Disposition { finding, by } => {
+        EventKind::Disposition { finding, by, .. } => {
             let visit = match by {
                 Some(FoundBy::Visit) => Some(col::VISITS_STAFF),
                 Some(FoundBy::Police) => Some(col::VISITS_POLICE),
