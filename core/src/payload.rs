@@ -119,6 +119,12 @@ impl Key for bool {
     }
 }
 
+impl Key for Option<u32> {
+    fn key(self) -> u64 {
+        self.map_or(u64::MAX, u64::from)
+    }
+}
+
 impl Key for u32 {
     fn key(self) -> u64 {
         u64::from(self)
