@@ -127,6 +127,10 @@ def test_event_times_come_out_as_utc_datetimes() -> None:
         assert d["ts"] == away.ts == datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
         assert d["until"] == datetime(2024, 5, 9, tzinfo=timezone.utc)
         assert anbu.Event.from_dict(d) == away
+    # Milliseconds come back exactly.
+    late = anbu.Event("p-1", 1714525200001, "away", until=1715212800123).to_dict()
+    assert late["ts"] == datetime(2024, 5, 1, 1, 0, 0, 1000, tzinfo=timezone.utc)
+    assert late["until"] == datetime(2024, 5, 9, 0, 0, 0, 123000, tzinfo=timezone.utc)
 
 
 def test_engine_persons_are_rows_of_the_simulated_persons_table() -> None:

@@ -22,7 +22,7 @@ pub(crate) use crate::payload::kind_of;
 pub use crate::payload::{DEFAULT_INTERVAL_S, EventKind};
 use crate::payload::{check_fields, payload_key};
 pub use crate::schema::EVENT_FIELDS;
-use crate::schema::{Field, FieldType, HEAD, choice_fields, payload_fields, what};
+use crate::schema::{Field, FieldType, HEAD, Kind, choice_fields, payload_fields, what};
 use crate::time::Timestamp;
 use crate::value::{Value, float_text, whole};
 
@@ -561,6 +561,18 @@ macro_rules! event_payload {
         }
 
         impl EventRecord {
+            /// Whether the spec's event column `field` holds a time (`ts`, `until`): a binding
+            /// gives such a value back as its language's time.
+            ///
+            /// ```
+            /// use anbu::EventRecord;
+            /// assert!(EventRecord::is_time_field("ts") && EventRecord::is_time_field("until"));
+            /// assert!(!EventRecord::is_time_field("watts") && !EventRecord::is_time_field("wats"));
+            /// ```
+            pub fn is_time_field(field: &str) -> bool {
+                field == "ts" $( || (<$ty as FieldType>::KIND == Kind::Time && field == stringify!($name)) )*
+            }
+
             /// The payload fields of this record.
             pub(crate) fn fields(&self) -> Fields {
                 Fields { $( $name: self.$name ),* }
