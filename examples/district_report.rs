@@ -14,8 +14,8 @@ use std::sync::Mutex;
 use anbu::report::{Period, district_report};
 use anbu::sim::{Cohort, SimConfig, simulate};
 use anbu::{
-    Action, CallPolicy, CheckinBy, CheckinOutcome, CheckinResponder, Event, EventKind, Finding, FoundBy, HOUR_MS,
-    ReplayOptions, Timestamp, replay_closed_loop,
+    Action, By, CallPolicy, CheckinOutcome, CheckinResponder, Event, EventKind, Finding, HOUR_MS, ReplayOptions,
+    Timestamp, replay_closed_loop,
 };
 
 const DISTRICTS: [&str; 3] = ["seoul-gangbuk", "seoul-nowon", "seoul-dobong"];
@@ -29,7 +29,7 @@ struct Recording<'a> {
 impl CheckinResponder for Recording<'_> {
     fn answer(&self, person: &str, at: Timestamp) -> Option<CheckinOutcome> {
         let outcome = self.cohort.answer(person, at)?;
-        let kind = EventKind::Checkin { outcome, category: None, by: CheckinBy::Auto };
+        let kind = EventKind::checkin(outcome);
         if let Ok(call) = Event::new(person, at, Some("checkin"), kind) {
             self.calls.lock().unwrap_or_else(|e| e.into_inner()).push(call);
         }
@@ -66,7 +66,7 @@ fn main() -> Result<(), anbu::Error> {
         if reached(Action::Notify) {
             let at = a.at.plus_millis(HOUR_MS / 2);
             if let Some(outcome) = cohort.answer(&a.person, at) {
-                let kind = EventKind::Checkin { outcome, category: None, by: CheckinBy::Staff };
+                let kind = EventKind::checkin(outcome).with_by(By::Staff);
                 visits.push(Event::new(&a.person, at, Some("caseworker"), kind)?);
             }
         }
@@ -74,7 +74,7 @@ fn main() -> Result<(), anbu::Error> {
             let at = a.at.plus_millis(HOUR_MS);
             let begun = cohort.incidents.iter().any(|inc| inc.person == a.person && inc.start <= at);
             let finding = if begun { Finding::Emergency } else { Finding::Fine };
-            let kind = EventKind::Disposition { finding, by: Some(FoundBy::Visit) };
+            let kind = EventKind::disposition(finding).with_by(By::Visit);
             visits.push(Event::new(&a.person, at, Some("visit"), kind)?);
         }
     }

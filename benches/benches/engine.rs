@@ -55,7 +55,7 @@ fn benches(c: &mut Criterion) {
                     "p-1",
                     t0.plus_millis(10 * k),
                     Some("band"),
-                    anbu::EventKind::Steps { steps: 1, interval_s: 60 },
+                    anbu::EventKind::steps(1).with_interval_s(60),
                 )
                 .unwrap()
             })

@@ -32,9 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut events: Vec<Event> = Vec::new();
     for e in cohort.events.iter().filter(|e| ids.contains(e.person.as_str())) {
         events.push(e.clone());
-        if let EventKind::Plug { watts, lux } = e.kind {
+        if let EventKind::Plug { watts, lux, .. } = e.kind {
             let ts = e.ts.plus_millis(7 * MINUTE_MS + 30_000);
-            events.push(Event::new(&e.person, ts, Some("plug-cooker"), EventKind::Plug { watts: watts * 0.3, lux })?);
+            events.push(Event::new(&e.person, ts, Some("plug-cooker"), EventKind::plug(watts * 0.3).with_lux(lux))?);
         }
     }
     events.sort_by(|a, b| a.person.cmp(&b.person).then(a.ts.cmp(&b.ts)));

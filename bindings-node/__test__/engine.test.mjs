@@ -94,6 +94,20 @@ test('snapshot and restore: the copy assesses as the original', () => {
   assert.deepEqual(anbu.Engine.restore(new Uint8Array(snap)).assessAll(t0 + 48 * H), engine.assessAll(t0 + 48 * H))
 })
 
+test('persons(): the rows of the simulated persons table, fed either way', () => {
+  // One shape (the core's persons record, an absent cell left out), so either is taken where
+  // the other is expected.
+  const simulated = anbu.simulate({ persons: 3, days: 1, seed: 4 }).persons
+  const e = new anbu.Engine()
+  for (const p of simulated) e.addPerson(p)
+  assert.deepEqual(e.persons(), simulated)
+  const withCodes = { person: 'p-9', profile: 'full', devices: 'door,plug', district: 'gangbuk', caseworker: 'cw-1', night_consent: false, guardian: 'g-1' }
+  e.addPerson(withCodes)
+  const again = new anbu.Engine()
+  for (const p of e.persons()) again.addPerson(p)
+  assert.deepEqual(again.persons(), [...simulated, withCodes])
+})
+
 test('profiles: built-ins, objects, JSON and TOML', () => {
   assert.deepEqual(anbu.builtinProfiles(), ['plug_only', 'call_only', 'call_app', 'call_iot', 'full'])
   const full = anbu.Profile.builtin('full')

@@ -183,7 +183,7 @@ pub(crate) fn set_cells(
         if is_array(name, &cell)? {
             let cell = Object::from_unknown(cell).map_err(napi_arg(name))?;
             let names = list(name, &cell, |_, d| String::from_unknown(d).map_err(|e| bad_arg(name, e.reason.clone())))?;
-            set(&key, Value::Text(&names.join(",")))?;
+            set(&key, Value::Text(&Value::list_text(&names)))?;
         } else {
             with_value(name, cell, |value| set(&key, value))??;
         }

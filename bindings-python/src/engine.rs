@@ -1,6 +1,5 @@
 //! The streaming engine (the core's `engine`): the `Engine` class.
 
-use anbu::PersonRecord;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyType};
 
@@ -124,23 +123,9 @@ impl PyEngine {
         Ok(n)
     }
 
-    /// The registered persons, as rows `{"person", "profile", "devices"}`.
+    /// The registered persons, as rows of the persons table (every column, `None` where absent).
     fn persons<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        self.inner
-            .persons()
-            .map(|p| {
-                let r: PersonRecord = p.clone().into();
-                let d = PyDict::new(py);
-                d.set_item("person", r.person)?;
-                d.set_item("profile", r.profile)?;
-                d.set_item("devices", r.devices)?;
-                d.set_item("district", r.district)?;
-                d.set_item("caseworker", r.caseworker)?;
-                d.set_item("night_consent", r.night_consent)?;
-                d.set_item("guardian", r.guardian)?;
-                Ok(d)
-            })
-            .collect()
+        self.inner.persons().map(|p| person::person_row(py, p.clone())).collect()
     }
 
     fn __len__(&self) -> usize {

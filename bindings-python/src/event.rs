@@ -97,18 +97,17 @@ impl PyEvent {
     }
 }
 
-/// A flat event record as a dict: times as datetimes, values as the spec writes them.
+/// A flat event record as a dict: times (the core's [`EventRecord::is_time_field`]) as UTC
+/// datetimes, as the `ts` attribute is; other values as the spec writes them.
 fn record_dict<'py>(py: Python<'py>, r: &EventRecord) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     let value = serde_json::to_value(r).map_err(|e| PyTypeError::new_err(e.to_string()))?;
     if let serde_json::Value::Object(map) = value {
         for (k, v) in map {
             match (k.as_str(), &v) {
-                ("ts", _) | ("until", _) => {
-                    let t = if k == "ts" { r.ts } else { r.until };
-                    if let Some(t) = t {
-                        d.set_item(&k, to_datetime(py, t)?)?;
-                    }
+                (field, serde_json::Value::String(s)) if EventRecord::is_time_field(field) => {
+                    let t: anbu::Timestamp = s.parse().map_err(to_py)?;
+                    d.set_item(&k, to_datetime(py, t)?)?;
                 }
                 (_, serde_json::Value::String(s)) => d.set_item(&k, s)?,
                 (_, serde_json::Value::Bool(b)) => d.set_item(&k, *b)?,

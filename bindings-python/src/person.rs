@@ -1,13 +1,29 @@
 //! Persons (the core's `person`): the persons argument, a dict or rows of a table, each
 //! row's cells read by the core.
 
-use anbu::{Location, Person, PersonRecord};
+use anbu::{Location, Person, PersonRecord, Value};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 use crate::error::to_py;
 use crate::value::{is_mapping, items, rows, set_cells, with_cell};
+
+/// A person as a row of the persons table: a dict of every column of the core's
+/// [`PersonRecord::cells`], `None` where absent (what `Engine.persons()` lists and
+/// `simulate` returns, so either is read back as persons).
+pub fn person_row(py: Python<'_>, p: Person) -> PyResult<Bound<'_, PyDict>> {
+    let r = PersonRecord::from(p);
+    let d = PyDict::new(py);
+    for (field, value) in r.cells() {
+        match value {
+            Value::Text(t) => d.set_item(field, t)?,
+            Value::Bool(b) => d.set_item(field, b)?,
+            _ => d.set_item(field, py.None())?,
+        }
+    }
+    Ok(d)
+}
 
 /// One person from a profile name and optional cells of the persons table (devices as
 /// text or a list of names; district; caseworker).

@@ -6,7 +6,7 @@ use pyo3::types::PyDict;
 use crate::error::to_py;
 use crate::run::{self, Failure};
 use crate::value::{self, json_value};
-use crate::{arrow, incident};
+use crate::{arrow, incident, person};
 
 /// A seeded simulated cohort (`anbu::sim`): events as an Arrow table, and the persons,
 /// incidents and cases as rows. Unset options take the core's defaults.
@@ -39,18 +39,7 @@ pub fn simulate_arrow<'py>(
         Ok((cohort, batch))
     })?;
     let events = arrow::table(py, batch)?;
-    let persons = cohort
-        .persons
-        .into_iter()
-        .map(|p| {
-            let r: anbu::PersonRecord = p.into();
-            let d = PyDict::new(py);
-            d.set_item("person", r.person)?;
-            d.set_item("profile", r.profile)?;
-            d.set_item("devices", r.devices)?;
-            Ok(d)
-        })
-        .collect::<PyResult<Vec<_>>>()?;
+    let persons = cohort.persons.into_iter().map(|p| person::person_row(py, p)).collect::<PyResult<Vec<_>>>()?;
     let incidents = incident::incident_rows(py, cohort.incidents)?;
     let cases = cohort
         .cases

@@ -42,8 +42,8 @@ pub fn with_value<T>(v: &Bound<'_, PyAny>, f: impl FnOnce(Value<'_>) -> T) -> Py
 }
 
 /// [`with_value`] for a cell of a table's row (persons, incidents), with pandas' missing
-/// values (NaN, `NaT`) absent and a list of names as the comma-separated text of the
-/// persons table's `devices`.
+/// values (NaN, `NaT`) absent and a list of names as the text of the
+/// persons table's `devices` ([`Value::list_text`]).
 pub fn with_cell<T>(v: &Bound<'_, PyAny>, f: impl FnOnce(Value<'_>) -> T) -> PyResult<T> {
     // NaN and NaT are the values not equal to themselves.
     if !v.is_none() && !v.eq(v)? {
@@ -51,7 +51,7 @@ pub fn with_cell<T>(v: &Bound<'_, PyAny>, f: impl FnOnce(Value<'_>) -> T) -> PyR
     }
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
         let names: Vec<String> = v.extract()?;
-        return Ok(f(Value::Text(&names.join(","))));
+        return Ok(f(Value::Text(&Value::list_text(&names))));
     }
     with_value(v, f)
 }

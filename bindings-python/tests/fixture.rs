@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+use anbu::By;
 use anbu::sim::{SimConfig, simulate};
 use anbu::{Event, EventKind, HOUR_MS, MINUTE_MS, Person, Profile, ReplayOptions, Timestamp};
 
@@ -31,66 +32,31 @@ fn every_signal(start: Timestamp) -> anbu::Result<Vec<Event>> {
     let p = "p-every";
     let at = |h: i64, m: i64| start.plus_millis(h * HOUR_MS + m * MINUTE_MS);
     Ok(vec![
-        Event::new(p, at(0, 5), Some("phone"), EventKind::Steps { steps: 412, interval_s: 1800 })?,
-        Event::new(p, at(0, 10), Some("door-front"), EventKind::Door { state: DoorState::Open })?,
-        Event::new(p, at(0, 11), Some("door-front"), EventKind::Door { state: DoorState::Closed })?,
-        Event::new(p, at(1, 0), Some("plug-tv"), EventKind::Plug { watts: 85.5, lux: Some(120.0) })?,
-        Event::new(p, at(1, 15), Some("plug-tv"), EventKind::Plug { watts: 0.0, lux: None })?,
-        Event::new(p, at(1, 20), Some("meter-home"), EventKind::Meter { watts: 96.5 })?,
-        Event::new(p, at(1, 35), Some("meter-home"), EventKind::Meter { watts: 1412.0 })?,
-        Event::new(
-            p,
-            at(2, 0),
-            None,
-            EventKind::Call { direction: Direction::Out, answered: true, duration_s: Some(312.0) },
-        )?,
-        Event::new(
-            p,
-            at(2, 30),
-            None,
-            EventKind::Call { direction: Direction::In, answered: false, duration_s: None },
-        )?,
-        Event::new(p, at(3, 0), None, EventKind::App { action: AppAction::Unlock })?,
-        Event::new(p, at(3, 1), None, EventKind::App { action: AppAction::Data })?,
-        Event::new(
-            p,
-            at(4, 0),
-            None,
-            EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None, by: anbu::CheckinBy::Auto },
-        )?,
-        Event::new(p, at(5, 0), Some("door-front"), EventKind::Heartbeat)?,
-        Event::new(p, at(6, 0), None, EventKind::Away { until: at(20, 0) })?,
-        Event::new(
-            p,
-            at(21, 0),
-            None,
-            EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto },
-        )?,
-        Event::new(
-            p,
-            at(22, 0),
-            None,
-            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None, by: anbu::CheckinBy::Auto },
-        )?,
-        Event::new(p, at(30, 0), Some("sos-button"), EventKind::Sos)?,
+        Event::new(p, at(0, 5), Some("phone"), EventKind::steps(412).with_interval_s(1800))?,
+        Event::new(p, at(0, 10), Some("door-front"), EventKind::door(DoorState::Open))?,
+        Event::new(p, at(0, 11), Some("door-front"), EventKind::door(DoorState::Closed))?,
+        Event::new(p, at(1, 0), Some("plug-tv"), EventKind::plug(85.5).with_lux(120.0))?,
+        Event::new(p, at(1, 15), Some("plug-tv"), EventKind::plug(0.0))?,
+        Event::new(p, at(1, 20), Some("meter-home"), EventKind::meter(96.5))?,
+        Event::new(p, at(1, 35), Some("meter-home"), EventKind::meter(1412.0))?,
+        Event::new(p, at(2, 0), None, EventKind::call(Direction::Out, true).with_duration_s(312.0))?,
+        Event::new(p, at(2, 30), None, EventKind::call(Direction::In, false))?,
+        Event::new(p, at(3, 0), None, EventKind::app(AppAction::Unlock))?,
+        Event::new(p, at(3, 1), None, EventKind::app(AppAction::Data))?,
+        Event::new(p, at(4, 0), None, EventKind::checkin(CheckinOutcome::Answered))?,
+        Event::new(p, at(5, 0), Some("door-front"), EventKind::heartbeat())?,
+        Event::new(p, at(6, 0), None, EventKind::away(at(20, 0)))?,
+        Event::new(p, at(21, 0), None, EventKind::checkin(CheckinOutcome::Missed))?,
+        Event::new(p, at(22, 0), None, EventKind::checkin(CheckinOutcome::Concern))?,
+        Event::new(p, at(30, 0), Some("sos-button"), EventKind::sos())?,
         Event::new(
             p,
             at(31, 0),
             Some("caseworker"),
-            EventKind::Checkin { outcome: CheckinOutcome::Unreachable, category: None, by: anbu::CheckinBy::Staff },
+            EventKind::checkin(CheckinOutcome::Unreachable).with_by(By::Staff),
         )?,
-        Event::new(
-            p,
-            at(31, 30),
-            Some("caseworker"),
-            EventKind::Checkin { outcome: CheckinOutcome::SmsReply, category: None, by: anbu::CheckinBy::Staff },
-        )?,
-        Event::new(
-            p,
-            at(32, 0),
-            Some("visit"),
-            EventKind::Disposition { finding: anbu::Finding::Fine, by: Some(anbu::FoundBy::Visit) },
-        )?,
+        Event::new(p, at(31, 30), Some("caseworker"), EventKind::checkin(CheckinOutcome::SmsReply).with_by(By::Staff))?,
+        Event::new(p, at(32, 0), Some("visit"), EventKind::disposition(anbu::Finding::Fine).with_by(By::Visit))?,
     ])
 }
 

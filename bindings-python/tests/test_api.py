@@ -115,6 +115,40 @@ def test_events() -> None:
     assert away.to_dict()["until"] == datetime(2024, 5, 9, tzinfo=timezone.utc)
 
 
+def test_event_times_come_out_as_utc_datetimes() -> None:
+    """Every time field of `to_dict` (`ts`, `until`) is an aware UTC datetime, as the `ts`
+    attribute is, whatever offset or form it was given in (Node gives both as UTC text)."""
+    kst = timezone(timedelta(hours=9))
+    for until in ["2024-05-09T09:00:00+09:00", datetime(2024, 5, 9, 9, tzinfo=kst), 1715212800000]:
+        away = anbu.Event("p-1", datetime(2024, 5, 1, 19, tzinfo=kst), "away", until=until)
+        d = away.to_dict()
+        for field in ("ts", "until"):
+            assert isinstance(d[field], datetime) and d[field].tzinfo is timezone.utc, (field, d[field])
+        assert d["ts"] == away.ts == datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+        assert d["until"] == datetime(2024, 5, 9, tzinfo=timezone.utc)
+        assert anbu.Event.from_dict(d) == away
+    # Milliseconds come back exactly.
+    late = anbu.Event("p-1", 1714525200001, "away", until=1715212800123).to_dict()
+    assert late["ts"] == datetime(2024, 5, 1, 1, 0, 0, 1000, tzinfo=timezone.utc)
+    assert late["until"] == datetime(2024, 5, 9, 0, 0, 0, 123000, tzinfo=timezone.utc)
+
+
+def test_engine_persons_are_rows_of_the_simulated_persons_table() -> None:
+    """`Engine.persons()` and `simulate(...).persons` have one shape (every column of the
+    persons table, `None` where absent), so either is fed where the other is expected."""
+    cohort = anbu.simulate(persons=3, days=1, seed=4, output="polars")
+    simulated = cohort.persons.to_dicts()
+    engine = anbu.Engine()
+    assert engine.add_persons(simulated) == 3
+    assert engine.persons() == simulated
+    assert [list(r) for r in simulated] == [
+        ["person", "profile", "devices", "district", "caseworker", "night_consent", "guardian"]
+    ] * 3
+    again = anbu.Engine()
+    again.add_persons(engine.persons())
+    assert again.persons() == simulated
+
+
 def test_meter_events_round_trip() -> None:
     """A whole-home meter reading: watts only, a device kind of the plug channel."""
     m = anbu.Event("p-1", "2024-05-01T19:00:00+09:00", "meter", watts=412.5, device="meter-home")

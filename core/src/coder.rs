@@ -17,7 +17,7 @@
 //! let t0: anbu::Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
 //! let plug = |i: usize| {
 //!     let ts = t0.plus_millis(i as i64 * anbu::MINUTE_MS);
-//!     Event::new("p-1", ts, Some(&format!("plug-{i}")), EventKind::Plug { watts: 5.0, lux: None })
+//!     Event::new("p-1", ts, Some(&format!("plug-{i}")), EventKind::plug(5.0))
 //! };
 //! let events = (0..=MAX_DEVICES_PER_PERSON).map(plug).collect::<Result<Vec<_>, _>>()?;
 //! let persons = [Person::new("p-1", "full")?];
@@ -477,7 +477,7 @@ mod tests {
         let t0: crate::Timestamp = "2024-05-01T09:00:00+09:00".parse().unwrap();
         let plug = |i: usize| {
             let id = format!("plug-{i}");
-            let kind = crate::EventKind::Plug { watts: 5.0, lux: None };
+            let kind = crate::EventKind::plug(5.0);
             crate::Event::new("p-1", t0.plus_millis(i as i64), Some(&id), kind).unwrap()
         };
         let persons = [crate::Person::new("p-1", "full").unwrap()];

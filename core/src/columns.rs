@@ -120,7 +120,7 @@ impl<'a, T: Copy> From<&'a [T]> for Column<'a, T> {
 /// Generates, from the schema's table (see `schema`), the payload columns of a batch, their
 /// checks, a row's fields read from them, and the builder's setters.
 macro_rules! columns_payload {
-    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)?; )*) => {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)? $(, check $check:ident)? $(, set $set:ident)?; )*) => {
         /// The payload columns, each optional (an absent column is null in every row).
         #[derive(Clone, Copy, Debug, Default)]
         struct Payload<'a> {
@@ -540,9 +540,9 @@ mod tests {
             .unwrap();
         let events = b.to_events();
         assert_eq!(events.len(), 4);
-        assert_eq!(events[0].kind, EventKind::Steps { steps: 412, interval_s: 3600 });
+        assert_eq!(events[0].kind, EventKind::steps(412));
         assert_eq!(events[0].device(), "steps");
-        assert_eq!(events[2].kind, EventKind::Away { until: Timestamp::from_millis(T + 9).unwrap() });
+        assert_eq!(events[2].kind, EventKind::away(Timestamp::from_millis(T + 9).unwrap()));
         for e in &events {
             assert_eq!(&e.to_record().into_event().unwrap(), e);
         }

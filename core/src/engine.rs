@@ -102,7 +102,7 @@ struct Slot {
 /// for q in 0..=(36 * 4) {
 ///     let ts = t0.plus_millis(q * 15 * anbu::MINUTE_MS);
 ///     let watts = if q == 0 { 0.0 } else { 85.0 };
-///     engine.ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::Plug { watts, lux: None })?)?;
+///     engine.ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::plug(watts))?)?;
 /// }
 /// // Silence at warning strength: first an automatic check-in call...
 /// let a = engine.assess("p-001", t0.plus_millis(36 * anbu::HOUR_MS))?;
@@ -260,7 +260,7 @@ impl Engine {
     /// engine.add_person(Person::new("p-1", "full")?)?;
     /// engine.add_person(Person::new("p-2", "full")?)?;
     /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
-    /// engine.ingest(Event::new("p-1", t0, Some("door-p1"), EventKind::Sos)?)?;
+    /// engine.ingest(Event::new("p-1", t0, Some("door-p1"), EventKind::sos())?)?;
     /// engine.remove_person("p-1")?;
     /// assert_eq!(engine.persons().map(|p| p.person.as_str()).collect::<Vec<_>>(), ["p-2"]);
     /// assert_eq!(engine.assess("p-1", t0).unwrap_err().kind(), ErrorKind::UnknownPerson);
@@ -308,7 +308,7 @@ impl Engine {
     /// use anbu::{Engine, Event, EventKind, Ingested, Person};
     /// let mut engine = Engine::new();
     /// engine.add_person(Person::new("p-1", "full")?)?;
-    /// let sos = Event::new("p-1", "2024-05-01T09:00:00+09:00".parse()?, None, EventKind::Sos)?;
+    /// let sos = Event::new("p-1", "2024-05-01T09:00:00+09:00".parse()?, None, EventKind::sos())?;
     /// assert_eq!(engine.ingest_one(sos.clone())?, Ingested::Accepted);
     /// assert_eq!(engine.ingest_one(sos)?.as_str(), "duplicate");
     /// # Ok::<(), anbu::Error>(())
@@ -474,7 +474,7 @@ impl Engine {
     /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
     /// // p-2's events run ten hours ahead of the evaluation time (no clock was set yet).
     /// for h in [10, 11, 12] {
-    ///     engine.ingest(Event::new("p-2", t0.plus_millis(h * HOUR_MS), None, EventKind::Sos)?)?;
+    ///     engine.ingest(Event::new("p-2", t0.plus_millis(h * HOUR_MS), None, EventKind::sos())?)?;
     /// }
     /// let all = engine.assess_all(t0)?;
     /// assert_eq!(all.len(), 2);
@@ -525,12 +525,12 @@ impl Engine {
     /// let now: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
     /// engine.set_clock(now);
     /// // A door sensor whose clock says next year.
-    /// let ahead = Event::new("p-1", now.plus_millis(8760 * HOUR_MS), Some("door-1"), EventKind::Sos)?;
+    /// let ahead = Event::new("p-1", now.plus_millis(8760 * HOUR_MS), Some("door-1"), EventKind::sos())?;
     /// let err = engine.ingest(ahead).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::InvalidEvent);
     /// assert!(err.to_string().contains("ahead of the engine's clock"), "{err}");
     /// // The person's real events are still taken, and the assessment names the device.
-    /// engine.ingest(Event::new("p-1", now, None, EventKind::Heartbeat)?)?;
+    /// engine.ingest(Event::new("p-1", now, None, EventKind::heartbeat())?)?;
     /// let a = engine.assess("p-1", now.plus_millis(HOUR_MS))?;
     /// assert!(a.reasons.iter().any(|r| r.kind == ReasonKind::ClockAhead && r.detail.contains("door-1")));
     /// # Ok::<(), anbu::Error>(())

@@ -18,8 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::macros::spec_enum;
+pub(crate) use crate::payload::kind_of;
+pub use crate::payload::{DEFAULT_INTERVAL_S, EventKind};
+use crate::payload::{check_fields, payload_key};
 pub use crate::schema::EVENT_FIELDS;
-use crate::schema::{Field, FieldType, HEAD, choice_fields, payload_fields, what};
+use crate::schema::{Field, FieldType, HEAD, Kind, choice_fields, payload_fields, what};
 use crate::time::Timestamp;
 use crate::value::{Value, float_text, whole};
 
@@ -298,101 +301,14 @@ impl Signal {
     }
 }
 
-/// The payload of an event: the fields its signal carries.
-#[derive(Clone, Debug, PartialEq)]
-pub enum EventKind {
-    /// A phone call.
-    Call {
-        /// Incoming or outgoing.
-        direction: Direction,
-        /// Whether the call was connected.
-        answered: bool,
-        /// Talk time in seconds.
-        duration_s: Option<f64>,
-    },
-    /// Steps counted in the interval of `interval_s` seconds that ends at the event's time.
-    Steps {
-        /// Steps counted.
-        steps: u32,
-        /// Length of the interval in seconds (default 3600).
-        interval_s: u32,
-    },
-    /// A door contact changed state.
-    Door {
-        /// State after the event.
-        state: DoorState,
-    },
-    /// A smart-plug reading.
-    Plug {
-        /// Power drawn, in watts.
-        watts: f64,
-        /// Ambient light, in lux.
-        lux: Option<f64>,
-    },
-    /// Phone use.
-    App {
-        /// What the person (or phone) did.
-        action: AppAction,
-    },
-    /// A check-in call: the automatic one, or a staff member's call or text.
-    Checkin {
-        /// Its outcome.
-        outcome: CheckinOutcome,
-        /// What the person said, for outcome `concern` only (refused with any other outcome).
-        category: Option<ConcernCategory>,
-        /// Who called (`auto` when the row leaves it empty; writers leave it empty for `auto`).
-        by: CheckinBy,
-    },
-    /// The emergency button.
-    Sos,
-    /// A registered absence from the event's time until `until`; `until == ts` cancels.
-    Away {
-        /// End of the absence.
-        until: Timestamp,
-    },
-    /// A device is alive.
-    Heartbeat,
-    /// A whole-home electricity meter's reading.
-    Meter {
-        /// The household's average power over the reading's interval, in watts.
-        watts: f64,
-    },
-    /// What a call or a visit found, at the event's time.
-    Disposition {
-        /// The finding.
-        finding: Finding,
-        /// Who found it, if the row says.
-        by: Option<FoundBy>,
-    },
-}
-
-impl EventKind {
-    /// The signal of this payload.
-    pub fn signal(&self) -> Signal {
-        match self {
-            EventKind::Call { .. } => Signal::Call,
-            EventKind::Steps { .. } => Signal::Steps,
-            EventKind::Door { .. } => Signal::Door,
-            EventKind::Plug { .. } => Signal::Plug,
-            EventKind::App { .. } => Signal::App,
-            EventKind::Checkin { .. } => Signal::Checkin,
-            EventKind::Sos => Signal::Sos,
-            EventKind::Away { .. } => Signal::Away,
-            EventKind::Heartbeat => Signal::Heartbeat,
-            EventKind::Meter { .. } => Signal::Meter,
-            EventKind::Disposition { .. } => Signal::Disposition,
-        }
-    }
-}
-
 /// One validated event.
 ///
 /// ```
 /// use anbu::{Event, EventKind, Timestamp};
 /// let e = Event::new("p-001", "2024-05-01T19:02:00+09:00".parse()?, Some("plug-tv"),
-///                    EventKind::Plug { watts: 85.5, lux: Some(120.0) })?;
+///                    EventKind::plug(85.5).with_lux(120.0))?;
 /// assert_eq!(e.device(), "plug-tv");
-/// assert!(Event::new("p-001", e.ts, None, EventKind::Plug { watts: -1.0, lux: None }).is_err());
+/// assert!(Event::new("p-001", e.ts, None, EventKind::plug(-1.0)).is_err());
 /// # Ok::<(), anbu::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -458,26 +374,6 @@ impl Event {
     }
 }
 
-/// Payload as comparable integers (floats by their bits, which are never NaN here).
-fn payload_key(kind: &EventKind) -> [u64; 3] {
-    let f = |x: f64| x.to_bits();
-    let of = |x: Option<f64>| x.map_or(u64::MAX, f);
-    match kind {
-        EventKind::Call { direction, answered, duration_s } => [*direction as u64, *answered as u64, of(*duration_s)],
-        EventKind::Steps { steps, interval_s } => [*steps as u64, *interval_s as u64, 0],
-        EventKind::Door { state } => [*state as u64, 0, 0],
-        EventKind::Plug { watts, lux } => [f(*watts), of(*lux), 0],
-        EventKind::App { action } => [*action as u64, 0, 0],
-        EventKind::Checkin { outcome, category, by } => {
-            [*outcome as u64, category.map_or(0, |c| c as u64 + 1), *by as u64]
-        }
-        EventKind::Away { until } => [until.as_millis() as u64, 0, 0],
-        EventKind::Meter { watts } => [f(*watts), 0, 0],
-        EventKind::Disposition { finding, by } => [*finding as u64, by.map_or(0, |b| b as u64 + 1), 0],
-        EventKind::Sos | EventKind::Heartbeat => [0, 0, 0],
-    }
-}
-
 /// Checks a device (or person) id: not blank, not too long, no control characters.
 pub(crate) fn check_id(id: &str) -> std::result::Result<(), String> {
     if id.trim().is_empty() {
@@ -502,6 +398,35 @@ pub(crate) fn check_person_id(id: &str) -> std::result::Result<(), String> {
     }
 }
 
+/// The checks of a payload's values (ranges, `until` not before `ts`), as in [`Event::new`],
+/// and of the event's time: epoch 0 is refused as a missing time (see [`Timestamp`]).
+pub(crate) fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
+    validate_payload(kind, ts)?;
+    if ts == Timestamp::EPOCH {
+        return Err(Error::field("ts", Timestamp::MISSING_REASON));
+    }
+    Ok(())
+}
+
+fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
+    check_fields(kind)?;
+    match kind {
+        EventKind::Away { until, .. } if *until < ts => {
+            Err(Error::field("until", format!("{until} is before ts {ts}")))
+        }
+        EventKind::Checkin { outcome, category: Some(_), .. } if *outcome != CheckinOutcome::Concern => {
+            Err(Error::field(
+                "category",
+                format!("applies only to outcome `concern`, got outcome `{outcome}`; leave it empty"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The checks of a field's value the schema's table names (`check`).
+///
+/// A float: a number (not NaN), finite, >= 0.
 fn finite_non_negative(field: &str, x: f64) -> Result<()> {
     if x.is_nan() {
         return Err(Error::field(field, "must be a number, got NaN"));
@@ -515,43 +440,29 @@ fn finite_non_negative(field: &str, x: f64) -> Result<()> {
     Ok(())
 }
 
-/// The checks of a payload's values (ranges, `until` not before `ts`), as in [`Event::new`],
-/// and of the event's time: epoch 0 is refused as a missing time (see [`Timestamp`]).
-pub(crate) fn validate_kind(kind: &EventKind, ts: Timestamp) -> Result<()> {
-    validate_payload(kind, ts)?;
-    if ts == Timestamp::EPOCH {
-        return Err(Error::field("ts", Timestamp::MISSING_REASON));
-    }
-    Ok(())
+/// A count > 0.
+fn positive(field: &str, x: u32) -> Result<()> {
+    if x == 0 { Err(Error::field(field, "must be > 0")) } else { Ok(()) }
 }
 
-fn validate_payload(kind: &EventKind, ts: Timestamp) -> Result<()> {
-    match kind {
-        EventKind::Call { duration_s: Some(d), .. } => finite_non_negative("duration_s", *d),
-        EventKind::Steps { interval_s: 0, .. } => Err(Error::field("interval_s", "must be > 0")),
-        EventKind::Plug { watts, lux } => {
-            finite_non_negative("watts", *watts)?;
-            if let Some(l) = lux {
-                finite_non_negative("lux", *l)?;
-            }
-            Ok(())
+/// A field's check from the table, or none.
+macro_rules! check {
+    ($field:expr, $value:expr) => {{
+        let _ = $value;
+        Ok(())
+    }};
+    ($field:expr, $value:expr, $check:ident) => {
+        match $value {
+            Some(x) => $check($field, x),
+            None => Ok(()),
         }
-        EventKind::Meter { watts } => finite_non_negative("watts", *watts),
-        EventKind::Away { until } if *until < ts => Err(Error::field("until", format!("{until} is before ts {ts}"))),
-        EventKind::Checkin { outcome, category: Some(_), .. } if *outcome != CheckinOutcome::Concern => {
-            Err(Error::field(
-                "category",
-                format!("applies only to outcome `concern`, got outcome `{outcome}`; leave it empty"),
-            ))
-        }
-        _ => Ok(()),
-    }
+    };
 }
 
 /// Generates, from the schema's table (see `schema`), the flat record, the typed payload of a
 /// row, the fields each signal allows and requires, and the readers of a field.
 macro_rules! event_payload {
-    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)?; )*) => {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)? $(, check $check:ident)? $(, set $set:ident)?; )*) => {
         /// An event as the spec's flat record: every column optional.
         ///
         /// This is the shape events have in JSON objects, CSV rows, Python dicts and JS objects.
@@ -598,6 +509,24 @@ macro_rules! event_payload {
             $( pub $name: Option<$ty>, )*
         }
 
+        impl EventKind {
+            $($(
+                #[doc = concat!("Sets `", stringify!($name), "` (`None`: absent) where this payload's signal carries it; on another signal's payload, or with a value the signal does not take, the payload is returned as it is. [`Event::new`] then checks the value.")]
+                pub fn $set(self, value: impl Into<Option<$ty>>) -> EventKind {
+                    let mut f = Fields::from(&self);
+                    f.$name = value.into();
+                    kind_of::<()>(&f, self.signal()).unwrap_or(self)
+                }
+            )?)*
+        }
+
+        /// The checks of the payload fields' values, one function per field (the table's `check`).
+        pub(crate) struct Check;
+
+        impl Check {
+            $( #[inline] pub(crate) fn $name(value: Option<$ty>) -> Result<()> { check!(stringify!($name), value $(, $check)?) } )*
+        }
+
         /// A row's payload fields, each read when asked for: [`kind_of`] reads only those of
         /// the row's signal.
         pub(crate) trait PayloadSource {
@@ -611,7 +540,7 @@ macro_rules! event_payload {
         impl Fields {
             /// The fields of `mask` present, each with a valid value of its type (a test's).
             #[cfg(test)]
-            fn filled(mask: u16) -> Fields {
+            pub(crate) fn filled(mask: u16) -> Fields {
                 Fields { $( $name: (mask & (1 << Field::$name as u16) != 0)
                     .then(|| <$ty as FieldType>::from_checked_cell(<$ty as FieldType>::FILL)), )* }
             }
@@ -632,6 +561,18 @@ macro_rules! event_payload {
         }
 
         impl EventRecord {
+            /// Whether the spec's event column `field` holds a time (`ts`, `until`): a binding
+            /// gives such a value back as its language's time.
+            ///
+            /// ```
+            /// use anbu::EventRecord;
+            /// assert!(EventRecord::is_time_field("ts") && EventRecord::is_time_field("until"));
+            /// assert!(!EventRecord::is_time_field("watts") && !EventRecord::is_time_field("wats"));
+            /// ```
+            pub fn is_time_field(field: &str) -> bool {
+                field == "ts" $( || (<$ty as FieldType>::KIND == Kind::Time && field == stringify!($name)) )*
+            }
+
             /// The payload fields of this record.
             pub(crate) fn fields(&self) -> Fields {
                 Fields { $( $name: self.$name ),* }
@@ -735,83 +676,6 @@ impl KindError for () {
     fn missing(_: &'static str, _: Signal) -> Self {}
     #[inline]
     fn unfit(_: Error) -> Self {}
-}
-
-#[inline]
-fn required<T, E: KindError>(value: Option<T>, field: &'static str, signal: Signal) -> std::result::Result<T, E> {
-    value.ok_or_else(|| E::missing(field, signal))
-}
-
-/// The payload for `signal` from the fields of a row (which carries no field `signal` does
-/// not allow: see [`Fields::into_kind`]): the fields it requires must be present. This is
-/// where a signal's fields get their meaning and defaults.
-#[inline]
-pub(crate) fn kind_of<E: KindError>(f: &impl PayloadSource, signal: Signal) -> std::result::Result<EventKind, E> {
-    Ok(match signal {
-        Signal::Call => EventKind::Call {
-            direction: required(f.direction(), "direction", signal)?,
-            answered: required(f.answered(), "answered", signal)?,
-            duration_s: f.duration_s(),
-        },
-        Signal::Steps => EventKind::Steps {
-            steps: required(f.steps(), "steps", signal)?,
-            interval_s: f.interval_s().unwrap_or(3600),
-        },
-        Signal::Door => EventKind::Door { state: required(f.state(), "state", signal)? },
-        Signal::Plug => EventKind::Plug { watts: required(f.watts(), "watts", signal)?, lux: f.lux() },
-        Signal::App => EventKind::App { action: required(f.action(), "action", signal)? },
-        Signal::Checkin => EventKind::Checkin {
-            outcome: required(f.outcome(), "outcome", signal)?,
-            category: f.category(),
-            by: f.by().map_or(Ok(CheckinBy::Auto), By::checkin).map_err(E::unfit)?,
-        },
-        Signal::Sos => EventKind::Sos,
-        Signal::Away => EventKind::Away { until: required(f.until(), "until", signal)? },
-        Signal::Heartbeat => EventKind::Heartbeat,
-        Signal::Meter => EventKind::Meter { watts: required(f.watts(), "watts", signal)? },
-        Signal::Disposition => EventKind::Disposition {
-            finding: required(f.finding(), "finding", signal)?,
-            by: f.by().map(By::disposition).transpose().map_err(E::unfit)?,
-        },
-    })
-}
-
-impl From<&EventKind> for Fields {
-    /// The fields of a payload, as a record has them (the inverse of [`kind_of`]).
-    fn from(kind: &EventKind) -> Fields {
-        let mut f = Fields::default();
-        match *kind {
-            EventKind::Call { direction, answered, duration_s } => {
-                f.direction = Some(direction);
-                f.answered = Some(answered);
-                f.duration_s = duration_s;
-            }
-            EventKind::Steps { steps, interval_s } => {
-                f.steps = Some(steps);
-                f.interval_s = Some(interval_s);
-            }
-            EventKind::Door { state } => f.state = Some(state),
-            EventKind::Plug { watts, lux } => {
-                f.watts = Some(watts);
-                f.lux = lux;
-            }
-            EventKind::App { action } => f.action = Some(action),
-            EventKind::Checkin { outcome, category, by } => {
-                f.outcome = Some(outcome);
-                f.category = category;
-                // `auto` is the default: left empty, as files before the field had it.
-                f.by = (by != CheckinBy::Auto).then_some(By::from(by));
-            }
-            EventKind::Away { until } => f.until = Some(until),
-            EventKind::Meter { watts } => f.watts = Some(watts),
-            EventKind::Disposition { finding, by } => {
-                f.finding = Some(finding);
-                f.by = by.map(By::from);
-            }
-            EventKind::Sos | EventKind::Heartbeat => {}
-        }
-        f
-    }
 }
 
 impl Fields {
@@ -980,14 +844,11 @@ mod tests {
             assert_eq!(back, e, "{json}");
         }
         let steps = rec(&with(&[("signal", "steps"), ("steps", "5")])).unwrap();
-        assert_eq!(steps.kind, EventKind::Steps { steps: 5, interval_s: 3600 });
+        assert_eq!(steps.kind, EventKind::steps(5));
         // `by` empty is `auto`, and `auto` is written empty (as files before the field had it).
         let auto = rec(&with(&[("signal", "checkin"), ("outcome", "missed"), ("by", "auto")])).unwrap();
         assert_eq!(auto, rec(&with(&[("signal", "checkin"), ("outcome", "missed")])).unwrap());
-        assert_eq!(
-            auto.kind,
-            EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: CheckinBy::Auto }
-        );
+        assert_eq!(auto.kind, EventKind::checkin(CheckinOutcome::Missed));
         assert_eq!(auto.to_record().by, None);
         let found = rec(&with(&[("signal", "disposition"), ("finding", "fine"), ("by", "police")])).unwrap();
         assert_eq!(found.to_record().by, Some(By::Police));
@@ -1062,7 +923,7 @@ mod tests {
     fn whole_floats_are_whole_numbers() {
         // As pandas writes a count column with gaps to CSV.
         let e = rec(&with(&[("signal", "steps"), ("steps", "0.0"), ("interval_s", "3600.0")])).unwrap();
-        assert_eq!(e.kind, EventKind::Steps { steps: 0, interval_s: 3600 });
+        assert_eq!(e.kind, EventKind::steps(0));
         let e = rec(&with(&[("signal", "call"), ("direction", "in"), ("answered", "1.0")])).unwrap();
         assert!(matches!(e.kind, EventKind::Call { answered: true, .. }));
         let err = rec(&with(&[("signal", "steps"), ("steps", "0.5")])).unwrap_err().to_string();
@@ -1084,7 +945,7 @@ mod tests {
         // Whole floats are whole numbers; ids take them too.
         let e = event(&[("signal", Value::Text("steps")), ("steps", Value::Float(3.0)), ("device", Value::Float(7.0))])
             .unwrap();
-        assert_eq!((e.device(), &e.kind), ("7", &EventKind::Steps { steps: 3, interval_s: 3600 }));
+        assert_eq!((e.device(), &e.kind), ("7", &EventKind::steps(3)));
         let err = |pairs: &[(&str, Value<'_>)]| event(pairs).unwrap_err().to_string();
         assert_eq!(
             err(&[("signal", Value::Text("steps")), ("steps", Value::Float(0.5))]),
@@ -1104,7 +965,7 @@ mod tests {
         );
         // A number for a time is epoch milliseconds; one that can only be seconds is refused.
         let e = event(&[("signal", Value::Text("away")), ("until", Value::Float(1_714_611_600_000.0))]).unwrap();
-        assert_eq!(e.kind, EventKind::Away { until: Timestamp::from_millis(1_714_611_600_000).unwrap() });
+        assert_eq!(e.kind, EventKind::away(Timestamp::from_millis(1_714_611_600_000).unwrap()));
         let until = err(&[("signal", Value::Text("away")), ("until", Value::Int(1_714_611_600))]);
         assert!(until.starts_with("field `until`: 1714611600 can only be epoch seconds"), "{until}");
         assert!(event(&[("signal", Value::Text("away")), ("until", Value::Time(1_714_611_600_000))]).is_ok());
@@ -1125,7 +986,7 @@ mod tests {
             assert_eq!(s.channel_index(), None);
         }
         let e = rec(&with(&[("signal", "meter"), ("watts", "0")])).unwrap();
-        assert_eq!((&e.kind, e.device()), (&EventKind::Meter { watts: 0.0 }, "meter"));
+        assert_eq!((&e.kind, e.device()), (&EventKind::meter(0.0), "meter"));
     }
 
     #[test]

@@ -247,7 +247,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome, category: None, by: crate::event::CheckinBy::Auto })
+        ev(h, "checkin", EventKind::checkin(outcome))
     }
 
     #[test]
@@ -305,9 +305,8 @@ mod tests {
         // the call at 23:00 though the person was seen minutes ago.
         let mut events = plug(0.0, 1.0, 85.0);
         events.extend(plug(1.0, 60.0, 0.5));
-        let doors: Vec<_> = (0..30)
-            .map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::Door { state: crate::event::DoorState::Open }))
-            .collect();
+        let doors: Vec<_> =
+            (0..30).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::door(crate::event::DoorState::Open))).collect();
         let mut all = events.clone();
         all.extend(doors.iter().filter(|e| e.ts <= at(24.0)).cloned());
         assert_eq!(floor_at("call_iot", &all, 22.9), None);
@@ -339,9 +338,8 @@ mod tests {
         // two hours. The plug service sees no change: its rule fires at 25:00.
         let mut events = plug(0.0, 1.0, 85.0);
         events.extend(plug(1.0, 1.1, 0.5));
-        events.extend(
-            (0..12).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::Door { state: crate::event::DoorState::Open })),
-        );
+        events
+            .extend((0..12).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::door(crate::event::DoorState::Open))));
         let f = floor_at("call_iot", &events, 24.0).expect("the plug's own rule asks");
         assert_eq!((f.level, f.action, f.channel, f.alone), (Level::Watch, Action::CheckinCall, Signal::Plug, true));
         // With nothing else to see the person either (a plug-only household), it still asks:
@@ -379,7 +377,7 @@ mod tests {
         let st = state(&r, &events);
         assert_eq!(floor(&View { state: &st, rules: &r, at: at(50.0), walks: None }), None);
         let mut away = events.clone();
-        away.push(ev(10.0, "away", EventKind::Away { until: at(100.0) }));
+        away.push(ev(10.0, "away", EventKind::away(at(100.0))));
         assert_eq!(floor_at("plug_only", &away, 50.0), None);
     }
 }

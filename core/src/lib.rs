@@ -54,7 +54,7 @@
 //! // The TV switched on at 20:00, then off; nothing since.
 //! let t0: Timestamp = "2024-05-01T20:00:00+09:00".parse()?;
 //! let plug = |h: i64, watts: f64| {
-//!     Event::new("p-1", t0.plus_millis(h * HOUR_MS), Some("plug-tv"), EventKind::Plug { watts, lux: None })
+//!     Event::new("p-1", t0.plus_millis(h * HOUR_MS), Some("plug-tv"), EventKind::plug(watts))
 //! };
 //! engine.ingest(plug(0, 85.0)?)?;
 //! for h in 1..=23 {
@@ -95,6 +95,7 @@ mod meter;
 mod names;
 mod owned_columns;
 pub mod parallel;
+mod payload;
 mod pending;
 mod person;
 mod profile;
@@ -125,8 +126,8 @@ pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig, Ingested};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{
-    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, EVENT_FIELDS, Event, EventKind,
-    EventRecord, Finding, FoundBy, Signal,
+    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, DEFAULT_INTERVAL_S, Direction, DoorState, EVENT_FIELDS,
+    Event, EventKind, EventRecord, Finding, FoundBy, Signal,
 };
 pub use crate::holidays::Calendar;
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};

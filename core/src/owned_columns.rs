@@ -15,7 +15,7 @@ pub type ColumnValues<T> = (Vec<T>, Vec<bool>);
 
 /// Generates, from the schema's table (see `schema`), the owned columns and what fills them.
 macro_rules! owned_payload {
-    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)?; )*) => {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)? $(, check $check:ident)? $(, set $set:ident)?; )*) => {
         /// Events as owned columns, one entry per row in each: person and device ids as codes into
         /// dictionaries, a payload column per spec field with its validity (a row's value where the
         /// field does not apply is a placeholder, marked absent). [`OwnedColumns::batch`] checks
@@ -25,8 +25,8 @@ macro_rules! owned_payload {
         /// use anbu::{DoorState, Event, EventKind, OwnedColumns};
         /// let t0: anbu::Timestamp = "2024-05-01T08:30:00+09:00".parse()?;
         /// let events = vec![
-        ///     Event::new("p-1", t0, Some("door-front"), EventKind::Door { state: DoorState::Open })?,
-        ///     Event::new("p-2", t0, None, EventKind::Sos)?,
+        ///     Event::new("p-1", t0, Some("door-front"), EventKind::door(DoorState::Open))?,
+        ///     Event::new("p-2", t0, None, EventKind::sos())?,
         /// ];
         /// let columns = OwnedColumns::of(&events);
         /// assert_eq!(columns.names, ["p-1", "p-2"]);

@@ -137,7 +137,7 @@ mod tests {
     use crate::event::EventKind;
 
     fn at(ms: i64) -> Compact {
-        Compact::new(Timestamp::from_millis(1_714_489_200_000 + ms).unwrap(), &EventKind::Heartbeat, 0, false)
+        Compact::new(Timestamp::from_millis(1_714_489_200_000 + ms).unwrap(), &EventKind::heartbeat(), 0, false)
     }
 
     #[test]

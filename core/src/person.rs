@@ -244,6 +244,42 @@ impl PersonRecord {
     }
 }
 
+impl PersonRecord {
+    /// The row as the persons table's cells, one per column of [`PERSON_FIELDS`] in order, an
+    /// absent one as [`Value::Null`]: the one shape of a persons row a binding hands out,
+    /// whether it lists an engine's persons or a simulated cohort's (so that either is read
+    /// back by [`PersonRecord::set`]).
+    ///
+    /// ```
+    /// use anbu::{Person, PersonRecord, Value, PERSON_FIELDS};
+    /// let r = PersonRecord::from(Person::new("p-1", "full")?.with_devices("door,plug")?);
+    /// let cells = r.cells();
+    /// assert_eq!(cells.map(|(k, _)| k), PERSON_FIELDS);
+    /// assert_eq!(cells[2], ("devices", Value::Text("door,plug")));
+    /// assert_eq!(cells[5], ("night_consent", Value::Null));
+    /// # Ok::<(), anbu::Error>(())
+    /// ```
+    pub fn cells(&self) -> [(&'static str, Value<'_>); PERSON_FIELDS.len()] {
+        fn text(t: &Option<String>) -> Value<'_> {
+            t.as_deref().map_or(Value::Null, Value::Text)
+        }
+        let values = [
+            Value::Text(&self.person),
+            Value::Text(&self.profile),
+            text(&self.devices),
+            text(&self.district),
+            text(&self.caseworker),
+            self.night_consent.map_or(Value::Null, Value::Bool),
+            text(&self.guardian),
+        ];
+        let mut i = 0;
+        values.map(|v| {
+            i += 1;
+            (PERSON_FIELDS[i - 1], v)
+        })
+    }
+}
+
 /// A `night_consent` value that is not a yes or a no.
 fn bad_consent(value: Value<'_>) -> Error {
     Error::field("night_consent", format!("expected true or false, got {}", value.what()))
@@ -271,7 +307,7 @@ impl TryFrom<PersonRecord> for Person {
 
 impl From<Person> for PersonRecord {
     fn from(p: Person) -> PersonRecord {
-        let devices = p.devices.map(|d| d.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","));
+        let devices = p.devices.map(|d| crate::Value::list_text(d.iter().map(|s| s.as_str())));
         PersonRecord {
             person: p.person,
             profile: p.profile,
@@ -281,5 +317,33 @@ impl From<Person> for PersonRecord {
             night_consent: (!p.night_consent).then_some(false),
             guardian: p.guardian,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_persons_cells_read_back_as_the_same_person() {
+        let full = Person::new("p-1", "full")
+            .and_then(|p| p.with_devices("plug, door,phone"))
+            .and_then(|p| p.with_district("gangbuk"))
+            .and_then(|p| p.with_caseworker("cw-7"))
+            .and_then(|p| p.with_guardian("g-2"))
+            .map(|p| p.with_night_consent(false))
+            .unwrap();
+        for person in [full, Person::new("p-2", "call_iot").unwrap()] {
+            let record = PersonRecord::from(person.clone());
+            let mut back = PersonRecord::default();
+            for (field, value) in record.cells() {
+                back.set(field, value).unwrap();
+            }
+            assert_eq!(back, record);
+            assert_eq!(Person::try_from(back).unwrap(), person);
+        }
+        let minimal = PersonRecord::from(Person::new("p-2", "call_iot").unwrap());
+        let absent: Vec<&str> = minimal.cells().iter().filter(|(_, v)| *v == Value::Null).map(|(k, _)| *k).collect();
+        assert_eq!(absent, ["devices", "district", "caseworker", "night_consent", "guardian"]);
     }
 }

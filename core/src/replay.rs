@@ -58,7 +58,7 @@ pub struct ReplayOptions {
     /// ```
     /// use anbu::{Event, EventKind, Person, ReplayOptions, Timestamp, replay, HOUR_MS};
     /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
-    /// let events = vec![Event::new("p-1", t0, None, EventKind::Heartbeat)?];
+    /// let events = vec![Event::new("p-1", t0, None, EventKind::heartbeat())?];
     /// let persons = [Person::new("p-1", "full")?];
     /// let window = ReplayOptions {
     ///     start: Some(t0.plus_millis(10 * HOUR_MS)),
@@ -83,10 +83,10 @@ pub struct ReplayOptions {
     /// use anbu::{Event, EventKind, Person, ReasonKind, ReplayOptions, Timestamp, replay, HOUR_MS};
     /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
     /// let events = vec![
-    ///     Event::new("p-1", t0, None, EventKind::Heartbeat)?,
-    ///     Event::new("p-2", t0, None, EventKind::Heartbeat)?,
-    ///     Event::new("p-2", t0.plus_millis(2 * HOUR_MS), Some("door-9"), EventKind::Sos)?,
-    ///     Event::new("p-2", "9999-01-01T00:00:00Z".parse()?, Some("plug-7"), EventKind::Heartbeat)?,
+    ///     Event::new("p-1", t0, None, EventKind::heartbeat())?,
+    ///     Event::new("p-2", t0, None, EventKind::heartbeat())?,
+    ///     Event::new("p-2", t0.plus_millis(2 * HOUR_MS), Some("door-9"), EventKind::sos())?,
+    ///     Event::new("p-2", "9999-01-01T00:00:00Z".parse()?, Some("plug-7"), EventKind::heartbeat())?,
     /// ];
     /// let persons = [Person::new("p-1", "full")?, Person::new("p-2", "full")?];
     /// let rows = replay(events, &persons, &ReplayOptions::default())?;
@@ -199,8 +199,8 @@ impl ReplayOptions {
 /// ```
 /// use anbu::{Emit, Event, EventKind, Person, ReplayOptions, replay, HOUR_MS};
 /// let t0: anbu::Timestamp = "2024-05-01T08:30:00+09:00".parse()?;
-/// let sos = Event::new("p-1", t0.plus_millis(2 * HOUR_MS), None, EventKind::Sos)?;
-/// let door = |h| Event::new("p-1", t0.plus_millis(h * HOUR_MS), None, EventKind::Door { state: anbu::DoorState::Open });
+/// let sos = Event::new("p-1", t0.plus_millis(2 * HOUR_MS), None, EventKind::sos())?;
+/// let door = |h| Event::new("p-1", t0.plus_millis(h * HOUR_MS), None, EventKind::door(anbu::DoorState::Open));
 /// let events = vec![door(0)?, door(1)?, sos, door(4)?];
 /// let rows = replay(events, &[Person::new("p-1", "call_iot")?], &ReplayOptions::default())?;
 /// let changes = "changes".parse::<Emit>()?.keep(rows.clone());
@@ -267,8 +267,8 @@ impl std::str::FromStr for Emit {
 /// use anbu::{Event, EventKind, Person, ReplayOptions, replay, HOUR_MS};
 /// let t0: anbu::Timestamp = "2024-05-01T08:30:00+09:00".parse()?;
 /// let events = vec![
-///     Event::new("p-1", t0, None, EventKind::Door { state: anbu::DoorState::Open })?,
-///     Event::new("p-1", t0.plus_millis(3 * HOUR_MS), None, EventKind::Door { state: anbu::DoorState::Closed })?,
+///     Event::new("p-1", t0, None, EventKind::door(anbu::DoorState::Open))?,
+///     Event::new("p-1", t0.plus_millis(3 * HOUR_MS), None, EventKind::door(anbu::DoorState::Closed))?,
 /// ];
 /// let rows = replay(events, &[Person::new("p-1", "call_iot")?], &ReplayOptions::default())?;
 /// assert_eq!(rows.len(), 3); // 09:00, 10:00, 11:00 local time
@@ -491,7 +491,7 @@ fn replay_with(
 /// ```
 /// use anbu::{Event, EventKind, Person, ReplayOptions, Timestamp, check_replay_rows};
 /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
-/// let sos = |h| Event::new("p-1", t0.plus_millis(h * anbu::HOUR_MS), None, EventKind::Sos);
+/// let sos = |h| Event::new("p-1", t0.plus_millis(h * anbu::HOUR_MS), None, EventKind::sos());
 /// let events = vec![sos(0)?, sos(48)?];
 /// let persons = [Person::new("p-1", "full")?];
 /// assert_eq!(check_replay_rows(&events, &persons, &ReplayOptions::default(), 100)?, 49);
@@ -1061,7 +1061,12 @@ fn replay_person<O: Output>(
                         *checkin_device.insert(coder::device(&mut state.devices, person, "checkin", name)?)
                     }
                 };
-                placed.push(Compact::new(when, &EventKind::Checkin { outcome, category: None, by }, device, true));
+                placed.push(Compact::new(
+                    when,
+                    &EventKind::checkin(outcome).with_by(crate::By::from(by)),
+                    device,
+                    true,
+                ));
                 *last_call = Some(at);
             }
         }

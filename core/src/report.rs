@@ -20,14 +20,14 @@
 //!
 //! ```
 //! use anbu::report::{Period, district_report};
-//! use anbu::{Event, EventKind, Finding, FoundBy, Person};
+//! use anbu::{By, Event, EventKind, Finding, Person};
 //! let t = |s: &str| s.parse::<anbu::Timestamp>().unwrap();
 //! let may = Period::new(t("2024-05-01T00:00:00+09:00"), t("2024-06-01T00:00:00+09:00"))?;
 //! let persons = [
 //!     Person::new("p-1", "full")?.with_district("gangbuk")?,
 //!     Person::new("p-2", "full")?,
 //! ];
-//! let found = EventKind::Disposition { finding: Finding::Fine, by: Some(FoundBy::Visit) };
+//! let found = EventKind::disposition(Finding::Fine).with_by(By::Visit);
 //! let events = [Event::new("p-1", t("2024-05-03T10:00:00+09:00"), Some("visit"), found)?];
 //! let report = district_report(may, &persons, &events, [])?;
 //! let gangbuk = &report.rows[0];
@@ -204,7 +204,7 @@ fn tally(kind: &EventKind) -> [Option<usize>; 2] {
         EventKind::Checkin { outcome: CheckinOutcome::SmsReply, .. } => [Some(col::TEXTS), None],
         EventKind::Checkin { by: CheckinBy::Staff, .. } => [Some(col::STAFF_CALLS), None],
         EventKind::Checkin { .. } => [Some(col::AUTO_CALLS), None],
-        EventKind::Disposition { finding, by } => {
+        EventKind::Disposition { finding, by, .. } => {
             let visit = match by {
                 Some(FoundBy::Visit) => Some(col::VISITS_STAFF),
                 Some(FoundBy::Police) => Some(col::VISITS_POLICE),

@@ -44,7 +44,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
-use crate::event::{AppAction, CheckinBy, CheckinOutcome, Direction, DoorState, Event, EventKind};
+use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind};
 use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
@@ -769,14 +769,7 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
                     && !(6.0..18.0).contains(&hod);
                 let lamp = if lamp_on { 150.0 } else { 0.0 };
                 let lux = if plan.nuisance_on("tv_always_on", h) { 40.0 } else { (daylight + lamp).round() };
-                push(
-                    out,
-                    id,
-                    cfg,
-                    h,
-                    "plug-tv",
-                    EventKind::Plug { watts: (watts * 10.0).round() / 10.0, lux: Some(lux) },
-                );
+                push(out, id, cfg, h, "plug-tv", EventKind::plug((watts * 10.0).round() / 10.0).with_lux(lux));
             }
         }
         // Door: leaving and coming back, plus hourly heartbeats.
@@ -799,14 +792,14 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
             for h in moves {
                 for (dh, state) in [(0.0, DoorState::Open), (0.01, DoorState::Closed)] {
                     if h + dh < total_h {
-                        push(out, id, cfg, h + dh, "door-front", EventKind::Door { state });
+                        push(out, id, cfg, h + dh, "door-front", EventKind::door(state));
                     }
                 }
             }
             for hh in 0..24 {
                 let h = base + hh as f64 + 0.5;
                 if h < total_h {
-                    push(out, id, cfg, h, "door-front", EventKind::Heartbeat);
+                    push(out, id, cfg, h, "door-front", EventKind::heartbeat());
                 }
             }
         }
@@ -828,7 +821,7 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
                 } else {
                     rng.range(20.0, 250.0) * v
                 };
-                push(out, id, cfg, h, "phone", EventKind::Steps { steps: steps as u32, interval_s: 3600 });
+                push(out, id, cfg, h, "phone", EventKind::steps(steps as u32));
             }
         }
         if plan.has("app") {
@@ -838,12 +831,12 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
                 if h < total_h && !plan.phone_dead(h) {
                     let action =
                         rng.pick(&[AppAction::Unlock, AppAction::Unlock, AppAction::AppOpen, AppAction::SmsOut]);
-                    push(out, id, cfg, h, "phone", EventKind::App { action });
+                    push(out, id, cfg, h, "phone", EventKind::app(action));
                 }
             }
             let h = d.sleep - 0.1;
             if h < total_h && !plan.phone_dead(h) && rng.chance(0.8) {
-                push(out, id, cfg, h, "phone", EventKind::App { action: AppAction::Charge });
+                push(out, id, cfg, h, "phone", EventKind::app(AppAction::Charge));
             }
         }
         if plan.has("phone") {
@@ -858,11 +851,8 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
                         cfg,
                         h,
                         "phone",
-                        EventKind::Call {
-                            direction: Direction::Out,
-                            answered: rng.chance(0.85),
-                            duration_s: Some(rng.range(20.0, 600.0).round()),
-                        },
+                        EventKind::call(Direction::Out, rng.chance(0.85))
+                            .with_duration_s(rng.range(20.0, 600.0).round()),
                     );
                 }
             }
@@ -881,11 +871,8 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
                     cfg,
                     h,
                     "phone",
-                    EventKind::Call {
-                        direction: Direction::In,
-                        answered,
-                        duration_s: answered.then(|| rng.range(30.0, 900.0).round()),
-                    },
+                    EventKind::call(Direction::In, answered)
+                        .with_duration_s(answered.then(|| rng.range(30.0, 900.0).round())),
                 );
             }
         }
@@ -894,17 +881,17 @@ fn simulate_person(id: &str, life: &Life, cfg: &SimConfig, rng: &mut Rng, out: &
             let h = base + 10.0 + rng.range(0.0, 0.2);
             if h < total_h {
                 let outcome = life.checkin_outcome(h, rng);
-                push(out, id, cfg, h, "checkin", EventKind::Checkin { outcome, category: None, by: CheckinBy::Auto });
+                push(out, id, cfg, h, "checkin", EventKind::checkin(outcome));
             }
         }
         if plan.incident == Some("sos") && !sos_done && plan.incident_at < base + 24.0 {
             sos_done = true;
-            push(out, id, cfg, plan.incident_at, "sos-button", EventKind::Sos);
+            push(out, id, cfg, plan.incident_at, "sos-button", EventKind::sos());
         }
         // Found and taken to hospital: the stay is registered as an absence.
         if plan.found_at >= base && plan.found_at < base + 24.0 && plan.found_at < total_h {
             let until = cfg.start.plus_millis((plan.back_at * HOUR_MS as f64) as i64);
-            push(out, id, cfg, plan.found_at, "away", EventKind::Away { until });
+            push(out, id, cfg, plan.found_at, "away", EventKind::away(until));
         }
     }
 }

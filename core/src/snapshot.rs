@@ -185,10 +185,8 @@ mod tests {
         for q in 0..=(36 * 4) {
             let ts = t0.plus_millis(q * 15 * MINUTE_MS);
             let watts = if q == 0 { 0.0 } else { 85.0 + 1e-9 * q as f64 };
-            engine
-                .ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::Plug { watts, lux: None }).unwrap())
-                .unwrap();
-            let meter = EventKind::Meter { watts: [60.0, 140.0, 1500.0][q as usize % 3] };
+            engine.ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::plug(watts)).unwrap()).unwrap();
+            let meter = EventKind::meter([60.0, 140.0, 1500.0][q as usize % 3]);
             engine.ingest(Event::new("p-002", ts, Some("meter-home"), meter).unwrap()).unwrap();
         }
         engine.assess("p-001", t0.plus_millis(36 * HOUR_MS)).unwrap();

@@ -248,14 +248,16 @@ fn is_sign_of_life(kind: &EventKind, rules: &Rules) -> bool {
         EventKind::Call { direction, answered, .. } => *direction == Direction::Out || *answered,
         EventKind::Steps { steps, .. } => *steps >= rules.profile.inactivity.min_steps.max(1),
         EventKind::Door { .. } => true,
-        EventKind::App { action } => *action != AppAction::Data,
+        EventKind::App { action, .. } => *action != AppAction::Data,
         EventKind::Checkin { outcome, .. } => outcome.is_life(),
-        EventKind::Sos => true,
+        EventKind::Sos { .. } => true,
         // A call or a visit that found the person well saw them alive.
         EventKind::Disposition { finding, .. } => *finding == Finding::Fine,
         // Plug readings are judged by change, meter readings against the base load, when the
         // device's report is recorded.
-        EventKind::Plug { .. } | EventKind::Meter { .. } | EventKind::Away { .. } | EventKind::Heartbeat => false,
+        EventKind::Plug { .. } | EventKind::Meter { .. } | EventKind::Away { .. } | EventKind::Heartbeat { .. } => {
+            false
+        }
     }
 }
 
@@ -279,15 +281,15 @@ impl PersonState {
         self.last_ts = Some(self.last_ts.map_or(e.ts, |t| t.max(e.ts)));
         self.days.start(rules, e.ts.as_millis());
         let mut life = is_sign_of_life(&kind, rules);
-        if let EventKind::Steps { steps, interval_s } = kind
+        if let EventKind::Steps { steps, interval_s, .. } = kind
             && u64::from(steps) * 3600 >= WALK_STEPS_PER_HOUR * u64::from(interval_s)
         {
             self.last_walk = Some(e.ts);
             self.days.mark(rules, e.ts.as_millis(), Mark::Walk);
         }
         match &kind {
-            EventKind::Away { until } => self.register_absence(e.ts, *until),
-            EventKind::Sos => self.last_sos = Some(e.ts),
+            EventKind::Away { until, .. } => self.register_absence(e.ts, *until),
+            EventKind::Sos { .. } => self.last_sos = Some(e.ts),
             EventKind::Disposition { finding, .. } => self.dispose(e.ts, *finding, rules),
             EventKind::Checkin { outcome, by: CheckinBy::Staff, .. } if outcome.is_failed() => {
                 // The caseworker's call or text went unanswered: their rung was tried. It is
@@ -389,7 +391,7 @@ impl PersonState {
             d.periodic = true;
         }
         match kind {
-            EventKind::Plug { watts, lux } => {
+            EventKind::Plug { watts, lux, .. } => {
                 let nc = &rules.profile.no_change;
                 let differs =
                     |a: f64, b: f64, abs_tol: f64| (a - b).abs() > abs_tol.max(nc.relative_tolerance * a.max(b));
@@ -439,7 +441,7 @@ impl PersonState {
                 d.plug = Some(PlugReading { lux_trend, waver, ..PlugReading::new(*watts, *lux, steady_since) });
                 changed
             }
-            EventKind::Meter { watts } => {
+            EventKind::Meter { watts, .. } => {
                 d.meter = true;
                 let hour = rules.local_parts(e.ts.as_millis()).1;
                 let base = self.meter.get_or_insert_with(Box::default);

@@ -31,7 +31,7 @@
 //! let t0: Timestamp = "2024-05-01T00:00:00+09:00".parse()?;
 //! // A call every evening for ten days.
 //! for d in 0..10 {
-//!     let call = EventKind::Call { direction: Direction::Out, answered: true, duration_s: None };
+//!     let call = EventKind::call(Direction::Out, true);
 //!     engine.ingest(Event::new("p-1", t0.plus_millis((d * 24 + 19) * HOUR_MS), None, call)?)?;
 //! }
 //! let advice = engine.recommend_tier("p-1", Some(t0.plus_millis(10 * 24 * HOUR_MS)))?;

@@ -13,7 +13,7 @@
 //!     engine.add_person(Person::new(id, "full")?.with_district(district)?)?;
 //! }
 //! // p-2 pressed the emergency button.
-//! engine.ingest(Event::new("p-2", t0, None, EventKind::Sos)?)?;
+//! engine.ingest(Event::new("p-2", t0, None, EventKind::sos())?)?;
 //! let queue = engine.triage(t0.plus_millis(HOUR_MS), &TriageFilter::district("gangbuk"))?;
 //! let order: Vec<&str> = queue.iter().map(|a| a.person.as_str()).collect();
 //! assert_eq!(order, ["p-2", "p-1"]);
@@ -100,8 +100,8 @@ pub fn rank(rows: &mut [Assessment]) {
 /// let t0: Timestamp = "2024-05-01T09:00:00+09:00".parse()?;
 /// let persons = [Person::new("p-1", "full")?, Person::new("p-2", "full")?];
 /// let events = vec![
-///     Event::new("p-1", t0, Some("plug-1"), EventKind::Heartbeat)?,
-///     Event::new("p-2", t0.plus_millis(2 * HOUR_MS), None, EventKind::Sos)?,
+///     Event::new("p-1", t0, Some("plug-1"), EventKind::heartbeat())?,
+///     Event::new("p-2", t0.plus_millis(2 * HOUR_MS), None, EventKind::sos())?,
 /// ];
 /// let rows = replay(events, &persons, &ReplayOptions::default())?;
 /// let filter = TriageFilter { min_level: Level::Watch, ..TriageFilter::default() };

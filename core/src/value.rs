@@ -64,6 +64,26 @@ impl Value<'_> {
         }
     }
 
+    /// The text of a cell that holds a list of names (a persons table's `devices` given as a
+    /// Python list or a JavaScript array): the names joined by `,`, as a CSV cell holds them
+    /// and [`crate::Person::with_devices`] reads them.
+    ///
+    /// ```
+    /// use anbu::Value;
+    /// assert_eq!(Value::list_text(["plug", "door"]), "plug,door");
+    /// assert_eq!(Value::list_text(Vec::<String>::new()), "");
+    /// ```
+    pub fn list_text<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+        let mut text = String::new();
+        for (i, name) in names.into_iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(name.as_ref());
+        }
+        text
+    }
+
     /// What the value is, for messages (`a number`, `true/false`, `text`...).
     pub(crate) fn what(&self) -> String {
         match self {
@@ -132,6 +152,18 @@ pub(crate) fn whole_from_text(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_of_devices_is_the_text_a_persons_table_reads() {
+        let text = Value::list_text(["door", "plug", "phone"]);
+        assert_eq!(text, "door,plug,phone");
+        let p = crate::Person::new("p-1", "call_iot").unwrap().with_devices(&text).unwrap();
+        let back = Value::list_text(p.devices().unwrap().iter().map(|s| s.as_str()));
+        assert_eq!(back, "call,door,plug");
+        assert_eq!(crate::PersonRecord::from(p).devices.as_deref(), Some(back.as_str()));
+        assert_eq!(Value::list_text(["plug"]), "plug");
+        assert_eq!(Value::list_text(Vec::<&str>::new()), "");
+    }
 
     #[test]
     fn whole_numbers() {

@@ -96,7 +96,7 @@ pub(crate) fn write_jsonl<'a, T: Serialize + 'a, W: Write>(w: W, items: impl Int
 ///
 /// ```
 /// use anbu::{Event, EventKind, write_events_jsonl};
-/// let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::Sos)?;
+/// let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::sos())?;
 /// let mut out = Vec::new();
 /// write_events_jsonl(&mut out, [&e])?;
 /// assert_eq!(String::from_utf8(out).unwrap(),
@@ -191,7 +191,7 @@ pub fn create_file(path: &Path) -> Result<BufWriter<File>> {
 ///
 /// ```
 /// use anbu::{Event, EventKind, Format, write_events_as};
-/// let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::Sos)?;
+/// let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::sos())?;
 /// let mut out = Vec::new();
 /// write_events_as(Format::Jsonl, &mut out, [&e])?;
 /// assert!(String::from_utf8(out).unwrap().starts_with("{\"person\":\"p-1\""));

@@ -33,9 +33,9 @@ fn replay_error(events: &[Event], every_ms: i64) -> anbu::Error {
 fn epoch_and_9999() -> Vec<Event> {
     let late: Timestamp = "9999-12-30T22:00:00Z".parse().unwrap();
     vec![
-        Event::new("p-1", Timestamp::from_millis(1).unwrap(), None, EventKind::Sos).unwrap(),
-        Event::new("p-2", t0(), None, EventKind::Heartbeat).unwrap(),
-        Event::new("p-2", late, None, EventKind::Heartbeat).unwrap(),
+        Event::new("p-1", Timestamp::from_millis(1).unwrap(), None, EventKind::sos()).unwrap(),
+        Event::new("p-2", t0(), None, EventKind::heartbeat()).unwrap(),
+        Event::new("p-2", late, None, EventKind::heartbeat()).unwrap(),
     ]
 }
 
@@ -81,7 +81,9 @@ fn replay_refuses_a_fine_grid_over_a_long_span() {
     // A millisecond grid over two days (172.8 M rows) is refused as shorter than a minute
     // (MIN_EVERY_MS); the finest grid allowed, a minute, over twenty years is 10.5 M rows.
     let events = |hours: i64| -> Vec<Event> {
-        [0, hours].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Heartbeat).unwrap()).into()
+        [0, hours]
+            .map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::heartbeat()).unwrap())
+            .into()
     };
     let err = replay_error(&events(48), 1);
     assert!(err.to_string().starts_with("argument `every`: 1 ms is shorter than 1 minute"), "{err}");
@@ -96,14 +98,10 @@ fn exact_repeats_of_waiting_events_are_not_stored() {
     // not registered, so each waiting one keeps its device id. Repeats used to store the id
     // again each time the other event came between (90 MB for a million repeats).
     let person = Person::new("p-1", "full").unwrap();
-    let sos = Event::new("p-1", t0(), None, EventKind::Sos).unwrap();
-    let away = Event::new(
-        "p-1",
-        t0().plus_millis(60_000),
-        Some("app"),
-        EventKind::Away { until: t0().plus_millis(24 * HOUR_MS) },
-    )
-    .unwrap();
+    let sos = Event::new("p-1", t0(), None, EventKind::sos()).unwrap();
+    let away =
+        Event::new("p-1", t0().plus_millis(60_000), Some("app"), EventKind::away(t0().plus_millis(24 * HOUR_MS)))
+            .unwrap();
     let repeats = 20_000;
     type Way<'a> = (&'a str, &'a dyn Fn(&mut Engine));
     let ways: [Way<'_>; 3] = [
@@ -141,8 +139,7 @@ fn events_out_of_order_leave_the_state_of_the_same_events_in_order() {
     // place. How fast (it used to be O(n²): 200,000 took seconds) is measured by the
     // `ingest/shuffled_*` benchmarks, not here.
     let event = |k: i64| {
-        Event::new("p-1", t0().plus_millis(10 * k), Some("band"), EventKind::Steps { steps: 1, interval_s: 60 })
-            .unwrap()
+        Event::new("p-1", t0().plus_millis(10 * k), Some("band"), EventKind::steps(1).with_interval_s(60)).unwrap()
     };
     let mut events: Vec<Event> = (0..20_000).map(event).collect();
     let mut x = 12_345u64;

@@ -111,11 +111,7 @@ fn said(category: ConcernCategory, day: u32, hour: f64) -> Assessment {
         home.ordinary_day(d, true, true);
     }
     let t = f64::from(day) * 24.0 + hour;
-    home.push(
-        t,
-        "checkin",
-        EventKind::Checkin { outcome: CheckinOutcome::Concern, category: Some(category), by: anbu::CheckinBy::Auto },
-    );
+    home.push(t, "checkin", EventKind::checkin(CheckinOutcome::Concern).with_category(category));
     let at = (t + 1.0).floor() as u32;
     home.hourly(person("full"), at - 1, at).pop().unwrap()
 }

@@ -8,6 +8,8 @@ use anbu::{
 };
 use proptest::prelude::*;
 
+mod common;
+
 const T0: i64 = 1_714_489_200_000; // 2024-05-01T00:00:00+09:00
 const SPAN_H: i64 = 72;
 const PERSONS: [&str; 3] = ["p", "q", "r"];
@@ -36,38 +38,24 @@ fn of_records(records: &[EventRecord]) -> OwnedColumns {
 fn kind() -> impl Strategy<Value = EventKind> {
     prop_oneof![
         (any::<bool>(), any::<bool>(), proptest::option::of(0u32..600)).prop_map(|(out, answered, d)| {
-            EventKind::Call {
-                direction: if out { Direction::Out } else { Direction::In },
-                answered,
-                duration_s: d.map(f64::from),
-            }
+            EventKind::call(if out { Direction::Out } else { Direction::In }, answered)
+                .with_duration_s(d.map(f64::from))
         }),
         (0u32..400, prop_oneof![Just(3600u32), Just(900)])
-            .prop_map(|(steps, interval_s)| EventKind::Steps { steps, interval_s }),
-        any::<bool>().prop_map(|o| EventKind::Door { state: if o { DoorState::Open } else { DoorState::Closed } }),
-        (0u32..5, proptest::option::of(0u32..3)).prop_map(|(w, l)| EventKind::Plug {
-            watts: [0.5, 40.0, 85.0, 86.0, -0.0][w as usize],
-            lux: l.map(|l| [5.0, 120.0, 0.0][l as usize])
-        }),
-        (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..5, 0usize..2).prop_map(|(o, b)| EventKind::Checkin {
-            outcome: CheckinOutcome::ALL[o],
-            category: None,
-            by: anbu::CheckinBy::ALL[b]
-        }),
-        (0usize..6).prop_map(|c| EventKind::Checkin {
-            outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::ALL[c]),
-            by: anbu::CheckinBy::Auto
-        }),
-        Just(EventKind::Sos),
-        Just(EventKind::Heartbeat),
-        (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 1500.0, -0.0][w] }),
-        (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
-        (0usize..7, 0usize..5).prop_map(|(f, b)| EventKind::Disposition {
-            finding: Finding::ALL[f],
-            by: anbu::FoundBy::ALL.get(b).copied()
-        }),
+            .prop_map(|(steps, interval_s)| EventKind::steps(steps).with_interval_s(interval_s)),
+        any::<bool>().prop_map(|o| EventKind::door(if o { DoorState::Open } else { DoorState::Closed })),
+        (0u32..5, proptest::option::of(0u32..3))
+            .prop_map(|(w, l)| EventKind::plug([0.5, 40.0, 85.0, 86.0, -0.0][w as usize])
+                .with_lux(l.map(|l| [5.0, 120.0, 0.0][l as usize]))),
+        (0usize..5).prop_map(|a| EventKind::app(AppAction::ALL[a])),
+        common::checkins(),
+        Just(EventKind::sos()),
+        Just(EventKind::heartbeat()),
+        (0usize..4).prop_map(|w| EventKind::meter([60.0, 140.0, 1500.0, -0.0][w])),
+        (0i64..48).prop_map(|h| EventKind::away(Timestamp::from_millis(T0 + h * HOUR_MS).unwrap())),
+        (0usize..7, 0usize..5)
+            .prop_map(|(f, b)| EventKind::disposition(Finding::ALL[f])
+                .with_by(anbu::FoundBy::ALL.get(b).copied().map(By::from))),
     ]
 }
 
@@ -89,7 +77,7 @@ fn event() -> impl Strategy<Value = Event> {
             (Signal::Disposition, _) => Some("visit"),
         };
         let kind = match kind {
-            EventKind::Away { until } if until < ts => EventKind::Away { until: ts },
+            EventKind::Away { until, .. } if until < ts => EventKind::away(ts),
             k => k,
         };
         Event::new(PERSONS[p], ts, device, kind).ok()
@@ -412,7 +400,7 @@ fn a_large_replay_coded_on_every_core_gives_the_rows_of_one() {
         let table = replay_to_columns(&columns.batch().unwrap(), &cohort.persons, &options(threads)).unwrap();
         assert_eq!(table, AssessmentColumns::of(&one), "{threads}");
     }
-    let stranger = |e: &Event| Event::new("stranger", e.ts, None, EventKind::Sos).unwrap();
+    let stranger = |e: &Event| Event::new("stranger", e.ts, None, EventKind::sos()).unwrap();
     let n = cohort.events.len();
     // One stranger in a later part; then one in the first part and one in the last.
     for (strangers, named) in [(vec![n * 3 / 4], n * 3 / 4), (vec![n - 10, n / 4], n / 4)] {

@@ -78,14 +78,9 @@ fn without_consent_the_level_is_kept_and_the_action_waits_for_the_office() {
 fn an_sos_or_what_the_person_said_goes_to_the_control_center_at_once() {
     let sat_2am = 3.0 * 24.0 + 2.0;
     assert!(!office_open(sat_2am));
-    for kind in [
-        EventKind::Sos,
-        EventKind::Checkin {
-            outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::WelfareRequest),
-            by: anbu::CheckinBy::Auto,
-        },
-    ] {
+    for kind in
+        [EventKind::sos(), EventKind::checkin(CheckinOutcome::Concern).with_category(ConcernCategory::WelfareRequest)]
+    {
         let mut home = long_weekend();
         home.push(sat_2am, "sos-button", kind.clone());
         let rows = home.hourly(household(false), 3 * 24 + 3, 3 * 24 + 3);
@@ -98,7 +93,7 @@ fn an_sos_or_what_the_person_said_goes_to_the_control_center_at_once() {
 #[test]
 fn an_sos_is_routed_to_the_guardian_where_the_profile_says_so() {
     let mut home = long_weekend();
-    home.push(3.0 * 24.0 + 2.0, "sos-button", EventKind::Sos);
+    home.push(3.0 * 24.0 + 2.0, "sos-button", EventKind::sos());
     let guardian = Profile::from_json(r#"{"name":"full_guardian","extends":"full","sos":{"guardian":true}}"#).unwrap();
     let sos = |profile: &str, guardian_id: &str| {
         let person = Person::new("p", profile).unwrap().with_guardian(guardian_id).unwrap();
@@ -122,7 +117,7 @@ fn the_closed_loop_calls_a_household_without_consent_only_while_the_office_is_op
     for d in 0..2 {
         home.ordinary_day(d, true, true);
     }
-    home.push(6.0 * 24.0 + 12.0, "hub", EventKind::Heartbeat);
+    home.push(6.0 * 24.0 + 12.0, "hub", EventKind::heartbeat());
     let calls = |consent: bool| {
         let hours = Mutex::new(Vec::new());
         let answer = |hour: f64| {

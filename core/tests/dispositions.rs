@@ -56,7 +56,7 @@ fn with_visits(world: &World<'_>) -> (Vec<Assessment>, BacktestReport, Vec<Event
             let at = ep.start.plus_millis(VISIT_DELAY_MS);
             let visited = visits.iter().any(|v| v.person == ep.person && v.ts >= ep.start && v.ts <= at);
             if !visited && well(&ep.person, at) {
-                let fine = EventKind::Disposition { finding: Finding::Fine, by: None };
+                let fine = EventKind::disposition(Finding::Fine);
                 visits.push(Event::new(&ep.person, at, Some("visit"), fine).unwrap());
             }
         }
@@ -192,8 +192,7 @@ fn fine_visits_teach_a_regular_absence_and_the_collapse_is_found_as_soon() {
     let answered: Vec<Event> = visits
         .iter()
         .map(|v| {
-            let kind =
-                EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None, by: anbu::CheckinBy::Auto };
+            let kind = EventKind::checkin(CheckinOutcome::Answered);
             Event::new(&v.person, v.ts, Some("visit"), kind).unwrap()
         })
         .collect();
@@ -225,7 +224,7 @@ fn found(finding: Finding) -> Vec<Assessment> {
         home.ordinary_day(d, true, true);
     }
     home.plug(72.0, 130.0, |_| 0.5);
-    home.push(100.0, "visit", EventKind::Disposition { finding, by: None });
+    home.push(100.0, "visit", EventKind::disposition(finding));
     let person = Person::new(home.id, "call_iot").unwrap().with_devices("plug,door,phone").unwrap();
     home.hourly(person, 0, 130)
 }
@@ -279,7 +278,7 @@ fn lessons_never_touch_the_safety_floor() {
                 home.plug(b, b + 42.0, |_| 0.5);
                 let end = b + 42.0;
                 if visits {
-                    home.push(end, "visit", EventKind::Disposition { finding: Finding::Fine, by: None });
+                    home.push(end, "visit", EventKind::disposition(Finding::Fine));
                 } else {
                     home.door(end);
                 }

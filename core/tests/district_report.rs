@@ -1,6 +1,7 @@
 //! The per-district period report (issue 16, item 4) on a scripted month: every count is
 //! known by construction from the script below, not from the implementation.
 
+use anbu::By;
 use anbu::report::{DistrictRow, Period, REPORT_FIELDS, district_report, write_district_report_csv};
 use anbu::{
     Action, Assessment, CheckinBy, CheckinOutcome, ErrorKind, Event, EventKind, Finding, FoundBy, Level, Person,
@@ -28,15 +29,15 @@ fn call(person: &str, ts: &str, outcome: CheckinOutcome) -> Event {
 }
 
 fn called(person: &str, ts: &str, outcome: CheckinOutcome, by: CheckinBy) -> Event {
-    Event::new(person, t(ts), Some("checkin"), EventKind::Checkin { outcome, category: None, by }).unwrap()
+    Event::new(person, t(ts), Some("checkin"), EventKind::checkin(outcome).with_by(By::from(by))).unwrap()
 }
 
 fn found(person: &str, ts: &str, finding: Finding, by: Option<FoundBy>) -> Event {
-    Event::new(person, t(ts), Some("visit"), EventKind::Disposition { finding, by }).unwrap()
+    Event::new(person, t(ts), Some("visit"), EventKind::disposition(finding).with_by(by.map(By::from))).unwrap()
 }
 
 fn noise(person: &str, ts: &str) -> Event {
-    Event::new(person, t(ts), Some("door"), EventKind::Door { state: anbu::DoorState::Open }).unwrap()
+    Event::new(person, t(ts), Some("door"), EventKind::door(anbu::DoorState::Open)).unwrap()
 }
 
 fn assessed(person: &str, at: &str, level: Level) -> Assessment {

@@ -9,7 +9,7 @@ fn t0() -> Timestamp {
 fn events(person: &str, device: &str) -> Vec<Event> {
     (0..30)
         .map(|h| {
-            let kind = EventKind::Plug { watts: if h % 5 == 0 { 85.0 } else { 0.5 }, lux: None };
+            let kind = EventKind::plug(if h % 5 == 0 { 85.0 } else { 0.5 });
             Event::new(person, t0().plus_millis(h * HOUR_MS), Some(device), kind).unwrap()
         })
         .collect()

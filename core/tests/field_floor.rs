@@ -199,7 +199,7 @@ fn a_collapse_behind_a_tv_left_on_and_a_phone_on_silent() {
         let awake = (7..23).contains(&hod);
         home.steps(h as f64 + 0.99, if awake { 150 } else { 0 });
         if matches!(hod, 8 | 13 | 20) {
-            home.push(h as f64 + 0.3, "phone", EventKind::App { action: AppAction::Unlock });
+            home.push(h as f64 + 0.3, "phone", EventKind::app(AppAction::Unlock));
         }
         if hod == 10 {
             home.checkin(h as f64 + 0.5, CheckinOutcome::Missed);

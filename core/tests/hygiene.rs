@@ -40,9 +40,9 @@ fn epoch_zero_is_a_missing_time() {
     let e = csv_error("p-1,1970-01-01T09:00:00+09:00,sos");
     assert!(e.to_string().contains("missing time"), "{e}");
     let epoch = Timestamp::from_millis(0).unwrap();
-    assert!(Event::new("p-1", epoch, None, EventKind::Sos).is_err());
+    assert!(Event::new("p-1", epoch, None, EventKind::sos()).is_err());
     // The millisecond after it is a time (as odd as it is).
-    assert!(Event::new("p-1", Timestamp::from_millis(1).unwrap(), None, EventKind::Sos).is_ok());
+    assert!(Event::new("p-1", Timestamp::from_millis(1).unwrap(), None, EventKind::sos()).is_ok());
     // Columns refuse it as rows do.
     let e = anbu::EventColumns::builder(&["p-1"], &[0], &[0], &[anbu::Signal::Sos]).build().unwrap_err();
     assert_eq!(

@@ -14,11 +14,11 @@ fn at(h: i64) -> Timestamp {
 }
 
 fn sos(person: &str, h: i64) -> Event {
-    Event::new(person, at(h), None, EventKind::Sos).unwrap()
+    Event::new(person, at(h), None, EventKind::sos()).unwrap()
 }
 
 fn beat(person: &str, h: i64, device: &str) -> Event {
-    Event::new(person, at(h), Some(device), EventKind::Heartbeat).unwrap()
+    Event::new(person, at(h), Some(device), EventKind::heartbeat()).unwrap()
 }
 
 fn engine(persons: &[&str]) -> Engine {
@@ -163,7 +163,7 @@ fn a_replay_refuses_a_far_ahead_event_for_its_person_only() {
     let mut bad = real.clone();
     bad.insert(
         1,
-        Event::new("p-2", "9999-01-01T00:00:00Z".parse().unwrap(), Some("door-9"), EventKind::Heartbeat).unwrap(),
+        Event::new("p-2", "9999-01-01T00:00:00Z".parse().unwrap(), Some("door-9"), EventKind::heartbeat()).unwrap(),
     );
     bad.push(beat("p-2", 6 + 8760, "door-9"));
     let rows = replay_at(&bad, &persons, clock);

@@ -4,6 +4,7 @@
 
 mod common;
 
+use anbu::By;
 use anbu::{
     Action, Assessment, CheckinBy, CheckinOutcome, Engine, EventKind, Finding, Level, Person, Profile, ReasonKind,
     VisitKind,
@@ -12,7 +13,7 @@ use common::{Home, collapse_at_10_on_day_2_with_the_tv_on, person};
 
 /// A staff call or text at `hour`.
 fn staff(home: &mut Home, hour: f64, outcome: CheckinOutcome) {
-    home.push(hour, "caseworker", EventKind::Checkin { outcome, category: None, by: CheckinBy::Staff });
+    home.push(hour, "caseworker", EventKind::checkin(outcome).with_by(By::Staff));
 }
 
 /// The assessment at `hour`, all events ingested.
@@ -68,7 +69,7 @@ fn a_staff_call_answered_or_a_text_reply_brings_it_back_down() {
         (CheckinBy::Auto, CheckinOutcome::SmsReply),
     ] {
         let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
-        home.push(82.2, "caseworker", EventKind::Checkin { outcome, category: None, by });
+        home.push(82.2, "caseworker", EventKind::checkin(outcome).with_by(By::from(by)));
         let a = at(&home, 82.5);
         assert!(a.level < Level::Warning && a.action != Action::Dispatch, "{by} {outcome}: {a:?}");
         assert!(!a.reasons.iter().any(|r| r.kind == ReasonKind::MissedCheckins), "{a:?}");
@@ -90,11 +91,11 @@ fn an_unreachable_phone_counts_as_a_missed_call_and_says_so() {
 #[test]
 fn sos_and_a_door_nobody_opened_skip_the_rung() {
     let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
-    home.push(82.2, "sos-button", EventKind::Sos);
+    home.push(82.2, "sos-button", EventKind::sos());
     let a = at(&home, 82.5);
     assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
     let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
-    home.push(82.2, "visit", EventKind::Disposition { finding: Finding::Unreachable, by: Some(anbu::FoundBy::Visit) });
+    home.push(82.2, "visit", EventKind::disposition(Finding::Unreachable).with_by(By::Visit));
     let a = at(&home, 82.5);
     assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
 }
@@ -115,12 +116,12 @@ fn a_visit_names_its_kind() {
         (Finding::Emergency, VisitKind::Ambulance),
     ] {
         let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
-        home.push(82.2, "visit", EventKind::Disposition { finding, by: Some(anbu::FoundBy::Visit) });
+        home.push(82.2, "visit", EventKind::disposition(finding).with_by(By::Visit));
         let a = at(&home, 82.5);
         assert_eq!((a.action, a.visit), (Action::Dispatch, Some(kind)), "{finding}: {a:?}");
     }
     let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
-    home.push(82.2, "sos-button", EventKind::Sos);
+    home.push(82.2, "sos-button", EventKind::sos());
     let a = at(&home, 82.5);
     assert_eq!((a.action, a.visit), (Action::Dispatch, Some(VisitKind::Ambulance)), "{a:?}");
     assert_eq!(a.visit.map(VisitKind::as_str), Some("119"));
@@ -130,7 +131,7 @@ fn a_visit_names_its_kind() {
 fn a_change_of_the_visit_kind_is_a_change_a_caseworkers_system_stores() {
     // The staff visit found nobody at the door: the next row sends the police.
     let mut home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
-    home.push(83.5, "visit", EventKind::Disposition { finding: Finding::Unreachable, by: Some(anbu::FoundBy::Visit) });
+    home.push(83.5, "visit", EventKind::disposition(Finding::Unreachable).with_by(By::Visit));
     let rows = vec![at(&home, 83.0), at(&home, 84.0)];
     assert_eq!(
         rows.iter().map(|a| (a.action, a.visit)).collect::<Vec<_>>(),

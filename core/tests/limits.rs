@@ -33,7 +33,7 @@ fn snapshot_json(e: &Engine) -> serde_json::Value {
 #[test]
 fn devices_per_person() {
     let mut e = engine(&["p-1"]);
-    let plug = |i: usize| event("p-1", i as i64, Some(&format!("plug-{i}")), EventKind::Plug { watts: 5.0, lux: None });
+    let plug = |i: usize| event("p-1", i as i64, Some(&format!("plug-{i}")), EventKind::plug(5.0));
     for i in 0..MAX_DEVICES_PER_PERSON {
         e.ingest(plug(i)).unwrap();
     }
@@ -66,9 +66,7 @@ fn devices_per_person() {
 fn a_check_in_call_past_the_device_cap_is_refused() {
     // 32 plugs, then a day and a half without change: the closed loop places a call, whose
     // `checkin` device would be the 33rd.
-    let plug = |i: usize, minute: i64| {
-        event("p-1", minute, Some(&format!("plug-{i}")), EventKind::Plug { watts: 5.0, lux: None })
-    };
+    let plug = |i: usize, minute: i64| event("p-1", minute, Some(&format!("plug-{i}")), EventKind::plug(5.0));
     let mut events: Vec<Event> = (0..MAX_DEVICES_PER_PERSON).map(|i| plug(i, i as i64)).collect();
     events.push(plug(0, 36 * 60));
     let persons = [Person::new("p-1", "full").unwrap()];
@@ -86,15 +84,9 @@ fn missed_checkins_and_absences_kept() {
     let missed = |n: usize| {
         let mut e = engine(&["p-1"]);
         for i in 0..n {
-            e.ingest(event(
-                "p-1",
-                i as i64,
-                None,
-                EventKind::Checkin { outcome: anbu::CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto },
-            ))
-            .unwrap();
+            e.ingest(event("p-1", i as i64, None, EventKind::checkin(anbu::CheckinOutcome::Missed))).unwrap();
         }
-        e.ingest(event("p-1", 3 * 60, None, EventKind::Heartbeat)).unwrap(); // folds them
+        e.ingest(event("p-1", 3 * 60, None, EventKind::heartbeat())).unwrap(); // folds them
         snapshot_json(&e)["persons"][0]["state"]["missed_checkins"].as_array().unwrap().clone()
     };
     assert_eq!(missed(MAX_MISSED_CHECKINS).len(), MAX_MISSED_CHECKINS);
@@ -106,9 +98,9 @@ fn missed_checkins_and_absences_kept() {
         let mut e = engine(&["p-1"]);
         for i in 0..n {
             let until = t0().plus_millis((i as i64 + 1) * HOUR_MS);
-            e.ingest(event("p-1", i as i64, None, EventKind::Away { until })).unwrap();
+            e.ingest(event("p-1", i as i64, None, EventKind::away(until))).unwrap();
         }
-        e.ingest(event("p-1", 5 * 60, None, EventKind::Heartbeat)).unwrap(); // folds them
+        e.ingest(event("p-1", 5 * 60, None, EventKind::heartbeat())).unwrap(); // folds them
         snapshot_json(&e)["persons"][0]["state"]["absences"].as_array().unwrap().len()
     };
     assert_eq!(absences(MAX_ABSENCES), MAX_ABSENCES);
@@ -126,11 +118,11 @@ fn allowed_lateness() {
 fn id_length() {
     let id = "p".repeat(MAX_ID_LEN);
     assert!(Person::new(&id, "full").is_ok());
-    assert!(Event::new(&id, t0(), Some(&"d".repeat(MAX_ID_LEN)), EventKind::Sos).is_ok());
+    assert!(Event::new(&id, t0(), Some(&"d".repeat(MAX_ID_LEN)), EventKind::sos()).is_ok());
     let long = "p".repeat(MAX_ID_LEN + 1);
     let err = Person::new(&long, "full").unwrap_err();
     assert!(err.to_string().contains("longer than 128 bytes"), "{err}");
-    let err = Event::new("p-1", t0(), Some(&long), EventKind::Sos).unwrap_err();
+    let err = Event::new("p-1", t0(), Some(&long), EventKind::sos()).unwrap_err();
     assert!(err.to_string().starts_with("field `device`: longer than 128 bytes"), "{err}");
     let profile = |name: &str| Profile::from_json(&format!("{{\"name\":\"{name}\",\"extends\":\"full\"}}"));
     assert!(profile(&id).is_ok());
@@ -260,7 +252,7 @@ fn replay_rows() {
     let replay = |rows: u64| {
         let first = t0();
         let last = first.plus_millis((rows as i64 - 1) * MINUTE_MS);
-        let events = [first, last].map(|t| Event::new("p-1", t, None, EventKind::Heartbeat).unwrap()).to_vec();
+        let events = [first, last].map(|t| Event::new("p-1", t, None, EventKind::heartbeat()).unwrap()).to_vec();
         // Cancelled before it starts: a replay that passes the count stops at its first person.
         let cancel = Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)));
         let clock = Some(far_clock());
@@ -289,7 +281,7 @@ fn pending_per_person() {
     // Steps readings 10 ms apart: MAX_PENDING_PER_PERSON of them span 44 minutes, all within
     // the allowed lateness of an hour, so that all wait.
     let reading = |k: usize| {
-        let kind = EventKind::Steps { steps: 1, interval_s: 60 };
+        let kind = EventKind::steps(1).with_interval_s(60);
         Event::new("p-1", t0().plus_millis(10 * k as i64), Some("band"), kind).unwrap()
     };
     let full: Vec<Event> = (0..MAX_PENDING_PER_PERSON).map(reading).collect();
@@ -304,17 +296,17 @@ fn pending_per_person() {
     assert!(err.to_string().starts_with(&format!("field `person`: {past}")), "{err}");
     // A repeat is not stored, so it is taken; so is another person's event.
     e.ingest(reading(7)).unwrap();
-    e.ingest(Event::new("p-2", t0(), None, EventKind::Sos).unwrap()).unwrap();
+    e.ingest(Event::new("p-2", t0(), None, EventKind::sos()).unwrap()).unwrap();
     // An event an hour later folds the oldest: then there is room again.
-    let later = Event::new("p-1", t0().plus_millis(HOUR_MS + 10 * MINUTE_MS), None, EventKind::Heartbeat).unwrap();
+    let later = Event::new("p-1", t0().plus_millis(HOUR_MS + 10 * MINUTE_MS), None, EventKind::heartbeat()).unwrap();
     e.ingest(later).unwrap();
     e.ingest(reading(MAX_PENDING_PER_PERSON)).unwrap();
 
     // A batch one past the limit names its person's last row, as columns do.
     let mut over = full.clone();
-    over.insert(3, Event::new("p-2", t0(), None, EventKind::Sos).unwrap());
+    over.insert(3, Event::new("p-2", t0(), None, EventKind::sos()).unwrap());
     over.push(reading(MAX_PENDING_PER_PERSON));
-    over.push(Event::new("p-2", t0(), None, EventKind::Heartbeat).unwrap());
+    over.push(Event::new("p-2", t0(), None, EventKind::heartbeat()).unwrap());
     let mut e = engine(&["p-1", "p-2"]);
     let err = e.ingest_batch(over.clone()).unwrap_err();
     let row = MAX_PENDING_PER_PERSON + 1;
@@ -338,7 +330,7 @@ fn object_rows() {
     // Rows a binding returns as objects: counted before replaying, the same count a replay gives.
     let rows = |hours: i64| {
         let events =
-            [0, hours].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Sos).unwrap());
+            [0, hours].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::sos()).unwrap());
         let persons = [Person::new("p-1", "full").unwrap()];
         // The replay's clock past the last event (57 years on), which it would refuse as ahead.
         let options = anbu::ReplayOptions { clock: Some(far_clock()), ..anbu::ReplayOptions::default() };
@@ -347,7 +339,7 @@ fn object_rows() {
     assert_eq!(rows(MAX_OBJECT_ROWS as i64 - 1).unwrap(), MAX_OBJECT_ROWS);
     let err = rows(MAX_OBJECT_ROWS as i64).unwrap_err();
     assert!(err.to_string().contains("gives 500001 rows, 500001 in all, over the limit of 500000"), "{err}");
-    let events = [0, 5].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::Sos).unwrap());
+    let events = [0, 5].map(|h| Event::new("p-1", t0().plus_millis(h * HOUR_MS), None, EventKind::sos()).unwrap());
     let persons = [Person::new("p-1", "full").unwrap()];
     let options = anbu::ReplayOptions::default();
     let counted = anbu::check_replay_rows(&events, &persons, &options, MAX_OBJECT_ROWS).unwrap();

@@ -87,11 +87,7 @@ fn what_the_person_said_is_routed_in_korean() {
     for d in 0..5 {
         home.ordinary_day(d, true, true);
     }
-    let kind = EventKind::Checkin {
-        outcome: CheckinOutcome::Concern,
-        category: Some(ConcernCategory::Pain),
-        by: anbu::CheckinBy::Auto,
-    };
+    let kind = EventKind::checkin(CheckinOutcome::Concern).with_category(ConcernCategory::Pain);
     home.push(4.0 * 24.0 + 14.0, "checkin", kind);
     let (en, ko) = both(&home, 4 * 24 + 13, 4 * 24 + 15);
     let said = |rows: &[Assessment]| {
@@ -109,7 +105,7 @@ fn what_the_person_said_is_routed_in_korean() {
 fn tier_advice_and_the_engines_own_reasons_follow_the_locale() {
     let t0: Timestamp = "2024-05-01T00:00:00+09:00".parse().unwrap();
     let door = |h: i64| {
-        let kind = EventKind::Door { state: DoorState::Open };
+        let kind = EventKind::door(DoorState::Open);
         Event::new("p", t0.plus_millis(h * HOUR_MS), Some("door-9"), kind).unwrap()
     };
     let mut texts = Vec::new();

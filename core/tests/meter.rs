@@ -65,7 +65,7 @@ fn at(rows: &[anbu::Assessment], home: &Home, hour: f64) -> anbu::Assessment {
 
 #[test]
 fn a_collapse_seen_by_a_whole_home_meter_raises_the_alarm_a_plug_feed_would_not() {
-    let home = household("meter-home", |watts| EventKind::Meter { watts });
+    let home = household("meter-home", EventKind::meter);
     let rows = assess(&home, "meter,checkin");
     // Three weeks of ordinary life with the fridge cycling: nothing raised after the first days.
     let before: Vec<_> = rows.iter().filter(|a| a.at.hours_since(home.t0) <= COLLAPSE_H).collect();
@@ -91,7 +91,7 @@ fn a_collapse_seen_by_a_whole_home_meter_raises_the_alarm_a_plug_feed_would_not(
     // load) takes most cycles of the fridge (40-150 W) for a change, a sign of life; the learned
     // routine learns how much this plug's load wavers while on (`no_change`), and finds the
     // collapse as well, if later than the meter (no base load by the hour to judge by).
-    let as_plug = household("meter-home", |watts| EventKind::Plug { watts, lux: None });
+    let as_plug = household("meter-home", EventKind::plug);
     let rows = assess(&as_plug, "plug,checkin");
     assert!(at(&rows, &as_plug, COLLAPSE_H + 48.0).level >= Level::Warning);
     let before: Vec<_> = rows.iter().filter(|a| a.at.hours_since(home.t0) <= COLLAPSE_H).collect();
@@ -100,7 +100,7 @@ fn a_collapse_seen_by_a_whole_home_meter_raises_the_alarm_a_plug_feed_would_not(
 
 #[test]
 fn a_meter_that_stops_reporting_is_a_device_fault() {
-    let mut home = household("meter-home", |watts| EventKind::Meter { watts });
+    let mut home = household("meter-home", EventKind::meter);
     // The meter goes quiet at 10:00 on day 14; the person answers the check-in calls.
     let cut = home.ts(14.0 * 24.0 + 10.0);
     home.events.retain(|e| e.signal() != Signal::Meter || e.ts < cut);
@@ -123,7 +123,7 @@ fn readers_take_meter_rows_and_refuse_light_or_a_missing_watts() {
     let read = |text: &str, f: Format| read_events_from(text.as_bytes(), f, &ReadOptions::strict()).map(|o| o.events);
     let events = read(csv, Format::Csv).unwrap();
     assert_eq!(events, read(jsonl, Format::Jsonl).unwrap());
-    assert_eq!(events[0].kind, EventKind::Meter { watts: 412.5 });
+    assert_eq!(events[0].kind, EventKind::meter(412.5));
     assert_eq!((events[1].device(), events[1].signal()), ("meter", Signal::Meter));
     // Written and read again.
     let mut out = Vec::new();
@@ -158,7 +158,7 @@ fn a_meter_is_a_device_of_the_plug_channel_and_survives_a_snapshot() {
     let err = anbu::Profile::from_json(r#"{"name":"x","signals":["meter"]}"#).unwrap_err().to_string();
     assert!(err.contains("list `plug`"), "{err}");
 
-    let home = household("meter-home", |watts| EventKind::Meter { watts });
+    let home = household("meter-home", EventKind::meter);
     let cut = home.ts(10.0 * 24.0);
     let mut events = home.events.clone();
     events.sort_by_key(|e| e.ts);

@@ -1,46 +1,34 @@
 //! Property tests of the engine's invariants.
 
+use anbu::By;
 use anbu::{
-    AppAction, Assessment, CheckinOutcome, ConcernCategory, Direction, DoorState, Engine, EngineConfig, Event,
-    EventKind, HOUR_MS, MINUTE_MS, Person, Profile, ReplayOptions, Timestamp, replay,
+    AppAction, Assessment, CheckinOutcome, Direction, DoorState, Engine, EngineConfig, Event, EventKind, HOUR_MS,
+    MINUTE_MS, Person, Profile, ReplayOptions, Timestamp, replay,
 };
 use proptest::prelude::*;
+
+mod common;
 
 const T0: i64 = 1_714_489_200_000; // 2024-05-01T00:00:00+09:00
 const SPAN_H: i64 = 72;
 
 fn kind() -> impl Strategy<Value = EventKind> {
     prop_oneof![
-        (any::<bool>(), any::<bool>()).prop_map(|(out, answered)| EventKind::Call {
-            direction: if out { Direction::Out } else { Direction::In },
-            answered,
-            duration_s: None
-        }),
-        (0u32..400).prop_map(|steps| EventKind::Steps { steps, interval_s: 3600 }),
-        any::<bool>().prop_map(|o| EventKind::Door { state: if o { DoorState::Open } else { DoorState::Closed } }),
-        (0u32..4, proptest::option::of(0u32..3)).prop_map(|(w, l)| EventKind::Plug {
-            watts: [0.5, 40.0, 85.0, 86.0][w as usize],
-            lux: l.map(|l| [5.0, 120.0, 400.0][l as usize])
-        }),
-        (0usize..5).prop_map(|a| EventKind::App { action: AppAction::ALL[a] }),
-        (0usize..5, 0usize..2).prop_map(|(o, b)| EventKind::Checkin {
-            outcome: CheckinOutcome::ALL[o],
-            category: None,
-            by: anbu::CheckinBy::ALL[b]
-        }),
-        (0usize..6).prop_map(|c| EventKind::Checkin {
-            outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::ALL[c]),
-            by: anbu::CheckinBy::Auto
-        }),
-        Just(EventKind::Sos),
-        Just(EventKind::Heartbeat),
-        (0usize..4).prop_map(|w| EventKind::Meter { watts: [60.0, 140.0, 450.0, 1500.0][w] }),
-        (0i64..48).prop_map(|h| EventKind::Away { until: Timestamp::from_millis(T0 + h * HOUR_MS).unwrap() }),
-        (0usize..7, 0usize..5).prop_map(|(f, b)| EventKind::Disposition {
-            finding: anbu::Finding::ALL[f],
-            by: anbu::FoundBy::ALL.get(b).copied()
-        }),
+        (any::<bool>(), any::<bool>())
+            .prop_map(|(out, answered)| EventKind::call(if out { Direction::Out } else { Direction::In }, answered)),
+        (0u32..400).prop_map(EventKind::steps),
+        any::<bool>().prop_map(|o| EventKind::door(if o { DoorState::Open } else { DoorState::Closed })),
+        (0u32..4, proptest::option::of(0u32..3))
+            .prop_map(|(w, l)| EventKind::plug([0.5, 40.0, 85.0, 86.0][w as usize])
+                .with_lux(l.map(|l| [5.0, 120.0, 400.0][l as usize]))),
+        (0usize..5).prop_map(|a| EventKind::app(AppAction::ALL[a])),
+        common::checkins(),
+        Just(EventKind::sos()),
+        Just(EventKind::heartbeat()),
+        (0usize..4).prop_map(|w| EventKind::meter([60.0, 140.0, 450.0, 1500.0][w])),
+        (0i64..48).prop_map(|h| EventKind::away(Timestamp::from_millis(T0 + h * HOUR_MS).unwrap())),
+        (0usize..7, 0usize..5).prop_map(|(f, b)| EventKind::disposition(anbu::Finding::ALL[f])
+            .with_by(anbu::FoundBy::ALL.get(b).copied().map(By::from))),
     ]
 }
 
@@ -61,7 +49,7 @@ fn event() -> impl Strategy<Value = Event> {
             anbu::Signal::Disposition => "visit",
         };
         let kind = match kind {
-            EventKind::Away { until } if until < ts => EventKind::Away { until: ts },
+            EventKind::Away { until, .. } if until < ts => EventKind::away(ts),
             k => k,
         };
         Event::new("p", ts, Some(device), kind).ok()
@@ -100,14 +88,11 @@ fn profile() -> impl Strategy<Value = &'static str> {
 fn sign_of_life(min: i64, which: usize) -> Event {
     let ts = Timestamp::from_millis(T0 + min * MINUTE_MS).unwrap();
     let (device, kind) = match which {
-        0 => ("door-front", EventKind::Door { state: DoorState::Open }),
-        1 => ("phone", EventKind::Call { direction: Direction::Out, answered: true, duration_s: None }),
-        2 => ("phone", EventKind::App { action: AppAction::Unlock }),
-        3 => (
-            "checkin",
-            EventKind::Checkin { outcome: CheckinOutcome::Answered, category: None, by: anbu::CheckinBy::Auto },
-        ),
-        _ => ("phone", EventKind::Steps { steps: 500, interval_s: 3600 }),
+        0 => ("door-front", EventKind::door(DoorState::Open)),
+        1 => ("phone", EventKind::call(Direction::Out, true)),
+        2 => ("phone", EventKind::app(AppAction::Unlock)),
+        3 => ("checkin", EventKind::checkin(CheckinOutcome::Answered)),
+        _ => ("phone", EventKind::steps(500)),
     };
     Event::new("p", ts, Some(device), kind).unwrap()
 }
@@ -208,8 +193,8 @@ proptest! {
         profile in profile(),
     ) {
         let evs: Vec<Event> = evs.into_iter().zip(watts).map(|(e, w)| match e.kind {
-            EventKind::Plug { lux, .. } => Event::new("p", e.ts, Some(e.device()), EventKind::Plug { watts: w, lux }).unwrap(),
-            EventKind::Meter { .. } => Event::new("p", e.ts, Some(e.device()), EventKind::Meter { watts: w }).unwrap(),
+            EventKind::Plug { lux, .. } => Event::new("p", e.ts, Some(e.device()), EventKind::plug(w).with_lux(lux)).unwrap(),
+            EventKind::Meter { .. } => Event::new("p", e.ts, Some(e.device()), EventKind::meter(w)).unwrap(),
             _ => e,
         }).collect();
         let mut never = engine(profile, 1);

@@ -1,5 +1,6 @@
 //! The event readers and writers against the interchange contract (docs/interchange.md).
 
+use anbu::By;
 use anbu::{
     AppAction, CheckinOutcome, CsvEventReader, Direction, DoorState, Error, ErrorKind, Event, EventKind, Format,
     JsonlEventReader, OwnedColumns, ReadOptions, Timestamp, read_columns, read_events, read_events_from,
@@ -34,22 +35,17 @@ fn ts(text: &str) -> Timestamp {
 fn spec_events() -> Vec<Event> {
     let e = |person, t, device, kind| Event::new(person, ts(t), device, kind).unwrap();
     vec![
-        e("p-001", "2024-05-01T08:00:00+09:00", Some("phone"), EventKind::Steps { steps: 412, interval_s: 3600 }),
-        e("p-001", "2024-05-01T08:12:31+09:00", Some("door-front"), EventKind::Door { state: DoorState::Open }),
-        e("p-001", "2024-05-01T19:02:00+09:00", Some("plug-tv"), EventKind::Plug { watts: 85.5, lux: Some(120.0) }),
+        e("p-001", "2024-05-01T08:00:00+09:00", Some("phone"), EventKind::steps(412)),
+        e("p-001", "2024-05-01T08:12:31+09:00", Some("door-front"), EventKind::door(DoorState::Open)),
+        e("p-001", "2024-05-01T19:02:00+09:00", Some("plug-tv"), EventKind::plug(85.5).with_lux(120.0)),
         e(
             "p-001",
             "2024-05-01T19:40:10+09:00",
             Some("phone"),
-            EventKind::Call { direction: Direction::Out, answered: true, duration_s: Some(312.0) },
+            EventKind::call(Direction::Out, true).with_duration_s(312.0),
         ),
-        e(
-            "p-002",
-            "2024-05-02T10:00:00+09:00",
-            None,
-            EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto },
-        ),
-        e("p-002", "2024-05-03T00:00:00+09:00", None, EventKind::Away { until: ts("2024-05-09T00:00:00+09:00") }),
+        e("p-002", "2024-05-02T10:00:00+09:00", None, EventKind::checkin(CheckinOutcome::Missed)),
+        e("p-002", "2024-05-03T00:00:00+09:00", None, EventKind::away(ts("2024-05-09T00:00:00+09:00"))),
     ]
 }
 
@@ -79,10 +75,7 @@ fn csv_and_jsonl_give_the_same_events() {
 fn columns_in_any_order_and_subset() {
     let text = "signal,ts,person,outcome\r\ncheckin,1714525200000,p-002,missed\r\n";
     let events = read(text, Format::Csv).unwrap();
-    assert_eq!(
-        events[0].kind,
-        EventKind::Checkin { outcome: CheckinOutcome::Missed, category: None, by: anbu::CheckinBy::Auto }
-    );
+    assert_eq!(events[0].kind, EventKind::checkin(CheckinOutcome::Missed));
     // A byte-order mark (as Excel writes) is not part of the first column's name.
     let text = "\u{feff}person,ts,signal\np-1,1,sos\n";
     assert_eq!(read(text, Format::Csv).unwrap().len(), 1);
@@ -170,8 +163,8 @@ fn row_errors_name_line_field_and_reason() {
     assert_eq!(
         staff.unwrap().iter().map(|e| e.kind.clone()).collect::<Vec<_>>(),
         [
-            EventKind::Checkin { outcome: CheckinOutcome::Unreachable, category: None, by: anbu::CheckinBy::Staff },
-            EventKind::Disposition { finding: anbu::Finding::Fine, by: Some(anbu::FoundBy::Rescue) },
+            EventKind::checkin(CheckinOutcome::Unreachable).with_by(By::Staff),
+            EventKind::disposition(anbu::Finding::Fine).with_by(By::Rescue),
         ]
     );
     let e = read("person,ts,signal\np-1,1,sos\np-1,1,sos\np-\u{1}1,1,sos\n", Format::Csv).unwrap_err();
@@ -412,10 +405,12 @@ fn number() -> impl Strategy<Value = f64> {
 fn kind(ts: i64) -> impl Strategy<Value = EventKind> {
     prop_oneof![
         (prop_oneof![Just(Direction::In), Just(Direction::Out)], any::<bool>(), proptest::option::of(number()))
-            .prop_map(|(direction, answered, duration_s)| EventKind::Call { direction, answered, duration_s }),
-        (any::<u32>(), 1u32..).prop_map(|(steps, interval_s)| EventKind::Steps { steps, interval_s }),
-        prop_oneof![Just(DoorState::Open), Just(DoorState::Closed)].prop_map(|state| EventKind::Door { state }),
-        (number(), proptest::option::of(number())).prop_map(|(watts, lux)| EventKind::Plug { watts, lux }),
+            .prop_map(
+                |(direction, answered, duration_s)| EventKind::call(direction, answered).with_duration_s(duration_s)
+            ),
+        (any::<u32>(), 1u32..).prop_map(|(steps, interval_s)| EventKind::steps(steps).with_interval_s(interval_s)),
+        prop_oneof![Just(DoorState::Open), Just(DoorState::Closed)].prop_map(EventKind::door),
+        (number(), proptest::option::of(number())).prop_map(|(watts, lux)| EventKind::plug(watts).with_lux(lux)),
         proptest::sample::select(vec![
             AppAction::Unlock,
             AppAction::Charge,
@@ -423,12 +418,12 @@ fn kind(ts: i64) -> impl Strategy<Value = EventKind> {
             AppAction::Data,
             AppAction::AppOpen
         ])
-        .prop_map(|action| EventKind::App { action }),
+        .prop_map(EventKind::app),
         proptest::sample::select(vec![CheckinOutcome::Answered, CheckinOutcome::Missed, CheckinOutcome::Concern])
-            .prop_map(|outcome| EventKind::Checkin { outcome, category: None, by: anbu::CheckinBy::Auto }),
-        Just(EventKind::Sos),
-        (0i64..1_000_000_000_000).prop_map(move |d| EventKind::Away { until: Timestamp::from_millis(ts + d).unwrap() }),
-        Just(EventKind::Heartbeat),
+            .prop_map(EventKind::checkin),
+        Just(EventKind::sos()),
+        (0i64..1_000_000_000_000).prop_map(move |d| EventKind::away(Timestamp::from_millis(ts + d).unwrap())),
+        Just(EventKind::heartbeat()),
     ]
 }
 

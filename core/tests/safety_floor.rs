@@ -168,7 +168,7 @@ impl Life {
         let stop = self.incident.as_ref().map_or(u32::MAX, |i| i.hour);
         let away = |h: u32| self.absence.is_some_and(|(s, len)| h >= s && h < s + len);
         if let Some((start, len)) = self.absence {
-            push(u64::from(start) * 60, "away", EventKind::Away { until: ts(u64::from(start + len) * 60) });
+            push(u64::from(start) * 60, "away", EventKind::away(ts(u64::from(start + len) * 60)));
         }
         let pulled = match self.nuisance {
             Nuisance::PlugPulled(d) => d * 24 + 13,
@@ -197,17 +197,17 @@ impl Life {
                         }
                     };
                     let watts = if tv { 85.0 } else { 0.5 };
-                    push(u64::from(h) * 60 + q * 15, "plug-tv", EventKind::Plug { watts, lux: Some(80.0) });
+                    push(u64::from(h) * 60 + q * 15, "plug-tv", EventKind::plug(watts).with_lux(80.0));
                 }
             }
             // The door.
             if home && goes_out && hod == out_at {
-                push(u64::from(h) * 60 + 5, "door-front", EventKind::Door { state: DoorState::Open });
-                push(u64::from(h) * 60 + 6, "door-front", EventKind::Door { state: DoorState::Closed });
+                push(u64::from(h) * 60 + 5, "door-front", EventKind::door(DoorState::Open));
+                push(u64::from(h) * 60 + 6, "door-front", EventKind::door(DoorState::Closed));
             }
             if alive && !away(h) && goes_out && hod == out_at + 2 {
-                push(u64::from(h) * 60 + 1, "door-front", EventKind::Door { state: DoorState::Open });
-                push(u64::from(h) * 60 + 2, "door-front", EventKind::Door { state: DoorState::Closed });
+                push(u64::from(h) * 60 + 1, "door-front", EventKind::door(DoorState::Open));
+                push(u64::from(h) * 60 + 2, "door-front", EventKind::door(DoorState::Closed));
             }
             // The phone: steps every hour, phone use, calls.
             let zero_steps = self.incident.as_ref().is_some_and(|i| i.zero_steps);
@@ -218,25 +218,17 @@ impl Life {
                     _ if awake => 60 + rng.below(120) as u32,
                     _ => 0,
                 };
-                push(u64::from(h) * 60 + 59, "phone", EventKind::Steps { steps, interval_s: 3600 });
+                push(u64::from(h) * 60 + 59, "phone", EventKind::steps(steps));
             }
             if alive && awake && rng.chance(2) {
-                push(u64::from(h) * 60 + rng.below(50), "phone", EventKind::App { action: AppAction::Unlock });
+                push(u64::from(h) * 60 + rng.below(50), "phone", EventKind::app(AppAction::Unlock));
             }
             if alive && hod == 19 && rng.chance(self.call_tenths) {
-                push(
-                    u64::from(h) * 60 + 10,
-                    "phone",
-                    EventKind::Call { direction: Direction::Out, answered: true, duration_s: None },
-                );
+                push(u64::from(h) * 60 + 10, "phone", EventKind::call(Direction::Out, true));
             }
             if alive && hod == 16 && rng.chance(3) {
                 let answered = !matches!(self.nuisance, Nuisance::PhoneSilent) && rng.chance(8);
-                push(
-                    u64::from(h) * 60 + 20,
-                    "phone",
-                    EventKind::Call { direction: Direction::In, answered, duration_s: None },
-                );
+                push(u64::from(h) * 60 + 20, "phone", EventKind::call(Direction::In, answered));
             }
             // The daily check-in call.
             if hod == self.checkin_hour {
@@ -251,23 +243,11 @@ impl Life {
                     self.incident.as_ref().and_then(|inc| inc.outcomes.get(i).copied().flatten())
                 };
                 if let Some(outcome) = outcome {
-                    push(
-                        u64::from(h) * 60 + 30,
-                        "checkin",
-                        EventKind::Checkin { outcome, category: None, by: anbu::CheckinBy::Auto },
-                    );
+                    push(u64::from(h) * 60 + 30, "checkin", EventKind::checkin(outcome));
                 }
                 // A second call an hour later, as the field does after a missed one.
                 if alive && outcome == Some(CheckinOutcome::Missed) && rng.chance(5) {
-                    push(
-                        u64::from(h) * 60 + 90,
-                        "checkin",
-                        EventKind::Checkin {
-                            outcome: CheckinOutcome::Missed,
-                            category: None,
-                            by: anbu::CheckinBy::Auto,
-                        },
-                    );
+                    push(u64::from(h) * 60 + 90, "checkin", EventKind::checkin(CheckinOutcome::Missed));
                 }
             }
         }
@@ -329,7 +309,8 @@ fn urgent(events: &[Event]) -> Vec<Timestamp> {
     let answered = |e: &&Event| {
         matches!(
             e.kind,
-            EventKind::Sos | EventKind::Checkin { outcome: CheckinOutcome::Answered | CheckinOutcome::Concern, .. }
+            EventKind::Sos { .. }
+                | EventKind::Checkin { outcome: CheckinOutcome::Answered | CheckinOutcome::Concern, .. }
         )
     };
     events.iter().filter(answered).map(|e| e.ts).collect()

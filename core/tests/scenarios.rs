@@ -157,7 +157,7 @@ fn unregistered_hospital_stay_with_the_phone_along() {
 fn registered_absence_suppresses_silence_until_it_ends() {
     let mut home = Home::new("p");
     home.ordinary_day(0, true, true);
-    home.push(23.5, "away", EventKind::Away { until: home.ts(96.0) });
+    home.push(23.5, "away", EventKind::away(home.ts(96.0)));
     home.ordinary_day(5, true, true);
     let rows = home.hourly(person("call_iot"), 24, 119);
     let during: Vec<_> = rows.iter().filter(|a| a.at < home.ts(96.0)).collect();
@@ -169,8 +169,8 @@ fn registered_absence_suppresses_silence_until_it_ends() {
     // Cancelling the absence (until == ts) brings silence back.
     let mut cancelled = Home::new("p");
     cancelled.ordinary_day(0, true, true);
-    cancelled.push(23.5, "away", EventKind::Away { until: cancelled.ts(96.0) });
-    cancelled.push(30.0, "away", EventKind::Away { until: cancelled.ts(30.0) });
+    cancelled.push(23.5, "away", EventKind::away(cancelled.ts(96.0)));
+    cancelled.push(30.0, "away", EventKind::away(cancelled.ts(30.0)));
     cancelled.plug(24.0, 73.0, |_| 0.5); // the plug keeps reporting standby
     let rows = cancelled.hourly(person("call_iot"), 24, 72);
     assert!(max_level(&rows) >= Level::Warning);
@@ -239,7 +239,7 @@ fn sudden_collapse_is_escalated_step_by_step() {
 fn sos_is_critical_at_once_and_cleared_by_an_answered_checkin() {
     let mut home = Home::new("p");
     home.ordinary_day(0, true, true);
-    home.push(10.25, "sos-button", EventKind::Sos);
+    home.push(10.25, "sos-button", EventKind::sos());
     home.checkin(14.0, CheckinOutcome::Answered);
     let rows = home.hourly(person("full"), 10, 15);
     let at_11 = &rows[1];

@@ -24,7 +24,7 @@ fn advise_hour() -> f64 {
 fn plug(home: &mut Home, from: f64, to: f64, watts: impl Fn(f64) -> f64) {
     let mut h = from;
     while h < to {
-        home.push(h, "plug-tv", anbu::EventKind::Plug { watts: watts(h), lux: None });
+        home.push(h, "plug-tv", anbu::EventKind::plug(watts(h)));
         h += 2.0;
     }
 }

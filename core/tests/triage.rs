@@ -44,9 +44,9 @@ fn the_queue_is_one_district_or_caseworker_most_urgent_first_and_survives_a_snap
             .unwrap();
     }
     for id in ["p-1", "p-3", "p-4"] {
-        engine.ingest(Event::new(id, t0(), None, EventKind::Heartbeat).unwrap()).unwrap();
+        engine.ingest(Event::new(id, t0(), None, EventKind::heartbeat()).unwrap()).unwrap();
     }
-    engine.ingest(Event::new("p-4", t0(), None, EventKind::Sos).unwrap()).unwrap();
+    engine.ingest(Event::new("p-4", t0(), None, EventKind::sos()).unwrap()).unwrap();
     let at = t0().plus_millis(HOUR_MS);
     let mut restored = Engine::restore(&engine.snapshot()).unwrap();
     assert_eq!(restored.persons().filter_map(|p| p.district()).count(), 4);
@@ -111,7 +111,7 @@ fn a_profile_named_as_a_built_in_overrides_it_for_that_engine_or_replay() {
     assert_eq!(eager.name, "full");
     let persons = [Person::new("p-1", "full").unwrap()];
     let events: Vec<Event> = (0..5)
-        .map(|d| Event::new("p-1", t0().plus_millis(d * 24 * HOUR_MS), None, EventKind::Heartbeat).unwrap())
+        .map(|d| Event::new("p-1", t0().plus_millis(d * 24 * HOUR_MS), None, EventKind::heartbeat()).unwrap())
         .collect();
     let builtin = replay(events.clone(), &persons, &ReplayOptions::default()).unwrap();
     assert!(builtin.iter().any(|a| a.responder == Responder::ControlCenter));

@@ -25,8 +25,7 @@ fn said_all(categories: &[Option<ConcernCategory>]) -> Assessment {
     }
     let t = 4.0 * 24.0 + 14.0;
     for (i, category) in categories.iter().enumerate() {
-        let kind =
-            EventKind::Checkin { outcome: CheckinOutcome::Concern, category: *category, by: anbu::CheckinBy::Auto };
+        let kind = EventKind::checkin(CheckinOutcome::Concern).with_category(*category);
         home.push(t + i as f64 / 60.0, "checkin", kind);
     }
     let rows = home.hourly(person("full"), 4 * 24 + 1, 4 * 24 + 15);
@@ -112,15 +111,7 @@ fn an_answered_call_clears_what_was_said() {
         home.ordinary_day(d, true, true);
     }
     let t = 4.0 * 24.0 + 14.0;
-    home.push(
-        t,
-        "checkin",
-        EventKind::Checkin {
-            outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::WelfareRequest),
-            by: anbu::CheckinBy::Auto,
-        },
-    );
+    home.push(t, "checkin", EventKind::checkin(CheckinOutcome::Concern).with_category(ConcernCategory::WelfareRequest));
     home.checkin(t + 1.5, CheckinOutcome::Answered);
     let rows = home.hourly(person("full"), 4 * 24 + 1, 4 * 24 + 16);
     let at_15 = &rows[rows.len() - 2];
@@ -149,11 +140,7 @@ fn the_profile_routes_each_category() {
     home.push(
         4.0 * 24.0 + 14.0,
         "checkin",
-        EventKind::Checkin {
-            outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::WelfareRequest),
-            by: anbu::CheckinBy::Auto,
-        },
+        EventKind::checkin(CheckinOutcome::Concern).with_category(ConcernCategory::WelfareRequest),
     );
     let rows = home.hourly_with(Some(p), Person::new("p", "visit_welfare").unwrap(), 4 * 24 + 1, 4 * 24 + 15);
     let a = rows.last().unwrap();
@@ -188,14 +175,7 @@ fn categories_in_files_are_checked() {
     let ok = read(csv("p-1,2024-05-01T10:00:00+09:00,checkin,concern,threat\n\
                        p-1,2024-05-01T11:00:00+09:00,checkin,answered,\n"))
     .unwrap();
-    assert_eq!(
-        ok.events[0].kind,
-        EventKind::Checkin {
-            outcome: CheckinOutcome::Concern,
-            category: Some(ConcernCategory::Threat),
-            by: anbu::CheckinBy::Auto
-        }
-    );
+    assert_eq!(ok.events[0].kind, EventKind::checkin(CheckinOutcome::Concern).with_category(ConcernCategory::Threat));
     let err = read(csv("p-1,2024-05-01T10:00:00+09:00,checkin,concern,lonely\n")).unwrap_err().to_string();
     assert_eq!(
         err,
@@ -217,10 +197,7 @@ fn categories_in_files_are_checked() {
     assert_eq!(columns.batch().unwrap().to_events(), ok.events[..1].to_vec());
     std::fs::remove_dir_all(&dir).unwrap();
     let old = read("person,ts,signal,outcome\np-1,2024-05-01T10:00:00+09:00,checkin,concern\n".into()).unwrap();
-    assert_eq!(
-        old.events[0].kind,
-        EventKind::Checkin { outcome: CheckinOutcome::Concern, category: None, by: anbu::CheckinBy::Auto }
-    );
+    assert_eq!(old.events[0].kind, EventKind::checkin(CheckinOutcome::Concern));
 }
 
 #[test]

@@ -118,14 +118,14 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
         // Door.
         if devices.door {
             if k % 6 == 0 {
-                w.push(m0, "door-front", EventKind::Heartbeat);
+                w.push(m0, "door-front", EventKind::heartbeat());
             }
             let found = life.course.as_ref().is_some_and(|c| c.end == Some(k) && c.kind != IncidentKind::AcuteIllness);
             let chore = s == State::Home && (420.0..1260.0).contains(&clock) && rng.chance(0.012);
             if prev.at_home() != s.at_home() || found || chore {
                 let t = m0 + rng.range(0.0, 8.0);
-                w.push(t, "door-front", EventKind::Door { state: DoorState::Open });
-                w.push(t + rng.range(0.3, 1.5), "door-front", EventKind::Door { state: DoorState::Closed });
+                w.push(t, "door-front", EventKind::door(DoorState::Open));
+                w.push(t + rng.range(0.3, 1.5), "door-front", EventKind::door(DoorState::Closed));
             }
         }
         // Calls.
@@ -135,7 +135,7 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
                 for _ in 0..rng.poisson(p.calls_out_per_h / 6.0 * v.sqrt()) {
                     let answered = rng.chance(0.8);
                     let duration = answered.then(|| (120.0 * (0.9 * rng.normal()).exp()).clamp(5.0, 3600.0).round());
-                    let kind = EventKind::Call { direction: Direction::Out, answered, duration_s: duration };
+                    let kind = EventKind::call(Direction::Out, answered).with_duration_s(duration);
                     w.push(m0 + rng.range(0.0, 10.0), "phone", kind);
                 }
             }
@@ -152,7 +152,7 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
                     };
                     let answered = rng.chance(base * v.sqrt() * if silent { 0.1 } else { 1.0 });
                     let duration = answered.then(|| (150.0 * (0.9 * rng.normal()).exp()).clamp(5.0, 3600.0).round());
-                    let kind = EventKind::Call { direction: Direction::In, answered, duration_s: duration };
+                    let kind = EventKind::call(Direction::In, answered).with_duration_s(duration);
                     w.push(m0 + rng.range(0.0, 10.0), "phone", kind);
                 }
             }
@@ -165,19 +165,19 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
                 _ => 0.0,
             };
             for _ in 0..rng.poisson(per_h / 6.0) {
-                w.push(m0 + rng.range(0.0, 10.0), "phone", EventKind::App { action: AppAction::Unlock });
+                w.push(m0 + rng.range(0.0, 10.0), "phone", EventKind::app(AppAction::Unlock));
             }
             if s.about() {
                 if rng.chance(0.3 / 6.0) {
-                    w.push(m0 + rng.range(0.0, 10.0), "phone", EventKind::App { action: AppAction::Data });
+                    w.push(m0 + rng.range(0.0, 10.0), "phone", EventKind::app(AppAction::Data));
                 }
                 if rng.chance(0.03 / 6.0) {
-                    w.push(m0 + rng.range(0.0, 10.0), "phone", EventKind::App { action: AppAction::SmsOut });
+                    w.push(m0 + rng.range(0.0, 10.0), "phone", EventKind::app(AppAction::SmsOut));
                 }
             }
             if prev == State::Home && s == State::Asleep && rng.chance(0.6) {
                 // Put on charge at bedtime.
-                w.push(m0 + rng.range(0.0, 5.0), "phone", EventKind::App { action: AppAction::Charge });
+                w.push(m0 + rng.range(0.0, 5.0), "phone", EventKind::app(AppAction::Charge));
             }
         }
         // Steps, at the end of each hour.
@@ -187,7 +187,7 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
                 let steps: f64 = hour.map(|j| slot_steps(life, j, rng)).sum();
                 let steps = steps.round() as u32;
                 if steps > 0 || p.zero_step_reports {
-                    w.push(m0 + slot_min, "phone", EventKind::Steps { steps, interval_s: 3600 });
+                    w.push(m0 + slot_min, "phone", EventKind::steps(steps));
                 }
             }
         }
@@ -212,7 +212,7 @@ pub fn events(person: &str, life: &Life, devices: Devices, start: Timestamp, rng
                     p.standby_watts + 0.05 * rng.normal()
                 };
                 let lux = (lux * (1.0 + 0.03 * rng.normal()) + 1.5 * rng.normal()).max(0.0);
-                let reading = EventKind::Plug { watts: (watts.max(0.0) * 10.0).round() / 10.0, lux: Some(lux.round()) };
+                let reading = EventKind::plug((watts.max(0.0) * 10.0).round() / 10.0).with_lux(lux.round());
                 w.push(minute, "plug-tv", reading);
             }
         }
@@ -229,17 +229,17 @@ fn extras(w: &mut Writer<'_>, life: &Life, slots: usize, rng: &mut Rng) {
             let from = span.from as f64 * 10.0;
             let until =
                 w.start.plus_millis(((span.to as f64 * 10.0 + rng.range(0.0, 600.0)) * MINUTE_MS as f64) as i64);
-            w.push((from - rng.range(60.0, 1800.0)).max(0.0), "away", EventKind::Away { until });
+            w.push((from - rng.range(60.0, 1800.0)).max(0.0), "away", EventKind::away(until));
         }
     }
     if let Some(c) = &life.course {
         if let Some(minute) = c.sos_minute {
-            w.push(minute as f64, "sos-button", EventKind::Sos);
+            w.push(minute as f64, "sos-button", EventKind::sos());
         }
         if let (Some(end), true) = (c.end, c.kind != IncidentKind::AcuteIllness) {
             let back = c.back.map_or(end_minute + 1440.0, |b| b as f64 * 10.0);
             let until = w.start.plus_millis((back * MINUTE_MS as f64) as i64);
-            w.push(end as f64 * 10.0 + 30.0, "away", EventKind::Away { until });
+            w.push(end as f64 * 10.0 + 30.0, "away", EventKind::away(until));
         }
     }
 }

@@ -172,9 +172,9 @@ mod tests {
     fn events() -> Vec<Event> {
         let t0: Timestamp = "2024-05-01T08:30:00+09:00".parse().unwrap();
         vec![
-            Event::new("p-1", t0, Some("door-front"), EventKind::Door { state: DoorState::Open }).unwrap(),
-            Event::new("p-2", t0, None, EventKind::Steps { steps: 120, interval_s: 3600 }).unwrap(),
-            Event::new("p-1", t0, Some("plug-tv"), EventKind::Plug { watts: 85.0, lux: None }).unwrap(),
+            Event::new("p-1", t0, Some("door-front"), EventKind::door(DoorState::Open)).unwrap(),
+            Event::new("p-2", t0, None, EventKind::steps(120)).unwrap(),
+            Event::new("p-1", t0, Some("plug-tv"), EventKind::plug(85.0)).unwrap(),
         ]
     }
 

@@ -12,7 +12,7 @@
 //! ```
 //! use std::sync::atomic::AtomicBool;
 //! use anbu::{Event, EventKind};
-//! let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::Sos)?;
+//! let e = Event::new("p-1", "2024-05-01T10:00:00+09:00".parse()?, None, EventKind::sos())?;
 //! let batch = anbu::arrow::events_batch(std::slice::from_ref(&e)).unwrap();
 //! let back = anbu::arrow::events_from_batches(&[batch], &AtomicBool::new(false), 1).unwrap();
 //! assert_eq!(back, [e]);

@@ -29,9 +29,9 @@ use crate::state::PersonState;
 /// let t0: Timestamp = "2024-05-01T08:00:00+09:00".parse()?;
 /// let at = |h: i64| t0.plus_millis(h * HOUR_MS);
 /// let events = vec![
-///     Event::new("p-1", at(0), Some("door"), EventKind::Door { state: DoorState::Open })?,
-///     Event::new("p-1", at(30), None, EventKind::Disposition { finding: Finding::Emergency, by: None })?,
-///     Event::new("p-1", at(31), None, EventKind::Disposition { finding: Finding::Deceased, by: None })?,
+///     Event::new("p-1", at(0), Some("door"), EventKind::door(DoorState::Open))?,
+///     Event::new("p-1", at(30), None, EventKind::disposition(Finding::Emergency))?,
+///     Event::new("p-1", at(31), None, EventKind::disposition(Finding::Deceased))?,
 /// ];
 /// let incidents = labels_from_dispositions(&events, &[Person::new("p-1", "full")?], &[])?;
 /// assert_eq!(incidents.len(), 1);
@@ -87,8 +87,8 @@ mod tests {
         let t0 = Timestamp::from_millis(1_714_521_600_000).unwrap();
         let at = |h: i64| t0.plus_millis(h * HOUR_MS);
         let ev = |p: &str, h: i64, kind: EventKind| Event::new(p, at(h), Some("dev"), kind).unwrap();
-        let door = || EventKind::Door { state: DoorState::Open };
-        let found = |finding| EventKind::Disposition { finding, by: None };
+        let door = || EventKind::door(DoorState::Open);
+        let found = |finding| EventKind::disposition(finding);
         let events = vec![
             ev("a", 0, door()),
             ev("a", 5, door()),

@@ -30,7 +30,7 @@ mod tests {
     #[test]
     fn absence_and_its_cancellation() {
         let r = rules("full", false);
-        let away = [ev(1.0, "away", EventKind::Away { until: at(48.0) })];
+        let away = [ev(1.0, "away", EventKind::away(at(48.0)))];
         let mut out = Vec::new();
         let st = state(&r, &away);
         let view = super::View { state: &st, rules: &r, at: at(10.0), walks: None };
@@ -38,7 +38,7 @@ mod tests {
         assert!(out[0].reason.detail.contains("until 2024-05-03 00:00"));
         let view = super::View { state: &st, rules: &r, at: at(49.0), walks: None };
         assert!(!super::detect(&view, &mut Vec::new()));
-        let cancelled = [away[0].clone(), ev(5.0, "away", EventKind::Away { until: at(5.0) })];
+        let cancelled = [away[0].clone(), ev(5.0, "away", EventKind::away(at(5.0)))];
         let st = state(&r, &cancelled);
         let view = super::View { state: &st, rules: &r, at: at(10.0), walks: None };
         assert!(!super::detect(&view, &mut Vec::new()));

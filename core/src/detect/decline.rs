@@ -68,7 +68,7 @@ mod tests {
             let per_day = if d < 22 { 12 } else { 12 - (d - 21) as usize };
             for k in 0..per_day {
                 let h = d as f64 * 24.0 + 8.0 + k as f64;
-                events.push(ev(h, "door-front", EventKind::Door { state: DoorState::Open }));
+                events.push(ev(h, "door-front", EventKind::door(DoorState::Open)));
             }
         }
         let e = run(&r, &events, 30.0 * 24.0 + 1.0, detect);
@@ -77,13 +77,7 @@ mod tests {
         assert!(e[0].reason.contribution > 0.0);
         // A steady person shows no decline.
         let steady: Vec<_> = (0..30 * 12)
-            .map(|k| {
-                ev(
-                    (k / 12) as f64 * 24.0 + 8.0 + (k % 12) as f64,
-                    "door-front",
-                    EventKind::Door { state: DoorState::Open },
-                )
-            })
+            .map(|k| ev((k / 12) as f64 * 24.0 + 8.0 + (k % 12) as f64, "door-front", EventKind::door(DoorState::Open)))
             .collect();
         assert!(run(&r, &steady, 30.0 * 24.0 + 1.0, detect).is_empty());
     }

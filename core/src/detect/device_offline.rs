@@ -48,7 +48,7 @@ mod tests {
     fn a_plug_that_stops_reporting_is_a_fault_and_its_silence_unknown() {
         let r = rules("call_iot", false);
         let mut events = plug(0.0, 10.0, 0.5);
-        events.push(ev(20.0, "door-front", EventKind::Door { state: DoorState::Open }));
+        events.push(ev(20.0, "door-front", EventKind::door(DoorState::Open)));
         let e = run(&r, &events, 30.0, super::detect);
         assert_eq!(e.len(), 1);
         assert!(
@@ -66,8 +66,7 @@ mod tests {
     #[test]
     fn a_phone_that_goes_dark_with_nothing_else_alive_is_not_a_fault() {
         let r = rules("call_app", false);
-        let events: Vec<_> =
-            (0..6).map(|h| ev(h as f64, "phone", EventKind::Steps { steps: 100, interval_s: 3600 })).collect();
+        let events: Vec<_> = (0..6).map(|h| ev(h as f64, "phone", EventKind::steps(100))).collect();
         let e = run(&r, &events, 20.0, super::detect);
         assert!(e[0].reason.detail.contains("nothing else showed life since"), "{}", e[0].reason.detail);
         let st = state(&r, &events);

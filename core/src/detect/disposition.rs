@@ -32,13 +32,13 @@ mod tests {
     use crate::event::{DoorState, EventKind, Finding};
 
     fn found(finding: Finding) -> crate::event::Event {
-        ev(10.0, "visit", EventKind::Disposition { finding, by: None })
+        ev(10.0, "visit", EventKind::disposition(finding))
     }
 
     #[test]
     fn incidents_and_unreachable_hold_until_life_or_the_next_disposition() {
         let r = rules("full", false);
-        let door = ev(12.0, "door-front", EventKind::Door { state: DoorState::Open });
+        let door = ev(12.0, "door-front", EventKind::door(DoorState::Open));
         for finding in [Finding::Emergency, Finding::Deceased, Finding::Unreachable] {
             let e = run(&r, &[found(finding)], 11.0, super::detect);
             assert_eq!(e.len(), 1, "{finding}");
@@ -50,7 +50,7 @@ mod tests {
             let after = run(&r, &[found(finding), door.clone()], 13.0, super::detect);
             assert_eq!(after.len(), usize::from(finding == Finding::Deceased), "{finding}");
             // A later disposition replaces it.
-            let fine = ev(12.0, "visit", EventKind::Disposition { finding: Finding::Hospital, by: None });
+            let fine = ev(12.0, "visit", EventKind::disposition(Finding::Hospital));
             assert!(run(&r, &[found(finding), fine], 13.0, super::detect).is_empty());
         }
         for finding in [Finding::Fine, Finding::Away, Finding::Hospital, Finding::DeviceFault] {

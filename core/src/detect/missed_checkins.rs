@@ -168,7 +168,7 @@ mod tests {
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
-        ev(h, "checkin", EventKind::Checkin { outcome, category: None, by: crate::event::CheckinBy::Auto })
+        ev(h, "checkin", EventKind::checkin(outcome))
     }
 
     #[test]
@@ -176,7 +176,7 @@ mod tests {
         let r = rules("full", false);
         let events = [
             checkin(1.0, CheckinOutcome::Missed),
-            ev(2.0, "door-front", EventKind::Door { state: DoorState::Open }),
+            ev(2.0, "door-front", EventKind::door(DoorState::Open)),
             checkin(3.0, CheckinOutcome::Missed),
             checkin(4.0, CheckinOutcome::Missed),
             checkin(5.5, CheckinOutcome::Missed),
@@ -210,11 +210,7 @@ mod tests {
         let welfare = ev(
             1.5,
             "checkin",
-            EventKind::Checkin {
-                outcome: CheckinOutcome::Concern,
-                category: Some(crate::event::ConcernCategory::WelfareRequest),
-                by: crate::event::CheckinBy::Auto,
-            },
+            EventKind::checkin(CheckinOutcome::Concern).with_category(crate::event::ConcernCategory::WelfareRequest),
         );
         let events = [checkin(1.0, CheckinOutcome::Concern), welfare];
         let e = run(&r, &events, 2.0, super::detect);
@@ -231,7 +227,7 @@ mod tests {
         let mut silent = Vec::new();
         for d in 0..20 {
             silent.push(checkin(d as f64 * 24.0 + 10.0, CheckinOutcome::Missed));
-            silent.push(ev(d as f64 * 24.0 + 12.0, "door-front", EventKind::Door { state: DoorState::Open }));
+            silent.push(ev(d as f64 * 24.0 + 12.0, "door-front", EventKind::door(DoorState::Open)));
         }
         silent.push(checkin(20.0 * 24.0 + 10.0, CheckinOutcome::Missed));
         let e = run(&r, &silent, 20.0 * 24.0 + 11.0, super::detect);

@@ -230,7 +230,7 @@ pub(crate) mod testing {
         let mut h = from;
         let mut v = Vec::new();
         while h < to {
-            v.push(ev(h, "plug-tv", EventKind::Plug { watts, lux: None }));
+            v.push(ev(h, "plug-tv", EventKind::plug(watts)));
             h += 0.25;
         }
         v

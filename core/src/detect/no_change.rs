@@ -102,7 +102,7 @@ mod tests {
         let n = (until / every).floor() as usize;
         let events: Vec<_> = (0..=n)
             .map(|k| k as f64 * every)
-            .map(|h| ev(h, "plug-tv", EventKind::Plug { watts: watts(h), lux: Some(lux(h).round()) }))
+            .map(|h| ev(h, "plug-tv", EventKind::plug(watts(h)).with_lux(lux(h).round())))
             .collect();
         let st = state(&r, &events);
         st.devices.iter().find_map(|d| d.plug).unwrap().steady_since.hours_since(at(0.0))

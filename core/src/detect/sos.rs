@@ -32,31 +32,20 @@ mod tests {
     #[test]
     fn held_then_expired_or_cleared() {
         let r = rules("full", false);
-        let press = [ev(1.0, "sos-button", EventKind::Sos)];
+        let press = [ev(1.0, "sos-button", EventKind::sos())];
         assert_eq!(run(&r, &press, 0.5, super::detect).len(), 0);
         let e = run(&r, &press, 2.0, super::detect);
         assert_eq!(e[0].reason.contribution, 100.0);
         assert!(e[0].reason.detail.contains("2024-05-01 01:00"));
         assert_eq!(run(&r, &press, 26.0, super::detect).len(), 0, "held 24 h");
-        let cleared = [
-            press[0].clone(),
-            ev(
-                3.0,
-                "checkin",
-                EventKind::Checkin {
-                    outcome: CheckinOutcome::Answered,
-                    category: None,
-                    by: crate::event::CheckinBy::Auto,
-                },
-            ),
-        ];
+        let cleared = [press[0].clone(), ev(3.0, "checkin", EventKind::checkin(CheckinOutcome::Answered))];
         assert_eq!(run(&r, &cleared, 4.0, super::detect).len(), 0);
         assert!(!e[0].reason.detail.contains("guardian"));
     }
 
     #[test]
     fn routed_to_the_guardian_where_the_profile_says_so_and_there_is_one() {
-        let press = [ev(1.0, "sos-button", EventKind::Sos)];
+        let press = [ev(1.0, "sos-button", EventKind::sos())];
         let detail = |profile_says: bool, has_one: bool| {
             let mut r = rules("full", false);
             let mut p = (*r.profile).clone();

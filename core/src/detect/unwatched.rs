@@ -101,7 +101,7 @@ mod tests {
     }
 
     fn door_every_day(days: u32) -> Vec<crate::event::Event> {
-        (0..days).map(|d| ev(d as f64 * 24.0 + 9.0, "door-front", EventKind::Door { state: DoorState::Open })).collect()
+        (0..days).map(|d| ev(d as f64 * 24.0 + 9.0, "door-front", EventKind::door(DoorState::Open))).collect()
     }
 
     #[test]

@@ -34,7 +34,7 @@ use crate::value::Value;
 /// {"person":"p-1","ts":"2024-05-01T10:00:00+09:00","signal":"steps","steps":4.5}
 /// "#;
 /// let mut rows = JsonlEventReader::new(text.as_bytes());
-/// assert_eq!(rows.next().unwrap()?.kind, EventKind::Steps { steps: 412, interval_s: 3600 });
+/// assert_eq!(rows.next().unwrap()?.kind, EventKind::steps(412));
 /// let err = rows.next().unwrap().unwrap_err();
 /// assert_eq!(err.to_string(), "line 3: field `steps`: expected a whole number >= 0, got `4.5`");
 /// assert!(rows.next().is_none());
@@ -394,7 +394,7 @@ mod tests {
     fn floats_are_read_exactly() {
         let text = r#"{"person":"p","ts":1,"signal":"plug","watts":9639.187417598921,"lux":1e-7}"#;
         let e = JsonlEventReader::new(text.as_bytes()).next().unwrap().unwrap();
-        assert_eq!(e.kind, EventKind::Plug { watts: 9639.187417598921, lux: Some(1e-7) });
+        assert_eq!(e.kind, EventKind::plug(9639.187417598921).with_lux(1e-7));
     }
 
     #[test]
@@ -407,7 +407,7 @@ mod tests {
         let text = r#"{"person":1001.0,"ts":1714557600000.0,"signal":"steps","steps":3.0,"interval_s":1e3}"#;
         let e = JsonlEventReader::new(text.as_bytes()).next().unwrap().unwrap();
         assert_eq!((e.person.as_str(), e.ts.as_millis()), ("1001", 1_714_557_600_000));
-        assert_eq!(e.kind, EventKind::Steps { steps: 3, interval_s: 1000 });
+        assert_eq!(e.kind, EventKind::steps(3).with_interval_s(1000));
     }
 
     #[test]

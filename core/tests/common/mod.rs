@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use anbu::{
-    AppAction, Assessment, CallPolicy, CheckinOutcome, CheckinResponder, Direction, DoorState, Engine, Event,
-    EventKind, HOUR_MS, Level, Person, Profile, ReplayOptions, Timestamp, replay_closed_loop,
+    AppAction, Assessment, By, CallPolicy, CheckinBy, CheckinOutcome, CheckinResponder, ConcernCategory, Direction,
+    DoorState, Engine, Event, EventKind, HOUR_MS, Level, Person, Profile, ReplayOptions, Timestamp, replay_closed_loop,
 };
 
 /// One person's home, written hour by hour from midnight (Seoul) of day 0, a Wednesday.
@@ -29,25 +29,25 @@ impl Home {
     pub fn plug(&mut self, from: f64, to: f64, watts: impl Fn(f64) -> f64) {
         let mut h = from;
         while h < to {
-            self.push(h, "plug-tv", EventKind::Plug { watts: watts(h), lux: Some(80.0) });
+            self.push(h, "plug-tv", EventKind::plug(watts(h)).with_lux(80.0));
             h += 0.25;
         }
     }
     pub fn door(&mut self, hour: f64) {
-        self.push(hour, "door-front", EventKind::Door { state: DoorState::Open });
-        self.push(hour + 0.02, "door-front", EventKind::Door { state: DoorState::Closed });
+        self.push(hour, "door-front", EventKind::door(DoorState::Open));
+        self.push(hour + 0.02, "door-front", EventKind::door(DoorState::Closed));
     }
     pub fn call(&mut self, hour: f64, direction: Direction, answered: bool) {
-        self.push(hour, "phone", EventKind::Call { direction, answered, duration_s: None });
+        self.push(hour, "phone", EventKind::call(direction, answered));
     }
     pub fn steps(&mut self, hour: f64, steps: u32) {
-        self.push(hour, "phone", EventKind::Steps { steps, interval_s: 3600 });
+        self.push(hour, "phone", EventKind::steps(steps));
     }
     pub fn unlock(&mut self, hour: f64) {
-        self.push(hour, "phone", EventKind::App { action: AppAction::Unlock });
+        self.push(hour, "phone", EventKind::app(AppAction::Unlock));
     }
     pub fn checkin(&mut self, hour: f64, outcome: CheckinOutcome) {
-        self.push(hour, "checkin", EventKind::Checkin { outcome, category: None, by: anbu::CheckinBy::Auto });
+        self.push(hour, "checkin", EventKind::checkin(outcome));
     }
 
     /// An ordinary day `d`: TV 08-12 and 18-23, out 09:30-11:00, calls, steps, phone use.
@@ -388,4 +388,15 @@ pub fn ten_day_decline_then_collapse() -> (Home, f64) {
         home.checkin(d as f64 * 24.0 + 11.0, CheckinOutcome::Missed);
     }
     (home, 14.0 * 24.0 + 7.0)
+}
+
+/// Check-in payloads for property tests: every outcome, by the automatic call or by staff, and
+/// a concern of every category.
+pub fn checkins() -> impl proptest::strategy::Strategy<Value = EventKind> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0usize..5, 0usize..2)
+            .prop_map(|(o, b)| EventKind::checkin(CheckinOutcome::ALL[o]).with_by(By::from(CheckinBy::ALL[b]))),
+        (0usize..6).prop_map(|c| EventKind::checkin(CheckinOutcome::Concern).with_category(ConcernCategory::ALL[c])),
+    ]
 }
