@@ -17,9 +17,11 @@
 //!   its call (a call missed ahead of the rule is a warning when the rule fires, not before:
 //!   until then the call is asked for again, and an answer is a sign of life), or when the
 //!   rule fires where the person has no check-in calls (or that setting is 0);
-//! - `critical` (dispatch) once `escalation.critical_after_missed_checkins` calls were
-//!   missed since then, counting as distinct only misses at least
-//!   `escalation.confirm_within_h` apart: a person out without the phone misses the floor's
+//! - `critical` (dispatch) once the rule has fired and
+//!   `escalation.critical_after_missed_checkins` calls were missed since the floor asked,
+//!   counting as distinct only misses at least `escalation.confirm_within_h` apart (so with
+//!   the call asked for well ahead, two misses before the rule fires are a watch until it
+//!   does): a person out without the phone misses the floor's
 //!   call and the scheduled call a few minutes later alike, and two such misses say little
 //!   more than one (counted each, they made most of the false visits in the backtests).
 //!
@@ -208,13 +210,16 @@ fn judge(view: &View<'_>, a: &Ask) -> Floor {
             .filter(|t| *t >= a.call_at && *t <= view.at && !st.absences.iter().any(|x| x.start <= *t && *t < x.end)),
         esc.confirm_within_h,
     );
+    // Before the rule fires the floor only asks for the call: missed calls escalate once it
+    // has fired (a call asked for well ahead may be missed twice before then).
+    let fired = view.at >= a.fired_at;
     let (mut level, mut action) = if !view.rules.expects_checkin {
         (Level::Warning, esc.warning)
-    } else if esc.critical_after_missed_checkins > 0 && misses >= esc.critical_after_missed_checkins {
+    } else if fired && esc.critical_after_missed_checkins > 0 && misses >= esc.critical_after_missed_checkins {
         (Level::Critical, esc.critical)
-    } else if misses > 0 && misses >= esc.warning_after_missed_checkins && view.at >= a.fired_at {
+    } else if fired && misses > 0 && misses >= esc.warning_after_missed_checkins {
         (Level::Warning, esc.warning_after_missed_checkin)
-    } else if esc.warning_after_missed_checkins == 0 && view.at >= a.fired_at {
+    } else if fired && esc.warning_after_missed_checkins == 0 {
         (Level::Warning, if misses > 0 { esc.warning_after_missed_checkin } else { esc.warning })
     } else {
         (Level::Watch, esc.watch)
@@ -281,6 +286,24 @@ mod tests {
         events.push(checkin(27.5, CheckinOutcome::Answered));
         assert_eq!(floor_at("plug_only", &events, 28.0), None);
         assert_eq!(floor_at("plug_only", &events, 49.5).map(|f| f.fired_at), Some(at(51.5)));
+    }
+
+    #[test]
+    fn calls_asked_for_well_ahead_escalate_only_once_the_rule_fires() {
+        // A profile asking six hours ahead: two distinct misses before the rule fires (25:00)
+        // are a watch until then, and critical when it fires.
+        let mut events = plug(0.0, 1.0, 85.0);
+        events.extend(plug(1.0, 60.0, 0.5));
+        events.push(checkin(19.1, CheckinOutcome::Missed));
+        events.push(checkin(21.5, CheckinOutcome::Missed));
+        let mut r = rules("plug_only", true);
+        std::sync::Arc::make_mut(&mut r.profile).escalation.floor_call_ahead_h = 6.0;
+        let st = state(&r, &events);
+        let at_h = |h: f64| floor(&View { state: &st, rules: &r, at: at(h), walks: None }).unwrap();
+        let f = at_h(24.9);
+        assert_eq!((f.level, f.action, f.misses), (Level::Watch, Action::CheckinCall, 2));
+        let f = at_h(25.0);
+        assert_eq!((f.level, f.action, f.misses), (Level::Critical, Action::Dispatch, 2));
     }
 
     #[test]
