@@ -325,12 +325,9 @@ impl FieldType for f64 {
         text.trim().parse().map_err(|_| not_a(field, text, what))
     }
 
+    /// A number, as its typed cell reads it.
     fn from_own(_field: &str, value: Value<'_>) -> Option<Result<Self>> {
-        match value {
-            Value::Int(i) => Some(Ok(i as f64)),
-            Value::Float(x) => Some(Ok(x)),
-            _ => None,
-        }
+        Self::typed_cell(value).map(Ok)
     }
 
     fn typed_cell(value: Value<'_>) -> Option<f64> {
