@@ -36,8 +36,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::clip::clip;
 use crate::columns::EventColumns;
-use crate::error::{Error, Location, Result, clip};
+use crate::error::{Error, Location, Result};
 use crate::event::Signal;
 use crate::limits::{self, MAX_DEVICES_PER_PERSON, MAX_PERSONS};
 use crate::names::Name;

@@ -13,10 +13,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::{Assessment, ReasonKind};
+use crate::clip::clip;
 use crate::coder::{self, BatchKeys, CHECKED, DeviceIds, DeviceKeyTable, NewDevices, Persons, tracks_device};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Location, Result, clip};
+use crate::error::{Error, Location, Result};
 use crate::event::{Event, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};

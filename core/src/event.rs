@@ -18,13 +18,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::macros::spec_enum;
+use crate::number::{float_text, whole};
 pub(crate) use crate::payload::kind_of;
 pub use crate::payload::{DEFAULT_INTERVAL_S, EventKind};
 use crate::payload::{check_fields, payload_key};
 pub use crate::schema::EVENT_FIELDS;
 use crate::schema::{Field, FieldType, HEAD, Kind, choice_fields, payload_fields, what};
 use crate::time::Timestamp;
-use crate::value::{Value, float_text, whole};
+use crate::value::Value;
 
 spec_enum! {
     /// What kind of signal an event carries (the spec's `signal` field).

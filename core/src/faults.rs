@@ -9,7 +9,8 @@
 //!   gets a `fault` assessment saying why, in place of failing every person's assessment.
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
-use crate::error::{Error, Result, clip};
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::event::Signal;
 use crate::messages::{Locale, Msg, say};
 use crate::profile::Rules;

@@ -75,6 +75,7 @@ pub mod arrow;
 mod assessment;
 mod assessment_columns;
 pub mod backtest;
+mod clip;
 mod coder;
 mod columns;
 mod compact;
@@ -93,6 +94,7 @@ mod macros;
 mod messages;
 mod meter;
 mod names;
+mod number;
 mod owned_columns;
 pub mod parallel;
 mod payload;
@@ -113,6 +115,7 @@ mod state;
 mod text;
 mod tier;
 mod time;
+mod time_input;
 mod triage;
 mod tuning;
 mod value;
@@ -161,7 +164,8 @@ pub use crate::tier::{
     TIER_CALL_DAYS_SHARE, TIER_MIN_HISTORY_DAYS, TIER_START, TIER_UNRELIABLE_ANSWER_RATE, TIER_WALK_DAYS_SHARE,
     TIER_WINDOW_DAYS, Tier, TierAdvice,
 };
-pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
+pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp};
+pub use crate::time_input::{duration_ms, parse_duration};
 pub use crate::triage::{TriageFilter, rank, triage_latest, triage_markdown, urgency};
 pub use crate::value::Value;
 

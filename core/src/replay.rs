@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::assessment::{Action, Assessment};
 use crate::assessment_columns::AssessmentColumns;
+use crate::clip::clip;
 use crate::coder::{self, BatchKeys, DeviceIds, DeviceKeyTable, Persons, tracks_device};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Result, clip};
+use crate::error::{Error, Result};
 use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, Signal};
 use crate::faults::{self, ClockAhead};
 use crate::fusion;
@@ -135,7 +136,7 @@ impl ReplayOptions {
     /// ```
     pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
         match name {
-            "every" => self.every_ms = crate::time::duration_ms(name, value)?,
+            "every" => self.every_ms = crate::time_input::duration_ms(name, value)?,
             "threads" => self.threads = crate::value::count(name, value)?,
             "start" => {
                 self.start = (!matches!(value, Value::Null)).then(|| Timestamp::from_value(name, value)).transpose()?
@@ -331,8 +332,8 @@ impl CallPolicy {
     /// ```
     pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
         match name {
-            "delay" => self.delay_ms = crate::time::duration_ms(name, value)?,
-            "retry" => self.retry_ms = crate::time::duration_ms(name, value)?,
+            "delay" => self.delay_ms = crate::time_input::duration_ms(name, value)?,
+            "retry" => self.retry_ms = crate::time_input::duration_ms(name, value)?,
             _ => {
                 return Err(Error::argument(
                     "policy",

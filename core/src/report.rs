@@ -44,7 +44,8 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::{Assessment, Level};
-use crate::error::{Error, Result, clip};
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, FoundBy};
 use crate::person::Person;
 use crate::read::Format;

@@ -12,7 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, clip};
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::event::CheckinOutcome;
 use crate::replay::CheckinResponder;
 #[cfg(feature = "sim")]

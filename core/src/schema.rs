@@ -43,9 +43,11 @@
 
 use std::fmt::Display;
 
+use crate::clip::clip;
 use crate::error::{Error, Result};
-use crate::time::{Timestamp, clip};
-use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
+use crate::number::{float_text, whole, whole_from_text};
+use crate::time::Timestamp;
+use crate::value::{Value, bool_from_text};
 
 /// Calls the macro `$gen` with the table of the spec's payload fields, in column order (the
 /// order of [`EVENT_FIELDS`] after `person`, `ts`, `signal` and `device`). Each line:

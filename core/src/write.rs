@@ -12,13 +12,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::assessment::{ASSESSMENT_FIELDS, Assessment};
+use crate::clip::clip;
 use crate::error::{Error, Result};
 use crate::event::{EVENT_FIELDS, Event, EventRecord, PayloadVisitor};
 use crate::incident::{INCIDENT_FIELDS, Incident};
 use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 use crate::read::Format;
 use crate::schema::FieldType;
-use crate::time::clip;
 
 fn csv_error(e: csv::Error) -> Error {
     Error::Io(io::Error::from(e))

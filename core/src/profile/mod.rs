@@ -29,7 +29,8 @@ mod schedule;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::{Action, Level, VisitKind};
-use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
+use crate::clip::{MAX_PATH_CHARS, clip, clip_to};
+use crate::error::{Error, Result};
 use crate::event::{ConcernCategory, Signal};
 use crate::holidays::Calendar;
 use crate::macros::spec_enum;

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use super::{Profile, Weekday};
 use crate::assessment::Responder;
-use crate::error::{Error, Result, clip};
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::event::Signal;
 use crate::holidays::{Calendar, day_index};
 use crate::time::{HOUR_MS, Timestamp};

@@ -22,12 +22,12 @@ use std::str::FromStr;
 pub use self::csv::CsvEventReader;
 pub use self::jsonl::JsonlEventReader;
 pub use self::table::{TableOutcome, read_incidents, read_persons};
-use crate::error::{Error, Location, Result};
+use crate::clip::clip;
 #[cfg(not(feature = "arrow"))]
-use crate::error::{MAX_PATH_CHARS, clip_to};
+use crate::clip::{MAX_PATH_CHARS, clip_to};
+use crate::error::{Error, Location, Result};
 use crate::event::Event;
 use crate::owned_columns::OwnedColumns;
-use crate::time::clip;
 
 pub(crate) use crate::limits::MAX_LINE_BYTES;
 
