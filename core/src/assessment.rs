@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::Signal;
 use crate::macros::spec_enum;
 use crate::time::Timestamp;
+use crate::vocab::Signal;
 
 spec_enum! {
     /// How worried to be, from the score and the profile's cut-offs.

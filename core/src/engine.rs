@@ -18,7 +18,7 @@ use crate::coder::{self, BatchKeys, CHECKED, DeviceIds, DeviceKeyTable, NewDevic
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Location, Result};
-use crate::event::{Event, Signal};
+use crate::event::Event;
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
 use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PENDING_PER_PERSON};
@@ -31,6 +31,7 @@ use crate::state::PersonState;
 use crate::tier::TierAdvice;
 use crate::time::{HOUR_MS, Timestamp};
 use crate::triage::TriageFilter;
+use crate::vocab::Signal;
 
 /// What became of one event an engine was given without error ([`Engine::ingest_one`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,12 +11,12 @@
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
 use crate::clip::clip;
 use crate::error::{Error, Result};
-use crate::event::Signal;
 use crate::messages::{Locale, Msg, say};
 use crate::profile::Rules;
 use crate::text::fixed;
 use crate::time::{HOUR_MS, Timestamp};
 use crate::tuning::CLOCK_AHEAD_REPORT_MS;
+use crate::vocab::Signal;
 
 /// A device of a person whose events were refused as dated too far ahead (kept in snapshots).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -119,6 +119,7 @@ mod time_input;
 mod triage;
 mod tuning;
 mod value;
+mod vocab;
 mod write;
 
 pub use crate::assessment::{
@@ -128,10 +129,7 @@ pub use crate::assessment_columns::AssessmentColumns;
 pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig, Ingested};
 pub use crate::error::{Error, ErrorKind, Location, Result};
-pub use crate::event::{
-    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, DEFAULT_INTERVAL_S, Direction, DoorState, EVENT_FIELDS,
-    Event, EventKind, EventRecord, Finding, FoundBy, Signal,
-};
+pub use crate::event::{DEFAULT_INTERVAL_S, EVENT_FIELDS, Event, EventKind, EventRecord};
 pub use crate::holidays::Calendar;
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 pub use crate::limits::{
@@ -147,6 +145,9 @@ pub use crate::profile::{
 pub use crate::read::{
     CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, TableOutcome, read_columns, read_events,
     read_events_from, read_incidents, read_persons,
+};
+pub use crate::vocab::{
+    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, Finding, FoundBy, Signal,
 };
 pub use crate::write::{
     create_file, write_assessments_as, write_assessments_csv, write_assessments_jsonl, write_events_as,

@@ -11,7 +11,7 @@ use crate::coder::{self, BatchKeys, DeviceIds, DeviceKeyTable, Persons, tracks_d
 use crate::columns::EventColumns;
 use crate::compact::Compact;
 use crate::error::{Error, Result};
-use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, Signal};
+use crate::event::{Event, EventKind};
 use crate::faults::{self, ClockAhead};
 use crate::fusion;
 use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
@@ -23,6 +23,7 @@ use crate::routine::Walks;
 use crate::state::PersonState;
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 use crate::value::Value;
+use crate::vocab::{CheckinBy, CheckinOutcome, Signal};
 
 /// How to replay.
 #[derive(Clone, Debug)]

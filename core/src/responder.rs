@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::clip::clip;
 use crate::error::{Error, Result};
-use crate::event::CheckinOutcome;
 use crate::replay::CheckinResponder;
 #[cfg(feature = "sim")]
 use crate::sim::{SimConfig, simulate};
 use crate::time::Timestamp;
 use crate::value::Value;
+use crate::vocab::CheckinOutcome;
 
 /// Answers every check-in call at fixed rates: answered with probability `rate` (otherwise
 /// missed), and an answered call is a request for help (`concern`) with probability

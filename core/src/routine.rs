@@ -98,13 +98,13 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::Signal;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 use crate::tuning::{
     ANSWER_PRIOR, ANSWER_RATE, DAILY_FAST, DAILY_SLOW, DECLINE_MIN_DAYS, DECLINE_MIN_STEPS, DEFICIT_CAP, DEFICIT_MAX,
     DEFICIT_MIN_HELD, DEFICIT_ONSET, DEFICIT_RESET, DEFICIT_RHO, GAP_BIN, GAP_FLOOR, GAP_MEMORY_DAYS, LESSON_GAPS,
     MAX_LESSONS, OTHERS, POP_DAYS, POP_EXCURSIONS, POP_GAPS, POP_GAPS_PER_DAY, POP_TAU, POP_W, PRIOR_DAYS, PRIOR_P,
 };
+use crate::vocab::Signal;
 
 /// Bins: 24 local hours on weekdays, then 24 on weekend days and holidays.
 pub(crate) const BINS: usize = 48;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::coder::{self, tracks_device};
 use crate::compact::Compact;
-use crate::event::{AppAction, CheckinBy, CheckinOutcome, ConcernCategory, Direction, EventKind, Finding, Signal};
+use crate::event::EventKind;
 use crate::meter::MeterBase;
 use crate::names::Name;
 use crate::profile::{Rules, SilenceMode};
@@ -19,6 +19,7 @@ use crate::routine::{HourContext, Routine};
 use crate::tier::{DayMarks, Mark};
 use crate::time::Timestamp;
 use crate::tuning::{LIGHT_TREND_H, WAVER_RATE, WAVER_TIMES};
+use crate::vocab::{AppAction, CheckinBy, CheckinOutcome, ConcernCategory, Direction, Finding, Signal};
 
 /// Steps per hour that mean walking somewhere rather than moving about at home.
 const WALK_STEPS_PER_HOUR: u64 = 400;

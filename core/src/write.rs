@@ -375,7 +375,7 @@ pub fn write_incidents_jsonl<'a, W: Write>(w: W, incidents: impl IntoIterator<It
 mod tests {
     use super::*;
     use crate::assessment::{Action, Level, Reason, ReasonKind, Responder, VisitKind};
-    use crate::event::Signal;
+    use crate::vocab::Signal;
 
     #[test]
     fn assessment_reasons_are_a_json_cell() {

@@ -3,8 +3,8 @@
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say};
+use crate::vocab::Signal;
 
 /// Adds the `away` reason and returns whether an absence is under way.
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {

@@ -31,10 +31,10 @@ use serde::{Deserialize, Serialize};
 use crate::assessment::{Action, Level, VisitKind};
 use crate::clip::{MAX_PATH_CHARS, clip, clip_to};
 use crate::error::{Error, Result};
-use crate::event::{ConcernCategory, Signal};
 use crate::holidays::Calendar;
 use crate::macros::spec_enum;
 use crate::messages::Locale;
+use crate::vocab::{ConcernCategory, Signal};
 
 pub use builtin::BUILTIN_PROFILES;
 pub(crate) use catalog::Catalog;

@@ -6,9 +6,9 @@ use super::{Profile, Weekday};
 use crate::assessment::Responder;
 use crate::clip::clip;
 use crate::error::{Error, Result};
-use crate::event::Signal;
 use crate::holidays::{Calendar, day_index};
 use crate::time::{HOUR_MS, Timestamp};
+use crate::vocab::Signal;
 
 /// A validated profile with everything parsed that evaluation needs.
 #[derive(Clone, Debug)]
