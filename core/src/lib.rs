@@ -84,6 +84,7 @@ mod engine;
 mod error;
 mod event;
 mod faults;
+mod file;
 mod floor;
 mod fusion;
 pub mod holidays;
@@ -103,6 +104,7 @@ mod person;
 mod profile;
 mod pseudonym;
 mod read;
+mod read_outcome;
 mod replay;
 pub mod report;
 mod responder;
@@ -130,6 +132,7 @@ pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
 pub use crate::engine::{Engine, EngineConfig, Ingested};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{DEFAULT_INTERVAL_S, EVENT_FIELDS, Event, EventKind, EventRecord};
+pub use crate::file::Format;
 pub use crate::holidays::Calendar;
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 pub use crate::limits::{
@@ -143,9 +146,10 @@ pub use crate::profile::{
     Inactivity, Levels, MeterRules, NoChange, Profile, Route, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
-    CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, TableOutcome, read_columns, read_events,
-    read_events_from, read_incidents, read_persons,
+    CsvEventReader, JsonlEventReader, TableOutcome, read_columns, read_events, read_events_from, read_incidents,
+    read_persons,
 };
+pub use crate::read_outcome::{ReadOptions, ReadOutcome};
 pub use crate::vocab::{
     AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, Finding, FoundBy, Signal,
 };

@@ -47,8 +47,8 @@ use crate::assessment::{Assessment, Level};
 use crate::clip::clip;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventKind};
+use crate::file::Format;
 use crate::person::Person;
-use crate::read::Format;
 use crate::time::Timestamp;
 use crate::vocab::{CheckinBy, CheckinOutcome, FoundBy};
 

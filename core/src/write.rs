@@ -15,9 +15,9 @@ use crate::assessment::{ASSESSMENT_FIELDS, Assessment};
 use crate::clip::clip;
 use crate::error::{Error, Result};
 use crate::event::{EVENT_FIELDS, Event, EventRecord, PayloadVisitor};
+use crate::file::Format;
 use crate::incident::{INCIDENT_FIELDS, Incident};
 use crate::person::{PERSON_FIELDS, Person, PersonRecord};
-use crate::read::Format;
 use crate::schema::FieldType;
 
 fn csv_error(e: csv::Error) -> Error {
@@ -234,7 +234,7 @@ mod columnar {
     use std::io::Write;
 
     use crate::error::Result;
-    use crate::read::Format;
+    use crate::file::Format;
 
     pub(crate) fn write_events<'a, T: 'a>(
         format: Format,
