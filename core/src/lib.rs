@@ -113,6 +113,7 @@ mod schema;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod snapshot;
+mod splitmix;
 mod state;
 mod text;
 mod tier;
