@@ -38,10 +38,10 @@ use std::collections::HashMap;
 
 use crate::clip::clip;
 use crate::columns::EventColumns;
+use crate::device::DeviceState;
 use crate::error::{Error, Location, Result};
 use crate::limits::{self, MAX_DEVICES_PER_PERSON, MAX_PERSONS};
 use crate::names::Name;
-use crate::state::DeviceState;
 use crate::vocab::Signal;
 
 /// Persons by id: each one's index (an engine's slot, a replay's place in its persons).

@@ -70,6 +70,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod absence;
 #[cfg(feature = "arrow")]
 pub mod arrow;
 mod assessment;
@@ -79,7 +80,10 @@ mod clip;
 mod coder;
 mod columns;
 mod compact;
+mod config;
+mod day_marks;
 mod detect;
+mod device;
 mod engine;
 mod error;
 mod event;
@@ -96,6 +100,7 @@ mod messages;
 mod meter;
 mod names;
 mod number;
+mod ordered_columns;
 mod owned_columns;
 pub mod parallel;
 mod payload;
@@ -103,6 +108,7 @@ mod pending;
 mod person;
 mod profile;
 mod pseudonym;
+mod range;
 mod read;
 mod read_outcome;
 mod replay;
@@ -126,11 +132,12 @@ mod vocab;
 mod write;
 
 pub use crate::assessment::{
-    ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder, VisitKind, ordered_columns,
+    ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder, Route, VisitKind,
 };
 pub use crate::assessment_columns::AssessmentColumns;
 pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
-pub use crate::engine::{Engine, EngineConfig, Ingested};
+pub use crate::config::EngineConfig;
+pub use crate::engine::{Engine, Ingested};
 pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{DEFAULT_INTERVAL_S, EVENT_FIELDS, Event, EventKind, EventRecord};
 pub use crate::file::Format;
@@ -140,11 +147,12 @@ pub use crate::limits::{
     MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS, MIN_EVERY_MS,
 };
 pub use crate::messages::Locale;
+pub use crate::ordered_columns::ordered_columns;
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, Clock, ConcernRule, ConcernRules, CrossCheck, DeviceOffline, Escalation,
-    Inactivity, Levels, MeterRules, NoChange, Profile, Route, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    Inactivity, Levels, MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
     CsvEventReader, JsonlEventReader, TableOutcome, read_columns, read_events, read_events_from, read_incidents,

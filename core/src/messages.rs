@@ -9,9 +9,9 @@
 
 use std::fmt::{self, Display, Write};
 
+use crate::assessment::Route;
 use crate::assessment::{Action, Level};
 use crate::macros::spec_enum;
-use crate::profile::Route;
 use crate::vocab::{ConcernCategory, Signal};
 
 spec_enum! {

@@ -15,10 +15,11 @@ pub(crate) mod unwatched;
 use std::cell::RefCell;
 
 use crate::assessment::{Reason, ReasonKind};
+use crate::device::DeviceState;
 use crate::messages::{Locale, Msg, render_to};
 use crate::profile::Rules;
 use crate::routine::Walks;
-use crate::state::{DeviceState, PersonState};
+use crate::state::PersonState;
 use crate::text::fixed;
 use crate::time::Timestamp;
 use crate::vocab::Signal;
