@@ -407,7 +407,7 @@ macro_rules! payload_row {
 
         impl EventKind {
             $($(
-                #[doc = concat!("Sets `", stringify!($name), "` (`None`: absent) where this payload's signal carries it; on another signal's payload, or with a value the signal does not take, the payload is returned as it is. [`Event::new`] then checks the value.")]
+                #[doc = concat!("Sets `", stringify!($name), "` (`None`: absent) where this payload's signal carries it; on another signal's payload, or with a value the signal does not take, the payload is returned as it is. [`Event::new`](crate::Event::new) then checks the value.")]
                 pub fn $set(self, value: impl Into<Option<$ty>>) -> EventKind {
                     let mut f = Fields::from(&self);
                     f.$name = value.into();
