@@ -1,10 +1,11 @@
-//! Assessments: what evaluating a person at a moment returns.
+//! Assessments: what evaluating a person at a moment returns, and its vocabularies (the
+//! level, the action, the responder, the visit a dispatch is, and the route of a concern).
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::Signal;
 use crate::macros::spec_enum;
 use crate::time::Timestamp;
+use crate::vocab::Signal;
 
 spec_enum! {
     /// How worried to be, from the score and the profile's cut-offs.
@@ -153,27 +154,37 @@ pub struct Assessment {
 /// (`visit` is the last, so that a reader of the older six knows the columns it knows.)
 pub const ASSESSMENT_FIELDS: [&str; 8] = ["person", "at", "score", "level", "action", "responder", "reasons", "visit"];
 
-/// The columns of anbu's tables that hold a closed vocabulary, each with its values in
-/// their order (`normal` < `watch` < `warning` < `critical`; actions from none to dispatch),
-/// so that a DataFrame can give them an ordered categorical type: the assessment's `level`,
-/// `action`, `responder` and `visit`, and a backtest episode's `kind` and `peak`.
-///
-/// ```
-/// let columns = anbu::ordered_columns();
-/// let level = columns.iter().find(|(c, _)| *c == "level").unwrap();
-/// assert_eq!(level.1, ["normal", "watch", "warning", "critical"]);
-/// ```
-pub fn ordered_columns() -> Vec<(&'static str, Vec<&'static str>)> {
-    fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
-        all.iter().map(|v| name(*v)).collect()
+spec_enum! {
+    /// Who a `concern` of a category is routed to; the reason names it.
+    pub enum Route {
+        /// The caseworker calls the person back (a welfare request, a referral).
+        CaseworkerCallback = "caseworker_callback",
+        /// Someone visits the home.
+        Visit = "visit",
+        /// 119: an ambulance.
+        Ambulance = "ambulance",
+        /// 112: the police.
+        Police = "police",
+        /// The suicide-prevention crisis line (109), and the caseworker.
+        CrisisLine = "crisis_line",
     }
-    let level = names(Level::ALL, Level::as_str);
-    vec![
-        ("level", level.clone()),
-        ("action", names(Action::ALL, Action::as_str)),
-        ("responder", names(Responder::ALL, Responder::as_str)),
-        ("visit", names(VisitKind::ALL, VisitKind::as_str)),
-        ("kind", names(crate::backtest::EpisodeKind::ALL, crate::backtest::EpisodeKind::as_str)),
-        ("peak", level),
-    ]
+}
+
+impl Route {
+    /// The kind of visit a `dispatch` on a `concern` routed here is: `ambulance` is `119`,
+    /// `police` is `police`; the others are a staff `visit` (the crisis line and a call-back
+    /// send nobody, so if the rule dispatches, staff go).
+    ///
+    /// ```
+    /// use anbu::{Route, VisitKind};
+    /// assert_eq!(Route::Ambulance.visit(), VisitKind::Ambulance);
+    /// assert_eq!(Route::CrisisLine.visit(), VisitKind::Visit);
+    /// ```
+    pub fn visit(self) -> VisitKind {
+        match self {
+            Route::Ambulance => VisitKind::Ambulance,
+            Route::Police => VisitKind::Police,
+            Route::CaseworkerCallback | Route::Visit | Route::CrisisLine => VisitKind::Visit,
+        }
+    }
 }

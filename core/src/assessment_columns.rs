@@ -4,10 +4,10 @@
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind, Responder, VisitKind};
 use crate::error::Result;
-use crate::event::Signal;
 use crate::limits;
 use crate::owned_columns::IdCodes;
 use crate::time::Timestamp;
+use crate::vocab::Signal;
 
 /// Assessments as columns, one entry per row in each: the person as a code into a dictionary
 /// of ids, and each row's reasons as a run of the reason columns (as a list column of an

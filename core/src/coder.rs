@@ -36,12 +36,13 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::clip::clip;
 use crate::columns::EventColumns;
-use crate::error::{Error, Location, Result, clip};
-use crate::event::Signal;
+use crate::device::DeviceState;
+use crate::error::{Error, Location, Result};
 use crate::limits::{self, MAX_DEVICES_PER_PERSON, MAX_PERSONS};
 use crate::names::Name;
-use crate::state::DeviceState;
+use crate::vocab::Signal;
 
 /// Persons by id: each one's index (an engine's slot, a replay's place in its persons).
 #[derive(Clone, Debug, Default)]

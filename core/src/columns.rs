@@ -49,13 +49,12 @@
 //! ```
 
 use crate::error::{Error, Location, Result};
-use crate::event::{
-    AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventKind, Fields, Finding,
-    PayloadSource, Signal, allowed_fields, check_id, check_person_id, kind_of, required_fields, validate_kind,
-};
+use crate::event::{Event, EventKind, check_id, check_person_id, kind_of, validate_kind};
 use crate::limits::{self, MAX_BATCH_ROWS};
+use crate::payload::{Fields, PayloadSource, allowed_fields, required_fields};
 use crate::schema::{Field, FieldType, PAYLOAD, column_type, payload_fields};
 use crate::time::Timestamp;
+use crate::vocab::{AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, Finding, Signal};
 
 /// One column of a batch: a value per row and, optionally, which rows have one (`false`
 /// is a null). Values in null rows are ignored.
@@ -211,7 +210,7 @@ pub struct EventColumns<'a> {
     device_names: Vec<&'a str>,
     device: Option<Column<'a, u32>>,
     payload: Payload<'a>,
-    /// Per row, the payload fields it has (bits by column, see `event::allowed_fields`) and
+    /// Per row, the payload fields it has (bits by column, see `payload::allowed_fields`) and
     /// `DEVICE_BIT` if its device is given: set by the check, then read instead of validity.
     present: Vec<u16>,
 }

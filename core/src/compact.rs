@@ -9,10 +9,11 @@
 
 use std::cmp::Ordering;
 
-use crate::event::{
-    AppAction, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, EventKind, Finding, FoundBy, Signal,
-};
+use crate::event::EventKind;
 use crate::time::Timestamp;
+use crate::vocab::{
+    AppAction, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, Finding, FoundBy, Signal,
+};
 
 /// Payload word of an absent optional float (a NaN's bits, which no valid value has).
 const NONE: u64 = u64::MAX;
@@ -199,7 +200,9 @@ impl Compact {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{By, Event, Fields};
+    use crate::event::Event;
+    use crate::payload::Fields;
+    use crate::vocab::By;
 
     fn kinds() -> Vec<EventKind> {
         let t = Timestamp::from_millis(1_714_489_200_000).unwrap();

@@ -10,14 +10,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use crate::assessment::{Assessment, ReasonKind};
+use crate::clip::clip;
 use crate::coder::{self, BatchKeys, CHECKED, DeviceIds, DeviceKeyTable, NewDevices, Persons, tracks_device};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Location, Result, clip};
-use crate::event::{Event, Signal};
+use crate::config::EngineConfig;
+use crate::error::{Error, Location, Result};
+use crate::event::Event;
 use crate::faults::{self, ClockAhead};
 use crate::fusion::{self, Held};
 use crate::limits::{self, MAX_ALLOWED_LATENESS_MS, MAX_BATCH_ROWS, MAX_PENDING_PER_PERSON};
@@ -28,8 +28,9 @@ use crate::profile::{Catalog, Profile, Rules};
 use crate::snapshot::{self, PersonSnapshot, SnapshotV1};
 use crate::state::PersonState;
 use crate::tier::TierAdvice;
-use crate::time::{HOUR_MS, Timestamp};
+use crate::time::Timestamp;
 use crate::triage::TriageFilter;
+use crate::vocab::Signal;
 
 /// What became of one event an engine was given without error ([`Engine::ingest_one`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,22 +48,6 @@ impl Ingested {
             Ingested::Accepted => "accepted",
             Ingested::Duplicate => "duplicate",
         }
-    }
-}
-
-/// Engine settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EngineConfig {
-    /// How far behind a person's latest event another event of that person may arrive,
-    /// in milliseconds (default one hour). Events within it may come in any order; later
-    /// ones are refused with [`Error::LateEvent`].
-    pub allowed_lateness_ms: i64,
-}
-
-impl Default for EngineConfig {
-    fn default() -> Self {
-        EngineConfig { allowed_lateness_ms: HOUR_MS }
     }
 }
 

@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+use crate::clip::{MAX_KEY_CHARS, MAX_REASON_CHARS, clip, clip_to};
+use crate::time::Timestamp;
+
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -78,9 +81,9 @@ pub enum Error {
         /// The person.
         person: String,
         /// The event's timestamp.
-        ts: crate::Timestamp,
+        ts: Timestamp,
         /// Events before this time can no longer be accepted for the person.
-        horizon: crate::Timestamp,
+        horizon: Timestamp,
     },
     /// A caller-supplied argument is invalid (an evaluation time, a replay interval...).
     #[error("argument `{}`: {}", clip(name), clip_reason(reason))]
@@ -99,23 +102,6 @@ pub enum Error {
     /// The caller asked a long computation to stop.
     #[error("interrupted")]
     Interrupted,
-}
-
-pub(crate) use crate::limits::{MAX_ECHO_CHARS, MAX_KEY_CHARS, MAX_PATH_CHARS, MAX_REASON_CHARS};
-
-/// An input value shortened for an error message: at most [`MAX_ECHO_CHARS`] characters,
-/// then `…`. Every value an error text quotes goes through here (or through [`Error`]'s
-/// messages, which clip each part again), so that no message grows with its input.
-pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
-    clip_to(text, MAX_ECHO_CHARS)
-}
-
-/// `text` cut to at most `max` characters, `…` marking a cut.
-pub(crate) fn clip_to(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(max) {
-        None => std::borrow::Cow::Borrowed(text),
-        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
-    }
 }
 
 fn clip_key(key: &str) -> std::borrow::Cow<'_, str> {

@@ -9,13 +9,14 @@
 //!   gets a `fault` assessment saying why, in place of failing every person's assessment.
 
 use crate::assessment::{Action, Assessment, Level, Reason, ReasonKind};
-use crate::error::{Error, Result, clip};
-use crate::event::Signal;
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::messages::{Locale, Msg, say};
 use crate::profile::Rules;
 use crate::text::fixed;
 use crate::time::{HOUR_MS, Timestamp};
 use crate::tuning::CLOCK_AHEAD_REPORT_MS;
+use crate::vocab::Signal;
 
 /// A device of a person whose events were refused as dated too far ahead (kept in snapshots).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

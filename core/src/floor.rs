@@ -100,9 +100,9 @@
 
 use crate::assessment::{Action, Level};
 use crate::detect::{View, inactivity, missed_checkins};
-use crate::event::Signal;
 use crate::profile::SilenceMode;
 use crate::time::{HOUR_MS, Timestamp};
+use crate::vocab::Signal;
 
 /// What the seed rules require at a time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -243,7 +243,8 @@ fn judge(view: &View<'_>, a: &Ask) -> Floor {
 mod tests {
     use super::*;
     use crate::detect::testing::*;
-    use crate::event::{CheckinOutcome, EventKind};
+    use crate::event::EventKind;
+    use crate::vocab::CheckinOutcome;
 
     fn floor_at(profile: &str, events: &[crate::event::Event], h: f64) -> Option<Floor> {
         let r = rules(profile, true);
@@ -329,7 +330,7 @@ mod tests {
         let mut events = plug(0.0, 1.0, 85.0);
         events.extend(plug(1.0, 60.0, 0.5));
         let doors: Vec<_> =
-            (0..30).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::door(crate::event::DoorState::Open))).collect();
+            (0..30).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::door(crate::vocab::DoorState::Open))).collect();
         let mut all = events.clone();
         all.extend(doors.iter().filter(|e| e.ts <= at(24.0)).cloned());
         assert_eq!(floor_at("call_iot", &all, 22.9), None);
@@ -362,7 +363,7 @@ mod tests {
         let mut events = plug(0.0, 1.0, 85.0);
         events.extend(plug(1.0, 1.1, 0.5));
         events
-            .extend((0..12).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::door(crate::event::DoorState::Open))));
+            .extend((0..12).map(|h| ev(h as f64 * 2.0 + 0.5, "door", EventKind::door(crate::vocab::DoorState::Open))));
         let f = floor_at("call_iot", &events, 24.0).expect("the plug's own rule asks");
         assert_eq!((f.level, f.action, f.channel, f.alone), (Level::Watch, Action::CheckinCall, Signal::Plug, true));
         // With nothing else to see the person either (a plug-only household), it still asks:

@@ -122,7 +122,7 @@ pub(crate) fn assess(
     if waiting {
         let below = p.levels.warning - 0.1;
         reasons.push(Reason {
-            signal: crate::event::Signal::Checkin,
+            signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail: say!(loc, Msg::HeldBelowWarning, misses, view.hours(esc.confirm_within_h)),
             contribution: below - total,
@@ -130,7 +130,7 @@ pub(crate) fn assess(
         total = below;
     } else if let Some(since) = unconfirmed_since {
         reasons.push(Reason {
-            signal: crate::event::Signal::Checkin,
+            signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail: say!(loc, Msg::NoCallSinceWarning, view.hours(at.hours_since(since))),
             contribution: 0.0,
@@ -145,7 +145,7 @@ pub(crate) fn assess(
     {
         // The field workflow: silence at warning that check-in calls confirm is critical.
         reasons.push(Reason {
-            signal: crate::event::Signal::Checkin,
+            signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail: say!(loc, Msg::ConfirmedByMisses, misses),
             contribution: p.levels.critical - total,
@@ -154,7 +154,7 @@ pub(crate) fn assess(
     }
     if rules.expects_checkin && !confirmed && !urgent && total > hold_at {
         reasons.push(Reason {
-            signal: crate::event::Signal::Checkin,
+            signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail: say!(loc, Msg::HeldBelowCritical, esc.critical_after_missed_checkins, misses),
             contribution: hold_at - total,
@@ -177,7 +177,7 @@ pub(crate) fn assess(
         {
             level = kept;
             reasons.push(Reason {
-                signal: crate::event::Signal::Checkin,
+                signal: crate::vocab::Signal::Checkin,
                 kind: ReasonKind::Escalation,
                 detail: say!(loc, Msg::Hysteresis, Msg::level(kept).at(loc), fixed(cut(kept) - p.levels.hysteresis, 0)),
                 contribution: 0.0,
@@ -206,7 +206,7 @@ pub(crate) fn assess(
         // The category's rule is a floor: at least its level and action.
         let raised = score.max(cut(rule.level));
         reasons.push(Reason {
-            signal: crate::event::Signal::Checkin,
+            signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail: say!(
                 loc,
@@ -262,7 +262,7 @@ pub(crate) fn assess(
         && let Some(detail) = crate::ladder::caseworker_pending(&view)
     {
         reasons.push(Reason {
-            signal: crate::event::Signal::Checkin,
+            signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail,
             contribution: 0.0,
@@ -274,7 +274,7 @@ pub(crate) fn assess(
     let asked = reasons.iter().any(|r| matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern));
     if action != Action::None && !asked && rules.waits_for_office(at) {
         reasons.push(Reason {
-            signal: crate::event::Signal::Checkin,
+            signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
             detail: match rules.next_opening(at) {
                 Some(t) => say!(loc, Msg::NoConsentWaits, Msg::action(action).at(loc), view.local(t)),

@@ -13,10 +13,10 @@
 use crate::assessment::{Action, Reason, ReasonKind, VisitKind};
 use crate::detect::View;
 use crate::detect::missed_checkins::distinct_misses;
-use crate::event::Finding;
 use crate::messages::{Msg, say};
 use crate::profile::ConcernRule;
 use crate::time::{HOUR_MS, Timestamp};
+use crate::vocab::Finding;
 
 /// Why a `dispatch` on silence and missed automatic calls waits at `notify`, if it does: the
 /// reason's detail.

@@ -70,19 +70,25 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod absence;
 #[cfg(feature = "arrow")]
 pub mod arrow;
 mod assessment;
 mod assessment_columns;
 pub mod backtest;
+mod clip;
 mod coder;
 mod columns;
 mod compact;
+mod config;
+mod day_marks;
 mod detect;
+mod device;
 mod engine;
 mod error;
 mod event;
 mod faults;
+mod file;
 mod floor;
 mod fusion;
 pub mod holidays;
@@ -93,6 +99,8 @@ mod macros;
 mod messages;
 mod meter;
 mod names;
+mod number;
+mod ordered_columns;
 mod owned_columns;
 pub mod parallel;
 mod payload;
@@ -100,7 +108,9 @@ mod pending;
 mod person;
 mod profile;
 mod pseudonym;
+mod range;
 mod read;
+mod read_outcome;
 mod replay;
 pub mod report;
 mod responder;
@@ -109,41 +119,48 @@ mod schema;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod snapshot;
+mod splitmix;
 mod state;
 mod text;
 mod tier;
 mod time;
+mod time_input;
 mod triage;
 mod tuning;
 mod value;
+mod vocab;
 mod write;
 
 pub use crate::assessment::{
-    ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder, VisitKind, ordered_columns,
+    ASSESSMENT_FIELDS, Action, Assessment, Level, Reason, ReasonKind, Responder, Route, VisitKind,
 };
 pub use crate::assessment_columns::AssessmentColumns;
 pub use crate::columns::{Column, EventColumns, EventColumnsBuilder};
-pub use crate::engine::{Engine, EngineConfig, Ingested};
+pub use crate::config::EngineConfig;
+pub use crate::engine::{Engine, Ingested};
 pub use crate::error::{Error, ErrorKind, Location, Result};
-pub use crate::event::{
-    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, DEFAULT_INTERVAL_S, Direction, DoorState, EVENT_FIELDS,
-    Event, EventKind, EventRecord, Finding, FoundBy, Signal,
-};
+pub use crate::event::{DEFAULT_INTERVAL_S, EVENT_FIELDS, Event, EventKind, EventRecord};
+pub use crate::file::Format;
 pub use crate::holidays::Calendar;
 pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 pub use crate::limits::{
     MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS, MIN_EVERY_MS,
 };
 pub use crate::messages::Locale;
+pub use crate::ordered_columns::ordered_columns;
 pub use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns};
 pub use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 pub use crate::profile::{
     BUILTIN_PROFILES, ChannelRule, Checkins, Clock, ConcernRule, ConcernRules, CrossCheck, DeviceOffline, Escalation,
-    Inactivity, Levels, MeterRules, NoChange, Profile, Route, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
+    Inactivity, Levels, MeterRules, NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 pub use crate::read::{
-    CsvEventReader, Format, JsonlEventReader, ReadOptions, ReadOutcome, TableOutcome, read_columns, read_events,
-    read_events_from, read_incidents, read_persons,
+    CsvEventReader, JsonlEventReader, TableOutcome, read_columns, read_events, read_events_from, read_incidents,
+    read_persons,
+};
+pub use crate::read_outcome::{ReadOptions, ReadOutcome};
+pub use crate::vocab::{
+    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, Finding, FoundBy, Signal,
 };
 pub use crate::write::{
     create_file, write_assessments_as, write_assessments_csv, write_assessments_jsonl, write_events_as,
@@ -161,7 +178,8 @@ pub use crate::tier::{
     TIER_CALL_DAYS_SHARE, TIER_MIN_HISTORY_DAYS, TIER_START, TIER_UNRELIABLE_ANSWER_RATE, TIER_WALK_DAYS_SHARE,
     TIER_WINDOW_DAYS, Tier, TierAdvice,
 };
-pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp, duration_ms, parse_duration};
+pub use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, SECONDS_LIKE, Timestamp};
+pub use crate::time_input::{duration_ms, parse_duration};
 pub use crate::triage::{TriageFilter, rank, triage_latest, triage_markdown, urgency};
 pub use crate::value::Value;
 

@@ -1,7 +1,8 @@
 //! Every limit anbu puts on a resource, in one place: no input may make anbu use memory or
 //! time out of proportion to it, or end the process that runs it.
 //!
-//! Each limit is a named constant here, used where it is enforced and tested at the limit
+//! Each limit is a named constant here (the four that bound what an error message quotes are
+//! defined with the clipping, in `clip`, and re-exported here), used where it is enforced and tested at the limit
 //! and just past it (`core/tests/limits.rs`; the Node binding's in
 //! `bindings-node/__test__/bounded.test.mjs`), but for two: [`MAX_PERSONS`] is not tested
 //! (16 M persons take gigabytes; its check is the one every count here goes through), and
@@ -36,6 +37,7 @@
 //! | a file path named in an error message | [`MAX_PATH_CHARS`] (200 characters) | cut |
 //! | an error message's reason | [`MAX_REASON_CHARS`] (600 characters) | cut |
 
+pub use crate::clip::{MAX_ECHO_CHARS, MAX_KEY_CHARS, MAX_PATH_CHARS, MAX_REASON_CHARS};
 use crate::error::{Error, Result};
 use crate::time::DAY_MS;
 
@@ -129,22 +131,10 @@ pub const MAX_ROW_BYTES: u64 = 8 << 20;
 /// Largest profile file [`crate::Profile::from_path`] reads (1 MiB; a full profile is about 3 KB).
 pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
 
-/// Most characters of an input value an error message quotes.
-pub const MAX_ECHO_CHARS: usize = 40;
-
-/// Most characters of a profile key an error message names (a dotted path is longer than a value).
-pub const MAX_KEY_CHARS: usize = 120;
-
-/// Most characters of a file path an error message names.
-pub const MAX_PATH_CHARS: usize = 200;
-
 /// Most threads the process-wide switch ([`crate::parallel::set_threads`]) or the environment
 /// variable `ANBU_NUM_THREADS` may ask for (a thread each reserves a stack, and a file is read
 /// in blocks of a part per thread).
 pub const MAX_THREADS: usize = 256;
-
-/// Most characters of an error's reason (which quotes clipped values, and names a few more).
-pub const MAX_REASON_CHARS: usize = 600;
 
 /// Room for `n` more items in `v` where `n` comes from the input: an allocation that fails is
 /// an error naming `what`, never an abort of the process (a Python interpreter, a Node

@@ -45,7 +45,7 @@ macro_rules! spec_enum {
                     $($text => Ok($name::$variant),)+
                     _ => Err(format!(
                         "unknown value `{}`, expected one of: {}",
-                        $crate::time::clip(s),
+                        $crate::clip::clip(s),
                         Self::expected()
                     )),
                 }

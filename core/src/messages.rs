@@ -9,10 +9,10 @@
 
 use std::fmt::{self, Display, Write};
 
+use crate::assessment::Route;
 use crate::assessment::{Action, Level};
-use crate::event::{ConcernCategory, Signal};
 use crate::macros::spec_enum;
-use crate::profile::Route;
+use crate::vocab::{ConcernCategory, Signal};
 
 spec_enum! {
     /// The language reasons are written in: a profile's `locale` (`en` when absent).

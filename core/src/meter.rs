@@ -65,7 +65,7 @@ impl MeterBase {
     pub(crate) fn check(&self) -> Result<(), String> {
         for (name, levels) in [("low", &self.low), ("high", &self.high)] {
             for (h, w) in levels.iter().enumerate() {
-                crate::snapshot::in_range(&format!("{name}[{h}]"), f64::from(*w), 0.0, f64::from(f32::MAX))?;
+                crate::range::in_range(&format!("{name}[{h}]"), f64::from(*w), 0.0, f64::from(f32::MAX))?;
             }
         }
         Ok(())

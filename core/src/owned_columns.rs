@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use crate::columns::{Column, EventColumns};
-use crate::event::{
-    AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, Event, EventRecord, Fields, Finding, Signal,
-};
+use crate::event::{Event, EventRecord};
+use crate::payload::Fields;
 use crate::schema::{Field, FieldType, HEAD, column_type, payload_fields};
 use crate::time::Timestamp;
+use crate::vocab::{AppAction, By, CheckinOutcome, ConcernCategory, Direction, DoorState, Finding, Signal};
 
 /// A column's values and, per row, whether the value is present (a null where it is not).
 pub type ColumnValues<T> = (Vec<T>, Vec<bool>);

@@ -28,7 +28,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::error::{Error, Result, clip};
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::limits::{self, MAX_THREADS};
 use crate::value::Value;
 

@@ -7,14 +7,16 @@
 //! its signal, `kind_of` (a row's fields to a payload: where a signal's fields get their
 //! meaning and defaults), `From<&EventKind> for Fields` (back), `check_fields` (each value's
 //! check, as the schema's table names it) and `payload_key` (the canonical order of events).
+//! From the schema's table come the typed payload fields of a row (`Fields`, whichever way
+//! the row came in), the checks of their values, the setters of [`EventKind`]'s optional
+//! fields, and the fields each signal allows and requires.
 
-use crate::error::Result;
-use crate::event::{
-    AppAction, By, Check, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, Fields, Finding, FoundBy,
-    KindError, PayloadSource, Signal,
-};
-use crate::schema::FieldType;
+use crate::error::{Error, Result};
+use crate::schema::{EVENT_FIELDS, Field, FieldType, HEAD, payload_fields};
 use crate::time::Timestamp;
+use crate::vocab::{
+    AppAction, By, CheckinBy, CheckinOutcome, ConcernCategory, Direction, DoorState, Finding, FoundBy, Signal,
+};
 
 /// How long a `steps` interval is when the row does not say (`interval_s`), in seconds.
 pub const DEFAULT_INTERVAL_S: u32 = 3600;
@@ -351,4 +353,200 @@ event_kinds! {
         /// Who found it, if the row says.
         by: Option<FoundBy>,
     },
+}
+
+/// The checks of a field's value the schema's table names (`check`).
+///
+/// A float: a number (not NaN), finite, >= 0.
+fn finite_non_negative(field: &str, x: f64) -> Result<()> {
+    if x.is_nan() {
+        return Err(Error::field(field, "must be a number, got NaN"));
+    }
+    if x.is_infinite() {
+        return Err(Error::field(field, "must be finite"));
+    }
+    if x < 0.0 {
+        return Err(Error::field(field, format!("must be >= 0, got {x}")));
+    }
+    Ok(())
+}
+
+/// A count > 0.
+fn positive(field: &str, x: u32) -> Result<()> {
+    if x == 0 { Err(Error::field(field, "must be > 0")) } else { Ok(()) }
+}
+
+/// A field's check from the table, or none.
+macro_rules! check {
+    ($field:expr, $value:expr) => {{
+        let _ = $value;
+        Ok(())
+    }};
+    ($field:expr, $value:expr, $check:ident) => {
+        match $value {
+            Some(x) => $check($field, x),
+            None => Ok(()),
+        }
+    };
+}
+
+/// Generates, from the schema's table (see `schema`), the typed payload fields of a row
+/// ([`Fields`]), their checks, the setters of [`EventKind`] and the fields each signal allows
+/// and requires.
+macro_rules! payload_row {
+    ($( $(#[$doc:meta])* $name:ident: $ty:ty, on [$($on:ident),*], required [$($req:ident),*] $(, text $what:literal)? $(, column $cell:ty)? $(, check $check:ident)? $(, set $set:ident)?; )*) => {
+        /// The payload fields of one row, typed and each optional: what a record, a CSV row or a
+        /// row of columns carries besides person, ts, signal and device.
+        ///
+        /// [`Fields::into_kind`] is the one place where a row's payload is checked against its
+        /// signal, whichever way the row came in.
+        #[derive(Clone, Copy, Debug, Default, PartialEq)]
+        pub(crate) struct Fields {
+            $( pub $name: Option<$ty>, )*
+        }
+
+        impl EventKind {
+            $($(
+                #[doc = concat!("Sets `", stringify!($name), "` (`None`: absent) where this payload's signal carries it; on another signal's payload, or with a value the signal does not take, the payload is returned as it is. [`Event::new`](crate::Event::new) then checks the value.")]
+                pub fn $set(self, value: impl Into<Option<$ty>>) -> EventKind {
+                    let mut f = Fields::from(&self);
+                    f.$name = value.into();
+                    kind_of::<()>(&f, self.signal()).unwrap_or(self)
+                }
+            )?)*
+        }
+
+        /// The checks of the payload fields' values, one function per field (the table's `check`).
+        pub(crate) struct Check;
+
+        impl Check {
+            $( #[inline] pub(crate) fn $name(value: Option<$ty>) -> Result<()> { check!(stringify!($name), value $(, $check)?) } )*
+        }
+
+        /// A row's payload fields, each read when asked for: [`kind_of`] reads only those of
+        /// the row's signal.
+        pub(crate) trait PayloadSource {
+            $( $(#[$doc])* fn $name(&self) -> Option<$ty>; )*
+        }
+
+        impl PayloadSource for Fields {
+            $( #[inline] fn $name(&self) -> Option<$ty> { self.$name } )*
+        }
+
+        impl Fields {
+            /// The fields of `mask` present, each with a valid value of its type (a test's).
+            #[cfg(test)]
+            pub(crate) fn filled(mask: u16) -> Fields {
+                Fields { $( $name: (mask & (1 << Field::$name as u16) != 0)
+                    .then(|| <$ty as FieldType>::from_checked_cell(<$ty as FieldType>::FILL)), )* }
+            }
+
+            /// The fields that are present, as bits (see [`Field`]).
+            #[inline]
+            fn present(&self) -> u16 {
+                0 $( | (u16::from(self.$name.is_some()) << Field::$name as u16) )*
+            }
+        }
+
+        /// The payload fields `signal` allows (`required`: requires), as bits (see [`Field`]).
+        #[allow(clippy::match_single_binding)]
+        const fn signal_fields(signal: Signal, required: bool) -> u16 {
+            let allowed = 0 $( | match signal { $(Signal::$on => 1 << Field::$name as u16,)* _ => 0 } )*;
+            let needed = 0 $( | match signal { $(Signal::$req => 1 << Field::$name as u16,)* _ => 0 } )*;
+            if required { needed } else { allowed }
+        }
+    };
+}
+
+payload_fields!(payload_row);
+
+/// The payload fields each signal allows, as bits by [`Field`], computed from the schema.
+const ALLOWED: [u16; Signal::ALL.len()] = signal_masks(false);
+/// The payload fields each signal requires, as bits by [`Field`], computed from the schema.
+const REQUIRED: [u16; Signal::ALL.len()] = signal_masks(true);
+
+const fn signal_masks(required: bool) -> [u16; Signal::ALL.len()] {
+    let mut out = [0; Signal::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = signal_fields(Signal::ALL[i], required);
+        i += 1;
+    }
+    out
+}
+
+/// The payload fields `signal` may carry, as bits (see [`Field`]).
+#[inline]
+pub(crate) const fn allowed_fields(signal: Signal) -> u16 {
+    ALLOWED[signal as usize]
+}
+
+/// The payload fields `signal` requires, as bits (see [`Field`]): what [`kind_of`] asks for
+/// (a test checks that the two agree on every combination of fields).
+#[inline]
+pub(crate) const fn required_fields(signal: Signal) -> u16 {
+    REQUIRED[signal as usize]
+}
+
+/// How [`kind_of`] reports a row it cannot read: a record's reader wants the error that names
+/// the field ([`Error`]); the checked columns, whose rows passed their checks, want only to
+/// know (`()`), and so carry no `Error` through their hot path.
+pub(crate) trait KindError: Sized {
+    /// A field `signal` requires is missing.
+    fn missing(field: &'static str, signal: Signal) -> Self;
+    /// A value does not fit the signal (a `by` of the wrong kind).
+    fn unfit(e: Error) -> Self;
+}
+
+impl KindError for Error {
+    #[inline]
+    fn missing(field: &'static str, signal: Signal) -> Self {
+        Error::field(field, format!("required for signal `{signal}`"))
+    }
+    #[inline]
+    fn unfit(e: Error) -> Self {
+        e
+    }
+}
+
+impl KindError for () {
+    #[inline]
+    fn missing(_: &'static str, _: Signal) -> Self {}
+    #[inline]
+    fn unfit(_: Error) -> Self {}
+}
+
+impl Fields {
+    /// The payload for `signal`: every present field must apply to it (the first that does
+    /// not is named), and the fields it requires must be present ([`kind_of`]). Values are
+    /// checked by [`validate_kind`], after the ids.
+    #[inline]
+    pub fn into_kind(self, signal: Signal) -> Result<EventKind> {
+        let stray = self.present() & !allowed_fields(signal);
+        if stray != 0 {
+            let field = EVENT_FIELDS[HEAD + stray.trailing_zeros() as usize];
+            return Err(Error::field(field, format!("does not apply to signal `{signal}`; leave it empty")));
+        }
+        kind_of::<Error>(&self, signal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_masks_agree_with_into_kind() {
+        for &signal in Signal::ALL {
+            for mask in 0..(1u16 << crate::schema::PAYLOAD) {
+                let mut f = Fields::filled(mask);
+                if signal == Signal::Disposition && f.by.is_some() {
+                    f.by = Some(By::Visit);
+                }
+                assert_eq!(f.present(), mask);
+                let ok = mask & !allowed_fields(signal) == 0 && required_fields(signal) & !mask == 0;
+                assert_eq!(f.into_kind(signal).is_ok(), ok, "{signal} {mask:b}");
+            }
+        }
+    }
 }

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::event::{Signal, check_person_id};
+use crate::event::check_person_id;
 use crate::value::Value;
+use crate::vocab::Signal;
 
 /// One monitored person.
 ///

@@ -6,11 +6,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::assessment::{Action, Assessment};
 use crate::assessment_columns::AssessmentColumns;
+use crate::clip::clip;
 use crate::coder::{self, BatchKeys, DeviceIds, DeviceKeyTable, Persons, tracks_device};
 use crate::columns::EventColumns;
 use crate::compact::Compact;
-use crate::error::{Error, Result, clip};
-use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, Signal};
+use crate::error::{Error, Result};
+use crate::event::{Event, EventKind};
 use crate::faults::{self, ClockAhead};
 use crate::fusion;
 use crate::limits::{self, MAX_BATCH_ROWS, MAX_PERSONS, MAX_REPLAY_ROWS, MIN_EVERY_MS};
@@ -22,6 +23,7 @@ use crate::routine::Walks;
 use crate::state::PersonState;
 use crate::time::{HOUR_MS, MINUTE_MS, Timestamp};
 use crate::value::Value;
+use crate::vocab::{CheckinBy, CheckinOutcome, Signal};
 
 /// How to replay.
 #[derive(Clone, Debug)]
@@ -135,7 +137,7 @@ impl ReplayOptions {
     /// ```
     pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
         match name {
-            "every" => self.every_ms = crate::time::duration_ms(name, value)?,
+            "every" => self.every_ms = crate::time_input::duration_ms(name, value)?,
             "threads" => self.threads = crate::value::count(name, value)?,
             "start" => {
                 self.start = (!matches!(value, Value::Null)).then(|| Timestamp::from_value(name, value)).transpose()?
@@ -331,8 +333,8 @@ impl CallPolicy {
     /// ```
     pub fn set(&mut self, name: &str, value: Value<'_>) -> Result<()> {
         match name {
-            "delay" => self.delay_ms = crate::time::duration_ms(name, value)?,
-            "retry" => self.retry_ms = crate::time::duration_ms(name, value)?,
+            "delay" => self.delay_ms = crate::time_input::duration_ms(name, value)?,
+            "retry" => self.retry_ms = crate::time_input::duration_ms(name, value)?,
             _ => {
                 return Err(Error::argument(
                     "policy",

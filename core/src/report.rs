@@ -44,11 +44,13 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::{Assessment, Level};
-use crate::error::{Error, Result, clip};
-use crate::event::{CheckinBy, CheckinOutcome, Event, EventKind, FoundBy};
+use crate::clip::clip;
+use crate::error::{Error, Result};
+use crate::event::{Event, EventKind};
+use crate::file::Format;
 use crate::person::Person;
-use crate::read::Format;
 use crate::time::Timestamp;
+use crate::vocab::{CheckinBy, CheckinOutcome, FoundBy};
 
 /// A report's period: from `start` (included) to `end` (excluded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,7 +372,7 @@ pub fn write_district_report_as<'a, W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Finding;
+    use crate::vocab::Finding;
 
     #[test]
     fn the_fields_are_the_rows_json_keys_in_order() {

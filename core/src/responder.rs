@@ -12,13 +12,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, clip};
-use crate::event::CheckinOutcome;
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::replay::CheckinResponder;
 #[cfg(feature = "sim")]
 use crate::sim::{SimConfig, simulate};
+use crate::splitmix::mix;
 use crate::time::Timestamp;
 use crate::value::Value;
+use crate::vocab::CheckinOutcome;
 
 /// Answers every check-in call at fixed rates: answered with probability `rate` (otherwise
 /// missed), and an answered call is a request for help (`concern`) with probability
@@ -119,15 +121,6 @@ impl AnswerRate {
             value => crate::value::count("seed", value),
         }
     }
-}
-
-/// SplitMix64's output for the state `z` (the state advanced once, then finalized): a
-/// well-mixed 64-bit value of `z`. The simulator's generator steps with it too.
-pub(crate) fn mix(z: u64) -> u64 {
-    let z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// FNV-1a of a person id (stable on every platform and Rust version).

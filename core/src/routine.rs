@@ -98,13 +98,13 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::Signal;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 use crate::tuning::{
     ANSWER_PRIOR, ANSWER_RATE, DAILY_FAST, DAILY_SLOW, DECLINE_MIN_DAYS, DECLINE_MIN_STEPS, DEFICIT_CAP, DEFICIT_MAX,
     DEFICIT_MIN_HELD, DEFICIT_ONSET, DEFICIT_RESET, DEFICIT_RHO, GAP_BIN, GAP_FLOOR, GAP_MEMORY_DAYS, LESSON_GAPS,
     MAX_LESSONS, OTHERS, POP_DAYS, POP_EXCURSIONS, POP_GAPS, POP_GAPS_PER_DAY, POP_TAU, POP_W, PRIOR_DAYS, PRIOR_P,
 };
+use crate::vocab::Signal;
 
 /// Bins: 24 local hours on weekdays, then 24 on weekend days and holidays.
 pub(crate) const BINS: usize = 48;
@@ -885,13 +885,13 @@ pub(crate) struct Walk {
 /// on and the routine learns nothing, each judgement walks only the hours since the last).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Walks {
-    absences: Vec<crate::state::Absence>,
+    absences: Vec<crate::absence::Absence>,
     by_channel: [Option<Walk>; 5],
 }
 
 impl Walks {
     /// Channel `c`'s last walk, the walks forgotten first if the absences changed.
-    pub fn channel(&mut self, c: usize, absences: &[crate::state::Absence]) -> &mut Option<Walk> {
+    pub fn channel(&mut self, c: usize, absences: &[crate::absence::Absence]) -> &mut Option<Walk> {
         if self.absences != absences {
             self.absences.clear();
             self.absences.extend_from_slice(absences);
@@ -1162,7 +1162,7 @@ impl Routine {
     /// Checks a restored routine's values (see `snapshot`): each in the range learning keeps
     /// it in, so that it assesses as it did and is written back readable.
     pub(crate) fn check(&self) -> Result<(), String> {
-        use crate::snapshot::in_range;
+        use crate::range::in_range;
         if let Some(h) = self.open_hour.get()
             && (Timestamp::from_millis(h).is_err() || h % HOUR_MS != 0)
         {
@@ -1368,7 +1368,7 @@ mod tests {
         }
         let mut walks = Walks::default();
         let door = Signal::Door.channel_index().unwrap();
-        let absence = [crate::state::Absence { start: at(300), end: at(320) }];
+        let absence = [crate::absence::Absence { start: at(300), end: at(320) }];
         r.surprise_pair_carried(door, at(240), at(240), at(260), 0.1, &Plain, walks.channel(door, &[]));
         assert!(walks.channel(door, &[]).is_some(), "kept while the absences are the same");
         assert!(walks.channel(door, &absence).is_none(), "forgotten when they change");

@@ -5,7 +5,7 @@
 //! to (`on`), the signals that require it (`required`), and optionally how a bad cell is
 //! described (`text`), the check of a present value (`check`) and the name of its setter
 //! (`set`). From the table come the record's payload ([`crate::EventRecord`]), the typed
-//! payload of a row (`event::Fields`), [`EVENT_FIELDS`], the allowed and required fields of
+//! payload of a row (`payload::Fields`), [`EVENT_FIELDS`], the allowed and required fields of
 //! each signal as bits, the readers of a cell and of a [`Value`], the columns of a batch
 //! ([`crate::EventColumns`]) and of [`crate::OwnedColumns`], the writers (CSV, Arrow), the
 //! checks of the values and the setters of `EventKind`'s optional fields. A field's *meaning*
@@ -18,7 +18,7 @@
 //! # Adding a payload field
 //!
 //! 1. A line in [`payload_fields!`]: name, type, the signals it applies to and those that
-//!    require it, and optionally its check (a function in `event`) and its setter.
+//!    require it, and optionally its check (a function in `payload`) and its setter.
 //! 2. A line in the payload of each signal that carries it (`event_kinds!` in `payload`): a
 //!    required field among the constructor's arguments (before the `;`), an optional one
 //!    after it (`Option<T>`, or `T = default`). `EventKind`'s variant, constructor, reading
@@ -33,7 +33,7 @@
 //! it builds payloads with constructors and setters and matches them with `{ .. }`.
 //!
 //! A trial (an optional `battery`, a whole percent, on `plug` and `heartbeat`; not merged)
-//! touched: the table (+3 lines), the two payloads (+7 −1), its check in `event` (+5),
+//! touched: the table (+3 lines), the two payloads (+7 −1), its check in `event` (+5, now `payload`),
 //! `compact` (+22 −6: a float would not have fitted the 32 bytes, a whole percent fits the
 //! small bits), the spec (+1), Node's `EventInput`/`EventColumns` types (`dts-header.d.ts`
 //! and `index.d.ts`, +2 each), and what pins the CSV's columns: a doc example's row and a
@@ -43,9 +43,11 @@
 
 use std::fmt::Display;
 
+use crate::clip::clip;
 use crate::error::{Error, Result};
-use crate::time::{Timestamp, clip};
-use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
+use crate::number::{float_text, whole, whole_from_text};
+use crate::time::Timestamp;
+use crate::value::{Value, bool_from_text};
 
 /// Calls the macro `$gen` with the table of the spec's payload fields, in column order (the
 /// order of [`EVENT_FIELDS`] after `person`, `ts`, `signal` and `device`). Each line:
@@ -53,7 +55,7 @@ use crate::value::{Value, bool_from_text, float_text, whole, whole_from_text};
 /// `/// docs` `name: Type, on [signals], required [signals] (, text "what a cell must be")?
 /// (, column ColumnType)? (, check function)? (, set with_name)?;` (the column type when a
 /// column holds another type than the record: the type's [`FieldType::Cell`]; `check`: the
-/// function of `event` that checks a present value; `set`: the `EventKind` setter of a field
+/// function of `payload` that checks a present value; `set`: the `EventKind` setter of a field
 /// a signal carries optionally).
 ///
 /// A new payload field is one line here, and one line in the payload of each signal that

@@ -44,11 +44,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
-use crate::event::{AppAction, CheckinOutcome, Direction, DoorState, Event, EventKind};
+use crate::event::{Event, EventKind};
 use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 use crate::value::{Value, count};
+use crate::vocab::{AppAction, CheckinOutcome, Direction, DoorState};
 
 /// What to simulate. As data (serde), every field is optional and takes its default; `start`
 /// is RFC 3339 text or epoch milliseconds.
@@ -288,7 +289,7 @@ struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        let out = crate::responder::mix(self.0);
+        let out = crate::splitmix::mix(self.0);
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         out
     }
@@ -912,7 +913,7 @@ fn poisson(rng: &mut Rng, mean: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Signal;
+    use crate::vocab::Signal;
 
     #[test]
     fn every_field_case_and_incident_kind_appears() {

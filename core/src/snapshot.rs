@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::Level;
-use crate::engine::EngineConfig;
+use crate::config::EngineConfig;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::person::Person;
@@ -156,15 +156,6 @@ impl PersonSnapshot {
             }
             _ => Ok(()),
         }
-    }
-}
-
-/// Checks that a restored number is finite and within `[lo, hi]`.
-pub(crate) fn in_range(field: &str, value: f64, lo: f64, hi: f64) -> std::result::Result<(), String> {
-    if value.is_finite() && (lo..=hi).contains(&value) {
-        Ok(())
-    } else {
-        Err(format!("{field}: must be a finite number from {lo} to {hi}, got {value}"))
     }
 }
 

@@ -73,6 +73,13 @@ impl fmt::Display for Fixed {
     }
 }
 
+impl Timestamp {
+    /// Formats the time in a time zone as `YYYY-MM-DD HH:MM`, for human-readable reasons.
+    pub fn local_minute(self, tz: &jiff::tz::TimeZone) -> String {
+        local_minute(self, tz).to_string()
+    }
+}
+
 /// A time in a time zone as `YYYY-MM-DD HH:MM` (what `strftime("%Y-%m-%d %H:%M")` writes).
 pub(crate) fn local_minute(t: Timestamp, tz: &jiff::tz::TimeZone) -> LocalMinute {
     LocalMinute(tz.to_datetime(t.to_jiff()))

@@ -18,6 +18,7 @@
 //! Text is what a CSV cell holds: [`crate::EventRecord::set_text`] reads it, and
 //! `Value::Text` goes there.
 
+use crate::number::{float_text, whole, whole_from_text};
 use crate::time::Timestamp;
 
 /// One value as a source gives it (how each kind is read: the `value` module docs).
@@ -91,7 +92,7 @@ impl Value<'_> {
             Value::Bool(b) => format!("{b}"),
             Value::Int(i) => format!("{i}"),
             Value::Float(x) => float_text(*x),
-            Value::Text(t) => format!("text `{}`", crate::error::clip(t)),
+            Value::Text(t) => format!("text `{}`", crate::clip::clip(t)),
             Value::Time(ms) => match Timestamp::check_millis(*ms) {
                 Ok(t) => format!("the time {t}"),
                 Err(_) => format!("a time of {ms} ms"),
@@ -110,17 +111,6 @@ pub(crate) fn count<T: TryFrom<i64>>(name: &str, value: Value<'_>) -> crate::Res
     }
 }
 
-/// The whole number `x` stands for, if it has no fraction and fits in an `i64`.
-pub(crate) fn whole(x: f64) -> Option<i64> {
-    // 2^63 is exact as a float; every whole float below it in size converts exactly.
-    (x.fract() == 0.0 && x.abs() < 9_223_372_036_854_775_808.0).then_some(x as i64)
-}
-
-/// A float as text that reads back as the same float (`NaN`, `inf`, `-inf`, `0.5`, `1e300`).
-pub(crate) fn float_text(x: f64) -> String {
-    if x.is_nan() { "NaN".to_string() } else { format!("{x}") }
-}
-
 /// A yes/no read from text (a CSV cell): `true` or `false` in any case, or the whole numbers
 /// `1` and `0`. `None` for anything else.
 pub(crate) fn bool_from_text(text: &str) -> Option<bool> {
@@ -133,20 +123,6 @@ pub(crate) fn bool_from_text(text: &str) -> Option<bool> {
             _ => None,
         },
     }
-}
-
-/// A whole number read from text: digits, or a float's text without a fraction (`3.0`,
-/// `1e3`), as [`whole`] reads a float. `None` for anything else.
-pub(crate) fn whole_from_text(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if let Ok(i) = t.parse::<i64>() {
-        return Some(i);
-    }
-    // Only number-looking text: Rust also parses `inf` and `NaN`, which are not whole anyway.
-    if !t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) {
-        return None;
-    }
-    t.parse::<f64>().ok().and_then(whole)
 }
 
 #[cfg(test)]

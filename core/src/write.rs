@@ -12,13 +12,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::assessment::{ASSESSMENT_FIELDS, Assessment};
+use crate::clip::clip;
 use crate::error::{Error, Result};
 use crate::event::{EVENT_FIELDS, Event, EventRecord, PayloadVisitor};
+use crate::file::Format;
 use crate::incident::{INCIDENT_FIELDS, Incident};
 use crate::person::{PERSON_FIELDS, Person, PersonRecord};
-use crate::read::Format;
 use crate::schema::FieldType;
-use crate::time::clip;
 
 fn csv_error(e: csv::Error) -> Error {
     Error::Io(io::Error::from(e))
@@ -234,7 +234,7 @@ mod columnar {
     use std::io::Write;
 
     use crate::error::Result;
-    use crate::read::Format;
+    use crate::file::Format;
 
     pub(crate) fn write_events<'a, T: 'a>(
         format: Format,
@@ -375,7 +375,7 @@ pub fn write_incidents_jsonl<'a, W: Write>(w: W, incidents: impl IntoIterator<It
 mod tests {
     use super::*;
     use crate::assessment::{Action, Level, Reason, ReasonKind, Responder, VisitKind};
-    use crate::event::Signal;
+    use crate::vocab::Signal;
 
     #[test]
     fn assessment_reasons_are_a_json_cell() {

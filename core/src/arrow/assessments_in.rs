@@ -185,7 +185,7 @@ mod tests {
     use super::*;
     use crate::assessment::ReasonKind;
     use crate::assessment_columns::AssessmentColumns;
-    use crate::event::Signal;
+    use crate::vocab::Signal;
 
     fn rows() -> Vec<Assessment> {
         let at: Timestamp = "2024-05-01T10:00:00+09:00".parse().unwrap();

@@ -12,11 +12,12 @@ use arrow_array::RecordBatch;
 
 use super::cells::{Cell, Col, col, spec_columns};
 use super::events_in::ROWS_PER_THREAD;
-use crate::event::{EVENT_FIELDS, Signal};
+use crate::event::EVENT_FIELDS;
 use crate::owned_columns::{ColumnValues, IdCodes, OwnedColumns, PayloadColumnsVisitor};
 use crate::schema::FieldType;
 use crate::time::Timestamp;
 use crate::value::Value;
+use crate::vocab::Signal;
 
 /// The spec fields, by position in [`EVENT_FIELDS`].
 mod field {
@@ -167,7 +168,8 @@ mod tests {
     use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt64Array};
 
     use super::*;
-    use crate::event::{DoorState, Event, EventKind};
+    use crate::event::{Event, EventKind};
+    use crate::vocab::DoorState;
 
     fn events() -> Vec<Event> {
         let t0: Timestamp = "2024-05-01T08:30:00+09:00".parse().unwrap();

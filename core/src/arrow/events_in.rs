@@ -10,7 +10,7 @@ use super::TableError;
 use super::cells::{apply, col, spec_columns};
 use crate::error::{Error, Location};
 use crate::event::{EVENT_FIELDS, Event, EventRecord};
-use crate::read::{ReadOptions, ReadOutcome};
+use crate::read_outcome::{ReadOptions, ReadOutcome};
 
 /// How often (in rows) the conversion looks at the cancel flag.
 const CANCEL_EVERY: usize = 1 << 16;

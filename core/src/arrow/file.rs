@@ -24,10 +24,11 @@ use parquet::file::reader::ChunkReader;
 use super::{assessments_batch, assessments_schema, events_batch, events_schema};
 use crate::assessment::Assessment;
 use crate::assessment_columns::AssessmentColumns;
-use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
+use crate::clip::{MAX_PATH_CHARS, clip, clip_to};
+use crate::error::{Error, Result};
 use crate::event::Event;
+use crate::file::Format;
 use crate::limits::MAX_BATCH_ROWS;
-use crate::read::Format;
 
 /// Rows of one record batch as the readers give them, and of one row group as the writer
 /// writes it.
@@ -46,7 +47,7 @@ fn corrupt(name: &str, format: Format, reason: impl std::fmt::Display) -> Error 
 
 /// The record batches of a Parquet or Arrow IPC file.
 pub(crate) fn read_file(path: &Path, format: Format) -> Result<Vec<RecordBatch>> {
-    let file = crate::read::open(path)?;
+    let file = crate::file::open(path)?;
     let len = file.metadata()?.len();
     let name = shown(path);
     contained(&name, format, || match format {

@@ -79,8 +79,8 @@ pub fn labels_from_dispositions(events: &[Event], persons: &[Person], profiles: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{DoorState, Finding};
     use crate::time::{HOUR_MS, Timestamp};
+    use crate::vocab::{DoorState, Finding};
 
     #[test]
     fn findings_become_incidents_from_the_last_sign_of_life() {

@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 
 use crate::error::Result;
-use crate::event::{Event, Signal};
+use crate::event::Event;
 use crate::person::Person;
 use crate::profile::Profile;
+use crate::vocab::Signal;
 
 /// The name of the baseline's profile.
 pub const PLUG_RULE_PROFILE: &str = "plug_24h_fixed";

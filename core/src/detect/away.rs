@@ -3,14 +3,14 @@
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say};
+use crate::vocab::Signal;
 
 /// Adds the `away` reason and returns whether an absence is under way.
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {
     match view.state.absence_at(view.at) {
         Some(a) => {
-            let detail = if a.end == crate::state::OPEN_END {
+            let detail = if a.end == crate::absence::OPEN_END {
                 say!(view.locale(), Msg::AwayFound, view.local(a.start))
             } else {
                 say!(view.locale(), Msg::AwayRegistered, view.local(a.end))

@@ -6,10 +6,10 @@
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say};
 use crate::time::HOUR_MS;
 use crate::tuning::{AWAY_FACTOR, PHONE_RECENT_H};
+use crate::vocab::Signal;
 
 /// Whether the evidence says the person is out and well; adds the `away` reason if so.
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) -> bool {

@@ -14,13 +14,13 @@
 use super::inactivity::{DeficitPoints, Percent};
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say, say_more};
 use crate::profile::SilenceMode;
 use crate::state::Context;
 use crate::text::fixed;
 use crate::time::HOUR_MS;
 use crate::tuning::{DECLINE_AFTER_ANSWER, DEFICIT_ONSET};
+use crate::vocab::Signal;
 
 pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut Vec<Evidence>) {
     let r = &view.rules.profile.routine;
@@ -53,7 +53,8 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::event::{DoorState, EventKind};
+    use crate::event::EventKind;
+    use crate::vocab::DoorState;
 
     fn detect(view: &super::View<'_>, out: &mut Vec<super::Evidence>) {
         let deficit = super::super::inactivity::judge(view, None).deficit;

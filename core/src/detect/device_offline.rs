@@ -8,8 +8,8 @@
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say, say_more};
+use crate::vocab::Signal;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let mut offline: Vec<_> = view.state.devices.iter().filter(|d| view.is_offline(d)).collect();
@@ -42,7 +42,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::event::{DoorState, EventKind};
+    use crate::event::EventKind;
+    use crate::vocab::DoorState;
 
     #[test]
     fn a_plug_that_stops_reporting_is_a_fault_and_its_silence_unknown() {
@@ -60,7 +61,7 @@ mod tests {
         // Its channel is only watched until its last report.
         let st = state(&r, &events);
         let view = super::View { state: &st, rules: &r, at: at(30.0), walks: None };
-        assert_eq!(view.observed_until(crate::event::Signal::Plug), at(9.75));
+        assert_eq!(view.observed_until(crate::vocab::Signal::Plug), at(9.75));
     }
 
     #[test]
@@ -71,6 +72,6 @@ mod tests {
         assert!(e[0].reason.detail.contains("nothing else showed life since"), "{}", e[0].reason.detail);
         let st = state(&r, &events);
         let view = super::View { state: &st, rules: &r, at: at(20.0), walks: None };
-        assert_eq!(view.observed_until(crate::event::Signal::Steps), at(20.0));
+        assert_eq!(view.observed_until(crate::vocab::Signal::Steps), at(20.0));
     }
 }

@@ -9,8 +9,8 @@
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::{Finding, Signal};
 use crate::messages::{Msg, say};
+use crate::vocab::{Finding, Signal};
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let st = view.state;
@@ -29,7 +29,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::event::{DoorState, EventKind, Finding};
+    use crate::event::EventKind;
+    use crate::vocab::{DoorState, Finding};
 
     fn found(finding: Finding) -> crate::event::Event {
         ev(10.0, "visit", EventKind::disposition(finding))

@@ -11,13 +11,13 @@ use std::fmt::{self, Display};
 
 use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Locale, Msg, render_to, say};
 use crate::profile::{ChannelRule, SilenceMode};
 use crate::state::Context;
 use crate::text::fixed;
 use crate::time::Timestamp;
 use crate::tuning::{P_CRITICAL, P_WARNING, P_WATCH, RELIABLE_PRIOR, REPORT_UNRELIABLE, STALE_H};
+use crate::vocab::Signal;
 
 /// Points for `silence_h` hours of silence under a rule.
 pub(crate) fn silence_points(silence_h: f64, rule: &ChannelRule, onset: f64) -> f64 {

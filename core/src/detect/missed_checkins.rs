@@ -11,11 +11,11 @@
 use super::{Evidence, View};
 use crate::assessment::Level;
 use crate::assessment::ReasonKind;
-use crate::event::{ConcernCategory, Signal};
 use crate::messages::{Msg, say, say_more};
 use crate::profile::{ConcernRule, SilenceMode};
 use crate::text::fixed;
 use crate::time::{HOUR_MS, Timestamp};
+use crate::vocab::{ConcernCategory, Signal};
 
 /// How much one missed call weighs for this person: 1 for someone who answers 90% of
 /// calls, more for someone who always answers, less for a phone usually on silent (in
@@ -156,7 +156,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::event::{CheckinOutcome, DoorState, EventKind};
+    use crate::event::EventKind;
+    use crate::vocab::{CheckinOutcome, DoorState};
 
     #[test]
     fn distinct_misses_count_attempts_apart() {
@@ -210,7 +211,7 @@ mod tests {
         let welfare = ev(
             1.5,
             "checkin",
-            EventKind::checkin(CheckinOutcome::Concern).with_category(crate::event::ConcernCategory::WelfareRequest),
+            EventKind::checkin(CheckinOutcome::Concern).with_category(crate::vocab::ConcernCategory::WelfareRequest),
         );
         let events = [checkin(1.0, CheckinOutcome::Concern), welfare];
         let e = run(&r, &events, 2.0, super::detect);

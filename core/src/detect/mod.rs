@@ -15,13 +15,14 @@ pub(crate) mod unwatched;
 use std::cell::RefCell;
 
 use crate::assessment::{Reason, ReasonKind};
-use crate::event::Signal;
+use crate::device::DeviceState;
 use crate::messages::{Locale, Msg, render_to};
 use crate::profile::Rules;
 use crate::routine::Walks;
-use crate::state::{DeviceState, PersonState};
+use crate::state::PersonState;
 use crate::text::fixed;
 use crate::time::Timestamp;
+use crate::vocab::Signal;
 
 /// One piece of evidence.
 #[derive(Clone, Debug, PartialEq)]

@@ -13,9 +13,9 @@
 use super::inactivity::ChannelScore;
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say};
 use crate::text::fixed;
+use crate::vocab::Signal;
 
 pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evidence>) {
     let Some(sc) = scores.iter().find(|sc| sc.channel == Signal::Plug && sc.reported()) else { return };

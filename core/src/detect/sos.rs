@@ -5,9 +5,9 @@
 
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say, say_more};
 use crate::time::HOUR_MS;
+use crate::vocab::Signal;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let s = &view.rules.profile.sos;
@@ -27,7 +27,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::event::{CheckinOutcome, EventKind};
+    use crate::event::EventKind;
+    use crate::vocab::CheckinOutcome;
 
     #[test]
     fn held_then_expired_or_cleared() {

@@ -15,8 +15,8 @@
 use super::inactivity::ChannelScore;
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::event::Signal;
 use crate::messages::{Msg, say_more};
+use crate::vocab::Signal;
 
 /// Why a channel cannot watch the person now.
 #[derive(Clone, Copy, Debug)]
@@ -87,7 +87,8 @@ mod tests {
     use super::super::testing::*;
     use super::super::{View, inactivity};
     use crate::assessment::ReasonKind;
-    use crate::event::{DoorState, EventKind};
+    use crate::event::EventKind;
+    use crate::vocab::DoorState;
 
     fn unwatched(profile: &str, adaptive: bool, events: &[crate::event::Event], h: f64) -> Option<String> {
         let r = rules(profile, adaptive);

@@ -5,9 +5,9 @@ use super::{
     NoChange, Profile, RoutineRules, Schedule, SilenceMode, Sos, Weekday,
 };
 use crate::assessment::Action;
-use crate::event::Signal;
 use crate::holidays::Calendar;
 use crate::messages::Locale;
+use crate::vocab::Signal;
 
 /// Names of the built-in profiles.
 pub const BUILTIN_PROFILES: [&str; 5] = ["plug_only", "call_only", "call_app", "call_iot", "full"];

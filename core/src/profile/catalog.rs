@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::{Profile, Rules};
 use crate::error::Result;
-use crate::event::Signal;
 use crate::person::Person;
+use crate::vocab::Signal;
 
 /// What a person's rules depend on: the profile, the installed devices, the consent to night
 /// and holiday monitoring and whether there is a guardian.

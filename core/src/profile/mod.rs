@@ -28,12 +28,13 @@ mod schedule;
 
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::{Action, Level, VisitKind};
-use crate::error::{Error, MAX_PATH_CHARS, Result, clip, clip_to};
-use crate::event::{ConcernCategory, Signal};
+use crate::assessment::{Action, Level, Route};
+use crate::clip::{MAX_PATH_CHARS, clip, clip_to};
+use crate::error::{Error, Result};
 use crate::holidays::Calendar;
 use crate::macros::spec_enum;
 use crate::messages::Locale;
+use crate::vocab::{ConcernCategory, Signal};
 
 pub use builtin::BUILTIN_PROFILES;
 pub(crate) use catalog::Catalog;
@@ -338,41 +339,6 @@ pub struct Checkins {
     /// scores `concern_points` as before.
     #[serde(default)]
     pub categories: ConcernRules,
-}
-
-spec_enum! {
-    /// Who a `concern` of a category is routed to; the reason names it.
-    pub enum Route {
-        /// The caseworker calls the person back (a welfare request, a referral).
-        CaseworkerCallback = "caseworker_callback",
-        /// Someone visits the home.
-        Visit = "visit",
-        /// 119: an ambulance.
-        Ambulance = "ambulance",
-        /// 112: the police.
-        Police = "police",
-        /// The suicide-prevention crisis line (109), and the caseworker.
-        CrisisLine = "crisis_line",
-    }
-}
-
-impl Route {
-    /// The kind of visit a `dispatch` on a `concern` routed here is: `ambulance` is `119`,
-    /// `police` is `police`; the others are a staff `visit` (the crisis line and a call-back
-    /// send nobody, so if the rule dispatches, staff go).
-    ///
-    /// ```
-    /// use anbu::{Route, VisitKind};
-    /// assert_eq!(Route::Ambulance.visit(), VisitKind::Ambulance);
-    /// assert_eq!(Route::CrisisLine.visit(), VisitKind::Visit);
-    /// ```
-    pub fn visit(self) -> VisitKind {
-        match self {
-            Route::Ambulance => VisitKind::Ambulance,
-            Route::Police => VisitKind::Police,
-            Route::CaseworkerCallback | Route::Visit | Route::CrisisLine => VisitKind::Visit,
-        }
-    }
 }
 
 /// What a `concern` of one category calls for: at least this level and action (other

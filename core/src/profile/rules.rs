@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use super::{Profile, Weekday};
 use crate::assessment::Responder;
-use crate::error::{Error, Result, clip};
-use crate::event::Signal;
+use crate::clip::clip;
+use crate::error::{Error, Result};
 use crate::holidays::{Calendar, day_index};
 use crate::time::{HOUR_MS, Timestamp};
+use crate::vocab::Signal;
 
 /// A validated profile with everything parsed that evaluation needs.
 #[derive(Clone, Debug)]

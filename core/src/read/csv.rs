@@ -5,9 +5,9 @@ use std::io::{self, Read};
 use ::csv::{ByteRecord, ReaderBuilder, Terminator};
 
 use super::{BUF_BYTES, MAX_LINE_BYTES, format_error, line_too_long};
+use crate::clip::clip;
 use crate::error::{Error, Location, Result};
 use crate::event::{EVENT_FIELDS, Event, EventRecord};
-use crate::time::clip;
 
 use crate::limits::MAX_ROW_BYTES;
 

@@ -79,7 +79,9 @@ impl<'a> Iterator for Cells<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::{Format, ReadOptions, read_events_from};
+    use crate::file::Format;
+    use crate::read::read_events_from;
+    use crate::read_outcome::ReadOptions;
 
     fn columns_of_reader(text: &str) -> Option<OwnedColumns> {
         let out = read_events_from(text.as_bytes(), Format::Csv, &ReadOptions::strict()).ok()?;

@@ -7,11 +7,11 @@ use std::io::{self, BufRead};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{format_error, line_too_long, read_capped_line};
+use crate::clip::clip;
 use crate::error::{Error, Location, Result};
 #[cfg(test)]
 use crate::event::EventKind;
 use crate::event::{EVENT_FIELDS, Event, EventRecord};
-use crate::time::clip;
 use crate::value::Value;
 
 /// Reads events from JSON Lines: one JSON object per line, blank lines skipped.

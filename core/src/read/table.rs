@@ -8,7 +8,8 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use super::{BUF_BYTES, Format, ReadOptions, format_error, line_too_long, open, read_capped_line};
-use crate::error::{Error, Location, Result, clip};
+use crate::clip::clip;
+use crate::error::{Error, Location, Result};
 use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
 use crate::person::{PERSON_FIELDS, Person, PersonRecord};
 use crate::value::Value;
