@@ -6,6 +6,11 @@
 //! - `seed rule: plug unchanged 24 h`: the persons with a plug, their plug readings only, the
 //!   fixed 24 h no-change rule (`plug_only` with `routine.mode = "fixed"`, as
 //!   `examples/backtest.rs` builds `plug_24h_fixed`); open loop (its alerts count as raised).
+//! - `seed service: the plug rule, its call, then the caseworker`: the same rule as the
+//!   smart-plug service works it, in the closed loop: its automatic call when the rule fires
+//!   (minutes before 24 h), `warning` (the caseworker) on a miss, `critical` on two, and an
+//!   answered call ends the alert (while the plug stays untouched, it calls again about a day
+//!   after the answer).
 //! - `all seed rules (fixed mode of each person's profile)`: every person, every signal,
 //!   their own profile with `"routine":{"mode":"fixed"}`; open loop.
 //! - `anbu, open loop`: `anbu::replay` with the built-in profiles.
@@ -32,14 +37,16 @@ use anbu::{
 use anbu_world_tus::{WorldConfig, generate};
 
 /// The rows of each table, in order.
-const VARIANTS: [&str; 4] = [
+const VARIANTS: [&str; 5] = [
     "seed rule: plug unchanged 24 h",
+    "seed service: the plug rule, its call, then the caseworker (closed loop)",
     "all seed rules (fixed mode of each person's profile)",
     "anbu, open loop",
     "anbu, closed loop",
 ];
-const SEED_RULES: usize = 1;
-const CLOSED: usize = 3;
+const PLUG_SERVICE: usize = 1;
+const SEED_RULES: usize = 2;
+const CLOSED: usize = 4;
 
 /// One variant's counts on one or more cohorts.
 #[derive(Clone, Debug, Default)]
@@ -126,9 +133,9 @@ fn main() -> Result<(), anbu::Error> {
         }
         out
     };
-    let results: Vec<anbu::Result<(char, u64, [Tally; 4])>> =
+    let results: Vec<anbu::Result<(char, u64, [Tally; 5])>> =
         anbu::parallel::run_all([worker, worker]).into_iter().flatten().collect();
-    let mut pooled: BTreeMap<char, [Tally; 4]> = BTreeMap::new();
+    let mut pooled: BTreeMap<char, [Tally; 5]> = BTreeMap::new();
     for r in results {
         let (world, _, tallies) = r?;
         let p = pooled.entry(world).or_default();
@@ -167,7 +174,9 @@ fn main() -> Result<(), anbu::Error> {
         for (profile, t) in &tallies[CLOSED].by_profile {
             print_row(profile, t, false);
         }
-        for (base, name) in [(0, "the plug rule alone"), (SEED_RULES, "all seed rules")] {
+        for (base, name) in
+            [(0, "the plug rule alone"), (PLUG_SERVICE, "the plug service"), (SEED_RULES, "all seed rules")]
+        {
             let later = later_than(&tallies[base], &tallies[CLOSED]);
             println!(
                 "\nanbu (closed loop) later than {name} (by more than 0.5 h; incidents where it was not \
@@ -211,7 +220,7 @@ fn main() -> Result<(), anbu::Error> {
 }
 
 /// One world and seed: the cohort, its four replays, their tallies.
-fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
+fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 5]> {
     let t0 = Instant::now();
     let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
         let c = simulate(&SimConfig { persons: a.persons, days: a.days, seed, ..SimConfig::default() });
@@ -234,6 +243,21 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
     let options = ReplayOptions { profiles: vec![rule.profile.clone()], ..one.clone() };
     let rows = replay(rule.events.clone(), &rule.persons, &options)?;
     let plug = tally(&rows, &plug_incidents, &rule.persons, &cohort.kinds)?;
+    drop(rows);
+
+    // The plug service as it works: the same rule, its automatic call when it fires (at 24 h;
+    // `onset` 0.95 and `watch` 49 put the call minutes before), the caseworker on a miss.
+    let service = Profile::from_json(
+        r#"{"name":"plug_24h_service","extends":"plug_only","signals":["plug","checkin"],"routine":{"mode":"fixed"},
+            "levels":{"hysteresis":0,"watch":49},"inactivity":{"onset":0.95,"plug":{"weight":50}},
+            "device_offline":{"after_h":720}}"#,
+    )?;
+    let service_persons: Vec<Person> =
+        rule.persons.iter().map(|p| Person::new(&p.person, "plug_24h_service")).collect::<Result<_, _>>()?;
+    let options = ReplayOptions { profiles: vec![service], ..one.clone() };
+    let rows =
+        replay_closed_loop(rule.events.clone(), &service_persons, &options, responder.as_ref(), CallPolicy::default())?;
+    let plug_service = tally(&rows, &plug_incidents, &service_persons, &cohort.kinds)?;
     drop(rows);
 
     // Every person's own profile in fixed mode.
@@ -271,7 +295,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 4]> {
         closed.by_profile.insert(profile.to_string(), tally(&rows, &incidents, &persons, &cohort.kinds)?);
     }
     eprintln!("world {world} seed {seed}: {:.1} s", t0.elapsed().as_secs_f64());
-    let mut out = [plug, rules, open, closed];
+    let mut out = [plug, plug_service, rules, open, closed];
     for t in &mut out {
         for k in &mut t.keys {
             k.0 = format!("s{seed}/{}", k.0);
