@@ -28,11 +28,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use anbu::backtest::backtest;
+use anbu::backtest::{EpisodeKind, backtest};
 use anbu::sim::{SimConfig, simulate};
 use anbu::{
-    Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReplayOptions, Timestamp,
-    replay, replay_closed_loop,
+    Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReasonKind, ReplayOptions,
+    Timestamp, replay, replay_closed_loop,
 };
 use anbu_world_tus::{WorldConfig, generate};
 
@@ -61,6 +61,9 @@ struct Tally {
     keys: Vec<(String, i64, bool)>,
     false_episodes: usize,
     false_dispatches: usize,
+    /// False alert episodes whose first assessment the safety floor raised (a seed rule's
+    /// own alert, which anbu may not drop).
+    floor_false_episodes: usize,
     checkin_calls: f64,
     notifications: f64,
     dispatches: f64,
@@ -76,6 +79,7 @@ impl Tally {
         self.keys.extend(o.keys.iter().cloned());
         self.false_episodes += o.false_episodes;
         self.false_dispatches += o.false_dispatches;
+        self.floor_false_episodes += o.floor_false_episodes;
         self.checkin_calls += o.checkin_calls;
         self.notifications += o.notifications;
         self.dispatches += o.dispatches;
@@ -174,6 +178,14 @@ fn main() -> Result<(), anbu::Error> {
         for (profile, t) in &tallies[CLOSED].by_profile {
             print_row(profile, t, false);
         }
+        let c = &tallies[CLOSED];
+        println!(
+            "\nanbu (closed loop): false alert episodes begun by the safety floor (a seed rule's own alert): {} of {} \
+             ({:.1} per 100 person-months)",
+            c.floor_false_episodes,
+            c.false_episodes,
+            if c.months > 0.0 { c.floor_false_episodes as f64 * 100.0 / c.months } else { 0.0 }
+        );
         for (base, name) in
             [(0, "the plug rule alone"), (PLUG_SERVICE, "the plug service"), (SEED_RULES, "all seed rules")]
         {
@@ -311,7 +323,17 @@ fn tally(
     persons: &[Person],
     kinds: &HashMap<String, String>,
 ) -> anbu::Result<Tally> {
-    let m = backtest(rows, incidents, persons)?.overall;
+    let report = backtest(rows, incidents, persons)?;
+    let first: HashMap<(&str, i64), &Assessment> =
+        rows.iter().map(|a| ((a.person.as_str(), a.at.as_millis()), a)).collect();
+    let floor_false_episodes = report
+        .episodes
+        .iter()
+        .filter(|e| e.kind == EpisodeKind::False)
+        .filter_map(|e| first.get(&(e.person.as_str(), e.start.as_millis())))
+        .filter(|a| a.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor && r.contribution > 0.0))
+        .count();
+    let m = report.overall;
     let mut windows: HashMap<&str, Vec<(Timestamp, Timestamp)>> = HashMap::new();
     for i in incidents {
         let end = i.end.unwrap_or(i.start.plus_millis(anbu::backtest::DEFAULT_WINDOW_MS));
@@ -323,6 +345,7 @@ fn tally(
         months: m.person_months,
         false_episodes: m.false_episodes,
         false_dispatches: m.false_dispatches,
+        floor_false_episodes,
         checkin_calls: m.checkin_calls_per_100_pm * m.person_months / 100.0,
         notifications: m.notifications_per_100_pm * m.person_months / 100.0,
         dispatches: m.dispatches_per_100_pm * m.person_months / 100.0,
