@@ -198,6 +198,12 @@ fn main() -> Result<(), anbu::Error> {
             for l in &later {
                 eprintln!("  later than {name}: {l}");
             }
+            // The other way round: where anbu found it first (among those anbu found without
+            // already alerting); two closed loops differ by the luck of each call's answer.
+            println!(
+                "{name} later than anbu (closed loop), the same way: {}",
+                later_than(&tallies[CLOSED], &tallies[base]).len()
+            );
         }
         println!("\n### {}: incidents by kind, all seed rules vs anbu (closed loop)\n", &name[..7]);
         println!(
