@@ -47,7 +47,7 @@ use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
 pub use labels::labels_from_dispositions;
-pub use plug_rule::{PLUG_RULE_PROFILE, PlugRule, plug_rule};
+pub use plug_rule::{PLUG_RULE_PROFILE, PLUG_SERVICE_PROFILE, PlugRule, plug_rule, plug_service};
 pub use sweep::{OperatingPoint, Sweep, SweepSetup, progress_total, sweep};
 
 /// How long after its start an incident without an `end` can still be detected.

@@ -7,10 +7,10 @@
 //!   fixed 24 h no-change rule (`plug_only` with `routine.mode = "fixed"`, as
 //!   `examples/backtest.rs` builds `plug_24h_fixed`); open loop (its alerts count as raised).
 //! - `seed service: the plug rule, its call, then the caseworker`: the same rule as the
-//!   smart-plug service works it, in the closed loop: its automatic call when the rule fires
-//!   (minutes before 24 h), `warning` (the caseworker) on a miss, `critical` on two, and an
-//!   answered call ends the alert (while the plug stays untouched, it calls again about a day
-//!   after the answer).
+//!   smart-plug service works it (`anbu::backtest::plug_service`), in the closed loop: its
+//!   automatic call when the rule fires (minutes before 24 h), `warning` (the caseworker) on a
+//!   miss, `critical` on two, and an answered call ends the alert (while the plug stays
+//!   untouched, it calls again about a day after the answer).
 //! - `all seed rules (fixed mode of each person's profile)`: every person, every signal,
 //!   their own profile with `"routine":{"mode":"fixed"}`; open loop.
 //! - `anbu, open loop`: `anbu::replay` with the built-in profiles.
@@ -263,19 +263,17 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 5]> {
     let plug = tally(&rows, &plug_incidents, &rule.persons, &cohort.kinds)?;
     drop(rows);
 
-    // The plug service as it works: the same rule, its automatic call when it fires (at 24 h;
-    // `onset` 0.95 and `watch` 49 put the call minutes before), the caseworker on a miss.
-    let service = Profile::from_json(
-        r#"{"name":"plug_24h_service","extends":"plug_only","signals":["plug","checkin"],"routine":{"mode":"fixed"},
-            "levels":{"hysteresis":0,"watch":49},"inactivity":{"onset":0.95,"plug":{"weight":50}},
-            "device_offline":{"after_h":720}}"#,
+    // The plug service as it works: the same rule with its automatic call, in the closed loop.
+    let service = anbu::backtest::plug_service(&cohort.events, &cohort.persons)?;
+    let options = ReplayOptions { profiles: vec![service.profile.clone()], ..one.clone() };
+    let rows = replay_closed_loop(
+        service.events.clone(),
+        &service.persons,
+        &options,
+        responder.as_ref(),
+        CallPolicy::default(),
     )?;
-    let service_persons: Vec<Person> =
-        rule.persons.iter().map(|p| Person::new(&p.person, "plug_24h_service")).collect::<Result<_, _>>()?;
-    let options = ReplayOptions { profiles: vec![service], ..one.clone() };
-    let rows =
-        replay_closed_loop(rule.events.clone(), &service_persons, &options, responder.as_ref(), CallPolicy::default())?;
-    let plug_service = tally(&rows, &plug_incidents, &service_persons, &cohort.kinds)?;
+    let plug_service = tally(&rows, &plug_incidents, &service.persons, &cohort.kinds)?;
     drop(rows);
 
     // Every person's own profile in fixed mode.
