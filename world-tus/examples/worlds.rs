@@ -237,7 +237,7 @@ fn main() -> Result<(), anbu::Error> {
     Ok(())
 }
 
-/// One world and seed: the cohort, its four replays, their tallies.
+/// One world and seed: the cohort, its five replays, their tallies.
 fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 5]> {
     let t0 = Instant::now();
     let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
@@ -328,13 +328,15 @@ fn tally(
     kinds: &HashMap<String, String>,
 ) -> anbu::Result<Tally> {
     let report = backtest(rows, incidents, persons)?;
-    let first: HashMap<(&str, i64), &Assessment> =
-        rows.iter().map(|a| ((a.person.as_str(), a.at.as_millis()), a)).collect();
+    // An episode's first assessment, found in the rows (in `person`, `at` order).
+    let first = |e: &anbu::backtest::AlertEpisode| {
+        rows.binary_search_by(|a| (a.person.as_str(), a.at).cmp(&(e.person.as_str(), e.start))).ok().map(|i| &rows[i])
+    };
     let floor_false_episodes = report
         .episodes
         .iter()
         .filter(|e| e.kind == EpisodeKind::False)
-        .filter_map(|e| first.get(&(e.person.as_str(), e.start.as_millis())))
+        .filter_map(first)
         .filter(|a| a.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor && r.contribution > 0.0))
         .count();
     let m = report.overall;
