@@ -21,7 +21,9 @@
 //! episodes and the dispatches inside them, person-months, action runs). Computed here from
 //! the rows, the same way, for the per-kind tables: the time to detect of each incident
 //! (first assessment at `warning` or above within `[start, end]`, `end` = start + 72 h when
-//! not given) and the per-kind medians (nearest rank).
+//! not given) and the per-kind medians (nearest rank); and, for the plug service and anbu in
+//! the closed loop, the time from an incident's start to its first `dispatch` within the
+//! same window (the visit, where false dispatches are the cost).
 //!
 //! `cargo run --release -p anbu-world-tus --example worlds -- --persons 300 --days 90 --seeds 3`
 
@@ -31,8 +33,8 @@ use std::time::Instant;
 use anbu::backtest::{EpisodeKind, backtest};
 use anbu::sim::{SimConfig, simulate};
 use anbu::{
-    Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReasonKind, ReplayOptions,
-    Timestamp, replay, replay_closed_loop,
+    Action, Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReasonKind,
+    ReplayOptions, Timestamp, replay, replay_closed_loop,
 };
 use anbu_world_tus::{WorldConfig, generate};
 
@@ -55,6 +57,9 @@ struct Tally {
     months: f64,
     /// Per incident: its kind and time to detect (hours), if detected.
     ttds: Vec<(String, Option<f64>)>,
+    /// Per incident, in the order of `ttds`: hours from its start to the first assessment
+    /// whose action is `dispatch` within its window, if any.
+    to_dispatch: Vec<Option<f64>>,
     /// Per incident, in the order of `ttds`: its person and start (ms), and whether the
     /// person was already at `warning` or above at the last assessment before the start (an
     /// alert that was on before the incident began finds it at once, and says nothing).
@@ -76,6 +81,7 @@ impl Tally {
         self.persons += o.persons;
         self.months += o.months;
         self.ttds.extend(o.ttds.iter().cloned());
+        self.to_dispatch.extend(o.to_dispatch.iter().copied());
         self.keys.extend(o.keys.iter().cloned());
         self.false_episodes += o.false_episodes;
         self.false_dispatches += o.false_dispatches;
@@ -179,6 +185,16 @@ fn main() -> Result<(), anbu::Error> {
             print_row(profile, t, false);
         }
         let c = &tallies[CLOSED];
+        for (variant, t) in [(PLUG_SERVICE, "the plug service"), (CLOSED, "anbu (closed loop)")] {
+            let sent: Vec<f64> = tallies[variant].to_dispatch.iter().flatten().copied().collect();
+            println!(
+                "\n{t}: incidents that reached `dispatch` while they lasted: {}, median time to dispatch {} h, \
+                 within 24 h {}",
+                share(sent.len(), tallies[variant].to_dispatch.len()),
+                median(&sent),
+                share(sent.iter().filter(|d| **d <= 24.0).count(), tallies[variant].to_dispatch.len()),
+            );
+        }
         println!(
             "\nanbu (closed loop): false alert episodes begun by the safety floor (a seed rule's own alert): {} of {} \
              ({:.1} per 100 person-months)",
@@ -366,6 +382,8 @@ fn tally(
         for &(start, end) in wins {
             let hit = group.iter().find(|a| start <= a.at && a.at <= end && a.level >= Level::Warning);
             t.ttds.push((kind.clone(), hit.map(|a| a.at.hours_since(start))));
+            let sent = group.iter().find(|a| start <= a.at && a.at <= end && a.action == Action::Dispatch);
+            t.to_dispatch.push(sent.map(|a| a.at.hours_since(start)));
             let before = group.iter().rev().find(|a| a.at < start);
             t.keys.push((person.to_string(), start.as_millis(), before.is_some_and(|a| a.level >= Level::Warning)));
         }
@@ -374,6 +392,7 @@ fn tally(
     for i in incidents.iter().filter(|i| !seen.contains(i.person.as_str())) {
         t.ttds.push((kinds.get(&i.person).cloned().unwrap_or_else(|| "?".into()), None));
         t.keys.push((i.person.clone(), i.start.as_millis(), false));
+        t.to_dispatch.push(None);
     }
     let detected = t.ttds.iter().filter(|(_, d)| d.is_some()).count();
     assert_eq!(detected, m.detected, "the detections computed here must be anbu::backtest's");
