@@ -16,6 +16,9 @@
 //! - `anbu, open loop`: `anbu::replay` with the built-in profiles.
 //! - `anbu, closed loop`: `anbu::replay_closed_loop`, the world answering the automatic
 //!   check-in calls (`CallPolicy::default()`).
+//! - `anbu, closed loop, its learned routine muted`: the same with `routine.sensitivity` at its
+//!   least (1e-6, the posterior's prior hazard a day): what the safety floor and the detectors
+//!   that learn nothing (missed calls, SOS, what the person said) do on their own.
 //!
 //! Metrics follow the spec's Incidents rules (`anbu::backtest`: detected, within 24 h, false
 //! episodes and the dispatches inside them, person-months, action runs). Computed here from
@@ -39,12 +42,13 @@ use anbu::{
 use anbu_world_tus::{WorldConfig, generate};
 
 /// The rows of each table, in order.
-const VARIANTS: [&str; 5] = [
+const VARIANTS: [&str; 6] = [
     "seed rule: plug unchanged 24 h",
     "seed service: the plug rule, its call, then the caseworker (closed loop)",
     "all seed rules (fixed mode of each person's profile)",
     "anbu, open loop",
     "anbu, closed loop",
+    "anbu, closed loop, its learned routine muted (the safety floor and the fixed detectors)",
 ];
 const PLUG_SERVICE: usize = 1;
 const SEED_RULES: usize = 2;
@@ -143,9 +147,9 @@ fn main() -> Result<(), anbu::Error> {
         }
         out
     };
-    let results: Vec<anbu::Result<(char, u64, [Tally; 5])>> =
+    let results: Vec<anbu::Result<(char, u64, [Tally; 6])>> =
         anbu::parallel::run_all([worker, worker]).into_iter().flatten().collect();
-    let mut pooled: BTreeMap<char, [Tally; 5]> = BTreeMap::new();
+    let mut pooled: BTreeMap<char, [Tally; 6]> = BTreeMap::new();
     for r in results {
         let (world, _, tallies) = r?;
         let p = pooled.entry(world).or_default();
@@ -254,7 +258,7 @@ fn main() -> Result<(), anbu::Error> {
 }
 
 /// One world and seed: the cohort, its five replays, their tallies.
-fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 5]> {
+fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
     let t0 = Instant::now();
     let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
         let c = simulate(&SimConfig { persons: a.persons, days: a.days, seed, ..SimConfig::default() });
@@ -315,7 +319,8 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 5]> {
     let open = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     drop(rows);
 
-    let rows = replay_closed_loop(cohort.events, &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
+    let rows =
+        replay_closed_loop(cohort.events.clone(), &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
     let mut closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     for profile in anbu::BUILTIN_PROFILES {
         let ids: HashSet<&str> =
@@ -326,8 +331,18 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 5]> {
         let incidents: Vec<Incident> = cohort.incidents.iter().filter(|i| of(&i.person)).cloned().collect();
         closed.by_profile.insert(profile.to_string(), tally(&rows, &incidents, &persons, &cohort.kinds)?);
     }
+    // The same with the posterior's prior hazard at its least: what the safety floor (and the
+    // detectors that do not learn: missed calls, SOS, what the person said) do on their own.
+    let muted: Vec<Profile> = anbu::BUILTIN_PROFILES
+        .iter()
+        .map(|p| Profile::from_json(&format!(r#"{{"name":"{p}","extends":"{p}","routine":{{"sensitivity":1e-6}}}}"#)))
+        .collect::<Result<_, _>>()?;
+    let options = ReplayOptions { profiles: muted, ..one.clone() };
+    let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, responder.as_ref(), CallPolicy::default())?;
+    let muted = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    drop(rows);
     eprintln!("world {world} seed {seed}: {:.1} s", t0.elapsed().as_secs_f64());
-    let mut out = [plug, plug_service, rules, open, closed];
+    let mut out = [plug, plug_service, rules, open, closed, muted];
     for t in &mut out {
         for k in &mut t.keys {
             k.0 = format!("s{seed}/{}", k.0);
