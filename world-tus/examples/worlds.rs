@@ -257,7 +257,7 @@ fn main() -> Result<(), anbu::Error> {
     Ok(())
 }
 
-/// One world and seed: the cohort, its five replays, their tallies.
+/// One world and seed: the cohort, its six replays, their tallies.
 fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
     let t0 = Instant::now();
     let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
