@@ -297,10 +297,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
     drop(rows);
 
     // Every person's own profile in fixed mode.
-    let fixed: Vec<Profile> = anbu::BUILTIN_PROFILES
-        .iter()
-        .map(|p| Profile::from_json(&format!(r#"{{"name":"{p}_fixed","extends":"{p}","routine":{{"mode":"fixed"}}}}"#)))
-        .collect::<Result<_, _>>()?;
+    let fixed = builtins_with("_fixed", r#"{"mode":"fixed"}"#)?;
     let fixed_persons: Vec<Person> = cohort
         .persons
         .iter()
@@ -333,10 +330,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
     }
     // The same with the posterior's prior hazard at its least: what the safety floor (and the
     // detectors that do not learn: missed calls, SOS, what the person said) do on their own.
-    let muted: Vec<Profile> = anbu::BUILTIN_PROFILES
-        .iter()
-        .map(|p| Profile::from_json(&format!(r#"{{"name":"{p}","extends":"{p}","routine":{{"sensitivity":1e-6}}}}"#)))
-        .collect::<Result<_, _>>()?;
+    let muted = builtins_with("", r#"{"sensitivity":1e-6}"#)?;
     let options = ReplayOptions { profiles: muted, ..one.clone() };
     let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, responder.as_ref(), CallPolicy::default())?;
     let muted = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
@@ -349,6 +343,14 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
         }
     }
     Ok(out)
+}
+
+/// Every built-in profile with `routine` set as `routine_json` says, named `<builtin><suffix>`.
+fn builtins_with(suffix: &str, routine_json: &str) -> anbu::Result<Vec<Profile>> {
+    anbu::BUILTIN_PROFILES
+        .iter()
+        .map(|p| Profile::from_json(&format!(r#"{{"name":"{p}{suffix}","extends":"{p}","routine":{routine_json}}}"#)))
+        .collect()
 }
 
 /// The tally of one replay's rows (in `person`, `at` order, as replays return them).
