@@ -249,7 +249,7 @@ mod tests {
     fn floor_at(profile: &str, events: &[crate::event::Event], h: f64) -> Option<Floor> {
         let r = rules(profile, true);
         let st = state(&r, events);
-        floor(&View { state: &st, rules: &r, at: at(h), walks: None })
+        floor(&View::new(&st, &r, at(h), None))
     }
 
     fn checkin(h: f64, outcome: CheckinOutcome) -> crate::event::Event {
@@ -300,7 +300,7 @@ mod tests {
         let mut r = rules("plug_only", true);
         std::sync::Arc::make_mut(&mut r.profile).escalation.floor_call_ahead_h = 6.0;
         let st = state(&r, &events);
-        let at_h = |h: f64| floor(&View { state: &st, rules: &r, at: at(h), walks: None }).unwrap();
+        let at_h = |h: f64| floor(&View::new(&st, &r, at(h), None)).unwrap();
         let f = at_h(24.9);
         assert_eq!((f.level, f.action, f.misses), (Level::Watch, Action::CheckinCall, 2));
         let f = at_h(25.0);
@@ -353,7 +353,7 @@ mod tests {
         let mut r = rules("call_iot", true);
         std::sync::Arc::make_mut(&mut r.profile).inactivity.plug.own_floor = false;
         let st = state(&r, &all[..all.len() - 3]);
-        assert_eq!(floor(&View { state: &st, rules: &r, at: at(23.0), walks: None }), None);
+        assert_eq!(floor(&View::new(&st, &r, at(23.0), None)), None);
     }
 
     #[test]
@@ -389,7 +389,7 @@ mod tests {
         let mut r = rules("plug_only", true);
         r.expects_checkin = false;
         let st = state(&r, &events);
-        let at_h = |h: f64| floor(&View { state: &st, rules: &r, at: at(h), walks: None });
+        let at_h = |h: f64| floor(&View::new(&st, &r, at(h), None));
         assert_eq!(at_h(24.5), None);
         assert_eq!(at_h(25.0).map(|f| (f.level, f.action)), Some((Level::Warning, Action::Notify)));
     }
@@ -399,7 +399,7 @@ mod tests {
         let events = plug(0.0, 60.0, 0.5);
         let r = rules("plug_only", false);
         let st = state(&r, &events);
-        assert_eq!(floor(&View { state: &st, rules: &r, at: at(50.0), walks: None }), None);
+        assert_eq!(floor(&View::new(&st, &r, at(50.0), None)), None);
         let mut away = events.clone();
         away.push(ev(10.0, "away", EventKind::away(at(100.0))));
         assert_eq!(floor_at("plug_only", &away, 50.0), None);

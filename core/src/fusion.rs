@@ -65,7 +65,7 @@ pub(crate) fn assess(
     held: &mut Held,
     walks: Option<&RefCell<Walks>>,
 ) -> Assessment {
-    let view = View { state, rules, at, walks };
+    let view = View::new(state, rules, at, walks);
     let evidence = detect::detect_all(&view);
     let p = &rules.profile;
     let loc = p.locale;

@@ -33,14 +33,14 @@ mod tests {
         let away = [ev(1.0, "away", EventKind::away(at(48.0)))];
         let mut out = Vec::new();
         let st = state(&r, &away);
-        let view = super::View { state: &st, rules: &r, at: at(10.0), walks: None };
+        let view = super::View::new(&st, &r, at(10.0), None);
         assert!(super::detect(&view, &mut out));
         assert!(out[0].reason.detail.contains("until 2024-05-03 00:00"));
-        let view = super::View { state: &st, rules: &r, at: at(49.0), walks: None };
+        let view = super::View::new(&st, &r, at(49.0), None);
         assert!(!super::detect(&view, &mut Vec::new()));
         let cancelled = [away[0].clone(), ev(5.0, "away", EventKind::away(at(5.0)))];
         let st = state(&r, &cancelled);
-        let view = super::View { state: &st, rules: &r, at: at(10.0), walks: None };
+        let view = super::View::new(&st, &r, at(10.0), None);
         assert!(!super::detect(&view, &mut Vec::new()));
         assert_eq!(st.last_return(at(10.0)), Some(at(5.0)));
     }

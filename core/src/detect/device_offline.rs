@@ -60,7 +60,7 @@ mod tests {
         assert_eq!(e[0].reason.contribution, 0.0);
         // Its channel is only watched until its last report.
         let st = state(&r, &events);
-        let view = super::View { state: &st, rules: &r, at: at(30.0), walks: None };
+        let view = super::View::new(&st, &r, at(30.0), None);
         assert_eq!(view.observed_until(crate::vocab::Signal::Plug), at(9.75));
     }
 
@@ -71,7 +71,7 @@ mod tests {
         let e = run(&r, &events, 20.0, super::detect);
         assert!(e[0].reason.detail.contains("nothing else showed life since"), "{}", e[0].reason.detail);
         let st = state(&r, &events);
-        let view = super::View { state: &st, rules: &r, at: at(20.0), walks: None };
+        let view = super::View::new(&st, &r, at(20.0), None);
         assert_eq!(view.observed_until(crate::vocab::Signal::Steps), at(20.0));
     }
 }

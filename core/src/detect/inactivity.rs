@@ -310,7 +310,15 @@ pub(crate) struct Silence {
 /// Silence of one channel, as watched: from its last sign of life until now, or until
 /// its devices went offline.
 pub(crate) fn silence(view: &View<'_>, channel: Signal) -> Option<Silence> {
-    silence_until(view, channel, view.observed_until(channel))
+    // Known once asked: it depends on the channel's index only (`silent_since`,
+    // `observed_until`).
+    let cell = &view.silences[channel.channel_index()?];
+    if let Some(known) = cell.get() {
+        return known;
+    }
+    let silence = silence_until(view, channel, view.observed_until(channel));
+    cell.set(Some(silence));
+    silence
 }
 
 impl Silence {

@@ -12,7 +12,7 @@ pub(crate) mod no_change;
 pub(crate) mod sos;
 pub(crate) mod unwatched;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use crate::assessment::{Reason, ReasonKind};
 use crate::device::DeviceState;
@@ -53,6 +53,19 @@ pub(crate) struct View<'a> {
     /// The silences' walks of the person's last assessment, where the caller keeps them
     /// (a replay), to carry them on.
     pub walks: Option<&'a RefCell<Walks>>,
+    /// Each channel's [`View::offline_channel_last_report`], once asked (the detectors and
+    /// the floor ask it of every channel, several times an assessment).
+    offline: [Cell<Option<Option<Timestamp>>>; 5],
+    /// Each channel's [`inactivity::silence`], once asked (the silence detector and the
+    /// floor both read it).
+    silences: [Cell<Option<Option<inactivity::Silence>>>; 5],
+}
+
+impl<'a> View<'a> {
+    /// The view of `state` at `at` under `rules`, carrying on `walks` where given.
+    pub fn new(state: &'a PersonState, rules: &'a Rules, at: Timestamp, walks: Option<&'a RefCell<Walks>>) -> View<'a> {
+        View { state, rules, at, walks, offline: Default::default(), silences: Default::default() }
+    }
 }
 
 impl View<'_> {
@@ -76,6 +89,19 @@ impl View<'_> {
     /// every one of them is offline with a fault: the last report among them, a reported
     /// device's being the channel's last sign of life (its silence since was the fault's).
     pub fn offline_channel_last_report(&self, channel: Signal) -> Option<Timestamp> {
+        // A channel's devices and silence are those of its index (`reports_on`,
+        // `silent_since`): the answer is the same for every signal of the channel.
+        let cell = &self.offline[channel.channel_index()?];
+        if let Some(known) = cell.get() {
+            return known;
+        }
+        let last = self.offline_last_report_of(channel);
+        cell.set(Some(last));
+        last
+    }
+
+    /// [`View::offline_channel_last_report`], computed.
+    fn offline_last_report_of(&self, channel: Signal) -> Option<Timestamp> {
         let mut last: Option<Timestamp> = None;
         for d in self.state.devices.iter().filter(|d| (d.periodic || d.reported_fault) && d.reports_on(channel)) {
             if !self.is_fault(d) {
@@ -220,7 +246,7 @@ pub(crate) mod testing {
         detect: impl Fn(&View<'_>, &mut Vec<Evidence>),
     ) -> Vec<Evidence> {
         let state = state(rules, events);
-        let view = View { state: &state, rules, at: at(hours), walks: None };
+        let view = View::new(&state, rules, at(hours), None);
         let mut out = Vec::new();
         detect(&view, &mut out);
         out

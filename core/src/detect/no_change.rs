@@ -65,7 +65,7 @@ mod tests {
     fn detail(profile: &str, events: &[crate::event::Event], hours: f64) -> Option<(String, f64)> {
         let r = rules(profile, false);
         let st = state(&r, events);
-        let view = View { state: &st, rules: &r, at: at(hours), walks: None };
+        let view = View::new(&st, &r, at(hours), None);
         let scores = inactivity::channels(&view, None);
         let mut out = Vec::new();
         super::detect(&view, &scores, &mut out);

@@ -93,7 +93,7 @@ mod tests {
     fn unwatched(profile: &str, adaptive: bool, events: &[crate::event::Event], h: f64) -> Option<String> {
         let r = rules(profile, adaptive);
         let st = state(&r, events);
-        let view = View { state: &st, rules: &r, at: at(h), walks: None };
+        let view = View::new(&st, &r, at(h), None);
         let scores = inactivity::channels(&view, None);
         let mut out = Vec::new();
         super::detect(&view, &scores, &mut out);
