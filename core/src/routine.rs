@@ -791,12 +791,21 @@ impl Routine {
         let full_until = stop_all.min(stop_part);
         let mut h = w.next;
         let mut bins = ctx.bins(h);
+        // The last probability whose cost was computed, and its cost: bins a young routine
+        // has not seen life in share one probability, and so one cost.
+        let mut last: Option<(f64, f64)> = None;
         while h < stop_all.max(stop_part) {
             let b = bins.next().unwrap_or(0);
             if !ctx.away(h) {
                 // Costs by bin, computed when first needed (most silences span a few hours).
                 if w.cost[b].is_nan() {
-                    w.cost[b] = -(1.0 - model.p(b).min(0.95)).ln();
+                    let x = model.p(b).min(0.95);
+                    let cost = match last {
+                        Some((y, cost)) if y.to_bits() == x.to_bits() => cost,
+                        _ => -(1.0 - x).ln(),
+                    };
+                    last = Some((x, cost));
+                    w.cost[b] = cost;
                 }
                 if h < stop_all {
                     let share = (stop_all.min(h + HOUR_MS) - a.max(h)) as f64 / HOUR_MS as f64;
