@@ -128,17 +128,22 @@ impl Rules {
 
     /// Local day index (days since 1970-01-01 local), hour of day and weekday (Monday = 0).
     pub fn local_parts(&self, ms: i64) -> (i64, usize, usize) {
-        let offset_ms = if ms >= self.fixed_offset.0 {
-            self.fixed_offset.1
-        } else {
-            jiff::Timestamp::from_millisecond(ms).map(|t| i64::from(self.tz.to_offset(t).seconds()) * 1000).unwrap_or(0)
-        };
-        let local = ms + offset_ms;
+        let local = self.local_ms(ms);
         let day = local.div_euclid(crate::time::DAY_MS);
         let hour = (local.div_euclid(HOUR_MS) % 24) as usize;
         // 1970-01-01 was a Thursday.
         let weekday = (day + 3).rem_euclid(7) as usize;
         (day, hour, weekday)
+    }
+
+    /// The local time of `ms` as milliseconds since 1970-01-01 local: the zone's offset added.
+    fn local_ms(&self, ms: i64) -> i64 {
+        let offset_ms = if ms >= self.fixed_offset.0 {
+            self.fixed_offset.1
+        } else {
+            jiff::Timestamp::from_millisecond(ms).map(|t| i64::from(self.tz.to_offset(t).seconds()) * 1000).unwrap_or(0)
+        };
+        ms + offset_ms
     }
 
     /// Whether local day `day` (days since 1970-01-01) is a holiday: of the profile's
@@ -182,8 +187,17 @@ impl Rules {
 
     /// Whether the day office is open at `at`: office hours of a working day.
     pub fn office_open(&self, at: Timestamp) -> bool {
-        let (date, minute) = self.local_date_minute(at);
-        self.working_day(date) && minute >= self.office_start_min && minute < self.office_end_min
+        // The local day, its weekday and minute, counted from the offset (as `local_parts`),
+        // without a zoned date: this is asked at every assessment.
+        let local = self.local_ms(at.as_millis());
+        let day = local.div_euclid(crate::time::DAY_MS);
+        let minute = local.rem_euclid(crate::time::DAY_MS) / crate::time::MINUTE_MS;
+        // 1970-01-01 was a Thursday (Monday = 0).
+        let weekday = (day + 3).rem_euclid(7) as usize;
+        self.office_days[weekday]
+            && !self.is_holiday(day)
+            && minute >= i64::from(self.office_start_min)
+            && minute < i64::from(self.office_end_min)
     }
 
     /// Who responds at `at`: the day office in office hours on a working day, else the control
