@@ -254,15 +254,41 @@ pub(crate) fn day_index(date: Date) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// Every day of the Korean calendar, as days since 1970-01-01, sorted (made once).
-fn korean_days() -> &'static [i64] {
-    static DAYS: OnceLock<Vec<i64>> = OnceLock::new();
-    DAYS.get_or_init(|| {
-        let mut days: Vec<i64> = YEARS.flat_map(korean).map(|h| day_index(h.date)).collect();
-        days.sort_unstable();
-        days.dedup();
-        days
-    })
+/// Every day of the Korean calendar (made once), as a bit per day since its first day: a
+/// day is looked up at every hour a silence spans a new day, so by index, not by search.
+fn korean_days() -> &'static DaySet {
+    static DAYS: OnceLock<DaySet> = OnceLock::new();
+    DAYS.get_or_init(|| DaySet::of(YEARS.flat_map(korean).map(|h| day_index(h.date))))
+}
+
+/// A set of days (days since 1970-01-01), a bit per day from the first.
+struct DaySet {
+    first: i64,
+    bits: Vec<u64>,
+}
+
+impl DaySet {
+    /// The set of `days`.
+    fn of(days: impl Iterator<Item = i64>) -> DaySet {
+        let days: Vec<i64> = days.collect();
+        let first = days.iter().copied().min().unwrap_or(0);
+        let span = days.iter().map(|d| d - first).max().map_or(0, |d| d as usize + 1);
+        let mut bits = vec![0u64; span.div_ceil(64)];
+        for d in days {
+            let i = (d - first) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        DaySet { first, bits }
+    }
+
+    /// Whether `day` is in the set.
+    #[inline]
+    fn contains(&self, day: i64) -> bool {
+        day.checked_sub(self.first)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.bits.get(i / 64).map(|w| w & (1 << (i % 64)) != 0))
+            .unwrap_or(false)
+    }
 }
 
 impl Calendar {
@@ -282,7 +308,7 @@ impl Calendar {
     /// Whether the local day `day` (days since 1970-01-01) is a public holiday.
     pub(crate) fn is_holiday_day(self, day: i64) -> bool {
         match self {
-            Calendar::Kr => korean_days().binary_search(&day).is_ok(),
+            Calendar::Kr => korean_days().contains(day),
             Calendar::None => false,
         }
     }
