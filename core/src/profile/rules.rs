@@ -171,7 +171,7 @@ impl Rules {
     /// [`Rules::bin`] gives it, counted on without a time-zone lookup once the zone's offset
     /// no longer changes.
     pub fn hour_bins(&self, start_ms: i64) -> HourBins<'_> {
-        HourBins { rules: self, ms: start_ms, local_hour: None, day: None }
+        HourBins { rules: self, ms: start_ms, next: None, day: None }
     }
 
     /// Whether local date `date` is a working day of the day office (an office day, not a holiday).
@@ -247,8 +247,9 @@ pub(crate) struct HourBins<'a> {
     rules: &'a Rules,
     /// Start of the next hour.
     ms: i64,
-    /// The next hour's local hours since 1970-01-01, once the offset is fixed.
-    local_hour: Option<i64>,
+    /// The next hour's local day and hour of the day, once the offset is fixed (counted on
+    /// hour by hour).
+    next: Option<(i64, usize)>,
     /// The last local day seen and its bin of midnight (0 or 24), so that holidays are
     /// looked up once a day.
     day: Option<(i64, usize)>,
@@ -259,11 +260,11 @@ impl Iterator for HourBins<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        let local_hour = match self.local_hour {
-            Some(h) => h,
+        let (day, hour) = match self.next {
+            Some(next) => next,
             None if self.ms >= self.rules.fixed_offset.0 => {
                 let (day, hour, _) = self.rules.local_parts(self.ms);
-                day * 24 + hour as i64
+                (day, hour)
             }
             None => {
                 let b = self.rules.bin(self.ms);
@@ -271,8 +272,7 @@ impl Iterator for HourBins<'_> {
                 return Some(b);
             }
         };
-        self.local_hour = Some(local_hour + 1);
-        let (day, hour) = (local_hour.div_euclid(24), local_hour.rem_euclid(24) as usize);
+        self.next = Some(if hour + 1 < 24 { (day, hour + 1) } else { (day + 1, 0) });
         let midnight = match self.day {
             Some((d, midnight)) if d == day => midnight,
             _ => {
