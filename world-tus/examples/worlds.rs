@@ -147,11 +147,12 @@ fn main() -> Result<(), anbu::Error> {
         }
         out
     };
-    let results: Vec<anbu::Result<(char, u64, [Tally; 6])>> =
-        anbu::parallel::run_all([worker, worker]).into_iter().flatten().collect();
+    let mut results: Vec<(char, u64, [Tally; 6])> =
+        anbu::parallel::run_all([worker, worker]).into_iter().flatten().collect::<anbu::Result<_>>()?;
+    // Pooled in seed order, whichever worker finished first, so that the lists print the same.
+    results.sort_by_key(|(world, seed, _)| (*world, *seed));
     let mut pooled: BTreeMap<char, [Tally; 6]> = BTreeMap::new();
-    for r in results {
-        let (world, _, tallies) = r?;
+    for (world, _, tallies) in results {
         let p = pooled.entry(world).or_default();
         for (acc, t) in p.iter_mut().zip(&tallies) {
             acc.add(t);
