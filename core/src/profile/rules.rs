@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{Profile, Weekday};
+use super::Profile;
 use crate::assessment::Responder;
 use crate::clip::clip;
 use crate::error::{Error, Result};
@@ -131,9 +131,7 @@ impl Rules {
         let local = self.local_ms(ms);
         let day = local.div_euclid(crate::time::DAY_MS);
         let hour = (local.div_euclid(HOUR_MS) % 24) as usize;
-        // 1970-01-01 was a Thursday.
-        let weekday = (day + 3).rem_euclid(7) as usize;
-        (day, hour, weekday)
+        (day, hour, weekday_of(day))
     }
 
     /// The local time of `ms` as milliseconds since 1970-01-01 local: the zone's offset added.
@@ -155,8 +153,7 @@ impl Rules {
     /// The routine bin of an hour of local day `day`: weekdays first, then weekend days
     /// (Saturdays, Sundays and holidays).
     fn day_bin(&self, day: i64, hour: usize) -> usize {
-        // 1970-01-01 was a Thursday.
-        let weekend = (day + 3).rem_euclid(7) >= 5 || self.is_holiday(day);
+        let weekend = weekday_of(day) >= 5 || self.is_holiday(day);
         hour + if weekend { 24 } else { 0 }
     }
 
@@ -174,9 +171,10 @@ impl Rules {
         HourBins { rules: self, ms: start_ms, next: None, day: None }
     }
 
-    /// Whether local date `date` is a working day of the day office (an office day, not a holiday).
-    fn working_day(&self, date: jiff::civil::Date) -> bool {
-        self.office_days[Weekday::from_jiff(date.weekday()) as usize] && !self.is_holiday(day_index(date))
+    /// Whether local day `day` (days since 1970-01-01) is a working day of the day office (an
+    /// office day, not a holiday).
+    fn working_day(&self, day: i64) -> bool {
+        self.office_days[weekday_of(day)] && !self.is_holiday(day)
     }
 
     /// The local date and minute of the day of `at`.
@@ -187,17 +185,12 @@ impl Rules {
 
     /// Whether the day office is open at `at`: office hours of a working day.
     pub fn office_open(&self, at: Timestamp) -> bool {
-        // The local day, its weekday and minute, counted from the offset (as `local_parts`),
-        // without a zoned date: this is asked at every assessment.
+        // The local day and minute, counted from the offset (as `local_parts`), without a
+        // zoned date: this is asked at every assessment.
         let local = self.local_ms(at.as_millis());
         let day = local.div_euclid(crate::time::DAY_MS);
         let minute = local.rem_euclid(crate::time::DAY_MS) / crate::time::MINUTE_MS;
-        // 1970-01-01 was a Thursday (Monday = 0).
-        let weekday = (day + 3).rem_euclid(7) as usize;
-        self.office_days[weekday]
-            && !self.is_holiday(day)
-            && minute >= i64::from(self.office_start_min)
-            && minute < i64::from(self.office_end_min)
+        self.working_day(day) && minute >= i64::from(self.office_start_min) && minute < i64::from(self.office_end_min)
     }
 
     /// Who responds at `at`: the day office in office hours on a working day, else the control
@@ -231,7 +224,7 @@ impl Rules {
             date = date.tomorrow().ok()?;
         }
         for _ in 0..=366 {
-            if self.working_day(date) {
+            if self.working_day(day_index(date)) {
                 let (h, m) = ((self.office_start_min / 60) as i8, (self.office_start_min % 60) as i8);
                 let opening = date.at(h, m, 0, 0).to_zoned(self.tz.clone()).ok()?;
                 return Timestamp::from_millis(opening.timestamp().as_millisecond()).ok();
@@ -240,6 +233,12 @@ impl Rules {
         }
         None
     }
+}
+
+/// The weekday of local day `day` (days since 1970-01-01), Monday = 0: 1970-01-01 was a
+/// Thursday.
+fn weekday_of(day: i64) -> usize {
+    (day + 3).rem_euclid(7) as usize
 }
 
 /// The bins of consecutive hours (see [`Rules::hour_bins`]).

@@ -21,10 +21,3 @@ spec_enum! {
         Sun = "sun",
     }
 }
-
-impl Weekday {
-    /// Monday = 0 ... Sunday = 6.
-    pub(crate) fn from_jiff(w: jiff::civil::Weekday) -> Weekday {
-        Weekday::ALL[usize::from(w.to_monday_zero_offset() as u8)]
-    }
-}
