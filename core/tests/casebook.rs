@@ -5,7 +5,7 @@
 //!
 //! Day 0 is Wednesday 1 May 2024 (Seoul); Sunday 5 and Monday 6 May are public holidays.
 
-mod common;
+use crate::common;
 
 use anbu::{Action, Assessment, CheckinOutcome, ConcernCategory, EventKind, Level, ReasonKind, Responder, VisitKind};
 use common::{Home, first_at_or_above, person};

@@ -1,7 +1,7 @@
 //! Closed-loop replays with the responders the bindings expose: an answer rate, a simulated
 //! cohort as data, the sequential path, and a responder that fails.
 
-mod common;
+use crate::common;
 
 use anbu::sim::{SimConfig, simulate};
 use anbu::{

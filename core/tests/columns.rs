@@ -8,7 +8,7 @@ use anbu::{
 };
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 
 const T0: i64 = 1_714_489_200_000; // 2024-05-01T00:00:00+09:00
 const SPAN_H: i64 = 72;

@@ -4,7 +4,7 @@
 //! (an SOS, what they said on a call); an SOS is routed to the guardian as well where the
 //! profile says so.
 
-mod common;
+use crate::common;
 
 use std::sync::Mutex;
 

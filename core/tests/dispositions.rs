@@ -2,7 +2,7 @@
 //! person well after a false alert records `fine`. The alert ends there (a sign of life),
 //! the person's learned routine takes the lesson, and no incident is detected later for it.
 
-mod common;
+use crate::common;
 
 use common::Home;
 

@@ -3,7 +3,7 @@
 //! profile watches is a floor (`safety_floor`), and a person whom a channel no longer
 //! watches is said to be so (`unwatched`).
 
-mod common;
+use crate::common;
 
 use anbu::{Action, AppAction, Assessment, CheckinOutcome, Direction, EventKind, Level, Person, Profile, ReasonKind};
 use common::Home;

@@ -1,7 +1,7 @@
 //! Korean public holidays, end to end: who responds on 추석, and a routine that learned how
 //! a person spends holidays.
 
-mod common;
+use crate::common;
 
 use anbu::{Calendar, Engine, Level, Person, Responder};
 use common::{Home, person, without_calendar};

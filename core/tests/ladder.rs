@@ -2,7 +2,7 @@
 //! caseworker's call or text, then a visit. Silence confirmed by missed automatic calls
 //! waits at `notify` for the caseworker's rung; SOS and what the person said skip it.
 
-mod common;
+use crate::common;
 
 use anbu::By;
 use anbu::{

@@ -6,7 +6,7 @@
 //! has check-in calls, with the field workflow in the loop (the calls it asks for are placed,
 //! and answered as the person's situation allows).
 
-mod common;
+use crate::common;
 
 use anbu::{Assessment, CheckinOutcome, Direction, Level, Person, Profile, ReasonKind, Signal};
 use common::{Home, first_at_or_above, max_level, person, without_calendar};

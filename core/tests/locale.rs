@@ -2,7 +2,7 @@
 //! assessments' reasons in that language, from the one table of messages; everything else of
 //! the assessment is the same.
 
-mod common;
+use crate::common;
 
 use anbu::{
     Assessment, CheckinOutcome, ConcernCategory, DoorState, Engine, Event, EventKind, HOUR_MS, Locale, Person, Profile,

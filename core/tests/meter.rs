@@ -3,7 +3,7 @@
 //! The field case: fed as a plug, the fridge's cycling counts as life and a collapse stays at
 //! score 0; as a meter, the collapse is seen.
 
-mod common;
+use crate::common;
 
 use anbu::{
     Action, Engine, Event, EventKind, Format, Level, Person, ReadOptions, ReasonKind, Signal, read_events_from,

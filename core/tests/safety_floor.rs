@@ -12,7 +12,7 @@ use anbu::{
 };
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 
 /// 2024-05-01T00:00:00+09:00, a Wednesday.
 const T0: i64 = 1_714_489_200_000;

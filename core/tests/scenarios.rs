@@ -1,7 +1,7 @@
 //! Scenario tests: the field cases that today's fixed rules get wrong, and the real
 //! emergencies anbu must catch, each written out hour by hour.
 
-mod common;
+use crate::common;
 
 use anbu::{
     Action, Assessment, CheckinOutcome, Direction, Engine, EventKind, Level, MINUTE_MS, Person, ReasonKind, Responder,

@@ -3,9 +3,9 @@
 //!
 //! The persons here are also the bindings' shared fixture (`tests/shared/tiers/`): the test
 //! fails when the core's advice changed; regenerate with
-//! `ANBU_REGEN_FIXTURES=1 cargo test -p anbu --test tier` and commit the files.
+//! `ANBU_REGEN_FIXTURES=1 cargo test -p anbu --test integration tier::` and commit the files.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -280,7 +280,7 @@ fn the_bindings_fixture_matches_the_core() {
         assert!(
             std::fs::read(&path).ok().as_deref() == Some(bytes.as_slice()),
             "{} is out of date with the core; regenerate with `ANBU_REGEN_FIXTURES=1 cargo test -p anbu --test \
-             tier` and commit tests/shared/tiers",
+             integration tier::` and commit tests/shared/tiers",
             path.display()
         );
     }

@@ -3,7 +3,7 @@
 //! smart-care casebook's field cases were handled. Also the persons' `devices` column with
 //! every signal name of the spec (item 8).
 
-mod common;
+use crate::common;
 
 use anbu::{
     Action, Assessment, CheckinOutcome, ConcernCategory, Engine, EventKind, Format, Level, Person, Profile,
