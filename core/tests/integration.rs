@@ -1,7 +1,7 @@
 //! The core's integration tests, as one test binary: each file of `tests/` is a module of it.
 //! One binary links the crate and its dependencies once, where a binary per file linked them
-//! 27 times (about 100 MB each in a debug build). Run one
-//! file's tests with its module's name: `cargo test -p anbu --test integration safety_floor::`.
+//! 27 times (about 100 MB each in a debug build). Run one file's tests with its module's name:
+//! `cargo test -p anbu --test integration safety_floor::`.
 
 mod common;
 
