@@ -215,6 +215,8 @@ pub(crate) trait HourContext {
     }
     /// The local day index of a time.
     fn day(&self, ms: i64) -> i64;
+    /// When local day `day` ends (its last local midnight), as milliseconds since the epoch.
+    fn day_end(&self, day: i64) -> i64;
     /// Whether channel `c` was watched during the hour ending at `end_ms`.
     fn watched(&self, c: usize, end_ms: i64) -> bool;
     /// Whether the person was away at `ms`.
@@ -396,7 +398,8 @@ impl Routine {
                 for d in (open..day).take(7) {
                     let day = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
                     self.forget_gaps();
-                    if !ctx.away(d * DAY_MS + DAY_MS / 2) && ctx.watched_mask((d + 1) * DAY_MS) == 0b1_1111 {
+                    let end = ctx.day_end(d);
+                    if !ctx.away(end - DAY_MS / 2) && ctx.watched_mask(end) == 0b1_1111 {
                         self.close_day(day);
                     }
                 }
@@ -659,7 +662,7 @@ impl Routine {
         let today = ctx.day(at.as_millis());
         for d in (open..today).take(7) {
             let (count, steps) = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
-            if !ctx.away(d * DAY_MS + DAY_MS / 2) {
+            if !ctx.away(ctx.day_end(d) - DAY_MS / 2) {
                 e = ewma_step(e, count, steps);
             }
         }
@@ -1284,6 +1287,9 @@ mod tests {
         }
         fn day(&self, ms: i64) -> i64 {
             ms.div_euclid(DAY_MS)
+        }
+        fn day_end(&self, day: i64) -> i64 {
+            (day + 1) * DAY_MS
         }
         fn watched(&self, _: usize, _: i64) -> bool {
             true

@@ -98,6 +98,9 @@ impl HourContext for Context<'_> {
     fn day(&self, ms: i64) -> i64 {
         self.rules.local_parts(ms).0
     }
+    fn day_end(&self, day: i64) -> i64 {
+        self.rules.day_end_ms(day)
+    }
     fn watched(&self, c: usize, end_ms: i64) -> bool {
         let Some(channel) = Signal::CHANNELS.get(c).copied() else { return false };
         let mut periodic = self.devices.iter().filter(|d| d.periodic && d.reports_on(channel)).peekable();

@@ -82,4 +82,21 @@ mod tests {
             .collect();
         assert!(run(&r, &steady, 30.0 * 24.0 + 1.0, detect).is_empty());
     }
+
+    #[test]
+    fn a_decline_shows_where_the_first_sign_of_life_of_a_day_comes_just_after_midnight() {
+        // Steps every hour from 00:30 local (a phone reporting through the night): each day
+        // is closed by that 00:30 report, and must be counted (its end is local midnight,
+        // not midnight UTC: in Seoul the devices were then asked to have reported by 09:00).
+        let r = rules("full", true);
+        let mut events = Vec::new();
+        for d in 0..30 {
+            let steps = if d < 22 { 400 } else { 400 - 45 * (d - 21) };
+            for h in 0..24 {
+                events.push(ev(d as f64 * 24.0 + h as f64 + 0.5, "phone", EventKind::steps(steps)));
+            }
+        }
+        let e = run(&r, &events, 29.0 * 24.0 + 12.0, detect);
+        assert!(e.iter().any(|e| e.reason.detail.starts_with("activity down")), "{e:?}");
+    }
 }

@@ -144,6 +144,16 @@ impl Rules {
         ms + offset_ms
     }
 
+    /// When local day `day` (days since 1970-01-01 local) ends, in milliseconds since the Unix
+    /// epoch: its local midnight at the end, less the zone's offset there.
+    pub fn day_end_ms(&self, day: i64) -> i64 {
+        let local = day.saturating_add(1).saturating_mul(crate::time::DAY_MS);
+        // The offset at a time near it, then at the end itself (they differ only where the
+        // clocks change within the day).
+        let near = local - (self.local_ms(local) - local);
+        local - (self.local_ms(near) - near)
+    }
+
     /// Whether local day `day` (days since 1970-01-01) is a holiday: of the profile's
     /// calendar or of its own `schedule.holidays`.
     pub fn is_holiday(&self, day: i64) -> bool {
@@ -303,6 +313,26 @@ mod tests {
                 let direct: Vec<usize> = (0..24 * 15).map(|k| r.bin(start + k * HOUR_MS)).collect();
                 assert_eq!(counted, direct, "{tz} from {start}");
             }
+        }
+    }
+
+    #[test]
+    fn a_local_day_ends_at_its_local_midnight() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap().as_millis();
+        // Seoul, and New York on the days its clocks change (23 and 25 hours long).
+        for (tz, day) in [
+            ("Asia/Seoul", "2024-05-01T12:00:00+09:00"),
+            ("America/New_York", "2024-03-10T12:00:00-04:00"),
+            ("America/New_York", "2024-11-03T12:00:00-05:00"),
+            ("Asia/Kolkata", "2024-05-01T12:00:00+05:30"),
+        ] {
+            let mut p = Profile::builtin("full").unwrap();
+            p.timezone = tz.to_string();
+            let r = Rules::compile(&p).unwrap();
+            let d = r.local_parts(at(day)).0;
+            let end = r.day_end_ms(d);
+            assert_eq!((r.local_parts(end - 1).0, r.local_parts(end).0), (d, d + 1), "{tz} {day}");
+            assert_eq!(r.local_parts(end).1, 0, "{tz} {day}");
         }
     }
 
