@@ -398,8 +398,7 @@ impl Routine {
                 for d in (open..day).take(7) {
                     let day = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
                     self.forget_gaps();
-                    let end = ctx.day_end(d);
-                    if !ctx.away(end - DAY_MS / 2) && ctx.watched_mask(end) == 0b1_1111 {
+                    if counted_day(ctx, d) {
                         self.close_day(day);
                     }
                 }
@@ -662,7 +661,7 @@ impl Routine {
         let today = ctx.day(at.as_millis());
         for d in (open..today).take(7) {
             let (count, steps) = if d == open { (self.day_count, self.day_steps) } else { (0, 0) };
-            if !ctx.away(ctx.day_end(d) - DAY_MS / 2) {
+            if counted_day(ctx, d) {
                 e = ewma_step(e, count, steps);
             }
         }
@@ -1151,6 +1150,14 @@ pub(crate) struct Decline {
     pub recent: f64,
     /// Whether this is the daily steps (else the daily count of signs of life).
     pub steps: bool,
+}
+
+/// Whether local day `d` counts in the daily averages: the person was not away at its noon
+/// and every channel's devices were still reporting at its end (a day with a device offline
+/// or pulled out of the wall says nothing of how much the person did).
+fn counted_day(ctx: &impl HourContext, d: i64) -> bool {
+    let end = ctx.day_end(d);
+    !ctx.away(end - DAY_MS / 2) && ctx.watched_mask(end) == 0b1_1111
 }
 
 /// One day's update of the daily averages.

@@ -99,4 +99,14 @@ mod tests {
         let e = run(&r, &events, 29.0 * 24.0 + 12.0, detect);
         assert!(e.iter().any(|e| e.reason.detail.starts_with("activity down")), "{e:?}");
     }
+
+    #[test]
+    fn days_when_a_device_was_offline_are_not_days_of_no_activity() {
+        // Steps every hour for 25 days, then the phone is off (nothing reports) for two days:
+        // those days say nothing of how much the person walked.
+        let r = rules("full", true);
+        let events: Vec<_> = (0..25 * 24).map(|h| ev(h as f64 + 0.5, "phone", EventKind::steps(400))).collect();
+        let e = run(&r, &events, 27.0 * 24.0 + 12.0, detect);
+        assert!(!e.iter().any(|e| e.reason.detail.starts_with("activity down")), "{e:?}");
+    }
 }
