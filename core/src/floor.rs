@@ -171,13 +171,22 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
         let reported_fault = view.state.devices.iter().any(|d| d.reported_fault && d.reports_on(channel));
         let own = if rule.own_floor && !reported_fault {
             inactivity::silence_until(view, channel, view.at).and_then(|s| {
-                let own = ask(s.since, Level::Warning);
-                let answered = view.state.last_all_clear.is_some_and(|t| t >= own.call_at);
-                let seen = s.agreed_from >= own.fired_at && s.agreed_from > s.since;
+                let first = ask(s.since, Level::Warning);
+                // Its ask is met by a call answered after it asked, or by the person seen
+                // after the rule fired. The channel stays silent, and its seed service's rule
+                // still fires: the service calls again a threshold after the answer, and the
+                // floor asks again a threshold after the person was last seen.
+                let st = view.state;
+                let answered = st.last_all_clear.is_some_and(|t| t >= first.call_at && t <= view.at);
+                let seen = s.agreed_from >= first.fired_at && s.agreed_from > s.since;
+                let own = match st.last_life_any.filter(|_| answered || seen) {
+                    Some(last) => ask(last.ts, Level::Warning),
+                    None => first,
+                };
                 // The person's own ask covers it unless the channel stopped watching before
                 // that ask's call (a plug pulled out of the wall: its service still alerts).
                 let earlier = person.is_none_or(|(p, until)| own.call_at < p.call_at || until < p.call_at);
-                (earlier && !answered && !seen).then_some((own, view.at))
+                earlier.then_some((own, view.at))
             })
         } else {
             None
@@ -380,6 +389,29 @@ mod tests {
             floor_at("plug_only", &alone, 28.0).map(|f| (f.level, f.action)),
             Some((Level::Warning, Action::Notify))
         );
+    }
+
+    #[test]
+    fn a_pulled_plug_in_a_home_nothing_else_sees_is_asked_again_a_day_after_an_answer() {
+        // Pulled out at 1:00 in a plug-only household: the call goes at 23:00 and is answered
+        // at 23:30. The plug service's rule is still firing, and it calls again a day later;
+        // so does the floor, while nothing else has shown the person since the answer.
+        let mut events = plug(0.0, 1.0, 85.0);
+        events.extend(plug(1.0, 1.1, 0.5));
+        events.push(checkin(23.5, CheckinOutcome::Answered));
+        assert_eq!(floor_at("plug_only", &events, 24.0), None);
+        assert_eq!(floor_at("plug_only", &events, 45.4), None);
+        let f = floor_at("plug_only", &events, 45.5).expect("asked again");
+        assert_eq!((f.level, f.action, f.alone, f.fired_at), (Level::Watch, Action::CheckinCall, true, at(47.5)));
+        events.push(checkin(46.0, CheckinOutcome::Missed));
+        assert_eq!(floor_at("plug_only", &events, 47.5).map(|f| f.level), Some(Level::Warning));
+        // A sign of life after the answer (the person phoned someone): the ask counts from it.
+        let mut seen = plug(0.0, 1.0, 85.0);
+        seen.extend(plug(1.0, 1.1, 0.5));
+        seen.push(checkin(23.5, CheckinOutcome::Answered));
+        seen.push(ev(30.0, "phone", EventKind::call(crate::vocab::Direction::Out, true)));
+        assert_eq!(floor_at("plug_only", &seen, 45.5), None);
+        assert_eq!(floor_at("plug_only", &seen, 52.0).map(|f| (f.level, f.fired_at)), Some((Level::Watch, at(54.0))));
     }
 
     #[test]

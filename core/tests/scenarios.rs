@@ -100,18 +100,24 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     assert_eq!(first.at, home.ts(82.0), "{first:?}");
     assert!(first.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor), "{first:?}");
     assert!(max_level(&asked) <= Level::Watch, "{:?}", first_at_or_above(&asked, Level::Warning));
-    // He answers it: nothing more is asked while the plug stays dark.
+    // He answers it (at 82.1 h). Nothing else can see him while the plug stays dark, and the
+    // plug service, its rule still firing, calls again a day after an answer: so does the
+    // floor, two hours ahead of a day after he was last seen (104.1 h), a call and no more.
     let called = first.at;
     home.checkin(called.hours_since(home.t0) + 0.1, CheckinOutcome::Answered);
     let rows = home.hourly(person("plug_only"), 62, 119);
     assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
-    assert!(rows.iter().filter(|a| a.at > called).all(|a| a.action == Action::None), "{:?}", rows.last());
+    let again = rows.iter().find(|a| a.at > called && a.action == Action::CheckinCall).expect("asked again");
+    assert_eq!(again.at, home.ts(105.0), "{again:?}");
+    assert!(again.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor), "{again:?}");
+    assert!(rows.iter().filter(|a| a.at > called && a.at < again.at).all(|a| a.action == Action::None));
     let late = rows.last().unwrap();
     let fault = late.reasons.iter().find(|r| r.kind == ReasonKind::DeviceOffline).expect("device_offline reason");
     assert!(fault.detail.contains("plug-tv has not reported"), "{}", fault.detail);
     assert!(fault.detail.contains("no working device"), "{}", fault.detail);
     assert_eq!(fault.contribution, 0.0);
-    assert_eq!(late.action, Action::None);
+    // The second call had no outcome yet: still asked for, and no alert on the person.
+    assert_eq!((late.level, late.action), (Level::Watch, Action::CheckinCall));
     // A service that wants blind persons on its watch list sets `blind_points`.
     let mut listed = anbu::Profile::builtin("plug_only").unwrap();
     listed.name = "plug_only_blind_watch".into();
@@ -121,8 +127,11 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     engine.add_person(Person::new("p", "plug_only_blind_watch").unwrap()).unwrap();
     engine.ingest_batch(home.events.clone()).unwrap();
     let a = engine.assess("p", home.ts(119.0)).unwrap();
-    // Nobody watches the person: an automatic check-in call asks how they are.
+    // Nobody watches the person: the blindness itself scores (the built-in profile's
+    // `device_offline` reason above adds nothing), and a check-in call asks how they are.
     assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
+    let blind = a.reasons.iter().find(|r| r.kind == ReasonKind::DeviceOffline).expect("device_offline reason");
+    assert!(blind.contribution >= 25.0, "{a:?}");
 }
 
 #[test]
