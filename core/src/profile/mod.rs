@@ -213,7 +213,8 @@ pub struct ChannelRule {
     /// otherwise: its seed service watches it alone (the smart-plug service sees the plug and
     /// nothing else), so it alerts when the channel alone stays silent for `threshold_h`. The
     /// floor then asks for a check-in call before it would, and a missed one is a `warning`
-    /// (never more on this alone), until a call is answered after it asked. Default: `true`
+    /// (never more on this alone); once a call is answered after it asked, or the person is
+    /// seen after the rule fired, it asks again `threshold_h` after they were last seen. Default: `true`
     /// for `plug`, `false` for the others (their seed services watch them together).
     #[serde(default)]
     pub own_floor: bool,
