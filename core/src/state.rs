@@ -289,7 +289,12 @@ impl PersonState {
         if let Some(i) = signal.channel_index() {
             d.channels |= 1 << i;
         }
-        if matches!(signal, Signal::Plug | Signal::Meter | Signal::Steps | Signal::Heartbeat) {
+        // A steps app that reports an hour of no steps reports on a schedule; one that
+        // reports only when there are steps is silent when the person does not walk, and its
+        // silence is the person's, not the device's.
+        if matches!(signal, Signal::Plug | Signal::Meter | Signal::Heartbeat)
+            || matches!(kind, EventKind::Steps { steps: 0, .. })
+        {
             d.periodic = true;
         }
         match kind {

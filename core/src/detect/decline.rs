@@ -105,7 +105,9 @@ mod tests {
         // Steps every hour for 25 days, then the phone is off (nothing reports) for two days:
         // those days say nothing of how much the person walked.
         let r = rules("full", true);
-        let events: Vec<_> = (0..25 * 24).map(|h| ev(h as f64 + 0.5, "phone", EventKind::steps(400))).collect();
+        // (An hour's report of no steps in the small hours: the app reports on a schedule.)
+        let steps = |h: i32| EventKind::steps(if h % 24 == 3 { 0 } else { 400 });
+        let events: Vec<_> = (0..25 * 24).map(|h| ev(h as f64 + 0.5, "phone", steps(h))).collect();
         let e = run(&r, &events, 27.0 * 24.0 + 12.0, detect);
         assert!(!e.iter().any(|e| e.reason.detail.starts_with("activity down")), "{e:?}");
     }

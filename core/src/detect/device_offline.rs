@@ -67,11 +67,25 @@ mod tests {
     #[test]
     fn a_phone_that_goes_dark_with_nothing_else_alive_is_not_a_fault() {
         let r = rules("call_app", false);
-        let events: Vec<_> = (0..6).map(|h| ev(h as f64, "phone", EventKind::steps(100))).collect();
+        // A steps app that reports every hour, an hour without steps too.
+        let steps = |h: i32| EventKind::steps(if h % 2 == 0 { 0 } else { 100 });
+        let events: Vec<_> = (0..6).map(|h| ev(h as f64, "phone", steps(h))).collect();
         let e = run(&r, &events, 20.0, super::detect);
         assert!(e[0].reason.detail.contains("nothing else showed life since"), "{}", e[0].reason.detail);
         let st = state(&r, &events);
         let view = super::View::new(&st, &r, at(20.0), None);
         assert_eq!(view.observed_until(crate::vocab::Signal::Steps), at(20.0));
+    }
+
+    #[test]
+    fn a_steps_app_that_reports_only_steps_is_silent_not_dark() {
+        // Never an hour of no steps reported: the app sends steps when there are some, and
+        // its silence is the person's (the seed's step rule counts it), not a device's.
+        let r = rules("call_app", false);
+        let events: Vec<_> = (0..6).map(|h| ev(h as f64, "phone", EventKind::steps(100))).collect();
+        assert!(run(&r, &events, 20.0, super::detect).is_empty());
+        let st = state(&r, &events);
+        let view = super::View::new(&st, &r, at(20.0), None);
+        assert!(st.devices.iter().all(|d| !view.is_offline(d)));
     }
 }
