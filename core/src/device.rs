@@ -87,8 +87,8 @@ pub(crate) struct DeviceState {
     /// a phone reports calls, steps and phone use.
     pub channels: u8,
     pub last_report: Timestamp,
-    /// Reports on a schedule (plugs, step apps, anything that sends heartbeats), so its
-    /// silence means it is offline.
+    /// Reports on a schedule (plugs, meters, step apps that report hours without steps too,
+    /// anything that sends heartbeats), so its silence means it is offline.
     pub periodic: bool,
     /// A whole-home meter (its readings are in `plug`, judged against the base load).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -32,11 +32,13 @@
 //! `critical` on this alone). Once a check-in call is answered after it asked, or the person
 //! is seen after the rule fired, it asks again a threshold after the person was last seen:
 //! the service's rule still fires while the channel stays silent, and it calls again a day
-//! after an answer. Where the channel still reports, the person's own floor asks then already;
-//! where it does not (a plug pulled out of the wall in a plug-only home), nothing else would
-//! (2026-12-06: world B's s1/w-117, ill a day after her plug was pulled, was found by the plug
-//! service at 23.8 h and by anbu not at all; now at 14.8 h, for 10 more calls and 0.6 more
-//! false alert episodes per 100 person-months on B, 1 and 0 on A). Measured 2026-12-05 with the worlds example (closed loop, 300
+//! after an answer. Where the channel still reports, the person's own floor asks then
+//! already; where it does not (a plug pulled out of the wall in a plug-only home), nothing
+//! else would (2026-12-06: world B's s1/w-117, ill a day after her plug was pulled, was found
+//! by the plug service at 23.8 h and by anbu not at all; now at 14.8 h, for 10 more calls and
+//! 0.6 more false alert episodes per 100 person-months on B, about 1 more call on A).
+//!
+//! The channel's own floor, measured 2026-12-05 with the worlds example (closed loop, 300
 //! persons x 90 days x 3 seeds; A tuned on, B held out): incidents found later than the plug
 //! rule alone 9 -> 1 (A; the one left is a decline whose floor call was answered) and 3 -> 0
 //! (B), at false alert episodes 19.4 -> 24.2 and 20.4 -> 28.3 and check-in calls 104 -> 136
@@ -398,7 +400,7 @@ mod tests {
     fn a_pulled_plug_in_a_home_nothing_else_sees_is_asked_again_a_day_after_an_answer() {
         // Pulled out at 1:00 in a plug-only household: the call goes at 23:00 and is answered
         // at 23:30. The plug service's rule is still firing, and it calls again a day later;
-        // so does the floor, while nothing else has shown the person since the answer.
+        // so does the floor, a day after the person was last seen (the answer).
         let mut events = plug(0.0, 1.0, 85.0);
         events.extend(plug(1.0, 1.1, 0.5));
         events.push(checkin(23.5, CheckinOutcome::Answered));
