@@ -204,7 +204,7 @@ fn prepaid_phone_without_credit() {
 fn plug_pulled_out_of_the_wall() {
     // A plug-only household whose plug is pulled out on Thursday at 13:00: no more readings,
     // and nothing else to see the person by. The plug service alerts after 24 h without a
-    // change; anbu asks for the automatic call an hour before it would, and names the fault.
+    // change; anbu asks for the automatic call two hours before it would, and names the fault.
     let home = common::plug_pulled(2, 37.0);
     let rows = home.hourly(person("plug_only"), 38, 71);
     let asked = rows.iter().find(|a| a.action == Action::CheckinCall).expect("a call is asked for");
