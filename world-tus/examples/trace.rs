@@ -3,20 +3,22 @@
 //! doors, calls and check-ins between. For looking into one of the worlds example's incidents
 //! or false alerts; `examples/trace.rs` at the top does the same for world A.
 //!
-//! `cargo run --release -p anbu-world-tus --example trace -- <seed> <person> [hours]`, e.g.
+//! `cargo run --release -p anbu-world-tus --example trace -- <seed> <person> [hours] [from]`, e.g.
 //! `cargo run --release -p anbu-world-tus --example trace -- 1 w-117`: the worlds example's
 //! cohort of that seed (300 persons x 90 days); from 12 h before the person's incident (or the
-//! first assessment), 72 hours. The plug's and the step app's readings are left out.
+//! first assessment) or `from` (RFC 3339), 72 hours. The plug's and the step app's readings
+//! are left out.
 
 use anbu::{CallPolicy, Event, EventKind, HOUR_MS, Person, ReplayOptions, replay_closed_loop};
 use anbu_world_tus::{WorldConfig, generate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    const USAGE: &str = "usage: trace <seed> <person> [hours]";
+    const USAGE: &str = "usage: trace <seed> <person> [hours] [from]";
     let mut args = std::env::args().skip(1);
     let seed: u64 = args.next().ok_or(USAGE)?.parse()?;
     let id = args.next().ok_or(USAGE)?;
     let hours: usize = args.next().map(|h| h.parse()).transpose()?.unwrap_or(72);
+    let from: Option<anbu::Timestamp> = args.next().map(|t| t.parse()).transpose()?;
     let world = generate(&WorldConfig { seed, persons: 300, days: 90, ..WorldConfig::default() });
     let story = world.stories.iter().find(|s| s.person == id).ok_or("no such person in the world")?;
     println!(
@@ -30,7 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let events: Vec<Event> = world.events.iter().filter(|e| e.person == id).cloned().collect();
     let persons: Vec<Person> = world.persons.iter().filter(|p| p.person == id).cloned().collect();
     let rows = replay_closed_loop(events.clone(), &persons, &ReplayOptions::default(), &world, CallPolicy::default())?;
-    let from = incident.map(|i| i.start.plus_millis(-12 * HOUR_MS)).or(rows.first().map(|a| a.at)).ok_or("no rows")?;
+    let from = from
+        .or(incident.map(|i| i.start.plus_millis(-12 * HOUR_MS)).or(rows.first().map(|a| a.at)))
+        .ok_or("no rows")?;
     let to = from.plus_millis(hours as i64 * HOUR_MS);
     let readings =
         |k: &EventKind| matches!(k, EventKind::Plug { .. } | EventKind::Steps { .. } | EventKind::Heartbeat { .. });

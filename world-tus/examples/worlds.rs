@@ -28,7 +28,9 @@
 //! the closed loop, the time from an incident's start to its first `dispatch` within the
 //! same window (the visit, where false dispatches are the cost).
 //!
-//! `cargo run --release -p anbu-world-tus --example worlds -- --persons 300 --days 90 --seeds 3`
+//! `cargo run --release -p anbu-world-tus --example worlds -- --persons 300 --days 90 --seeds 3`;
+//! with `ANBU_WORLDS_LIST=1`, every incident's time to detect (anbu in the closed loop, and the
+//! seed rules) goes to standard error as well, for comparing two versions incident by incident.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
@@ -225,6 +227,17 @@ fn main() -> Result<(), anbu::Error> {
                 "{name} later than anbu (closed loop), the same way: {}",
                 later_than(&tallies[CLOSED], &tallies[base]).len()
             );
+        }
+        if std::env::var_os("ANBU_WORLDS_LIST").is_some() {
+            // Every incident: anbu's (closed loop) time to detect, and the seed rules'.
+            let rules = &tallies[SEED_RULES];
+            let by_key: HashMap<(&str, i64), Option<f64>> =
+                rules.keys.iter().zip(&rules.ttds).map(|((p, t, _), (_, d))| ((p.as_str(), *t), *d)).collect();
+            let h = |d: Option<f64>| d.map_or("-".into(), |d| format!("{d:.1} h"));
+            for ((p, t, _), (kind, d)) in c.keys.iter().zip(&c.ttds) {
+                let r = by_key.get(&(p.as_str(), *t)).copied().flatten();
+                eprintln!("  incident {world} {p} {kind}: anbu {}, all seed rules {}", h(*d), h(r));
+            }
         }
         println!("\n### {}: incidents by kind, all seed rules vs anbu (closed loop)\n", &name[..7]);
         println!(
