@@ -66,6 +66,9 @@ struct Tally {
     /// Per incident, in the order of `ttds`: hours from its start to the first assessment
     /// whose action is `dispatch` within its window, if any.
     to_dispatch: Vec<Option<f64>>,
+    /// Per incident, in the order of `ttds`: hours from its start to the first assessment
+    /// within its window that asks for anything (a check-in call or more), if any.
+    to_ask: Vec<Option<f64>>,
     /// Per incident, in the order of `ttds`: its person and start (ms), and whether the
     /// person was already at `warning` or above at the last assessment before the start (an
     /// alert that was on before the incident began finds it at once, and says nothing).
@@ -88,6 +91,7 @@ impl Tally {
         self.months += o.months;
         self.ttds.extend(o.ttds.iter().cloned());
         self.to_dispatch.extend(o.to_dispatch.iter().copied());
+        self.to_ask.extend(o.to_ask.iter().copied());
         self.keys.extend(o.keys.iter().cloned());
         self.false_episodes += o.false_episodes;
         self.false_dispatches += o.false_dispatches;
@@ -227,6 +231,16 @@ fn main() -> Result<(), anbu::Error> {
                 "{name} later than anbu (closed loop), the same way: {}",
                 later_than(&tallies[CLOSED], &tallies[base]).len()
             );
+            // The floor's own terms: a check-in call asked for no later than the seed rule
+            // alerts (its warning comes when that call is missed).
+            let unasked = not_asked_by(&tallies[base], &tallies[CLOSED]);
+            println!(
+                "of which anbu had not yet asked for a check-in call (or more) when {name} alerted: {}",
+                unasked.len()
+            );
+            for l in &unasked {
+                eprintln!("  not asked when {name} alerted: {l}");
+            }
         }
         if std::env::var_os("ANBU_WORLDS_LIST").is_some() {
             // Every incident: anbu's (closed loop) time to detect, and the seed rules'.
@@ -415,6 +429,8 @@ fn tally(
             t.ttds.push((kind.clone(), hit.map(|a| a.at.hours_since(start))));
             let sent = group.iter().find(|a| start <= a.at && a.at <= end && a.action == Action::Dispatch);
             t.to_dispatch.push(sent.map(|a| a.at.hours_since(start)));
+            let asked = group.iter().find(|a| start <= a.at && a.at <= end && a.action != Action::None);
+            t.to_ask.push(asked.map(|a| a.at.hours_since(start)));
             let before = group.iter().rev().find(|a| a.at < start);
             t.keys.push((person.to_string(), start.as_millis(), before.is_some_and(|a| a.level >= Level::Warning)));
         }
@@ -424,6 +440,7 @@ fn tally(
         t.ttds.push((kinds.get(&i.person).cloned().unwrap_or_else(|| "?".into()), None));
         t.keys.push((i.person.clone(), i.start.as_millis(), false));
         t.to_dispatch.push(None);
+        t.to_ask.push(None);
     }
     let detected = t.ttds.iter().filter(|(_, d)| d.is_some()).count();
     assert_eq!(detected, m.detected, "the detections computed here must be anbu::backtest's");
@@ -466,6 +483,25 @@ fn later_than(base: &Tally, anbu: &Tally) -> Vec<String> {
         }
     }
     later
+}
+
+/// Of the incidents `anbu` found later than `base` (as [`later_than`]), those where it had not
+/// asked for anything (a check-in call or more) by the time `base` alerted (by more than half
+/// an hour).
+fn not_asked_by(base: &Tally, anbu: &Tally) -> Vec<String> {
+    let found: HashMap<(&str, i64), (Option<f64>, bool)> =
+        base.keys.iter().zip(&base.ttds).map(|((p, t, on), (_, d))| ((p.as_str(), *t), (*d, *on))).collect();
+    let mut late = Vec::new();
+    for (((p, t, _), (kind, d)), asked) in anbu.keys.iter().zip(&anbu.ttds).zip(&anbu.to_ask) {
+        if let Some((Some(s), false)) = found.get(&(p.as_str(), *t))
+            && d.is_none_or(|d| d > s + 0.5)
+            && asked.is_none_or(|a| a > s + 0.5)
+        {
+            let h = |x: Option<f64>| x.map_or("-".into(), |x| format!("{x:.1} h"));
+            late.push(format!("{p} {kind}: {s:.1} h, anbu asked {}, alerted {}", h(*asked), h(*d)));
+        }
+    }
+    late
 }
 
 fn share(k: usize, n: usize) -> String {
