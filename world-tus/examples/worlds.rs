@@ -30,7 +30,10 @@
 //!
 //! `cargo run --release -p anbu-world-tus --example worlds -- --persons 300 --days 90 --seeds 3`;
 //! with `ANBU_WORLDS_LIST=1`, every incident's time to detect (anbu in the closed loop, and the
-//! seed rules) goes to standard error as well, for comparing two versions incident by incident.
+//! seed rules) goes to standard error as well, for comparing two versions incident by incident;
+//! with `--sweep`, anbu's operating curve in the closed loop as well (`routine.sensitivity` from
+//! a quarter of its default to four times it, `anbu::backtest::sweep`), against which a change
+//! can be read as moving along the curve or off it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
@@ -117,20 +120,43 @@ struct Args {
     persons: usize,
     days: u32,
     seeds: u64,
+    sweep: bool,
+}
+
+/// The sensitivities of `--sweep`: the built-in default (0.01 a day) and two steps of 2 either
+/// side.
+const SWEEP: [f64; 5] = [0.0025, 0.005, 0.01, 0.02, 0.04];
+
+/// One world and seed's tallies (in the order of `VARIANTS`) and operating curve (empty
+/// without `--sweep`).
+type Run = ([Tally; 6], Vec<SweepPoint>);
+
+/// One sensitivity's counts, pooled over seeds.
+#[derive(Clone, Debug, Default)]
+struct SweepPoint {
+    ttds: Vec<Option<f64>>,
+    months: f64,
+    false_episodes: usize,
+    false_dispatches: usize,
+    checkin_calls: f64,
 }
 
 fn args() -> Args {
-    let mut a = Args { persons: 300, days: 90, seeds: 3 };
+    let mut a = Args { persons: 300, days: 90, seeds: 3, sweep: false };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut it = argv.iter();
     while let Some(flag) = it.next() {
+        if flag == "--sweep" {
+            a.sweep = true;
+            continue;
+        }
         let value = it.next().and_then(|v| v.parse::<u64>().ok());
         match (flag.as_str(), value) {
             ("--persons", Some(v)) => a.persons = v as usize,
             ("--days", Some(v)) => a.days = v as u32,
             ("--seeds", Some(v)) => a.seeds = v,
             _ => {
-                eprintln!("usage: worlds [--persons N] [--days D] [--seeds K]");
+                eprintln!("usage: worlds [--persons N] [--days D] [--seeds K] [--sweep]");
                 std::process::exit(2);
             }
         }
@@ -153,15 +179,24 @@ fn main() -> Result<(), anbu::Error> {
         }
         out
     };
-    let mut results: Vec<(char, u64, [Tally; 6])> =
+    let mut results: Vec<(char, u64, Run)> =
         anbu::parallel::run_all([worker, worker]).into_iter().flatten().collect::<anbu::Result<_>>()?;
     // Pooled in seed order, whichever worker finished first, so that the lists print the same.
     results.sort_by_key(|(world, seed, _)| (*world, *seed));
     let mut pooled: BTreeMap<char, [Tally; 6]> = BTreeMap::new();
-    for (world, _, tallies) in results {
+    let mut curves: BTreeMap<char, Vec<SweepPoint>> = BTreeMap::new();
+    for (world, _, (tallies, points)) in results {
         let p = pooled.entry(world).or_default();
         for (acc, t) in p.iter_mut().zip(&tallies) {
             acc.add(t);
+        }
+        let c = curves.entry(world).or_insert_with(|| vec![SweepPoint::default(); points.len()]);
+        for (acc, t) in c.iter_mut().zip(points) {
+            acc.ttds.extend(t.ttds);
+            acc.months += t.months;
+            acc.false_episodes += t.false_episodes;
+            acc.false_dispatches += t.false_dispatches;
+            acc.checkin_calls += t.checkin_calls;
         }
     }
     println!(
@@ -194,6 +229,27 @@ fn main() -> Result<(), anbu::Error> {
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (profile, t) in &tallies[CLOSED].by_profile {
             print_row(profile, t, false);
+        }
+        if let Some(curve) = curves.get(world).filter(|c| !c.is_empty()) {
+            println!("\n### {}: anbu (closed loop), its operating curve (`routine.sensitivity`)\n", &name[..7]);
+            println!(
+                "| sensitivity /day | detected | detected within 24 h | median TTD h | false alert episodes /100 pm \
+                 | false dispatches /100 pm | check-in calls /100 pm |"
+            );
+            println!("|---:|---:|---:|---:|---:|---:|---:|");
+            for (value, t) in SWEEP.iter().zip(curve) {
+                let found: Vec<f64> = t.ttds.iter().flatten().copied().collect();
+                let per_100 = |x: f64| if t.months > 0.0 { x * 100.0 / t.months } else { 0.0 };
+                println!(
+                    "| {value} | {} | {} | {} | {:.1} | {:.1} | {:.1} |",
+                    share(found.len(), t.ttds.len()),
+                    share(found.iter().filter(|d| **d <= 24.0).count(), t.ttds.len()),
+                    median(&found),
+                    per_100(t.false_episodes as f64),
+                    per_100(t.false_dispatches as f64),
+                    per_100(t.checkin_calls),
+                );
+            }
         }
         let c = &tallies[CLOSED];
         for (variant, t) in [(PLUG_SERVICE, "the plug service"), (CLOSED, "anbu (closed loop)")] {
@@ -286,7 +342,7 @@ fn main() -> Result<(), anbu::Error> {
 }
 
 /// One world and seed: the cohort, its six replays, their tallies.
-fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
+fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     let t0 = Instant::now();
     let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
         let c = simulate(&SimConfig { persons: a.persons, days: a.days, seed, ..SimConfig::default() });
@@ -356,6 +412,27 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
         let incidents: Vec<Incident> = cohort.incidents.iter().filter(|i| of(&i.person)).cloned().collect();
         closed.by_profile.insert(profile.to_string(), tally(&rows, &incidents, &persons, &cohort.kinds)?);
     }
+    // The operating curve, on request.
+    let mut curve = Vec::new();
+    if a.sweep {
+        let setup = anbu::backtest::SweepSetup {
+            events: &cohort.events,
+            persons: &cohort.persons,
+            incidents: &cohort.incidents,
+            options: &one,
+            calls: Some((responder.as_ref(), CallPolicy::default())),
+        };
+        for point in anbu::backtest::sweep(&setup, "routine.sensitivity", &SWEEP)?.points {
+            let m = &point.report.overall;
+            curve.push(SweepPoint {
+                ttds: point.report.incidents.iter().map(|i| i.ttd_h).collect(),
+                months: m.person_months,
+                false_episodes: m.false_episodes,
+                false_dispatches: m.false_dispatches,
+                checkin_calls: m.checkin_calls_per_100_pm * m.person_months / 100.0,
+            });
+        }
+    }
     // The same with the posterior's prior hazard at its least: what the safety floor (and the
     // detectors that do not learn: missed calls, SOS, what the person said) do on their own.
     let muted = builtins_with("", r#"{"sensitivity":1e-6}"#)?;
@@ -370,7 +447,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<[Tally; 6]> {
             k.0 = format!("s{seed}/{}", k.0);
         }
     }
-    Ok(out)
+    Ok((out, curve))
 }
 
 /// Every built-in profile with `routine` set as `routine_json` says, named `<builtin><suffix>`.
