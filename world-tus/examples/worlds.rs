@@ -123,9 +123,15 @@ struct Args {
     sweep: bool,
 }
 
-/// The sensitivities of `--sweep`: the built-in default (0.01 a day) and two steps of 2 either
-/// side.
-const SWEEP: [f64; 5] = [0.0025, 0.005, 0.01, 0.02, 0.04];
+/// The sensitivities of `--sweep`, as multiples of the built-in profiles' default: two steps of
+/// 2 either side of it.
+const SWEEP: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+
+/// The sensitivities `--sweep` replays (the built-in default times each of `SWEEP`).
+fn sweep_values() -> anbu::Result<Vec<f64>> {
+    let default = Profile::builtin("full")?.routine.sensitivity;
+    Ok(SWEEP.iter().map(|k| k * default).collect())
+}
 
 /// One world and seed's tallies (in the order of `VARIANTS`) and operating curve (empty
 /// without `--sweep`).
@@ -237,7 +243,7 @@ fn main() -> Result<(), anbu::Error> {
                  | false dispatches /100 pm | check-in calls /100 pm |"
             );
             println!("|---:|---:|---:|---:|---:|---:|---:|");
-            for (value, t) in SWEEP.iter().zip(curve) {
+            for (value, t) in sweep_values()?.iter().zip(curve) {
                 let found: Vec<f64> = t.ttds.iter().flatten().copied().collect();
                 let per_100 = |x: f64| if t.months > 0.0 { x * 100.0 / t.months } else { 0.0 };
                 println!(
@@ -301,11 +307,10 @@ fn main() -> Result<(), anbu::Error> {
         if std::env::var_os("ANBU_WORLDS_LIST").is_some() {
             // Every incident: anbu's (closed loop) time to detect, and the seed rules'.
             let rules = &tallies[SEED_RULES];
-            let by_key: HashMap<(&str, i64), Option<f64>> =
-                rules.keys.iter().zip(&rules.ttds).map(|((p, t, _), (_, d))| ((p.as_str(), *t), *d)).collect();
+            let by_key = found_by(rules);
             let h = |d: Option<f64>| d.map_or("-".into(), |d| format!("{d:.1} h"));
             for ((p, t, _), (kind, d)) in c.keys.iter().zip(&c.ttds) {
-                let r = by_key.get(&(p.as_str(), *t)).copied().flatten();
+                let r = by_key.get(&(p.as_str(), *t)).and_then(|(d, _)| *d);
                 eprintln!("  incident {world} {p} {kind}: anbu {}, all seed rules {}", h(*d), h(r));
             }
         }
@@ -422,7 +427,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
             options: &one,
             calls: Some((responder.as_ref(), CallPolicy::default())),
         };
-        for point in anbu::backtest::sweep(&setup, "routine.sensitivity", &SWEEP)?.points {
+        for point in anbu::backtest::sweep(&setup, "routine.sensitivity", &sweep_values()?)?.points {
             let m = &point.report.overall;
             curve.push(SweepPoint {
                 ttds: point.report.incidents.iter().map(|i| i.ttd_h).collect(),
@@ -546,11 +551,16 @@ fn print_row(name: &str, t: &Tally, all: bool) {
     println!("{row}");
 }
 
+/// Each incident of `t` by its person and start (ms): its time to detect, and whether the
+/// person was already alerting when it began.
+fn found_by(t: &Tally) -> HashMap<(&str, i64), (Option<f64>, bool)> {
+    t.keys.iter().zip(&t.ttds).map(|((p, start, on), (_, d))| ((p.as_str(), *start), (*d, *on))).collect()
+}
+
 /// The incidents `anbu` found later than `base` (by more than half an hour, or not at all),
 /// among those `base` found without already alerting when they began.
 fn later_than(base: &Tally, anbu: &Tally) -> Vec<String> {
-    let found: HashMap<(&str, i64), (Option<f64>, bool)> =
-        base.keys.iter().zip(&base.ttds).map(|((p, t, on), (_, d))| ((p.as_str(), *t), (*d, *on))).collect();
+    let found = found_by(base);
     let mut later = Vec::new();
     for ((p, t, _), (kind, d)) in anbu.keys.iter().zip(&anbu.ttds) {
         if let Some((Some(s), false)) = found.get(&(p.as_str(), *t))
@@ -566,8 +576,7 @@ fn later_than(base: &Tally, anbu: &Tally) -> Vec<String> {
 /// asked for anything (a check-in call or more) by the time `base` alerted (by more than half
 /// an hour).
 fn not_asked_by(base: &Tally, anbu: &Tally) -> Vec<String> {
-    let found: HashMap<(&str, i64), (Option<f64>, bool)> =
-        base.keys.iter().zip(&base.ttds).map(|((p, t, on), (_, d))| ((p.as_str(), *t), (*d, *on))).collect();
+    let found = found_by(base);
     let mut late = Vec::new();
     for (((p, t, _), (kind, d)), asked) in anbu.keys.iter().zip(&anbu.ttds).zip(&anbu.to_ask) {
         if let Some((Some(s), false)) = found.get(&(p.as_str(), *t))
