@@ -308,10 +308,9 @@ fn main() -> Result<(), anbu::Error> {
             // Every incident: anbu's (closed loop) time to detect, and the seed rules'.
             let rules = &tallies[SEED_RULES];
             let by_key = found_by(rules);
-            let h = |d: Option<f64>| d.map_or("-".into(), |d| format!("{d:.1} h"));
             for ((p, t, _), (kind, d)) in c.keys.iter().zip(&c.ttds) {
                 let r = by_key.get(&(p.as_str(), *t)).and_then(|(d, _)| *d);
-                eprintln!("  incident {world} {p} {kind}: anbu {}, all seed rules {}", h(*d), h(r));
+                eprintln!("  incident {world} {p} {kind}: anbu {}, all seed rules {}", hours(*d), hours(r));
             }
         }
         println!("\n### {}: incidents by kind, all seed rules vs anbu (closed loop)\n", &name[..7]);
@@ -557,37 +556,51 @@ fn found_by(t: &Tally) -> HashMap<(&str, i64), (Option<f64>, bool)> {
     t.keys.iter().zip(&t.ttds).map(|((p, start, on), (_, d))| ((p.as_str(), *start), (*d, *on))).collect()
 }
 
-/// The incidents `anbu` found later than `base` (by more than half an hour, or not at all),
-/// among those `base` found without already alerting when they began.
-fn later_than(base: &Tally, anbu: &Tally) -> Vec<String> {
-    let found = found_by(base);
-    let mut later = Vec::new();
-    for ((p, t, _), (kind, d)) in anbu.keys.iter().zip(&anbu.ttds) {
-        if let Some((Some(s), false)) = found.get(&(p.as_str(), *t))
-            && d.is_none_or(|d| d > s + 0.5)
-        {
-            later.push(format!("{p} {kind}: {s:.1} h, anbu {}", d.map_or("-".into(), |d| format!("{d:.1} h"))));
-        }
-    }
-    later
+/// An incident `anbu` found later than a baseline: who and what, and hours from its start to
+/// the baseline's alert, anbu's (if any) and anbu's first ask (if any).
+struct Late<'a> {
+    who: &'a str,
+    kind: &'a str,
+    base: f64,
+    anbu: Option<f64>,
+    asked: Option<f64>,
 }
 
-/// Of the incidents `anbu` found later than `base` (as [`later_than`]), those where it had not
-/// asked for anything (a check-in call or more) by the time `base` alerted (by more than half
-/// an hour).
-fn not_asked_by(base: &Tally, anbu: &Tally) -> Vec<String> {
+/// The incidents `anbu` found later than `base` (by more than half an hour, or not at all),
+/// among those `base` found without already alerting when they began.
+fn later<'a>(base: &Tally, anbu: &'a Tally) -> Vec<Late<'a>> {
     let found = found_by(base);
     let mut late = Vec::new();
     for (((p, t, _), (kind, d)), asked) in anbu.keys.iter().zip(&anbu.ttds).zip(&anbu.to_ask) {
         if let Some((Some(s), false)) = found.get(&(p.as_str(), *t))
             && d.is_none_or(|d| d > s + 0.5)
-            && asked.is_none_or(|a| a > s + 0.5)
         {
-            let h = |x: Option<f64>| x.map_or("-".into(), |x| format!("{x:.1} h"));
-            late.push(format!("{p} {kind}: {s:.1} h, anbu asked {}, alerted {}", h(*asked), h(*d)));
+            late.push(Late { who: p, kind, base: *s, anbu: *d, asked: *asked });
         }
     }
     late
+}
+
+/// [`later`], as lines.
+fn later_than(base: &Tally, anbu: &Tally) -> Vec<String> {
+    later(base, anbu).iter().map(|l| format!("{} {}: {:.1} h, anbu {}", l.who, l.kind, l.base, hours(l.anbu))).collect()
+}
+
+/// Of [`later`], those where anbu had not asked for anything (a check-in call or more) by the
+/// time `base` alerted (by more than half an hour), as lines.
+fn not_asked_by(base: &Tally, anbu: &Tally) -> Vec<String> {
+    later(base, anbu)
+        .iter()
+        .filter(|l| l.asked.is_none_or(|a| a > l.base + 0.5))
+        .map(|l| {
+            format!("{} {}: {:.1} h, anbu asked {}, alerted {}", l.who, l.kind, l.base, hours(l.asked), hours(l.anbu))
+        })
+        .collect()
+}
+
+/// Hours to one decimal, or `-` for none.
+fn hours(x: Option<f64>) -> String {
+    x.map_or("-".into(), |x| format!("{x:.1} h"))
 }
 
 fn share(k: usize, n: usize) -> String {
