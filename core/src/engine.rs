@@ -568,6 +568,7 @@ impl Engine {
                     watermark: s.watermark,
                     held: s.held.last,
                     unconfirmed_since: s.held.unconfirmed_since,
+                    notified_since: s.held.notified_since,
                     ahead: s.ahead.clone(),
                 })
                 .collect(),
@@ -608,7 +609,7 @@ impl Engine {
                 slot.push(Compact::new(e.ts, &e.kind, device, e.device_given().is_some()));
             }
             slot.watermark = p.watermark;
-            slot.held = Held { last: p.held, unconfirmed_since: p.unconfirmed_since };
+            slot.held = Held { last: p.held, unconfirmed_since: p.unconfirmed_since, notified_since: p.notified_since };
             slot.ahead = p.ahead;
         }
         engine.clock = snap.clock;

@@ -53,6 +53,9 @@ pub(crate) struct Held {
     pub last: Option<(Timestamp, Level)>,
     /// Since when silence at warning strength has waited for a check-in call to confirm it.
     pub unconfirmed_since: Option<Timestamp>,
+    /// Since when the assessments have asked for the caseworker (`notify`) or more without a
+    /// break: the caseworker's rung counts its hour from here (see `ladder`).
+    pub notified_since: Option<Timestamp>,
 }
 
 /// Assesses one person at `at` from the folded state; `held` is the previous assessment's
@@ -184,6 +187,9 @@ pub(crate) fn assess(
             });
         }
     }
+    // Since when the caseworker was asked, as far as earlier assessments tell (`at` if they
+    // did not ask); unknown without any (a first assessment, as of a restart).
+    let asked_since = held.last.filter(|(prev_at, _)| *prev_at < at).map(|_| held.notified_since.unwrap_or(at));
     if held.last.is_none_or(|(prev_at, _)| at > prev_at) {
         held.last = Some((at, level));
         held.unconfirmed_since = unconfirmed_since;
@@ -259,7 +265,7 @@ pub(crate) fn assess(
     if action == Action::Dispatch
         && !urgent
         && concern.is_none_or(|(_, rule)| rule.action != Action::Dispatch)
-        && let Some(detail) = crate::ladder::caseworker_pending(&view)
+        && let Some(detail) = crate::ladder::caseworker_pending(&view, asked_since)
     {
         reasons.push(Reason {
             signal: crate::vocab::Signal::Checkin,
@@ -283,6 +289,11 @@ pub(crate) fn assess(
             contribution: 0.0,
         });
         sort_reasons(&mut reasons);
+    }
+    if held.last.is_some_and(|(t, _)| t == at) {
+        // The caseworker was asked at the previous assessment and is asked again, or not.
+        let asked_for = action >= Action::Notify;
+        held.notified_since = if asked_for { held.notified_since.or(Some(at)) } else { None };
     }
     let visit = (action == Action::Dispatch)
         .then(|| crate::ladder::visit_kind(&view, &reasons, concern.as_ref().map(|(_, rule)| rule)));
@@ -328,7 +339,7 @@ mod tests {
                 s < cut && s >= cut - r.profile.levels.hysteresis
             })
             .expect("a score within the margin below warning");
-        let warned = || Held { last: Some((at(h - 3.0), Level::Warning)), unconfirmed_since: None };
+        let warned = || Held { last: Some((at(h - 3.0), Level::Warning)), ..Held::default() };
         assert_eq!(assess_at(&r, h, &mut Held::default()).level, Level::Watch);
         assert_eq!(r.profile.levels.hysteresis_h, crate::profile::DEFAULT_HYSTERESIS_H);
         assert_eq!(assess_at(&r, h, &mut warned()).level, Level::Warning, "held: 3 h is within 6 h");

@@ -4,9 +4,21 @@
 //! Silence confirmed by missed automatic calls asks for `dispatch` only once the caseworker's
 //! rung was tried: a staff call or text (`checkin` with `by` `staff`) missed or unreachable
 //! after the automatic calls began to be missed, or `escalation.caseworker_h` hours after the
-//! missed call that confirmed the silence, with no sign of life since. Until then the action
-//! is `notify` (the level may be `critical`), and a reason says so. SOS, a disposition that
-//! found an emergency or nobody at the door, and what the person said skip the rung.
+//! missed call that confirmed the silence and after the first assessment that asked for the
+//! caseworker, with no sign of life since. Until then the action is `notify` (the level may be
+//! `critical`), and a reason says so. SOS, a disposition that found an emergency or nobody at
+//! the door, and what the person said skip the rung.
+//!
+//! The hour is the caseworker's from when anbu asked for them (fusion's `Held` keeps since
+//! when the assessments have asked without a break): a level that reaches `critical` hours
+//! after its confirming miss (automatic calls missed in sleep, the silence judged at warning
+//! only later) is `notify` first, not a visit at once. An engine or replay that had not
+//! assessed the person before (a first assessment) counts from the miss alone. Measured
+//! 2026-12-06 with the worlds example (closed loop, 3 seeds; per 100 person-months): false
+//! dispatches 4.4 -> 4.2 (A) and 1.8 -> 1.5 (B); of A's 119 false dispatches, 27 had gone out
+//! with nobody asked to call, 5 remain so (a staff call had failed before); detection, and the
+//! incidents visited while they lasted (70 of 90 and 76 of 116) with their median time to
+//! the visit, unchanged.
 //!
 //! The visit names its kind ([`visit_kind`]): a staff `visit`, `police` or `119`.
 
@@ -20,7 +32,7 @@ use crate::vocab::Finding;
 
 /// Why a `dispatch` on silence and missed automatic calls waits at `notify`, if it does: the
 /// reason's detail.
-pub(crate) fn caseworker_pending(view: &View<'_>) -> Option<String> {
+pub(crate) fn caseworker_pending(view: &View<'_>, notified_since: Option<Timestamp>) -> Option<String> {
     let esc = &view.rules.profile.escalation;
     if esc.caseworker_h <= 0.0 || !view.rules.expects_checkin {
         return None;
@@ -38,7 +50,10 @@ pub(crate) fn caseworker_pending(view: &View<'_>) -> Option<String> {
     let confirmed = (1..=misses.len())
         .find(|n| distinct_misses(misses[..*n].iter().copied(), esc.confirm_within_h) >= need)
         .map_or(misses[misses.len() - 1], |n| misses[n - 1]);
-    let due = confirmed.plus_millis((esc.caseworker_h * HOUR_MS as f64).round() as i64);
+    // The hour counts from when the caseworker was asked (`notify`), where earlier assessments
+    // tell: a visit does not go out at the first assessment that calls for someone.
+    let asked = notified_since.map_or(confirmed, |n| n.max(confirmed));
+    let due = asked.plus_millis((esc.caseworker_h * HOUR_MS as f64).round() as i64);
     (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)))
 }
 

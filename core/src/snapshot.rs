@@ -61,6 +61,9 @@ pub(crate) struct PersonSnapshot {
     /// Since when silence at warning strength has waited for a check-in call.
     #[serde(default)]
     pub unconfirmed_since: Option<Timestamp>,
+    /// Since when the caseworker has been asked for without a break (the caseworker's rung).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified_since: Option<Timestamp>,
     /// The device whose clock ran ahead, while its note is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ahead: Option<Box<crate::faults::ClockAhead>>,
@@ -149,13 +152,16 @@ impl PersonSnapshot {
         if let Some(a) = &self.ahead {
             a.check()?;
         }
-        match (self.held, self.unconfirmed_since) {
-            (None, Some(_)) => Err("unconfirmed_since: set without a held level".into()),
-            (Some((at, _)), Some(since)) if since > at => {
-                Err(format!("unconfirmed_since: {since} is after the held assessment at {at}"))
+        for (name, since) in [("unconfirmed_since", self.unconfirmed_since), ("notified_since", self.notified_since)] {
+            match (self.held, since) {
+                (None, Some(_)) => return Err(format!("{name}: set without a held level")),
+                (Some((at, _)), Some(since)) if since > at => {
+                    return Err(format!("{name}: {since} is after the held assessment at {at}"));
+                }
+                _ => {}
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 }
 
@@ -288,6 +294,11 @@ mod tests {
                 "person `p-001`: state.first_ts",
             ),
             ("\"unconfirmed_since\":\"2024", "\"unconfirmed_since\":\"2025", "person `p-001`: unconfirmed_since"),
+            (
+                "\"unconfirmed_since\":",
+                "\"notified_since\":\"2025-01-01T00:00:00Z\",\"unconfirmed_since\":",
+                "person `p-001`: notified_since",
+            ),
             ("\"watermark\":\"2024", "\"watermark\":\"2023", "person `p-001`: watermark"),
         ];
         for (from, to, want) in cases {

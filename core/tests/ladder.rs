@@ -43,6 +43,48 @@ fn two_missed_automatic_calls_notify_the_caseworker_before_anyone_is_sent() {
     assert!(!rung(&a));
 }
 
+/// One engine assessed at each of `hours` in turn, as a service does, fed the events up to each.
+fn stepped(home: &Home, hours: &[f64]) -> Vec<Assessment> {
+    let mut engine = Engine::new();
+    engine.add_person(person("full")).unwrap();
+    let mut events = home.events.clone();
+    events.sort_by_key(|e| e.ts);
+    let mut fed = 0;
+    hours
+        .iter()
+        .map(|h| {
+            let upto = events.partition_point(|e| e.ts <= home.ts(*h));
+            engine.ingest_batch(events[fed..upto].to_vec()).unwrap();
+            fed = upto;
+            engine.assess(home.id, home.ts(*h)).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn the_caseworkers_hour_counts_from_when_anbu_first_asked_for_them() {
+    // Assessed every half hour: the hour is the caseworker's from the first assessment that
+    // asks for them (`notify`), and no visit goes out at the first one that calls for anyone.
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    let halves: Vec<f64> = (150..=172).map(|h| f64::from(h) / 2.0).collect();
+    let rows = stepped(&home, &halves);
+    let first_ask = rows.iter().find(|a| a.action >= Action::Notify).expect("the caseworker is asked");
+    let sent = rows.iter().find(|a| a.action == Action::Dispatch).expect("someone is sent");
+    assert_eq!(first_ask.action, Action::Notify, "{first_ask:?}");
+    assert!(sent.at.millis_since(first_ask.at) >= anbu::HOUR_MS, "sent at {}, asked at {}", sent.at, first_ask.at);
+    assert!(rows.iter().filter(|a| a.at > first_ask.at && a.at < sent.at).all(|a| a.action == Action::Notify));
+    // Not assessed between 79 h and 83 h: the confirming miss (82 h) is an hour old at 83 h,
+    // but nobody was asked yet. The caseworker is, and the visit waits for their hour.
+    let late = stepped(&home, &[79.0, 83.0, 83.5, 84.0]);
+    assert!(late[0].action < Action::Notify, "{:?}", late[0]);
+    assert_eq!(
+        late[1..].iter().map(|a| a.action).collect::<Vec<_>>(),
+        [Action::Notify, Action::Notify, Action::Dispatch]
+    );
+    // A first assessment knows nothing of earlier ones (a restart): the hour runs from the miss.
+    assert_eq!(at(&home, 83.0).action, Action::Dispatch);
+}
+
 #[test]
 fn a_staff_call_missed_or_unreachable_completes_the_rung() {
     for outcome in [CheckinOutcome::Missed, CheckinOutcome::Unreachable] {

@@ -485,8 +485,10 @@ pub struct Escalation {
     /// The caseworker's rung: a `dispatch` on silence and missed automatic calls waits at
     /// `notify` until a staff call or text (`checkin` with `by` `staff`) is missed or
     /// unreachable after the automatic calls were missed, or this many hours have passed
-    /// since the missed call that confirmed the silence without a sign of life. SOS and what
-    /// the person said skip it. 0 turns the rung off (dispatch as the calls confirm).
+    /// since the missed call that confirmed the silence, and since the first assessment that
+    /// asked for the caseworker (where earlier assessments are known), without a sign of life.
+    /// SOS and what the person said skip it. 0 turns the rung off (dispatch as the calls
+    /// confirm).
     #[serde(default = "default_caseworker_h")]
     pub caseworker_h: f64,
 }
