@@ -4,11 +4,12 @@
 //! nuisances, registered absences and check-in outcomes of every kind), wherever a channel's
 //! seed rule has fired (each replayed alone as anbu's own `fixed` mode, `common::seed_rule`),
 //! anbu recommends at least the check-in call, and the caseworker and dispatch as calls are
-//! missed after it; the first call comes no later than the first rule fires.
+//! missed after it; the first call comes no later than the first rule fires; and nobody is
+//! sent on silence at the first assessment that asks for anyone (the caseworker first).
 
 use anbu::{
     Action, AppAction, Assessment, CheckinOutcome, Direction, DoorState, Event, EventKind, MINUTE_MS, Person, Profile,
-    ReplayOptions, Timestamp, replay,
+    ReasonKind, ReplayOptions, Timestamp, replay,
 };
 use proptest::prelude::*;
 
@@ -347,6 +348,16 @@ proptest! {
         // each channel's alone as replayed here, and the plug's as the smart-plug service
         // runs it, on the plug's readings alone (outside registered absences, which that
         // service does not know).
+        // The ladder: nobody is sent on silence at the first assessment that asks for anyone;
+        // the caseworker (`notify`) is asked first.
+        for w in anbu.windows(2) {
+            let skips = w[1].reasons.iter().any(|r| {
+                matches!(r.kind, ReasonKind::Sos | ReasonKind::Concern | ReasonKind::Disposition)
+            });
+            if w[1].action == Action::Dispatch && !skips {
+                prop_assert!(w[0].action >= Action::Notify, "sent at {} with nobody asked at {}", w[1].at, w[0].at);
+            }
+        }
         let plug = if life.absence.is_none() { plug_alone_fired(&life, &events) } else { None };
         if let Some(fired) = first_fired(&seeds).into_iter().chain(plug).min() {
             let first = anbu.iter().find(|a| a.action >= Action::CheckinCall).map(|a| a.at);
