@@ -464,7 +464,9 @@ pub struct Escalation {
     pub critical: Action,
     /// Where the person has check-in calls, silence alone is held below `critical` until
     /// this many check-in calls were missed since the last sign of life: nobody is sent
-    /// before calls confirm the silence. 0 turns the hold off.
+    /// before calls confirm the silence. In `adaptive` mode, where the missed calls' own
+    /// points made the silence a `warning`, one more is needed (the misses weighed by how
+    /// often the person answers). 0 turns the hold off.
     pub critical_after_missed_checkins: u32,
     /// Where the person has check-in calls, silence alone is held below `warning` until
     /// this many check-in calls were missed since the last sign of life, so that an
