@@ -99,8 +99,8 @@ pub(crate) fn assess(
 
     let mut total: f64 = reasons.iter().map(|r| r.contribution).sum();
     let misses = detect::missed_checkins::counted_misses(&view) as u32;
-    let confirmed = detect::missed_checkins::weighted_misses(&view) + 1e-3
-        >= f64::from(p.escalation.critical_after_missed_checkins);
+    let weighted = detect::missed_checkins::weighted_misses(&view) + 1e-3;
+    let confirmed = weighted >= f64::from(p.escalation.critical_after_missed_checkins);
     // What the person said on a call: a `concern` whose category's rule is below critical
     // is not urgent, but it was an answered call, so no call need go first either.
     let concern = detect::missed_checkins::held_concern(&view)
@@ -149,18 +149,19 @@ pub(crate) fn assess(
     // 90, 76 of 116), at a median 21.8 -> 22.4 h and 19.8 -> 21.2 h; on 8 seeds, false
     // dispatches 3.7 -> 3.3 and 2.6 -> 2.0, incidents visited 179 -> 177 of 232 and 196 -> 192
     // of 309: fewer false visits by about ten for each incident not visited.
-    let missed_points: f64 =
-        reasons.iter().filter(|r| r.kind == ReasonKind::MissedCheckins).map(|r| r.contribution.max(0.0)).sum();
-    let made = p.routine.mode == crate::profile::SilenceMode::Adaptive && total - missed_points < p.levels.warning;
-    let strong = detect::missed_checkins::weighted_misses(&view) + 1e-3
-        >= f64::from(p.escalation.critical_after_missed_checkins) + 1.0;
+    let made_by_misses = || {
+        let missed: f64 =
+            reasons.iter().filter(|r| r.kind == ReasonKind::MissedCheckins).map(|r| r.contribution.max(0.0)).sum();
+        p.routine.mode == crate::profile::SilenceMode::Adaptive && total - missed < p.levels.warning
+    };
+    let strong = weighted >= f64::from(p.escalation.critical_after_missed_checkins) + 1.0;
     if rules.expects_checkin
         && confirmed
-        && (!made || strong)
         && misses > 0
         && total >= p.levels.warning
         && total < p.levels.critical
         && esc.critical_after_missed_checkins > 0
+        && (strong || !made_by_misses())
     {
         // The field workflow: silence at warning that check-in calls confirm is critical.
         reasons.push(Reason {
