@@ -16,31 +16,9 @@ fn staff(home: &mut Home, hour: f64, outcome: CheckinOutcome) {
     home.push(hour, "caseworker", EventKind::checkin(outcome).with_by(By::Staff));
 }
 
-/// The assessment at `hour`, all events ingested.
+/// The assessment at `hour` of a fresh engine, the events up to it ingested.
 fn at(home: &Home, hour: f64) -> Assessment {
-    let mut engine = Engine::new();
-    engine.add_person(person("full")).unwrap();
-    let mut events: Vec<_> = home.events.iter().filter(|e| e.ts <= home.ts(hour)).cloned().collect();
-    events.sort_by_key(|e| e.ts);
-    engine.ingest_batch(events).unwrap();
-    engine.assess(home.id, home.ts(hour)).unwrap()
-}
-
-fn rung(a: &Assessment) -> bool {
-    a.reasons.iter().any(|r| r.kind == ReasonKind::Escalation && r.detail.starts_with("the caseworker's call or text"))
-}
-
-#[test]
-fn two_missed_automatic_calls_notify_the_caseworker_before_anyone_is_sent() {
-    // Collapse at 10:00 on day 2; automatic calls missed at 80 h and 82 h.
-    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
-    let a = at(&home, 82.5);
-    assert_eq!((a.level, a.action), (Level::Critical, Action::Notify), "{a:?}");
-    assert!(rung(&a), "{a:?}");
-    // `escalation.caseworker_h` (1 h) after the confirming miss without a sign of life: a visit.
-    let a = at(&home, 83.0);
-    assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
-    assert!(!rung(&a));
+    stepped(home, &[hour]).remove(0)
 }
 
 /// One engine assessed at each of `hours` in turn, as a service does, fed the events up to each.
@@ -59,6 +37,23 @@ fn stepped(home: &Home, hours: &[f64]) -> Vec<Assessment> {
             engine.assess(home.id, home.ts(*h)).unwrap()
         })
         .collect()
+}
+
+fn rung(a: &Assessment) -> bool {
+    a.reasons.iter().any(|r| r.kind == ReasonKind::Escalation && r.detail.starts_with("the caseworker's call or text"))
+}
+
+#[test]
+fn two_missed_automatic_calls_notify_the_caseworker_before_anyone_is_sent() {
+    // Collapse at 10:00 on day 2; automatic calls missed at 80 h and 82 h.
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[80.0, 82.0]);
+    let a = at(&home, 82.5);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Notify), "{a:?}");
+    assert!(rung(&a), "{a:?}");
+    // `escalation.caseworker_h` (1 h) after the confirming miss without a sign of life: a visit.
+    let a = at(&home, 83.0);
+    assert_eq!((a.level, a.action), (Level::Critical, Action::Dispatch), "{a:?}");
+    assert!(!rung(&a));
 }
 
 #[test]

@@ -344,10 +344,6 @@ proptest! {
         if let Some(v) = common::floor_violation(&anbu, &seeds, &missed_calls(&events), &urgent(&events), checkin) {
             prop_assert!(false, "{}", v);
         }
-        // The first check-in call (or alert) comes no later than the first seed rule fires:
-        // each channel's alone as replayed here, and the plug's as the smart-plug service
-        // runs it, on the plug's readings alone (outside registered absences, which that
-        // service does not know).
         // The ladder: nobody is sent on silence at the first assessment that asks for anyone;
         // the caseworker (`notify`) is asked first.
         for w in anbu.windows(2) {
@@ -358,6 +354,10 @@ proptest! {
                 prop_assert!(w[0].action >= Action::Notify, "sent at {} with nobody asked at {}", w[1].at, w[0].at);
             }
         }
+        // The first check-in call (or alert) comes no later than the first seed rule fires:
+        // each channel's alone as replayed here, and the plug's as the smart-plug service
+        // runs it, on the plug's readings alone (outside registered absences, which that
+        // service does not know).
         let plug = if life.absence.is_none() { plug_alone_fired(&life, &events) } else { None };
         if let Some(fired) = first_fired(&seeds).into_iter().chain(plug).min() {
             let first = anbu.iter().find(|a| a.action >= Action::CheckinCall).map(|a| a.at);
