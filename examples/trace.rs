@@ -24,6 +24,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{case:?}\n{incident:?}");
     let events: Vec<Event> = cohort.events.iter().filter(|e| e.person == id).cloned().collect();
     let mut persons: Vec<Person> = cohort.persons.iter().filter(|p| p.person == id).cloned().collect();
+    println!("{:?}", persons[0]);
+    if std::env::var_os("ANBU_TRACE_EVENTS").is_some() {
+        for e in &events {
+            println!("  event {} {:?}", e.ts, e.kind);
+        }
+    }
     let rows = if std::env::var_os("ANBU_TRACE_SEED_RULES").is_some() {
         let p = &mut persons[0];
         let fixed = Profile::from_json(&format!(
