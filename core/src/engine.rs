@@ -82,20 +82,28 @@ struct Slot {
 /// let mut engine = Engine::new();
 /// engine.add_person(Person::new("p-001", "plug_only")?)?;
 /// let t0: Timestamp = "2024-05-01T08:00:00+09:00".parse()?;
-/// // The TV goes on at 08:00, then the plug reports the same load every 15 minutes
-/// // for a day and a half: a reading that merely repeats is not a sign of life.
-/// for q in 0..=(36 * 4) {
-///     let ts = t0.plus_millis(q * 15 * anbu::MINUTE_MS);
+/// // The TV goes on at 08:00, then the plug reports the same load every 15 minutes: a
+/// // reading that merely repeats is not a sign of life.
+/// let tv = |q: i64| {
 ///     let watts = if q == 0 { 0.0 } else { 85.0 };
-///     engine.ingest(Event::new("p-001", ts, Some("plug-tv"), EventKind::plug(watts))?)?;
+///     Event::new("p-001", t0.plus_millis(q * 15 * anbu::MINUTE_MS), Some("plug-tv"), EventKind::plug(watts))
+/// };
+/// for q in 0..=(22 * 4) {
+///     engine.ingest(tv(q)?)?;
 /// }
-/// // Silence at warning strength: first an automatic check-in call...
-/// let a = engine.assess("p-001", t0.plus_millis(36 * anbu::HOUR_MS))?;
+/// // Two hours before the smart-plug service's rule (no change for 24 h since 08:15) would
+/// // alert: first an automatic check-in call...
+/// let a = engine.assess("p-001", t0.plus_millis(22 * anbu::HOUR_MS))?;
 /// assert_eq!((a.level, a.action), (Level::Watch, anbu::Action::CheckinCall));
 /// assert_eq!(a.reasons[0].kind, anbu::ReasonKind::NoChange);
-/// // ...and when no call outcome comes within two hours, the caseworker is notified.
-/// let a = engine.assess("p-001", t0.plus_millis(38 * anbu::HOUR_MS))?;
+/// // ...and when the rule fires with no outcome of that call reported, the caseworker is
+/// // notified, as the service would alert.
+/// for q in (22 * 4 + 1)..=(25 * 4) {
+///     engine.ingest(tv(q)?)?;
+/// }
+/// let a = engine.assess("p-001", t0.plus_millis(25 * anbu::HOUR_MS))?;
 /// assert_eq!((a.level, a.action), (Level::Warning, anbu::Action::Notify));
+/// assert!(a.reasons.iter().any(|r| r.kind == anbu::ReasonKind::SafetyFloor));
 /// # Ok::<(), anbu::Error>(())
 /// ```
 #[derive(Clone, Debug, Default)]

@@ -261,6 +261,9 @@ pub(crate) fn assess(
             let m = if f.misses == 1 { Msg::FloorMissedOne } else { Msg::FloorMissed };
             say_more!(detail, loc, m, f.misses);
         }
+        if let Some(asked) = f.unreported {
+            say_more!(detail, loc, Msg::FloorUnreported, view.local(asked));
+        }
         say_more!(
             detail,
             loc,

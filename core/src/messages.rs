@@ -220,6 +220,8 @@ messages! {
         "; 규칙보다 먼저 건 안부 전화 이후 {0}회 미응답";
     FloorMissed: "; {0} check-in calls missed since the call went ahead of it",
         "; 규칙보다 먼저 건 안부 전화 이후 {0}회 미응답";
+    FloorUnreported: "; no outcome reported of the check-in call asked for at {0}",
+        "; {0}에 요청한 안부 전화의 결과 보고 없음";
     FloorAtLeast: ": at least {0}, {1}; the learned routine alone judged {2}",
         ": 최소 {0}, {1}; 학습된 생활 패턴만으로는 {2}";
     NoConsentWaits: "no consent to night and holiday monitoring: {0} waits for the day office's next opening, {1}",

@@ -93,23 +93,26 @@ fn the_tv_never_comes_on_again() {
     home.plug(40.0 * 24.0, 44.0 * 24.0, |_| 0.5);
     let last_change = 39.0 * 24.0 + 23.0;
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
-    // The seed rule fires at 24 h (no change for 24 h): an automatic call two hours ahead of it,
-    // asked for as long as no outcome comes (none is placed here); the learned routine alone
-    // notifies at 51 h (at 46 h without the holiday calendar: the habit is the same on the
-    // weekday holidays of May and June, which the routine learns as weekend days).
-    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(22.0), Some(51.0), None], 24.0));
-    let a = at(&home, &anbu, last_change + 24.0);
+    // The seed rule fires at 24 h (no change for 24 h): an automatic call two hours ahead of it;
+    // no call is placed here, so nothing is heard of it by the time the rule fires, and the
+    // caseworker is told then, as the seed rule alerts (before, the call was asked for as long
+    // as no outcome came, and the learned routine alone notified at 51 h).
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(22.0), Some(24.0), None], 24.0));
+    let a = at(&home, &anbu, last_change + 23.0);
     assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
+    let a = at(&home, &anbu, last_change + 24.0);
+    assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
     let why = floor_reason(a).expect("the seed rule decides");
     assert!(
         why.detail.starts_with(
-            "safety floor: the seed rule of plug fired at 2024-06-10 23:00 (silent for 24 h, alert at 24 h): \
-             at least watch, checkin_call; the learned routine alone judged"
+            "safety floor: the seed rule of plug fired at 2024-06-10 23:00 (silent for 24 h, alert at 24 h); \
+             no outcome reported of the check-in call asked for at 2024-06-10 21:00: \
+             at least warning, notify; the learned routine alone judged"
         ),
         "{}",
         why.detail
     );
-    assert_eq!(a.score, 25.0, "{a:?}");
+    assert_eq!(a.score, 50.0, "{a:?}");
     // With the workflow in the loop and every call missed: the call at 22 h (asked for again
     // at 23 h), the caseworker when the rule fires (24 h), as the seed rule alerts, who takes it from there. (The profile in `fixed` mode calls from
     // watch strength, 18 h, before the rule fires, notifies on three misses at 21 h, dispatching after its caseworker call at 22 h.)
@@ -128,11 +131,11 @@ fn the_tv_is_left_on_untouched() {
     home.plug(40.0 * 24.0 + 18.0, 44.0 * 24.0, |_| 85.0);
     let last_change = 40.0 * 24.0 + 18.0;
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
-    // The call at 22 h, two hours ahead of the rule (the learned routine alone: notify at 51 h;
-    // at 32 h without the holiday calendar, see above).
-    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(22.0), Some(51.0), None], 24.0));
+    // The call at 22 h, two hours ahead of the rule; nothing heard of it when the rule fires:
+    // the caseworker then (the learned routine alone: notify at 51 h).
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change), ([Some(22.0), Some(24.0), None], 24.0));
     let a = at(&home, &anbu, last_change + 24.0);
-    assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
+    assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
     assert!(floor_reason(a).is_some_and(|r| r.detail.starts_with("safety floor: the seed rule of plug fired")));
     // The routine's own reason, once it sees the silence, says what the plug shows.
     let a = at(&home, &anbu, last_change + 51.0);
@@ -167,10 +170,10 @@ fn tv_untouched_and_two_missed_calls_are_never_normal() {
     home.checkin(tv_on + 26.0, CheckinOutcome::Missed);
     home.checkin(tv_on + 40.0, CheckinOutcome::Missed);
     let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
-    // A check-in call from 22 h; the caseworker at the first missed call (26 h, also when
-    // the 2 h wait for an outcome ends); someone sent an hour after the second (40 h): the
-    // caseworker's rung, `escalation.caseworker_h` (issue 16; before it, at 40 h).
-    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), ([Some(22.0), Some(26.0), Some(41.0)], 24.0));
+    // A check-in call from 22 h; the caseworker when the rule fires with nothing heard of it
+    // (24 h; before, at the first missed call, 26 h), and after that missed call; someone sent
+    // an hour after the second (40 h): the caseworker's rung, `escalation.caseworker_h`.
+    assert_eq!(assert_floor(&home, &anbu, &seed, tv_on), ([Some(22.0), Some(24.0), Some(41.0)], 24.0));
     let a = at(&home, &anbu, tv_on + 40.0);
     assert_eq!((a.level, a.action), (Level::Critical, Action::Notify), "{a:?}");
     // One missed call after the rule fired: the caseworker is told.
@@ -216,9 +219,10 @@ fn a_collapse_behind_a_tv_left_on_and_a_phone_on_silent() {
     // The seed rule, worked out: the last sign of life is the step count of 08:00-09:00
     // (reported at 08:59); the plug rule fires 24 h later (09:00 the next day, with the TV's
     // weeks of flat readings counted as the seed rule counts them: only since the person was
-    // last seen): a check-in call. The daily call missed at 10:30 (25.5 h): the caseworker
-    // (26 h); the next day's, missed at 49.5 h: dispatch (50 h).
-    assert_eq!(assert_floor(&home, &anbu, &seed, collapse), ([Some(22.0), Some(26.0), Some(50.0)], 24.0));
+    // last seen): a check-in call, of which nothing is heard when the rule fires: the
+    // caseworker (24 h; the daily call is missed at 10:30, 25.5 h); the next day's, missed at
+    // 49.5 h: dispatch (50 h).
+    assert_eq!(assert_floor(&home, &anbu, &seed, collapse), ([Some(22.0), Some(24.0), Some(50.0)], 24.0));
     // 13 days of missed calls leave him at critical, never normal.
     let late = at(&home, &anbu, 34.0 * 24.0 - 1.0);
     assert_eq!((late.level, late.action), (Level::Critical, Action::Dispatch), "{late:?}");

@@ -84,7 +84,11 @@ fn prepaid_phone_without_credit_makes_no_calls_for_weeks() {
     }
     // Call logs alone: two days between incoming calls is within the 48 h rule.
     let rows = home.hourly(person("call_only"), 1, 503);
-    assert!(rows.iter().all(|a| a.action != Action::Dispatch && a.action != Action::Notify));
+    assert!(
+        rows.iter().all(|a| a.action != Action::Dispatch && a.action != Action::Notify),
+        "{:?}",
+        rows.iter().find(|a| a.action == Action::Notify)
+    );
 }
 
 #[test]
@@ -99,14 +103,20 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     let first = asked.iter().find(|a| a.action == Action::CheckinCall).expect("the floor asks for a call");
     assert_eq!(first.at, home.ts(82.0), "{first:?}");
     assert!(first.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor), "{first:?}");
-    assert!(max_level(&asked) <= Level::Watch, "{:?}", first_at_or_above(&asked, Level::Warning));
+    // Nothing heard of that call when the rule fires (no call is placed here): the
+    // caseworker, as the plug service alerts.
+    let told = first_at_or_above(&asked, Level::Warning).expect("the seed rule's alert");
+    assert_eq!((told.at, told.action), (home.ts(84.0), Action::Notify), "{told:?}");
+    assert!(told.reasons.iter().any(|r| r.detail.contains("no outcome reported")), "{told:?}");
     // He answers it (at 82.1 h). Nothing else can see him while the plug stays dark, and the
     // plug service, its rule still firing, calls again a day after an answer: so does the
-    // floor, two hours ahead of a day after he was last seen (104.1 h), a call and no more.
+    // floor, two hours ahead of a day after he was last seen (104.1 h), a call and no more
+    // until that rule fires again (106.1 h).
     let called = first.at;
     home.checkin(called.hours_since(home.t0) + 0.1, CheckinOutcome::Answered);
     let rows = home.hourly(person("plug_only"), 62, 119);
-    assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
+    let told = first_at_or_above(&rows, Level::Warning).expect("the seed rule's alert, a day later");
+    assert_eq!(told.at, home.ts(107.0), "{told:?}");
     let again = rows.iter().find(|a| a.at > called && a.action == Action::CheckinCall).expect("asked again");
     assert_eq!(again.at, home.ts(105.0), "{again:?}");
     assert!(again.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor), "{again:?}");
@@ -116,8 +126,8 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     assert!(fault.detail.contains("plug-tv has not reported"), "{}", fault.detail);
     assert!(fault.detail.contains("no working device"), "{}", fault.detail);
     assert_eq!(fault.contribution, 0.0);
-    // The second call had no outcome yet: still asked for, and no alert on the person.
-    assert_eq!((late.level, late.action), (Level::Watch, Action::CheckinCall));
+    // Nothing heard of the second call either: the caseworker is still asked for.
+    assert_eq!((late.level, late.action), (Level::Warning, Action::Notify));
     // A service that wants blind persons on its watch list sets `blind_points`.
     let mut listed = anbu::Profile::builtin("plug_only").unwrap();
     listed.name = "plug_only_blind_watch".into();
@@ -128,8 +138,9 @@ fn plug_pulled_out_of_the_wall_is_a_device_fault() {
     engine.ingest_batch(home.events.clone()).unwrap();
     let a = engine.assess("p", home.ts(119.0)).unwrap();
     // Nobody watches the person: the blindness itself scores (the built-in profile's
-    // `device_offline` reason above adds nothing), and a check-in call asks how they are.
-    assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
+    // `device_offline` reason above adds nothing); nothing heard of the floor's second call
+    // still asks for the caseworker.
+    assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
     let blind = a.reasons.iter().find(|r| r.kind == ReasonKind::DeviceOffline).expect("device_offline reason");
     assert!(blind.contribution >= 25.0, "{a:?}");
 }
@@ -153,13 +164,23 @@ fn unregistered_hospital_stay_with_the_phone_along() {
             home.checkin(b + 10.0, CheckinOutcome::Answered);
         }
     }
-    let rows = home.hourly(person("full"), 1, 191);
-    assert!(rows.iter().all(|a| a.action != Action::Dispatch && a.action != Action::Notify));
+    // The calls anbu asks for (the plug's own seed rule fires each evening) are placed and
+    // answered on the ward: nobody is told.
+    let answered = |_: f64| Some(CheckinOutcome::Answered);
+    let (rows, calls) = home.closed_loop(person("full"), None, &answered);
+    assert!(calls > 0, "the plug's own floor asks for calls");
+    assert!(rows.iter().all(|a| a.action < Action::Notify), "{:?}", rows.iter().find(|a| a.action >= Action::Notify));
     assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
+    // Replayed without the workflow, no call is placed and nothing is heard of them: the seed
+    // rule's alert stands (the caseworker), and no more.
+    let rows = home.hourly(person("full"), 1, 191);
+    assert_eq!(max_level(&rows), Level::Warning, "{:?}", first_at_or_above(&rows, Level::Critical));
     // A plug-only service sees only the silent home: it asks with a check-in call, and the
     // answered calls keep it from sending anyone.
     let rows = home.hourly(person("plug_only"), 1, 191);
     assert!(rows.iter().all(|a| a.action != Action::Dispatch), "{:?}", first_at_or_above(&rows, Level::Critical));
+    let (rows, _) = home.closed_loop(person("plug_only"), None, &answered);
+    assert!(max_level(&rows) <= Level::Watch, "{:?}", first_at_or_above(&rows, Level::Warning));
 }
 
 #[test]

@@ -474,7 +474,9 @@ pub struct Escalation {
     /// 0 turns the hold off.
     pub warning_after_missed_checkins: u32,
     /// Hours the hold below `warning` waits for a check-in call to be missed or answered;
-    /// after that, silence at warning strength is a warning anyway. Missed calls closer
+    /// after that, silence at warning strength is a warning anyway. The safety floor waits as
+    /// long after it asked for its call (and at least until its seed rule fires): with
+    /// nothing heard by then, the seed rule's alert (`warning`) stands. Missed calls closer
     /// together than this count as one attempt wherever missed calls are counted (a person
     /// out or asleep misses two calls minutes apart alike).
     pub confirm_within_h: f64,
