@@ -31,10 +31,12 @@ test('the quick start: a steady TV is no sign of life', () => {
   const a = engine.assess('p-001', t0 + 37 * H)
   assert.equal(a.person, 'p-001')
   assert.equal(a.at, '2024-05-02T12:00:00Z')
-  // Silence at warning strength: an automatic check-in call goes first.
-  assert.equal(a.level, 'watch')
-  assert.equal(a.action, 'checkin_call')
+  // The floor's call, asked two hours before the plug rule (24 h), had no outcome reported:
+  // the caseworker, as the rule alerts.
+  assert.equal(a.level, 'warning')
+  assert.equal(a.action, 'notify')
   assert.equal(a.reasons[0].kind, 'no_change')
+  assert.ok(a.reasons.some((r) => r.kind === 'safety_floor'))
   assert.equal(a.reasons[0].signal, 'plug')
   assert.equal(typeof a.reasons[0].detail, 'string')
 })

@@ -36,7 +36,10 @@ def test_assessment_object() -> None:
     a = tv_engine().assess("p-001", T0 + timedelta(hours=37))
     assert a.person == "p-001"
     assert a.at == T0 + timedelta(hours=37) and a.at.tzinfo == timezone.utc
-    assert a.level == "watch" and a.action == "checkin_call"  # an automatic call first
+    # The floor's call, asked two hours before the plug rule (24 h), had no outcome reported:
+    # the caseworker, as the rule alerts.
+    assert a.level == "warning" and a.action == "notify"
+    assert any(r.kind == "safety_floor" for r in a.reasons)
     assert a.responder in ("day_office", "control_center")
     assert 0 <= a.score <= 100
     top = a.reasons[0]

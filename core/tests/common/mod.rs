@@ -232,7 +232,9 @@ pub fn seed_fired(a: &Assessment) -> bool {
 /// was missed after it fired (counted from the first hour it was seen fired, of the `missed`
 /// calls, and after the last of the `urgent` signs of life: an SOS or a check-in answered,
 /// with concern or not, which keep a seed rule's level up while they start its silence
-/// again), and `critical` once two were. Returns a description of the first violation.
+/// again), or once the seed rule itself is at `warning` with none missed (no outcome came of
+/// the call it held for: nothing heard, the caseworker), and `critical` once two were.
+/// Returns a description of the first violation.
 pub fn floor_violation(
     anbu: &[Assessment],
     seeds: &[Vec<Assessment>],
@@ -249,6 +251,9 @@ pub fn floor_violation(
                 seed_fired(s)
             })
         });
+        // A seed rule past its call-first hold: it fired and no call's outcome came (with no
+        // call missed, the only way its missed calls, worth no points, leave it at warning).
+        let alerted = seeds.iter().any(|rows| rows.get(k).is_some_and(|s| s.level >= Level::Warning));
         if !fired {
             since = None;
             continue;
@@ -262,6 +267,7 @@ pub fn floor_violation(
         let rung = since_from.nth(1).is_some_and(|second| a.at.millis_since(*second) < HOUR_MS);
         let need = match (checkin, m) {
             (false, _) => (Level::Warning, Action::Notify),
+            (true, 0) if alerted => (Level::Warning, Action::Notify),
             (true, 0) => (Level::Watch, Action::CheckinCall),
             (true, 1) => (Level::Warning, Action::Notify),
             (true, _) if rung => (Level::Critical, Action::Notify),
