@@ -127,7 +127,7 @@ test('replay: hourly rows in person, at order; every as text or milliseconds', (
   assert.deepEqual(rows.map((r) => [r.at, r.level]), [
     ['2024-05-01T00:00:00Z', 'normal'],
     ['2024-05-01T12:00:00Z', 'normal'],
-    ['2024-05-02T00:00:00Z', 'watch'], // held for an automatic call to confirm it
+    ['2024-05-02T00:00:00Z', 'warning'], // the plug rule fired at 24 h with no outcome of the floor's call
     ['2024-05-02T12:00:00Z', 'warning'],
   ])
   assert.deepEqual(anbu.replay(tvEvents(), [{ person: 'p-001', profile: 'plug_only' }], { every: 12 * H, threads: 1 }), rows)

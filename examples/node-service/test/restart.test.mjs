@@ -58,16 +58,23 @@ for (const signal of ['SIGTERM', 'SIGKILL']) {
     let s = await start(dir, NO_TIMER)
     const run = both(() => s)
     await run.persons([{ person: 'p-001', profile: 'plug_only' }])
-    await run.events(tv('p-001', 0, 145))
+    await run.events(tv('p-001', 0, 93))
     // A snapshot before the assessment: what the assessment holds must be kept all the same.
     await s.call('POST', '/snapshot')
-    const a = await run.assess(36, 'p-001')
+    // Two hours before the plug rule fires (24:15), the floor asks for an automatic call.
+    const a = await run.assess(23, 'p-001')
     assert.deepEqual([a.level, a.action], ['watch', 'checkin_call'])
     await s.stop(signal)
     s = await start(dir, NO_TIMER)
-    // The call-first clock started at 36 h: no call outcome for two hours, so notify at 38 h.
-    const b = await run.assess(38, 'p-001')
+    // No outcome of it when the rule fires: the caseworker (and the call-first clock the
+    // learned routine starts then is held, as the reference that never stopped holds it).
+    await run.events(tv('p-001', 93, 101))
+    const b = await run.assess(25, 'p-001')
     assert.deepEqual([b.level, b.action], ['warning', 'notify'])
+    await run.events(tv('p-001', 101, 145))
+    await run.assess(36, 'p-001')
+    await s.stop(signal)
+    s = await start(dir, NO_TIMER)
     await run.assess(39)
     await s.stop()
   })
