@@ -9,7 +9,7 @@
 //! first assessment) or `from` (RFC 3339), 72 hours. The plug's and the step app's readings
 //! are left out.
 
-use anbu::{CallPolicy, Event, EventKind, HOUR_MS, Person, ReplayOptions, replay_closed_loop};
+use anbu::{CallPolicy, Event, EventKind, HOUR_MS, Person, ReplayOptions, replay, replay_closed_loop};
 use anbu_world_tus::{WorldConfig, generate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,7 +31,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let events: Vec<Event> = world.events.iter().filter(|e| e.person == id).cloned().collect();
     let persons: Vec<Person> = world.persons.iter().filter(|p| p.person == id).cloned().collect();
-    let rows = replay_closed_loop(events.clone(), &persons, &ReplayOptions::default(), &world, CallPolicy::default())?;
+    // With `ANBU_TRACE_OPEN=1`, the open loop: no call placed.
+    let rows = if std::env::var_os("ANBU_TRACE_OPEN").is_some() {
+        replay(events.clone(), &persons, &ReplayOptions::default())?
+    } else {
+        replay_closed_loop(events.clone(), &persons, &ReplayOptions::default(), &world, CallPolicy::default())?
+    };
     let from = from
         .or(incident.map(|i| i.start.plus_millis(-12 * HOUR_MS)).or(rows.first().map(|a| a.at)))
         .ok_or("no rows")?;

@@ -57,6 +57,7 @@ const VARIANTS: [&str; 6] = [
 ];
 const PLUG_SERVICE: usize = 1;
 const SEED_RULES: usize = 2;
+const OPEN: usize = 3;
 const CLOSED: usize = 4;
 
 /// One variant's counts on one or more cohorts.
@@ -303,6 +304,15 @@ fn main() -> Result<(), anbu::Error> {
             for l in &unasked {
                 eprintln!("  not asked when {name} alerted: {l}");
             }
+        }
+        // Without the workflow (no call placed): the seed rule's alert, at the latest.
+        let open_later = later_than(&tallies[0], &tallies[OPEN]);
+        println!(
+            "\nanbu (open loop: no call placed, no outcome heard) later than the plug rule alone, the same way: {}",
+            open_later.len()
+        );
+        for l in &open_later {
+            eprintln!("  open loop later than the plug rule alone: {l}");
         }
         if std::env::var_os("ANBU_WORLDS_LIST").is_some() {
             // Every incident: anbu's (closed loop) time to detect, and the seed rules'.
