@@ -1,6 +1,7 @@
 //! The main job on built-in data: simulate a small cohort of people living alone (with
-//! the field cases that fool fixed rules and a few real incidents), replay it hourly,
-//! and print who needs action now and why.
+//! the field cases that fool fixed rules and a few real incidents), replay it hourly with
+//! the field workflow in the loop (the check-in calls anbu asks for are placed and answered
+//! as each simulated life allows), and print who needs action now and why.
 //!
 //! Run with `cargo run --release --example quickstart`.
 
@@ -8,20 +9,22 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use anbu::sim::{SimConfig, simulate};
-use anbu::{Assessment, HOUR_MS, Level, ReplayOptions, replay};
+use anbu::{Assessment, CallPolicy, HOUR_MS, Level, ReplayOptions, replay_closed_loop};
 
 fn main() -> Result<(), anbu::Error> {
     let config = SimConfig { persons: 60, days: 28, seed: 2024, recent_incidents: 5, ..SimConfig::default() };
     let cohort = simulate(&config);
     let started = Instant::now();
-    let rows = replay(
+    let rows = replay_closed_loop(
         cohort.events.clone(),
         &cohort.persons,
         &ReplayOptions { every_ms: HOUR_MS, ..ReplayOptions::default() },
+        &cohort,
+        CallPolicy::default(),
     )?;
     let took = started.elapsed();
     println!(
-        "anbu quickstart: {} persons, {} days, {} events -> {} hourly assessments in {:.2} s\n",
+        "anbu quickstart: {} persons, {} days, {} events -> {} hourly assessments, check-in calls placed as asked, in {:.2} s\n",
         cohort.persons.len(),
         config.days,
         cohort.events.len(),
