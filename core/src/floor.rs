@@ -121,7 +121,7 @@
 use crate::assessment::{Action, Level};
 use crate::detect::{View, inactivity, missed_checkins};
 use crate::profile::SilenceMode;
-use crate::time::{HOUR_MS, Timestamp};
+use crate::time::{Timestamp, hours_ms};
 use crate::vocab::Signal;
 
 /// What the seed rules require at a time.
@@ -168,12 +168,11 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
     if p.routine.mode != SilenceMode::Adaptive || view.state.absence_at(view.at).is_some() {
         return None;
     }
-    let ahead_ms =
-        if view.rules.expects_checkin { (p.escalation.floor_call_ahead_h * HOUR_MS as f64).round() as i64 } else { 0 };
+    let ahead_ms = if view.rules.expects_checkin { hours_ms(p.escalation.floor_call_ahead_h) } else { 0 };
     let mut best: Option<(Floor, Timestamp)> = None;
     for channel in Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)) {
         let Some(rule) = p.inactivity.rule(channel) else { continue };
-        let threshold_ms = (rule.threshold_h * HOUR_MS as f64).round() as i64;
+        let threshold_ms = hours_ms(rule.threshold_h);
         let ask = |from: Timestamp, cap: Level| {
             let fired_at = from.plus_millis(threshold_ms);
             Ask {
@@ -246,7 +245,7 @@ fn judge(view: &View<'_>, a: &Ask) -> Floor {
     // The call's outcome is due `confirm_within_h` after the floor asked, and not before the
     // rule fires. Nothing heard since it asked by then, no outcome and no sign of life: nobody
     // knows whether the call was placed, so the seed rule's alert stands.
-    let due = a.fired_at.max(a.call_at.plus_millis((esc.confirm_within_h * HOUR_MS as f64).round() as i64));
+    let due = a.fired_at.max(a.call_at.plus_hours(esc.confirm_within_h));
     let reported = |t: Timestamp| t >= a.call_at && t <= view.at;
     let unreported = (view.rules.expects_checkin
         && misses == 0

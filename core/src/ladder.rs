@@ -27,7 +27,7 @@ use crate::detect::View;
 use crate::detect::missed_checkins::distinct_misses;
 use crate::messages::{Msg, say};
 use crate::profile::ConcernRule;
-use crate::time::{HOUR_MS, Timestamp};
+use crate::time::Timestamp;
 use crate::vocab::Finding;
 
 /// Why a `dispatch` on silence and missed automatic calls waits at `notify`, if it does: the
@@ -53,7 +53,7 @@ pub(crate) fn caseworker_pending(view: &View<'_>, notified_since: Option<Timesta
     // The hour counts from when the caseworker was asked (`notify`), where earlier assessments
     // tell: a visit does not go out at the first assessment that calls for someone.
     let asked = notified_since.map_or(confirmed, |n| n.max(confirmed));
-    let due = asked.plus_millis((esc.caseworker_h * HOUR_MS as f64).round() as i64);
+    let due = asked.plus_hours(esc.caseworker_h);
     (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)))
 }
 

@@ -25,6 +25,12 @@ pub const SECOND_MS: i64 = 1_000;
 pub const MINUTE_MS: i64 = 60 * SECOND_MS;
 /// Milliseconds in one hour.
 pub const HOUR_MS: i64 = 60 * MINUTE_MS;
+
+/// `h` hours (a profile's duration, finite and in its checked range) in milliseconds, to the
+/// nearest one.
+pub(crate) fn hours_ms(h: f64) -> i64 {
+    (h * HOUR_MS as f64).round() as i64
+}
 /// Milliseconds in one day.
 pub const DAY_MS: i64 = 24 * HOUR_MS;
 
@@ -155,6 +161,11 @@ impl Timestamp {
     /// Hours from `earlier` to `self`, as a float.
     pub fn hours_since(self, earlier: Timestamp) -> f64 {
         self.millis_since(earlier) as f64 / HOUR_MS as f64
+    }
+
+    /// This time plus `h` hours (a profile's duration), to the nearest millisecond.
+    pub(crate) fn plus_hours(self, h: f64) -> Self {
+        self.plus_millis(hours_ms(h))
     }
 
     pub(crate) fn to_jiff(self) -> jiff::Timestamp {

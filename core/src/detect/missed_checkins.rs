@@ -50,7 +50,7 @@ pub(crate) fn counted_misses(view: &View<'_>) -> usize {
 /// without the phone, or asleep, misses an automatic call and the scheduled call a few
 /// minutes later alike), so it does not count again. `misses` in time order.
 pub(crate) fn distinct_misses(misses: impl Iterator<Item = Timestamp>, apart_h: f64) -> u32 {
-    let apart_ms = (apart_h * HOUR_MS as f64).round() as i64;
+    let apart_ms = crate::time::hours_ms(apart_h);
     let mut last: Option<Timestamp> = None;
     let mut n = 0;
     for t in misses {
