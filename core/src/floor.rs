@@ -13,21 +13,23 @@
 //! - an automatic check-in call (`watch`, the profile's `escalation.watch` action), where the
 //!   person has check-in calls;
 //! - `warning` (the caseworker) once the rule has fired and
-//!   `escalation.warning_after_missed_checkins` calls were missed since the floor asked for
-//!   its call (a call missed ahead of the rule is a warning when the rule fires, not before:
-//!   until then the call is asked for again, and an answer is a sign of life), or when the
-//!   rule fires where the person has no check-in calls (or that setting is 0), or once it
-//!   has fired and nothing was heard since the floor asked for its call (no outcome, no sign
-//!   of life) for `escalation.confirm_within_h`: the call may never have been placed (a call
-//!   service down, an integration that does not report outcomes, a replay without the
-//!   workflow), and the seed rule alerts whatever anbu asked for;
+//!   `escalation.warning_after_missed_checkins` calls were missed *after it fired*, as the
+//!   seed service alerts when the call it places then is missed. A call missed ahead of the
+//!   rule is not that call: until the rule fires the call is asked for again (an answer is a
+//!   sign of life), and when it fires it is asked for again once more, as the service calls
+//!   then; a miss of that one is the warning, and so is nothing heard of it within
+//!   `tuning::FLOOR_RECALL_H` (an hour, at most `escalation.confirm_within_h`). `warning`
+//!   as well when the rule fires where the person has no check-in calls (or that setting is
+//!   0), and once it has fired and nothing at all was heard since the floor asked for its
+//!   call (no outcome, no sign of life) for `escalation.confirm_within_h`: the call may never
+//!   have been placed (a call service down, an integration that does not report outcomes, a
+//!   replay without the workflow), and the seed rule alerts whatever anbu asked for;
 //! - `critical` (dispatch) once the rule has fired and
-//!   `escalation.critical_after_missed_checkins` calls were missed since the floor asked,
-//!   counting as distinct only misses at least `escalation.confirm_within_h` apart (so with
-//!   the call asked for well ahead, two misses before the rule fires are a watch until it
-//!   does): a person out without the phone misses the floor's
-//!   call and the scheduled call a few minutes later alike, and two such misses say little
-//!   more than one (counted each, they made most of the false visits in the backtests).
+//!   `escalation.critical_after_missed_checkins` calls were missed after it fired, counting
+//!   as distinct only misses at least `escalation.confirm_within_h` apart: a person out
+//!   without the phone misses the floor's call and the scheduled call a few minutes later
+//!   alike, and two such misses say little more than one (counted each, they made most of
+//!   the false visits in the backtests).
 //!
 //! A channel whose seed service watches it alone (`inactivity.<channel>.own_floor`, on for
 //! the plug: the smart-plug service sees nothing else) is a floor on its own silence as well,
@@ -104,6 +106,26 @@
 //! decides, a `safety_floor` reason says so and raises the score to the level's cut-off.
 //! It applies to `adaptive` profiles; a `fixed` profile is the seed rules itself.
 //!
+//! Why the calls missed *after* the rule fired, and not those asked for ahead of it: until
+//! 2026-12-06 (fifth session) a call missed ahead of the rule was the warning when the rule
+//! fired. On the backtests' hourly grid the floor's calls go two hours and one hour ahead of
+//! the rule; a person back home or awake in the last hour missed them and would have
+//! answered the seed service's call, placed when its rule fires, and was a false alert of
+//! anbu's alone. Measured with the worlds example (closed loop, per 100 person-months; three
+//! seeds): false alert episodes 17.4 -> 13.6 (A) and 21.7 -> 16.9 (B), of them begun by the
+//! floor 14.9 -> 11.1 and 14.3 -> 9.5; false dispatches 3.8 -> 3.3 and 0.8 -> 1.1; check-in
+//! calls 157.6 -> 158.0 and 170.1 -> 170.0; detected unchanged (83 of 90, 105 of 116), within
+//! 24 h 57 -> 55 and 62 -> 61, medians unchanged (18.1 h, 18.0 h). Eight seeds never looked
+//! at before (201-208): false episodes 18.6 -> 14.7 (A) and 24.2 -> 19.4 (B), within 24 h
+//! 136 -> 133 of 242 and 165 -> 155 of 312. Against the operating curve (`routine.sensitivity`
+//! swept), the new one lies left of the old on B everywhere (at 61-62 within 24 h, 16.9
+//! false episodes against 21.7) and on A below 56 within 24 h (at 55, 13.6 against 16.7).
+//! The cost is the call's own time: the floor's warning comes when the call placed as the
+//! rule fires is missed, minutes later in real time and an hour later on the hourly grid,
+//! the same hour as the plug service's own; the incidents found more than half an hour after
+//! the plug rule on paper (no call at all) went 2 -> 11 (A) and 0 -> 14 (B), by more than the
+//! call's hour 2 and 1, as before but for one acute illness whose person answered that call.
+//!
 //! The floor is a function of the folded state and the time (nothing is held between
 //! assessments): when it asked for its call is `floor_call_ahead_h` before the rule fires,
 //! so the outcome is due `confirm_within_h` after that, and not before the rule fires (with
@@ -122,6 +144,7 @@ use crate::assessment::{Action, Level};
 use crate::detect::{View, inactivity, missed_checkins};
 use crate::profile::SilenceMode;
 use crate::time::{Timestamp, hours_ms};
+use crate::tuning::FLOOR_RECALL_H;
 use crate::vocab::Signal;
 
 /// What the seed rules require at a time.
@@ -137,10 +160,15 @@ pub(crate) struct Floor {
     /// Since when the person (or, for a floor `alone`, the channel) has shown no sign of
     /// life, as that channel was watched.
     pub silent_since: Timestamp,
-    /// Check-in calls missed after the rule fired.
+    /// Check-in calls missed after the rule fired (distinct attempts): what climbs the ladder.
     pub misses: u32,
+    /// Check-in calls missed after the floor asked for its call and before the rule fired
+    /// (distinct attempts): the call is asked for again when the rule fires.
+    pub missed_ahead: u32,
     /// When the floor asked for the call of which no outcome was reported by its due time
-    /// (the caseworker then, as the seed rule alerts; see the module docs).
+    /// (the caseworker then, as the seed rule alerts; see the module docs): the call asked for
+    /// ahead of the rule, or, where that one was missed, the call asked for again when the
+    /// rule fired.
     pub unreported: Option<Timestamp>,
     /// Whether the channel's own silence decided, while the person was seen otherwise (its
     /// `own_floor`), rather than the person's silence in every signal.
@@ -232,16 +260,34 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
 fn judge(view: &View<'_>, a: &Ask) -> Floor {
     let esc = &view.rules.profile.escalation;
     let st = view.state;
-    let misses = missed_checkins::distinct_misses(
-        st.missed_checkins
-            .iter()
-            .copied()
-            .filter(|t| *t >= a.call_at && *t <= view.at && !st.absences.iter().any(|x| x.start <= *t && *t < x.end)),
-        esc.confirm_within_h,
-    );
-    // Before the rule fires the floor only asks for the call: missed calls escalate once it
-    // has fired (a call asked for well ahead may be missed twice before then).
+    let misses_in = |from: Timestamp, to: Timestamp| {
+        missed_checkins::distinct_misses(
+            st.missed_checkins
+                .iter()
+                .copied()
+                .filter(|t| *t >= from && *t < to && !st.absences.iter().any(|x| x.start <= *t && *t < x.end)),
+            esc.confirm_within_h,
+        )
+    };
+    // Before the rule fires the floor only asks for the call. Once it has fired, the calls
+    // missed *after* it climb the ladder, as the seed service's, which calls when its rule
+    // fires: a call missed ahead of the rule is asked for again then (the person may be back,
+    // or awake, and answer it), and is the warning only if nothing is heard of that call
+    // within `FLOOR_RECALL_H`.
     let fired = view.at >= a.fired_at;
+    let until = view.at.plus_millis(1);
+    let (missed_ahead, misses) = if fired {
+        (misses_in(a.call_at, a.fired_at), misses_in(a.fired_at, until))
+    } else {
+        (misses_in(a.call_at, until), 0)
+    };
+    let recall_unheard = fired
+        && misses == 0
+        && missed_ahead > 0
+        && view.at >= a.fired_at.plus_hours(FLOOR_RECALL_H.min(esc.confirm_within_h));
+    // What climbs the ladder: the misses after the rule fired, or the call asked for again
+    // then, unheard, as one.
+    let climbing = if recall_unheard { 1 } else { misses };
     // The call's outcome is due `confirm_within_h` after the floor asked, and not before the
     // rule fires. Nothing heard since it asked by then, no outcome and no sign of life: nobody
     // knows whether the call was placed, so the seed rule's alert stands.
@@ -249,6 +295,7 @@ fn judge(view: &View<'_>, a: &Ask) -> Floor {
     let reported = |t: Timestamp| t >= a.call_at && t <= view.at;
     let unreported = (view.rules.expects_checkin
         && misses == 0
+        && missed_ahead == 0
         && view.at >= due
         && !st.last_life_any.is_some_and(|l| reported(l.ts))
         && !st.staff_failed.is_some_and(reported)
@@ -257,17 +304,17 @@ fn judge(view: &View<'_>, a: &Ask) -> Floor {
     .then_some(a.call_at);
     let (mut level, mut action) = if !view.rules.expects_checkin || unreported.is_some() {
         (Level::Warning, esc.warning)
-    } else if fired && esc.critical_after_missed_checkins > 0 && misses >= esc.critical_after_missed_checkins {
+    } else if fired && esc.critical_after_missed_checkins > 0 && climbing >= esc.critical_after_missed_checkins {
         (Level::Critical, esc.critical)
-    } else if fired && misses > 0 && misses >= esc.warning_after_missed_checkins {
+    } else if fired && climbing > 0 && climbing >= esc.warning_after_missed_checkins {
         (Level::Warning, esc.warning_after_missed_checkin)
     } else if fired && esc.warning_after_missed_checkins == 0 {
-        (Level::Warning, if misses > 0 { esc.warning_after_missed_checkin } else { esc.warning })
+        (Level::Warning, if climbing > 0 { esc.warning_after_missed_checkin } else { esc.warning })
     } else {
         (Level::Watch, esc.watch)
     };
     if level > a.cap {
-        (level, action) = (a.cap, if misses > 0 { esc.warning_after_missed_checkin } else { esc.warning });
+        (level, action) = (a.cap, if climbing > 0 { esc.warning_after_missed_checkin } else { esc.warning });
     }
     Floor {
         level,
@@ -277,7 +324,8 @@ fn judge(view: &View<'_>, a: &Ask) -> Floor {
         fired_at: a.fired_at,
         silent_since: a.from,
         misses,
-        unreported,
+        missed_ahead,
+        unreported: if recall_unheard { Some(a.fired_at) } else { unreported },
         alone: a.cap < Level::Critical,
     }
 }
@@ -316,30 +364,51 @@ mod tests {
         let f = floor_at("plug_only", &events, 25.0).unwrap();
         assert_eq!((f.level, f.action, f.misses, f.unreported), (Level::Warning, Action::Notify, 0, Some(at(23.0))));
         assert_eq!(floor_at("plug_only", &events, 40.0).map(|f| f.level), Some(Level::Warning));
-        // A call missed before the floor asked does not escalate; the one it asked for does,
-        // when the rule fires and not before: until then the call is asked for again.
+        // A call missed before the floor asked does not escalate. The one it asked for, missed
+        // ahead of the rule, does not either: when the rule fires the call is asked for again,
+        // as the seed service calls then, and a miss of that one is the warning.
         events.push(checkin(20.0, CheckinOutcome::Missed));
         events.push(checkin(23.1, CheckinOutcome::Missed));
         let f = floor_at("plug_only", &events, 24.9).unwrap();
-        assert_eq!((f.level, f.action, f.misses), (Level::Watch, Action::CheckinCall, 1));
+        assert_eq!((f.level, f.action, f.misses, f.missed_ahead), (Level::Watch, Action::CheckinCall, 0, 1));
         let f = floor_at("plug_only", &events, 25.0).unwrap();
-        assert_eq!((f.level, f.action, f.misses), (Level::Warning, Action::Notify, 1));
-        // A second miss an hour later is not a distinct attempt; one 2 h after the first is.
-        events.push(checkin(24.1, CheckinOutcome::Missed));
-        assert_eq!(floor_at("plug_only", &events, 25.5).map(|f| f.misses), Some(1));
+        assert_eq!((f.level, f.action, f.misses, f.missed_ahead), (Level::Watch, Action::CheckinCall, 0, 1));
+        let mut missed_at_rule = events.clone();
+        missed_at_rule.push(checkin(25.1, CheckinOutcome::Missed));
+        let f = floor_at("plug_only", &missed_at_rule, 25.2).unwrap();
+        assert_eq!((f.level, f.action, f.misses, f.unreported), (Level::Warning, Action::Notify, 1, None));
+        // Nothing heard of the call asked for again within `FLOOR_RECALL_H`: the seed rule's
+        // alert stands.
+        assert_eq!(floor_at("plug_only", &events, 25.9).map(|f| f.level), Some(Level::Watch));
+        let f = floor_at("plug_only", &events, 26.0).unwrap();
+        assert_eq!((f.level, f.action, f.misses, f.unreported), (Level::Warning, Action::Notify, 0, Some(at(25.0))));
+        // Misses after the rule fired climb the ladder: a second an hour after the first is
+        // not a distinct attempt; one 2 h after it is.
         events.push(checkin(25.1, CheckinOutcome::Missed));
-        let f = floor_at("plug_only", &events, 25.5).unwrap();
+        events.push(checkin(26.1, CheckinOutcome::Missed));
+        assert_eq!(floor_at("plug_only", &events, 26.5).map(|f| (f.level, f.misses)), Some((Level::Warning, 1)));
+        events.push(checkin(27.1, CheckinOutcome::Missed));
+        let f = floor_at("plug_only", &events, 27.5).unwrap();
         assert_eq!((f.level, f.action, f.misses), (Level::Critical, Action::Dispatch, 2));
         // An answered call is a sign of life: the silence starts again.
         events.push(checkin(27.5, CheckinOutcome::Answered));
         assert_eq!(floor_at("plug_only", &events, 28.0), None);
         assert_eq!(floor_at("plug_only", &events, 49.5).map(|f| f.fired_at), Some(at(51.5)));
+        // The call asked for again when the rule fired is answered: nothing is raised.
+        let mut answered = plug(0.0, 1.0, 85.0);
+        answered.extend(plug(1.0, 60.0, 0.5));
+        answered.push(checkin(23.1, CheckinOutcome::Missed));
+        answered.push(checkin(24.1, CheckinOutcome::Missed));
+        answered.push(checkin(25.1, CheckinOutcome::Answered));
+        assert_eq!(floor_at("plug_only", &answered, 26.0), None);
     }
 
     #[test]
     fn calls_asked_for_well_ahead_escalate_only_once_the_rule_fires() {
         // A profile asking six hours ahead: two distinct misses before the rule fires (25:00)
-        // are a watch until then, and critical when it fires.
+        // are a watch until then and while the call asked for again then has no outcome, a
+        // warning when it has none within the hour, and critical only on the misses after
+        // the rule fired, as the seed service's ladder.
         let mut events = plug(0.0, 1.0, 85.0);
         events.extend(plug(1.0, 60.0, 0.5));
         events.push(checkin(19.1, CheckinOutcome::Missed));
@@ -349,8 +418,16 @@ mod tests {
         let st = state(&r, &events);
         let at_h = |h: f64| floor(&View::new(&st, &r, at(h), None)).unwrap();
         let f = at_h(24.9);
-        assert_eq!((f.level, f.action, f.misses), (Level::Watch, Action::CheckinCall, 2));
+        assert_eq!((f.level, f.action, f.missed_ahead), (Level::Watch, Action::CheckinCall, 2));
         let f = at_h(25.0);
+        assert_eq!((f.level, f.action, f.misses), (Level::Watch, Action::CheckinCall, 0));
+        let f = at_h(26.0);
+        assert_eq!((f.level, f.action, f.unreported), (Level::Warning, Action::Notify, Some(at(25.0))));
+        let mut events = events.clone();
+        events.push(checkin(25.1, CheckinOutcome::Missed));
+        events.push(checkin(27.2, CheckinOutcome::Missed));
+        let st = state(&r, &events);
+        let f = floor(&View::new(&st, &r, at(27.5), None)).unwrap();
         assert_eq!((f.level, f.action, f.misses), (Level::Critical, Action::Dispatch, 2));
     }
 
@@ -364,9 +441,11 @@ mod tests {
         assert_eq!(floor_at("plug_only", &events, 24.0).map(|f| f.level), Some(Level::Watch));
         events.push(checkin(24.1, CheckinOutcome::Answered));
         assert_eq!(floor_at("plug_only", &events, 25.0), None);
-        // Without the answer, the same misses are a warning at 25:00.
+        // Without the answer, the same miss asks for the call again when the rule fires
+        // (25:00), and is a warning once nothing is heard of that one within the hour.
         events.pop();
-        assert_eq!(floor_at("plug_only", &events, 25.0).map(|f| f.level), Some(Level::Warning));
+        assert_eq!(floor_at("plug_only", &events, 25.0).map(|f| f.level), Some(Level::Watch));
+        assert_eq!(floor_at("plug_only", &events, 26.0).map(|f| f.level), Some(Level::Warning));
     }
 
     #[test]
@@ -383,14 +462,16 @@ mod tests {
         assert_eq!(floor_at("call_iot", &all, 22.9), None);
         let f = floor_at("call_iot", &all, 23.0).unwrap();
         assert_eq!((f.level, f.action, f.channel, f.alone), (Level::Watch, Action::CheckinCall, Signal::Plug, true));
-        // Missed twice: the caseworker (the plug service's alert), never a dispatch on this alone.
+        // Missed ahead of the rule and when it fired, then again: the caseworker (the plug
+        // service's alert), never a dispatch on this alone.
         all.push(checkin(23.1, CheckinOutcome::Missed));
-        all.push(checkin(25.4, CheckinOutcome::Missed));
-        let f = floor_at("call_iot", &all, 25.45).unwrap();
+        all.push(checkin(25.1, CheckinOutcome::Missed));
+        all.push(checkin(27.4, CheckinOutcome::Missed));
+        let f = floor_at("call_iot", &all, 27.45).unwrap();
         assert_eq!((f.level, f.action, f.misses), (Level::Warning, Action::Notify, 2));
         // Seen after the rule fired: this silent spell of the plug asks no more.
         all.push(doors[13].clone());
-        assert_eq!(floor_at("call_iot", &all, 26.6), None);
+        assert_eq!(floor_at("call_iot", &all, 27.5), None);
         // Answered after the call was asked for: quieter at once, though the plug stays off.
         let mut answered = events.clone();
         answered.extend(doors.iter().filter(|e| e.ts <= at(24.0)).cloned());
@@ -399,7 +480,7 @@ mod tests {
         // A profile that does not take the plug's own silence as a floor waits for the person's.
         let mut r = rules("call_iot", true);
         std::sync::Arc::make_mut(&mut r.profile).inactivity.plug.own_floor = false;
-        let st = state(&r, &all[..all.len() - 3]);
+        let st = state(&r, &all[..all.len() - 4]);
         assert_eq!(floor(&View::new(&st, &r, at(23.0), None)), None);
     }
 
@@ -442,7 +523,9 @@ mod tests {
         let f = floor_at("plug_only", &events, 45.5).expect("asked again");
         assert_eq!((f.level, f.action, f.alone, f.fired_at), (Level::Watch, Action::CheckinCall, true, at(47.5)));
         events.push(checkin(46.0, CheckinOutcome::Missed));
-        assert_eq!(floor_at("plug_only", &events, 47.5).map(|f| f.level), Some(Level::Warning));
+        assert_eq!(floor_at("plug_only", &events, 47.5).map(|f| f.level), Some(Level::Watch));
+        events.push(checkin(47.6, CheckinOutcome::Missed));
+        assert_eq!(floor_at("plug_only", &events, 47.7).map(|f| f.level), Some(Level::Warning));
         // A sign of life after the answer (the person phoned someone): the ask counts from it.
         let mut seen = plug(0.0, 1.0, 85.0);
         seen.extend(plug(1.0, 1.1, 0.5));

@@ -260,6 +260,9 @@ pub(crate) fn assess(
         if f.misses > 0 {
             let m = if f.misses == 1 { Msg::FloorMissedOne } else { Msg::FloorMissed };
             say_more!(detail, loc, m, f.misses);
+        } else if f.missed_ahead > 0 {
+            let m = if f.missed_ahead == 1 { Msg::FloorMissedAheadOne } else { Msg::FloorMissedAhead };
+            say_more!(detail, loc, m, f.missed_ahead);
         }
         if let Some(asked) = f.unreported {
             say_more!(detail, loc, Msg::FloorUnreported, view.local(asked));

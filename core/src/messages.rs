@@ -216,10 +216,12 @@ messages! {
     FloorFires: "fires", "발령 예정";
     FloorFired: "fired", "발령";
     FloorAlone: "the channel alone ", "이 채널만 ";
-    FloorMissedOne: "; {0} check-in call missed since the call went ahead of it",
-        "; 규칙보다 먼저 건 안부 전화 이후 {0}회 미응답";
-    FloorMissed: "; {0} check-in calls missed since the call went ahead of it",
-        "; 규칙보다 먼저 건 안부 전화 이후 {0}회 미응답";
+    FloorMissedOne: "; {0} check-in call missed since it fired", "; 발령 이후 안부 전화 {0}회 미응답";
+    FloorMissed: "; {0} check-in calls missed since it fired", "; 발령 이후 안부 전화 {0}회 미응답";
+    FloorMissedAheadOne: "; {0} check-in call missed ahead of it (the call is asked for again when it fires)",
+        "; 발령 전 안부 전화 {0}회 미응답(발령 시 다시 요청)";
+    FloorMissedAhead: "; {0} check-in calls missed ahead of it (the call is asked for again when it fires)",
+        "; 발령 전 안부 전화 {0}회 미응답(발령 시 다시 요청)";
     FloorUnreported: "; no outcome reported of the check-in call asked for at {0}",
         "; {0}에 요청한 안부 전화의 결과 보고 없음";
     FloorAtLeast: ": at least {0}, {1}; the learned routine alone judged {2}",

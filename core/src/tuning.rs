@@ -143,3 +143,13 @@ pub(crate) const WAVER_RATE: f64 = 0.1;
 /// changes spread as a normal law's, a waver this large comes about once in 15,000 readings of
 /// an untouched appliance.
 pub(crate) const WAVER_TIMES: f64 = 4.0;
+
+// --- The safety floor (`floor`) ----------------------------------------------------------------
+
+/// Hours the safety floor waits, once its seed rule has fired, for the outcome of the call it
+/// asks for again then, where the calls it asked for ahead of the rule were missed (at most
+/// `escalation.confirm_within_h`): the seed service calls when its rule fires and alerts when
+/// that call is missed; with nothing heard of it within this, the seed rule's alert stands.
+/// An hour: the call and its outcome on the backtests' hourly grid (as the default of
+/// `escalation.caseworker_h`). In real time the call's outcome comes within minutes.
+pub(crate) const FLOOR_RECALL_H: f64 = 1.0;

@@ -234,6 +234,9 @@ pub fn seed_fired(a: &Assessment) -> bool {
 /// with concern or not, which keep a seed rule's level up while they start its silence
 /// again), or once the seed rule itself is at `warning` with none missed (no outcome came of
 /// the call it held for: nothing heard, the caseworker), and `critical` once two were.
+/// A call missed ahead of the rule (the floor asks `floor_call_ahead_h` before it fires) is
+/// not its call: the floor asks again when the rule fires, as the seed service calls then, and
+/// must be at `warning` an hour after the rule is seen fired if nothing was heard of it.
 /// Returns a description of the first violation.
 pub fn floor_violation(
     anbu: &[Assessment],
@@ -262,12 +265,20 @@ pub fn floor_violation(
         let from = urgent.iter().filter(|t| **t <= a.at).fold(run, |f, t| f.max(*t));
         let mut since_from = missed.iter().filter(|t| **t >= from && **t <= a.at);
         let m = since_from.clone().count();
+        // Calls missed ahead of the rule (from when the floor asks, `floor_call_ahead_h` before
+        // it fires, up to an hour before the first hour it is seen fired): the seed service
+        // calls when its rule fires, so the floor asks again then and waits up to an hour
+        // (`tuning::FLOOR_RECALL_H`) for that call's outcome.
+        let ahead_h = Profile::builtin("full").expect("built in").escalation.floor_call_ahead_h;
+        let ahead_ms = (ahead_h + 1.0) * HOUR_MS as f64;
+        let ahead = missed.iter().any(|t| *t < from && *t >= run.plus_millis(-(ahead_ms as i64)));
+        let recall_unheard = ahead && a.at.millis_since(run) >= HOUR_MS;
         // The caseworker's rung (issue 16): a visit on missed calls waits at notify for up to
         // `escalation.caseworker_h` (1 h by default) after the second miss.
         let rung = since_from.nth(1).is_some_and(|second| a.at.millis_since(*second) < HOUR_MS);
         let need = match (checkin, m) {
             (false, _) => (Level::Warning, Action::Notify),
-            (true, 0) if alerted => (Level::Warning, Action::Notify),
+            (true, 0) if recall_unheard || (alerted && !ahead) => (Level::Warning, Action::Notify),
             (true, 0) => (Level::Watch, Action::CheckinCall),
             (true, 1) => (Level::Warning, Action::Notify),
             (true, _) if rung => (Level::Critical, Action::Notify),
