@@ -127,6 +127,43 @@ fn the_tv_never_comes_on_again() {
     assert_eq!(rungs(&home, &fixed, last_change), [Some(18.0), Some(21.0), Some(22.0)]);
 }
 
+/// The evening-TV man out from day 39's midnight: the TV off at 23:00 and not on again; the
+/// calls two hours and one hour ahead of the plug rule missed, the one placed when it fires
+/// (24 h) with `last`. Returns the home and the hour of the TV's last change.
+fn out_for_the_evening(last: CheckinOutcome) -> (Home, f64) {
+    let mut home = evening_tv(40);
+    home.plug(40.0 * 24.0, 44.0 * 24.0, |_| 0.5);
+    let last_change = 39.0 * 24.0 + 23.0;
+    home.checkin(last_change + 22.1, CheckinOutcome::Missed);
+    home.checkin(last_change + 23.1, CheckinOutcome::Missed);
+    home.checkin(last_change + 24.1, last);
+    (home, last_change)
+}
+
+#[test]
+fn back_home_in_the_rules_last_hour_he_answers_the_call_placed_when_it_fires() {
+    // He misses the call two hours ahead of the rule and its retry, and answers the one placed
+    // when the rule fires, as the seed service calls then: nobody is told, and the silence
+    // starts again.
+    let (home, last_change) = out_for_the_evening(CheckinOutcome::Answered);
+    let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change).0[0], Some(22.0));
+    let a = at(&home, &anbu, last_change + 24.0);
+    assert_eq!((a.level, a.action), (Level::Watch, Action::CheckinCall), "{a:?}");
+    let why = floor_reason(a).expect("the seed rule decides");
+    assert!(why.detail.contains("check-in call missed ahead of it (the call is asked for again"), "{}", why.detail);
+    for h in 22..=30 {
+        let a = at(&home, &anbu, last_change + f64::from(h));
+        assert!(a.level < Level::Warning, "at {h} h: {a:?}");
+    }
+    // That one missed as well: the caseworker, once its miss is heard (25 h on this grid).
+    let (home, last_change) = out_for_the_evening(CheckinOutcome::Missed);
+    let (anbu, seed) = hourly_both(&home, "plug_only", 38 * 24, 44 * 24 - 1);
+    assert_eq!(assert_floor(&home, &anbu, &seed, last_change).0[..2], [Some(22.0), Some(25.0)]);
+    let why = floor_reason(at(&home, &anbu, last_change + 25.0)).expect("the seed rule decides");
+    assert!(why.detail.contains("1 check-in call missed since it fired"), "{}", why.detail);
+}
+
 #[test]
 fn the_tv_is_left_on_untouched() {
     // On at 18:00 on day 40, never switched off: a steady 85 W.
