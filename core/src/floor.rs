@@ -141,7 +141,8 @@
 //! without calls, anbu raises the seed rules' alerts.
 
 use crate::assessment::{Action, Level};
-use crate::detect::{View, inactivity, missed_checkins};
+use crate::detect::missed_checkins::counted_misses_in;
+use crate::detect::{View, inactivity};
 use crate::profile::SilenceMode;
 use crate::time::{Timestamp, hours_ms};
 use crate::tuning::FLOOR_RECALL_H;
@@ -260,26 +261,16 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
 fn judge(view: &View<'_>, a: &Ask) -> Floor {
     let esc = &view.rules.profile.escalation;
     let st = view.state;
-    let misses_in = |from: Timestamp, to: Timestamp| {
-        missed_checkins::distinct_misses(
-            st.missed_checkins
-                .iter()
-                .copied()
-                .filter(|t| *t >= from && *t < to && !st.absences.iter().any(|x| x.start <= *t && *t < x.end)),
-            esc.confirm_within_h,
-        )
-    };
     // Before the rule fires the floor only asks for the call. Once it has fired, the calls
     // missed *after* it climb the ladder, as the seed service's, which calls when its rule
     // fires: a call missed ahead of the rule is asked for again then (the person may be back,
     // or awake, and answer it), and is the warning only if nothing is heard of that call
     // within `FLOOR_RECALL_H`.
     let fired = view.at >= a.fired_at;
-    let until = view.at.plus_millis(1);
     let (missed_ahead, misses) = if fired {
-        (misses_in(a.call_at, a.fired_at), misses_in(a.fired_at, until))
+        (counted_misses_in(view, a.call_at..a.fired_at), counted_misses_in(view, a.fired_at..=view.at))
     } else {
-        (misses_in(a.call_at, until), 0)
+        (counted_misses_in(view, a.call_at..=view.at), 0)
     };
     let recall_unheard = fired
         && misses == 0

@@ -8,6 +8,8 @@
 //! reason names the category and the route; of several held, the one whose rule asks for
 //! most counts.
 
+use std::ops::RangeBounds;
+
 use super::{Evidence, View};
 use crate::assessment::Level;
 use crate::assessment::ReasonKind;
@@ -36,13 +38,15 @@ pub(crate) fn weighted_misses(view: &View<'_>) -> f64 {
 /// state keeps no others), none during a registered absence, and only distinct attempts
 /// (see [`distinct_misses`]).
 pub(crate) fn counted_misses(view: &View<'_>) -> usize {
+    counted_misses_in(view, ..=view.at) as usize
+}
+
+/// [`counted_misses`] within `range` (the safety floor counts those ahead of its rule and
+/// after it apart).
+pub(crate) fn counted_misses_in(view: &View<'_>, range: impl RangeBounds<Timestamp>) -> u32 {
     let st = view.state;
-    let misses = st
-        .missed_checkins
-        .iter()
-        .copied()
-        .filter(|t| *t <= view.at && !st.absences.iter().any(|a| a.start <= *t && *t < a.end));
-    distinct_misses(misses, view.rules.profile.escalation.confirm_within_h) as usize
+    let misses = st.missed_checkins.iter().copied().filter(|t| range.contains(t) && st.absence_at(*t).is_none());
+    distinct_misses(misses, view.rules.profile.escalation.confirm_within_h)
 }
 
 /// Missed calls that are distinct attempts to reach the person: a miss within

@@ -246,6 +246,10 @@ pub fn floor_violation(
     checkin: bool,
 ) -> Option<String> {
     use anbu::Action;
+    // From when the floor asks (`floor_call_ahead_h` before the rule fires), with the hour the
+    // grid may see the rule fired after it did.
+    let ahead_h = Profile::builtin("full").expect("built in").escalation.floor_call_ahead_h;
+    let ahead_ms = ((ahead_h + 1.0) * HOUR_MS as f64) as i64;
     let mut since: Option<Timestamp> = None;
     for (k, a) in anbu.iter().enumerate() {
         let fired = seeds.iter().any(|rows| {
@@ -265,13 +269,11 @@ pub fn floor_violation(
         let from = urgent.iter().filter(|t| **t <= a.at).fold(run, |f, t| f.max(*t));
         let mut since_from = missed.iter().filter(|t| **t >= from && **t <= a.at);
         let m = since_from.clone().count();
-        // Calls missed ahead of the rule (from when the floor asks, `floor_call_ahead_h` before
-        // it fires, up to an hour before the first hour it is seen fired): the seed service
+        // Calls missed ahead of the rule (within `ahead_ms` before the first hour it is seen
+        // fired, and before the misses counted since): the seed service
         // calls when its rule fires, so the floor asks again then and waits up to an hour
         // (`tuning::FLOOR_RECALL_H`) for that call's outcome.
-        let ahead_h = Profile::builtin("full").expect("built in").escalation.floor_call_ahead_h;
-        let ahead_ms = (ahead_h + 1.0) * HOUR_MS as f64;
-        let ahead = missed.iter().any(|t| *t < from && *t >= run.plus_millis(-(ahead_ms as i64)));
+        let ahead = missed.iter().any(|t| *t < from && *t >= run.plus_millis(-ahead_ms));
         let recall_unheard = ahead && a.at.millis_since(run) >= HOUR_MS;
         // The caseworker's rung (issue 16): a visit on missed calls waits at notify for up to
         // `escalation.caseworker_h` (1 h by default) after the second miss.
