@@ -25,14 +25,14 @@ pub const SECOND_MS: i64 = 1_000;
 pub const MINUTE_MS: i64 = 60 * SECOND_MS;
 /// Milliseconds in one hour.
 pub const HOUR_MS: i64 = 60 * MINUTE_MS;
+/// Milliseconds in one day.
+pub const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// `h` hours (a profile's duration, finite and in its checked range) in milliseconds, to the
 /// nearest one.
 pub(crate) fn hours_ms(h: f64) -> i64 {
     (h * HOUR_MS as f64).round() as i64
 }
-/// Milliseconds in one day.
-pub const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// The earliest accepted timestamp: the Unix epoch.
 const MIN_MS: i64 = 0;
