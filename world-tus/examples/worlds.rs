@@ -34,7 +34,9 @@
 //! seed rules) goes to standard error as well, for comparing two versions incident by incident;
 //! with `--sweep`, anbu's operating curve in the closed loop as well (`routine.sensitivity` from
 //! a quarter of its default to four times it, `anbu::backtest::sweep`), against which a change
-//! can be read as moving along the curve or off it.
+//! can be read as moving along the curve or off it. `--start RFC3339` (a local midnight in
+//! Seoul), `--incident-share X` and `--nuisance-share X` set both worlds' first day and shares
+//! in place of their own defaults: a season or a mix of persons neither was tuned on.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
@@ -126,6 +128,13 @@ struct Args {
     first_seed: u64,
     seeds: u64,
     sweep: bool,
+    /// Both worlds' first day (`--start`, a local midnight in Seoul), where not their own
+    /// defaults: another season for a world than the one it was built and tuned in.
+    start: Option<Timestamp>,
+    /// Both worlds' shares of persons with an incident and with a nuisance (`--incident-share`,
+    /// `--nuisance-share`), where not their own defaults.
+    incident_share: Option<f64>,
+    nuisance_share: Option<f64>,
 }
 
 /// The sensitivities of `--sweep`, as multiples of the built-in profiles' default: two steps of
@@ -153,7 +162,16 @@ struct SweepPoint {
 }
 
 fn args() -> Args {
-    let mut a = Args { persons: 300, days: 90, first_seed: 1, seeds: 3, sweep: false };
+    let mut a = Args {
+        persons: 300,
+        days: 90,
+        first_seed: 1,
+        seeds: 3,
+        sweep: false,
+        start: None,
+        incident_share: None,
+        nuisance_share: None,
+    };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut it = argv.iter();
     while let Some(flag) = it.next() {
@@ -161,14 +179,24 @@ fn args() -> Args {
             a.sweep = true;
             continue;
         }
-        let value = it.next().and_then(|v| v.parse::<u64>().ok());
+        let raw = it.next();
+        let value = raw.and_then(|v| v.parse::<u64>().ok());
+        let share = raw.and_then(|v| v.parse::<f64>().ok()).filter(|x| (0.0..=1.0).contains(x));
         match (flag.as_str(), value) {
             ("--persons", Some(v)) => a.persons = v as usize,
             ("--days", Some(v)) => a.days = v as u32,
             ("--seeds", Some(v)) => a.seeds = v,
             ("--first-seed", Some(v)) => a.first_seed = v,
+            ("--start", _) if raw.and_then(|v| v.parse::<Timestamp>().ok()).is_some() => {
+                a.start = raw.and_then(|v| v.parse().ok())
+            }
+            ("--incident-share", _) if share.is_some() => a.incident_share = share,
+            ("--nuisance-share", _) if share.is_some() => a.nuisance_share = share,
             _ => {
-                eprintln!("usage: worlds [--persons N] [--days D] [--seeds K] [--first-seed S] [--sweep]");
+                eprintln!(
+                    "usage: worlds [--persons N] [--days D] [--seeds K] [--first-seed S] [--sweep] \
+                     [--start RFC3339] [--incident-share X] [--nuisance-share X]"
+                );
                 std::process::exit(2);
             }
         }
@@ -372,13 +400,30 @@ fn main() -> Result<(), anbu::Error> {
 fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     let t0 = Instant::now();
     let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
-        let c = simulate(&SimConfig { persons: a.persons, days: a.days, seed, ..SimConfig::default() });
+        let d = SimConfig::default();
+        let c = simulate(&SimConfig {
+            persons: a.persons,
+            days: a.days,
+            seed,
+            start: a.start.unwrap_or(d.start),
+            incident_share: a.incident_share.unwrap_or(d.incident_share),
+            nuisance_share: a.nuisance_share.unwrap_or(d.nuisance_share),
+            ..d
+        });
         let kinds = c.cases.iter().filter_map(|k| k.incident.map(|i| (k.person.clone(), i.to_string()))).collect();
         let cohort =
             Cohort { events: c.events.clone(), persons: c.persons.clone(), incidents: c.incidents.clone(), kinds };
         (cohort, Box::new(c))
     } else {
-        let w = generate(&WorldConfig { persons: a.persons, days: a.days, seed, ..WorldConfig::default() });
+        let d = WorldConfig::default();
+        let w = generate(&WorldConfig {
+            persons: a.persons,
+            days: a.days,
+            seed,
+            start: a.start.unwrap_or(d.start),
+            incident_share: a.incident_share.unwrap_or(d.incident_share),
+            nuisance_share: a.nuisance_share.unwrap_or(d.nuisance_share),
+        });
         let kinds = w.stories.iter().filter_map(|s| s.incident.map(|i| (s.person.clone(), i.to_string()))).collect();
         let cohort =
             Cohort { events: w.events.clone(), persons: w.persons.clone(), incidents: w.incidents.clone(), kinds };
