@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::messages::{Locale, Msg, say};
 use crate::profile::Rules;
 use crate::text::fixed;
-use crate::time::{HOUR_MS, Timestamp};
+use crate::time::{HOUR_MS, Timestamp, hours_ms};
 use crate::tuning::CLOCK_AHEAD_REPORT_MS;
 use crate::vocab::Signal;
 
@@ -49,7 +49,7 @@ impl ClockAhead {
 
 /// The most an event may be dated ahead of the engine's clock under `rules`, milliseconds.
 fn max_ahead_ms(rules: &Rules) -> i64 {
-    (rules.profile.clock.max_ahead_h * HOUR_MS as f64) as i64
+    hours_ms(rules.profile.clock.max_ahead_h)
 }
 
 /// Whether an event at `ts` is dated further ahead of `clock` than `rules` allow (the one

@@ -16,7 +16,7 @@ use crate::assessment::ReasonKind;
 use crate::messages::{Msg, say, say_more};
 use crate::profile::{ConcernRule, SilenceMode};
 use crate::text::fixed;
-use crate::time::{HOUR_MS, Timestamp};
+use crate::time::{Timestamp, hours_ms};
 use crate::vocab::{ConcernCategory, Signal};
 
 /// How much one missed call weighs for this person: 1 for someone who answers 90% of
@@ -54,7 +54,7 @@ pub(crate) fn counted_misses_in(view: &View<'_>, range: impl RangeBounds<Timesta
 /// without the phone, or asleep, misses an automatic call and the scheduled call a few
 /// minutes later alike), so it does not count again. `misses` in time order.
 pub(crate) fn distinct_misses(misses: impl Iterator<Item = Timestamp>, apart_h: f64) -> u32 {
-    let apart_ms = crate::time::hours_ms(apart_h);
+    let apart_ms = hours_ms(apart_h);
     let mut last: Option<Timestamp> = None;
     let mut n = 0;
     for t in misses {
@@ -86,7 +86,7 @@ pub(crate) fn held_concern(view: &View<'_>) -> Option<HeldConcern> {
     let st = view.state;
     let held = |t: Timestamp| {
         t <= view.at
-            && view.at.millis_since(t) <= (p.checkins.concern_hold_h * HOUR_MS as f64) as i64
+            && view.at.millis_since(t) <= hours_ms(p.checkins.concern_hold_h)
             && st.last_all_clear.is_none_or(|a| a <= t)
     };
     let plain = st.last_concern.filter(|t| held(*t)).map(|at| HeldConcern { at, category: None, rule: None });

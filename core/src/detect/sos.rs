@@ -6,14 +6,14 @@
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::messages::{Msg, say, say_more};
-use crate::time::HOUR_MS;
+use crate::time::hours_ms;
 use crate::vocab::Signal;
 
 pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     let s = &view.rules.profile.sos;
     let st = view.state;
     let Some(t) = st.last_sos else { return };
-    let held = t <= view.at && view.at.millis_since(t) <= (s.hold_h * HOUR_MS as f64) as i64;
+    let held = t <= view.at && view.at.millis_since(t) <= hours_ms(s.hold_h);
     let cleared = st.last_all_clear.is_some_and(|a| a > t);
     if held && !cleared && s.points > 0.0 {
         let mut detail = say!(view.locale(), Msg::SosPressed, view.local(t));

@@ -7,7 +7,7 @@ use crate::assessment::Responder;
 use crate::clip::clip;
 use crate::error::{Error, Result};
 use crate::holidays::{Calendar, day_index};
-use crate::time::{HOUR_MS, Timestamp};
+use crate::time::{HOUR_MS, Timestamp, hours_ms};
 use crate::vocab::Signal;
 
 /// A validated profile with everything parsed that evaluation needs.
@@ -92,7 +92,7 @@ impl Rules {
             holidays,
             expected_channels,
             expects_checkin: p.signals.contains(&Signal::Checkin),
-            offline_after_ms: (p.device_offline.after_h * HOUR_MS as f64) as i64,
+            offline_after_ms: hours_ms(p.device_offline.after_h),
             decay: crate::routine::Decay::new(p.routine.learning_rate),
             night_consent: true,
             guardian: false,
