@@ -137,6 +137,14 @@ struct Args {
     nuisance_share: Option<f64>,
 }
 
+impl Args {
+    /// The first day and the shares of persons with an incident and with a nuisance: those
+    /// given on the command line, else the world's own (`start`, `incident`, `nuisance`).
+    fn chosen(&self, start: Timestamp, incident: f64, nuisance: f64) -> (Timestamp, f64, f64) {
+        (self.start.unwrap_or(start), self.incident_share.unwrap_or(incident), self.nuisance_share.unwrap_or(nuisance))
+    }
+}
+
 /// The sensitivities of `--sweep`, as multiples of the built-in profiles' default: two steps of
 /// 2 either side of it.
 const SWEEP: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
@@ -401,29 +409,18 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     let t0 = Instant::now();
     let (cohort, responder): (Cohort, Box<dyn CheckinResponder + Sync>) = if world == 'A' {
         let d = SimConfig::default();
-        let c = simulate(&SimConfig {
-            persons: a.persons,
-            days: a.days,
-            seed,
-            start: a.start.unwrap_or(d.start),
-            incident_share: a.incident_share.unwrap_or(d.incident_share),
-            nuisance_share: a.nuisance_share.unwrap_or(d.nuisance_share),
-            ..d
-        });
+        let (start, incident_share, nuisance_share) = a.chosen(d.start, d.incident_share, d.nuisance_share);
+        let (persons, days) = (a.persons, a.days);
+        let c = simulate(&SimConfig { persons, days, seed, start, incident_share, nuisance_share, ..d });
         let kinds = c.cases.iter().filter_map(|k| k.incident.map(|i| (k.person.clone(), i.to_string()))).collect();
         let cohort =
             Cohort { events: c.events.clone(), persons: c.persons.clone(), incidents: c.incidents.clone(), kinds };
         (cohort, Box::new(c))
     } else {
         let d = WorldConfig::default();
-        let w = generate(&WorldConfig {
-            persons: a.persons,
-            days: a.days,
-            seed,
-            start: a.start.unwrap_or(d.start),
-            incident_share: a.incident_share.unwrap_or(d.incident_share),
-            nuisance_share: a.nuisance_share.unwrap_or(d.nuisance_share),
-        });
+        let (start, incident_share, nuisance_share) = a.chosen(d.start, d.incident_share, d.nuisance_share);
+        let (persons, days) = (a.persons, a.days);
+        let w = generate(&WorldConfig { persons, days, seed, start, incident_share, nuisance_share });
         let kinds = w.stories.iter().filter_map(|s| s.incident.map(|i| (s.person.clone(), i.to_string()))).collect();
         let cohort =
             Cohort { events: w.events.clone(), persons: w.persons.clone(), incidents: w.incidents.clone(), kinds };
