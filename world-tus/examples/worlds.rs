@@ -190,14 +190,13 @@ fn args() -> Args {
         let raw = it.next();
         let value = raw.and_then(|v| v.parse::<u64>().ok());
         let share = raw.and_then(|v| v.parse::<f64>().ok()).filter(|x| (0.0..=1.0).contains(x));
+        let start = raw.and_then(|v| v.parse::<Timestamp>().ok());
         match (flag.as_str(), value) {
             ("--persons", Some(v)) => a.persons = v as usize,
             ("--days", Some(v)) => a.days = v as u32,
             ("--seeds", Some(v)) => a.seeds = v,
             ("--first-seed", Some(v)) => a.first_seed = v,
-            ("--start", _) if raw.and_then(|v| v.parse::<Timestamp>().ok()).is_some() => {
-                a.start = raw.and_then(|v| v.parse().ok())
-            }
+            ("--start", _) if start.is_some() => a.start = start,
             ("--incident-share", _) if share.is_some() => a.incident_share = share,
             ("--nuisance-share", _) if share.is_some() => a.nuisance_share = share,
             _ => {
