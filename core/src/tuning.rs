@@ -153,3 +153,14 @@ pub(crate) const WAVER_TIMES: f64 = 4.0;
 /// An hour: the call and its outcome on the backtests' hourly grid (as the default of
 /// `escalation.caseworker_h`). In real time the call's outcome comes within minutes.
 pub(crate) const FLOOR_RECALL_H: f64 = 1.0;
+
+/// How far ahead of a seed rule the safety floor may ask for its call, at most, where the
+/// person usually sleeps in the hours before the rule fires: it asks at the last hour before
+/// them when the person is usually up (see `floor`).
+pub(crate) const FLOOR_AWAKE_WINDOW_H: f64 = 16.0;
+/// An hour counts as one the person is usually up in when the learned chance of a sign of
+/// life in it, in any channel watched, is at least this share of the day's most active hour.
+pub(crate) const FLOOR_AWAKE_SHARE: f64 = 0.25;
+/// The least learned chance of a sign of life in the day's most active hour for the floor to
+/// read the person's sleep from the routine at all (see `FLOOR_AWAKE_SHARE`).
+pub(crate) const FLOOR_AWAKE_MOST: f64 = 0.1;
