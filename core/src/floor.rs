@@ -115,14 +115,17 @@
 //! only add one. Measured 2026-12-06 with the worlds example (closed loop, per 100
 //! person-months; A tuned on, B held out): three seeds, false alert episodes 13.6 -> 12.7 (A)
 //! and 16.9 -> 16.6 (B), of them begun by the floor 11.1 -> 10.3 and 9.5 -> 9.2, check-in
-//! calls 158.0 -> 160.9 and 170.0 -> 171.6, false dispatches 3.3 -> 3.4 and 1.1 -> 1.2,
+//! calls 158.0 -> 160.8 and 170.0 -> 171.5, false dispatches 3.3 -> 3.3 and 1.1 -> 1.2,
 //! detection and the incidents found later than the plug rule alone unchanged; eight seeds
-//! never looked at (301-308), false episodes 15.7 -> 14.4 and 20.2 -> 19.7, calls
-//! 156.6 -> 160.1 and 169.5 -> 171.2, false dispatches unchanged (3.1, 1.9), within 24 h
-//! 132 of 227 and 164 of 309 as before. Asking at the waking hour for the plug's own floor
-//! too spared no more on B (16.6) for more calls; taking the routine's quiet hours as sleep
-//! where it hardly shows the person moved the calls of a TV left on to the one hour it was
-//! once switched.
+//! never looked at (301-308), false episodes 15.7 -> 14.5 and 20.2 -> 19.7, calls
+//! 156.6 -> 160.1 and 169.5 -> 171.1, false dispatches unchanged (3.1, 1.9), within 24 h
+//! 132 of 227 and 164 of 309 as before. Asking so on the plug's channel too (the person's
+//! silence there, while the plug's own floor still asks when its rule fires) gave 12.3 (A)
+//! and 16.6 (B) for 162.6 and 172.6 calls, and on the eight seeds 14.0 and 19.6 for 161.0
+//! and 172.6 calls and false dispatches 3.1 -> 3.3 (A); its own floor asking so too broke
+//! the floor (the plug service, which knows of no answer, calls when its rule fires).
+//! Taking the routine's quiet hours as sleep where it hardly shows the person moved the call
+//! for a TV never switched off to the one hour it was once switched.
 //!
 //! Every missed call weighs 1 here, however rarely the person answers; an answered call
 //! (any sign of life) ends the silence, so the floor lets the learned routine be quieter
@@ -169,6 +172,9 @@ use crate::assessment::{Action, Level};
 use crate::detect::missed_checkins::counted_misses_in;
 use crate::detect::{View, inactivity};
 use crate::profile::SilenceMode;
+use std::cell::OnceCell;
+
+use crate::routine::BinModel;
 use crate::state::Context;
 use crate::time::{Timestamp, hours_ms};
 use crate::tuning::{FLOOR_AWAKE_MOST, FLOOR_AWAKE_SHARE, FLOOR_AWAKE_WINDOW_H, FLOOR_RECALL_H};
@@ -231,6 +237,8 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
         return None;
     }
     let ahead_ms = if view.rules.expects_checkin { hours_ms(p.escalation.floor_call_ahead_h) } else { 0 };
+    // The person's usual waking hours, read from the routine once an ask needs them.
+    let waking = OnceCell::new();
     let mut best: Option<(Floor, Timestamp)> = None;
     for channel in Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)) {
         let Some(rule) = p.inactivity.rule(channel) else { continue };
@@ -241,7 +249,11 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
             // A channel whose seed service watches it alone keeps to that service's hour: the
             // service calls when its rule fires whatever was answered before, and so does the
             // channel's own floor (an earlier call would only add one).
-            let call_at = if rule.own_floor { near } else { awake_call_at(view, fired_at, near, from) };
+            let call_at = if rule.own_floor {
+                near
+            } else {
+                awake_call_at(view, fired_at, near, from, || waking.get_or_init(|| Waking::of(view)))
+            };
             Ask { call_at, near, fired_at, channel, threshold_h: rule.threshold_h, from, cap }
         };
         // The person's silence, as the channel watched it.
@@ -289,45 +301,74 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
 }
 
 /// When to ask for the floor's call: `call_at` (`escalation.floor_call_ahead_h` before the
-/// rule fires), unless the person usually sleeps in the hour the rule fires, as the learned
-/// routine tells (the chance of a sign of life in that hour, in any channel watched, under
-/// `FLOOR_AWAKE_SHARE` of the day's most active hour's). Then the floor asks at the last
-/// hour before it, at most `FLOOR_AWAKE_WINDOW_H` ahead of the rule and not before the
-/// silence began, in which the person is usually up: the call goes while it can be
-/// answered, and an answer starts the silence again, so the rule's next turn falls in the
-/// day. The call when the rule fires is asked for all the same (see [`judge`]). A routine
-/// that shows the person in no hour of the day (`FLOOR_AWAKE_MOST`) leaves `call_at` as it is.
-fn awake_call_at(view: &View<'_>, fired_at: Timestamp, call_at: Timestamp, from: Timestamp) -> Timestamp {
+/// rule fires), unless the person usually sleeps in the hour the rule fires (see
+/// [`Waking`]). Then the floor asks at the last hour before it, at most
+/// `FLOOR_AWAKE_WINDOW_H` ahead of the rule and not before the silence began, in which the
+/// person is usually up: the call goes while it can be answered, and an answer starts the
+/// silence again, so the rule's next turn falls in the day. The call when the rule fires is
+/// asked for all the same (see [`judge`]).
+fn awake_call_at<'w, 'v: 'w>(
+    view: &View<'_>,
+    fired_at: Timestamp,
+    call_at: Timestamp,
+    from: Timestamp,
+    waking: impl FnOnce() -> &'w Waking<'v>,
+) -> Timestamp {
     let earliest = fired_at.plus_hours(-FLOOR_AWAKE_WINDOW_H).max(from);
     if !view.rules.expects_checkin || view.at < earliest || earliest >= call_at {
         return call_at;
     }
-    let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
-    let rate = view.rules.profile.routine.learning_rate;
-    let routine = &view.state.routine;
-    let channels: Vec<usize> =
-        Signal::CHANNELS.into_iter().filter(|c| view.expects(*c)).filter_map(|c| c.channel_index()).collect();
-    let models: Vec<_> = channels.iter().map(|&c| routine.model(c, rate, &ctx)).collect();
-    let life = |b: usize| 1.0 - models.iter().map(|m| 1.0 - m.p(b)).product::<f64>();
-    // The day's most active hour, for the day (weekday or weekend bins) of `t`.
-    let most = |b: usize| (b / 24 * 24..b / 24 * 24 + 24).map(life).fold(0.0, f64::max);
-    let usually_up = |t: Timestamp| {
-        let b = view.rules.bin(t.as_millis());
-        life(b) >= FLOOR_AWAKE_SHARE * most(b)
-    };
-    // A routine that shows the person in no hour of the day (a TV never switched off, the
-    // plug alone watching) cannot tell their sleep.
-    if most(view.rules.bin(fired_at.as_millis())) < FLOOR_AWAKE_MOST || usually_up(fired_at) {
+    let waking = waking();
+    if waking.usually_up(view.rules.bin(fired_at.as_millis())) != Some(false) {
         return call_at;
     }
-    let mut t = call_at.plus_hours(-1.0);
-    while t >= earliest {
-        if usually_up(t) {
-            return t;
-        }
-        t = t.plus_hours(-1.0);
+    // The whole hours before `call_at`, back to `earliest`: the last one the person is
+    // usually up in (their bins counted on from the first, as the routine's walks do).
+    let hour = hours_ms(1.0);
+    let back = call_at.millis_since(earliest) / hour;
+    let first = call_at.plus_millis(-back * hour);
+    let bins = view.rules.hour_bins(first.as_millis()).take(back as usize);
+    match bins.enumerate().filter(|(_, b)| waking.usually_up(*b) == Some(true)).last() {
+        Some((k, _)) => first.plus_millis(k as i64 * hour),
+        None => call_at,
     }
-    call_at
+}
+
+/// The hours a person is usually up in, as the learned routine tells: an hour whose chance
+/// of a sign of life, in any channel watched (taken as independent), is at least
+/// `FLOOR_AWAKE_SHARE` of the most active hour's of the same kind of day (weekday or
+/// weekend). A routine whose most active hour shows the person less than `FLOOR_AWAKE_MOST`
+/// of the time (a TV never switched off, the plug alone watching) cannot tell their sleep.
+/// Each kind of day is read from the routine when first asked about.
+struct Waking<'v> {
+    models: Vec<BinModel<'v>>,
+    days: [OnceCell<([f64; 24], f64)>; 2],
+}
+
+impl<'v> Waking<'v> {
+    fn of(view: &View<'v>) -> Waking<'v> {
+        let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
+        let rate = view.rules.profile.routine.learning_rate;
+        let routine = &view.state.routine;
+        let models = Signal::CHANNELS
+            .into_iter()
+            .filter(|c| view.expects(*c))
+            .filter_map(|c| c.channel_index())
+            .map(|c| routine.model(c, rate, &ctx))
+            .collect();
+        Waking { models, days: Default::default() }
+    }
+
+    /// Whether the person is usually up in bin `b`; none where the routine cannot tell.
+    fn usually_up(&self, b: usize) -> Option<bool> {
+        let (day, hour) = (b / 24, b % 24);
+        let (life, most) = self.days.get(day)?.get_or_init(|| {
+            let life: [f64; 24] =
+                std::array::from_fn(|h| 1.0 - self.models.iter().map(|m| 1.0 - m.p(day * 24 + h)).product::<f64>());
+            (life, life.iter().copied().fold(0.0, f64::max))
+        });
+        (*most >= FLOOR_AWAKE_MOST).then(|| life[hour] >= FLOOR_AWAKE_SHARE * most)
+    }
 }
 
 /// What one ask requires at the view's time.
