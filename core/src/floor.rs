@@ -249,11 +249,7 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
             // A channel whose seed service watches it alone keeps to that service's hour: the
             // service calls when its rule fires whatever was answered before, and so does the
             // channel's own floor (an earlier call would only add one).
-            let call_at = if rule.own_floor {
-                near
-            } else {
-                awake_call_at(view, fired_at, near, from, || waking.get_or_init(|| Waking::of(view)))
-            };
+            let call_at = if rule.own_floor { near } else { awake_call_at(view, fired_at, near, from, &waking) };
             Ask { call_at, near, fired_at, channel, threshold_h: rule.threshold_h, from, cap }
         };
         // The person's silence, as the channel watched it.
@@ -307,18 +303,18 @@ pub(crate) fn floor(view: &View<'_>) -> Option<Floor> {
 /// person is usually up: the call goes while it can be answered, and an answer starts the
 /// silence again, so the rule's next turn falls in the day. The call when the rule fires is
 /// asked for all the same (see [`judge`]).
-fn awake_call_at<'w, 'v: 'w>(
-    view: &View<'_>,
+fn awake_call_at<'v>(
+    view: &View<'v>,
     fired_at: Timestamp,
     call_at: Timestamp,
     from: Timestamp,
-    waking: impl FnOnce() -> &'w Waking<'v>,
+    waking: &OnceCell<Waking<'v>>,
 ) -> Timestamp {
     let earliest = fired_at.plus_hours(-FLOOR_AWAKE_WINDOW_H).max(from);
     if !view.rules.expects_checkin || view.at < earliest || earliest >= call_at {
         return call_at;
     }
-    let waking = waking();
+    let waking = waking.get_or_init(|| Waking::of(view));
     if waking.usually_up(view.rules.bin(fired_at.as_millis())) != Some(false) {
         return call_at;
     }
