@@ -175,7 +175,6 @@ use crate::profile::SilenceMode;
 use std::cell::OnceCell;
 
 use crate::routine::BinModel;
-use crate::state::Context;
 use crate::time::{Timestamp, hours_ms};
 use crate::tuning::{FLOOR_AWAKE_MOST, FLOOR_AWAKE_SHARE, FLOOR_AWAKE_WINDOW_H, FLOOR_RECALL_H};
 use crate::vocab::Signal;
@@ -343,7 +342,7 @@ struct Waking<'v> {
 
 impl<'v> Waking<'v> {
     fn of(view: &View<'v>) -> Waking<'v> {
-        let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
+        let ctx = view.context();
         let rate = view.rules.profile.routine.learning_rate;
         let routine = &view.state.routine;
         let models = Signal::CHANNELS

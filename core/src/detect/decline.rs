@@ -16,7 +16,6 @@ use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::messages::{Msg, say, say_more};
 use crate::profile::SilenceMode;
-use crate::state::Context;
 use crate::text::fixed;
 use crate::time::HOUR_MS;
 use crate::tuning::{DECLINE_AFTER_ANSWER, DEFICIT_ONSET};
@@ -28,7 +27,7 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
     if r.mode != SilenceMode::Adaptive {
         return;
     }
-    let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
+    let ctx = view.context();
     let trend = view.state.routine.decline(view.at, &ctx).filter(|d| d.drop > r.decline_onset);
     let answered_recently =
         view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS);

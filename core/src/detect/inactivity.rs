@@ -13,7 +13,6 @@ use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::messages::{Locale, Msg, render_to, say};
 use crate::profile::{ChannelRule, SilenceMode};
-use crate::state::Context;
 use crate::text::fixed;
 use crate::time::Timestamp;
 use crate::tuning::{P_CRITICAL, P_WARNING, P_WATCH, RELIABLE_PRIOR, REPORT_UNRELIABLE, STALE_H};
@@ -144,7 +143,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
         reliability: f64,
         conf: f64,
     }
-    let ctx = Context { rules: view.rules, devices: &view.state.devices, absences: &view.state.absences };
+    let ctx = view.context();
     let adaptive = r.mode == SilenceMode::Adaptive;
     let routine = &view.state.routine;
     // Room for every channel at once (this runs at every assessment).

@@ -19,7 +19,7 @@ use crate::device::DeviceState;
 use crate::messages::{Locale, Msg, render_to};
 use crate::profile::Rules;
 use crate::routine::Walks;
-use crate::state::PersonState;
+use crate::state::{Context, PersonState};
 use crate::text::fixed;
 use crate::time::Timestamp;
 use crate::vocab::Signal;
@@ -65,6 +65,11 @@ impl<'a> View<'a> {
     /// The view of `state` at `at` under `rules`, carrying on `walks` where given.
     pub fn new(state: &'a PersonState, rules: &'a Rules, at: Timestamp, walks: Option<&'a RefCell<Walks>>) -> View<'a> {
         View { state, rules, at, walks, offline: Default::default(), silences: Default::default() }
+    }
+
+    /// The context the person's routine is read in: their time zone, devices and absences.
+    pub fn context(&self) -> Context<'a> {
+        Context { rules: self.rules, devices: &self.state.devices, absences: &self.state.absences }
     }
 }
 
