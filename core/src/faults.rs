@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::messages::{Locale, Msg, say};
 use crate::profile::Rules;
 use crate::text::fixed;
-use crate::time::{HOUR_MS, Timestamp, hours_ms};
+use crate::time::{HOUR_MS, Timestamp};
 use crate::tuning::CLOCK_AHEAD_REPORT_MS;
 use crate::vocab::Signal;
 
@@ -47,15 +47,10 @@ impl ClockAhead {
     }
 }
 
-/// The most an event may be dated ahead of the engine's clock under `rules`, milliseconds.
-fn max_ahead_ms(rules: &Rules) -> i64 {
-    hours_ms(rules.profile.clock.max_ahead_h)
-}
-
 /// Whether an event at `ts` is dated further ahead of `clock` than `rules` allow (the one
 /// rule of the engine and of a replay).
 pub(crate) fn is_ahead(rules: &Rules, ts: Timestamp, clock: Timestamp) -> bool {
-    ts.millis_since(clock) > max_ahead_ms(rules)
+    ts.millis_since(clock) > rules.max_ahead_ms
 }
 
 /// Checks that an event at `ts` is not dated further ahead of `clock` than `rules` allow;
@@ -73,7 +68,7 @@ pub(crate) fn check_ahead(
     if !is_ahead(rules, ts, clock) {
         return Ok(());
     }
-    let (ahead, max) = (ts.millis_since(clock), max_ahead_ms(rules));
+    let (ahead, max) = (ts.millis_since(clock), rules.max_ahead_ms);
     let refused = note.as_ref().map_or(0, |n| n.refused) + 1;
     *note = Some(Box::new(ClockAhead { device: device.into(), signal, ahead_ms: ahead, clock, refused }));
     Err(Error::field(

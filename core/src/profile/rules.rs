@@ -25,6 +25,9 @@ pub(crate) struct Rules {
     pub expected_channels: [bool; 5],
     pub expects_checkin: bool,
     pub offline_after_ms: i64,
+    /// The most an event may be dated ahead of the clock (`clock.max_ahead_h`), milliseconds:
+    /// read for every event of a replay.
+    pub max_ahead_ms: i64,
     /// The zone's offset after its last transition, and since when (Asia/Seoul: +09:00
     /// since 1988), so that local hours need no time-zone lookup on the hot path.
     fixed_offset: (i64, i64),
@@ -93,6 +96,7 @@ impl Rules {
             expected_channels,
             expects_checkin: p.signals.contains(&Signal::Checkin),
             offline_after_ms: hours_ms(p.device_offline.after_h),
+            max_ahead_ms: hours_ms(p.clock.max_ahead_h),
             decay: crate::routine::Decay::new(p.routine.learning_rate),
             night_consent: true,
             guardian: false,
