@@ -372,11 +372,13 @@ fn main() -> Result<(), anbu::Error> {
             }
         }
         println!("\n### {}: incidents by kind, all seed rules vs anbu (closed loop)\n", &name[..7]);
+        // anbu's first ask within the window (a check-in call or more) against its alert: how
+        // much of the time to detect is the call-first ladder's rather than the evidence's.
         println!(
             "| kind | n | detected: seed rules | detected: anbu | within 24 h: seed rules | within 24 h: anbu \
-             | median TTD h: seed rules | median TTD h: anbu |"
+             | median TTD h: seed rules | median TTD h: anbu | call asked within 24 h: anbu | median h to the call: anbu |"
         );
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         let kinds: Vec<&str> =
             tallies[CLOSED].ttds.iter().map(|(k, _)| k.as_str()).collect::<HashSet<_>>().into_iter().collect();
         let mut kinds = kinds;
@@ -387,15 +389,20 @@ fn main() -> Result<(), anbu::Error> {
             let (rules, anbu) = (of(&tallies[SEED_RULES]), of(&tallies[CLOSED]));
             let det = |v: &[Option<f64>]| v.iter().flatten().copied().collect::<Vec<f64>>();
             let (dr, da) = (det(&rules), det(&anbu));
+            let c = &tallies[CLOSED];
+            let asked: Vec<f64> =
+                c.ttds.iter().zip(&c.to_ask).filter(|((k, _), _)| k == kind).filter_map(|(_, a)| *a).collect();
             let n = anbu.len();
             println!(
-                "| {kind} | {n} | {} | {} | {} | {} | {} | {} |",
+                "| {kind} | {n} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 share(dr.len(), n),
                 share(da.len(), n),
                 share(dr.iter().filter(|d| **d <= 24.0).count(), n),
                 share(da.iter().filter(|d| **d <= 24.0).count(), n),
                 median(&dr),
                 median(&da),
+                share(asked.iter().filter(|a| **a <= 24.0).count(), n),
+                median(&asked),
             );
         }
         println!();
