@@ -357,6 +357,9 @@ export interface IncidentOutcome {
   window_end: string
   detected_at: string | null
   ttd_h: number | null
+  /** The first assessment within the window that asked for a check-in call or more. */
+  asked_at: string | null
+  ask_h: number | null
   level: Level | null
   action: Action | null
   score: number | null

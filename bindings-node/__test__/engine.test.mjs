@@ -184,6 +184,16 @@ test('backtest: a simulated cohort replayed and scored against its incidents', (
   // One row per incident, in order, and one per alert episode; they agree with the metrics.
   assert.deepEqual(report.incidents.map((i) => i.person), c.incidents.map((i) => i.person))
   assert.equal(report.incidents.filter((i) => i.detected_at !== null).length, report.overall.detected)
+  // When each person was first asked (a check-in call or more): within the incident's window.
+  for (const i of report.incidents) {
+    if (i.asked_at === null) {
+      assert.equal(i.ask_h, null)
+      continue
+    }
+    const [asked, start, end] = [i.asked_at, i.start, i.window_end].map(Date.parse)
+    assert.ok(asked >= start && asked <= end && Math.abs(i.ask_h - (asked - start) / 3.6e6) < 1e-9, JSON.stringify(i))
+  }
+  assert.ok(report.incidents.some((i) => i.asked_at !== null))
   const falseOnes = report.episodes.filter((e) => e.kind === 'false')
   assert.equal(falseOnes.length, report.overall.false_episodes)
   assert.equal(falseOnes.reduce((n, e) => n + e.dispatches, 0), report.overall.false_dispatches)

@@ -97,6 +97,11 @@ def test_incidents_and_episodes_one_row_each(output: Any, incidents: list[Any], 
     assert inc["person"].to_list() == [i["person"] for i in incidents]
     assert inc["detected_at"].is_not_null().sum() == report.overall["detected"]
     assert inc["detected_at"].dtype == pl.Datetime("ms", "UTC")
+    # When the person was first asked (a check-in call or more), within the incident's window.
+    assert inc["asked_at"].dtype == pl.Datetime("ms", "UTC")
+    asked = inc.filter(pl.col("asked_at").is_not_null())
+    assert asked.height > 0
+    assert ((asked["asked_at"] >= asked["start"]) & (asked["asked_at"] <= asked["window_end"])).all()
     false_eps = eps.filter(pl.col("kind").cast(pl.String) == "false")
     assert false_eps.height == report.overall["false_episodes"]
     assert false_eps["dispatches"].sum() == report.overall["false_dispatches"]

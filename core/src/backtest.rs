@@ -133,6 +133,14 @@ pub struct IncidentOutcome {
     pub detected_at: Option<Timestamp>,
     /// Time to detect, hours (`detected_at - start`).
     pub ttd_h: Option<f64>,
+    /// The first assessment within the window that asked for anything (an automatic check-in
+    /// call or more: an action other than `none`), if any: when the person was first reached
+    /// out to (absent from reports written before 2026-12-06).
+    #[serde(default)]
+    pub asked_at: Option<Timestamp>,
+    /// Hours from `start` to `asked_at`.
+    #[serde(default)]
+    pub ask_h: Option<f64>,
     /// The level of the assessment that caught it.
     pub level: Option<Level>,
     /// Its action.
@@ -303,6 +311,8 @@ pub fn backtest_counted(
             window_end: w.end,
             detected_at: None,
             ttd_h: None,
+            asked_at: None,
+            ask_h: None,
             level: None,
             action: None,
             score: None,
@@ -321,7 +331,12 @@ pub fn backtest_counted(
         tally.incidents += wins.len();
         for w in wins {
             let from = group.partition_point(|a| a.at < w.start);
-            let hit = group[from..].iter().take_while(|a| a.at <= w.end).find(|a| a.level >= Level::Warning);
+            let within = || group[from..].iter().take_while(|a| a.at <= w.end);
+            if let Some(a) = within().find(|a| a.action != Action::None) {
+                let o = &mut outcomes[w.index];
+                (o.asked_at, o.ask_h) = (Some(a.at), Some(a.at.hours_since(w.start)));
+            }
+            let hit = within().find(|a| a.level >= Level::Warning);
             if let Some(a) = hit {
                 let ttd = a.at.hours_since(w.start);
                 tally.ttds.push(ttd);

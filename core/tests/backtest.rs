@@ -489,6 +489,28 @@ fn each_incident_is_listed_in_order_with_the_assessment_that_caught_it() {
 }
 
 #[test]
+fn each_incident_says_when_the_person_was_first_asked_after_and_apart_from_its_detection() {
+    // a: a call asked at 1 h, before the incident (not counted), again at 3 h, then the
+    // caseworker at 5 h; b: a warning whose action waits (a day-office household at night),
+    // then a call asked; c: nothing asked in the window, a call after it.
+    let mut rows = levels("a", "nwnwnWn");
+    for (h, action) in [(1, Action::CheckinCall), (3, Action::CheckinCall), (5, Action::Notify)] {
+        rows[h].action = action;
+    }
+    let mut b = levels("b", "nWwn");
+    b[2].action = Action::CheckinCall;
+    rows.extend(b);
+    let mut c = levels("c", "nnnnw");
+    c[4].action = Action::CheckinCall;
+    rows.extend(c);
+    let incidents = [incident("a", 2, None), incident("b", 0, None), incident("c", 0, Some(3))];
+    let r = run(&rows, &incidents, &[person("a", "full"), person("b", "full"), person("c", "full")]);
+    let asked: Vec<(Option<_>, Option<f64>, Option<f64>)> =
+        r.incidents.iter().map(|o| (o.asked_at, o.ask_h, o.ttd_h)).collect();
+    assert_eq!(asked, [(Some(at(3)), Some(1.0), Some(3.0)), (Some(at(2)), Some(2.0), Some(1.0)), (None, None, None)]);
+}
+
+#[test]
 fn each_alert_episode_is_listed_as_true_early_or_false() {
     use anbu::backtest::EpisodeKind;
     // a: an episode before its incident (false), one running into it (early), one after its

@@ -552,6 +552,10 @@ fn tally(
         .filter_map(first)
         .filter(|a| a.reasons.iter().any(|r| r.kind == ReasonKind::SafetyFloor && r.contribution > 0.0))
         .count();
+    // When each incident's person was first asked (a check-in call or more), as the backtest
+    // gives it.
+    let ask_of: HashMap<(&str, i64), Option<f64>> =
+        report.incidents.iter().map(|o| ((o.person.as_str(), o.start.as_millis()), o.ask_h)).collect();
     let m = report.overall;
     let mut windows: HashMap<&str, Vec<(Timestamp, Timestamp)>> = HashMap::new();
     for i in incidents {
@@ -581,8 +585,7 @@ fn tally(
             t.ttds.push((kind.clone(), hit.map(|a| a.at.hours_since(start))));
             let sent = group.iter().find(|a| start <= a.at && a.at <= end && a.action == Action::Dispatch);
             t.to_dispatch.push(sent.map(|a| a.at.hours_since(start)));
-            let asked = group.iter().find(|a| start <= a.at && a.at <= end && a.action != Action::None);
-            t.to_ask.push(asked.map(|a| a.at.hours_since(start)));
+            t.to_ask.push(ask_of.get(&(person, start.as_millis())).copied().flatten());
             let before = group.iter().rev().find(|a| a.at < start);
             t.keys.push((person.to_string(), start.as_millis(), before.is_some_and(|a| a.level >= Level::Warning)));
         }

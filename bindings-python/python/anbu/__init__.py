@@ -198,7 +198,7 @@ def _ordered(frame: Any, output: str) -> Any:
 
 
 #: The columns of a backtest's incident and episode tables that hold times.
-_TIME_COLUMNS = ("start", "end", "window_end", "detected_at")
+_TIME_COLUMNS = ("start", "end", "window_end", "detected_at", "asked_at")
 
 
 def _records_frame(records: list[dict[str, Any]], output: str) -> Any:
