@@ -175,7 +175,7 @@ use crate::profile::SilenceMode;
 use std::cell::OnceCell;
 
 use crate::routine::BinModel;
-use crate::time::{Timestamp, hours_ms};
+use crate::time::{HOUR_MS, Timestamp, hours_ms};
 use crate::tuning::{FLOOR_AWAKE_MOST, FLOOR_AWAKE_SHARE, FLOOR_AWAKE_WINDOW_H, FLOOR_RECALL_H};
 use crate::vocab::Signal;
 
@@ -319,12 +319,11 @@ fn awake_call_at<'v>(
     }
     // The whole hours before `call_at`, back to `earliest`: the last one the person is
     // usually up in (their bins counted on from the first, as the routine's walks do).
-    let hour = hours_ms(1.0);
-    let back = call_at.millis_since(earliest) / hour;
-    let first = call_at.plus_millis(-back * hour);
+    let back = call_at.millis_since(earliest) / HOUR_MS;
+    let first = call_at.plus_millis(-back * HOUR_MS);
     let bins = view.rules.hour_bins(first.as_millis()).take(back as usize);
     match bins.enumerate().filter(|(_, b)| waking.usually_up(*b) == Some(true)).last() {
-        Some((k, _)) => first.plus_millis(k as i64 * hour),
+        Some((k, _)) => first.plus_millis(k as i64 * HOUR_MS),
         None => call_at,
     }
 }
