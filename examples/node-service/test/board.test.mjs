@@ -114,7 +114,10 @@ test('the board in Chromium: queue, person page, acknowledge, languages, escapin
     // Action, responder and the first reason, as the core wrote it.
     const first = await page.$$eval('#queue tbody tr:first-child td', (tds) => tds.map((td) => td.textContent))
     assert.equal(first[4], '현장 출동 (119)')
-    assert.equal(first[5], '관제센터')
+    // The responder follows the household's schedule at this hour (the day office on a
+    // weekday's office hours in Seoul, the control center otherwise), as the core routed it.
+    const crit = (await s.call('GET', '/assessments')).body.items.find((a) => a.person === 'p-crit')
+    assert.equal(first[5], { day_office: '주간 담당 사무소', control_center: '관제센터' }[crit.responder])
     assert.match(first[6], /^emergency button pressed at \d{4}-\d\d-\d\d \d\d:\d\d$/)
     await shot(page, 'queue-ko')
 
