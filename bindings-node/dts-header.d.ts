@@ -230,7 +230,7 @@ export interface ClosedLoopOptions extends ReplayOptionsInput {
 }
 
 /** What a responder function returns for a check-in call; `null`/`undefined`: no call could be placed. */
-export type CheckinAnswer = 'answered' | 'missed' | 'concern' | null | undefined
+export type CheckinAnswer = 'answered' | 'missed' | 'concern' | 'unreachable' | 'sms_reply' | null | undefined
 
 /** A responder as data (the core's `ResponderSpec`): fixed answer rates, or a simulated cohort's
  * persons (simulated again from its configuration, snake_case keys as the core writes them). */
@@ -340,6 +340,7 @@ export interface BacktestMetrics {
   ttd_p90_h: number | null
   false_episodes: number
   false_per_100_pm: number
+  /** Runs of `checkin_call`: calls asked for (a closed loop places one per `retry` while a run lasts). */
   checkin_calls_per_100_pm: number
   notifications_per_100_pm: number
   dispatches_per_100_pm: number

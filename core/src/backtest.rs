@@ -86,7 +86,9 @@ pub struct Metrics {
     pub false_episodes: usize,
     /// False episodes per 100 person-months (0 when no time was observed).
     pub false_per_100_pm: f64,
-    /// Runs of `checkin_call` actions per 100 person-months.
+    /// Runs of `checkin_call` actions per 100 person-months: the times a call was asked for.
+    /// A closed loop places a call at each assessment of a run at least its `retry` after the
+    /// last (one an hour with the defaults), so it places more; count those from its responder.
     pub checkin_calls_per_100_pm: f64,
     /// Runs of `notify` actions per 100 person-months.
     pub notifications_per_100_pm: f64,
@@ -473,7 +475,7 @@ impl BacktestReport {
         let mut out = String::new();
         out.push_str(
             "| profile | persons | incidents | detected | within 24 h | median TTD h | p90 TTD h \
-             | false episodes /100 pm | false dispatches /100 pm | check-in calls /100 pm | notifications /100 pm \
+             | false episodes /100 pm | false dispatches /100 pm | check-in calls asked /100 pm | notifications /100 pm \
              | dispatches /100 pm |\n",
         );
         out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -28,6 +28,14 @@
 //! the closed loop, the time from an incident's start to its first `dispatch` within the
 //! same window (the visit, where false dispatches are the cost).
 //!
+//! Calls: `check-in calls asked` is the backtest's count of `checkin_call` runs (a call asked
+//! for); a closed loop places a call at each hour of a run (`CallPolicy::default()`'s retry),
+//! and the caseworker's at each hour at `notify`, so the calls placed are counted where the
+//! responder answers them: `automatic calls placed` (the goal's check-in calls) and
+//! `caseworker's calls placed` (the closed loop's caseworker calls again every hour while an
+//! alert stays at `notify`, days on end for the plug service on a plug silent for days: a
+//! count of the simulated policy, not of a caseworker's day).
+//!
 //! `cargo run --release -p anbu-world-tus --example worlds -- --persons 300 --days 90 --seeds 3`
 //! (`--first-seed S` to start the seeds at `S`: samples of both worlds not looked at before);
 //! with `ANBU_WORLDS_LIST=1`, every incident's time to detect (anbu in the closed loop, and the
@@ -85,7 +93,12 @@ struct Tally {
     /// False alert episodes whose first assessment the safety floor raised (a seed rule's
     /// own alert, which anbu may not drop).
     floor_false_episodes: usize,
+    /// Runs of `checkin_call` assessments (the backtest's measure: the times a call was asked
+    /// for, however many a closed loop then placed while the run lasted).
     checkin_calls: f64,
+    /// For a closed loop, the calls it placed: automatic (at `checkin_call`) and the
+    /// caseworker's (at `notify`); none for an open loop.
+    placed: Option<[usize; 2]>,
     notifications: f64,
     dispatches: f64,
     /// The same, per profile (for anbu in the closed loop).
@@ -104,6 +117,10 @@ impl Tally {
         self.false_dispatches += o.false_dispatches;
         self.floor_false_episodes += o.floor_false_episodes;
         self.checkin_calls += o.checkin_calls;
+        self.placed = match (self.placed, o.placed) {
+            (Some(a), Some(b)) => Some([a[0] + b[0], a[1] + b[1]]),
+            (a, b) => a.or(b),
+        };
         self.notifications += o.notifications;
         self.dispatches += o.dispatches;
         for (k, t) in &o.by_profile {
@@ -264,18 +281,19 @@ fn main() -> Result<(), anbu::Error> {
         println!("## {name}\n");
         println!(
             "| rule | persons | incidents | detected | detected within 24 h | median TTD h | false alert episodes /100 pm \
-             | false dispatches /100 pm | check-in calls /100 pm | notifications /100 pm | dispatches /100 pm |"
+             | false dispatches /100 pm | check-in calls asked /100 pm | automatic calls placed /100 pm \
+             | caseworker's calls placed /100 pm | notifications /100 pm | dispatches /100 pm |"
         );
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (variant, t) in VARIANTS.iter().zip(tallies) {
             print_row(variant, t, true);
         }
         println!("\n### {}: anbu (closed loop) by profile\n", &name[..7]);
         println!(
             "| profile | persons | incidents | detected | detected within 24 h | median TTD h | false alert episodes /100 pm \
-             | false dispatches /100 pm | check-in calls /100 pm |"
+             | false dispatches /100 pm | check-in calls asked /100 pm | automatic calls placed /100 pm |"
         );
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (profile, t) in &tallies[CLOSED].by_profile {
             print_row(profile, t, false);
         }
@@ -283,7 +301,7 @@ fn main() -> Result<(), anbu::Error> {
             println!("\n### {}: anbu (closed loop), its operating curve (`routine.sensitivity`)\n", &name[..7]);
             println!(
                 "| sensitivity /day | detected | detected within 24 h | median TTD h | false alert episodes /100 pm \
-                 | false dispatches /100 pm | check-in calls /100 pm |"
+                 | false dispatches /100 pm | check-in calls asked /100 pm |"
             );
             println!("|---:|---:|---:|---:|---:|---:|---:|");
             for (value, t) in sweep_values()?.iter().zip(curve) {
@@ -410,6 +428,56 @@ fn main() -> Result<(), anbu::Error> {
     Ok(())
 }
 
+/// A responder that keeps each call it answered (person, time), so that the calls a closed
+/// loop placed can be counted.
+struct Counting<'r> {
+    inner: &'r (dyn CheckinResponder + Sync),
+    calls: std::sync::Mutex<Vec<(String, Timestamp)>>,
+}
+
+impl<'r> Counting<'r> {
+    fn new(inner: &'r (dyn CheckinResponder + Sync)) -> Self {
+        Counting { inner, calls: Default::default() }
+    }
+
+    /// The calls placed, automatic and the caseworker's, among `persons` (all if none): each
+    /// call by the action of the assessment that asked for it (`CallPolicy::default()`'s delay
+    /// before it).
+    fn placed(&self, rows: &[Assessment], persons: Option<&HashSet<&str>>) -> [usize; 2] {
+        let delay = CallPolicy::default().delay_ms;
+        let action = |person: &str, at: Timestamp| {
+            let at = at.plus_millis(-delay);
+            rows.binary_search_by(|a| (a.person.as_str(), a.at).cmp(&(person, at))).ok().map(|i| rows[i].action)
+        };
+        let mut n = [0, 0];
+        for (person, at) in self.calls.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            if persons.is_some_and(|ids| !ids.contains(person.as_str())) {
+                continue;
+            }
+            match action(person, *at) {
+                Some(Action::CheckinCall) => n[0] += 1,
+                Some(Action::Notify) => n[1] += 1,
+                _ => {}
+            }
+        }
+        n
+    }
+}
+
+impl CheckinResponder for Counting<'_> {
+    fn answer(&self, person: &str, at: Timestamp) -> Option<anbu::CheckinOutcome> {
+        self.try_answer(person, at).ok().flatten()
+    }
+
+    fn try_answer(&self, person: &str, at: Timestamp) -> anbu::Result<Option<anbu::CheckinOutcome>> {
+        let outcome = self.inner.try_answer(person, at)?;
+        if outcome.is_some() {
+            self.calls.lock().unwrap_or_else(|e| e.into_inner()).push((person.to_string(), at));
+        }
+        Ok(outcome)
+    }
+}
+
 /// One world and seed: the cohort, its six replays, their tallies.
 fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     let t0 = Instant::now();
@@ -445,14 +513,11 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     // The plug service as it works: the same rule with its automatic call, in the closed loop.
     let service = anbu::backtest::plug_service(&cohort.events, &cohort.persons)?;
     let options = ReplayOptions { profiles: vec![service.profile.clone()], ..one.clone() };
-    let rows = replay_closed_loop(
-        service.events.clone(),
-        &service.persons,
-        &options,
-        responder.as_ref(),
-        CallPolicy::default(),
-    )?;
-    let plug_service = tally(&rows, &plug_incidents, &service.persons, &cohort.kinds)?;
+    let counting = Counting::new(responder.as_ref());
+    let rows =
+        replay_closed_loop(service.events.clone(), &service.persons, &options, &counting, CallPolicy::default())?;
+    let mut plug_service = tally(&rows, &plug_incidents, &service.persons, &cohort.kinds)?;
+    plug_service.placed = Some(counting.placed(&rows, None));
     drop(rows);
 
     // Every person's own profile in fixed mode.
@@ -475,9 +540,10 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     let open = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     drop(rows);
 
-    let rows =
-        replay_closed_loop(cohort.events.clone(), &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
+    let counting = Counting::new(responder.as_ref());
+    let rows = replay_closed_loop(cohort.events.clone(), &cohort.persons, &one, &counting, CallPolicy::default())?;
     let mut closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    closed.placed = Some(counting.placed(&rows, None));
     for profile in anbu::BUILTIN_PROFILES {
         let ids: HashSet<&str> =
             cohort.persons.iter().filter(|p| p.profile == profile).map(|p| p.person.as_str()).collect();
@@ -485,7 +551,9 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
         let rows: Vec<Assessment> = rows.iter().filter(|a| of(&a.person)).cloned().collect();
         let persons: Vec<Person> = cohort.persons.iter().filter(|p| of(&p.person)).cloned().collect();
         let incidents: Vec<Incident> = cohort.incidents.iter().filter(|i| of(&i.person)).cloned().collect();
-        closed.by_profile.insert(profile.to_string(), tally(&rows, &incidents, &persons, &cohort.kinds)?);
+        let mut t = tally(&rows, &incidents, &persons, &cohort.kinds)?;
+        t.placed = Some(counting.placed(&rows, Some(&ids)));
+        closed.by_profile.insert(profile.to_string(), t);
     }
     // The operating curve, on request.
     let mut curve = Vec::new();
@@ -512,8 +580,10 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     // detectors that do not learn: missed calls, SOS, what the person said) do on their own.
     let muted = builtins_with("", r#"{"sensitivity":1e-6}"#)?;
     let options = ReplayOptions { profiles: muted, ..one.clone() };
-    let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, responder.as_ref(), CallPolicy::default())?;
-    let muted = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    let counting = Counting::new(responder.as_ref());
+    let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, &counting, CallPolicy::default())?;
+    let mut muted = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
+    muted.placed = Some(counting.placed(&rows, None));
     drop(rows);
     eprintln!("world {world} seed {seed}: {:.1} s", t0.elapsed().as_secs_f64());
     let mut out = [plug, plug_service, rules, open, closed, muted];
@@ -618,7 +688,10 @@ fn print_row(name: &str, t: &Tally, all: bool) {
         per_100(t.false_dispatches as f64),
         per_100(t.checkin_calls),
     );
+    let placed = |k: usize| t.placed.map_or("–".to_string(), |p| format!("{:.1}", per_100(p[k] as f64)));
+    row.push_str(&format!(" {} |", placed(0)));
     if all {
+        row.push_str(&format!(" {} |", placed(1)));
         row.push_str(&format!(" {:.1} | {:.1} |", per_100(t.notifications), per_100(t.dispatches)));
     }
     println!("{row}");

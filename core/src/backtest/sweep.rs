@@ -210,7 +210,7 @@ impl Sweep {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "| profile | {} | detected | within 24 h | median TTD h | false episodes /100 pm | false dispatches /100 pm | check-in calls /100 pm |",
+            "| profile | {} | detected | within 24 h | median TTD h | false episodes /100 pm | false dispatches /100 pm | check-in calls asked /100 pm |",
             self.key
         );
         out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
