@@ -230,7 +230,7 @@ export interface ClosedLoopOptions extends ReplayOptionsInput {
 }
 
 /** What a responder function returns for a check-in call; `null`/`undefined`: no call could be placed. */
-export type CheckinAnswer = 'answered' | 'missed' | 'concern' | null | undefined
+export type CheckinAnswer = 'answered' | 'missed' | 'concern' | 'unreachable' | 'sms_reply' | null | undefined
 
 /** A responder as data (the core's `ResponderSpec`): fixed answer rates, or a simulated cohort's
  * persons (simulated again from its configuration, snake_case keys as the core writes them). */
@@ -340,6 +340,7 @@ export interface BacktestMetrics {
   ttd_p90_h: number | null
   false_episodes: number
   false_per_100_pm: number
+  /** Runs of `checkin_call`: calls asked for (a closed loop places one per `retry` while a run lasts). */
   checkin_calls_per_100_pm: number
   notifications_per_100_pm: number
   dispatches_per_100_pm: number
@@ -607,7 +608,7 @@ export declare function replayAsync(events: EventInput[] | EventColumns, persons
  * for an automatic check-in call, the call is placed (`policy.delay` later, at most one per
  * `policy.retry`), `responder` says how it went, and the outcome is folded before the next
  * assessment. `responder`: an `AnswerRate`, a cohort from `simulate()`, a responder object,
- * or a function `(person, at) => 'answered' | 'missed' | 'concern' | null` (`at`: RFC 3339,
+ * or a function `(person, at) => 'answered' | 'missed' | 'concern' | 'unreachable' | 'sms_reply' | null` (`at`: RFC 3339,
  * UTC) called on this thread; an exception it throws is re-thrown.
  */
 export declare function replayClosedLoop(events: EventInput[] | EventColumns, persons: PersonInput[], responder: ResponderInput, options?: ClosedLoopOptions): Assessment[]

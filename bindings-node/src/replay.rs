@@ -116,7 +116,7 @@ pub(crate) fn call_policy(o: &Object<'_>) -> anbu::Result<CallPolicy> {
 /// for an automatic check-in call, the call is placed (`policy.delay` later, at most one per
 /// `policy.retry`), `responder` says how it went, and the outcome is folded before the next
 /// assessment. `responder`: an `AnswerRate`, a cohort from `simulate()`, a responder object,
-/// or a function `(person, at) => 'answered' | 'missed' | 'concern' | null` (`at`: RFC 3339,
+/// or a function `(person, at) => 'answered' | 'missed' | 'concern' | 'unreachable' | 'sms_reply' | null` (`at`: RFC 3339,
 /// UTC) called on this thread; an exception it throws is re-thrown.
 #[napi(
     ts_args_type = "events: EventInput[] | EventColumns, persons: PersonInput[], responder: ResponderInput, options?: ClosedLoopOptions",

@@ -349,11 +349,11 @@ def replay(
 
 #: What a responder function returns for a check-in call: its outcome, or ``None`` when no
 #: call can be placed then.
-CheckinAnswer = Optional[Literal["answered", "missed", "concern"]]
+CheckinAnswer = Optional[Literal["answered", "missed", "concern", "unreachable", "sms_reply"]]
 #: Who answers the check-in calls of ``replay_closed_loop``: an ``AnswerRate``, a simulated
 #: ``Cohort`` (its persons answer as their simulated lives allow), a responder dict
 #: (``{"answer_rate": {...}}`` or ``{"simulated": {...}}``, as ``Cohort.responder``), or a
-#: callable ``(person, at) -> "answered" | "missed" | "concern" | None``.
+#: callable ``(person, at) -> "answered" | "missed" | "concern" | "unreachable" | "sms_reply" | None``.
 ResponderLike = Union["AnswerRate", "Cohort", Mapping[str, Any], Callable[[str, datetime], CheckinAnswer]]
 
 
@@ -383,7 +383,8 @@ def replay_closed_loop(
     ``simulate`` returned (its persons answer as their simulated lives allow: the core
     simulates the same cohort again from its configuration); a responder dict
     (``Cohort.responder``, or ``{"answer_rate": {"rate": 0.9}}``); or a callable
-    ``(person: str, at: datetime) -> "answered" | "missed" | "concern" | None`` (``at`` in
+    ``(person: str, at: datetime) -> "answered" | "missed" | "concern" | "unreachable" |
+    "sms_reply" | None`` (``at`` in
     UTC; ``None``: no call could be placed). A callable is called one call at a time, person
     after person in ``person`` order and each person's calls in time order; an exception it
     raises stops the replay and is raised here, and any other return value raises
