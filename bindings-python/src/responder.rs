@@ -3,7 +3,7 @@
 //! Responders: an `AnswerRate` (the core's), a responder spec (a dict the core parses:
 //! `{"answer_rate": {...}}` or `{"simulated": {...}}`, which `simulate()` hands out as
 //! `Cohort.responder`), or a Python callable `(person, at) -> "answered" | "missed" |
-//! "concern" | None`. The callable is called on the replay's worker thread with the GIL taken
+//! "concern" | "unreachable" | "sms_reply" | None`. The callable is called on the replay's worker thread with the GIL taken
 //! for each call, through the core's sequential path: one call at a time, person after person,
 //! each person's calls in time order. Its exception stops the replay and is re-raised as it is.
 
