@@ -301,6 +301,8 @@ export interface Incident {
   person: string
   start: string
   end?: string
+  /** What it was (`sudden_collapse`, `decline`, ...), where labelled. */
+  kind?: string
 }
 
 /** A simulated person's story. */
@@ -326,6 +328,8 @@ export interface IncidentInput {
   person: string
   start: string | number
   end?: string | number | null
+  /** A label of at most 64 bytes, carried to the incident's outcome. */
+  kind?: string | null
 }
 
 /** Backtest metrics of a group of persons. */
@@ -353,6 +357,8 @@ export interface IncidentOutcome {
   person: string
   /** The person's profile (`?` when missing from the persons table). */
   profile: string
+  /** The incident's `kind`, where labelled. */
+  kind: string | null
   start: string
   /** The end of its detection window: its `end`, else 72 h after `start`. */
   window_end: string

@@ -38,8 +38,8 @@ test('emergency and deceased findings are the incidents of recorded data', async
   ]
   const persons = [{ person: 'p-1', profile: 'full' }, { person: 'p-2', profile: 'full' }]
   const incidents = anbu.labelsFromDispositions(events, persons)
-  // From the fine visit (a sign of life) to the first finding; one per silence.
-  assert.deepEqual(incidents, [{ person: 'p-1', start: new Date(t0).toISOString().replace('.000', ''), end: new Date(t0 + 30 * H).toISOString().replace('.000', '') }])
+  // From the fine visit (a sign of life) to the first finding, labelled with it; one per silence.
+  assert.deepEqual(incidents, [{ person: 'p-1', start: new Date(t0).toISOString().replace('.000', ''), end: new Date(t0 + 30 * H).toISOString().replace('.000', ''), kind: 'emergency' }])
   assert.deepEqual(await anbu.labelsFromDispositionsAsync(events, persons, []), incidents)
   assert.throws(() => anbu.labelsFromDispositions(events, persons.slice(0, 1)), { code: 'ANBU_INVALID_EVENT', message: 'row 4: field `person`: `p-2` is not in persons' })
 })

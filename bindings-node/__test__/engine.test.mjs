@@ -183,6 +183,10 @@ test('backtest: a simulated cohort replayed and scored against its incidents', (
   assert.deepEqual(anbu.backtest(rows, c.incidents, c.persons), report)
   // One row per incident, in order, and one per alert episode; they agree with the metrics.
   assert.deepEqual(report.incidents.map((i) => i.person), c.incidents.map((i) => i.person))
+  // Each simulated incident is labelled with its story's kind, and its outcome carries it.
+  const story = Object.fromEntries(c.cases.map((s) => [s.person, s.incident]))
+  assert.ok(c.incidents.length > 0 && c.incidents.every((i) => i.kind === story[i.person]))
+  assert.deepEqual(report.incidents.map((i) => i.kind), c.incidents.map((i) => i.kind))
   assert.equal(report.incidents.filter((i) => i.detected_at !== null).length, report.overall.detected)
   // When each person was first asked (a check-in call or more): within the incident's window.
   for (const i of report.incidents) {

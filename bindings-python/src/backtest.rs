@@ -48,14 +48,15 @@ impl PyBacktestReport {
     /// detected: a DataFrame (`output` "pandas", "polars" or "arrow"), or dicts ("records").
     #[pyo3(signature = (output = "pandas"))]
     fn incidents(&self, py: Python<'_>, output: &str) -> PyResult<Py<PyAny>> {
-        records_frame(py, &self.inner.incidents, output)
+        // An incident's `kind` is the caller's label, not an episode's kind.
+        records_frame(py, &self.inner.incidents, output, &["kind"])
     }
 
     /// Every alert episode (`kind` true, early or false; its peak level, notifications and
     /// dispatches), by person then time: a DataFrame or dicts, as for `incidents`.
     #[pyo3(signature = (output = "pandas"))]
     fn episodes(&self, py: Python<'_>, output: &str) -> PyResult<Py<PyAny>> {
-        records_frame(py, &self.inner.episodes, output)
+        records_frame(py, &self.inner.episodes, output, &[])
     }
 
     fn _repr_markdown_(&self) -> String {

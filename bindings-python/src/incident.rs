@@ -10,14 +10,16 @@ use crate::error::to_py;
 use crate::time;
 use crate::value::{is_mapping, items, rows, set_cells};
 
-/// The incidents of a backtest: rows `{person, start, end}` (a list of dicts or a DataFrame).
+/// The incidents of a backtest: rows `{person, start, end, kind}` (a list of dicts or a DataFrame).
 /// Each row's cells go to the core's [`IncidentRecord::set`]; an error names the row.
 pub fn incidents(v: &Bound<'_, PyAny>) -> PyResult<Vec<Incident>> {
     let mut out = Vec::new();
     for (i, row) in rows(v)?.try_iter()?.enumerate() {
         let row = row?;
         if !is_mapping(&row)? {
-            return Err(PyTypeError::new_err("an incident must be a dict with `person`, `start` and optional `end`"));
+            return Err(PyTypeError::new_err(
+                "an incident must be a dict with `person`, `start` and optional `end` and `kind`",
+            ));
         }
         let mut r = IncidentRecord::default();
         let set = set_cells(items(&row)?, |f, x| r.set(f, x))?;
@@ -27,8 +29,8 @@ pub fn incidents(v: &Bound<'_, PyAny>) -> PyResult<Vec<Incident>> {
     Ok(out)
 }
 
-/// Incidents as rows: dicts of `person`, `start` and `end` (aware datetimes in UTC; `end` may
-/// be `None`).
+/// Incidents as rows: dicts of `person`, `start`, `end` (aware datetimes in UTC; `end` may
+/// be `None`) and `kind` (`None` when not labelled).
 pub fn incident_rows(py: Python<'_>, incidents: Vec<anbu::Incident>) -> PyResult<Vec<Bound<'_, PyDict>>> {
     incidents
         .into_iter()
@@ -37,6 +39,7 @@ pub fn incident_rows(py: Python<'_>, incidents: Vec<anbu::Incident>) -> PyResult
             d.set_item("person", i.person)?;
             d.set_item("start", time::to_datetime(py, i.start)?)?;
             d.set_item("end", i.end.map(|t| time::to_datetime(py, t)).transpose()?)?;
+            d.set_item("kind", i.kind)?;
             Ok(d)
         })
         .collect()

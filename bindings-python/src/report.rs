@@ -31,5 +31,5 @@ pub fn district_report(
         let events = source.into_events(cancel, 0)?;
         Ok(anbu::report::district_report(period, &persons, &events, &rows)?)
     })?;
-    records_frame(py, &report.rows, output)
+    records_frame(py, &report.rows, output, &[])
 }

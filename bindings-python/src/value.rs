@@ -124,11 +124,18 @@ pub fn json_value(py: Python<'_>, value: &impl serde::Serialize) -> PyResult<Py<
 }
 
 /// Rows of the core's records as the DataFrame `output` names (made by the Python package's
-/// `_records_frame`, which types times and ordered vocabularies), or as dicts for "records".
-pub fn records_frame(py: Python<'_>, rows: &[impl serde::Serialize], output: &str) -> PyResult<Py<PyAny>> {
+/// `_records_frame`, which types times and ordered vocabularies, but for the columns named in
+/// `unordered`: a name that means something else in this table), or as dicts for "records".
+pub fn records_frame(
+    py: Python<'_>,
+    rows: &[impl serde::Serialize],
+    output: &str,
+    unordered: &[&str],
+) -> PyResult<Py<PyAny>> {
     let records = json_value(py, &rows)?;
     if output == "records" {
         return Ok(records);
     }
-    Ok(py.import("anbu")?.getattr("_records_frame")?.call1((records, output))?.unbind())
+    let unordered = pyo3::types::PyTuple::new(py, unordered)?;
+    Ok(py.import("anbu")?.getattr("_records_frame")?.call1((records, output, unordered))?.unbind())
 }

@@ -76,6 +76,11 @@ def test_simulate_is_seeded_and_replays() -> None:
     assert isinstance(out, pl.DataFrame) and out.height > 0
     report = anbu.backtest(out, b.incidents, b.persons)
     assert report.overall["incidents"] == b.incidents.num_rows
+    # Each simulated incident is labelled with its person's story, and its outcome carries it.
+    story = dict(zip(a.cases["person"], a.cases["incident"]))
+    assert len(a.incidents) > 0
+    assert all(story[p] == k for p, k in zip(a.incidents["person"], a.incidents["kind"]))
+    assert report.incidents("polars")["kind"].to_list() == a.incidents["kind"].to_list()
     c = anbu.simulate(persons=6, days=3, seed=12, output="polars")
     assert isinstance(c.cases, pl.DataFrame) and c.cases.height == 6
 
@@ -95,6 +100,9 @@ def test_incidents_and_episodes_one_row_each(output: Any, incidents: list[Any], 
         inc, eps = pl.from_pandas(inc), pl.from_pandas(eps)
     assert inc.height == len(incidents) == report.overall["incidents"]
     assert inc["person"].to_list() == [i["person"] for i in incidents]
+    # Each incident's label comes with it, to group the outcomes by.
+    assert inc["kind"].to_list() == [i.get("kind") for i in incidents]
+    assert "sudden_collapse" in inc["kind"].to_list()
     assert inc["detected_at"].is_not_null().sum() == report.overall["detected"]
     assert inc["detected_at"].dtype == pl.Datetime("ms", "UTC")
     # When the person was first asked (a check-in call or more), within the incident's window.

@@ -53,7 +53,7 @@ def test_emergency_and_deceased_findings_are_the_incidents_of_recorded_data() ->
     ]
     persons = {"p-1": "full", "p-2": "full"}
     incidents = anbu.labels_from_dispositions(events, persons)
-    # From the fine visit (a sign of life) to the first finding; one per silence.
-    assert incidents == [{"person": "p-1", "start": T0, "end": T0 + 30 * h}]
+    # From the fine visit (a sign of life) to the first finding, labelled with it; one per silence.
+    assert incidents == [{"person": "p-1", "start": T0, "end": T0 + 30 * h, "kind": "emergency"}]
     with pytest.raises(anbu.InvalidEventError, match=r"^row 4: field `person`: `p-2` is not in persons$"):
         anbu.labels_from_dispositions(events, {"p-1": "full"})

@@ -22,7 +22,7 @@
 //!     action: Action::None, responder: Responder::DayOffice, reasons: Vec::new(), visit: None,
 //! };
 //! let rows = vec![row(0, Level::Normal), row(1, Level::Warning), row(2, Level::Normal)];
-//! let incidents = vec![Incident { person: "p-1".into(), start: t0, end: None }];
+//! let incidents = vec![Incident { person: "p-1".into(), start: t0, end: None, kind: None }];
 //! let report = backtest(&rows, &incidents, &[Person::new("p-1", "full")?])?;
 //! assert_eq!(report.overall.detected, 1);
 //! assert_eq!(report.overall.ttd_median_h, Some(1.0));
@@ -127,6 +127,10 @@ pub struct IncidentOutcome {
     pub person: String,
     /// Their profile (`?` when missing from the persons table).
     pub profile: String,
+    /// The incident's `kind`, if it was labelled (absent from reports written before
+    /// 2026-12-07).
+    #[serde(default)]
+    pub kind: Option<String>,
     /// When the incident began.
     pub start: Timestamp,
     /// The end of its detection window: its end when given, else 72 h after `start`.
@@ -309,6 +313,7 @@ pub fn backtest_counted(
         outcomes[w.index] = Some(IncidentOutcome {
             person: inc.person.clone(),
             profile: profile(&inc.person).to_string(),
+            kind: inc.kind.clone(),
             start: w.start,
             window_end: w.end,
             detected_at: None,

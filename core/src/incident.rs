@@ -16,10 +16,18 @@ pub struct Incident {
     /// When they were found or recovered; a detection counts until then, or 72 h after `start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Timestamp>,
+    /// What it was, as the caller labels it (`sudden_collapse`, `decline`, ...): at most
+    /// [`INCIDENT_KIND_MAX_BYTES`] bytes, no control characters. The backtest carries it to
+    /// each incident's outcome, so that outcomes can be grouped by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// The incidents table's columns, in order.
-pub const INCIDENT_FIELDS: [&str; 3] = ["person", "start", "end"];
+pub const INCIDENT_FIELDS: [&str; 4] = ["person", "start", "end", "kind"];
+
+/// The longest an incident's `kind` may be, in bytes: a label, not a description.
+pub const INCIDENT_KIND_MAX_BYTES: usize = 64;
 
 /// An incidents-table row as it is read, every field optional; [`IncidentRecord::into_incident`]
 /// checks it.
@@ -43,6 +51,8 @@ pub struct IncidentRecord {
     pub start: Option<Timestamp>,
     /// When it ended, if known.
     pub end: Option<Timestamp>,
+    /// What it was, if labelled.
+    pub kind: Option<String>,
 }
 
 impl IncidentRecord {
@@ -68,6 +78,21 @@ impl IncidentRecord {
             }
             "start" => self.start = Some(time(value)?),
             "end" => self.end = Some(time(value)?),
+            "kind" => {
+                let Value::Text(t) = value else {
+                    return Err(Error::field(field, format!("expected text, got {}", value.what())));
+                };
+                if t.len() > INCIDENT_KIND_MAX_BYTES || t.chars().any(char::is_control) {
+                    return Err(Error::field(
+                        field,
+                        format!(
+                            "a label of at most {INCIDENT_KIND_MAX_BYTES} bytes without control characters, got `{}`",
+                            crate::clip::clip(t)
+                        ),
+                    ));
+                }
+                self.kind = Some(t.to_string());
+            }
             _ => {
                 return Err(Error::field(
                     field,
@@ -82,6 +107,6 @@ impl IncidentRecord {
     pub fn into_incident(self) -> Result<Incident> {
         let person = self.person.ok_or_else(|| Error::field("person", "required"))?;
         let start = self.start.ok_or_else(|| Error::field("start", "required"))?;
-        Ok(Incident { person, start, end: self.end })
+        Ok(Incident { person, start, end: self.end, kind: self.kind })
     }
 }

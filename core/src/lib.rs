@@ -142,7 +142,7 @@ pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::event::{DEFAULT_INTERVAL_S, EVENT_FIELDS, Event, EventKind, EventRecord};
 pub use crate::file::Format;
 pub use crate::holidays::Calendar;
-pub use crate::incident::{INCIDENT_FIELDS, Incident, IncidentRecord};
+pub use crate::incident::{INCIDENT_FIELDS, INCIDENT_KIND_MAX_BYTES, Incident, IncidentRecord};
 pub use crate::limits::{
     MAX_DEVICES_PER_PERSON, MAX_ID_LEN, MAX_LINE_BYTES, MAX_PROFILE_BYTES, MAX_REPLAY_ROWS, MIN_EVERY_MS,
 };

@@ -597,7 +597,8 @@ fn generate<E>(
         if plan.incident.is_some() {
             let at = |h: f64| cfg.start.plus_millis((h * HOUR_MS as f64) as i64);
             let end = plan.found_at.is_finite().then(|| at(plan.found_at));
-            cohort.incidents.push(Incident { person: id.clone(), start: at(plan.incident_start()), end });
+            let kind = plan.incident.map(|k| k.to_string());
+            cohort.incidents.push(Incident { person: id.clone(), start: at(plan.incident_start()), end, kind });
         }
         cohort.cases.push(SimCase {
             person: id.clone(),

@@ -337,14 +337,14 @@ pub fn write_persons_jsonl<'a, W: Write>(w: W, persons: impl IntoIterator<Item =
     write_jsonl(w, persons)
 }
 
-/// Writes an incidents table as CSV ([`INCIDENT_FIELDS`], times in UTC, `end` empty when absent).
+/// Writes an incidents table as CSV ([`INCIDENT_FIELDS`], times in UTC, `end` and `kind` empty when absent).
 ///
 /// ```
 /// use anbu::{Incident, write_incidents_csv};
-/// let inc = Incident { person: "p-1".into(), start: "2024-05-01T10:00:00+09:00".parse()?, end: None };
+/// let inc = Incident { person: "p-1".into(), start: "2024-05-01T10:00:00+09:00".parse()?, end: None, kind: Some("fall".into()) };
 /// let mut out = Vec::new();
 /// write_incidents_csv(&mut out, [&inc])?;
-/// assert_eq!(String::from_utf8(out).unwrap(), "person,start,end\np-1,2024-05-01T01:00:00Z,\n");
+/// assert_eq!(String::from_utf8(out).unwrap(), "person,start,end,kind\np-1,2024-05-01T01:00:00Z,,fall\n");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_incidents_csv<'a, W: Write>(w: W, incidents: impl IntoIterator<Item = &'a Incident>) -> Result<()> {
@@ -353,18 +353,18 @@ pub fn write_incidents_csv<'a, W: Write>(w: W, incidents: impl IntoIterator<Item
         INCIDENT_FIELDS,
         incidents
             .into_iter()
-            .map(|i| [Some(i.person.clone()), Some(i.start.to_string()), i.end.map(|t| t.to_string())]),
+            .map(|i| [Some(i.person.clone()), Some(i.start.to_string()), i.end.map(|t| t.to_string()), i.kind.clone()]),
     )
 }
 
-/// Writes an incidents table as JSON Lines: `{"person", "start", "end"?}` per line.
+/// Writes an incidents table as JSON Lines: `{"person", "start", "end"?, "kind"?}` per line.
 ///
 /// ```
 /// use anbu::{Incident, write_incidents_jsonl};
-/// let inc = Incident { person: "p-1".into(), start: "2024-05-01T10:00:00+09:00".parse()?, end: None };
+/// let inc = Incident { person: "p-1".into(), start: "2024-05-01T10:00:00+09:00".parse()?, end: None, kind: Some("fall".into()) };
 /// let mut out = Vec::new();
 /// write_incidents_jsonl(&mut out, [&inc])?;
-/// assert_eq!(String::from_utf8(out).unwrap(), "{\"person\":\"p-1\",\"start\":\"2024-05-01T01:00:00Z\"}\n");
+/// assert_eq!(String::from_utf8(out).unwrap(), "{\"person\":\"p-1\",\"start\":\"2024-05-01T01:00:00Z\",\"kind\":\"fall\"}\n");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_incidents_jsonl<'a, W: Write>(w: W, incidents: impl IntoIterator<Item = &'a Incident>) -> Result<()> {

@@ -45,7 +45,7 @@ fn levels(person: &str, pattern: &str) -> Vec<Assessment> {
 }
 
 fn incident(person: &str, start_h: i64, end_h: Option<i64>) -> Incident {
-    Incident { person: person.into(), start: at(start_h), end: end_h.map(at) }
+    Incident { person: person.into(), start: at(start_h), end: end_h.map(at), kind: None }
 }
 
 fn person(id: &str, profile: &str) -> Person {
@@ -199,7 +199,7 @@ fn ttd_median_and_p90_by_nearest_rank() {
 fn ttd_counts_fractional_hours_from_start() {
     // Start at 01:30, first warning at 04:00: 2.5 h.
     let rows = levels("p-1", "nnnnWn");
-    let inc = Incident { person: "p-1".into(), start: at(1).plus_millis(30 * 60_000), end: None };
+    let inc = Incident { person: "p-1".into(), start: at(1).plus_millis(30 * 60_000), end: None, kind: None };
     let r = run(&rows, &[inc], &[person("p-1", "full")]);
     assert_eq!(r.overall.ttd_median_h, Some(2.5));
 }
@@ -554,4 +554,34 @@ fn each_alert_episode_is_listed_as_true_early_or_false() {
     assert_eq!(false_ones.len(), r.overall.false_episodes);
     assert_eq!(false_ones.iter().map(|e| e.dispatches).sum::<usize>(), r.overall.false_dispatches);
     assert_eq!("early".parse::<EpisodeKind>(), Ok(EpisodeKind::Early));
+}
+
+#[test]
+fn an_incidents_kind_is_read_written_and_carried_to_its_outcome() {
+    // Written and read back as CSV, the label stays; an incident without one reads as before.
+    let dir = std::env::temp_dir().join(format!("anbu-incident-kind-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("incidents.csv");
+    let mut labelled = incident("a", 2, None);
+    labelled.kind = Some("sudden_collapse".into());
+    let plain = incident("b", 1, Some(4));
+    anbu::write_incidents_csv(std::fs::File::create(&path).unwrap(), [&labelled, &plain]).unwrap();
+    let read = anbu::read_incidents(&path, &anbu::ReadOptions::default()).unwrap().rows;
+    assert_eq!(read, [labelled.clone(), plain.clone()]);
+    // A file of the old three columns is still read.
+    std::fs::write(&path, "person,start,end\na,2024-05-01T02:00:00Z,\n").unwrap();
+    assert_eq!(anbu::read_incidents(&path, &anbu::ReadOptions::default()).unwrap().rows[0].kind, None);
+    // A description is not a label: refused, naming the field and the row.
+    std::fs::write(&path, format!("person,start,kind\na,2024-05-01T02:00:00Z,{}\n", "x".repeat(65))).unwrap();
+    let err = anbu::read_incidents(&path, &anbu::ReadOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("field `kind`"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+
+    // The backtest carries the label to the incident's outcome, so outcomes group by it.
+    let rows = [levels("a", "nnnWWn"), levels("b", "nnnnnn")].concat();
+    let r = run(&rows, &[labelled, plain], &[person("a", "full"), person("b", "full")]);
+    let kinds: Vec<(Option<&str>, Option<f64>)> = r.incidents.iter().map(|o| (o.kind.as_deref(), o.ttd_h)).collect();
+    assert_eq!(kinds, [(Some("sudden_collapse"), Some(1.0)), (None, None)]);
+    let back: BacktestReport = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+    assert_eq!(back.incidents[0].kind.as_deref(), Some("sudden_collapse"));
 }

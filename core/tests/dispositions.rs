@@ -175,7 +175,7 @@ fn sleeper() -> (Home, Incident) {
     for h in 0..48 {
         home.steps(b + h as f64 + 0.99, if (7..10).contains(&h) { 120 } else { 0 });
     }
-    let incident = Incident { person: home.id.into(), start: home.ts(COLLAPSE_H), end: None };
+    let incident = Incident { person: home.id.into(), start: home.ts(COLLAPSE_H), end: None, kind: None };
     (home, incident)
 }
 

@@ -199,7 +199,8 @@ pub fn generate(cfg: &WorldConfig) -> World {
         world.events.extend(signals::events(&id, &life, devices, cfg.start, &mut ev_rng));
         if let Some(c) = &life.course {
             let at = |slot: usize| cfg.start.plus_millis(slot as i64 * 10 * MINUTE_MS);
-            world.incidents.push(Incident { person: id.clone(), start: at(c.start), end: c.end.map(at) });
+            let kind = incidents[i].map(|k| k.name().to_string());
+            world.incidents.push(Incident { person: id.clone(), start: at(c.start), end: c.end.map(at), kind });
         }
         let person = Person::new(&id, profile)
             .and_then(|p| p.with_devices(&devices.text()))

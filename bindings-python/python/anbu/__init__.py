@@ -179,12 +179,14 @@ def _to_pandas(table: object) -> Any:
     )
 
 
-def _ordered(frame: Any, output: str) -> Any:
+def _ordered(frame: Any, output: str, unordered: tuple[str, ...] = ()) -> Any:
     """Gives the columns of a closed vocabulary (``ORDERED_COLUMNS``: level, action, responder,
     visit, an episode's kind and peak) an ordered type: a pandas ordered ``Categorical`` or a polars
     ``Enum``, so that ``rows.level.max()`` is the most severe level, not the last in the
-    alphabet."""
-    present = [(name, values) for name, values in ORDERED_COLUMNS if name in frame.columns]
+    alphabet; but not the columns named in ``unordered`` (an incident's ``kind`` is a label)."""
+    present = [
+        (name, values) for name, values in ORDERED_COLUMNS if name in frame.columns and name not in unordered
+    ]
     if output == "polars":
         import polars as pl
 
@@ -201,7 +203,7 @@ def _ordered(frame: Any, output: str) -> Any:
 _TIME_COLUMNS = ("start", "end", "window_end", "detected_at", "asked_at")
 
 
-def _records_frame(records: list[dict[str, Any]], output: str) -> Any:
+def _records_frame(records: list[dict[str, Any]], output: str, unordered: tuple[str, ...] = ()) -> Any:
     """A backtest's records (``BacktestReport.incidents`` / ``episodes``) as a DataFrame: times
     as UTC datetimes, vocabularies ordered."""
     if output not in ("pandas", "polars", "arrow"):
@@ -221,8 +223,8 @@ def _records_frame(records: list[dict[str, Any]], output: str) -> Any:
     if output == "polars":
         import polars as pl
 
-        return _ordered(pl.DataFrame(table), "polars")
-    return _ordered(_to_pandas(table), "pandas")
+        return _ordered(pl.DataFrame(table), "polars", unordered)
+    return _ordered(_to_pandas(table), "pandas", unordered)
 
 
 # What `replay` returns, by `output` (and, without one, by the events' type): typed for mypy

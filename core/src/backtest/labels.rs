@@ -16,8 +16,9 @@ use crate::state::PersonState;
 /// (as the person's profile judges signs of life: the replay's rule) and **ends when the
 /// person was found** (the disposition's time), so that an alert counts as a detection
 /// anywhere in that silence. Several such findings in one silence (an `emergency`, then
-/// `deceased`) are one incident, ending at the first. Without any sign of life before it,
-/// the incident starts at the person's first event.
+/// `deceased`) are one incident, ending at the first, and labelled with it (its `kind`:
+/// `emergency` or `deceased`). Without any sign of life before it, the incident starts at the
+/// person's first event.
 ///
 /// `persons` give each person's profile (`profiles` are the caller's, as a replay's
 /// options have them). An event of a person not listed is refused as a replay refuses it
@@ -66,7 +67,8 @@ pub fn labels_from_dispositions(events: &[Event], persons: &[Person], profiles: 
                 let start = state.last_life_any.map(|l| l.ts).or(state.first_ts).unwrap_or(e.ts);
                 if last.as_ref().is_none_or(|l| l.start != start) {
                     out.extend(last.take());
-                    last = Some(Incident { person: person.person.clone(), start, end: Some(e.ts) });
+                    let kind = Some(finding.as_str().to_string());
+                    last = Some(Incident { person: person.person.clone(), start, end: Some(e.ts), kind });
                 }
             }
             state.fold(e, &rules);
