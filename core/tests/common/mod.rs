@@ -226,6 +226,15 @@ pub fn seed_fired(a: &Assessment) -> bool {
             .any(|r| r.kind == anbu::ReasonKind::Escalation && r.detail.starts_with("held below warning"))
 }
 
+/// Whether an SOS, what the person said on a call or what a visit found holds the
+/// assessment up (not the silence).
+fn raised_by_the_person(a: &Assessment) -> bool {
+    a.reasons.iter().any(|r| {
+        r.contribution > 0.0
+            && matches!(r.kind, anbu::ReasonKind::Sos | anbu::ReasonKind::Concern | anbu::ReasonKind::Disposition)
+    })
+}
+
 /// The safety floor, checked against the seed rules' rows (`seeds`, one run per channel,
 /// on the same grid as `anbu`): wherever a seed rule has fired, anbu recommends at least a
 /// check-in call (where the person has them; else warning), at least `warning` once a call
@@ -252,10 +261,13 @@ pub fn floor_violation(
     let ahead_ms = ((ahead_h + 1.0) * HOUR_MS as f64) as i64;
     let mut since: Option<Timestamp> = None;
     for (k, a) in anbu.iter().enumerate() {
+        // The rule fired on silence: not a level that what the person did or said holds up (an
+        // SOS, a call answered with a request for help, held for a day): that is a sign of life,
+        // and the silence, and the rule's run, begin again after it.
         let fired = seeds.iter().any(|rows| {
             rows.get(k).is_some_and(|s| {
                 assert_eq!(s.at, a.at);
-                seed_fired(s)
+                seed_fired(s) && !raised_by_the_person(s)
             })
         });
         // A seed rule past its call-first hold: it fired and no call's outcome came (with no
