@@ -2,7 +2,9 @@
 //! caseworker's (or the control center's) call or text, then a visit.
 //!
 //! Silence confirmed by missed automatic calls asks for `dispatch` only once the caseworker's
-//! rung was tried: a staff call or text (`checkin` with `by` `staff`) missed or unreachable
+//! rung was tried (for a person without automatic calls, silence alone: a staff call or text
+//! missed or unreachable, or `escalation.caseworker_h` after the first assessment that asked
+//! for the caseworker): a staff call or text (`checkin` with `by` `staff`) missed or unreachable
 //! after the automatic calls began to be missed, or `escalation.caseworker_h` hours after the
 //! missed call that confirmed the silence and after the first assessment that asked for the
 //! caseworker, with no sign of life since. Until then the action is `notify` (the level may be
@@ -34,10 +36,19 @@ use crate::vocab::Finding;
 /// reason's detail.
 pub(crate) fn caseworker_pending(view: &View<'_>, notified_since: Option<Timestamp>) -> Option<String> {
     let esc = &view.rules.profile.escalation;
-    if esc.caseworker_h <= 0.0 || !view.rules.expects_checkin {
+    if esc.caseworker_h <= 0.0 {
         return None;
     }
     let st = view.state;
+    if !view.rules.expects_checkin {
+        // Nobody is called automatically: the caseworker's call or text is the first rung, and
+        // the visit waits for it as it waits after the automatic calls.
+        if st.staff_failed.is_some_and(|t| t <= view.at) {
+            return None;
+        }
+        let due = notified_since.unwrap_or(view.at).plus_hours(esc.caseworker_h);
+        return (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)));
+    }
     // The automatic calls missed since the last sign of life (the state keeps no others).
     let misses: Vec<Timestamp> = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).collect();
     let first = *misses.first()?;

@@ -39,6 +39,23 @@ fn stepped(home: &Home, hours: &[f64]) -> Vec<Assessment> {
         .collect()
 }
 
+/// As [`stepped`], for a person with every device but check-in calls.
+fn stepped_without_calls(home: &Home, hours: &[f64]) -> Vec<Assessment> {
+    let mut engine = Engine::new();
+    engine.add_person(person("full").with_devices("phone,steps,door,plug,app").unwrap()).unwrap();
+    let mut events = home.events.clone();
+    events.sort_by_key(|e| e.ts);
+    hours
+        .iter()
+        .map(|h| {
+            let upto: Vec<_> = events.iter().filter(|e| e.ts <= home.ts(*h)).cloned().collect();
+            events.retain(|e| e.ts > home.ts(*h));
+            engine.ingest_batch(upto).unwrap();
+            engine.assess(home.id, home.ts(*h)).unwrap()
+        })
+        .collect()
+}
+
 fn rung(a: &Assessment) -> bool {
     a.reasons.iter().any(|r| r.kind == ReasonKind::Escalation && r.detail.starts_with("the caseworker's call or text"))
 }
@@ -228,4 +245,25 @@ fn in_the_closed_loop_the_caseworker_calls_and_a_person_who_is_fine_answers() {
     let sent = rows.iter().position(|a| a.action == Action::Dispatch).expect("someone is sent");
     assert!(notify < sent && sent - notify <= 2, "notified at {:?}, sent at {:?}", rows[notify].at, rows[sent].at);
     assert!(rows[notify..sent].iter().all(|a| a.action == Action::Notify));
+}
+
+#[test]
+fn without_automatic_calls_the_caseworker_is_still_asked_an_hour_before_a_visit() {
+    // Found by the safety-floor proptest: a person with no check-in calls went from a call
+    // asked for to a visit in one hour, the silence crossing the young routine's fixed
+    // thresholds at once. Here the service looks at 58 h, then not until 95 h, when the
+    // silence is critical: the caseworker first, for an hour.
+    let home = collapse_at_10_on_day_2_with_the_tv_on(&[]);
+    let rows = stepped_without_calls(&home, &[58.0, 95.0, 95.5, 96.0]);
+    assert!(rows[0].action < Action::Notify, "{:?}", rows[0]);
+    for a in &rows[1..3] {
+        assert_eq!((a.level, a.action), (Level::Critical, Action::Notify), "{a:?}");
+        assert!(rung(a), "{a:?}");
+    }
+    assert_eq!((rows[3].level, rows[3].action), (Level::Critical, Action::Dispatch), "{:?}", rows[3]);
+    // A staff call missed completes the rung at once.
+    let mut tried = collapse_at_10_on_day_2_with_the_tv_on(&[]);
+    staff(&mut tried, 95.1, CheckinOutcome::Missed);
+    let rows = stepped_without_calls(&tried, &[58.0, 95.0, 95.5]);
+    assert_eq!((rows[2].level, rows[2].action), (Level::Critical, Action::Dispatch), "{:?}", rows[2]);
 }
