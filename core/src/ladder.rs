@@ -39,15 +39,19 @@ pub(crate) fn caseworker_pending(view: &View<'_>, notified_since: Option<Timesta
     if esc.caseworker_h <= 0.0 {
         return None;
     }
+    let due = rung_from(view, notified_since)?.plus_hours(esc.caseworker_h);
+    (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)))
+}
+
+/// From when the caseworker's hour counts, if the rung is still to be tried (no staff call or
+/// text failed since it began).
+fn rung_from(view: &View<'_>, notified_since: Option<Timestamp>) -> Option<Timestamp> {
+    let esc = &view.rules.profile.escalation;
     let st = view.state;
     if !view.rules.expects_checkin {
         // Nobody is called automatically: the caseworker's call or text is the first rung, and
         // the visit waits for it as it waits after the automatic calls.
-        if st.staff_failed.is_some_and(|t| t <= view.at) {
-            return None;
-        }
-        let due = notified_since.unwrap_or(view.at).plus_hours(esc.caseworker_h);
-        return (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)));
+        return st.staff_failed.is_none_or(|t| t > view.at).then(|| notified_since.unwrap_or(view.at));
     }
     // The automatic calls missed since the last sign of life (the state keeps no others).
     let misses: Vec<Timestamp> = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).collect();
@@ -63,9 +67,7 @@ pub(crate) fn caseworker_pending(view: &View<'_>, notified_since: Option<Timesta
         .map_or(misses[misses.len() - 1], |n| misses[n - 1]);
     // The hour counts from when the caseworker was asked (`notify`), where earlier assessments
     // tell: a visit does not go out at the first assessment that calls for someone.
-    let asked = notified_since.map_or(confirmed, |n| n.max(confirmed));
-    let due = asked.plus_hours(esc.caseworker_h);
-    (view.at < due).then(|| say!(view.locale(), Msg::CaseworkerFirst, view.local(due)))
+    Some(notified_since.map_or(confirmed, |n| n.max(confirmed)))
 }
 
 /// Which kind of visit a `dispatch` is (the rule is [`Assessment::visit`](crate::Assessment::visit)'s):
