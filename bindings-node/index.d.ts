@@ -352,6 +352,19 @@ export interface BacktestMetrics {
   false_dispatches_per_100_pm: number
 }
 
+/** How the incidents of one `kind` fared: detection, and the first ask (a call or more). */
+export interface KindMetrics {
+  incidents: number
+  detected: number
+  detected_within_24h: number
+  ttd_median_h: number | null
+  ttd_p90_h: number | null
+  /** Incidents where some assessment within the window asked for anything. */
+  asked: number
+  asked_within_24h: number
+  ask_median_h: number | null
+}
+
 /** How one incident fared: whether, when and by which assessment it was detected. */
 export interface IncidentOutcome {
   person: string
@@ -389,6 +402,8 @@ export interface AlertEpisode {
 export interface BacktestReport {
   overall: BacktestMetrics
   by_profile: Record<string, BacktestMetrics>
+  /** Per incident `kind`, for the incidents labelled with one. */
+  by_kind: Record<string, KindMetrics>
   /** Every incident, in the order given. */
   incidents: IncidentOutcome[]
   /** Every alert episode, by person then time. */

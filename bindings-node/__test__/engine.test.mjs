@@ -187,6 +187,13 @@ test('backtest: a simulated cohort replayed and scored against its incidents', (
   const story = Object.fromEntries(c.cases.map((s) => [s.person, s.incident]))
   assert.ok(c.incidents.length > 0 && c.incidents.every((i) => i.kind === story[i.person]))
   assert.deepEqual(report.incidents.map((i) => i.kind), c.incidents.map((i) => i.kind))
+  // The same incidents per kind: each kind's count and detections add up from the list.
+  for (const [kind, m] of Object.entries(report.by_kind)) {
+    const of = report.incidents.filter((i) => i.kind === kind)
+    assert.deepEqual([m.incidents, m.detected, m.asked], [of.length, of.filter((i) => i.detected_at !== null).length, of.filter((i) => i.asked_at !== null).length], kind)
+  }
+  assert.equal(Object.values(report.by_kind).reduce((n, m) => n + m.incidents, 0), c.incidents.length)
+  assert.match(report.markdown, /\n\n\| kind \| incidents \|/)
   assert.equal(report.incidents.filter((i) => i.detected_at !== null).length, report.overall.detected)
   // When each person was first asked (a check-in call or more): within the incident's window.
   for (const i of report.incidents) {

@@ -34,12 +34,21 @@ impl PyBacktestReport {
         json_value(py, &self.inner.by_profile)
     }
 
-    /// `{"overall": ..., "by_profile": ...}`.
+    /// Per incident `kind`, for the incidents labelled with one: `incidents`, `detected`,
+    /// `detected_within_24h`, `ttd_median_h`, `ttd_p90_h`, `asked`, `asked_within_24h`,
+    /// `ask_median_h` (empty when no incident has a `kind`).
+    #[getter]
+    fn by_kind(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        json_value(py, &self.inner.by_kind)
+    }
+
+    /// `{"overall": ..., "by_profile": ..., "by_kind": ..., "incidents": [...], "episodes": [...]}`.
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         json_value(py, &self.inner)
     }
 
-    /// A Markdown table: one row per profile, then `all`.
+    /// A Markdown table: one row per profile, then `all`; then one row per incident `kind`,
+    /// where incidents are labelled.
     fn to_markdown(&self) -> String {
         self.inner.to_markdown()
     }

@@ -39,7 +39,15 @@ def test_backtest_matches_rust(output: Any, incidents: list[Any], persons: list[
         assert close(report.to_dict(), expected)
     assert report.overall == report.to_dict()["overall"]
     assert set(report.by_profile) == set(expected["by_profile"])
-    assert report.to_markdown().splitlines()[-1].startswith("| all | ")
+    # The profiles' table ends with `all`; the incidents' kinds follow, one row each.
+    profiles_table, kinds_table = report.to_markdown().split("\n\n")
+    assert profiles_table.splitlines()[-1].startswith("| all | ")
+    assert report.by_kind == expected["by_kind"] and len(report.by_kind) > 0
+    assert [line.split(" | ")[0] for line in kinds_table.splitlines()[2:]] == [f"| {k}" for k in report.by_kind]
+    frame = report.incidents("pandas")
+    for kind, m in report.by_kind.items():
+        of = frame[frame["kind"] == kind]
+        assert (m["incidents"], m["detected"]) == (len(of), int(of["detected_at"].notna().sum()))
     assert repr(report).startswith("BacktestReport(persons=")
 
 

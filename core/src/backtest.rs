@@ -30,6 +30,7 @@
 //! # Ok::<(), anbu::Error>(())
 //! ```
 
+mod by_kind;
 mod labels;
 mod plug_rule;
 mod sweep;
@@ -46,6 +47,7 @@ use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
+pub use by_kind::KindMetrics;
 pub use labels::labels_from_dispositions;
 pub use plug_rule::{PLUG_RULE_PROFILE, PLUG_SERVICE_PROFILE, PlugRule, plug_rule, plug_service};
 pub use sweep::{OperatingPoint, Sweep, SweepSetup, progress_total, sweep};
@@ -111,6 +113,10 @@ pub struct BacktestReport {
     pub overall: Metrics,
     /// Per profile name (`?` for persons missing from the persons table).
     pub by_profile: BTreeMap<String, Metrics>,
+    /// Per incident `kind`, for the incidents labelled with one (absent from reports
+    /// written before 2026-12-07).
+    #[serde(default)]
+    pub by_kind: BTreeMap<String, KindMetrics>,
     /// Every incident, in the order given: whether and when it was detected, and by which
     /// assessment.
     #[serde(default)]
@@ -382,6 +388,7 @@ pub fn backtest_counted(
     Ok(BacktestReport {
         overall: all.metrics(),
         by_profile: tallies.into_iter().map(|(k, t)| (k.to_string(), t.metrics())).collect(),
+        by_kind: by_kind::by_kind(&outcomes),
         incidents: outcomes,
         episodes,
     })
@@ -475,7 +482,8 @@ fn count_episodes_and_actions(
 }
 
 impl BacktestReport {
-    /// The report as a Markdown table: one row per profile, then `all`.
+    /// The report as a Markdown table: one row per profile, then `all`; where incidents
+    /// are labelled with a `kind`, a blank line and a second table, one row per kind.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         out.push_str(
@@ -506,6 +514,11 @@ impl BacktestReport {
                 m.notifications_per_100_pm,
                 m.dispatches_per_100_pm,
             );
+        }
+        let kinds = by_kind::markdown(&self.by_kind);
+        if !kinds.is_empty() {
+            out.push('\n');
+            out.push_str(&kinds);
         }
         out
     }

@@ -377,6 +377,49 @@ fn detected_within_24h_counts_prompt_detections_only() {
     assert!(r.to_markdown().contains("| all | 3 | 3 | 3/3 (100%) | 2 |"));
 }
 
+#[test]
+fn incidents_labelled_with_a_kind_are_also_counted_per_kind() {
+    use Action::{CheckinCall as K, None as N};
+    use Level::{Normal as n, Warning as W};
+    // Three collapses: asked at 2 h and found at 4 h; asked at 30 h and found at 31 h; asked
+    // at 1 h, never found. An illness alerted at 5 h with no action asked (an open-loop row); one unlabelled.
+    /// Hours at which a person's row is not `normal` with no action: (hour, level, action).
+    type Marks = &'static [(i64, Level, Action)];
+    let plans: [(&str, Option<&str>, Marks); 5] = [
+        ("c-1", Some("collapse"), &[(2, n, K), (4, W, K)]),
+        ("c-2", Some("collapse"), &[(30, n, K), (31, W, K)]),
+        ("c-3", Some("collapse"), &[(1, n, K)]),
+        ("i-1", Some("illness"), &[(5, W, N)]),
+        ("u-1", None, &[(3, W, N)]),
+    ];
+    let mut rows = Vec::new();
+    let mut incidents = Vec::new();
+    for (id, kind, marks) in plans {
+        rows.extend((0..40).map(|h| {
+            let (level, action) = marks.iter().find(|m| m.0 == h).map_or((n, N), |m| (m.1, m.2));
+            row(id, h, level, action)
+        }));
+        incidents.push(Incident { kind: kind.map(str::to_string), ..incident(id, 0, None) });
+    }
+    let r = run(&rows, &incidents, &[]);
+    assert_eq!(r.by_kind.keys().collect::<Vec<_>>(), ["collapse", "illness"]);
+    let c = &r.by_kind["collapse"];
+    assert_eq!((c.incidents, c.detected, c.detected_within_24h), (3, 2, 1));
+    assert_eq!((c.ttd_median_h, c.ttd_p90_h), (Some(4.0), Some(31.0)));
+    assert_eq!((c.asked, c.asked_within_24h, c.ask_median_h), (3, 2, Some(2.0)));
+    let i = &r.by_kind["illness"];
+    assert_eq!((i.incidents, i.detected, i.ttd_median_h, i.asked, i.ask_median_h), (1, 1, Some(5.0), 0, None));
+    // The kinds add up to the labelled incidents; the unlabelled one is only in `overall`.
+    assert_eq!(r.overall.incidents, 5);
+    let md = r.to_markdown();
+    assert!(md.contains("\n\n| kind | incidents | detected | within 24 h |"), "{md}");
+    assert!(md.contains("| collapse | 3 | 2 | 1 | 4.0 | 31.0 | 3 | 2 | 2.0 |"), "{md}");
+    // Without any label, no second table.
+    let unlabelled: Vec<Incident> = incidents.iter().map(|i| Incident { kind: None, ..i.clone() }).collect();
+    let r = run(&rows, &unlabelled, &[]);
+    assert!(r.by_kind.is_empty() && !r.to_markdown().contains("| kind |"));
+}
+
 mod sweeps {
     use anbu::backtest::{SweepSetup, sweep};
     use anbu::sim::{SimConfig, simulate};

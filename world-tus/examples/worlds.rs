@@ -384,9 +384,14 @@ fn main() -> Result<(), anbu::Error> {
             // Every incident: anbu's (closed loop) time to detect, and the seed rules'.
             let rules = &tallies[SEED_RULES];
             let by_key = found_by(rules);
-            for ((p, t, _), (kind, d)) in c.keys.iter().zip(&c.ttds) {
+            for (((p, t, _), (kind, d)), a) in c.keys.iter().zip(&c.ttds).zip(&c.to_ask) {
                 let r = by_key.get(&(p.as_str(), *t)).and_then(|(d, _)| *d);
-                eprintln!("  incident {world} {p} {kind}: anbu {}, all seed rules {}", hours(*d), hours(r));
+                eprintln!(
+                    "  incident {world} {p} {kind}: anbu {} (asked {}), all seed rules {}",
+                    hours(*d),
+                    hours(*a),
+                    hours(r)
+                );
             }
         }
         println!("\n### {}: incidents by kind, all seed rules vs anbu (closed loop)\n", &name[..7]);
