@@ -142,6 +142,9 @@ export type Action = 'none' | 'checkin_call' | 'notify' | 'dispatch'
 export type Responder = 'day_office' | 'control_center'
 /** Which kind of visit a `dispatch` is: staff, the police or 119. */
 export type VisitKind = 'visit' | 'police' | '119'
+
+/** Who placed a check-in call: the automatic (AI) call, or a caseworker's or the control center's. */
+export type CheckinBy = 'auto' | 'staff'
 export type ReasonKind =
   | 'inactivity'
   | 'no_change'
@@ -179,6 +182,8 @@ export interface Assessment {
   reasons: Reason[]
   /** For a `dispatch`, who goes (`visit` by staff, `police`, `119`); absent otherwise. */
   visit?: VisitKind
+  /** The call a closed-loop replay placed after this assessment (`auto` at `checkin_call`, `staff` at `notify`); absent otherwise. */
+  call?: CheckinBy
 }
 
 /** A pilot tier, named as the built-in profile that watches it. */
@@ -346,6 +351,10 @@ export interface BacktestMetrics {
   false_per_100_pm: number
   /** Runs of `checkin_call`: calls asked for (a closed loop places one per `retry` while a run lasts). */
   checkin_calls_per_100_pm: number
+  /** Automatic calls a closed-loop replay placed (rows whose `call` is `auto`). */
+  automatic_calls_placed_per_100_pm: number
+  /** The caseworker's or the control center's calls a closed-loop replay placed (rows whose `call` is `staff`). */
+  staff_calls_placed_per_100_pm: number
   notifications_per_100_pm: number
   dispatches_per_100_pm: number
   false_dispatches: number

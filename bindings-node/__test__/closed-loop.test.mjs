@@ -70,6 +70,15 @@ test('a function responder is called in time order on the JS thread', () => {
   // Each call is placed 5 minutes after the assessment that asked for it.
   const asked = new Set(rows.filter((r) => r.action === 'checkin_call').map((r) => Date.parse(r.at)))
   assert.ok(times.every((t) => asked.has(t - 5 * 60_000)))
+  // Each row after which a call was placed says so: one row per call, all automatic here.
+  const marked = rows.filter((r) => r.call !== undefined)
+  assert.deepEqual(marked.map((r) => Date.parse(r.at) + 5 * 60_000), times)
+  assert.ok(marked.every((r) => r.call === 'auto' && r.action === 'checkin_call'))
+  assert.ok(anbu.replay(events, persons).every((r) => r.call === undefined))
+  // The backtest counts them per 100 person-months.
+  const m = anbu.backtest(rows, [], persons).overall
+  assert.ok(Math.abs(m.automatic_calls_placed_per_100_pm - (calls.length * 100) / m.person_months) < 1e-9)
+  assert.equal(m.staff_calls_placed_per_100_pm, 0)
   assert.equal(worst(rows), 'watch')
   // null: no call could be placed, so silence escalates as in the open loop.
   assert.deepEqual(anbu.replayClosedLoop(events, persons, () => null), anbu.replay(events, persons))

@@ -49,7 +49,7 @@ test('assessments written hold every field, reasons included', async () => {
   const csv = join(tmp, 'rows.csv')
   await anbu.writeAssessmentsAsync(rows, csv)
   const lines = readFileSync(csv, 'utf8').trim().split('\n')
-  assert.equal(lines[0], 'person,at,score,level,action,responder,reasons,visit')
+  assert.equal(lines[0], 'person,at,score,level,action,responder,reasons,visit,call')
   assert.equal(lines.length, rows.length + 1)
 })
 

@@ -116,6 +116,13 @@ impl PyAssessment {
         self.inner.visit.map(|v| v.as_str())
     }
 
+    /// The check-in call a closed-loop replay placed after this assessment: `auto` (the
+    /// automatic call) or `staff` (the caseworker's or the control center's); `None` otherwise.
+    #[getter]
+    fn call(&self) -> Option<&'static str> {
+        self.inner.call.map(|c| c.as_str())
+    }
+
     /// The evidence, strongest first.
     #[getter]
     fn reasons(&self) -> Vec<PyReason> {
@@ -137,6 +144,7 @@ impl PyAssessment {
         }
         d.set_item("reasons", reasons)?;
         d.set_item("visit", self.visit())?;
+        d.set_item("call", self.call())?;
         Ok(d)
     }
 
@@ -144,8 +152,9 @@ impl PyAssessment {
         let a = &self.inner;
         let top = a.reasons.first().map(|r| format!(", top={:?}", r.kind.as_str())).unwrap_or_default();
         let visit = a.visit.map(|v| format!(", visit={:?}", v.as_str())).unwrap_or_default();
+        let call = a.call.map(|c| format!(", call={:?}", c.as_str())).unwrap_or_default();
         format!(
-            "Assessment(person={:?}, at={:?}, score={}, level={:?}, action={:?}, responder={:?}, reasons={}{top}{visit})",
+            "Assessment(person={:?}, at={:?}, score={}, level={:?}, action={:?}, responder={:?}, reasons={}{top}{visit}{call})",
             a.person,
             a.at.to_string(),
             a.score,

@@ -44,9 +44,16 @@ def normal_rows(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
                     (x["signal"], x["kind"], x["detail"], float(x["contribution"]))
                     for x in list(reasons)
                 ),
+                _text_or_none(r.get("call")),
             )
         )
     return out
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A nullable text cell as a DataFrame or a CSV gives it back (None, NaN, empty or text) as
+    text or None."""
+    return value if isinstance(value, str) and value else None
 
 
 def frame_rows(df: Any) -> list[tuple[Any, ...]]:

@@ -117,6 +117,20 @@ def test_a_callable_is_called_in_order_with_utc_times() -> None:
     asked = [r.at for r in rows if r.action == "checkin_call"]
     assert all(at - timedelta(minutes=5) in asked for _, at, _ in calls)
     assert worst(rows) == "watch"
+    # Each row after which a call was placed says so: one row per call, all automatic here.
+    marked = [r for r in rows if r.call is not None]
+    assert [r.at + timedelta(minutes=5) for r in marked] == [at for _, at, _ in calls]
+    assert {(r.call, r.action) for r in marked} == {("auto", "checkin_call")}
+    assert 'call="auto"' in repr(marked[0]) and marked[0].to_dict()["call"] == "auto"
+    # In a DataFrame, an ordered column (auto before staff); none from an open replay; the
+    # backtest counts them per 100 person-months.
+    frame = anbu.replay_closed_loop(events, persons, answer)
+    assert list(frame["call"].cat.categories) == ["auto", "staff"] and frame["call"].cat.ordered
+    assert int((frame["call"] == "auto").sum()) == len(marked)
+    assert anbu.replay(events, persons)["call"].isna().all()
+    m = anbu.backtest(frame, [], persons).overall
+    assert m["automatic_calls_placed_per_100_pm"] == pytest.approx(len(marked) * 100 / m["person_months"])
+    assert m["staff_calls_placed_per_100_pm"] == 0
 
 
 def test_a_callable_that_raises_stops_the_replay_with_its_exception() -> None:

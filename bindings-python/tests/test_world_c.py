@@ -76,6 +76,25 @@ def test_the_scorer_agrees_with_anbu_backtest(world: world_c.World, rows: pd.Dat
         assert hit == expected
 
 
+def test_the_calls_world_c_answered_are_the_calls_the_rows_and_the_backtest_count(world: world_c.World) -> None:
+    answered: list[tuple[str, Any]] = []
+
+    def counting(person: str, at: Any) -> Any:
+        outcome = world.responder(person, at)
+        if outcome is not None:
+            answered.append((person, pd.Timestamp(at)))
+        return outcome
+
+    rows = anbu.replay_closed_loop(world.events, world.persons, counting, every="1h")
+    marked = rows[rows["call"].notna()]
+    assert sorted(answered) == sorted(zip(marked["person"].astype(str), marked["at"] + pd.Timedelta(minutes=5)))
+    overall = anbu.backtest(rows, [], world.persons).overall
+    for by, key in (("auto", "automatic_calls_placed_per_100_pm"), ("staff", "staff_calls_placed_per_100_pm")):
+        n = int((marked["call"] == by).sum())
+        assert n > 0
+        assert overall[key] == pytest.approx(n * 100 / overall["person_months"])
+
+
 def test_anbu_asks_no_later_than_an_hour_after_the_seed_plug_rule_on_a_collapse(
     world: world_c.World, rows: pd.DataFrame
 ) -> None:

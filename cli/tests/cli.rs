@@ -100,7 +100,7 @@ fn replay_to_jsonl_by_extension_and_to_stdout() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), std::fs::read_to_string(&out_file).unwrap());
     let out = anbu(&["replay", &events, "--persons", &persons]);
-    assert!(text(&out.stdout).starts_with("person,at,score,level,action,responder,reasons,visit\n"));
+    assert!(text(&out.stdout).starts_with("person,at,score,level,action,responder,reasons,visit,call\n"));
     // No progress drawn where stderr is not a terminal.
     assert_eq!(text(&out.stderr), "");
 }

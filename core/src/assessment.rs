@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::macros::spec_enum;
 use crate::time::Timestamp;
-use crate::vocab::Signal;
+use crate::vocab::{CheckinBy, Signal};
 
 spec_enum! {
     /// How worried to be, from the score and the profile's cut-offs.
@@ -148,11 +148,22 @@ pub struct Assessment {
     /// else (silence, missed calls, decline) is a staff `visit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visit: Option<VisitKind>,
+    /// The check-in call a closed-loop replay placed after this assessment: `auto` (the
+    /// automatic call, at `checkin_call`) or `staff` (the caseworker's or the control
+    /// center's, at `notify`); none where it placed none (at most one per the call policy's
+    /// `retry`, and none for a person without check-in calls or while a household waits for
+    /// the day office), and always none from an engine or an open-loop replay (absent from
+    /// files written before it). Counting them counts the calls placed
+    /// ([`crate::backtest::Metrics::automatic_calls_placed_per_100_pm`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CheckinBy>,
 }
 
 /// The spec's assessment columns, in order.
-/// (`visit` is the last, so that a reader of the older six knows the columns it knows.)
-pub const ASSESSMENT_FIELDS: [&str; 8] = ["person", "at", "score", "level", "action", "responder", "reasons", "visit"];
+/// (Columns added later come last, `visit` then `call`, so that a reader of the older ones
+/// knows the columns it knows.)
+pub const ASSESSMENT_FIELDS: [&str; 9] =
+    ["person", "at", "score", "level", "action", "responder", "reasons", "visit", "call"];
 
 spec_enum! {
     /// Who a `concern` of a category is routed to; the reason names it.

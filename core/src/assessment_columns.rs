@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::limits;
 use crate::owned_columns::IdCodes;
 use crate::time::Timestamp;
-use crate::vocab::Signal;
+use crate::vocab::{CheckinBy, Signal};
 
 /// Assessments as columns, one entry per row in each: the person as a code into a dictionary
 /// of ids, and each row's reasons as a run of the reason columns (as a list column of an
@@ -49,6 +49,8 @@ pub struct AssessmentColumns {
     pub responder: Vec<Responder>,
     /// Which kind of visit each `dispatch` is (none for other actions).
     pub visit: Vec<Option<VisitKind>>,
+    /// The check-in call a closed-loop replay placed after each row, if any.
+    pub call: Vec<Option<CheckinBy>>,
     /// Where each row's reasons begin in the reason columns, and after the last row, where
     /// they end (one entry more than rows, the first 0).
     pub reason_offsets: Vec<i64>,
@@ -85,6 +87,7 @@ impl AssessmentColumns {
             action: Vec::with_capacity(rows),
             responder: Vec::with_capacity(rows),
             visit: Vec::with_capacity(rows),
+            call: Vec::with_capacity(rows),
             reason_offsets,
             reason_signal: Vec::new(),
             reason_kind: Vec::new(),
@@ -105,6 +108,7 @@ impl AssessmentColumns {
         limits::try_reserve(&mut out.action, rows, what)?;
         limits::try_reserve(&mut out.responder, rows, what)?;
         limits::try_reserve(&mut out.visit, rows, what)?;
+        limits::try_reserve(&mut out.call, rows, what)?;
         limits::try_reserve(&mut out.reason_offsets, rows, what)?;
         Ok(out)
     }
@@ -138,6 +142,7 @@ impl AssessmentColumns {
         self.action.push(a.action);
         self.responder.push(a.responder);
         self.visit.push(a.visit);
+        self.call.push(a.call);
         for r in &a.reasons {
             self.reason_signal.push(r.signal);
             self.reason_kind.push(r.kind);
@@ -160,6 +165,7 @@ impl AssessmentColumns {
         self.action.extend(other.action);
         self.responder.extend(other.responder);
         self.visit.extend(other.visit);
+        self.call.extend(other.call);
         self.reason_offsets.extend(other.reason_offsets.iter().skip(1).map(|o| o + reasons));
         self.reason_signal.extend(other.reason_signal);
         self.reason_kind.extend(other.reason_kind);
@@ -195,8 +201,9 @@ impl AssessmentColumns {
         let rows = self.person.iter().zip(&self.at).zip(&self.score).zip(&self.level).zip(&self.action);
         rows.zip(&self.responder)
             .zip(&self.visit)
+            .zip(&self.call)
             .enumerate()
-            .map(|(i, ((((((person, at), score), level), action), responder), visit))| Assessment {
+            .map(|(i, (((((((person, at), score), level), action), responder), visit), call))| Assessment {
                 person: self.names.get(*person as usize).cloned().unwrap_or_default(),
                 at: Timestamp::from_millis_in_range(*at),
                 score: *score,
@@ -205,6 +212,7 @@ impl AssessmentColumns {
                 responder: *responder,
                 reasons: range(&self.reason_offsets, i).filter_map(reason).collect(),
                 visit: *visit,
+                call: *call,
             })
             .collect()
     }

@@ -11,7 +11,9 @@
 //! - Person-months: per person, the span of their rows plus one grid step (the most common
 //!   gap between their rows), over 30 days.
 //! - Action burden: runs of consecutive assessments with the same action (`checkin_call`,
-//!   `notify`, `dispatch`), each run counted once, per 100 person-months.
+//!   `notify`, `dispatch`), each run counted once, per 100 person-months; and the calls a
+//!   closed-loop replay placed (its rows' `call`: automatic and the staff's), per 100
+//!   person-months.
 //!
 //! ```
 //! use anbu::backtest::backtest;
@@ -19,7 +21,7 @@
 //! let t0 = anbu::Timestamp::from_millis(1_714_521_600_000)?;
 //! let row = |h: i64, level: Level| Assessment {
 //!     person: "p-1".into(), at: t0.plus_millis(h * HOUR_MS), score: 0.0, level,
-//!     action: Action::None, responder: Responder::DayOffice, reasons: Vec::new(), visit: None,
+//!     action: Action::None, responder: Responder::DayOffice, reasons: Vec::new(), visit: None, call: None,
 //! };
 //! let rows = vec![row(0, Level::Normal), row(1, Level::Warning), row(2, Level::Normal)];
 //! let incidents = vec![Incident { person: "p-1".into(), start: t0, end: None, kind: None }];
@@ -46,6 +48,7 @@ use crate::error::{Error, Location, Result};
 use crate::incident::Incident;
 use crate::person::Person;
 use crate::time::{DAY_MS, HOUR_MS, Timestamp};
+use crate::vocab::CheckinBy;
 
 pub use by_kind::KindMetrics;
 pub use labels::labels_from_dispositions;
@@ -90,8 +93,17 @@ pub struct Metrics {
     pub false_per_100_pm: f64,
     /// Runs of `checkin_call` actions per 100 person-months: the times a call was asked for.
     /// A closed loop places a call at each assessment of a run at least its `retry` after the
-    /// last (one an hour with the defaults), so it places more; count those from its responder.
+    /// last (one an hour with the defaults), so it places more: those are
+    /// [`Metrics::automatic_calls_placed_per_100_pm`].
     pub checkin_calls_per_100_pm: f64,
+    /// Automatic check-in calls a closed-loop replay placed (rows whose `call` is `auto`), per
+    /// 100 person-months; 0 for rows of an open-loop replay or an engine, which place none.
+    #[serde(default)]
+    pub automatic_calls_placed_per_100_pm: f64,
+    /// The caseworker's or the control center's calls a closed-loop replay placed (rows whose
+    /// `call` is `staff`), per 100 person-months.
+    #[serde(default)]
+    pub staff_calls_placed_per_100_pm: f64,
     /// Runs of `notify` actions per 100 person-months.
     pub notifications_per_100_pm: f64,
     /// Runs of `dispatch` actions per 100 person-months.
@@ -205,6 +217,8 @@ struct Tally {
     false_episodes: usize,
     false_dispatches: usize,
     checkin_calls: usize,
+    /// Calls placed: automatic, and the staff's.
+    placed: [usize; 2],
     notifications: usize,
     dispatches: usize,
 }
@@ -218,6 +232,8 @@ impl Tally {
         self.false_episodes += other.false_episodes;
         self.false_dispatches += other.false_dispatches;
         self.checkin_calls += other.checkin_calls;
+        self.placed[0] += other.placed[0];
+        self.placed[1] += other.placed[1];
         self.notifications += other.notifications;
         self.dispatches += other.dispatches;
     }
@@ -238,6 +254,8 @@ impl Tally {
             false_episodes: self.false_episodes,
             false_per_100_pm: per_100(self.false_episodes),
             checkin_calls_per_100_pm: per_100(self.checkin_calls),
+            automatic_calls_placed_per_100_pm: per_100(self.placed[0]),
+            staff_calls_placed_per_100_pm: per_100(self.placed[1]),
             notifications_per_100_pm: per_100(self.notifications),
             dispatches_per_100_pm: per_100(self.dispatches),
             false_dispatches: self.false_dispatches,
@@ -466,6 +484,11 @@ fn count_episodes_and_actions(
         } else if let Some(e) = episode.take() {
             close(e, tally);
         }
+        match a.call {
+            Some(CheckinBy::Auto) => tally.placed[0] += 1,
+            Some(CheckinBy::Staff) => tally.placed[1] += 1,
+            None => {}
+        }
         if new_run {
             match a.action {
                 Action::CheckinCall => tally.checkin_calls += 1,
@@ -488,10 +511,10 @@ impl BacktestReport {
         let mut out = String::new();
         out.push_str(
             "| profile | persons | incidents | detected | within 24 h | median TTD h | p90 TTD h \
-             | false episodes /100 pm | false dispatches /100 pm | check-in calls asked /100 pm | notifications /100 pm \
-             | dispatches /100 pm |\n",
+             | false episodes /100 pm | false dispatches /100 pm | check-in calls asked /100 pm \
+             | automatic calls placed /100 pm | staff calls placed /100 pm | notifications /100 pm | dispatches /100 pm |\n",
         );
-        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         let rows = self.by_profile.iter().map(|(k, m)| (k.as_str(), m)).chain([("all", &self.overall)]);
         for (name, m) in rows {
             let detected = if m.incidents > 0 {
@@ -502,7 +525,7 @@ impl BacktestReport {
             let hours = |h: Option<f64>| h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"));
             let _ = writeln!(
                 out,
-                "| {name} | {} | {} | {detected} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                "| {name} | {} | {} | {detected} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
                 m.persons,
                 m.incidents,
                 m.detected_within_24h,
@@ -511,6 +534,8 @@ impl BacktestReport {
                 m.false_per_100_pm,
                 m.false_dispatches_per_100_pm,
                 m.checkin_calls_per_100_pm,
+                m.automatic_calls_placed_per_100_pm,
+                m.staff_calls_placed_per_100_pm,
                 m.notifications_per_100_pm,
                 m.dispatches_per_100_pm,
             );

@@ -122,5 +122,6 @@ pub(crate) fn fault_assessment(
         responder: rules.responder(at),
         reasons: vec![reason],
         visit: None,
+        call: None,
     }
 }

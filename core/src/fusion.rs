@@ -320,7 +320,7 @@ pub(crate) fn assess(
     }
     let visit = (action == Action::Dispatch)
         .then(|| crate::ladder::visit_kind(&view, &reasons, concern.as_ref().map(|(_, rule)| rule)));
-    Assessment { person, at, score, level, action, responder: rules.route(at, asked), reasons, visit }
+    Assessment { person, at, score, level, action, responder: rules.route(at, asked), reasons, visit, call: None }
 }
 
 /// Strongest first; ties in a fixed order.

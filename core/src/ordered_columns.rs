@@ -3,11 +3,13 @@
 
 use crate::assessment::{Action, Level, Responder, VisitKind};
 use crate::backtest::EpisodeKind;
+use crate::vocab::CheckinBy;
 
 /// The columns of anbu's tables that hold a closed vocabulary, each with its values in
 /// their order (`normal` < `watch` < `warning` < `critical`; actions from none to dispatch),
 /// so that a DataFrame can give them an ordered categorical type: the assessment's `level`,
-/// `action`, `responder` and `visit`, and a backtest episode's `kind` and `peak`.
+/// `action`, `responder`, `visit` and `call` (`auto` before `staff`, as the ladder climbs),
+/// and a backtest episode's `kind` and `peak`.
 ///
 /// ```
 /// let columns = anbu::ordered_columns();
@@ -24,6 +26,7 @@ pub fn ordered_columns() -> Vec<(&'static str, Vec<&'static str>)> {
         ("action", names(Action::ALL, Action::as_str)),
         ("responder", names(Responder::ALL, Responder::as_str)),
         ("visit", names(VisitKind::ALL, VisitKind::as_str)),
+        ("call", names(CheckinBy::ALL, CheckinBy::as_str)),
         ("kind", names(EpisodeKind::ALL, EpisodeKind::as_str)),
         ("peak", level),
     ]

@@ -216,8 +216,9 @@ pub enum Emit {
     /// Every row.
     #[default]
     All,
-    /// Each person's first row, and the rows whose level, action (with its kind of visit) or
-    /// responder changed.
+    /// Each person's first row, the rows whose level, action (with its kind of visit) or
+    /// responder changed, and the rows after which a closed loop placed a call (so that the
+    /// calls placed count the same from either).
     Changes,
 }
 
@@ -231,6 +232,7 @@ impl Emit {
             .chain(rows.windows(2).map(|w| {
                 let (a, b) = (&w[0], &w[1]);
                 a.person != b.person
+                    || b.call.is_some()
                     || (a.level, a.action, a.visit, a.responder) != (b.level, b.action, b.visit, b.responder)
             }))
             .collect();
@@ -1070,6 +1072,7 @@ fn replay_person<O: Output>(
                     true,
                 ));
                 *last_call = Some(at);
+                a.call = Some(by);
             }
         }
         if start.is_none_or(|s| at >= s) {

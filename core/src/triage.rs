@@ -132,7 +132,7 @@ pub fn triage_latest(rows: &[Assessment], persons: &[Person], filter: &TriageFil
 /// let row = Assessment {
 ///     person: "p-2".into(), at: Timestamp::from_millis(1_714_521_600_000)?, score: 100.0,
 ///     level: Level::Critical, action: Action::Dispatch, responder: Responder::ControlCenter,
-///     reasons: Vec::new(), visit: None,
+///     reasons: Vec::new(), visit: None, call: None,
 /// };
 /// let table = anbu::triage_markdown(&[row]);
 /// assert!(table.lines().nth(2).unwrap().starts_with("| 1 | p-2 | critical | dispatch |"), "{table}");

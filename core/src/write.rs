@@ -108,24 +108,25 @@ pub fn write_events_jsonl<'a, W: Write>(w: W, events: impl IntoIterator<Item = &
 }
 
 /// Writes assessments as CSV with the spec's columns ([`ASSESSMENT_FIELDS`]) and a header
-/// row; `reasons` is a JSON string of the list, `visit` empty unless the action is `dispatch`.
+/// row; `reasons` is a JSON string of the list, `visit` empty unless the action is `dispatch`,
+/// `call` empty unless a closed-loop replay placed a call after the row.
 ///
 /// ```
 /// use anbu::{Action, Assessment, Level, Responder, write_assessments_csv};
 /// let a = Assessment { person: "p-1".into(), at: "2024-05-01T10:00:00Z".parse()?, score: 12.5,
 ///                      level: Level::Normal, action: Action::None, responder: Responder::DayOffice,
-///                      reasons: vec![], visit: None };
+///                      reasons: vec![], visit: None, call: None };
 /// let mut out = Vec::new();
 /// write_assessments_csv(&mut out, [&a])?;
 /// assert_eq!(String::from_utf8(out).unwrap(),
-///            "person,at,score,level,action,responder,reasons,visit\n\
-///             p-1,2024-05-01T10:00:00Z,12.5,normal,none,day_office,[],\n");
+///            "person,at,score,level,action,responder,reasons,visit,call\n\
+///             p-1,2024-05-01T10:00:00Z,12.5,normal,none,day_office,[],,\n");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_assessments_csv<'a, W: Write>(w: W, assessments: impl IntoIterator<Item = &'a Assessment>) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(ASSESSMENT_FIELDS).map_err(csv_error)?;
-    let mut cells: [String; 8] = Default::default();
+    let mut cells: [String; ASSESSMENT_FIELDS.len()] = Default::default();
     for a in assessments {
         cell(&mut cells[0], Some(&a.person));
         cell(&mut cells[1], Some(a.at));
@@ -135,6 +136,7 @@ pub fn write_assessments_csv<'a, W: Write>(w: W, assessments: impl IntoIterator<
         cell(&mut cells[5], Some(a.responder));
         cells[6] = serde_json::to_string(&a.reasons).map_err(json_error)?;
         cell(&mut cells[7], a.visit);
+        cell(&mut cells[8], a.call);
         out.write_record(&cells).map_err(csv_error)?;
     }
     out.flush()?;
@@ -142,13 +144,14 @@ pub fn write_assessments_csv<'a, W: Write>(w: W, assessments: impl IntoIterator<
 }
 
 /// Writes assessments as JSON Lines: one object per assessment, `reasons` as a list of
-/// objects, `visit` only where the action is `dispatch`.
+/// objects, `visit` only where the action is `dispatch`, `call` only where a closed-loop
+/// replay placed one.
 ///
 /// ```
 /// use anbu::{Action, Assessment, Level, Responder, write_assessments_jsonl};
 /// let a = Assessment { person: "p-1".into(), at: "2024-05-01T10:00:00Z".parse()?, score: 0.0,
 ///                      level: Level::Normal, action: Action::None, responder: Responder::ControlCenter,
-///                      reasons: vec![], visit: None };
+///                      reasons: vec![], visit: None, call: None };
 /// let mut out = Vec::new();
 /// write_assessments_jsonl(&mut out, [&a])?;
 /// let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
@@ -213,7 +216,7 @@ pub fn write_events_as<'a, W: Write>(format: Format, w: W, events: impl IntoIter
 /// use anbu::{Assessment, Format, write_assessments_as};
 /// let mut out = Vec::new();
 /// write_assessments_as(Format::Csv, &mut out, [] as [&Assessment; 0])?;
-/// assert_eq!(String::from_utf8(out).unwrap(), "person,at,score,level,action,responder,reasons,visit\n");
+/// assert_eq!(String::from_utf8(out).unwrap(), "person,at,score,level,action,responder,reasons,visit,call\n");
 /// # Ok::<(), anbu::Error>(())
 /// ```
 pub fn write_assessments_as<'a, W: Write>(
@@ -393,6 +396,7 @@ mod tests {
                 contribution: 40.5,
             }],
             visit: Some(VisitKind::Police),
+            call: Some(crate::CheckinBy::Staff),
         };
         let mut out = Vec::new();
         write_assessments_csv(&mut out, [&a]).unwrap();
@@ -402,5 +406,6 @@ mod tests {
         let reasons: Vec<Reason> = serde_json::from_str(&row[6]).unwrap();
         assert_eq!(reasons, a.reasons);
         assert_eq!(&row[7], "police");
+        assert_eq!(&row[8], "staff");
     }
 }

@@ -22,6 +22,7 @@ fn row(person: &str, h: i64, level: Level, action: Action) -> Assessment {
         responder: Responder::DayOffice,
         reasons: Vec::new(),
         visit: None,
+        call: None,
     }
 }
 

@@ -136,3 +136,63 @@ fn a_seed_from_a_binding_is_a_whole_number_at_least_zero() {
     let rate = AnswerRate::new(0.5, 0.0, AnswerRate::seed_from(Value::Float(9.0)).unwrap()).unwrap();
     assert_eq!(rate.seed(), 9);
 }
+
+/// A responder that answers as another does and keeps each call it was asked to answer.
+struct Counting<'r> {
+    inner: &'r (dyn CheckinResponder + Sync),
+    calls: std::sync::Mutex<Vec<(String, Timestamp)>>,
+}
+
+impl CheckinResponder for Counting<'_> {
+    fn answer(&self, person: &str, at: Timestamp) -> Option<CheckinOutcome> {
+        let outcome = self.inner.answer(person, at);
+        if outcome.is_some() {
+            self.calls.lock().unwrap().push((person.to_string(), at));
+        }
+        outcome
+    }
+}
+
+#[test]
+fn each_call_placed_is_marked_on_the_row_that_asked_for_it_and_counted_by_the_backtest() {
+    use anbu::CheckinBy;
+    use anbu::backtest::backtest;
+    let cohort = simulate(&SimConfig { persons: 40, days: 21, seed: 11, incident_share: 0.5, ..SimConfig::default() });
+    let rate = AnswerRate::new(0.3, 0.0, 4).unwrap();
+    let counting = Counting { inner: &rate, calls: Default::default() };
+    let policy = CallPolicy::default();
+    let options = ReplayOptions::default();
+    let rows = replay_closed_loop(cohort.events.clone(), &cohort.persons, &options, &counting, policy).unwrap();
+    // Every call the responder answered is one row's `call`, the row `delay` before it; an
+    // automatic call where the row asked for one, the staff's where it notified.
+    let mut placed: Vec<(String, Timestamp)> = counting.calls.into_inner().unwrap();
+    placed.sort();
+    let marked: Vec<(String, Timestamp)> = rows
+        .iter()
+        .filter(|a| a.call.is_some())
+        .map(|a| (a.person.clone(), a.at.plus_millis(policy.delay_ms)))
+        .collect();
+    assert_eq!(marked, placed);
+    let by = |who: CheckinBy| rows.iter().filter(|a| a.call == Some(who)).collect::<Vec<_>>();
+    let (auto, staff) = (by(CheckinBy::Auto), by(CheckinBy::Staff));
+    assert!(!auto.is_empty() && !staff.is_empty(), "{} automatic, {} staff", auto.len(), staff.len());
+    assert!(auto.iter().all(|a| a.action == Action::CheckinCall));
+    assert!(staff.iter().all(|a| a.action == Action::Notify));
+    // An open loop places none; the rows it keeps on `changes` still carry every call.
+    assert!(replay(cohort.events.clone(), &cohort.persons, &options).unwrap().iter().all(|a| a.call.is_none()));
+    let kept = anbu::Emit::Changes.keep(rows.clone());
+    assert!(kept.len() < rows.len());
+    assert_eq!(kept.iter().filter(|a| a.call.is_some()).count(), marked.len());
+    // The backtest counts them per 100 person-months, from all rows or the changed ones alike.
+    let report = backtest(&rows, &cohort.incidents, &cohort.persons).unwrap();
+    let m = &report.overall;
+    let per_100 = |n: usize| n as f64 * 100.0 / m.person_months;
+    assert!((m.automatic_calls_placed_per_100_pm - per_100(auto.len())).abs() < 1e-9);
+    assert!((m.staff_calls_placed_per_100_pm - per_100(staff.len())).abs() < 1e-9);
+    assert!(m.automatic_calls_placed_per_100_pm >= m.checkin_calls_per_100_pm);
+    let from_kept = backtest(&kept, &cohort.incidents, &cohort.persons).unwrap().overall;
+    assert_eq!(
+        (from_kept.automatic_calls_placed_per_100_pm * from_kept.person_months).round(),
+        (m.automatic_calls_placed_per_100_pm * m.person_months).round()
+    );
+}

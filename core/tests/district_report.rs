@@ -50,6 +50,7 @@ fn assessed(person: &str, at: &str, level: Level) -> Assessment {
         responder: Responder::DayOffice,
         reasons: Vec::new(),
         visit: None,
+        call: None,
     }
 }
 

@@ -79,6 +79,7 @@ fn row(person: u8, level: u8, action: u8, score: u8) -> Assessment {
         responder: Responder::DayOffice,
         reasons: Vec::new(),
         visit: None,
+        call: None,
     }
 }
 

@@ -30,8 +30,9 @@
 //!
 //! Calls: `check-in calls asked` is the backtest's count of `checkin_call` runs (a call asked
 //! for); a closed loop places a call at each hour of a run (`CallPolicy::default()`'s retry),
-//! and the caseworker's at each hour at `notify`, so the calls placed are counted where the
-//! responder answers them: `automatic calls placed` (the goal's check-in calls) and
+//! and the caseworker's at each hour at `notify`, and marks each on the row that asked for it
+//! (its `call`), so the calls placed are counted from the rows: `automatic calls placed` (the
+//! goal's check-in calls) and
 //! `caseworker's calls placed` (the closed loop's caseworker calls again every hour while an
 //! alert stays at `notify`, days on end for the plug service on a plug silent for days: a
 //! count of the simulated policy, not of a caseworker's day).
@@ -52,7 +53,7 @@ use std::time::Instant;
 use anbu::backtest::{EpisodeKind, backtest};
 use anbu::sim::{SimConfig, simulate};
 use anbu::{
-    Action, Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, Profile, ReasonKind,
+    Action, Assessment, CallPolicy, CheckinBy, CheckinResponder, Event, Incident, Level, Person, Profile, ReasonKind,
     ReplayOptions, Timestamp, replay, replay_closed_loop,
 };
 use anbu_world_tus::{WorldConfig, generate};
@@ -433,54 +434,10 @@ fn main() -> Result<(), anbu::Error> {
     Ok(())
 }
 
-/// A responder that keeps each call it answered (person, time), so that the calls a closed
-/// loop placed can be counted.
-struct Counting<'r> {
-    inner: &'r (dyn CheckinResponder + Sync),
-    calls: std::sync::Mutex<Vec<(String, Timestamp)>>,
-}
-
-impl<'r> Counting<'r> {
-    fn new(inner: &'r (dyn CheckinResponder + Sync)) -> Self {
-        Counting { inner, calls: Default::default() }
-    }
-
-    /// The calls placed, automatic and the caseworker's, among `persons` (all if none): each
-    /// call by the action of the assessment that asked for it (`CallPolicy::default()`'s delay
-    /// before it).
-    fn placed(&self, rows: &[Assessment], persons: Option<&HashSet<&str>>) -> [usize; 2] {
-        let delay = CallPolicy::default().delay_ms;
-        let action = |person: &str, at: Timestamp| {
-            let at = at.plus_millis(-delay);
-            rows.binary_search_by(|a| (a.person.as_str(), a.at).cmp(&(person, at))).ok().map(|i| rows[i].action)
-        };
-        let mut n = [0, 0];
-        for (person, at) in self.calls.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            if persons.is_some_and(|ids| !ids.contains(person.as_str())) {
-                continue;
-            }
-            match action(person, *at) {
-                Some(Action::CheckinCall) => n[0] += 1,
-                Some(Action::Notify) => n[1] += 1,
-                _ => {}
-            }
-        }
-        n
-    }
-}
-
-impl CheckinResponder for Counting<'_> {
-    fn answer(&self, person: &str, at: Timestamp) -> Option<anbu::CheckinOutcome> {
-        self.try_answer(person, at).ok().flatten()
-    }
-
-    fn try_answer(&self, person: &str, at: Timestamp) -> anbu::Result<Option<anbu::CheckinOutcome>> {
-        let outcome = self.inner.try_answer(person, at)?;
-        if outcome.is_some() {
-            self.calls.lock().unwrap_or_else(|e| e.into_inner()).push((person.to_string(), at));
-        }
-        Ok(outcome)
-    }
+/// The calls a closed loop placed (its rows' `call`): automatic, and the caseworker's.
+fn placed(rows: &[Assessment]) -> [usize; 2] {
+    let count = |by: CheckinBy| rows.iter().filter(|a| a.call == Some(by)).count();
+    [count(CheckinBy::Auto), count(CheckinBy::Staff)]
 }
 
 /// One world and seed: the cohort, its six replays, their tallies.
@@ -518,11 +475,15 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     // The plug service as it works: the same rule with its automatic call, in the closed loop.
     let service = anbu::backtest::plug_service(&cohort.events, &cohort.persons)?;
     let options = ReplayOptions { profiles: vec![service.profile.clone()], ..one.clone() };
-    let counting = Counting::new(responder.as_ref());
-    let rows =
-        replay_closed_loop(service.events.clone(), &service.persons, &options, &counting, CallPolicy::default())?;
+    let rows = replay_closed_loop(
+        service.events.clone(),
+        &service.persons,
+        &options,
+        responder.as_ref(),
+        CallPolicy::default(),
+    )?;
     let mut plug_service = tally(&rows, &plug_incidents, &service.persons, &cohort.kinds)?;
-    plug_service.placed = Some(counting.placed(&rows, None));
+    plug_service.placed = Some(placed(&rows));
     drop(rows);
 
     // Every person's own profile in fixed mode.
@@ -545,10 +506,10 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     let open = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     drop(rows);
 
-    let counting = Counting::new(responder.as_ref());
-    let rows = replay_closed_loop(cohort.events.clone(), &cohort.persons, &one, &counting, CallPolicy::default())?;
+    let rows =
+        replay_closed_loop(cohort.events.clone(), &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
     let mut closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
-    closed.placed = Some(counting.placed(&rows, None));
+    closed.placed = Some(placed(&rows));
     for profile in anbu::BUILTIN_PROFILES {
         let ids: HashSet<&str> =
             cohort.persons.iter().filter(|p| p.profile == profile).map(|p| p.person.as_str()).collect();
@@ -557,7 +518,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
         let persons: Vec<Person> = cohort.persons.iter().filter(|p| of(&p.person)).cloned().collect();
         let incidents: Vec<Incident> = cohort.incidents.iter().filter(|i| of(&i.person)).cloned().collect();
         let mut t = tally(&rows, &incidents, &persons, &cohort.kinds)?;
-        t.placed = Some(counting.placed(&rows, Some(&ids)));
+        t.placed = Some(placed(&rows));
         closed.by_profile.insert(profile.to_string(), t);
     }
     // The operating curve, on request.
@@ -585,10 +546,9 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     // detectors that do not learn: missed calls, SOS, what the person said) do on their own.
     let muted = builtins_with("", r#"{"sensitivity":1e-6}"#)?;
     let options = ReplayOptions { profiles: muted, ..one.clone() };
-    let counting = Counting::new(responder.as_ref());
-    let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, &counting, CallPolicy::default())?;
+    let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, responder.as_ref(), CallPolicy::default())?;
     let mut muted = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
-    muted.placed = Some(counting.placed(&rows, None));
+    muted.placed = Some(placed(&rows));
     drop(rows);
     eprintln!("world {world} seed {seed}: {:.1} s", t0.elapsed().as_secs_f64());
     let mut out = [plug, plug_service, rules, open, closed, muted];

@@ -181,7 +181,7 @@ def _to_pandas(table: object) -> Any:
 
 def _ordered(frame: Any, output: str, unordered: tuple[str, ...] = ()) -> Any:
     """Gives the columns of a closed vocabulary (``ORDERED_COLUMNS``: level, action, responder,
-    visit, an episode's kind and peak) an ordered type: a pandas ordered ``Categorical`` or a polars
+    visit, call, an episode's kind and peak) an ordered type: a pandas ordered ``Categorical`` or a polars
     ``Enum``, so that ``rows.level.max()`` is the most severe level, not the last in the
     alphabet; but not the columns named in ``unordered`` (an incident's ``kind`` is a label)."""
     present = [
@@ -327,8 +327,9 @@ def replay(
 
     Returns a DataFrame with the columns ``person``, ``at`` (UTC), ``score``, ``level``,
     ``action``, ``responder``, ``reasons`` (a list of ``{signal, kind, detail,
-    contribution}`` per row) and ``visit`` (for a ``dispatch``, ``visit``, ``police`` or
-    ``119``; null otherwise): pandas by default, polars when ``events`` is a polars
+    contribution}`` per row), ``visit`` (for a ``dispatch``, ``visit``, ``police`` or
+    ``119``; null otherwise) and ``call`` (null: a replay places no call; see
+    ``replay_closed_loop``): pandas by default, polars when ``events`` is a polars
     DataFrame, or as ``output`` says: ``"arrow"`` gives a ``pyarrow.Table``, ``"objects"`` a
     list of ``Assessment`` (no DataFrame library needed).
 
@@ -392,8 +393,11 @@ def replay_closed_loop(
     raises stops the replay and is raised here, and any other return value raises
     ``InvalidArgumentError`` naming it.
 
-    Returns what ``replay`` returns for ``output``. Runs without the GIL (a callable takes it
-    for each call); Ctrl-C stops it.
+    Returns what ``replay`` returns for ``output``, each row's ``call`` the call placed after
+    it: ``"auto"`` at ``checkin_call``, ``"staff"`` (the caseworker's or the control center's)
+    at ``notify``, null where none was (so ``rows.call.value_counts()`` counts the calls placed,
+    and ``backtest`` reports them per 100 person-months). Runs without the GIL (a callable
+    takes it for each call); Ctrl-C stops it.
     """
     kind = _output(events, output)
     if isinstance(responder, Cohort):

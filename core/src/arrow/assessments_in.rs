@@ -11,6 +11,7 @@ use super::{Cell, TableError, col, normalize};
 use crate::assessment::{Action, Assessment, Level, Reason, Responder, VisitKind};
 use crate::error::Error;
 use crate::time::Timestamp;
+use crate::vocab::CheckinBy;
 
 /// A rejected value of an assessments table: the core's reason, with the row and column.
 fn bad(row: usize, field: &str, reason: impl std::fmt::Display) -> Error {
@@ -47,9 +48,9 @@ fn time(row: usize, field: &str, cell: Cell<'_>) -> crate::Result<Timestamp> {
 
 /// Assessments from Arrow batches (a replay's table given back) with (at least) the spec's
 /// columns but `reasons`, which is read too with `with_reasons` (a list of `{signal, kind,
-/// detail, contribution}` per row; a null list is no reasons), and `visit`, read where the
-/// table has it (tables written before it have none). A missing or null `visit`, an empty
-/// one or NaN (a missing value as pandas writes one) is none. A rejected value is an
+/// detail, contribution}` per row; a null list is no reasons), and `visit` and `call`, read
+/// where the table has them (tables written before them have none). A missing or null
+/// `visit` or `call`, an empty one or NaN (a missing value as pandas writes one) is none. A rejected value is an
 /// [`Error::InvalidArgument`] of `assessments` naming the row (0-based over the whole table)
 /// and the field; a column of another type is a [`TableError::Type`].
 ///
@@ -64,6 +65,7 @@ fn time(row: usize, field: &str, cell: Cell<'_>) -> crate::Result<Timestamp> {
 ///     responder: Responder::DayOffice,
 ///     reasons: Vec::new(),
 ///     visit: None,
+///     call: Some(anbu::CheckinBy::Auto),
 /// };
 /// let batch = anbu::arrow::assessments_batch(AssessmentColumns::of(std::slice::from_ref(&a))).unwrap();
 /// assert_eq!(anbu::arrow::assessments_from_batches(&[batch], true).unwrap(), [a]);
@@ -84,6 +86,8 @@ pub fn assessments_from_batches(batches: &[RecordBatch], with_reasons: bool) -> 
         let cols = NEEDED.iter().zip(&arrays).map(|(n, a)| col(n, a)).collect::<Result<Vec<_>, _>>()?;
         let visit = batch.column_by_name("visit").map(|a| normalize("visit", a)).transpose()?;
         let visit = visit.as_ref().map(|a| col("visit", a)).transpose()?;
+        let call = batch.column_by_name("call").map(|a| normalize("call", a)).transpose()?;
+        let call = call.as_ref().map(|a| col("call", a)).transpose()?;
         let mut row_reasons = match (with_reasons, batch.column_by_name("reasons")) {
             (true, Some(a)) => reasons_of(a, row0)?.into_iter(),
             _ => Vec::new().into_iter(),
@@ -109,6 +113,10 @@ pub fn assessments_from_batches(batches: &[RecordBatch], with_reasons: bool) -> 
                 reasons: row_reasons.next().unwrap_or_default(),
                 visit: match &visit {
                     Some(c) => optional::<VisitKind>(row, "visit", c.cell(i))?,
+                    None => None,
+                },
+                call: match &call {
+                    Some(c) => optional::<CheckinBy>(row, "call", c.cell(i))?,
                     None => None,
                 },
             });
@@ -205,6 +213,7 @@ mod tests {
                 responder: Responder::DayOffice,
                 reasons: vec![reason],
                 visit: None,
+                call: Some(CheckinBy::Auto),
             },
             Assessment {
                 person: "p-2".into(),
@@ -215,6 +224,7 @@ mod tests {
                 responder: Responder::ControlCenter,
                 reasons: Vec::new(),
                 visit: Some(VisitKind::Visit),
+                call: None,
             },
         ]
     }

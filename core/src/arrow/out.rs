@@ -30,7 +30,8 @@ fn reason_fields() -> Fields {
 }
 
 /// The schema: `person`, `at` (UTC milliseconds), `score`, `level`, `action`, `responder`, `reasons`,
-/// `visit` (null unless the action is `dispatch`).
+/// `visit` (null unless the action is `dispatch`), `call` (null unless a closed-loop replay
+/// placed a call after the row).
 pub fn assessments_schema() -> Arc<Schema> {
     let reason = Field::new("item", DataType::Struct(reason_fields()), false);
     Arc::new(Schema::new(vec![
@@ -42,6 +43,7 @@ pub fn assessments_schema() -> Arc<Schema> {
         Field::new(ASSESSMENT_FIELDS[5], DataType::LargeUtf8, false),
         Field::new(ASSESSMENT_FIELDS[6], DataType::LargeList(Arc::new(reason)), false),
         Field::new(ASSESSMENT_FIELDS[7], DataType::LargeUtf8, true),
+        Field::new(ASSESSMENT_FIELDS[8], DataType::LargeUtf8, true),
     ]))
 }
 
@@ -58,6 +60,7 @@ pub fn assessments_batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowEr
         action,
         responder,
         visit,
+        call,
         reason_offsets,
         reason_signal,
         reason_kind,
@@ -95,9 +98,20 @@ pub fn assessments_batch(rows: AssessmentColumns) -> Result<RecordBatch, ArrowEr
     let at = TimestampMillisecondArray::new(ScalarBuffer::from(at), None).with_timezone("UTC");
     let score = Float64Array::new(ScalarBuffer::from(score), None);
     let visit: LargeStringArray = visit.iter().map(|v| v.map(|k| k.as_str())).collect();
+    let call: LargeStringArray = call.iter().map(|c| c.map(|by| by.as_str())).collect();
     RecordBatch::try_new(
         assessments_schema(),
-        vec![person, Arc::new(at), Arc::new(score), level, action, responder, reasons?, Arc::new(visit)],
+        vec![
+            person,
+            Arc::new(at),
+            Arc::new(score),
+            level,
+            action,
+            responder,
+            reasons?,
+            Arc::new(visit),
+            Arc::new(call),
+        ],
     )
 }
 
