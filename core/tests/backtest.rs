@@ -463,6 +463,8 @@ mod sweeps {
         }
         let (least, most) = (&curve.points[0].report.overall, &curve.points[2].report.overall);
         assert!(most.false_episodes > least.false_episodes, "the key moves the trade-off: {}", curve.to_markdown());
+        // An open-loop sweep places no call.
+        assert!(curve.points.iter().all(|p| p.report.overall.automatic_calls_placed_per_100_pm == 0.0));
     }
 
     #[test]
@@ -481,6 +483,18 @@ mod sweeps {
         assert_eq!(picks.get("all"), Some(&Some(pick.value)));
         assert_eq!(picks.len(), names.len() + 1);
         assert!(curve.to_markdown().contains("| all | 35 |"));
+        // In the closed loop, each point places calls, at least one per call asked for, and
+        // its table says how many.
+        for p in &curve.points {
+            let m = &p.report.overall;
+            assert!(
+                m.automatic_calls_placed_per_100_pm >= m.checkin_calls_per_100_pm && m.checkin_calls_per_100_pm > 0.0
+            );
+            assert!(curve.to_markdown().contains(&format!(
+                "| {:.1} | {:.1} |",
+                m.checkin_calls_per_100_pm, m.automatic_calls_placed_per_100_pm
+            )));
+        }
     }
 
     #[test]

@@ -185,6 +185,8 @@ struct SweepPoint {
     false_episodes: usize,
     false_dispatches: usize,
     checkin_calls: f64,
+    /// Automatic calls placed.
+    placed: f64,
 }
 
 fn args() -> Args {
@@ -263,6 +265,7 @@ fn main() -> Result<(), anbu::Error> {
             acc.false_episodes += t.false_episodes;
             acc.false_dispatches += t.false_dispatches;
             acc.checkin_calls += t.checkin_calls;
+            acc.placed += t.placed;
         }
     }
     println!(
@@ -302,20 +305,21 @@ fn main() -> Result<(), anbu::Error> {
             println!("\n### {}: anbu (closed loop), its operating curve (`routine.sensitivity`)\n", &name[..7]);
             println!(
                 "| sensitivity /day | detected | detected within 24 h | median TTD h | false alert episodes /100 pm \
-                 | false dispatches /100 pm | check-in calls asked /100 pm |"
+                 | false dispatches /100 pm | check-in calls asked /100 pm | automatic calls placed /100 pm |"
             );
-            println!("|---:|---:|---:|---:|---:|---:|---:|");
+            println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (value, t) in sweep_values()?.iter().zip(curve) {
                 let found: Vec<f64> = t.ttds.iter().flatten().copied().collect();
                 let per_100 = |x: f64| if t.months > 0.0 { x * 100.0 / t.months } else { 0.0 };
                 println!(
-                    "| {value} | {} | {} | {} | {:.1} | {:.1} | {:.1} |",
+                    "| {value} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
                     share(found.len(), t.ttds.len()),
                     share(found.iter().filter(|d| **d <= 24.0).count(), t.ttds.len()),
                     median(&found),
                     per_100(t.false_episodes as f64),
                     per_100(t.false_dispatches as f64),
                     per_100(t.checkin_calls),
+                    per_100(t.placed),
                 );
             }
         }
@@ -539,6 +543,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
                 false_episodes: m.false_episodes,
                 false_dispatches: m.false_dispatches,
                 checkin_calls: m.checkin_calls_per_100_pm * m.person_months / 100.0,
+                placed: m.automatic_calls_placed_per_100_pm * m.person_months / 100.0,
             });
         }
     }

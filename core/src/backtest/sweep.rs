@@ -205,15 +205,17 @@ impl Sweep {
         self.groups().into_iter().map(|g| (g.to_string(), self.within_budget(g, budget).map(|p| p.value))).collect()
     }
 
-    /// The curve as a Markdown table: one row per profile and value, then `all` per value.
+    /// The curve as a Markdown table: one row per profile and value, then `all` per value (the
+    /// calls placed are 0 for a sweep without the closed loop).
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "| profile | {} | detected | within 24 h | median TTD h | false episodes /100 pm | false dispatches /100 pm | check-in calls asked /100 pm |",
+            "| profile | {} | detected | within 24 h | median TTD h | false episodes /100 pm | false dispatches /100 pm \
+             | check-in calls asked /100 pm | automatic calls placed /100 pm |",
             self.key
         );
-        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for group in self.groups() {
             for p in &self.points {
                 let m = if group == "all" { Some(&p.report.overall) } else { p.report.by_profile.get(group) };
@@ -221,14 +223,15 @@ impl Sweep {
                 let ttd = m.ttd_median_h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"));
                 let _ = writeln!(
                     out,
-                    "| {group} | {} | {}/{} | {} | {ttd} | {:.1} | {:.1} | {:.1} |",
+                    "| {group} | {} | {}/{} | {} | {ttd} | {:.1} | {:.1} | {:.1} | {:.1} |",
                     p.value,
                     m.detected,
                     m.incidents,
                     m.detected_within_24h,
                     m.false_per_100_pm,
                     m.false_dispatches_per_100_pm,
-                    m.checkin_calls_per_100_pm
+                    m.checkin_calls_per_100_pm,
+                    m.automatic_calls_placed_per_100_pm
                 );
             }
         }
