@@ -93,6 +93,10 @@ test('ANBU_INVALID_ARGUMENT names the argument', () => {
   throwsCode(assert, () => anbu.simulate({ seed: -1 }), 'ANBU_INVALID_ARGUMENT', 'argument `seed`')
   throwsCode(assert, () => anbu.readEvents(join(tmp, 'events.xlsx')), 'ANBU_INVALID_ARGUMENT', 'extension')
   throwsCode(assert, () => anbu.backtest([{ person: 'p-1' }], [], []), 'ANBU_INVALID_ARGUMENT', 'argument `assessments`')
+  // What the core checks of rows given back, with the messages Rust and Python give.
+  const row = { person: 'p-1', at: '2024-05-01T00:00:00Z', score: 150, level: 'normal', action: 'none', responder: 'day_office', reasons: [] }
+  throwsCode(assert, () => anbu.backtest([row], [], []), 'ANBU_INVALID_ARGUMENT', 'argument `assessments`: row 0: field `score`: 150 is not a score from 0 to 100')
+  throwsCode(assert, () => anbu.backtest([{ ...row, score: 1, person: '010-1234-5678' }], [], []), 'ANBU_INVALID_ARGUMENT', 'argument `assessments`: row 0: field `person`: ')
 })
 
 test('ANBU_SNAPSHOT', () => {

@@ -69,6 +69,15 @@ def test_backtest_errors() -> None:
     good = rows.set_column(3, "level", pa.array(["warning"]))
     with pytest.raises(anbu.InvalidEventError, match="`end`"):
         anbu.backtest(good, [{"person": "p-1", "start": "2024-05-02T00:00:00Z", "end": "2024-05-01T00:00:00Z"}])
+    # What the core checks of rows given back: the score, and a pseudonymous person id (the
+    # same messages from Rust and Node).
+    nan = good.set_column(2, "score", pa.array([float("nan")]))
+    with pytest.raises(anbu.InvalidArgumentError) as e:
+        anbu.backtest(nan, [])
+    assert str(e.value) == "argument `assessments`: row 0: field `score`: NaN is not a score from 0 to 100"
+    phone = good.set_column(0, "person", pa.array(["010-1234-5678"]))
+    with pytest.raises(anbu.InvalidArgumentError, match="^argument `assessments`: row 0: field `person`: "):
+        anbu.backtest(phone, [])
 
 
 def test_simulate_is_seeded_and_replays() -> None:

@@ -159,6 +159,31 @@ pub struct Assessment {
     pub call: Option<CheckinBy>,
 }
 
+impl Assessment {
+    /// What a backtest checks of each assessment it is given (a replay's rows come back from a
+    /// table a caller may have edited): a pseudonymous person id (as [`crate::Person::new`]
+    /// checks it) and a score from 0 to 100. The error is [`assessment_error`]'s, at `row`.
+    pub(crate) fn check_given(&self, row: usize, id_checked: bool) -> crate::Result<()> {
+        if !(self.score.is_finite() && (0.0..=100.0).contains(&self.score)) {
+            return Err(assessment_error(row, "score", format!("{} is not a score from 0 to 100", self.score)));
+        }
+        if !id_checked {
+            crate::event::check_person_id(&self.person).map_err(|r| assessment_error(row, "person", r))?;
+        }
+        Ok(())
+    }
+}
+
+/// The error for a rejected value of an assessments table or list given back (to the
+/// backtest): an [`Error::InvalidArgument`](crate::Error::InvalidArgument) of `assessments`
+/// naming the row (0-based, in the order given) and the field.
+pub(crate) fn assessment_error(row: usize, field: &str, reason: impl std::fmt::Display) -> crate::Error {
+    crate::Error::InvalidArgument {
+        name: "assessments".into(),
+        reason: format!("row {row}: field `{field}`: {reason}"),
+    }
+}
+
 /// The spec's assessment columns, in order.
 /// (Columns added later come last, `visit` then `call`, so that a reader of the older ones
 /// knows the columns it knows.)

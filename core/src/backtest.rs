@@ -277,7 +277,23 @@ fn nearest_rank(sorted: &[f64], p: f64) -> Option<f64> {
 ///
 /// Persons missing from `persons` are reported under the profile `?`; incidents of persons
 /// without any assessment count as not detected. Errors with [`Error::InvalidEvent`] on
-/// field `end`, at the incident's index, when an incident ends before it starts.
+/// field `end`, at the incident's index, when an incident ends before it starts; and with
+/// [`Error::InvalidArgument`] of `assessments`, naming the row (in the order given) and the
+/// field, for an assessment whose score is not a number from 0 to 100 or whose person id is
+/// not pseudonymous (a phone number or an e-mail address, as a person is refused), which no
+/// replay gives but a table edited by hand may.
+///
+/// ```
+/// use anbu::backtest::backtest;
+/// use anbu::{Action, Assessment, Level, Responder};
+/// let row = Assessment {
+///     person: "p-1".into(), at: "2024-05-01T10:00:00Z".parse()?, score: f64::NAN, level: Level::Normal,
+///     action: Action::None, responder: Responder::DayOffice, reasons: Vec::new(), visit: None, call: None,
+/// };
+/// let err = backtest(&[row], &[], &[]).unwrap_err();
+/// assert_eq!(err.to_string(), "argument `assessments`: row 0: field `score`: NaN is not a score from 0 to 100");
+/// # Ok::<(), anbu::Error>(())
+/// ```
 pub fn backtest(assessments: &[Assessment], incidents: &[Incident], persons: &[Person]) -> Result<BacktestReport> {
     backtest_counted(assessments, incidents, persons, None)
 }
@@ -303,6 +319,12 @@ pub fn backtest_counted(
     persons: &[Person],
     progress: Option<&AtomicU64>,
 ) -> Result<BacktestReport> {
+    // Each person's id is checked where it first differs from the row before (rows come
+    // person by person from a replay).
+    for (i, a) in assessments.iter().enumerate() {
+        let id_checked = i > 0 && assessments[i - 1].person == a.person;
+        a.check_given(i, id_checked)?;
+    }
     // Incident windows per person.
     let mut windows: HashMap<&str, Vec<Window>> = HashMap::new();
     for (i, inc) in incidents.iter().enumerate() {

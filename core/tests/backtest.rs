@@ -320,6 +320,25 @@ fn incident_ending_before_it_starts_is_rejected_with_its_index() {
 }
 
 #[test]
+fn an_assessment_given_back_with_a_bad_score_or_a_personal_id_is_refused_naming_its_row() {
+    let mut rows = levels("p-1", "nnWn");
+    let refused = |rows: &[Assessment]| {
+        let err = backtest(rows, &[], &[]).expect_err("refused");
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        err.to_string()
+    };
+    rows[2].score = 150.0;
+    assert_eq!(refused(&rows), "argument `assessments`: row 2: field `score`: 150 is not a score from 0 to 100");
+    rows[2].score = f64::INFINITY;
+    assert!(refused(&rows).ends_with("field `score`: inf is not a score from 0 to 100"));
+    rows[2].score = 100.0;
+    assert!(backtest(&rows, &[], &[]).is_ok());
+    // A phone number as the person: refused as a person is, at the first row that names it.
+    rows.extend(levels("010-1234-5678", "nn"));
+    assert!(refused(&rows).starts_with("argument `assessments`: row 4: field `person`: "), "{}", refused(&rows));
+}
+
+#[test]
 fn markdown_has_a_row_per_profile_and_all() {
     let mut rows = levels("a-1", "nnWWnn");
     rows.extend(levels("b-1", "nnnnWn"));

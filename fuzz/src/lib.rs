@@ -305,3 +305,120 @@ pub fn columns(data: &[u8]) {
     let rb = anbu::replay_columns(&batch, &persons, &options).map_err(|e| e.to_string());
     assert_eq!(ra, rb, "replay_columns differs from replay");
 }
+
+/// Words an assessments table's text cells are drawn from: every value the columns take,
+/// and some they do not.
+const WORDS: [&str; 22] = [
+    "normal",
+    "watch",
+    "warning",
+    "critical",
+    "none",
+    "checkin_call",
+    "notify",
+    "dispatch",
+    "day_office",
+    "control_center",
+    "visit",
+    "police",
+    "119",
+    "auto",
+    "staff",
+    "",
+    "p-1",
+    "010-1234-5678",
+    "purple",
+    "2024-05-01T10:00:00+09:00",
+    "NaN",
+    "p-2\u{7}",
+];
+
+/// An Arrow column of `rows` cells decoded from fuzz bytes: text (plain, large or a
+/// dictionary, as pandas and polars give categories), whole numbers, floats (NaN among them),
+/// times, or all null; its type chosen by `kind`.
+fn table_column(b: &mut Bytes<'_>, rows: usize, kind: u8) -> arrow_array::ArrayRef {
+    use arrow_array::types::Int8Type;
+    use arrow_array::{
+        DictionaryArray, Float64Array, Int64Array, LargeStringArray, NullArray, StringArray, TimestampMillisecondArray,
+    };
+    use std::sync::Arc;
+    let word = |b: &mut Bytes<'_>| {
+        let x = b.byte();
+        (!x.is_multiple_of(8)).then(|| WORDS[usize::from(x) % WORDS.len()])
+    };
+    let number = |b: &mut Bytes<'_>| match b.byte() % 5 {
+        0 => None,
+        1 => Some(f64::from(b.byte())),
+        2 => Some(f64::NAN),
+        3 => Some(f64::from_le_bytes(b.raw())),
+        _ => Some(-1.0),
+    };
+    let millis = |b: &mut Bytes<'_>| match b.byte() % 4 {
+        0 => None,
+        1 => Some(i64::from_le_bytes(b.raw())),
+        _ => Some(T0 + i64::from(b.byte()) * anbu::HOUR_MS),
+    };
+    match kind % 7 {
+        0 => Arc::new((0..rows).map(|_| word(b)).collect::<StringArray>()),
+        1 => Arc::new((0..rows).map(|_| word(b)).collect::<LargeStringArray>()),
+        2 => Arc::new((0..rows).map(|_| word(b)).collect::<DictionaryArray<Int8Type>>()),
+        3 => Arc::new((0..rows).map(|_| number(b)).collect::<Float64Array>()),
+        4 => Arc::new((0..rows).map(|_| millis(b)).collect::<Int64Array>()),
+        5 => {
+            let times = (0..rows).map(|_| millis(b)).collect::<TimestampMillisecondArray>();
+            Arc::new(if b.byte().is_multiple_of(2) { times.with_timezone("UTC") } else { times })
+        }
+        _ => Arc::new(NullArray::new(rows)),
+    }
+}
+
+/// Fuzz target `assessments_table`: arbitrary bytes decoded as an assessments table given
+/// back to the backtest (as a Python caller's DataFrame reaches it: any column missing or of
+/// another type, categories, NaN, unknown words, odd times). Reading never panics; a table
+/// read writes as a replay's table and reads back the same; the backtest of the rows read
+/// returns (a report, or its error naming a row).
+pub fn assessments_table(data: &[u8]) {
+    let Some(batch) = assessments_table_of(data) else { return };
+    let rows = batch.num_rows();
+    for with_reasons in [false, true] {
+        let Ok(read) = anbu::arrow::assessments_from_batches(std::slice::from_ref(&batch), with_reasons) else {
+            continue;
+        };
+        assert_eq!(read.len(), rows, "a table read gives a row per row");
+        let written = anbu::arrow::assessments_batch(anbu::AssessmentColumns::of(&read)).expect("a table of rows read");
+        let back = anbu::arrow::assessments_from_batches(&[written], true).expect("a replay's table reads back");
+        let same = back.iter().zip(&read).all(|(x, y)| {
+            (&x.person, x.at, x.level, x.action, x.responder, &x.reasons, x.visit, x.call)
+                == (&y.person, y.at, y.level, y.action, y.responder, &y.reasons, y.visit, y.call)
+                && x.score.to_bits() == y.score.to_bits()
+        });
+        assert!(same && back.len() == read.len(), "the rows read write and read back unchanged");
+        if let Err(e) = anbu::backtest::backtest(&read, &[], &[]) {
+            assert!(e.to_string().starts_with("argument `assessments`: row "), "{e}");
+        }
+    }
+}
+
+/// The table fuzz bytes decode to (a row count, then per spec column a type, or absent, and
+/// its cells), if Arrow takes it (a table without any column has no rows to give).
+fn assessments_table_of(data: &[u8]) -> Option<anbu::arrow::RecordBatch> {
+    let mut b = Bytes(data);
+    let rows = usize::from(b.byte() % 24);
+    let (mut fields, mut columns) = (Vec::new(), Vec::new());
+    for name in anbu::ASSESSMENT_FIELDS {
+        let kind = b.byte();
+        if kind.is_multiple_of(13) {
+            continue;
+        }
+        let column = table_column(&mut b, rows, kind);
+        fields.push(arrow_schema::Field::new(name, column.data_type().clone(), true));
+        columns.push(column);
+    }
+    let schema = std::sync::Arc::new(arrow_schema::Schema::new(fields));
+    anbu::arrow::RecordBatch::try_new(schema, columns).ok()
+}
+
+/// The assessments fuzz bytes decode to, if they read (for checking seeds).
+pub fn assessments_table_rows(data: &[u8]) -> Option<Vec<anbu::Assessment>> {
+    anbu::arrow::assessments_from_batches(&[assessments_table_of(data)?], true).ok()
+}

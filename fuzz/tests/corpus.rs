@@ -8,12 +8,13 @@
 
 use std::path::Path;
 
-const TARGETS: [(&str, fn(&[u8])); 6] = [
+const TARGETS: [(&str, fn(&[u8])); 7] = [
     ("csv_reader", anbu_fuzz::csv_reader),
     ("jsonl_reader", anbu_fuzz::jsonl_reader),
     ("profile_json", anbu_fuzz::profile_json),
     ("profile_toml", anbu_fuzz::profile_toml),
     ("columns", anbu_fuzz::columns),
+    ("assessments_table", anbu_fuzz::assessments_table),
     ("columnar_file", anbu_fuzz::columnar_file),
 ];
 

@@ -3,12 +3,13 @@
 
 use proptest::prelude::*;
 
-const SEEDS: [(&str, &[u8]); 6] = [
+const SEEDS: [(&str, &[u8]); 7] = [
     ("csv_reader", include_bytes!("../seeds/csv_reader/spec.csv")),
     ("jsonl_reader", include_bytes!("../seeds/jsonl_reader/spec.jsonl")),
     ("profile_json", include_bytes!("../seeds/profile_json/plug_36h.json")),
     ("profile_toml", include_bytes!("../seeds/profile_toml/plug_36h.toml")),
     ("columns", include_bytes!("../seeds/columns/three_rows.bin")),
+    ("assessments_table", include_bytes!("../seeds/assessments_table/three_rows.bin")),
     ("columnar_file", include_bytes!("../seeds/columnar_file/parquet.bin")),
 ];
 
@@ -19,6 +20,7 @@ fn run(target: &str, data: &[u8]) {
         "profile_json" => anbu_fuzz::profile_json(data),
         "profile_toml" => anbu_fuzz::profile_toml(data),
         "columns" => anbu_fuzz::columns(data),
+        "assessments_table" => anbu_fuzz::assessments_table(data),
         "columnar_file" => anbu_fuzz::columnar_file(data),
         other => panic!("unknown target {other}"),
     }
@@ -92,12 +94,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_bytes(target in 0usize..5, data in proptest::collection::vec(any::<u8>(), 0..300)) {
+    fn random_bytes(target in 0usize..6, data in proptest::collection::vec(any::<u8>(), 0..300)) {
         run(SEEDS[target].0, &data);
     }
 
     #[test]
-    fn edited_seeds(target in 0usize..5, edits in proptest::collection::vec(edit(), 1..8)) {
+    fn edited_seeds(target in 0usize..6, edits in proptest::collection::vec(edit(), 1..8)) {
         let (name, seed) = SEEDS[target];
         run(name, &apply(seed, &edits));
     }
@@ -113,4 +115,13 @@ fn seeds_are_valid() {
     assert!(anbu::Profile::from_toml(std::str::from_utf8(SEEDS[3].1).unwrap()).is_ok());
     let events = anbu_fuzz::columns_events(SEEDS[4].1).expect("the columns seed is a valid batch");
     assert_eq!(events.len(), 3);
+    let rows = anbu_fuzz::assessments_table_rows(SEEDS[5].1).expect("the assessments seed is a valid table");
+    assert_eq!(
+        rows.iter().map(|a| (a.level, a.call)).collect::<Vec<_>>(),
+        [
+            (anbu::Level::Normal, Some(anbu::CheckinBy::Auto)),
+            (anbu::Level::Warning, None),
+            (anbu::Level::Normal, Some(anbu::CheckinBy::Auto)),
+        ]
+    );
 }

@@ -15,7 +15,7 @@ use crate::vocab::CheckinBy;
 
 /// A rejected value of an assessments table: the core's reason, with the row and column.
 fn bad(row: usize, field: &str, reason: impl std::fmt::Display) -> Error {
-    Error::InvalidArgument { name: "assessments".into(), reason: format!("row {row}: field `{field}`: {reason}") }
+    crate::assessment::assessment_error(row, field, reason)
 }
 
 fn parse<T: std::str::FromStr<Err = String>>(row: usize, field: &str, cell: Cell<'_>) -> crate::Result<T> {
