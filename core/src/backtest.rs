@@ -248,7 +248,7 @@ impl Tally {
             incidents: self.incidents,
             detected,
             detection_rate: if self.incidents > 0 { detected as f64 / self.incidents as f64 } else { 0.0 },
-            detected_within_24h: self.ttds.iter().filter(|h| **h * HOUR_MS as f64 <= WITHIN_MS as f64).count(),
+            detected_within_24h: within_24h(&self.ttds),
             ttd_median_h: nearest_rank(&self.ttds, 50.0),
             ttd_p90_h: nearest_rank(&self.ttds, 90.0),
             false_episodes: self.false_episodes,
@@ -262,6 +262,16 @@ impl Tally {
             false_dispatches_per_100_pm: per_100(self.false_dispatches),
         }
     }
+}
+
+/// How many of these times to detect (hours) are within [`WITHIN_MS`].
+fn within_24h(hours: &[f64]) -> usize {
+    hours.iter().filter(|h| **h * HOUR_MS as f64 <= WITHIN_MS as f64).count()
+}
+
+/// Hours as the Markdown tables give them: one decimal, `-` for none.
+fn hours_cell(h: Option<f64>) -> String {
+    h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"))
 }
 
 /// The `p`th percentile of sorted values by nearest rank: the value at rank ⌈p/100 · n⌉.
@@ -544,7 +554,7 @@ impl BacktestReport {
             } else {
                 "0/0 (-)".to_string()
             };
-            let hours = |h: Option<f64>| h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"));
+            let hours = hours_cell;
             let _ = writeln!(
                 out,
                 "| {name} | {} | {} | {detected} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",

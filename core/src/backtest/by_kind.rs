@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{IncidentOutcome, WITHIN_MS, nearest_rank};
-use crate::time::HOUR_MS;
+use super::{IncidentOutcome, hours_cell, nearest_rank, within_24h};
 
 /// How the incidents of one `kind` fared: detection as in [`super::Metrics`], and the first
 /// assessment that asked for anything (an automatic call or more), which for a call-first
@@ -18,7 +17,7 @@ pub struct KindMetrics {
     pub incidents: usize,
     /// Of them, detected (an assessment at `warning` or above within the window).
     pub detected: usize,
-    /// Of them, detected within [`WITHIN_MS`] (24 h) of their start.
+    /// Of them, detected within [`super::WITHIN_MS`] (24 h) of their start.
     pub detected_within_24h: usize,
     /// Median time to detect, hours (nearest rank over the detected); none if none was.
     pub ttd_median_h: Option<f64>,
@@ -48,15 +47,14 @@ pub(super) fn by_kind(outcomes: &[IncidentOutcome]) -> BTreeMap<String, KindMetr
         .map(|(kind, (incidents, mut ttds, mut asks))| {
             ttds.sort_by(f64::total_cmp);
             asks.sort_by(f64::total_cmp);
-            let within = |sorted: &[f64]| sorted.iter().filter(|h| **h * HOUR_MS as f64 <= WITHIN_MS as f64).count();
             let metrics = KindMetrics {
                 incidents,
                 detected: ttds.len(),
-                detected_within_24h: within(&ttds),
+                detected_within_24h: within_24h(&ttds),
                 ttd_median_h: nearest_rank(&ttds, 50.0),
                 ttd_p90_h: nearest_rank(&ttds, 90.0),
                 asked: asks.len(),
-                asked_within_24h: within(&asks),
+                asked_within_24h: within_24h(&asks),
                 ask_median_h: nearest_rank(&asks, 50.0),
             };
             (kind.to_string(), metrics)
@@ -75,7 +73,7 @@ pub(super) fn markdown(kinds: &BTreeMap<String, KindMetrics>) -> String {
          | median h to ask |\n",
     );
     out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    let hours = |h: Option<f64>| h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"));
+    let hours = hours_cell;
     for (kind, m) in kinds {
         let _ = writeln!(
             out,

@@ -220,7 +220,7 @@ impl Sweep {
             for p in &self.points {
                 let m = if group == "all" { Some(&p.report.overall) } else { p.report.by_profile.get(group) };
                 let Some(m) = m else { continue };
-                let ttd = m.ttd_median_h.map_or_else(|| "-".to_string(), |h| format!("{h:.1}"));
+                let ttd = super::hours_cell(m.ttd_median_h);
                 let _ = writeln!(
                     out,
                     "| {group} | {} | {}/{} | {} | {ttd} | {:.1} | {:.1} | {:.1} | {:.1} |",
