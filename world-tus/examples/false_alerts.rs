@@ -1,5 +1,6 @@
 //! Where the TUS world's false alerts come from: anbu closed loop on one seed, false episodes
-//! by profile, routine and field case, and the leading reason of each false episode.
+//! (and of them, those that reached `dispatch`) by profile, routine and field case, and the
+//! leading reason of each false episode.
 //!
 //! `cargo run --release -p anbu-world-tus --example false_alerts -- [seed] [persons] [days]`
 
@@ -30,13 +31,14 @@ fn main() -> Result<(), anbu::Error> {
         .iter()
         .map(|i| (i.person.as_str(), (i.start, i.end.unwrap_or(i.start.plus_millis(72 * anbu::HOUR_MS)))))
         .collect();
-    let mut by: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut by: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut examples = Vec::new();
     for group in rows.chunk_by(|a, b| a.person == b.person) {
         let p = group[0].person.as_str();
         let s = story[p];
         let mut false_eps = 0;
+        let mut false_dispatches = 0;
         for ep in group.chunk_by(|a, b| (a.level >= Level::Warning) == (b.level >= Level::Warning)) {
             if ep[0].level < Level::Warning {
                 continue;
@@ -46,6 +48,7 @@ fn main() -> Result<(), anbu::Error> {
                 continue;
             }
             false_eps += 1;
+            false_dispatches += usize::from(ep.iter().any(|a| a.action == anbu::Action::Dispatch));
             let first = &ep[0];
             let lead = first.reasons.first().map(|r| format!("{:?}/{:?}", r.signal, r.kind)).unwrap_or_default();
             *reasons.entry(lead).or_default() += 1;
@@ -71,11 +74,12 @@ fn main() -> Result<(), anbu::Error> {
             let e = by.entry(key).or_default();
             e.0 += 1;
             e.1 += false_eps;
+            e.2 += false_dispatches;
         }
     }
-    println!("| group | persons | false episodes |\n|---|---:|---:|");
-    for (k, (n, f)) in &by {
-        println!("| {k} | {n} | {f} |");
+    println!("| group | persons | false episodes | of them dispatched |\n|---|---:|---:|---:|");
+    for (k, (n, f, d)) in &by {
+        println!("| {k} | {n} | {f} | {d} |");
     }
     println!("\nleading reason of false episodes: {reasons:#?}\n");
     for e in examples {
