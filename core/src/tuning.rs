@@ -81,6 +81,9 @@ pub(crate) const POP_EXCURSIONS: f64 = 4.0;
 pub(crate) const DECLINE_MIN_STEPS: f32 = 500.0;
 /// Days of history before a decline can be judged.
 pub(crate) const DECLINE_MIN_DAYS: u16 = 10;
+/// How long a missed check-in call waits, unanswered by any sign of life, before it counts for
+/// the learned routine (`adaptive` mode; see `detect::missed_checkins::counted_misses`).
+pub(crate) const MISS_SETTLE_MS: i64 = 45 * crate::time::MINUTE_MS;
 /// Share of decline evidence kept after an answered check-in call in the last day.
 pub(crate) const DECLINE_AFTER_ANSWER: f64 = 0.3;
 

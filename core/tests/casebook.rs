@@ -95,12 +95,18 @@ fn check(test: &str, a: &Assessment) {
     }
 }
 
-/// The first assessment that sends someone, after the ladder's rung before it: at the first
-/// `critical` on silence and missed calls, the caseworker calls or texts (`notify`) first.
+/// The first assessment that sends someone, after the ladder's rung before it: the caseworker
+/// (or the control center) was asked to call or text (`notify`) at least
+/// `escalation.caseworker_h` (an hour) before anyone is sent, and every assessment since asked
+/// for them.
 fn sent_after_the_caseworker(rows: &[Assessment]) -> &Assessment {
-    let crit = first_at_or_above(rows, Level::Critical).expect("critical");
-    assert_eq!(crit.action, Action::Notify, "the caseworker's rung first: {crit:#?}");
-    rows.iter().find(|a| a.action == Action::Dispatch).expect("someone is sent")
+    let sent = rows.iter().position(|a| a.action == Action::Dispatch).expect("someone is sent");
+    let asked = rows[..sent].iter().rposition(|a| a.action < Action::Notify).map_or(0, |i| i + 1);
+    assert!(asked < sent, "the caseworker's rung first: {:#?}", rows[sent]);
+    assert_eq!(rows[asked].action, Action::Notify, "the caseworker's rung first: {:#?}", rows[asked]);
+    let waited = rows[sent].at.millis_since(rows[asked].at);
+    assert!(waited >= anbu::HOUR_MS, "sent {} h after the caseworker was asked", waited as f64 / 3.6e6);
+    &rows[sent]
 }
 
 /// Ordinary days `0..days`, then a check-in call on `day` at `hour` in which the person
