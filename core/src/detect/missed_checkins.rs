@@ -164,7 +164,9 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     if m as u32 >= c.after && m > 0 {
         let w = miss_weight(view);
         let points = (c.points_each * m as f64 * w).min(c.max_points);
-        let last = st.missed_checkins.iter().filter(|t| **t <= view.at).max().copied();
+        // The last miss that counts (settled, see `counted_misses`).
+        let counts_until = view.at.plus_millis(-settle_ms(view));
+        let last = st.missed_checkins.iter().filter(|t| **t <= counts_until).max().copied();
         let mut detail = match last {
             Some(t) if m == 1 => say!(loc, Msg::MissedOne, view.local(t)),
             Some(t) => say!(loc, Msg::MissedSince, m, view.local(t)),
@@ -240,6 +242,11 @@ mod tests {
         // The seed rules (`fixed` mode) count it at once.
         let fixed = rules("full", false);
         assert!(!run(&fixed, &events, 5.5, super::detect).is_empty());
+        // The reason names the last miss that counts, not one still settling.
+        let two = [checkin(3.0, CheckinOutcome::Missed), checkin(6.0, CheckinOutcome::Missed)];
+        let e = run(&r, &two, 6.5, super::detect);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].reason.detail.starts_with("check-in call at 2024-05-01 03:00 missed"), "{}", e[0].reason.detail);
     }
 
     #[test]
