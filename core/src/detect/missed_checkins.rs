@@ -54,15 +54,15 @@ pub(crate) fn weighted_misses(view: &View<'_>) -> f64 {
 /// the short episodes left on the finer grid are the floor's (settled there too: 13.2 and
 /// 18.4, but up to 45 minutes later than the seed service's alert).
 pub(crate) fn counted_misses(view: &View<'_>) -> usize {
-    counted_misses_in(view, ..=view.at.plus_millis(-settle_ms(view))) as usize
+    counted_misses_in(view, ..=counts_until(view)) as usize
 }
 
-/// How long a missed call waits before it counts for the learned routine (see
-/// [`counted_misses`]): `tuning::MISS_SETTLE_MS` in `adaptive` mode, none in `fixed` mode.
-pub(crate) fn settle_ms(view: &View<'_>) -> i64 {
+/// The latest miss that counts at the view's time (see [`counted_misses`]): one
+/// `tuning::MISS_SETTLE_MS` before it in `adaptive` mode, the view's time in `fixed` mode.
+fn counts_until(view: &View<'_>) -> Timestamp {
     match view.rules.profile.routine.mode {
-        SilenceMode::Adaptive => crate::tuning::MISS_SETTLE_MS,
-        SilenceMode::Fixed => 0,
+        SilenceMode::Adaptive => view.at.plus_millis(-crate::tuning::MISS_SETTLE_MS),
+        SilenceMode::Fixed => view.at,
     }
 }
 
@@ -164,9 +164,8 @@ pub(crate) fn detect(view: &View<'_>, out: &mut Vec<Evidence>) {
     if m as u32 >= c.after && m > 0 {
         let w = miss_weight(view);
         let points = (c.points_each * m as f64 * w).min(c.max_points);
-        // The last miss that counts (settled, see `counted_misses`).
-        let counts_until = view.at.plus_millis(-settle_ms(view));
-        let last = st.missed_checkins.iter().filter(|t| **t <= counts_until).max().copied();
+        let until = counts_until(view);
+        let last = st.missed_checkins.iter().filter(|t| **t <= until).max().copied();
         let mut detail = match last {
             Some(t) if m == 1 => say!(loc, Msg::MissedOne, view.local(t)),
             Some(t) => say!(loc, Msg::MissedSince, m, view.local(t)),
