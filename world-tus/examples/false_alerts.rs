@@ -1,17 +1,18 @@
-//! Where a world's false alerts come from: anbu in the closed loop, false alert episodes (and
-//! of them, those that reached `dispatch`) by profile, routine and field case, per 100
+//! Where a world's false alerts come from: anbu in the closed loop, false alert episodes and
+//! false dispatches by profile, routine and field case, per 100
 //! person-months, and the leading reason of each false episode.
 //!
 //! `cargo run --release -p anbu-world-tus --example false_alerts -- [world] [seeds] [persons] [days]`:
 //! `world` is `b` (the TUS world, the default) or `a` (`anbu::sim`); `seeds` is a count from 1
-//! (default 1), pooled; 300 persons and 90 days by default. A false episode is a run of
-//! `warning` or above that touches no incident (a person's incident counts until it ends, or
-//! 72 h after it began), as the backtest counts them.
+//! (default 1), pooled; 300 persons and 90 days by default. Episodes, false dispatches and
+//! person-months are `anbu::backtest`'s, each grouping scored with the group in the persons'
+//! `profile`.
 
 use std::collections::{BTreeMap, HashMap};
 
+use anbu::backtest::EpisodeKind;
 use anbu::sim::{SimConfig, simulate};
-use anbu::{Action, Assessment, CallPolicy, CheckinResponder, Event, Incident, Level, Person, ReplayOptions};
+use anbu::{Assessment, CallPolicy, CheckinResponder, Event, Incident, Person, ReplayOptions, Timestamp};
 use anbu_world_tus::{WorldConfig, generate};
 
 /// What a person's false alerts are grouped by.
@@ -21,6 +22,17 @@ struct Who {
     case: Option<&'static str>,
     /// Anything else the world says of them, for the examples.
     more: String,
+}
+
+impl Who {
+    /// The person's group in grouping `by` (`profile`, `routine` or `case`).
+    fn group(&self, by: &str) -> String {
+        match by {
+            "profile" => self.profile.clone(),
+            "routine" => self.routine.to_string(),
+            _ => self.case.unwrap_or("none").to_string(),
+        }
+    }
 }
 
 /// A seed's rows, its incidents, and who each person is.
@@ -76,58 +88,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: false_alerts [a|b] [seeds] [persons] [days]".into());
     }
     let (seeds, persons, days) = (arg(2, 1), arg(3, 300) as usize, arg(4, 90) as u32);
-    // Per group: persons, person-months, false episodes, of them dispatched.
+    // Per group: persons, person-months, false episodes, false dispatches (the backtest's).
     let mut by: BTreeMap<String, (usize, f64, usize, usize)> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut examples = Vec::new();
     for seed in 1..=seeds {
         let (rows, incidents, who) = one_seed(&world, seed, persons, days)?;
-        let windows: HashMap<&str, (anbu::Timestamp, anbu::Timestamp)> = incidents
-            .iter()
-            .map(|i| (i.person.as_str(), (i.start, i.end.unwrap_or(i.start.plus_millis(72 * anbu::HOUR_MS)))))
-            .collect();
-        for group in rows.chunk_by(|a, b| a.person == b.person) {
-            let p = group[0].person.as_str();
-            let s = &who[p];
-            let months = group.last().map_or(0.0, |l| l.at.millis_since(group[0].at) as f64) / (30.44 * 24.0 * 3.6e6);
-            let (mut false_eps, mut false_dispatches) = (0, 0);
-            for ep in group.chunk_by(|a, b| (a.level >= Level::Warning) == (b.level >= Level::Warning)) {
-                let touched = windows.get(p).is_some_and(|&(s, e)| ep.iter().any(|a| s <= a.at && a.at <= e));
-                if ep[0].level < Level::Warning || touched {
-                    continue;
-                }
-                false_eps += 1;
-                false_dispatches += usize::from(ep.iter().any(|a| a.action == Action::Dispatch));
-                let first = &ep[0];
-                let lead = first.reasons.first().map(|r| format!("{:?}/{:?}", r.signal, r.kind)).unwrap_or_default();
-                *reasons.entry(lead).or_default() += 1;
-                if examples.len() < 25 {
-                    let top: Vec<String> = first.reasons.iter().take(3).map(|r| r.detail.clone()).collect();
-                    let (profile, routine, case, more) = (&s.profile, s.routine, s.case, &s.more);
-                    let h = ep.len();
-                    examples.push(format!(
-                        "s{seed} {p} {profile} {routine} {case:?} {more} @{} {h} h: {}",
-                        first.at,
-                        top.join(" | ")
-                    ));
-                }
+        // Each grouping scored by the backtest itself, the group as the persons' "profile".
+        let mut report = None;
+        for name in ["profile", "routine", "case"] {
+            let table: Vec<Person> =
+                who.iter().map(|(p, w)| Person::new(p, &w.group(name))).collect::<anbu::Result<_>>()?;
+            let r = anbu::backtest::backtest(&rows, &incidents, &table)?;
+            for (g, m) in &r.by_profile {
+                let e = by.entry(format!("{name} {g}")).or_default();
+                e.0 += m.persons;
+                e.1 += m.person_months;
+                e.2 += m.false_episodes;
+                e.3 += m.false_dispatches;
             }
-            let keys = [
-                format!("profile {}", s.profile),
-                format!("routine {}", s.routine),
-                format!("case {}", s.case.unwrap_or("none")),
-            ];
-            for key in keys {
-                let e = by.entry(key).or_default();
-                e.0 += 1;
-                e.1 += months;
-                e.2 += false_eps;
-                e.3 += false_dispatches;
+            report = Some(r);
+        }
+        // The false episodes' first rows: what led them.
+        let row: HashMap<(&str, Timestamp), &Assessment> =
+            rows.iter().map(|a| ((a.person.as_str(), a.at), a)).collect();
+        for ep in report.iter().flat_map(|r| &r.episodes).filter(|e| e.kind == EpisodeKind::False) {
+            let Some(first) = row.get(&(ep.person.as_str(), ep.start)) else { continue };
+            let lead = first.reasons.first().map(|r| format!("{:?}/{:?}", r.signal, r.kind)).unwrap_or_default();
+            *reasons.entry(lead).or_default() += 1;
+            if examples.len() < 25 {
+                let s = &who[&ep.person];
+                let top: Vec<String> = first.reasons.iter().take(3).map(|r| r.detail.clone()).collect();
+                let (p, profile, routine, case, more) = (&ep.person, &s.profile, s.routine, s.case, &s.more);
+                let h = ep.end.hours_since(ep.start);
+                examples.push(format!(
+                    "s{seed} {p} {profile} {routine} {case:?} {more} @{} {h:.0} h: {}",
+                    ep.start,
+                    top.join(" | ")
+                ));
             }
         }
     }
     println!(
-        "| group | persons | false episodes | of them dispatched | false episodes /100 pm | false dispatches /100 pm |\n\
+        "| group | persons | false episodes | false dispatches | false episodes /100 pm | false dispatches /100 pm |\n\
          |---|---:|---:|---:|---:|---:|"
     );
     for (k, (n, months, f, d)) in &by {
