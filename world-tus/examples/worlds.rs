@@ -46,7 +46,10 @@
 //! can be read as moving along the curve or off it. `--start RFC3339` (a local midnight in
 //! Seoul), `--incident-share X` and `--nuisance-share X` set both worlds' first day and shares
 //! in place of their own defaults: a season or a mix of persons neither was tuned on.
-//! `--every MINUTES` replays every variant on another grid than the hour.
+//! `--every MINUTES` replays every variant on another grid than the hour; `--retry MINUTES`
+//! has the closed loops call again no sooner than that after a call (an hour by default,
+//! `CallPolicy::default()`): a service that calls once a day while an alert lasts is
+//! `--retry 1440`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
@@ -157,9 +160,18 @@ struct Args {
     /// The replays' grid, minutes (`--every`): an hour by default, as a service assessing
     /// everyone hourly; another grid shows how much the figures lean on the hour.
     every_min: u64,
+    /// The closed loops' least time between two calls to one person, minutes (`--retry`):
+    /// an hour by default (`CallPolicy::default()`), as the figures are reported; another
+    /// shows how much they lean on the call policy of the service that places the calls.
+    retry_min: u64,
 }
 
 impl Args {
+    /// The closed loops' call policy: the default, with `--retry` where given.
+    fn policy(&self) -> CallPolicy {
+        CallPolicy { retry_ms: self.retry_min as i64 * 60_000, ..CallPolicy::default() }
+    }
+
     /// The first day and the shares of persons with an incident and with a nuisance: those
     /// given on the command line, else the world's own (`start`, `incident`, `nuisance`).
     fn chosen(&self, start: Timestamp, incident: f64, nuisance: f64) -> (Timestamp, f64, f64) {
@@ -204,6 +216,7 @@ fn args() -> Args {
         incident_share: None,
         nuisance_share: None,
         every_min: 60,
+        retry_min: (CallPolicy::default().retry_ms / 60_000) as u64,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut it = argv.iter();
@@ -222,13 +235,14 @@ fn args() -> Args {
             ("--seeds", Some(v)) => a.seeds = v,
             ("--first-seed", Some(v)) => a.first_seed = v,
             ("--every", Some(v)) if (1..=24 * 60).contains(&v) => a.every_min = v,
+            ("--retry", Some(v)) if (1..=7 * 24 * 60).contains(&v) => a.retry_min = v,
             ("--start", _) if start.is_some() => a.start = start,
             ("--incident-share", _) if share.is_some() => a.incident_share = share,
             ("--nuisance-share", _) if share.is_some() => a.nuisance_share = share,
             _ => {
                 eprintln!(
                     "usage: worlds [--persons N] [--days D] [--seeds K] [--first-seed S] [--sweep] \
-                     [--every MINUTES] [--start RFC3339] [--incident-share X] [--nuisance-share X]"
+                     [--every MINUTES] [--retry MINUTES] [--start RFC3339] [--incident-share X] [--nuisance-share X]"
                 );
                 std::process::exit(2);
             }
@@ -485,13 +499,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     // The plug service as it works: the same rule with its automatic call, in the closed loop.
     let service = anbu::backtest::plug_service(&cohort.events, &cohort.persons)?;
     let options = ReplayOptions { profiles: vec![service.profile.clone()], ..one.clone() };
-    let rows = replay_closed_loop(
-        service.events.clone(),
-        &service.persons,
-        &options,
-        responder.as_ref(),
-        CallPolicy::default(),
-    )?;
+    let rows = replay_closed_loop(service.events.clone(), &service.persons, &options, responder.as_ref(), a.policy())?;
     let mut plug_service = tally(&rows, &plug_incidents, &service.persons, &cohort.kinds)?;
     plug_service.placed = Some(placed(&rows));
     drop(rows);
@@ -516,8 +524,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     let open = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     drop(rows);
 
-    let rows =
-        replay_closed_loop(cohort.events.clone(), &cohort.persons, &one, responder.as_ref(), CallPolicy::default())?;
+    let rows = replay_closed_loop(cohort.events.clone(), &cohort.persons, &one, responder.as_ref(), a.policy())?;
     let mut closed = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     closed.placed = Some(placed(&rows));
     for profile in anbu::BUILTIN_PROFILES {
@@ -539,7 +546,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
             persons: &cohort.persons,
             incidents: &cohort.incidents,
             options: &one,
-            calls: Some((responder.as_ref(), CallPolicy::default())),
+            calls: Some((responder.as_ref(), a.policy())),
         };
         for point in anbu::backtest::sweep(&setup, "routine.sensitivity", &sweep_values()?)?.points {
             let m = &point.report.overall;
@@ -557,7 +564,7 @@ fn run(world: char, seed: u64, a: &Args) -> anbu::Result<Run> {
     // detectors that do not learn: missed calls, SOS, what the person said) do on their own.
     let muted = builtins_with("", r#"{"sensitivity":1e-6}"#)?;
     let options = ReplayOptions { profiles: muted, ..one.clone() };
-    let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, responder.as_ref(), CallPolicy::default())?;
+    let rows = replay_closed_loop(cohort.events, &cohort.persons, &options, responder.as_ref(), a.policy())?;
     let mut muted = tally(&rows, &cohort.incidents, &cohort.persons, &cohort.kinds)?;
     muted.placed = Some(placed(&rows));
     drop(rows);
