@@ -1,6 +1,8 @@
 //! Where a world's false alerts come from: anbu in the closed loop, false alert episodes and
 //! false dispatches by profile, routine and field case, per 100
-//! person-months, and the leading reason of each false episode.
+//! person-months, and the leading reason of each false episode, beside the leading reason of
+//! each detection (an episode that began within an incident's window): a kind of evidence
+//! that leads many false episodes and few detections is where to look.
 //!
 //! `cargo run --release -p anbu-world-tus --example false_alerts -- [world] [seeds] [persons] [days]`:
 //! `world` is `b` (the TUS world, the default) or `a` (`anbu::sim`); `seeds` is a count from 1
@@ -91,6 +93,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Per group: persons, person-months, false episodes, false dispatches (the backtest's).
     let mut by: BTreeMap<String, (usize, f64, usize, usize)> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    // The same for the episodes that began within an incident's window: what led detections.
+    let mut found_by: BTreeMap<String, usize> = BTreeMap::new();
     let mut examples = Vec::new();
     for seed in 1..=seeds {
         let (rows, incidents, who) = one_seed(&world, seed, persons, days)?;
@@ -112,10 +116,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // The false episodes' first rows: what led them.
         let row: HashMap<(&str, Timestamp), &Assessment> =
             rows.iter().map(|a| ((a.person.as_str(), a.at), a)).collect();
+        let lead_of =
+            |a: &Assessment| a.reasons.first().map(|r| format!("{:?}/{:?}", r.signal, r.kind)).unwrap_or_default();
+        for ep in report.iter().flat_map(|r| &r.episodes).filter(|e| e.kind == EpisodeKind::True) {
+            if let Some(first) = row.get(&(ep.person.as_str(), ep.start)) {
+                *found_by.entry(lead_of(first)).or_default() += 1;
+            }
+        }
         for ep in report.iter().flat_map(|r| &r.episodes).filter(|e| e.kind == EpisodeKind::False) {
             let Some(first) = row.get(&(ep.person.as_str(), ep.start)) else { continue };
-            let lead = first.reasons.first().map(|r| format!("{:?}/{:?}", r.signal, r.kind)).unwrap_or_default();
-            *reasons.entry(lead).or_default() += 1;
+            *reasons.entry(lead_of(first)).or_default() += 1;
             if examples.len() < 25 {
                 let s = &who[&ep.person];
                 let top: Vec<String> = first.reasons.iter().take(3).map(|r| r.detail.clone()).collect();
@@ -137,7 +147,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let per_100 = |x: usize| if *months > 0.0 { x as f64 * 100.0 / months } else { 0.0 };
         println!("| {k} | {n} | {f} | {d} | {:.1} | {:.1} |", per_100(*f), per_100(*d));
     }
-    println!("\nleading reason of false episodes: {reasons:#?}\n");
+    println!("\nleading reason of false episodes: {reasons:#?}");
+    println!("leading reason of the episodes that began within an incident (detections): {found_by:#?}\n");
     for e in examples {
         println!("{e}");
     }
