@@ -223,6 +223,22 @@ pub(crate) fn assess(
         Level::Critical => p.escalation.critical,
     };
     let mut score = score;
+    // A fade the person explains away on the automatic call: the caseworker, in office hours.
+    if level <= Level::Watch
+        && action < Action::Notify
+        && rules.office_open(at)
+        && let Some(detail) = detect::decline::explained_away(&view)
+    {
+        let raised = score.max(cut(Level::Watch));
+        reasons.push(Reason {
+            signal: crate::vocab::Signal::Steps,
+            kind: ReasonKind::Decline,
+            detail,
+            contribution: round1(raised - score),
+        });
+        sort_reasons(&mut reasons);
+        (score, level, action) = (raised, Level::Watch, Action::Notify);
+    }
     if let Some((category, rule)) = concern
         && (rule.level, rule.action) > (level, action)
     {

@@ -174,6 +174,8 @@ messages! {
     DeclineSigns: "activity down {0}% over the last days: {1} signs of life a day against a usual {2} (EWMA)",
         "최근 며칠 활동 {0}% 감소: 하루 활동 신호 {1}회(평소 {2}회) (EWMA)";
     DeclineAnswered: "; a check-in call was answered in the last day", "; 최근 하루 안에 안부 전화 응답 있음";
+    DeclineLook: "activity down {0}% over the last days though the person answers the automatic calls, and no caseworker's call or visit in {1} days: the caseworker should call or visit",
+        "자동 안부 전화에는 응답하나 최근 며칠 활동 {0}% 감소, {1}일 동안 담당자 통화·방문 없음: 담당자 확인 필요";
 
     // `missed_checkins`, `concern`.
     ConcernHelp: "check-in call at {0} answered, but the person asked for help", "{0} 안부 전화 응답, 도움 요청";

@@ -79,6 +79,10 @@ pub(crate) struct PersonState {
     /// sign of life, for the reason's words (absent from snapshots before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_unreachable: Option<Timestamp>,
+    /// The last time a person spoke with the person or saw them: a staff call or text
+    /// answered, or a visit's finding (absent from snapshots before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_staff_contact: Option<Timestamp>,
 }
 
 /// The context the routine learns in: the person's time zone, devices and absences.
@@ -204,6 +208,7 @@ impl PersonState {
                 ..
             } => {
                 self.last_all_clear = Some(e.ts);
+                self.staff_contact(e.ts);
             }
             EventKind::Checkin { outcome, category, .. } => match outcome {
                 CheckinOutcome::Answered | CheckinOutcome::SmsReply => {
@@ -212,6 +217,9 @@ impl PersonState {
                     self.routine.all_clear();
                 }
                 CheckinOutcome::Concern => {
+                    if matches!(kind, EventKind::Checkin { by: CheckinBy::Staff, .. }) {
+                        self.staff_contact(e.ts);
+                    }
                     match *category {
                         None => self.last_concern = Some(e.ts),
                         Some(c) => match self.category_concerns.iter_mut().find(|(k, _)| *k == c) {
@@ -375,7 +383,15 @@ impl PersonState {
     /// devices of every channel silent for `device_offline.after_h` or more as faulty, until
     /// each shows life again. Every finding is kept as the last disposition (`emergency`,
     /// `deceased` and `unreachable` are read by the `disposition` detector).
+    /// A caseworker, the control center or a visitor reached the person at `ts`.
+    fn staff_contact(&mut self, ts: Timestamp) {
+        self.last_staff_contact = Some(self.last_staff_contact.map_or(ts, |t| t.max(ts)));
+    }
+
     fn dispose(&mut self, ts: Timestamp, finding: Finding, rules: &Rules) {
+        if !matches!(finding, Finding::Unreachable) {
+            self.staff_contact(ts);
+        }
         match finding {
             Finding::Fine => {
                 self.last_all_clear = Some(ts);

@@ -86,6 +86,10 @@ pub(crate) const DECLINE_MIN_DAYS: u16 = 10;
 pub(crate) const MISS_SETTLE_MS: i64 = 45 * crate::time::MINUTE_MS;
 /// Share of decline evidence kept after an answered check-in call in the last day.
 pub(crate) const DECLINE_AFTER_ANSWER: f64 = 0.3;
+/// Days without a caseworker's call answered or a visit after which a decline that the
+/// person's answers to automatic calls keep below `watch` asks for the caseworker (see
+/// `detect::decline::explained_away`).
+pub(crate) const DECLINE_LOOK_DAYS: f64 = 7.0;
 
 // --- Silence as evidence (`detect::inactivity`) ----------------------------------------------
 

@@ -225,6 +225,17 @@ fn ten_days_without_eating() {
     // going out), then on day 14 (Wednesday 15 May, Buddha's birthday) he collapses at 07:00.
     let (home, collapse) = common::ten_day_decline_then_collapse();
     let rows = home.hourly(person("full"), 1, 17 * 24 - 1);
+    // He answers the daily automatic call through his fade; before he collapses, the
+    // caseworker is asked to call or visit (in office hours), at `watch`, not as an alert.
+    let look = rows
+        .iter()
+        .filter(|a| a.at < home.ts(collapse))
+        .find(|a| a.action == Action::Notify)
+        .expect("the caseworker is asked during the fade");
+    assert_eq!((look.level, look.responder), (Level::Watch, Responder::DayOffice), "{look:?}");
+    assert!(look.reasons.iter().any(|r| r.kind == ReasonKind::Decline && r.detail.contains("caseworker")), "{look:?}");
+    assert!(look.at <= home.ts(collapse - 12.0), "asked only at {}", look.at);
+    assert!(rows.iter().filter(|a| a.at < home.ts(collapse)).all(|a| a.level < Level::Warning), "no alert");
     let after: Vec<Assessment> = rows.into_iter().filter(|a| a.at > home.ts(collapse)).collect();
     let sent = sent_after_the_caseworker(&after);
     assert!(sent.at <= home.ts(collapse + 30.0), "found only at {}", sent.at);

@@ -18,7 +18,7 @@ use crate::messages::{Msg, say, say_more};
 use crate::profile::SilenceMode;
 use crate::text::fixed;
 use crate::time::HOUR_MS;
-use crate::tuning::{DECLINE_AFTER_ANSWER, DEFICIT_ONSET};
+use crate::tuning::{DECLINE_AFTER_ANSWER, DECLINE_LOOK_DAYS, DEFICIT_ONSET};
 use crate::vocab::Signal;
 
 pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut Vec<Evidence>) {
@@ -47,6 +47,29 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
         }
         out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, trend_points));
     }
+}
+
+/// A fade the person explains away on the automatic call: the daily trend would be `watch`
+/// on its own, but a check-in call answered in the last day keeps it below (see
+/// `DECLINE_AFTER_ANSWER`), and no caseworker's call was answered and no visit made in the
+/// last `DECLINE_LOOK_DAYS`. Another automatic call would be answered as the last one; the
+/// caseworker's judgement is what is missing (the casebook's man found after ten days
+/// without eating answered his daily call through the ten days of his fade). Returns the
+/// reason's detail.
+pub(crate) fn explained_away(view: &View<'_>) -> Option<String> {
+    let p = &view.rules.profile;
+    let r = &p.routine;
+    let st = view.state;
+    let answered = st.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS);
+    let look_ms = (DECLINE_LOOK_DAYS * 24.0) as i64 * HOUR_MS;
+    let seen = st.last_staff_contact.is_some_and(|t| t <= view.at && view.at.millis_since(t) < look_ms);
+    if r.mode != SilenceMode::Adaptive || !answered || seen {
+        return None;
+    }
+    let d = view.state.routine.decline(view.at, &view.context()).filter(|d| d.drop > r.decline_onset)?;
+    let strength = ((d.drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0);
+    (r.decline_weight * strength >= p.levels.watch)
+        .then(|| say!(view.locale(), Msg::DeclineLook, fixed(d.drop * 100.0, 0), fixed(DECLINE_LOOK_DAYS, 0)))
 }
 
 #[cfg(test)]
@@ -80,6 +103,49 @@ mod tests {
             .map(|k| ev((k / 12) as f64 * 24.0 + 8.0 + (k % 12) as f64, "door-front", EventKind::door(DoorState::Open)))
             .collect();
         assert!(run(&r, &steady, 30.0 * 24.0 + 1.0, detect).is_empty());
+    }
+
+    #[test]
+    fn a_fade_explained_away_on_the_automatic_call_asks_for_the_caseworker() {
+        use crate::vocab::{By, CheckinOutcome};
+        let r = rules("full", true);
+        // Twelve door openings a day for three weeks, then two a day for a week: down 83%.
+        let mut events = Vec::new();
+        for d in 0..28 {
+            for k in 0..if d < 21 { 12 } else { 2 } {
+                events.push(ev(d as f64 * 24.0 + 8.0 + k as f64, "door-front", EventKind::door(DoorState::Open)));
+            }
+        }
+        let answered = |h: f64, by: By| ev(h, "checkin", EventKind::checkin(CheckinOutcome::Answered).with_by(by));
+        let look = |events: &[crate::event::Event], h: f64| {
+            let st = state(&r, events);
+            super::explained_away(&super::View::new(&st, &r, at(h), None))
+        };
+        let now = 27.0 * 24.0 + 12.0;
+        // No call answered: the trend is `watch` on its own (an automatic call), not this.
+        assert_eq!(look(&events, now), None);
+        // The person answered the automatic call this morning: the caseworker should look.
+        let mut fine = events.clone();
+        fine.push(answered(now - 2.0, By::Auto));
+        let detail = look(&fine, now).expect("the caseworker is asked");
+        assert!(detail.contains("the caseworker should call or visit"), "{detail}");
+        // Not once the caseworker spoke with them in the last week (a call, or a visit).
+        let mut spoke = fine.clone();
+        spoke.push(answered(now - 6.0 * 24.0, By::Staff));
+        assert_eq!(look(&spoke, now), None);
+        let mut visited = fine.clone();
+        visited.push(ev(now - 3.0 * 24.0, "visit", EventKind::disposition(crate::vocab::Finding::Fine)));
+        assert_eq!(look(&visited, now), None);
+        // A call of theirs more than a week ago does not count.
+        let mut long_ago = fine.clone();
+        long_ago.push(answered(now - 8.0 * 24.0, By::Staff));
+        assert!(look(&long_ago, now).is_some());
+        // A steady person: nothing.
+        let steady: Vec<_> = (0..28 * 12)
+            .map(|k| ev((k / 12) as f64 * 24.0 + 8.0 + (k % 12) as f64, "door-front", EventKind::door(DoorState::Open)))
+            .chain([answered(now - 2.0, By::Auto)])
+            .collect();
+        assert_eq!(look(&steady, now), None);
     }
 
     #[test]
