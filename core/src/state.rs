@@ -79,8 +79,9 @@ pub(crate) struct PersonState {
     /// sign of life, for the reason's words (absent from snapshots before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_unreachable: Option<Timestamp>,
-    /// The last time a person spoke with the person or saw them: a staff call or text
-    /// answered, or a visit's finding (absent from snapshots before it).
+    /// The last time someone from the service spoke with the person or saw them: a staff
+    /// call or text answered, a `concern` said to staff, or a visit's finding other than
+    /// `unreachable` (absent from snapshots before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_staff_contact: Option<Timestamp>,
 }

@@ -16,6 +16,7 @@ use super::{Evidence, View};
 use crate::assessment::ReasonKind;
 use crate::messages::{Msg, say, say_more};
 use crate::profile::SilenceMode;
+use crate::routine::Decline;
 use crate::text::fixed;
 use crate::time::HOUR_MS;
 use crate::tuning::{DECLINE_AFTER_ANSWER, DECLINE_LOOK_DAYS, DEFICIT_ONSET};
@@ -27,14 +28,10 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
     if r.mode != SilenceMode::Adaptive {
         return;
     }
-    let ctx = view.context();
-    let trend = view.state.routine.decline(view.at, &ctx).filter(|d| d.drop > r.decline_onset);
-    let answered_recently =
-        view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS);
-    let trend_points = trend.map_or(0.0, |d| {
-        let strength = ((d.drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0);
-        r.decline_weight * strength * if answered_recently { DECLINE_AFTER_ANSWER } else { 1.0 }
-    });
+    let trend = trend(view);
+    let answered_recently = answered_recently(view);
+    let trend_points =
+        trend.map_or(0.0, |d| trend_points(view, &d) * if answered_recently { DECLINE_AFTER_ANSWER } else { 1.0 });
     if let Some(d) = deficit.filter(|d| d.points > 0.0) {
         let detail = say!(loc, Msg::DeclineDeficit, fixed(d.deficit, 1), fixed(DEFICIT_ONSET, 0), Percent(d.p, loc));
         out.push(Evidence::new(Signal::Steps, ReasonKind::Decline, detail, d.points));
@@ -58,18 +55,31 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
 /// reason's detail.
 pub(crate) fn explained_away(view: &View<'_>) -> Option<String> {
     let p = &view.rules.profile;
-    let r = &p.routine;
-    let st = view.state;
-    let answered = st.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS);
     let look_ms = (DECLINE_LOOK_DAYS * 24.0) as i64 * HOUR_MS;
-    let seen = st.last_staff_contact.is_some_and(|t| t <= view.at && view.at.millis_since(t) < look_ms);
-    if r.mode != SilenceMode::Adaptive || !answered || seen {
+    let seen = view.state.last_staff_contact.is_some_and(|t| t <= view.at && view.at.millis_since(t) < look_ms);
+    if p.routine.mode != SilenceMode::Adaptive || !answered_recently(view) || seen {
         return None;
     }
-    let d = view.state.routine.decline(view.at, &view.context()).filter(|d| d.drop > r.decline_onset)?;
-    let strength = ((d.drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0);
-    (r.decline_weight * strength >= p.levels.watch)
+    let d = trend(view)?;
+    (trend_points(view, &d) >= p.levels.watch)
         .then(|| say!(view.locale(), Msg::DeclineLook, fixed(d.drop * 100.0, 0), fixed(DECLINE_LOOK_DAYS, 0)))
+}
+
+/// The daily trend, where it has fallen past `routine.decline_onset`.
+fn trend(view: &View<'_>) -> Option<Decline> {
+    let onset = view.rules.profile.routine.decline_onset;
+    view.state.routine.decline(view.at, &view.context()).filter(|d| d.drop > onset)
+}
+
+/// The trend's points before any answered call weakens them.
+fn trend_points(view: &View<'_>, d: &Decline) -> f64 {
+    let r = &view.rules.profile.routine;
+    r.decline_weight * ((d.drop - r.decline_onset) / (r.decline_full - r.decline_onset)).min(1.0)
+}
+
+/// Whether a check-in call was answered in the last day: the person says they are fine.
+fn answered_recently(view: &View<'_>) -> bool {
+    view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS)
 }
 
 #[cfg(test)]
