@@ -9,7 +9,9 @@
 //!   posterior's points is reported here.
 //!
 //! It raises `watch` or `warning`. An answered check-in call in the last day says the
-//! person is fine for now: it weakens the trend and clears the deficit.
+//! person is fine for now: it weakens the trend and clears the deficit. A trend that would
+//! be `watch` but for that answer asks for the caseworker instead, in office hours, until one
+//! of the service spoke with or saw the person ([`explained_away`]; fusion sets it).
 
 use super::inactivity::{DeficitPoints, Percent};
 use super::{Evidence, View};
