@@ -21,7 +21,7 @@ use crate::profile::SilenceMode;
 use crate::routine::Decline;
 use crate::text::fixed;
 use crate::time::HOUR_MS;
-use crate::tuning::{DECLINE_AFTER_ANSWER, DECLINE_LOOK_DAYS, DEFICIT_ONSET};
+use crate::tuning::{DECLINE_AFTER_ANSWER, DECLINE_LOOK_DAYS, DECLINE_LOOK_FRESH_H, DEFICIT_ONSET};
 use crate::vocab::Signal;
 
 pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut Vec<Evidence>) {
@@ -49,9 +49,11 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
 }
 
 /// A fade the person explains away on the automatic call: the daily trend would be `watch`
-/// on its own, but a check-in call answered in the last day keeps it below (see
-/// `DECLINE_AFTER_ANSWER`), and no caseworker's call was answered and no visit made in the
-/// last `DECLINE_LOOK_DAYS`. Another automatic call would be answered as the last one; the
+/// on its own, but a check-in call answered in the last `DECLINE_LOOK_FRESH_H` keeps it
+/// below (see `DECLINE_AFTER_ANSWER`), and no caseworker's call was answered and no visit
+/// made in the last `DECLINE_LOOK_DAYS`. An answer older than that weakens the trend for a
+/// few hours more only: the trend then speaks for itself, where the caseworker's "fine"
+/// would weaken it for another day. Another automatic call would be answered as the last one; the
 /// caseworker's judgement is what is missing (the casebook's man found after ten days
 /// without eating answered his daily call through the ten days of his fade). Returns the
 /// reason's detail.
@@ -59,7 +61,9 @@ pub(crate) fn explained_away(view: &View<'_>) -> Option<String> {
     let p = &view.rules.profile;
     let look_ms = (DECLINE_LOOK_DAYS * 24.0) as i64 * HOUR_MS;
     let seen = view.state.last_staff_contact.is_some_and(|t| t <= view.at && view.at.millis_since(t) < look_ms);
-    if p.routine.mode != SilenceMode::Adaptive || !answered_recently(view) || seen {
+    let fresh =
+        view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.hours_since(t) <= DECLINE_LOOK_FRESH_H);
+    if p.routine.mode != SilenceMode::Adaptive || !fresh || seen {
         return None;
     }
     let d = trend(view)?;
@@ -141,6 +145,11 @@ mod tests {
         fine.push(answered(now - 2.0, By::Auto));
         let detail = look(&fine, now).expect("the caseworker is asked");
         assert!(detail.contains("the caseworker should call or visit"), "{detail}");
+        // An answer 13 h old weakens the trend for 11 h more only: not asked (the trend will
+        // speak for itself, where the caseworker's "fine" would weaken it for another day).
+        let mut older = events.clone();
+        older.push(answered(now - 13.0, By::Auto));
+        assert_eq!(look(&older, now), None);
         // Not once the caseworker spoke with them in the last week (a call, or a visit).
         let mut spoke = fine.clone();
         spoke.push(answered(now - 6.0 * 24.0, By::Staff));
