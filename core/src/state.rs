@@ -378,17 +378,18 @@ impl PersonState {
         }
     }
 
-    /// What a call or a visit found (see [`Finding`]): `fine` is a sign of life (folded as
-    /// one by the caller) and clears what was held (an SOS, a concern); `away` and
-    /// `hospital` start an absence until the next sign of life; `device_fault` reports the
-    /// devices of every channel silent for `device_offline.after_h` or more as faulty, until
-    /// each shows life again. Every finding is kept as the last disposition (`emergency`,
-    /// `deceased` and `unreachable` are read by the `disposition` detector).
     /// A caseworker, the control center or a visitor reached the person at `ts`.
     fn staff_contact(&mut self, ts: Timestamp) {
         self.last_staff_contact = Some(self.last_staff_contact.map_or(ts, |t| t.max(ts)));
     }
 
+    /// What a call or a visit found (see [`Finding`]): `fine` is a sign of life (folded as
+    /// one by the caller) and clears what was held (an SOS, a concern); `away` and
+    /// `hospital` start an absence until the next sign of life; `device_fault` reports the
+    /// devices of every channel silent for `device_offline.after_h` or more as faulty, until
+    /// each shows life again. Every finding but `unreachable` is a contact by the service
+    /// (see [`PersonState::staff_contact`]). Every finding is kept as the last disposition
+    /// (`emergency`, `deceased` and `unreachable` are read by the `disposition` detector).
     fn dispose(&mut self, ts: Timestamp, finding: Finding, rules: &Rules) {
         if !matches!(finding, Finding::Unreachable) {
             self.staff_contact(ts);

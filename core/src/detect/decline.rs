@@ -20,7 +20,7 @@ use crate::messages::{Msg, say, say_more};
 use crate::profile::SilenceMode;
 use crate::routine::Decline;
 use crate::text::fixed;
-use crate::time::HOUR_MS;
+use crate::time::Timestamp;
 use crate::tuning::{DECLINE_AFTER_ANSWER, DECLINE_LOOK_DAYS, DECLINE_LOOK_FRESH_H, DEFICIT_ONSET};
 use crate::vocab::Signal;
 
@@ -53,17 +53,16 @@ pub(crate) fn detect(view: &View<'_>, deficit: Option<DeficitPoints>, out: &mut 
 /// below (see `DECLINE_AFTER_ANSWER`), and no caseworker's call was answered and no visit
 /// made in the last `DECLINE_LOOK_DAYS`. An answer older than that weakens the trend for a
 /// few hours more only: the trend then speaks for itself, where the caseworker's "fine"
-/// would weaken it for another day. Another automatic call would be answered as the last one; the
-/// caseworker's judgement is what is missing (the casebook's man found after ten days
-/// without eating answered his daily call through the ten days of his fade). Returns the
-/// reason's detail.
+/// would weaken it for another day. Another automatic call would be answered as the last
+/// one; the caseworker's judgement is what is missing (the casebook's man found after ten
+/// days without eating answered his daily call through the ten days of his fade). Returns
+/// the reason's detail.
 pub(crate) fn explained_away(view: &View<'_>) -> Option<String> {
     let p = &view.rules.profile;
-    let look_ms = (DECLINE_LOOK_DAYS * 24.0) as i64 * HOUR_MS;
-    let seen = view.state.last_staff_contact.is_some_and(|t| t <= view.at && view.at.millis_since(t) < look_ms);
-    let fresh =
-        view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.hours_since(t) <= DECLINE_LOOK_FRESH_H);
-    if p.routine.mode != SilenceMode::Adaptive || !fresh || seen {
+    let st = view.state;
+    // Spoken with or seen less than `DECLINE_LOOK_DAYS` ago.
+    let seen = st.last_staff_contact.is_some_and(|t| t <= view.at && view.at.hours_since(t) < DECLINE_LOOK_DAYS * 24.0);
+    if p.routine.mode != SilenceMode::Adaptive || !within(view, st.last_all_clear, DECLINE_LOOK_FRESH_H) || seen {
         return None;
     }
     let d = trend(view)?;
@@ -85,7 +84,12 @@ fn trend_points(view: &View<'_>, d: &Decline) -> f64 {
 
 /// Whether a check-in call was answered in the last day: the person says they are fine.
 fn answered_recently(view: &View<'_>) -> bool {
-    view.state.last_all_clear.is_some_and(|t| t <= view.at && view.at.millis_since(t) <= 24 * HOUR_MS)
+    within(view, view.state.last_all_clear, 24.0)
+}
+
+/// Whether `t` was at most `hours` before the view's time (and not after it).
+fn within(view: &View<'_>, t: Option<Timestamp>, hours: f64) -> bool {
+    t.is_some_and(|t| t <= view.at && view.at.hours_since(t) <= hours)
 }
 
 #[cfg(test)]
