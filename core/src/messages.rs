@@ -135,6 +135,8 @@ messages! {
     MeterNoSwitch: "{0}: no appliance switched on or off for {1} ({2})",
         "{0}: {1} 동안 가전을 켜고 끈 기록 없음 ({2})";
     PlugSteady: "{0} on at a steady {1} W but untouched", "{0} {1} W로 계속 켜져 있으나 조작 없음";
+    PlugUsuallyOff: "{0} on at a steady {1} W but untouched, {2} of it at hours it is usually off",
+        "{0} {1} W로 계속 켜져 있으나 조작 없음, 그중 {2}은 평소 꺼져 있는 시간대";
     PlugOff: "{0} off, nothing switched on", "{0} 꺼짐, 켜진 기기 없음";
     PlugNoReading: "no plug reading", "플러그 측정값 없음";
     NoChange: "{0}: no change in power or light for {1} ({2})", "{0}: {1} 동안 전력·조도 변화 없음 ({2})";

@@ -81,6 +81,17 @@
 //! While the history is short (under the profile's `warmup_days`), evidence blends the
 //! learned posterior with the profile's fixed thresholds by the share learned.
 //!
+//! ## An appliance left on
+//! A plug's steady load is no sign of life, so a TV left on after a collapse is as silent as
+//! one switched off; but it is not as likely. Beside the chance of a change, the routine
+//! learns for each bin the chance that the plug is on (above `no_change.standby_watts`) when
+//! the hour closes, in the same way (`on`). While a plug is on and untouched, each hour of the
+//! silence in a bin where it is usually off (on in less than `ON_USUALLY_OFF` of such hours)
+//! adds `−ln p_on` to the plug channel's surprise (at most `−ln ON_MIN_P`, 3 nats): a TV on
+//! at 03:00 for someone whose TV is always off by midnight speaks hours before the morning
+//! does. An appliance on at its usual hours adds nothing, and one always on (a TV never
+//! switched off) is learned as usual everywhere.
+//!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
 //! averages (EWMA) of the daily count of signs of life, and of the daily steps where steps
@@ -102,12 +113,15 @@ use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 use crate::tuning::{
     ANSWER_PRIOR, ANSWER_RATE, DAILY_FAST, DAILY_SLOW, DECLINE_MIN_DAYS, DECLINE_MIN_STEPS, DEFICIT_CAP, DEFICIT_MAX,
     DEFICIT_MIN_HELD, DEFICIT_ONSET, DEFICIT_RESET, DEFICIT_RHO, GAP_BIN, GAP_FLOOR, GAP_MEMORY_DAYS, LESSON_GAPS,
-    MAX_LESSONS, OTHERS, POP_DAYS, POP_EXCURSIONS, POP_GAPS, POP_GAPS_PER_DAY, POP_TAU, POP_W, PRIOR_DAYS, PRIOR_P,
+    MAX_LESSONS, ON_MIN_P, ON_USUALLY_OFF, OTHERS, POP_DAYS, POP_EXCURSIONS, POP_GAPS, POP_GAPS_PER_DAY, POP_TAU,
+    POP_W, PRIOR_DAYS, PRIOR_P,
 };
 use crate::vocab::Signal;
 
 /// Bins: 24 local hours on weekdays, then 24 on weekend days and holidays.
 pub(crate) const BINS: usize = 48;
+/// The plug channel's index in [`Signal::CHANNELS`].
+const PLUG: usize = 3;
 /// Longest stretch of hours closed at once (a longer gap is skipped, not learned).
 const MAX_CLOSE_HOURS: i64 = 14 * 24;
 const SCALE: f64 = 65535.0;
@@ -168,6 +182,19 @@ pub(crate) struct Routine {
     /// from older snapshots.
     #[serde(default, skip_serializing_if = "is_zero")]
     lessons: f32,
+    /// Whether a plug (not a meter) was on at the last sign of life: so it stayed through the
+    /// hours closed at the next one (switching is a sign of life).
+    #[serde(default, skip_serializing_if = "is_false")]
+    plug_on: bool,
+    /// The chance that a plug is on when an hour of bin `b` closes, in 1/65535, learned as `p`
+    /// is; empty until the plug channel first learns. Absent from older snapshots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    on: Vec<u16>,
+}
+
+/// Whether a flag is unset (written only once set, so that older snapshots keep their format).
+fn is_false(x: &bool) -> bool {
+    !*x
 }
 
 /// Whether a learned amount is still nothing (written only once it is something, so that a
@@ -200,6 +227,8 @@ impl Default for Routine {
             excursions: 0.0,
             excursion_nats: 0.0,
             lessons: 0.0,
+            plug_on: false,
+            on: Vec::new(),
         }
     }
 }
@@ -437,7 +466,73 @@ impl Routine {
             }
             self.learned[c] = self.learned[c].saturating_add(1);
         }
+        if watched & (1 << PLUG) != 0 {
+            self.learn_on(b, rate);
+        }
         llr
+    }
+
+    /// Learns whether the plug was on through a closed hour of bin `b` (as `p` learns).
+    fn learn_on(&mut self, b: usize, rate: f64) {
+        if self.on.len() != BINS {
+            self.on = vec![0; BINS];
+        }
+        let Some(slot) = self.on.get_mut(b) else { return };
+        let old = *slot;
+        if self.plug_on || old != 0 {
+            let p = f64::from(old) / SCALE;
+            let x = if self.plug_on { 1.0 } else { 0.0 };
+            *slot = round_half_up((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE) as u16;
+        }
+    }
+
+    /// Records whether a plug is on at a sign of life (see the field `plug_on`).
+    pub fn set_plug_on(&mut self, on: bool) {
+        self.plug_on = on;
+    }
+
+    /// The surprise of a plug left on from `since` to `until` (see the module docs, "An
+    /// appliance left on"): `Σ −ln p_on` over the hours in bins where it is usually off, partial
+    /// hours by their share, and how many such hours. Nothing before the plug channel learned.
+    pub fn on_surprise(&self, since: Timestamp, until: Timestamp, rate: f64, ctx: &impl HourContext) -> (f64, f64) {
+        let Some(model) = self.on_model(rate, ctx) else { return (0.0, 0.0) };
+        let cost: [f64; BINS] = std::array::from_fn(|b| {
+            let p = model.p(b);
+            if p < ON_USUALLY_OFF { -p.max(ON_MIN_P).ln() } else { 0.0 }
+        });
+        if cost.iter().all(|c| *c == 0.0) {
+            return (0.0, 0.0);
+        }
+        let (a, z) = (since.as_millis(), until.as_millis().min(since.as_millis() + MAX_CLOSE_HOURS * HOUR_MS));
+        let (mut nats, mut hours) = (0.0, 0.0);
+        let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
+        let mut bins = ctx.bins(h);
+        while h < z {
+            let b = bins.next().unwrap_or(0);
+            let c = cost.get(b).copied().unwrap_or(0.0);
+            if c > 0.0 && !ctx.away(h) {
+                let share = (z.min(h + HOUR_MS) - a.max(h)) as f64 / HOUR_MS as f64;
+                nats += share * c;
+                hours += share;
+            }
+            h += HOUR_MS;
+        }
+        (nats, hours)
+    }
+
+    /// The learned chance that a plug is on, by bin: a [`BinModel`] over the `on` table, held
+    /// as the plug channel's (it learns in the same hours).
+    fn on_model(&self, rate: f64, ctx: &impl HourContext) -> Option<BinModel<'_>> {
+        let raw: &[u16; BINS] = self.on.as_slice().try_into().ok()?;
+        let [all_held, weekdays, weekends] = shares(ctx, rate, self.learned[PLUG]);
+        // Too little learned to say when it is usually off (`p`'s prior, `PRIOR_P`, would
+        // read every hour as one).
+        if all_held <= 0.05 {
+            return None;
+        }
+        let k = ctx.decay().map_or_else(|| prior_weight(rate), |d| d.k(rate));
+        let mean = raw.iter().map(|x| f64::from(*x)).sum::<f64>() / SCALE / BINS as f64;
+        Some(BinModel { raw, k, prior: (mean / all_held).min(1.0), held: [weekdays, weekends] })
     }
 
     /// A day closed: the gaps kept fade by `1 − 1/GAP_MEMORY_DAYS`.
@@ -861,7 +956,7 @@ impl Routine {
 
     /// Bytes held outside the routine itself (its stored tables).
     pub fn heap_bytes(&self) -> usize {
-        self.p.heap_bytes()
+        self.p.heap_bytes() + self.on.capacity() * std::mem::size_of::<u16>()
     }
 }
 
@@ -1202,7 +1297,11 @@ impl Routine {
         in_range("deficit_peak", self.deficit_peak.into(), 0.0, DEFICIT_MAX)?;
         in_range("excursions", self.excursions.into(), 0.0, f64::from(f32::MAX))?;
         in_range("excursion_nats", self.excursion_nats.into(), 0.0, f64::from(f32::MAX))?;
-        in_range("lessons", self.lessons.into(), 0.0, MAX_LESSONS)
+        in_range("lessons", self.lessons.into(), 0.0, MAX_LESSONS)?;
+        if !self.on.is_empty() && self.on.len() != BINS {
+            return Err(format!("on: must hold {BINS} hours or none, got {}", self.on.len()));
+        }
+        Ok(())
     }
 }
 
@@ -1568,6 +1667,53 @@ mod tests {
         let ((s_reg, p_reg), (s_irr, p_irr)) = (night(&regular), night(&irregular));
         assert!(s_irr < s_reg, "{s_irr} vs {s_reg}");
         assert!(p_irr < 0.25 * p_reg && p_irr < 0.1 && p_reg > 0.25, "{p_irr} vs {p_reg}");
+    }
+
+    #[test]
+    fn a_plug_left_on_costs_only_in_the_hours_it_is_usually_off() {
+        // Thirty days with the TV on from 18:00 to 23:00 and off otherwise (plug and door
+        // watched; a sign of life at each switch, as the state records them).
+        let mut r = Routine::default();
+        let rate = 0.08;
+        assert_eq!(r.on_surprise(at(0), at(24), rate, &Plain), (0.0, 0.0), "nothing learned yet");
+        for d in 0..30 {
+            let b = d * 24;
+            r.advance(at(b + 18), rate, &Plain);
+            r.life(Signal::Plug);
+            r.set_plug_on(true);
+            r.advance(at(b + 23), rate, &Plain);
+            r.life(Signal::Plug);
+            r.set_plug_on(false);
+        }
+        let day = 30 * 24;
+        // On through 19:00-22:00, its usual hours: nothing.
+        assert_eq!(r.on_surprise(at(day + 19), at(day + 22), rate, &Plain), (0.0, 0.0));
+        // On from 23:00 to 05:00: six hours it is usually off, each up to 3 nats.
+        let (nats, hours) = r.on_surprise(at(day + 23), at(day + 29), rate, &Plain);
+        assert_eq!(hours, 6.0);
+        assert!(nats > 6.0 * 2.0 && nats <= 6.0 * -ON_MIN_P.ln() + 1e-9, "{nats}");
+        // Part of an hour by its share.
+        let (_, half) = r.on_surprise(
+            at(day + 23),
+            Timestamp::from_millis(at(day + 23).as_millis() + HOUR_MS / 2).unwrap(),
+            rate,
+            &Plain,
+        );
+        assert_eq!(half, 0.5);
+        // On day and night for a month: learned as usual everywhere.
+        let mut always = Routine::default();
+        always.set_plug_on(true);
+        for h in 0..30 * 24 {
+            always.advance(at(h), rate, &Plain);
+            always.life(Signal::Plug);
+        }
+        assert_eq!(always.on_surprise(at(day), at(day + 24), rate, &Plain), (0.0, 0.0));
+        // Kept in a snapshot, and checked.
+        let back: Routine = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back.on_surprise(at(day + 23), at(day + 29), rate, &Plain), (nats, hours));
+        let mut bad = r.clone();
+        bad.on.pop();
+        assert!(bad.check().unwrap_err().starts_with("on: must hold 48 hours or none"));
     }
 
     #[test]

@@ -281,6 +281,9 @@ impl PersonState {
                 self.days.mark(rules, e.ts.as_millis(), Mark::Call);
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
+            let standby = rules.profile.no_change.standby_watts;
+            let plug_on = self.devices.iter().any(|d| !d.meter && d.plug.is_some_and(|r| r.watts > standby));
+            self.routine.set_plug_on(plug_on);
             self.missed_checkins.clear();
             self.staff_failed = None;
             self.last_unreachable = None;

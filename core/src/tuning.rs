@@ -75,6 +75,18 @@ pub(crate) const DEFICIT_RESET: f64 = 0.5;
 /// The nominal prior's worth, in excursions (see `Routine::deficit_llr`).
 pub(crate) const POP_EXCURSIONS: f64 = 4.0;
 
+// --- An appliance left on (`routine`, "An appliance left on") --------------------------------
+
+/// A bin in which a plug is on in less than this share of hours is one where it is usually
+/// off: a plug left on, untouched, through such hours adds to its channel's surprise.
+/// Chosen on world A (three seeds, closed loop): from 0.1 to 0.5 the same three collapses
+/// with the TV left on were found sooner (by 8 to 10 h, one not found before), 0.05 found
+/// one of them; 0.1 asked for the fewest calls of those (worlds.md, fourteenth session).
+pub(crate) const ON_USUALLY_OFF: f64 = 0.1;
+/// The least chance of being on an hour of a plug left on is priced at: an hour adds at most
+/// `−ln ON_MIN_P` (3 nats, as much as the costliest hour of silence, `MAX_HOUR_COST`).
+pub(crate) const ON_MIN_P: f64 = 0.05;
+
 // --- A decline in daily activity (`detect::decline`) -----------------------------------------
 
 /// Usual daily steps below which steps are not judged for a decline.

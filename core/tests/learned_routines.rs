@@ -402,3 +402,62 @@ fn more_sensitive_never_detects_less() {
     }
     assert!(cohort.incidents.len() >= 10, "{} incidents", cohort.incidents.len());
 }
+
+/// Four weeks of a person watched by the plug alone whose TV is on 08-12 and 18-23 every
+/// day and off at night, then a collapse at 21:00 on day 28 with the TV `left_on` (the
+/// casebook's frail man who could not switch it off) or switched off; the plug reports on
+/// for two days.
+fn evening_collapse(left_on: bool) -> (Home, f64) {
+    let mut home = Home::new("p");
+    for d in 0..28 {
+        home.ordinary_day(d, false, true);
+    }
+    let collapse = 28.0 * 24.0 + 21.0;
+    home.ordinary_day(28, false, true);
+    let cut = home.ts(collapse);
+    home.events.retain(|e| e.ts < cut);
+    home.plug(collapse, collapse + 48.0, |_| if left_on { 85.0 } else { 0.5 });
+    (home, collapse)
+}
+
+#[test]
+fn a_tv_left_on_through_the_night_speaks_before_the_morning() {
+    let (on, collapse) = evening_collapse(true);
+    let (off, _) = evening_collapse(false);
+    let to = 30 * 24;
+    let rows_on = on.hourly(person("plug_only"), 27 * 24, to);
+    let rows_off = off.hourly(person("plug_only"), 27 * 24, to);
+    let watch_on = hours_to(&on, &rows_on, collapse, Some(Level::Watch)).expect("watch, the TV left on");
+    let watch_off = hours_to(&off, &rows_off, collapse, Some(Level::Watch)).expect("watch, the TV off");
+    // Left on, each hour of the night it is always off in says so: the call is asked for in
+    // the night, not when the morning's TV does not come on.
+    assert!(watch_on <= 8.0, "watch {watch_on} h after the collapse, the TV left on");
+    assert!(watch_on + 3.0 <= watch_off, "left on {watch_on} h, switched off {watch_off} h");
+    let reason = rows_on
+        .iter()
+        .filter(|a| a.at >= on.ts(collapse))
+        .flat_map(|a| &a.reasons)
+        .find(|r| r.kind == ReasonKind::NoChange && r.detail.contains("usually off"))
+        .expect("a reason that names the hours the TV is usually off");
+    assert!(reason.detail.starts_with("plug-tv on at a steady 85 W but untouched, "), "{}", reason.detail);
+    // Never the day before, and not for the TV at its usual hours.
+    assert!(rows_on.iter().filter(|a| a.at < on.ts(collapse)).all(|a| a.level == Level::Normal));
+}
+
+#[test]
+fn a_tv_on_every_night_is_learned_as_usual() {
+    // The same person, but the TV is on through every night as well (a TV never switched
+    // off): a night with it on says nothing.
+    let mut home = Home::new("p");
+    for d in 0..29 {
+        home.ordinary_day(d, false, true);
+    }
+    home.events.retain(|e| e.device() != "plug-tv");
+    home.plug(0.0, 29.0 * 24.0, |h| if (8.0..12.0).contains(&h.rem_euclid(24.0)) { 0.5 } else { 85.0 });
+    let rows = home.hourly(person("plug_only"), 27 * 24, 29 * 24 - 1);
+    assert!(
+        rows.iter().flat_map(|a| &a.reasons).all(|r| !r.detail.contains("usually off")),
+        "{:?}",
+        rows.iter().flat_map(|a| &a.reasons).find(|r| r.detail.contains("usually off"))
+    );
+}

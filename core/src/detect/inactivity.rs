@@ -70,6 +70,9 @@ pub(crate) struct ChannelScore {
     pub silence: Silence,
     pub points: f64,
     pub contradicted: f64,
+    /// Hours of the silence a plug stayed on in which it is usually off (see the routine's
+    /// module docs, "An appliance left on"); 0 for other channels.
+    pub usually_off_h: f64,
     /// How the silence was judged, for a reason's detail (written only when reported).
     pub judged: Judged,
 }
@@ -142,6 +145,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
         tempered: f64,
         reliability: f64,
         conf: f64,
+        on_hours: f64,
     }
     let ctx = view.context();
     let adaptive = r.mode == SilenceMode::Adaptive;
@@ -155,9 +159,10 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
             None => silence(view, channel)?,
         };
         let c = channel.channel_index()?;
+        let mut on_hours = 0.0;
         let (tempered, reliability, conf) = if adaptive {
             let (since, split, until, rate) = (silence.since, silence.agreed_from, silence.until, r.learning_rate);
-            let (s_all, s_agreed) = match view.walks {
+            let (mut s_all, mut s_agreed) = match view.walks {
                 Some(walks) => {
                     let mut walks = walks.borrow_mut();
                     let walk = walks.channel(c, &view.state.absences);
@@ -165,6 +170,15 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
                 }
                 None => routine.surprise_pair(c, since, split, until, rate, &ctx),
             };
+            // A plug left on through hours it is usually off, since the person was last seen
+            // (see the routine's module docs): the same in both, so that it does not count
+            // against the channel's reliability.
+            if channel == Signal::Plug && plug_left_on(view) {
+                let on_nats;
+                (on_nats, on_hours) = routine.on_surprise(split, until, rate, &ctx);
+                s_all += on_nats;
+                s_agreed += on_nats;
+            }
             // Silence the channel kept while the person was seen otherwise is what it
             // failed to tell: it down-weights what it tells now.
             let reliability = reliability(s_all - s_agreed);
@@ -182,6 +196,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
             tempered,
             reliability,
             conf,
+            on_hours,
         })
     }));
     if raw.is_empty() {
@@ -220,6 +235,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
                 silence: x.silence,
                 points,
                 contradicted: (1.0 - conf) * (x.fixed_all - x.fixed_agreed).max(0.0),
+                usually_off_h: x.on_hours,
                 judged,
             }
         })
@@ -230,6 +246,13 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
         p: unable.p,
     });
     Judgement { scores, deficit }
+}
+
+/// Whether a plug (not a meter) that still reports is on at the view's time: its steady
+/// load is left on.
+fn plug_left_on(view: &View<'_>) -> bool {
+    let standby = view.rules.profile.no_change.standby_watts;
+    view.state.devices.iter().any(|d| !d.meter && !view.is_offline(d) && d.plug.is_some_and(|r| r.watts > standby))
 }
 
 /// How a channel's silence was judged: what its reason's detail says in brackets.

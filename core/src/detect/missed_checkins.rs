@@ -29,9 +29,33 @@ pub(crate) fn miss_weight(view: &View<'_>) -> f64 {
     }
 }
 
-/// Missed check-ins that count at the view's time, weighted by `miss_weight`.
+/// Missed check-ins that count at the view's time, weighted by `miss_weight`, and the
+/// caseworker's (or the control center's) call or text that went unanswered after them as one
+/// more (see [`staff_failed_after_misses`]).
 pub(crate) fn weighted_misses(view: &View<'_>) -> f64 {
-    counted_misses(view) as f64 * miss_weight(view)
+    let automatic = counted_misses(view);
+    automatic as f64 * miss_weight(view) + f64::from(u8::from(automatic > 0 && staff_failed_after_misses(view)))
+}
+
+/// Whether the caseworker's call or text went unanswered, in the day office's hours, after the
+/// automatic calls missed since the last sign of life (in `adaptive` mode): the ladder's rung
+/// after them was tried and failed, and it confirms the silence as a missed automatic call
+/// does, so that the visit the field workflow sends next is not held back for an automatic
+/// call that is no longer placed (at `notify` it is the caseworker who calls). Until
+/// 2026-12-07 only automatic calls counted, and a silence at `warning` with one automatic
+/// call missed waited at `notify` for a second one that nobody placed (a man whose TV stayed
+/// on all night was asked about at 00:00 and never visited). The control center's call at
+/// night is missed in sleep as the automatic one is, and does not count; nor do the seed
+/// rules' (`fixed` mode), as the seed services' did not. Measured with the worlds example
+/// (closed loop, eight seeds, worlds.md, fourteenth session): incidents visited while they
+/// lasted 177 -> 179 of 232 (A) and 208 -> 243 of 309 (B), false dispatches per 100
+/// person-months 3.0 -> 3.1 and 2.3 -> 3.4 (most of B's added ones an unregistered hospital
+/// stay: a home silent for days, the phone off).
+pub(crate) fn staff_failed_after_misses(view: &View<'_>) -> bool {
+    let st = view.state;
+    let first = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).min();
+    view.rules.profile.routine.mode == SilenceMode::Adaptive
+        && matches!((first, st.staff_failed), (Some(m), Some(f)) if f >= m && f <= view.at && view.rules.office_open(f))
 }
 
 /// Missed check-ins that count at the view's time: those since the last sign of life (the
@@ -222,6 +246,35 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].reason.contribution, 16.0); // 2 x 8, the miss before the door does not count
         assert!(e[0].reason.detail.starts_with("2 check-in calls missed"));
+    }
+
+    #[test]
+    fn a_caseworkers_call_unanswered_in_office_hours_confirms_as_a_miss() {
+        use crate::vocab::By;
+        // Day 0 is a Wednesday: 10:00 is in the day office's hours, 20:00 is not.
+        let staff = |h: f64| ev(h, "checkin", EventKind::checkin(CheckinOutcome::Missed).with_by(By::Staff));
+        let weighted = |r: &crate::profile::Rules, events: &[crate::event::Event], h: f64| {
+            let st = state(r, events);
+            super::weighted_misses(&super::View::new(&st, r, at(h), None))
+        };
+        let r = rules("full", true);
+        let one = weighted(&r, &[checkin(9.0, CheckinOutcome::Missed)], 11.0);
+        assert!(one > 0.0);
+        // After the automatic call was missed, the caseworker's call at 10:00 missed as well.
+        let by_day = [checkin(9.0, CheckinOutcome::Missed), staff(10.0)];
+        assert_eq!(weighted(&r, &by_day, 11.0), one + 1.0);
+        // Not before the automatic call was missed, nor without one.
+        assert_eq!(weighted(&r, &[staff(8.5), checkin(9.0, CheckinOutcome::Missed)], 11.0), one);
+        assert_eq!(weighted(&r, &[staff(10.0)], 11.0), 0.0);
+        // At night (the control center's call, missed in sleep as the automatic one): no.
+        let night = [checkin(19.0, CheckinOutcome::Missed), staff(20.0)];
+        assert_eq!(weighted(&r, &night, 21.0), weighted(&r, &night[..1], 21.0));
+        // A sign of life clears both.
+        let seen = [by_day[0].clone(), by_day[1].clone(), ev(10.5, "door-front", EventKind::door(DoorState::Open))];
+        assert_eq!(weighted(&r, &seen, 11.0), 0.0);
+        // The seed rules (`fixed` mode) count automatic calls only, as the seed services do.
+        let fixed = rules("full", false);
+        assert_eq!(weighted(&fixed, &by_day, 11.0), weighted(&fixed, &by_day[..1], 11.0));
     }
 
     #[test]

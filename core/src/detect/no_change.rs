@@ -47,6 +47,9 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
         return;
     }
     let how = match plug.and_then(|d| d.plug.map(|r| (d, r))) {
+        Some((d, r)) if r.watts > p.no_change.standby_watts && sc.usually_off_h >= 1.0 => {
+            say!(loc, Msg::PlugUsuallyOff, d.id, fixed(r.watts, 0), view.hours(sc.usually_off_h))
+        }
         Some((d, r)) if r.watts > p.no_change.standby_watts => {
             say!(loc, Msg::PlugSteady, d.id, fixed(r.watts, 0))
         }
