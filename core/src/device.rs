@@ -48,6 +48,11 @@ impl PlugReading {
 }
 
 impl DeviceState {
+    /// Whether this is a plug (not a meter) whose last reading is on: above `standby_watts`.
+    pub fn appliance_on(&self, standby_watts: f64) -> bool {
+        !self.meter && self.plug.is_some_and(|r| r.watts > standby_watts)
+    }
+
     /// A device just registered (see `coder`): no event of it folded yet.
     pub fn new(id: Name) -> Self {
         DeviceState {

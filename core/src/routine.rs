@@ -184,17 +184,12 @@ pub(crate) struct Routine {
     lessons: f32,
     /// Whether a plug (not a meter) was on at the last sign of life: so it stayed through the
     /// hours closed at the next one (switching is a sign of life).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     plug_on: bool,
     /// The chance that a plug is on when an hour of bin `b` closes, in 1/65535, learned as `p`
     /// is; empty until the plug channel first learns. Absent from older snapshots.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     on: Vec<u16>,
-}
-
-/// Whether a flag is unset (written only once set, so that older snapshots keep their format).
-fn is_false(x: &bool) -> bool {
-    !*x
 }
 
 /// Whether a learned amount is still nothing (written only once it is something, so that a

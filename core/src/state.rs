@@ -281,9 +281,10 @@ impl PersonState {
                 self.days.mark(rules, e.ts.as_millis(), Mark::Call);
             }
             self.last_life_any = Some(Life { ts: e.ts, signal });
+            // A plug on now stays on through the hours the next sign of life closes (switching
+            // it is one): the routine learns when it is usually on from that.
             let standby = rules.profile.no_change.standby_watts;
-            let plug_on = self.devices.iter().any(|d| !d.meter && d.plug.is_some_and(|r| r.watts > standby));
-            self.routine.set_plug_on(plug_on);
+            self.routine.set_plug_on(self.devices.iter().any(|d| d.appliance_on(standby)));
             self.missed_checkins.clear();
             self.staff_failed = None;
             self.last_unreachable = None;

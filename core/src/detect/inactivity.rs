@@ -252,7 +252,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
 /// load is left on.
 fn plug_left_on(view: &View<'_>) -> bool {
     let standby = view.rules.profile.no_change.standby_watts;
-    view.state.devices.iter().any(|d| !d.meter && !view.is_offline(d) && d.plug.is_some_and(|r| r.watts > standby))
+    view.state.devices.iter().any(|d| d.appliance_on(standby) && !view.is_offline(d))
 }
 
 /// How a channel's silence was judged: what its reason's detail says in brackets.
