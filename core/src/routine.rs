@@ -122,6 +122,8 @@ use crate::vocab::Signal;
 pub(crate) const BINS: usize = 48;
 /// The plug channel's index in [`Signal::CHANNELS`].
 const PLUG: usize = 3;
+/// The share of data a table must hold before its own mean is its prior (see [`BinModel`]).
+const PRIOR_HELD: f64 = 0.05;
 /// Longest stretch of hours closed at once (a longer gap is skipped, not learned).
 const MAX_CLOSE_HOURS: i64 = 14 * 24;
 const SCALE: f64 = 65535.0;
@@ -519,15 +521,11 @@ impl Routine {
     /// as the plug channel's (it learns in the same hours).
     fn on_model(&self, rate: f64, ctx: &impl HourContext) -> Option<BinModel<'_>> {
         let raw: &[u16; BINS] = self.on.as_slice().try_into().ok()?;
-        let [all_held, weekdays, weekends] = shares(ctx, rate, self.learned[PLUG]);
+        let sum = raw.iter().map(|x| u32::from(*x)).sum();
+        let (model, all_held) = BinModel::of(raw, sum, self.learned[PLUG], rate, ctx);
         // Too little learned to say when it is usually off (`p`'s prior, `PRIOR_P`, would
         // read every hour as one).
-        if all_held <= 0.05 {
-            return None;
-        }
-        let k = ctx.decay().map_or_else(|| prior_weight(rate), |d| d.k(rate));
-        let mean = raw.iter().map(|x| f64::from(*x)).sum::<f64>() / SCALE / BINS as f64;
-        Some(BinModel { raw, k, prior: (mean / all_held).min(1.0), held: [weekdays, weekends] })
+        (all_held > PRIOR_HELD).then_some(model)
     }
 
     /// A day closed: the gaps kept fade by `1 − 1/GAP_MEMORY_DAYS`.
@@ -795,17 +793,7 @@ impl Routine {
     /// The learned probability of a sign of life in channel `c`, by bin (see [`BinModel`]).
     pub fn model(&self, c: usize, rate: f64, ctx: &impl HourContext) -> BinModel<'_> {
         let learned = self.learned.get(c).copied().unwrap_or(0);
-        let [all_held, weekdays, weekends] = shares(ctx, rate, learned);
-        let k = ctx.decay().map_or_else(|| prior_weight(rate), |d| d.k(rate));
-        let raw = self.p.table(c);
-        // The sum of whole numbers below 2^53 is exact in any order (and kept as they change).
-        let mean = f64::from(self.p.sum(c)) / SCALE / BINS as f64;
-        BinModel {
-            raw,
-            k,
-            prior: if all_held > 0.05 { (mean / all_held).min(1.0) } else { PRIOR_P },
-            held: [weekdays, weekends],
-        }
+        BinModel::of(self.p.table(c), self.p.sum(c), learned, rate, ctx).0
     }
 
     /// The learned probability of a sign of life in channel `c` in bin `b`.
@@ -1166,6 +1154,20 @@ pub(crate) struct BinModel<'a> {
     prior: f64,
     /// Share of the data held by weekday and weekend bins.
     held: [f64; 2],
+}
+
+impl<'a> BinModel<'a> {
+    /// The model of a table `raw` (its values summing to `sum`) after `learned` hours at
+    /// `rate`, and the share of data it holds over all days: the prior is the table's mean
+    /// over all hours, or `PRIOR_P` while it holds `PRIOR_HELD` or less.
+    fn of(raw: &'a [u16; BINS], sum: u32, learned: u16, rate: f64, ctx: &impl HourContext) -> (BinModel<'a>, f64) {
+        let [all_held, weekdays, weekends] = shares(ctx, rate, learned);
+        let k = ctx.decay().map_or_else(|| prior_weight(rate), |d| d.k(rate));
+        // The sum of whole numbers below 2^53 is exact in any order (and kept as they change).
+        let mean = f64::from(sum) / SCALE / BINS as f64;
+        let prior = if all_held > PRIOR_HELD { (mean / all_held).min(1.0) } else { PRIOR_P };
+        (BinModel { raw, k, prior, held: [weekdays, weekends] }, all_held)
+    }
 }
 
 impl BinModel<'_> {
