@@ -37,25 +37,27 @@ pub(crate) fn weighted_misses(view: &View<'_>) -> f64 {
     automatic as f64 * miss_weight(view) + f64::from(u8::from(automatic > 0 && staff_failed_after_misses(view)))
 }
 
-/// Whether the caseworker's call or text went unanswered, in the day office's hours, after the
-/// automatic calls missed since the last sign of life (in `adaptive` mode): the ladder's rung
-/// after them was tried and failed, and it confirms the silence as a missed automatic call
-/// does, so that the visit the field workflow sends next is not held back for an automatic
-/// call that is no longer placed (at `notify` it is the caseworker who calls). Until
-/// 2026-12-07 only automatic calls counted, and a silence at `warning` with one automatic
-/// call missed waited at `notify` for a second one that nobody placed (a man whose TV stayed
-/// on all night was asked about at 00:00 and never visited). The control center's call at
-/// night is missed in sleep as the automatic one is, and does not count; nor do the seed
-/// rules' (`fixed` mode), as the seed services' did not. Measured with the worlds example
-/// (closed loop, eight seeds, worlds.md, fourteenth session): incidents visited while they
-/// lasted 177 -> 179 of 232 (A) and 208 -> 243 of 309 (B), false dispatches per 100
-/// person-months 3.0 -> 3.1 and 2.3 -> 3.4 (most of B's added ones an unregistered hospital
-/// stay: a home silent for days, the phone off).
+/// Whether a staff call or text (the caseworker's, or the control center's) went unanswered by
+/// day (in the day office's hours of the day, on any day: `Rules::daytime`) after the automatic
+/// calls missed since the last sign of life (in `adaptive` mode): the ladder's rung after them
+/// was tried and failed, and it confirms the silence as a missed automatic call does, so that
+/// the visit the field workflow sends next is not held back for an automatic call that is no
+/// longer placed (at `notify` it is staff who call). Until 2026-12-07 only automatic calls
+/// counted, and a silence at `warning` with one automatic call missed waited at `notify` for a
+/// second one that nobody placed (a man whose TV stayed on all night was asked about at 00:00
+/// and never visited). A staff call at night is missed in sleep as the automatic one is, and
+/// does not count; nor do the seed rules' (`fixed` mode), as the seed services' did not.
+/// Measured with the worlds example (closed loop, worlds.md, fourteenth session; with the plug
+/// left on, against 1f59a01): three seeds,
+/// incidents visited while they lasted 70 -> 72 of 90 (A) and 81 -> 94 of 116 (B), false
+/// dispatches per 100 person-months 3.4 -> 3.5 and 1.2 -> 2.1 (most of B's added ones an
+/// unregistered hospital stay: a home silent for days, the phone off). Office hours of working
+/// days only: 71 and 91 visited, 3.4 and 2.0, but a weekend's warning waited for Monday.
 pub(crate) fn staff_failed_after_misses(view: &View<'_>) -> bool {
     let st = view.state;
     let first = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).min();
     view.rules.profile.routine.mode == SilenceMode::Adaptive
-        && matches!((first, st.staff_failed), (Some(m), Some(f)) if f >= m && f <= view.at && view.rules.office_open(f))
+        && matches!((first, st.staff_failed), (Some(m), Some(f)) if f >= m && f <= view.at && view.rules.daytime(f))
 }
 
 /// Missed check-ins that count at the view's time: those since the last sign of life (the
@@ -249,9 +251,9 @@ mod tests {
     }
 
     #[test]
-    fn a_caseworkers_call_unanswered_in_office_hours_confirms_as_a_miss() {
+    fn a_staff_call_unanswered_by_day_confirms_as_a_miss() {
         use crate::vocab::By;
-        // Day 0 is a Wednesday: 10:00 is in the day office's hours, 20:00 is not.
+        // Day 0 is a Wednesday: 10:00 is in the day office's hours of the day, 20:00 is not.
         let staff = |h: f64| ev(h, "checkin", EventKind::checkin(CheckinOutcome::Missed).with_by(By::Staff));
         let weighted = |r: &crate::profile::Rules, events: &[crate::event::Event], h: f64| {
             let st = state(r, events);
@@ -266,6 +268,9 @@ mod tests {
         // Not before the automatic call was missed, nor without one.
         assert_eq!(weighted(&r, &[staff(8.5), checkin(9.0, CheckinOutcome::Missed)], 11.0), one);
         assert_eq!(weighted(&r, &[staff(10.0)], 11.0), 0.0);
+        // By day on a Saturday (day 3), when the control center calls: yes.
+        let saturday = [checkin(81.0, CheckinOutcome::Missed), staff(82.0)];
+        assert_eq!(weighted(&r, &saturday, 83.0), weighted(&r, &saturday[..1], 83.0) + 1.0);
         // At night (the control center's call, missed in sleep as the automatic one): no.
         let night = [checkin(19.0, CheckinOutcome::Missed), staff(20.0)];
         assert_eq!(weighted(&r, &night, 21.0), weighted(&r, &night[..1], 21.0));

@@ -199,12 +199,24 @@ impl Rules {
 
     /// Whether the day office is open at `at`: office hours of a working day.
     pub fn office_open(&self, at: Timestamp) -> bool {
+        let (day, in_hours) = self.office_hours(at);
+        in_hours && self.working_day(day)
+    }
+
+    /// Whether `at` falls in the day office's hours of the day, on any day (a weekend or a
+    /// holiday included): the day, as the service keeps it.
+    pub fn daytime(&self, at: Timestamp) -> bool {
+        self.office_hours(at).1
+    }
+
+    /// The local day of `at`, and whether its minute is in the office's hours.
+    fn office_hours(&self, at: Timestamp) -> (i64, bool) {
         // The local day and minute, counted from the offset (as `local_parts`), without a
         // zoned date: this is asked at every assessment.
         let local = self.local_ms(at.as_millis());
         let day = local.div_euclid(crate::time::DAY_MS);
         let minute = local.rem_euclid(crate::time::DAY_MS) / crate::time::MINUTE_MS;
-        self.working_day(day) && minute >= i64::from(self.office_start_min) && minute < i64::from(self.office_end_min)
+        (day, minute >= i64::from(self.office_start_min) && minute < i64::from(self.office_end_min))
     }
 
     /// Who responds at `at`: the day office in office hours on a working day, else the control
