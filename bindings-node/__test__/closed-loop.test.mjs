@@ -51,8 +51,11 @@ test('missed calls notify, then dispatch', () => {
   const { events, persons } = silentPerson()
   const never = new anbu.AnswerRate({ rate: 0 })
   assert.ok(actions(anbu.replayClosedLoop(events, persons, never)).has('dispatch'))
+  // Calls at most every 5 hours: the caseworker first, and their call missed by day as well
+  // sends someone.
   const slow = anbu.replayClosedLoop(events, persons, never, { policy: { retry: '5h' } })
-  assert.ok(actions(slow).has('notify') && !actions(slow).has('dispatch'))
+  const order = slow.map((a) => a.action)
+  assert.ok(order.indexOf('notify') >= 0 && order.indexOf('notify') < order.indexOf('dispatch'))
   assert.deepEqual(anbu.replayClosedLoop(events, persons, never, { policy: { retry: 5 * H } }), slow)
 })
 
