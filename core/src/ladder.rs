@@ -26,7 +26,7 @@
 
 use crate::assessment::{Action, Reason, ReasonKind, VisitKind};
 use crate::detect::View;
-use crate::detect::missed_checkins::distinct_misses;
+use crate::detect::missed_checkins::{distinct_misses, staff_failed_since_misses};
 use crate::messages::{Msg, say};
 use crate::profile::ConcernRule;
 use crate::time::Timestamp;
@@ -55,8 +55,7 @@ fn rung_from(view: &View<'_>, notified_since: Option<Timestamp>) -> Option<Times
     }
     // The automatic calls missed since the last sign of life (the state keeps no others).
     let misses: Vec<Timestamp> = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).collect();
-    let first = *misses.first()?;
-    if st.staff_failed.is_some_and(|t| t >= first && t <= view.at) {
+    if misses.is_empty() || staff_failed_since_misses(view).is_some() {
         return None;
     }
     // The miss that confirmed the silence: the one that made `critical_after_missed_checkins`

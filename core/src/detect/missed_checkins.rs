@@ -48,16 +48,23 @@ pub(crate) fn weighted_misses(view: &View<'_>) -> f64 {
 /// and never visited). A staff call at night is missed in sleep as the automatic one is, and
 /// does not count; nor do the seed rules' (`fixed` mode), as the seed services' did not.
 /// Measured with the worlds example (closed loop, worlds.md, fourteenth session; with the plug
-/// left on, against 1f59a01): three seeds,
-/// incidents visited while they lasted 70 -> 72 of 90 (A) and 81 -> 94 of 116 (B), false
-/// dispatches per 100 person-months 3.4 -> 3.5 and 1.2 -> 2.1 (most of B's added ones an
-/// unregistered hospital stay: a home silent for days, the phone off). Office hours of working
-/// days only: 71 and 91 visited, 3.4 and 2.0, but a weekend's warning waited for Monday.
+/// left on, against 1f59a01): three seeds, incidents visited while they lasted 70 -> 72 of 90
+/// (A) and 81 -> 94 of 116 (B), false dispatches per 100 person-months 3.4 -> 3.5 and 1.2 ->
+/// 2.1 (most of B's added ones an unregistered hospital stay: a home silent for days, the
+/// phone off). Office hours of working days only: 71 and 91 visited, 3.4 and 2.0, but a
+/// weekend's warning waited for Monday.
 pub(crate) fn staff_failed_after_misses(view: &View<'_>) -> bool {
-    let st = view.state;
-    let first = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).min();
     view.rules.profile.routine.mode == SilenceMode::Adaptive
-        && matches!((first, st.staff_failed), (Some(m), Some(f)) if f >= m && f <= view.at && view.rules.daytime(f))
+        && staff_failed_since_misses(view).is_some_and(|f| view.rules.daytime(f))
+}
+
+/// When a staff call or text went unanswered after the first automatic call missed since the
+/// last sign of life, if one did (the state keeps the latest): the ladder's rung after the
+/// automatic calls was tried (see `ladder`).
+pub(crate) fn staff_failed_since_misses(view: &View<'_>) -> Option<Timestamp> {
+    let st = view.state;
+    let first = st.missed_checkins.iter().copied().filter(|t| *t <= view.at).min()?;
+    st.staff_failed.filter(|f| *f >= first && *f <= view.at)
 }
 
 /// Missed check-ins that count at the view's time: those since the last sign of life (the
