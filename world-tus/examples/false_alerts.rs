@@ -126,7 +126,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for ep in report.iter().flat_map(|r| &r.episodes).filter(|e| e.kind == EpisodeKind::False) {
             let Some(first) = row.get(&(ep.person.as_str(), ep.start)) else { continue };
             *reasons.entry(lead_of(first)).or_default() += 1;
-            if examples.len() < 25 {
+            if examples.len() < std::env::var("ANBU_EXAMPLES").ok().and_then(|v| v.parse().ok()).unwrap_or(25) {
                 let s = &who[&ep.person];
                 let top: Vec<String> = first.reasons.iter().take(3).map(|r| r.detail.clone()).collect();
                 let (p, profile, routine, case, more) = (&ep.person, &s.profile, s.routine, s.case, &s.more);

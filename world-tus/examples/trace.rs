@@ -41,8 +41,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .or(incident.map(|i| i.start.plus_millis(-12 * HOUR_MS)).or(rows.first().map(|a| a.at)))
         .ok_or("no rows")?;
     let to = from.plus_millis(hours as i64 * HOUR_MS);
-    let readings =
-        |k: &EventKind| matches!(k, EventKind::Plug { .. } | EventKind::Steps { .. } | EventKind::Heartbeat { .. });
+    // With `ANBU_TRACE_READINGS=1`, the plug's and the step app's readings too.
+    let all = std::env::var_os("ANBU_TRACE_READINGS").is_some();
+    let readings = |k: &EventKind| {
+        !all && matches!(k, EventKind::Plug { .. } | EventKind::Steps { .. } | EventKind::Heartbeat { .. })
+    };
     for e in events.iter().filter(|e| e.ts >= from && e.ts < to && !readings(&e.kind)) {
         println!("  event {} {:?}", e.ts, e.kind);
     }
