@@ -7,7 +7,7 @@ use crate::names::Name;
 use crate::time::Timestamp;
 use crate::vocab::Signal;
 
-/// A smart plug's (or a whole-home meter's) last reading (32 bytes: an absent `lux` is kept as
+/// A smart plug's (or a whole-home meter's) last reading (48 bytes: an absent `lux` is kept as
 /// a NaN's bits, which no reading has; written as the optional number it is). For a meter,
 /// `steady_since` is the last reading that was a sign of life (or the first reading).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,6 +25,11 @@ pub(crate) struct PlugReading {
     /// watts (the root of an exponential average of the squared changes; see `WAVER_RATE`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub waver: f32,
+    /// Since when the light at the plug has stayed above `no_change.lux_tolerance` at every
+    /// reading, if it does now (a lamp left on, or daylight; see the routine's module docs, "An
+    /// appliance left on"). Absent from older snapshots and from readings without light.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lit_since: Option<Timestamp>,
 }
 
 /// Whether a learned figure is still at its start (left out of a snapshot, so that a reading
@@ -38,7 +43,14 @@ const NO_LUX: u64 = u64::MAX;
 
 impl PlugReading {
     pub(crate) fn new(watts: f64, lux: Option<f64>, steady_since: Timestamp) -> Self {
-        PlugReading { watts, lux: lux.map_or(NO_LUX, f64::to_bits), steady_since, lux_trend: 0.0, waver: 0.0 }
+        PlugReading {
+            watts,
+            lux: lux.map_or(NO_LUX, f64::to_bits),
+            steady_since,
+            lux_trend: 0.0,
+            waver: 0.0,
+            lit_since: None,
+        }
     }
 
     /// The light measured with the reading.
@@ -51,6 +63,11 @@ impl DeviceState {
     /// Whether this is a plug (not a meter) whose last reading is on: above `standby_watts`.
     pub fn appliance_on(&self, standby_watts: f64) -> bool {
         !self.meter && self.plug.is_some_and(|r| r.watts > standby_watts)
+    }
+
+    /// Since when a plug (not a meter) has been lit (see [`PlugReading::lit_since`]).
+    pub fn lit_since(&self) -> Option<Timestamp> {
+        if self.meter { None } else { self.plug.and_then(|r| r.lit_since) }
     }
 
     /// A device just registered (see `coder`): no event of it folded yet.

@@ -138,6 +138,8 @@ messages! {
     PlugUsuallyOff: "{0} on at a steady {1} W but untouched, {2} of it at hours it is usually off",
         "{0} {1} W로 계속 켜져 있으나 조작 없음, 그중 {2}은 평소 꺼져 있는 시간대";
     PlugOff: "{0} off, nothing switched on", "{0} 꺼짐, 켜진 기기 없음";
+    PlugLitUsuallyDark: ", the light at it up at {0} lux, {1} of it at hours it is usually dark",
+        ", 조도 {0} lux로 계속 밝음, 그중 {1}은 평소 어두운 시간대";
     PlugNoReading: "no plug reading", "플러그 측정값 없음";
     NoChange: "{0}: no change in power or light for {1} ({2})", "{0}: {1} 동안 전력·조도 변화 없음 ({2})";
 

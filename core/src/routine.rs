@@ -92,6 +92,14 @@
 //! does. An appliance on at its usual hours adds nothing, and one always on (a TV never
 //! switched off) is learned as usual everywhere.
 //!
+//! The light at the plug is learned the same way (`lit`: above `no_change.lux_tolerance`
+//! when the hour closes, a lamp or daylight), from the readings themselves, since daylight
+//! comes and goes with no sign of life; while the light has stayed up at every reading,
+//! each hour of it in a bin where the room is usually dark counts as above, an hour counting
+//! once where the plug is on as well (the less usual of the two): a lamp left on at 03:00
+//! after a fall in the evening. A room that daylight lights most of the day learns its
+//! dark hours near the day's mean (`BinModel`'s prior), above the cut, and says nothing.
+//!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
 //! averages (EWMA) of the daily count of signs of life, and of the daily steps where steps
@@ -192,6 +200,67 @@ pub(crate) struct Routine {
     /// is; empty until the plug channel first learns. Absent from older snapshots.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     on: Vec<u16>,
+    /// Whether the light at a plug (not a meter) was above `no_change.lux_tolerance` at its
+    /// last reading (a lamp, or daylight), and the hour of that reading: so it stays until
+    /// the next. Daylight comes and goes with no sign of life, so which of the hours not yet
+    /// learned ended lit is marked as the readings come (bit `i`: the open hour's `i`-th
+    /// after it, the first 64), and learned with them (see [`Routine::set_plug_lit`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    plug_lit: bool,
+    #[serde(default = "no_opt", skip_serializing_if = "Opt::is_none")]
+    lit_hour: Opt,
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    lit_marks: u64,
+    /// The chance that the light at a plug is up when an hour of bin `b` closes, in 1/65535,
+    /// learned as `on` is. Absent from older snapshots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    lit: Vec<u16>,
+}
+
+/// What a plug left as it is shows (see [`Routine::left_on_surprise`]): whether its appliance
+/// is on, and since when its room has been lit, if it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct LeftOn {
+    pub on: bool,
+    pub lit_from: Option<Timestamp>,
+}
+
+/// The surprise of a plug left on (see [`Routine::left_on_surprise`]): nats, and the hours
+/// counted where the plug is usually off and where its room is usually dark.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct LeftOnSurprise {
+    pub nats: f64,
+    pub on_hours: f64,
+    pub lit_hours: f64,
+}
+
+/// Learns a plug's state (`on`, `lit`) through a closed hour of bin `b`, as `p` learns. An
+/// hour in the other state keeps a 0 at 0, so the table is made at the first hour in the
+/// state (none for a plug never on, or without light).
+fn learn_state(table: &mut Vec<u16>, state: bool, b: usize, rate: f64) {
+    if table.len() != BINS {
+        if !state {
+            return;
+        }
+        *table = vec![0; BINS];
+    }
+    let Some(slot) = table.get_mut(b) else { return };
+    let old = *slot;
+    if state || old != 0 {
+        let p = f64::from(old) / SCALE;
+        let x = if state { 1.0 } else { 0.0 };
+        *slot = round_half_up((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE) as u16;
+    }
+}
+
+/// Whether no hour is marked yet (see `Routine::lit_marks`).
+fn is_zero_u64(x: &u64) -> bool {
+    *x == 0
+}
+
+/// The default of an optional hour absent from a snapshot.
+fn no_opt() -> Opt {
+    Opt::NONE
 }
 
 /// Whether a learned amount is still nothing (written only once it is something, so that a
@@ -226,6 +295,10 @@ impl Default for Routine {
             lessons: 0.0,
             plug_on: false,
             on: Vec::new(),
+            plug_lit: false,
+            lit_hour: Opt::NONE,
+            lit_marks: 0,
+            lit: Vec::new(),
         }
     }
 }
@@ -401,7 +474,8 @@ impl Routine {
                         if h + HOUR_MS > until {
                             (watched, until) = ctx.watched_mask_until(h + HOUR_MS);
                         }
-                        let llr = self.close_hour(b, watched, expected, rate, &held);
+                        let lit = self.lit_at_close(open, h);
+                        let llr = self.close_hour(b, watched, expected, rate, &held, lit);
                         if h == open { lived += llr } else { silent += llr }
                     }
                     self.open_life = 0;
@@ -414,6 +488,7 @@ impl Routine {
                     self.deficit_excursion_ended();
                 }
                 self.open_hour = Opt::some(hour);
+                self.lit_marks = 0;
             }
             Some(_) => {}
         }
@@ -440,7 +515,7 @@ impl Routine {
     /// its activity-deficit log-likelihood ratio (see [`Routine::deficit`]) over the
     /// `expected` channels, from the probabilities before learning, `held` being each
     /// channel's share of data held (the bias correction of [`BinModel`]).
-    fn close_hour(&mut self, b: usize, watched: u8, expected: u8, rate: f64, held: &[f64; 5]) -> f64 {
+    fn close_hour(&mut self, b: usize, watched: u8, expected: u8, rate: f64, held: &[f64; 5], lit: bool) -> f64 {
         let mut llr = 0.0;
         for (c, &held) in held.iter().enumerate() {
             if watched & (1 << c) == 0 {
@@ -464,23 +539,10 @@ impl Routine {
             self.learned[c] = self.learned[c].saturating_add(1);
         }
         if watched & (1 << PLUG) != 0 {
-            self.learn_on(b, rate);
+            learn_state(&mut self.on, self.plug_on, b, rate);
+            learn_state(&mut self.lit, lit, b, rate);
         }
         llr
-    }
-
-    /// Learns whether the plug was on through a closed hour of bin `b` (as `p` learns).
-    fn learn_on(&mut self, b: usize, rate: f64) {
-        if self.on.len() != BINS {
-            self.on = vec![0; BINS];
-        }
-        let Some(slot) = self.on.get_mut(b) else { return };
-        let old = *slot;
-        if self.plug_on || old != 0 {
-            let p = f64::from(old) / SCALE;
-            let x = if self.plug_on { 1.0 } else { 0.0 };
-            *slot = round_half_up((p + rate * (x - p)).clamp(0.0, 1.0) * SCALE) as u16;
-        }
     }
 
     /// Records whether a plug is on at a sign of life (see the field `plug_on`).
@@ -488,39 +550,79 @@ impl Routine {
         self.plug_on = on;
     }
 
-    /// The surprise of a plug left on from `since` to `until` (see the module docs, "An
-    /// appliance left on"): `Σ −ln p_on` over the hours in bins where it is usually off, partial
-    /// hours by their share, and how many such hours. Nothing before the plug channel learned.
-    pub fn on_surprise(&self, since: Timestamp, until: Timestamp, rate: f64, ctx: &impl HourContext) -> (f64, f64) {
-        let Some(model) = self.on_model(rate, ctx) else { return (0.0, 0.0) };
-        let cost: [f64; BINS] = std::array::from_fn(|b| {
-            let p = model.p(b);
-            if p < ON_USUALLY_OFF { -p.max(ON_MIN_P).ln() } else { 0.0 }
-        });
-        if cost.iter().all(|c| *c == 0.0) {
-            return (0.0, 0.0);
+    /// Records whether the light at a plug is up at a reading at `ts` (see the field
+    /// `plug_lit`): the hours since the reading before ended as it was.
+    pub fn set_plug_lit(&mut self, ts: Timestamp, lit: bool) {
+        let hour = ts.as_millis().div_euclid(HOUR_MS) * HOUR_MS;
+        if let (true, Some(open)) = (self.plug_lit, self.open_hour.get()) {
+            let from = self.lit_hour.get().map_or(open, |h| h.max(open));
+            for i in (from - open) / HOUR_MS..((hour - open) / HOUR_MS).min(64) {
+                self.lit_marks |= 1 << i;
+            }
+        }
+        (self.plug_lit, self.lit_hour) = (lit, Opt::some(hour));
+    }
+
+    /// Whether hour `h` (after the open hour `open`) ended lit: as marked, or as the last
+    /// reading was for the hours since it.
+    fn lit_at_close(&self, open: i64, h: i64) -> bool {
+        if self.lit_hour.get().is_none_or(|l| h >= l) {
+            return self.plug_lit;
+        }
+        let i = (h - open) / HOUR_MS;
+        (0..64).contains(&i) && self.lit_marks & (1 << i) != 0
+    }
+
+    /// The surprise of a plug left on, or its room left lit, from `since` to `until` (see the
+    /// module docs, "An appliance left on"): over the hours in bins where the plug is usually
+    /// off (while `left.on`) or the room usually dark (from `left.lit_from`), `Σ −ln p` of the
+    /// less usual of the two, partial hours by their share; and how many such hours of each.
+    /// Nothing before the plug channel learned.
+    pub fn left_on_surprise(
+        &self,
+        since: Timestamp,
+        until: Timestamp,
+        left: LeftOn,
+        rate: f64,
+        ctx: &impl HourContext,
+    ) -> LeftOnSurprise {
+        let mut out = LeftOnSurprise::default();
+        let cost = |table: &[u16], on: bool| -> Option<[f64; BINS]> {
+            let model = self.state_model(table, rate, ctx).filter(|_| on)?;
+            let cost: [f64; BINS] = std::array::from_fn(|b| {
+                let p = model.p(b);
+                if p < ON_USUALLY_OFF { -p.max(ON_MIN_P).ln() } else { 0.0 }
+            });
+            cost.iter().any(|c| *c > 0.0).then_some(cost)
+        };
+        let on_cost = cost(&self.on, left.on);
+        let lit_cost = cost(&self.lit, left.lit_from.is_some());
+        if on_cost.is_none() && lit_cost.is_none() {
+            return out;
         }
         let (a, z) = (since.as_millis(), until.as_millis().min(since.as_millis() + MAX_CLOSE_HOURS * HOUR_MS));
-        let (mut nats, mut hours) = (0.0, 0.0);
+        let lit_a = left.lit_from.map_or(i64::MAX, |t| a.max(t.as_millis()));
+        let share = |from: i64, h: i64| (z.min(h + HOUR_MS) - from.max(h)).max(0) as f64 / HOUR_MS as f64;
         let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
         let mut bins = ctx.bins(h);
         while h < z {
             let b = bins.next().unwrap_or(0);
-            let c = cost.get(b).copied().unwrap_or(0.0);
-            if c > 0.0 && !ctx.away(h) {
-                let share = (z.min(h + HOUR_MS) - a.max(h)) as f64 / HOUR_MS as f64;
-                nats += share * c;
-                hours += share;
+            if !ctx.away(h) {
+                let at = |cost: Option<[f64; BINS]>| cost.and_then(|c| c.get(b).copied()).unwrap_or(0.0);
+                let (on, lit) = (share(a, h) * at(on_cost), share(lit_a, h) * at(lit_cost));
+                out.nats += on.max(lit);
+                out.on_hours += if on > 0.0 { share(a, h) } else { 0.0 };
+                out.lit_hours += if lit > 0.0 { share(lit_a, h) } else { 0.0 };
             }
             h += HOUR_MS;
         }
-        (nats, hours)
+        out
     }
 
-    /// The learned chance that a plug is on, by bin: a [`BinModel`] over the `on` table, held
-    /// as the plug channel's (it learns in the same hours).
-    fn on_model(&self, rate: f64, ctx: &impl HourContext) -> Option<BinModel<'_>> {
-        let raw: &[u16; BINS] = self.on.as_slice().try_into().ok()?;
+    /// The learned chance of a plug's state (`on` or `lit`), by bin: a [`BinModel`] over the
+    /// table, held as the plug channel's (it learns in the same hours).
+    fn state_model<'a>(&self, table: &'a [u16], rate: f64, ctx: &impl HourContext) -> Option<BinModel<'a>> {
+        let raw: &[u16; BINS] = table.try_into().ok()?;
         let sum = raw.iter().map(|x| u32::from(*x)).sum();
         let (model, all_held) = BinModel::of(raw, sum, self.learned[PLUG], rate, ctx);
         // Too little learned to say when it is usually off (`p`'s prior, `PRIOR_P`, would
@@ -1047,6 +1149,10 @@ impl Opt {
     fn get(self) -> Option<i64> {
         (self.0 != i64::MIN).then_some(self.0)
     }
+
+    fn is_none(&self) -> bool {
+        self.get().is_none()
+    }
 }
 
 impl Serialize for Opt {
@@ -1297,6 +1403,9 @@ impl Routine {
         in_range("lessons", self.lessons.into(), 0.0, MAX_LESSONS)?;
         if !self.on.is_empty() && self.on.len() != BINS {
             return Err(format!("on: must hold {BINS} hours or none, got {}", self.on.len()));
+        }
+        if !self.lit.is_empty() && self.lit.len() != BINS {
+            return Err(format!("lit: must hold {BINS} hours or none, got {}", self.lit.len()));
         }
         Ok(())
     }
@@ -1668,35 +1777,46 @@ mod tests {
 
     #[test]
     fn a_plug_left_on_costs_only_in_the_hours_it_is_usually_off() {
-        // Thirty days with the TV on from 18:00 to 23:00 and off otherwise (plug and door
-        // watched; a sign of life at each switch, as the state records them).
+        // Thirty days with the TV and the lamp on from 18:00 to 23:00 and off otherwise (plug
+        // and door watched; a sign of life at each switch, as the state records them).
         let mut r = Routine::default();
         let rate = 0.08;
-        assert_eq!(r.on_surprise(at(0), at(24), rate, &Plain), (0.0, 0.0), "nothing learned yet");
+        let t = |h: f64| Timestamp::from_millis((h * HOUR_MS as f64) as i64).unwrap();
+        let on = LeftOn { on: true, lit_from: None };
+        let surprise = |r: &Routine, from: f64, to: f64, left: LeftOn| {
+            let s = r.left_on_surprise(t(from), t(to), left, rate, &Plain);
+            (s.nats, s.on_hours, s.lit_hours)
+        };
+        assert_eq!(surprise(&r, 0.0, 24.0, on), (0.0, 0.0, 0.0), "nothing learned yet");
         for d in 0..30 {
             let b = d * 24;
             r.advance(at(b + 18), rate, &Plain);
             r.life(Signal::Plug);
             r.set_plug_on(true);
+            r.set_plug_lit(at(b + 18), true);
             r.advance(at(b + 23), rate, &Plain);
             r.life(Signal::Plug);
             r.set_plug_on(false);
+            r.set_plug_lit(at(b + 23), false);
         }
-        let day = 30 * 24;
+        let day = (30 * 24) as f64;
         // On through 19:00-22:00, its usual hours: nothing.
-        assert_eq!(r.on_surprise(at(day + 19), at(day + 22), rate, &Plain), (0.0, 0.0));
+        assert_eq!(surprise(&r, day + 19.0, day + 22.0, on), (0.0, 0.0, 0.0));
         // On from 23:00 to 05:00: six hours it is usually off, each up to 3 nats.
-        let (nats, hours) = r.on_surprise(at(day + 23), at(day + 29), rate, &Plain);
+        let (nats, hours, _) = surprise(&r, day + 23.0, day + 29.0, on);
         assert_eq!(hours, 6.0);
         assert!(nats > 6.0 * 2.0 && nats <= 6.0 * -ON_MIN_P.ln() + 1e-9, "{nats}");
         // Part of an hour by its share.
-        let (_, half) = r.on_surprise(
-            at(day + 23),
-            Timestamp::from_millis(at(day + 23).as_millis() + HOUR_MS / 2).unwrap(),
-            rate,
-            &Plain,
-        );
-        assert_eq!(half, 0.5);
+        let half = r.left_on_surprise(t(day + 23.0), t(day + 23.5), on, rate, &Plain);
+        assert_eq!(half.on_hours, 0.5);
+        // The room left lit from 01:00 (a lamp switched on at night, or dawn's light): the
+        // hours from then only; with the TV on too, each hour counts once, not twice.
+        let lit = LeftOn { on: false, lit_from: Some(t(day + 25.0)) };
+        let (lit_nats, on_h, lit_h) = surprise(&r, day + 23.0, day + 29.0, lit);
+        assert_eq!((on_h, lit_h), (0.0, 4.0));
+        assert!(lit_nats > 4.0 * 2.0 && lit_nats < nats, "{lit_nats}");
+        let both = LeftOn { on: true, lit_from: Some(t(day + 25.0)) };
+        assert_eq!(surprise(&r, day + 23.0, day + 29.0, both), (nats, 6.0, 4.0));
         // On day and night for a month: learned as usual everywhere.
         let mut always = Routine::default();
         always.set_plug_on(true);
@@ -1704,13 +1824,49 @@ mod tests {
             always.advance(at(h), rate, &Plain);
             always.life(Signal::Plug);
         }
-        assert_eq!(always.on_surprise(at(day), at(day + 24), rate, &Plain), (0.0, 0.0));
+        assert_eq!(surprise(&always, day, day + 24.0, on), (0.0, 0.0, 0.0));
+        // Never lit: no table is kept, and nothing counts.
+        assert!(always.lit.is_empty());
+        assert_eq!(surprise(&always, day, day + 24.0, lit), (0.0, 0.0, 0.0));
         // Kept in a snapshot, and checked.
         let back: Routine = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
-        assert_eq!(back.on_surprise(at(day + 23), at(day + 29), rate, &Plain), (nats, hours));
+        assert_eq!(surprise(&back, day + 23.0, day + 29.0, both), (nats, 6.0, 4.0));
         let mut bad = r.clone();
         bad.on.pop();
         assert!(bad.check().unwrap_err().starts_with("on: must hold 48 hours or none"));
+        let mut bad = r.clone();
+        bad.lit.pop();
+        assert!(bad.check().unwrap_err().starts_with("lit: must hold 48 hours or none"));
+    }
+
+    #[test]
+    fn the_light_is_learned_from_the_readings_between_signs_of_life() {
+        // Daylight lights the room 08-17 with nobody seen: the one sign of life a day is at
+        // 20:00, the plug reports every 15 minutes. The hours between are learned as they
+        // ended, not as the room was when the sign of life came.
+        let rate = 0.08;
+        let mut r = Routine::default();
+        for d in 0..30 {
+            for q in 0..96 {
+                let ts = Timestamp::from_millis((d * 24 * 4 + q) * HOUR_MS / 4).unwrap();
+                r.set_plug_lit(ts, (8 * 4..17 * 4).contains(&q));
+                if q == 20 * 4 {
+                    r.advance(ts, rate, &Plain);
+                    r.life(Signal::Plug);
+                }
+            }
+        }
+        let model = r.state_model(&r.lit, rate, &Plain).expect("learned");
+        for b in 0..24 {
+            let p = model.p(b);
+            if (8..17).contains(&b) { assert!(p > 0.5, "{b}: {p}") } else { assert!(p < ON_USUALLY_OFF, "{b}: {p}") }
+        }
+        // Lit from 02:00 after the last sign of life at 20:00: the dark hours count, the
+        // daylight ones do not.
+        let day = 30 * 24;
+        let left = LeftOn { on: false, lit_from: Some(at(day + 2)) };
+        let s = r.left_on_surprise(at(day - 4), at(day + 12), left, rate, &Plain);
+        assert_eq!((s.on_hours, s.lit_hours), (0.0, 6.0));
     }
 
     #[test]

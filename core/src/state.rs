@@ -358,10 +358,17 @@ impl PersonState {
                     }
                     _ => d.plug.map_or(0.0, |prev| prev.waver),
                 };
+                // Lit at every reading since: a gap in the readings ends it.
+                let lit = lux.is_some_and(|l| l > nc.lux_tolerance);
+                let lit_since =
+                    lit.then(|| d.plug.filter(|_| hours <= LIGHT_TREND_H).and_then(|p| p.lit_since).unwrap_or(e.ts));
                 // `lux` stays private to `device`: the learned figures are set on a new reading.
                 let mut reading = PlugReading::new(*watts, *lux, steady_since);
-                (reading.lux_trend, reading.waver) = (lux_trend, waver);
+                (reading.lux_trend, reading.waver, reading.lit_since) = (lux_trend, waver, lit_since);
                 d.plug = Some(reading);
+                // Whether the room is lit when an hour closes is learned from the readings
+                // themselves (daylight comes and goes with no sign of life).
+                self.routine.set_plug_lit(e.ts, self.devices.iter().any(|d| d.lit_since().is_some()));
                 changed
             }
             EventKind::Meter { watts, .. } => {

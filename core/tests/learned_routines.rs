@@ -444,6 +444,61 @@ fn a_tv_left_on_through_the_night_speaks_before_the_morning() {
     assert!(rows_on.iter().filter(|a| a.at < on.ts(collapse)).all(|a| a.level == Level::Normal));
 }
 
+/// Four weeks of a person watched by the plug alone, its TV on 08-12 and 18-23 and off at
+/// night, in a dim room (20 lux of daylight 07-18, under `no_change.lux_tolerance`: a
+/// semi-basement, a window on a wall) lit by the lamp 18-23 and dark at night; then at 21:00
+/// on day 28 the TV is switched off and the person collapses, the lamp `left_lit` or not (the
+/// plug reports for two days). A room that daylight lights most of the day learns its dark
+/// hours at about 11% (`BinModel`'s prior, toward the day's mean), above the cut
+/// (`tuning::ON_USUALLY_OFF`), and its lamp left on says nothing.
+const DAYS: u32 = 28;
+
+fn evening_collapse_in_the_lamplight(left_lit: bool) -> (Home, f64) {
+    let tv = |h: f64| {
+        let hod = h.rem_euclid(24.0);
+        if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
+    };
+    let daylight = |h: f64| if (7.0..18.0).contains(&h.rem_euclid(24.0)) { 20.0 } else { 0.0 };
+    let lamp = |h: f64| if (18.0..23.0).contains(&h.rem_euclid(24.0)) { 150.0 } else { 0.0 };
+    let mut home = Home::new("p");
+    for d in 0..DAYS + 1 {
+        home.ordinary_day(d, false, true);
+    }
+    let collapse = DAYS as f64 * 24.0 + 21.0;
+    let cut = home.ts(collapse);
+    home.events.retain(|e| e.ts < cut && e.device() != "plug-tv");
+    home.plug_lit(0.0, collapse, tv, |h| daylight(h) + lamp(h));
+    home.plug_lit(collapse, collapse + 48.0, |_| 0.5, |h| daylight(h) + if left_lit { 150.0 } else { 0.0 });
+    (home, collapse)
+}
+
+#[test]
+fn a_lamp_left_on_through_the_night_speaks_before_the_morning() {
+    let (lit, collapse) = evening_collapse_in_the_lamplight(true);
+    let (dark, _) = evening_collapse_in_the_lamplight(false);
+    let rows_lit = lit.hourly(person("plug_only"), (DAYS - 1) * 24, (DAYS + 2) * 24);
+    let rows_dark = dark.hourly(person("plug_only"), (DAYS - 1) * 24, (DAYS + 2) * 24);
+    let watch_lit = hours_to(&lit, &rows_lit, collapse, Some(Level::Watch)).expect("watch, the lamp left on");
+    let watch_dark = hours_to(&dark, &rows_dark, collapse, Some(Level::Watch)).expect("watch, the lamp off");
+    // Each hour of the night the room is always dark in says so, daylight or not.
+    assert!(watch_lit <= 8.0, "watch {watch_lit} h after the collapse, the lamp left on");
+    assert!(watch_lit + 3.0 <= watch_dark, "lit {watch_lit} h, dark {watch_dark} h");
+    let reason = rows_lit
+        .iter()
+        .filter(|a| a.at >= lit.ts(collapse))
+        .flat_map(|a| &a.reasons)
+        .find(|r| r.kind == ReasonKind::NoChange && r.detail.contains("usually dark"))
+        .expect("a reason that names the hours the room is usually dark");
+    assert!(
+        reason.detail.starts_with("plug-tv off, nothing switched on, the light at it up at 1"),
+        "{}",
+        reason.detail
+    );
+    // Never the day before, and not with the lamp off.
+    assert!(rows_lit.iter().filter(|a| a.at < lit.ts(collapse)).all(|a| a.level == Level::Normal));
+    assert!(rows_dark.iter().flat_map(|a| &a.reasons).all(|r| !r.detail.contains("usually dark")));
+}
+
 #[test]
 fn a_tv_on_every_night_is_learned_as_usual() {
     // The same person, but the TV is on through every night as well (a TV never switched

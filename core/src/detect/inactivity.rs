@@ -13,6 +13,7 @@ use super::{Evidence, View, hours};
 use crate::assessment::ReasonKind;
 use crate::messages::{Locale, Msg, render_to, say};
 use crate::profile::{ChannelRule, SilenceMode};
+use crate::routine::{LeftOn, LeftOnSurprise};
 use crate::text::fixed;
 use crate::time::Timestamp;
 use crate::tuning::{P_CRITICAL, P_WARNING, P_WATCH, RELIABLE_PRIOR, REPORT_UNRELIABLE, STALE_H};
@@ -73,6 +74,9 @@ pub(crate) struct ChannelScore {
     /// Hours of the silence a plug stayed on in which it is usually off (see the routine's
     /// module docs, "An appliance left on"); 0 for other channels.
     pub usually_off_h: f64,
+    /// Hours of the silence the light at a plug stayed up in which its room is usually dark;
+    /// 0 for other channels.
+    pub usually_dark_h: f64,
     /// How the silence was judged, for a reason's detail (written only when reported).
     pub judged: Judged,
 }
@@ -145,7 +149,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
         tempered: f64,
         reliability: f64,
         conf: f64,
-        on_hours: f64,
+        left_on: LeftOnSurprise,
     }
     let ctx = view.context();
     let adaptive = r.mode == SilenceMode::Adaptive;
@@ -159,7 +163,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
             None => silence(view, channel)?,
         };
         let c = channel.channel_index()?;
-        let mut on_hours = 0.0;
+        let mut left_on = LeftOnSurprise::default();
         let (tempered, reliability, conf) = if adaptive {
             let (since, split, until, rate) = (silence.since, silence.agreed_from, silence.until, r.learning_rate);
             let (mut s_all, mut s_agreed) = match view.walks {
@@ -173,11 +177,10 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
             // A plug left on through hours it is usually off, since the person was last seen
             // (see the routine's module docs): the same in both, so that it does not count
             // against the channel's reliability.
-            if channel == Signal::Plug && plug_left_on(view) {
-                let on_nats;
-                (on_nats, on_hours) = routine.on_surprise(split, until, rate, &ctx);
-                s_all += on_nats;
-                s_agreed += on_nats;
+            if channel == Signal::Plug {
+                left_on = routine.left_on_surprise(split, until, plug_left_on(view), rate, &ctx);
+                s_all += left_on.nats;
+                s_agreed += left_on.nats;
             }
             // Silence the channel kept while the person was seen otherwise is what it
             // failed to tell: it down-weights what it tells now.
@@ -196,7 +199,7 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
             tempered,
             reliability,
             conf,
-            on_hours,
+            left_on,
         })
     }));
     if raw.is_empty() {
@@ -235,7 +238,8 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
                 silence: x.silence,
                 points,
                 contradicted: (1.0 - conf) * (x.fixed_all - x.fixed_agreed).max(0.0),
-                usually_off_h: x.on_hours,
+                usually_off_h: x.left_on.on_hours,
+                usually_dark_h: x.left_on.lit_hours,
                 judged,
             }
         })
@@ -248,11 +252,12 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
     Judgement { scores, deficit }
 }
 
-/// Whether a plug (not a meter) that still reports is on at the view's time: its steady
-/// load is left on.
-fn plug_left_on(view: &View<'_>) -> bool {
+/// What a plug (not a meter) that still reports shows at the view's time: whether its steady
+/// load is left on, and since when the light at it has stayed up.
+fn plug_left_on(view: &View<'_>) -> LeftOn {
     let standby = view.rules.profile.no_change.standby_watts;
-    view.state.devices.iter().any(|d| d.appliance_on(standby) && !view.is_offline(d))
+    let live = || view.state.devices.iter().filter(|d| !view.is_offline(d));
+    LeftOn { on: live().any(|d| d.appliance_on(standby)), lit_from: live().filter_map(|d| d.lit_since()).min() }
 }
 
 /// How a channel's silence was judged: what its reason's detail says in brackets.

@@ -13,7 +13,7 @@
 use super::inactivity::ChannelScore;
 use super::{Evidence, View};
 use crate::assessment::ReasonKind;
-use crate::messages::{Msg, say};
+use crate::messages::{Msg, say, say_more};
 use crate::text::fixed;
 use crate::vocab::Signal;
 
@@ -46,7 +46,7 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
         out.push(Evidence::new(Signal::Meter, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
         return;
     }
-    let how = match plug.and_then(|d| d.plug.map(|r| (d, r))) {
+    let mut how = match plug.and_then(|d| d.plug.map(|r| (d, r))) {
         Some((d, r)) if r.watts > p.no_change.standby_watts && sc.usually_off_h >= 1.0 => {
             say!(loc, Msg::PlugUsuallyOff, d.id, fixed(r.watts, 0), view.hours(sc.usually_off_h))
         }
@@ -56,6 +56,9 @@ pub(crate) fn detect(view: &View<'_>, scores: &[ChannelScore], out: &mut Vec<Evi
         Some((d, _)) => say!(loc, Msg::PlugOff, d.id),
         None => say!(loc, Msg::PlugNoReading),
     };
+    if let Some(lux) = plug.and_then(|d| d.plug).and_then(|r| r.lux()).filter(|_| sc.usually_dark_h >= 1.0) {
+        say_more!(how, loc, Msg::PlugLitUsuallyDark, fixed(lux, 0), view.hours(sc.usually_dark_h));
+    }
     let detail = say!(loc, Msg::NoChange, how, view.hours(sc.silence.hours), sc.judged);
     out.push(Evidence::new(Signal::Plug, ReasonKind::NoChange, detail, sc.points).contradicted(sc.contradicted));
 }

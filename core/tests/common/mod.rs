@@ -25,11 +25,16 @@ impl Home {
         let e = Event::new(self.id, self.ts(hour), Some(device), kind).unwrap();
         self.events.push(e);
     }
-    /// Plug readings every 15 minutes from `from` to `to` hours; `watts(hour)`.
+    /// Plug readings every 15 minutes from `from` to `to` hours; `watts(hour)`, at a steady
+    /// 80 lux.
     pub fn plug(&mut self, from: f64, to: f64, watts: impl Fn(f64) -> f64) {
+        self.plug_lit(from, to, watts, |_| 80.0);
+    }
+    /// Plug readings every 15 minutes from `from` to `to` hours; `watts(hour)` and `lux(hour)`.
+    pub fn plug_lit(&mut self, from: f64, to: f64, watts: impl Fn(f64) -> f64, lux: impl Fn(f64) -> f64) {
         let mut h = from;
         while h < to {
-            self.push(h, "plug-tv", EventKind::plug(watts(h)).with_lux(80.0));
+            self.push(h, "plug-tv", EventKind::plug(watts(h)).with_lux(lux(h)));
             h += 0.25;
         }
     }
