@@ -554,6 +554,9 @@ impl Routine {
     /// `plug_lit`): the hours since the reading before ended as it was.
     pub fn set_plug_lit(&mut self, ts: Timestamp, lit: bool) {
         let hour = ts.as_millis().div_euclid(HOUR_MS) * HOUR_MS;
+        if lit == self.plug_lit && self.lit_hour.get() == Some(hour) {
+            return;
+        }
         if let (true, Some(open)) = (self.plug_lit, self.open_hour.get()) {
             let from = self.lit_hour.get().map_or(open, |h| h.max(open));
             for i in (from - open) / HOUR_MS..((hour - open) / HOUR_MS).min(64) {
@@ -561,6 +564,11 @@ impl Routine {
             }
         }
         (self.plug_lit, self.lit_hour) = (lit, Opt::some(hour));
+    }
+
+    /// Whether the light at a plug was up at its last reading (see [`Routine::set_plug_lit`]).
+    pub fn plug_lit(&self) -> bool {
+        self.plug_lit
     }
 
     /// Whether hour `h` (after the open hour `open`) ended lit: as marked, or as the last
@@ -587,32 +595,32 @@ impl Routine {
         ctx: &impl HourContext,
     ) -> LeftOnSurprise {
         let mut out = LeftOnSurprise::default();
-        let cost = |table: &[u16], on: bool| -> Option<[f64; BINS]> {
-            let model = self.state_model(table, rate, ctx).filter(|_| on)?;
-            let cost: [f64; BINS] = std::array::from_fn(|b| {
-                let p = model.p(b);
-                if p < ON_USUALLY_OFF { -p.max(ON_MIN_P).ln() } else { 0.0 }
-            });
-            cost.iter().any(|c| *c > 0.0).then_some(cost)
-        };
-        let on_cost = cost(&self.on, left.on);
-        let lit_cost = cost(&self.lit, left.lit_from.is_some());
-        if on_cost.is_none() && lit_cost.is_none() {
-            return out;
-        }
         let (a, z) = (since.as_millis(), until.as_millis().min(since.as_millis() + MAX_CLOSE_HOURS * HOUR_MS));
         let lit_a = left.lit_from.map_or(i64::MAX, |t| a.max(t.as_millis()));
+        let on_model = if left.on && a < z { self.state_model(&self.on, rate, ctx) } else { None };
+        let lit_model = if lit_a < z { self.state_model(&self.lit, rate, ctx) } else { None };
+        if on_model.is_none() && lit_model.is_none() {
+            return out;
+        }
+        // An hour's cost where the state is usually otherwise.
+        let cost = |model: &Option<BinModel<'_>>, b: usize| {
+            model.as_ref().map_or(0.0, |m| {
+                let p = m.p(b);
+                if p < ON_USUALLY_OFF { -p.max(ON_MIN_P).ln() } else { 0.0 }
+            })
+        };
         let share = |from: i64, h: i64| (z.min(h + HOUR_MS) - from.max(h)).max(0) as f64 / HOUR_MS as f64;
         let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
         let mut bins = ctx.bins(h);
         while h < z {
             let b = bins.next().unwrap_or(0);
             if !ctx.away(h) {
-                let at = |cost: Option<[f64; BINS]>| cost.and_then(|c| c.get(b).copied()).unwrap_or(0.0);
-                let (on, lit) = (share(a, h) * at(on_cost), share(lit_a, h) * at(lit_cost));
+                let (on_share, lit_share) = (share(a, h), share(lit_a, h));
+                let on = if on_share > 0.0 { on_share * cost(&on_model, b) } else { 0.0 };
+                let lit = if lit_share > 0.0 { lit_share * cost(&lit_model, b) } else { 0.0 };
                 out.nats += on.max(lit);
-                out.on_hours += if on > 0.0 { share(a, h) } else { 0.0 };
-                out.lit_hours += if lit > 0.0 { share(lit_a, h) } else { 0.0 };
+                out.on_hours += if on > 0.0 { on_share } else { 0.0 };
+                out.lit_hours += if lit > 0.0 { lit_share } else { 0.0 };
             }
             h += HOUR_MS;
         }

@@ -360,6 +360,7 @@ impl PersonState {
                 };
                 // Lit at every reading since: a gap in the readings ends it.
                 let lit = lux.is_some_and(|l| l > nc.lux_tolerance);
+                let was_lit = d.lit_since().is_some();
                 let lit_since =
                     lit.then(|| d.plug.filter(|_| hours <= LIGHT_TREND_H).and_then(|p| p.lit_since).unwrap_or(e.ts));
                 // `lux` stays private to `device`: the learned figures are set on a new reading.
@@ -368,7 +369,13 @@ impl PersonState {
                 d.plug = Some(reading);
                 // Whether the room is lit when an hour closes is learned from the readings
                 // themselves (daylight comes and goes with no sign of life).
-                self.routine.set_plug_lit(e.ts, self.devices.iter().any(|d| d.lit_since().is_some()));
+                // Any plug lit: as it was, unless this one changed.
+                let any_lit = if lit == was_lit {
+                    self.routine.plug_lit()
+                } else {
+                    self.devices.iter().any(|d| d.lit_since().is_some())
+                };
+                self.routine.set_plug_lit(e.ts, any_lit);
                 changed
             }
             EventKind::Meter { watts, .. } => {

@@ -256,8 +256,15 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
 /// load is left on, and since when the light at it has stayed up.
 fn plug_left_on(view: &View<'_>) -> LeftOn {
     let standby = view.rules.profile.no_change.standby_watts;
-    let live = || view.state.devices.iter().filter(|d| !view.is_offline(d));
-    LeftOn { on: live().any(|d| d.appliance_on(standby)), lit_from: live().filter_map(|d| d.lit_since()).min() }
+    let mut left = LeftOn::default();
+    for d in view.state.devices.iter().filter(|d| d.plug.is_some() && !view.is_offline(d)) {
+        left.on |= d.appliance_on(standby);
+        left.lit_from = match (left.lit_from, d.lit_since()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    left
 }
 
 /// How a channel's silence was judged: what its reason's detail says in brackets.
