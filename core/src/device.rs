@@ -7,7 +7,7 @@ use crate::names::Name;
 use crate::time::Timestamp;
 use crate::vocab::Signal;
 
-/// A smart plug's (or a whole-home meter's) last reading (48 bytes: an absent `lux` is kept as
+/// A smart plug's (or a whole-home meter's) last reading (40 bytes: an absent `lux` is kept as
 /// a NaN's bits, which no reading has; written as the optional number it is). For a meter,
 /// `steady_since` is the last reading that was a sign of life (or the first reading).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

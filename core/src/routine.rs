@@ -1393,6 +1393,11 @@ impl Routine {
         {
             return Err(format!("open_hour: must be the start of an hour in the accepted range, got {h}"));
         }
+        if let Some(h) = self.lit_hour.get()
+            && (Timestamp::from_millis(h).is_err() || h % HOUR_MS != 0)
+        {
+            return Err(format!("lit_hour: must be the start of an hour in the accepted range, got {h}"));
+        }
         // A local day: from the day before 1970-01-01 (west of UTC) to the day after the last time.
         if let Some(d) = self.open_day.get()
             && (d < -1 || Timestamp::from_millis(d.saturating_sub(1).saturating_mul(DAY_MS).max(0)).is_err())
@@ -1845,6 +1850,9 @@ mod tests {
         let mut bad = r.clone();
         bad.lit.pop();
         assert!(bad.check().unwrap_err().starts_with("lit: must hold 48 hours or none"));
+        let mut bad = r.clone();
+        bad.lit_hour = Opt::some(i64::MAX - 1);
+        assert!(bad.check().unwrap_err().starts_with("lit_hour: must be the start of an hour"));
     }
 
     #[test]

@@ -284,6 +284,7 @@ mod tests {
             ("\"answer_rate\":0.9", "\"answer_rate\":1.5", "person `p-001`: state.routine.answer_rate"),
             ("\"fast\":", "\"fast\":-1,\"x\":", "person `p-001`: state.routine.fast"),
             ("\"open_hour\":", "\"open_hour\":9223372036854775807,\"x\":", "person `p-001`: state.routine.open_hour"),
+            ("\"lit_hour\":", "\"lit_hour\":9223372036854775807,\"x\":", "person `p-001`: state.routine.lit_hour"),
             ("\"watts\":85.0", "\"watts\":-85.0", "person `p-001`: state.devices[0].plug.watts"),
             ("\"low\":[", "\"low\":[1e39,\"x\":", "persons[1].state.meter.low"),
             ("\"low\":[", "\"low\":[-1,\"x\":", "person `p-002`: state.meter.low[0]"),

@@ -518,6 +518,9 @@ impl PersonState {
                 if r.steady_since > d.last_report {
                     return Err(format!("devices[{i}].plug.steady_since: {} is after last_report", r.steady_since));
                 }
+                if let Some(t) = r.lit_since.filter(|t| *t > d.last_report) {
+                    return Err(format!("devices[{i}].plug.lit_since: {t} is after last_report"));
+                }
             }
         }
         if self.missed_checkins.len() > MAX_MISSED || !self.missed_checkins.is_sorted() {
