@@ -500,6 +500,38 @@ fn a_lamp_left_on_through_the_night_speaks_before_the_morning() {
 }
 
 #[test]
+fn a_lamp_often_left_on_at_night_is_learned_as_usual() {
+    // The dim room above, but one night in three the person falls asleep with the lamp on
+    // until 07:00: a night with it on, the person asleep, says nothing.
+    let tv = |h: f64| {
+        let hod = h.rem_euclid(24.0);
+        if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
+    };
+    let lamp = |h: f64| {
+        let (day, hod) = ((h / 24.0).floor() as i64, h.rem_euclid(24.0));
+        let left_on = |d: i64| d % 3 == 0;
+        let lit = (18.0..23.0).contains(&hod) || (hod >= 23.0 && left_on(day)) || (hod < 7.0 && left_on(day - 1));
+        if lit {
+            150.0
+        } else if (7.0..18.0).contains(&hod) {
+            20.0
+        } else {
+            0.0
+        }
+    };
+    let mut home = Home::new("p");
+    for d in 0..32 {
+        home.ordinary_day(d, false, true);
+    }
+    home.events.retain(|e| e.device() != "plug-tv");
+    home.plug_lit(0.0, 32.0 * 24.0, tv, lamp);
+    // The night of day 30 is one of those left lit.
+    let rows = home.hourly(person("plug_only"), 30 * 24, 31 * 24 + 8);
+    assert!(rows.iter().flat_map(|a| &a.reasons).all(|r| !r.detail.contains("usually dark")));
+    assert!(rows.iter().all(|a| a.level == Level::Normal), "{:?}", rows.iter().find(|a| a.level != Level::Normal));
+}
+
+#[test]
 fn a_tv_on_every_night_is_learned_as_usual() {
     // The same person, but the TV is on through every night as well (a TV never switched
     // off): a night with it on says nothing.
