@@ -94,11 +94,14 @@
 //!
 //! The light at the plug is learned the same way (`lit`: above `no_change.lux_tolerance`
 //! when the hour closes, a lamp or daylight), from the readings themselves, since daylight
-//! comes and goes with no sign of life; while the light has stayed up at every reading,
-//! each hour of it in a bin where the room is usually dark counts as above, an hour counting
-//! once where the plug is on as well (the less usual of the two): a lamp left on at 03:00
-//! after a fall in the evening. A room that daylight lights most of the day learns its
-//! dark hours near the day's mean (`BinModel`'s prior), above the cut, and says nothing.
+//! comes and goes with no sign of life. While the light has stayed up at every reading
+//! through hours in bins where the room is usually dark, the least usual of them adds its
+//! `−ln p_lit` once (the TV's hours, where it is on too, if they say more): leaving the lamp
+//! on is one decision, which a well person who falls asleep by its light makes as well, and
+//! its hours are not independent (no world measures what such nights cost, where world B
+//! measures the TV's). A lamp left on at 03:00 after a fall in the evening asks for the call
+//! in the night. A room that daylight lights most of the day learns its dark hours near the
+//! day's mean (`BinModel`'s prior), above the cut, and says nothing.
 //!
 //! ## Decline
 //! A multi-day downward trend of activity is found with two exponentially weighted moving
@@ -583,9 +586,9 @@ impl Routine {
 
     /// The surprise of a plug left on, or its room left lit, from `since` to `until` (see the
     /// module docs, "An appliance left on"): over the hours in bins where the plug is usually
-    /// off (while `left.on`) or the room usually dark (from `left.lit_from`), `Σ −ln p` of the
-    /// less usual of the two, partial hours by their share; and how many such hours of each.
-    /// Nothing before the plug channel learned.
+    /// off (while `left.on`), `Σ −ln p`, partial hours by their share; over those where the
+    /// room is usually dark (from `left.lit_from`), the largest `−ln p` once; the larger of
+    /// the two; and how many such hours of each. Nothing before the plug channel learned.
     pub fn left_on_surprise(
         &self,
         since: Timestamp,
@@ -612,18 +615,21 @@ impl Routine {
         let share = |from: i64, h: i64| (z.min(h + HOUR_MS) - from.max(h)).max(0) as f64 / HOUR_MS as f64;
         let mut h = a.div_euclid(HOUR_MS) * HOUR_MS;
         let mut bins = ctx.bins(h);
+        let mut lit_max = 0.0f64;
         while h < z {
             let b = bins.next().unwrap_or(0);
             if !ctx.away(h) {
                 let (on_share, lit_share) = (share(a, h), share(lit_a, h));
                 let on = if on_share > 0.0 { on_share * cost(&on_model, b) } else { 0.0 };
                 let lit = if lit_share > 0.0 { lit_share * cost(&lit_model, b) } else { 0.0 };
-                out.nats += on.max(lit);
+                out.nats += on;
+                lit_max = lit_max.max(lit);
                 out.on_hours += if on > 0.0 { on_share } else { 0.0 };
                 out.lit_hours += if lit > 0.0 { lit_share } else { 0.0 };
             }
             h += HOUR_MS;
         }
+        out.nats = out.nats.max(lit_max);
         out
     }
 
@@ -1823,11 +1829,12 @@ mod tests {
         let half = r.left_on_surprise(t(day + 23.0), t(day + 23.5), on, rate, &Plain);
         assert_eq!(half.on_hours, 0.5);
         // The room left lit from 01:00 (a lamp switched on at night, or dawn's light): the
-        // hours from then only; with the TV on too, each hour counts once, not twice.
+        // hours from then only, counted once, as the least usual of them (leaving the lamp on
+        // is one decision); with the TV on too, the TV's hours.
         let lit = LeftOn { on: false, lit_from: Some(t(day + 25.0)) };
         let (lit_nats, on_h, lit_h) = surprise(&r, day + 23.0, day + 29.0, lit);
         assert_eq!((on_h, lit_h), (0.0, 4.0));
-        assert!(lit_nats > 4.0 * 2.0 && lit_nats < nats, "{lit_nats}");
+        assert!(lit_nats > 2.0 && lit_nats <= -ON_MIN_P.ln() + 1e-9, "{lit_nats}");
         let both = LeftOn { on: true, lit_from: Some(t(day + 25.0)) };
         assert_eq!(surprise(&r, day + 23.0, day + 29.0, both), (nats, 6.0, 4.0));
         // On day and night for a month: learned as usual everywhere.

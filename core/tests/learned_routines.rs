@@ -480,8 +480,10 @@ fn a_lamp_left_on_through_the_night_speaks_before_the_morning() {
     let rows_dark = dark.hourly(person("plug_only"), (DAYS - 1) * 24, (DAYS + 2) * 24);
     let watch_lit = hours_to(&lit, &rows_lit, collapse, Some(Level::Watch)).expect("watch, the lamp left on");
     let watch_dark = hours_to(&dark, &rows_dark, collapse, Some(Level::Watch)).expect("watch, the lamp off");
-    // Each hour of the night the room is always dark in says so, daylight or not.
-    assert!(watch_lit <= 8.0, "watch {watch_lit} h after the collapse, the lamp left on");
+    // A lamp left on through hours the room is always dark in says so once (one decision, to
+    // leave it on, not one for each hour): the call is asked for in the small hours, hours
+    // before the morning's TV does not come on.
+    assert!(watch_lit <= 12.0, "watch {watch_lit} h after the collapse, the lamp left on");
     assert!(watch_lit + 3.0 <= watch_dark, "lit {watch_lit} h, dark {watch_dark} h");
     let reason = rows_lit
         .iter()
