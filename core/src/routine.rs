@@ -210,9 +210,9 @@ pub(crate) struct Routine {
     /// after it, the first 64), and learned with them (see [`Routine::set_plug_lit`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     plug_lit: bool,
-    #[serde(default = "no_opt", skip_serializing_if = "Opt::is_none")]
+    #[serde(default, skip_serializing_if = "is_default")]
     lit_hour: Opt,
-    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    #[serde(default, skip_serializing_if = "is_default")]
     lit_marks: u64,
     /// The chance that the light at a plug is up when an hour of bin `b` closes, in 1/65535,
     /// learned as `on` is. Absent from older snapshots.
@@ -256,14 +256,9 @@ fn learn_state(table: &mut Vec<u16>, state: bool, b: usize, rate: f64) {
     }
 }
 
-/// Whether no hour is marked yet (see `Routine::lit_marks`).
-fn is_zero_u64(x: &u64) -> bool {
-    *x == 0
-}
-
-/// The default of an optional hour absent from a snapshot.
-fn no_opt() -> Opt {
-    Opt::NONE
+/// Whether a field is at its default (left out of a snapshot, read back as the default).
+fn is_default<T: Default + PartialEq>(x: &T) -> bool {
+    *x == T::default()
 }
 
 /// Whether a learned amount is still nothing (written only once it is something, so that a
@@ -1055,7 +1050,7 @@ impl Routine {
 
     /// Bytes held outside the routine itself (its stored tables).
     pub fn heap_bytes(&self) -> usize {
-        self.p.heap_bytes() + self.on.capacity() * std::mem::size_of::<u16>()
+        self.p.heap_bytes() + (self.on.capacity() + self.lit.capacity()) * std::mem::size_of::<u16>()
     }
 }
 
@@ -1163,9 +1158,11 @@ impl Opt {
     fn get(self) -> Option<i64> {
         (self.0 != i64::MIN).then_some(self.0)
     }
+}
 
-    fn is_none(&self) -> bool {
-        self.get().is_none()
+impl Default for Opt {
+    fn default() -> Self {
+        Opt::NONE
     }
 }
 
@@ -1394,15 +1391,12 @@ impl Routine {
     /// it in, so that it assesses as it did and is written back readable.
     pub(crate) fn check(&self) -> Result<(), String> {
         use crate::range::in_range;
-        if let Some(h) = self.open_hour.get()
-            && (Timestamp::from_millis(h).is_err() || h % HOUR_MS != 0)
-        {
-            return Err(format!("open_hour: must be the start of an hour in the accepted range, got {h}"));
-        }
-        if let Some(h) = self.lit_hour.get()
-            && (Timestamp::from_millis(h).is_err() || h % HOUR_MS != 0)
-        {
-            return Err(format!("lit_hour: must be the start of an hour in the accepted range, got {h}"));
+        for (name, hour) in [("open_hour", self.open_hour), ("lit_hour", self.lit_hour)] {
+            if let Some(h) = hour.get()
+                && (Timestamp::from_millis(h).is_err() || h % HOUR_MS != 0)
+            {
+                return Err(format!("{name}: must be the start of an hour in the accepted range, got {h}"));
+            }
         }
         // A local day: from the day before 1970-01-01 (west of UTC) to the day after the last time.
         if let Some(d) = self.open_day.get()

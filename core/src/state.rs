@@ -368,8 +368,8 @@ impl PersonState {
                 (reading.lux_trend, reading.waver, reading.lit_since) = (lux_trend, waver, lit_since);
                 d.plug = Some(reading);
                 // Whether the room is lit when an hour closes is learned from the readings
-                // themselves (daylight comes and goes with no sign of life).
-                // Any plug lit: as it was, unless this one changed.
+                // themselves (daylight comes and goes with no sign of life): any plug lit, as
+                // it was unless this one changed.
                 let any_lit = if lit == was_lit {
                     self.routine.plug_lit()
                 } else {

@@ -259,10 +259,7 @@ fn plug_left_on(view: &View<'_>) -> LeftOn {
     let mut left = LeftOn::default();
     for d in view.state.devices.iter().filter(|d| d.plug.is_some() && !view.is_offline(d)) {
         left.on |= d.appliance_on(standby);
-        left.lit_from = match (left.lit_from, d.lit_since()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        left.lit_from = left.lit_from.into_iter().chain(d.lit_since()).min();
     }
     left
 }
