@@ -453,11 +453,13 @@ fn a_tv_left_on_through_the_night_speaks_before_the_morning() {
 /// (`tuning::ON_USUALLY_OFF`), and its lamp left on says nothing.
 const DAYS: u32 = 28;
 
+/// The TV of `Home::ordinary_day`: on 08-12 and 18-23, in standby otherwise.
+fn evening_tv(h: f64) -> f64 {
+    let hod = h.rem_euclid(24.0);
+    if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
+}
+
 fn evening_collapse_in_the_lamplight(left_lit: bool) -> (Home, f64) {
-    let tv = |h: f64| {
-        let hod = h.rem_euclid(24.0);
-        if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
-    };
     let daylight = |h: f64| if (7.0..18.0).contains(&h.rem_euclid(24.0)) { 20.0 } else { 0.0 };
     let lamp = |h: f64| if (18.0..23.0).contains(&h.rem_euclid(24.0)) { 150.0 } else { 0.0 };
     let mut home = Home::new("p");
@@ -467,7 +469,7 @@ fn evening_collapse_in_the_lamplight(left_lit: bool) -> (Home, f64) {
     let collapse = DAYS as f64 * 24.0 + 21.0;
     let cut = home.ts(collapse);
     home.events.retain(|e| e.ts < cut && e.device() != "plug-tv");
-    home.plug_lit(0.0, collapse, tv, |h| daylight(h) + lamp(h));
+    home.plug_lit(0.0, collapse, evening_tv, |h| daylight(h) + lamp(h));
     home.plug_lit(collapse, collapse + 48.0, |_| 0.5, |h| daylight(h) + if left_lit { 150.0 } else { 0.0 });
     (home, collapse)
 }
@@ -505,10 +507,6 @@ fn a_lamp_left_on_through_the_night_speaks_before_the_morning() {
 fn a_lamp_often_left_on_at_night_is_learned_as_usual() {
     // The dim room above, but one night in three the person falls asleep with the lamp on
     // until 07:00: a night with it on, the person asleep, says nothing.
-    let tv = |h: f64| {
-        let hod = h.rem_euclid(24.0);
-        if (8.0..12.0).contains(&hod) || (18.0..23.0).contains(&hod) { 85.0 } else { 0.5 }
-    };
     let lamp = |h: f64| {
         let (day, hod) = ((h / 24.0).floor() as i64, h.rem_euclid(24.0));
         let left_on = |d: i64| d % 3 == 0;
@@ -526,7 +524,7 @@ fn a_lamp_often_left_on_at_night_is_learned_as_usual() {
         home.ordinary_day(d, false, true);
     }
     home.events.retain(|e| e.device() != "plug-tv");
-    home.plug_lit(0.0, 32.0 * 24.0, tv, lamp);
+    home.plug_lit(0.0, 32.0 * 24.0, evening_tv, lamp);
     // The night of day 30 is one of those left lit.
     let rows = home.hourly(person("plug_only"), 30 * 24, 31 * 24 + 8);
     assert!(rows.iter().flat_map(|a| &a.reasons).all(|r| !r.detail.contains("usually dark")));
