@@ -185,15 +185,15 @@ pub(crate) struct Routine {
     /// deficit past `DEFICIT_ONSET` that ended well, and the sum of how far past it they
     /// peaked (nats), both fading by the day as the gaps do (see [`Routine::deficit_llr`]).
     /// Absent from older snapshots, where the nominal prior carries on.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_default")]
     deficit_peak: f32,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_default")]
     excursions: f32,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_default")]
     excursion_nats: f32,
     /// The `fine` lessons kept, fading by the day as the gaps do (see `LESSON_GAPS`); absent
     /// from older snapshots.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_default")]
     lessons: f32,
     /// Whether a plug (not a meter) was on at the last sign of life: so it stayed through the
     /// hours closed at the next one (switching is a sign of life).
@@ -256,15 +256,10 @@ fn learn_state(table: &mut Vec<u16>, state: bool, b: usize, rate: f64) {
     }
 }
 
-/// Whether a field is at its default (left out of a snapshot, read back as the default).
+/// Whether a field is at its default: left out of a snapshot and read back as the default, so
+/// that a snapshot of a routine that learned none of it is the format it was.
 fn is_default<T: Default + PartialEq>(x: &T) -> bool {
     *x == T::default()
-}
-
-/// Whether a learned amount is still nothing (written only once it is something, so that a
-/// snapshot of a routine that has none is the format it was).
-fn is_zero(x: &f32) -> bool {
-    *x == 0.0
 }
 
 impl Default for Routine {
