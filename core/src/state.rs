@@ -54,7 +54,9 @@ pub(crate) struct PersonState {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category_concerns: Vec<(ConcernCategory, Timestamp)>,
     pub last_sos: Option<Timestamp>,
-    /// Last report of walking (more steps than moving about at home).
+    /// When the latest hours of walking (more steps than moving about at home) began: the
+    /// start of the report's interval, as a step count says nothing of when in it the steps
+    /// were walked (a walk home ends in the report after the door, but began before it).
     #[serde(default)]
     pub last_walk: Option<Timestamp>,
     pub absences: Vec<Absence>,
@@ -191,7 +193,8 @@ impl PersonState {
         if let EventKind::Steps { steps, interval_s, .. } = kind
             && u64::from(steps) * 3600 >= WALK_STEPS_PER_HOUR * u64::from(interval_s)
         {
-            self.last_walk = Some(e.ts);
+            let began = e.ts.plus_millis(-i64::from(interval_s) * 1000);
+            self.last_walk = Some(self.last_walk.map_or(began, |t| t.max(began)));
             self.days.mark(rules, e.ts.as_millis(), Mark::Walk);
         }
         match &kind {

@@ -101,18 +101,18 @@ fn the_caseworkers_hour_counts_from_when_anbu_first_asked_for_them() {
 
 #[test]
 fn missed_calls_that_make_the_warning_must_say_more_to_send_anyone() {
-    // Collapse at 10:00 on day 2; automatic calls missed at 74 h and 76.5 h. At 77.25 h (the
+    // Collapse at 10:00 on day 2; automatic calls missed at 70 h and 72.5 h. At 73.25 h (the
     // second miss settled) the silence alone is below `warning`: the two misses make it one
     // (the caseworker is notified), and they do not also make it `critical`.
-    let two = collapse_at_10_on_day_2_with_the_tv_on(&[74.0, 76.5]);
-    let a = at(&two, 77.25);
+    let two = collapse_at_10_on_day_2_with_the_tv_on(&[70.0, 72.5]);
+    let a = at(&two, 73.25);
     assert_eq!((a.level, a.action), (Level::Warning, Action::Notify), "{a:?}");
     let missed: f64 = a.reasons.iter().filter(|r| r.kind == ReasonKind::MissedCheckins).map(|r| r.contribution).sum();
     assert!(a.score - missed < 50.0, "the silence alone is below warning: {a:?}");
     // A third distinct miss says enough on its own (weighed by how often the person answers).
-    let three = collapse_at_10_on_day_2_with_the_tv_on(&[74.0, 76.5, 78.6]);
-    assert_eq!(at(&three, 79.5).level, Level::Critical);
-    assert!(at(&two, 79.5).level <= at(&three, 79.5).level);
+    let three = collapse_at_10_on_day_2_with_the_tv_on(&[70.0, 72.5, 74.6]);
+    assert_eq!(at(&three, 75.5).level, Level::Critical);
+    assert!(at(&two, 75.5).level <= at(&three, 75.5).level);
 }
 
 #[test]
@@ -228,9 +228,9 @@ fn the_rung_can_be_turned_off_and_old_profiles_keep_it_by_default() {
 #[test]
 fn in_the_closed_loop_the_caseworker_calls_and_a_person_who_is_fine_answers() {
     // A silent home (the phone left in a drawer, say) whose automatic calls go unanswered
-    // until 77:00; from then on the person answers.
+    // until 03:00 on day 3 (75 h); from then on the person answers.
     let home = collapse_at_10_on_day_2_with_the_tv_on(&[]);
-    let fine_from = 77.0;
+    let fine_from = 75.0;
     let answer = |h: f64| Some(if h < fine_from { CheckinOutcome::Missed } else { CheckinOutcome::Answered });
     let (rows, _) = home.closed_loop(person("full"), None, &answer);
     // The automatic calls' misses make the silence a warning: the caseworker is notified
@@ -239,13 +239,22 @@ fn in_the_closed_loop_the_caseworker_calls_and_a_person_who_is_fine_answers() {
     assert!(home.ts(fine_from) <= rows[notify].at, "{:?}", rows[notify]);
     // ...whose call, placed at once, is answered: nobody is sent.
     assert!(rows[notify..].iter().all(|a| a.action != Action::Dispatch && a.level < Level::Critical));
-    // The same home whose caseworker call goes unanswered too: a visit once the misses confirm
-    // the silence, after the caseworker was asked.
+    // The same home whose staff calls go unanswered too: a visit once the misses confirm the
+    // silence, after the caseworker was asked. Notified at night (the control center), a
+    // staff call missed in sleep confirms nothing: the visit goes once a staff call by day
+    // (the office's hours, 09:00-18:00, any day) is missed, within two hours of the first.
     let never = |_: f64| Some(CheckinOutcome::Missed);
     let (rows, _) = home.closed_loop(person("full"), None, &never);
     let notify = rows.iter().position(|a| a.action == Action::Notify).expect("the caseworker is notified");
     let sent = rows.iter().position(|a| a.action == Action::Dispatch).expect("someone is sent");
-    assert!(notify < sent && sent - notify <= 2, "notified at {:?}, sent at {:?}", rows[notify].at, rows[sent].at);
+    let office_hour = |a: &&Assessment| (9.0..18.0).contains(&a.at.hours_since(home.ts(0.0)).rem_euclid(24.0));
+    let by_day = notify + rows[notify..].iter().position(|a| office_hour(&a)).expect("a day comes");
+    assert!(
+        notify < sent && by_day < sent && sent - by_day <= 2,
+        "notified at {:?}, sent at {:?}",
+        rows[notify].at,
+        rows[sent].at
+    );
     assert!(rows[notify..sent].iter().all(|a| a.action == Action::Notify));
 }
 

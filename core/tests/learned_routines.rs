@@ -252,6 +252,50 @@ fn a_decline_is_seen_before_the_phone_goes_dark() {
     );
 }
 
+/// Three weeks of `out_by_nine_day`, then a day out and about from 08:30 to 16:00 with the TV
+/// off (the home quiet while the phone walks), then home at 11:30 the next day after a morning
+/// walk, and down at 11:40: nothing more from the home or the phone.
+fn home_from_a_walk_then_down() -> (Home, f64) {
+    let mut home = Home::new("p");
+    for d in 0..21 {
+        out_by_nine_day(&mut home, d);
+    }
+    let b = 21.0 * 24.0;
+    home.plug(b, b + 24.0, |_| 0.5);
+    home.door(b + 8.5);
+    home.door(b + 16.0);
+    for h in 0..24 {
+        home.steps(b + h as f64 + 0.99, if (8..16).contains(&h) { 2500 } else { 0 });
+    }
+    let b = 22.0 * 24.0;
+    let down = b + 11.0 + 40.0 / 60.0;
+    home.plug(b, b + 48.0, |h| if (6.0..8.0).contains(&(h - b)) { 85.0 } else { 0.5 });
+    home.door(b + 8.5);
+    home.door(b + 11.5);
+    for h in 0..48 {
+        // The walk home is in the report at 11:59, which counts 10:59 to 11:59.
+        home.steps(b + h as f64 + 0.99, if (8..12).contains(&h) { 2500 } else { 0 });
+    }
+    home.unlock(b + 6.5);
+    (home, down)
+}
+
+#[test]
+fn the_walk_home_is_not_an_outing() {
+    // A step report counts the hour before it: steps reported after the door was opened were
+    // walked after it only if their hour began after it. On the day out, the home's quiet is
+    // explained once the phone has counted a whole hour of walking since the door.
+    let (home, down) = home_from_a_walk_then_down();
+    let away = |a: &Assessment| a.reasons.iter().any(|r| r.kind == ReasonKind::Away);
+    let day_out = home.hourly(person("full"), 21 * 24 + 9, 21 * 24 + 15);
+    assert!(day_out.iter().filter(|a| away(a)).count() >= 4, "{:?}", day_out.iter().map(away).collect::<Vec<_>>());
+    // Home at 11:30 from a walk the 11:59 report counts: not out, and the home's silence counts.
+    let rows = home.hourly(person("full"), 22 * 24, 22 * 24 + 36);
+    let after: Vec<&Assessment> = from_hour(&home, &rows, down);
+    assert!(!after.iter().any(|a| away(a)), "{:?}", after.iter().find(|a| away(a)));
+    assert!(max_level_of(&after) >= Level::Warning, "{:?}", after.last());
+}
+
 /// Hours from `from` to the first row at or above `level` (or with a positive silence reason,
 /// for `None`).
 fn hours_to(home: &Home, rows: &[Assessment], from: f64, level: Option<Level>) -> Option<f64> {

@@ -1,5 +1,7 @@
 //! Unregistered absences: the person left by the door, and since then the home has been
-//! quiet while the phone counts walking (more steps than moving about at home) and shows them well.
+//! quiet while the phone counts walking (more steps than moving about at home, in a report
+//! whose hours began after the door: a walk home is reported after the door, but was walked
+//! before it) and shows them well.
 //! The home's silence is then explained: it counts at `AWAY_FACTOR`, and an `away`
 //! reason says why. A collapse at home after a phone call does not look like this: no
 //! steps are counted after the door, or the home saw something after the door.
