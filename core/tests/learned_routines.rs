@@ -488,6 +488,29 @@ fn a_tv_left_on_through_the_night_speaks_before_the_morning() {
     assert!(rows_on.iter().filter(|a| a.at < on.ts(collapse)).all(|a| a.level == Level::Normal));
 }
 
+#[test]
+fn a_plug_pulled_out_with_the_tv_on_is_not_a_tv_left_on() {
+    // The same four weeks; on day 28 the plug is pulled out of the wall at 22:00 with the TV
+    // on. It reported its load every quarter of an hour: from its last reading on, it shows
+    // nothing, and the hours the TV is usually off are not read as the TV left on.
+    let mut home = Home::new("p");
+    for d in 0..29 {
+        home.ordinary_day(d, false, true);
+    }
+    let pulled = 28.0 * 24.0 + 22.0;
+    let cut = home.ts(pulled);
+    home.events.retain(|e| e.ts < cut);
+    let rows = home.hourly(person("plug_only"), 27 * 24, 29 * 24 + 3);
+    let after: Vec<&Assessment> = from_hour(&home, &rows, pulled);
+    let left_on = |a: &Assessment| a.reasons.iter().any(|r| r.detail.contains("usually off"));
+    assert!(!after.iter().any(|a| left_on(a)), "{:?}", after.iter().find(|a| left_on(a)));
+    assert!(after.iter().all(|a| a.level == Level::Normal), "{:?}", after.iter().find(|a| a.level > Level::Normal));
+    // Still reporting, the same TV on through the night is read as left on (see above).
+    let (on, collapse) = evening_collapse(true);
+    let rows = on.hourly(person("plug_only"), 27 * 24, 29 * 24 + 3);
+    assert!(from_hour(&on, &rows, collapse).iter().any(|a| left_on(a)));
+}
+
 /// Four weeks of a person watched by the plug alone, its TV on 08-12 and 18-23 and off at
 /// night, in a dim room (20 lux of daylight 07-18, under `no_change.lux_tolerance`: a
 /// semi-basement, a window on a wall) lit by the lamp 18-23 and dark at night; then at 21:00

@@ -178,7 +178,8 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
             // (see the routine's module docs): the same in both, so that it does not count
             // against the channel's reliability.
             if channel == Signal::Plug {
-                left_on = routine.left_on_surprise(split, until, plug_left_on(view), rate, &ctx);
+                let (left, known_until) = plug_left_on(view);
+                left_on = routine.left_on_surprise(split, until.min(known_until), left, rate, &ctx);
                 s_all += left_on.nats;
                 s_agreed += left_on.nats;
             }
@@ -253,15 +254,25 @@ pub(crate) fn judge(view: &View<'_>, until: Option<Timestamp>) -> Judgement {
 }
 
 /// What a plug (not a meter) that still reports shows at the view's time: whether its steady
-/// load is left on, and since when the light at it has stayed up.
-fn plug_left_on(view: &View<'_>) -> LeftOn {
+/// load is left on, and since when the light at it has stayed up; and until when its readings
+/// show it. A plug that reports on a schedule shows its state up to its last reading, and no
+/// further: pulled out of the wall with the TV on, it is not a TV left on through the night
+/// (the hours until it counts as offline were read as such). One that reports only changes
+/// shows it up to now.
+fn plug_left_on(view: &View<'_>) -> (LeftOn, Timestamp) {
     let standby = view.rules.profile.no_change.standby_watts;
     let mut left = LeftOn::default();
+    let mut known_until: Option<Timestamp> = None;
     for d in view.state.devices.iter().filter(|d| d.plug.is_some() && !view.is_offline(d)) {
-        left.on |= d.appliance_on(standby);
-        left.lit_from = left.lit_from.into_iter().chain(d.lit_since()).min();
+        let (on, lit) = (d.appliance_on(standby), d.lit_since());
+        left.on |= on;
+        left.lit_from = left.lit_from.into_iter().chain(lit).min();
+        if on || lit.is_some() {
+            let shown = if d.periodic { d.last_report.min(view.at) } else { view.at };
+            known_until = Some(known_until.map_or(shown, |t| t.max(shown)));
+        }
     }
-    left
+    (left, known_until.unwrap_or(view.at))
 }
 
 /// How a channel's silence was judged: what its reason's detail says in brackets.
