@@ -451,15 +451,20 @@ fn more_sensitive_never_detects_less() {
 /// day and off at night, then a collapse at 21:00 on day 28 with the TV `left_on` (the
 /// casebook's frail man who could not switch it off) or switched off; the plug reports on
 /// for two days.
-fn evening_collapse(left_on: bool) -> (Home, f64) {
+/// Four weeks and a day of `Home::ordinary_day` seen by the plug alone, up to `hour` (day 28).
+fn ordinary_until(hour: f64) -> Home {
     let mut home = Home::new("p");
-    for d in 0..28 {
+    for d in 0..29 {
         home.ordinary_day(d, false, true);
     }
-    let collapse = 28.0 * 24.0 + 21.0;
-    home.ordinary_day(28, false, true);
-    let cut = home.ts(collapse);
+    let cut = home.ts(hour);
     home.events.retain(|e| e.ts < cut);
+    home
+}
+
+fn evening_collapse(left_on: bool) -> (Home, f64) {
+    let collapse = 28.0 * 24.0 + 21.0;
+    let mut home = ordinary_until(collapse);
     home.plug(collapse, collapse + 48.0, |_| if left_on { 85.0 } else { 0.5 });
     (home, collapse)
 }
@@ -493,13 +498,8 @@ fn a_plug_pulled_out_with_the_tv_on_is_not_a_tv_left_on() {
     // The same four weeks; on day 28 the plug is pulled out of the wall at 22:00 with the TV
     // on. It reported its load every quarter of an hour: from its last reading on, it shows
     // nothing, and the hours the TV is usually off are not read as the TV left on.
-    let mut home = Home::new("p");
-    for d in 0..29 {
-        home.ordinary_day(d, false, true);
-    }
     let pulled = 28.0 * 24.0 + 22.0;
-    let cut = home.ts(pulled);
-    home.events.retain(|e| e.ts < cut);
+    let home = ordinary_until(pulled);
     let rows = home.hourly(person("plug_only"), 27 * 24, 29 * 24 + 3);
     let after: Vec<&Assessment> = from_hour(&home, &rows, pulled);
     let left_on = |a: &Assessment| a.reasons.iter().any(|r| r.detail.contains("usually off"));
