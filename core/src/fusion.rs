@@ -11,6 +11,9 @@
 //!    until `escalation.critical_after_missed_checkins` calls were missed since the last
 //!    sign of life (an `escalation` reason shows the points held back): nobody is sent
 //!    before calls confirm the silence. Once they do, a `warning` becomes `critical`.
+//!    Likewise one step down: silence at warning strength waits for a missed check-in call
+//!    (for at most `escalation.confirm_within_h`; a call goes first), and reduced activity
+//!    at warning strength (the `decline` reasons make it) for one distinct miss more.
 //! 4. The score is the sum, clamped to 0-100 and rounded to one decimal; the level comes
 //!    from the profile's cut-offs, the action from its escalation policy (warning: a
 //!    check-in call; warning with a missed check-in since the last sign of life: notify the
@@ -112,12 +115,27 @@ pub(crate) fn assess(
         _ => false,
     });
     let esc = &p.escalation;
-    // A check-in call first: silence at warning strength waits for a missed call.
+    // A check-in call first: silence at warning strength waits for a missed call. Where
+    // reduced activity makes the warning (without the `decline` reasons it would not be
+    // one), for one distinct miss more, within the same window: the person still moves
+    // about, and someone well who dozes through an afternoon misses a call as an ill person
+    // does. Measured 2026-12-07 with the worlds example (closed loop; per 100 person-months):
+    // three seeds, false alert episodes 13.0 -> 12.8 (A) and 16.8 -> 14.1 (B), as many found
+    // within a day (56 of 90, 62 of 116), median 17.6 h and 16.8 -> 18.0 h (incidents of
+    // reduced activity 1-4 h later); eight seeds swept, A's false episodes 0.2-0.5 lower at
+    // every sensitivity, B's 1.1-8.4 lower, at as many found within a day or one or two
+    // fewer; eight seeds never looked at (501-508), A 15.8 -> 15.6 at the same 146 of 244,
+    // B 17.8 -> 14.5 at 169 -> 167 of 312; world C 14.9 -> 14.5 at the same 84 of 121.
+    let made_by_low_activity = {
+        let low: f64 = reasons.iter().filter(|r| r.kind == ReasonKind::Decline).map(|r| r.contribution.max(0.0)).sum();
+        low > 0.0 && total - low < p.levels.warning
+    };
+    let misses_needed = esc.warning_after_missed_checkins + u32::from(made_by_low_activity);
     let call_first = rules.expects_checkin
         && !urgent
         && concern.is_none()
         && esc.warning_after_missed_checkins > 0
-        && misses < esc.warning_after_missed_checkins
+        && misses < misses_needed
         && round1(total) >= p.levels.warning;
     let unconfirmed_since = call_first.then(|| held.unconfirmed_since.filter(|s| *s <= at).unwrap_or(at));
     let waiting = unconfirmed_since.is_some_and(|s| at.hours_since(s) < esc.confirm_within_h);
@@ -127,7 +145,11 @@ pub(crate) fn assess(
         reasons.push(Reason {
             signal: crate::vocab::Signal::Checkin,
             kind: ReasonKind::Escalation,
-            detail: say!(loc, Msg::HeldBelowWarning, misses, view.hours(esc.confirm_within_h)),
+            detail: if made_by_low_activity {
+                say!(loc, Msg::HeldBelowWarningActive, misses, view.hours(esc.confirm_within_h))
+            } else {
+                say!(loc, Msg::HeldBelowWarning, misses, view.hours(esc.confirm_within_h))
+            },
             contribution: below - total,
         });
         total = below;

@@ -380,6 +380,57 @@ fn acute_illness_at_a_fifth_of_usual_activity_reaches_warning() {
     assert!(warning <= 36.0, "warning {warning} h after the onset");
 }
 
+/// Four weeks of ordinary days, then day 28 from 12:00 in bed: a few steps every other
+/// hour, the TV off, the phone untouched. `ill`: so for three days; otherwise up at 23:30
+/// (the TV on, the phone picked up), and day 29 as ordinary. Returns the home and when the
+/// time in bed began.
+fn in_bed_from_noon(ill: bool) -> (Home, f64) {
+    let onset = 28.0 * 24.0 + 12.0;
+    let up = if ill { onset + 72.0 } else { onset + 11.5 };
+    let mut home = Home::new("p");
+    for d in 0..30 {
+        home.ordinary_day(d, true, true);
+    }
+    let (from, to) = (home.ts(onset), home.ts(up));
+    home.events.retain(|e| e.ts < from || e.ts >= to);
+    for h in 0..72u32 {
+        let t = onset + h as f64 + 0.99;
+        if t < up {
+            home.steps(t, if h % 2 == 1 { 20 } else { 0 });
+        }
+    }
+    if !ill {
+        home.plug(up, up + 0.5, |_| 85.0);
+        home.unlock(up + 0.2);
+    }
+    (home, onset)
+}
+
+#[test]
+fn an_evening_dozed_through_waits_for_a_second_missed_call() {
+    // Well, in bed from noon to 23:30: the call the low activity asks for at 22:00 is missed,
+    // and she is up within the hour after. Activity fell short, but one miss is what a nap
+    // makes too: no warning.
+    let (home, onset) = in_bed_from_noon(false);
+    let dozing = move |h: f64| {
+        Some(if h >= onset && h < onset + 11.5 { CheckinOutcome::Missed } else { CheckinOutcome::Answered })
+    };
+    let (rows, _) = home.closed_loop(person("full"), None, &dozing);
+    let day = from_hour(&home, &rows, onset);
+    assert!(day.iter().any(|a| a.level >= Level::Watch), "the low activity asks for a call");
+    assert!(max_level_of(&day) <= Level::Watch, "{:?}", first_warning(&day));
+    let held = |a: &&Assessment| {
+        a.reasons.iter().any(|r| r.kind == ReasonKind::Escalation && r.detail.contains("a second check-in call"))
+    };
+    assert!(day.iter().any(held), "the hold is explained");
+    // Ill, in bed for days and missing every call: a warning all the same.
+    let (home, onset) = in_bed_from_noon(true);
+    let missed_from = move |h: f64| Some(if h < onset { CheckinOutcome::Answered } else { CheckinOutcome::Missed });
+    let (rows, _) = home.closed_loop(person("full"), None, &missed_from);
+    let warning = hours_to(&home, &rows, onset, Some(Level::Warning)).expect("warning");
+    assert!(warning <= 12.0, "warning {warning} h after the onset");
+}
+
 #[test]
 fn a_bedridden_person_who_still_moves_a_little_reaches_warning() {
     // From 10:00 on day 27: bedridden; a few steps every six hours, nothing else.
