@@ -209,7 +209,7 @@ messages! {
     HeldBelowWarning: "held below warning until a check-in call is missed ({0} so far), for at most {1}: an automatic call goes first",
         "안부 전화 미응답 전까지 경고 미만 유지(현재 {0}회), 최대 {1}: 자동 안부 전화 먼저";
     HeldBelowWarningActive: "held below warning until a second check-in call is missed ({0} so far), for at most {1}: the person still moves about, and one miss is what a nap makes too",
-        "두 번째 안부 전화 미응답 전까지 경고 미만 유지(현재 {0}회), 최대 {1}: 활동이 줄었을 뿐 있고, 한 번의 미응답은 낮잠에도 생김";
+        "두 번째 안부 전화 미응답 전까지 경고 미만 유지(현재 {0}회), 최대 {1}: 활동이 줄었을 뿐 아직 움직이고 있으며, 한 번의 미응답은 낮잠으로도 생김";
     NoCallSinceWarning: "no check-in call answered or missed in the {0} since the silence reached warning",
         "무활동이 경고에 이른 뒤 {0} 동안 안부 전화 응답·미응답 기록 없음";
     ConfirmedByMisses: "warning confirmed by {0} missed check-in calls: someone must go",
