@@ -127,7 +127,7 @@ pub(crate) fn assess(
     // fewer; eight seeds never looked at (501-508), A 15.8 -> 15.6 at the same 146 of 244,
     // B 17.8 -> 14.5 at 169 -> 167 of 312; world C 14.9 -> 14.5 at the same 84 of 121.
     let made_by_low_activity = {
-        let low: f64 = reasons.iter().filter(|r| r.kind == ReasonKind::Decline).map(|r| r.contribution.max(0.0)).sum();
+        let low = points_of(&reasons, ReasonKind::Decline);
         low > 0.0 && total - low < p.levels.warning
     };
     let misses_needed = esc.warning_after_missed_checkins + u32::from(made_by_low_activity);
@@ -172,8 +172,7 @@ pub(crate) fn assess(
     // dispatches 3.7 -> 3.3 and 2.6 -> 2.0, incidents visited 179 -> 177 of 232 and 196 -> 192
     // of 309: fewer false visits by about ten for each incident not visited.
     let made_by_misses = || {
-        let missed: f64 =
-            reasons.iter().filter(|r| r.kind == ReasonKind::MissedCheckins).map(|r| r.contribution.max(0.0)).sum();
+        let missed = points_of(&reasons, ReasonKind::MissedCheckins);
         p.routine.mode == crate::profile::SilenceMode::Adaptive && total - missed < p.levels.warning
     };
     let strong = weighted >= f64::from(p.escalation.critical_after_missed_checkins) + 1.0;
@@ -375,6 +374,11 @@ fn sort_reasons(reasons: &mut [Reason]) {
 fn round1(x: f64) -> f64 {
     let r = (x * 10.0).round() / 10.0;
     if r == 0.0 { 0.0 } else { r }
+}
+
+/// The points the reasons of `kind` add (their positive contributions).
+fn points_of(reasons: &[Reason], kind: ReasonKind) -> f64 {
+    reasons.iter().filter(|r| r.kind == kind).map(|r| r.contribution.max(0.0)).sum()
 }
 
 #[cfg(test)]
