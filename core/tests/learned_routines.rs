@@ -382,9 +382,9 @@ fn acute_illness_at_a_fifth_of_usual_activity_reaches_warning() {
 
 /// Four weeks of ordinary days, then day 28 from 12:00 in bed: a few steps every other
 /// hour, the TV off, the phone untouched. `ill`: so for three days; otherwise up at 23:30
-/// (the TV on, the phone picked up), and day 29 as ordinary. Returns the home and when the
-/// time in bed began.
-fn in_bed_from_noon(ill: bool) -> (Home, f64) {
+/// (the TV on, the phone picked up), and day 29 as ordinary. Returns the home, when the time
+/// in bed began, and when it ended.
+fn in_bed_from_noon(ill: bool) -> (Home, f64, f64) {
     let onset = 28.0 * 24.0 + 12.0;
     let up = if ill { onset + 72.0 } else { onset + 11.5 };
     let mut home = Home::new("p");
@@ -403,7 +403,7 @@ fn in_bed_from_noon(ill: bool) -> (Home, f64) {
         home.plug(up, up + 0.5, |_| 85.0);
         home.unlock(up + 0.2);
     }
-    (home, onset)
+    (home, onset, up)
 }
 
 #[test]
@@ -411,10 +411,9 @@ fn an_evening_dozed_through_waits_for_a_second_missed_call() {
     // Well, in bed from noon to 23:30: the call the low activity asks for at 22:00 is missed,
     // and she is up within the hour after. Activity fell short, but one miss is what a nap
     // makes too: no warning.
-    let (home, onset) = in_bed_from_noon(false);
-    let dozing = move |h: f64| {
-        Some(if h >= onset && h < onset + 11.5 { CheckinOutcome::Missed } else { CheckinOutcome::Answered })
-    };
+    let (home, onset, up) = in_bed_from_noon(false);
+    let dozing =
+        move |h: f64| Some(if h >= onset && h < up { CheckinOutcome::Missed } else { CheckinOutcome::Answered });
     let (rows, _) = home.closed_loop(person("full"), None, &dozing);
     let day = from_hour(&home, &rows, onset);
     assert!(day.iter().any(|a| a.level >= Level::Watch), "the low activity asks for a call");
@@ -424,7 +423,7 @@ fn an_evening_dozed_through_waits_for_a_second_missed_call() {
     };
     assert!(day.iter().any(held), "the hold is explained");
     // Ill, in bed for days and missing every call: a warning all the same.
-    let (home, onset) = in_bed_from_noon(true);
+    let (home, onset, _) = in_bed_from_noon(true);
     let missed_from = move |h: f64| Some(if h < onset { CheckinOutcome::Answered } else { CheckinOutcome::Missed });
     let (rows, _) = home.closed_loop(person("full"), None, &missed_from);
     let warning = hours_to(&home, &rows, onset, Some(Level::Warning)).expect("warning");
