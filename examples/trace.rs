@@ -6,7 +6,8 @@
 //! `cargo run --release --example trace -- 1 p-037`: the cohort of `examples/backtest.rs`
 //! for that seed; from the person's incident (less a day) or `from` (RFC 3339), 72 hours.
 //! With `ANBU_TRACE_SEED_RULES=1`, the seed rules instead: the person's own profile in fixed
-//! mode, open loop (as the backtests' "all seed rules" row).
+//! mode, open loop (as the backtests' "all seed rules" row). With `ANBU_TRACE_EVERY=15`, on a
+//! 15-minute grid (as the worlds example's `--every 15`); `hours` then counts rows.
 
 use anbu::sim::{SimConfig, simulate};
 use anbu::{CallPolicy, Event, HOUR_MS, Person, Profile, ReplayOptions, Timestamp, replay, replay_closed_loop};
@@ -39,7 +40,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         p.profile = "seed".into();
         replay(events, &persons, &ReplayOptions { profiles: vec![fixed], ..ReplayOptions::default() })?
     } else {
-        replay_closed_loop(events, &persons, &ReplayOptions::default(), &cohort, CallPolicy::default())?
+        let every_ms = match std::env::var("ANBU_TRACE_EVERY") {
+            Ok(m) => m.parse::<i64>()? * 60_000,
+            Err(_) => HOUR_MS,
+        };
+        let options = ReplayOptions { every_ms, ..ReplayOptions::default() };
+        replay_closed_loop(events, &persons, &options, &cohort, CallPolicy::default())?
     };
     let from = from.or(incident.map(|i| i.start.plus_millis(-24 * HOUR_MS))).unwrap_or(rows[0].at);
     for a in rows.iter().filter(|a| a.at >= from).take(hours) {
