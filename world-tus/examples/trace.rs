@@ -7,7 +7,8 @@
 //! `cargo run --release -p anbu-world-tus --example trace -- 1 w-117`: the worlds example's
 //! cohort of that seed (300 persons x 90 days); from 12 h before the person's incident (or the
 //! first assessment) or `from` (RFC 3339), 72 hours. The plug's and the step app's readings
-//! are left out.
+//! are left out. With `ANBU_TRACE_EVERY=15`, on a 15-minute grid (as the worlds example's
+//! `--every 15`).
 
 use anbu::{CallPolicy, Event, EventKind, HOUR_MS, Person, ReplayOptions, replay, replay_closed_loop};
 use anbu_world_tus::{WorldConfig, generate};
@@ -31,11 +32,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let events: Vec<Event> = world.events.iter().filter(|e| e.person == id).cloned().collect();
     let persons: Vec<Person> = world.persons.iter().filter(|p| p.person == id).cloned().collect();
+    let every_ms = match std::env::var("ANBU_TRACE_EVERY") {
+        Ok(m) => m.parse::<i64>()? * 60_000,
+        Err(_) => HOUR_MS,
+    };
+    let options = ReplayOptions { every_ms, ..ReplayOptions::default() };
     // With `ANBU_TRACE_OPEN=1`, the open loop: no call placed.
     let rows = if std::env::var_os("ANBU_TRACE_OPEN").is_some() {
-        replay(events.clone(), &persons, &ReplayOptions::default())?
+        replay(events.clone(), &persons, &options)?
     } else {
-        replay_closed_loop(events.clone(), &persons, &ReplayOptions::default(), &world, CallPolicy::default())?
+        replay_closed_loop(events.clone(), &persons, &options, &world, CallPolicy::default())?
     };
     let from = from
         .or(incident.map(|i| i.start.plus_millis(-12 * HOUR_MS)).or(rows.first().map(|a| a.at)))
