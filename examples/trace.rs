@@ -6,8 +6,9 @@
 //! `cargo run --release --example trace -- 1 p-037`: the cohort of `examples/backtest.rs`
 //! for that seed; from the person's incident (less a day) or `from` (RFC 3339), 72 hours.
 //! With `ANBU_TRACE_SEED_RULES=1`, the seed rules instead: the person's own profile in fixed
-//! mode, open loop (as the backtests' "all seed rules" row). With `ANBU_TRACE_EVERY=15`, on a
-//! 15-minute grid (as the worlds example's `--every 15`); `hours` then counts rows.
+//! mode, open loop (as the backtests' "all seed rules" row). With `ANBU_TRACE_EVERY=15m` (a
+//! duration, as `anbu::parse_duration` reads it), on a 15-minute grid (as the worlds example's
+//! `--every 15`); `hours` then counts rows.
 
 use anbu::sim::{SimConfig, simulate};
 use anbu::{CallPolicy, Event, HOUR_MS, Person, Profile, ReplayOptions, Timestamp, replay, replay_closed_loop};
@@ -40,10 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         p.profile = "seed".into();
         replay(events, &persons, &ReplayOptions { profiles: vec![fixed], ..ReplayOptions::default() })?
     } else {
-        let every_ms = match std::env::var("ANBU_TRACE_EVERY") {
-            Ok(m) => m.parse::<i64>()? * 60_000,
-            Err(_) => HOUR_MS,
-        };
+        let every_ms = std::env::var("ANBU_TRACE_EVERY").map_or(Ok(HOUR_MS), |d| anbu::parse_duration(&d))?;
         let options = ReplayOptions { every_ms, ..ReplayOptions::default() };
         replay_closed_loop(events, &persons, &options, &cohort, CallPolicy::default())?
     };

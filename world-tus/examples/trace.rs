@@ -7,8 +7,8 @@
 //! `cargo run --release -p anbu-world-tus --example trace -- 1 w-117`: the worlds example's
 //! cohort of that seed (300 persons x 90 days); from 12 h before the person's incident (or the
 //! first assessment) or `from` (RFC 3339), 72 hours. The plug's and the step app's readings
-//! are left out. With `ANBU_TRACE_EVERY=15`, on a 15-minute grid (as the worlds example's
-//! `--every 15`).
+//! are left out. With `ANBU_TRACE_EVERY=15m` (a duration, as `anbu::parse_duration` reads it),
+//! on a 15-minute grid (as the worlds example's `--every 15`).
 
 use anbu::{CallPolicy, Event, EventKind, HOUR_MS, Person, ReplayOptions, replay, replay_closed_loop};
 use anbu_world_tus::{WorldConfig, generate};
@@ -32,10 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let events: Vec<Event> = world.events.iter().filter(|e| e.person == id).cloned().collect();
     let persons: Vec<Person> = world.persons.iter().filter(|p| p.person == id).cloned().collect();
-    let every_ms = match std::env::var("ANBU_TRACE_EVERY") {
-        Ok(m) => m.parse::<i64>()? * 60_000,
-        Err(_) => HOUR_MS,
-    };
+    let every_ms = std::env::var("ANBU_TRACE_EVERY").map_or(Ok(HOUR_MS), |d| anbu::parse_duration(&d))?;
     let options = ReplayOptions { every_ms, ..ReplayOptions::default() };
     // With `ANBU_TRACE_OPEN=1`, the open loop: no call placed.
     let rows = if std::env::var_os("ANBU_TRACE_OPEN").is_some() {
